@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * Builds Stratum.
+ *
+ *   node build.mjs            build dist/runtime (ESM + .d.ts), print brotli sizes, fail over budget
+ *   node build.mjs --watch    rebuild on change (no declarations, no budget check)
+ *
+ * dist/runtime/<entry>.js is one file per public entry; code shared between entries (the
+ * devtools registry above all, which must be one instance per page) goes to dist/runtime/chunks/.
+ * A size is the brotli bytes of an entry's minified file plus every chunk it imports statically;
+ * what it imports lazily (persistence adapters, the devtools agent) does not count against it.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.dirname(new URL(import.meta.url).pathname);
+const OUT = path.join(ROOT, 'dist/runtime');
+
+/** Public runtime entries: package export → source, and the brotli budget in bytes. */
+const ENTRIES = [
+  { name: 'index', source: 'runtime/index.ts', budget: 4096 },
+  { name: 'store', source: 'runtime/store/index.ts', budget: 3072 },
+];
+
+/** Never bundled: optional peers and Node built-ins stay imports. */
+const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
+
+const COMMON = {
+  entryPoints: ENTRIES.map((entry) => ({ in: path.join(ROOT, entry.source), out: entry.name })),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  external: EXTERNAL,
+  chunkNames: 'chunks/[name]-[hash]',
+  // Private members are spelled `_name` (TS `private`), so minifiers may shorten them; `#name`
+  // fields cannot be renamed by esbuild and cost the store a third of its budget.
+  mangleProps: /^_[a-z][A-Za-z]*$/,
+  logLevel: 'warning',
+};
+
+async function buildRuntime() {
+  rmSync(OUT, { recursive: true, force: true });
+  await esbuild.build({ ...COMMON, outdir: OUT, sourcemap: true });
+}
+
+function buildDeclarations() {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** Minified, in memory, with a metafile: what a user's bundler would ship of each entry. */
+async function measureSizes() {
+  const result = await esbuild.build({ ...COMMON, outdir: OUT, minify: true, write: false, metafile: true });
+  const files = new Map(result.outputFiles.map((file) => [path.relative(ROOT, file.path), file.contents]));
+  return ENTRIES.map((entry) => {
+    const outfile = path.relative(ROOT, path.join(OUT, `${entry.name}.js`));
+    const closure = staticClosure(result.metafile, outfile);
+    const bytes = Buffer.concat([...closure].map((file) => Buffer.from(files.get(file))));
+    return { ...entry, brotli: brotli(bytes), files: closure.size };
+  });
+}
+
+/** The output file and every chunk it reaches through static imports. */
+function staticClosure(metafile, start, seen = new Set()) {
+  if (seen.has(start)) return seen;
+  seen.add(start);
+  for (const imported of metafile.outputs[start]?.imports ?? []) {
+    if (imported.kind === 'import-statement' && !imported.external) staticClosure(metafile, imported.path, seen);
+  }
+  return seen;
+}
+
+function brotli(bytes) {
+  return brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+}
+
+function printSizes(sizes) {
+  console.log('entry            brotli   budget');
+  for (const size of sizes) {
+    const mark = size.brotli > size.budget ? '  OVER BUDGET' : '';
+    console.log(`${size.name.padEnd(16)} ${String(size.brotli).padStart(6)} B ${String(size.budget).padStart(6)} B${mark}`);
+  }
+  return sizes.filter((size) => size.brotli > size.budget);
+}
+
+async function watch() {
+  const context = await esbuild.context({ ...COMMON, outdir: OUT, sourcemap: true, logLevel: 'info' });
+  await context.watch();
+  console.log('watching runtime/ for changes (Ctrl+C to stop)');
+}
+
+async function main() {
+  if (process.argv.includes('--watch')) return watch();
+  const started = performance.now();
+  await buildRuntime();
+  buildDeclarations();
+  const over = printSizes(await measureSizes());
+  console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+  if (over.length) {
+    console.error(`over budget: ${over.map((size) => size.name).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

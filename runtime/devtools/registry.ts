@@ -1,0 +1,144 @@
+/**
+ * The devtools registry: tiny, imported by every entry. Stores, webstorages and databases
+ * register here when created, so importing the runtime is enough for the panel to see them.
+ * It holds weak references only (a server's per-request instances must not be kept alive)
+ * and the on/off flag. The agent that talks to the panel is loaded lazily (issue 5) and
+ * reads this registry; until a panel connects nothing here runs on a hot path.
+ */
+
+export type RegistryKind = 'store' | 'webstorage' | 'database';
+
+export interface RegistryEntry {
+  readonly id: number;
+  readonly kind: RegistryKind;
+  /** The registered object, or undefined once it was garbage-collected. */
+  deref(): object | undefined;
+}
+
+/** Something an instance wants the panel to know outside its own events (a decode error, a blocked open). */
+export interface RegistryReport {
+  readonly kind: RegistryKind;
+  readonly id: number;
+  readonly type: string;
+  readonly message: string;
+  readonly at: number;
+}
+
+export type RegistryChange =
+  | { type: 'registered'; entry: RegistryEntry }
+  | { type: 'unregistered'; id: number; kind: RegistryKind }
+  | { type: 'report'; report: RegistryReport };
+
+export interface DevtoolsOptions {
+  /** false: never listen for a panel and send nothing. */
+  enabled?: boolean;
+  /** The name this runtime shows in the panel's target picker. */
+  name?: string;
+  /** Return true to show the value at `path` as `[redacted]`, not editable. */
+  redact?: (path: (string | number)[], value: unknown) => boolean;
+}
+
+export interface DevtoolsConfig {
+  enabled: boolean;
+  name: string | undefined;
+  redact: ((path: (string | number)[], value: unknown) => boolean) | undefined;
+}
+
+const MAX_REPORTS = 100;
+
+const entries = new Map<number, { kind: RegistryKind; ref: WeakRef<object> }>();
+const ids = new WeakMap<object, number>();
+const listeners = new Set<(change: RegistryChange) => void>();
+const reports: RegistryReport[] = [];
+let nextId = 1;
+
+export const config: DevtoolsConfig = { enabled: true, name: undefined, redact: undefined };
+
+// FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((id) => {
+        const entry = entries.get(id);
+        if (!entry) return;
+        entries.delete(id);
+        emit({ type: 'unregistered', id, kind: entry.kind });
+      })
+    : undefined;
+
+function emit(change: RegistryChange): void {
+  let first: unknown;
+  let failed = false;
+  for (const listener of [...listeners]) {
+    try {
+      listener(change);
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
+}
+
+function toEntry(id: number, kind: RegistryKind, ref: WeakRef<object>): RegistryEntry {
+  return { id, kind, deref: () => ref.deref() };
+}
+
+/** Registers an instance; returns its registry id (the same id when registered twice). */
+export function register(kind: RegistryKind, target: object): number {
+  const known = ids.get(target);
+  if (known !== undefined) return known;
+  const id = nextId++;
+  const ref = new WeakRef(target);
+  entries.set(id, { kind, ref });
+  ids.set(target, id);
+  finalizer?.register(target, id);
+  emit({ type: 'registered', entry: toEntry(id, kind, ref) });
+  return id;
+}
+
+/** The registry id of an instance, or undefined when it never registered. */
+export function registryId(target: object): number | undefined {
+  return ids.get(target);
+}
+
+/** Every live registered instance, oldest first. */
+export function registered(kind?: RegistryKind): RegistryEntry[] {
+  const out: RegistryEntry[] = [];
+  for (const [id, entry] of entries) {
+    if (kind && entry.kind !== kind) continue;
+    if (entry.ref.deref() === undefined) continue;
+    out.push(toEntry(id, entry.kind, entry.ref));
+  }
+  return out;
+}
+
+/** Records something the panel should show about an instance; keeps the last MAX_REPORTS. */
+export function report(target: object, type: string, message: string): void {
+  const id = ids.get(target);
+  const entry = id === undefined ? undefined : entries.get(id);
+  if (id === undefined || !entry) return;
+  const item: RegistryReport = { kind: entry.kind, id, type, message, at: Date.now() };
+  reports.push(item);
+  if (reports.length > MAX_REPORTS) reports.shift();
+  emit({ type: 'report', report: item });
+}
+
+export function recentReports(): readonly RegistryReport[] {
+  return reports;
+}
+
+/** Listens to registrations, unregistrations and reports (the agent does, while a panel is connected). */
+export function watchRegistry(listener: (change: RegistryChange) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Configures the devtools integration. `enabled: false` in the same tick as the first import
+ * wins, because listening for a panel starts in a microtask.
+ */
+export function configureDevtools(options: DevtoolsOptions): void {
+  if (options.enabled !== undefined) config.enabled = options.enabled;
+  if (options.name !== undefined) config.name = options.name;
+  if (options.redact !== undefined) config.redact = options.redact;
+}

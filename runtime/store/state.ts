@@ -1,0 +1,164 @@
+import type { PersistAdapter, SetOptions } from './types.js';
+
+/** What a State needs from the store it lives in. */
+export interface StateHost {
+  _changed(state: State<unknown>, prev: unknown, label: string | undefined): void;
+  _persistFailed(state: State<unknown>, action: string, error: unknown): void;
+}
+
+type Listener<T> = (value: T, prev: T) => void;
+
+export interface StateInit<T> {
+  host: StateHost;
+  id: string;
+  key: string;
+  scope: string;
+  initial: T;
+  equals: ((a: T, b: T) => boolean) | undefined;
+  persistence?: { describe: string; adapter: () => Promise<PersistAdapter<T>> };
+}
+
+/** One value in a store, identified by resolved scope + key. */
+export class State<T> {
+  readonly id: string;
+  readonly key: string;
+  /** The resolved scope, e.g. `$component:header`, `$client:<id>`, or a global name. */
+  readonly scope: string;
+  /** Resolves once a persisted value was restored (at once when not persisted). */
+  readonly ready: Promise<void>;
+  /** Where the state is persisted (`local`, `session`, `db:<name>/<table>`), or undefined. */
+  readonly persistence: string | undefined;
+
+  private _host: StateHost;
+  private _value: T;
+  private _initial: T;
+  private _version = 0;
+  private _equals: (a: T, b: T) => boolean;
+  private _listeners = new Set<Listener<T>>();
+  private _adapter: PersistAdapter<T> | undefined;
+  private _touched = false;
+  private _stopWatch: (() => void) | undefined;
+  private _detached = false;
+
+  constructor(init: StateInit<T>) {
+    this._host = init.host;
+    this.id = init.id;
+    this.key = init.key;
+    this.scope = init.scope;
+    this._value = init.initial;
+    this._initial = init.initial;
+    this._equals = init.equals ?? Object.is;
+    this.persistence = init.persistence?.describe;
+    this.ready = init.persistence ? this._restore(init.persistence.adapter) : Promise.resolve();
+  }
+
+  /** +1 on every change; a set that `equals` deems equal changes nothing. */
+  get version(): number {
+    return this._version;
+  }
+
+  get value(): T {
+    return this._value;
+  }
+
+  get(): T {
+    return this._value;
+  }
+
+  set(next: T | ((prev: T) => T), options?: SetOptions): void {
+    const value =
+      typeof next === 'function' ? (next as (prev: T) => T)(this._value) : next;
+    if (this._apply(value, options?.label)) this._save();
+  }
+
+  /** Sets the initial value again (and writes it through when persisted). */
+  reset(): void {
+    this.set(() => this._initial, { label: 'reset' });
+  }
+
+  subscribe(listener: Listener<T>): () => void {
+    this._listeners.add(listener);
+    return () => {
+      this._listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Atomic read-modify-write. In memory it is synchronous and so atomic by construction;
+   * persisted to a database it runs in one readwrite transaction, across tabs.
+   */
+  async transact(fn: (prev: T) => T): Promise<T> {
+    await this.ready;
+    const adapter = this._adapter;
+    if (adapter?.transact) {
+      const next = await adapter.transact(fn);
+      this._apply(next, 'transact');
+      return next;
+    }
+    const next = fn(this._value);
+    this.set(next, { label: 'transact' });
+    return this._value;
+  }
+
+  /** @internal Runs this state's own listeners; the store calls it when notifying. */
+  _notifyListeners(prev: unknown): Array<() => void> {
+    const value = this._value;
+    return [...this._listeners].map((listener) => () => listener(value, prev as T));
+  }
+
+  /** @internal Whether `a` and `b` are equal by this state's rule (batch uses it for A→B→A). */
+  _same(a: unknown, b: unknown): boolean {
+    return this._equals(a as T, b as T);
+  }
+
+  /** @internal The store deleted this state: stop following its storage. */
+  _detach(): void {
+    this._detached = true;
+    this._stopWatch?.();
+    this._stopWatch = undefined;
+  }
+
+  private _apply(value: T, label: string | undefined): boolean {
+    const prev = this._value;
+    if (this._equals(prev, value)) return false;
+    this._value = value;
+    this._version++;
+    this._host._changed(this as State<unknown>, prev, label);
+    return true;
+  }
+
+  private _save(): void {
+    if (!this.persistence) return;
+    if (!this._adapter) {
+      // Not restored yet: this set wins over the stored value and is written once the adapter is up.
+      this._touched = true;
+      return;
+    }
+    this._write(this._adapter, this._value);
+  }
+
+  private _write(adapter: PersistAdapter<T>, value: T): void {
+    try {
+      const done = adapter.save(value);
+      if (done) done.catch((error: unknown) => this._host._persistFailed(this as State<unknown>, 'save', error));
+    } catch (error) {
+      this._host._persistFailed(this as State<unknown>, 'save', error);
+    }
+  }
+
+  private async _restore(load: () => Promise<PersistAdapter<T>>): Promise<void> {
+    try {
+      const adapter = await load();
+      if (this._detached) return;
+      const stored = await adapter.load();
+      this._adapter = adapter;
+      if (this._touched) this._write(adapter, this._value);
+      else if (stored.found) this._apply(stored.value, 'restore');
+      this._stopWatch = adapter.watch?.((value) => this._apply(value, 'remote'));
+    } catch (error) {
+      // The state keeps working in memory; the failure is reported, never thrown at the app.
+      this._host._persistFailed(this as State<unknown>, 'restore', error);
+    }
+  }
+}
+
