@@ -10,6 +10,8 @@ import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './typ
 type Queued = { type: 'pending'; state: State<unknown> } | StoreEvent;
 
 let storeCount = 0;
+/** A resolved special scope, as State.scope reads. */
+const RESOLVED = /^\$(?:(?:component|client|user):.|ref$)/;
 /** Set only while forClient builds a view, so a view shares its parent's core. */
 let adopting: StoreCore | undefined;
 
@@ -127,7 +129,7 @@ export class Store {
   }
 
   getState<T>(options: StateLocator): State<T> | undefined {
-    const { scope, key } = this._locate(options);
+    const { scope, key } = this._locate(options, true);
     return this._core._states.get(stateId(scope, key)) as State<T> | undefined;
   }
 
@@ -137,7 +139,7 @@ export class Store {
 
   /** Removes a state; a persisted copy stays where it is. */
   deleteState(options: StateLocator): boolean {
-    const { scope, key } = this._locate(options);
+    const { scope, key } = this._locate(options, true);
     return this._remove(stateId(scope, key));
   }
 
@@ -203,15 +205,16 @@ export class Store {
     return store._create(scope, key, initial, { key });
   }
 
-  private _locate(options: StateLocator): { scope: string; key: string } {
+  /** `lookup`: getState/hasState/deleteState also take a resolved name such as `$client:tab-2`. */
+  private _locate(options: StateLocator, lookup = false): { scope: string; key: string } {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('State options must be an object with at least a `key`.');
     }
     checkKey(options.key);
-    return { scope: this._resolve(options.scope ?? Scopes.Component, options), key: options.key };
+    return { scope: this._resolve(options.scope === undefined ? Scopes.Component : options.scope, options, lookup), key: options.key };
   }
 
-  private _resolve(scope: unknown, options: StateLocator | undefined): string {
+  private _resolve(scope: unknown, options: StateLocator | undefined, lookup = false): string {
     checkScope(scope);
     switch (scope) {
       case Scopes.Component: {
@@ -238,6 +241,7 @@ export class Store {
         }
         return `${Scopes.User}:${this._userId}`;
       default:
+        if (lookup && RESOLVED.test(scope)) return scope;
         if (scope.startsWith('$')) {
           throw new TypeError(
             `Global scope "${scope}" may not start with "$": that prefix is reserved for Scopes.Component, Scopes.Client and Scopes.User.`,

@@ -1,0 +1,285 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Scopes, Store } from './index.js';
+import type { StoreEvent } from './index.js';
+
+describe('scopes and ids', () => {
+  it('defaults to the component scope and names the missing option', () => {
+    const store = new Store();
+    expect(() => store.createState(0, { key: 'count' })).toThrow(/`component` option/);
+    const state = store.createState(0, { key: 'count', component: 'counter' });
+    expect(state.scope).toBe('$component:counter');
+    expect(state.id).toBe(JSON.stringify(['$component:counter', 'count']));
+  });
+
+  it('keeps two components with the same key apart', () => {
+    const store = new Store();
+    const a = store.createState(1, { key: 'open', component: 'menu' });
+    const b = store.createState(2, { key: 'open', component: 'dialog' });
+    a.set(10);
+    expect(b.get()).toBe(2);
+  });
+
+  it('shares a global scope between components', () => {
+    const store = new Store();
+    const first = store.useState(['a'], { key: 'todos', scope: 'app' });
+    const second = store.useState<string[]>([], { key: 'todos', scope: 'app' });
+    expect(second).toBe(first);
+    expect(second.get()).toEqual(['a']);
+  });
+
+  it('resolves Scopes.Client to the store client id, and a forClient view to its own, sharing states', () => {
+    const store = new Store({ clientId: 'tab-1' });
+    const mine = store.createState('x', { key: 'draft', scope: Scopes.Client });
+    expect(mine.scope).toBe('$client:tab-1');
+    const other = store.forClient('tab-2');
+    const theirs = other.createState('y', { key: 'draft', scope: Scopes.Client });
+    expect(theirs.scope).toBe('$client:tab-2');
+    // The view shares the states of its store.
+    expect(store.getState({ key: 'draft', scope: '$client:tab-2' })).toBe(theirs);
+    expect(other.getState({ key: 'draft', scope: Scopes.Client })).toBe(theirs);
+    expect(store.states()).toHaveLength(2);
+  });
+
+  it('refuses Scopes.Client without a client id (a server) with a hint', () => {
+    const store = new Store();
+    expect(() => store.createState(0, { key: 'k', scope: Scopes.Client })).toThrow(/forClient/);
+  });
+
+  it('resolves Scopes.User to the signed-in user and throws while none is set', () => {
+    const store = new Store();
+    expect(() => store.createState(0, { key: 'k', scope: Scopes.User })).toThrow(/setUser/);
+    store.setUser('ada');
+    expect(store.createState(0, { key: 'k', scope: Scopes.User }).scope).toBe('$user:ada');
+    store.setUser(null);
+    expect(() => store.getScope(Scopes.User)).toThrow(/setUser/);
+    expect(() => store.setUser('')).toThrow(/non-empty/);
+  });
+
+  it('refuses global scopes starting with $', () => {
+    const store = new Store();
+    expect(() => store.createState(0, { key: 'k', scope: '$mine' })).toThrow(/may not start with "\$"/);
+  });
+
+  it('validates keys and scopes', () => {
+    const store = new Store();
+    expect(() => store.createState(0, { key: '', scope: 'app' })).toThrow(/must not be empty/);
+    expect(() => store.createState(0, { key: 3 as unknown as string, scope: 'app' })).toThrow(/must be a string, got number/);
+    expect(() => store.createState(0, { key: 'k', scope: null as unknown as string })).toThrow(/scope must be a string, got null/);
+    expect(() => store.createState(0, { key: 'k', scope: '' })).toThrow(/scope must not be empty/);
+  });
+
+  it('gives collision-free ids for any strings', () => {
+    const store = new Store();
+    const a = store.createState(1, { scope: 'a:b', key: 'c' });
+    const b = store.createState(2, { scope: 'a', key: 'b:c' });
+    expect(a.id).not.toBe(b.id);
+    expect(store.states()).toHaveLength(2);
+  });
+});
+
+describe('store API', () => {
+  it('createState throws when the id exists; useState gets it', () => {
+    const store = new Store({ name: 'main' });
+    const state = store.createState(1, { key: 'k', scope: 'app' });
+    expect(() => store.createState(2, { key: 'k', scope: 'app' })).toThrow(/already exists in scope "app" of store "main"/);
+    expect(store.useState(3, { key: 'k', scope: 'app' })).toBe(state);
+  });
+
+  it('gets, has, deletes, lists scopes and a scope map', () => {
+    const store = new Store();
+    store.createState(1, { key: 'a', scope: 'app' });
+    store.createState(2, { key: 'b', scope: 'app' });
+    store.createState(3, { key: 'c', component: 'x' });
+    expect(store.hasState({ key: 'a', scope: 'app' })).toBe(true);
+    expect(store.getState<number>({ key: 'c', component: 'x' })?.get()).toBe(3);
+    expect(store.scopes()).toEqual(['app', '$component:x']);
+    expect([...store.getScope('app').keys()]).toEqual(['a', 'b']);
+    expect(store.deleteState({ key: 'a', scope: 'app' })).toBe(true);
+    expect(store.deleteState({ key: 'a', scope: 'app' })).toBe(false);
+    expect(store.hasState({ key: 'a', scope: 'app' })).toBe(false);
+    expect(store.deleteState({ key: 'c', component: 'x' })).toBe(true);
+    expect(store.scopes()).toEqual(['app']);
+    expect(store.getScope('nothing').size).toBe(0);
+  });
+
+  it('names stores store-N unless named', () => {
+    const a = new Store();
+    const b = new Store();
+    expect(a.name).toMatch(/^store-\d+$/);
+    expect(Number(b.name.slice(6))).toBe(Number(a.name.slice(6)) + 1);
+    expect(new Store({ name: 'cart' }).name).toBe('cart');
+  });
+});
+
+describe('state', () => {
+  it('gets, sets values and updaters, and counts versions', () => {
+    const state = new Store().createState(1, { key: 'n', scope: 'app' });
+    expect(state.value).toBe(1);
+    state.set(2);
+    state.set((n) => n * 10);
+    expect(state.get()).toBe(20);
+    expect(state.version).toBe(2);
+  });
+
+  it('does not change or notify on a set that equals deems equal', () => {
+    const state = new Store().createState({ id: 1, name: 'a' }, {
+      key: 'user',
+      scope: 'app',
+      equals: (a, b) => a.id === b.id,
+    });
+    const listener = vi.fn();
+    state.subscribe(listener);
+    state.set({ id: 1, name: 'b' });
+    expect(listener).not.toHaveBeenCalled();
+    expect(state.version).toBe(0);
+    expect(state.get().name).toBe('a');
+  });
+
+  it('treats NaN as equal to NaN and -0 as different from 0 (Object.is)', () => {
+    const state = new Store().createState(Number.NaN, { key: 'n', scope: 'app' });
+    state.set(Number.NaN);
+    expect(state.version).toBe(0);
+    const zero = new Store().createState(0, { key: 'z', scope: 'app' });
+    zero.set(-0);
+    expect(zero.version).toBe(1);
+  });
+
+  it('notifies subscribers with value and prev, and stops after unsubscribe', () => {
+    const state = new Store().createState('a', { key: 's', scope: 'app' });
+    const calls: [string, string][] = [];
+    const stop = state.subscribe((value, prev) => calls.push([value, prev]));
+    state.set('b');
+    stop();
+    state.set('c');
+    expect(calls).toEqual([['b', 'a']]);
+  });
+
+  it('reset sets the initial value again', () => {
+    const state = new Store().createState({ n: 1 }, { key: 's', scope: 'app' });
+    const initial = state.get();
+    state.set({ n: 2 });
+    state.reset();
+    expect(state.get()).toBe(initial);
+    expect(state.version).toBe(2);
+  });
+
+  it('ready resolves at once when not persisted', async () => {
+    const state = new Store().createState(1, { key: 's', scope: 'app' });
+    await expect(state.ready).resolves.toBeUndefined();
+  });
+
+  it('transact is an atomic read-modify-write for memory states', async () => {
+    const state = new Store().createState(0, { key: 'counter', scope: 'app' });
+    const results = await Promise.all(Array.from({ length: 50 }, () => state.transact((n) => n + 1)));
+    expect(state.get()).toBe(50);
+    expect(new Set(results).size).toBe(50);
+  });
+});
+
+describe('store events and batches', () => {
+  function recorder(store: Store): string[] {
+    const log: string[] = [];
+    store.subscribe((event: StoreEvent) => {
+      const label = event.type === 'changed' && event.label ? `(${event.label})` : '';
+      const prev = event.type === 'changed' ? `${String(event.prev)}→` : '';
+      log.push(`${event.type}:${event.state.key}:${prev}${String(event.value)}@${event.version}${label}`);
+    });
+    return log;
+  }
+
+  it('reports created, changed (with label) and deleted', () => {
+    const store = new Store();
+    const log = recorder(store);
+    const state = store.createState(1, { key: 'a', scope: 'app' });
+    state.set(2, { label: 'increment' });
+    store.deleteState({ key: 'a', scope: 'app' });
+    expect(log).toEqual(['created:a:1@0', 'changed:a:1→2@1(increment)', 'deleted:a:2@1']);
+  });
+
+  it('notifies once per changed state after the batch, with the value before the batch as prev', () => {
+    const store = new Store();
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    const b = store.createState('x', { key: 'b', scope: 'app' });
+    const log = recorder(store);
+    const aCalls: [number, number][] = [];
+    a.subscribe((value, prev) => aCalls.push([value, prev]));
+    store.batch(() => {
+      a.set(1);
+      a.set(2, { label: 'two' });
+      b.set('y');
+      expect(log).toEqual([]);
+      expect(a.get()).toBe(2);
+    });
+    expect(aCalls).toEqual([[2, 0]]);
+    expect(log).toEqual(['changed:a:0→2@2(two)', 'changed:b:x→y@1']);
+  });
+
+  it('nested batches notify once, when the outermost ends', () => {
+    const store = new Store();
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    const log = recorder(store);
+    store.batch(() => {
+      a.set(1);
+      store.batch(() => a.set(2));
+      expect(log).toEqual([]);
+    });
+    expect(log).toEqual(['changed:a:0→2@2']);
+  });
+
+  it('A→B→A inside a batch notifies nothing', () => {
+    const store = new Store();
+    const a = store.createState('A', { key: 'a', scope: 'app' });
+    const log = recorder(store);
+    const listener = vi.fn();
+    a.subscribe(listener);
+    store.batch(() => {
+      a.set('B');
+      a.set('A');
+    });
+    expect(log).toEqual([]);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('a throwing batch notifies what changed, then rethrows its error', () => {
+    const store = new Store();
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    const log = recorder(store);
+    expect(() =>
+      store.batch(() => {
+        a.set(5);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(log).toEqual(['changed:a:0→5@1']);
+    expect(a.get()).toBe(5);
+  });
+
+  it('queues created and deleted events of a batch too', () => {
+    const store = new Store();
+    const log = recorder(store);
+    const result = store.batch(() => {
+      store.createState(1, { key: 'n', scope: 'app' });
+      expect(log).toEqual([]);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(log).toEqual(['created:n:1@0']);
+  });
+
+  it('runs every listener when one throws, then rethrows the first error', () => {
+    const store = new Store();
+    const state = store.createState(0, { key: 'a', scope: 'app' });
+    const seen: string[] = [];
+    state.subscribe(() => {
+      throw new Error('first');
+    });
+    state.subscribe(() => seen.push('state listener ran'));
+    store.subscribe(() => {
+      throw new Error('second');
+    });
+    store.subscribe(() => seen.push('store listener ran'));
+    expect(() => state.set(1)).toThrow('first');
+    expect(seen).toEqual(['state listener ran', 'store listener ran']);
+    expect(state.get()).toBe(1);
+  });
+});
