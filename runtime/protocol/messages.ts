@@ -1,0 +1,345 @@
+/**
+ * The Stratum devtools protocol: two typed maps and an envelope. This is the only file that
+ * spells a message name; everyone else uses `Event.x` / `Command.x` and the types below, so a
+ * renamed message breaks the build instead of the wire.
+ *
+ *   runtime agent (page, MAIN world) ⇄ window.postMessage ⇄ content script (isolated world)
+ *   ⇄ runtime.Port ⇄ background ⇄ runtime.Port ⇄ panel
+ *
+ * `announce`, `hello` and the response to `hello` are frozen: their shape never changes
+ * between protocol versions, so two ends of different versions can still explain the mismatch.
+ */
+import type { Encoded } from './values.js';
+import type {
+  BlobChunk,
+  BlobListing,
+  CacheListing,
+  DatabaseInfo,
+  DbChangeType,
+  Hash,
+  PageFacts,
+  Path,
+  Range,
+  RegistryKindName,
+  ReportInfo,
+  RowPage,
+  Snapshot,
+  StateInfo,
+  StoreInfo,
+  ValueRef,
+  WebstorageInfo,
+} from './values.js';
+
+export type * from './values.js';
+
+/** Bumped on any change to a message other than the frozen three. */
+export const PROTOCOL_VERSION = 1;
+
+/** `source` of an envelope posted by the runtime agent (runtime → content script). */
+export const SOURCE_RUNTIME = 'stratum-runtime';
+/** `source` of an envelope posted by the content script (content script → runtime agent). */
+export const SOURCE_CONTENT = 'stratum-content';
+/** The `session` of a content → runtime envelope addressed to every runtime in the frame (only `hello`). */
+export const ANY_SESSION = '*';
+
+export type SourceRuntime = typeof SOURCE_RUNTIME;
+export type SourceContent = typeof SOURCE_CONTENT;
+
+/**
+ * One postMessage / port message. `session` is the runtime instance id when the runtime sends,
+ * and the addressed runtime instance id (or ANY_SESSION) when the content script sends. `seq`
+ * counts envelopes per sender so a gap shows a lost message.
+ */
+export interface Envelope<Source extends string, Message> {
+  source: Source;
+  v: number;
+  session: string;
+  seq: number;
+  batch: Message[];
+}
+
+/** What a runtime instance says about itself (frozen: part of `hello`'s answer and `announce`). */
+export interface RuntimeInfo {
+  /** Random per page load and registry: tells two runtimes in one frame, and a reload, apart. */
+  id: string;
+  /** configureDevtools({ name }), else the document title, else the origin. */
+  name: string;
+  frame: { url: string; top: boolean; title: string };
+  protocol: number;
+  /** The stratum package version. */
+  version: string;
+}
+
+/** The answer to `hello` (frozen). When `compatible` is false the runtime stays silent. */
+export interface Ready {
+  runtime: RuntimeInfo;
+  protocol: { runtime: number; panel: number };
+  compatible: boolean;
+  /** Why not compatible, in words a user can act on. */
+  message?: string;
+  /** Messages the runtime dropped since it started listening (spoofed, malformed, other versions). */
+  dropped: number;
+}
+
+// ---- Runtime → panel ---------------------------------------------------------------------------
+
+/** Common to every delta: how many changes it stands for and what named the last one. */
+interface Delta {
+  changes: number;
+  label?: string;
+  at: number;
+  /** Call-site frames of the last change, only while the panel records traces. */
+  stack?: string[];
+}
+
+export interface RuntimeEvents {
+  /** The runtime started listening: a content script whose panel is connected says hello again. */
+  announce: { runtime: RuntimeInfo };
+  snapshot: Snapshot;
+  stateAdded: { store: number; state: StateInfo };
+  /** Coalesced: the latest value of a state wins; `versions` spans every change it stands for. */
+  stateChanged: Delta & {
+    store: number;
+    state: string;
+    value: Encoded;
+    versions: { from: number; to: number };
+    redacted: Path[];
+  };
+  stateRemoved: { store: number; state: string; version: number };
+  /** Coalesced per key; `key: null` is a clear. No `value` means the key was removed. */
+  webstorageChanged: Delta & {
+    storage: number;
+    key: string | null;
+    value?: Encoded;
+    hash?: Hash;
+    size?: number;
+    origin: 'local' | 'remote';
+    redacted: Path[];
+    error?: string;
+  };
+  /** Coalesced per table + key. Rows are pulled by the panel, never pushed. */
+  dbChanged: Delta & {
+    database: number;
+    table: string;
+    change: DbChangeType;
+    key?: Encoded;
+  };
+  registered:
+    | { kind: 'store'; store: StoreInfo }
+    | { kind: 'webstorage'; webstorage: WebstorageInfo }
+    | { kind: 'database'; database: DatabaseInfo };
+  unregistered: { kind: RegistryKindName; id: number };
+  report: ReportInfo;
+  response: Response;
+}
+
+// ---- Panel → runtime ---------------------------------------------------------------------------
+
+/** A conflict names what the edit would have overwritten. */
+export interface Current {
+  value: Encoded;
+  version: number | Hash | null;
+  redacted: Path[];
+}
+
+export interface PanelCommands {
+  /** Frozen. `client` names the panel connection, so several panels can be connected. */
+  hello: { request: { protocol: number; client: string; trace?: boolean }; response: Ready };
+  /** The panel went away; with no client left the runtime goes silent. */
+  stop: { request: { client: string }; response: { clients: number } };
+  snapshot: { request: Record<string, never>; response: Snapshot };
+  trace: { request: { enabled: boolean }; response: { enabled: boolean } };
+
+  stateSet: {
+    request: { store: number; state: string; value: Encoded; baseVersion: number; label?: string };
+    response: { version: number };
+  };
+  /** One path of a state's value: set or delete a key/item, insert an array item, rename a key. */
+  stateEdit: {
+    request: {
+      store: number;
+      state: string;
+      baseVersion: number;
+      path: Path;
+      op: 'set' | 'delete' | 'insert' | 'rename';
+      value?: Encoded;
+      to?: string;
+    };
+    response: { version: number };
+  };
+
+  /** baseVersion: the hash the panel saw, or null when it expects no such key. */
+  webstorageSet: {
+    request: { storage: number; key: string; value: Encoded; baseVersion: Hash | null };
+    response: { hash: Hash };
+  };
+  webstorageRemove: { request: { storage: number; key: string; baseVersion: Hash }; response: { removed: boolean } };
+  webstorageClear: { request: { storage: number }; response: { removed: number } };
+
+  dbQuery: {
+    request: {
+      database: number;
+      table: string;
+      index?: string;
+      range?: Range;
+      offset?: number;
+      limit?: number;
+      direction?: 'next' | 'prev';
+    };
+    response: RowPage;
+  };
+  /** baseVersion: the hash of the row the panel saw at that key, or null for a new row. */
+  dbPut: {
+    request: { database: number; table: string; value: Encoded; baseVersion: Hash | null };
+    response: { key: Encoded; hash: Hash };
+  };
+  dbAdd: { request: { database: number; table: string; value: Encoded }; response: { key: Encoded; hash: Hash } };
+  dbDelete: {
+    request: { database: number; table: string; key: Encoded; baseVersion: Hash };
+    response: { deleted: boolean };
+  };
+  dbClear: { request: { database: number; table: string }; response: { cleared: true } };
+  dbDeleteDatabase: { request: { database: number }; response: { deleted: true } };
+
+  cacheList: { request: { database: number; offset?: number; limit?: number }; response: CacheListing };
+  cacheSet: {
+    request: { database: number; key: string; value: Encoded; ttl?: number };
+    response: { hash: Hash };
+  };
+  cacheDelete: { request: { database: number; key: string }; response: { deleted: true } };
+  cachePrune: { request: { database: number }; response: { removed: number } };
+
+  blobList: { request: { database: number }; response: BlobListing };
+  /** Bytes from `offset`, at most `length` (capped at MAX_BLOB_CHUNK). */
+  blobRead: { request: { database: number; id: string; offset: number; length: number }; response: BlobChunk };
+  /** Starts an upload; `replace` deletes that blob once the new one is stored. */
+  blobPutStart: {
+    request: { database: number; size: number; type: string; name?: string; replace?: string };
+    response: { upload: string };
+  };
+  blobPutChunk: { request: { upload: string; offset: number; bytes: string }; response: { received: number } };
+  blobPutEnd: { request: { upload: string }; response: { id: string } };
+  blobPutAbort: { request: { upload: string }; response: { aborted: boolean } };
+  blobDelete: { request: { database: number; id: string }; response: { deleted: true } };
+
+  /** A truncated part of a value, encoded again from `path` with fresh limits. */
+  expand: { request: { target: ValueRef; path: Path }; response: { value: Encoded; redacted: Path[] } };
+  /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
+  storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };
+  pageFacts: { request: Record<string, never>; response: PageFacts };
+}
+
+export type EventName = keyof RuntimeEvents;
+export type CommandName = keyof PanelCommands;
+export type CommandRequest<K extends CommandName> = PanelCommands[K]['request'];
+export type CommandResult<K extends CommandName> = PanelCommands[K]['response'];
+
+/** Every event name, spelled once; use `Event.snapshot`, never the string. */
+export const Event: { readonly [K in EventName]: K } = {
+  announce: 'announce',
+  snapshot: 'snapshot',
+  stateAdded: 'stateAdded',
+  stateChanged: 'stateChanged',
+  stateRemoved: 'stateRemoved',
+  webstorageChanged: 'webstorageChanged',
+  dbChanged: 'dbChanged',
+  registered: 'registered',
+  unregistered: 'unregistered',
+  report: 'report',
+  response: 'response',
+};
+
+/** Every command name, spelled once; use `Command.stateSet`, never the string. */
+export const Command: { readonly [K in CommandName]: K } = {
+  hello: 'hello',
+  stop: 'stop',
+  snapshot: 'snapshot',
+  trace: 'trace',
+  stateSet: 'stateSet',
+  stateEdit: 'stateEdit',
+  webstorageSet: 'webstorageSet',
+  webstorageRemove: 'webstorageRemove',
+  webstorageClear: 'webstorageClear',
+  dbQuery: 'dbQuery',
+  dbPut: 'dbPut',
+  dbAdd: 'dbAdd',
+  dbDelete: 'dbDelete',
+  dbClear: 'dbClear',
+  dbDeleteDatabase: 'dbDeleteDatabase',
+  cacheList: 'cacheList',
+  cacheSet: 'cacheSet',
+  cacheDelete: 'cacheDelete',
+  cachePrune: 'cachePrune',
+  blobList: 'blobList',
+  blobRead: 'blobRead',
+  blobPutStart: 'blobPutStart',
+  blobPutChunk: 'blobPutChunk',
+  blobPutEnd: 'blobPutEnd',
+  blobPutAbort: 'blobPutAbort',
+  blobDelete: 'blobDelete',
+  expand: 'expand',
+  storeAsGlobal: 'storeAsGlobal',
+  pageFacts: 'pageFacts',
+};
+
+// ---- Envelope contents -------------------------------------------------------------------------
+
+export type ErrorCode =
+  | 'invalid'
+  | 'not-found'
+  | 'conflict'
+  | 'redacted'
+  | 'not-editable'
+  | 'unavailable'
+  | 'constraint'
+  | 'quota'
+  | 'too-large'
+  | 'failed'
+  | 'timeout'
+  | 'disconnected';
+
+export interface ProtocolError {
+  code: ErrorCode;
+  /** A sentence a user can act on. */
+  message: string;
+  /** With `conflict`: the value the edit would have overwritten. */
+  current?: Current;
+}
+
+/** Exactly one per command id. */
+export type Response = {
+  [K in CommandName]:
+    | { id: string; command: K; ok: true; result: CommandResult<K> }
+    | { id: string; command: K; ok: false; error: ProtocolError };
+}[CommandName];
+
+export type EventMessage = { [K in EventName]: { event: K; payload: RuntimeEvents[K] } }[EventName];
+export type CommandMessage = {
+  [K in CommandName]: { command: K; id: string; payload: CommandRequest<K> };
+}[CommandName];
+
+export type RuntimeEnvelope = Envelope<SourceRuntime, EventMessage>;
+export type ContentEnvelope = Envelope<SourceContent, CommandMessage>;
+
+/** Upper bounds both ends enforce; a message over them is dropped (and counted), never half-read. */
+export const LIMITS = {
+  /** Messages in one envelope. */
+  batch: 1000,
+  /** Nesting of any payload, encoded values included. */
+  depth: 200,
+  /** Objects, arrays and primitives in one envelope. */
+  nodes: 2_000_000,
+  /** Characters in any one string (a base64 blob chunk is the longest). */
+  string: 2_000_000,
+  /** Length of a path into a value. */
+  path: 256,
+  /** Characters of a command id, client or session id. */
+  id: 128,
+} as const;
+
+/** Bytes per blob chunk, either way (base64 on the wire: ×4/3). */
+export const MAX_BLOB_CHUNK = 1 << 20;
+/** Rows in one dbQuery page, entries in one cacheList page. */
+export const MAX_PAGE = 1000;
+/** How long a command waits for its one response. */
+export const COMMAND_TIMEOUT_MS = 15_000;

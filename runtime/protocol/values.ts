@@ -1,0 +1,201 @@
+/**
+ * The data the protocol carries (no message names here: those live in messages.ts).
+ * Values travel in the codec's tagged, JSON-safe form (`Encoded`), so they survive both
+ * postMessage and a runtime.Port's JSON serialization with their types intact.
+ */
+
+/** A JSON value: what survives every hop. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A value in the codec's tagged form (runtime/codec): decode it, never read it as plain data. */
+export type Encoded = JsonValue;
+
+/** A path into a value: object keys, array indexes, Map/Set positions as the codec resolves them. */
+export type Path = (string | number)[];
+
+/** Stands in for a version where there is none (a webstorage key, a db row): a hash of the encoded value. */
+export type Hash = `h${string}`;
+
+export type RegistryKindName = 'store' | 'webstorage' | 'database';
+
+export interface StateInfo {
+  /** State.id: stable across reloads. */
+  id: string;
+  key: string;
+  scope: string;
+  version: number;
+  value: Encoded;
+  /** `local`, `session`, `db:<name>/<table>`, or absent when in memory only. */
+  persistence?: string;
+  /** Paths shown as `[redacted]` by configureDevtools({ redact }); not editable. */
+  redacted: Path[];
+}
+
+export interface ScopeInfo {
+  name: string;
+  states: StateInfo[];
+}
+
+export interface StoreInfo {
+  /** The registry id: what commands address. */
+  id: number;
+  name: string;
+  scopes: ScopeInfo[];
+}
+
+export interface WebstorageKeyInfo {
+  key: string;
+  value: Encoded;
+  hash: Hash;
+  /** UTF-16 code units the stored entry takes (key + value), as quotas count them. */
+  size: number;
+  redacted: Path[];
+  /** Set when the stored value cannot be decoded: it is left in place, shown, not editable. */
+  error?: string;
+}
+
+export interface WebstorageInfo {
+  id: number;
+  kind: 'local' | 'session' | 'memory';
+  backend: 'localStorage' | 'sessionStorage' | 'memory';
+  available: boolean;
+  reason?: string;
+  namespace: string;
+  keys: WebstorageKeyInfo[];
+  /** Sum of the key sizes. */
+  bytes: number;
+}
+
+export interface IndexInfo {
+  name: string;
+  keyPath: string | string[];
+  unique: boolean;
+  multiEntry: boolean;
+}
+
+export interface TableInfo {
+  name: string;
+  keyPath: string | string[] | null;
+  autoIncrement: boolean;
+  indexes: IndexInfo[];
+  count: number;
+}
+
+export interface DatabaseInfo {
+  id: number;
+  name: string;
+  version: number;
+  provider: 'indexeddb' | 'libsql' | 'memory';
+  /** False when the data lives in memory only and goes with the page. */
+  persistent: boolean;
+  tables: TableInfo[];
+  cache: boolean;
+  blobs: boolean;
+}
+
+export type DbChangeType = 'put' | 'add' | 'update' | 'delete' | 'clear' | 'cache' | 'blob' | 'deleted';
+
+export interface ReportInfo {
+  kind: RegistryKindName;
+  id: number;
+  type: string;
+  message: string;
+  at: number;
+}
+
+export interface Snapshot {
+  at: number;
+  stores: StoreInfo[];
+  webstorages: WebstorageInfo[];
+  databases: DatabaseInfo[];
+  reports: ReportInfo[];
+  /** Whether deltas carry call-site stacks. */
+  trace: boolean;
+}
+
+/** A key range in IndexedDB order; bounds are encoded keys. */
+export interface Range {
+  eq?: Encoded;
+  gt?: Encoded;
+  gte?: Encoded;
+  lt?: Encoded;
+  lte?: Encoded;
+}
+
+export interface Row {
+  key: Encoded;
+  value: Encoded;
+  hash: Hash;
+  redacted: Path[];
+}
+
+export interface RowPage {
+  rows: Row[];
+  /** Rows matching the query before offset/limit. */
+  total: number;
+}
+
+export interface CacheEntry {
+  key: string;
+  value: Encoded;
+  hash: Hash;
+  /** Epoch milliseconds, or null when it never expires. */
+  expires: number | null;
+  expired: boolean;
+  redacted: Path[];
+}
+
+export interface CacheListing {
+  entries: CacheEntry[];
+  total: number;
+}
+
+export interface BlobInfo {
+  id: string;
+  name?: string;
+  type: string;
+  size: number;
+  created: number;
+}
+
+export interface BlobListing {
+  blobs: BlobInfo[];
+  usage: number;
+}
+
+export interface BlobChunk {
+  offset: number;
+  /** base64 of the bytes read. */
+  bytes: string;
+  /** The blob's whole size. */
+  size: number;
+  type: string;
+}
+
+/** What a value-addressing command (expand, storeAsGlobal) points at. */
+export type ValueRef =
+  | { kind: 'state'; store: number; state: string }
+  | { kind: 'webstorage'; storage: number; key: string }
+  | { kind: 'row'; database: number; table: string; key: Encoded }
+  | { kind: 'cache'; database: number; key: string };
+
+/** A storage key no Stratum namespace owns (read-only in the panel). */
+export interface ForeignKey {
+  area: 'localStorage' | 'sessionStorage';
+  key: string;
+  /** The first characters of the stored string. */
+  preview: string;
+  size: number;
+}
+
+export interface PageFacts {
+  /** navigator.storage.estimate(), or why it is missing. */
+  estimate: { usage: number; quota: number } | { unavailable: string };
+  /** navigator.storage.persisted(), or null when the page cannot ask. */
+  persisted: boolean | null;
+  /** indexedDB.databases(): every database of the origin, Stratum's or not. */
+  databases: { name: string; version: number }[] | { unavailable: string };
+  foreignKeys: ForeignKey[];
+  /** Envelopes the runtime dropped (spoofed, malformed, over limits) since it started listening. */
+  dropped: number;
+}
