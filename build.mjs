@@ -25,6 +25,9 @@ const ENTRIES = [
   { name: 'store', source: 'runtime/store/index.ts', budget: 3072 },
 ];
 
+/** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
+const TOOLS = [{ name: 'start', source: 'scripts/start.ts' }];
+
 /** Never bundled: optional peers and Node built-ins stay imports. */
 const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
 
@@ -46,6 +49,19 @@ const COMMON = {
 async function buildRuntime() {
   rmSync(OUT, { recursive: true, force: true });
   await esbuild.build({ ...COMMON, outdir: OUT, sourcemap: true });
+}
+
+async function buildTools() {
+  await esbuild.build({
+    entryPoints: TOOLS.map((tool) => ({ in: path.join(ROOT, tool.source), out: tool.name })),
+    outdir: path.join(ROOT, 'dist/tools'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
 
 function buildDeclarations() {
@@ -99,7 +115,7 @@ async function watch() {
 async function main() {
   if (process.argv.includes('--watch')) return watch();
   const started = performance.now();
-  await buildRuntime();
+  await Promise.all([buildRuntime(), buildTools()]);
   buildDeclarations();
   const over = printSizes(await measureSizes());
   console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);

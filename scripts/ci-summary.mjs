@@ -13,7 +13,12 @@ for (const file of process.argv.slice(2)) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  failed += report.numFailedTests;
+  // A file that failed to load has no failed test of its own, yet it failed.
+  for (const suite of report.testResults ?? []) {
+    const anyFailed = (suite.assertionResults ?? []).some((test) => test.status === 'failed');
+    if (suite.status === 'failed' && !anyFailed) failed += 1;
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

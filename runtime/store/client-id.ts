@@ -18,27 +18,16 @@ function randomId(): string {
 export function browserClientId(): string | undefined {
   if (cached) return cached;
   if (typeof window === 'undefined') return undefined;
-  let storage: Storage | undefined;
   try {
-    storage = window.sessionStorage;
+    const storage = window.sessionStorage;
     const kept = storage.getItem(SESSION_KEY);
     if (kept) return (cached = kept);
-  } catch (error) {
-    storage = undefined;
-    reportFallback(error);
-  }
-  cached = randomId();
-  try {
-    storage?.setItem(SESSION_KEY, cached);
-  } catch (error) {
-    reportFallback(error);
+    cached = randomId();
+    storage.setItem(SESSION_KEY, cached);
+  } catch {
+    // SecurityError on access (blocked storage) or QuotaExceededError on write (zero quota):
+    // the id then lives for this page only, and a reload gets a new one.
+    cached ??= randomId();
   }
   return cached;
-}
-
-function reportFallback(error: unknown): void {
-  // The id still works for this page; only a reload gets a new one. Worth a debug line, not a throw.
-  if (typeof console !== 'undefined') {
-    console.debug('stratum: sessionStorage unusable, client id kept in memory:', error);
-  }
 }

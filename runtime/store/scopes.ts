@@ -19,22 +19,10 @@ export function stateId(scope: string, key: string): string {
   return JSON.stringify([scope, key]);
 }
 
-export function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') {
-    throw new TypeError(`State key must be a string, got ${describe(key)}.`);
+/** Keys and scopes are non-empty strings; anything else is a clear error naming which. */
+export function checkName(what: 'key' | 'scope', value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    const got = value === '' ? 'an empty string' : value === null ? 'null' : typeof value;
+    throw new TypeError(`State ${what} must be a non-empty string, got ${got}.`);
   }
-  if (key === '') throw new TypeError('State key must not be empty.');
-}
-
-export function checkScope(scope: unknown): asserts scope is string {
-  if (typeof scope !== 'string') {
-    throw new TypeError(`State scope must be a string, got ${describe(scope)}.`);
-  }
-  if (scope === '') throw new TypeError('State scope must not be empty.');
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `"${value}"` : typeof value;
 }

@@ -62,10 +62,10 @@ describe('scopes and ids', () => {
 
   it('validates keys and scopes', () => {
     const store = new Store();
-    expect(() => store.createState(0, { key: '', scope: 'app' })).toThrow(/must not be empty/);
-    expect(() => store.createState(0, { key: 3 as unknown as string, scope: 'app' })).toThrow(/must be a string, got number/);
-    expect(() => store.createState(0, { key: 'k', scope: null as unknown as string })).toThrow(/scope must be a string, got null/);
-    expect(() => store.createState(0, { key: 'k', scope: '' })).toThrow(/scope must not be empty/);
+    expect(() => store.createState(0, { key: '', scope: 'app' })).toThrow(/must be a non-empty string, got an empty string/);
+    expect(() => store.createState(0, { key: 3 as unknown as string, scope: 'app' })).toThrow(/key must be a non-empty string, got number/);
+    expect(() => store.createState(0, { key: 'k', scope: null as unknown as string })).toThrow(/scope must be a non-empty string, got null/);
+    expect(() => store.createState(0, { key: 'k', scope: '' })).toThrow(/scope must be a non-empty string/);
   });
 
   it('gives collision-free ids for any strings', () => {

@@ -2,7 +2,7 @@ import { register, report } from '../devtools/registry.js';
 import { browserClientId } from './client-id.js';
 import { runAll } from './notify.js';
 import { loadPersistence, describePersistence } from './persist.js';
-import { checkKey, checkScope, Scopes, stateId } from './scopes.js';
+import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
 
@@ -145,7 +145,7 @@ export class Store {
 
   /** key → state for one resolved scope name (Scopes.Client / Scopes.User resolve now). */
   getScope(scope: string): ReadonlyMap<string, State<unknown>> {
-    checkScope(scope);
+    checkName('scope', scope);
     const resolved =
       scope === Scopes.Client || scope === Scopes.User ? this._resolve(scope, undefined) : scope;
     return new Map(this._core._scopes.get(resolved));
@@ -210,12 +210,12 @@ export class Store {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('State options must be an object with at least a `key`.');
     }
-    checkKey(options.key);
+    checkName('key', options.key);
     return { scope: this._resolve(options.scope === undefined ? Scopes.Component : options.scope, options, lookup), key: options.key };
   }
 
   private _resolve(scope: unknown, options: StateLocator | undefined, lookup = false): string {
-    checkScope(scope);
+    checkName('scope', scope);
     switch (scope) {
       case Scopes.Component: {
         const component = options?.component;

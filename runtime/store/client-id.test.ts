@@ -1,0 +1,37 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+async function freshClientId(): Promise<string | undefined> {
+  vi.resetModules();
+  const { browserClientId } = await import('./client-id.js');
+  return browserClientId();
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  window.sessionStorage.clear();
+});
+
+describe('browser client id', () => {
+  it('is kept in sessionStorage, so the same tab gets it back after a reload', async () => {
+    const first = await freshClientId();
+    expect(first).toMatch(/.{8,}/);
+    expect(window.sessionStorage.getItem('stratum:client-id')).toBe(first);
+    expect(await freshClientId()).toBe(first);
+  });
+
+  it('still gives an id when sessionStorage throws SecurityError on access', async () => {
+    vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    const id = await freshClientId();
+    expect(id).toMatch(/.{8,}/);
+  });
+
+  it('still gives an id when every write throws QuotaExceededError (zero quota)', async () => {
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    expect(await freshClientId()).toMatch(/.{8,}/);
+  });
+});
