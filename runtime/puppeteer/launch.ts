@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer';
+import { resolveChrome } from './chrome.js';
+
+// Flags that work as root on a machine without a GPU or a network beyond loopback: without the
+// background-networking ones Chromium keeps dialling Google's hosts and gets refused.
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface StratumLaunchOptions extends LaunchOptions {
+  /** Load the Stratum extension (default true). */
+  extension?: boolean;
+  /** The unpacked extension to load; default the `dist/chrome` shipped in this package. */
+  extensionPath?: string;
+}
+
+/** dist/chrome next to this package's dist/runtime (bundled) or repo root (from source). */
+export function defaultExtensionPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../chrome'), path.resolve(here, '../../dist/chrome')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'manifest.json'))) ?? candidates[0]!;
+}
+
+/**
+ * A puppeteer Browser with the Stratum extension loaded, in a throwaway profile that is deleted
+ * when the browser closes. The browser is CHROME_PATH, else /usr/bin/chromium, else puppeteer's own.
+ */
+export async function launch(options: StratumLaunchOptions = {}): Promise<Browser> {
+  const { extension = true, extensionPath = defaultExtensionPath(), args = [], ...rest } = options;
+  if (extension && !existsSync(path.join(extensionPath, 'manifest.json'))) {
+    throw new Error(`No Stratum extension at ${extensionPath}: run \`npm run build\` first, or pass extensionPath.`);
+  }
+  const profile = mkdtempSync(path.join(tmpdir(), 'stratum-profile-'));
+  const executablePath = rest.executablePath ?? resolveChrome();
+  const all = [...FLAGS, `--user-data-dir=${profile}`, ...args];
+  if (extension) all.push(`--load-extension=${extensionPath}`, `--disable-extensions-except=${extensionPath}`);
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      headless: true,
+      ...rest,
+      args: all,
+      ...(executablePath && { executablePath }),
+      ...(extension && { enableExtensions: true }),
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+  browser.once('disconnected', () => rmSync(profile, { recursive: true, force: true }));
+  return browser;
+}
