@@ -47,8 +47,9 @@ export function str(max: number = LIMITS.string): Check<string> {
 export function num(integer = false): Check<number> {
   return (value, at, budget, depth) => {
     visit(at, budget, depth);
-    if (typeof value !== 'number' || !Number.isFinite(value)) fail(at, 'a finite number', value);
-    if (integer && (!Number.isSafeInteger(value) || value < 0)) fail(at, 'an integer ≥ 0', value);
+    const expected = integer ? 'an integer ≥ 0' : 'a finite number';
+    if (typeof value !== 'number' || !Number.isFinite(value)) fail(at, expected, value);
+    if (integer && (!Number.isSafeInteger(value) || value < 0)) fail(at, expected, value);
     return value;
   };
 }
@@ -141,8 +142,7 @@ export function tagged<T extends object, K extends keyof T & string>(
 
 /**
  * Any JSON value within the limits: the codec's tagged form. Its meaning is the codec's to
- * check (decode throws CodecError); here only its size and `__proto__` keys, which no reader
- * of a cloned object should meet.
+ * check (decode throws CodecError); here only its size and nesting.
  */
 export const json: Check<JsonValue> = (value, at, budget, depth) => {
   visit(at, budget, depth);
@@ -160,9 +160,8 @@ export const json: Check<JsonValue> = (value, at, budget, depth) => {
     return value as JsonValue;
   }
   if (!isPlainObject(value)) fail(at, 'a JSON value', value);
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') throw new ShapeError(`${at}: "__proto__" key`);
-    json(value[key], at, budget, depth + 1);
-  }
+  // Data keys may be anything, `__proto__` included (the codec reads own keys, never assigns
+  // them); only structural positions (obj) refuse unknown keys.
+  for (const key of Object.keys(value)) json(value[key], at, budget, depth + 1);
   return value as JsonValue;
 };

@@ -1,0 +1,212 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PanelBridge, RuntimeBridge, type Wall } from './bridge.js';
+import { CommandError } from './errors.js';
+import { memoryWalls } from './memory-wall.js';
+import { Command, Event, LIMITS, PROTOCOL_VERSION, SOURCE_CONTENT, type RuntimeEnvelope } from './messages.js';
+import type { Schedule } from './outbox.js';
+
+/** A schedule the test runs by hand: `frame()` is the next animation frame. */
+function manualFrames() {
+  let pending: (() => void) | undefined;
+  const schedule: Schedule = (flush) => {
+    pending = flush;
+    return () => (pending = undefined);
+  };
+  return {
+    schedule,
+    frame() {
+      const run = pending;
+      pending = undefined;
+      run?.();
+    },
+  };
+}
+
+/** A wall that records what is sent through it. */
+function recording(wall: Wall): { wall: Wall; sent: RuntimeEnvelope[] } {
+  const sent: RuntimeEnvelope[] = [];
+  return {
+    sent,
+    wall: {
+      send: (envelope) => {
+        sent.push(structuredClone(envelope) as RuntimeEnvelope);
+        wall.send(envelope);
+      },
+      listen: (listener) => wall.listen(listener),
+    },
+  };
+}
+
+const changed = (state: string, version: number, label?: string) => ({
+  store: 1,
+  state,
+  value: version,
+  versions: { from: version, to: version },
+  changes: 1,
+  at: version,
+  redacted: [],
+  ...(label && { label }),
+});
+
+function pair(handle: ConstructorParameters<typeof RuntimeBridge>[0]['handle']) {
+  const [pageWall, panelWall] = memoryWalls();
+  const frames = manualFrames();
+  const page = recording(pageWall);
+  const runtime = new RuntimeBridge({ wall: page.wall, session: 'rt-1', handle, schedule: frames.schedule });
+  const panel = new PanelBridge({ wall: panelWall, client: 'p', schedule: (flush) => (queueMicrotask(flush), () => {}) });
+  panel.target = 'rt-1';
+  return { runtime, panel, frames, sent: page.sent };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('RuntimeBridge coalescing', () => {
+  it('sends 10,000 changes of one state in one frame as one delta with count and version range', () => {
+    const { runtime, frames, sent } = pair(() => undefined);
+    for (let v = 1; v <= 10_000; v++) runtime.send(Event.stateChanged, changed('a', v, v === 1 ? 'first' : undefined), 's:a');
+    for (let v = 1; v <= 3; v++) runtime.send(Event.stateChanged, changed('b', v), 's:b');
+    expect(sent).toHaveLength(0);
+    frames.frame();
+    expect(sent).toHaveLength(1);
+    const deltas = sent[0]!.batch.map((m) => m.payload);
+    expect(deltas).toEqual([
+      { ...changed('a', 10_000), versions: { from: 1, to: 10_000 }, changes: 10_000, label: 'first' },
+      { ...changed('b', 3), versions: { from: 1, to: 3 }, changes: 3 },
+    ]);
+  });
+
+  it('keeps a change after a removal of the same state in order, not merged before it', () => {
+    const { runtime, frames, sent } = pair(() => undefined);
+    runtime.send(Event.stateChanged, changed('a', 1), 's:a');
+    runtime.send(Event.stateRemoved, { store: 1, state: 'a', version: 1 }, 's:a');
+    runtime.send(Event.stateChanged, changed('a', 2), 's:a');
+    frames.frame();
+    expect(sent[0]!.batch.map((m) => m.event)).toEqual([Event.stateChanged, Event.stateRemoved, Event.stateChanged]);
+  });
+
+  it('splits a long queue into envelopes of at most LIMITS.batch messages, numbered in order', () => {
+    const { runtime, frames, sent } = pair(() => undefined);
+    for (let i = 0; i < LIMITS.batch + 5; i++) runtime.send(Event.stateChanged, changed(`s${i}`, 1), `s:${i}`);
+    frames.frame();
+    expect(sent.map((e) => [e.seq, e.batch.length])).toEqual([
+      [1, LIMITS.batch],
+      [2, 5],
+    ]);
+    expect(sent.every((e) => e.v === PROTOCOL_VERSION && e.session === 'rt-1')).toBe(true);
+  });
+
+  it('flushes what is queued on shutdown, and sends nothing after', () => {
+    const { runtime, sent } = pair(() => undefined);
+    runtime.send(Event.stateChanged, changed('a', 1), 's:a');
+    runtime.shutdown();
+    expect(sent).toHaveLength(1);
+    runtime.send(Event.stateChanged, changed('a', 2), 's:a');
+    runtime.flush();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('flushes after 16 ms when no frame comes (a hidden tab)', async () => {
+    vi.useFakeTimers();
+    const [pageWall] = memoryWalls();
+    const { wall, sent } = recording(pageWall);
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    try {
+      const runtime = new RuntimeBridge({ wall, session: 'rt-1', handle: () => undefined });
+      runtime.send(Event.stateChanged, changed('a', 1), 's:a');
+      vi.advanceTimersByTime(15);
+      expect(sent).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(sent).toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('commands', () => {
+  it('answers each command exactly once, typed end to end', async () => {
+    let calls = 0;
+    const { panel, frames } = pair((message) => {
+      calls++;
+      if (message.command === Command.stateSet) return Promise.resolve({ version: message.payload.baseVersion + 1 });
+      return Promise.reject(new CommandError('not-found', 'no such thing'));
+    });
+    const answer = panel.request(Command.stateSet, { store: 1, state: 's', value: 5, baseVersion: 2 });
+    await Promise.resolve();
+    await Promise.resolve();
+    frames.frame();
+    const result: { version: number } = await answer;
+    expect(result).toEqual({ version: 3 });
+    expect(calls).toBe(1);
+
+    const refused = panel.request(Command.dbClear, { database: 1, table: 't' });
+    await Promise.resolve();
+    await Promise.resolve();
+    frames.frame();
+    await expect(refused).rejects.toMatchObject({ name: 'CommandError', code: 'not-found', message: 'no such thing' });
+
+    // @ts-expect-error a payload of the wrong shape does not compile
+    void panel.request(Command.stateSet, { store: 1 }).catch(() => {});
+    // @ts-expect-error neither does a name that is not a command
+    void panel.request('eval', {}).catch(() => {});
+    panel.shutdown();
+  });
+
+  it('reports an unexpected throw as `failed`, with the error in words', async () => {
+    const { panel, frames } = pair(() => Promise.reject(new TypeError('boom')));
+    const answer = panel.request(Command.pageFacts, {});
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    frames.frame();
+    await expect(answer).rejects.toMatchObject({ code: 'failed', message: 'TypeError: boom' });
+  });
+
+  it('times out a command nobody answers', async () => {
+    vi.useFakeTimers();
+    const [panelWall] = memoryWalls();
+    const panel = new PanelBridge({ wall: panelWall, client: 'p', timeout: 1000 });
+    const answer = panel.request(Command.snapshot, {});
+    vi.advanceTimersByTime(1000);
+    await expect(answer).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('rejects what is pending with `disconnected` on shutdown', async () => {
+    const { panel } = pair(() => new Promise(() => {}));
+    const answer = panel.request(Command.snapshot, {});
+    panel.shutdown();
+    await expect(answer).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
+  it('answers only envelopes addressed to it, and drops a duplicate id while the first is running', () => {
+    const seen: string[] = [];
+    const [pageWall, panelWall] = memoryWalls();
+    const runtime = new RuntimeBridge({
+      wall: pageWall,
+      session: 'rt-1',
+      handle: (message) => (seen.push(message.id), new Promise(() => {})),
+    });
+    const envelope = (session: string, id: string) => ({
+      source: SOURCE_CONTENT,
+      v: PROTOCOL_VERSION,
+      session,
+      seq: 1,
+      batch: [{ command: Command.snapshot, id, payload: {} }],
+    });
+    panelWall.send(envelope('rt-2', 'x:1'));
+    panelWall.send(envelope('rt-1', 'x:2'));
+    panelWall.send(envelope('rt-1', 'x:2'));
+    panelWall.send({ source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: 'rt-1', seq: 2, batch: [{ command: 'nope' }] });
+    expect(seen).toEqual(['x:2']);
+    expect(runtime.dropped).toBe(2);
+  });
+
+  it('drops a command the handler declines (silence), unanswered and counted', () => {
+    const { runtime, panel } = pair(() => undefined);
+    void panel.request(Command.snapshot, {}).catch(() => {});
+    panel.flush();
+    expect(runtime.dropped).toBe(1);
+    panel.shutdown();
+  });
+});

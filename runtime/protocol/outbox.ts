@@ -1,0 +1,102 @@
+/**
+ * The send queue both bridges share: messages wait for the next animation frame or 16 ms,
+ * whichever comes first, then leave as envelopes of at most LIMITS.batch messages. A message
+ * sent with a key merges into the latest queued message with that key when `merge` allows it,
+ * so a state changed 10,000 times in one frame leaves as one delta.
+ */
+import { LIMITS } from './messages.js';
+
+/** Runs `flush` once, soon; returns a cancel. */
+export type Schedule = (flush: () => void) => () => void;
+
+const FLUSH_AFTER_MS = 16;
+
+/**
+ * The next frame or 16 ms, whichever first: a hidden tab runs no frames (Chrome pauses
+ * requestAnimationFrame in background tabs), so the timer keeps deltas flowing there; a
+ * visible tab flushes in step with its own rendering.
+ */
+export const frameOrTimeout: Schedule = (flush) => {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    flush();
+  };
+  const timer = setTimeout(once, FLUSH_AFTER_MS);
+  const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(once) : undefined;
+  return () => {
+    done = true;
+    clearTimeout(timer);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+  };
+};
+
+export class Outbox<M> {
+  private _queue: M[] = [];
+  /** key → index in the queue of the latest message sent with that key. */
+  private _latest = new Map<string, number>();
+  private _cancel: (() => void) | undefined;
+  private _closed = false;
+
+  constructor(
+    private readonly _deliver: (batch: M[]) => void,
+    private readonly _schedule: Schedule,
+    private readonly _merge: (queued: M, next: M) => M | undefined = () => undefined,
+  ) {}
+
+  get size(): number {
+    return this._queue.length;
+  }
+
+  push(message: M, key?: string): void {
+    if (this._closed) return;
+    if (key !== undefined) {
+      const at = this._latest.get(key);
+      const queued = at === undefined ? undefined : this._queue[at];
+      const merged = queued === undefined ? undefined : this._merge(queued, message);
+      if (merged !== undefined) {
+        this._queue[at!] = merged;
+        return;
+      }
+      this._latest.set(key, this._queue.length);
+    }
+    this._queue.push(message);
+    this._cancel ??= this._schedule(() => {
+      this._cancel = undefined;
+      this.flush();
+    });
+  }
+
+  /** Sends everything queued now, in order. A delivery that throws is rethrown after the rest went. */
+  flush(): void {
+    this._cancel?.();
+    this._cancel = undefined;
+    const queue = this._queue;
+    this._queue = [];
+    this._latest.clear();
+    let failed = false;
+    let first: unknown;
+    for (let start = 0; start < queue.length; start += LIMITS.batch) {
+      try {
+        this._deliver(queue.slice(start, start + LIMITS.batch));
+      } catch (error) {
+        if (!failed) first = error;
+        failed = true;
+      }
+    }
+    if (failed) throw first;
+  }
+
+  /** Flushes what is queued, then refuses further messages. */
+  close(): void {
+    if (this._closed) return;
+    try {
+      this.flush();
+    } finally {
+      this._closed = true;
+    }
+  }
+}
