@@ -31,7 +31,7 @@ const TOOLS = [{ name: 'start', source: 'scripts/start.ts' }];
 /** Never bundled: optional peers and Node built-ins stay imports. */
 const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
 
-const COMMON = {
+export const COMMON = {
   entryPoints: ENTRIES.map((entry) => ({ in: path.join(ROOT, entry.source), out: entry.name })),
   bundle: true,
   splitting: true,
@@ -72,7 +72,7 @@ function buildDeclarations() {
 }
 
 /** Minified, in memory, with a metafile: what a user's bundler would ship of each entry. */
-async function measureSizes() {
+export async function measureSizes() {
   const result = await esbuild.build({ ...COMMON, outdir: OUT, minify: true, write: false, metafile: true });
   const files = new Map(result.outputFiles.map((file) => [path.relative(ROOT, file.path), file.contents]));
   return ENTRIES.map((entry) => {
@@ -93,7 +93,7 @@ function staticClosure(metafile, start, seen = new Set()) {
   return seen;
 }
 
-function brotli(bytes) {
+export function brotli(bytes) {
   return brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
 }
 
@@ -125,4 +125,5 @@ async function main() {
   }
 }
 
-await main();
+// Imported (bench/sizes.ts measures the peers with the same settings), it only exports.
+if (path.resolve(process.argv[1] ?? '') === decodeURIComponent(new URL(import.meta.url).pathname)) await main();
