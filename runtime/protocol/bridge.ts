@@ -8,6 +8,7 @@ import { CommandError, toProtocolError } from './errors.js';
 import {
   ANY_SESSION,
   COMMAND_TIMEOUT_MS,
+  MAX_DELTA_KEYS,
   Command,
   Event,
   PROTOCOL_VERSION,
@@ -50,12 +51,20 @@ export function mergeEvents(queued: EventMessage, next: EventMessage): EventMess
       if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
       return { event: next.event, payload };
     }
-    case Event.webstorageChanged:
-    case Event.dbChanged: {
-      const prev = queued.payload as { changes: number; label?: string };
+    case Event.webstorageChanged: {
+      const prev = queued.payload as RuntimeEvents['webstorageChanged'];
       const payload = { ...next.payload, changes: prev.changes + next.payload.changes };
       if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
-      return { event: next.event, payload } as EventMessage;
+      return { event: next.event, payload };
+    }
+    case Event.dbChanged: {
+      const prev = queued.payload as RuntimeEvents['dbChanged'];
+      // A put after a delete is a different story for the timeline: only the same change merges.
+      if (prev.change !== next.payload.change || prev.origin !== next.payload.origin) return undefined;
+      const keys = [...prev.keys, ...next.payload.keys].slice(0, MAX_DELTA_KEYS);
+      const payload = { ...next.payload, keys, changes: prev.changes + next.payload.changes };
+      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
+      return { event: next.event, payload };
     }
     default:
       return undefined;

@@ -117,12 +117,16 @@ export interface RuntimeEvents {
     redacted: Path[];
     error?: string;
   };
-  /** Coalesced per table + key. Rows are pulled by the panel, never pushed. */
+  /**
+   * Coalesced per table while the change type stays the same; `keys` lists the rows touched
+   * (at most MAX_DELTA_KEYS, `changes` counts them all). Rows are pulled, never pushed.
+   */
   dbChanged: Delta & {
     database: number;
     table: string;
     change: DbChangeType;
-    key?: Encoded;
+    keys: Encoded[];
+    origin: 'local' | 'remote';
   };
   registered:
     | { kind: 'store'; store: StoreInfo }
@@ -203,10 +207,10 @@ export interface PanelCommands {
 
   cacheList: { request: { database: number; offset?: number; limit?: number }; response: CacheListing };
   cacheSet: {
-    request: { database: number; key: string; value: Encoded; ttl?: number };
+    request: { database: number; key: Encoded; value: Encoded; ttl?: number };
     response: { hash: Hash };
   };
-  cacheDelete: { request: { database: number; key: string }; response: { deleted: true } };
+  cacheDelete: { request: { database: number; key: Encoded }; response: { deleted: true } };
   cachePrune: { request: { database: number }; response: { removed: number } };
 
   blobList: { request: { database: number }; response: BlobListing };
@@ -339,6 +343,8 @@ export const LIMITS = {
 
 /** Bytes per blob chunk, either way (base64 on the wire: ×4/3). */
 export const MAX_BLOB_CHUNK = 1 << 20;
+/** Row keys one dbChanged delta lists; more changes are only counted. */
+export const MAX_DELTA_KEYS = 100;
 /** Rows in one dbQuery page, entries in one cacheList page. */
 export const MAX_PAGE = 1000;
 /** How long a command waits for its one response. */

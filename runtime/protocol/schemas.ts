@@ -96,17 +96,15 @@ export const webstorageInfo = obj<WebstorageInfo>({
   bytes: int,
 });
 
-const keyPath = nullable(oneOf(text, arr(text, 64), 'a key path'));
+const keyPath = oneOf(text, arr(text, 64), 'a key path');
 
 const tableInfo = obj<TableInfo>({
   name: text,
   keyPath,
   autoIncrement: bool,
-  indexes: arr(
-    obj<IndexInfo>({ name: text, keyPath: oneOf(text, arr(text, 64), 'a key path'), unique: bool, multiEntry: bool }),
-    1000,
-  ),
-  count: int,
+  indexes: arr(obj<IndexInfo>({ name: text, keyPath, unique: bool, multiEntry: bool }), 1000),
+  count: nullable(int),
+  internal: bool,
 });
 
 export const databaseInfo = obj<DatabaseInfo>({
@@ -115,6 +113,8 @@ export const databaseInfo = obj<DatabaseInfo>({
   version: int,
   provider: literal('indexeddb', 'libsql', 'memory'),
   persistent: bool,
+  reason: opt(text),
+  closed: bool,
   tables: arr(tableInfo, 10_000),
   cache: bool,
   blobs: bool,
@@ -146,14 +146,14 @@ export const rowPage = obj<RowPage>({
 
 export const cacheListing = obj<CacheListing>({
   entries: arr(
-    obj<CacheEntry>({ key: str(), value: encoded, hash, expires: nullable(finite), expired: bool, redacted: paths }),
+    obj<CacheEntry>({ key: encoded, value: encoded, hash, expires: nullable(finite), expired: bool, redacted: paths }),
     MAX_PAGE,
   ),
   total: int,
 });
 
 export const blobListing = obj<BlobListing>({
-  blobs: arr(obj<BlobInfo>({ id: text, name: opt(text), type: text, size: int, created: finite }), MANY),
+  blobs: arr(obj<BlobInfo>({ id: text, name: text, type: text, size: int, created: finite, meta: opt(encoded) }), MANY),
   usage: int,
 });
 
@@ -163,7 +163,7 @@ export const valueRef = tagged<ValueRef, 'kind'>('kind', {
   state: obj({ kind: literal('state'), store: int, state: text }),
   webstorage: obj({ kind: literal('webstorage'), storage: int, key: str() }),
   row: obj({ kind: literal('row'), database: int, table: text, key: encoded }),
-  cache: obj({ kind: literal('cache'), database: int, key: str() }),
+  cache: obj({ kind: literal('cache'), database: int, key: encoded }),
 });
 
 const unavailable = obj<{ unavailable: string }>({ unavailable: text });

@@ -4,14 +4,12 @@
  * postMessage and a runtime.Port's JSON serialization with their types intact.
  */
 
-/** A JSON value: what survives every hop. */
+import type { Encoded, Path } from '../codec/types.js';
+
+export type { Encoded, Path };
+
+/** A JSON value: what survives every hop (the codec's `Encoded` is one). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A value in the codec's tagged form (runtime/codec): decode it, never read it as plain data. */
-export type Encoded = JsonValue;
-
-/** A path into a value: object keys, array indexes, Map/Set positions as the codec resolves them. */
-export type Path = (string | number)[];
 
 /** Stands in for a version where there is none (a webstorage key, a db row): a hash of the encoded value. */
 export type Hash = `h${string}`;
@@ -75,10 +73,13 @@ export interface IndexInfo {
 
 export interface TableInfo {
   name: string;
-  keyPath: string | string[] | null;
+  keyPath: string | string[];
   autoIncrement: boolean;
   indexes: IndexInfo[];
-  count: number;
+  /** Rows now; null when counting failed (the reason is in the database's `reason`). */
+  count: number | null;
+  /** `$cache`, `$blobs`, `$blobdata`: layouts Stratum adds, shown but not declared. */
+  internal: boolean;
 }
 
 export interface DatabaseInfo {
@@ -88,12 +89,15 @@ export interface DatabaseInfo {
   provider: 'indexeddb' | 'libsql' | 'memory';
   /** False when the data lives in memory only and goes with the page. */
   persistent: boolean;
+  /** Why the database is in memory although IndexedDB was asked for, or why it cannot be read. */
+  reason?: string;
+  closed: boolean;
   tables: TableInfo[];
   cache: boolean;
   blobs: boolean;
 }
 
-export type DbChangeType = 'put' | 'add' | 'update' | 'delete' | 'clear' | 'cache' | 'blob' | 'deleted';
+export type DbChangeType = 'put' | 'delete' | 'clear';
 
 export interface ReportInfo {
   kind: RegistryKindName;
@@ -136,7 +140,7 @@ export interface RowPage {
 }
 
 export interface CacheEntry {
-  key: string;
+  key: Encoded;
   value: Encoded;
   hash: Hash;
   /** Epoch milliseconds, or null when it never expires. */
@@ -152,10 +156,12 @@ export interface CacheListing {
 
 export interface BlobInfo {
   id: string;
-  name?: string;
+  /** A File's name, the `name` given to put, or ''. */
+  name: string;
   type: string;
   size: number;
   created: number;
+  meta?: Encoded;
 }
 
 export interface BlobListing {
@@ -177,7 +183,7 @@ export type ValueRef =
   | { kind: 'state'; store: number; state: string }
   | { kind: 'webstorage'; storage: number; key: string }
   | { kind: 'row'; database: number; table: string; key: Encoded }
-  | { kind: 'cache'; database: number; key: string };
+  | { kind: 'cache'; database: number; key: Encoded };
 
 /** A storage key no Stratum namespace owns (read-only in the panel). */
 export interface ForeignKey {
