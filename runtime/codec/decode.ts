@@ -144,7 +144,7 @@ class Decoder {
       case 'undefined':
         return undefined;
       case 'number':
-        return hasOwn.call(NUMBERS, node.v as string) ? NUMBERS[node.v as string] : this._fail(`bad number ${JSON.stringify(node.v)}`);
+        return typeof node.v === 'string' && hasOwn.call(NUMBERS, node.v) ? NUMBERS[node.v] : this._fail(`bad number ${JSON.stringify(node.v)}`);
       case 'bigint':
         return BIGINT.test(this._string(node, 'v')) ? BigInt(node.v as string) : this._fail(`bad bigint ${JSON.stringify(node.v)}`);
       case 'symbol':

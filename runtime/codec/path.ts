@@ -31,6 +31,11 @@ export function resolvePath(root: unknown, path: Path): unknown {
       current = [...current][step as number];
     } else if (ArrayBuffer.isView(current) && step === 'buffer') {
       current = current.buffer;
+    } else if (Array.isArray(current) || ArrayBuffer.isView(current)) {
+      // Indexes only: `length` is an own property of arrays but no step the encoder writes.
+      const list = current as ArrayLike<unknown>;
+      if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step >= list.length) missing();
+      current = list[step as number];
     } else if (typeof current === 'object' && current !== null) {
       const key = typeof step === 'number' ? String(step) : step;
       if (!hasOwn.call(current, key)) missing();

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { anyValue, linkedValue, Point, sameValue } from '../../test/unit/codec-arbitraries.js';
+import { BlobRef, decode, encode, Opaque, stringifyDeep, type Encoded } from './index.js';
+
+/** What another process sees: the encoded form after a trip through JSON text. */
+const throughJson = (value: unknown): unknown => decode(JSON.parse(JSON.stringify(encode(value))) as Encoded);
+
+describe('encode → JSON → decode', () => {
+  it('is the identity for every supported type, arbitrarily nested', () => {
+    fc.assert(fc.property(anyValue, (value) => sameValue(value, throughJson(value))), { numRuns: 400 });
+  });
+
+  it('keeps shared and circular references', () => {
+    fc.assert(fc.property(linkedValue, (value) => sameValue(value, throughJson(value))), { numRuns: 300 });
+  });
+
+  it('re-encodes a decoded value to the same encoded form', () => {
+    fc.assert(
+      fc.property(linkedValue, (value) => {
+        const encoded = encode(value);
+        expect(encode(decode(encoded))).toEqual(encoded);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('restores the exact numbers JSON loses', () => {
+    const value = [Number.NaN, Infinity, -Infinity, -0, 0, 2n ** 70n, -(2n ** 64n)];
+    const back = throughJson(value) as unknown[];
+    expect(back.filter((n, i) => !Object.is(n, value[i]))).toEqual([]);
+    expect(Object.is(back[3], -0)).toBe(true);
+  });
+
+  it('keeps a self-referencing Map, a Set containing itself and a shared Date', () => {
+    const date = new Date(Date.UTC(2024, 1, 29));
+    const map = new Map<unknown, unknown>([['date', date]]);
+    map.set(map, 'self-key');
+    const set = new Set<unknown>([date]);
+    set.add(set);
+    const back = throughJson({ map, set, again: date }) as { map: Map<unknown, unknown>; set: Set<unknown>; again: Date };
+    expect(back.map.get(back.map)).toBe('self-key');
+    expect(back.set.has(back.set)).toBe(true);
+    expect(back.map.get('date')).toBe(back.again);
+    expect(back.again.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('keeps invalid dates invalid and views over one buffer sharing it', () => {
+    const buffer = new ArrayBuffer(8);
+    const whole = new Uint8Array(buffer);
+    const part = new Uint16Array(buffer, 2, 2);
+    whole.set([1, 2, 3, 4, 5, 6, 7, 8]);
+    const back = throughJson({ invalid: new Date(Number.NaN), whole, part }) as { invalid: Date; whole: Uint8Array; part: Uint16Array };
+    expect(Number.isNaN(back.invalid.getTime())).toBe(true);
+    expect(back.part.buffer).toBe(back.whole.buffer);
+    back.whole[2] = 0xff;
+    expect(back.part[0]).toBe(new Uint16Array(new Uint8Array([0xff, 4]).buffer)[0]);
+  });
+
+  it('keeps an error with its name, stack, cause, extra fields and errors', () => {
+    const cause = new RangeError('too far');
+    const error = Object.assign(new AggregateError([new Error('one')], 'many', { cause }), { code: 'E_MANY' });
+    const back = throughJson(error) as AggregateError & { code: string };
+    expect(back).toBeInstanceOf(AggregateError);
+    expect(back.message).toBe('many');
+    expect(back.stack).toBe(error.stack);
+    expect(back.cause).toBeInstanceOf(RangeError);
+    expect(back.errors[0].message).toBe('one');
+    expect(back.code).toBe('E_MANY');
+    expect(Object.keys(back)).toEqual(['code']);
+  });
+
+  it('decodes a class instance to a plain object that keeps the class name and re-encodes the same', () => {
+    const point = Object.assign(new Point(), { x: 1, y: 2 });
+    const back = throughJson(point) as Record<string | symbol, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect({ ...back }).toEqual({ x: 1, y: 2 });
+    expect(Object.prototype.toString.call(back)).toBe('[object Point]');
+    expect(encode(back)).toEqual(encode(point));
+  });
+
+  it('shows functions and symbols as descriptions that are never callable', () => {
+    async function load(id: string, retries = 2): Promise<string> {
+      return id + retries;
+    }
+    const back = throughJson({ load, arrow: (x: number) => x * 2, sym: Symbol('id'), bare: Symbol() }) as Record<string, Opaque>;
+    expect(back.load).toBeInstanceOf(Opaque);
+    expect(back.load).toMatchObject({ kind: 'function', name: 'load', editable: false });
+    expect(back.load!.description).toBe('async function load(id, retries = 2)');
+    expect(back.arrow!.description).toBe('(x) =>');
+    expect(typeof back.load).toBe('object');
+    expect(back.sym).toMatchObject({ kind: 'symbol', name: 'id', description: 'Symbol(id)' });
+    expect(back.bare).toMatchObject({ kind: 'symbol', name: null });
+  });
+
+  it('encodes a Blob or File as metadata plus the ref its hook returns, once per blob', () => {
+    const file = new File(['hello'], 'note.txt', { type: 'text/plain', lastModified: 1234 });
+    const blob = new Blob([new Uint8Array(3)], { type: 'application/octet-stream' });
+    const seen: Blob[] = [];
+    const encoded = encode({ file, blob, again: file }, { onBlob: (b) => `blob-${seen.push(b)}` });
+    expect(seen).toEqual([file, blob]);
+    const back = decode(JSON.parse(JSON.stringify(encoded)) as Encoded) as Record<string, BlobRef>;
+    expect(back.file).toEqual(new BlobRef('text/plain', 5, 'blob-1', 'note.txt', 1234));
+    expect(back.blob).toEqual(new BlobRef('application/octet-stream', 3, 'blob-2'));
+    expect(back.again).toBe(back.file);
+    expect(JSON.stringify(encoded)).not.toContain('hello');
+    expect(encode(back)).toEqual(encoded);
+  });
+});
+
+describe('data that looks like a tag', () => {
+  it('stays plain data, at any depth and with any $t value', () => {
+    const lookalike = fc.dictionary(fc.constantFrom('$t', 'v', 'id', 'type', 'size', 'path'), fc.jsonValue(), { minKeys: 1 });
+    const withTag = fc.tuple(lookalike, fc.jsonValue()).map(([fields, t]) => ({ ...fields, $t: t }));
+    fc.assert(fc.property(fc.array(withTag), (value) => sameValue(value, throughJson(value))));
+  });
+
+  it('keeps a literal { $t: "ref" } from resolving to anything', () => {
+    const value = { a: { $t: 'ref', id: 0 }, b: [{ $t: 'undefined' }], c: { $t: 'object', v: { $t: 'x' } } };
+    expect(throughJson(value)).toEqual(value);
+  });
+});
+
+describe('prototype safety', () => {
+  it('decodes "__proto__" and "constructor" keys as own properties, touching no prototype', () => {
+    const text = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"a":{"__proto__":[1]}}';
+    const back = decode(JSON.parse(text) as Encoded) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(['__proto__', 'constructor', 'a']);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(back.a)).toBe(Object.prototype);
+    expect(encode(back)).toEqual(JSON.parse(text));
+  });
+
+  it('encodes an own "__proto__" key as data', () => {
+    const value = JSON.parse('{"__proto__":{"x":1}}') as object;
+    const text = JSON.stringify(encode(value));
+    expect(text).toBe('{"__proto__":{"x":1}}');
+  });
+
+  it('keeps a null-prototype object null-prototype', () => {
+    const value = Object.assign(Object.create(null) as object, { a: 1 });
+    expect(Object.getPrototypeOf(throughJson(value))).toBeNull();
+  });
+});
+
+describe('depth', () => {
+  it('encodes, serializes and decodes a 10,000-deep chain without recursion', () => {
+    let chain: unknown = null;
+    for (let i = 0; i < 10_000; i++) chain = { i, next: chain, list: [i] };
+    let back = throughDeepJson(chain) as { i: number; next: unknown } | null;
+    let depth = 0;
+    for (; back; back = back.next as typeof back) depth++;
+    expect(depth).toBe(10_000);
+  });
+});
+
+function throughDeepJson(value: unknown): unknown {
+  // JSON.parse copes with any depth; JSON.stringify does not, hence stringifyDeep in serialize.
+  return decode(JSON.parse(stringifyDeep(encode(value))) as Encoded);
+}
