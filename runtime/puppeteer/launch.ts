@@ -57,6 +57,14 @@ export async function launch(options: StratumLaunchOptions = {}): Promise<Browse
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
-  browser.once('disconnected', () => rmSync(profile, { recursive: true, force: true }));
+  // Chromium's child processes may still write into the profile as the browser disconnects
+  // (ENOTEMPTY mid-delete): retry, and never throw from an event handler, which kills the process.
+  browser.once('disconnected', () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch (error) {
+      console.warn(`stratum: could not delete the browser profile ${profile}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   return browser;
 }

@@ -1,0 +1,153 @@
+/**
+ * Every row of the bench table, in the order issue 8 lists them. A row names the suite that
+ * measures it (a page in bench/pages/, or a node module in bench/node/), the case inside that
+ * suite, and which of the case's variants is ours and which are the peers. The suites register
+ * the same case and variant names (bench/harness.ts); a name here without a match there is a
+ * row that reports "not available" with the reason, never a crash.
+ */
+
+/** throughput: ops/s, more is better. time/latency: ms, less is better. size: bytes, less is better. */
+export type Kind = 'throughput' | 'time' | 'latency' | 'size';
+
+export interface Peer {
+  /** The case's variant name (for size rows: a package specifier). */
+  variant: string;
+  label: string;
+  /** The platform's own limit (raw API, bare object): what we can at best approach. */
+  limit?: boolean;
+}
+
+export interface Row {
+  id: string;
+  group: string;
+  title: string;
+  kind: Kind;
+  suite: string;
+  case: string;
+  /** For latency rows: which percentile of the samples the row shows. */
+  percentile?: number;
+  ours: { variant: string; label: string };
+  peers: Peer[];
+}
+
+export type Suite = { name: string; where: 'browser' | 'node' };
+
+export const SUITES: Suite[] = [
+  { name: 'state', where: 'browser' },
+  { name: 'state-panel', where: 'browser' },
+  { name: 'webstorage', where: 'browser' },
+  { name: 'idb', where: 'browser' },
+  { name: 'blob', where: 'browser' },
+  { name: 'codec', where: 'browser' },
+  { name: 'panel', where: 'browser' },
+  { name: 'sqlite', where: 'node' },
+];
+
+const STRATUM = { variant: 'stratum', label: 'stratum' };
+
+const STATE_PEERS: Peer[] = [
+  { variant: 'nanostores', label: 'nanostores atom' },
+  { variant: 'zustand', label: 'zustand/vanilla' },
+  { variant: 'signals', label: '@preact/signals-core' },
+  { variant: 'bare', label: 'object + callback', limit: true },
+];
+
+const IDB_PEERS: Peer[] = [
+  { variant: 'idb', label: 'idb (raw)', limit: true },
+  { variant: 'dexie', label: 'Dexie' },
+];
+
+const SQLITE_PEERS: Peer[] = [{ variant: 'libsql', label: '@libsql/client (raw SQL)', limit: true }];
+
+const CODEC_PLAIN: Peer[] = [
+  { variant: 'json', label: 'JSON', limit: true },
+  { variant: 'devalue', label: 'devalue' },
+  { variant: 'superjson', label: 'superjson' },
+];
+
+// JSON cannot carry Maps, Dates or BigInts, so it is no limit for the rich value.
+const CODEC_RICH: Peer[] = CODEC_PLAIN.filter((peer) => peer.variant !== 'json');
+
+function rows(group: string, suite: string, kind: Kind, peers: Peer[], list: Array<[id: string, title: string]>): Row[] {
+  return list.map(([id, title]) => ({ id, group, title, kind, suite, case: id, ours: STRATUM, peers }));
+}
+
+export const ROWS: Row[] = [
+  ...rows('1 State updates', 'state', 'throughput', STATE_PEERS, [
+    ['state.set', 'set, one subscriber, no panel'],
+  ]),
+  {
+    id: 'state.set.panel',
+    group: '1 State updates',
+    title: 'set, one subscriber, panel connected',
+    kind: 'throughput',
+    suite: 'state-panel',
+    case: 'state.set.panel',
+    ours: { variant: 'connected', label: 'stratum + panel' },
+    peers: [
+      { variant: 'idle', label: 'stratum, no panel (overhead)' },
+      { variant: 'nanostores', label: 'nanostores atom' },
+      { variant: 'bare', label: 'object + callback', limit: true },
+    ],
+  },
+  ...rows('2 Webstorage', 'webstorage', 'throughput', [
+    { variant: 'localStorage', label: 'localStorage + JSON', limit: true },
+    { variant: 'localforage', label: 'localforage (localStorage)' },
+  ], [
+    ['webstorage.set', 'set of a small object'],
+    ['webstorage.get', 'get of a small object'],
+  ]),
+  ...rows('3 IndexedDB', 'idb', 'time', IDB_PEERS, [
+    ['idb.bulkPut', 'bulkPut 10,000 rows'],
+    ['idb.query', 'query 100 rows by index of 100,000'],
+    ['idb.count', 'count 100,000 rows'],
+  ]),
+  ...rows('3 SQLite (node)', 'sqlite', 'time', SQLITE_PEERS, [
+    ['sqlite.bulkPut', 'bulkPut 10,000 rows'],
+    ['sqlite.query', 'query 100 rows by index of 100,000'],
+    ['sqlite.count', 'count 100,000 rows'],
+  ]),
+  ...rows('4 Blobs', 'blob', 'time', [{ variant: 'idb', label: 'idb (raw)', limit: true }], [
+    ['blob.put', 'put a 10 MB blob'],
+    ['blob.get', 'get a 10 MB blob and read its bytes'],
+  ]),
+  ...rows('5 Codec', 'codec', 'time', CODEC_PLAIN, [
+    ['codec.encode.plain', 'encode 1 MB JSON-like state'],
+    ['codec.decode.plain', 'decode 1 MB JSON-like state'],
+  ]),
+  ...rows('5 Codec', 'codec', 'time', CODEC_RICH, [
+    ['codec.encode.rich', 'encode 1 MB state with Maps/Dates/BigInts'],
+    ['codec.decode.rich', 'decode 1 MB state with Maps/Dates/BigInts'],
+  ]),
+  ...rows('6 Panel', 'panel', 'time', [], [
+    ['panel.snapshot', 'snapshot to render, 10,000 states'],
+    ['panel.rows', 'first rows of a 100,000-row table'],
+  ]),
+  ...[50, 99].map((percentile): Row => ({
+    id: `panel.latency.p${percentile}`,
+    group: '6 Panel',
+    title: `page-to-panel latency of one change, p${percentile}`,
+    kind: 'latency',
+    suite: 'panel',
+    case: 'panel.latency',
+    percentile,
+    ours: STRATUM,
+    peers: [],
+  })),
+];
+
+/** Size rows: our entry (build.mjs ENTRIES name) against the packages a user would pick instead. */
+export const SIZE_PEERS: Record<string, Peer[]> = {
+  store: [
+    { variant: 'nanostores', label: 'nanostores' },
+    { variant: 'zustand/vanilla', label: 'zustand/vanilla' },
+    { variant: '@preact/signals-core', label: '@preact/signals-core' },
+  ],
+  webstorage: [{ variant: 'localforage', label: 'localforage' }],
+  db: [
+    { variant: 'idb', label: 'idb' },
+    { variant: 'idb-keyval', label: 'idb-keyval' },
+    { variant: 'dexie', label: 'dexie' },
+    { variant: 'localforage', label: 'localforage' },
+  ],
+};
