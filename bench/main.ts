@@ -66,7 +66,7 @@ async function runSuite(target: OpenTarget, rows: Row[], plan: Plan): Promise<Ro
     const wanted = [...new Set(caseRows.flatMap((row) => [row.ours.variant, ...row.peers.map((peer) => peer.variant)]))];
     const started = performance.now();
     try {
-      const samples = await withTimeout(measureCase(target, id, caseRows[0]!.kind, wanted.filter((name) => known.has(name)), plan), CASE_TIMEOUT_MS, id);
+      const samples = await withTimeout(measureCase(target, id, caseRows[0]!, wanted.filter((name) => known.has(name)), plan), CASE_TIMEOUT_MS, id);
       progress(`  ${id}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (const row of caseRows) results.set(row.id, toResult(row, samples));
     } catch (error) {

@@ -31,13 +31,22 @@ export const QUICK: Plan = { rounds: 3, warmup: 1, sampleMs: 20, latencySamples:
  * Per variant, the samples in the row's unit: ops/s for throughput, ms for time and latency.
  * The variants come in the order given (ours first); each is sampled between the others.
  */
-export async function measureCase(target: Target, id: string, kind: Kind, variants: string[], plan: Plan): Promise<Map<string, number[]>> {
+export async function measureCase(
+  target: Target,
+  id: string,
+  { kind, single }: { kind: Kind; single?: boolean },
+  variants: string[],
+  plan: Plan,
+): Promise<Map<string, number[]>> {
   const samples = new Map<string, number[]>(variants.map((name) => [name, []]));
   const iterations = new Map<string, number>();
+  // A fast operation is repeated until a sample outlasts the timer's coarse resolution
+  // (Chromium rounds performance.now() to 100 µs without cross-origin isolation).
+  const sized = kind === 'throughput' || (kind === 'time' && !single);
   await target.setup(id);
   try {
     for (const name of variants) {
-      if (kind === 'throughput') iterations.set(name, await size(target, id, name, plan.sampleMs));
+      if (sized) iterations.set(name, await size(target, id, name, plan.sampleMs));
       else for (let i = 0; i < plan.warmup; i++) await target.sample(id, name, 1);
     }
     const rounds = kind === 'latency' ? plan.latencySamples : plan.rounds;
@@ -46,7 +55,7 @@ export async function measureCase(target: Target, id: string, kind: Kind, varian
       for (const name of order) {
         const n = iterations.get(name) ?? 1;
         const ms = await target.sample(id, name, n);
-        samples.get(name)!.push(kind === 'throughput' ? (n / ms) * 1000 : ms);
+        samples.get(name)!.push(kind === 'throughput' ? (n / ms) * 1000 : ms / n);
       }
     }
   } finally {
@@ -56,12 +65,12 @@ export async function measureCase(target: Target, id: string, kind: Kind, varian
 }
 
 /**
- * Doubles (or better, extrapolates) the iteration count until one sample takes `sampleMs`.
+ * Grows the iteration count (from 1: one operation may already be long) until one sample takes `sampleMs`.
  * The runs it takes are the warm-up: by the end the JIT has seen the loop many times.
  */
 async function size(target: Target, id: string, variant: string, sampleMs: number): Promise<number> {
-  let n = 16;
-  for (let attempt = 0; attempt < 30; attempt++) {
+  let n = 1;
+  for (let attempt = 0; attempt < 40; attempt++) {
     const ms = await target.sample(id, variant, n);
     if (ms >= sampleMs) {
       // One more at the final size, so the first kept sample is not the first at this size.

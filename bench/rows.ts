@@ -24,6 +24,8 @@ export interface Row {
   kind: Kind;
   suite: string;
   case: string;
+  /** One operation per sample (it cannot repeat: a bulkPut into an emptied table, a fresh mount). */
+  single?: boolean;
   /** For latency rows: which percentile of the samples the row shows. */
   percentile?: number;
   ours: { variant: string; label: string };
@@ -68,8 +70,10 @@ const CODEC_PLAIN: Peer[] = [
 // JSON cannot carry Maps, Dates or BigInts, so it is no limit for the rich value.
 const CODEC_RICH: Peer[] = CODEC_PLAIN.filter((peer) => peer.variant !== 'json');
 
-function rows(group: string, suite: string, kind: Kind, peers: Peer[], list: Array<[id: string, title: string]>): Row[] {
-  return list.map(([id, title]) => ({ id, group, title, kind, suite, case: id, ours: STRATUM, peers }));
+type Listed = [id: string, title: string, single?: 'single'];
+
+function rows(group: string, suite: string, kind: Kind, peers: Peer[], list: Listed[]): Row[] {
+  return list.map(([id, title, single]) => ({ id, group, title, kind, suite, case: id, single: single === 'single', ours: STRATUM, peers }));
 }
 
 export const ROWS: Row[] = [
@@ -98,17 +102,17 @@ export const ROWS: Row[] = [
     ['webstorage.get', 'get of a small object'],
   ]),
   ...rows('3 IndexedDB', 'idb', 'time', IDB_PEERS, [
-    ['idb.bulkPut', 'bulkPut 10,000 rows'],
+    ['idb.bulkPut', 'bulkPut 10,000 rows', 'single'],
     ['idb.query', 'query 100 rows by index of 100,000'],
     ['idb.count', 'count 100,000 rows'],
   ]),
   ...rows('3 SQLite (node)', 'sqlite', 'time', SQLITE_PEERS, [
-    ['sqlite.bulkPut', 'bulkPut 10,000 rows'],
+    ['sqlite.bulkPut', 'bulkPut 10,000 rows', 'single'],
     ['sqlite.query', 'query 100 rows by index of 100,000'],
     ['sqlite.count', 'count 100,000 rows'],
   ]),
   ...rows('4 Blobs', 'blob', 'time', [{ variant: 'idb', label: 'idb (raw)', limit: true }], [
-    ['blob.put', 'put a 10 MB blob'],
+    ['blob.put', 'put a 10 MB blob', 'single'],
     ['blob.get', 'get a 10 MB blob and read its bytes'],
   ]),
   ...rows('5 Codec', 'codec', 'time', CODEC_PLAIN, [
@@ -120,8 +124,8 @@ export const ROWS: Row[] = [
     ['codec.decode.rich', 'decode 1 MB state with Maps/Dates/BigInts'],
   ]),
   ...rows('6 Panel', 'panel', 'time', [], [
-    ['panel.snapshot', 'snapshot to render, 10,000 states'],
-    ['panel.rows', 'first rows of a 100,000-row table'],
+    ['panel.snapshot', 'snapshot to render, 10,000 states', 'single'],
+    ['panel.rows', 'first rows of a 100,000-row table', 'single'],
   ]),
   ...[50, 99].map((percentile): Row => ({
     id: `panel.latency.p${percentile}`,

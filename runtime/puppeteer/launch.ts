@@ -57,14 +57,17 @@ export async function launch(options: StratumLaunchOptions = {}): Promise<Browse
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
-  // Chromium's child processes may still write into the profile as the browser disconnects
-  // (ENOTEMPTY mid-delete): retry, and never throw from an event handler, which kills the process.
-  browser.once('disconnected', () => {
+  // Chromium still writes into the profile after the connection drops (ENOTEMPTY mid-delete), so
+  // delete it once the browser process has exited; never throw from an event handler.
+  const removeProfile = () => {
     try {
       rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     } catch (error) {
       console.warn(`stratum: could not delete the browser profile ${profile}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  });
+  };
+  const child = browser.process();
+  if (child && child.exitCode === null) child.once('exit', removeProfile);
+  else browser.once('disconnected', removeProfile);
   return browser;
 }
