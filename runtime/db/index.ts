@@ -1,0 +1,31 @@
+export { openDatabase } from './database.js';
+export { memory } from './providers/memory.js';
+export { indexeddb } from './providers/indexeddb.js';
+export {
+  ConstraintError,
+  DatabaseUnavailableError,
+  DataError,
+  NotFoundError,
+  ReadOnlyError,
+  TransactionInactiveError,
+  VersionError,
+} from './errors.js';
+export { compareKeys } from './keys.js';
+export type { Key, KeyBound } from './keys.js';
+export type { Provider } from './provider.js';
+export type { IndexInfo, KeyPath, TableDeclaration, TableInfo } from './schema.js';
+export type {
+  BlobInfo,
+  BlobStore,
+  Cache,
+  CacheSetOptions,
+  CountQuery,
+  Database,
+  DbEvent,
+  DbSchema,
+  OpenOptions,
+  Query,
+  Range,
+  Table,
+  Transaction,
+} from './types.js';

@@ -1,0 +1,91 @@
+/**
+ * The contract between a Database and where its rows live. Deliberately small: a provider
+ * opens a connection (creating and deleting tables to match the declaration), begins
+ * transactions, and runs seven operations inside them. Transactions' all-or-nothing rule,
+ * the "await only your own operations" rule, change events and the Table/Cache/Blob APIs are
+ * built once on top (transaction.ts, table.ts), so every provider behaves the same.
+ */
+import type { Key } from './keys.js';
+import type { TableInfo } from './schema.js';
+
+export type Mode = 'readonly' | 'readwrite';
+
+/** A key range with bounds already made keys (BigInt bounds converted, see keys.ts numberBound). */
+export interface KeyRange {
+  lower?: Key;
+  lowerOpen: boolean;
+  upper?: Key;
+  upperOpen: boolean;
+}
+
+export interface ProviderQuery {
+  index?: string;
+  range?: KeyRange;
+  direction: 'next' | 'prev';
+  offset: number;
+  limit?: number;
+}
+
+/**
+ * One transaction. Operations reject with the database's error classes (ConstraintError,
+ * DataError, …), never with a driver's own error. A failed operation leaves the transaction to
+ * be aborted by the caller.
+ */
+export interface ProviderTransaction {
+  get(table: string, key: Key): Promise<unknown>;
+  /** Writes a row and resolves to its key; with `add`, an existing key is a ConstraintError. */
+  put(table: string, value: unknown, add: boolean): Promise<Key>;
+  delete(table: string, key: Key): Promise<void>;
+  clear(table: string): Promise<void>;
+  query(table: string, query: ProviderQuery): Promise<unknown[]>;
+  count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number>;
+  /**
+   * Resolves once a task boundary has passed, keeping the transaction open meanwhile. If the
+   * transaction's function issued nothing by then, it is waiting on something else.
+   */
+  idle(): Promise<void>;
+  /** Makes everything durable; resolves after the commit. */
+  commit(): Promise<void>;
+  /** Rolls everything back; resolves (never rejects) once nothing of it is visible to later transactions. */
+  abort(): Promise<void>;
+}
+
+export interface OpenRequest {
+  name: string;
+  version: number;
+  /** The declared tables, Stratum's layouts included. */
+  tables: TableInfo[];
+  /**
+   * Called inside the upgrade transaction after new tables and indexes exist and before
+   * removed ones are deleted (so the user's `upgrade` can still copy rows out of them);
+   * `tables` is every table that exists at that moment.
+   */
+  upgrade(tx: ProviderTransaction, oldVersion: number, tables: TableInfo[]): Promise<void>;
+  /** Another connection holds an older version and has not closed yet; the open waits. */
+  blocked(oldVersion: number): void;
+  /** Another connection wants to upgrade (newVersion) or delete (null) the database. */
+  versionchange(newVersion: number | null): void;
+  /** The connection went away without being asked (the browser closed it, the file vanished). */
+  lost(reason: string): void;
+}
+
+export interface Connection {
+  readonly version: number;
+  /** The tables as they exist now (after any upgrade). */
+  readonly tables: TableInfo[];
+  /** Resolves when the transaction may start (providers serialize what they must). */
+  begin(tables: string[], mode: Mode): Promise<ProviderTransaction>;
+  /** A BroadcastChannel name shared by every connection to the same stored database. */
+  readonly channel: string | undefined;
+  close(): void;
+}
+
+/** Where a database lives: IndexedDB (the default in browsers), libSQL (`stratum/db/libsql`) or memory. */
+export interface Provider {
+  readonly kind: 'indexeddb' | 'libsql' | 'memory';
+  /** Whether data outlives the page or process (false for memory and `:memory:`). */
+  readonly persistent: boolean;
+  open(request: OpenRequest): Promise<Connection>;
+  /** Deletes a database; `blocked` is called while other connections keep it open. */
+  deleteDatabase(name: string, blocked: () => void): Promise<void>;
+}

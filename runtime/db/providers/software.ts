@@ -1,0 +1,128 @@
+/**
+ * IndexedDB's object-store rules in software, for providers whose storage has none of them
+ * (memory, SQLite): key paths, key generators, `add` conflicts, unique and multiEntry indexes.
+ * A provider supplies only a RowStore — rows by key, with their index keys — and gets a
+ * ProviderTransaction that behaves as IndexedDB does.
+ */
+import { ConstraintError, DataError } from '../errors.js';
+import { compareKeys, toKey, type Key } from '../keys.js';
+import type { ProviderQuery, ProviderTransaction } from '../provider.js';
+import { indexKeys, injectKey, keyAt, valueAt, type TableInfo } from '../schema.js';
+
+/** Rows of one transaction, in key order; index keys come computed. */
+export interface RowStore {
+  read(table: string, key: Key): Promise<unknown>;
+  has(table: string, key: Key): Promise<boolean>;
+  /** Primary keys of the rows that have `key` in the index. */
+  owners(table: string, index: string, key: Key): Promise<Key[]>;
+  /** Replaces the row (and every index entry it had) with `value` and its index keys. */
+  write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void>;
+  remove(table: string, key: Key): Promise<void>;
+  clear(table: string): Promise<void>;
+  scan(table: string, query: ProviderQuery): Promise<unknown[]>;
+  count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number>;
+  /** The key generator's next number (1 for a new table). */
+  nextKey(table: string): Promise<number>;
+  setNextKey(table: string, next: number): Promise<void>;
+}
+
+/** IndexedDB's key generator stops at 2^53 (the largest integer a double holds exactly). */
+const MAX_GENERATED = 2 ** 53;
+
+export abstract class SoftwareTransaction implements ProviderTransaction {
+  protected abstract readonly _rows: RowStore;
+  protected abstract _table(name: string): TableInfo;
+  private _tail: Promise<unknown> = Promise.resolve();
+
+  get(table: string, key: Key): Promise<unknown> {
+    return this._serial(() => this._rows.read(table, key));
+  }
+
+  put(table: string, value: unknown, add: boolean): Promise<Key> {
+    return this._serial(() => this._put(table, value, add));
+  }
+
+  delete(table: string, key: Key): Promise<void> {
+    return this._serial(() => this._rows.remove(table, key));
+  }
+
+  clear(table: string): Promise<void> {
+    return this._serial(() => this._rows.clear(table));
+  }
+
+  query(table: string, query: ProviderQuery): Promise<unknown[]> {
+    return this._serial(() => this._rows.scan(table, query));
+  }
+
+  count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
+    return this._serial(() => this._rows.count(table, query));
+  }
+
+  abstract idle(): Promise<void>;
+  abstract commit(): Promise<void>;
+  abstract abort(): Promise<void>;
+
+  /**
+   * One operation at a time, in the order issued, as IndexedDB runs requests: two puts issued
+   * together must not both read the key generator before either advances it.
+   */
+  private _serial<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this._tail.then(operation);
+    // The queue only waits for the turn; each caller gets its own operation's outcome from `run`.
+    this._tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async _put(table: string, value: unknown, add: boolean): Promise<Key> {
+    const info = this._table(table);
+    const rows = this._rows;
+    let row = value;
+    let key = keyAt(row, info.key);
+    if (key === undefined) {
+      const where = `${table}.${add ? 'add' : 'put'}`;
+      const path = info.key as string;
+      if (!info.autoIncrement || valueAt(row, path) !== undefined) {
+        // Present but not a key, or absent with nothing to generate it: IndexedDB's DataError.
+        toKey(Array.isArray(info.key) ? info.key.map((part) => valueAt(row, part)) : valueAt(row, path), `${where}: the row's key at ${JSON.stringify(info.key)}`);
+      }
+      const next = await rows.nextKey(table);
+      if (next > MAX_GENERATED) throw new ConstraintError(`${where}: the key generator of '${table}' is exhausted (it stops at 2^53).`);
+      // The caller's object stays as it was; the generated key goes into the stored copy.
+      row = structuredClone(row);
+      if (!injectKey(row, path, next)) throw new DataError(`${where}: cannot write the generated key into the row at '${path}'; the row must be an object.`);
+      key = next;
+      await rows.setNextKey(table, next + 1);
+    } else if (info.autoIncrement && typeof key === 'number') {
+      const next = await rows.nextKey(table);
+      if (key >= next) await rows.setNextKey(table, Math.min(Math.floor(key), MAX_GENERATED) + 1);
+    }
+    if (add && (await rows.has(table, key))) {
+      throw new ConstraintError(`${table}.add: a row with key ${describeKey(key)} already exists; use put to replace it.`);
+    }
+    const entries = new Map<string, Key[]>();
+    for (const index of info.indexes) {
+      const keys = indexKeys(row, index, compareKeys);
+      entries.set(index.name, keys);
+      if (!index.unique) continue;
+      for (const indexKey of keys) {
+        const other = (await rows.owners(table, index.name, indexKey)).find((owner) => compareKeys(owner, key) !== 0);
+        if (other !== undefined) {
+          throw new ConstraintError(`${table}.${add ? 'add' : 'put'}: unique index '${index.name}' already has ${describeKey(indexKey)} (row ${describeKey(other)}).`);
+        }
+      }
+    }
+    await rows.write(table, key, row, entries);
+    return key;
+  }
+}
+
+/** A key in words for messages: JSON where it reads well, else its type. */
+export function describeKey(key: Key): string {
+  if (key instanceof Date) return `Date(${key.toISOString()})`;
+  if (key instanceof ArrayBuffer || ArrayBuffer.isView(key)) return `binary(${key.byteLength} bytes)`;
+  if (Array.isArray(key)) return `[${key.map(describeKey).join(', ')}]`;
+  return JSON.stringify(key);
+}

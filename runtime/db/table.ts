@@ -1,0 +1,192 @@
+/**
+ * A table's operations, checked once here and handed to the provider as plain requests, so
+ * every provider gets the same validated keys, ranges and paging.
+ */
+import { DataError, NotFoundError } from './errors.js';
+import { compareKeys, numberBound, toKey, type Key, type KeyBound } from './keys.js';
+import type { KeyRange, ProviderQuery, ProviderTransaction } from './provider.js';
+import { keyAt, type TableInfo } from './schema.js';
+import type { Change, OpHost } from './transaction.js';
+import type { CountQuery, Query, Range, Table } from './types.js';
+
+type Bound = { key: Key; open: boolean };
+
+function bound(value: KeyBound, side: 'lower' | 'upper', open: boolean, what: string): Bound {
+  if (typeof value !== 'bigint') return { key: toKey(value, what), open };
+  const converted = numberBound(value, side, open);
+  return { key: converted.value, open: converted.open };
+}
+
+/** The range as provider bounds, or null when it can hold no key at all. */
+export function toKeyRange(range: Range | undefined, where: string): KeyRange | undefined | null {
+  if (range === undefined) return undefined;
+  if (range === null || typeof range !== 'object') throw new TypeError(`${where}: range must be an object like { gte: 1, lt: 10 }.`);
+  const { eq, gt, gte, lt, lte } = range;
+  if (eq !== undefined) {
+    if (gt !== undefined || gte !== undefined || lt !== undefined || lte !== undefined) {
+      throw new TypeError(`${where}: range.eq cannot be combined with gt/gte/lt/lte.`);
+    }
+    if (typeof eq === 'bigint') {
+      const exact = numberBound(eq, 'lower', false);
+      if (BigInt(exact.value) !== eq) return null;
+      return { lower: exact.value, lowerOpen: false, upper: exact.value, upperOpen: false };
+    }
+    const key = toKey(eq, `${where}: range.eq`);
+    return { lower: key, lowerOpen: false, upper: key, upperOpen: false };
+  }
+  if (gt !== undefined && gte !== undefined) throw new TypeError(`${where}: range has both gt and gte; give one lower bound.`);
+  if (lt !== undefined && lte !== undefined) throw new TypeError(`${where}: range has both lt and lte; give one upper bound.`);
+  const lowerValue = gt ?? gte;
+  const upperValue = lt ?? lte;
+  const lower = lowerValue === undefined ? undefined : bound(lowerValue, 'lower', gt !== undefined, `${where}: range.${gt !== undefined ? 'gt' : 'gte'}`);
+  const upper = upperValue === undefined ? undefined : bound(upperValue, 'upper', lt !== undefined, `${where}: range.${lt !== undefined ? 'lt' : 'lte'}`);
+  if (lower && upper) {
+    const order = compareKeys(lower.key, upper.key);
+    // IndexedDB refuses such ranges (DataError); an empty result says the same thing more usefully.
+    if (order > 0 || (order === 0 && (lower.open || upper.open))) return null;
+  }
+  const out: KeyRange = { lowerOpen: lower?.open ?? false, upperOpen: upper?.open ?? false };
+  if (lower) out.lower = lower.key;
+  if (upper) out.upper = upper.key;
+  return out;
+}
+
+function count(value: unknown, name: string, where: string): number {
+  if (value === undefined) return name === 'offset' ? 0 : Infinity;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`${where}: ${name} must be a whole number ≥ 0; got ${String(value)}.`);
+  }
+  return value;
+}
+
+export class TableImpl implements Table {
+  readonly name: string;
+  private _host: OpHost;
+
+  constructor(host: OpHost, name: string) {
+    this._host = host;
+    this.name = name;
+  }
+
+  get(key: Key): Promise<unknown> {
+    return this._run(false, (tx) => tx.get(this.name, toKey(key, this._where('get'))));
+  }
+
+  put(value: unknown): Promise<Key> {
+    return this._write(value, false);
+  }
+
+  add(value: unknown): Promise<Key> {
+    return this._write(value, true);
+  }
+
+  update(key: Key, patch: object): Promise<unknown> {
+    const where = this._where('update');
+    const info = this._info();
+    return this._run(true, async (tx, changes) => {
+      const target = toKey(key, where);
+      if (patch === null || typeof patch !== 'object') throw new TypeError(`${where}: the patch must be an object of fields to change.`);
+      const row = await tx.get(this.name, target);
+      if (row === undefined) throw new NotFoundError(`${where}: no row with key ${JSON.stringify(target)}; nothing was changed.`);
+      if (row === null || typeof row !== 'object') throw new TypeError(`${where}: the row with key ${JSON.stringify(target)} is not an object, so it cannot be patched.`);
+      const next = { ...row, ...patch };
+      const after = keyAt(next, info.key);
+      if (after === undefined || compareKeys(after, target) !== 0) {
+        throw new DataError(`${where}: the patch would change the row's key; delete the row and add it under the new key instead.`);
+      }
+      await tx.put(this.name, next, false);
+      changes.push({ type: 'put', table: this.name, key: target });
+      return next;
+    });
+  }
+
+  delete(key: Key): Promise<void> {
+    return this._run(true, async (tx, changes) => {
+      const target = toKey(key, this._where('delete'));
+      await tx.delete(this.name, target);
+      changes.push({ type: 'delete', table: this.name, key: target });
+    });
+  }
+
+  clear(): Promise<void> {
+    return this._run(true, async (tx, changes) => {
+      await tx.clear(this.name);
+      changes.push({ type: 'clear', table: this.name });
+    });
+  }
+
+  bulkPut(values: unknown[]): Promise<Key[]> {
+    if (!Array.isArray(values)) return Promise.reject(new TypeError(`${this._where('bulkPut')}: expected an array of rows.`));
+    return this._run(true, async (tx, changes) => {
+      // Issued together: IndexedDB pipelines requests within one transaction.
+      const keys = await Promise.all(values.map((value) => tx.put(this.name, value, false)));
+      for (const key of keys) changes.push({ type: 'put', table: this.name, key });
+      return keys;
+    });
+  }
+
+  query(query: Query = {}): Promise<unknown[]> {
+    const where = this._where('query');
+    return this._run(false, async (tx) => {
+      const request = this._select(query, where);
+      if (!request) return [];
+      const offset = count(query.offset, 'offset', where);
+      const limit = count(query.limit, 'limit', where);
+      const direction = query.direction ?? 'next';
+      if (direction !== 'next' && direction !== 'prev') throw new TypeError(`${where}: direction is 'next' or 'prev'; got ${String(direction)}.`);
+      if (limit === 0) return [];
+      const full: ProviderQuery = { ...request, direction, offset };
+      if (limit !== Infinity) full.limit = limit;
+      return tx.query(this.name, full);
+    });
+  }
+
+  count(query: CountQuery = {}): Promise<number> {
+    const where = this._where('count');
+    return this._run(false, async (tx) => {
+      const request = this._select(query, where);
+      return request ? tx.count(this.name, request) : 0;
+    });
+  }
+
+  private _select(query: CountQuery, where: string): Pick<ProviderQuery, 'index' | 'range'> | null {
+    if (query === null || typeof query !== 'object') throw new TypeError(`${where}: expected { index?, range?, offset?, limit?, direction? }.`);
+    const out: Pick<ProviderQuery, 'index' | 'range'> = {};
+    if (query.index !== undefined) {
+      if (!this._info().indexes.some((index) => index.name === query.index)) {
+        const known = this._info().indexes.map((index) => `'${index.name}'`).join(', ') || 'none';
+        throw new NotFoundError(`${where}: no index '${String(query.index)}' (indexes: ${known}).`);
+      }
+      out.index = query.index;
+    }
+    const range = toKeyRange(query.range as Range | undefined, where);
+    if (range === null) return null;
+    if (range) out.range = range;
+    return out;
+  }
+
+  private _write(value: unknown, add: boolean): Promise<Key> {
+    return this._run(true, async (tx, changes) => {
+      const key = await tx.put(this.name, value, add);
+      changes.push({ type: 'put', table: this.name, key });
+      return key;
+    });
+  }
+
+  private _info(): TableInfo {
+    return this._host._info(this.name);
+  }
+
+  private _where(method: string): string {
+    return `${this.name}.${method}`;
+  }
+
+  private _run<T>(write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T> {
+    try {
+      this._info();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this._host._op(this.name, write, op);
+  }
+}
