@@ -1,0 +1,89 @@
+/**
+ * Where a webstorage's data lives, found per call (not per instance), so that an instance
+ * created at module level still keeps server requests apart:
+ *   - the storage of its kind, probed once per page (window) and shared by every instance, so
+ *     they all switch to memory together when it stops working, and back on recheck();
+ *   - memory: per (kind, namespace) within a page; per (request, kind, namespace) inside
+ *     runRequest on a server; per instance on a server outside a request.
+ * The memory map of a (kind, namespace) also names its event channel: subscribers of one
+ * channel hear each other's changes, and a listener never hears another request's.
+ */
+import { probe, isServer, type ProbeResult, type StorageKind } from './probe.js';
+import type { WebStorageEvent } from './types.js';
+
+export type Memory = Map<string, string>;
+
+export interface Subscription {
+  listener: (event: WebStorageEvent) => void;
+  /** The instance that subscribed: reports about undecodable values go to it. */
+  owner: object;
+}
+
+interface Page {
+  backings: Partial<Record<StorageKind, ProbeResult>>;
+  memory: Map<string, Memory>;
+}
+
+const pages = new WeakMap<object, Page>();
+const channels = new WeakMap<Memory, Set<Subscription>>();
+let requestMemory: (() => Map<string, Memory> | undefined) | undefined;
+
+/** The server entry installs the current request's memory (AsyncLocalStorage). */
+export function setRequestScope(scope: () => Map<string, Memory> | undefined): void {
+  requestMemory = scope;
+}
+
+/** The page: the window in a browser (tests swap it), the global scope in a worker or on a server. */
+function page(): Page {
+  const key: object = typeof window === 'undefined' ? globalThis : window;
+  let found = pages.get(key);
+  if (!found) pages.set(key, (found = { backings: {}, memory: new Map() }));
+  return found;
+}
+
+export function backing(kind: StorageKind): ProbeResult {
+  const { backings } = page();
+  return (backings[kind] ??= probe(kind));
+}
+
+export function setBacking(kind: StorageKind, result: ProbeResult): void {
+  page().backings[kind] = result;
+}
+
+export function slotOf(kind: string, namespace: string): string {
+  return `${kind}:${namespace}`;
+}
+
+export function findMemory(kind: string, namespace: string, own: Memory): Memory {
+  const slot = slotOf(kind, namespace);
+  const request = requestMemory?.();
+  if (request) return getOrCreate(request, slot);
+  if (isServer()) return own;
+  return getOrCreate(page().memory, slot);
+}
+
+/** Every page memory of a kind (all namespaces): what recheck() moves into the storage. */
+export function pageMemories(kind: string): [string, Memory][] {
+  return [...page().memory].filter(([slot]) => slot.startsWith(`${kind}:`));
+}
+
+export function subscriptions(channel: Memory): Set<Subscription> {
+  let found = channels.get(channel);
+  if (!found) channels.set(channel, (found = new Set()));
+  return found;
+}
+
+export function existingSubscriptions(channel: Memory | undefined): Set<Subscription> | undefined {
+  return channel && channels.get(channel);
+}
+
+/** The page channel of a slot, if anyone ever used it (remote events go nowhere otherwise). */
+export function pageChannel(slot: string): Memory | undefined {
+  return page().memory.get(slot);
+}
+
+function getOrCreate(map: Map<string, Memory>, slot: string): Memory {
+  let memory = map.get(slot);
+  if (!memory) map.set(slot, (memory = new Map()));
+  return memory;
+}

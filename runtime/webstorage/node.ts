@@ -1,0 +1,5 @@
+// The `node` export condition of stratum/webstorage: the same API, with runRequest backed by AsyncLocalStorage.
+export { webstorage } from './webstorage.js';
+export { WebStorageQuotaError } from './errors.js';
+export { runRequest } from './request-node.js';
+export type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeStorage, installWindow, type FakeWindow } from '../../test/unit/webstorage-fakes.js';
+import { serialize } from '../codec/index.js';
+import { recentReports } from '../devtools/registry.js';
+import { Store } from '../store/index.js';
+import { PERSIST_NAMESPACE } from './persist.js';
+
+let fake: FakeWindow | undefined;
+afterEach(() => {
+  fake?.uninstall();
+  vi.restoreAllMocks();
+});
+
+const THEME_KEY = `${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'theme'])}`;
+
+function create(initial: unknown = 'light') {
+  return new Store().createState(initial, { key: 'theme', scope: 'app', persist: 'local' });
+}
+
+describe("persist: 'local'", () => {
+  it('restores the stored value, then writes every change through', async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    local.setItem(THEME_KEY, serialize({ mode: 'dark', since: new Date(1) }));
+    const state = create();
+    await state.ready;
+    expect(state.get()).toEqual({ mode: 'dark', since: new Date(1) });
+    state.set({ mode: 'blue', since: new Date(2) });
+    expect(local.getItem(THEME_KEY)).toBe(serialize({ mode: 'blue', since: new Date(2) }));
+  });
+
+  it("follows another tab's change", async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    const state = create();
+    await state.ready;
+    fake.storageEvent(local, THEME_KEY, null, serialize('from another tab'));
+    expect(state.get()).toBe('from another tab');
+    fake.storageEvent(local, THEME_KEY, serialize('x'), null);
+    expect(state.get()).toBe('from another tab');
+  });
+
+  it('keeps working in memory, reported, when the storage is unusable', async () => {
+    fake = installWindow({ local: 'SecurityError' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = create();
+    await state.ready;
+    state.set('still works');
+    expect(state.get()).toBe('still works');
+    expect(recentReports().at(-1)?.message).toMatch(/could not restore its local copy \(Error: localStorage is unusable \(SecurityError.*keeps working in memory/);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it('keeps working, reported, when the storage is full; the stored copy keeps its last value', async () => {
+    const local = new FakeStorage(300);
+    fake = installWindow({ local });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = create('short');
+    await state.ready;
+    state.set('fits');
+    state.set('x'.repeat(400));
+    expect(state.get()).toBe('x'.repeat(400));
+    expect(recentReports().at(-1)?.message).toMatch(/could not save its local copy \(WebStorageQuotaError: Storing/);
+    expect(local.getItem(THEME_KEY)).toBe(serialize('fits'));
+  });
+
+  it('reads an undecodable stored copy as missing and overwrites it on the next change', async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    local.setItem(THEME_KEY, 'stratum:1:{"$t":"nope"}');
+    const state = create();
+    await state.ready;
+    expect(state.get()).toBe('light');
+    state.set('dark');
+    expect(local.getItem(THEME_KEY)).toBe(serialize('dark'));
+  });
+
+  it('persists nothing, silently, on a server', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const state = create();
+    await state.ready;
+    state.set('dark');
+    expect(state.get()).toBe('dark');
+    expect(warn).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Other tabs' changes arrive through the `storage` event, which browsers fire in every other
+ * page of the origin (never in the page that wrote). One listener per page serves every
+ * instance: it maps the key back to its namespace channel, decodes once, and notifies.
+ */
+import { report } from '../devtools/registry.js';
+import { CodecError, deserialize } from '../codec/index.js';
+import { backing, existingSubscriptions, pageChannel, pageMemories, slotOf } from './backing.js';
+import { notify } from './notify.js';
+import type { WebStorageEvent } from './types.js';
+
+const listening = new WeakSet<object>();
+
+export function listenForOtherTabs(): void {
+  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function' || listening.has(window)) return;
+  listening.add(window);
+  window.addEventListener('storage', onStorage);
+}
+
+function onStorage(event: StorageEvent): void {
+  const area = event.storageArea;
+  const kind = area && area === backing('local').storage ? 'local' : area && area === backing('session').storage ? 'session' : undefined;
+  if (!kind) return;
+  if (event.key === null) {
+    // Another page called storage.clear(): every namespace of this kind is affected.
+    for (const [, channel] of pageMemories(kind)) {
+      const subs = existingSubscriptions(channel);
+      if (subs?.size) notify(subs, { key: null, origin: 'remote' });
+    }
+    return;
+  }
+  const colon = event.key.indexOf(':');
+  if (colon < 0) return; // not a namespaced key (another app's, or the availability probe)
+  const subs = existingSubscriptions(pageChannel(slotOf(kind, event.key.slice(0, colon))));
+  if (!subs?.size) return;
+  const key = event.key.slice(colon + 1);
+  const change: WebStorageEvent = { key, origin: 'remote' };
+  const value = decodeRemote(event.newValue, subs, key, kind);
+  if (value.error) change.error = value.error;
+  else if (event.newValue !== null) change.value = value.value;
+  const old = decodeRemote(event.oldValue, undefined, key, kind);
+  if (event.oldValue !== null && !old.error) change.oldValue = old.value;
+  notify(subs, change);
+}
+
+function decodeRemote(
+  text: string | null,
+  reportTo: Iterable<{ owner: object }> | undefined,
+  key: string,
+  kind: string,
+): { value?: unknown; error?: CodecError } {
+  if (text === null) return {};
+  try {
+    return { value: deserialize(text) };
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    const owners = new Set([...(reportTo ?? [])].map((sub) => sub.owner));
+    const message = `another tab stored "${key}" in ${kind}Storage in a form that cannot be decoded (${error.message}); it is left in place`;
+    for (const owner of owners) report(owner, 'decode-error', message);
+    return { error };
+  }
+}

@@ -1,0 +1,56 @@
+import type { CodecError } from '../codec/index.js';
+
+export type WebStorageKind = 'local' | 'session' | 'memory';
+export type WebStorageBackend = 'localStorage' | 'sessionStorage' | 'memory';
+
+export interface WebStorageOptions {
+  /** Keys are stored as `<namespace>:<key>`; default `stratum`. May not contain `:`. */
+  namespace?: string;
+}
+
+export interface WebStorageEvent {
+  /** The changed key inside the namespace; null when the whole storage or namespace was cleared. */
+  key: string | null;
+  /** The new value; undefined after a removal, or when it could not be decoded (see `error`). */
+  value?: unknown;
+  oldValue?: unknown;
+  /** `local`: this page (or this request); `remote`: another tab, through the `storage` event. */
+  origin: 'local' | 'remote';
+  /** Set when a stored value could not be decoded; the value is left in place. */
+  error?: CodecError;
+}
+
+/** One stored entry as the panel shows it: the key, the stored text, and its size. */
+export interface WebStorageRawEntry {
+  key: string;
+  text: string;
+  /** UTF-16 bytes of key and text, as browsers count them against the quota. */
+  bytes: number;
+}
+
+export interface WebStorage {
+  /** The kind asked for. */
+  readonly kind: WebStorageKind;
+  /** The backend in use: the asked-for storage, or memory when that is unusable. */
+  readonly backend: WebStorageBackend;
+  /** Whether the asked-for backend works. */
+  readonly available: boolean;
+  /** Why it does not, in words: `SecurityError: …`, `QuotaExceededError: zero quota`, `server`, `no window`. */
+  readonly reason: string | undefined;
+  readonly namespace: string;
+  get<T>(key: string): T | undefined;
+  get<T>(key: string, fallback: T): T;
+  /** Throws WebStorageQuotaError when the value does not fit; the previous value stays. */
+  set<T>(key: string, value: T): void;
+  remove(key: string): void;
+  has(key: string): boolean;
+  /** The keys in this namespace, without the namespace prefix. */
+  keys(): string[];
+  /** Removes every key of this namespace, and nothing else. */
+  clear(): void;
+  subscribe(listener: (event: WebStorageEvent) => void): () => void;
+  /** Probes again (e.g. after quota was freed); switches back to the storage when it is usable. */
+  recheck(): boolean;
+  /** This namespace's entries as stored (for the devtools panel). */
+  rawEntries(): WebStorageRawEntry[];
+}

@@ -1,0 +1,249 @@
+import { CodecError, deserialize, serialize } from '../codec/index.js';
+import { register, report } from '../devtools/registry.js';
+import { backing, findMemory, pageMemories, setBacking, subscriptions, existingSubscriptions, type Memory } from './backing.js';
+import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
+import { notify } from './notify.js';
+import { probe, type StorageKind } from './probe.js';
+import { listenForOtherTabs } from './remote.js';
+import type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
+
+const KINDS: readonly WebStorageKind[] = ['local', 'session', 'memory'];
+const DEFAULT_NAMESPACE = 'stratum';
+
+/**
+ * A namespaced, typed view of localStorage, sessionStorage or memory. Never throws for an
+ * unusable storage: it probes, falls back to memory and says why (`available`, `reason`).
+ */
+export function webstorage(kind: WebStorageKind = 'local', options: WebStorageOptions = {}): WebStorage {
+  return new NamespacedStorage(kind, options.namespace ?? DEFAULT_NAMESPACE);
+}
+
+class NamespacedStorage implements WebStorage {
+  readonly kind: WebStorageKind;
+  readonly namespace: string;
+  private readonly _prefix: string;
+  /** Memory of this instance alone: used on a server outside runRequest. */
+  private readonly _own: Memory = new Map();
+  /** Undecodable texts already reported, so reading one twice reports it once. */
+  private readonly _reported = new Map<string, string>();
+
+  constructor(kind: WebStorageKind, namespace: string) {
+    if (!KINDS.includes(kind)) throw new TypeError(`webstorage kind must be 'local', 'session' or 'memory', got ${JSON.stringify(kind)}.`);
+    if (typeof namespace !== 'string' || namespace === '' || namespace.includes(':')) {
+      throw new TypeError(
+        `webstorage namespace must be a non-empty string without ":" (got ${JSON.stringify(namespace)}), so that no two namespaces overlap.`,
+      );
+    }
+    this.kind = kind;
+    this.namespace = namespace;
+    this._prefix = `${namespace}:`;
+    if (kind !== 'memory') backing(kind); // probe now, so availability is known from the start
+    register('webstorage', this);
+  }
+
+  get backend(): WebStorageBackend {
+    if (!this._storage()) return 'memory';
+    return this.kind === 'local' ? 'localStorage' : 'sessionStorage';
+  }
+
+  get available(): boolean {
+    return this.kind === 'memory' || this._storage() !== undefined;
+  }
+
+  get reason(): string | undefined {
+    return this.kind === 'memory' ? undefined : backing(this.kind).reason;
+  }
+
+  get<T>(key: string, fallback?: T): T | undefined {
+    const text = this._read(this._full(key));
+    if (text === null) return fallback;
+    try {
+      return deserialize(text) as T;
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      this._undecodable(key, text, error);
+      return fallback;
+    }
+  }
+
+  set<T>(key: string, value: T): void {
+    const full = this._full(key);
+    const text = serialize(value);
+    const subs = existingSubscriptions(this._channel());
+    const oldText = subs?.size ? this._read(full) : null;
+    this._write(key, full, text);
+    if (subs?.size) notify(subs, this._event(key, { value }, oldText));
+  }
+
+  remove(key: string): void {
+    const full = this._full(key);
+    const oldText = this._read(full);
+    if (oldText === null) return;
+    this._remove(full);
+    const subs = existingSubscriptions(this._channel());
+    if (subs?.size) notify(subs, this._event(key, {}, oldText));
+  }
+
+  has(key: string): boolean {
+    return this._read(this._full(key)) !== null;
+  }
+
+  keys(): string[] {
+    return this._fullKeys().map((full) => full.slice(this._prefix.length));
+  }
+
+  clear(): void {
+    const keys = this._fullKeys();
+    for (const full of keys) this._remove(full);
+    const subs = existingSubscriptions(this._channel());
+    if (keys.length > 0 && subs?.size) notify(subs, { key: null, origin: 'local' });
+  }
+
+  subscribe(listener: (event: WebStorageEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('webstorage.subscribe needs a function.');
+    const subs = subscriptions(this._channel());
+    const subscription = { listener, owner: this };
+    subs.add(subscription);
+    if (this.kind !== 'memory') listenForOtherTabs();
+    return () => {
+      subs.delete(subscription);
+    };
+  }
+
+  recheck(): boolean {
+    if (this.kind === 'memory') return true;
+    const was = backing(this.kind).storage;
+    const next = probe(this.kind);
+    if (next.storage && !was) {
+      // Back from memory: move what was written meanwhile into the storage, or stay in memory.
+      const moved = moveIntoStorage(this.kind, next.storage);
+      setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
+    } else setBacking(this.kind, next);
+    return this.available;
+  }
+
+  rawEntries(): WebStorageRawEntry[] {
+    const out: WebStorageRawEntry[] = [];
+    for (const full of this._fullKeys()) {
+      const text = this._read(full);
+      if (text !== null) out.push({ key: full.slice(this._prefix.length), text, bytes: (full.length + text.length) * 2 });
+    }
+    return out;
+  }
+
+  private _full(key: string): string {
+    if (typeof key !== 'string') throw new TypeError(`webstorage keys are strings, got ${key === null ? 'null' : typeof key}.`);
+    return this._prefix + key;
+  }
+
+  private _storage(): Storage | undefined {
+    return this.kind === 'memory' ? undefined : backing(this.kind).storage;
+  }
+
+  private _channel(): Memory {
+    return findMemory(this.kind, this.namespace, this._own);
+  }
+
+  private _read(full: string): string | null {
+    const storage = this._storage();
+    if (storage) {
+      try {
+        return storage.getItem(full);
+      } catch (error) {
+        this._lost(error);
+      }
+    }
+    return this._channel().get(full) ?? null;
+  }
+
+  private _write(key: string, full: string, text: string): void {
+    const storage = this._storage();
+    if (storage) {
+      try {
+        storage.setItem(full, text);
+        return;
+      } catch (error) {
+        if (isQuotaError(error)) {
+          const quota = new WebStorageQuotaError(key, (full.length + text.length) * 2, this.backend, { cause: error });
+          report(this, 'quota', quota.message);
+          throw quota;
+        }
+        this._lost(error);
+      }
+    }
+    this._channel().set(full, text);
+  }
+
+  private _remove(full: string): void {
+    const storage = this._storage();
+    if (storage) {
+      try {
+        storage.removeItem(full);
+        return;
+      } catch (error) {
+        this._lost(error);
+      }
+    }
+    this._channel().delete(full);
+  }
+
+  private _fullKeys(): string[] {
+    const storage = this._storage();
+    if (storage) {
+      try {
+        const keys: string[] = [];
+        for (let i = 0; i < storage.length; i++) {
+          const key = storage.key(i);
+          if (key !== null && key.startsWith(this._prefix)) keys.push(key);
+        }
+        return keys;
+      } catch (error) {
+        this._lost(error);
+      }
+    }
+    return [...this._channel().keys()].filter((key) => key.startsWith(this._prefix));
+  }
+
+  /** The storage threw on a plain access after it probed fine: every instance of the kind moves to memory. */
+  private _lost(error: unknown): void {
+    const kind = this.kind as StorageKind;
+    const reason = describeError(error);
+    setBacking(kind, { storage: undefined, reason });
+    report(this, 'unavailable', `${kind}Storage stopped working (${reason}); using memory until recheck()`);
+  }
+
+  private _undecodable(key: string, text: string, error: CodecError): void {
+    if (this._reported.get(key) === text) return;
+    this._reported.set(key, text);
+    report(this, 'decode-error', `"${key}" in ${this.backend} cannot be decoded (${error.message}); it is left in place`);
+    const subs = existingSubscriptions(this._channel());
+    if (subs?.size) notify(subs, { key, origin: 'local', error });
+  }
+
+  private _event(key: string, next: { value?: unknown }, oldText: string | null): WebStorageEvent {
+    const event: WebStorageEvent = { key, origin: 'local', ...next };
+    if (oldText === null) return event;
+    try {
+      event.oldValue = deserialize(oldText);
+    } catch (error) {
+      // The old value was someone else's undecodable text: the event just has no oldValue.
+      if (!(error instanceof CodecError)) throw error;
+    }
+    return event;
+  }
+}
+
+/** Copies the page's memory fallback of a kind into the storage; returns a reason when it did not fit. */
+function moveIntoStorage(kind: StorageKind, storage: Storage): string | undefined {
+  for (const [, memory] of pageMemories(kind)) {
+    for (const [full, text] of memory) {
+      try {
+        storage.setItem(full, text);
+      } catch (error) {
+        return describeError(error);
+      }
+    }
+  }
+  for (const [, memory] of pageMemories(kind)) memory.clear();
+  return undefined;
+}
