@@ -42,6 +42,7 @@ export const SUITES: Suite[] = [
   { name: 'blob', where: 'browser' },
   { name: 'codec', where: 'browser' },
   { name: 'panel', where: 'browser' },
+  { name: 'panel-latency', where: 'browser' },
   { name: 'sqlite', where: 'node' },
 ];
 
@@ -132,7 +133,7 @@ export const ROWS: Row[] = [
     group: '6 Panel',
     title: `page-to-panel latency of one change, p${percentile}`,
     kind: 'latency',
-    suite: 'panel',
+    suite: 'panel-latency',
     case: 'panel.latency',
     percentile,
     ours: STRATUM,
