@@ -21,8 +21,11 @@ const OUT = path.join(ROOT, 'dist/runtime');
 
 /** Public runtime entries: package export → source, and the brotli budget in bytes. */
 const ENTRIES = [
-  { name: 'index', source: 'runtime/index.ts', budget: 4096 },
+  { name: 'index', source: 'runtime/index.ts', budget: 11264 },
   { name: 'store', source: 'runtime/store/index.ts', budget: 3072 },
+  // webstorage carries the codec (~5.7 kB of its ~8.1 kB): every stored value goes through it.
+  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 8704 },
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 8704 },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
