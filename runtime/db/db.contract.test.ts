@@ -13,7 +13,7 @@ import { registered } from '../devtools/registry.js';
 import { openDatabase, type Database, type DbEvent, type OpenOptions, type Provider } from './index.js';
 import { memory } from './providers/memory.js';
 import { indexeddb } from './providers/indexeddb.js';
-// import { libsql } from './libsql.js';
+import { libsql } from './libsql.js';
 
 interface Target {
   label: string;
@@ -43,7 +43,7 @@ const targets: Array<() => Target> = [
       globalThis.indexedDB = new IDBFactory();
       return indexeddb;
     }),
-  /*() =>
+  () =>
     target('libsql :memory:', 'libsql', false, () => {
       const shared = libsql({ url: ':memory:' });
       return () => shared;
@@ -52,7 +52,7 @@ const targets: Array<() => Target> = [
     target('libsql file', 'libsql', true, () => {
       const url = `file:${path.join(folder, `db-${++place}.sqlite`)}`;
       return () => libsql({ url });
-    }),*/
+    }),
 ];
 
 let names = 0;

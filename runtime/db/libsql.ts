@@ -1,0 +1,2 @@
+export { libsql } from './providers/libsql.js';
+export type { LibsqlOptions } from './providers/libsql.js';

@@ -1,0 +1,116 @@
+/**
+ * Rows as SQLite stores them: the value in the shared codec's text (so Date, Map, Set, BigInt
+ * come back as they went in), and the bytes of every Blob in it, concatenated, in a BLOB
+ * column beside it — never base64. A blob node's `ref` is its offset in those bytes.
+ */
+import { BlobRef, CODEC_VERSION, deserialize, encode, stringifyDeep, TAG, type Encoded } from '../../codec/index.js';
+
+export interface StoredRow {
+  /** `stratum:<codec version>:` + the encoded JSON, as `serialize` writes it. */
+  text: string;
+  /** The Blobs' bytes, or null when the value holds none. */
+  bytes: ArrayBuffer | null;
+}
+
+function cloneError(message: string): Error {
+  // IndexedDB and structuredClone refuse these with a DataCloneError; the codec would keep a
+  // description, which would read back as something else than was stored.
+  return typeof DOMException === 'function' ? new DOMException(message, 'DataCloneError') : Object.assign(new Error(message), { name: 'DataCloneError' });
+}
+
+/** Throws where IndexedDB could not store the value: a function or a symbol inside it. */
+function checkStorable(encoded: Encoded): void {
+  const stack: Encoded[] = [encoded];
+  while (stack.length) {
+    const node = stack.pop() as Encoded;
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const tag = node[TAG];
+    if (tag === 'function' || tag === 'symbol') throw cloneError(`A ${tag} cannot be stored in a database (${JSON.stringify(node.description ?? node.name ?? '')}).`);
+    // An escaped object's (or instance's) `v` holds its own keys literally; their values are nodes again.
+    const literal = (tag === 'object' || tag === 'instance') && node.v !== null && typeof node.v === 'object';
+    const children = literal ? Object.values(node.v as object) : Object.values(node);
+    stack.push(...children);
+  }
+}
+
+export async function storeValue(value: unknown): Promise<StoredRow> {
+  const blobs: Blob[] = [];
+  let offset = 0;
+  const encoded = encode(value, {
+    onBlob: (blob) => {
+      const ref = String(offset);
+      offset += blob.size;
+      blobs.push(blob);
+      return ref;
+    },
+  });
+  checkStorable(encoded);
+  let json: string;
+  try {
+    json = JSON.stringify(encoded);
+  } catch (error) {
+    // JSON.stringify recurses; the codec's own writer does not (values thousands of levels deep).
+    if (!(error instanceof RangeError)) throw error;
+    json = stringifyDeep(encoded);
+  }
+  const text = `stratum:${CODEC_VERSION}:${json}`;
+  if (blobs.length === 0) return { text, bytes: null };
+  const bytes = new Uint8Array(offset);
+  let at = 0;
+  for (const blob of blobs) {
+    bytes.set(new Uint8Array(await blob.arrayBuffer()), at);
+    at += blob.size;
+  }
+  return { text, bytes: bytes.buffer };
+}
+
+/** Puts real Blobs (Files where one was stored) back where the codec left BlobRef markers. */
+function restoreBlobs(root: unknown, bytes: ArrayBuffer): unknown {
+  const toBlob = (ref: BlobRef): Blob => {
+    const start = Number(ref.ref);
+    const part = bytes.slice(start, start + ref.size);
+    return ref.name !== null && typeof File === 'function'
+      ? new File([part], ref.name, { type: ref.type, lastModified: ref.lastModified ?? Date.now() })
+      : new Blob([part], { type: ref.type });
+  };
+  const swap = (value: unknown): unknown => (value instanceof BlobRef ? toBlob(value) : value);
+  if (root instanceof BlobRef) return toBlob(root);
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof Map) {
+      const entries = [...node].map(([key, item]) => [swap(key), swap(item)] as const);
+      node.clear();
+      for (const [key, item] of entries) {
+        node.set(key, item);
+        stack.push(key, item);
+      }
+    } else if (node instanceof Set) {
+      const items = [...node].map(swap);
+      node.clear();
+      for (const item of items) {
+        node.add(item);
+        stack.push(item);
+      }
+    } else if (!(node instanceof Date) && !(node instanceof RegExp) && !ArrayBuffer.isView(node) && !(node instanceof ArrayBuffer)) {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        record[key] = swap(record[key]);
+        stack.push(record[key]);
+      }
+    }
+  }
+  return root;
+}
+
+export function loadValue(text: string, bytes: ArrayBuffer | null): unknown {
+  const value = deserialize(text);
+  return bytes === null ? value : restoreBlobs(value, bytes);
+}

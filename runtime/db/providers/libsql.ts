@@ -1,0 +1,260 @@
+/**
+ * The libSQL provider: SQLite in a file (`file:data.db`), in memory (`:memory:`), or on a libSQL
+ * server (`libsql://…`, `https://…`: passed to the client as given, untested here). Several
+ * databases can share one file; each keeps its tables under its own name and its version and
+ * tables in `stratum_databases`.
+ *
+ * Transactions on one file are serialized within the process (a lock per URL): libSQL's busy
+ * wait is synchronous, so a second connection waiting on the first inside one process would
+ * block the very event loop the first needs to finish. Across processes SQLite's own locking
+ * (with a busy timeout) does the same work.
+ */
+import { createClient, type Client, type Transaction as SqlTransaction } from '@libsql/client';
+import { ConstraintError, DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
+import { compareKeys, type Key } from '../keys.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
+import { indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql } from './libsql-rows.js';
+import { describeKey } from './software.js';
+import { Lock } from './tasks.js';
+
+export interface LibsqlOptions {
+  /** `file:path.db`, `:memory:`, or a libSQL server URL. */
+  url: string;
+  authToken?: string;
+  /** How long to wait for another process's lock on a file, in ms (default 5000). */
+  busyTimeout?: number;
+}
+
+interface Place {
+  lock: Lock;
+  connections: Set<LibsqlConnection>;
+}
+
+/** Per stored database file (or server) in this process: its lock and its open connections. */
+const places = new Map<string, Place>();
+
+const META = [
+  'CREATE TABLE IF NOT EXISTS stratum_databases (name TEXT PRIMARY KEY, version INTEGER NOT NULL, tables TEXT NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS stratum_keys (name TEXT PRIMARY KEY, next REAL NOT NULL)',
+];
+
+async function readMeta(tx: SqlTransaction, name: string): Promise<{ version: number; tables: TableInfo[] }> {
+  const { rows } = await tx.execute({ sql: 'SELECT version, tables FROM stratum_databases WHERE name = ?', args: [name] });
+  const row = rows[0];
+  return row ? { version: Number(row[0]), tables: JSON.parse(row[1] as string) as TableInfo[] } : { version: 0, tables: [] };
+}
+
+async function createIndex(tx: SqlTransaction, db: string, table: string, index: IndexInfo): Promise<void> {
+  const sql = indexSql(db, table, index.name);
+  await tx.execute(`CREATE TABLE ${sql} (ik BLOB NOT NULL, pk BLOB NOT NULL, PRIMARY KEY (ik, pk)) WITHOUT ROWID`);
+  await tx.execute(`CREATE INDEX ${indexByRowSql(db, table, index.name)} ON ${sql} (pk)`);
+  // Index the rows already there; a unique index over repeated values fails the upgrade, as in IndexedDB.
+  const { rows } = await tx.execute(`SELECT k, v, b FROM ${tableSql(db, table)}`);
+  for (const row of rows) {
+    const pk = row[0] as ArrayBuffer;
+    for (const key of indexKeys(rowValue(row, 1, 2), index, compareKeys)) {
+      if (index.unique) {
+        const taken = await tx.execute({ sql: `SELECT 1 FROM ${sql} WHERE ik = ?`, args: [keyArg(key)] });
+        if (taken.rows.length) throw new ConstraintError(`Cannot create unique index '${index.name}' on '${table}': more than one row has ${describeKey(key)}.`);
+      }
+      await tx.execute({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk) VALUES (?, ?)`, args: [keyArg(key), pk] });
+    }
+  }
+}
+
+async function dropTable(tx: SqlTransaction, db: string, table: TableInfo): Promise<void> {
+  for (const index of table.indexes) await tx.execute(`DROP TABLE IF EXISTS ${indexSql(db, table.name, index.name)}`);
+  await tx.execute(`DROP TABLE IF EXISTS ${tableSql(db, table.name)}`);
+  await tx.execute({ sql: 'DELETE FROM stratum_keys WHERE name = ?', args: [tableSql(db, table.name)] });
+}
+
+class LibsqlConnection implements Connection {
+  readonly channel: string;
+  version: number;
+  tables: TableInfo[];
+  private _provider: LibsqlProvider;
+  private _request: OpenRequest;
+  private _closed = false;
+
+  constructor(provider: LibsqlProvider, request: OpenRequest, version: number, tables: TableInfo[]) {
+    this._provider = provider;
+    this._request = request;
+    this.version = version;
+    this.tables = tables;
+    // File and server databases are shared by URL; a memory database belongs to its provider's client.
+    this.channel = `stratum-db:libsql:${provider.shared ? provider.url : provider.id}:${request.name}`;
+  }
+
+  async begin(_tables: string[], mode: Mode): Promise<ProviderTransaction> {
+    const { client, place } = this._provider.use();
+    const release = await place.lock.acquire();
+    let tx: SqlTransaction | undefined;
+    try {
+      tx = await client.transaction(mode === 'readwrite' ? 'write' : 'deferred');
+      // Another process may have upgraded or deleted the database since this connection opened.
+      const { version } = await readMeta(tx, this._request.name);
+      if (version !== this.version) {
+        tx.close();
+        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+        throw new VersionError(`Database '${this._request.name}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+      }
+      return new LibsqlTransaction(tx, this._request.name, this.tables, release);
+    } catch (error) {
+      release();
+      throw error instanceof VersionError ? error : new DatabaseUnavailableError(`SQLite database '${this._request.name}' cannot start a transaction: ${describeError(error)}`, describeError(error), { cause: error });
+    }
+  }
+
+  _versionchange(newVersion: number | null): void {
+    this._request.versionchange(newVersion);
+  }
+
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this._provider.release(this);
+  }
+}
+
+class LibsqlProvider implements Provider {
+  readonly kind = 'libsql';
+  readonly persistent: boolean;
+  readonly url: string;
+  /** Whether other clients (in this process or others) can reach the same database. */
+  readonly shared: boolean;
+  /** Names this provider's `:memory:` database for change events. */
+  readonly id = Math.random().toString(36).slice(2);
+  private _options: LibsqlOptions;
+  private _client: Client | undefined;
+  private _place: Place;
+  /** Open connections plus opens and deletes under way: the client closes when none is left. */
+  private _users = 0;
+
+  constructor(options: LibsqlOptions) {
+    if (!options || typeof options.url !== 'string' || options.url === '') {
+      throw new TypeError("libsql: give the database's URL, e.g. libsql({ url: 'file:data.db' }) or { url: ':memory:' }.");
+    }
+    this._options = options;
+    this.url = options.url;
+    const memory = /^(file:)?:memory:/.test(options.url);
+    this.persistent = !memory;
+    this.shared = !memory;
+    const placeKey = memory ? undefined : options.url.replace(/\?.*$/, '');
+    const place = placeKey === undefined ? undefined : places.get(placeKey);
+    this._place = place ?? { lock: new Lock(), connections: new Set() };
+    if (placeKey !== undefined && !place) places.set(placeKey, this._place);
+  }
+
+  use(): { client: Client; place: Place } {
+    this._client ??= createClient({
+      url: this._options.url,
+      ...(this._options.authToken !== undefined && { authToken: this._options.authToken }),
+      intMode: 'bigint',
+      timeout: this._options.busyTimeout ?? 5000,
+    });
+    return { client: this._client, place: this._place };
+  }
+
+  async open(request: OpenRequest): Promise<Connection> {
+    const { client, place } = this._connect(request.name);
+    this._users++;
+    const release = await place.lock.acquire();
+    let tx: SqlTransaction | undefined;
+    try {
+      tx = await client.transaction('write');
+      for (const sql of META) await tx.execute(sql);
+      const meta = await readMeta(tx, request.name);
+      if (request.version < meta.version) {
+        throw new VersionError(`Database '${request.name}' is at version ${meta.version}; it cannot be opened at the lower version ${request.version} (versions only go up).`);
+      }
+      let tables = meta.tables;
+      if (request.version > meta.version) {
+        for (const connection of [...place.connections]) connection._versionchange(request.version);
+        await this._upgrade(tx, request, meta.tables, meta.version);
+        tables = request.tables;
+      }
+      await tx.commit();
+      const connection = new LibsqlConnection(this, request, request.version, tables);
+      place.connections.add(connection);
+      return connection;
+    } catch (error) {
+      // Closing rolls back whatever the failed open had begun.
+      if (tx && !tx.closed) tx.close();
+      this._done();
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    const { client, place } = this._connect(name);
+    this._users++;
+    for (const connection of [...place.connections]) connection._versionchange(null);
+    if (place.connections.size > 0) blocked();
+    const release = await place.lock.acquire();
+    try {
+      const tx = await client.transaction('write');
+      try {
+        for (const sql of META) await tx.execute(sql);
+        const meta = await readMeta(tx, name);
+        for (const table of meta.tables) await dropTable(tx, name, table);
+        await tx.execute({ sql: 'DELETE FROM stratum_databases WHERE name = ?', args: [name] });
+        await tx.commit();
+      } finally {
+        tx.close();
+      }
+    } finally {
+      release();
+      this._done();
+    }
+  }
+
+  /** Called by a closing connection. */
+  release(connection: LibsqlConnection): void {
+    if (this._place.connections.delete(connection)) this._done();
+  }
+
+  /** One user less; the last one closes the client (`:memory:` lives only as long as its client: kept). */
+  private _done(): void {
+    this._users--;
+    if (this._users > 0 || !this.shared) return;
+    this._client?.close();
+    this._client = undefined;
+  }
+
+  private _connect(name: string): { client: Client; place: Place } {
+    try {
+      return this.use();
+    } catch (error) {
+      throw new DatabaseUnavailableError(`libSQL cannot open '${name}' at ${this.url}: ${describeError(error)}`, describeError(error), { cause: error });
+    }
+  }
+
+  private async _upgrade(tx: SqlTransaction, request: OpenRequest, existing: TableInfo[], oldVersion: number): Promise<void> {
+    const db = request.name;
+    const plan = planUpgrade(existing, request.tables);
+    for (const table of plan.create) {
+      await tx.execute(`CREATE TABLE ${tableSql(db, table.name)} (k BLOB PRIMARY KEY NOT NULL, v TEXT NOT NULL, b BLOB)`);
+      for (const index of table.indexes) await createIndex(tx, db, table.name, index);
+    }
+    for (const { table, index } of plan.drop) await tx.execute(`DROP TABLE ${indexSql(db, table, index)}`);
+    for (const { table, index } of plan.add) await createIndex(tx, db, table, index);
+    const removed = existing.filter((table) => plan.removeTables.includes(table.name));
+    const during = [...request.tables, ...removed];
+    const upgrade = new LibsqlTransaction(tx, db, during, () => undefined);
+    await request.upgrade(upgrade, oldVersion, during);
+    for (const table of removed) await dropTable(tx, db, table);
+    for (const { table, index } of plan.removeIndexes) await tx.execute(`DROP TABLE ${indexSql(db, table, index)}`);
+    await tx.execute({
+      sql: 'INSERT INTO stratum_databases (name, version, tables) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, tables = excluded.tables',
+      args: [db, request.version, JSON.stringify(request.tables)],
+    });
+  }
+}
+
+/** SQLite through libSQL, for Node: `openDatabase('app', { version: 1, tables, provider: libsql({ url: 'file:app.db' }) })`. */
+export function libsql(options: LibsqlOptions): Provider {
+  return new LibsqlProvider(options);
+}
