@@ -6,6 +6,8 @@
  * reads this registry; until a panel connects nothing here runs on a hot path.
  */
 
+import { listenForPanel, stopListening } from './listen.js';
+
 export type RegistryKind = 'store' | 'webstorage' | 'database';
 
 export interface RegistryEntry {
@@ -43,6 +45,10 @@ export interface DevtoolsConfig {
   name: string | undefined;
   redact: ((path: (string | number)[], value: unknown) => boolean) | undefined;
 }
+
+/** build.mjs defines it true for the `production` variant: no listener, no agent in the bundle. */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
+const NO_AGENT = typeof __STRATUM_NO_AGENT__ === 'boolean' && __STRATUM_NO_AGENT__;
 
 const MAX_REPORTS = 100;
 
@@ -141,4 +147,8 @@ export function configureDevtools(options: DevtoolsOptions): void {
   if (options.enabled !== undefined) config.enabled = options.enabled;
   if (options.name !== undefined) config.name = options.name;
   if (options.redact !== undefined) config.redact = options.redact;
+  if (config.enabled === false && !NO_AGENT) stopListening();
 }
+
+// A microtask, so that configureDevtools({ enabled: false }) in the importing tick wins.
+if (!NO_AGENT) queueMicrotask(() => listenForPanel(config));

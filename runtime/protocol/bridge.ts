@@ -71,13 +71,17 @@ export function mergeEvents(queued: EventMessage, next: EventMessage): EventMess
   }
 }
 
-export type Handle = (message: CommandMessage, v: number) => Promise<unknown> | undefined;
+/**
+ * Runs a command. A promise is answered when it settles; an object is answered at once (in the
+ * same tick, so what the handler queues after returning follows its answer); undefined drops the
+ * command unanswered (the agent's silence before hello and after stop).
+ */
+export type Handle = (message: CommandMessage, v: number) => Promise<unknown> | object | undefined;
 
 export interface RuntimeBridgeOptions {
   wall: Wall;
   /** This runtime's instance id: the envelope session, and the address it answers to. */
   session: string;
-  /** Runs a command; its promise's value is the result. undefined: drop it unanswered (silence). */
   handle: Handle;
   schedule?: Schedule;
   onDrop?: DropListener;
@@ -113,6 +117,14 @@ export class RuntimeBridge {
     this._outbox.flush();
   }
 
+  /**
+   * Runs `fill` at the start of every flush. The agent queues a delta once per state per
+   * frame and encodes the state's latest value only here, so 10,000 changes cost one encode.
+   */
+  beforeFlush(fill: () => void): void {
+    this._outbox.beforeFlush = fill;
+  }
+
   /** Flushes what is queued and stops listening: nothing is sent after this. */
   shutdown(): void {
     this._stop();
@@ -130,8 +142,17 @@ export class RuntimeBridge {
 
   private _dispatch(message: CommandMessage, v: number): void {
     if (this._inFlight.has(message.id)) return this._drop(`command id ${message.id} is already being answered`);
-    const running = this._options.handle(message, v);
+    let running: Promise<unknown> | object | undefined;
+    try {
+      running = this._options.handle(message, v);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
     if (!running) return this._drop(`${message.command} while no panel is connected`);
+    if (!(running instanceof Promise)) {
+      this._respond({ id: message.id, command: message.command, ok: true, result: running } as Response);
+      return;
+    }
     this._inFlight.add(message.id);
     running.then(
       (result) => this._respond({ id: message.id, command: message.command, ok: true, result } as Response),

@@ -30,6 +30,7 @@ const CODES: Record<string, ErrorCode> = {
   NotFoundError: 'not-found',
   DatabaseUnavailableError: 'unavailable',
   CodecError: 'invalid',
+  DataError: 'invalid',
 };
 
 /** Any thrown value as a protocol error: a CommandError keeps its code, a known error name maps to one, the rest is `failed`. */

@@ -41,6 +41,9 @@ export class Outbox<M> {
   private _cancel: (() => void) | undefined;
   private _closed = false;
 
+  /** Run at the start of every flush: a sender that queued placeholders fills them in here. */
+  beforeFlush: (() => void) | undefined;
+
   constructor(
     private readonly _deliver: (batch: M[]) => void,
     private readonly _schedule: Schedule,
@@ -74,6 +77,8 @@ export class Outbox<M> {
   flush(): void {
     this._cancel?.();
     this._cancel = undefined;
+    if (this._queue.length === 0) return;
+    this.beforeFlush?.();
     const queue = this._queue;
     this._queue = [];
     this._latest.clear();

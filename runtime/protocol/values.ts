@@ -45,7 +45,7 @@ export interface WebstorageKeyInfo {
   key: string;
   value: Encoded;
   hash: Hash;
-  /** UTF-16 code units the stored entry takes (key + value), as quotas count them. */
+  /** Bytes the stored entry takes: UTF-16, 2 per code unit of `<namespace>:<key>` and the stored text. */
   size: number;
   redacted: Path[];
   /** Set when the stored value cannot be decoded: it is left in place, shown, not editable. */
@@ -60,7 +60,7 @@ export interface WebstorageInfo {
   reason?: string;
   namespace: string;
   keys: WebstorageKeyInfo[];
-  /** Sum of the key sizes. */
+  /** Sum of the key sizes, in bytes. */
   bytes: number;
 }
 

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { kit } from '../../../test/unit/agent-kit.js';
+import { decode } from '../../codec/index.js';
+import { Command, Event, PROTOCOL_VERSION } from '../../protocol/messages.js';
+import { Store } from '../../store/store.js';
+import { configureDevtools, registryId } from '../registry.js';
+
+afterEach(() => configureDevtools({ redact: () => false }));
+
+function storeWith(name: string) {
+  const store = new Store({ name, clientId: 'c1' });
+  const count = store.createState(1, { key: 'count', scope: 'app' });
+  const user = store.createState({ name: 'Ada', password: 'secret', tags: new Set(['x']) }, { key: 'user', scope: 'app' });
+  return { store, count, user, id: registryId(store)! };
+}
+
+describe('handshake', () => {
+  it('answers hello with the runtime, frame and both versions, then sends a snapshot', async () => {
+    const t = kit();
+    const ready = await t.hello();
+    expect(ready).toMatchObject({
+      runtime: { id: 'rt-test', name: 'test page', frame: { top: true } },
+      protocol: { runtime: PROTOCOL_VERSION, panel: PROTOCOL_VERSION },
+      compatible: true,
+    });
+    const kinds = t.events().map((message) => message.event);
+    expect(kinds.indexOf(Event.response)).toBeLessThan(kinds.indexOf(Event.snapshot));
+    expect(t.events(Event.snapshot)).toHaveLength(1);
+  });
+
+  it('answers a version mismatch in words and stays silent', async () => {
+    const t = kit({ timeout: 100 });
+    const { count } = storeWith('mismatch');
+    const ready = await t.hello({ protocol: PROTOCOL_VERSION + 1 });
+    expect(ready.compatible).toBe(false);
+    expect(ready.message).toMatch(/panel speaks protocol 2.*Update the page's stratum package/);
+    const old = await kit().hello({ protocol: 0 });
+    expect(old.message).toMatch(/Update the Stratum DevTools extension/);
+    count.set(2);
+    t.frame();
+    expect(t.events().map((message) => message.event)).toEqual([Event.response]);
+    await expect(t.call(Command.pageFacts, {})).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('is silent before hello and after the last stop', async () => {
+    const t = kit();
+    const { count } = storeWith('silence');
+    count.set(5);
+    t.frame();
+    t.post(t.envelope([{ command: Command.snapshot, id: 'x:1', payload: {} }]));
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    expect(t.envelopes).toHaveLength(0);
+    expect(t.agent.bridge.dropped).toBe(1);
+
+    await t.hello();
+    count.set(6);
+    t.frame();
+    expect(t.events(Event.stateChanged).map((delta) => delta.versions.to)).toContain(2);
+    expect(await t.call(Command.stop, { client: 'panel-1' })).toEqual({ clients: 0 });
+    const sent = t.envelopes.length;
+    count.set(7);
+    t.frame();
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    expect(t.envelopes).toHaveLength(sent);
+    expect(t.agent.connected).toBe(false);
+  });
+
+  it('drops and counts spoofed and malformed envelopes', async () => {
+    const t = kit();
+    await t.hello();
+    const before = t.agent.bridge.dropped;
+    t.post({ source: 'stratum-runtime', v: 1, session: 'rt-test', seq: 1, batch: [] });
+    t.post(t.envelope([{ command: Command.stateSet, id: 'x:1', payload: { store: 1 } }]));
+    t.post(t.envelope([{ command: 'eval', id: 'x:2', payload: 'alert(1)' }]));
+    t.post(t.envelope([{ command: Command.snapshot, id: 'x:3', payload: JSON.parse('{"__proto__":{"polluted":1}}') }]));
+    t.post('not even an object');
+    expect(t.agent.bridge.dropped - before).toBe(5);
+    expect(({} as { polluted?: number }).polluted).toBeUndefined();
+    const facts = await t.call(Command.pageFacts, {});
+    expect(facts.dropped).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('snapshot', () => {
+  it('lists stores, scopes and states with encoded values, versions and persistence', async () => {
+    const t = kit();
+    const { id, count, user } = storeWith('snap');
+    count.set(3);
+    await t.hello();
+    const snapshot = await t.call(Command.snapshot, {});
+    const store = snapshot.stores.find((candidate) => candidate.id === id)!;
+    expect(store.name).toBe('snap');
+    const scope = store.scopes.find((candidate) => candidate.name === 'app')!;
+    const byKey = Object.fromEntries(scope.states.map((state) => [state.key, state]));
+    expect(byKey['count']).toMatchObject({ id: count.id, version: 1, value: 3, redacted: [] });
+    expect(decode(byKey['user']!.value)).toEqual(user.value);
+    expect(byKey['user']!.persistence).toBeUndefined();
+    expect(snapshot.trace).toBe(false);
+  });
+
+  it('shows a huge state cut short, expandable by path', async () => {
+    const t = kit();
+    const store = new Store({ name: 'huge' });
+    const big = store.createState({ list: Array.from({ length: 5000 }, (_, i) => i) }, { key: 'big', scope: 'app' });
+    await t.hello();
+    const snapshot = t.events(Event.snapshot)[0]!;
+    const state = snapshot.stores.find((s) => s.name === 'huge')!.scopes[0]!.states[0]!;
+    expect(JSON.stringify(state.value)).toMatch(/"\$t":"truncated"/);
+    const expanded = await t.call(Command.expand, { target: { kind: 'state', store: registryId(store)!, state: big.id }, path: ['list'] });
+    expect(JSON.stringify(expanded.value)).toMatch(/"size":5000/);
+  });
+});
+
+describe('deltas', () => {
+  it('coalesces 10,000 changes in one frame into one delta per state', async () => {
+    const t = kit();
+    const { id, count, user } = storeWith('coalesce');
+    await t.hello();
+    const before = t.events(Event.stateChanged).length;
+    for (let i = 0; i < 10_000; i++) count.set(i + 10, { label: i === 9_999 ? 'last' : undefined });
+    user.set({ ...user.value, name: 'Grace' });
+    t.frame();
+    const deltas = t.events(Event.stateChanged).slice(before);
+    expect(deltas).toHaveLength(2);
+    const countDelta = deltas.find((delta) => delta.state === count.id)!;
+    expect(countDelta).toMatchObject({ store: id, value: 10_009, changes: 10_000, versions: { from: 1, to: 10_000 }, label: 'last' });
+    expect(deltas.find((delta) => delta.state === user.id)!.changes).toBe(1);
+  });
+
+  it('sends added and removed states, and every change across frames', async () => {
+    const t = kit();
+    const { store, count } = storeWith('lifecycle');
+    await t.hello();
+    const extra = store.createState('x', { key: 'extra', scope: 'other' });
+    store.deleteState({ key: 'extra', scope: 'other' });
+    count.set(2);
+    t.frame();
+    count.set(3);
+    t.frame();
+    expect(t.events(Event.stateAdded).map((added) => added.state.id)).toContain(extra.id);
+    expect(t.events(Event.stateRemoved).map((removed) => removed.state)).toContain(extra.id);
+    expect(t.events(Event.stateChanged).filter((delta) => delta.state === count.id).map((delta) => delta.value)).toEqual([2, 3]);
+  });
+
+  it('adds call sites only while tracing', async () => {
+    const t = kit();
+    const { count } = storeWith('trace');
+    await t.hello();
+    count.set(2);
+    t.frame();
+    expect(t.events(Event.stateChanged).at(-1)!.stack).toBeUndefined();
+    await t.call(Command.trace, { enabled: true });
+    count.set(3);
+    t.frame();
+    const stack = t.events(Event.stateChanged).at(-1)!.stack!;
+    expect(stack.length).toBeGreaterThan(0);
+    expect(stack.length).toBeLessThanOrEqual(20);
+    expect(stack.join('\n')).toMatch(/agent\.test\.ts/);
+  });
+});
+
+describe('redaction', () => {
+  it('shows redacted paths as [redacted] and refuses edits to them', async () => {
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const t = kit();
+    const { id, user } = storeWith('redact');
+    await t.hello();
+    const state = t.events(Event.snapshot)[0]!.stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!;
+    expect(JSON.stringify(state.value)).not.toMatch(/secret/);
+    expect(state.value).toMatchObject({ password: '[redacted]' });
+    expect(state.redacted).toEqual([['password']]);
+    const target = { store: id, state: user.id, baseVersion: 0 };
+    await expect(t.call(Command.stateEdit, { ...target, path: ['password'], op: 'set', value: 'x' })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.stateSet, { ...target, value: { name: 'x' } })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(
+      t.call(Command.expand, { target: { kind: 'state', store: id, state: user.id }, path: ['password'] }),
+    ).rejects.toMatchObject({ code: 'redacted' });
+    expect(await t.call(Command.stateEdit, { ...target, path: ['name'], op: 'set', value: 'Grace' })).toEqual({ version: 1 });
+    expect(user.value.password).toBe('secret');
+    user.set({ ...user.value, password: 'new' });
+    t.frame();
+    expect(JSON.stringify(t.events(Event.stateChanged).at(-1))).not.toMatch(/new/);
+  });
+});

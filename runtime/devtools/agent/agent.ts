@@ -1,0 +1,181 @@
+/**
+ * The page-side agent: answers the panel's commands and streams deltas while at least one panel
+ * is connected. Silent until a compatible `hello`, silent again after the last `stop`.
+ */
+import { RuntimeBridge, type Wall } from '../../protocol/bridge.js';
+import {
+  Command,
+  Event,
+  PROTOCOL_VERSION,
+  type CommandMessage,
+  type CommandName,
+  type CommandRequest,
+  type Ready,
+  type RuntimeInfo,
+  type Snapshot,
+} from '../../protocol/messages.js';
+import type { Schedule } from '../../protocol/outbox.js';
+import { recentReports, registered } from '../registry.js';
+import { blobCommands } from './commands/blob.js';
+import { cacheCommands } from './commands/cache.js';
+import { dbCommands } from './commands/db.js';
+import { pageFacts } from './commands/page.js';
+import { stateCommands } from './commands/state.js';
+import { valueCommands } from './commands/values.js';
+import { webstorageCommands } from './commands/webstorage.js';
+import type { Context, Handler, Handlers } from './context.js';
+import { databaseInfo, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import { InlineBlobs } from './show.js';
+import { all } from './targets.js';
+import { Uploads } from './uploads.js';
+import { Watcher } from './watch.js';
+
+export interface AgentOptions {
+  wall: Wall;
+  info: RuntimeInfo;
+  /** Messages dropped before they reached the agent (the registry's window listener counts them). */
+  dropped?: () => number;
+  schedule?: Schedule;
+}
+
+type Routed = Exclude<CommandName, 'hello' | 'stop' | 'snapshot' | 'trace'>;
+
+const ROUTED: Handlers<Routed> = {
+  ...stateCommands,
+  ...webstorageCommands,
+  ...dbCommands,
+  ...cacheCommands,
+  ...blobCommands,
+  ...valueCommands,
+  pageFacts: (_payload, context) => pageFacts(context.dropped()),
+};
+
+function mismatch(info: RuntimeInfo, panel: number): string {
+  const page = `This page runs stratum ${info.version}, protocol ${PROTOCOL_VERSION}; the panel speaks protocol ${panel}.`;
+  return panel < PROTOCOL_VERSION
+    ? `${page} Update the Stratum DevTools extension.`
+    : `${page} Update the page's stratum package, or use the extension version that matches it.`;
+}
+
+export class Agent {
+  readonly bridge: RuntimeBridge;
+  private readonly _watcher: Watcher;
+  private readonly _clients = new Set<string>();
+  private readonly _context: Context;
+  /** Snapshots queued but not yet sent: their stores and webstorages are read at flush. */
+  private readonly _unfilled = new Set<Snapshot>();
+
+  constructor(private readonly _options: AgentOptions) {
+    this.bridge = new RuntimeBridge({
+      wall: _options.wall,
+      session: _options.info.id,
+      handle: (message, v) => this._handle(message, v),
+      ...(_options.schedule && { schedule: _options.schedule }),
+    });
+    this._context = {
+      blobs: new InlineBlobs(),
+      uploads: new Uploads(),
+      dropped: () => this.bridge.dropped + (_options.dropped?.() ?? 0),
+    };
+    this._watcher = new Watcher(this.bridge, this._context.blobs);
+    this.bridge.beforeFlush(() => {
+      this._watcher.fill();
+      this._fillSnapshots();
+    });
+  }
+
+  get connected(): boolean {
+    return this._clients.size > 0;
+  }
+
+  /** Goes silent for good: configureDevtools({ enabled: false }) after start, or the page going away. */
+  shutdown(): void {
+    this._disconnect();
+    this.bridge.shutdown();
+  }
+
+  private _handle(message: CommandMessage, v: number): Promise<unknown> | object | undefined {
+    if (message.command === Command.hello) return this._hello(message.payload, v);
+    if (!this.connected) return undefined;
+    switch (message.command) {
+      case Command.stop:
+        return this._stop(message.payload.client);
+      case Command.snapshot:
+        return this._snapshot();
+      case Command.trace:
+        this._watcher.trace = message.payload.enabled;
+        return { enabled: this._watcher.trace };
+      default: {
+        const handler = ROUTED[message.command] as Handler<Routed>;
+        return handler(message.payload as CommandRequest<Routed>, this._context);
+      }
+    }
+  }
+
+  private _hello({ protocol, client, trace }: CommandRequest<'hello'>, v: number): Ready {
+    const info = this._options.info;
+    const compatible = protocol === PROTOCOL_VERSION && v === PROTOCOL_VERSION;
+    const ready: Ready = {
+      runtime: info,
+      protocol: { runtime: PROTOCOL_VERSION, panel: protocol },
+      compatible,
+      dropped: this._context.dropped(),
+    };
+    if (!compatible) {
+      ready.message = mismatch(info, protocol);
+      return ready;
+    }
+    if (trace !== undefined) this._watcher.trace = trace;
+    if (this._clients.size === 0) this._watcher.start(registered());
+    this._clients.add(client);
+    // After this answer (sent in this tick): the snapshot, then deltas.
+    void this._snapshot().then(
+      (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),
+      (error: unknown) => console.error('stratum devtools: the snapshot failed', error),
+    );
+    return ready;
+  }
+
+  private _stop(client: string): { clients: number } {
+    this._clients.delete(client);
+    if (this._clients.size === 0) this._disconnect();
+    return { clients: this._clients.size };
+  }
+
+  private _disconnect(): void {
+    // What is queued goes out with its values before the watchers stop.
+    this.bridge.flush();
+    this._clients.clear();
+    this._watcher.stop();
+    this._context.uploads.clear();
+    this._context.blobs.clear();
+    this._unfilled.clear();
+  }
+
+  /**
+   * Databases are described first (counting is async); stores and webstorages are read when the
+   * snapshot leaves, in the same tick as the deltas queued with it, so none is missing or older.
+   */
+  private async _snapshot(): Promise<Snapshot> {
+    const databases = await Promise.all(all('database').map(({ id, object }) => databaseInfo(id, object)));
+    const snapshot: Snapshot = { at: 0, stores: [], webstorages: [], databases, reports: [], trace: this._watcher.trace };
+    this._unfilled.add(snapshot);
+    return snapshot;
+  }
+
+  private _fillSnapshots(): void {
+    for (const snapshot of this._unfilled) {
+      snapshot.at = Date.now();
+      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs));
+      snapshot.webstorages = all('webstorage').map(({ id, object }) => webstorageInfo(id, object, this._context.blobs));
+      snapshot.reports = recentReports().map(reportInfo);
+      snapshot.trace = this._watcher.trace;
+    }
+    this._unfilled.clear();
+  }
+}
+
+/** Starts an agent on a wall (the registry does so on a panel's hello; tests and other transports may too). */
+export function startAgent(options: AgentOptions): Agent {
+  return new Agent(options);
+}

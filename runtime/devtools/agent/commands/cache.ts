@@ -1,0 +1,68 @@
+/** The Cache layout of a database: entries with their expiry, set / delete / prune. */
+import { encode } from '../../../codec/index.js';
+import type { Database } from '../../../db/types.js';
+import { CommandError } from '../../../protocol/errors.js';
+import { guardRedacted, type Handlers } from '../context.js';
+import { decodeEdit } from '../edit.js';
+import { fingerprint, show } from '../show.js';
+import { target } from '../targets.js';
+import { decodeKey, page } from './db.js';
+
+/** A row of `$cache` as stratum/db stores it: `{ key, value, expires }` (epoch ms or null). */
+interface CacheRow {
+  key: unknown;
+  value: unknown;
+  expires: number | null;
+}
+
+const CACHE_TABLE = '$cache';
+
+function withCache(database: number): Database {
+  const db = target('database', database);
+  if (!db.tables().some((table) => table.name === CACHE_TABLE)) {
+    throw new CommandError('not-found', `database "${db.name}" has no cache: open it with { cache: true }`);
+  }
+  return db;
+}
+
+/** Where redact() sees a cache entry: ['cache', database, key, ...path in the value]. */
+export function cacheRoot(db: Database, key: unknown): (string | number)[] {
+  return ['cache', db.name, typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(encode(key))];
+}
+
+export const cacheCommands: Handlers<'cacheList' | 'cacheSet' | 'cacheDelete' | 'cachePrune'> = {
+  async cacheList({ database, offset, limit }, { blobs }) {
+    const db = withCache(database);
+    const table = db.table(CACHE_TABLE);
+    const [rows, total] = await Promise.all([table.query(page(offset, limit)), table.count()]);
+    const now = Date.now();
+    return {
+      total,
+      entries: (rows as CacheRow[]).map((row) => ({
+        key: encode(row.key),
+        hash: fingerprint(row.value).hash,
+        expires: row.expires,
+        expired: row.expires !== null && row.expires <= now,
+        ...show(row.value, cacheRoot(db, row.key), blobs),
+      })),
+    };
+  },
+
+  async cacheSet({ database, key: encodedKey, value, ttl }, { blobs }) {
+    const db = withCache(database);
+    const key = decodeKey(encodedKey, 'the cache key');
+    const next = decodeEdit(value, blobs);
+    guardRedacted(await db.cache.get(key), cacheRoot(db, key), [], { value: next });
+    await db.cache.set(key, next, ttl === undefined ? {} : { ttl });
+    return { hash: fingerprint(next).hash };
+  },
+
+  async cacheDelete({ database, key }) {
+    await withCache(database).cache.delete(decodeKey(key, 'the cache key'));
+    return { deleted: true };
+  },
+
+  async cachePrune({ database }) {
+    return { removed: await withCache(database).cache.prune() };
+  },
+};

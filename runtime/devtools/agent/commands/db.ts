@@ -1,0 +1,132 @@
+/**
+ * Database commands. Rows are pulled a page at a time. A row has no version, so an edit carries
+ * the hash of the row the panel saw; the check and the write run in one readwrite transaction,
+ * so another tab cannot slip a write in between.
+ */
+import { decode, encode, type Encoded } from '../../../codec/index.js';
+import { keyAt } from '../../../db/schema.js';
+import type { Database, Range } from '../../../db/types.js';
+import type { Key } from '../../../db/keys.js';
+import { CommandError } from '../../../protocol/errors.js';
+import { MAX_PAGE, type Hash, type Range as WireRange } from '../../../protocol/messages.js';
+import { conflict, guardRedacted, type Handlers } from '../context.js';
+import { decodeEdit } from '../edit.js';
+import { fingerprint, show } from '../show.js';
+import { target } from '../targets.js';
+
+const DEFAULT_PAGE = 100;
+
+export function decodeKey(encoded: Encoded, what: string): Key {
+  try {
+    return decode(encoded) as Key;
+  } catch (error) {
+    throw new CommandError('invalid', `${what} cannot be decoded: ${(error as Error).message}`);
+  }
+}
+
+function tableOf(db: Database, name: string) {
+  const info = db.tables().find((table) => table.name === name);
+  if (!info) throw new CommandError('not-found', `database "${db.name}" has no table "${name}"`);
+  return info;
+}
+
+function decodeRange(range: WireRange | undefined): Range | undefined {
+  if (!range) return undefined;
+  const out: Range = {};
+  for (const bound of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) {
+    const encoded = range[bound];
+    if (encoded !== undefined) out[bound] = decodeKey(encoded, `range.${bound}`);
+  }
+  return out;
+}
+
+export function page(offset: number | undefined, limit: number | undefined): { offset: number; limit: number } {
+  return { offset: offset ?? 0, limit: Math.min(limit ?? DEFAULT_PAGE, MAX_PAGE) };
+}
+
+export function rowRoot(db: Database, table: string): string[] {
+  return ['db', db.name, table];
+}
+
+export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | 'dbClear' | 'dbDeleteDatabase'> = {
+  async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
+    const db = target('database', database);
+    const info = tableOf(db, name);
+    if (index !== undefined && !info.indexes.some((candidate) => candidate.name === index)) {
+      throw new CommandError('not-found', `table "${name}" has no index "${index}"`);
+    }
+    const selection = { ...(index !== undefined && { index }), ...(range && { range: decodeRange(range) }) } as { index?: undefined; range?: Range };
+    const table = db.table(name);
+    const [rows, total] = await Promise.all([
+      table.query({ ...selection, ...page(offset, limit), ...(direction && { direction }) }),
+      table.count(selection),
+    ]);
+    return {
+      total,
+      rows: rows.map((row) => ({
+        key: encode(keyAt(row, info.key) ?? null),
+        hash: fingerprint(row).hash,
+        ...show(row, rowRoot(db, name), blobs),
+      })),
+    };
+  },
+
+  async dbPut({ database, table: name, value, baseVersion }, { blobs }) {
+    const db = target('database', database);
+    const info = tableOf(db, name);
+    const next = decodeEdit(value, blobs);
+    const key = keyAt(next, info.key);
+    if (key === undefined && !info.autoIncrement) {
+      throw new CommandError('invalid', `the row has no key at ${JSON.stringify(info.key)}, and table "${name}" does not generate keys`);
+    }
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const current = key === undefined ? undefined : await table.get(key);
+      const hash: Hash | null = current === undefined ? null : fingerprint(current).hash;
+      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encode(key))} of "${name}"`, current, hash, rowRoot(db, name), blobs);
+      guardRedacted(current, rowRoot(db, name), [], { value: next });
+      const written = await table.put(next);
+      const stored = await table.get(written);
+      return { key: encode(written), hash: fingerprint(stored).hash };
+    });
+  },
+
+  async dbAdd({ database, table: name, value }, { blobs }) {
+    const db = target('database', database);
+    tableOf(db, name);
+    const next = decodeEdit(value, blobs);
+    guardRedacted(undefined, rowRoot(db, name), [], { value: next });
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const written = await table.add(next);
+      const stored = await table.get(written);
+      return { key: encode(written), hash: fingerprint(stored).hash };
+    });
+  },
+
+  async dbDelete({ database, table: name, key: encodedKey, baseVersion }, { blobs }) {
+    const db = target('database', database);
+    tableOf(db, name);
+    const key = decodeKey(encodedKey, 'the key');
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const current = await table.get(key);
+      const hash = current === undefined ? null : fingerprint(current).hash;
+      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encodedKey)} of "${name}"`, current, hash, rowRoot(db, name), blobs);
+      await table.delete(key);
+      return { deleted: true };
+    });
+  },
+
+  async dbClear({ database, table: name }) {
+    const db = target('database', database);
+    tableOf(db, name);
+    await db.table(name).clear();
+    return { cleared: true };
+  },
+
+  async dbDeleteDatabase({ database }) {
+    await target('database', database).delete();
+    return { deleted: true };
+  },
+};

@@ -1,0 +1,69 @@
+/** expand (a truncated part, encoded again) and storeAsGlobal (`window.$stratum`, no eval). */
+import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
+import { CommandError } from '../../../protocol/errors.js';
+import type { ValueRef } from '../../../protocol/messages.js';
+import type { Handlers } from '../context.js';
+import { redactedPaths, show } from '../show.js';
+import { stateOf, target } from '../targets.js';
+import { cacheRoot } from './cache.js';
+import { decodeKey, rowRoot } from './db.js';
+
+/** The value a ref points at, and where redact() sees it. */
+async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path }> {
+  switch (ref.kind) {
+    case 'state': {
+      const { state } = stateOf(ref.store, ref.state);
+      return { value: state.value, root: ['state', state.scope, state.key] };
+    }
+    case 'webstorage': {
+      const storage = target('webstorage', ref.storage);
+      if (!storage.has(ref.key)) throw new CommandError('not-found', `namespace "${storage.namespace}" has no key "${ref.key}"`);
+      return { value: storage.get(ref.key), root: ['webstorage', storage.namespace, ref.key] };
+    }
+    case 'row': {
+      const db = target('database', ref.database);
+      const value = await db.table(ref.table).get(decodeKey(ref.key, 'the row key'));
+      if (value === undefined) throw new CommandError('not-found', `table "${ref.table}" has no such row (deleted?)`);
+      return { value, root: rowRoot(db, ref.table) };
+    }
+    case 'cache': {
+      const db = target('database', ref.database);
+      const key = decodeKey(ref.key, 'the cache key');
+      const value = await db.cache.get(key);
+      if (value === undefined) throw new CommandError('not-found', 'no such cache entry (deleted or expired?)');
+      return { value, root: cacheRoot(db, key) };
+    }
+  }
+}
+
+/** The part at `path`, refused when redact() hides it or anything on the way to it. */
+async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path }> {
+  const { value, root } = await resolveRef(ref);
+  let part: unknown;
+  try {
+    part = resolvePath(value, path);
+  } catch (error) {
+    if (error instanceof CodecError) throw new CommandError('not-found', `${error.message} (the value changed? refresh)`);
+    throw error;
+  }
+  const hidden = redactedPaths(value, root);
+  if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
+    throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
+  }
+  return { value: part, root };
+}
+
+export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
+  async expand({ target: ref, path }, { blobs }) {
+    const { value, root } = await resolveVisible(ref, path);
+    return show(value, root, blobs, path);
+  },
+
+  async storeAsGlobal({ target: ref, path }) {
+    const { value } = await resolveVisible(ref, path);
+    (globalThis as { $stratum?: unknown }).$stratum = value;
+    // Chrome's "Store as global variable" prints the name it chose; so does this.
+    console.info('stratum devtools: $stratum =', value);
+    return { name: '$stratum' };
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * Edits from the panel, turned into new values. A path edit copies only the containers on the
+ * path (the old value stays intact: listeners get it as `prev`), following the codec's path
+ * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
+ */
+import { BlobRef, decode, Opaque, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { CommandError } from '../../protocol/errors.js';
+import type { InlineBlobs } from './show.js';
+
+export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
+
+function describe(path: Path): string {
+  return path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('');
+}
+
+/**
+ * Decodes a value the panel sent. A blob it shows by ref becomes that Blob again; a truncated
+ * part or a function cannot be written back (the page's own value is not on the wire).
+ */
+export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
+  let value: unknown;
+  try {
+    value = decode(encoded);
+  } catch (error) {
+    throw new CommandError('invalid', `the new value cannot be decoded: ${(error as Error).message}`);
+  }
+  const seen = new Set<object>();
+  const visit = (node: unknown, holder: Record<string | number, unknown> | undefined, key: string | number, path: Path): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (node instanceof Truncated) {
+      throw new CommandError('not-editable', `${describe(path)} is cut short in the panel: expand it before writing the value back`);
+    }
+    if (node instanceof Opaque) {
+      throw new CommandError('not-editable', `${describe(path)} is a ${node.kind} (${node.description}): the panel cannot write one`);
+    }
+    if (node instanceof BlobRef) {
+      const blob = node.ref === null ? undefined : blobs.get(node.ref);
+      if (!blob) throw new CommandError('not-editable', `${describe(path)} is a blob the page no longer holds: upload a file instead`);
+      if (holder) holder[key] = blob;
+      else value = blob;
+      return;
+    }
+    if (node instanceof Map) {
+      [...node].forEach(([k, v], i) => {
+        visit(k, undefined, 0, [...path, i, 0]);
+        visit(v, undefined, 1, [...path, i, 1]);
+      });
+    } else if (node instanceof Set) {
+      [...node].forEach((item, i) => visit(item, undefined, i, [...path, i]));
+    } else {
+      for (const k of Object.keys(node)) visit((node as Record<string, unknown>)[k], node as Record<string, unknown>, k, [...path, k]);
+    }
+  };
+  visit(value, undefined, 0, []);
+  return value;
+}
+
+/** What the edit may copy: data containers. A class instance would lose its private fields. */
+function kindOf(node: unknown, path: Path): 'object' | 'array' | 'map' | 'set' {
+  if (Array.isArray(node)) return 'array';
+  if (node instanceof Map) return 'map';
+  if (node instanceof Set) return 'set';
+  if (typeof node === 'object' && node !== null) {
+    const proto: unknown = Object.getPrototypeOf(node);
+    if (proto === Object.prototype || proto === null) return 'object';
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new CommandError('not-editable', `${describe(path)} is a ${name}: set it as a whole, a copy would lose what the class keeps private`);
+  }
+  throw new CommandError('not-found', `nothing to edit inside ${describe(path)}: it is ${node === null ? 'null' : typeof node}`);
+}
+
+function index(step: string | number, size: number, path: Path, allowEnd: boolean): number {
+  const i = typeof step === 'number' ? step : Number.NaN;
+  if (!Number.isInteger(i) || i < 0 || i > size || (i === size && !allowEnd)) {
+    throw new CommandError('not-found', `${describe(path)} is no position in a list of ${size}`);
+  }
+  return i;
+}
+
+function copyObject(node: object): Record<string, unknown> {
+  const copy = Object.create(Object.getPrototypeOf(node) as object | null) as Record<string, unknown>;
+  return Object.defineProperties(copy, Object.getOwnPropertyDescriptors(node));
+}
+
+/** The child at one step (a Map entry reads as its [key, value] pair). */
+function child(node: unknown, step: string | number, path: Path): unknown {
+  const kind = kindOf(node, path);
+  if (kind === 'map') return [...(node as Map<unknown, unknown>)][index(step, (node as Map<unknown, unknown>).size, path, false)];
+  if (kind === 'set') return [...(node as Set<unknown>)][index(step, (node as Set<unknown>).size, path, false)];
+  if (kind === 'array') return (node as unknown[])[index(step, (node as unknown[]).length, path, false)];
+  if (!Object.hasOwn(node as object, String(step))) throw new CommandError('not-found', `${describe(path)} does not exist`);
+  return (node as Record<string, unknown>)[String(step)];
+}
+
+function mapFrom(entries: unknown[], path: Path): Map<unknown, unknown> {
+  const map = new Map<unknown, unknown>();
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new CommandError('invalid', `an entry of ${describe(path)} must be a [key, value] pair`);
+    if (map.has(entry[0])) throw new CommandError('invalid', `${describe(path)} would have the key ${String(entry[0])} twice`);
+    map.set(entry[0], entry[1]);
+  }
+  return map;
+}
+
+/** A copy of `node` with the edit applied at its direct child `step`. */
+function applyHere(node: unknown, step: string | number, op: EditOp, value: unknown, to: string | undefined, path: Path): unknown {
+  const kind = kindOf(node, path.slice(0, -1));
+  if (kind === 'object') {
+    const copy = copyObject(node as object);
+    const key = String(step);
+    const exists = Object.hasOwn(copy, key);
+    if (op === 'set' || (op === 'insert' && !exists)) copy[key] = value;
+    else if (op === 'insert') throw new CommandError('conflict', `${describe(path)} already exists: set it instead`);
+    else if (!exists) throw new CommandError('not-found', `${describe(path)} does not exist`);
+    else if (op === 'delete') delete copy[key];
+    else {
+      if (to === undefined || to === '') throw new CommandError('invalid', 'rename needs the new key name (`to`)');
+      if (Object.hasOwn(copy, to)) throw new CommandError('conflict', `${describe([...path.slice(0, -1), to])} already exists`);
+      // Rebuild in order so the renamed key keeps its place.
+      const renamed = Object.create(Object.getPrototypeOf(copy) as object | null) as Record<string, unknown>;
+      for (const k of Object.keys(copy)) renamed[k === key ? to : k] = copy[k];
+      return renamed;
+    }
+    return copy;
+  }
+  if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describe(path.slice(0, -1))} is a ${kind}`);
+  const items: unknown[] = kind === 'array' ? [...(node as unknown[])] : [...(node as Map<unknown, unknown> | Set<unknown>)];
+  const i = index(step, items.length, path, op !== 'delete');
+  if (op === 'insert') items.splice(i, 0, value);
+  else if (op === 'delete') items.splice(i, 1);
+  else items[i] = value;
+  if (kind === 'array') return items;
+  return kind === 'map' ? mapFrom(items, path) : new Set(items);
+}
+
+/** The whole value after one path edit; `root` itself is never modified. */
+export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown, to?: string): unknown {
+  if (path.length === 0) {
+    if (op !== 'set') throw new CommandError('invalid', `${op} needs a path inside the value`);
+    return value;
+  }
+  const nodes: unknown[] = [root];
+  for (let depth = 0; depth < path.length - 1; depth++) nodes.push(child(nodes[depth], path[depth]!, path.slice(0, depth + 1)));
+  let next = applyHere(nodes[path.length - 1], path[path.length - 1]!, op, value, to, path);
+  for (let depth = path.length - 2; depth >= 0; depth--) next = applyHere(nodes[depth], path[depth]!, 'set', next, undefined, path.slice(0, depth + 1));
+  return next;
+}

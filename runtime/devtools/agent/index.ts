@@ -1,0 +1,3 @@
+export { Agent, startAgent } from './agent.js';
+export type { AgentOptions } from './agent.js';
+export { windowWall } from './window-wall.js';

@@ -1,0 +1,96 @@
+/**
+ * How the agent puts a value on the wire: encoded with display limits (a 1 MB state shows its
+ * first entries and a way to expand, never a frozen page), redacted as the app asked, and, for
+ * things without a version (webstorage keys, rows), hashed so a stale edit can be told apart.
+ */
+import { encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
+import type { Hash } from '../../protocol/messages.js';
+import { config } from '../registry.js';
+import { applyRedaction } from './redact.js';
+
+/** What the panel gets at first; anything cut is a `truncated` node it can expand by path. */
+export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024 };
+
+export interface Shown {
+  value: Encoded;
+  redacted: Path[];
+}
+
+/**
+ * Blobs met inside values (a File in a state, a Blob in a row): the encoded `blob` node's `ref`
+ * names one here so the panel can read its bytes (blobRead with database 0). Bounded: the
+ * oldest refs are forgotten first; the agent drops them all on stop.
+ */
+export class InlineBlobs {
+  private readonly _byRef = new Map<string, Blob>();
+  private readonly _refs = new WeakMap<Blob, string>();
+  private _next = 0;
+
+  constructor(private readonly _max = 1000) {}
+
+  ref(blob: Blob): string {
+    let ref = this._refs.get(blob);
+    if (ref !== undefined && this._byRef.has(ref)) return ref;
+    ref = `b${++this._next}`;
+    this._refs.set(blob, ref);
+    this._byRef.set(ref, blob);
+    if (this._byRef.size > this._max) this._byRef.delete(this._byRef.keys().next().value!);
+    return ref;
+  }
+
+  get(ref: string): Blob | undefined {
+    return this._byRef.get(ref);
+  }
+
+  clear(): void {
+    this._byRef.clear();
+  }
+}
+
+/**
+ * Encodes `value` for the panel. `root` names where it lives for redact(): `['state', scope,
+ * key]`, `['webstorage', namespace, key]`, `['db', database, table]`, `['cache', database]`;
+ * `at` is the path inside it (expand).
+ */
+export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = []): Shown {
+  const encoded = encode(value, { ...DISPLAY, basePath: at, onBlob: (blob) => blobs.ref(blob) });
+  const redact = config.redact;
+  if (!redact) return { value: encoded, redacted: [] };
+  return applyRedaction(encoded, value, redact, root, at);
+}
+
+/** The paths `redact` hides in `value` (everything, not only what DISPLAY shows). */
+export function redactedPaths(value: unknown, root: Path, at: Path = []): Path[] {
+  const redact = config.redact;
+  if (!redact) return [];
+  return applyRedaction(encode(value, { basePath: at }), value, redact, root, at).redacted;
+}
+
+/**
+ * A version for what has none: a 64-bit FNV-1a of the full encoded JSON (two 32-bit halves),
+ * and the length of that JSON (what storing the value costs, near enough). Blobs hash by type
+ * and size; a ref would differ between two reads of the same row.
+ */
+export function fingerprint(value: unknown): { hash: Hash; chars: number } {
+  const encoded = encode(value);
+  let text: string;
+  try {
+    text = JSON.stringify(encoded);
+  } catch (error) {
+    // V8's JSON.stringify recurses; thousands of levels need the codec's iterative writer.
+    if (!(error instanceof RangeError)) throw error;
+    text = stringifyDeep(encoded);
+  }
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return { hash: `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36).padStart(7, '0')}`, chars: text.length };
+}
+
+export function hashOf(value: unknown): Hash {
+  return fingerprint(value).hash;
+}

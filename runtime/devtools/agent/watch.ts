@@ -1,0 +1,224 @@
+/**
+ * Deltas for every change in every stratum, while a panel is connected. Each registered
+ * instance is subscribed on start and unsubscribed on stop; with no panel nothing here runs.
+ *
+ * A state (or webstorage key) changed many times in one frame is queued once: later changes
+ * only bump its counters, and its latest value is encoded when the bridge flushes.
+ */
+import { CODEC_VERSION, encode } from '../../codec/index.js';
+import type { DbEvent } from '../../db/types.js';
+import { Event, MAX_DELTA_KEYS, type Path, type RuntimeEvents } from '../../protocol/messages.js';
+import type { RuntimeBridge } from '../../protocol/bridge.js';
+import type { State } from '../../store/state.js';
+import type { StoreEvent } from '../../store/types.js';
+import { watchRegistry, type RegistryEntry } from '../registry.js';
+import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import { fingerprint, show, type InlineBlobs } from './show.js';
+import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
+
+const MAX_FRAMES = 20;
+const STORED_PREFIX = `stratum:${CODEC_VERSION}:`.length;
+
+type StateDelta = RuntimeEvents['stateChanged'];
+type StorageDelta = RuntimeEvents['webstorageChanged'];
+
+/** A queued delta whose value is encoded at flush. */
+type Pending =
+  | { kind: 'state'; payload: StateDelta; state: State<unknown>; value: unknown }
+  | { kind: 'webstorage'; payload: StorageDelta; storage: WebStorageLike; value: unknown; removed: boolean };
+
+export class Watcher {
+  trace = false;
+  private readonly _stops = new Map<number, () => void>();
+  private readonly _pending = new Map<string, Pending>();
+  /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
+  private readonly _epochs = new Map<number, number>();
+  private _stopRegistry: (() => void) | undefined;
+
+  constructor(
+    private readonly _bridge: RuntimeBridge,
+    private readonly _blobs: InlineBlobs,
+  ) {}
+
+  start(entries: RegistryEntry[]): void {
+    this._stopRegistry = watchRegistry((change) => {
+      if (change.type === 'registered') this._registered(change.entry);
+      else if (change.type === 'unregistered') {
+        this._unwatch(change.id);
+        this._bridge.send(Event.unregistered, { kind: change.kind, id: change.id });
+      } else this._bridge.send(Event.report, reportInfo(change.report));
+    });
+    for (const entry of entries) this._watch(entry);
+  }
+
+  stop(): void {
+    this._stopRegistry?.();
+    this._stopRegistry = undefined;
+    for (const stop of this._stops.values()) stop();
+    this._stops.clear();
+    this._pending.clear();
+  }
+
+  private _registered(entry: RegistryEntry): void {
+    const object = entry.deref();
+    if (!object) return;
+    this._watch(entry);
+    if (entry.kind === 'store') {
+      this._bridge.send(Event.registered, { kind: 'store', store: storeInfo(entry.id, object as Kinds['store'], this._blobs) });
+    } else if (entry.kind === 'webstorage') {
+      const webstorage = webstorageInfo(entry.id, object as Kinds['webstorage'], this._blobs);
+      this._bridge.send(Event.registered, { kind: 'webstorage', webstorage });
+    } else {
+      // A database registers before its open finished; describe it once it can count.
+      void databaseInfo(entry.id, object as Kinds['database']).then(
+        (database) => this._stops.has(entry.id) && this._bridge.send(Event.registered, { kind: 'database', database }),
+        (error: unknown) => console.warn('stratum devtools: could not describe a new database', error),
+      );
+    }
+  }
+
+  private _watch(entry: RegistryEntry): void {
+    const object = entry.deref();
+    if (!object || this._stops.has(entry.id)) return;
+    const id = entry.id;
+    if (entry.kind === 'store') {
+      this._stops.set(id, (object as Kinds['store']).subscribe((event) => this._store(id, event)));
+    } else if (entry.kind === 'webstorage') {
+      const storage = object as Kinds['webstorage'];
+      this._stops.set(id, storage.subscribe((event) => this._webstorage(id, storage, event)));
+    } else {
+      this._stops.set(id, (object as Kinds['database']).subscribe((event) => this._database(id, event)));
+    }
+  }
+
+  private _unwatch(id: number): void {
+    this._stops.get(id)?.();
+    this._stops.delete(id);
+  }
+
+  private _store(store: number, event: StoreEvent): void {
+    const key = `s${store}:${event.state.id}`;
+    if (event.type === 'created') {
+      this._pending.delete(key);
+      this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) }, key);
+    } else if (event.type === 'deleted') {
+      this._pending.delete(key);
+      this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version }, key);
+    } else {
+      const pending = this._pending.get(key);
+      if (pending?.kind === 'state') {
+        pending.value = event.value;
+        pending.payload.changes++;
+        pending.payload.versions.to = event.version;
+        pending.payload.at = Date.now();
+        if (event.label !== undefined) pending.payload.label = event.label;
+        this._stamp(pending.payload);
+        return;
+      }
+      const payload: StateDelta = {
+        store,
+        state: event.state.id,
+        value: null,
+        versions: { from: event.version, to: event.version },
+        changes: 1,
+        at: Date.now(),
+        redacted: [],
+      };
+      if (event.label !== undefined) payload.label = event.label;
+      this._stamp(payload);
+      this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value });
+      this._bridge.send(Event.stateChanged, payload, key);
+    }
+  }
+
+  private _webstorage(storage: number, target: WebStorageLike, event: WebStorageEventLike): void {
+    const epoch = this._epochs.get(storage) ?? 0;
+    const base = { storage, origin: event.origin, changes: 1, at: Date.now(), redacted: [] as Path[] };
+    if (event.key === null) {
+      this._epochs.set(storage, epoch + 1);
+      const payload: StorageDelta = { ...base, key: null, label: 'clear' };
+      this._stamp(payload);
+      this._bridge.send(Event.webstorageChanged, payload, `w${storage}.${epoch}:*`);
+      return;
+    }
+    const key = `w${storage}.${epoch}:${event.key}`;
+    const removed = !('value' in event) || (event.value === undefined && !target.has(event.key));
+    const pending = this._pending.get(key);
+    if (pending?.kind === 'webstorage') {
+      pending.value = event.value;
+      pending.removed = removed;
+      pending.payload.changes++;
+      pending.payload.at = base.at;
+      pending.payload.origin = event.origin;
+      pending.payload.label = removed ? 'remove' : 'set';
+      if (event.error) pending.payload.error = `${event.error.name}: ${event.error.message}`;
+      this._stamp(pending.payload);
+      return;
+    }
+    const payload: StorageDelta = { ...base, key: event.key, label: removed ? 'remove' : 'set' };
+    if (event.error) payload.error = `${event.error.name}: ${event.error.message}`;
+    this._stamp(payload);
+    this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed });
+    this._bridge.send(Event.webstorageChanged, payload, key);
+  }
+
+  private _database(database: number, event: DbEvent): void {
+    const at = Date.now();
+    if (event.type === 'put' || event.type === 'delete' || event.type === 'clear') {
+      const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => encode(key));
+      const changes = event.type === 'clear' ? 1 : event.keys.length;
+      const payload: RuntimeEvents['dbChanged'] = { database, table: event.table, change: event.type, keys, origin: event.origin, changes, at, label: event.type };
+      this._stamp(payload);
+      this._bridge.send(Event.dbChanged, payload, `d${database}:${event.table}`);
+      return;
+    }
+    const message =
+      event.type === 'blocked'
+        ? `opening version ${event.newVersion} waits for another tab to close version ${event.oldVersion}`
+        : event.type === 'versionchange'
+          ? event.newVersion === null
+            ? 'another tab deletes this database: this connection closed'
+            : `another tab upgrades this database to version ${event.newVersion}: this connection closed`
+          : `closed: ${event.reason}`;
+    this._bridge.send(Event.report, { kind: 'database', id: database, type: event.type, message, at });
+  }
+
+  /** Only while the panel records traces: the call site of the change, a bounded number of frames. */
+  private _stamp(payload: { stack?: string[] }): void {
+    if (!this.trace) return;
+    const lines = (new Error().stack ?? '').split('\n').slice(1).map((line) => line.trim());
+    const app = lines.filter((line) => !/\/(runtime|dist\/runtime)\/(store|webstorage|db|devtools|protocol|codec)\//.test(line));
+    payload.stack = (app.length > 0 ? app : lines).slice(0, MAX_FRAMES);
+  }
+
+  /** Encodes the latest value of every queued delta, once, just before the bridge sends them. */
+  fill(): void {
+    for (const pending of this._pending.values()) {
+      try {
+        this._fillOne(pending);
+      } catch (error) {
+        // A getter that throws, a revoked proxy: the delta still goes, saying why it has no value.
+        pending.payload.value = `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`;
+      }
+    }
+    this._pending.clear();
+  }
+
+  private _fillOne(pending: Pending): void {
+    if (pending.kind === 'state') {
+      const { state } = pending;
+      Object.assign(pending.payload, show(pending.value, ['state', state.scope, state.key], this._blobs));
+      return;
+    }
+    const { storage, payload } = pending;
+    if (pending.removed) {
+      delete payload.value;
+      return;
+    }
+    const { hash, chars } = fingerprint(pending.value);
+    Object.assign(payload, show(pending.value, ['webstorage', storage.namespace, payload.key!], this._blobs));
+    payload.hash = hash;
+    // UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + this JSON).
+    payload.size = (storage.namespace.length + 1 + payload.key!.length + STORED_PREFIX + chars) * 2;
+  }
+}

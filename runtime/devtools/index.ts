@@ -1,0 +1,5 @@
+export { configureDevtools } from './registry.js';
+export type { DevtoolsOptions } from './registry.js';
+export { startAgent } from './agent/index.js';
+export type { Agent, AgentOptions } from './agent/index.js';
+export type { Wall } from '../protocol/bridge.js';
