@@ -127,8 +127,10 @@ class Decoder {
     for (const key of keys) {
       const value = (record as Json)[key];
       const ready = typeof value !== 'object' || value === null;
-      // defineProperty, not assignment: a "__proto__" key must become an own property, never a prototype.
-      Object.defineProperty(out, key, { value: ready ? this._one(value) : undefined, enumerable: true, writable: true, configurable: true });
+      const decoded = ready ? this._one(value) : undefined;
+      // An own "__proto__" key must become an own property: assigning it would set the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: decoded, enumerable: true, writable: true, configurable: true });
+      else (out as Record<string, unknown>)[key] = decoded;
       if (!ready) pending++;
     }
     for (let i = keys.length - 1; pending > 0 && i >= 0; i--) {

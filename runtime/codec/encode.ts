@@ -8,7 +8,7 @@
  * of a shared object is always the one that gets the `id`, and every `ref` follows it.
  */
 import { CodecError, formatPath } from './error.js';
-import { bufferNode, className, dateNode, functionNode, numberNode } from './leaves.js';
+import { blobNode, bufferNode, className, dateNode, functionNode, numberNode, truncatedNode } from './leaves.js';
 import { BlobRef, Opaque, Truncated } from './markers.js';
 import { HOLE, isFinalJson, TAG, UNDEFINED } from './tags.js';
 import type { Encoded, EncodeLimits, Path, PathSegment } from './types.js';
@@ -349,18 +349,4 @@ class Encoder {
     for (let node = parent; this._nParent[node]! >= 0; node = this._nParent[node]!) segments.push(this._nSeg[node]!);
     return [...this._base, ...segments.reverse()];
   }
-}
-
-function blobNode(type: string, size: number, ref: string | null, name: string | null, lastModified: number | null): Node {
-  const out: Node = { $t: 'blob', type, size, ref };
-  if (name !== null) out.name = name;
-  if (lastModified !== null) out.lastModified = lastModified;
-  return out;
-}
-
-function truncatedNode(type: string, size: number, path: Path, preview: Encoded | undefined, name: string | null): Node {
-  const out: Node = { $t: 'truncated', type, size, path };
-  if (name !== null) out.class = name;
-  if (preview !== undefined) out.v = preview;
-  return out;
 }

@@ -1,6 +1,6 @@
 /** Encoders for nodes without children: small, pure, shared by encode and re-encoding of markers. */
 import { bytesToBase64 } from './base64.js';
-import type { Encoded } from './types.js';
+import type { Encoded, Path } from './types.js';
 
 type Node = { [key: string]: Encoded };
 
@@ -52,4 +52,18 @@ export function className(proto: object): string {
   const ctor: unknown = (proto as { constructor?: unknown }).constructor;
   if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '') return ctor.name;
   return 'Object';
+}
+
+export function blobNode(type: string, size: number, ref: string | null, name: string | null, lastModified: number | null): Node {
+  const out: Node = { $t: 'blob', type, size, ref };
+  if (name !== null) out.name = name;
+  if (lastModified !== null) out.lastModified = lastModified;
+  return out;
+}
+
+export function truncatedNode(type: string, size: number, path: Path, preview: Encoded | undefined, name: string | null): Node {
+  const out: Node = { $t: 'truncated', type, size, path };
+  if (name !== null) out.class = name;
+  if (preview !== undefined) out.v = preview;
+  return out;
 }
