@@ -4,7 +4,8 @@
  * instance: it maps the key back to its namespace channel, decodes once, and notifies.
  */
 import { report } from '../devtools/registry.js';
-import { CodecError, deserialize } from '../codec/index.js';
+import { CodecError } from '../codec/error.js';
+import { deserialize } from '../codec/serialize.js';
 import { backing, existingSubscriptions, pageChannel, pageMemories, slotOf } from './backing.js';
 import { notify } from './notify.js';
 import type { WebStorageEvent } from './types.js';

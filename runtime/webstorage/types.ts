@@ -1,4 +1,4 @@
-import type { CodecError } from '../codec/index.js';
+import type { CodecError } from '../codec/error.js';
 
 export type WebStorageKind = 'local' | 'session' | 'memory';
 export type WebStorageBackend = 'localStorage' | 'sessionStorage' | 'memory';

@@ -1,4 +1,6 @@
-import { CodecError, deserialize, serialize } from '../codec/index.js';
+// Not the codec's index: importing it would make resolvePath (the agent's) reachable, and so bundled, here.
+import { CodecError } from '../codec/error.js';
+import { deserialize, serialize } from '../codec/serialize.js';
 import { register, report } from '../devtools/registry.js';
 import { backing, findMemory, pageMemories, setBacking, subscriptions, existingSubscriptions, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
