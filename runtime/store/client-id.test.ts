@@ -16,7 +16,7 @@ describe('browser client id', () => {
   it('is kept in sessionStorage, so the same tab gets it back after a reload', async () => {
     const first = await freshClientId();
     expect(first).toMatch(/.{8,}/);
-    expect(window.sessionStorage.getItem('stratum:client-id')).toBe(first);
+    expect(window.sessionStorage.getItem('stratum.client-id')).toBe(first);
     expect(await freshClientId()).toBe(first);
   });
 

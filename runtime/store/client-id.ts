@@ -1,4 +1,5 @@
-const SESSION_KEY = 'stratum:client-id';
+// Not 'stratum:…': that is webstorage's default namespace, whose clear() would drop the id.
+const SESSION_KEY = 'stratum.client-id';
 
 let cached: string | undefined;
 
