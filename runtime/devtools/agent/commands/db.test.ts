@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { kit } from '../../../../test/unit/agent-kit.js';
+import { decode, encode } from '../../../codec/index.js';
+import { openDatabase } from '../../../db/database.js';
+import { memory } from '../../../db/providers/memory.js';
+import { Command, Event } from '../../../protocol/messages.js';
+import { registryId } from '../../registry.js';
+
+interface Note {
+  id?: number;
+  tag: string;
+  text: string;
+}
+
+async function setup(name: string) {
+  const db = await openDatabase(name, {
+    version: 2,
+    tables: { notes: { key: 'id', autoIncrement: true, indexes: { byTag: 'tag' } } },
+    cache: true,
+    blobs: true,
+    provider: memory(),
+  });
+  const notes = db.table('notes');
+  for (let i = 0; i < 30; i++) await notes.put({ tag: i % 2 ? 'odd' : 'even', text: `note ${i}` } satisfies Note);
+  const t = kit();
+  await t.hello();
+  return { t, db, notes, id: registryId(db)! };
+}
+
+describe('databases in the snapshot', () => {
+  it('describe schema, counts, provider and persistence', async () => {
+    const { t, id } = await setup('db-snap');
+    const info = t.events(Event.snapshot)[0]!.databases.find((candidate) => candidate.id === id)!;
+    expect(info).toMatchObject({ name: 'db-snap', version: 2, provider: 'memory', persistent: false, cache: true, blobs: true, closed: false });
+    const notes = info.tables.find((table) => table.name === 'notes')!;
+    expect(notes).toMatchObject({ keyPath: 'id', autoIncrement: true, count: 30, internal: false });
+    expect(notes.indexes).toEqual([{ name: 'byTag', keyPath: 'tag', unique: false, multiEntry: false }]);
+    expect(info.tables.find((table) => table.name === '$cache')!.internal).toBe(true);
+  });
+});
+
+describe('dbQuery', () => {
+  it('pages rows by index and range, with keys, hashes and the total', async () => {
+    const { t, id } = await setup('db-query');
+    const page = await t.call(Command.dbQuery, { database: id, table: 'notes', index: 'byTag', range: { eq: 'odd' }, offset: 2, limit: 5 });
+    expect(page.total).toBe(15);
+    expect(page.rows).toHaveLength(5);
+    expect(page.rows.map((row) => (decode(row.value) as Note).tag)).toEqual(['odd', 'odd', 'odd', 'odd', 'odd']);
+    expect(page.rows[0]!.key).toBe((decode(page.rows[0]!.value) as Note).id!);
+    const backwards = await t.call(Command.dbQuery, { database: id, table: 'notes', range: { gte: 28 }, direction: 'prev' });
+    expect(backwards.rows.map((row) => row.key)).toEqual([30, 29, 28]);
+  });
+
+  it('explains a missing table or index', async () => {
+    const { t, id } = await setup('db-missing');
+    await expect(t.call(Command.dbQuery, { database: id, table: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(t.call(Command.dbQuery, { database: id, table: 'notes', index: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('row edits', () => {
+  it('puts over the row hash it saw; a stale hash is a conflict and writes nothing', async () => {
+    const { t, notes, id } = await setup('db-put');
+    const [row] = (await t.call(Command.dbQuery, { database: id, table: 'notes', limit: 1 })).rows;
+    const edited = { ...(decode(row!.value) as Note), text: 'edited' };
+    const put = await t.call(Command.dbPut, { database: id, table: 'notes', value: encode(edited), baseVersion: row!.hash });
+    expect(put.key).toBe(1);
+    expect(await notes.get(1)).toEqual(edited);
+    await notes.put({ ...edited, text: 'someone else' });
+    await expect(
+      t.call(Command.dbPut, { database: id, table: 'notes', value: encode({ ...edited, text: 'stale' }), baseVersion: put.hash }),
+    ).rejects.toMatchObject({ code: 'conflict', current: { value: { id: 1, text: 'someone else' } } });
+    expect(((await notes.get(1)) as Note).text).toBe('someone else');
+  });
+
+  it('adds rows (generated keys), refuses a duplicate, deletes over a hash', async () => {
+    const { t, notes, id } = await setup('db-add');
+    const added = await t.call(Command.dbAdd, { database: id, table: 'notes', value: encode({ tag: 'new', text: 'x' }) });
+    expect(added.key).toBe(31);
+    await expect(t.call(Command.dbAdd, { database: id, table: 'notes', value: encode({ id: 31, tag: 'dup', text: 'y' }) })).rejects.toMatchObject({
+      code: 'constraint',
+    });
+    await expect(t.call(Command.dbDelete, { database: id, table: 'notes', key: 31, baseVersion: 'hbad' })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await t.call(Command.dbDelete, { database: id, table: 'notes', key: 31, baseVersion: added.hash })).toEqual({ deleted: true });
+    expect(await notes.get(31)).toBeUndefined();
+  });
+
+  it('clears a table and deletes the database', async () => {
+    const { t, db, notes, id } = await setup('db-clear');
+    await t.call(Command.dbClear, { database: id, table: 'notes' });
+    expect(await notes.count()).toBe(0);
+    await t.call(Command.dbDeleteDatabase, { database: id });
+    expect(db.closed).toBe(true);
+  });
+
+  it('sends one delta per table and change type per frame, listing keys', async () => {
+    const { t, notes, id } = await setup('db-delta');
+    for (let i = 1; i <= 5; i++) await notes.put({ id: i, tag: 'x', text: 'y' });
+    await notes.delete(1);
+    t.frame();
+    const deltas = t.events(Event.dbChanged).filter((delta) => delta.database === id);
+    expect(deltas.map((delta) => [delta.change, delta.changes, delta.keys])).toEqual([
+      ['put', 5, [1, 2, 3, 4, 5]],
+      ['delete', 1, [1]],
+    ]);
+  });
+});
+
+describe('cache and blobs', () => {
+  it('lists cache entries with expiry, sets, deletes and prunes', async () => {
+    const { t, db, id } = await setup('db-cache');
+    await db.cache.set('fresh', { a: 1 }, { ttl: 60_000 });
+    await db.cache.set('forever', 'x');
+    await t.call(Command.cacheSet, { database: id, key: 'panel', value: encode(new Date(0)), ttl: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const listing = await t.call(Command.cacheList, { database: id });
+    const byKey = Object.fromEntries(listing.entries.map((entry) => [entry.key as string, entry]));
+    expect(listing.total).toBe(3);
+    expect(byKey['forever']).toMatchObject({ expires: null, expired: false, value: 'x' });
+    expect(byKey['fresh']!.expired).toBe(false);
+    expect(byKey['panel']!.expired).toBe(true);
+    expect(await t.call(Command.cachePrune, { database: id })).toEqual({ removed: 1 });
+    await t.call(Command.cacheDelete, { database: id, key: 'fresh' });
+    expect(await db.cache.keys()).toEqual(['forever']);
+  });
+
+  it('reads blob bytes by range and uploads in chunks, replacing a blob', async () => {
+    const { t, db, id } = await setup('db-blobs');
+    const original = await db.blobs.put(new Blob(['hello world'], { type: 'text/plain' }), { name: 'a.txt' });
+    const listing = await t.call(Command.blobList, { database: id });
+    expect(listing.blobs).toMatchObject([{ id: original, name: 'a.txt', type: 'text/plain', size: 11 }]);
+    const chunk = await t.call(Command.blobRead, { database: id, id: original, offset: 6, length: 100 });
+    expect(chunk).toMatchObject({ offset: 6, size: 11, type: 'text/plain' });
+    expect(Buffer.from(chunk.bytes, 'base64').toString()).toBe('world');
+
+    const { upload } = await t.call(Command.blobPutStart, { database: id, size: 6, type: 'text/plain', name: 'b.txt', replace: original });
+    await expect(t.call(Command.blobPutChunk, { upload, offset: 3, bytes: 'YWJj' })).rejects.toMatchObject({ code: 'invalid' });
+    expect(await t.call(Command.blobPutChunk, { upload, offset: 0, bytes: Buffer.from('abc').toString('base64') })).toEqual({ received: 3 });
+    await expect(t.call(Command.blobPutEnd, { upload })).rejects.toMatchObject({ code: 'invalid' });
+    await t.call(Command.blobPutChunk, { upload, offset: 3, bytes: Buffer.from('def').toString('base64') });
+    const { id: stored } = await t.call(Command.blobPutEnd, { upload });
+    expect(await (await db.blobs.get(stored))!.text()).toBe('abcdef');
+    expect(await db.blobs.get(original)).toBeUndefined();
+    await t.call(Command.blobDelete, { database: id, id: stored });
+    expect(await db.blobs.list()).toEqual([]);
+    await expect(t.call(Command.blobRead, { database: id, id: stored, offset: 0, length: 1 })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { kit } from '../../../../test/unit/agent-kit.js';
+import { encode } from '../../../codec/index.js';
+import { Command } from '../../../protocol/messages.js';
+import { Store } from '../../../store/store.js';
+import { registryId } from '../../registry.js';
+
+async function setup() {
+  const t = kit();
+  const store = new Store({ name: 'edits' });
+  const state = store.createState<unknown>(
+    { title: 'a', items: [1, 2, 3], when: new Date(0), tags: new Map([['k', 1n]]), seen: new Set(['x']) },
+    { key: 'doc', scope: 'app' },
+  );
+  await t.hello();
+  return { t, store, state, at: { store: registryId(store)!, state: state.id } };
+}
+
+describe('stateSet', () => {
+  it('sets a whole value with its types, labelled, and answers the new version', async () => {
+    const { t, store, state, at } = await setup();
+    const labels: (string | undefined)[] = [];
+    store.subscribe((event) => event.type === 'changed' && labels.push(event.label));
+    const value = { n: 10n, d: new Date(5), m: new Map([[1, 'one']]) };
+    expect(await t.call(Command.stateSet, { ...at, value: encode(value), baseVersion: 0, label: 'from panel' })).toEqual({ version: 1 });
+    expect(state.value).toEqual(value);
+    expect(labels).toEqual(['from panel']);
+  });
+
+  it('refuses a stale edit with conflict and the current value, applying nothing', async () => {
+    const { t, state, at } = await setup();
+    state.set({ title: 'newer' });
+    const refused = t.call(Command.stateSet, { ...at, value: encode({ title: 'older edit' }), baseVersion: 0 });
+    await expect(refused).rejects.toMatchObject({ code: 'conflict', current: { value: { title: 'newer' }, version: 1 } });
+    expect(state.value).toEqual({ title: 'newer' });
+    expect(state.version).toBe(1);
+  });
+
+  it('refuses unknown stores and states, undecodable values and truncated parts', async () => {
+    const { t, at } = await setup();
+    await expect(t.call(Command.stateSet, { ...at, store: 99_999, value: 1, baseVersion: 0 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(t.call(Command.stateSet, { ...at, state: 'nope', value: 1, baseVersion: 0 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(t.call(Command.stateSet, { ...at, value: { $t: 'nonsense' }, baseVersion: 0 })).rejects.toMatchObject({ code: 'invalid' });
+    const cut = encode('x'.repeat(100), { maxString: 5 });
+    await expect(t.call(Command.stateSet, { ...at, value: cut, baseVersion: 0 })).rejects.toMatchObject({ code: 'not-editable' });
+    const fn = encode({ f: () => 1 });
+    await expect(t.call(Command.stateSet, { ...at, value: fn, baseVersion: 0 })).rejects.toMatchObject({ code: 'not-editable' });
+  });
+});
+
+describe('stateEdit', () => {
+  it('sets, inserts, deletes and renames by path without touching the old value', async () => {
+    const { t, state, at } = await setup();
+    const before = state.value as { items: number[] };
+    let version = 0;
+    const edit = async (path: (string | number)[], op: 'set' | 'delete' | 'insert' | 'rename', extra: { value?: unknown; to?: string } = {}) => {
+      const payload = { ...at, baseVersion: version, path, op, ...(extra.to !== undefined && { to: extra.to }) };
+      ({ version } = await t.call(Command.stateEdit, extra.value === undefined ? payload : { ...payload, value: encode(extra.value) }));
+    };
+    await edit(['items', 1], 'set', { value: 20 });
+    await edit(['items', 0], 'insert', { value: 0 });
+    await edit(['items', 3], 'delete');
+    await edit(['title'], 'rename', { to: 'name' });
+    await edit(['when'], 'set', { value: new Date(86_400_000) });
+    await edit(['tags', 0, 1], 'set', { value: 2n });
+    await edit(['seen', 1], 'insert', { value: 'y' });
+    await edit(['added'], 'insert', { value: null });
+    expect(state.value).toEqual({
+      name: 'a',
+      items: [0, 1, 20],
+      when: new Date(86_400_000),
+      tags: new Map([['k', 2n]]),
+      seen: new Set(['x', 'y']),
+      added: null,
+    });
+    expect(Object.keys(state.value as object)).toEqual(['name', 'items', 'when', 'tags', 'seen', 'added']);
+    expect(before.items).toEqual([1, 2, 3]);
+    expect(version).toBe(8);
+  });
+
+  it('explains a path that leads nowhere or an edit that cannot apply', async () => {
+    const { t, at } = await setup();
+    const edit = (path: (string | number)[], op: 'set' | 'delete' | 'insert' | 'rename', more: object = {}) =>
+      t.call(Command.stateEdit, { ...at, baseVersion: 0, path, op, ...more });
+    await expect(edit(['missing', 'deeper'], 'set', { value: 1 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(edit(['items', 9], 'delete')).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no position/) });
+    await expect(edit(['title'], 'rename', { to: 'items' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(edit(['items', 0], 'rename', { to: 'x' })).rejects.toMatchObject({ code: 'invalid' });
+    await expect(edit(['when', 'x'], 'set', { value: 1 })).rejects.toMatchObject({ code: 'not-editable', message: expect.stringMatching(/Date/) });
+    await expect(edit([], 'delete')).rejects.toMatchObject({ code: 'invalid' });
+    await expect(edit(['items'], 'set')).rejects.toMatchObject({ code: 'invalid', message: 'set needs a value' });
+  });
+
+  it('refuses a stale path edit', async () => {
+    const { t, state, at } = await setup();
+    state.set((prev) => ({ ...(prev as object), title: 'moved on' }));
+    await expect(
+      t.call(Command.stateEdit, { ...at, baseVersion: 0, path: ['title'], op: 'set', value: 'stale' }),
+    ).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
+    expect((state.value as { title: string }).title).toBe('moved on');
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it, vi } from 'vitest';
+import { kit } from '../../../../test/unit/agent-kit.js';
+import { decode, encode } from '../../../codec/index.js';
+import { openDatabase } from '../../../db/database.js';
+import { memory } from '../../../db/providers/memory.js';
+import { Command, Event } from '../../../protocol/messages.js';
+import { Store } from '../../../store/store.js';
+import { webstorage } from '../../../webstorage/index.js';
+import { registryId } from '../../registry.js';
+
+describe('expand', () => {
+  it('expands a truncated path of a webstorage key, a row and a cache entry', async () => {
+    const long = { words: Array.from({ length: 1000 }, (_, i) => `w${i}`) };
+    const storage = webstorage('memory', { namespace: 'expand' });
+    storage.set('long', long);
+    const db = await openDatabase('expand-db', { version: 1, tables: { docs: { key: 'id' } }, cache: true, provider: memory() });
+    await db.table('docs').put({ id: 'a', ...long });
+    await db.cache.set(['compound', 1], long);
+    const t = kit();
+    await t.hello();
+    const targets = [
+      { kind: 'webstorage' as const, storage: registryId(storage)!, key: 'long' },
+      { kind: 'row' as const, database: registryId(db)!, table: 'docs', key: 'a' },
+      { kind: 'cache' as const, database: registryId(db)!, key: encode(['compound', 1]) },
+    ];
+    for (const target of targets) {
+      const { value } = await t.call(Command.expand, { target, path: ['words'] });
+      expect(JSON.stringify(value)).toMatch(/"size":1000/);
+      const item = await t.call(Command.expand, { target, path: ['words', 999] });
+      expect(item.value).toBe('w999');
+    }
+    await expect(t.call(Command.expand, { target: targets[0]!, path: ['nope'] })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('storeAsGlobal', () => {
+  it('puts the value at a path in window.$stratum, without eval', async () => {
+    const store = new Store({ name: 'global' });
+    const state = store.createState({ nested: { map: new Map([[1, 'one']]) } }, { key: 'g', scope: 'app' });
+    const t = kit();
+    await t.hello();
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const target = { kind: 'state' as const, store: registryId(store)!, state: state.id };
+    expect(await t.call(Command.storeAsGlobal, { target, path: ['nested', 'map'] })).toEqual({ name: '$stratum' });
+    expect((globalThis as { $stratum?: unknown }).$stratum).toBe(state.value.nested.map);
+    expect(info).toHaveBeenCalledOnce();
+    info.mockRestore();
+  });
+});
+
+describe('blobs inside values', () => {
+  it('reads the bytes of a File held in a state by the ref of its encoded node', async () => {
+    const store = new Store({ name: 'files' });
+    store.createState({ upload: new File(['abcdef'], 'f.txt', { type: 'text/plain' }) }, { key: 'f', scope: 'app' });
+    const t = kit();
+    await t.hello();
+    const value = t.events(Event.snapshot)[0]!.stores.find((s) => s.name === 'files')!.scopes[0]!.states[0]!.value as {
+      upload: { ref: string; name: string };
+    };
+    expect(value.upload.name).toBe('f.txt');
+    const chunk = await t.call(Command.blobRead, { database: 0, id: value.upload.ref, offset: 2, length: 2 });
+    expect(Buffer.from(chunk.bytes, 'base64').toString()).toBe('cd');
+    // The panel writing the value back keeps the File itself.
+    const state = store.getState<{ upload: File }>({ key: 'f', scope: 'app' })!;
+    const before = state.value.upload;
+    await t.call(Command.stateSet, { store: registryId(store)!, state: state.id, value: encode({ ...decodeShown(value), note: 1 }), baseVersion: 0 });
+    expect(state.value.upload).toBe(before);
+  });
+});
+
+function decodeShown(value: unknown): object {
+  return decode(value) as object;
+}
+
+describe('pageFacts', () => {
+  it('says why estimate and databases are unavailable outside a browser, and counts drops', async () => {
+    const t = kit();
+    await t.hello();
+    t.post({ source: 'stratum-content', nonsense: true });
+    const facts = await t.call(Command.pageFacts, {});
+    expect(facts.dropped).toBe(1);
+    expect(facts.foreignKeys).toEqual([]);
+    expect('unavailable' in facts.databases).toBe(true);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { kit } from '../../../../test/unit/agent-kit.js';
+import { decode, encode } from '../../../codec/index.js';
+import { Command, Event } from '../../../protocol/messages.js';
+import { webstorage } from '../../../webstorage/index.js';
+import { registryId } from '../../registry.js';
+
+async function setup(namespace: string) {
+  const t = kit();
+  const storage = webstorage('memory', { namespace });
+  storage.set('theme', 'dark');
+  storage.set('prefs', { size: 12, since: new Date(0) });
+  await t.hello();
+  const info = t.events(Event.snapshot)[0]!.webstorages.find((candidate) => candidate.namespace === namespace)!;
+  return { t, storage, info, id: registryId(storage)! };
+}
+
+describe('webstorage in the snapshot', () => {
+  it('lists availability, namespace, keys with values, hashes and sizes', async () => {
+    const { info } = await setup('ws-snap');
+    expect(info).toMatchObject({ kind: 'memory', backend: 'memory', available: true, namespace: 'ws-snap' });
+    const keys = Object.fromEntries(info.keys.map((key) => [key.key, key]));
+    expect(keys['theme']!.value).toBe('dark');
+    expect(decode(keys['prefs']!.value)).toEqual({ size: 12, since: new Date(0) });
+    expect(keys['theme']!.hash).toMatch(/^h[0-9a-z]+$/);
+    expect(keys['theme']!.size).toBeGreaterThan(0);
+    expect(info.bytes).toBe(keys['theme']!.size + keys['prefs']!.size);
+  });
+});
+
+describe('webstorage commands', () => {
+  it('sets a key over the hash it saw, and refuses a stale hash with the current value', async () => {
+    const { t, storage, info, id } = await setup('ws-set');
+    const theme = info.keys.find((key) => key.key === 'theme')!;
+    const { hash } = await t.call(Command.webstorageSet, { storage: id, key: 'theme', value: 'light', baseVersion: theme.hash });
+    expect(storage.get('theme')).toBe('light');
+    expect(hash).not.toBe(theme.hash);
+    storage.set('theme', 'blue');
+    await expect(t.call(Command.webstorageSet, { storage: id, key: 'theme', value: 'stale', baseVersion: hash })).rejects.toMatchObject({
+      code: 'conflict',
+      current: { value: 'blue' },
+    });
+    expect(storage.get('theme')).toBe('blue');
+  });
+
+  it('adds a new key only when the panel expected none', async () => {
+    const { t, storage, id } = await setup('ws-add');
+    await t.call(Command.webstorageSet, { storage: id, key: 'fresh', value: encode(5n), baseVersion: null });
+    expect(storage.get('fresh')).toBe(5n);
+    await expect(t.call(Command.webstorageSet, { storage: id, key: 'fresh', value: 1, baseVersion: null })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(t.call(Command.webstorageSet, { storage: id, key: '', value: 1, baseVersion: null })).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('removes a key over its hash, and clears only the namespace', async () => {
+    const { t, storage, info, id } = await setup('ws-remove');
+    const other = webstorage('memory', { namespace: 'ws-remove-other' });
+    other.set('keep', 1);
+    const theme = info.keys.find((key) => key.key === 'theme')!;
+    await expect(t.call(Command.webstorageRemove, { storage: id, key: 'theme', baseVersion: 'hzzzz' })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await t.call(Command.webstorageRemove, { storage: id, key: 'theme', baseVersion: theme.hash })).toEqual({ removed: true });
+    expect(storage.has('theme')).toBe(false);
+    expect(await t.call(Command.webstorageClear, { storage: id })).toEqual({ removed: 1 });
+    expect(storage.keys()).toEqual([]);
+    expect(other.get('keep')).toBe(1);
+  });
+
+  it('sends a delta per key per frame, with the hash and the removal', async () => {
+    const { t, storage, id } = await setup('ws-delta');
+    for (let i = 0; i < 100; i++) storage.set('counter', i);
+    storage.remove('theme');
+    t.frame();
+    const deltas = t.events(Event.webstorageChanged).filter((delta) => delta.storage === id);
+    const counter = deltas.find((delta) => delta.key === 'counter')!;
+    expect(counter).toMatchObject({ value: 99, changes: 100, origin: 'local', label: 'set' });
+    expect(counter.hash).toMatch(/^h/);
+    const removed = deltas.find((delta) => delta.key === 'theme')!;
+    expect(removed.value).toBeUndefined();
+    expect(removed.label).toBe('remove');
+  });
+});
