@@ -1,6 +1,72 @@
-// PLACEHOLDER owned by the database work (issue 4): replace this whole file.
+/**
+ * A state persisted to a database (`persist: { db, table? }`), loaded lazily by the store. The
+ * row is `{ key: <state id>, value, expires: null }` in `$cache` (the default), or
+ * `{ <key path>: <state id>, value }` in a table of the app's own. `transact` reads, applies and
+ * writes in one readwrite transaction, so two tabs incrementing one counter lose nothing; other
+ * tabs' writes arrive through the database's change events.
+ */
+import { report } from '../devtools/registry.js';
 import type { PersistAdapter, PersistDatabase } from '../store/types.js';
+import { CACHE_TABLE, injectKey } from './schema.js';
+import type { Database, Table } from './types.js';
+
+function isDatabase(db: PersistDatabase): db is PersistDatabase & Database {
+  const candidate = db as Partial<Database>;
+  return typeof candidate.table === 'function' && typeof candidate.transaction === 'function' && typeof candidate.subscribe === 'function';
+}
 
 export function databasePersistence<T>(db: PersistDatabase, table: string | undefined, id: string): PersistAdapter<T> {
-  throw new Error(`persist: db ${db.name}/${table ?? '$cache'} is not built yet (state ${id}).`);
+  const name = table ?? CACHE_TABLE;
+  const where = `persist to db:${db.name}/${name} (state ${id})`;
+  if (!isDatabase(db)) throw new TypeError(`${where}: persist.db must be a database from openDatabase().`);
+  const info = db.tables().find((candidate) => candidate.name === name);
+  if (!info) {
+    const hint = name === CACHE_TABLE ? ' Open the database with { cache: true }, or name a table in persist.table.' : '';
+    throw new TypeError(`${where}: the database has no table '${name}'.${hint}`);
+  }
+  if (typeof info.key !== 'string' || info.key === '') {
+    throw new TypeError(`${where}: the table's key path must be a single property (it is ${JSON.stringify(info.key)}), so the state's id can be its key.`);
+  }
+  const path = info.key;
+
+  const row = (value: T): object => {
+    const record: Record<string, unknown> = name === CACHE_TABLE ? { value, expires: null } : { value };
+    injectKey(record, path, id);
+    return record;
+  };
+  const read = async (rows: Table): Promise<{ found: true; value: T } | { found: false }> => {
+    const stored = (await rows.get(id)) as { value: T } | undefined;
+    return stored === undefined ? { found: false } : { found: true, value: stored.value };
+  };
+
+  return {
+    describe: `db:${db.name}/${name}`,
+    load: () => read(db.table(name)),
+    save: async (value) => {
+      await db.table(name).put(row(value));
+    },
+    watch(listener) {
+      // Loads overlap when remote writes come quickly; only the newest one may set the state.
+      let latest = 0;
+      return db.subscribe((event) => {
+        if (!('table' in event) || event.origin !== 'remote' || event.table !== name) return;
+        if (event.type !== 'clear' && !event.keys.includes(id)) return;
+        const ticket = ++latest;
+        read(db.table(name)).then(
+          (stored) => {
+            if (ticket === latest && stored.found) listener(stored.value);
+          },
+          // The state keeps its value; the next remote change reads again.
+          (error: unknown) => report(db, 'persist-error', `${where}: reading another tab's change failed: ${String(error)}`),
+        );
+      });
+    },
+    transact: (fn, current) =>
+      db.transaction([name], 'readwrite', async (tx) => {
+        const stored = await read(tx.table(name));
+        const next = fn(stored.found ? stored.value : current);
+        await tx.table(name).put(row(next));
+        return next;
+      }),
+  };
 }

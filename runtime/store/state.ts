@@ -91,7 +91,8 @@ export class State<T> {
     await this.ready;
     const adapter = this._adapter;
     if (adapter?.transact) {
-      const next = await adapter.transact(fn);
+      // The state's value stands in for a stored value that does not exist yet.
+      const next = await adapter.transact(fn, this._value);
       this._apply(next, 'transact');
       return next;
     }

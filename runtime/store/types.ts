@@ -63,6 +63,6 @@ export interface PersistAdapter<T> {
   save(value: T): Promise<void> | void;
   /** Another tab (or process) changed the stored value. */
   watch?(listener: (value: T) => void): () => void;
-  /** Atomic read-modify-write in the backing storage, across tabs. */
-  transact?(fn: (prev: T) => T): Promise<T>;
+  /** Atomic read-modify-write in the backing storage, across tabs; `current` is `prev` when nothing is stored yet. */
+  transact?(fn: (prev: T) => T, current: T): Promise<T>;
 }

@@ -1,0 +1,100 @@
+/** States persisted to a database, through the real store: restore, follow other tabs, atomic transact. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { recentReports } from '../devtools/registry.js';
+import { Store } from '../store/index.js';
+import { indexeddb, memory, openDatabase, type Database, type Provider } from './index.js';
+import { libsql } from './libsql.js';
+
+const folder = mkdtempSync(path.join(tmpdir(), 'stratum-persist-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+let count = 0;
+const places: Array<[string, () => () => Provider]> = [
+  ['memory', () => memory],
+  [
+    'indexeddb',
+    () => {
+      globalThis.indexedDB = new IDBFactory();
+      return indexeddb;
+    },
+  ],
+  [
+    'libsql file',
+    () => {
+      const url = `file:${path.join(folder, `p-${++count}.sqlite`)}`;
+      return () => libsql({ url });
+    },
+  ],
+];
+
+describe.each(places)('%s', (_label, makePlace) => {
+  let provider: () => Provider = makePlace();
+  let name = '';
+  beforeEach(() => {
+    provider = makePlace();
+    name = `persist-${++count}`;
+  });
+
+  const open = (): Promise<Database> =>
+    openDatabase(name, { version: 1, tables: { states: { key: 'id' } }, cache: true, provider: provider() });
+
+  it('restores a state in a new store (a reload), from $cache by default', async () => {
+    const db = await open();
+    const before = new Store({ name: 'before' }).createState(0, { key: 'count', scope: 'app', persist: { db } });
+    await before.ready;
+    before.set(41);
+    before.set(42);
+    await until(async () => (await db.cache.get(before.id)) === 42);
+    const after = new Store({ name: 'after' }).createState(0, { key: 'count', scope: 'app', persist: { db } });
+    await after.ready;
+    expect(after.get()).toBe(42);
+    expect(after.persistence).toBe(`db:${name}/$cache`);
+    db.close();
+  });
+
+  it('keeps a state in a table of the app’s own, keyed by the state id', async () => {
+    const db = await open();
+    const state = new Store().createState({ theme: 'light' }, { key: 'prefs', scope: 'app', persist: { db, table: 'states' } });
+    await state.ready;
+    state.set({ theme: 'dark' });
+    await until(async () => (await db.table('states').get(state.id)) !== undefined);
+    expect(await db.table('states').get(state.id)).toEqual({ id: state.id, value: { theme: 'dark' } });
+    db.close();
+  });
+
+  it('two tabs incrementing concurrently with transact lose no update, and each follows the other', async () => {
+    const tabA = await open();
+    const tabB = await open();
+    const a = new Store({ name: 'tab-a' }).createState(0, { key: 'counter', scope: 'app', persist: { db: tabA } });
+    const b = new Store({ name: 'tab-b' }).createState(0, { key: 'counter', scope: 'app', persist: { db: tabB } });
+    await Promise.all([a.ready, b.ready]);
+    const runs = Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).transact((n) => n + 1));
+    await Promise.all(runs);
+    expect(await tabA.cache.get(a.id)).toBe(60);
+    await until(async () => a.get() === 60 && b.get() === 60);
+    tabA.close();
+    tabB.close();
+  });
+
+  it('a missing table is reported, and the state keeps working in memory', async () => {
+    const db = await openDatabase(name, { version: 1, tables: {}, provider: provider() });
+    const state = new Store({ name: 'no-cache' }).createState('x', { key: 'k', scope: 'app', persist: { db } });
+    await state.ready;
+    state.set('y');
+    expect(state.get()).toBe('y');
+    expect(recentReports().some((report) => report.message.includes('{ cache: true }'))).toBe(true);
+    db.close();
+  });
+});
+
+async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let tries = 0; !(await check()); tries++) {
+    if (tries > 400) throw new Error('condition never became true');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

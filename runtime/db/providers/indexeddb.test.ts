@@ -1,0 +1,103 @@
+/** What only IndexedDB does: being unusable, and other connections that hold an old version open. */
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recentReports, registered } from '../../devtools/registry.js';
+import { DatabaseUnavailableError, openDatabase, type DbEvent } from '../index.js';
+
+const tables = { notes: { key: 'id' } };
+const real = globalThis.indexedDB;
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+afterEach(() => {
+  globalThis.indexedDB = real;
+});
+
+describe('unusable IndexedDB', () => {
+  it('absent: a DatabaseUnavailableError with the reason', async () => {
+    // @ts-expect-error -- a browser without IndexedDB (or a worker where it is missing)
+    delete globalThis.indexedDB;
+    const error = await openDatabase('gone', { version: 1, tables }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error).toMatchObject({ name: 'DatabaseUnavailableError', reason: 'indexedDB is not defined in this environment' });
+  });
+
+  it("blocked by the browser: the browser's words are the reason", async () => {
+    globalThis.indexedDB = {
+      open() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    } as unknown as IDBFactory;
+    await expect(openDatabase('blocked', { version: 1, tables })).rejects.toMatchObject({
+      name: 'DatabaseUnavailableError',
+      reason: 'SecurityError: The operation is insecure.',
+      message: expect.stringContaining("IndexedDB cannot open 'blocked'"),
+    });
+  });
+
+  it('the open request fails: the error is the reason', async () => {
+    type FakeRequest = IDBOpenDBRequest & { readyState: string; error: DOMException; listeners: { type: string; callback: (event: object) => void }[] };
+    globalThis.indexedDB = {
+      open() {
+        // fake-indexeddb's request class, failed by hand: old Firefox private windows answered
+        // every open with an InvalidStateError.
+        const request = new (globalThis.IDBOpenDBRequest as unknown as new () => FakeRequest)();
+        queueMicrotask(() => {
+          request.readyState = 'done';
+          request.error = new DOMException('A mutation operation was attempted', 'InvalidStateError');
+          for (const listener of request.listeners.slice()) if (listener.type === 'error') listener.callback.call(request, { type: 'error' });
+        });
+        return request;
+      },
+    } as unknown as IDBFactory;
+    await expect(openDatabase('private', { version: 1, tables })).rejects.toMatchObject({
+      name: 'DatabaseUnavailableError',
+      reason: 'InvalidStateError: A mutation operation was attempted',
+    });
+  });
+
+  it("with fallback: 'memory' it opens in memory and says so, to the app and the registry", async () => {
+    // @ts-expect-error -- no IndexedDB
+    delete globalThis.indexedDB;
+    const db = await openDatabase('fallback', { version: 1, tables, fallback: 'memory' });
+    expect(db.provider).toBe('memory');
+    expect(db.persistent).toBe(false);
+    expect(db.reason).toBe('indexedDB is not defined in this environment');
+    await db.table('notes').put({ id: 1 });
+    expect(await db.table('notes').get(1)).toEqual({ id: 1 });
+    expect(registered('database').some((entry) => entry.deref() === db)).toBe(true);
+    expect(recentReports().some((report) => report.type === 'fallback' && report.message.includes("'fallback' is in memory"))).toBe(true);
+    db.close();
+  });
+});
+
+describe('another connection on the old version', () => {
+  it('the open waits, reports blocked, and completes once the old connection closes', async () => {
+    const old = await new Promise<IDBDatabase>((resolve) => {
+      // A connection that ignores versionchange (another library, an old tab).
+      const request = indexedDB.open('held', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('notes', { keyPath: 'id' });
+      request.onsuccess = () => resolve(request.result);
+    });
+    const events: DbEvent[] = [];
+    let settled = false;
+    const opening = openDatabase('held', { version: 2, tables, subscribe: (event) => events.push(event) }).then((db) => {
+      settled = true;
+      return db;
+    });
+    await until(() => events.length > 0);
+    expect(events).toEqual([{ type: 'blocked', oldVersion: 1, newVersion: 2 }]);
+    expect(settled).toBe(false);
+    expect(recentReports().some((report) => report.type === 'blocked' && report.message.includes('version 2 waits'))).toBe(true);
+    old.close();
+    const db = await opening;
+    expect(db.version).toBe(2);
+    db.close();
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
