@@ -93,7 +93,7 @@ describe('stateEdit', () => {
 
   it('refuses a stale path edit', async () => {
     const { t, state, at } = await setup();
-    state.set((prev) => ({ ...(prev as object), title: 'moved on' }));
+    state.set((prev: unknown) => ({ ...(prev as object), title: 'moved on' }));
     await expect(
       t.call(Command.stateEdit, { ...at, baseVersion: 0, path: ['title'], op: 'set', value: 'stale' }),
     ).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
