@@ -2,3 +2,4 @@ export * from './store/index.js';
 // Browser-safe part of stratum/webstorage; runRequest is server-side and lives in stratum/webstorage only.
 export { webstorage, WebStorageQuotaError } from './webstorage/index.js';
 export type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './webstorage/index.js';
+export * from './db/index.js';

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asKey, compareBytes, compareKeys, decodeKey, encodeKey, numberBound, toKey, type Key } from './keys.js';
+import { asKey, compareBytes, compareKeys, numberBound, toKey, type Key } from './keys.js';
+import { decodeKey, encodeKey } from './sort-key.js';
 
 const binary = fc.uint8Array({ minLength: 1, maxLength: 6 }).map((bytes) => bytes.buffer as ArrayBuffer);
 const leaf: fc.Arbitrary<Key> = fc.oneof(

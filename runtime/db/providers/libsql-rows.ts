@@ -4,7 +4,8 @@
  * key order; each index is `(ik BLOB, pk BLOB)` sorted by index key, then primary key.
  */
 import type { InArgs, Row, Transaction as SqlTransaction } from '@libsql/client';
-import { decodeKey, encodeKey, type Key } from '../keys.js';
+import type { Key } from '../keys.js';
+import { decodeKey, encodeKey } from '../sort-key.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
 import { loadValue, storeValue } from './libsql-values.js';
