@@ -2,7 +2,8 @@
 /**
  * Builds Stratum.
  *
- *   node build.mjs            build dist/runtime (ESM + .d.ts), print brotli sizes, fail over budget
+ *   node build.mjs            build dist/runtime (ESM + .d.ts) and dist/runtime/production (the same
+ *                             entries without the devtools agent), print brotli sizes, fail over budget
  *   node build.mjs --watch    rebuild on change (no declarations, no budget check)
  *
  * dist/runtime/<entry>.js is one file per public entry; code shared between entries (the
@@ -11,7 +12,7 @@
  * what it imports lazily (persistence adapters, the devtools agent) does not count against it.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -32,6 +33,9 @@ const ENTRIES = [
   { name: 'db', source: 'runtime/db/index.ts', budget: 11264 },
   // SQLite through libSQL for Node; @libsql/client itself stays external (an optional peer).
   { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 12800 },
+  // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
+  // the other entries reach it lazily, on a panel's hello, so it never counts against them.
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 21504 },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
@@ -40,8 +44,11 @@ const TOOLS = [{ name: 'start', source: 'scripts/start.ts' }];
 /** Never bundled: optional peers and Node built-ins stay imports. */
 const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
 
+const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
 export const COMMON = {
   entryPoints: ENTRIES.map((entry) => ({ in: path.join(ROOT, entry.source), out: entry.name })),
+  define: { __STRATUM_VERSION__: JSON.stringify(VERSION) },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -58,6 +65,33 @@ export const COMMON = {
 async function buildRuntime() {
   rmSync(OUT, { recursive: true, force: true });
   await esbuild.build({ ...COMMON, outdir: OUT, sourcemap: true });
+}
+
+/**
+ * dist/runtime/production/: the entries again, for the `production` export condition. The define
+ * makes the registry never listen, so its lazy import of the agent is dead code; chunks that no
+ * entry reaches any more (the agent's) are deleted.
+ */
+async function buildProduction() {
+  const out = path.join(OUT, 'production');
+  const result = await esbuild.build({
+    ...COMMON,
+    entryPoints: ENTRIES.map((entry) => ({ in: path.join(ROOT, entry.production ?? entry.source), out: entry.name })),
+    define: { ...COMMON.define, __STRATUM_NO_AGENT__: 'true', 'process.env.NODE_ENV': '"production"' },
+    outdir: out,
+    minify: true,
+    metafile: true,
+  });
+  const reached = new Set();
+  for (const entry of ENTRIES) reachable(result.metafile, path.relative(ROOT, path.join(out, `${entry.name}.js`)), reached);
+  for (const file of Object.keys(result.metafile.outputs)) if (!reached.has(file)) rmSync(path.join(ROOT, file));
+}
+
+/** Every output `start` can load, lazily included. */
+function reachable(metafile, start, seen) {
+  if (seen.has(start)) return;
+  seen.add(start);
+  for (const imported of metafile.outputs[start]?.imports ?? []) if (!imported.external) reachable(metafile, imported.path, seen);
 }
 
 async function buildTools() {
@@ -124,7 +158,8 @@ async function watch() {
 async function main() {
   if (process.argv.includes('--watch')) return watch();
   const started = performance.now();
-  await Promise.all([buildRuntime(), buildTools()]);
+  await buildRuntime();
+  await Promise.all([buildProduction(), buildTools()]);
   buildDeclarations();
   const over = printSizes(await measureSizes());
   console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);

@@ -48,7 +48,7 @@ describe('listening for a panel', () => {
     await tick();
     expect(listening.on).toBe(true);
     await until(() => posted.length > 0);
-    expect(posted[0]!.batch).toMatchObject([{ event: Event.announce, payload: { runtime: { protocol: PROTOCOL_VERSION } } }]);
+    expect(posted[0]).toMatchObject({ v: PROTOCOL_VERSION, seq: 0, batch: [{ event: Event.announce, payload: {} }] });
 
     fromContent(hello);
     await until(() => posted.some((envelope) => envelope.batch.some((message) => message.event === Event.snapshot)));

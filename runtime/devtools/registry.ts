@@ -46,9 +46,12 @@ export interface DevtoolsConfig {
   redact: ((path: (string | number)[], value: unknown) => boolean) | undefined;
 }
 
-/** build.mjs defines it true for the `production` variant: no listener, no agent in the bundle. */
+/**
+ * build.mjs defines it true for the `production` variant: no listener, no agent in the bundle.
+ * Read in place (not through a const) so the define folds each test and the agent's lazy import
+ * becomes dead code.
+ */
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
-const NO_AGENT = typeof __STRATUM_NO_AGENT__ === 'boolean' && __STRATUM_NO_AGENT__;
 
 const MAX_REPORTS = 100;
 
@@ -147,8 +150,8 @@ export function configureDevtools(options: DevtoolsOptions): void {
   if (options.enabled !== undefined) config.enabled = options.enabled;
   if (options.name !== undefined) config.name = options.name;
   if (options.redact !== undefined) config.redact = options.redact;
-  if (config.enabled === false && !NO_AGENT) stopListening();
+  if (config.enabled === false && typeof __STRATUM_NO_AGENT__ === 'undefined') stopListening();
 }
 
 // A microtask, so that configureDevtools({ enabled: false }) in the importing tick wins.
-if (!NO_AGENT) queueMicrotask(() => listenForPanel(config));
+if (typeof __STRATUM_NO_AGENT__ === 'undefined') queueMicrotask(() => listenForPanel(config));

@@ -1,7 +1,8 @@
 /**
  * The Stratum devtools protocol: two typed maps and an envelope. This is the only file that
- * spells a message name; everyone else uses `Event.x` / `Command.x` and the types below, so a
- * renamed message breaks the build instead of the wire.
+ * spells a message name (frozen.ts holds the two frozen ones, for the registry's small listener);
+ * everyone else uses `Event.x` / `Command.x` and the types below, so a renamed message breaks
+ * the build instead of the wire.
  *
  *   runtime agent (page, MAIN world) ⇄ window.postMessage ⇄ content script (isolated world)
  *   ⇄ runtime.Port ⇄ background ⇄ runtime.Port ⇄ panel
@@ -9,8 +10,9 @@
  * `announce`, `hello` and the response to `hello` are frozen: their shape never changes
  * between protocol versions, so two ends of different versions can still explain the mismatch.
  */
-import type { Encoded } from './values.js';
+import { ANNOUNCE, HELLO, type SOURCE_CONTENT, type SOURCE_RUNTIME } from './frozen.js';
 import type {
+  Encoded,
   BlobChunk,
   BlobListing,
   CacheListing,
@@ -31,16 +33,7 @@ import type {
 } from './values.js';
 
 export type * from './values.js';
-
-/** Bumped on any change to a message other than the frozen three. */
-export const PROTOCOL_VERSION = 1;
-
-/** `source` of an envelope posted by the runtime agent (runtime → content script). */
-export const SOURCE_RUNTIME = 'stratum-runtime';
-/** `source` of an envelope posted by the content script (content script → runtime agent). */
-export const SOURCE_CONTENT = 'stratum-content';
-/** The `session` of a content → runtime envelope addressed to every runtime in the frame (only `hello`). */
-export const ANY_SESSION = '*';
+export { ANNOUNCE, ANY_SESSION, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from './frozen.js';
 
 export type SourceRuntime = typeof SOURCE_RUNTIME;
 export type SourceContent = typeof SOURCE_CONTENT;
@@ -93,8 +86,11 @@ interface Delta {
 }
 
 export interface RuntimeEvents {
-  /** The runtime started listening: a content script whose panel is connected says hello again. */
-  announce: { runtime: RuntimeInfo };
+  /**
+   * Frozen. The runtime started listening: a content script whose panel is connected says hello
+   * again. Its envelope's `session` is the runtime's id and `v` its protocol; the rest comes with hello.
+   */
+  announce: Record<string, never>;
   snapshot: Snapshot;
   stateAdded: { store: number; state: StateInfo };
   /** Coalesced: the latest value of a state wins; `versions` spans every change it stands for. */
@@ -240,7 +236,7 @@ export type CommandResult<K extends CommandName> = PanelCommands[K]['response'];
 
 /** Every event name, spelled once; use `Event.snapshot`, never the string. */
 export const Event: { readonly [K in EventName]: K } = {
-  announce: 'announce',
+  announce: ANNOUNCE,
   snapshot: 'snapshot',
   stateAdded: 'stateAdded',
   stateChanged: 'stateChanged',
@@ -255,7 +251,7 @@ export const Event: { readonly [K in EventName]: K } = {
 
 /** Every command name, spelled once; use `Command.stateSet`, never the string. */
 export const Command: { readonly [K in CommandName]: K } = {
-  hello: 'hello',
+  hello: HELLO,
   stop: 'stop',
   snapshot: 'snapshot',
   trace: 'trace',

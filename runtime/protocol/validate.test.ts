@@ -120,7 +120,8 @@ describe('validateRuntimeEnvelope', () => {
 
   it('lets announce and the answer to hello cross versions, nothing else', () => {
     const other = { v: PROTOCOL_VERSION + 5 };
-    expect(validateRuntimeEnvelope(runtime([{ event: Event.announce, payload: { runtime: info } }], other)).ok).toBe(true);
+    expect(validateRuntimeEnvelope(runtime([{ event: Event.announce, payload: {} }], other)).ok).toBe(true);
+    expect(validateRuntimeEnvelope(runtime([{ event: Event.announce, payload: { extra: 1 } }], other)).ok).toBe(false);
     const readyAnswer = ok(Command.hello, { runtime: info, protocol: { runtime: 6, panel: 1 }, compatible: false, message: 'update', dropped: 0 });
     expect(validateRuntimeEnvelope(runtime([readyAnswer], other)).ok).toBe(true);
     expect(validateRuntimeEnvelope(runtime([ok(Command.stateSet, { version: 3 })], other)).ok).toBe(false);
