@@ -188,6 +188,12 @@ describe.each(targets.map((make) => [make]))('%#', (make) => {
       expect(await db.table('keys').get('v')).toEqual(value);
     });
 
+    it('a value IndexedDB cannot clone (a function) is a DataCloneError, and nothing is stored', async () => {
+      const db = await open();
+      await expect(db.table('keys').put({ k: 1, run: () => 1 })).rejects.toMatchObject({ name: 'DataCloneError' });
+      expect(await db.table('keys').count()).toBe(0);
+    });
+
     it('a key that is not a key is a DataError in words: BigInt, NaN, object', async () => {
       const db = await open();
       const keys = db.table('keys');
@@ -518,6 +524,23 @@ describe.each(targets.map((make) => [make]))('%#', (make) => {
       expect(again.version).toBe(1);
       expect(await again.table('users').count()).toBe(2);
       expect(again.tables().map((table) => table.name)).toContain('notes');
+    });
+
+    it('an upgrade that awaits something else fails with TransactionInactiveError and changes nothing', async () => {
+      (await open()).close();
+      const bad = openDatabase(name, {
+        version: 2,
+        tables: { keys: { key: 'k' } },
+        provider: t.provider(),
+        upgrade: async ({ tx }) => {
+          await tx.table('keys').put({ k: 'written in the upgrade' });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      });
+      await expect(bad).rejects.toMatchObject({ name: 'TransactionInactiveError' });
+      const again = await open();
+      expect(again.version).toBe(1);
+      expect(await again.table('keys').count()).toBe(0);
     });
 
     it('lowering the version is a VersionError; changing a key path is an error in words', async () => {

@@ -67,9 +67,7 @@ export class TxScope implements Transaction, OpHost {
   }
 
   table(name: string): Table {
-    if (!this.tables.includes(name)) {
-      throw new NotFoundError(`Table '${name}' is not part of this transaction on ${this.tables.map((t) => `'${t}'`).join(', ')} (database '${this._dbName}').`);
-    }
+    this._inScope(name);
     return new TableImpl(this, name);
   }
 
@@ -79,7 +77,7 @@ export class TxScope implements Transaction, OpHost {
 
   async _op<T>(tables: string | readonly string[], write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T> {
     const table = String(tables);
-    for (const name of typeof tables === 'string' ? [tables] : tables) this.table(name);
+    for (const name of typeof tables === 'string' ? [tables] : tables) this._inScope(name);
     if (this._state !== 'active') {
       throw new TransactionInactiveError(`The transaction on ${this._where()} ${this._ended}; this operation on '${table}' was not run.`);
     }
@@ -123,6 +121,10 @@ export class TxScope implements Transaction, OpHost {
       );
       this._afterOp();
     });
+  }
+
+  private _inScope(name: string): void {
+    if (!this.tables.includes(name)) throw new NotFoundError(`Table '${name}' is not part of this transaction on ${this._where()}.`);
   }
 
   private _where(): string {

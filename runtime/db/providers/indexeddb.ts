@@ -1,204 +1,20 @@
 /**
- * The IndexedDB provider (the default in browsers), through `idb`'s promise wrappers. Key
- * order, key generators, unique and multiEntry indexes and transactions are the browser's own;
- * this file maps the browser's DOMExceptions to the database's error classes, in words, and
- * keeps a transaction open across the one task boundary `idle` asks for.
+ * The IndexedDB provider (the default in browsers), through `idb`. Key order, key generators,
+ * unique and multiEntry indexes and transactions are the browser's own; this file opens,
+ * upgrades (tables and indexes to match the declaration, around the user's upgrade) and deletes,
+ * and turns an IndexedDB that cannot open into a DatabaseUnavailableError in the browser's words.
  */
-import { deleteDB, openDB, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
-import {
-  ConstraintError,
-  DatabaseUnavailableError,
-  DataError,
-  describeError,
-  ReadOnlyError,
-  TransactionInactiveError,
-  VersionError,
-} from '../errors.js';
-import { toKey, type Key } from '../keys.js';
-import type { Connection, KeyRange, Mode, OpenRequest, Provider, ProviderQuery, ProviderTransaction } from '../provider.js';
-import { isInternalTable, keyAt, planUpgrade, valueAt, type TableInfo } from '../schema.js';
+import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import { planUpgrade, type TableInfo } from '../schema.js';
+import { describeStores, IdbTransaction, mapError, type Tx } from './indexeddb-transaction.js';
 
-type Tx = IDBPTransaction<unknown, string[], IDBTransactionMode>;
 type UpgradeTx = IDBPTransaction<unknown, string[], 'versionchange'>;
-// Typed as writable: which operations a readonly transaction may run is checked before they get here.
-type Store = IDBPObjectStore<unknown, string[], string, 'readwrite'>;
 
 /** Errors that mean "this storage cannot be used", in the browser's words. */
 function unavailable(name: string, reason: string, cause?: unknown): DatabaseUnavailableError {
   return new DatabaseUnavailableError(`IndexedDB cannot open '${name}': ${reason}`, reason, { cause });
-}
-
-/** The browser's DOMException as the database's error class, with words about what was done. */
-function mapError(error: unknown, where: string): unknown {
-  const name = (error as { name?: unknown } | null)?.name;
-  const words = `${where}: ${describeError(error)}`;
-  if (name === 'ConstraintError') return new ConstraintError(words, { cause: error });
-  if (name === 'DataError') return new DataError(words, { cause: error });
-  if (name === 'ReadOnlyError') return new ReadOnlyError(words, { cause: error });
-  if (name === 'TransactionInactiveError') return new TransactionInactiveError(`${words}. The transaction had already committed.`, { cause: error });
-  if (name === 'InvalidStateError') return new DatabaseUnavailableError(`${where}: the connection is closing or closed.`, describeError(error), { cause: error });
-  return error;
-}
-
-function toIDBRange(range: KeyRange | undefined): IDBKeyRange | undefined {
-  if (!range) return undefined;
-  const { lower, upper, lowerOpen, upperOpen } = range;
-  if (lower !== undefined && upper !== undefined) return IDBKeyRange.bound(lower, upper, lowerOpen, upperOpen);
-  if (lower !== undefined) return IDBKeyRange.lowerBound(lower, lowerOpen);
-  if (upper !== undefined) return IDBKeyRange.upperBound(upper, upperOpen);
-  return undefined;
-}
-
-/** The tables as IndexedDB holds them; reading metadata needs a transaction, which issues no request. */
-type StoreShape = Pick<IDBObjectStore, 'name' | 'keyPath' | 'autoIncrement' | 'indexNames'> & {
-  index(name: string): Pick<IDBIndex, 'keyPath' | 'unique' | 'multiEntry'>;
-};
-
-function describeStores(stores: StoreShape[]): TableInfo[] {
-  return stores.map((store) => ({
-    name: store.name,
-    key: store.keyPath as string | string[],
-    autoIncrement: store.autoIncrement,
-    internal: isInternalTable(store.name),
-    indexes: [...store.indexNames].map((indexName) => {
-      const index = store.index(indexName);
-      return { name: indexName, path: index.keyPath as string | string[], unique: index.unique, multiEntry: index.multiEntry };
-    }),
-  }));
-}
-
-class IdbTransaction implements ProviderTransaction {
-  private _tx: Tx;
-  private _tables: TableInfo[];
-  private _done: Promise<void>;
-
-  constructor(tx: Tx, tables: TableInfo[]) {
-    this._tx = tx;
-    this._tables = tables;
-    this._done = tx.done;
-    // Observed by commit() and abort(); this only keeps a rolled-back transaction from being
-    // reported as an unhandled rejection while nobody awaits it yet.
-    this._done.catch((error: unknown) => error);
-  }
-
-  get(table: string, key: Key): Promise<unknown> {
-    return this._run(`${table}.get`, () => this._store(table).get(key as IDBValidKey));
-  }
-
-  async put(table: string, value: unknown, add: boolean): Promise<Key> {
-    // Async, so a synchronous DataError becomes a rejection like every other failure (bulkPut
-    // waits on all its puts; a throw here would leave the others' AbortErrors unobserved).
-    try {
-      const store = this._store(table);
-      return (await (add ? store.add(value) : store.put(value))) as Key;
-    } catch (error) {
-      throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
-    }
-  }
-
-  delete(table: string, key: Key): Promise<void> {
-    return this._run(`${table}.delete`, () => this._store(table).delete(key as IDBValidKey));
-  }
-
-  clear(table: string): Promise<void> {
-    return this._run(`${table}.clear`, () => this._store(table).clear());
-  }
-
-  async query(table: string, query: ProviderQuery): Promise<unknown[]> {
-    const where = `${table}.query`;
-    const store = this._store(table);
-    const source = query.index === undefined ? store : store.index(query.index);
-    const range = toIDBRange(query.range);
-    try {
-      if (query.direction === 'next' && query.offset === 0) return await source.getAll(range, query.limit);
-      const limit = query.limit ?? Infinity;
-      const out: unknown[] = [];
-      let cursor = await source.openCursor(range, query.direction);
-      if (cursor && query.offset > 0) cursor = await cursor.advance(query.offset);
-      while (cursor && out.length < limit) {
-        out.push(cursor.value);
-        cursor = await cursor.continue();
-      }
-      return out;
-    } catch (error) {
-      throw mapError(error, where);
-    }
-  }
-
-  count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
-    return this._run(`${table}.count`, () => {
-      const store = this._store(table);
-      return (query.index === undefined ? store : store.index(query.index)).count(toIDBRange(query.range));
-    });
-  }
-
-  /** One cheap request: while it is pending the transaction cannot commit; its success is a new task. */
-  async idle(): Promise<void> {
-    const first = this._tx.objectStoreNames[0];
-    // An upgrade of a database without tables has nothing to keep open or to commit.
-    if (first === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
-    await this._store(first).get(-Infinity);
-  }
-
-  async commit(): Promise<void> {
-    // commit() (IndexedDB 3.0) only saves the wait for auto-commit; older browsers lack it.
-    if (typeof this._tx.commit === 'function' && this._tx.mode !== 'versionchange') this._tx.commit();
-    try {
-      await this._done;
-    } catch (error) {
-      throw mapError(error, 'commit');
-    }
-  }
-
-  async abort(): Promise<void> {
-    try {
-      this._tx.abort();
-    } catch (error) {
-      // InvalidStateError: a failed request already aborted it (IndexedDB does so by itself).
-      if ((error as Error).name !== 'InvalidStateError') throw error;
-    }
-    await this._done.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-  }
-
-  private _store(table: string): Store {
-    return this._tx.objectStore(table) as Store;
-  }
-
-  private async _run<T>(where: string, request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw mapError(error, where);
-    }
-  }
-
-  /** IndexedDB says only "ConstraintError"; the table's schema tells which key or index it was. */
-  private _putError(error: unknown, table: string, value: unknown, add: boolean, where: string): unknown {
-    const info = this._tables.find((candidate) => candidate.name === table);
-    const name = (error as { name?: unknown } | null)?.name;
-    if (!info) return mapError(error, where);
-    if (name === 'DataError' && !keyAt(value, info.key) && !info.autoIncrement) {
-      const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
-      try {
-        toKey(raw, `${where}: the row's key at ${JSON.stringify(info.key)}`);
-      } catch (keyError) {
-        return keyError;
-      }
-    }
-    if (name !== 'ConstraintError') return mapError(error, where);
-    const unique = info.indexes.filter((index) => index.unique).map((index) => `'${index.name}'`);
-    const key = keyAt(value, info.key);
-    const row = key === undefined ? 'the generated key' : `key ${JSON.stringify(key)}`;
-    const message = !add
-      ? `${where}: the row repeats a value of unique index ${unique.join(' or ')}.`
-      : unique.length === 0
-        ? `${where}: a row with ${row} already exists; use put to replace it.`
-        : `${where}: a row with ${row} already exists, or the row repeats a value of unique index ${unique.join(' or ')}.`;
-    return new ConstraintError(message, { cause: error });
-  }
 }
 
 class IdbConnection implements Connection {
@@ -270,7 +86,10 @@ class IndexedDBProvider implements Provider {
   async open(request: OpenRequest): Promise<Connection> {
     const { name, version } = request;
     if (typeof indexedDB === 'undefined') throw unavailable(name, 'indexedDB is not defined in this environment');
+    // Why an upgrade failed: its own error first (the user's, a planning error), else the
+    // transaction's (a unique index over repeated values aborts it by itself).
     let failure: unknown;
+    let aborted: unknown;
     let db: IDBPDatabase;
     try {
       db = await openDB(name, version, {
@@ -282,11 +101,11 @@ class IndexedDBProvider implements Provider {
               tx.abort();
             } catch (abortError) {
               // Already aborted (a failed request does that by itself): the open fails either way.
-              failure ??= abortError;
+              aborted ??= abortError;
             }
           };
           // createIndex on rows that break a new unique index aborts the transaction later, by itself.
-          tx.done.catch((error: unknown) => (failure ??= error));
+          tx.done.catch((error: unknown) => (aborted ??= error));
           try {
             runUpgrade(database, tx, request, oldVersion).catch(fail);
           } catch (error) {
@@ -298,6 +117,7 @@ class IndexedDBProvider implements Provider {
         terminated: () => request.lost('the browser closed the connection (storage cleared or the disk failed)'),
       });
     } catch (error) {
+      failure ??= aborted;
       if (failure !== undefined) throw mapError(failure, `upgrading '${name}' to version ${version}`);
       if ((error as Error | null)?.name === 'VersionError') {
         const stored = await storedVersion(name);
