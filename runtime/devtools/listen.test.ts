@@ -56,6 +56,16 @@ describe('listening for a panel', () => {
     expect(events).toEqual([Event.announce, Event.response, Event.snapshot]);
     const session = posted[0]!.session;
     expect(posted.every((envelope) => envelope.session === session)).toBe(true);
+
+    // Turned off later: the agent goes silent and the listener goes away.
+    const { configureDevtools } = await import('./registry.js');
+    configureDevtools({ enabled: false });
+    expect(listening.on).toBe(false);
+    const sent = posted.length;
+    fromContent({ ...hello, session, batch: [{ command: Command.snapshot, id: 'p:2', payload: {} }] });
+    await tick(50);
+    expect(posted).toHaveLength(sent);
+    configureDevtools({ enabled: true });
   });
 
   // configureDevtools({ enabled: false }) in the importing tick is tested in real Chromium

@@ -65,6 +65,25 @@ describe('handshake', () => {
     expect(t.agent.connected).toBe(false);
   });
 
+  it('sends a fresh snapshot when a connected panel says hello again (a reconnect)', async () => {
+    const t = kit();
+    await t.hello();
+    await t.hello();
+    expect(t.events(Event.snapshot)).toHaveLength(2);
+    expect(await t.call(Command.stop, { client: 'panel-1' })).toEqual({ clients: 0 });
+  });
+
+  it('tells the panel about instances created and collected while it is connected', async () => {
+    const t = kit();
+    await t.hello();
+    const store = new Store({ name: 'late' });
+    store.createState(1, { key: 'k', scope: 'app' });
+    t.frame();
+    const registered = t.events(Event.registered).find((event) => event.kind === 'store' && event.store.name === 'late');
+    expect(registered).toMatchObject({ kind: 'store', store: { id: registryId(store) } });
+    expect(t.events(Event.stateAdded).some((added) => added.store === registryId(store))).toBe(true);
+  });
+
   it('drops and counts spoofed and malformed envelopes', async () => {
     const t = kit();
     await t.hello();
