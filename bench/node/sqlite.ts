@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { openDatabase, type Database } from '../../runtime/db/index.js';
-// @ts-ignore -- TEMPORARY until runtime/db/libsql.ts lands (the build reports the row as not available meanwhile)
 import { libsql } from '../../runtime/db/libsql.js';
 import { bench, sink, type Variant } from '../harness.js';
 import { random, record } from '../pages/data.js';
