@@ -24,10 +24,12 @@ const OUT = path.join(ROOT, 'dist/runtime');
 const ENTRIES = [
   // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.2 kB with db.
   { name: 'index', source: 'runtime/index.ts', budget: 20480 },
-  { name: 'store', source: 'runtime/store/index.ts', budget: 3072 },
-  // webstorage carries the codec (~5.7 kB of its ~8.1 kB): every stored value goes through it.
-  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 8704 },
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 8704 },
+  // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
+  // announce, the lazy import of the agent); the production variant drops the listener.
+  { name: 'store', source: 'runtime/store/index.ts', budget: 3712 },
+  // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
+  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 9216 },
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 9216 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   { name: 'db', source: 'runtime/db/index.ts', budget: 11264 },
