@@ -169,6 +169,10 @@ describe.each(targets.map((make) => [make]))('%#', (make) => {
       const keys = db.table('keys');
       await expect(keys.bulkPut([{ k: 1 }, { k: 2 }, { nokey: true }])).rejects.toMatchObject({ name: 'DataError' });
       expect(await keys.count()).toBe(0);
+      // A failure first: the rows queued behind it must not be written after the rollback.
+      await expect(keys.bulkPut([{ nokey: true }, { k: 1 }, { k: 2 }])).rejects.toMatchObject({ name: 'DataError' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await keys.count()).toBe(0);
       expect(await keys.bulkPut([{ k: 'a' }, { k: 'b' }])).toEqual(['a', 'b']);
     });
 

@@ -171,6 +171,7 @@ export class LibsqlTransaction extends SoftwareTransaction {
   }
 
   async commit(): Promise<void> {
+    this._ended = true;
     try {
       await this._tx.commit();
     } finally {
@@ -179,6 +180,7 @@ export class LibsqlTransaction extends SoftwareTransaction {
   }
 
   async abort(): Promise<void> {
+    this._ended = true;
     try {
       await this._tx.rollback();
     } catch (error) {

@@ -42,10 +42,12 @@ class MemoryTransaction extends SoftwareTransaction {
   }
 
   async commit(): Promise<void> {
+    this._ended = true;
     this._release();
   }
 
   async abort(): Promise<void> {
+    this._ended = true;
     const undo = this._rows.undo;
     while (undo.length) (undo.pop() as () => void)();
     this._release();

@@ -4,7 +4,7 @@
  * A provider supplies only a RowStore — rows by key, with their index keys — and gets a
  * ProviderTransaction that behaves as IndexedDB does.
  */
-import { ConstraintError, DataError } from '../errors.js';
+import { ConstraintError, DataError, TransactionInactiveError } from '../errors.js';
 import { compareKeys, toKey, type Key } from '../keys.js';
 import type { ProviderQuery, ProviderTransaction } from '../provider.js';
 import { indexKeys, injectKey, keyAt, valueAt, type TableInfo } from '../schema.js';
@@ -33,6 +33,8 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   protected abstract readonly _rows: RowStore;
   protected abstract _table(name: string): TableInfo;
   private _tail: Promise<unknown> = Promise.resolve();
+  /** Set by commit and abort: operations still queued behind a failed one must not run after the rollback. */
+  protected _ended = false;
 
   get(table: string, key: Key): Promise<unknown> {
     return this._serial(() => this._rows.read(table, key));
@@ -67,7 +69,10 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
    * together must not both read the key generator before either advances it.
    */
   private _serial<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this._tail.then(operation);
+    const run = this._tail.then(() => {
+      if (this._ended) throw new TransactionInactiveError('The transaction already ended (committed or rolled back); this operation was not run.');
+      return operation();
+    });
     // The queue only waits for the turn; each caller gets its own operation's outcome from `run`.
     this._tail = run.then(
       () => undefined,
