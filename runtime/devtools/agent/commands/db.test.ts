@@ -145,4 +145,20 @@ describe('cache and blobs', () => {
     expect(await db.blobs.list()).toEqual([]);
     await expect(t.call(Command.blobRead, { database: id, id: stored, offset: 0, length: 1 })).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('aborts an upload, refuses one over its announced size, and explains a database without cache or blobs', async () => {
+    const { t, id } = await setup('db-upload-errors');
+    const { upload } = await t.call(Command.blobPutStart, { database: id, size: 2, type: '' });
+    expect(await t.call(Command.blobPutAbort, { upload })).toEqual({ aborted: true });
+    await expect(t.call(Command.blobPutChunk, { upload, offset: 0, bytes: 'YQ==' })).rejects.toMatchObject({ code: 'not-found' });
+    const second = await t.call(Command.blobPutStart, { database: id, size: 1, type: '' });
+    await expect(t.call(Command.blobPutChunk, { upload: second.upload, offset: 0, bytes: 'YWJj' })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(t.call(Command.blobPutStart, { database: id, size: 2 ** 40, type: '' })).rejects.toMatchObject({ code: 'too-large' });
+
+    const plain = await openDatabase('db-plain', { version: 1, tables: { t: { key: 'id' } }, provider: memory() });
+    const plainId = registryId(plain)!;
+    await expect(t.call(Command.cacheList, { database: plainId })).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/cache: true/) });
+    await expect(t.call(Command.blobList, { database: plainId })).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/blobs: true/) });
+    await expect(t.call(Command.dbQuery, { database: 999_999, table: 't' })).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
