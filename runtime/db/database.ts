@@ -171,8 +171,13 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
       this.provider = 'memory';
       this.persistent = false;
       this.reason = error.reason;
-      report(this, 'fallback', `IndexedDB is unusable (${error.reason}); '${this.name}' is in memory and will be lost with the page.`);
       this._conn = await this._provider.open(request);
+    }
+    // Registered once open, so the panel's first look finds its tables (a blocked open registers
+    // earlier, to have somewhere to report).
+    register('database', this);
+    if (this.reason !== undefined) {
+      report(this, 'fallback', `IndexedDB is unusable (${this.reason}); '${this.name}' is in memory and will be lost with the page.`);
     }
     const channel = this._conn.channel;
     if (channel && typeof BroadcastChannel === 'function') {
@@ -185,7 +190,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     }
   }
 
-  /** @internal The open failed: the registry's entry shows why until it is collected. */
+  /** @internal The open failed: a registry entry (from a blocked open) shows why until it is collected. */
   _failed(error: unknown): void {
     this.closed = true;
     this._closedBecause = `failed to open: ${describeError(error)}`;
@@ -201,6 +206,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   private _blocked(oldVersion: number, newVersion: number | null): void {
     this._emit({ type: 'blocked', oldVersion, newVersion });
     const what = newVersion === null ? `Deleting '${this.name}'` : `Opening '${this.name}' at version ${newVersion}`;
+    register('database', this);
     report(this, 'blocked', `${what} waits: another tab or connection holds version ${oldVersion} open.`);
   }
 
@@ -243,7 +249,6 @@ export async function openDatabase<S = unknown>(name: string, options: OpenOptio
   }
   const provider = options.provider ?? indexeddb();
   const db = new DatabaseImpl(name, options as OpenOptions, provider);
-  register('database', db);
   try {
     await db._open(provider);
   } catch (error) {
