@@ -49,6 +49,8 @@ export async function connect(client = 'bench-peer', timeout = 5000): Promise<Co
   off();
   const incompatible = runtimes.find((runtime) => !runtime.ready.compatible);
   if (incompatible) throw new Error(`runtime ${incompatible.ready.runtime.name} refused the peer: ${incompatible.ready.message ?? 'incompatible'}`);
+  // Only hello goes to every runtime; other commands address one, as the panel's target picker does.
+  bridge.target = runtimes[0]!.session;
   return { bridge, client, runtimes };
 }
 
