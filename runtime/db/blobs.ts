@@ -4,7 +4,7 @@
  * ever base64.
  */
 import { BLOB_DATA_TABLE, BLOBS_TABLE } from './schema.js';
-import type { OpHost } from './transaction.js';
+import { stamp, type OpHost } from './transaction.js';
 import type { BlobInfo, BlobStore } from './types.js';
 
 const TABLES: readonly string[] = [BLOBS_TABLE, BLOB_DATA_TABLE];
@@ -44,7 +44,7 @@ export class BlobStoreImpl implements BlobStore {
       await Promise.all([tx.put(BLOBS_TABLE, info, true), tx.put(BLOB_DATA_TABLE, { id: info.id, data: blob }, true)]);
       changes.push({ type: 'put', table: BLOBS_TABLE, key: info.id });
       return info.id;
-    });
+    }, stamp('blobs.put', this.put));
   }
 
   async get(id: string): Promise<Blob | undefined> {
@@ -67,7 +67,7 @@ export class BlobStoreImpl implements BlobStore {
     return this._host._op(TABLES, true, async (tx, changes) => {
       await Promise.all([tx.delete(BLOBS_TABLE, key), tx.delete(BLOB_DATA_TABLE, key)]);
       changes.push({ type: 'delete', table: BLOBS_TABLE, key });
-    });
+    }, stamp('blobs.delete', this.delete));
   }
 
   async usage(): Promise<number> {

@@ -4,7 +4,7 @@
  */
 import { toKey, type Key } from './keys.js';
 import { CACHE_TABLE } from './schema.js';
-import type { OpHost } from './transaction.js';
+import { stamp, type OpHost } from './transaction.js';
 import type { Cache, CacheSetOptions } from './types.js';
 
 /** A row of `$cache`. Its field names cross into storage: never rename them. */
@@ -37,7 +37,7 @@ export class CacheImpl implements Cache {
       const row: CacheRow = { key: toKey(key, 'cache.set'), value, expires: ttl === undefined ? null : this._now() + ttl };
       const stored = await tx.put(CACHE_TABLE, row, false);
       changes.push({ type: 'put', table: CACHE_TABLE, key: stored });
-    });
+    }, stamp('cache.set', this.set));
   }
 
   delete(key: Key): Promise<void> {
@@ -45,14 +45,14 @@ export class CacheImpl implements Cache {
       const target = toKey(key, 'cache.delete');
       await tx.delete(CACHE_TABLE, target);
       changes.push({ type: 'delete', table: CACHE_TABLE, key: target });
-    });
+    }, stamp('cache.delete', this.delete));
   }
 
   clear(): Promise<void> {
     return this._host._op(CACHE_TABLE, true, async (tx, changes) => {
       await tx.clear(CACHE_TABLE);
       changes.push({ type: 'clear', table: CACHE_TABLE });
-    });
+    }, stamp('cache.clear', this.clear));
   }
 
   async keys(): Promise<Key[]> {
@@ -67,7 +67,7 @@ export class CacheImpl implements Cache {
       await Promise.all(expired.map((row) => tx.delete(CACHE_TABLE, row.key)));
       for (const row of expired) changes.push({ type: 'delete', table: CACHE_TABLE, key: row.key });
       return expired.length;
-    });
+    }, stamp('cache.prune', this.prune));
   }
 
   private _expired(row: CacheRow): boolean {

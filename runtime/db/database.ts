@@ -14,19 +14,30 @@ import { indexeddb } from './providers/indexeddb.js';
 import { memory } from './providers/memory.js';
 import { normalizeSchema, type TableInfo } from './schema.js';
 import { TableImpl } from './table.js';
-import { runSingle, TxScope, type Change, type OpHost, type TxOwner } from './transaction.js';
-import type { BlobStore, Cache, Database, DbEvent, OpenOptions, ProviderKind, Table, Transaction } from './types.js';
+import { runSingle, TxScope, type Change, type OpHost, type Stamp, type TxOwner } from './transaction.js';
+import type { BlobStore, Cache, Database, DbEvent, OpenOptions, ProviderKind, Table, Transaction, TransactionOptions } from './types.js';
 
 type RowEvent = Extract<DbEvent, { table: string }>;
 
-/** Change records as events: consecutive changes of one kind on one table become one event. */
+/**
+ * Change records as events: consecutive changes of one kind on one table, made by operations of
+ * one name, become one event (which keeps the last one's call site).
+ */
 function toEvents(changes: Change[]): RowEvent[] {
   const events: RowEvent[] = [];
   for (const change of changes) {
     const last = events[events.length - 1];
-    if (change.type === 'clear') events.push({ type: 'clear', table: change.table, origin: 'local' });
-    else if (last && last.type === change.type && last.table === change.table) last.keys.push(change.key as Key);
-    else events.push({ type: change.type, table: change.table, keys: [change.key as Key], origin: 'local' });
+    const joins = last && last.type === change.type && last.type !== 'clear' && last.table === change.table && last.label === change.label;
+    let event: RowEvent;
+    if (joins) {
+      event = last;
+      last.keys.push(change.key as Key);
+    } else {
+      event = change.type === 'clear' ? { type: 'clear', table: change.table, origin: 'local' } : { type: change.type, table: change.table, keys: [change.key as Key], origin: 'local' };
+      events.push(event);
+    }
+    if (change.label !== undefined) event.label = change.label;
+    if (change.trace) event.trace = change.trace;
   }
   return events;
 }
@@ -83,13 +94,13 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     return (this._conn?.tables ?? []).map((table) => ({ ...table, indexes: table.indexes.map((index) => ({ ...index })) }));
   }
 
-  async transaction<R>(tables: string[], mode: Mode, fn: (tx: Transaction) => Promise<R>): Promise<R> {
+  async transaction<R>(tables: string[], mode: Mode, fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
     if (!Array.isArray(tables) || tables.length === 0) throw new TypeError(`transaction: name the tables it uses, e.g. ['notes'].`);
     if (mode !== 'readonly' && mode !== 'readwrite') throw new TypeError(`transaction: mode is 'readonly' or 'readwrite'; got ${String(mode)}.`);
     if (typeof fn !== 'function') throw new TypeError('transaction: the third argument is the function to run.');
     for (const table of tables) this._info(table);
     const tx = await this._connection().begin([...new Set(tables)], mode);
-    return new TxScope(this, tx, tables, mode)._run(fn, true);
+    return new TxScope(this, tx, tables, mode, options?.label)._run(fn, true);
   }
 
   subscribe(listener: (event: DbEvent) => void): () => void {
@@ -117,10 +128,15 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   }
 
   /** @internal */
-  async _op<T>(tables: string | readonly string[], write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T> {
+  async _op<T>(
+    tables: string | readonly string[],
+    write: boolean,
+    op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>,
+    named?: Stamp,
+  ): Promise<T> {
     const list = typeof tables === 'string' ? [tables] : [...tables];
     for (const table of list) this._info(table);
-    return runSingle(this, await this._connection().begin(list, write ? 'readwrite' : 'readonly'), op);
+    return runSingle(this, await this._connection().begin(list, write ? 'readwrite' : 'readonly'), op, named);
   }
 
   /** @internal */
@@ -128,7 +144,8 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     if (changes.length === 0) return;
     const events = toEvents(changes);
     try {
-      this._channel?.postMessage(events.map(({ origin: _local, ...event }) => event));
+      // A call site means nothing in another tab (and an Error may not clone): it stays here.
+      this._channel?.postMessage(events.map(({ origin: _local, trace: _site, ...event }) => event));
     } catch (error) {
       report(this, 'broadcast-error', `Change events could not reach other tabs: ${String(error)}`);
     }

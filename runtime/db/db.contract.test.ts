@@ -417,9 +417,9 @@ describe.each(targets.map((make) => [make]))('%#', (make) => {
         throw new Error('no');
       }).catch(() => undefined);
       expect(events).toEqual([
-        { type: 'put', table: 'keys', keys: [1, 2], origin: 'local' },
-        { type: 'delete', table: 'keys', keys: [1], origin: 'local' },
-        { type: 'clear', table: 'keys', origin: 'local' },
+        { type: 'put', table: 'keys', keys: [1, 2], origin: 'local', label: 'bulkPut' },
+        { type: 'delete', table: 'keys', keys: [1], origin: 'local', label: 'delete' },
+        { type: 'clear', table: 'keys', origin: 'local', label: 'clear' },
       ]);
     });
 
@@ -428,7 +428,7 @@ describe.each(targets.map((make) => [make]))('%#', (make) => {
       const b = await open();
       const heard = new Promise<DbEvent>((resolve) => b.subscribe(resolve));
       await a.table('keys').put({ k: 'x' });
-      expect(await heard).toEqual({ type: 'put', table: 'keys', keys: ['x'], origin: 'remote' });
+      expect(await heard).toEqual({ type: 'put', table: 'keys', keys: ['x'], origin: 'remote', label: 'put' });
     });
   });
 

@@ -28,4 +28,5 @@ export type {
   Range,
   Table,
   Transaction,
+  TransactionOptions,
 } from './types.js';

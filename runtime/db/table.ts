@@ -6,7 +6,7 @@ import { DataError, NotFoundError } from './errors.js';
 import { compareKeys, numberBound, toKey, type Key, type KeyBound } from './keys.js';
 import type { KeyRange, ProviderQuery, ProviderTransaction } from './provider.js';
 import { keyAt, type TableInfo } from './schema.js';
-import type { Change, OpHost } from './transaction.js';
+import { stamp, type Change, type OpHost, type Stamp } from './transaction.js';
 import type { CountQuery, Query, Range, Table } from './types.js';
 
 type Bound = { key: Key; open: boolean };
@@ -73,16 +73,17 @@ export class TableImpl implements Table {
   }
 
   put(value: unknown): Promise<Key> {
-    return this._write(value, false);
+    return this._write(value, false, stamp('put', this.put));
   }
 
   add(value: unknown): Promise<Key> {
-    return this._write(value, true);
+    return this._write(value, true, stamp('add', this.add));
   }
 
   update(key: Key, patch: object): Promise<unknown> {
     const where = this._where('update');
     const info = this._info();
+    const named = stamp('update', this.update);
     return this._run(true, async (tx, changes) => {
       const target = toKey(key, where);
       if (patch === null || typeof patch !== 'object') throw new TypeError(`${where}: the patch must be an object of fields to change.`);
@@ -97,32 +98,35 @@ export class TableImpl implements Table {
       await tx.put(this.name, next, false);
       changes.push({ type: 'put', table: this.name, key: target });
       return next;
-    });
+    }, named);
   }
 
   delete(key: Key): Promise<void> {
+    const named = stamp('delete', this.delete);
     return this._run(true, async (tx, changes) => {
       const target = toKey(key, this._where('delete'));
       await tx.delete(this.name, target);
       changes.push({ type: 'delete', table: this.name, key: target });
-    });
+    }, named);
   }
 
   clear(): Promise<void> {
+    const named = stamp('clear', this.clear);
     return this._run(true, async (tx, changes) => {
       await tx.clear(this.name);
       changes.push({ type: 'clear', table: this.name });
-    });
+    }, named);
   }
 
   bulkPut(values: unknown[]): Promise<Key[]> {
     if (!Array.isArray(values)) return Promise.reject(new TypeError(`${this._where('bulkPut')}: expected an array of rows.`));
+    const named = stamp('bulkPut', this.bulkPut);
     return this._run(true, async (tx, changes) => {
       // Issued together: IndexedDB pipelines requests within one transaction.
       const keys = await Promise.all(values.map((value) => tx.put(this.name, value, false)));
       for (const key of keys) changes.push({ type: 'put', table: this.name, key });
       return keys;
-    });
+    }, named);
   }
 
   query(query: Query = {}): Promise<unknown[]> {
@@ -165,12 +169,12 @@ export class TableImpl implements Table {
     return out;
   }
 
-  private _write(value: unknown, add: boolean): Promise<Key> {
+  private _write(value: unknown, add: boolean, named: Stamp): Promise<Key> {
     return this._run(true, async (tx, changes) => {
       const key = await tx.put(this.name, value, add);
       changes.push({ type: 'put', table: this.name, key });
       return key;
-    });
+    }, named);
   }
 
   private _info(): TableInfo {
@@ -181,12 +185,12 @@ export class TableImpl implements Table {
     return `${this.name}.${method}`;
   }
 
-  private _run<T>(write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T> {
+  private _run<T>(write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>, named?: Stamp): Promise<T> {
     try {
       this._info();
     } catch (error) {
       return Promise.reject(error);
     }
-    return this._host._op(this.name, write, op);
+    return this._host._op(this.name, write, op, named);
   }
 }

@@ -9,6 +9,7 @@
  * nothing, it waits on something else: the transaction is rolled back and fails in words,
  * instead of committing half of the work.
  */
+import { config } from '../devtools/registry.js';
 import { NotFoundError, ReadOnlyError, TransactionInactiveError } from './errors.js';
 import type { Key } from './keys.js';
 import type { Mode, ProviderTransaction } from './provider.js';
@@ -20,12 +21,46 @@ export interface Change {
   type: 'put' | 'delete' | 'clear';
   table: string;
   key?: Key;
+  /** The operation that made it (`put`, `bulkPut`, `cache.set`, …) or the transaction's label. */
+  label?: string;
+  /** The call site, only while the panel records traces. */
+  trace?: object;
+}
+
+/** Names a write for change events; see `stamp`. */
+export interface Stamp {
+  label: string;
+  trace?: object;
+}
+
+/**
+ * Names a write by its public method. While the panel records traces (the agent sets
+ * `config.trace`), it also captures the call site above `boundary`, the public method itself:
+ * it must be called synchronously from that method, before anything is awaited. Off, it costs
+ * one property read.
+ */
+export function stamp(label: string, boundary: Function): Stamp {
+  const trace = config.trace?.(boundary);
+  return trace ? { label, trace } : { label };
+}
+
+function stamped(changes: Change[], label: string | undefined, trace: object | undefined): Change[] {
+  for (const change of changes) {
+    if (label !== undefined) change.label = label;
+    if (trace) change.trace = trace;
+  }
+  return changes;
 }
 
 /** Runs a table's operation: in a transaction of its own (Database) or in an open one (TxScope). */
 export interface OpHost {
-  /** `tables`: one table, or several for an operation that spans them (blobs). */
-  _op<T>(tables: string | readonly string[], write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T>;
+  /** `tables`: one table, or several for an operation that spans them (blobs); `named`: a write's label and call site. */
+  _op<T>(
+    tables: string | readonly string[],
+    write: boolean,
+    op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>,
+    named?: Stamp,
+  ): Promise<T>;
   _info(table: string): TableInfo;
   readonly _dbName: string;
 }
@@ -47,6 +82,7 @@ export class TxScope implements Transaction, OpHost {
   readonly _dbName: string;
 
   private _owner: TxOwner;
+  private _label: string | undefined;
   private _tx: ProviderTransaction;
   private _pending = 0;
   private _issued = 0;
@@ -58,8 +94,10 @@ export class TxScope implements Transaction, OpHost {
   private _drained: (() => void) | undefined;
   private _reject: (error: unknown) => void = () => undefined;
 
-  constructor(owner: TxOwner, tx: ProviderTransaction, tables: readonly string[], mode: Mode) {
+  /** `label` names every change of the transaction (else each is named by its operation). */
+  constructor(owner: TxOwner, tx: ProviderTransaction, tables: readonly string[], mode: Mode, label?: string) {
     this._owner = owner;
+    this._label = label;
     this._dbName = owner._dbName;
     this._tx = tx;
     this.tables = tables;
@@ -75,7 +113,12 @@ export class TxScope implements Transaction, OpHost {
     return this._owner._info(table);
   }
 
-  async _op<T>(tables: string | readonly string[], write: boolean, op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>): Promise<T> {
+  async _op<T>(
+    tables: string | readonly string[],
+    write: boolean,
+    op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>,
+    named?: Stamp,
+  ): Promise<T> {
     const table = String(tables);
     for (const name of typeof tables === 'string' ? [tables] : tables) this._inScope(name);
     if (this._state !== 'active') {
@@ -87,7 +130,11 @@ export class TxScope implements Transaction, OpHost {
     this._pending++;
     this._issued++;
     try {
-      return await op(this._tx, this._changes);
+      // Operations of one transaction run concurrently: each collects its own changes to name them.
+      const own: Change[] = [];
+      const result = await op(this._tx, own);
+      this._changes.push(...stamped(own, this._label ?? named?.label, named?.trace));
+      return result;
     } catch (error) {
       // A failed request aborts the whole transaction in IndexedDB, even when the function
       // catches it; every provider does the same.
@@ -191,6 +238,7 @@ export async function runSingle<T>(
   owner: TxOwner,
   tx: ProviderTransaction,
   op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>,
+  named?: Stamp,
 ): Promise<T> {
   const changes: Change[] = [];
   let value: T;
@@ -201,6 +249,6 @@ export async function runSingle<T>(
     throw error;
   }
   await tx.commit();
-  owner._committed(changes);
+  owner._committed(stamped(changes, named?.label, named?.trace));
   return value;
 }

@@ -67,6 +67,11 @@ export interface Table<V = unknown, K extends Key = Key, I extends Record<string
   count(query?: CountQuery<K, I>): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /** Names every change the transaction makes in change events (the panel's timeline); default: each operation's name. */
+  label?: string;
+}
+
 /** The handle a transaction's function gets: its tables, nothing else. */
 export interface Transaction<S = unknown> {
   readonly mode: Mode;
@@ -117,11 +122,24 @@ export interface BlobStore {
   usage(): Promise<number>;
 }
 
+/**
+ * Common to row changes. `label` names what made them: the operation (`put`, `add`, `update`,
+ * `delete`, `clear`, `bulkPut`, `cache.set`, `cache.delete`, `cache.clear`, `cache.prune`,
+ * `blobs.put`, `blobs.delete`), or the `label` given to `transaction()`.
+ */
+interface RowChange {
+  table: string;
+  origin: 'local' | 'remote';
+  label?: string;
+  /** The call site, only while the Stratum panel records traces (never from another tab). */
+  trace?: object;
+}
+
 /** What subscribers hear. Row changes come after commit; `remote` ones from another tab or connection. */
 export type DbEvent =
-  | { type: 'put'; table: string; keys: Key[]; origin: 'local' | 'remote' }
-  | { type: 'delete'; table: string; keys: Key[]; origin: 'local' | 'remote' }
-  | { type: 'clear'; table: string; origin: 'local' | 'remote' }
+  | (RowChange & { type: 'put'; keys: Key[] })
+  | (RowChange & { type: 'delete'; keys: Key[] })
+  | (RowChange & { type: 'clear' })
   /** This open (newVersion) or delete (null) waits for another connection on `oldVersion` to close. */
   | { type: 'blocked'; oldVersion: number; newVersion: number | null }
   /** Another connection upgrades (newVersion) or deletes (null) the database: this one closed itself. */
@@ -165,7 +183,7 @@ export interface Database<S = unknown> {
    * own operations inside `fn`; awaiting anything else ends it with a TransactionInactiveError
    * and nothing written, in every provider.
    */
-  transaction<R>(tables: TableName<S>[], mode: Mode, fn: (tx: Transaction<S>) => Promise<R>): Promise<R>;
+  transaction<R>(tables: TableName<S>[], mode: Mode, fn: (tx: Transaction<S>) => Promise<R>, options?: TransactionOptions): Promise<R>;
   readonly cache: Cache;
   readonly blobs: BlobStore;
   subscribe(listener: (event: DbEvent) => void): () => void;

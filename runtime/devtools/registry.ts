@@ -44,6 +44,12 @@ export interface DevtoolsConfig {
   enabled: boolean;
   name: string | undefined;
   redact: ((path: (string | number)[], value: unknown) => boolean) | undefined;
+  /**
+   * Set by the agent only while the panel records traces: captures the call site above
+   * `boundary` (the public method that was called). Absent otherwise, so a write that checks it
+   * costs one property read. Left out of the literal below: it costs every entry nothing.
+   */
+  trace?: ((boundary: Function) => object | undefined) | undefined;
 }
 
 /**

@@ -59,11 +59,11 @@ export function mergeEvents(queued: EventMessage, next: EventMessage): EventMess
     }
     case Event.dbChanged: {
       const prev = queued.payload as RuntimeEvents['dbChanged'];
-      // A put after a delete is a different story for the timeline: only the same change merges.
-      if (prev.change !== next.payload.change || prev.origin !== next.payload.origin) return undefined;
+      // A put after a delete, or an `add` after a `put`, is a different story for the timeline:
+      // only the same change, by the same operation, merges.
+      if (prev.change !== next.payload.change || prev.origin !== next.payload.origin || prev.label !== next.payload.label) return undefined;
       const keys = [...prev.keys, ...next.payload.keys].slice(0, MAX_DELTA_KEYS);
       const payload = { ...next.payload, keys, changes: prev.changes + next.payload.changes };
-      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
       return { event: next.event, payload };
     }
     default:

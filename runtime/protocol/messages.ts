@@ -76,12 +76,20 @@ export interface Ready {
 
 // ---- Runtime → panel ---------------------------------------------------------------------------
 
-/** Common to every delta: how many changes it stands for and what named the last one. */
+/**
+ * Common to every delta: how many changes it stands for and what named the last one — the
+ * `label` given to `set`, the webstorage operation (`set`, `remove`, `clear`), the database
+ * operation (`put`, `add`, `update`, `delete`, `clear`, `bulkPut`, `cache.set`, `blobs.put`, …) or
+ * the label of its transaction; `devtools…` for the panel's own edits.
+ */
 interface Delta {
   changes: number;
   label?: string;
   at: number;
-  /** Call-site frames of the last change, only while the panel records traces. */
+  /**
+   * Call-site frames of the last change (at most MAX_TRACE_FRAMES, innermost first, Stratum's own
+   * frames above the call left out), only while the panel records traces. See frames.ts.
+   */
   stack?: string[];
 }
 
@@ -169,11 +177,15 @@ export interface PanelCommands {
   };
 
   /** baseVersion: the hash the panel saw, or null when it expects no such key. */
+  /** `label` names the change in the timeline (default `devtools: set`; a restore says so). */
   webstorageSet: {
-    request: { storage: number; key: string; value: Encoded; baseVersion: Hash | null };
+    request: { storage: number; key: string; value: Encoded; baseVersion: Hash | null; label?: string };
     response: { hash: Hash };
   };
-  webstorageRemove: { request: { storage: number; key: string; baseVersion: Hash }; response: { removed: boolean } };
+  webstorageRemove: {
+    request: { storage: number; key: string; baseVersion: Hash; label?: string };
+    response: { removed: boolean };
+  };
   webstorageClear: { request: { storage: number }; response: { removed: number } };
 
   dbQuery: {
@@ -188,14 +200,14 @@ export interface PanelCommands {
     };
     response: RowPage;
   };
-  /** baseVersion: the hash of the row the panel saw at that key, or null for a new row. */
+  /** baseVersion: the hash of the row the panel saw at that key, or null for a new row; `label` as for webstorageSet. */
   dbPut: {
-    request: { database: number; table: string; value: Encoded; baseVersion: Hash | null };
+    request: { database: number; table: string; value: Encoded; baseVersion: Hash | null; label?: string };
     response: { key: Encoded; hash: Hash };
   };
   dbAdd: { request: { database: number; table: string; value: Encoded }; response: { key: Encoded; hash: Hash } };
   dbDelete: {
-    request: { database: number; table: string; key: Encoded; baseVersion: Hash };
+    request: { database: number; table: string; key: Encoded; baseVersion: Hash; label?: string };
     response: { deleted: boolean };
   };
   dbClear: { request: { database: number; table: string }; response: { cleared: true } };
@@ -341,6 +353,8 @@ export const LIMITS = {
 export const MAX_BLOB_CHUNK = 1 << 20;
 /** Row keys one dbChanged delta lists; more changes are only counted. */
 export const MAX_DELTA_KEYS = 100;
+/** Call-site frames one delta carries while the panel records traces. */
+export const MAX_TRACE_FRAMES = 10;
 /** Rows in one dbQuery page, entries in one cacheList page. */
 export const MAX_PAGE = 1000;
 /** How long a command waits for its one response. */

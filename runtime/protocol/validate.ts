@@ -10,6 +10,7 @@ import {
   LIMITS,
   MAX_BLOB_CHUNK,
   MAX_DELTA_KEYS,
+  MAX_TRACE_FRAMES,
   PROTOCOL_VERSION,
   SOURCE_CONTENT,
   SOURCE_RUNTIME,
@@ -31,7 +32,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string 
 
 const empty = obj<Record<string, never>>({});
 const base64 = str(Math.ceil(MAX_BLOB_CHUNK / 3) * 4);
-const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.text, 64)) };
+const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.text, MAX_TRACE_FRAMES)) };
 
 const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   hello: obj({ protocol: int, client: id, trace: opt(bool) }),
@@ -48,8 +49,8 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
     value: opt(s.encoded),
     to: opt(str()),
   }),
-  webstorageSet: obj({ storage: int, key: str(), value: s.encoded, baseVersion: nullable(s.hash) }),
-  webstorageRemove: obj({ storage: int, key: str(), baseVersion: s.hash }),
+  webstorageSet: obj({ storage: int, key: str(), value: s.encoded, baseVersion: nullable(s.hash), label: opt(s.text) }),
+  webstorageRemove: obj({ storage: int, key: str(), baseVersion: s.hash, label: opt(s.text) }),
   webstorageClear: obj({ storage: int }),
   dbQuery: obj({
     database: int,
@@ -60,9 +61,9 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
     limit: opt(int),
     direction: opt(literal('next', 'prev')),
   }),
-  dbPut: obj({ database: int, table: s.text, value: s.encoded, baseVersion: nullable(s.hash) }),
+  dbPut: obj({ database: int, table: s.text, value: s.encoded, baseVersion: nullable(s.hash), label: opt(s.text) }),
   dbAdd: obj({ database: int, table: s.text, value: s.encoded }),
-  dbDelete: obj({ database: int, table: s.text, key: s.encoded, baseVersion: s.hash }),
+  dbDelete: obj({ database: int, table: s.text, key: s.encoded, baseVersion: s.hash, label: opt(s.text) }),
   dbClear: obj({ database: int, table: s.text }),
   dbDeleteDatabase: obj({ database: int }),
   cacheList: obj({ database: int, offset: opt(int), limit: opt(int) }),

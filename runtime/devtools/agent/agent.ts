@@ -76,6 +76,7 @@ export class Agent {
       blobs: new InlineBlobs(),
       uploads: new Uploads(),
       dropped: () => this.bridge.dropped + (_options.dropped?.() ?? 0),
+      label: (label, fn) => this._watcher.labelled(label, fn),
     };
     this._watcher = new Watcher(this.bridge, this._context.blobs);
     this.bridge.beforeFlush(() => {
@@ -107,7 +108,8 @@ export class Agent {
         return { enabled: this._watcher.trace };
       default: {
         const handler = ROUTED[message.command] as Handler<Routed>;
-        return handler(message.payload as CommandRequest<Routed>, this._context);
+        // Writes the handler starts synchronously are the panel's: no call site to trace.
+        return this._watcher.busy(() => handler(message.payload as CommandRequest<Routed>, this._context));
       }
     }
   }

@@ -10,6 +10,8 @@ export interface Context {
   uploads: Uploads;
   /** Messages dropped since listening started (registry listener and bridge). */
   dropped(): number;
+  /** Runs a webstorage write of the agent's own: its delta is labelled `label` (webstorage takes no label). */
+  label<R>(label: string, fn: () => R): R;
 }
 
 export type Handler<K extends CommandName> = (

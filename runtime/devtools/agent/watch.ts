@@ -10,25 +10,35 @@ import type { DbEvent } from '../../db/types.js';
 import { Event, MAX_DELTA_KEYS, type Path, type RuntimeEvents } from '../../protocol/messages.js';
 import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
+import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
-import { watchRegistry, type RegistryEntry } from '../registry.js';
+import { config, watchRegistry, type RegistryEntry } from '../registry.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
+import { capture, captureFirst, frames, type Site } from './trace.js';
 
-const MAX_FRAMES = 20;
 const STORED_PREFIX = `stratum:${CODEC_VERSION}:`.length;
+/** What the agent's own writes are labelled with; they carry no call site (the panel made them). */
+export const DEVTOOLS = 'devtools';
 
 type StateDelta = RuntimeEvents['stateChanged'];
 type StorageDelta = RuntimeEvents['webstorageChanged'];
 
-/** A queued delta whose value is encoded at flush. */
+/** A queued delta whose value (and call site) is encoded at flush. */
 type Pending =
-  | { kind: 'state'; payload: StateDelta; state: State<unknown>; value: unknown }
-  | { kind: 'webstorage'; payload: StorageDelta; storage: WebStorageLike; value: unknown; removed: boolean };
+  | { kind: 'state'; payload: StateDelta; state: State<unknown>; value: unknown; site: Site | undefined }
+  | { kind: 'webstorage'; payload: StorageDelta; storage: WebStorageLike; value: unknown; removed: boolean; site: Site | undefined };
+
+function isOwn(label: string | undefined): boolean {
+  return label !== undefined && label.startsWith(DEVTOOLS);
+}
 
 export class Watcher {
-  trace = false;
+  private _trace = false;
+  /** Set while a command runs its synchronous part, or names the agent's webstorage writes. */
+  private _own: string | undefined;
+  private _busy = 0;
   private readonly _stops = new Map<number, () => void>();
   private readonly _pending = new Map<string, Pending>();
   /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
@@ -40,6 +50,41 @@ export class Watcher {
     private readonly _blobs: InlineBlobs,
   ) {}
 
+  get trace(): boolean {
+    return this._trace;
+  }
+
+  /** Traces on: deltas carry call sites, and database writes capture theirs (config.trace). */
+  set trace(enabled: boolean) {
+    this._trace = enabled;
+    if (this._stopRegistry) this._hookDatabases();
+  }
+
+  /** Runs the synchronous part of a command: writes it makes carry no call site. */
+  busy<R>(fn: () => R): R {
+    this._busy++;
+    try {
+      return fn();
+    } finally {
+      this._busy--;
+    }
+  }
+
+  /** Runs the agent's own webstorage write: its event is labelled `label`, with no call site. */
+  labelled<R>(label: string, fn: () => R): R {
+    const outer = this._own;
+    this._own = label;
+    try {
+      return fn();
+    } finally {
+      this._own = outer;
+    }
+  }
+
+  private _hookDatabases(): void {
+    config.trace = this._trace ? (boundary) => (this._busy > 0 ? undefined : capture(boundary)) : undefined;
+  }
+
   start(entries: RegistryEntry[]): void {
     this._stopRegistry = watchRegistry((change) => {
       if (change.type === 'registered') this._registered(change.entry);
@@ -49,9 +94,11 @@ export class Watcher {
       } else this._bridge.send(Event.report, reportInfo(change.report));
     });
     for (const entry of entries) this._watch(entry);
+    this._hookDatabases();
   }
 
   stop(): void {
+    config.trace = undefined;
     this._stopRegistry?.();
     this._stopRegistry = undefined;
     for (const stop of this._stops.values()) stop();
@@ -82,7 +129,8 @@ export class Watcher {
     if (!object || this._stops.has(entry.id)) return;
     const id = entry.id;
     if (entry.kind === 'store') {
-      this._stops.set(id, (object as Kinds['store']).subscribe((event) => this._store(id, event)));
+      const store = object as Kinds['store'];
+      this._stops.set(id, store.subscribe((event) => this._store(id, store, event)));
     } else if (entry.kind === 'webstorage') {
       const storage = object as Kinds['webstorage'];
       this._stops.set(id, storage.subscribe((event) => this._webstorage(id, storage, event)));
@@ -96,7 +144,7 @@ export class Watcher {
     this._stops.delete(id);
   }
 
-  private _store(store: number, event: StoreEvent): void {
+  private _store(store: number, target: Store, event: StoreEvent): void {
     const key = `s${store}:${event.state.id}`;
     if (event.type === 'created') {
       this._pending.delete(key);
@@ -105,14 +153,15 @@ export class Watcher {
       this._pending.delete(key);
       this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version }, key);
     } else {
+      const site = this._trace ? this._stateSite(target, event.state, event.label) : undefined;
       const pending = this._pending.get(key);
       if (pending?.kind === 'state') {
         pending.value = event.value;
+        pending.site = site;
         pending.payload.changes++;
         pending.payload.versions.to = event.version;
         pending.payload.at = Date.now();
         if (event.label !== undefined) pending.payload.label = event.label;
-        this._stamp(pending.payload);
         return;
       }
       const payload: StateDelta = {
@@ -125,40 +174,55 @@ export class Watcher {
         redacted: [],
       };
       if (event.label !== undefined) payload.label = event.label;
-      this._stamp(payload);
-      this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value });
+      this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value, site });
       this._bridge.send(Event.stateChanged, payload, key);
     }
+  }
+
+  /**
+   * The call site of a state change: above `set` (or `reset`, `transact`, named by their labels),
+   * or above the `batch` whose end notified it. A restored or remote value has none.
+   */
+  private _stateSite(store: Store, state: State<unknown>, label: string | undefined): Site | undefined {
+    if (isOwn(label)) return undefined;
+    if (label === 'reset') return captureFirst([state.reset, store.batch]);
+    if (label === 'transact') return captureFirst([state.transact, state.set, store.batch]);
+    return captureFirst([state.set, store.batch]);
   }
 
   private _webstorage(storage: number, target: WebStorageLike, event: WebStorageEventLike): void {
     const epoch = this._epochs.get(storage) ?? 0;
     const base = { storage, origin: event.origin, changes: 1, at: Date.now(), redacted: [] as Path[] };
+    const own = this._own;
     if (event.key === null) {
       this._epochs.set(storage, epoch + 1);
-      const payload: StorageDelta = { ...base, key: null, label: 'clear' };
-      this._stamp(payload);
+      const payload: StorageDelta = { ...base, key: null, label: own ?? 'clear' };
+      const site = this._trace && own === undefined && event.origin === 'local' ? capture(target.clear) : undefined;
+      if (site) payload.stack = frames(site);
       this._bridge.send(Event.webstorageChanged, payload, `w${storage}.${epoch}:*`);
       return;
     }
     const key = `w${storage}.${epoch}:${event.key}`;
     const removed = !('value' in event) || (event.value === undefined && !target.has(event.key));
+    // A value that could not be decoded is reported by the read that met it, not by a write.
+    const label = own ?? (event.error ? 'unreadable' : removed ? 'remove' : 'set');
+    const site =
+      this._trace && own === undefined && event.origin === 'local' && !event.error ? capture(removed ? target.remove : target.set) : undefined;
     const pending = this._pending.get(key);
     if (pending?.kind === 'webstorage') {
       pending.value = event.value;
       pending.removed = removed;
+      pending.site = site;
       pending.payload.changes++;
       pending.payload.at = base.at;
       pending.payload.origin = event.origin;
-      pending.payload.label = removed ? 'remove' : 'set';
+      pending.payload.label = label;
       if (event.error) pending.payload.error = `${event.error.name}: ${event.error.message}`;
-      this._stamp(pending.payload);
       return;
     }
-    const payload: StorageDelta = { ...base, key: event.key, label: removed ? 'remove' : 'set' };
+    const payload: StorageDelta = { ...base, key: event.key, label };
     if (event.error) payload.error = `${event.error.name}: ${event.error.message}`;
-    this._stamp(payload);
-    this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed });
+    this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed, site });
     this._bridge.send(Event.webstorageChanged, payload, key);
   }
 
@@ -167,8 +231,10 @@ export class Watcher {
     if (event.type === 'put' || event.type === 'delete' || event.type === 'clear') {
       const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => encode(key));
       const changes = event.type === 'clear' ? 1 : event.keys.length;
-      const payload: RuntimeEvents['dbChanged'] = { database, table: event.table, change: event.type, keys, origin: event.origin, changes, at, label: event.type };
-      this._stamp(payload);
+      const payload: RuntimeEvents['dbChanged'] = { database, table: event.table, change: event.type, keys, origin: event.origin, changes, at };
+      payload.label = event.label ?? event.type;
+      // Captured by the database at the call (config.trace), only while tracing.
+      if (event.trace && !isOwn(event.label)) payload.stack = frames(event.trace as Site);
       this._bridge.send(Event.dbChanged, payload, `d${database}:${event.table}`);
       return;
     }
@@ -181,14 +247,6 @@ export class Watcher {
             : `another tab upgrades this database to version ${event.newVersion}: this connection closed`
           : `closed: ${event.reason}`;
     this._bridge.send(Event.report, { kind: 'database', id: database, type: event.type, message, at });
-  }
-
-  /** Only while the panel records traces: the call site of the change, a bounded number of frames. */
-  private _stamp(payload: { stack?: string[] }): void {
-    if (!this.trace) return;
-    const lines = (new Error().stack ?? '').split('\n').slice(1).map((line) => line.trim());
-    const app = lines.filter((line) => !/\/(runtime|dist\/runtime)\/(store|webstorage|db|devtools|protocol|codec)\//.test(line));
-    payload.stack = (app.length > 0 ? app : lines).slice(0, MAX_FRAMES);
   }
 
   /** Encodes the latest value of every queued delta, once, just before the bridge sends them. */
@@ -205,6 +263,8 @@ export class Watcher {
   }
 
   private _fillOne(pending: Pending): void {
+    if (pending.site) pending.payload.stack = frames(pending.site);
+    else delete pending.payload.stack;
     if (pending.kind === 'state') {
       const { state } = pending;
       Object.assign(pending.payload, show(pending.value, ['state', state.scope, state.key], this._blobs));

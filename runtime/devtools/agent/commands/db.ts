@@ -13,6 +13,7 @@ import { conflict, guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
 import { fingerprint, show } from '../show.js';
 import { target } from '../targets.js';
+import { DEVTOOLS } from '../watch.js';
 
 const DEFAULT_PAGE = 100;
 
@@ -71,7 +72,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     };
   },
 
-  async dbPut({ database, table: name, value, baseVersion }, { blobs }) {
+  async dbPut({ database, table: name, value, baseVersion, label }, { blobs }) {
     const db = target('database', database);
     const info = tableOf(db, name);
     const next = decodeEdit(value, blobs);
@@ -88,7 +89,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
       const written = await table.put(next);
       const stored = await table.get(written);
       return { key: encode(written), hash: fingerprint(stored).hash };
-    });
+    }, { label: label ?? `${DEVTOOLS}: put` });
   },
 
   async dbAdd({ database, table: name, value }, { blobs }) {
@@ -101,10 +102,10 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
       const written = await table.add(next);
       const stored = await table.get(written);
       return { key: encode(written), hash: fingerprint(stored).hash };
-    });
+    }, { label: `${DEVTOOLS}: add` });
   },
 
-  async dbDelete({ database, table: name, key: encodedKey, baseVersion }, { blobs }) {
+  async dbDelete({ database, table: name, key: encodedKey, baseVersion, label }, { blobs }) {
     const db = target('database', database);
     tableOf(db, name);
     const key = decodeKey(encodedKey, 'the key');
@@ -115,13 +116,13 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
       if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encodedKey)} of "${name}"`, current, hash, rowRoot(db, name), blobs);
       await table.delete(key);
       return { deleted: true };
-    });
+    }, { label: label ?? `${DEVTOOLS}: delete` });
   },
 
   async dbClear({ database, table: name }) {
     const db = target('database', database);
     tableOf(db, name);
-    await db.table(name).clear();
+    await db.transaction([name], 'readwrite', (tx) => tx.table(name).clear(), { label: `${DEVTOOLS}: clear` });
     return { cleared: true };
   },
 

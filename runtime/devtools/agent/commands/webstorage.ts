@@ -5,6 +5,7 @@
  */
 import { CommandError } from '../../../protocol/errors.js';
 import { conflict, guardRedacted, type Handlers } from '../context.js';
+import { DEVTOOLS } from '../watch.js';
 import { decodeEdit } from '../edit.js';
 import { fingerprint } from '../show.js';
 import { target, type WebStorageLike } from '../targets.js';
@@ -21,27 +22,27 @@ function checkBase(storage: WebStorageLike, key: string, baseVersion: string | n
 }
 
 export const webstorageCommands: Handlers<'webstorageSet' | 'webstorageRemove' | 'webstorageClear'> = {
-  webstorageSet({ storage: id, key, value, baseVersion }, { blobs }) {
+  webstorageSet({ storage: id, key, value, baseVersion, label }, { blobs, label: labelled }) {
     const storage = target('webstorage', id);
     if (key === '') throw new CommandError('invalid', 'a webstorage key may not be empty');
     const current = checkBase(storage, key, baseVersion, blobs);
     const next = decodeEdit(value, blobs);
     guardRedacted(current, ['webstorage', storage.namespace, key], [], { value: next });
-    storage.set(key, next);
+    labelled(label ?? `${DEVTOOLS}: set`, () => storage.set(key, next));
     return { hash: fingerprint(storage.get(key)).hash };
   },
 
-  webstorageRemove({ storage: id, key, baseVersion }, { blobs }) {
+  webstorageRemove({ storage: id, key, baseVersion, label }, { blobs, label: labelled }) {
     const storage = target('webstorage', id);
     checkBase(storage, key, baseVersion, blobs);
-    storage.remove(key);
+    labelled(label ?? `${DEVTOOLS}: remove`, () => storage.remove(key));
     return { removed: true };
   },
 
-  webstorageClear({ storage: id }) {
+  webstorageClear({ storage: id }, { label: labelled }) {
     const storage = target('webstorage', id);
     const removed = storage.keys().length;
-    storage.clear();
+    labelled(`${DEVTOOLS}: clear`, () => storage.clear());
     return { removed };
   },
 };
