@@ -13,36 +13,58 @@
  */
 import { MAX_TRACE_FRAMES } from '../../protocol/messages.js';
 
-/** What a capture returns: V8 formats `stack` on first read. */
+/** What a capture returns: V8's call sites (formatted only when a delta is sent), or a stack text to cut. */
 export interface Site {
+  sites?: CallSite[];
   stack?: string;
-  /** The method the stack is cut after, where the engine could not cut it (not V8). */
+  /** The method the stack text is cut after (engines that cannot cut it). */
   boundary?: string;
+}
+
+/** V8's structured frame; its toString is the frame as `Error.stack` prints it. */
+interface CallSite {
+  toString(): string;
 }
 
 /** A public method, as the instance holds it (its prototype's function). */
 type Method = Function;
 
+/** V8's stack API, typed here so no engine's typings are assumed. */
+const V8Error = Error as unknown as {
+  captureStackTrace?: (holder: object, boundary?: Method) => void;
+  prepareStackTrace?: (error: unknown, sites: CallSite[]) => unknown;
+  stackTraceLimit: number;
+};
+
 const STRATUM_FILE = /\/(?:dist\/runtime|node_modules\/stratum\/dist)\/|\/runtime\/(?:store|webstorage|db|devtools|protocol|codec)\/[^/]+\.[jt]s:/;
 
 /** V8 prints frames as `    at …` and cuts at a function with captureStackTrace. */
-const V8 = typeof Error.captureStackTrace === 'function' && /\n\s+at /.test(new Error('probe').stack ?? '');
+const V8 = typeof V8Error.captureStackTrace === 'function' && /\n\s+at /.test(new Error('probe').stack ?? '');
 
-/** The stack above the topmost call of `boundary`; undefined when `boundary` is not on the stack. */
+const keepSites = (_error: unknown, sites: CallSite[]): CallSite[] => sites;
+
+/**
+ * The stack above the topmost call of `boundary`; undefined when `boundary` is not on the stack.
+ * In V8 the frames are read as call sites through a prepareStackTrace of our own, swapped in for
+ * this one synchronous read: telling "not on the stack" apart costs no formatting (a formatted
+ * stack costs twice the capture).
+ */
 export function capture(boundary: Method): Site | undefined {
-  if (V8) {
-    const site: Site = {};
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = MAX_TRACE_FRAMES;
-    try {
-      Error.captureStackTrace(site, boundary);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-    // Not on the stack: V8 keeps only the header line.
-    return /\n/.test(site.stack ?? '') ? site : undefined;
+  if (!V8) return { stack: new Error().stack ?? '', boundary: boundary.name };
+  const holder: { stack?: unknown } = {};
+  const prepare = V8Error.prepareStackTrace;
+  const limit = V8Error.stackTraceLimit;
+  V8Error.prepareStackTrace = keepSites;
+  V8Error.stackTraceLimit = MAX_TRACE_FRAMES;
+  let sites: unknown;
+  try {
+    V8Error.captureStackTrace!(holder, boundary);
+    sites = holder.stack;
+  } finally {
+    V8Error.prepareStackTrace = prepare;
+    V8Error.stackTraceLimit = limit;
   }
-  return { stack: new Error().stack ?? '', boundary: boundary.name };
+  return Array.isArray(sites) && sites.length > 0 ? { sites: sites as CallSite[] } : undefined;
 }
 
 /** The first of `boundaries` (outermost first) found on the stack. */
@@ -74,6 +96,7 @@ function nameOf(frame: string): string {
 
 /** The frames a delta carries: at most MAX_TRACE_FRAMES, innermost first. */
 export function frames(site: Site): string[] {
+  if (site.sites) return site.sites.slice(0, MAX_TRACE_FRAMES).map(String);
   // V8's header line (`Error`) is no frame: normalize drops it.
   let list = (site.stack ?? '').split('\n').map(normalize).filter((frame): frame is string => frame !== undefined);
   if (site.boundary !== undefined) {
