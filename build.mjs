@@ -12,7 +12,7 @@
  * what it imports lazily (persistence adapters, the devtools agent) does not count against it.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -38,7 +38,35 @@ const ENTRIES = [
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 21504 },
+  // Node only: launch(), openPanel(), connect() for users' puppeteer tests; puppeteer stays external.
+  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 10240 },
 ];
+
+/**
+ * The extension: manifest.json at the root is the single source; dist/chrome and dist/firefox
+ * are derived from it. Scripts are IIFEs (a content script cannot be a module), with a budget each.
+ */
+const EXTENSION_SCRIPTS = [
+  { name: 'background', source: 'extension/background.ts', budget: 8192 },
+  { name: 'content', source: 'extension/content.ts', budget: 10240 },
+  { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
+  { name: 'panel', source: 'extension/panel/index.tsx', budget: 65536 },
+  // The test kit's page: one more client of the background, driven by stratum/puppeteer.
+  { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
+];
+const EXTENSION_STATIC = [
+  ['extension/devtools.html', 'devtools.html'],
+  ['extension/kit/kit.html', 'kit.html'],
+  ['extension/panel/panel.html', 'panel.html'],
+  ['extension/panel/theme.css', 'theme.css'],
+  ['extension/icons', 'icons'],
+];
+const FIREFOX_GECKO = {
+  id: 'stratum-devtools@stratum.dev',
+  strict_min_version: '142.0',
+  // Firefox asks every new extension to declare what it collects; Stratum collects nothing.
+  data_collection_permissions: { required: ['none'] },
+};
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
 const TOOLS = [{ name: 'start', source: 'scripts/start.ts' }];
@@ -109,6 +137,43 @@ async function buildTools() {
   });
 }
 
+/** Both browsers' builds: the same scripts, the manifest adapted. Returns the scripts' sizes. */
+async function buildExtension() {
+  const chrome = path.join(ROOT, 'dist/chrome');
+  const firefox = path.join(ROOT, 'dist/firefox');
+  rmSync(chrome, { recursive: true, force: true });
+  rmSync(firefox, { recursive: true, force: true });
+  const result = await esbuild.build({
+    entryPoints: EXTENSION_SCRIPTS.map((script) => ({ in: path.join(ROOT, script.source), out: script.name })),
+    outdir: chrome,
+    define: COMMON.define,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome120', 'firefox142'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  for (const [from, to] of EXTENSION_STATIC) cpSync(path.join(ROOT, from), path.join(chrome, to), { recursive: true });
+  cpSync(chrome, firefox, { recursive: true });
+  const manifest = { ...JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')), version: VERSION };
+  writeFileSync(path.join(chrome, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(firefox, 'manifest.json'), `${JSON.stringify(firefoxManifest(manifest), null, 2)}\n`);
+  return EXTENSION_SCRIPTS.map((script) => {
+    const file = path.join(chrome, `${script.name}.js`);
+    return { ...script, name: `ext/${script.name}`, brotli: brotli(readFileSync(file)) };
+  });
+}
+
+/** Firefox runs MV3 background scripts as an event page, not a service worker. */
+function firefoxManifest(chrome) {
+  const { minimum_chrome_version: _chromeOnly, background, ...rest } = chrome;
+  return { ...rest, background: { scripts: [background.service_worker] }, browser_specific_settings: { gecko: FIREFOX_GECKO } };
+}
+
 function buildDeclarations() {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
@@ -161,9 +226,9 @@ async function main() {
   if (process.argv.includes('--watch')) return watch();
   const started = performance.now();
   await buildRuntime();
-  await Promise.all([buildProduction(), buildTools()]);
+  const [, , extension] = await Promise.all([buildProduction(), buildTools(), buildExtension()]);
   buildDeclarations();
-  const over = printSizes(await measureSizes());
+  const over = printSizes([...(await measureSizes()), ...extension]);
   console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
   if (over.length) {
     console.error(`over budget: ${over.map((size) => size.name).join(', ')}`);

@@ -1,0 +1,89 @@
+/**
+ * The test kit's page inside the extension: one more client of the background, beside the
+ * panel, speaking the same protocol. `stratum/puppeteer`'s connect(page) opens this page and
+ * drives `window.stratumKit` with page.evaluate (so everything here takes and returns plain
+ * data); nothing here is reachable from web pages.
+ */
+import browser from 'webextension-polyfill';
+import { PanelBridge } from '../../runtime/protocol/bridge.js';
+import { CommandError } from '../../runtime/protocol/errors.js';
+import { Event, type CommandName, type CommandRequest, type Ready } from '../../runtime/protocol/messages.js';
+import { chromeWall } from '../panel/chrome-wall.js';
+import type { KitApi, KitEvent, KitResult, TabInfo } from '../../runtime/protocol/kit.js';
+
+const MAX_EVENTS = 5000;
+
+interface Connection {
+  bridge: PanelBridge;
+  close(): void;
+  events: KitEvent[];
+  ready: Ready | undefined;
+}
+
+const connections = new Map<string, Connection>();
+let nextHandle = 0;
+
+async function tabs(): Promise<TabInfo[]> {
+  return (await browser.runtime.sendMessage({ kind: 'tabs' })) as TabInfo[];
+}
+
+async function hello(connection: Connection): Promise<Ready> {
+  const answer = await connection.bridge.hello();
+  if (!answer.compatible) throw new Error(answer.message ?? 'The page runs another Stratum protocol version.');
+  connection.bridge.target = answer.runtime.id;
+  connection.ready = answer;
+  return answer;
+}
+
+function sayHelloAgain(connection: Connection): void {
+  if (!connection.ready) return;
+  hello(connection).catch((error: unknown) => console.error('stratum kit: hello after a reconnect failed', error));
+}
+
+/** Connects to a tab and says hello; resolves with a handle and the runtime that answered. */
+async function attach(tabId: number): Promise<{ handle: string; ready: Ready }> {
+  const client = `kit-${Math.random().toString(36).slice(2, 10)}`;
+  const wall = chromeWall(tabId, client);
+  const bridge = new PanelBridge({ wall, client });
+  const connection: Connection = { bridge, events: [], ready: undefined, close: () => (bridge.shutdown(), wall.close()) };
+  for (const name of Object.values(Event)) {
+    bridge.on(name, (payload) => {
+      connection.events.push({ event: name, payload, at: Date.now() });
+      if (connection.events.length > MAX_EVENTS) connection.events.shift();
+    });
+  }
+  // A reload or a restarted service worker: the page's content script is back, say hello again.
+  wall.onPageReady((frame) => frame.frameId === 0 && sayHelloAgain(connection));
+  wall.onStatus((status) => status === 'connected' && sayHelloAgain(connection));
+  const handle = `k${++nextHandle}`;
+  connections.set(handle, connection);
+  return { handle, ready: await hello(connection) };
+}
+
+function connectionOf(handle: string): Connection {
+  const connection = connections.get(handle);
+  if (!connection) throw new Error(`No kit connection "${handle}": it was closed.`);
+  return connection;
+}
+
+async function request<K extends CommandName>(handle: string, name: K, payload: CommandRequest<K>): Promise<KitResult> {
+  try {
+    return { ok: true, result: await connectionOf(handle).bridge.request(name, payload) };
+  } catch (error) {
+    if (error instanceof CommandError) return { ok: false, error: error.toJSON() };
+    return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+const api: KitApi = {
+  tabs,
+  attach,
+  request,
+  events: (handle, since = 0) => connectionOf(handle).events.filter((event) => event.at >= since),
+  close(handle) {
+    connections.get(handle)?.close();
+    connections.delete(handle);
+  },
+};
+
+window.stratumKit = api;

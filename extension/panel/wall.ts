@@ -1,0 +1,27 @@
+import type { Wall } from '../../runtime/protocol/bridge.js';
+
+/** The connection between the panel and the background, as the header shows it. */
+export type WallStatus = 'connecting' | 'connected' | 'reconnecting';
+
+/** A page frame whose content script (re)connected: a panel says hello again. */
+export interface PageFrame {
+  frameId: number;
+  url: string;
+}
+
+/**
+ * What `mount()` gets: a transport for protocol envelopes (panel → ContentEnvelope,
+ * page → RuntimeEnvelope) plus the facts only the host knows. The panel never touches
+ * `chrome.*`; the DevTools page, the panel-as-a-tab and the tests each hand it a wall.
+ */
+export interface PanelWall extends Wall {
+  readonly tabId: number;
+  onStatus(listener: (status: WallStatus) => void): () => void;
+  onPageReady(listener: (frame: PageFrame) => void): () => void;
+  /** DevTools' theme where known (`chrome.devtools.panels.themeName`), else the OS preference. */
+  readonly theme: 'light' | 'dark' | undefined;
+  /** Opens a call site in the Sources panel (DevTools only). */
+  openResource?(url: string, line: number): void;
+  /** Stops the transport for good (the panel unmounts). */
+  close(): void;
+}

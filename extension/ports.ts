@@ -1,0 +1,89 @@
+/**
+ * What travels over the extension's own ports, around the protocol's envelopes. The envelopes
+ * themselves (runtime/protocol/messages.ts) pass through untouched; these wrappers only add
+ * what the background knows: which frame an envelope came from, which frames are there,
+ * and that a client went away.
+ */
+
+/** Port names: one content port per tab + frame; any number of client ports per tab. */
+export const CONTENT_PORT = 'stratum-content';
+export const CLIENT_PORT_PREFIX = 'stratum-client:';
+
+/** `stratum-client:<tabId>:<client>` — the client name is the panel's (or the kit's) id in hello/stop. */
+export function clientPortName(tabId: number, client: string): string {
+  return `${CLIENT_PORT_PREFIX}${tabId}:${client}`;
+}
+
+export function parseClientPortName(name: string): { tabId: number; client: string } | undefined {
+  if (!name.startsWith(CLIENT_PORT_PREFIX)) return undefined;
+  const rest = name.slice(CLIENT_PORT_PREFIX.length);
+  const colon = rest.indexOf(':');
+  const tabId = Number(rest.slice(0, colon));
+  const client = rest.slice(colon + 1);
+  if (colon < 1 || !Number.isInteger(tabId) || tabId < 0 || client === '') return undefined;
+  return { tabId, client };
+}
+
+export interface FrameInfo {
+  frameId: number;
+  url: string;
+}
+
+/** content script → background */
+export type FromContent = { kind: 'envelope'; data: unknown };
+
+/** background → content script */
+export type ToContent = { kind: 'envelope'; data: unknown } | { kind: 'client-gone'; client: string };
+
+/** client (panel, kit) → background */
+export type FromClient = { kind: 'envelope'; data: unknown } | { kind: 'frames' };
+
+/** background → client */
+export type ToClient =
+  | { kind: 'envelope'; frameId: number; data: unknown }
+  | { kind: 'page-ready'; frame: FrameInfo }
+  | { kind: 'page-gone'; frameId: number }
+  | { kind: 'frames'; frames: FrameInfo[] };
+
+/** A one-off question to the background (runtime.sendMessage): which tabs have a Stratum page. */
+export type Lookup = { kind: 'tabs' };
+export type { TabInfo } from '../runtime/protocol/kit.js';
+
+export function isLookup(value: unknown): value is Lookup {
+  return isObject(value) && value.kind === 'tabs';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Shape checks for what arrives on a port: anything else is dropped by the receiver, loudly. */
+export function isFromContent(value: unknown): value is FromContent {
+  return isObject(value) && value.kind === 'envelope' && 'data' in value;
+}
+
+export function isToContent(value: unknown): value is ToContent {
+  if (!isObject(value)) return false;
+  if (value.kind === 'envelope') return 'data' in value;
+  return value.kind === 'client-gone' && typeof value.client === 'string';
+}
+
+export function isFromClient(value: unknown): value is FromClient {
+  return isObject(value) && ((value.kind === 'envelope' && 'data' in value) || value.kind === 'frames');
+}
+
+export function isToClient(value: unknown): value is ToClient {
+  if (!isObject(value)) return false;
+  switch (value.kind) {
+    case 'envelope':
+      return typeof value.frameId === 'number' && 'data' in value;
+    case 'page-ready':
+      return isObject(value.frame) && typeof value.frame.frameId === 'number';
+    case 'page-gone':
+      return typeof value.frameId === 'number';
+    case 'frames':
+      return Array.isArray(value.frames);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the extension's kit page (extension/kit/) exposes to stratum/puppeteer: plain data in
+ * and out, so it survives page.evaluate. Here, not in extension/, because runtime/ never
+ * imports from extension/.
+ */
+import type { CommandName, CommandRequest, ProtocolError, Ready } from './messages.js';
+
+/** A tab with a Stratum page, as the background knows it from the content script's port. */
+export interface TabInfo {
+  tabId: number;
+  /** The top frame's URL. */
+  url: string;
+}
+
+export interface KitEvent {
+  event: string;
+  payload: unknown;
+  at: number;
+}
+
+export type KitResult = { ok: true; result: unknown } | { ok: false; error: ProtocolError };
+
+export interface KitApi {
+  tabs(): Promise<TabInfo[]>;
+  attach(tabId: number): Promise<{ handle: string; ready: Ready }>;
+  request<K extends CommandName>(handle: string, name: K, payload: CommandRequest<K>): Promise<KitResult>;
+  events(handle: string, since?: number): KitEvent[];
+  close(handle: string): void;
+}
+
+declare global {
+  interface Window {
+    stratumKit: KitApi;
+  }
+}

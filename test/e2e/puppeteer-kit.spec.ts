@@ -1,0 +1,108 @@
+import type { CDPSession, Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { serveRepo, type Served } from './harness/server.js';
+
+// stratum/puppeteer against the demo app: the same protocol and background as the panel.
+let started: StartedBrowser;
+let served: Served;
+
+beforeAll(async () => {
+  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+});
+
+afterAll(async () => {
+  await Promise.all([started?.close(), served?.close()]);
+});
+
+async function openDemo(): Promise<{ page: Page; client: StratumClient }> {
+  const page = await started.browser.newPage();
+  await page.goto(`${served.origin}/fixtures/demo/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, client: await connect(page) };
+}
+
+describe('stratum/puppeteer connect()', () => {
+  it('reads every stratum of the demo app', async () => {
+    const { page, client } = await openDemo();
+    const states = await client.states();
+    expect(states.map((state) => state.key)).toEqual(expect.arrayContaining(['notes', 'filter', 'selected', 'draft', 'prefs', 'views']));
+    expect(states.find((state) => state.key === 'prefs')?.persistence).toBe('local');
+    expect(await client.state({ key: 'draft', component: 'note-editor' }).get()).toBe('');
+
+    const notes = await client.db('notes').table<{ title: string }>('notes').query({ index: 'updated', direction: 'prev' });
+    expect(notes.map((note) => note.title)).toEqual(['Try editing', 'Welcome to Stratum']);
+    expect(await client.db('notes').table('notes').count()).toBe(2);
+    expect(await client.storage('local', { namespace: 'notes' }).get('visits')).toBeGreaterThanOrEqual(1);
+    const storages = await client.webstorages();
+    expect(storages.find((storage) => storage.kind === 'local' && storage.namespace === 'notes')?.available).toBe(true);
+    await client.close();
+    await page.close();
+  });
+
+  it('edits state, webstorage and rows, and the page follows', async () => {
+    const { page, client } = await openDemo();
+    await client.state({ key: 'prefs', scope: '$user' }).set({ dark: true });
+    expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
+
+    await client.state({ key: 'filter', scope: 'app' }).set('welcome');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="notes"] li').length === 1);
+    await client.state({ key: 'filter', scope: 'app' }).set('');
+
+    await client.storage('session', { namespace: 'notes' }).set('filter', 'from the kit');
+    expect(await page.evaluate(() => sessionStorage.getItem('notes:filter'))).toContain('from the kit');
+
+    const table = client.db('notes').table<{ id: number; title: string; body: string; tags: string[]; updated: number }>('notes');
+    const [first] = await table.query({ range: { eq: 1 } });
+    await table.put({ ...first!, title: 'Renamed by a test' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="notes"]')?.textContent?.includes('Renamed by a test'));
+    await client.close();
+    await page.close();
+  });
+
+  it('reads blobs byte for byte and waits for app changes', async () => {
+    const { page, client } = await openDemo();
+    await page.click('[data-testid="note-1"]');
+    await page.click('[data-testid="attach-text"]');
+    const [blob] = await client.blobs('notes').list().then((blobs) => blobs.filter((item) => item.name === 'note.txt'));
+    expect(blob?.type).toBe('text/plain');
+    const bytes = await client.blobs('notes').read(blob!.id);
+    expect(new TextDecoder().decode(bytes)).toBe('Open DevTools → Stratum to see this note in the Database tab.');
+
+    await page.click('[data-testid="dark"]');
+    const snapshot = await client.waitFor((current) =>
+      current.stores.some((store) => store.scopes.some((scope) => scope.states.some((state) => state.key === 'prefs' && state.version > 0))),
+    );
+    expect(snapshot.stores.length).toBeGreaterThan(0);
+    await client.close();
+    await page.close();
+  });
+
+  it('throws the runtime words for a missing state and an unknown table', async () => {
+    const { page, client } = await openDemo();
+    await expect(client.state({ key: 'nope', scope: 'app' }).get()).rejects.toThrow(/No state app\/nope on the page/);
+    await expect(client.db('notes').table('nope').query()).rejects.toBeInstanceOf(StratumError);
+    await client.close();
+    await page.close();
+  });
+
+  it('keeps working after the service worker is stopped', async () => {
+    const { page, client } = await openDemo();
+    const stopped = new Promise<void>((resolve) =>
+      started.browser.on('targetdestroyed', (target) => target.type() === 'service_worker' && resolve()),
+    );
+    const session: CDPSession = await page.createCDPSession();
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.stopAllWorkers');
+    await stopped; // the worker really went away, and every port with it
+    const since = Date.now();
+    await page.click('[data-testid="dark"]');
+    // The next command goes through a restarted worker and reconnected ports.
+    await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
+    console.log(`recovered ${Date.now() - since} ms after the worker was stopped`);
+    await session.detach();
+    await client.close();
+    await page.close();
+  });
+});
