@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npm start`: build, then run the bundled start program (dist/tools/start.js), timing each step.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const started = performance.now();
+console.log('… build');
+execFileSync(process.execPath, [path.join(root, 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`✓ build (${Math.round(performance.now() - started)} ms)`);
+await import(path.join(root, 'dist/tools/start.js'));
