@@ -205,3 +205,37 @@ export interface PageFacts {
   /** Envelopes the runtime dropped (spoofed, malformed, over limits) since it started listening. */
   dropped: number;
 }
+
+/** One difference between two snapshots (or between a page and a snapshot), at `path`. */
+export interface SnapshotDifference {
+  /**
+   * `['state', store, scope, key, …]`, `['webstorage', kind, namespace, key, …]`, `['row', database,
+   * table, key, …]`, `['cache', database, key, …]`, `['blob', database, id, …]` or `['database',
+   * database, …]` (version and schema), then the path inside the value. A key that is not a
+   * string or number is the JSON of its encoding.
+   */
+  path: Path;
+  kind: 'added' | 'removed' | 'changed';
+  /** Absent when added. */
+  before?: Encoded;
+  /** Absent when removed. */
+  after?: Encoded;
+}
+
+export interface SnapshotCounts {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+/** What importing a snapshot changes (preview) or changed (import): whole entries counted per stratum. */
+export interface SnapshotSummary {
+  applied: boolean;
+  counts: { state: SnapshotCounts; webstorage: SnapshotCounts; row: SnapshotCounts; cache: SnapshotCounts; blob: SnapshotCounts };
+  /** Entries of the snapshot that are not imported, and why (not on this page, redacted, cannot be rebuilt). */
+  skipped: { path: Path; reason: string }[];
+  /** The first MAX_PAGE differences, values cut to the panel's display limits. */
+  differences: SnapshotDifference[];
+  /** Every difference, listed or not. */
+  total: number;
+}

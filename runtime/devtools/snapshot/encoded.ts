@@ -1,0 +1,52 @@
+/**
+ * Walks a value in the codec's encoded form (runtime/codec/tags.ts) without decoding it: every
+ * tagged node in a value position is visited. Records inside `object`/`instance` nodes (`v`) and
+ * an error's `fields` have literal keys (a `$t` there is data); their values are value positions
+ * again. Iterative, so a value nested thousands of levels deep does not exhaust the stack.
+ */
+import type { Encoded } from '../../codec/index.js';
+
+export type Node = { [key: string]: Encoded };
+
+const TAG = '$t';
+
+export function isRecord(value: Encoded | undefined): value is Node {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isTagged(value: Encoded | undefined): value is Node {
+  return isRecord(value) && Object.hasOwn(value, TAG);
+}
+
+/** Calls `visit` for every tagged node (blob, truncated, date, …) in `value`. */
+export function eachTagged(value: Encoded, visit: (node: Node) => void): void {
+  // Each item: a value position, or (record = true) a record whose values are value positions.
+  const stack: { value: Encoded; record: boolean }[] = [{ value, record: false }];
+  while (stack.length > 0) {
+    const { value: item, record } = stack.pop()!;
+    if (Array.isArray(item)) {
+      for (const child of item) stack.push({ value: child, record: false });
+      continue;
+    }
+    if (!isRecord(item)) continue;
+    if (record || !Object.hasOwn(item, TAG)) {
+      for (const key of Object.keys(item)) stack.push({ value: item[key]!, record: false });
+      continue;
+    }
+    visit(item);
+    for (const key of Object.keys(item)) {
+      if (key === TAG) continue;
+      const literal = (key === 'v' && (item[TAG] === 'object' || item[TAG] === 'instance')) || key === 'fields';
+      stack.push({ value: item[key]!, record: literal });
+    }
+  }
+}
+
+/** The `ref` of every blob node in `value`. */
+export function blobRefs(value: Encoded): string[] {
+  const refs: string[] = [];
+  eachTagged(value, (node) => {
+    if (node[TAG] === 'blob' && typeof node['ref'] === 'string') refs.push(node['ref']);
+  });
+  return refs;
+}

@@ -1,0 +1,113 @@
+/**
+ * Applies a planned import (plan.ts), in the order least likely to leave half of it behind:
+ * databases first, each all or nothing in one readwrite transaction over the tables it rewrites;
+ * then webstorage, per namespace (a write that fails, e.g. over quota, puts back what that
+ * namespace held); then states, per store in one batch (listeners run once). Every change is
+ * labelled `devtools: snapshot import`.
+ *
+ * Databases cannot share a transaction: when one fails after others committed, the error names
+ * those that were restored and says that webstorage and states were left alone.
+ */
+import { deserialize } from '../../codec/index.js';
+import type { SnapshotSummary } from '../../protocol/values.js';
+import { planImport, type ImportOptions, type Plan } from './plan.js';
+import { summarize } from './summary.js';
+
+export const IMPORT_LABEL = 'devtools: snapshot import';
+
+export interface ApplyHooks {
+  /** Runs a webstorage write under a label (webstorage takes none; the agent's watcher does). */
+  label?: <R>(label: string, fn: () => R) => R;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function writeDatabase({ db, tables }: Plan['databases'][number]): Promise<void> {
+  await db.transaction(
+    tables.map((table) => table.name),
+    'readwrite',
+    async (tx) => {
+      for (const write of tables) {
+        const table = tx.table(write.name);
+        const kept = (await Promise.all(write.keep.map((key) => table.get(key)))).filter((row) => row !== undefined);
+        await table.clear();
+        const rows = [...write.rows, ...kept];
+        if (rows.length > 0) await table.bulkPut(rows);
+      }
+    },
+    { label: IMPORT_LABEL },
+  );
+}
+
+function writeWebstorage({ storage, set, remove }: Plan['webstorages'][number]): void {
+  const before = new Map(storage.rawEntries().map((entry) => [entry.key, entry.text]));
+  try {
+    for (const key of remove) storage.remove(key);
+    for (const [key, value] of set) storage.set(key, value);
+  } catch (error) {
+    // Put back every key this import touched; a text that cannot be decoded cannot be written back.
+    const lost: string[] = [];
+    for (const key of [...remove, ...set.map(([key]) => key)]) {
+      const text = before.get(key);
+      try {
+        if (text === undefined) storage.remove(key);
+        else storage.set(key, deserialize(text));
+      } catch (undo) {
+        lost.push(`${key} (${reason(undo)})`);
+      }
+    }
+    const note = lost.length > 0 ? `; these keys could not be put back: ${lost.join(', ')}` : '';
+    throw new Error(`namespace "${storage.namespace}" could not be written (${reason(error)}); it was put back as it was${note}`, { cause: error });
+  }
+}
+
+/** Writes what `plan` decided. */
+export async function applyPlan(plan: Plan, hooks: ApplyHooks = {}): Promise<void> {
+  const label = hooks.label ?? (<R>(_label: string, fn: () => R): R => fn());
+  const restored: string[] = [];
+  const failed = (what: string, error: unknown): Error => {
+    const done = restored.length > 0 ? `Already restored: ${restored.join(', ')}. ` : '';
+    return new Error(`The snapshot import stopped: ${what} failed and was rolled back (${reason(error)}). ${done}Nothing else was applied.`, { cause: error });
+  };
+  for (const write of plan.databases) {
+    try {
+      await writeDatabase(write);
+    } catch (error) {
+      throw failed(`database "${write.db.name}"`, error);
+    }
+    restored.push(`database "${write.db.name}"`);
+  }
+  for (const write of plan.webstorages) {
+    try {
+      label(IMPORT_LABEL, () => writeWebstorage(write));
+    } catch (error) {
+      throw failed(`webstorage namespace "${write.storage.namespace}"`, error);
+    }
+    restored.push(`namespace "${write.storage.namespace}"`);
+  }
+  for (const { store, states } of plan.stores) {
+    if (states.length === 0) continue;
+    try {
+      store.batch(() => {
+        for (const { state, value } of states) state.set(value, { label: IMPORT_LABEL });
+      });
+    } catch (error) {
+      // The values are set: a listener threw while being told so.
+      throw new Error(`The snapshot was imported, but a listener of store "${store.name}" threw: ${reason(error)}`, { cause: error });
+    }
+  }
+}
+
+/** What importing `file` would change; nothing is written. Refusals throw a SnapshotError. */
+export async function previewSnapshot(file: unknown, options: ImportOptions = {}): Promise<SnapshotSummary> {
+  return summarize(await planImport(file, options), false);
+}
+
+/** Imports `file` into the page's registered stores, webstorages and databases; answers what changed. */
+export async function importSnapshot(file: unknown, options: ImportOptions = {}, hooks: ApplyHooks = {}): Promise<SnapshotSummary> {
+  const plan = await planImport(file, options);
+  await applyPlan(plan, hooks);
+  return summarize(plan, true);
+}

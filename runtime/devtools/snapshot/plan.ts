@@ -1,0 +1,279 @@
+/**
+ * Plans an import without writing anything: the file is checked, every entry matched to what the
+ * page holds (stores by name and order, states by scope and key, webstorages by kind and
+ * namespace, databases by name), every database's schema compared, every value decoded, and the
+ * differences computed by diff() between the page now and what the import would make of it.
+ * Anything refused throws a SnapshotError here, before the first write.
+ *
+ * Rules: states of the snapshot are set when they exist on the page (`$client:` scopes follow the
+ * importing page's client); a namespace or a table is replaced as a whole (keys and rows the file
+ * lacks are removed); an entry redacted on either side is left as the page holds it.
+ */
+import { CodecError, deserialize, encode, type Encoded, type Path } from '../../codec/index.js';
+import type { Key } from '../../db/keys.js';
+import { keyAt } from '../../db/schema.js';
+import type { Database } from '../../db/types.js';
+import type { State } from '../../store/state.js';
+import type { Store } from '../../store/store.js';
+import type { WebStorageLike } from '../agent/targets.js';
+import { diff, keyStep, same, storedValue, type Difference } from './diff.js';
+import { Collected, exportDatabase, exportStore, exportWebstorage, targetsOf, usedRefs, type Targets } from './export.js';
+import { SnapshotError, type SnapshotDatabase, type SnapshotFile, type SnapshotStore, type SnapshotWebstorage } from './format.js';
+import { Rebuilder, unrestorable } from './rebuild.js';
+import { checkSchema } from './schema.js';
+import { checkSnapshot } from './validate.js';
+
+export interface ImportOptions {
+  /** Refuse, applying nothing, when an entry has no counterpart on the page or cannot be rebuilt (default: skip it and say so). */
+  strict?: boolean;
+  /** The instances to import into; default every registered one. */
+  targets?: Targets;
+}
+
+export interface Skip {
+  path: Path;
+  reason: string;
+  /** Redacted entries are skipped by design; the rest makes a strict import refuse. */
+  redacted?: boolean;
+}
+
+export interface TableWrite {
+  name: string;
+  rows: unknown[];
+  /** Keys of rows the page keeps as they are (redacted). */
+  keep: Key[];
+}
+
+export interface Plan {
+  stores: { store: Store; states: { state: State<unknown>; value: unknown }[] }[];
+  webstorages: { storage: WebStorageLike; set: [string, unknown][]; remove: string[] }[];
+  databases: { db: Database; tables: TableWrite[] }[];
+  differences: Difference[];
+  skipped: Skip[];
+}
+
+const REDACTED = 'redacted by configureDevtools({ redact }): the page keeps its own value';
+type Views = { stores: SnapshotStore[]; webstorages: SnapshotWebstorage[]; databases: SnapshotDatabase[] };
+
+/** The identities of entries redacted on either side: neither imported nor compared. */
+function hide<T extends { redacted?: Path[] }>(mine: T[], theirs: T[], id: (entry: T) => string): Set<string> {
+  return new Set([...mine, ...theirs].filter((entry) => entry.redacted !== undefined).map(id));
+}
+
+class Planner {
+  readonly skipped: Skip[] = [];
+  readonly current: Views = { stores: [], webstorages: [], databases: [] };
+  readonly incoming: Views = { stores: [], webstorages: [], databases: [] };
+  readonly plan: Omit<Plan, 'differences' | 'skipped'> = { stores: [], webstorages: [], databases: [] };
+  private readonly _collected = new Collected();
+  private readonly _rebuild: Rebuilder;
+  private readonly _pending: (() => void)[] = [];
+
+  constructor(
+    private readonly _file: SnapshotFile,
+    private readonly _targets: Required<Targets>,
+  ) {
+    this._rebuild = new Rebuilder(_file);
+  }
+
+  skip(path: Path, reason: string, redacted = false): void {
+    this.skipped.push(redacted ? { path, reason, redacted } : { path, reason });
+  }
+
+  stores(): void {
+    const live = new Map<string, Store[]>();
+    for (const store of this._targets.stores) live.set(store.name, [...(live.get(store.name) ?? []), store]);
+    const seen = new Map<string, number>();
+    for (const theirs of this._file.stores) {
+      const index = seen.get(theirs.name) ?? 0;
+      seen.set(theirs.name, index + 1);
+      const store = live.get(theirs.name)?.[index];
+      if (!store) {
+        this.skip(['state', theirs.name], `no store "${theirs.name}" on this page`);
+        continue;
+      }
+      const scope = (name: string): string => {
+        if (theirs.clientId !== null && store.clientId && name === `$client:${theirs.clientId}`) return `$client:${store.clientId}`;
+        if (theirs.userId !== null && store.userId !== null && name === `$user:${theirs.userId}`) return `$user:${store.userId}`;
+        return name;
+      };
+      const mine = exportStore(store, this._collected);
+      const byId = new Map(store.states().map((state) => [JSON.stringify([state.scope, state.key]), state]));
+      const shown = new Map(mine.states.map((state) => [JSON.stringify([state.scope, state.key]), state]));
+      const target = { store, states: [] as { state: State<unknown>; value: unknown }[] };
+      // Remapped scopes are the page's: so are the ids diff() reads them by.
+      const kept: SnapshotStore = {
+        ...theirs,
+        clientId: theirs.clientId === null ? null : (store.clientId ?? null),
+        userId: theirs.userId === null ? null : store.userId,
+        states: [],
+      };
+      const current: SnapshotStore = { ...mine, name: theirs.name, states: [] };
+      for (const state of theirs.states) {
+        const id = JSON.stringify([scope(state.scope), state.key]);
+        const path = ['state', theirs.name, scope(state.scope), state.key];
+        const live = byId.get(id);
+        const now = shown.get(id);
+        const why = unrestorable(state.value, true);
+        if (!live || !now) this.skip(path, 'not on this page (a component’s states exist only while it is mounted)');
+        else if (state.redacted || now.redacted) this.skip(path, REDACTED, true);
+        else if (why !== undefined) this.skip(path, `holds ${why}`);
+        else {
+          kept.states.push({ ...state, scope: scope(state.scope) });
+          current.states.push(now);
+          this._pending.push(() => {
+            if (this._same(now.value, state.value)) return;
+            target.states.push({ state: live, value: this._rebuild.value(state.value, `state "${state.key}"`) });
+          });
+        }
+      }
+      this.incoming.stores.push(kept);
+      this.current.stores.push(current);
+      this.plan.stores.push(target);
+    }
+  }
+
+  /** Compares a page value with a file value; set by finish(), once the page's blob bytes are read. */
+  private _same: (mine: Encoded, theirs: Encoded) => boolean = () => false;
+
+  webstorages(): void {
+    for (const theirs of this._file.webstorages) {
+      const storage = this._targets.webstorages.find((candidate) => candidate.kind === theirs.kind && candidate.namespace === theirs.namespace);
+      if (!storage) {
+        this.skip(['webstorage', theirs.kind, theirs.namespace], `no webstorage('${theirs.kind}', { namespace: '${theirs.namespace}' }) on this page`);
+        continue;
+      }
+      const mine = exportWebstorage(storage);
+      const hidden = hide(mine.entries, theirs.entries, (entry) => entry.key);
+      for (const key of hidden) this.skip(['webstorage', theirs.kind, theirs.namespace, key], REDACTED, true);
+      const kept = theirs.entries.filter((entry) => !hidden.has(entry.key));
+      const now = new Map(mine.entries.filter((entry) => !hidden.has(entry.key)).map((entry) => [entry.key, entry.text]));
+      this.incoming.webstorages.push({ ...theirs, entries: kept });
+      this.current.webstorages.push({ ...mine, entries: mine.entries.filter((entry) => !hidden.has(entry.key)) });
+      const write = { storage, set: [] as [string, unknown][], remove: [...now.keys()].filter((key) => !kept.some((entry) => entry.key === key)) };
+      for (const entry of kept) {
+        const text = now.get(entry.key);
+        if (text !== undefined && same(storedValue(text), storedValue(entry.text), this._file, this._file)) continue;
+        try {
+          write.set.push([entry.key, deserialize(entry.text)]);
+        } catch (error) {
+          if (!(error instanceof CodecError)) throw error;
+          throw new SnapshotError('malformed', `key "${entry.key}" of namespace "${theirs.namespace}" cannot be decoded (${error.message})`);
+        }
+      }
+      this.plan.webstorages.push(write);
+    }
+  }
+
+  async databases(): Promise<void> {
+    for (const theirs of this._file.databases) {
+      const db = this._targets.databases.find((candidate) => candidate.name === theirs.name);
+      if (!db) {
+        this.skip(['database', theirs.name], `database "${theirs.name}" is not open on this page`);
+        continue;
+      }
+      checkSchema(db, theirs);
+      const mine = await exportDatabase(db, this._collected);
+      const kept: SnapshotDatabase = { ...theirs, tables: [] };
+      const current: SnapshotDatabase = { ...mine, tables: [] };
+      const keep = new Map<string, Key[]>();
+      // Redacted rows (entries, blobs) on either side: skipped, and the page's own are kept by key.
+      const hiddenOf = <T extends { redacted?: Path[] }>(name: string, page: T[], file: T[], id: (entry: T) => string, key: (entry: T) => Encoded, path: (entry: T) => Path) => {
+        const hidden = hide(page, file, id);
+        const listed = new Set<string>();
+        for (const entry of [...page, ...file]) {
+          if (!hidden.has(id(entry)) || listed.has(id(entry))) continue;
+          listed.add(id(entry));
+          this.skip(path(entry), REDACTED, true);
+        }
+        keep.set(name, page.filter((entry) => hidden.has(id(entry))).map((entry) => this._rebuild.value(key(entry), `a key of "${theirs.name}"`) as Key));
+        return (entries: T[]) => entries.filter((entry) => !hidden.has(id(entry)));
+      };
+      for (const table of theirs.tables) {
+        const page = mine.tables.find((candidate) => candidate.name === table.name)!;
+        const visible = hiddenOf(table.name, page.rows, table.rows, (row) => JSON.stringify(row.key), (row) => row.key, (row) => ['row', theirs.name, table.name, keyStep(row.key)]);
+        kept.tables.push({ ...table, rows: visible(table.rows) });
+        current.tables.push({ ...page, rows: visible(page.rows) });
+      }
+      if (theirs.cache && mine.cache) {
+        const visible = hiddenOf('$cache', mine.cache, theirs.cache, (entry) => JSON.stringify(entry.key), (entry) => entry.key, (entry) => ['cache', theirs.name, keyStep(entry.key)]);
+        kept.cache = visible(theirs.cache);
+        current.cache = visible(mine.cache);
+      }
+      if (theirs.blobs && mine.blobs) {
+        const visible = hiddenOf('$blobs', mine.blobs, theirs.blobs, (blob) => blob.id, (blob) => blob.id, (blob) => ['blob', theirs.name, blob.id]);
+        kept.blobs = visible(theirs.blobs);
+        current.blobs = visible(mine.blobs);
+      }
+      this.incoming.databases.push(kept);
+      this.current.databases.push(current);
+      this._pending.push(() => this._databaseWrite(db, kept, keep));
+    }
+  }
+
+  /** After the diff: which tables of `db` to rewrite, with their rows decoded. */
+  private _databaseWrite(db: Database, theirs: SnapshotDatabase, keep: Map<string, Key[]>): void {
+    const touched = (stratum: string, table?: string) =>
+      this.differences.some((d) => d.path[0] === stratum && d.path[1] === theirs.name && (table === undefined || d.path[2] === table));
+    const write = { db, tables: [] as TableWrite[] };
+    for (const table of theirs.tables) {
+      if (!touched('row', table.name)) continue;
+      const rows = table.rows.map((row) => {
+        const where = `a row of "${theirs.name}"/"${table.name}"`;
+        const why = unrestorable(row.value, false);
+        if (why !== undefined) throw new SnapshotError('unrestorable', `${where} holds ${why}, which a database cannot store`);
+        const value = this._rebuild.value(row.value, where);
+        if (JSON.stringify(encode(keyAt(value, table.schema.keyPath) ?? null)) !== JSON.stringify(row.key)) {
+          throw new SnapshotError('malformed', `${where} is listed under key ${JSON.stringify(row.key)} but holds another key`);
+        }
+        return value;
+      });
+      write.tables.push({ name: table.name, rows, keep: keep.get(table.name) ?? [] });
+    }
+    if (theirs.cache && touched('cache')) {
+      const rows = theirs.cache.map((entry) => ({
+        key: this._rebuild.value(entry.key, `a cache key of "${theirs.name}"`),
+        value: this._rebuild.value(entry.value, `a cache entry of "${theirs.name}"`),
+        expires: entry.expires,
+      }));
+      write.tables.push({ name: '$cache', rows, keep: keep.get('$cache') ?? [] });
+    }
+    if (theirs.blobs && touched('blob')) {
+      const infos = theirs.blobs.map(({ data: _bytes, redacted: _hidden, meta, ...info }) =>
+        meta === undefined ? info : { ...info, meta: this._rebuild.value(meta, `the meta of blob ${info.id}`) },
+      );
+      const data = theirs.blobs.map((blob) => ({ id: blob.id, data: this._rebuild.value(blob.data, `blob ${blob.id}`) }));
+      write.tables.push({ name: '$blobs', rows: infos, keep: keep.get('$blobs') ?? [] }, { name: '$blobdata', rows: data, keep: keep.get('$blobs') ?? [] });
+    }
+    if (write.tables.length > 0) this.plan.databases.push(write);
+  }
+
+  differences: Difference[] = [];
+
+  /** Reads the page's blob bytes, diffs, then decides the writes. */
+  async finish(): Promise<Plan> {
+    const header = { ...this._file, ...this.current };
+    const current: SnapshotFile = { ...header, bytes: await this._collected.bytes(usedRefs(header)) };
+    const incoming: SnapshotFile = { ...this._file, ...this.incoming };
+    this.differences = diff(current, incoming);
+    this._same = (mine, theirs) => same(mine, theirs, current, incoming);
+    for (const decide of this._pending) decide();
+    return { ...this.plan, differences: this.differences, skipped: this.skipped };
+  }
+}
+
+/** Everything an import of `input` (a snapshot file's object) would do, refused or planned; nothing is written. */
+export async function planImport(input: unknown, options: ImportOptions = {}): Promise<Plan> {
+  const file = checkSnapshot(input);
+  const planner = new Planner(file, targetsOf(options.targets));
+  planner.stores();
+  planner.webstorages();
+  await planner.databases();
+  const plan = await planner.finish();
+  const refused = plan.skipped.filter((skip) => !skip.redacted);
+  if (options.strict && refused.length > 0) {
+    const list = refused.slice(0, 5).map((skip) => `${JSON.stringify(skip.path)}: ${skip.reason}`).join('; ');
+    throw new SnapshotError('missing', `strict import refused: ${refused.length} entr${refused.length === 1 ? 'y' : 'ies'} cannot be imported (${list}). Nothing was imported.`);
+  }
+  return plan;
+}
