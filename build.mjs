@@ -37,7 +37,9 @@ const ENTRIES = [
   { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 12800 },
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 21504 },
+  // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
+  // the snapshot code itself (~8.4 kB) loads on the first snapshot command and does not count.
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 22528 },
   // Node only: launch(), openPanel(), connect() for users' puppeteer tests; puppeteer stays external.
   { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 10240 },
 ];

@@ -26,6 +26,7 @@ import type {
   ReportInfo,
   RowPage,
   Snapshot,
+  SnapshotSummary,
   StateInfo,
   StoreInfo,
   ValueRef,
@@ -234,6 +235,36 @@ export interface PanelCommands {
   blobPutAbort: { request: { upload: string }; response: { aborted: boolean } };
   blobDelete: { request: { database: number; id: string }; response: { deleted: true } };
 
+  /**
+   * Makes a snapshot file of the page (runtime/devtools/snapshot/format.ts). A file can be far
+   * larger than a message (a 20 MB blob is 27 MB of base64), so it is never sent whole: the answer
+   * names a transfer holding the file's JSON text, which the panel pulls with snapshotRead.
+   */
+  snapshotExport: { request: Record<string, never>; response: { transfer: string; size: number } };
+  /** `length` characters of a transfer's text from `offset` (at most MAX_SNAPSHOT_CHUNK). */
+  snapshotRead: {
+    request: { transfer: string; offset: number; length: number };
+    response: { offset: number; text: string; size: number };
+  };
+  /**
+   * Sends a snapshot file's text in order, at most MAX_SNAPSHOT_CHUNK characters a piece:
+   * `transfer: null` starts a transfer of `size` characters, later pieces name it.
+   */
+  snapshotWrite: {
+    request: { transfer: string | null; offset: number; text: string; size: number };
+    response: { transfer: string; received: number };
+  };
+  /** What importing a transfer's snapshot would change (nothing is applied); a refusal is an `invalid` error in words. */
+  snapshotPreview: { request: { transfer: string; strict?: boolean }; response: SnapshotSummary };
+  /**
+   * Imports a transfer's snapshot: refused with the reason and nothing applied (newer format,
+   * truncated, malformed, schema mismatch; with `strict`, anything the page lacks), else applied
+   * per database in one transaction, then webstorage, then states.
+   */
+  snapshotImport: { request: { transfer: string; strict?: boolean }; response: SnapshotSummary };
+  /** Forgets a transfer either way (they also go after 60 s unused, and when the panel leaves). */
+  snapshotDiscard: { request: { transfer: string }; response: { discarded: boolean } };
+
   /** A truncated part of a value, encoded again from `path` with fresh limits. */
   expand: { request: { target: ValueRef; path: Path }; response: { value: Encoded; redacted: Path[] } };
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
@@ -289,6 +320,12 @@ export const Command: { readonly [K in CommandName]: K } = {
   blobPutEnd: 'blobPutEnd',
   blobPutAbort: 'blobPutAbort',
   blobDelete: 'blobDelete',
+  snapshotExport: 'snapshotExport',
+  snapshotRead: 'snapshotRead',
+  snapshotWrite: 'snapshotWrite',
+  snapshotPreview: 'snapshotPreview',
+  snapshotImport: 'snapshotImport',
+  snapshotDiscard: 'snapshotDiscard',
   expand: 'expand',
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',
@@ -353,6 +390,8 @@ export const LIMITS = {
 export const MAX_BLOB_CHUNK = 1 << 20;
 /** Row keys one dbChanged delta lists; more changes are only counted. */
 export const MAX_DELTA_KEYS = 100;
+/** Characters of a snapshot file's text per snapshotRead / snapshotWrite piece (well under LIMITS.string). */
+export const MAX_SNAPSHOT_CHUNK = 1_000_000;
 /** Call-site frames one delta carries while the panel records traces. */
 export const MAX_TRACE_FRAMES = 10;
 /** Rows in one dbQuery page, entries in one cacheList page. */

@@ -20,6 +20,9 @@ import type {
   RowPage,
   ScopeInfo,
   Snapshot,
+  SnapshotCounts,
+  SnapshotDifference,
+  SnapshotSummary,
   StateInfo,
   StoreInfo,
   TableInfo,
@@ -198,4 +201,17 @@ export const protocolError = obj<ProtocolError>({
   ),
   message: text,
   current: opt(current),
+});
+
+const counts = obj<SnapshotCounts>({ added: int, changed: int, removed: int });
+
+export const snapshotSummary = obj<SnapshotSummary>({
+  applied: bool,
+  counts: obj<SnapshotSummary['counts']>({ state: counts, webstorage: counts, row: counts, cache: counts, blob: counts }),
+  skipped: arr(obj<SnapshotSummary['skipped'][number]>({ path, reason: text }), MAX_PAGE),
+  differences: arr(
+    obj<SnapshotDifference>({ path, kind: literal('added', 'removed', 'changed'), before: opt(encoded), after: opt(encoded) }),
+    MAX_PAGE,
+  ),
+  total: int,
 });

@@ -23,6 +23,7 @@ import { pageFacts } from './commands/page.js';
 import { stateCommands } from './commands/state.js';
 import { valueCommands } from './commands/values.js';
 import { webstorageCommands } from './commands/webstorage.js';
+import type { SnapshotCommand } from '../snapshot/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
 import { databaseInfo, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { InlineBlobs } from './show.js';
@@ -40,7 +41,20 @@ export interface AgentOptions {
 
 type Routed = Exclude<CommandName, 'hello' | 'stop' | 'snapshot' | 'trace'>;
 
+/** The snapshot commands load on the first one: most sessions never export a file. */
+let snapshots: Promise<typeof import('../snapshot/commands.js')> | undefined;
+
+function lazy<K extends SnapshotCommand>(name: K): Handler<K> {
+  return (payload, context) => (snapshots ??= import('../snapshot/commands.js')).then(({ snapshotCommands }) => snapshotCommands[name](payload, context));
+}
+
 const ROUTED: Handlers<Routed> = {
+  snapshotExport: lazy('snapshotExport'),
+  snapshotRead: lazy('snapshotRead'),
+  snapshotWrite: lazy('snapshotWrite'),
+  snapshotPreview: lazy('snapshotPreview'),
+  snapshotImport: lazy('snapshotImport'),
+  snapshotDiscard: lazy('snapshotDiscard'),
   ...stateCommands,
   ...webstorageCommands,
   ...dbCommands,
@@ -151,6 +165,7 @@ export class Agent {
     this._watcher.stop();
     this._context.uploads.clear();
     this._context.blobs.clear();
+    void snapshots?.then(({ transfers }) => transfers.clear());
     this._unfilled.clear();
   }
 

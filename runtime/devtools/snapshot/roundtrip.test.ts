@@ -69,7 +69,8 @@ describe.each<ProviderName>(['memory', 'indexeddb'])('%s', (provider) => {
     ]);
     expect(await db.cache.get('rates')).toEqual({ eur: 1.1 });
     expect(await db.cache.get('session')).toBe('abc');
-    const blobs = await db.blobs.list();
+    // Listed by creation time: two blobs put in one millisecond come in id order, so sort by name.
+    const blobs = (await db.blobs.list()).sort((a, b) => a.name.localeCompare(b.name));
     expect(blobs.map(({ name, size, meta }) => ({ name, size, meta }))).toEqual([
       { name: 'big.bin', size: 3 * 1024 * 1024, meta: { source: 'test' } },
       { name: 'note.txt', size: 10, meta: undefined },
