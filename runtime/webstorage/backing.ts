@@ -82,6 +82,30 @@ export function pageChannel(slot: string): Memory | undefined {
   return page().memory.get(slot);
 }
 
+/**
+ * The storage stopped working: what it still reads is carried into the page's memory before
+ * every instance of the kind switches there, so values written before stay readable (and go back
+ * on recheck()). A memory entry already there is newer and stays. Only namespaced keys
+ * (`namespace:key`) are Stratum's to carry.
+ */
+export function carryIntoMemory(kind: StorageKind, storage: Storage): void {
+  const { memory } = page();
+  try {
+    for (let i = 0; i < storage.length; i++) {
+      const full = storage.key(i);
+      const colon = full === null ? -1 : full.indexOf(':');
+      if (full === null || colon < 1) continue;
+      const text = storage.getItem(full);
+      if (text === null) continue;
+      const slot = getOrCreate(memory, slotOf(kind, full.slice(0, colon)));
+      if (!slot.has(full)) slot.set(full, text);
+    }
+  } catch (error) {
+    // It no longer reads either: what was carried so far is all that can be; the caller reports why.
+    console.debug(`stratum: ${kind}Storage could not be read to carry its values into memory`, error);
+  }
+}
+
 function getOrCreate(map: Map<string, Memory>, slot: string): Memory {
   let memory = map.get(slot);
   if (!memory) map.set(slot, (memory = new Map()));

@@ -170,7 +170,32 @@ describe('availability', () => {
     expect(a.get('k')).toBe(2);
     expect(recentReports().at(-1)?.message).toMatch(/localStorage stopped working \(SecurityError/);
   });
+
+  it('keeps values written before readable when only writes stop working, and writes them back on recheck()', () => {
+    const local = withStorage() as FakeStorage;
+    const a = webstorage('local', { namespace: 'a' });
+    const b = webstorage('local', { namespace: 'b' });
+    a.set('k', 1);
+    b.set('k', 'b1');
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('new', 2);
+    expect([a.get('k'), a.get('new'), b.get('k'), a.available]).toEqual([1, 2, 'b1', false]);
+    a.set('k', 3); // newer than what was carried over: it wins on the way back
+    delete (local as { setItem?: unknown }).setItem;
+    expect(a.recheck()).toBe(true);
+    expect([local.getItem('a:k'), local.getItem('a:new'), local.getItem('b:k')]).toEqual(['stratum:1:3', 'stratum:1:2', 'stratum:1:"b1"']);
+  });
 });
+
+/** A storage whose reads still work while every write throws (after the probe passed). */
+function breakWrites(storage: FakeStorage, error: Error): void {
+  Object.defineProperty(storage, 'setItem', {
+    configurable: true,
+    value: () => {
+      throw error;
+    },
+  });
+}
 
 describe('devtools', () => {
   it('registers every instance and lists its raw entries with sizes', () => {

@@ -2,7 +2,7 @@
 import { CodecError } from '../codec/error.js';
 import { deserialize, serialize } from '../codec/serialize.js';
 import { register, report } from '../devtools/registry.js';
-import { backing, findMemory, pageMemories, setBacking, subscriptions, existingSubscriptions, type Memory } from './backing.js';
+import { backing, carryIntoMemory, findMemory, pageMemories, setBacking, subscriptions, existingSubscriptions, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
@@ -210,6 +210,8 @@ class NamespacedStorage implements WebStorage {
   private _lost(error: unknown): void {
     const kind = this.kind as StorageKind;
     const reason = describeError(error);
+    const storage = backing(kind).storage;
+    if (storage) carryIntoMemory(kind, storage);
     setBacking(kind, { storage: undefined, reason });
     report(this, 'unavailable', `${kind}Storage stopped working (${reason}); using memory until recheck()`);
   }
