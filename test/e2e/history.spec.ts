@@ -21,7 +21,9 @@ import {
   type CommandRequest,
   type CommandResult,
   type EventMessage,
+  type EventName,
   type RuntimeEnvelope,
+  type RuntimeEvents,
   type Snapshot,
 } from '../../runtime/protocol/messages.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
@@ -99,13 +101,14 @@ async function open(context: BrowserContext): Promise<Peer> {
     snapshot = (await messages()).find((message) => message.event === Event.snapshot)?.payload as Snapshot | undefined;
     if (!snapshot) await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return { page, url, snapshot: snapshot!, events: messages, call, app: (expression) => page.evaluate(`window.app.${expression}`) };
+  const app = <T>(expression: string) => page.evaluate(`window.app.${expression}`) as Promise<T>;
+  return { page, url, snapshot: snapshot!, events: messages, call, app };
 }
 
-async function latest<K extends EventMessage['event']>(peer: Peer, name: K): Promise<Extract<EventMessage, { event: K }>['payload']> {
+async function latest<K extends EventName>(peer: Peer, name: K): Promise<RuntimeEvents[K]> {
   for (let i = 0; i < 100; i++) {
     const found = (await peer.events()).filter((message) => message.event === name).at(-1);
-    if (found) return found.payload as Extract<EventMessage, { event: K }>['payload'];
+    if (found) return found.payload as RuntimeEvents[K];
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`no ${name}`);
