@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PanelBridge, RuntimeBridge, type Wall } from './bridge.js';
 import { CommandError } from './errors.js';
 import { memoryWalls } from './memory-wall.js';
-import { Command, Event, LIMITS, PROTOCOL_VERSION, SOURCE_CONTENT, type RuntimeEnvelope } from './messages.js';
+import { Command, Event, LIMITS, PROTOCOL_VERSION, SOURCE_CONTENT, type CommandRequest, type RuntimeEnvelope } from './messages.js';
 import type { Schedule } from './outbox.js';
 
 /** A schedule the test runs by hand: `frame()` is the next animation frame. */
@@ -170,6 +170,22 @@ describe('commands', () => {
     const answer = panel.request(Command.snapshot, {});
     vi.advanceTimersByTime(1000);
     await expect(answer).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('refuses a malformed command at once, in words, and sends nothing', async () => {
+    const [pageWall, panelWall] = memoryWalls();
+    const received: unknown[] = [];
+    pageWall.listen((data) => received.push(data));
+    const panel = new PanelBridge({ wall: panelWall, client: 'p', schedule: (flush) => (queueMicrotask(flush), () => {}) });
+    const wrong = { store: 1, state: 'x', value: 1, baseVersion: '3' } as unknown as CommandRequest<'stateSet'>;
+    await expect(panel.request(Command.stateSet, wrong)).rejects.toMatchObject({
+      code: 'invalid',
+      message: 'stateSet was not sent: command.payload.baseVersion: expected an integer ≥ 0, got string',
+    });
+    const missing = { store: 1, value: 1, baseVersion: 0 } as unknown as CommandRequest<'stateSet'>;
+    await expect(panel.request(Command.stateSet, missing)).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/payload\.state/) });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(received).toEqual([]);
   });
 
   it('rejects what is pending with `disconnected` on shutdown', async () => {

@@ -26,7 +26,7 @@ import {
   type RuntimeEvents,
 } from './messages.js';
 import { frameOrTimeout, Outbox, type Schedule } from './outbox.js';
-import { validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
+import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
 /** A transport: sends one envelope, hands every received message to the listener unread. */
 export interface Wall {
@@ -208,6 +208,8 @@ export class PanelBridge {
   /** Sends a command to `session` (default: the target); resolves with its result, rejects with a CommandError. */
   request<K extends CommandName>(name: K, payload: CommandRequest<K>, session = this.target): Promise<CommandResult<K>> {
     const id = `${this._options.client}:${++this._nextId}`;
+    const checked = validateCommand({ command: name, id, payload });
+    if (!checked.ok) return Promise.reject(new CommandError('invalid', `${name} was not sent: ${checked.reason}`));
     return new Promise<CommandResult<K>>((resolve, reject) => {
       const timeout = this._options.timeout ?? COMMAND_TIMEOUT_MS;
       const timer = setTimeout(() => {

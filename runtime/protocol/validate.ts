@@ -233,6 +233,19 @@ function envelope<Source extends string, M extends EventMessage | CommandMessage
   }
 }
 
+/**
+ * Checks one command before it leaves: a panel (or the test kit) that builds a malformed one
+ * hears why at once, instead of waiting for the timeout of a command every receiver drops.
+ */
+export function validateCommand(message: unknown): Validated<CommandMessage> {
+  try {
+    return { ok: true, value: commandMessage(message, 'command', { nodes: LIMITS.nodes }, 0) };
+  } catch (error) {
+    if (error instanceof ShapeError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
 /** Checks what the runtime posted (the content script and the panel read it). */
 export function validateRuntimeEnvelope(data: unknown): Validated<RuntimeEnvelope> {
   return envelope(SOURCE_RUNTIME, eventMessage, data);
