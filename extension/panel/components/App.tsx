@@ -1,0 +1,29 @@
+/** The panel: header, tabs, the conflict banner and toast, and the current tab. */
+import { ConflictBanner } from './common/ConflictBanner.js';
+import { Toast } from './common/Toast.js';
+import { usePanel } from './context.js';
+import { DatabaseTab } from './database/DatabaseTab.js';
+import { Header } from './Header.js';
+import { StateTab } from './state/StateTab.js';
+import { StorageTab } from './storage/StorageTab.js';
+import { TabBar } from './TabBar.js';
+import { TimelineTab } from './timeline/TimelineTab.js';
+
+export function App() {
+  const { ui } = usePanel();
+  const tab = ui.tab.value;
+  return (
+    <div class="app" data-testid="panel">
+      <Header />
+      <TabBar />
+      <ConflictBanner />
+      <Toast />
+      <main class="content">
+        {tab === 'state' && <StateTab />}
+        {tab === 'storage' && <StorageTab />}
+        {tab === 'database' && <DatabaseTab />}
+        {tab === 'timeline' && <TimelineTab />}
+      </main>
+    </div>
+  );
+}

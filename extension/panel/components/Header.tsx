@@ -1,0 +1,36 @@
+/**
+ * The connection in words (connected / reconnecting / no Stratum runtime on this page / a
+ * protocol mismatch as the page explained it), a target picker when several runtimes or frames
+ * answered, and refresh.
+ */
+import { usePanel } from './context.js';
+
+export function Header() {
+  const panel = usePanel();
+  const { connection } = panel;
+  const status = connection.status.value;
+  const runtimes = connection.runtimes.value;
+  const target = connection.target.value;
+  return (
+    <header class="header">
+      <span class={`status ${status}`} data-testid="status" data-status={status} role="status">
+        <span class="dot" aria-hidden="true" />
+        {connection.message.value}
+      </span>
+      {runtimes.length > 1 && (
+        <select data-testid="target-picker" aria-label="Runtime" value={target ?? ''} onChange={(event) => connection.choose(event.currentTarget.value)}>
+          {runtimes.map(({ session, ready }) => (
+            <option value={session}>
+              {ready.runtime.name} — {ready.runtime.frame.top ? 'top frame' : 'frame'} {ready.runtime.frame.url}
+              {ready.compatible ? '' : ' (protocol mismatch)'}
+            </option>
+          ))}
+        </select>
+      )}
+      <span class="spacer" />
+      <button type="button" data-testid="refresh" title="Fetch a fresh snapshot" disabled={status !== 'connected'} onClick={() => void panel.refresh()}>
+        ⟳ Refresh
+      </button>
+    </header>
+  );
+}

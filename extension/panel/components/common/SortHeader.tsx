@@ -1,0 +1,30 @@
+/** A grid's header cell that sorts by its column: click once ascending, again descending. */
+import type { Signal } from '@preact/signals';
+import { toggle, type SortBy } from '../../lib/sort.js';
+
+export interface SortHeaderProps {
+  column: string;
+  title: string;
+  /** The model's sort; absent when `onSort` sorts elsewhere and `active` says how. */
+  sort?: Signal<SortBy | null>;
+  /** Sorting this column is done elsewhere (the row grid asks the page); default: set the signal. */
+  onSort?: () => void;
+  active?: { descending: boolean } | null;
+}
+
+export function SortHeader({ column, title, sort, onSort, active }: SortHeaderProps) {
+  const current = active === undefined ? (sort?.value?.column === column ? sort.value : null) : active;
+  const arrow = current ? (current.descending ? ' ▼' : ' ▲') : '';
+  return (
+    <button
+      type="button"
+      class={`th${current ? ' sorted' : ''}`}
+      data-testid={`sort-${column}`}
+      aria-sort={current ? (current.descending ? 'descending' : 'ascending') : 'none'}
+      onClick={() => (onSort ? onSort() : sort && (sort.value = toggle(sort.peek(), column)))}
+    >
+      {title}
+      {arrow}
+    </button>
+  );
+}

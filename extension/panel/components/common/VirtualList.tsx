@@ -1,0 +1,74 @@
+/**
+ * A scroll box that renders only the rows in view (plus a few either side), so 100,000 rows cost
+ * as much as thirty. Rows have one fixed height. `onRange` tells the owner which rows are shown
+ * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
+ * FALLBACK_HEIGHT pixels tall.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+
+const OVERSCAN = 8;
+const FALLBACK_HEIGHT = 480;
+
+export interface VirtualListProps {
+  count: number;
+  rowHeight: number;
+  row: (index: number) => ComponentChildren;
+  testid: string;
+  onRange?: (first: number, last: number) => void;
+  onKeyDown?: (event: KeyboardEvent) => void;
+  /** Scrolls so this row is in view when it changes. */
+  reveal?: number;
+  label?: string;
+}
+
+export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown, reveal, label }: VirtualListProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(FALLBACK_HEIGHT);
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const measure = () => setHeight(element.clientHeight || FALLBACK_HEIGHT);
+    measure();
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element || reveal === undefined || reveal < 0) return;
+    const y = reveal * rowHeight;
+    if (y < element.scrollTop) element.scrollTop = y;
+    else if (y + rowHeight > element.scrollTop + height) element.scrollTop = y + rowHeight - height;
+    setTop(element.scrollTop);
+  }, [reveal]);
+
+  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
+  const last = Math.min(count - 1, Math.ceil((top + height) / rowHeight) + OVERSCAN);
+  useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
+
+  const rows: ComponentChildren[] = [];
+  for (let i = first; i <= last; i++) rows.push(row(i));
+  return (
+    <div
+      ref={box}
+      class="virtual"
+      data-testid={testid}
+      role="list"
+      aria-label={label}
+      tabIndex={0}
+      onScroll={(event) => setTop(event.currentTarget.scrollTop)}
+      onKeyDown={onKeyDown}
+    >
+      <div class="virtual-space" style={{ height: `${count * rowHeight}px` }}>
+        <div class="virtual-rows" style={{ transform: `translateY(${first * rowHeight}px)` }}>
+          {rows}
+        </div>
+      </div>
+    </div>
+  );
+}

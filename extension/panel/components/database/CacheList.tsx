@@ -1,0 +1,78 @@
+/**
+ * A database's Cache entries: key, value, when each expires ("in 4 min", or expired — an expired
+ * entry is never returned to the app, but stays until pruned). Sort by any column, delete, prune.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { preview, summary } from '../../lib/encoded.js';
+import { expiry } from '../../lib/format.js';
+import { Badge } from '../common/Badge.js';
+import { SortHeader } from '../common/SortHeader.js';
+import { usePanel } from '../context.js';
+import { ValueView } from '../value/ValueView.js';
+
+export function CacheList() {
+  const { cache } = usePanel().database;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    // "expires in" counts down while the list is on screen, and only then.
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const entries = cache.sorted.value;
+  const selected = cache.selectedEntry.value;
+  return (
+    <section class="cache" data-testid="cache-list">
+      <div class="toolbar">
+        <span class="note">
+          {entries.length} of {cache.total.value} entries
+        </span>
+        <button type="button" data-testid="cache-refresh" onClick={() => void cache.reload()}>
+          Refresh
+        </button>
+        <button type="button" data-testid="cache-prune" onClick={() => void cache.prune()}>
+          Prune expired
+        </button>
+        {entries.length < cache.total.value && (
+          <button type="button" onClick={() => cache.database.peek() !== null && void cache.load(cache.database.peek()!, true)}>
+            Load more
+          </button>
+        )}
+      </div>
+      <table class="grid">
+        <thead>
+          <tr>
+            <th>
+              <SortHeader column="key" title="Key" sort={cache.sort} />
+            </th>
+            <th>
+              <SortHeader column="value" title="Value" sort={cache.sort} />
+            </th>
+            <th>
+              <SortHeader column="expires" title="Expires" sort={cache.sort} />
+            </th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => {
+            const key = JSON.stringify(entry.key);
+            const when = expiry(entry.expires, now);
+            return (
+              <tr class={selected === entry ? 'selected' : ''} data-testid="cache-row" data-key={key} onClick={() => (cache.selected.value = key)}>
+                <td class="key">{preview(entry.key)}</td>
+                <td class="value">{summary(entry.value)}</td>
+                <td data-testid="cache-expires">{when.expired || entry.expired ? <Badge tone="bad">{when.text}</Badge> : when.text}</td>
+                <td class="row-actions">
+                  <button type="button" class="icon" data-testid="cache-delete" title="Delete entry" onClick={(event) => (event.stopPropagation(), void cache.remove(entry))}>
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {selected && <ValueView key={cache.source(selected).key} source={cache.source(selected)} />}
+    </section>
+  );
+}

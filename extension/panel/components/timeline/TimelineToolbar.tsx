@@ -1,0 +1,39 @@
+/** Timeline controls: strata shown, text filter, pause, clear, export, record call sites. */
+import { saveBlob } from '../../lib/download.js';
+import { STRATA } from '../../models/timeline-events.js';
+import { FilterBox } from '../common/FilterBox.js';
+import { usePanel } from '../context.js';
+
+export function TimelineToolbar() {
+  const { timeline } = usePanel();
+  const strata = timeline.strata.value;
+  const paused = timeline.paused.value;
+  return (
+    <div class="toolbar" data-testid="timeline-toolbar">
+      {STRATA.map((stratum) => (
+        <label class="chip">
+          <input type="checkbox" data-testid={`timeline-filter-${stratum}`} checked={strata.has(stratum)} onChange={() => timeline.toggleStratum(stratum)} />
+          {stratum}
+        </label>
+      ))}
+      <FilterBox value={timeline.filter} testid="timeline-search" placeholder="Filter events" />
+      <button type="button" class={paused ? 'on' : ''} data-testid="timeline-pause" aria-pressed={paused} onClick={() => (timeline.paused.value = !paused)}>
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" data-testid="timeline-clear" onClick={() => timeline.clear()}>
+        Clear
+      </button>
+      <button
+        type="button"
+        data-testid="timeline-export"
+        onClick={() => saveBlob(new Blob([timeline.exportJson()], { type: 'application/json' }), `stratum-timeline-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)}
+      >
+        Export JSON
+      </button>
+      <label class="chip" title="Deltas carry the call site of each change (costs the page a stack capture per change)">
+        <input type="checkbox" data-testid="timeline-trace" checked={timeline.trace.value} onChange={(event) => void timeline.setTrace(event.currentTarget.checked)} />
+        record call sites
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * One node of the value tree: its key, a preview (always text: page strings never become markup),
+ * and what can be done to it — edit in place (Enter), rename, remove, add inside, expand a cut
+ * part, preview a blob, copy, store as global. Keyboard: Enter edits, Esc cancels, → opens, ← closes.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { Encoded, Path } from '../../../../runtime/codec/types.js';
+import { isRedacted, pathKey, view, type ContainerType } from '../../lib/encoded.js';
+import { parseKey } from '../../lib/leaf.js';
+import type { Base, ValueSource } from '../../models/value.js';
+import { ValueActions } from '../common/ValueActions.js';
+import { usePanel } from '../context.js';
+import { AddEntry } from './AddEntry.js';
+import { LeafEditor } from './LeafEditor.js';
+import { RenameBox } from './RenameBox.js';
+
+export interface ValueNodeProps {
+  source: ValueSource;
+  label: string;
+  path: Path;
+  value: Encoded;
+  depth: number;
+  /** The container this node sits in, when path edits may add/remove/rename in it. */
+  parent: ContainerType | undefined;
+  /** Path edits are allowed here (false inside class instances, errors, cut parts). */
+  editable: boolean;
+  /** For a Map entry's value: the path of its key. */
+  keyPath?: Path | undefined;
+}
+
+type Mode = 'view' | 'edit' | 'rename' | 'add';
+
+export function ValueNode({ source, label, path, value, depth, parent, editable, keyPath }: ValueNodeProps) {
+  const panel = usePanel();
+  const [mode, setMode] = useState<Mode>('view');
+  const base = useRef<Base>(null);
+  const node = view(value, path);
+  const redacted = isRedacted(path, source.redacted.value);
+  const canEdit = editable && !redacted && source.locked === undefined;
+  const open = node.children !== undefined && panel.expanded.has(source.key, path);
+  const begin = (next: Mode) => {
+    base.current = source.base();
+    setMode(next);
+  };
+  const close = () => setMode('view');
+  const edit = (at: Path, op: 'set' | 'delete' | 'insert' | 'rename', next?: Encoded, to?: string) => source.edit(base.current, at, op, next, to);
+  const removePath = keyPath ? keyPath.slice(0, -1) : path;
+  const locked = redacted ? 'redacted by configureDevtools({ redact })' : (source.locked ?? node.locked);
+
+  const keys = (event: KeyboardEvent) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'Enter' && canEdit && node.editor) {
+      event.preventDefault();
+      begin('edit');
+    } else if (event.key === 'Escape') close();
+    else if (event.key === 'ArrowRight' && node.children) panel.expanded.toggle(source.key, path, true);
+    else if (event.key === 'ArrowLeft' && node.children) panel.expanded.toggle(source.key, path, false);
+  };
+
+  const rename = async (text: string): Promise<boolean> => {
+    if (keyPath) {
+      const parsed = parseKey(text);
+      if (!parsed.ok) return false;
+      return edit(keyPath, 'set', parsed.value);
+    }
+    return edit(path, 'rename', undefined, text);
+  };
+
+  return (
+    <div class="value-node" role="treeitem" aria-expanded={node.children ? open : undefined}>
+      <div
+        class={`node-row${redacted ? ' redacted' : ''}`}
+        data-testid="value-node"
+        data-path={pathKey(path)}
+        data-type={node.type}
+        tabIndex={0}
+        style={{ paddingLeft: `${depth * 14 + 4}px` }}
+        onKeyDown={keys}
+        onDblClick={() => canEdit && node.editor && begin('edit')}
+      >
+        {node.children ? (
+          <button type="button" class="toggle" data-testid="value-toggle" aria-label={open ? 'Collapse' : 'Expand'} onClick={() => panel.expanded.toggle(source.key, path)}>
+            {open ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span class="toggle" />
+        )}
+        {mode === 'rename' ? (
+          <RenameBox initial={keyPath ? label.replace(/ →$/, '') : label} onSave={rename} onCancel={close} />
+        ) : (
+          <span class="key" data-testid="value-key">
+            {label}
+          </span>
+        )}
+        <span class="colon">:</span>
+        {mode === 'edit' && node.editor ? (
+          <LeafEditor value={value} type={node.editor} onSave={(next) => edit(path, 'set', next)} onCancel={close} />
+        ) : (
+          <span class={`preview t-${node.type.replace(/\W/g, '')}`} data-testid="value-preview" title={locked}>
+            {redacted ? '[redacted]' : node.preview}
+          </span>
+        )}
+        {mode === 'view' && (
+          <span class="node-actions">
+            {canEdit && node.editor && (
+              <button type="button" class="icon" data-testid="value-edit" title="Edit (Enter)" onClick={() => begin('edit')}>
+                ✎
+              </button>
+            )}
+            {canEdit && (parent === 'object' || parent === 'map') && (
+              <button type="button" class="icon" data-testid="value-rename" title="Rename key" onClick={() => begin('rename')}>
+                ⇄
+              </button>
+            )}
+            {canEdit && node.container && (
+              <button type="button" class="icon" data-testid="value-add" title="Add inside" onClick={() => (panel.expanded.toggle(source.key, path, true), begin('add'))}>
+                +
+              </button>
+            )}
+            {canEdit && parent !== undefined && (
+              <button type="button" class="icon" data-testid="value-remove" title="Remove" onClick={() => ((base.current = source.base()), void edit(removePath, 'delete'))}>
+                ✕
+              </button>
+            )}
+            {node.truncated && source.expand && (
+              <button type="button" class="link" data-testid="value-expand" onClick={() => void source.expand!(node.truncated!.path)}>
+                load all
+              </button>
+            )}
+            {node.blob && (
+              <button
+                type="button"
+                class="link"
+                data-testid="value-blob"
+                onClick={() => void panel.database.blobs.showPreview({ database: 0, id: node.blob!.ref, type: node.blob!.type, size: node.blob!.size, ...(node.blob!.name !== undefined && { name: node.blob!.name }) })}
+              >
+                preview
+              </button>
+            )}
+            {!redacted && <ValueActions value={value} path={path} target={source.ref} />}
+          </span>
+        )}
+      </div>
+      {mode === 'add' && node.container && (
+        <div style={{ paddingLeft: `${(depth + 1) * 14 + 4}px` }}>
+          <AddEntry
+            container={node.container}
+            onCancel={close}
+            onAdd={(key, next) =>
+              node.container === 'object'
+                ? edit([...path, String(key)], 'insert', next)
+                : edit([...path, node.children?.length ?? 0], 'insert', node.container === 'map' ? [key ?? null, next] : next)
+            }
+          />
+        </div>
+      )}
+      {open && !redacted &&
+        node.children!.map((child) => (
+          <ValueNode
+            key={pathKey(child.path)}
+            source={source}
+            label={child.label}
+            path={child.path}
+            value={child.value}
+            depth={depth + 1}
+            parent={node.container}
+            editable={editable && node.container !== undefined}
+            keyPath={child.keyPath}
+          />
+        ))}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * A database's Cache layout (`$cache`): entries with their expiry. Entries are written without a
+ * base (the agent's decision: a cache entry is a disposable copy), keeping the time they had left.
+ */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { Encoded } from '../../../runtime/codec/types.js';
+import { Command, MAX_PAGE, type CacheEntry } from '../../../runtime/protocol/messages.js';
+import { preview } from '../lib/encoded.js';
+import { sortRows, type SortBy } from '../lib/sort.js';
+import type { Connection } from './connection.js';
+import type { Ui } from './ui.js';
+import { editWhole, type ValueSource } from './value.js';
+
+export class CacheModel {
+  readonly entries = signal<CacheEntry[]>([]);
+  readonly total = signal(0);
+  readonly database = signal<number | null>(null);
+  readonly sort = signal<SortBy | null>({ column: 'key', descending: false });
+  readonly selected = signal<string | null>(null);
+  readonly sorted: ReadonlySignal<CacheEntry[]>;
+  readonly selectedEntry: ReadonlySignal<CacheEntry | undefined>;
+  private readonly _sources = new Map<string, ValueSource>();
+
+  constructor(
+    private readonly _connection: Connection,
+    private readonly _ui: Ui,
+  ) {
+    this.sorted = computed(() =>
+      sortRows(this.entries.value, this.sort.value, (entry, column) =>
+        column === 'expires' ? (entry.expires ?? Number.MAX_SAFE_INTEGER) : column === 'value' ? preview(entry.value) : preview(entry.key),
+      ),
+    );
+    this.selectedEntry = computed(() => this.entries.value.find((entry) => JSON.stringify(entry.key) === this.selected.value));
+  }
+
+  /** The first MAX_PAGE entries (then `more`). */
+  async load(database: number, more = false): Promise<void> {
+    this.database.value = database;
+    const offset = more ? this.entries.peek().length : 0;
+    const listing = await this._ui.run(() => this._connection.request(Command.cacheList, { database, offset, limit: MAX_PAGE }));
+    if (!listing || this.database.peek() !== database) return;
+    this.entries.value = more ? [...this.entries.peek(), ...listing.entries] : listing.entries;
+    this.total.value = listing.total;
+  }
+
+  reload(): Promise<void> {
+    const database = this.database.peek();
+    return database === null ? Promise.resolve() : this.load(database);
+  }
+
+  async set(key: Encoded, value: Encoded, expires: number | null): Promise<boolean> {
+    const database = this.database.peek();
+    if (database === null) return false;
+    const ttl = expires === null ? undefined : Math.max(1, expires - Date.now());
+    const done = await this._ui.run(() => this._connection.request(Command.cacheSet, { database, key, value, ...(ttl !== undefined && { ttl }) }));
+    if (done) await this.reload();
+    return done !== undefined;
+  }
+
+  async remove(entry: CacheEntry): Promise<void> {
+    const database = this.database.peek();
+    if (database === null) return;
+    if (await this._ui.run(() => this._connection.request(Command.cacheDelete, { database, key: entry.key }))) await this.reload();
+  }
+
+  async prune(): Promise<void> {
+    const database = this.database.peek();
+    if (database === null) return;
+    const done = await this._ui.run(() => this._connection.request(Command.cachePrune, { database }));
+    if (done) {
+      this._ui.notify(`Pruned ${done.removed} expired entr${done.removed === 1 ? 'y' : 'ies'}`);
+      await this.reload();
+    }
+  }
+
+  source(entry: CacheEntry): ValueSource {
+    const key = JSON.stringify(entry.key);
+    const id = `${this.database.peek()}:${key}`;
+    let source = this._sources.get(id);
+    if (!source) this._sources.set(id, (source = this._source(entry, key)));
+    return source;
+  }
+
+  private _source(entry: CacheEntry, key: string): ValueSource {
+    const current = () => this.entries.peek().find((candidate) => JSON.stringify(candidate.key) === key);
+    return {
+      key: `cache:${this.database.peek()}:${key}`,
+      what: `cache entry ${preview(entry.key)}`,
+      value: computed(() => this.entries.value.find((candidate) => JSON.stringify(candidate.key) === key)?.value ?? null),
+      redacted: computed(() => this.entries.value.find((candidate) => JSON.stringify(candidate.key) === key)?.redacted ?? []),
+      ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
+      base: () => current()?.hash ?? null,
+      edit: (_base, path, op, value, to) =>
+        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.set(entry.key, next, current()?.expires ?? null), (error) => this._ui.fail(error)),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The Database tab: databases (provider, version, persistent or not), their tables (key path,
+ * autoIncrement, indexes, count), and the selected table's rows, cache entries or blobs.
+ * A `dbChanged` delta names a table: the rows in view reload, and that table's count is read
+ * again (debounced), so the list never shows a count older than a moment.
+ */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { Command, type DatabaseInfo, type RuntimeEvents, type TableInfo } from '../../../runtime/protocol/messages.js';
+import { BlobsModel } from './blobs.js';
+import { CacheModel } from './cache.js';
+import type { Connection } from './connection.js';
+import { RowsModel } from './rows.js';
+import type { Ui } from './ui.js';
+
+export type DatabaseView = 'rows' | 'cache' | 'blobs';
+
+const CACHE_TABLE = '$cache';
+const BLOB_TABLES = new Set(['$blobs', '$blobdata']);
+const COUNT_DELAY_MS = 150;
+
+export class DatabaseModel {
+  readonly databases = signal<DatabaseInfo[]>([]);
+  /** Selected by name: ids are the page's registry ids, names survive a reload. */
+  readonly selected = signal<string | null>(null);
+  readonly selectedTable = signal<string | null>(null);
+  readonly view = signal<DatabaseView>('rows');
+  readonly current: ReadonlySignal<DatabaseInfo | undefined>;
+  readonly table: ReadonlySignal<TableInfo | undefined>;
+  readonly rows: RowsModel;
+  readonly cache: CacheModel;
+  readonly blobs: BlobsModel;
+  private readonly _counting = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly _connection: Connection,
+    private readonly _ui: Ui,
+  ) {
+    this.rows = new RowsModel(_connection, _ui);
+    this.cache = new CacheModel(_connection, _ui);
+    this.blobs = new BlobsModel(_connection, _ui);
+    this.current = computed(() => {
+      const list = this.databases.value;
+      return list.find((db) => db.name === this.selected.value) ?? list[0];
+    });
+    this.table = computed(() => this.current.value?.tables.find((table) => table.name === this.selectedTable.value));
+    _connection.on('dbChanged', (delta) => this._changed(delta));
+    _connection.on('registered', (message) => {
+      if (message.kind !== 'database') return;
+      this.databases.value = [...this.databases.peek().filter((db) => db.id !== message.database.id), message.database];
+    });
+    _connection.on('unregistered', ({ kind, id }) => {
+      if (kind === 'database') this.databases.value = this.databases.peek().filter((db) => db.id !== id);
+    });
+  }
+
+  applySnapshot(list: DatabaseInfo[]): void {
+    this.databases.value = list;
+    this.reopen();
+  }
+
+  /** Re-reads what the tab shows for the selected database (after a snapshot or a refresh). */
+  reopen(): void {
+    const db = this.current.peek();
+    if (!db) return;
+    const table = this.selectedTable.peek();
+    if (table !== null && db.tables.some((candidate) => candidate.name === table)) this.rows.open(db.id, table, true);
+    if (this.view.peek() === 'cache' && db.cache) void this.cache.load(db.id);
+    if (this.view.peek() === 'blobs' && db.blobs) void this.blobs.load(db.id);
+  }
+
+  selectDatabase(name: string): void {
+    if (this.selected.peek() === name) return;
+    this.selected.value = name;
+    this.selectedTable.value = null;
+    this.view.value = 'rows';
+    this.rows.query.value = null;
+  }
+
+  selectTable(name: string): void {
+    const db = this.current.peek();
+    if (!db) return;
+    this.selected.value = db.name;
+    this.selectedTable.value = name;
+    if (name === CACHE_TABLE) return this.show('cache');
+    if (name === '$blobs') return this.show('blobs');
+    this.view.value = 'rows';
+    this.rows.open(db.id, name);
+  }
+
+  show(view: DatabaseView): void {
+    const db = this.current.peek();
+    this.view.value = view;
+    if (!db) return;
+    if (view === 'cache') void this.cache.load(db.id);
+    if (view === 'blobs') void this.blobs.load(db.id);
+  }
+
+  async clearTable(db: DatabaseInfo, table: string): Promise<void> {
+    const done = await this._ui.run(() => this._connection.request(Command.dbClear, { database: db.id, table }));
+    if (done) this._ui.notify(`Cleared "${table}" of ${db.name}`);
+  }
+
+  async deleteDatabase(db: DatabaseInfo): Promise<void> {
+    const done = await this._ui.run(() => this._connection.request(Command.dbDeleteDatabase, { database: db.id }));
+    if (!done) return;
+    this._ui.notify(`Deleted database ${db.name}`);
+    this.databases.value = this.databases.peek().filter((candidate) => candidate.id !== db.id);
+    if (this.selected.peek() === db.name) this.selected.value = null;
+    this.rows.query.value = null;
+  }
+
+  dispose(): void {
+    for (const timer of this._counting.values()) clearTimeout(timer);
+    this.blobs.dispose();
+  }
+
+  private _changed(delta: RuntimeEvents['dbChanged']): void {
+    const db = this.current.peek();
+    const query = this.rows.query.peek();
+    if (query && query.database === delta.database && query.table === delta.table) this.rows.invalidate();
+    if (db?.id === delta.database) {
+      if (delta.table === CACHE_TABLE && this.view.peek() === 'cache') void this.cache.reload();
+      if (BLOB_TABLES.has(delta.table) && this.view.peek() === 'blobs') void this.blobs.reload();
+    }
+    this._recount(delta.database, delta.table);
+  }
+
+  /** Reads one table's count again, a moment after the last change to it. */
+  private _recount(database: number, table: string): void {
+    const id = `${database}\u0000${table}`;
+    clearTimeout(this._counting.get(id));
+    this._counting.set(
+      id,
+      setTimeout(() => {
+        this._counting.delete(id);
+        this._connection.request(Command.dbQuery, { database, table, limit: 0 }).then(
+          ({ total }) => this._setCount(database, table, total),
+          (error: unknown) => console.debug('stratum panel: recount failed', error),
+        );
+      }, COUNT_DELAY_MS),
+    );
+  }
+
+  private _setCount(database: number, table: string, count: number): void {
+    this.databases.value = this.databases.peek().map((db) =>
+      db.id !== database ? db : { ...db, tables: db.tables.map((candidate) => (candidate.name === table ? { ...candidate, count } : candidate)) },
+    );
+  }
+}

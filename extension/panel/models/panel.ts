@@ -1,0 +1,90 @@
+/**
+ * The panel's root model: one bridge over the wall, and the models that own the panel's state.
+ * Components read signals from here and call methods; nothing here touches the DOM. The
+ * timeline subscribes first, so it can name a state before the State model forgets it.
+ */
+import { batch } from '@preact/signals';
+import { PanelBridge } from '../../../runtime/protocol/bridge.js';
+import type { Snapshot } from '../../../runtime/protocol/messages.js';
+import type { PanelWall } from '../wall.js';
+import { Connection } from './connection.js';
+import { DatabaseModel } from './database.js';
+import { FactsModel } from './facts.js';
+import { StateModel } from './state.js';
+import { StorageModel } from './storage.js';
+import { TimelineModel } from './timeline.js';
+import { Ui } from './ui.js';
+import { Expanded } from './value.js';
+
+export interface PanelOptions {
+  wall: PanelWall;
+  /** Names this panel connection (hello, stop, command ids); random by default. */
+  client?: string;
+}
+
+export class Panel {
+  readonly wall: PanelWall;
+  readonly bridge: PanelBridge;
+  readonly connection: Connection;
+  readonly ui = new Ui();
+  readonly expanded = new Expanded();
+  readonly timeline: TimelineModel;
+  readonly states: StateModel;
+  readonly storage: StorageModel;
+  readonly facts: FactsModel;
+  readonly database: DatabaseModel;
+  private readonly _stop: () => void;
+
+  constructor({ wall, client = `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
+    this.wall = wall;
+    this.bridge = new PanelBridge({ wall, client, onDrop: (reason) => console.warn('stratum panel: dropped a message:', reason) });
+    this.connection = new Connection(this.bridge, wall, client);
+    this.timeline = new TimelineModel(this.connection, this.ui, {
+      state: (store, state) => {
+        const entry = this.states.entry(store, state);
+        const name = this.states.storeName(store);
+        return entry && name !== undefined ? { store: name, key: entry.key } : undefined;
+      },
+      storage: (id) => {
+        const item = this.storage.byId(id);
+        return item && `${item.info.kind}:${item.info.namespace}`;
+      },
+      database: (id) => this.database.databases.peek().find((db) => db.id === id)?.name,
+    });
+    this.states = new StateModel(this.connection, this.ui);
+    this.storage = new StorageModel(this.connection, this.ui);
+    this.facts = new FactsModel(this.connection, this.ui);
+    this.database = new DatabaseModel(this.connection, this.ui);
+    this._stop = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
+  }
+
+  start(): void {
+    this.connection.hello();
+  }
+
+  /** The header's refresh: a fresh snapshot, page facts, and what the open views show. */
+  async refresh(): Promise<void> {
+    await this.ui.run(() => this.connection.refresh());
+  }
+
+  /** Says stop to the runtimes, then closes the bridge and the wall. */
+  dispose(): void {
+    this.connection.stop();
+    this._stop();
+    this.connection.dispose();
+    this.database.dispose();
+    this.ui.dispose();
+    this.bridge.shutdown();
+    this.wall.close();
+  }
+
+  private _apply(snapshot: Snapshot): void {
+    batch(() => {
+      this.states.applySnapshot(snapshot.stores);
+      this.storage.applySnapshot(snapshot.webstorages);
+      this.database.applySnapshot(snapshot.databases);
+      this.timeline.snapshot(snapshot);
+    });
+    void this.facts.load();
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * One table's rows, pulled a page at a time (DESIGN.md: rows are pulled, never pushed). The grid
+ * asks for the rows it shows; pages load on demand, at most MAX_PAGES stay cached (the farthest
+ * from view go first), and a change to the table reloads what is in view while the old rows stay
+ * on screen. A filter (index + key range) that does not parse says why and queries nothing.
+ */
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { Encoded, Path } from '../../../runtime/codec/types.js';
+import { Command, type Hash, type Range, type Row } from '../../../runtime/protocol/messages.js';
+import { replaceAt } from '../lib/edit.js';
+import { isRecord } from '../lib/encoded.js';
+import { parseKey } from '../lib/leaf.js';
+import type { Connection } from './connection.js';
+import type { Ui } from './ui.js';
+import { editWhole, type ValueSource } from './value.js';
+
+export const PAGE_SIZE = 200;
+export const MAX_PAGES = 50;
+const MAX_COLUMNS = 12;
+
+export interface RowQuery {
+  database: number;
+  table: string;
+  index?: string;
+  range?: Range;
+  direction: 'next' | 'prev';
+}
+
+export type RangeMode = 'none' | 'eq' | 'range';
+
+export class RowsModel {
+  readonly query = signal<RowQuery | null>(null);
+  readonly total = signal(0);
+  /** Bumped when a page arrives. */
+  readonly revision = signal(0);
+  readonly error = signal<string | null>(null);
+  // The filter form; applied by applyFilter().
+  readonly index = signal('');
+  readonly mode = signal<RangeMode>('none');
+  readonly lower = signal('');
+  readonly upper = signal('');
+  readonly lowerOpen = signal(false);
+  readonly upperOpen = signal(false);
+  readonly selectedKey = signal<string | null>(null);
+  readonly selectedRow = signal<Row | null>(null);
+  readonly columns: ReadonlySignal<string[]>;
+  private _pages = new Map<number, Row[]>();
+  private _stale = new Map<number, Row[]>();
+  private readonly _loading = new Set<number>();
+  private _generation = 0;
+  private _view = { first: 0, last: 0 };
+  private _source: ValueSource | undefined;
+
+  constructor(
+    private readonly _connection: Connection,
+    private readonly _ui: Ui,
+  ) {
+    this.columns = computed(() => {
+      this.revision.value;
+      const first = this._pages.get(0) ?? this._stale.get(0) ?? [];
+      const keys = new Set<string>();
+      for (const row of first) {
+        if (!isRecord(row.value)) return ['value'];
+        for (const key of Object.keys(row.value)) if (keys.size < MAX_COLUMNS) keys.add(key);
+      }
+      return keys.size === 0 ? ['value'] : [...keys];
+    });
+  }
+
+  /** Shows another table (or the same one in another database after a reload): the filter resets. */
+  open(database: number, table: string, keepFilter = false): void {
+    const current = this.query.peek();
+    if (!keepFilter || current?.table !== table) {
+      batch(() => {
+        this.index.value = '';
+        this.mode.value = 'none';
+        this.lower.value = '';
+        this.upper.value = '';
+        if (current?.table !== table) this.select(null);
+      });
+      this._run({ database, table, direction: 'next' });
+      return;
+    }
+    this._run({ ...current, database });
+  }
+
+  /** The filter form as a query: index, then eq or a range whose bounds are keys (JSON, or plain text). */
+  applyFilter(): void {
+    const current = this.query.peek();
+    if (!current) return;
+    const next: RowQuery = { database: current.database, table: current.table, direction: current.direction };
+    if (this.index.peek() !== '') next.index = this.index.peek();
+    const mode = this.mode.peek();
+    if (mode !== 'none') {
+      const range: Range = {};
+      const lower = this.lower.peek().trim();
+      const upper = this.upper.peek().trim();
+      if (mode === 'eq' || lower !== '') {
+        const parsed = parseKey(lower);
+        if (!parsed.ok) return void (this.error.value = `lower bound: ${parsed.reason}`);
+        if (mode === 'eq') range.eq = parsed.value;
+        else range[this.lowerOpen.peek() ? 'gt' : 'gte'] = parsed.value;
+      }
+      if (mode === 'range' && upper !== '') {
+        const parsed = parseKey(upper);
+        if (!parsed.ok) return void (this.error.value = `upper bound: ${parsed.reason}`);
+        range[this.upperOpen.peek() ? 'lt' : 'lte'] = parsed.value;
+      }
+      if (Object.keys(range).length > 0) next.range = range;
+    }
+    this._run(next);
+  }
+
+  /** Sorting the grid: by the primary key or an index, either way (the only orders a store keeps). */
+  sortBy(index: string | undefined): void {
+    const current = this.query.peek();
+    if (!current) return;
+    const same = (current.index ?? '') === (index ?? '');
+    const direction = same && current.direction === 'next' ? 'prev' : 'next';
+    this.index.value = index ?? '';
+    const next: RowQuery = { ...current, direction };
+    if (index === undefined) delete next.index;
+    else next.index = index;
+    if (!same) delete next.range;
+    this._run(next);
+  }
+
+  rowAt(i: number): Row | undefined {
+    this.revision.value;
+    const page = Math.floor(i / PAGE_SIZE);
+    return (this._pages.get(page) ?? this._stale.get(page))?.[i % PAGE_SIZE];
+  }
+
+  /** Loads what the grid shows (rows first..last) and keeps the cache bounded. */
+  ensure(first: number, last: number): void {
+    this._view = { first, last };
+    if (!this.query.peek()) return;
+    const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
+    const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
+    for (let page = from; page <= to; page++) if (!this._pages.has(page) && !this._loading.has(page)) void this._load(page);
+  }
+
+  /** The table changed: reload the rows in view; the others load when scrolled to. */
+  invalidate(): void {
+    this._generation++;
+    this._loading.clear();
+    for (const [page, rows] of this._pages) this._stale.set(page, rows);
+    this._pages = new Map();
+    this.ensure(this._view.first, this._view.last);
+  }
+
+  select(row: Row | null): void {
+    batch(() => {
+      this.selectedKey.value = row ? JSON.stringify(row.key) : null;
+      this.selectedRow.value = row;
+    });
+  }
+
+  async put(value: Encoded, base: Hash | null): Promise<boolean> {
+    const query = this.query.peek();
+    if (!query) return false;
+    const send = (baseVersion: Hash | null) => this._connection.request(Command.dbPut, { database: query.database, table: query.table, value, baseVersion });
+    const done = await this._ui.run(() => send(base), {
+      what: `the row of "${query.table}"`,
+      overwrite: (version) => send(typeof version === 'string' ? version : null).then((result) => this._written(result.key, value, result.hash)),
+      reload: (current) => this._adoptCurrent(current.value, current.version, current.redacted),
+    });
+    if (done) this._written(done.key, value, done.hash);
+    return done !== undefined;
+  }
+
+  async add(value: Encoded): Promise<boolean> {
+    const query = this.query.peek();
+    if (!query) return false;
+    const done = await this._ui.run(() => this._connection.request(Command.dbAdd, { database: query.database, table: query.table, value }));
+    if (done) this._written(done.key, value, done.hash);
+    return done !== undefined;
+  }
+
+  async remove(row: Row): Promise<boolean> {
+    const query = this.query.peek();
+    if (!query) return false;
+    const send = (baseVersion: Hash) => this._connection.request(Command.dbDelete, { database: query.database, table: query.table, key: row.key, baseVersion });
+    const done = await this._ui.run(() => send(row.hash), {
+      what: `row ${JSON.stringify(row.key)} of "${query.table}"`,
+      overwrite: (version) => (typeof version === 'string' ? send(version) : Promise.resolve({ deleted: true })),
+      reload: (current) => this._adoptCurrent(current.value, current.version, current.redacted),
+    });
+    if (done && this.selectedKey.peek() === JSON.stringify(row.key)) this.select(null);
+    return done !== undefined;
+  }
+
+  /** The selected row as the value view edits it: the whole row is put over the hash it showed. */
+  source(): ValueSource | undefined {
+    const row = this.selectedRow.value;
+    const query = this.query.peek();
+    if (!row || !query) return undefined;
+    const id = `row:${query.database}:${query.table}:${JSON.stringify(row.key)}`;
+    if (this._source?.key === id) return this._source;
+    const current = () => this.selectedRow.peek();
+    this._source = {
+      key: id,
+      what: `row ${JSON.stringify(row.key)} of "${query.table}"`,
+      value: computed(() => this.selectedRow.value?.value ?? null),
+      redacted: computed(() => this.selectedRow.value?.redacted ?? []),
+      ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
+      base: () => current()?.hash ?? null,
+      edit: (base, path, op, value, to) =>
+        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.put(next, typeof base === 'string' ? base : null), (error) => this._ui.fail(error)),
+      expand: (path) => this._expand(path),
+    };
+    return this._source;
+  }
+
+  private async _expand(path: Path): Promise<void> {
+    const row = this.selectedRow.peek();
+    const query = this.query.peek();
+    if (!row || !query) return;
+    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key: row.key }, path }));
+    if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.value), redacted: [...row.redacted, ...part.redacted] };
+  }
+
+  private _written(key: Encoded, value: Encoded, hash: Hash): void {
+    this.select({ key, value, hash, redacted: this.selectedRow.peek()?.redacted ?? [] });
+  }
+
+  private _adoptCurrent(value: Encoded, version: Hash | number | null, redacted: Row['redacted']): void {
+    const row = this.selectedRow.peek();
+    if (!row) return;
+    if (typeof version !== 'string') return this.select(null);
+    this.selectedRow.value = { key: row.key, value, hash: version, redacted };
+  }
+
+  private _run(query: RowQuery): void {
+    batch(() => {
+      this.error.value = null;
+      this.query.value = query;
+      this._generation++;
+      this._pages = new Map();
+      this._stale = new Map();
+      this._loading.clear();
+      this.revision.value++;
+    });
+    void this._load(0);
+    this.ensure(this._view.first, this._view.last);
+  }
+
+  private async _load(page: number): Promise<void> {
+    const query = this.query.peek();
+    if (!query || this._loading.has(page)) return;
+    const generation = this._generation;
+    this._loading.add(page);
+    const request = { database: query.database, table: query.table, offset: page * PAGE_SIZE, limit: PAGE_SIZE, direction: query.direction };
+    try {
+      const result = await this._connection.request(Command.dbQuery, {
+        ...request,
+        ...(query.index !== undefined && { index: query.index }),
+        ...(query.range !== undefined && { range: query.range }),
+      });
+      if (generation !== this._generation) return;
+      batch(() => {
+        this._pages.set(page, result.rows);
+        this._stale.delete(page);
+        this._evict();
+        this.total.value = result.total;
+        this._refreshSelected(result.rows);
+        this.revision.value++;
+      });
+    } catch (error) {
+      if (generation === this._generation) this.error.value = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this._generation) this._loading.delete(page);
+    }
+  }
+
+  private _refreshSelected(rows: Row[]): void {
+    const key = this.selectedKey.peek();
+    if (key === null) return;
+    const row = rows.find((candidate) => JSON.stringify(candidate.key) === key);
+    if (row) this.selectedRow.value = row;
+  }
+
+  /** Drops the cached pages farthest from view beyond MAX_PAGES. */
+  private _evict(): void {
+    if (this._pages.size + this._stale.size <= MAX_PAGES) return;
+    const center = Math.floor(this._view.first / PAGE_SIZE);
+    const far = [...this._stale.keys(), ...this._pages.keys()].sort((a, b) => Math.abs(b - center) - Math.abs(a - center));
+    for (const page of far) {
+      if (this._pages.size + this._stale.size <= MAX_PAGES) break;
+      if (!this._stale.delete(page)) this._pages.delete(page);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The State tab's data: stores → scopes → states, each state's value, version and recent changes.
+ * A snapshot rebuilds the tree but keeps the entries it already knew (their history, the
+ * selection, the filter and the open nodes all survive a reconnect). Deltas apply by version:
+ * one the panel has already seen (a delta repeating the snapshot) adds no history.
+ */
+import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import type { Encoded, Path } from '../../../runtime/codec/types.js';
+import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '../../../runtime/protocol/messages.js';
+import { replaceAt } from '../lib/edit.js';
+import type { SortBy } from '../lib/sort.js';
+import type { Connection } from './connection.js';
+import { flatten, type TreeRow } from './state-tree.js';
+import type { Ui } from './ui.js';
+import type { Base, ValueSource } from './value.js';
+
+/** Recent changes kept per state. */
+export const MAX_HISTORY = 20;
+
+export interface Change {
+  at: number;
+  versions: { from: number; to: number };
+  changes: number;
+  label?: string;
+  before: Encoded;
+  after: Encoded;
+}
+
+export class StateEntry {
+  readonly value: Signal<Encoded>;
+  readonly version: Signal<number>;
+  readonly redacted: Signal<Path[]>;
+  readonly history = signal<Change[]>([]);
+  persistence: string | undefined;
+  source: ValueSource | undefined;
+
+  constructor(
+    readonly store: number,
+    readonly info: StateInfo,
+  ) {
+    this.value = signal(info.value);
+    this.version = signal(info.version);
+    this.redacted = signal(info.redacted);
+    this.persistence = info.persistence;
+  }
+
+  get key(): string {
+    return this.info.key;
+  }
+
+  get scope(): string {
+    return this.info.scope;
+  }
+
+  get uid(): string {
+    return entryKey(this.store, this.info.id);
+  }
+}
+
+export interface ScopeNode {
+  name: string;
+  states: StateEntry[];
+}
+
+export interface StoreNode {
+  id: number;
+  name: string;
+  scopes: ScopeNode[];
+}
+
+export function entryKey(store: number, state: string): string {
+  return `${store}\u0000${state}`;
+}
+
+export class StateModel {
+  readonly stores: StoreNode[] = [];
+  /** Bumped whenever a store, scope or state comes or goes. */
+  readonly structure = signal(0);
+  readonly filter = signal('');
+  readonly sort = signal<SortBy | null>(null);
+  readonly collapsed = signal<ReadonlySet<string>>(new Set());
+  readonly selected = signal<string | null>(null);
+  readonly rows: ReadonlySignal<TreeRow[]>;
+  readonly selectedEntry: ReadonlySignal<StateEntry | undefined>;
+  private readonly _entries = new Map<string, StateEntry>();
+
+  constructor(
+    private readonly _connection: Connection,
+    private readonly _ui: Ui,
+  ) {
+    this.rows = computed(() => {
+      this.structure.value;
+      return flatten(this.stores, this.filter.value, this.collapsed.value, this.sort.value);
+    });
+    this.selectedEntry = computed(() => {
+      this.structure.value;
+      const key = this.selected.value;
+      return key === null ? undefined : this._entries.get(key);
+    });
+    _connection.on('stateAdded', ({ store, state }) => this._add(store, state, true));
+    _connection.on('stateChanged', (delta) => this._changed(delta));
+    _connection.on('stateRemoved', ({ store, state }) => this._remove(store, state));
+    _connection.on('registered', (message) => message.kind === 'store' && this._addStore(message.store));
+    _connection.on('unregistered', ({ kind, id }) => kind === 'store' && this._removeStore(id));
+  }
+
+  get count(): number {
+    return this._entries.size;
+  }
+
+  entry(store: number, state: string): StateEntry | undefined {
+    return this._entries.get(entryKey(store, state));
+  }
+
+  storeName(id: number): string | undefined {
+    return this.stores.find((store) => store.id === id)?.name;
+  }
+
+  applySnapshot(stores: StoreInfo[]): void {
+    batch(() => {
+      const known = new Map(this._entries);
+      this.stores.length = 0;
+      this._entries.clear();
+      for (const info of stores) {
+        this.stores.push({ id: info.id, name: info.name, scopes: [] });
+        for (const scope of info.scopes) for (const state of scope.states) this._add(info.id, state, false, known.get(entryKey(info.id, state.id)));
+      }
+      this.structure.value++;
+    });
+  }
+
+  toggle(key: string): void {
+    const next = new Set(this.collapsed.peek());
+    if (!next.delete(key)) next.add(key);
+    this.collapsed.value = next;
+  }
+
+  /** The entry as the value tree and JSON editor see it. */
+  source(entry: StateEntry): ValueSource {
+    entry.source ??= {
+      key: `state:${entry.uid}`,
+      what: `state "${entry.key}"`,
+      value: entry.value,
+      redacted: entry.redacted,
+      ref: { kind: 'state', store: entry.store, state: entry.info.id },
+      base: () => entry.version.peek(),
+      edit: (base, path, op, value, to) => this._edit(entry, base, path, op, value, to),
+      expand: (path) => this._expand(entry, path),
+    };
+    return entry.source;
+  }
+
+  private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string): Promise<boolean> {
+    const at = { store: entry.store, state: entry.info.id };
+    const send = (baseVersion: number) =>
+      path.length === 0 && op === 'set'
+        ? this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion })
+        : this._connection.request(Command.stateEdit, {
+            ...at,
+            baseVersion,
+            path,
+            op,
+            ...(value !== undefined && { value }),
+            ...(to !== undefined && { to }),
+          });
+    const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
+      what: `state "${entry.key}"`,
+      overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
+      reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
+    });
+    return done !== undefined;
+  }
+
+  private async _expand(entry: StateEntry, path: Path): Promise<void> {
+    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'state', store: entry.store, state: entry.info.id }, path }));
+    if (!part) return;
+    batch(() => {
+      entry.value.value = replaceAt(entry.value.peek(), path, part.value);
+      entry.redacted.value = [...entry.redacted.peek(), ...part.redacted];
+    });
+  }
+
+  private _adopt(entry: StateEntry, value: Encoded, version: number, redacted: Path[]): void {
+    batch(() => {
+      entry.value.value = value;
+      entry.version.value = version;
+      entry.redacted.value = redacted;
+    });
+  }
+
+  private _addStore(info: StoreInfo): void {
+    if (this.stores.some((store) => store.id === info.id)) return;
+    batch(() => {
+      this.stores.push({ id: info.id, name: info.name, scopes: [] });
+      for (const scope of info.scopes) for (const state of scope.states) this._add(info.id, state, false);
+      this.structure.value++;
+    });
+  }
+
+  private _removeStore(id: number): void {
+    const index = this.stores.findIndex((store) => store.id === id);
+    if (index < 0) return;
+    for (const scope of this.stores[index]!.scopes) for (const state of scope.states) this._entries.delete(state.uid);
+    this.stores.splice(index, 1);
+    this.structure.value++;
+  }
+
+  private _add(store: number, info: StateInfo, bump: boolean, known?: StateEntry): void {
+    const node = this.stores.find((candidate) => candidate.id === store);
+    if (!node) return;
+    const key = entryKey(store, info.id);
+    if (bump && this._entries.has(key)) this._remove(store, info.id);
+    let scope = node.scopes.find((candidate) => candidate.name === info.scope);
+    if (!scope) node.scopes.push((scope = { name: info.scope, states: [] }));
+    const entry = new StateEntry(store, info);
+    // The same state seen before the reconnect keeps its recent changes.
+    if (known) entry.history.value = known.history.peek();
+    scope.states.push(entry);
+    this._entries.set(key, entry);
+    if (bump) this.structure.value++;
+  }
+
+  private _remove(store: number, state: string): void {
+    const entry = this._entries.get(entryKey(store, state));
+    if (!entry) return;
+    this._entries.delete(entry.uid);
+    const node = this.stores.find((candidate) => candidate.id === store);
+    const scope = node?.scopes.find((candidate) => candidate.name === entry.scope);
+    if (node && scope) {
+      scope.states.splice(scope.states.indexOf(entry), 1);
+      if (scope.states.length === 0) node.scopes.splice(node.scopes.indexOf(scope), 1);
+    }
+    this.structure.value++;
+  }
+
+  private _changed(delta: RuntimeEvents['stateChanged']): void {
+    const entry = this._entries.get(entryKey(delta.store, delta.state));
+    if (!entry) return;
+    const seen = entry.version.peek();
+    if (delta.versions.to < seen) return;
+    const before = entry.value.peek();
+    batch(() => {
+      entry.value.value = delta.value;
+      entry.version.value = delta.versions.to;
+      entry.redacted.value = delta.redacted;
+      if (delta.versions.to === seen) return;
+      const change: Change = { at: delta.at, versions: delta.versions, changes: delta.changes, before, after: delta.value };
+      if (delta.label !== undefined) change.label = delta.label;
+      entry.history.value = [change, ...entry.history.peek()].slice(0, MAX_HISTORY);
+    });
+  }
+}
