@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { connect, diff, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -102,6 +102,52 @@ describe('stratum/puppeteer connect()', () => {
     await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
     console.log(`recovered ${Date.now() - since} ms after the worker was stopped`);
     await session.detach();
+    await client.close();
+    await page.close();
+  });
+});
+
+describe('stratum/puppeteer snapshots', () => {
+  it('snapshots the demo, restores it after changes, and into a fresh profile; diff is then empty', async () => {
+    const { page, client } = await openDemo();
+    await client.close();
+    const before = await snapshot(page);
+    expect(before.databases.map((database) => database.name)).toContain('notes');
+
+    await page.type('[data-testid="new-note-title"]', 'Temporary');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="notes"]')?.textContent?.includes('Temporary'));
+    expect(await diff(before, await snapshot(page))).not.toEqual([]);
+
+    const summary = await restore(page, before);
+    expect(JSON.stringify(summary)).toMatch(/notes/);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('Temporary'));
+
+    // A fresh profile, seeded from the file: the test starts from a known app state.
+    const fresh = await startBrowser({ extension: true });
+    try {
+      const other = await fresh.browser.newPage();
+      await other.goto(`${served.origin}/fixtures/demo/`);
+      await other.waitForSelector('body[data-ready="true"]');
+      await restore(other, before);
+      const differences = (await diff(before, await snapshot(other))).filter(
+        // The visit counters count this very page load; everything else must match.
+        (difference) => !JSON.stringify(difference.path).match(/visits|views/),
+      );
+      expect(differences).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+    await page.close();
+  });
+
+  it('refuses a truncated or newer snapshot and applies nothing', async () => {
+    const { page, client } = await openDemo();
+    const file = await snapshot(page);
+    const text = JSON.stringify(file);
+    await expect(restore(page, text.slice(0, text.length / 2))).rejects.toThrow(/snapshot/i);
+    await expect(restore(page, { ...file, version: file.version + 1 })).rejects.toThrow(/newer|version/i);
+    expect(await diff(file, await snapshot(page))).toEqual([]);
     await client.close();
     await page.close();
   });
