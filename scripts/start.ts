@@ -41,9 +41,14 @@ async function screenshots(page: Page, panel: PanelHandle): Promise<string[]> {
   const demo = path.join(OUT, 'demo.png');
   const shot = path.join(OUT, 'stratum-panel.png');
   await page.screenshot({ path: demo });
-  await panel.frame.waitForSelector('[data-testid="status"]', { timeout: 10_000 });
-  const panelPage = panel.frame.page();
-  await panelPage.screenshot({ path: shot });
+  await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]', { timeout: 10_000 });
+  // Show something worth a picture: the notes list, opened in the value tree.
+  const notes = await panel.frame.waitForSelector('[data-testid="state-row"][data-key="notes"]', { timeout: 10_000 });
+  await notes?.click();
+  await panel.frame.waitForSelector('[data-testid="state-detail"]', { timeout: 10_000 });
+  const body = await panel.frame.$('body');
+  if (!body) throw new Error('the panel has no body to screenshot');
+  await body.screenshot({ path: shot });
   return [shot, demo];
 }
 
