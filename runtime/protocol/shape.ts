@@ -101,7 +101,11 @@ export function arr<T>(check: Check<T>, max: number): Check<T[]> {
     visit(at, budget, depth);
     if (!Array.isArray(value)) fail(at, 'an array', value);
     if (value.length > max) throw new ShapeError(`${at}: more than ${max} items`);
-    return value.map((item, index) => check(item, `${at}[${index}]`, budget, depth + 1));
+    // An index loop, not map(): map skips the holes of a sparse array (postMessage keeps them),
+    // which would let `[,]` through as a batch whose message is undefined.
+    const out: T[] = [];
+    for (let index = 0; index < value.length; index++) out.push(check(value[index], `${at}[${index}]`, budget, depth + 1));
+    return out;
   };
 }
 

@@ -68,6 +68,11 @@ describe('validateContentEnvelope', () => {
     expect(validateContentEnvelope(content([set(Number.NaN)])).ok).toBe(false);
   });
 
+  it('refuses a sparse batch: a hole is no message', () => {
+    expect(reason(validateContentEnvelope(content([, hello], { session: ANY_SESSION })))).toMatch(/batch\[0\]/);
+    expect(reason(validateRuntimeEnvelope(runtime([, { event: Event.announce, payload: {} }])))).toMatch(/batch\[0\]/);
+  });
+
   it('refuses deep nesting, huge strings, too many parts and too many messages', () => {
     let deep: unknown = 0;
     for (let i = 0; i < LIMITS.depth + 10; i++) deep = [deep];
