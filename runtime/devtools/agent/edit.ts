@@ -83,6 +83,11 @@ function copyObject(node: object): Record<string, unknown> {
   return Object.defineProperties(copy, Object.getOwnPropertyDescriptors(node));
 }
 
+/** An own data property, also for `__proto__` (an assignment would swap the copy's prototype instead). */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** The child at one step (a Map entry reads as its [key, value] pair). */
 function child(node: unknown, step: string | number, path: Path): unknown {
   const kind = kindOf(node, path);
@@ -110,7 +115,7 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     const copy = copyObject(node as object);
     const key = String(step);
     const exists = Object.hasOwn(copy, key);
-    if (op === 'set' || (op === 'insert' && !exists)) copy[key] = value;
+    if (op === 'set' || (op === 'insert' && !exists)) defineOwn(copy, key, value);
     else if (op === 'insert') throw new CommandError('conflict', `${describe(path)} already exists: set it instead`);
     else if (!exists) throw new CommandError('not-found', `${describe(path)} does not exist`);
     else if (op === 'delete') delete copy[key];
@@ -119,7 +124,7 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
       if (Object.hasOwn(copy, to)) throw new CommandError('conflict', `${describe([...path.slice(0, -1), to])} already exists`);
       // Rebuild in order so the renamed key keeps its place.
       const renamed = Object.create(Object.getPrototypeOf(copy) as object | null) as Record<string, unknown>;
-      for (const k of Object.keys(copy)) renamed[k === key ? to : k] = copy[k];
+      for (const k of Object.keys(copy)) defineOwn(renamed, k === key ? to : k, copy[k]);
       return renamed;
     }
     return copy;
