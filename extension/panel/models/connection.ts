@@ -88,8 +88,9 @@ export class Connection {
       this._helloQueued = false;
       this._answered = new Set();
       this.bridge.hello(this.trace).catch((error: unknown) => {
-        // No runtime answered in time: the roll call below already says so in the header.
-        console.debug('stratum panel: hello got no answer', error);
+        // Unanswered (no runtime: the roll call below says so in the header) or the panel closed.
+        if (error instanceof CommandError && (error.code === 'timeout' || error.code === 'disconnected')) return;
+        console.warn('stratum panel: hello failed', error);
       });
       clearTimeout(this._rollCall);
       this._rollCall = setTimeout(() => this._endRollCall(), ROLL_CALL_MS);

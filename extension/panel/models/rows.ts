@@ -67,21 +67,24 @@ export class RowsModel {
     });
   }
 
-  /** Shows another table (or the same one in another database after a reload): the filter resets. */
+  /**
+   * Shows a table. A new table resets the filter; the same table again (a snapshot after a
+   * reconnect) keeps filter and scroll and only reloads, unless its database id changed (reload).
+   */
   open(database: number, table: string, keepFilter = false): void {
     const current = this.query.peek();
-    if (!keepFilter || current?.table !== table) {
-      batch(() => {
-        this.index.value = '';
-        this.mode.value = 'none';
-        this.lower.value = '';
-        this.upper.value = '';
-        if (current?.table !== table) this.select(null);
-      });
-      this._run({ database, table, direction: 'next' });
-      return;
+    if (keepFilter && current?.table === table) {
+      if (current.database === database) return this.invalidate();
+      return this._run({ ...current, database });
     }
-    this._run({ ...current, database });
+    batch(() => {
+      this.index.value = '';
+      this.mode.value = 'none';
+      this.lower.value = '';
+      this.upper.value = '';
+      if (current?.table !== table) this.select(null);
+    });
+    this._run({ database, table, direction: 'next' });
   }
 
   /** The filter form as a query: index, then eq or a range whose bounds are keys (JSON, or plain text). */

@@ -33,12 +33,12 @@ function selector(testid: string, data: Record<string, string> = {}): string {
   return `[data-testid=${JSON.stringify(testid)}]${extra}`;
 }
 
-/** Polls until `check` stops throwing (or returns a truthy value), up to `timeout` ms. */
-export async function waitFor<T>(check: () => T, timeout = 5000): Promise<T> {
+/** Polls until `check` stops throwing and returns (or resolves to) a truthy value, up to `timeout` ms. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeout = 5000): Promise<T> {
   const started = Date.now();
   for (;;) {
     try {
-      const result = check();
+      const result = await check();
       if (result !== false && result !== null && result !== undefined) return result;
       throw new Error('condition not met');
     } catch (error) {

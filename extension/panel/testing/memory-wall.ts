@@ -35,6 +35,8 @@ export interface MemoryPanelWall {
   wall: PanelWall;
   /** Starts the real agent for a new runtime on the page; every runtime hears the panel. */
   addRuntime(info?: Partial<RuntimeInfo> & { schedule?: Schedule }): MemoryRuntime;
+  /** A page-side wall with nothing on it (for a hand-made runtime); `remove` disconnects it. */
+  addPage(): { wall: Wall; remove(): void };
   setStatus(status: WallStatus): void;
   /** A frame's content script (re)connected: the panel says hello again. */
   pageReady(frame?: PageFrame): void;
@@ -85,6 +87,22 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
     },
   };
 
+  function addPage(): { wall: Wall; remove(): void } {
+    const [pageWall, panelSide] = memoryWalls();
+    const stop = panelSide.listen((data) => {
+      if (!up()) return;
+      for (const listener of [...panelListeners]) listener(data);
+    });
+    pages.add(panelSide);
+    return {
+      wall: pageWall,
+      remove() {
+        pages.delete(panelSide);
+        stop();
+      },
+    };
+  }
+
   return {
     wall,
     opened,
@@ -92,8 +110,9 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
     get closed() {
       return closed;
     },
+    addPage,
     addRuntime({ schedule, ...overrides } = {}) {
-      const [pageWall, panelSide] = memoryWalls();
+      const page = addPage();
       const info: RuntimeInfo = {
         id: `rt-memory-${++runtimes}`,
         name: 'memory page',
@@ -102,19 +121,13 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
         version: 'dev',
         ...overrides,
       };
-      const stop = panelSide.listen((data) => {
-        if (!up()) return;
-        for (const listener of [...panelListeners]) listener(data);
-      });
-      pages.add(panelSide);
-      const agent = startAgent({ wall: pageWall, info, ...(schedule && { schedule }) });
+      const agent = startAgent({ wall: page.wall, info, ...(schedule && { schedule }) });
       return {
         agent,
         info,
-        wall: pageWall,
+        wall: page.wall,
         remove() {
-          pages.delete(panelSide);
-          stop();
+          page.remove();
           agent.shutdown();
         },
       };

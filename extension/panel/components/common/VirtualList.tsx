@@ -19,10 +19,12 @@ export interface VirtualListProps {
   onKeyDown?: (event: KeyboardEvent) => void;
   /** Scrolls so this row is in view when it changes. */
   reveal?: number;
+  /** Scrolls back to the top when this changes (a new query). */
+  resetOn?: unknown;
   label?: string;
 }
 
-export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown, reveal, label }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown, reveal, resetOn, label }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
@@ -47,8 +49,15 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
     setTop(element.scrollTop);
   }, [reveal]);
 
-  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
-  const last = Math.min(count - 1, Math.ceil((top + height) / rowHeight) + OVERSCAN);
+  useEffect(() => {
+    if (box.current) box.current.scrollTop = 0;
+    setTop(0);
+  }, [resetOn]);
+
+  // A list that shrank below the scroll position shows its end (browsers clamp; no layout does not).
+  const shown = Math.max(0, Math.min(top, count * rowHeight - height));
+  const first = Math.max(0, Math.floor(shown / rowHeight) - OVERSCAN);
+  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) + OVERSCAN);
   useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
 
   const rows: ComponentChildren[] = [];

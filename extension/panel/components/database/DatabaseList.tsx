@@ -19,8 +19,8 @@ export function DatabaseList() {
   return (
     <ul class="side-list" data-testid="database-list">
       {list.map((db: DatabaseInfo) => (
-        <li class={`database${db === current ? ' selected' : ''}`} data-testid="database-item" data-name={db.name}>
-          <div class="db-head" onClick={() => database.selectDatabase(db.name)}>
+        <li class={`database${db === current ? ' selected' : ''}`} data-testid="database-item" data-name={db.name} onClick={() => database.selectDatabase(db.name)}>
+          <div class="db-head">
             <span class="name">{db.name}</span>
             <Badge testid="database-provider">{db.provider}</Badge>
             <Badge testid="database-version">v{db.version}</Badge>

@@ -71,7 +71,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
           );
         })}
       </div>
-      <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" onRange={(first, last) => rows.ensure(first, last)} />
+      <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
         {total.toLocaleString('en-US')} rows{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}

@@ -1,0 +1,208 @@
+// @vitest-environment happy-dom
+import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memory, openDatabase } from '../../../../runtime/db/index.js';
+import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
+
+let h: Harness | undefined;
+// The memory provider keeps structured clones, and happy-dom's Blob does not survive
+// structuredClone (Node's does, as a browser's does): blobs in these tests are Node's.
+const domBlob = { Blob: globalThis.Blob, File: globalThis.File };
+beforeEach(() => Object.assign(globalThis, { Blob: NodeBlob, File: NodeFile }));
+afterEach(() => {
+  h?.close();
+  Object.assign(globalThis, domBlob);
+});
+
+interface Note {
+  id?: number;
+  tag: string;
+  text: string;
+}
+
+async function notesDb(name: string, rows = 1000) {
+  const db = await openDatabase(name, {
+    version: 3,
+    tables: { notes: { key: 'id', autoIncrement: true, indexes: { byTag: 'tag' } } },
+    cache: true,
+    blobs: true,
+    provider: memory(),
+  });
+  await db.table('notes').bulkPut(Array.from({ length: rows }, (_, i) => ({ id: i + 1, tag: i % 2 ? 'odd' : 'even', text: `note ${i + 1}` })));
+  return db;
+}
+
+async function openTable(name: string, table = 'notes') {
+  h = setup();
+  click(await h.wait('tab-database'));
+  click(await h.wait('database-item', { name }));
+  const item = await h.wait('database-item', { name });
+  click(await h.wait('table-item', { table }, item));
+  await h.wait('table-view', { table });
+  return h;
+}
+
+describe('Database tab', () => {
+  it('describes databases and tables: provider, version, persistence, key path, indexes, count', async () => {
+    await notesDb('describe-db', 10);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'describe-db' }));
+    const item = await h.wait('database-item', { name: 'describe-db' });
+    expect(text(h.get('database-provider', {}, item))).toBe('memory');
+    expect(text(h.get('database-version', {}, item))).toBe('v3');
+    expect(text(h.get('database-persistent', {}, item))).toBe('memory only');
+    const notes = await h.wait('table-item', { table: 'notes' }, item);
+    expect(text(h.get('table-count', {}, notes))).toBe('10');
+    expect(text(notes)).toMatch(/key id · autoIncrement · indexes: byTag \(tag\)/);
+    expect(text(h.get('table-item', { table: '$cache' }, item))).toContain('internal');
+  });
+
+  it('pages rows on scroll, filters by index and range, and sorts by key', async () => {
+    await notesDb('paged-db');
+    const h = await openTable('paged-db');
+    await waitFor(() => text(h.get('row-total')).startsWith('1,000 rows'));
+    expect(text(h.get('row-key', {}, await h.wait('row', { key: '1' })))).toBe('1');
+    expect(h.find('row', { key: '900' })).toBeNull();
+    const grid = h.get('row-grid');
+    grid.scrollTop = 899 * 20;
+    grid.dispatchEvent(new Event('scroll'));
+    await h.wait('row', { key: '900' });
+
+    type(h.get('row-index'), 'byTag');
+    type(h.get('range-mode'), 'eq');
+    type(await h.wait('range-lower'), 'odd');
+    click(h.get('range-apply'));
+    await waitFor(() => text(h.get('row-total')).startsWith('500 rows by index byTag in range'));
+
+    type(h.get('range-mode'), 'range');
+    type(h.get('row-index'), '');
+    type(await h.wait('range-lower'), 'true');
+    click(h.get('range-apply'));
+    expect(text(await h.wait('row-error'))).toMatch(/range|key/i);
+
+    type(h.get('range-lower'), '10');
+    type(h.get('range-upper'), '20');
+    check(h.get('range-upper-open'), true);
+    click(h.get('range-apply'));
+    await waitFor(() => text(h.get('row-total')).startsWith('10 rows in range'));
+    click(h.get('sort-key'));
+    await waitFor(() => h.all('row')[0]?.dataset.key === '19');
+  });
+
+  it('edits a row, refuses a stale one with a conflict, adds and deletes rows', async () => {
+    const db = await notesDb('edit-db', 50);
+    const notes = db.table('notes') as unknown as { get(key: number): Promise<Note | undefined>; put(value: Note): Promise<unknown>; count(): Promise<number> };
+    const h = await openTable('edit-db');
+    click(await h.wait('row', { key: '7' }));
+    await h.wait('row-editor', { key: '7' });
+    click(h.get('json-mode'));
+    type(await h.wait('json-editor'), '{"id": 7, "tag": "odd", "text": "edited in the panel"}');
+    click(h.get('json-save'));
+    await waitFor(async () => (await notes.get(7))?.text === 'edited in the panel');
+    await waitFor(() => h.find('json-editor') === null);
+
+    click(await h.wait('json-mode'));
+    const editor = await h.wait('json-editor');
+    await notes.put({ id: 7, tag: 'odd', text: 'changed by the page' });
+    type(editor, '{"id": 7, "tag": "odd", "text": "stale"}');
+    click(h.get('json-save'));
+    expect(text(await h.wait('conflict-current'))).toContain('changed by the page');
+    expect((await notes.get(7))?.text).toBe('changed by the page');
+    click(h.get('conflict-overwrite'));
+    await waitFor(async () => (await notes.get(7))?.text === 'stale');
+
+    click(h.get('row-new'));
+    type(await h.wait('add-row-json'), '{"tag": "new", "text": "added"');
+    click(h.get('row-add'));
+    expect(text(await h.wait('add-row-error'))).toMatch(/not JSON/);
+    type(h.get('add-row-json'), '{"tag": "new", "text": "added"}');
+    click(h.get('row-add'));
+    await waitFor(async () => (await notes.count()) === 51);
+    await h.wait('row-editor', { key: '51' });
+
+    click(h.get('row-delete'));
+    click(await h.wait('confirm-yes'));
+    await waitFor(async () => (await notes.get(51)) === undefined);
+  });
+
+  it('clears a table after confirmation', async () => {
+    const db = await notesDb('clear-db', 20);
+    const h = await openTable('clear-db');
+    click(await h.wait('clear-table'));
+    click(await h.wait('confirm-no'));
+    expect(await db.table('notes').count()).toBe(20);
+    click(await h.wait('clear-table'));
+    click(await h.wait('confirm-yes'));
+    await waitFor(async () => (await db.table('notes').count()) === 0);
+    await waitFor(() => text(h.get('row-total')).startsWith('0 rows'));
+  });
+
+  it('lists cache entries with their expiry', async () => {
+    const db = await notesDb('cache-db', 1);
+    await db.cache.set('session', { user: 'ada' }, { ttl: 600_000 });
+    await db.cache.set('forever', 1);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'cache-db' }));
+    click(await h.wait('view-cache'));
+    const row = await h.wait('cache-row', { key: '"session"' });
+    expect(text(h.get('cache-expires', {}, row))).toMatch(/^in (9|10) min/);
+    expect(text(h.get('cache-expires', {}, h.get('cache-row', { key: '"forever"' })))).toBe('never');
+    click(h.get('cache-delete', {}, row));
+    await waitFor(async () => (await db.cache.keys()).join() === 'forever');
+  });
+
+  it('previews blobs: an image as an image, text as text, other bytes as hex', async () => {
+    const db = await notesDb('blob-db', 1);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const image = await db.blobs.put(new Blob([png], { type: 'image/png' }), { name: 'dot.png' });
+    const note = await db.blobs.put(new Blob(['<script>alert(1)</script> plain text'], { type: 'text/plain' }), { name: 'note.txt' });
+    const raw = await db.blobs.put(new Blob([new Uint8Array([0, 1, 2, 255])]), { name: 'raw.bin' });
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'blob-db' }));
+    click(await h.wait('view-blobs'));
+
+    click(h.get('blob-show', {}, await h.wait('blob-row', { id: image })));
+    const preview = await h.wait('blob-preview', { id: image, kind: 'image' });
+    expect((h.get('blob-image', {}, preview) as HTMLImageElement).src).toMatch(/^blob:/);
+
+    click(h.get('blob-show', {}, h.get('blob-row', { id: note })));
+    const shown = await h.wait('blob-preview', { id: note, kind: 'text' });
+    expect(text(h.get('blob-text', {}, shown))).toBe('<script>alert(1)</script> plain text');
+    expect(h.container.querySelector('script')).toBeNull();
+
+    click(h.get('blob-show', {}, h.get('blob-row', { id: raw })));
+    const hex = await h.wait('blob-preview', { id: raw, kind: 'hex' });
+    expect(text(h.get('blob-text', {}, hex))).toMatch(/^00000000 {2}00 01 02 ff/);
+  });
+
+  it('replaces a blob from a file, in chunks', async () => {
+    const db = await notesDb('replace-db', 1);
+    const old = await db.blobs.put(new Blob(['old'], { type: 'text/plain' }), { name: 'a.txt' });
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'replace-db' }));
+    click(await h.wait('view-blobs'));
+    const input = h.get('blob-replace-input', {}, await h.wait('blob-row', { id: old }));
+    const file = new File(['new contents'], 'b.txt', { type: 'text/plain' });
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await h.wait('blob-row', { name: 'b.txt' });
+    const list = await db.blobs.list();
+    expect(list.map((blob) => blob.name)).toEqual(['b.txt']);
+    expect(await (await db.blobs.get(list[0]!.id))!.text()).toBe('new contents');
+  });
+
+  it('deletes a database after confirmation', async () => {
+    const db = await notesDb('doomed-db', 1);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'doomed-db' }));
+    click(await h.wait('delete-database'));
+    click(await h.wait('confirm-yes'));
+    await waitFor(() => db.closed);
+    await waitFor(() => h!.find('database-item', { name: 'doomed-db' }) === null);
+  });
+});

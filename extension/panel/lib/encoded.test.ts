@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../../runtime/codec/encode.js';
+import { diff } from './diff.js';
+import { formatPath, isRedacted, summary, view } from './encoded.js';
+
+describe('reading encoded values', () => {
+  it('names every kind and picks its editor', () => {
+    class Point {
+      x = 1;
+    }
+    const value = encode({ s: 's', n: -0, b: 1n, d: new Date(0), m: new Map([[1, 2]]), set: new Set([1]), p: new Point(), f() {}, u: undefined });
+    const children = Object.fromEntries(view(value, []).children!.map((child) => [child.label, view(child.value, child.path)]));
+    expect(children.s).toMatchObject({ type: 'string', editor: 'string', preview: '"s"' });
+    expect(children.n).toMatchObject({ type: 'number', editor: 'number', preview: '-0' });
+    expect(children.b).toMatchObject({ editor: 'bigint', preview: '1n' });
+    expect(children.d).toMatchObject({ type: 'Date', editor: 'date' });
+    expect(children.m).toMatchObject({ type: 'Map', container: 'map', preview: 'Map(1)' });
+    expect(children.m!.children![0]).toMatchObject({ path: ['m', 0, 1], keyPath: ['m', 0, 0], label: '1 →' });
+    expect(children.set).toMatchObject({ container: 'set' });
+    expect(children.p).toMatchObject({ type: 'Point', locked: expect.stringMatching(/as a whole/) });
+    expect(children.p!.container).toBeUndefined();
+    expect(children.f).toMatchObject({ type: 'function', locked: expect.any(String) });
+    expect(children.f!.editor).toBeUndefined();
+    expect(children.u).toMatchObject({ editor: 'undefined' });
+  });
+
+  it('shows cut parts with where to expand them', () => {
+    const cut = encode({ long: 'x'.repeat(30), list: [1, 2, 3] }, { maxString: 4, maxEntries: 2 });
+    const children = view(cut, []).children!.map((child) => view(child.value, child.path));
+    expect(children[0]).toMatchObject({ truncated: { path: ['long'], size: 30 } });
+    expect(children[0]!.preview).toMatch(/30 characters/);
+    expect(children[1]).toMatchObject({ truncated: { path: ['list'], size: 3 } });
+    expect(children[1]!.children).toHaveLength(2);
+  });
+
+  it('summarises a value on one line, cut at a length', () => {
+    expect(summary(encode({ name: 'Ada', tags: ['x'], m: new Map([['k', 1n]]) }))).toBe('{name: "Ada", tags: ["x"], m: Map(1) {"k" => 1n}}');
+    expect(summary(encode({ text: 'y'.repeat(500) }), 20)).toMatch(/…$/);
+  });
+
+  it('formats paths and finds redacted ones', () => {
+    expect(formatPath(['user', 'tags', 0, 'odd key'])).toBe('user.tags[0]["odd key"]');
+    expect(isRedacted(['user', 'password', 'x'], [['user', 'password']])).toBe(true);
+    expect(isRedacted(['user'], [['user', 'password']])).toBe(false);
+  });
+});
+
+describe('diff', () => {
+  it('lists added, removed and changed paths', () => {
+    const { differences, total } = diff(encode({ a: 1, b: [1, 2], c: 'x' }), encode({ a: 2, b: [1], d: true, c: 'x' }));
+    expect(total).toBe(3);
+    expect(differences).toEqual([
+      { path: ['d'], kind: 'added', after: true },
+      { path: ['a'], kind: 'changed', before: 1, after: 2 },
+      { path: ['b', 1], kind: 'removed', before: 2 },
+    ]);
+    expect(diff(encode(new Map([[1, 'a']])), encode(new Map([[1, 'b']]))).differences[0]!.path).toEqual([0, 1]);
+  });
+});
