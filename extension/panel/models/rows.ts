@@ -9,8 +9,8 @@ import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type Hash, type Range, type Row } from '../../../runtime/protocol/messages.js';
 import { replaceAt } from '../lib/edit.js';
 import { isRecord } from '../lib/encoded.js';
-import { parseKey } from '../lib/leaf.js';
 import type { Connection } from './connection.js';
+import { RowFilterForm } from './row-filter.js';
 import type { Ui } from './ui.js';
 import { editWhole, type ValueSource } from './value.js';
 
@@ -26,23 +26,18 @@ export interface RowQuery {
   direction: 'next' | 'prev';
 }
 
-export type RangeMode = 'none' | 'eq' | 'range';
-
 export class RowsModel {
   readonly query = signal<RowQuery | null>(null);
   readonly total = signal(0);
   /** Bumped when a page arrives. */
   readonly revision = signal(0);
   readonly error = signal<string | null>(null);
-  // The filter form; applied by applyFilter().
-  readonly index = signal('');
-  readonly mode = signal<RangeMode>('none');
-  readonly lower = signal('');
-  readonly upper = signal('');
-  readonly lowerOpen = signal(false);
-  readonly upperOpen = signal(false);
+  /** The filter form; applied by applyFilter(). */
+  readonly filter = new RowFilterForm();
   readonly selectedKey = signal<string | null>(null);
   readonly selectedRow = signal<Row | null>(null);
+  /** Where the selection was in the grid when picked (for ↑/↓); -1 when not picked there. */
+  readonly selectedIndex = signal(-1);
   readonly columns: ReadonlySignal<string[]>;
   private _pages = new Map<number, Row[]>();
   private _stale = new Map<number, Row[]>();
@@ -78,39 +73,21 @@ export class RowsModel {
       return this._run({ ...current, database });
     }
     batch(() => {
-      this.index.value = '';
-      this.mode.value = 'none';
-      this.lower.value = '';
-      this.upper.value = '';
+      this.filter.reset();
       if (current?.table !== table) this.select(null);
     });
     this._run({ database, table, direction: 'next' });
   }
 
-  /** The filter form as a query: index, then eq or a range whose bounds are keys (JSON, or plain text). */
+  /** The filter form as a query; a bound that does not read says why and queries nothing. */
   applyFilter(): void {
     const current = this.query.peek();
     if (!current) return;
+    const built = this.filter.build();
+    if (!built.ok) return void (this.error.value = built.reason);
     const next: RowQuery = { database: current.database, table: current.table, direction: current.direction };
-    if (this.index.peek() !== '') next.index = this.index.peek();
-    const mode = this.mode.peek();
-    if (mode !== 'none') {
-      const range: Range = {};
-      const lower = this.lower.peek().trim();
-      const upper = this.upper.peek().trim();
-      if (mode === 'eq' || lower !== '') {
-        const parsed = parseKey(lower);
-        if (!parsed.ok) return void (this.error.value = `lower bound: ${parsed.reason}`);
-        if (mode === 'eq') range.eq = parsed.value;
-        else range[this.lowerOpen.peek() ? 'gt' : 'gte'] = parsed.value;
-      }
-      if (mode === 'range' && upper !== '') {
-        const parsed = parseKey(upper);
-        if (!parsed.ok) return void (this.error.value = `upper bound: ${parsed.reason}`);
-        range[this.upperOpen.peek() ? 'lt' : 'lte'] = parsed.value;
-      }
-      if (Object.keys(range).length > 0) next.range = range;
-    }
+    if (built.index !== undefined) next.index = built.index;
+    if (built.range !== undefined) next.range = built.range;
     this._run(next);
   }
 
@@ -120,7 +97,7 @@ export class RowsModel {
     if (!current) return;
     const same = (current.index ?? '') === (index ?? '');
     const direction = same && current.direction === 'next' ? 'prev' : 'next';
-    this.index.value = index ?? '';
+    this.filter.index.value = index ?? '';
     const next: RowQuery = { ...current, direction };
     if (index === undefined) delete next.index;
     else next.index = index;
@@ -140,7 +117,10 @@ export class RowsModel {
     if (!this.query.peek()) return;
     const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
     const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
-    for (let page = from; page <= to; page++) if (!this._pages.has(page) && !this._loading.has(page)) void this._load(page);
+    // The pages in view first, then one either side, so a steady scroll rarely waits for rows.
+    const lastPage = Math.max(0, Math.ceil(this.total.peek() / PAGE_SIZE) - 1);
+    const wanted = [...range(from, to), ...[to + 1, from - 1].filter((page) => page >= 0 && page <= lastPage)];
+    for (const page of wanted) if (!this._pages.has(page) && !this._loading.has(page)) void this._load(page);
   }
 
   /** The table changed: reload the rows in view; the others load when scrolled to. */
@@ -152,10 +132,11 @@ export class RowsModel {
     this.ensure(this._view.first, this._view.last);
   }
 
-  select(row: Row | null): void {
+  select(row: Row | null, index = -1): void {
     batch(() => {
       this.selectedKey.value = row ? JSON.stringify(row.key) : null;
       this.selectedRow.value = row;
+      this.selectedIndex.value = index;
     });
   }
 
@@ -293,4 +274,8 @@ export class RowsModel {
       if (!this._stale.delete(page)) this._pages.delete(page);
     }
   }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }

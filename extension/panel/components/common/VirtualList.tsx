@@ -8,6 +8,12 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 const OVERSCAN = 8;
+
+/** Enter in a list moves the focus to the first node of the value shown for its selection. */
+export function focusValue(from: EventTarget | null, within: string): void {
+  const root = from instanceof Element ? from.closest('.stratum-panel') : null;
+  root?.querySelector<HTMLElement>(`[data-testid="${within}"] [data-testid="value-node"]`)?.focus();
+}
 const FALLBACK_HEIGHT = 480;
 
 export interface VirtualListProps {

@@ -6,7 +6,7 @@
 import type { Row, TableInfo } from '../../../../runtime/protocol/messages.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
-import { VirtualList } from '../common/VirtualList.js';
+import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 
 const ROW_HEIGHT = 20;
@@ -25,6 +25,15 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const byColumn = new Map(table.indexes.filter((index) => typeof index.keyPath === 'string').map((index) => [index.keyPath as string, index.name]));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
 
+  const at = selected === null ? -1 : rows.selectedIndex.value;
+  const move = (event: KeyboardEvent) => {
+    if (event.key === 'Enter') return focusValue(event.currentTarget, 'row-editor');
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const next = rows.rowAt(Math.min(total - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1))));
+    if (next) rows.select(next, Math.min(total - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1))));
+  };
+
   const render = (i: number) => {
     const row = rows.rowAt(i);
     if (!row) {
@@ -37,7 +46,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
     }
     const key = JSON.stringify(row.key);
     return (
-      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row)}>
+      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
         <span class="num">{i + 1}</span>
         <span class="cell key" data-testid="row-key">
           {preview(row.key)}
@@ -71,7 +80,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
           );
         })}
       </div>
-      <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onRange={(first, last) => rows.ensure(first, last)} />
+      <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
         {total.toLocaleString('en-US')} rows{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}

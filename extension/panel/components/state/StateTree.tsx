@@ -7,7 +7,7 @@ import type { TreeRow } from '../../models/state-tree.js';
 import { Badge } from '../common/Badge.js';
 import { FilterBox } from '../common/FilterBox.js';
 import { SortHeader } from '../common/SortHeader.js';
-import { VirtualList } from '../common/VirtualList.js';
+import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 
 const ROW_HEIGHT = 20;
@@ -19,6 +19,7 @@ export function StateTree() {
   const at = selected === null ? -1 : rows.findIndex((row) => row.kind === 'state' && row.key === selected);
 
   const move = (event: KeyboardEvent) => {
+    if (event.key === 'Enter') return focusValue(event.currentTarget, 'state-detail');
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
     event.preventDefault();
     const step = event.key === 'ArrowDown' ? 1 : -1;
