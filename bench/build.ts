@@ -4,7 +4,7 @@
  * modules. Each file is bundled on its own, so a runtime module that does not exist yet costs
  * only the rows that import it: its error is kept as their "not available" reason.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Suite } from './rows.js';
@@ -22,11 +22,11 @@ export interface Built {
  * The page that loads a suite, then says whether it loaded. The driver waits for one of the
  * two flags, so a suite that throws while loading is a reason, not a hang.
  */
-function html(name: string): string {
+function html(name: string, css: boolean): string {
   return `<!doctype html>
 <meta charset="utf-8">
 <title>bench: ${name}</title>
-<div id="app"></div>
+${css ? `<link rel="stylesheet" href="./${name}.css">\n` : ''}<div id="app"></div>
 <script type="module">
 import('./${name}.js').then(
   () => { globalThis.__benchReady = true; },
@@ -97,7 +97,9 @@ export async function buildBench(root: string, out: string, suites: Suite[]): Pr
   await Promise.all([...browserBuilds, ...nodeBuilds]);
 
   for (const suite of suites) {
-    if (suite.where === 'browser') writeFileSync(path.join(www, `${suite.name}.html`), html(suite.name));
+    // A page that imports CSS (the panel's theme) gets it from esbuild as a sibling file.
+    const css = existsSync(path.join(www, `${suite.name}.css`));
+    if (suite.where === 'browser') writeFileSync(path.join(www, `${suite.name}.html`), html(suite.name, css));
   }
   return { www, node, failed };
 }

@@ -1,53 +1,67 @@
 /**
- * Row 6: what the panel waits for. A page with 10,000 states and a 100,000-row table; the
- * in-page peer (bench/pages/peer.ts) asks as the panel does — `snapshot` on connect, then the
- * first page of rows of the table it opens — and the figure is the time until the answer is in
- * the panel's hands, validated. The limits: the same values structured-cloned through the same
- * postMessage hop, and the same rows read with idb. The panel's own rendering is not in these
- * figures (docs/README-performance.md): extension/panel had no mount() when this was written.
+ * Row 6: the panel itself. Its real mount() renders in this page over the in-memory wall its
+ * own tests use (structured-cloned, like postMessage), with the real agent on the page side;
+ * only Chromium's extension messaging is left out. Each figure ends when the DOM shows the
+ * result and the browser has laid it out (a MutationObserver sees it at once; no polling).
+ *
+ *   snapshot: mount → hello → snapshot of 10,000 states → the tree shows the first of them
+ *   rows:     click a 100,000-row table → the grid shows its first rows
+ *   latency:  state.set in the page → the panel's tree shows the new version (p50, p99)
  */
+import '../../extension/panel/theme.css';
 import { openDB, type IDBPDatabase } from 'idb';
+import { mount } from '../../extension/panel/mount.js';
+import { PAGE_SIZE } from '../../extension/panel/models/rows.js';
+import { memoryPanelWall } from '../../extension/panel/testing/memory-wall.js';
 import { openDatabase } from '../../runtime/db/index.js';
-import { Command } from '../../runtime/protocol/messages.js';
-import { Store } from '../../runtime/store/index.js';
+import { Store, type State } from '../../runtime/store/index.js';
 import { bench, sink } from '../harness.js';
 import { random, record } from './data.js';
-import { connect, type Connected } from './peer.js';
+import { click, posted, typeInto, until } from './dom.js';
 
 const STATES = 10_000;
 const ROWS = 100_000;
-/** What a first screen of the grid asks for. */
-const FIRST_PAGE = 100;
 const NAME = 'bench-panel';
 
-let peer: Connected | undefined;
-let database = -1;
-/** The states' values, for the limit: the same data through the same hop, structured-cloned. */
-let values: unknown[] = [];
-/** The same table through idb, for the limit: the first rows as IndexedDB hands them out. */
-let raw: IDBPDatabase | undefined;
+interface Opened {
+  container: HTMLElement;
+  close(): void;
+}
 
-async function fillStates(): Promise<void> {
+/** A panel as DevTools would show it, full window, over a fresh wall and agent. */
+function openPanel(): Opened {
+  const page = memoryPanelWall();
+  const runtime = page.addRuntime({ name: 'bench' });
+  const container = document.createElement('div');
+  document.body.append(container);
+  const mounted = mount({ wall: page.wall, container });
+  return {
+    container,
+    close() {
+      mounted.unmount();
+      runtime.remove();
+      container.remove();
+    },
+  };
+}
+
+const testid = (id: string, data: Record<string, string> = {}) =>
+  `[data-testid="${id}"]${Object.entries(data).map(([key, value]) => `[data-${key}=${JSON.stringify(value)}]`).join('')}`;
+
+/** The states' values, for the limit: the same data through the same kind of hop, structured-cloned. */
+let values: unknown[] = [];
+let raw: IDBPDatabase | undefined;
+// Held here: the devtools registry keeps instances weakly, and a collected one leaves the panel.
+const kept: object[] = [];
+
+function fillStates(): void {
   const store = new Store({ name: NAME });
+  kept.push(store);
   const next = random(7);
   store.batch(() => {
     for (let i = 0; i < STATES; i++) store.createState(record(i, next), { key: `state-${i}`, scope: `scope-${i % 100}` });
   });
   values = store.states().map((state) => state.value);
-}
-
-/** Posts `data` to this window and resolves when it arrives: the hop the protocol uses, nothing else. */
-function posted(data: unknown): Promise<void> {
-  return new Promise((resolve) => {
-    const tag = Math.random();
-    const onMessage = (event: MessageEvent) => {
-      if ((event.data as { tag?: number } | null)?.tag !== tag) return;
-      window.removeEventListener('message', onMessage);
-      resolve();
-    };
-    window.addEventListener('message', onMessage);
-    window.postMessage({ tag, data }, location.origin);
-  });
 }
 
 async function fillTable(): Promise<void> {
@@ -57,34 +71,27 @@ async function fillTable(): Promise<void> {
     request.onerror = () => reject(request.error);
   });
   const db = await openDatabase(NAME, { version: 1, tables: { rows: { key: 'id', indexes: { n: 'n' } } } });
+  kept.push(db);
   const next = random(8);
   for (let at = 0; at < ROWS; at += 10_000) {
-    const rows = Array.from({ length: 10_000 }, (_, i) => ({ ...record(at + i, next), n: at + i }));
-    await db.table('rows').bulkPut(rows);
+    await db.table('rows').bulkPut(Array.from({ length: 10_000 }, (_, i) => ({ ...record(at + i, next), n: at + i })));
   }
-}
-
-function connected(): Connected {
-  if (!peer) throw new Error('the panel peer is not connected');
-  return peer;
+  raw = await openDB(NAME);
 }
 
 bench('panel.snapshot', {
-  async setup() {
-    await fillStates();
-    peer ??= await connect();
-  },
+  setup: fillStates,
   variants: {
     stratum: {
       async timed() {
         const started = performance.now();
-        const snapshot = await connected().bridge.request(Command.snapshot, {});
-        const elapsed = performance.now() - started;
-        const store = snapshot.stores.find((each) => each.name === NAME);
-        const count = store?.scopes.reduce((sum, scope) => sum + scope.states.length, 0) ?? 0;
-        if (count !== STATES) throw new Error(`the snapshot holds ${count} of the ${STATES} states`);
-        sink.value = snapshot;
-        return elapsed;
+        const panel = openPanel();
+        try {
+          const at = await until(() => panel.container.querySelector(testid('state-row', { store: NAME })));
+          return at - started;
+        } finally {
+          panel.close();
+        }
       },
     },
     postMessage: {
@@ -98,36 +105,72 @@ bench('panel.snapshot', {
 });
 
 bench('panel.rows', {
-  async setup() {
-    await fillTable();
-    peer ??= await connect();
-    const snapshot = await connected().bridge.request(Command.snapshot, {});
-    const found = snapshot.databases.find((each) => each.name === NAME);
-    if (!found) throw new Error(`the snapshot lists no database ${NAME}`);
-    database = found.id;
-    raw = await openDB(NAME);
-  },
+  setup: fillTable,
   variants: {
     stratum: {
       async timed() {
-        const started = performance.now();
-        const page = await connected().bridge.request(Command.dbQuery, { database, table: 'rows', limit: FIRST_PAGE });
-        const elapsed = performance.now() - started;
-        if (page.rows.length !== FIRST_PAGE) throw new Error(`the first page holds ${page.rows.length} rows, not ${FIRST_PAGE}`);
-        sink.value = page;
-        return elapsed;
+        const panel = openPanel();
+        try {
+          const find = (selector: string) => () => panel.container.querySelector<HTMLElement>(selector);
+          click(await untilElement(find(testid('tab-database'))));
+          click(await untilElement(find(testid('database-item', { name: NAME }))));
+          const table = await untilElement(find(`${testid('database-item', { name: NAME })} ${testid('table-item', { table: 'rows' })}`));
+          const started = performance.now();
+          click(table);
+          const at = await until(find(`${testid('row-grid')} ${testid('row', { index: '0' })}`));
+          return at - started;
+        } finally {
+          panel.close();
+        }
       },
     },
     idb: {
       async timed() {
         if (!raw) throw new Error('the idb connection is not open');
         const started = performance.now();
-        const rows = await raw.getAll('rows', null, FIRST_PAGE);
+        const rows = await raw.getAll('rows', null, PAGE_SIZE);
         const elapsed = performance.now() - started;
-        if (rows.length !== FIRST_PAGE) throw new Error(`idb read ${rows.length} rows, not ${FIRST_PAGE}`);
+        if (rows.length !== PAGE_SIZE) throw new Error(`idb read ${rows.length} rows, not ${PAGE_SIZE}`);
         sink.value = rows;
         return elapsed;
       },
     },
   },
 });
+
+let latency: { panel: Opened; state: State<{ count: number }> } | undefined;
+
+bench('panel.latency', {
+  async setup() {
+    const store = new Store({ name: 'bench-latency' });
+    const state = store.createState({ count: 0 }, { key: 'latency', scope: 'bench' });
+    const panel = openPanel();
+    latency = { panel, state };
+    // Only this store in view, as a user who filtered for it.
+    typeInto(await untilElement(() => panel.container.querySelector(testid('state-filter'))), 'bench-latency');
+    await until(() => panel.container.querySelector(testid('state-row', { store: 'bench-latency', key: 'latency' })));
+  },
+  variants: {
+    stratum: {
+      async timed() {
+        if (!latency) throw new Error('the latency panel is not open');
+        const { panel, state } = latency;
+        const row = testid('state-row', { store: 'bench-latency', key: 'latency' });
+        const started = performance.now();
+        state.set((prev) => ({ count: prev.count + 1 }));
+        const version = `v${state.version}`;
+        const at = await until(() => {
+          const shown = panel.container.querySelector(row);
+          return shown?.querySelector('.version')?.textContent === version ? shown : null;
+        });
+        return at - started;
+      },
+      teardown: () => latency?.panel.close(),
+    },
+  },
+});
+
+async function untilElement(find: () => HTMLElement | null): Promise<HTMLElement> {
+  await until(find);
+  return find()!;
+}
