@@ -72,7 +72,10 @@ const FIREFOX_GECKO = {
 };
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
-const TOOLS = [{ name: 'start', source: 'scripts/start.ts' }];
+const TOOLS = [
+  { name: 'start', source: 'scripts/start.ts' },
+  { name: 'screenshots', source: 'scripts/screenshots.ts' },
+];
 
 /** Never bundled: optional peers and Node built-ins stay imports. */
 const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];

@@ -7,11 +7,12 @@
  *                          and keeps serving until Ctrl+C
  *   npm start -- --once    headless, the screenshots, then exit (CI runs this)
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { launch } from '../runtime/puppeteer/launch.js';
 import { openPanel, type PanelHandle } from '../runtime/puppeteer/panel.js';
+import { panelShots, SHOTS } from './panel-shots.js';
 import { REPO_ROOT, serveRepo, type Served } from './serve.js';
 
 const once = process.argv.includes('--once');
@@ -39,16 +40,10 @@ async function openDemo(browser: Browser, url: string): Promise<Page> {
 async function screenshots(page: Page, panel: PanelHandle): Promise<string[]> {
   mkdirSync(OUT, { recursive: true });
   const demo = path.join(OUT, 'demo.png');
-  const shot = path.join(OUT, 'stratum-panel.png');
   await page.screenshot({ path: demo });
-  await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]', { timeout: 10_000 });
-  // Show something worth a picture: the notes list, opened in the value tree.
-  const notes = await panel.frame.waitForSelector('[data-testid="state-row"][data-key="notes"]', { timeout: 10_000 });
-  await notes?.click();
-  await panel.frame.waitForSelector('[data-testid="state-detail"]', { timeout: 10_000 });
-  const body = await panel.frame.$('body');
-  if (!body) throw new Error('the panel has no body to screenshot');
-  await body.screenshot({ path: shot });
+  const [state] = await panelShots(panel.frame, page, OUT, SHOTS.slice(0, 1));
+  const shot = path.join(OUT, 'stratum-panel.png');
+  renameSync(state!, shot);
   return [shot, demo];
 }
 

@@ -1,0 +1,89 @@
+/**
+ * Screenshots of the Stratum panel on the demo app, one per tab: `npm start` takes the first,
+ * `npm run screenshots` all of them for the README (docs/screenshots/).
+ */
+import type { Frame, Page } from 'puppeteer';
+
+const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
+
+/** A DOM click: mouse coordinates miss frames inside the DevTools front end below its fold. */
+async function click(frame: Frame, selector: string): Promise<void> {
+  const element = await frame.waitForSelector(selector, { visible: true, timeout: 10_000 });
+  if (!element) throw new Error(`the panel has no ${selector}`);
+  await element.evaluate((node) => (node as HTMLElement).click());
+}
+
+async function shoot(frame: Frame, file: string): Promise<string> {
+  const body = await frame.$('body');
+  if (!body) throw new Error('the panel has no body to screenshot');
+  await new Promise((resolve) => setTimeout(resolve, 150)); // let the last render settle
+  await body.screenshot({ path: file });
+  return file;
+}
+
+export interface Shot {
+  name: string;
+  /** Brings the panel to what the picture shows. */
+  show(frame: Frame, page: Page): Promise<void>;
+}
+
+export const SHOTS: Shot[] = [
+  {
+    name: 'state',
+    async show(frame) {
+      await click(frame, byId('tab-state'));
+      await click(frame, byId('state-row', '[data-key="notes"]'));
+      await click(frame, `${byId('state-detail')} ${byId('value-toggle')}`);
+    },
+  },
+  {
+    name: 'storage',
+    async show(frame) {
+      await click(frame, byId('tab-storage'));
+      await click(frame, byId('storage-item', '[data-kind="local"][data-namespace="notes"]'));
+    },
+  },
+  {
+    name: 'database',
+    async show(frame) {
+      await click(frame, byId('tab-database'));
+      await click(frame, byId('database-item', '[data-name="notes"]'));
+      await click(frame, byId('table-item', '[data-table="notes"]'));
+      await click(frame, byId('row', '[data-key="1"]'));
+    },
+  },
+  {
+    name: 'blobs',
+    async show(frame, page) {
+      await page.click('[data-testid="note-1"]');
+      await page.click('[data-testid="attach-image"]');
+      await page.waitForSelector('[data-testid="attachments"] img');
+      await click(frame, byId('tab-database'));
+      await click(frame, byId('database-item', '[data-name="notes"]'));
+      await click(frame, byId('view-blobs'));
+      await click(frame, `${byId('blob-row', '[data-name="drawing.png"]')} ${byId('blob-show')}`);
+      await frame.waitForSelector(byId('blob-image'), { visible: true });
+    },
+  },
+  {
+    name: 'timeline',
+    async show(frame, page) {
+      await click(frame, byId('tab-timeline'));
+      await page.click('[data-testid="dark"]');
+      await page.click('[data-testid="dark"]');
+      await page.type('[data-testid="search"]', 'we');
+      await frame.waitForSelector(byId('timeline-row'));
+    },
+  },
+];
+
+/** Waits for a connected panel, then takes `shots` (default: all) as `<dir>/<name>.png`. */
+export async function panelShots(frame: Frame, page: Page, dir: string, shots: Shot[] = SHOTS): Promise<string[]> {
+  await frame.waitForSelector(byId('status', '[data-status="connected"]'), { timeout: 10_000 });
+  const files: string[] = [];
+  for (const shot of shots) {
+    await shot.show(frame, page);
+    files.push(await shoot(frame, `${dir}/${shot.name}.png`));
+  }
+  return files;
+}
