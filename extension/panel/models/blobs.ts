@@ -39,7 +39,6 @@ export class BlobsModel {
   readonly selected = signal<string | null>(null);
   readonly sort = signal<SortBy | null>({ column: 'created', descending: true });
   readonly preview = signal<Preview | null>(null);
-  readonly loadingPreview = signal(false);
   /** Bytes sent of the running upload, or null. */
   readonly upload = signal<{ name: string; sent: number; size: number } | null>(null);
 
@@ -78,15 +77,9 @@ export class BlobsModel {
   }
 
   async showPreview(target: BlobTarget): Promise<void> {
-    this.loadingPreview.value = true;
-    try {
-      const declared = kindOf(target.type);
-      const bytes = await this._ui.run(() => this.read(target, PREVIEW_BYTES[declared ?? 'text']));
-      if (!bytes) return;
-      this._setPreview(this._build(target, declared, bytes));
-    } finally {
-      this.loadingPreview.value = false;
-    }
+    const declared = kindOf(target.type);
+    const bytes = await this._ui.run(() => this.read(target, PREVIEW_BYTES[declared ?? 'text']));
+    if (bytes) this._setPreview(this._build(target, declared, bytes));
   }
 
   closePreview(): void {

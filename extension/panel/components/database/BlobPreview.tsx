@@ -5,11 +5,11 @@
 import { bytes } from '../../lib/format.js';
 import { usePanel } from '../context.js';
 
-export function BlobPreview() {
+/** `inline`: blobs met inside values (shown under the value), else a database's BlobStore. */
+export function BlobPreview({ inline }: { inline: boolean }) {
   const { blobs } = usePanel().database;
   const preview = blobs.preview.value;
-  if (blobs.loadingPreview.value && !preview) return <div class="blob-preview note">Loading preview…</div>;
-  if (!preview) return null;
+  if (!preview || (preview.target.database === 0) !== inline) return null;
   const { target, kind } = preview;
   return (
     <section class="blob-preview" data-testid="blob-preview" data-kind={kind} data-id={target.id}>

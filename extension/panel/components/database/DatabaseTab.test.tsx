@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memory, openDatabase } from '../../../../runtime/db/index.js';
 import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
@@ -12,6 +13,7 @@ beforeEach(() => Object.assign(globalThis, { Blob: NodeBlob, File: NodeFile }));
 afterEach(() => {
   h?.close();
   Object.assign(globalThis, domBlob);
+  vi.restoreAllMocks();
 });
 
 interface Note {
@@ -176,6 +178,37 @@ describe('Database tab', () => {
     click(h.get('blob-show', {}, h.get('blob-row', { id: raw })));
     const hex = await h.wait('blob-preview', { id: raw, kind: 'hex' });
     expect(text(h.get('blob-text', {}, hex))).toMatch(/^00000000 {2}00 01 02 ff/);
+
+    const saved: { blob: Blob; name: string }[] = [];
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => (saved.push({ blob: blob as Blob, name: '' }), 'blob:download'));
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved[saved.length - 1]!.name = this.download;
+    });
+    click(h.get('blob-download', {}, hex));
+    await waitFor(() => saved.length === 1 && saved[0]!.name !== '');
+    expect(saved[0]!.name).toBe('raw.bin');
+    expect([...new Uint8Array(await saved[0]!.blob.arrayBuffer())]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('lists the origin’s other IndexedDB databases, read-only', async () => {
+    const opened = fakeIndexedDB.open('legacy-app', 4);
+    await new Promise((resolve, reject) => {
+      opened.onsuccess = () => resolve(opened.result.close());
+      opened.onerror = () => reject(opened.error);
+    });
+    Object.assign(globalThis, { indexedDB: fakeIndexedDB });
+    try {
+      await notesDb('ours-db', 1);
+      h = setup();
+      click(await h.wait('tab-database'));
+      const other = await h.wait('other-database', { name: 'legacy-app' });
+      expect(text(other)).toContain('v4');
+      expect(text(h.get('other-databases'))).toMatch(/not Stratum — read-only/);
+      expect(other.querySelector('button')).toBeNull();
+    } finally {
+      delete (globalThis as { indexedDB?: unknown }).indexedDB;
+    }
   });
 
   it('replaces a blob from a file, in chunks', async () => {

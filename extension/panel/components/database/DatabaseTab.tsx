@@ -46,7 +46,7 @@ export function DatabaseTab() {
         {db && view === 'rows' && (table ? <TableView key={`${db.name}/${table.name}`} db={db} table={table} /> : <div class="empty">Select a table.</div>)}
         {db && view === 'cache' && <CacheList />}
         {db && view === 'blobs' && <BlobList database={db.id} />}
-        <BlobPreview />
+        <BlobPreview inline={false} />
       </div>
     </div>
   );

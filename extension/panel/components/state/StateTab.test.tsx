@@ -153,7 +153,10 @@ describe('State tab', () => {
   });
 
   it('lists recent changes with a diff, and shows the persistence badge', async () => {
-    const { h, count } = await withStore('history-store');
+    const { h, count, store } = await withStore('history-store');
+    store.createState('light', { key: 'theme', scope: 'prefs', persist: 'local' });
+    click(await h.wait('state-row', { key: 'theme' }));
+    expect(text((await h.wait('state-detail', { key: 'theme' })).querySelector('[data-testid="persistence-badge"]'))).toBe('persisted: local');
     await select(h, 'count');
     expect(text(h.get('persistence-badge'))).toBe('memory only');
     count.set(5, { label: 'bump' });

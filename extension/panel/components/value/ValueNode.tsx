@@ -122,7 +122,7 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
                 ✕
               </button>
             )}
-            {node.truncated && source.expand && (
+            {node.truncated && !node.children && node.type !== 'string' && source.expand && (
               <button type="button" class="link" data-testid="value-expand" onClick={() => void source.expand!(node.truncated!.path)}>
                 load all
               </button>

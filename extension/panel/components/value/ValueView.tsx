@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { view } from '../../lib/encoded.js';
 import type { ValueSource } from '../../models/value.js';
 import { ValueActions } from '../common/ValueActions.js';
+import { BlobPreview } from '../database/BlobPreview.js';
 import { JsonEditor } from './JsonEditor.js';
 import { ValueTree } from './ValueTree.js';
 
@@ -36,6 +37,7 @@ export function ValueView({ source }: { source: ValueSource }) {
         )}
       </div>
       {mode === 'tree' ? <ValueTree source={source} adding={adding} onAdded={() => setAdding(false)} /> : <JsonEditor source={source} onDone={() => setMode('tree')} />}
+      <BlobPreview inline />
     </div>
   );
 }

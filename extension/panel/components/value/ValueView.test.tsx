@@ -1,0 +1,91 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configureDevtools } from '../../../../runtime/devtools/registry.js';
+import { Store } from '../../../../runtime/store/store.js';
+import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  configureDevtools({ redact: () => false });
+  vi.restoreAllMocks();
+});
+
+async function show(name: string, value: unknown) {
+  const store = new Store({ name });
+  const state = store.createState<unknown>(value, { key: 'value', scope: 'app' });
+  h = setup();
+  type(await h.wait('state-filter'), name);
+  click(await h.wait('state-row', { store: name, key: 'value' }));
+  await h.wait('state-detail');
+  return { state, h };
+}
+
+describe('value view', () => {
+  it('loads a part the agent cut by depth, and says how much of a long list is shown', async () => {
+    let deep: Record<string, unknown> = { end: 'bottom' };
+    for (let i = 0; i < 20; i++) deep = { d: deep };
+    const { h } = await show('expand-store', { deep, list: Array.from({ length: 250 }, (_, i) => i) });
+    expect(text(h.get('value-preview', {}, await h.wait('value-node', { path: '["list"]' })))).toMatch(/200 of 250 shown/);
+    const path: (string | number)[] = ['deep'];
+    for (let level = 0; level < 15; level++) {
+      click(h.get('value-toggle', {}, await h.wait('value-node', { path: JSON.stringify(path) })));
+      path.push('d');
+    }
+    const cut = await h.wait('value-node', { path: JSON.stringify(path) });
+    click(h.get('value-expand', {}, cut));
+    await waitFor(() => h.find('value-expand', {}, h.get('value-node', { path: JSON.stringify(path) })) === null);
+    click(h.get('value-toggle', {}, h.get('value-node', { path: JSON.stringify(path) })));
+    await h.wait('value-node', { path: JSON.stringify([...path, 'd']) });
+  });
+
+  it('shows redacted parts as [redacted] and offers no edit there', async () => {
+    configureDevtools({ redact: (path) => path[path.length - 1] === 'password' });
+    const { h } = await show('redact-store', { user: 'ada', password: 'secret' });
+    const secret = await h.wait('value-node', { path: '["password"]' });
+    expect(text(h.get('value-preview', {}, secret))).toBe('[redacted]');
+    expect(h.find('value-edit', {}, secret)).toBeNull();
+    expect(h.container.textContent).not.toContain('secret');
+    expect(h.find('value-edit', {}, h.get('value-node', { path: '["user"]' }))).not.toBeNull();
+  });
+
+  it('stores a value as $stratum in the page and copies values and paths as JSON', async () => {
+    const { h } = await show('global-store', { nested: { n: 1n } });
+    const nested = await h.wait('value-node', { path: '["nested"]' });
+    click(h.get('store-global', {}, nested));
+    await waitFor(() => (globalThis as { $stratum?: unknown }).$stratum !== undefined);
+    expect((globalThis as { $stratum?: unknown }).$stratum).toEqual({ n: 1n });
+    expect(text(await h.wait('toast-text'))).toMatch(/\$stratum/);
+
+    const copied: string[] = [];
+    vi.spyOn(navigator.clipboard, 'writeText').mockImplementation(async (value) => void copied.push(value));
+    click(h.get('copy-path', {}, nested));
+    click(h.get('copy-value', {}, nested));
+    await waitFor(() => copied.length === 2);
+    expect(JSON.parse(copied[0]!)).toEqual(['nested']);
+    expect(JSON.parse(copied[1]!)).toEqual({ n: { $t: 'bigint', v: '1' } });
+  });
+
+  it('opens and closes nodes with the keyboard; Esc cancels an edit without sending', async () => {
+    const { h, state } = await show('keys-store', { a: { b: 1 } });
+    const a = await h.wait('value-node', { path: '["a"]' });
+    press(a, 'ArrowRight');
+    const b = await h.wait('value-node', { path: '["a","b"]' });
+    press(b, 'Enter');
+    const input = await h.wait('value-input', {}, b);
+    type(input, '2');
+    press(input, 'Escape');
+    await waitFor(() => h.find('value-input') === null);
+    expect(state.version).toBe(0);
+    press(h.get('value-node', { path: '["a"]' }), 'ArrowLeft');
+    await waitFor(() => h.find('value-node', { path: '["a","b"]' }) === null);
+  });
+
+  it('previews a blob held inside a value', async () => {
+    const file = new File(['hello from a file'], 'note.txt', { type: 'text/plain' });
+    const { h } = await show('inline-blob-store', { attachment: file });
+    click(h.get('value-blob', {}, await h.wait('value-node', { path: '["attachment"]' })));
+    const preview = await h.wait('blob-preview', { kind: 'text' });
+    expect(text(h.get('blob-text', {}, preview))).toBe('hello from a file');
+  });
+});
