@@ -16,6 +16,11 @@ export interface PageFrame {
  */
 export interface PanelWall extends Wall {
   readonly tabId: number;
+  /**
+   * The client name the transport announced (the background's `stop` on disconnect uses it):
+   * the panel says hello and stop under this name. Absent: the panel picks a random one.
+   */
+  readonly client?: string;
   onStatus(listener: (status: WallStatus) => void): () => void;
   onPageReady(listener: (frame: PageFrame) => void): () => void;
   /** DevTools' theme where known (`chrome.devtools.panels.themeName`), else the OS preference. */

@@ -115,6 +115,20 @@ describe('Header and connection', () => {
     expect(h.container.innerHTML).toBe('');
   });
 
+  it('says hello and stop under the client name the wall announced', async () => {
+    const page = memoryPanelWall({ client: 'panel-from-wall' });
+    const runtime = page.addRuntime();
+    const container = document.createElement('div');
+    const mounted = mount({ wall: page.wall, container });
+    await waitFor(() => runtime.agent.connected);
+    const commands = () => (page.sent as { batch: { command: string; payload: { client?: string } }[] }[]).flatMap((envelope) => envelope.batch);
+    expect(commands().find((message) => message.command === Command.hello)?.payload.client).toBe('panel-from-wall');
+    mounted.unmount();
+    expect(commands().find((message) => message.command === Command.stop)?.payload.client).toBe('panel-from-wall');
+    await waitFor(() => !runtime.agent.connected);
+    runtime.remove();
+  });
+
   it('follows the DevTools theme given by the wall', async () => {
     const page = memoryPanelWall({ theme: 'dark' });
     const container = document.createElement('div');

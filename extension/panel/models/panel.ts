@@ -30,7 +30,7 @@ const microtask: Schedule = (flush) => {
 
 export interface PanelOptions {
   wall: PanelWall;
-  /** Names this panel connection (hello, stop, command ids); random by default. */
+  /** Names this panel connection (hello, stop, command ids): the wall's client, else random. */
   client?: string;
 }
 
@@ -47,7 +47,7 @@ export class Panel {
   readonly database: DatabaseModel;
   private readonly _stop: () => void;
 
-  constructor({ wall, client = `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
+  constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
     this.wall = wall;
     this.bridge = new PanelBridge({ wall, client, schedule: microtask, onDrop: (reason) => console.warn('stratum panel: dropped a message:', reason) });
     this.connection = new Connection(this.bridge, wall, client);

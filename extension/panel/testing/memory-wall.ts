@@ -17,6 +17,8 @@ import type { PageFrame, PanelWall, WallStatus } from '../wall.js';
 export interface MemoryPanelWallOptions {
   tabId?: number;
   theme?: 'light' | 'dark';
+  /** The client name the wall announces (the panel uses it in hello and stop). */
+  client?: string;
   /** Starts in this status; default 'connected' (announced to onStatus listeners as they subscribe). */
   status?: WallStatus;
 }
@@ -63,6 +65,7 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
   const wall: PanelWall = {
     tabId: options.tabId ?? 1,
     theme: options.theme,
+    ...(options.client !== undefined && { client: options.client }),
     openResource: (url, line) => void opened.push({ url, line }),
     send(envelope) {
       if (!up()) return;
