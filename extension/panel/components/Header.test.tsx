@@ -106,9 +106,31 @@ describe('Header and connection', () => {
     expect(text(h.get('state-version'))).toBe('v1');
   });
 
+  it('follows a reload to the new runtime, and empties when the page has none', async () => {
+    const store = new Store({ name: 'reload-store' });
+    const state = store.createState(1, { key: 'n', scope: 'app' });
+    h = setup({ name: 'reloading app' });
+    type(await h.wait('state-filter'), 'reload-store');
+    click(await h.wait('state-row', { key: 'n' }));
+    h.runtime.remove();
+    const next = h.page.addRuntime({ name: 'reloading app' });
+    cleanups.push(() => next.remove());
+    h.page.pageReady();
+    await waitFor(() => next.agent.connected);
+    state.set(2);
+    await waitFor(() => text(h!.get('state-version')) === 'v1');
+    expect(text(status(h))).toBe('Connected to reloading app');
+
+    next.remove();
+    h.page.pageReady();
+    await waitFor(() => status(h!).dataset.status === 'no-runtime', 3000);
+    await waitFor(() => h!.find('state-row') === null);
+    expect(h.get('state-empty')).toBeTruthy();
+  });
+
   it('tells the runtime stop on unmount and closes the wall', async () => {
     h = setup();
-    await waitFor(() => h!.runtime.agent.connected);
+    await waitFor(() => status(h!).dataset.status === 'connected');
     h.mounted.unmount();
     await waitFor(() => !h!.runtime.agent.connected);
     expect(h.page.closed).toBe(true);
@@ -120,10 +142,10 @@ describe('Header and connection', () => {
     const runtime = page.addRuntime();
     const container = document.createElement('div');
     const mounted = mount({ wall: page.wall, container });
-    await waitFor(() => runtime.agent.connected);
+    await waitFor(() => status({ container }).dataset.status === 'connected');
+    mounted.unmount();
     const commands = () => (page.sent as { batch: { command: string; payload: { client?: string } }[] }[]).flatMap((envelope) => envelope.batch);
     expect(commands().find((message) => message.command === Command.hello)?.payload.client).toBe('panel-from-wall');
-    mounted.unmount();
     expect(commands().find((message) => message.command === Command.stop)?.payload.client).toBe('panel-from-wall');
     await waitFor(() => !runtime.agent.connected);
     runtime.remove();

@@ -134,7 +134,12 @@ export class Connection {
     return stop;
   }
 
-  /** Tells every runtime that answered that this panel goes away (it stops streaming when none is left). */
+  /**
+   * Tells every runtime that answered that this panel goes away (each stops streaming when no
+   * panel is left). Only `hello` may go to every runtime at once (ANY_SESSION); a runtime whose
+   * answer had not arrived yet hears it from the transport (the background's `stop` for a client
+   * whose port closed).
+   */
   stop(): void {
     for (const { session, ready } of this.runtimes.peek()) {
       if (!ready.compatible) continue;
@@ -172,7 +177,10 @@ export class Connection {
     this.runtimes.value = [...others, { session, ready }].sort(byFrame);
     const target = this.runtimes.peek().find((entry) => entry.session === this.target.peek());
     // The answering runtime sends its own snapshot next; any other newly chosen one is asked.
-    if (!target || (!target.ready.compatible && ready.compatible)) this._pick(session);
+    if (!target || (!target.ready.compatible && ready.compatible)) return this._pick(session);
+    // The same app (name and frame) with a new id, while the old one has not answered: the page
+    // reloaded. Follow it now rather than when the roll call gives up on the old one.
+    if (ready.compatible && !this._answered.has(target.session) && sameRuntime(target.ready, ready)) this._setTarget(session, false);
   }
 
   private _endRollCall(): void {
@@ -229,6 +237,10 @@ export class Connection {
         return `Connected to ${ready?.runtime.name ?? 'the page'}`;
     }
   }
+}
+
+function sameRuntime(a: Ready, b: Ready): boolean {
+  return a.runtime.name === b.runtime.name && a.runtime.frame.url === b.runtime.frame.url && a.runtime.frame.top === b.runtime.frame.top;
 }
 
 /** Top frame first, then by URL and name: a stable order for the picker. */

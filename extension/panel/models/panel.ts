@@ -3,7 +3,7 @@
  * Components read signals from here and call methods; nothing here touches the DOM. The
  * timeline subscribes first, so it can name a state before the State model forgets it.
  */
-import { batch } from '@preact/signals';
+import { batch, effect, untracked } from '@preact/signals';
 import { PanelBridge } from '../../../runtime/protocol/bridge.js';
 import type { Snapshot } from '../../../runtime/protocol/messages.js';
 import type { Schedule } from '../../../runtime/protocol/outbox.js';
@@ -67,7 +67,18 @@ export class Panel {
     this.storage = new StorageModel(this.connection, this.ui);
     this.facts = new FactsModel(this.connection, this.ui);
     this.database = new DatabaseModel(this.connection, this.ui);
-    this._stop = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
+    const stopSnapshots = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
+    // No runtime left (the page navigated away from Stratum): show nothing rather than stale data.
+    let had = false;
+    const stopEmpty = effect(() => {
+      const target = this.connection.target.value;
+      if (target === null && had) untracked(() => this._apply({ at: Date.now(), stores: [], webstorages: [], databases: [], reports: [], trace: this.timeline.trace.peek() }));
+      had = target !== null;
+    });
+    this._stop = () => {
+      stopSnapshots();
+      stopEmpty();
+    };
   }
 
   start(): void {
@@ -97,6 +108,7 @@ export class Panel {
       this.database.applySnapshot(snapshot.databases);
       this.timeline.snapshot(snapshot);
     });
-    void this.facts.load();
+    if (this.connection.target.peek() === null) this.facts.facts.value = null;
+    else void this.facts.load();
   }
 }
