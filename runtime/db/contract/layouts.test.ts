@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { contract } from './harness.js';
+
+contract((t, { open }) => {
+  describe(`${t.label}: cache`, () => {
+    it('get/set/delete/clear/keys, TTL expiry on a fake clock, prune counts what it removed', async () => {
+      let now = 1_000;
+      const db = await open({ cache: { now: () => now } });
+      await db.cache.set('forever', { a: 1 });
+      await db.cache.set('short', 'soon gone', { ttl: 100 });
+      await db.cache.set('long', new Date(5), { ttl: 10_000 });
+      expect(await db.cache.get('short')).toBe('soon gone');
+      expect(await db.cache.keys()).toEqual(['forever', 'long', 'short']);
+      now = 1_100;
+      expect(await db.cache.get('short')).toBeUndefined();
+      expect(await db.cache.keys()).toEqual(['forever', 'long']);
+      expect(await db.cache.prune()).toBe(1);
+      expect(await db.table('$cache').count()).toBe(2);
+      expect(await db.cache.prune()).toBe(0);
+      expect(await db.cache.get('long')).toEqual(new Date(5));
+      await db.cache.delete('long');
+      expect(await db.cache.keys()).toEqual(['forever']);
+      await db.cache.clear();
+      expect(await db.cache.keys()).toEqual([]);
+      await expect(db.cache.set('x', 1, { ttl: -5 })).rejects.toThrow(/ttl/);
+    });
+
+    it('says in words when the layout was not asked for', async () => {
+      const db = await open();
+      expect(() => db.cache).toThrow(/cache: true/);
+      expect(() => db.blobs).toThrow(/blobs: true/);
+    });
+  });
+
+
+  describe(`${t.label}: blobs`, () => {
+    it('stores a 1 MB blob natively and returns the same bytes and type; File names are kept', async () => {
+      const db = await open({ blobs: true });
+      const bytes = new Uint8Array(1024 * 1024).map((_, i) => (i * 31 + 7) & 0xff);
+      const id = await db.blobs.put(new Blob([bytes], { type: 'application/x-test' }), { meta: { source: 'unit' } });
+      const back = await db.blobs.get(id);
+      expect(back?.type).toBe('application/x-test');
+      expect(new Uint8Array(await (back as Blob).arrayBuffer())).toEqual(bytes);
+      const file = await db.blobs.put(new File(['hello'], 'hello.txt', { type: 'text/plain' }));
+      expect(await db.blobs.info(file)).toMatchObject({ id: file, name: 'hello.txt', type: 'text/plain', size: 5 });
+      expect(await (await db.blobs.get(file))?.text()).toBe('hello');
+      const info = await db.blobs.info(id);
+      expect(info).toMatchObject({ id, name: '', size: bytes.length, meta: { source: 'unit' } });
+      expect(typeof info?.created).toBe('number');
+      expect((await db.blobs.list()).map((entry) => entry.id)).toEqual([id, file]);
+      expect(await db.blobs.usage()).toBe(bytes.length + 5);
+      await db.blobs.delete(id);
+      expect(await db.blobs.get(id)).toBeUndefined();
+      expect(await db.blobs.info(id)).toBeUndefined();
+      expect(await db.blobs.usage()).toBe(5);
+    });
+  });
+
+});

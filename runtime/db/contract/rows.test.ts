@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { contract } from './harness.js';
+
+contract((t, { open }) => {
+  describe(`${t.label}: rows`, () => {
+    it('put and add resolve to the key; autoIncrement generates 1, 2, … into a copy', async () => {
+      const db = await open();
+      const notes = db.table('notes');
+      const draft = { title: 'a', tags: [] };
+      expect(await notes.add(draft)).toBe(1);
+      expect(draft).toEqual({ title: 'a', tags: [] });
+      expect(await notes.put({ title: 'b', tags: [] })).toBe(2);
+      expect(await notes.put({ id: 10, title: 'c', tags: [] })).toBe(10);
+      expect(await notes.add({ title: 'd', tags: [] })).toBe(11);
+      expect(await notes.get(11)).toEqual({ id: 11, title: 'd', tags: [] });
+      expect(await notes.get(3)).toBeUndefined();
+    });
+
+    it('a duplicate add is a ConstraintError in words and changes nothing', async () => {
+      const db = await open();
+      const users = db.table('users');
+      await users.add({ email: 'a@x', handle: 'a', name: 'first' });
+      const error = await users.add({ email: 'a@x', handle: 'other', name: 'second' }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: 'ConstraintError', message: expect.stringMatching(/already exists/) });
+      expect(error).toBeInstanceOf(Error);
+      expect(await users.get('a@x')).toEqual({ email: 'a@x', handle: 'a', name: 'first' });
+    });
+
+    it('a unique index refuses a repeated value, on add and on put', async () => {
+      const db = await open();
+      const users = db.table('users');
+      await users.put({ email: 'a@x', handle: 'same' });
+      await expect(users.put({ email: 'b@x', handle: 'same' })).rejects.toMatchObject({ name: 'ConstraintError', message: expect.stringContaining('byHandle') });
+      await users.put({ email: 'a@x', handle: 'same', name: 'itself again is fine' });
+      expect(await users.count()).toBe(1);
+    });
+
+    it('update merges a patch; a missing row is a NotFoundError; the key cannot change', async () => {
+      const db = await open();
+      const users = db.table('users');
+      await users.put({ email: 'a@x', handle: 'a', name: 'Ann' });
+      expect(await users.update('a@x', { name: 'Anna' })).toEqual({ email: 'a@x', handle: 'a', name: 'Anna' });
+      expect(await users.get('a@x')).toEqual({ email: 'a@x', handle: 'a', name: 'Anna' });
+      await expect(users.update('zz@x', { name: 'nobody' })).rejects.toMatchObject({ name: 'NotFoundError', message: expect.stringContaining('no row with key "zz@x"') });
+      await expect(users.update('a@x', { email: 'b@x' })).rejects.toMatchObject({ name: 'DataError' });
+      expect(await users.get('b@x')).toBeUndefined();
+    });
+
+    it('delete, clear and count', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.bulkPut([{ k: 1 }, { k: 2 }, { k: 3 }]);
+      await keys.delete(2);
+      expect(await keys.count()).toBe(2);
+      await keys.clear();
+      expect(await keys.count()).toBe(0);
+    });
+
+    it('bulkPut is all or nothing', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await expect(keys.bulkPut([{ k: 1 }, { k: 2 }, { nokey: true }])).rejects.toMatchObject({ name: 'DataError' });
+      expect(await keys.count()).toBe(0);
+      // A failure first: the rows queued behind it must not be written after the rollback.
+      await expect(keys.bulkPut([{ nokey: true }, { k: 1 }, { k: 2 }])).rejects.toMatchObject({ name: 'DataError' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await keys.count()).toBe(0);
+      expect(await keys.bulkPut([{ k: 'a' }, { k: 'b' }])).toEqual(['a', 'b']);
+    });
+
+    it('values keep their types: Date, Map, Set, BigInt, typed arrays, nested objects', async () => {
+      const db = await open();
+      const value = {
+        k: 'v',
+        when: new Date(1_700_000_000_000),
+        map: new Map<unknown, unknown>([['a', 1], [2, { deep: [1, 2] }]]),
+        set: new Set(['x', 'y']),
+        big: 2n ** 80n + 1n,
+        bytes: new Uint8Array([0, 1, 255]),
+        nested: { list: [1, 'two', null, undefined], flag: false },
+        text: 'emoji 😀 and 𝄞',
+      };
+      await db.table('keys').put(value);
+      expect(await db.table('keys').get('v')).toEqual(value);
+    });
+
+    it('a value IndexedDB cannot clone (a function) is a DataCloneError, and nothing is stored', async () => {
+      const db = await open();
+      await expect(db.table('keys').put({ k: 1, run: () => 1 })).rejects.toMatchObject({ name: 'DataCloneError' });
+      expect(await db.table('keys').count()).toBe(0);
+    });
+
+    it('a key that is not a key is a DataError in words: BigInt, NaN, object', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await expect(keys.put({ k: 5n })).rejects.toMatchObject({ name: 'DataError' });
+      await expect(keys.get(Number.NaN)).rejects.toMatchObject({ name: 'DataError', message: expect.stringContaining('NaN') });
+      await expect(keys.get({} as never)).rejects.toMatchObject({ name: 'DataError', message: expect.stringContaining('object') });
+      await expect(keys.put({ k: 2n ** 60n })).rejects.toMatchObject({ name: 'DataError' });
+    });
+  });
+
+});
