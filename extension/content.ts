@@ -9,10 +9,12 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import {
   ANY_SESSION,
   Command,
+  Event,
   PROTOCOL_VERSION,
   SOURCE_CONTENT,
   SOURCE_RUNTIME,
   type ContentEnvelope,
+  type RuntimeEnvelope,
 } from '../runtime/protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '../runtime/protocol/validate.js';
 import { CONTENT_PORT, isToContent, type FromContent, type ToContent } from './ports.js';
@@ -23,6 +25,13 @@ let hidden = false;
 let retry = 0;
 let seq = 0;
 let dropped = 0;
+/**
+ * Runtimes that spoke in this window. The background sends every panel envelope to every frame
+ * of the tab; one addressed to a runtime of another frame must not reach this page (a cross-origin
+ * iframe would read the panel's edits, learn the runtime's session and answer in its name).
+ */
+const sessions = new Set<string>();
+const isTop = window === window.top;
 
 function countDrop(reason: string): void {
   dropped++;
@@ -54,20 +63,40 @@ function toBackground(message: FromContent): void {
 
 function toPage(message: ToContent): void {
   if (message.kind === 'client-gone') {
-    const stop: ContentEnvelope = {
-      source: SOURCE_CONTENT,
-      v: PROTOCOL_VERSION,
-      session: ANY_SESSION,
-      seq: ++seq,
-      batch: [{ command: Command.stop, id: `content:${seq}`, payload: { client: message.client } }],
-    };
-    window.postMessage(stop, '*');
+    // One stop per runtime of this window: only hello may be addressed to every runtime (ANY_SESSION).
+    for (const session of sessions) {
+      const stop: ContentEnvelope = {
+        source: SOURCE_CONTENT,
+        v: PROTOCOL_VERSION,
+        session,
+        seq: ++seq,
+        batch: [{ command: Command.stop, id: `content:${seq}`, payload: { client: message.client } }],
+      };
+      const checked = validateContentEnvelope(stop);
+      if (checked.ok) window.postMessage(checked.value, '*');
+      else countDrop(`stop for a client that went away: ${checked.reason}`);
+    }
     return;
   }
   const checked = validateContentEnvelope(message.data);
   if (!checked.ok) return countDrop(`panel envelope: ${checked.reason}`);
+  if (checked.value.session !== ANY_SESSION && !sessions.has(checked.value.session)) return countDrop('panel envelope for a runtime of another frame');
   // Same window, so '*' names no other recipient; a page's origin may be opaque (sandbox, file:).
   window.postMessage(checked.value, '*');
+}
+
+/**
+ * What a runtime says about where it runs must be true of this window: panels put the top frame's
+ * runtime first, so a subframe answering hello as the top frame (or as another runtime) is dropped.
+ */
+function misplaced(envelope: RuntimeEnvelope): string | undefined {
+  for (const message of envelope.batch) {
+    if (message.event !== Event.response || message.payload.command !== Command.hello || !message.payload.ok) continue;
+    const { runtime } = message.payload.result;
+    if (runtime.id !== envelope.session) return `a hello answer for runtime ${runtime.id} sent as ${envelope.session}`;
+    if (runtime.frame.top !== isTop) return `a runtime claiming to run in ${runtime.frame.top ? 'the top frame' : 'a subframe'}`;
+  }
+  return undefined;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -76,6 +105,9 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (typeof data !== 'object' || data === null || (data as { source?: unknown }).source !== SOURCE_RUNTIME) return;
   const checked = validateRuntimeEnvelope(data);
   if (!checked.ok) return countDrop(`runtime envelope: ${checked.reason}`);
+  const lie = misplaced(checked.value);
+  if (lie) return countDrop(lie);
+  sessions.add(checked.value.session);
   seenRuntime = true;
   toBackground({ kind: 'envelope', data: checked.value });
 });

@@ -7,13 +7,16 @@
 import browser from 'webextension-polyfill';
 import { PanelBridge } from '../../runtime/protocol/bridge.js';
 import { CommandError } from '../../runtime/protocol/errors.js';
-import { Event, type CommandName, type CommandRequest, type Ready } from '../../runtime/protocol/messages.js';
+import { Command, Event, type CommandName, type CommandRequest, type Ready } from '../../runtime/protocol/messages.js';
 import { chromeWall } from '../panel/chrome-wall.js';
 import type { KitApi, KitEvent, KitResult, TabInfo } from '../../runtime/protocol/kit.js';
 
 const MAX_EVENTS = 5000;
+/** How long a hello answered first by a subframe's runtime waits for the top frame's. */
+const TOP_FRAME_WAIT_MS = 1000;
 
 interface Connection {
+  client: string;
   bridge: PanelBridge;
   close(): void;
   events: KitEvent[];
@@ -27,8 +30,34 @@ async function tabs(): Promise<TabInfo[]> {
   return (await browser.runtime.sendMessage({ kind: 'tabs' })) as TabInfo[];
 }
 
+/**
+ * Every runtime of every frame in the tab answers hello; connect(page) means the page's top frame
+ * (whose content script vouches for `frame.top`), so a subframe's quicker answer is not taken
+ * while the top frame's may still come.
+ */
+async function helloTop(connection: Connection): Promise<Ready> {
+  let top: ((ready: Ready) => void) | undefined;
+  let fromTop: Ready | undefined;
+  const stop = connection.bridge.on(Event.response, (response) => {
+    if (response.command !== Command.hello || !response.ok || !response.id.startsWith(`${connection.client}:`)) return;
+    if (!response.result.runtime.frame.top) return;
+    fromTop ??= response.result;
+    top?.(response.result);
+  });
+  try {
+    const first = await connection.bridge.hello();
+    if (first.runtime.frame.top || fromTop) return fromTop ?? first;
+    return await new Promise<Ready>((resolve) => {
+      top = resolve;
+      setTimeout(() => resolve(first), TOP_FRAME_WAIT_MS);
+    });
+  } finally {
+    stop();
+  }
+}
+
 async function hello(connection: Connection): Promise<Ready> {
-  const answer = await connection.bridge.hello();
+  const answer = await helloTop(connection);
   if (!answer.compatible) throw new Error(answer.message ?? 'The page runs another Stratum protocol version.');
   connection.bridge.target = answer.runtime.id;
   connection.ready = answer;
@@ -45,7 +74,7 @@ async function attach(tabId: number): Promise<{ handle: string; ready: Ready }> 
   const client = `kit-${Math.random().toString(36).slice(2, 10)}`;
   const wall = chromeWall(tabId, client);
   const bridge = new PanelBridge({ wall, client });
-  const connection: Connection = { bridge, events: [], ready: undefined, close: () => (bridge.shutdown(), wall.close()) };
+  const connection: Connection = { client, bridge, events: [], ready: undefined, close: () => (bridge.shutdown(), wall.close()) };
   for (const name of Object.values(Event)) {
     bridge.on(name, (payload) => {
       connection.events.push({ event: name, payload, at: Date.now() });
