@@ -29,10 +29,10 @@ export function ValueActions({ value, path, target }: ValueActionsProps) {
   return (
     <span class="actions">
       <button type="button" class="icon" data-testid="copy-value" title="Copy value as JSON" onClick={() => void copy(JSON.stringify(value, null, 2), 'the value')}>
-        ⧉
+        copy
       </button>
       <button type="button" class="icon" data-testid="copy-path" title="Copy path as JSON" onClick={() => void copy(JSON.stringify(path), 'the path')}>
-        ⌖
+        path
       </button>
       {target && (
         <button type="button" class="icon" data-testid="store-global" title="Store as global variable ($stratum)" onClick={() => void storeAsGlobal()}>
