@@ -35,6 +35,16 @@ describe('Header and connection', () => {
     expect((h.get('refresh') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('says hello once at mount, so the page encodes one snapshot', async () => {
+    h = setup();
+    const hellos = () => (h!.page.sent as { batch: { command: string }[] }[]).flatMap((envelope) => envelope.batch).filter((message) => message.command === Command.hello);
+    await waitFor(() => status(h!).dataset.status === 'connected');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(hellos()).toHaveLength(1);
+    h.page.pageReady();
+    await waitFor(() => hellos().length === 2);
+  });
+
   it('says so when no Stratum runtime answers', async () => {
     const { container } = bare();
     expect(status({ container }).dataset.status).toBe('connecting');

@@ -31,6 +31,8 @@ export interface RuntimeEntry {
 
 /** How long after a hello a silent page counts as having no Stratum runtime. */
 export const ROLL_CALL_MS = 1000;
+/** How long mount waits for the transport to report itself before saying hello anyway. */
+const START_GRACE_MS = 100;
 
 export class Connection {
   readonly wallStatus = signal<WallStatus>('connecting');
@@ -45,6 +47,8 @@ export class Connection {
 
   private readonly _stops: (() => void)[] = [];
   private _helloQueued = false;
+  private _hellos = 0;
+  private _startTimer: ReturnType<typeof setTimeout> | undefined;
   private _rollCall: ReturnType<typeof setTimeout> | undefined;
   private _answered = new Set<string>();
   private readonly _snapshotListeners = new Set<(snapshot: Snapshot) => void>();
@@ -80,12 +84,22 @@ export class Connection {
     return this.runtimes.value.find((entry) => entry.session === target)?.ready;
   }
 
+  /**
+   * The first hello. A transport that reports itself connected (or its frames ready) right away
+   * triggers it; one that says nothing gets it after START_GRACE_MS. Either way one hello, so the
+   * page encodes one snapshot, not two (10,000 states are megabytes).
+   */
+  start(): void {
+    this._startTimer = setTimeout(() => this._hellos === 0 && this.hello(), START_GRACE_MS);
+  }
+
   /** Says hello to every runtime of the frame, once per tick however often it is asked. */
   hello(): void {
     if (this._helloQueued) return;
     this._helloQueued = true;
     queueMicrotask(() => {
       this._helloQueued = false;
+      this._hellos++;
       this._answered = new Set();
       this.bridge.hello(this.trace).catch((error: unknown) => {
         // Unanswered (no runtime: the roll call below says so in the header) or the panel closed.
@@ -153,6 +167,7 @@ export class Connection {
 
   dispose(): void {
     clearTimeout(this._rollCall);
+    clearTimeout(this._startTimer);
     for (const stop of this._stops) stop();
     this._stops.length = 0;
   }

@@ -82,7 +82,7 @@ export class Panel {
   }
 
   start(): void {
-    this.connection.hello();
+    this.connection.start();
   }
 
   /** The header's refresh: a fresh snapshot, page facts, and what the open views show. */
