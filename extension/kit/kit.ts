@@ -21,6 +21,8 @@ interface Connection {
   close(): void;
   events: KitEvent[];
   ready: Ready | undefined;
+  /** The hello after a reload or a reconnect, while it is under way. */
+  rehello?: Promise<unknown> | undefined;
 }
 
 const connections = new Map<string, Connection>();
@@ -66,7 +68,9 @@ async function hello(connection: Connection): Promise<Ready> {
 
 function sayHelloAgain(connection: Connection): void {
   if (!connection.ready) return;
-  hello(connection).catch((error: unknown) => console.error('stratum kit: hello after a reconnect failed', error));
+  const again: Promise<unknown> = hello(connection).catch((error: unknown) => console.error('stratum kit: hello after a reconnect failed', error));
+  connection.rehello = again;
+  void again.finally(() => connection.rehello === again && (connection.rehello = undefined));
 }
 
 /** Connects to a tab and says hello; resolves with a handle and the runtime that answered. */
@@ -97,7 +101,10 @@ function connectionOf(handle: string): Connection {
 
 async function request<K extends CommandName>(handle: string, name: K, payload: CommandRequest<K>): Promise<KitResult> {
   try {
-    return { ok: true, result: await connectionOf(handle).bridge.request(name, payload) };
+    const connection = connectionOf(handle);
+    // After a reload the runtime is a new one: a command waits for its hello instead of going to the old one.
+    await connection.rehello;
+    return { ok: true, result: await connection.bridge.request(name, payload) };
   } catch (error) {
     if (error instanceof CommandError) return { ok: false, error: error.toJSON() };
     return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
