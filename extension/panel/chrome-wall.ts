@@ -68,6 +68,7 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
   const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   return {
     tabId,
+    client,
     theme: host.theme ?? (prefersDark ? 'dark' : 'light'),
     ...(host.openResource && { openResource: host.openResource }),
     send: (envelope) => post({ kind: 'envelope', data: envelope }),
