@@ -121,6 +121,12 @@ class NamespacedStorage implements WebStorage {
       const moved = moveIntoStorage(this.kind, next.storage);
       setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
     } else setBacking(this.kind, next);
+    const now = backing(this.kind).storage;
+    if (Boolean(now) !== Boolean(was)) {
+      // The panel shows availability: it hears of the switch the way it heard of the outage.
+      const kind = this.kind;
+      report(this, now ? 'available' : 'unavailable', now ? `${kind}Storage works again; what was written meanwhile moved into it` : `${kind}Storage is unusable (${this.reason}); using memory`);
+    }
     return this.available;
   }
 

@@ -12,7 +12,7 @@ import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
-import { config, watchRegistry, type RegistryEntry } from '../registry.js';
+import { config, registered, watchRegistry, type RegistryEntry } from '../registry.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
@@ -91,7 +91,13 @@ export class Watcher {
       else if (change.type === 'unregistered') {
         this._unwatch(change.id);
         this._bridge.send(Event.unregistered, { kind: change.kind, id: change.id });
-      } else this._bridge.send(Event.report, reportInfo(change.report));
+      } else {
+        this._bridge.send(Event.report, reportInfo(change.report));
+        // A storage kind moved to memory or back: every webstorage's info (backend, availability,
+        // entries) changed, and panels replace what they show on `registered`.
+        const { kind, type } = change.report;
+        if (kind === 'webstorage' && (type === 'unavailable' || type === 'available')) this._resendWebstorages();
+      }
     });
     for (const entry of entries) this._watch(entry);
     this._hookDatabases();
@@ -121,6 +127,13 @@ export class Watcher {
         (database) => this._stops.has(entry.id) && this._bridge.send(Event.registered, { kind: 'database', database }),
         (error: unknown) => console.warn('stratum devtools: could not describe a new database', error),
       );
+    }
+  }
+
+  private _resendWebstorages(): void {
+    for (const entry of registered('webstorage')) {
+      const object = entry.deref();
+      if (object) this._bridge.send(Event.registered, { kind: 'webstorage', webstorage: webstorageInfo(entry.id, object as Kinds['webstorage'], this._blobs) });
     }
   }
 

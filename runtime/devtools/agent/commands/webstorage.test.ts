@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/unit/agent-kit.js';
+import { FakeStorage, installWindow } from '../../../../test/unit/webstorage-fakes.js';
 import { decode, encode } from '../../../codec/index.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
@@ -78,5 +79,32 @@ describe('webstorage commands', () => {
     const removed = deltas.find((delta) => delta.key === 'theme')!;
     expect(removed.value).toBeUndefined();
     expect(removed.label).toBe('remove');
+  });
+});
+
+describe('webstorage availability', () => {
+  it('sends every webstorage again when its storage stops working, and when recheck() finds it back', async () => {
+    const local = new FakeStorage();
+    const fake = installWindow({ local });
+    try {
+      const t = kit();
+      const storage = webstorage('local', { namespace: 'ws-avail' });
+      storage.set('kept', 1);
+      await t.hello();
+      local.failWith = new DOMException('The operation is insecure.', 'SecurityError');
+      storage.set('during', 2);
+      local.failWith = undefined;
+      expect(storage.recheck()).toBe(true);
+      t.frame();
+      const id = registryId(storage)!;
+      const sent = t.events(Event.registered).flatMap((message) => (message.kind === 'webstorage' && message.webstorage.id === id ? [message.webstorage] : []));
+      expect(sent.map(({ backend, available, reason }) => ({ backend, available, reason }))).toEqual([
+        { backend: 'memory', available: false, reason: 'SecurityError: The operation is insecure.' },
+        { backend: 'localStorage', available: true, reason: undefined },
+      ]);
+      expect(t.events(Event.report).map((report) => report.type)).toEqual(['unavailable', 'available']);
+    } finally {
+      fake.uninstall();
+    }
   });
 });
