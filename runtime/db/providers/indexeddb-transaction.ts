@@ -21,6 +21,10 @@ export function mapError(error: unknown, where: string): unknown {
   if (name === 'ReadOnlyError') return new ReadOnlyError(words, { cause: error });
   if (name === 'TransactionInactiveError') return new TransactionInactiveError(`${words}. The transaction had already committed.`, { cause: error });
   if (name === 'InvalidStateError') return new DatabaseUnavailableError(`${where}: the connection is closing or closed.`, describeError(error), { cause: error });
+  // Chromium aborts the transaction with a QuotaExceededError that has no message at all.
+  if (name === 'QuotaExceededError' && !(error as { message?: unknown }).message) {
+    return new DOMException(`${where}: the storage quota of this origin is used up (navigator.storage.estimate() tells how much); nothing of the transaction was written.`, 'QuotaExceededError');
+  }
   return error;
 }
 

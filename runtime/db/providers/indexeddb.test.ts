@@ -4,6 +4,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recentReports, registered } from '../../devtools/registry.js';
 import { DatabaseUnavailableError, openDatabase, type DbEvent } from '../index.js';
+import { mapError } from './indexeddb-transaction.js';
 
 const tables = { notes: { key: 'id' } };
 const real = globalThis.indexedDB;
@@ -101,3 +102,13 @@ describe('another connection on the old version', () => {
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
+
+describe('quota', () => {
+  it("gives Chromium's wordless QuotaExceededError words, keeping its name", () => {
+    const mapped = mapError(new DOMException('', 'QuotaExceededError'), 'commit') as DOMException;
+    expect(mapped.name).toBe('QuotaExceededError');
+    expect(mapped.message).toMatch(/^commit: the storage quota of this origin is used up .*nothing of the transaction was written\.$/);
+    const worded = new DOMException('Quota exceeded for this store.', 'QuotaExceededError');
+    expect(mapError(worded, 'commit')).toBe(worded);
+  });
+});
