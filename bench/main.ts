@@ -6,8 +6,9 @@
  *   npm run bench                     every row, full rounds
  *   npm run bench -- --quick          fewer rounds and shorter samples (same data sizes)
  *   npm run bench -- --only=idb,size  rows whose id starts with one of these (results go to out/bench/)
+ *   npm run bench -- --table          print bench/results.json again (and out/bench/table.md), measure nothing
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
@@ -127,7 +128,28 @@ async function sizeRows(root: string): Promise<RowResult[]> {
   });
 }
 
+/** Issue order (the SQLite suite runs last, its rows belong under IndexedDB); sizes at the end. */
+function inIssueOrder(results: RowResult[]): RowResult[] {
+  const at = (row: RowResult) => {
+    const index = ROWS.findIndex((each) => each.id === row.id);
+    return index < 0 ? ROWS.length : index;
+  };
+  return [...results].sort((a, b) => at(a) - at(b));
+}
+
+function printTable(results: RowResult[], out: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'table.md'), `${markdownTable(inIssueOrder(results))}\n`);
+  console.log(formatTable(inIssueOrder(results)));
+}
+
 export async function main(root: string, argv: string[]): Promise<void> {
+  if (argv.includes('--table')) {
+    const saved = JSON.parse(readFileSync(path.join(root, 'bench/results.json'), 'utf8')) as { date: string; rows: RowResult[] };
+    printTable(saved.rows, path.join(root, 'out/bench'));
+    console.log(`\nmeasured ${saved.date}`);
+    return;
+  }
   const started = performance.now();
   const quick = argv.includes('--quick');
   const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -171,12 +193,11 @@ export async function main(root: string, argv: string[]): Promise<void> {
       plan,
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, chromium, os: `${os.type()} ${os.release()}` },
       seconds: Math.round((performance.now() - started) / 1000),
-      rows: results,
+      rows: inIssueOrder(results),
     };
     const file = only ? path.join(out, 'results.json') : path.join(root, 'bench/results.json');
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(out, 'table.md'), `${markdownTable(results)}\n`);
-    console.log(formatTable(results));
+    printTable(results, out);
     console.log(`\n${report.machine.cpus} cores, node ${process.version}, ${chromium}; ${quick ? 'quick, ' : ''}${report.seconds} s; ours ÷ theirs is time or bytes (for ops/s the inverse); spread = interquartile range / median`);
     progress(`wrote ${path.relative(root, file)} and ${path.relative(root, path.join(out, 'table.md'))}`);
   } finally {
