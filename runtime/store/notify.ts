@@ -3,15 +3,33 @@
  * listener never starves the others (the nanostores / preact-signals rule).
  */
 export function runAll(calls: Iterable<() => void>): void {
-  let failed = false;
-  let first: unknown;
-  for (const call of calls) {
-    try {
-      call();
-    } catch (error) {
-      if (!failed) first = error;
-      failed = true;
+  const round = new Round();
+  round.each(calls, (call) => call());
+  round.done();
+}
+
+/**
+ * One notification round on the hot path (every effective `set`): runAll's first-error rule
+ * without an array of closures per round. Listeners are copied first, so one that subscribes
+ * or unsubscribes during the round changes the next round, not this one.
+ */
+export class Round {
+  private _failed = false;
+  private _first: unknown;
+
+  each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
+    for (const listener of [...listeners]) {
+      try {
+        call(listener);
+      } catch (error) {
+        if (!this._failed) this._first = error;
+        this._failed = true;
+      }
     }
   }
-  if (failed) throw first;
+
+  /** Rethrows the round's first error, once every listener ran. */
+  done(): void {
+    if (this._failed) throw this._first;
+  }
 }

@@ -1,3 +1,4 @@
+import type { Round } from './notify.js';
 import type { PersistAdapter, SetOptions } from './types.js';
 
 /** What a State needs from the store it lives in. */
@@ -102,9 +103,9 @@ export class State<T> {
   }
 
   /** @internal Runs this state's own listeners; the store calls it when notifying. */
-  _notifyListeners(prev: unknown): Array<() => void> {
+  _notify(prev: unknown, round: Round): void {
     const value = this._value;
-    return [...this._listeners].map((listener) => () => listener(value, prev as T));
+    round.each(this._listeners, (listener) => listener(value, prev as T));
   }
 
   /** @internal Whether `a` and `b` are equal by this state's rule (batch uses it for A→B→A). */

@@ -1,6 +1,6 @@
 import { register, report } from '../devtools/registry.js';
 import { browserClientId } from './client-id.js';
-import { runAll } from './notify.js';
+import { Round, runAll } from './notify.js';
 import { loadPersistence, describePersistence } from './persist.js';
 import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
@@ -56,12 +56,14 @@ class StoreCore implements StateHost {
   }
 
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
-    const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
-    if (label !== undefined) event.label = label;
-    runAll([
-      ...state._notifyListeners(prev),
-      ...[...this._listeners].map((listener) => () => listener(event)),
-    ]);
+    const round = new Round();
+    state._notify(prev, round);
+    if (this._listeners.size > 0) {
+      const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
+      if (label !== undefined) event.label = label;
+      round.each(this._listeners, (listener) => listener(event));
+    }
+    round.done();
   }
 
   _flush(): void {
