@@ -64,7 +64,7 @@ export function CacheList() {
                 <td data-testid="cache-expires">{when.expired || entry.expired ? <Badge tone="bad">{when.text}</Badge> : when.text}</td>
                 <td class="row-actions">
                   <button type="button" class="icon" data-testid="cache-delete" title="Delete entry" onClick={(event) => (event.stopPropagation(), void cache.remove(entry))}>
-                    ✕
+                    ×
                   </button>
                 </td>
               </tr>

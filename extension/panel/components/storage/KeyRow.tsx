@@ -50,11 +50,11 @@ export function KeyRow({ item, entry }: { item: StorageItem; entry: WebstorageKe
       <td class="row-actions">
         {editable && !editing && (
           <button type="button" class="icon" data-testid="key-edit" title="Edit (Enter)" onClick={(event) => (event.stopPropagation(), begin())}>
-            ✎
+            edit
           </button>
         )}
         <button type="button" class="icon" data-testid="key-delete" title="Delete key" onClick={(event) => (event.stopPropagation(), void storage.remove(item, entry))}>
-          ✕
+          ×
         </button>
       </td>
     </tr>

@@ -104,12 +104,12 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
           <span class="node-actions">
             {canEdit && node.editor && (
               <button type="button" class="icon" data-testid="value-edit" title="Edit (Enter)" onClick={() => begin('edit')}>
-                ✎
+                edit
               </button>
             )}
             {canEdit && (parent === 'object' || parent === 'map') && (
               <button type="button" class="icon" data-testid="value-rename" title="Rename key" onClick={() => begin('rename')}>
-                ⇄
+                rename
               </button>
             )}
             {canEdit && node.container && (
@@ -119,7 +119,7 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
             )}
             {canEdit && parent !== undefined && (
               <button type="button" class="icon" data-testid="value-remove" title="Remove" onClick={() => ((base.current = source.base()), void edit(removePath, 'delete'))}>
-                ✕
+                ×
               </button>
             )}
             {node.truncated && !node.children && node.type !== 'string' && source.expand && (
