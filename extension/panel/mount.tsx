@@ -6,7 +6,16 @@
  * data-testid reference (what tests and e2e specs select by; rows carry data-* to pick one):
  *
  *   Header      status (data-status = connecting | connected | reconnecting | no-runtime | mismatch),
- *               target-picker, refresh
+ *               target-picker, refresh,
+ *               snapshot-menu, snapshot-menu-items, snapshot-export, snapshot-import (the label),
+ *               snapshot-import-input (file input), snapshot-compare, snapshot-progress
+ *   Snapshots   snapshot-import-dialog, snapshot-import-progress, snapshot-refused, snapshot-preview,
+ *               snapshot-counts, snapshot-count (data-stratum = state | webstorage | row | cache | blob,
+ *               data-kind = added | changed | removed), snapshot-skipped, snapshot-skipped-row (data-path),
+ *               snapshot-apply, snapshot-cancel;
+ *               snapshot-compare-view, snapshot-compare-a / -b (file inputs), snapshot-compare-a-name /
+ *               -b-name, snapshot-compare-error, snapshot-compare-summary, snapshot-compare-close;
+ *               snapshot-differences, snapshot-diff-row (data-stratum, data-kind, data-path = JSON), snapshot-diff-path
  *   Tabs        tab-state, tab-storage, tab-database, tab-timeline;
  *               panel-state, panel-storage, panel-database, panel-timeline (the tab's content)
  *   Messages    toast (data-kind = error | info), toast-text, toast-close
@@ -17,7 +26,10 @@
  *   State       state-filter, state-tree (the scroll box), store-row / scope-row (data-name),
  *               state-row (data-store, data-scope, data-key, data-state-id), state-empty,
  *               state-detail (data-key), state-detail-empty, state-version, persistence-badge,
- *               changes, change-row (data-version), change-count ("×N"), diff, diff-line (data-kind)
+ *               changes, change-row (data-version), change-label, change-count ("×N"), change-restore,
+ *               diff, diff-line (data-kind), stack, stack-frame, stack-link,
+ *               history, history-slider (input range), history-position, history-preview (the value
+ *               view while an earlier value is shown), history-restore, history-now
  *   Values      value-view, tree-mode, json-mode, value-add-root, value-locked, value-tree,
  *               value-node (data-path = JSON path, data-type), value-toggle, value-key, value-preview,
  *               value-edit, value-rename, rename-input, value-add, value-remove, value-expand, value-blob,
@@ -49,9 +61,11 @@
  *               blob-image, blob-audio, blob-video, blob-text, blob-download, blob-preview-close
  *   Timeline    timeline-toolbar, timeline-filter-state / -storage / -database / -runtime,
  *               timeline-search, timeline-pause, timeline-clear, timeline-export, timeline-trace,
- *               timeline-count, timeline (the scroll box), timeline-row (data-stratum, data-event),
- *               timeline-title, timeline-label, timeline-changes ("×N"),
- *               timeline-detail, stack, stack-frame, stack-link
+ *               timeline-preserve, timeline-count, timeline (the scroll box),
+ *               timeline-row (data-stratum, data-event, data-earlier = "true" before a reload),
+ *               timeline-divider ("page reloaded"), timeline-title, timeline-label, timeline-changes ("×N"),
+ *               timeline-detail, held, held-value (data-subject), held-preview, restore,
+ *               restore-unavailable (why not), stack, stack-frame, stack-link
  */
 import { render } from 'preact';
 import { App } from './components/App.js';

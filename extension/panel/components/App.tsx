@@ -1,4 +1,4 @@
-/** The panel: header, tabs, the conflict banner and toast, and the current tab. */
+/** The panel: header, tabs, the conflict banner and toast, a snapshot import or comparison, and the current tab. */
 import { ConflictBanner } from './common/ConflictBanner.js';
 import { Toast } from './common/Toast.js';
 import { usePanel } from './context.js';
@@ -7,6 +7,8 @@ import { Header } from './Header.js';
 import { StateTab } from './state/StateTab.js';
 import { StorageTab } from './storage/StorageTab.js';
 import { TabBar } from './TabBar.js';
+import { CompareView } from './snapshot/CompareView.js';
+import { ImportDialog } from './snapshot/ImportDialog.js';
 import { TimelineTab } from './timeline/TimelineTab.js';
 
 export function App() {
@@ -18,6 +20,8 @@ export function App() {
       <TabBar />
       <ConflictBanner />
       <Toast />
+      <ImportDialog />
+      <CompareView />
       <main class="content">
         {tab === 'state' && <StateTab />}
         {tab === 'storage' && <StorageTab />}

@@ -1,9 +1,10 @@
 /**
  * The connection in words (connected / reconnecting / no Stratum runtime on this page / a
  * protocol mismatch as the page explained it), a target picker when several runtimes or frames
- * answered, and refresh.
+ * answered, the snapshots menu, and refresh.
  */
 import { usePanel } from './context.js';
+import { SnapshotMenu } from './snapshot/SnapshotMenu.js';
 
 export function Header() {
   const panel = usePanel();
@@ -28,8 +29,9 @@ export function Header() {
         </select>
       )}
       <span class="spacer" />
+      <SnapshotMenu />
       <button type="button" data-testid="refresh" title="Fetch a fresh snapshot" disabled={status !== 'connected'} onClick={() => void panel.refresh()}>
-        ⟳ Refresh
+        Refresh
       </button>
     </header>
   );

@@ -11,6 +11,8 @@ import type { PanelWall } from '../wall.js';
 import { Connection } from './connection.js';
 import { DatabaseModel } from './database.js';
 import { FactsModel } from './facts.js';
+import { RestoreModel } from './restore.js';
+import { SnapshotModel } from './snapshots.js';
 import { StateModel } from './state.js';
 import { StorageModel } from './storage.js';
 import { TimelineModel } from './timeline.js';
@@ -45,6 +47,8 @@ export class Panel {
   readonly storage: StorageModel;
   readonly facts: FactsModel;
   readonly database: DatabaseModel;
+  readonly restore: RestoreModel;
+  readonly snapshots: SnapshotModel;
   private readonly _stop: () => void;
 
   constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
@@ -57,6 +61,7 @@ export class Panel {
         const name = this.states.storeName(store);
         return entry && name !== undefined ? { store: name, key: entry.key } : undefined;
       },
+      store: (id) => this.states.storeName(id),
       storage: (id) => {
         const item = this.storage.byId(id);
         return item && `${item.info.kind}:${item.info.namespace}`;
@@ -67,6 +72,8 @@ export class Panel {
     this.storage = new StorageModel(this.connection, this.ui);
     this.facts = new FactsModel(this.connection, this.ui);
     this.database = new DatabaseModel(this.connection, this.ui);
+    this.restore = new RestoreModel(this.connection, this.ui, this.timeline, this.states, this.storage, this.database);
+    this.snapshots = new SnapshotModel(this.connection, this.ui);
     const stopSnapshots = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
     // No runtime left (the page navigated away from Stratum): show nothing rather than stale data.
     let had = false;

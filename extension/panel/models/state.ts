@@ -8,23 +8,13 @@ import { batch, computed, signal, type ReadonlySignal, type Signal } from '@prea
 import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '../../../runtime/protocol/messages.js';
 import { replaceAt } from '../lib/edit.js';
+import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
+import { MAX_HISTORY, type Change } from './state-history.js';
 import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
 import type { Base, ValueSource } from './value.js';
-
-/** Recent changes kept per state. */
-export const MAX_HISTORY = 20;
-
-export interface Change {
-  at: number;
-  versions: { from: number; to: number };
-  changes: number;
-  label?: string;
-  before: Encoded;
-  after: Encoded;
-}
 
 export class StateEntry {
   readonly value: Signal<Encoded>;
@@ -80,6 +70,8 @@ export class StateModel {
   readonly sort = signal<SortBy | null>(null);
   readonly collapsed = signal<ReadonlySet<string>>(new Set());
   readonly selected = signal<string | null>(null);
+  /** The history slider's position: an earlier version of a state shown read-only, or null (now). */
+  readonly preview = signal<{ uid: string; version: number } | null>(null);
   readonly rows: ReadonlySignal<TreeRow[]>;
   readonly selectedEntry: ReadonlySignal<StateEntry | undefined>;
   private readonly _entries = new Map<string, StateEntry>();
@@ -150,11 +142,24 @@ export class StateModel {
     return entry.source;
   }
 
-  private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string): Promise<boolean> {
+  /**
+   * Writes an earlier value back as a normal edit over the version the panel holds now, labelled
+   * `devtools: restore`: a state that moved on meanwhile is a conflict, never overwritten silently.
+   */
+  async restore(entry: StateEntry, value: Encoded): Promise<boolean> {
+    const done = await this._edit(entry, entry.version.peek(), [], 'set', value, undefined, RESTORE_LABEL);
+    if (done) {
+      this._ui.notify(`Restored state "${entry.key}"`);
+      if (this.preview.peek()?.uid === entry.uid) this.preview.value = null;
+    }
+    return done;
+  }
+
+  private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string): Promise<boolean> {
     const at = { store: entry.store, state: entry.info.id };
     const send = (baseVersion: number) =>
       path.length === 0 && op === 'set'
-        ? this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion })
+        ? this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, ...(label !== undefined && { label }) })
         : this._connection.request(Command.stateEdit, {
             ...at,
             baseVersion,
@@ -239,13 +244,15 @@ export class StateModel {
     const seen = entry.version.peek();
     if (delta.versions.to < seen) return;
     const before = entry.value.peek();
+    const redactedBefore = entry.redacted.peek();
     batch(() => {
       entry.value.value = delta.value;
       entry.version.value = delta.versions.to;
       entry.redacted.value = delta.redacted;
       if (delta.versions.to === seen) return;
-      const change: Change = { at: delta.at, versions: delta.versions, changes: delta.changes, before, after: delta.value };
+      const change: Change = { at: delta.at, versions: delta.versions, changes: delta.changes, previous: seen, before, after: delta.value, redactedBefore, redacted: delta.redacted };
       if (delta.label !== undefined) change.label = delta.label;
+      if (delta.stack !== undefined && delta.stack.length > 0) change.stack = delta.stack;
       entry.history.value = [change, ...entry.history.peek()].slice(0, MAX_HISTORY);
     });
   }

@@ -75,9 +75,10 @@ export class StorageModel {
     return this.items.peek().find((item) => item.info.id === id);
   }
 
-  /** Writes a key over the hash the panel saw (null: it expects no such key). */
-  async set(item: StorageItem, key: string, value: Encoded, base: Hash | null): Promise<boolean> {
-    const send = (baseVersion: Hash | null) => this._connection.request(Command.webstorageSet, { storage: item.info.id, key, value, baseVersion });
+  /** Writes a key over the hash the panel saw (null: it expects no such key); `label` names it in the timeline. */
+  async set(item: StorageItem, key: string, value: Encoded, base: Hash | null, label?: string): Promise<boolean> {
+    const send = (baseVersion: Hash | null) =>
+      this._connection.request(Command.webstorageSet, { storage: item.info.id, key, value, baseVersion, ...(label !== undefined && { label }) });
     const done = await this._ui.run(() => send(base), {
       what: `key "${key}"`,
       overwrite: (version) => send(typeof version === 'string' ? version : null),

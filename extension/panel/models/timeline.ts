@@ -3,11 +3,17 @@
  * (MAX_ENTRIES; the oldest go first and are counted). Pause stops recording (what is skipped is
  * counted), clear empties it, export writes it as JSON. "Record call sites" turns the agent's
  * tracing on, so deltas carry stack frames.
+ *
+ * A new runtime answering (the page reloaded, or another runtime was picked) starts a new page
+ * load. Like the Network panel, the timeline then starts empty, unless "preserve log" is on: the
+ * earlier entries stay (same bound), below them a "page reloaded" divider, and they are marked
+ * as earlier. A reconnect to the same runtime (the service worker came back) is no new load.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { Command, type EventName, type RuntimeEvents, type Snapshot } from '../../../runtime/protocol/messages.js';
+import { Command, type EventName, type RuntimeEvents, type RuntimeInfo, type Snapshot } from '../../../runtime/protocol/messages.js';
 import type { Connection } from './connection.js';
 import { describe, STRATA, type Line, type Names, type Stratum, type TimelineEntry } from './timeline-events.js';
+import { hasRowsToRead, readRows } from './timeline-rows.js';
 import type { Ui } from './ui.js';
 
 export const MAX_ENTRIES = 5000;
@@ -36,8 +42,15 @@ export class TimelineModel {
   /** Events not recorded while paused. */
   readonly skipped = signal(0);
   readonly trace = signal(false);
+  /** Keep the entries when the page reloads (off by default, as in the Network panel). */
+  readonly preserve = signal(false);
+  /** The page load entries are recorded under now (1, then +1 per new runtime). */
+  readonly load = signal(1);
   readonly visible: ReadonlySignal<TimelineEntry[]>;
   private _next = 0;
+  /** The runtime whose snapshot came last (null before the first). */
+  private _session: string | null = null;
+  private _runtime: RuntimeInfo | undefined;
 
   constructor(
     private readonly _connection: Connection,
@@ -50,8 +63,8 @@ export class TimelineModel {
       const needle = this.filter.value.trim().toLowerCase();
       return this.entries.filter(
         (entry) =>
-          strata.has(entry.stratum) &&
-          (needle === '' || `${entry.title} ${entry.label ?? ''} ${entry.detail}`.toLowerCase().includes(needle)),
+          entry.divider === true ||
+          (strata.has(entry.stratum) && (needle === '' || `${entry.title} ${entry.label ?? ''} ${entry.detail}`.toLowerCase().includes(needle))),
       );
     });
     for (const event of RECORDED) {
@@ -62,7 +75,19 @@ export class TimelineModel {
   /** Called with each snapshot the panel applies (after hello, refresh, reconnect). */
   snapshot(snapshot: Snapshot): void {
     this.trace.value = snapshot.trace;
+    const session = this._connection.target.peek();
+    if (session !== null) {
+      const runtime = this._connection.runtimes.peek().find((entry) => entry.session === session)?.ready.runtime;
+      if (this._session !== null && session !== this._session) this._newLoad(runtime);
+      this._session = session;
+      this._runtime = runtime;
+    }
     this._record(describe('snapshot', snapshot, this._names, Date.now()));
+  }
+
+  /** The entry with this id, if still in the buffer. */
+  byId(id: number): TimelineEntry | undefined {
+    return this.entries.find((entry) => entry.id === id);
   }
 
   toggleStratum(stratum: Stratum): void {
@@ -90,13 +115,31 @@ export class TimelineModel {
     if (done) this.trace.value = done.enabled;
   }
 
+  private _newLoad(runtime: RuntimeInfo | undefined): void {
+    const previous = this._runtime;
+    this.load.value++;
+    if (!this.preserve.peek()) return this.clear();
+    const same = runtime !== undefined && previous !== undefined && runtime.name === previous.name && runtime.frame.url === previous.frame.url;
+    const title = same || runtime === undefined ? 'page reloaded' : `now showing ${runtime.name}`;
+    // Recorded even while paused: it says where the earlier entries end.
+    this._push({ at: Date.now(), stratum: 'runtime', event: 'snapshot', title, changes: 1, detail: runtime ? `${runtime.name} (${runtime.frame.url})` : '', divider: true });
+  }
+
   private _record(line: Line | undefined): void {
     if (!line) return;
     if (this.paused.peek()) {
       this.skipped.value++;
       return;
     }
-    this.entries.push({ id: ++this._next, ...line });
+    const entry = this._push(line);
+    if (hasRowsToRead(entry.held)) {
+      void readRows(this._connection, entry.held).then(() => this.revision.value++);
+    }
+  }
+
+  private _push(line: Line): TimelineEntry {
+    const entry: TimelineEntry = { id: ++this._next, ...line, load: this.load.peek() };
+    this.entries.push(entry);
     // Trimmed in steps of a tenth, so a full buffer does not shift 5,000 items per event.
     if (this.entries.length > MAX_ENTRIES + MAX_ENTRIES / 10) {
       const drop = this.entries.length - MAX_ENTRIES;
@@ -104,5 +147,6 @@ export class TimelineModel {
       this.evicted.value += drop;
     }
     this.revision.value++;
+    return entry;
   }
 }

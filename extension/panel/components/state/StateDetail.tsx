@@ -1,8 +1,15 @@
-/** The selected state: where it lives, its version and persistence, its value, its recent changes. */
+/**
+ * The selected state: where it lives, its version and persistence, its value (or, while the
+ * history slider is moved back, an earlier value read-only), the slider, its recent changes.
+ */
+import { useMemo } from 'preact/hooks';
+import { previewSource, stops } from '../../models/state-history.js';
+import type { StateEntry } from '../../models/state.js';
 import { Badge } from '../common/Badge.js';
 import { usePanel } from '../context.js';
 import { ValueView } from '../value/ValueView.js';
 import { ChangeList } from './ChangeList.js';
+import { HistorySlider } from './HistorySlider.js';
 
 export function StateDetail() {
   const { states } = usePanel();
@@ -29,9 +36,26 @@ export function StateDetail() {
           {entry.persistence === undefined ? 'memory only' : `persisted: ${entry.persistence}`}
         </Badge>
       </div>
-      <ValueView key={states.source(entry).key} source={states.source(entry)} />
+      <HistorySlider entry={entry} />
+      <StateValue entry={entry} />
       <h3>Recent changes</h3>
       <ChangeList entry={entry} />
+    </div>
+  );
+}
+
+/** The live value, or the earlier one the history slider points at. */
+function StateValue({ entry }: { entry: StateEntry }) {
+  const { states } = usePanel();
+  const live = states.source(entry);
+  const preview = states.preview.value;
+  const list = preview?.uid === entry.uid ? stops(entry.history.value) : [];
+  const at = preview ? list.findIndex((stop) => stop.version === preview.version) : -1;
+  const stop = at >= 0 && at < list.length - 1 ? list[at] : undefined;
+  const shown = useMemo(() => (stop ? previewSource(live, stop) : live), [live, stop?.version, stop?.value]);
+  return (
+    <div class={stop ? 'previewing' : undefined} data-testid={stop ? 'history-preview' : undefined}>
+      <ValueView key={`${live.key}:${stop ? stop.version : 'now'}`} source={shown} />
     </div>
   );
 }

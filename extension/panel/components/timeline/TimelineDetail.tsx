@@ -1,17 +1,20 @@
 /**
- * The selected event in full, with its call-site frames; a frame with a position links to the
- * Sources panel through the wall (DevTools only; elsewhere the frame is plain text).
+ * The selected event in full: what, when, its label, the values it left (each with "Restore"
+ * where the timeline holds a value that can be written back, else why not), and its call-site
+ * frames linked to the Sources panel.
  */
-import { parseFrame } from '../../../../runtime/protocol/frames.js';
 import { clock } from '../../lib/format.js';
+import { StackFrames } from '../common/StackFrames.js';
 import { usePanel } from '../context.js';
+import { HeldValues } from './HeldValues.js';
 
 export function TimelineDetail() {
-  const { timeline, wall } = usePanel();
+  const { timeline } = usePanel();
   const id = timeline.selected.value;
   timeline.revision.value;
-  const entry = id === null ? undefined : timeline.entries.find((candidate) => candidate.id === id);
-  if (!entry) return null;
+  const entry = id === null ? undefined : timeline.byId(id);
+  if (!entry || entry.divider) return null;
+  const earlier = entry.load < timeline.load.value;
   return (
     <section class="timeline-detail" data-testid="timeline-detail">
       <div class="detail-head">
@@ -21,29 +24,15 @@ export function TimelineDetail() {
           {entry.label !== undefined && ` · ${entry.label}`}
           {entry.changes > 1 && ` · ×${entry.changes}`}
           {entry.origin === 'remote' && ' · from another tab'}
+          {earlier && ' · before the page reloaded'}
         </span>
       </div>
       <pre class="blob-text">{entry.detail}</pre>
+      <HeldValues entry={entry} />
       {entry.stack ? (
-        <ol class="stack" data-testid="stack">
-          {entry.stack.map((text) => {
-            const frame = parseFrame(text);
-            const open = wall.openResource;
-            return (
-              <li data-testid="stack-frame">
-                {frame && open ? (
-                  <button type="button" class="link" data-testid="stack-link" onClick={() => open.call(wall, frame.url, frame.line)}>
-                    {text}
-                  </button>
-                ) : (
-                  text
-                )}
-              </li>
-            );
-          })}
-        </ol>
+        <StackFrames stack={entry.stack} />
       ) : (
-        !timeline.trace.value && <div class="note">Turn on "record call sites" to see where changes come from.</div>
+        !timeline.trace.value && entry.held !== undefined && <div class="note">Turn on "record call sites" to see where changes come from.</div>
       )}
     </section>
   );

@@ -1,4 +1,7 @@
-/** The Timeline tab: every event, newest at the bottom, virtualized; the selected one below. */
+/**
+ * The Timeline tab: every event, newest at the bottom, virtualized; the selected one below.
+ * With "preserve log", a divider marks each page reload and the events before it are dimmed.
+ */
 import { clock } from '../../lib/format.js';
 import { VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
@@ -11,15 +14,28 @@ export function TimelineTab() {
   const { timeline } = usePanel();
   const entries = timeline.visible.value;
   const selected = timeline.selected.value;
+  const load = timeline.load.value;
   const render = (i: number) => {
     const entry = entries[i]!;
+    if (entry.divider) {
+      return (
+        <div key={entry.id} class="grid-row timeline-divider" data-testid="timeline-divider" role="separator">
+          <span class="time">{clock(entry.at)}</span>
+          <strong>{entry.title}</strong>
+          <span class="note">{entry.detail}</span>
+        </div>
+      );
+    }
+    const earlier = entry.load < load;
     return (
       <div
         key={entry.id}
-        class={`grid-row timeline-row s-${entry.stratum}${entry.id === selected ? ' selected' : ''}`}
+        class={`grid-row timeline-row s-${entry.stratum}${entry.id === selected ? ' selected' : ''}${earlier ? ' earlier' : ''}`}
         data-testid="timeline-row"
         data-stratum={entry.stratum}
         data-event={entry.event}
+        data-earlier={earlier ? 'true' : undefined}
+        title={earlier ? 'Recorded before the page reloaded' : undefined}
         onClick={() => (timeline.selected.value = entry.id)}
       >
         <span class="time">{clock(entry.at)}</span>
@@ -42,7 +58,7 @@ export function TimelineTab() {
     <div class="timeline" data-testid="panel-timeline">
       <TimelineToolbar />
       <div class="status-line" data-testid="timeline-count">
-        {entries.length.toLocaleString('en-US')} events shown
+        {entries.filter((entry) => !entry.divider).length.toLocaleString('en-US')} events shown
         {timeline.evicted.value > 0 && ` · ${timeline.evicted.value} oldest dropped`}
         {timeline.skipped.value > 0 && ` · ${timeline.skipped.value} skipped while paused`}
       </div>

@@ -1,4 +1,4 @@
-/** Timeline controls: strata shown, text filter, pause, clear, export, record call sites. */
+/** Timeline controls: strata shown, text filter, pause, clear, export, record call sites, preserve log. */
 import { saveBlob } from '../../lib/download.js';
 import { STRATA } from '../../models/timeline-events.js';
 import { FilterBox } from '../common/FilterBox.js';
@@ -33,6 +33,10 @@ export function TimelineToolbar() {
       <label class="chip" title="Deltas carry the call site of each change (costs the page a stack capture per change)">
         <input type="checkbox" data-testid="timeline-trace" checked={timeline.trace.value} onChange={(event) => void timeline.setTrace(event.currentTarget.checked)} />
         record call sites
+      </label>
+      <label class="chip" title="Keep the events when the page reloads (off: the timeline starts empty on each page load, as in the Network panel)">
+        <input type="checkbox" data-testid="timeline-preserve" checked={timeline.preserve.value} onChange={(event) => (timeline.preserve.value = event.currentTarget.checked)} />
+        preserve log
       </label>
     </div>
   );
