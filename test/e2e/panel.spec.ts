@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CDPSession, ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
+import { parseSnapshot } from '../../runtime/devtools/snapshot/validate.js';
+import { diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -167,3 +169,87 @@ describe('the Stratum panel in DevTools', () => {
     );
   });
 });
+
+describe('history in the Stratum panel', () => {
+  it('restores an earlier value of a state with one click, and the page changes', async () => {
+    const { page, panel } = await open();
+    await click(panel, byId('state-row', '[data-key="filter"]'));
+    const setFilter = (value: string) =>
+      page.evaluate(
+        (next) => (window as unknown as { demo: { store: { getState(o: object): { set(v: string, o: object): void } } } }).demo.store.getState({ key: 'filter', scope: 'app' }).set(next, { label: 'typed' }),
+        value,
+      );
+    await setFilter('welcome');
+    await panel.waitForSelector(byId('change-row', '[data-version="1"]'));
+    await setFilter('nothing matches this');
+    await panel.waitForSelector(byId('change-row', '[data-version="2"]'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="notes"] li').length === 0);
+
+    await click(panel, `${byId('change-row', '[data-version="1"]')} ${byId('change-restore')}`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="search"]') as HTMLInputElement).value === 'welcome');
+    expect(await page.$$eval('[data-testid="notes"] li', (items) => items.map((item) => item.textContent))).toEqual(['Welcome to Stratum']);
+  });
+
+  it('shows each change with its label in the timeline', async () => {
+    const { page, panel } = await open();
+    await click(panel, byId('tab-timeline'));
+    await page.click('[data-testid="dark"]');
+    const row = await panel.waitForSelector(`${byId('timeline-row', '[data-stratum="state"]')}:has(${byId('timeline-label')})`);
+    await panel.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="timeline-label"]')].some((label) => label.textContent === 'toggle dark'),
+    );
+    expect(row).toBeTruthy();
+  });
+});
+
+describe('snapshots through the Stratum panel', () => {
+  it('exports from one page, imports into a fresh profile, and diff finds no difference', async () => {
+    const downloads = mkdtempSync(path.join(tmpdir(), 'stratum-downloads-'));
+    try {
+      const { page, panel } = await open();
+      const browserSession = await started.browser.target().createCDPSession();
+      await browserSession.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
+      await click(panel, byId('snapshot-menu'));
+      await click(panel, byId('snapshot-export'));
+      const file = await waitForFile(downloads, '.json');
+      const exported = parseSnapshot(readFileSync(file, 'utf8'));
+      expect(exported.databases.map((database) => database.name)).toContain('notes');
+
+      // A fresh profile: the demo starts with its seed data, then takes the file through the panel.
+      const fresh = await startBrowser({ extension: true });
+      try {
+        const other = await fresh.browser.newPage();
+        await other.goto(`${served.origin}/fixtures/demo/`);
+        await other.waitForSelector('body[data-ready="true"]');
+        await other.evaluate(() => (window as unknown as { demo: { db: { table(n: string): { put(v: object): Promise<unknown> } } } }).demo.db.table('notes').put({ id: 9, title: 'only in the fresh profile', body: '', tags: [], updated: 1 }));
+        const otherPanel = await openPanel(other, { fallback: 'none' });
+        await otherPanel.frame.waitForSelector(byId('status', '[data-status="connected"]'));
+        await click(otherPanel.frame, byId('snapshot-menu'));
+        const input = await otherPanel.frame.waitForSelector(byId('snapshot-import-input'));
+        await (input as ElementHandle<HTMLInputElement>).uploadFile(file);
+        await otherPanel.frame.waitForSelector(byId('snapshot-preview'));
+        await click(otherPanel.frame, byId('snapshot-apply'));
+        await other.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('only in the fresh profile'));
+        const differences = (await diff(exported, await snapshot(other))).filter(
+          // The visit counters count this very page load; everything else must match.
+          (difference) => !JSON.stringify(difference.path).match(/visits|views/),
+        );
+        expect(differences).toEqual([]);
+        await otherPanel.close();
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      rmSync(downloads, { recursive: true, force: true });
+    }
+  });
+});
+
+async function waitForFile(dir: string, ending: string): Promise<string> {
+  for (let tries = 0; tries < 100; tries++) {
+    const done = readdirSync(dir).find((name) => name.endsWith(ending));
+    if (done) return path.join(dir, done);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${ending} file was downloaded to ${dir}`);
+}
