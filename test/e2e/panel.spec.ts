@@ -179,15 +179,15 @@ describe('history in the Stratum panel', () => {
         (next) => (window as unknown as { demo: { store: { getState(o: object): { set(v: string, o: object): void } } } }).demo.store.getState({ key: 'filter', scope: 'app' }).set(next, { label: 'typed' }),
         value,
       );
-    await setFilter('welcome');
+    await setFilter('try');
     await panel.waitForSelector(byId('change-row', '[data-version="1"]'));
     await setFilter('nothing matches this');
     await panel.waitForSelector(byId('change-row', '[data-version="2"]'));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="notes"] li').length === 0);
 
     await click(panel, `${byId('change-row', '[data-version="1"]')} ${byId('change-restore')}`);
-    await page.waitForFunction(() => (document.querySelector('[data-testid="search"]') as HTMLInputElement).value === 'welcome');
-    expect(await page.$$eval('[data-testid="notes"] li', (items) => items.map((item) => item.textContent))).toEqual(['Welcome to Stratum']);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="search"]') as HTMLInputElement).value === 'try');
+    expect(await page.$$eval('[data-testid="notes"] li', (items) => items.map((item) => item.textContent))).toEqual(['Try editing']);
   });
 
   it('shows each change with its label in the timeline', async () => {
