@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { embeddedRecords, renderTable, type SuiteRecord } from './support/ledger.js';
+
+const record = (suite: string, lost: string[]): SuiteRecord => ({
+  suite,
+  finished: '2026-01-01T00:00:00.000Z',
+  seconds: 3,
+  environment: 'Node',
+  rows: [{ area: 'Faults', tried: 'a | b --> c -- d', times: 1234, lost, figures: 'x', finished: true }],
+});
+
+describe('the reliability table', () => {
+  it('says nothing was lost only when no row lost anything, and shows what was', () => {
+    expect(renderTable([record('a', [])])).toContain('**1 rows, nothing lost.**');
+    const table = renderTable([record('a', []), record('b', ['edit 3 missing'])]);
+    expect(table).toContain('**2 rows, 1 with losses.**');
+    expect(table).toContain('| Faults | a \\| b --> c -- d | 1,234 | **edit 3 missing** | x |');
+  });
+
+  it('keeps the records in the table, so a suite not run this time keeps its last rows', () => {
+    const records = [record('load-soak', []), record('faults', ['x'])];
+    const table = renderTable(records);
+    expect(table.match(/-->/g)).toHaveLength(3); // the two rows' own text, and the comment's end
+    expect(embeddedRecords(table).map((kept) => kept.suite).sort()).toEqual(['faults', 'load-soak']);
+    expect(embeddedRecords(table)[0]!.rows[0]!.tried).toBe('a | b --> c -- d');
+  });
+});
