@@ -106,7 +106,7 @@ export function formatTable(results: RowResult[]): string {
     .join('\n');
 }
 
-/** The same table as Markdown, for docs/README-performance.md. */
+/** The same table as Markdown, for docs/PERFORMANCE.md. */
 export function markdownTable(results: RowResult[]): string {
   const escape = (cell: string) => cell.replaceAll('|', '\\|');
   const lines = [HEADER, HEADER.map(() => '---'), ...tableLines(results)];
