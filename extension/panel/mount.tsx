@@ -27,7 +27,7 @@
  *               state-row (data-store, data-scope, data-key, data-state-id), state-empty,
  *               state-detail (data-key), state-detail-empty, state-version, persistence-badge,
  *               changes, change-row (data-version), change-label, change-count ("×N"), change-restore,
- *               diff, diff-line (data-kind), stack, stack-frame, stack-link,
+ *               diff, diff-line (data-kind), stack, stack-frame (data-mapped), stack-link,
  *               history, history-slider (input range), history-position, history-preview (the value
  *               view while an earlier value is shown), history-restore, history-now
  *   Values      value-view, tree-mode, json-mode, value-add-root, value-locked, value-tree,

@@ -270,6 +270,14 @@ export interface PanelCommands {
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
   storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };
   pageFacts: { request: Record<string, never>; response: PageFacts };
+  /**
+   * Trace frames (as deltas carry them, at most MAX_TRACE_FRAMES) at their original positions
+   * through the page's source maps: one entry per frame, null when no map covers it.
+   */
+  resolveFrames: {
+    request: { frames: string[] };
+    response: { frames: ({ fn: string; url: string; line: number; column: number } | null)[] };
+  };
 }
 
 export type EventName = keyof RuntimeEvents;
@@ -329,6 +337,7 @@ export const Command: { readonly [K in CommandName]: K } = {
   expand: 'expand',
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',
+  resolveFrames: 'resolveFrames',
 };
 
 // ---- Envelope contents -------------------------------------------------------------------------

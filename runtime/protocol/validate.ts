@@ -87,6 +87,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   expand: obj({ target: s.valueRef, path: s.path }),
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
+  resolveFrames: obj({ frames: arr(s.text, MAX_TRACE_FRAMES) }),
 };
 
 const results: { [K in CommandName]: Check<CommandResult<K>> } = {
@@ -125,6 +126,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
+  resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),
 };
 
 const responses = new Map<string, { ok: Check<unknown>; failed: Check<unknown> }>(

@@ -11,6 +11,7 @@ import type { PanelWall } from '../wall.js';
 import { Connection } from './connection.js';
 import { DatabaseModel } from './database.js';
 import { FactsModel } from './facts.js';
+import { FramesModel } from './frames.js';
 import { RestoreModel } from './restore.js';
 import { SnapshotModel } from './snapshots.js';
 import { StateModel } from './state.js';
@@ -46,6 +47,7 @@ export class Panel {
   readonly states: StateModel;
   readonly storage: StorageModel;
   readonly facts: FactsModel;
+  readonly frames: FramesModel;
   readonly database: DatabaseModel;
   readonly restore: RestoreModel;
   readonly snapshots: SnapshotModel;
@@ -71,6 +73,7 @@ export class Panel {
     this.states = new StateModel(this.connection, this.ui);
     this.storage = new StorageModel(this.connection, this.ui);
     this.facts = new FactsModel(this.connection, this.ui);
+    this.frames = new FramesModel(this.connection);
     this.database = new DatabaseModel(this.connection, this.ui);
     this.restore = new RestoreModel(this.connection, this.ui, this.timeline, this.states, this.storage, this.database);
     this.snapshots = new SnapshotModel(this.connection, this.ui);

@@ -48,7 +48,11 @@ function lazy<K extends SnapshotCommand>(name: K): Handler<K> {
   return (payload, context) => (snapshots ??= import('../snapshot/commands.js')).then(({ snapshotCommands }) => snapshotCommands[name](payload, context));
 }
 
+/** Resolving frames loads the source-map reader on the first request: only traces need it. */
+let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
+
 const ROUTED: Handlers<Routed> = {
+  resolveFrames: (payload, context) => (frameCommands ??= import('./commands/frames.js')).then((module) => module.frameCommands.resolveFrames(payload, context)),
   snapshotExport: lazy('snapshotExport'),
   snapshotRead: lazy('snapshotRead'),
   snapshotWrite: lazy('snapshotWrite'),
