@@ -105,10 +105,11 @@ async function open(context: BrowserContext): Promise<Peer> {
   return { page, url, snapshot: snapshot!, events: messages, call, app };
 }
 
-async function latest<K extends EventName>(peer: Peer, name: K): Promise<RuntimeEvents[K]> {
+/** The newest `name` event, once one that satisfies `fresh` has arrived (deltas flush every ≤16 ms). */
+async function latest<K extends EventName>(peer: Peer, name: K, fresh: (payload: RuntimeEvents[K]) => boolean = () => true): Promise<RuntimeEvents[K]> {
   for (let i = 0; i < 100; i++) {
     const found = (await peer.events()).filter((message) => message.event === name).at(-1);
-    if (found) return found.payload as RuntimeEvents[K];
+    if (found && fresh(found.payload as RuntimeEvents[K])) return found.payload as RuntimeEvents[K];
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`no ${name}`);
@@ -136,7 +137,8 @@ describe('history in real Chromium', () => {
     const store = peer.snapshot.stores.find((candidate) => candidate.name === 'shop')!;
     const cart = store.scopes.flatMap((scope) => scope.states).find((state) => state.key === 'cart')!;
     await peer.app('addToCart("p2")');
-    const seen = (await latest(peer, Event.stateChanged)).versions.to;
+    // Wait for p2's delta: the newest event may still be p1's for up to a flush.
+    const seen = (await latest(peer, Event.stateChanged, (next) => next.versions.to > delta.versions.to)).versions.to;
     await peer.call(Command.stateSet, { store: store.id, state: cart.id, value: delta.value, baseVersion: seen, label: 'devtools: restore' });
     expect(await peer.app('read()')).toMatchObject({ cart: ['p1'] });
     await peer.app('addToCart("p3")');
