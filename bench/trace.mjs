@@ -1,19 +1,5 @@
 #!/usr/bin/env node
-/** `node bench/trace.mjs`: bundles bench/trace.ts (TypeScript) into out/ and runs it. */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
+/** `node bench/trace.mjs`: the cost of recording traces (bench/trace.ts). */
+import { runTs } from './run-ts.mjs';
 
-const ROOT = path.resolve(decodeURIComponent(new URL('..', import.meta.url).pathname));
-const OUT = path.join(ROOT, 'out/bench-trace.mjs');
-
-await esbuild.build({
-  entryPoints: [path.join(ROOT, 'bench/trace.ts')],
-  outfile: OUT,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-await (await import(pathToFileURL(OUT).href)).main();
+await runTs('trace');
