@@ -54,7 +54,7 @@ const EXTENSION_SCRIPTS = [
   { name: 'content', source: 'extension/content.ts', budget: 10240 },
   { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
   { name: 'panel', source: 'extension/panel/index.tsx', budget: 65536 },
-  // The test kit's page: one more client of the background, driven by stratum/puppeteer.
+  // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
   { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
 ];
 const EXTENSION_STATIC = [

@@ -1,5 +1,5 @@
 export * from './store/index.js';
-// Browser-safe part of stratum/webstorage; runRequest is server-side and lives in stratum/webstorage only.
+// Browser-safe part of stratumjs/webstorage; runRequest is server-side and lives in stratumjs/webstorage only.
 export { webstorage, WebStorageQuotaError } from './webstorage/index.js';
 export type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './webstorage/index.js';
 export * from './db/index.js';

@@ -1,5 +1,5 @@
 /**
- * Row 3 on a server: stratum/db through the libSQL provider against @libsql/client with
+ * Row 3 on a server: stratumjs/db through the libSQL provider against @libsql/client with
  * hand-written SQL (the limit: rows as JSON text, one batch per bulk write). Both use a file
  * database in the temp folder, filled untimed, deleted at the end.
  */

@@ -1,6 +1,6 @@
 /**
  * The test kit's page inside the extension: one more client of the background, beside the
- * panel, speaking the same protocol. `stratum/puppeteer`'s connect(page) opens this page and
+ * panel, speaking the same protocol. `stratumjs/puppeteer`'s connect(page) opens this page and
  * drives `window.stratumKit` with page.evaluate (so everything here takes and returns plain
  * data); nothing here is reachable from web pages.
  */

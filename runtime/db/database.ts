@@ -252,7 +252,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
 
 /**
  * Opens (creating or upgrading) a database. Tables are declared; raising `version` creates and
- * deletes tables and indexes to match, then runs `upgrade`. See DESIGN.md `stratum/db`.
+ * deletes tables and indexes to match, then runs `upgrade`. See DESIGN.md `stratumjs/db`.
  */
 export async function openDatabase<S = unknown>(name: string, options: OpenOptions<S>): Promise<Database<S>> {
   if (typeof name !== 'string' || name === '') throw new TypeError('openDatabase: the name must be a non-empty string.');

@@ -80,7 +80,7 @@ export interface Connection {
   close(): void;
 }
 
-/** Where a database lives: IndexedDB (the default in browsers), libSQL (`stratum/db/libsql`) or memory. */
+/** Where a database lives: IndexedDB (the default in browsers), libSQL (`stratumjs/db/libsql`) or memory. */
 export interface Provider {
   readonly kind: 'indexeddb' | 'libsql' | 'memory';
   /** Whether data outlives the page or process (false for memory and `:memory:`). */

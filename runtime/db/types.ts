@@ -1,5 +1,5 @@
 /**
- * The public types of `stratum/db`. A schema type is optional: `openDatabase<MySchema>()` types
+ * The public types of `stratumjs/db`. A schema type is optional: `openDatabase<MySchema>()` types
  * tables, values, keys and index names exactly; `openDatabase()` (schema `unknown`) still
  * compiles with `unknown` values and any table or index name — the idb way.
  */
@@ -158,7 +158,7 @@ export interface OpenOptions<S = unknown> {
   cache?: boolean | { now?: () => number };
   /** Adds blob storage (tables `$blobs` and `$blobdata`). */
   blobs?: boolean;
-  /** Default: IndexedDB; `libsql({ url })` from `stratum/db/libsql` in Node; `memory()` for tests. */
+  /** Default: IndexedDB; `libsql({ url })` from `stratumjs/db/libsql` in Node; `memory()` for tests. */
   provider?: Provider;
   /** Only when asked: open in memory when IndexedDB is unusable, instead of a DatabaseUnavailableError. */
   fallback?: 'memory';

@@ -1,5 +1,5 @@
 /**
- * stratum/devtools under the `production` export condition: configuration still works (and
+ * stratumjs/devtools under the `production` export condition: configuration still works (and
  * costs nothing), the agent is not in the bundle.
  */
 export { configureDevtools } from './registry.js';
@@ -9,6 +9,6 @@ export type { Wall } from '../protocol/bridge.js';
 
 export function startAgent(): never {
   throw new Error(
-    'stratum/devtools: this build resolved the "production" export condition, which leaves the devtools agent out. Build without it to connect the panel.',
+    'stratumjs/devtools: this build resolved the "production" export condition, which leaves the devtools agent out. Build without it to connect the panel.',
   );
 }

@@ -1,5 +1,5 @@
 /**
- * What the extension's kit page (extension/kit/) exposes to stratum/puppeteer: plain data in
+ * What the extension's kit page (extension/kit/) exposes to stratumjs/puppeteer: plain data in
  * and out, so it survives page.evaluate. Here, not in extension/, because runtime/ never
  * imports from extension/.
  */

@@ -181,7 +181,7 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
         get: async () => decode((await findState(locator)).state.value) as T,
         async set(value: T) {
           const { store, state } = await findState(locator);
-          await request(Command.stateSet, { store, state: state.id, value: encode(value), baseVersion: state.version, label: 'stratum/puppeteer' });
+          await request(Command.stateSet, { store, state: state.id, value: encode(value), baseVersion: state.version, label: 'stratumjs/puppeteer' });
         },
       };
     },
@@ -219,7 +219,7 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
               // A put replaces the row the test means to replace: the one at its key now.
               const key = keyOf(value, info.keyPath);
               const current = key === undefined ? undefined : (await rows(name, table, { range: { eq: key }, limit: 1 })).rows[0];
-              const answer = await request(Command.dbPut, { database: database.id, table, value: encode(value), baseVersion: current?.hash ?? null, label: 'stratum/puppeteer' });
+              const answer = await request(Command.dbPut, { database: database.id, table, value: encode(value), baseVersion: current?.hash ?? null, label: 'stratumjs/puppeteer' });
               return decode(answer.key);
             },
             async add(value: V) {

@@ -6,7 +6,7 @@ export async function extensionId(browser: Browser, timeout = 10_000): Promise<s
     (candidate) => candidate.type() === 'service_worker' && /^chrome-extension:\/\/[a-p]{32}\/background\.js$/.test(candidate.url()),
     { timeout },
   ).catch(() => {
-    throw new Error('The Stratum extension is not loaded in this browser: launch it with launch() from stratum/puppeteer.');
+    throw new Error('The Stratum extension is not loaded in this browser: launch it with launch() from stratumjs/puppeteer.');
   });
   return new URL(target.url()).host;
 }
@@ -41,7 +41,7 @@ export async function tabIdOf(page: Page, timeout = 10_000): Promise<number> {
     if (match) return match.tabId;
     if (Date.now() > deadline) {
       throw new Error(
-        `No Stratum runtime spoke from ${url} within ${timeout} ms: does the page import stratum (with devtools enabled), and was the browser started with launch() from stratum/puppeteer?`,
+        `No Stratum runtime spoke from ${url} within ${timeout} ms: does the page import stratum (with devtools enabled), and was the browser started with launch() from stratumjs/puppeteer?`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -3,7 +3,7 @@ import type { State } from './state.js';
 /** Where a state is persisted. The db variant is typed structurally so the store entry never imports the db. */
 export type PersistOption = 'local' | 'session' | { db: PersistDatabase; table?: string };
 
-/** The part of `stratum/db`'s Database that persistence needs; any Database satisfies it. */
+/** The part of `stratumjs/db`'s Database that persistence needs; any Database satisfies it. */
 export interface PersistDatabase {
   readonly name: string;
 }

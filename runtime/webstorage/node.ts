@@ -1,4 +1,4 @@
-// The `node` export condition of stratum/webstorage: the same API, with runRequest backed by AsyncLocalStorage.
+// The `node` export condition of stratumjs/webstorage: the same API, with runRequest backed by AsyncLocalStorage.
 export { webstorage } from './webstorage.js';
 export { WebStorageQuotaError } from './errors.js';
 export { runRequest } from './request-node.js';

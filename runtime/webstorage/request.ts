@@ -8,7 +8,7 @@ import { isServer } from './probe.js';
 export function runRequest<R>(fn: () => R): R {
   if (isServer()) {
     throw new Error(
-      "runRequest needs the server build of stratum/webstorage, which Node resolves through the 'node' export condition; this is the browser build (check your bundler's conditions).",
+      "runRequest needs the server build of stratumjs/webstorage, which Node resolves through the 'node' export condition; this is the browser build (check your bundler's conditions).",
     );
   }
   return fn();

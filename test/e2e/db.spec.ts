@@ -1,5 +1,5 @@
 /**
- * stratum/db on Chromium's real IndexedDB: large blobs, atomic transact across two pages,
+ * stratumjs/db on Chromium's real IndexedDB: large blobs, atomic transact across two pages,
  * upgrades while another page holds the old version, and an IndexedDB that cannot open.
  */
 import type { Page } from 'puppeteer';
@@ -36,7 +36,7 @@ async function open(before?: () => void): Promise<Page> {
   return page;
 }
 
-describe('stratum/db in real Chromium', () => {
+describe('stratumjs/db in real Chromium', () => {
   it('a 20 MB blob round-trips byte for byte, stored as a Blob', async () => {
     const page = await open();
     const result = await page.evaluate(async () => {

@@ -4,7 +4,7 @@ import { connect, diff, restore, snapshot, StratumError, type StratumClient } fr
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
-// stratum/puppeteer against the demo app: the same protocol and background as the panel.
+// stratumjs/puppeteer against the demo app: the same protocol and background as the panel.
 let started: StartedBrowser;
 let served: Served;
 
@@ -23,7 +23,7 @@ async function openDemo(): Promise<{ page: Page; client: StratumClient }> {
   return { page, client: await connect(page) };
 }
 
-describe('stratum/puppeteer connect()', () => {
+describe('stratumjs/puppeteer connect()', () => {
   it('reads every stratum of the demo app', async () => {
     const { page, client } = await openDemo();
     const states = await client.states();
@@ -107,7 +107,7 @@ describe('stratum/puppeteer connect()', () => {
   });
 });
 
-describe('stratum/puppeteer snapshots', () => {
+describe('stratumjs/puppeteer snapshots', () => {
   it('snapshots the demo, restores it after changes, and into a fresh profile; diff is then empty', async () => {
     const { page, client } = await openDemo();
     await client.close();

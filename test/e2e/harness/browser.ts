@@ -11,7 +11,7 @@ export interface StartedBrowser {
   close(): Promise<void>;
 }
 
-/** One browser per spec file, through the same `launch` users get from `stratum/puppeteer`. */
+/** One browser per spec file, through the same `launch` users get from `stratumjs/puppeteer`. */
 export async function startBrowser(options: { extension?: boolean; headless?: boolean } = {}): Promise<StartedBrowser> {
   const browser = await launch({
     extension: options.extension ?? false,

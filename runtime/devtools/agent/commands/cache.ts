@@ -8,7 +8,7 @@ import { fingerprint, show } from '../show.js';
 import { target } from '../targets.js';
 import { decodeKey, page } from './db.js';
 
-/** A row of `$cache` as stratum/db stores it: `{ key, value, expires }` (epoch ms or null). */
+/** A row of `$cache` as stratumjs/db stores it: `{ key, value, expires }` (epoch ms or null). */
 interface CacheRow {
   key: unknown;
   value: unknown;
