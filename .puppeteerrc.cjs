@@ -1,9 +1,5 @@
-// Puppeteer downloads its own Chrome on install; where the system already has a Chromium
-// (CI installs Debian's before `npm ci`), that download is skipped and the system one is used.
-const fs = require('node:fs');
-
-const systemChrome = [process.env.CHROME_PATH, '/usr/bin/chromium'].find(
-  (path) => path && fs.existsSync(path),
-);
-
-module.exports = { skipDownload: Boolean(systemChrome) };
+// Puppeteer never downloads a browser at install time: `npm install` must work on a machine with
+// no route to Google's servers (containers, locked-down CI, a proxy). A browser is resolved when
+// something needs one, by runtime/puppeteer/browser/resolve.ts (CHROME_PATH, an installed
+// Chrome/Chromium/Edge, puppeteer's cache, then a download with a progress bar, then apt-get).
+module.exports = { skipDownload: true };
