@@ -78,7 +78,7 @@ const TOOLS = [
 ];
 
 /** Never bundled: optional peers and Node built-ins stay imports. */
-const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
+const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*'];
 
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer';
-import { resolveChrome } from './chrome.js';
+import { findBrowser } from './browser/host.js';
 
 // Flags that work as root on a machine without a GPU or a network beyond loopback: without the
 // background-networking ones Chromium keeps dialling Google's hosts and gets refused.
@@ -33,15 +33,17 @@ export function defaultExtensionPath(): string {
 
 /**
  * A puppeteer Browser with the Stratum extension loaded, in a throwaway profile that is deleted
- * when the browser closes. The browser is CHROME_PATH, else /usr/bin/chromium, else puppeteer's own.
+ * when the browser closes. Without `executablePath` the browser comes from findBrowser()
+ * (browser/resolve.ts: CHROME_PATH, an installed one, puppeteer's cache, a download, apt-get).
  */
 export async function launch(options: StratumLaunchOptions = {}): Promise<Browser> {
   const { extension = true, extensionPath = defaultExtensionPath(), args = [], ...rest } = options;
   if (extension && !existsSync(path.join(extensionPath, 'manifest.json'))) {
     throw new Error(`No Stratum extension at ${extensionPath}: run \`npm run build\` first, or pass extensionPath.`);
   }
+  // Firefox is puppeteer's business (its own executablePath); the resolver finds Chromium kin.
+  const executablePath = rest.executablePath ?? (rest.browser === 'firefox' ? undefined : (await findBrowser()).executablePath);
   const profile = mkdtempSync(path.join(tmpdir(), 'stratum-profile-'));
-  const executablePath = rest.executablePath ?? resolveChrome();
   const all = [...FLAGS, `--user-data-dir=${profile}`, ...args];
   if (extension) all.push(`--load-extension=${extensionPath}`, `--disable-extensions-except=${extensionPath}`);
   let browser: Browser;
