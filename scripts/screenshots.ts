@@ -14,7 +14,11 @@ const DIR = path.join(REPO_ROOT, 'docs/screenshots');
 async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   const served = await serveRepo();
-  const browser = await launch({ headless: true });
+  // The browser comes from the resolver (launch → findBrowser); a failure still closes the server.
+  const browser = await launch({ headless: true }).catch(async (error: unknown) => {
+    await served.close();
+    throw error;
+  });
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1100, height: 760 });

@@ -56,6 +56,10 @@ export async function launch(options: StratumLaunchOptions = {}): Promise<Browse
       ...(extension && { enableExtensions: true }),
     });
   } catch (error) {
+    // When puppeteer gives up (e.g. "Missing X server"), Chromium is still exiting and writes
+    // the profile again a moment later: delete it now and once more after that moment.
+    rmSync(profile, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }

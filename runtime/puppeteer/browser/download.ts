@@ -106,7 +106,11 @@ export function downloadChrome(options: DownloadOptions): Promise<{ executablePa
   });
 }
 
-/** The reason from a child's stderr: its last non-empty line (a stack would be noise here). */
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).at(-1)?.trim() ?? '';
+/**
+ * The reason from a child's stderr: its last non-empty line (a stack would be noise here),
+ * without @puppeteer/browsers' "- DefaultProvider: " list prefix.
+ */
+export function lastLine(text: string): string {
+  const last = text.trim().split('\n').filter(Boolean).at(-1)?.trim() ?? '';
+  return last.replace(/^- \w+: /, '');
 }
