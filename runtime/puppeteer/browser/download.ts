@@ -90,7 +90,7 @@ export function downloadChrome(options: DownloadOptions): Promise<{ executablePa
       clearTimeout(timer);
       timer = setTimeout(() => finish(new Error(why)), ms);
     };
-    const onAbort = () => finish(new Error('download interrupted'));
+    const onAbort = () => finish(Object.assign(new Error('download interrupted'), { name: 'AbortError' }));
     signal?.addEventListener('abort', onAbort);
     if (signal?.aborted) return onAbort();
     limit(connectMs, `no answer from the download server within ${connectMs / 1000} s`);

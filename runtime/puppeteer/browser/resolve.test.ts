@@ -19,7 +19,7 @@ function fakeHost(options: {
   osRelease?: string;
   isRoot?: boolean;
   cached?: string;
-  download?: 'ok' | 'offline';
+  download?: 'ok' | 'offline' | 'interrupted';
   /** Exit codes of successive commands; a 0 from `apt-get install` installs /usr/bin/chromium. */
   exits?: number[];
 }): Fake {
@@ -37,6 +37,7 @@ function fakeHost(options: {
     cached: async () => (options.cached ? { executablePath: options.cached, buildId: '148.0.7778.97' } : undefined),
     download: async () => {
       host.events.push('download');
+      if (options.download === 'interrupted') throw Object.assign(new Error('download interrupted'), { name: 'AbortError' });
       if (options.download === 'ok') return { executablePath: '/cache/chrome/linux-148/chrome-linux64/chrome', buildId: '148.0.7778.97' };
       throw new Error('getaddrinfo ENOTFOUND storage.googleapis.com');
     },
@@ -122,6 +123,12 @@ describe('resolveBrowser, in the issue order', () => {
       'run apt-get install -y chromium',
       'log stratum: using Chromium at /usr/bin/chromium (installed now with apt-get; none installed, cached or downloadable)',
     ]);
+  });
+
+  it('stops when the download is interrupted (Ctrl+C) instead of going on to apt-get', async () => {
+    const host = fakeHost({ isRoot: true, osRelease: DEBIAN, files: ['/usr/bin/apt-get'], download: 'interrupted', exits: [0] });
+    await expect(resolveBrowser(host)).rejects.toThrow('download interrupted');
+    expect(host.events).toEqual(['download']);
   });
 
   it('on a fresh Ubuntu container (no package lists) updates and installs again', async () => {

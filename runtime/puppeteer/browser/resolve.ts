@@ -85,6 +85,8 @@ export async function resolveBrowser(host: BrowserHost): Promise<ResolvedBrowser
     const downloaded = await host.download();
     return found(host, downloaded.executablePath, 'Chrome for Testing', 'download', `${downloaded.buildId}, downloaded now into puppeteer's cache; none installed`);
   } catch (error) {
+    // Interrupted (Ctrl+C in npm start): stop here rather than reach for apt-get.
+    if (error instanceof Error && error.name === 'AbortError') throw error;
     host.log(`stratum: could not download Chrome for Testing (${reasonOf(error)}); trying the next way`);
     tried.push(`the Chrome for Testing download (${reasonOf(error)})`);
   }
