@@ -26,8 +26,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await served.close();
   rmSync(top, { recursive: true, force: true });
+  await served.close();
 });
 
 /** The raw path is sent as is (no client-side normalising), as an attacker would. */
