@@ -158,6 +158,7 @@ describe('resolveBrowser, in the issue order', () => {
     const host = fakeHost({ env: { STRATUM_NO_INSTALL: '1' }, isRoot: true, osRelease: DEBIAN, files: ['/usr/bin/apt-get'], download: 'ok', exits: [0] });
     const error = await failure(host);
     expect(host.events).toEqual([]);
+    expect(error.message).toContain('tried CHROME_PATH (unset), 9 usual places, puppeteer');
     expect(error.message).toContain('STRATUM_NO_INSTALL=1');
     expect(error.message).toContain('\n    apt-get install -y chromium\n');
   });

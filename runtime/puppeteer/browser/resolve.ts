@@ -13,7 +13,7 @@
  * environment, platform, child processes) comes in through a BrowserHost, so every branch is
  * tested with fakes (resolve.test.ts); host.ts is the real one.
  */
-import { installCommand, isDebianLike, nameOf, usualPlaces, type BrowserName, type SystemFacts } from './places.js';
+import { installCommand, isDebianLike, nameOf, PATHS_VARIABLE, usualPlaces, type BrowserName, type SystemFacts } from './places.js';
 
 /** STRATUM_NO_INSTALL=1: never download or apt-get; go from the cache straight to the error. */
 export const NO_INSTALL_VARIABLE = 'STRATUM_NO_INSTALL';
@@ -75,7 +75,8 @@ export async function resolveBrowser(host: BrowserHost): Promise<ResolvedBrowser
     return found(host, cached.executablePath, 'Chrome for Testing', 'cache', `${cached.buildId} from puppeteer's cache; no Chrome, Chromium or Edge installed`);
   }
 
-  const tried = [`CHROME_PATH (unset)`, `${places.length} usual places`, `puppeteer's cache`];
+  const where = host.env[PATHS_VARIABLE] === undefined ? `${places.length} usual places` : `${PATHS_VARIABLE} (${places.length} paths)`;
+  const tried = ['CHROME_PATH (unset)', where, "puppeteer's cache"];
   if (host.env[NO_INSTALL_VARIABLE] === '1') {
     tried.push(`no download or install (${NO_INSTALL_VARIABLE}=1)`);
     throw notFound(host, tried);
