@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness/browser.js';
 
@@ -72,4 +74,41 @@ describe('npm start without a launchable browser', () => {
     expect(result.output).toContain('npm start failed: CHROME_PATH is set to /nonexistent/chrome, which is not an executable file');
     expect(result.output).not.toContain('launch');
   }, 90_000);
+
+  it('Ctrl+C while the browser download hangs closes the server and exits 130 at once', async () => {
+    // A download server that accepts and never answers: the resolver would wait up to 15 s.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    let child: ReturnType<typeof spawn> | undefined;
+    try {
+      child = spawn(process.execPath, ['dist/tools/start.js', '--once'], {
+        cwd: REPO_ROOT,
+        env: noBrowserEnv({ PUPPETEER_CHROME_DOWNLOAD_BASE_URL: baseUrl }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const started = child;
+      const exited = new Promise<number | null>((resolve) => started.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) => {
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+          if (output.includes('… find a browser')) resolve();
+        };
+        started.stdout!.on('data', collect);
+        started.stderr!.on('data', collect);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the downloader is running
+      started.kill('SIGINT');
+      // Well inside the download's own 15 s limit: the exit comes from Ctrl+C, not from a timeout.
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running 10 s after Ctrl+C'), 10_000))]);
+      expect(code, output).toBe(130);
+      expect(output).toContain('Ctrl+C: closing what was opened');
+      expect(output).not.toContain('apt-get');
+    } finally {
+      if (child?.exitCode === null) child.kill('SIGKILL');
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 60_000);
 });
