@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadChrome, progressBar } from './download.js';
@@ -34,6 +35,36 @@ function recorder(isTTY: boolean) {
   return { out: { isTTY, write: (text: string) => written.push(text) > 0 }, written };
 }
 
+/** A one-file zip (stored, not deflated) whose file is executable: a stand-in Chrome archive. */
+function zipOf(name: string, content: Buffer): Buffer {
+  const file = Buffer.from(name);
+  const crc = crc32(content);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(content.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(file.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode below counts
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(content.length, 20);
+  central.writeUInt32LE(content.length, 24);
+  central.writeUInt16LE(file.length, 28);
+  central.writeUInt32LE(((0o100755 << 16) >>> 0), 38);
+  const centralStart = local.length + file.length + content.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + file.length, 12);
+  end.writeUInt32LE(centralStart, 16);
+  return Buffer.concat([local, file, content, central, file, end]);
+}
+
 describe('progressBar', () => {
   it('draws a bar in place on a terminal and ends the line when done', () => {
     const { out, written } = recorder(true);
@@ -53,6 +84,23 @@ describe('progressBar', () => {
 });
 
 describe('downloadChrome', () => {
+  // The archive's name and layout are Linux x64's (chrome-linux64.zip); other systems fetch others.
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')('downloads and unpacks into the cache, drawing progress, and returns the executable', async () => {
+    const archive = zipOf('chrome-linux64/chrome', Buffer.concat([Buffer.from('#!/bin/sh\n'), Buffer.alloc(2 * 1024 * 1024)]));
+    const requested: string[] = [];
+    const baseUrl = await server((request, response) => {
+      requested.push(request.url ?? '');
+      response.writeHead(200, { 'content-length': archive.length }).end(archive);
+    });
+    const cacheDir = tempDir();
+    const { out, written } = recorder(false);
+    const installed = await downloadChrome({ buildId: '1.2.3.4', cacheDir, baseUrl, out });
+    expect(requested).toEqual(['/1.2.3.4/linux64/chrome-linux64.zip']);
+    expect(installed).toEqual({ executablePath: path.join(cacheDir, 'chrome', 'linux-1.2.3.4', 'chrome-linux64', 'chrome'), buildId: '1.2.3.4' });
+    expect(written.at(-1)).toBe('Downloading Chrome for Testing 1.2.3.4 100% (2.0/2.0 MB)\n');
+    expect(await cachedChrome(cacheDir, '1.2.3.4')).toEqual(installed);
+  });
+
   it('fails fast with the server’s reason when the build is not there', async () => {
     const baseUrl = await server((_request, response) => response.writeHead(404).end());
     const error = await downloadChrome({ buildId: '1.2.3.4', cacheDir: tempDir(), baseUrl, out: recorder(false).out }).catch((caught: Error) => caught);
