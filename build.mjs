@@ -41,8 +41,9 @@ const ENTRIES = [
   // the snapshot code itself (~8.4 kB) loads on the first snapshot command and does not count.
   { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 22528 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
-  // tests (with the codec and the snapshot validator); puppeteer stays external.
-  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 16384 },
+  // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
+  // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
+  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 20480 },
 ];
 
 /**
