@@ -92,10 +92,25 @@ function connectClient(port: Port, tabId: number, client: string): void {
   });
 }
 
+/**
+ * Whether a port or message comes from one of this extension's own pages (the panel, the panel as
+ * a tab, the kit). A content script also counts as "the extension" to the browser, but it runs
+ * inside a web page, which must never open a client port (it would read and drive every runtime
+ * of the tab) or list the tabs.
+ */
+function fromOwnPage(sender: Runtime.MessageSender | undefined): boolean {
+  if (!sender || sender.id !== browser.runtime.id || typeof sender.url !== 'string') return false;
+  return sender.url.startsWith(browser.runtime.getURL(''));
+}
+
 // The test kit finds the tab of a puppeteer page by its URL: tabs.query would need the
 // "tabs" permission, and the content ports already know every Stratum page.
-browser.runtime.onMessage.addListener((message: unknown) => {
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isLookup(message)) return undefined;
+  if (!fromOwnPage(sender)) {
+    console.error(`stratum background: a tab look-up from ${sender.url ?? 'an unknown sender'}; ignored`);
+    return undefined;
+  }
   const tabs: TabInfo[] = [];
   for (const [tabId, frames] of contents) {
     const top = frames.get(0);
@@ -107,6 +122,11 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) return connectContent(port);
   const client = parseClientPortName(port.name);
+  if (client && !fromOwnPage(port.sender)) {
+    console.error(`stratum background: a client port from ${port.sender?.url ?? 'an unknown sender'}; closing it`);
+    port.disconnect();
+    return;
+  }
   if (client) return connectClient(port, client.tabId, client.client);
   console.error(`stratum background: unknown port "${port.name}"; closing it`);
   port.disconnect();

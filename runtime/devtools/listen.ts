@@ -6,6 +6,7 @@
  */
 import { ANNOUNCE, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../protocol/frozen.js';
 import type { DevtoolsConfig } from './registry.js';
+import { randomHex } from '../protocol/ids.js';
 
 /** Envelopes kept while the agent loads; more are dropped (a panel re-sends hello). */
 const MAX_WAITING = 64;
@@ -18,7 +19,7 @@ export interface Listening {
   readonly id: string;
 }
 
-export const listening: Listening = { on: false, dropped: 0, id: `rt-${Math.random().toString(36).slice(2, 12)}` };
+export const listening: Listening = { on: false, dropped: 0, id: `rt-${randomHex(10)}` };
 let deliver: ((data: unknown) => void) | undefined;
 let waiting: unknown[] | undefined;
 let stopAgent: (() => void) | undefined;

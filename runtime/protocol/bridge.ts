@@ -25,13 +25,18 @@ import {
   type RuntimeEnvelope,
   type RuntimeEvents,
 } from './messages.js';
+import { randomHex } from './ids.js';
 import { frameOrTimeout, Outbox, type Schedule } from './outbox.js';
 import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
-/** A transport: sends one envelope, hands every received message to the listener unread. */
+/**
+ * A transport: sends one envelope, hands every received message to the listener unread. A wall
+ * that knows which frame of the tab a message came from (the extension's client port) says so:
+ * the panel then holds each runtime to the frame it first spoke from.
+ */
 export interface Wall {
   send(envelope: unknown): void;
-  listen(listener: (data: unknown) => void): () => void;
+  listen(listener: (data: unknown, frameId?: number) => void): () => void;
 }
 
 /** What a dropped message looked like, for counters and debugging; never thrown. */
@@ -181,7 +186,16 @@ export interface PanelBridgeOptions {
   onDrop?: DropListener;
 }
 
-type Pending = { resolve: (result: unknown) => void; reject: (error: CommandError) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  /** Who must answer (ANY_SESSION: any runtime, for hello) and to what. */
+  session: string;
+  command: CommandName;
+  resolve: (result: unknown) => void;
+  reject: (error: CommandError) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
+/** Runtimes whose frame the panel remembers; the oldest is forgotten first. */
+const MAX_KNOWN_SESSIONS = 1000;
 type Listener = (payload: never, session: string) => void;
 
 /** The panel side: commands out (each resolved once), events in. */
@@ -193,8 +207,9 @@ export class PanelBridge {
   private readonly _pending = new Map<string, Pending>();
   private readonly _listeners = new Map<EventName, Set<Listener>>();
   private readonly _stop: () => void;
+  /** The frame each runtime first spoke from: another frame using its session is forging it. */
+  private readonly _frames = new Map<string, number>();
   private _seq = 0;
-  private _nextId = 0;
   private _session = ANY_SESSION;
 
   constructor(private readonly _options: PanelBridgeOptions) {
@@ -202,12 +217,13 @@ export class PanelBridge {
       const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch };
       _options.wall.send(envelope);
     }, _options.schedule ?? frameOrTimeout);
-    this._stop = _options.wall.listen((data) => this.receive(data));
+    this._stop = _options.wall.listen((data, frameId) => this.receive(data, frameId));
   }
 
   /** Sends a command to `session` (default: the target); resolves with its result, rejects with a CommandError. */
   request<K extends CommandName>(name: K, payload: CommandRequest<K>, session = this.target): Promise<CommandResult<K>> {
-    const id = `${this._options.client}:${++this._nextId}`;
+    // The client prefix tells this panel's hello answers apart; the rest cannot be guessed.
+    const id = `${this._options.client}:${randomHex()}`;
     const checked = validateCommand({ command: name, id, payload });
     if (!checked.ok) return Promise.reject(new CommandError('invalid', `${name} was not sent: ${checked.reason}`));
     return new Promise<CommandResult<K>>((resolve, reject) => {
@@ -216,7 +232,7 @@ export class PanelBridge {
         this._pending.delete(id);
         reject(new CommandError('timeout', `${name} got no answer within ${timeout} ms: is the page still there?`));
       }, timeout);
-      this._pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      this._pending.set(id, { session, command: name, resolve: resolve as (result: unknown) => void, reject, timer });
       // Envelopes address one runtime; a command for another target flushes what is queued first.
       if (session !== this._session) {
         this._outbox.flush();
@@ -243,19 +259,25 @@ export class PanelBridge {
     this._outbox.flush();
   }
 
-  receive(data: unknown): void {
+  /** One envelope from the wall; `frameId` is the frame of the tab it came from, when the wall knows. */
+  receive(data: unknown, frameId?: number): void {
     const checked = validateRuntimeEnvelope(data);
-    if (!checked.ok) {
-      this.dropped++;
-      this._options.onDrop?.(checked.reason);
-      return;
-    }
+    if (!checked.ok) return this._drop(checked.reason);
     const { session, batch } = checked.value;
+    if (frameId !== undefined) {
+      const known = this._frames.get(session);
+      if (known === undefined) {
+        this._frames.set(session, frameId);
+        if (this._frames.size > MAX_KNOWN_SESSIONS) this._frames.delete(this._frames.keys().next().value!);
+      } else if (known !== frameId) {
+        return this._drop(`runtime ${session} spoke from frame ${known}; an envelope in its name came from frame ${frameId}`);
+      }
+    }
     let failed = false;
     let first: unknown;
     for (const message of batch) {
       try {
-        if (message.event === Event.response) this._settle(message.payload);
+        if (message.event === Event.response) this._settle(message.payload, session);
         for (const listener of [...(this._listeners.get(message.event) ?? [])]) {
           (listener as (payload: unknown, session: string) => void)(message.payload, session);
         }
@@ -278,9 +300,19 @@ export class PanelBridge {
     this._pending.clear();
   }
 
-  private _settle(response: Response): void {
+  private _drop(reason: string): void {
+    this.dropped++;
+    this._options.onDrop?.(reason);
+  }
+
+  /** Only the runtime the command went to may answer it, and only for that command. */
+  private _settle(response: Response, session: string): void {
     const pending = this._pending.get(response.id);
     if (!pending) return;
+    if (pending.command !== response.command) return this._drop(`a ${response.command} answer to ${pending.command} ${response.id}`);
+    if (pending.session !== ANY_SESSION && pending.session !== session) {
+      return this._drop(`runtime ${session} answered ${response.id}, sent to ${pending.session}`);
+    }
     this._pending.delete(response.id);
     clearTimeout(pending.timer);
     if (response.ok) pending.resolve(response.result);
