@@ -37,7 +37,14 @@ import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } fro
 export interface Wall {
   send(envelope: unknown): void;
   listen(listener: (data: unknown, frameId?: number) => void): () => void;
+  /**
+   * A transport that can drop and come back (the extension's port, while the service worker
+   * restarts) reports it: what was sent before the drop is lost, so the panel side rejects it.
+   */
+  onStatus?(listener: (status: WallState) => void): () => void;
 }
+
+export type WallState = 'connecting' | 'connected' | 'reconnecting';
 
 /** What a dropped message looked like, for counters and debugging; never thrown. */
 export type DropListener = (reason: string) => void;
@@ -211,13 +218,17 @@ export class PanelBridge {
   private readonly _frames = new Map<string, number>();
   private _seq = 0;
   private _session = ANY_SESSION;
+  /** The wall is down: nothing sent now arrives, so nothing is sent. */
+  private _down = false;
 
   constructor(private readonly _options: PanelBridgeOptions) {
     this._outbox = new Outbox<CommandMessage>((batch) => {
       const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch };
       _options.wall.send(envelope);
     }, _options.schedule ?? frameOrTimeout);
-    this._stop = _options.wall.listen((data, frameId) => this.receive(data, frameId));
+    const stopListening = _options.wall.listen((data, frameId) => this.receive(data, frameId));
+    const stopStatus = _options.wall.onStatus?.((status) => this._status(status));
+    this._stop = () => (stopListening(), stopStatus?.());
   }
 
   /** Sends a command to `session` (default: the target); resolves with its result, rejects with a CommandError. */
@@ -226,6 +237,9 @@ export class PanelBridge {
     const id = `${this._options.client}:${randomHex()}`;
     const checked = validateCommand({ command: name, id, payload });
     if (!checked.ok) return Promise.reject(new CommandError('invalid', `${name} was not sent: ${checked.reason}`));
+    if (this._down) {
+      return Promise.reject(new CommandError('disconnected', `${name} was not sent, so it was not applied: the extension is reconnecting to the page (its service worker restarted). The page is re-read when it is back; try again then`));
+    }
     return new Promise<CommandResult<K>>((resolve, reject) => {
       const timeout = this._options.timeout ?? COMMAND_TIMEOUT_MS;
       const timer = setTimeout(() => {
@@ -287,6 +301,24 @@ export class PanelBridge {
       }
     }
     if (failed) throw first;
+  }
+
+  /**
+   * The wall dropped: every pending command is rejected at once (its answer, if any, is lost with
+   * the port), and commands are refused until it is back. An edit may or may not have reached
+   * the page before the drop; the caller re-reads to tell.
+   */
+  private _status(status: WallState): void {
+    this._down = status === 'reconnecting';
+    if (!this._down) return;
+    this._outbox.clear();
+    for (const [id, pending] of this._pending) {
+      clearTimeout(pending.timer);
+      pending.reject(
+        new CommandError('disconnected', `the connection to the page dropped before ${pending.command} was answered (${id}): it may or may not have been applied. The page is re-read when the connection is back; check the value shown then`),
+      );
+    }
+    this._pending.clear();
   }
 
   /** Rejects every pending command with `disconnected` and stops listening. */
