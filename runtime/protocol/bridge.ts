@@ -8,6 +8,7 @@ import { CommandError, toProtocolError } from './errors.js';
 import {
   ANY_SESSION,
   COMMAND_TIMEOUT_MS,
+  LIMITS,
   MAX_DELTA_KEYS,
   Command,
   Event,
@@ -27,6 +28,7 @@ import {
 } from './messages.js';
 import { randomHex } from './ids.js';
 import { frameOrTimeout, Outbox, type Schedule } from './outbox.js';
+import { splitBySize } from './size.js';
 import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
 /**
@@ -111,8 +113,11 @@ export class RuntimeBridge {
     const { wall, session } = _options;
     this._outbox = new Outbox<EventMessage>(
       (batch) => {
-        const envelope: RuntimeEnvelope = { source: SOURCE_RUNTIME, v: PROTOCOL_VERSION, session, seq: ++this._seq, batch };
-        wall.send(envelope);
+        // Split by size: one message too big for any envelope must not take the others with it.
+        for (const part of splitBySize(batch, (message, parts) => this._tooBig(message, parts))) {
+          const envelope: RuntimeEnvelope = { source: SOURCE_RUNTIME, v: PROTOCOL_VERSION, session, seq: ++this._seq, batch: part };
+          wall.send(envelope);
+        }
       },
       _options.schedule ?? frameOrTimeout,
       mergeEvents,
@@ -173,6 +178,19 @@ export class RuntimeBridge {
     );
   }
 
+  /**
+   * A message no envelope can carry. The agent's display budget keeps values far below this; what
+   * still gets here is dropped alone, counted, and a command's answer becomes an error in words.
+   */
+  private _tooBig(message: EventMessage, parts: number): void {
+    const why = `${message.event === Event.response ? `the answer to ${message.payload.command}` : message.event} has over ${parts.toLocaleString('en-US')} parts, more than one message may carry (${LIMITS.nodes.toLocaleString('en-US')})`;
+    this._drop(why);
+    console.error(`stratum devtools: dropped a message: ${why}`);
+    if (message.event !== Event.response) return;
+    const { id, command } = message.payload;
+    this.send(Event.response, { id, command, ok: false, error: { code: 'failed', message: `${why}: read it in parts` } } as Response);
+  }
+
   private _respond(response: Response): void {
     this._inFlight.delete(response.id);
     this.send(Event.response, response);
@@ -223,8 +241,10 @@ export class PanelBridge {
 
   constructor(private readonly _options: PanelBridgeOptions) {
     this._outbox = new Outbox<CommandMessage>((batch) => {
-      const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch };
-      _options.wall.send(envelope);
+      for (const part of splitBySize(batch, (message, parts) => this._tooBig(message, parts))) {
+        const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch: part };
+        _options.wall.send(envelope);
+      }
     }, _options.schedule ?? frameOrTimeout);
     const stopListening = _options.wall.listen((data, frameId) => this.receive(data, frameId));
     const stopStatus = _options.wall.onStatus?.((status) => this._status(status));
@@ -335,6 +355,15 @@ export class PanelBridge {
   private _drop(reason: string): void {
     this.dropped++;
     this._options.onDrop?.(reason);
+  }
+
+  /** A command no envelope can carry: refused in words, the rest of its batch still goes. */
+  private _tooBig(message: CommandMessage, parts: number): void {
+    const pending = this._pending.get(message.id);
+    if (!pending) return;
+    this._pending.delete(message.id);
+    clearTimeout(pending.timer);
+    pending.reject(new CommandError('invalid', `${message.command} was not sent: it has over ${parts.toLocaleString('en-US')} parts, more than one message may carry (${LIMITS.nodes.toLocaleString('en-US')})`));
   }
 
   /** Only the runtime the command went to may answer it, and only for that command. */
