@@ -119,7 +119,7 @@ function cell(text: string): string {
 }
 
 /** The order suites appear in within an area: the transport first, the soak right after its CI run. */
-const ORDER = ['faults-transport', 'panel', 'faults-storage', 'faults-database', 'load', 'hostile', 'agent-fuzz', 'content-fuzz', 'privilege', 'integrity'];
+const ORDER = ['faults-transport', 'panel', 'faults-storage', 'faults-database', 'load', 'hostile', 'agent-fuzz', 'content-fuzz', 'channel-fuzz', 'privilege', 'integrity'];
 
 function rank(suite: string): number {
   const at = ORDER.indexOf(suite.replace(/-soak$/, ''));
