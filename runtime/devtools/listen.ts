@@ -6,7 +6,6 @@
  */
 import { ANNOUNCE, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../protocol/frozen.js';
 import type { DevtoolsConfig } from './registry.js';
-import { randomHex } from '../protocol/ids.js';
 
 /** Envelopes kept while the agent loads; more are dropped (a panel re-sends hello). */
 const MAX_WAITING = 64;
@@ -19,7 +18,8 @@ export interface Listening {
   readonly id: string;
 }
 
-export const listening: Listening = { on: false, dropped: 0, id: `rt-${randomHex(10)}` };
+// 96 random bits: another frame must not guess this runtime's session before it speaks.
+export const listening: Listening = { on: false, dropped: 0, id: `rt-${crypto.getRandomValues(new Uint32Array(3)).join('-')}` };
 let deliver: ((data: unknown) => void) | undefined;
 let waiting: unknown[] | undefined;
 let stopAgent: (() => void) | undefined;
