@@ -84,4 +84,18 @@ describe('the background listens to the extension’s own pages only (14.11)', (
     const tabs = (await listener!({ kind: 'tabs' }, { id: 'stratum-id', url: 'chrome-extension://stratum-id/kit/kit.html' })) as unknown[];
     expect(tabs).toEqual([expect.objectContaining({ tabId: 7, url: 'https://app.example/' })]);
   });
+
+  it('finds the tab of a marked page among pages at the same URL (14.17)', async () => {
+    const first = port('stratum-content', { ...PAGE, tab: { id: 8 } });
+    const second = port('stratum-content', { ...PAGE, tab: { id: 9 } });
+    const [listener] = fake.onMessage;
+    const answer = listener!({ kind: 'tabs', nonce: 'n-1' }, PANEL) as Promise<unknown>;
+    for (const content of [first, second]) {
+      const probe = content.posted.find((message) => (message as { kind: string }).kind === 'probe') as { probe: number; nonce: string };
+      expect(probe.nonce).toBe('n-1');
+      content.receive({ kind: 'probe', probe: probe.probe, found: content === second });
+    }
+    // Tab 7 (the first test's page) never answers: the probe ends on its timeout, and says tab 9.
+    expect(await answer).toEqual([{ tabId: 9, url: 'https://app.example/' }]);
+  });
 });

@@ -10,14 +10,14 @@ import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_R
 import { CLIENT_REHELLO_MS, MAX_RECONNECT_MS } from './content.js';
 
 const fake = vi.hoisted(() => {
-  type Port = { disconnect: () => void; onMessage: ((message: unknown) => void)[]; onDisconnect: (() => void)[] };
+  type Port = { disconnect: () => void; posted: unknown[]; onMessage: ((message: unknown) => void)[]; onDisconnect: (() => void)[] };
   const state = { ports: [] as Port[] };
   const connect = () => {
-    const port: Port = { disconnect: () => undefined, onMessage: [], onDisconnect: [] };
+    const port: Port = { disconnect: () => undefined, posted: [], onMessage: [], onDisconnect: [] };
     state.ports.push(port);
     return {
       name: 'stratum-content',
-      postMessage: () => undefined,
+      postMessage: (message: unknown) => void port.posted.push(message),
       disconnect: () => port.disconnect(),
       onMessage: { addListener: (listener: (message: unknown) => void) => port.onMessage.push(listener) },
       onDisconnect: { addListener: (listener: () => void) => port.onDisconnect.push(listener) },
@@ -97,5 +97,17 @@ describe('the content script across service worker restarts', () => {
     dropPort();
     vi.advanceTimersByTime(MAX_RECONNECT_MS + CLIENT_REHELLO_MS);
     expect(stopsSent()).toEqual(['panel-gone', 'panel-kept']);
+  });
+
+  it('tells the background whether this page carries the kit’s probe (14.17)', () => {
+    fromBackground({ kind: 'probe', probe: 4, nonce: 'abc' });
+    document.documentElement.setAttribute('data-stratum-kit-probe', 'abc');
+    fromBackground({ kind: 'probe', probe: 5, nonce: 'abc' });
+    fromBackground({ kind: 'probe', probe: 6, nonce: 'other' });
+    expect(latest().posted.filter((message) => (message as { kind: string }).kind === 'probe')).toEqual([
+      { kind: 'probe', probe: 4, found: false },
+      { kind: 'probe', probe: 5, found: true },
+      { kind: 'probe', probe: 6, found: false },
+    ]);
   });
 });

@@ -17,7 +17,7 @@ import {
   type RuntimeEnvelope,
 } from '../runtime/protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '../runtime/protocol/validate.js';
-import { CONTENT_PORT, isToContent, type FromContent, type ToContent } from './ports.js';
+import { CONTENT_PORT, isToContent, PROBE_ATTRIBUTE, type FromContent, type ToContent } from './ports.js';
 
 /** The longest wait between reconnect attempts while the worker will not stay up. */
 export const MAX_RECONNECT_MS = 1000;
@@ -59,6 +59,12 @@ function connect(): Runtime.Port {
     // The worker is up and talking: the next drop starts the backoff from the beginning.
     retry = 0;
     if (!isToContent(message)) return countDrop('not a background message');
+    if (message.kind === 'probe') {
+      // The kit looks for the tab of a page it marked; only the top frame's mark counts.
+      const found = isTop && document.documentElement?.getAttribute(PROBE_ATTRIBUTE) === message.nonce;
+      next.postMessage({ kind: 'probe', probe: message.probe, found } satisfies FromContent);
+      return;
+    }
     toPage(message);
   });
   next.onDisconnect.addListener(() => {
@@ -121,7 +127,7 @@ function stopClient(client: string): void {
   }
 }
 
-function toPage(message: ToContent): void {
+function toPage(message: Exclude<ToContent, { kind: 'probe' }>): void {
   if (message.kind === 'client-gone') {
     clients.delete(message.client);
     unconfirmed.delete(message.client);

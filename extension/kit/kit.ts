@@ -28,8 +28,8 @@ interface Connection {
 const connections = new Map<string, Connection>();
 let nextHandle = 0;
 
-async function tabs(): Promise<TabInfo[]> {
-  return (await browser.runtime.sendMessage({ kind: 'tabs' })) as TabInfo[];
+async function tabs(nonce?: string): Promise<TabInfo[]> {
+  return (await browser.runtime.sendMessage(nonce === undefined ? { kind: 'tabs' } : { kind: 'tabs', nonce })) as TabInfo[];
 }
 
 /**
