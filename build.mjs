@@ -22,8 +22,10 @@ const OUT = path.join(ROOT, 'dist/runtime');
 
 /** Public runtime entries: package export → source, and the brotli budget in bytes. */
 const ENTRIES = [
-  // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.2 kB with db.
-  { name: 'index', source: 'runtime/index.ts', budget: 20480 },
+  // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.5 kB with db. Raised
+  // by 128 B for issue 14: the encoder's total budget per value (maxNodes, ~65 B) and a
+  // crypto-random runtime session (~25 B) keep the panel's channel whole and unforgeable.
+  { name: 'index', source: 'runtime/index.ts', budget: 20608 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   { name: 'store', source: 'runtime/store/index.ts', budget: 3840 },

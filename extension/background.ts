@@ -63,6 +63,7 @@ function connectContent(port: Port): void {
 
   port.onMessage.addListener((message: unknown) => {
     if (!isFromContent(message)) return drop(port, 'not a content message');
+    if (message.kind === 'probe') return probes.get(message.probe)?.(tabId, frameId, message.found);
     toClients(tabId, { kind: 'envelope', frameId, data: message.data });
   });
   port.onDisconnect.addListener(() => {
@@ -92,10 +93,60 @@ function connectClient(port: Port, tabId: number, client: string): void {
   });
 }
 
-// The test kit finds the tab of a puppeteer page by its URL: tabs.query would need the
-// "tabs" permission, and the content ports already know every Stratum page.
-browser.runtime.onMessage.addListener((message: unknown) => {
+/**
+ * Whether a port or message comes from one of this extension's own pages (the panel, the panel as
+ * a tab, the kit). A content script also counts as "the extension" to the browser, but it runs
+ * inside a web page, which must never open a client port (it would read and drive every runtime
+ * of the tab) or list the tabs.
+ */
+function fromOwnPage(sender: Runtime.MessageSender | undefined): boolean {
+  if (!sender || sender.id !== browser.runtime.id || typeof sender.url !== 'string') return false;
+  return sender.url.startsWith(browser.runtime.getURL(''));
+}
+
+/** Probes under way: each top-frame content port answers whether its page carries the nonce. */
+const probes = new Map<number, (tabId: number, frameId: number, found: boolean) => void>();
+let nextProbe = 0;
+/** How long a probe waits for content scripts that do not answer (a page busy or going away). */
+const PROBE_WAIT_MS = 1000;
+
+/** The tabs whose top frame carries `nonce` in PROBE_ATTRIBUTE (a page the kit marked). */
+function probe(nonce: string): Promise<TabInfo[]> {
+  const asked = [...contents].flatMap(([tabId, frames]) => {
+    const top = frames.get(0);
+    return top ? [{ tabId, top }] : [];
+  });
+  if (asked.length === 0) return Promise.resolve([]);
+  const id = ++nextProbe;
+  return new Promise((resolve) => {
+    const found: TabInfo[] = [];
+    let waiting = asked.length;
+    const finish = () => {
+      clearTimeout(timer);
+      probes.delete(id);
+      resolve(found);
+    };
+    const timer = setTimeout(finish, PROBE_WAIT_MS);
+    probes.set(id, (tabId, frameId, yes) => {
+      const entry = asked.find((candidate) => candidate.tabId === tabId);
+      if (!entry || frameId !== 0) return;
+      if (yes) found.push({ tabId, url: entry.top.url });
+      if (--waiting === 0) finish();
+    });
+    for (const { top } of asked) top.port.postMessage({ kind: 'probe', probe: id, nonce } satisfies ToContent);
+  });
+}
+
+// The test kit finds the tab of a puppeteer page by a nonce the page carries (a probe), or lists
+// them with their URLs: tabs.query would need the "tabs" permission, and the content ports
+// already know every Stratum page.
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isLookup(message)) return undefined;
+  if (!fromOwnPage(sender)) {
+    console.error(`stratum background: a tab look-up from ${sender.url ?? 'an unknown sender'}; ignored`);
+    return undefined;
+  }
+  if (message.nonce !== undefined) return probe(message.nonce);
   const tabs: TabInfo[] = [];
   for (const [tabId, frames] of contents) {
     const top = frames.get(0);
@@ -107,6 +158,11 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) return connectContent(port);
   const client = parseClientPortName(port.name);
+  if (client && !fromOwnPage(port.sender)) {
+    console.error(`stratum background: a client port from ${port.sender?.url ?? 'an unknown sender'}; closing it`);
+    port.disconnect();
+    return;
+  }
   if (client) return connectClient(port, client.tabId, client.client);
   console.error(`stratum background: unknown port "${port.name}"; closing it`);
   port.disconnect();

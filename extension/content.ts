@@ -17,12 +17,26 @@ import {
   type RuntimeEnvelope,
 } from '../runtime/protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '../runtime/protocol/validate.js';
-import { CONTENT_PORT, isToContent, type FromContent, type ToContent } from './ports.js';
+import { CONTENT_PORT, isToContent, PROBE_ATTRIBUTE, type FromContent, type ToContent } from './ports.js';
+
+/** The longest wait between reconnect attempts while the worker will not stay up. */
+export const MAX_RECONNECT_MS = 1000;
+/**
+ * How long after the port is back a client that said hello before has to say it again. A panel
+ * or kit that lives reconnects within its 2 s backoff and says hello at once; one that closed
+ * while the worker was down never will, and the background (restarted) cannot tell the page.
+ */
+export const CLIENT_REHELLO_MS = 10_000;
 
 let port: Runtime.Port | undefined;
 let seenRuntime = false;
 let hidden = false;
 let retry = 0;
+/** Clients (panels, the kit) that said hello through this frame, until they stop. */
+const clients = new Set<string>();
+/** Clients that said hello before the port dropped and not since; stopped when the wait ends. */
+let unconfirmed = new Set<string>();
+let expiry: ReturnType<typeof setTimeout> | undefined;
 let seq = 0;
 let dropped = 0;
 /**
@@ -42,18 +56,54 @@ function countDrop(reason: string): void {
 function connect(): Runtime.Port {
   const next = browser.runtime.connect({ name: CONTENT_PORT });
   next.onMessage.addListener((message: unknown) => {
+    // The worker is up and talking: the next drop starts the backoff from the beginning.
+    retry = 0;
     if (!isToContent(message)) return countDrop('not a background message');
+    if (message.kind === 'probe') {
+      // The kit looks for the tab of a page it marked; only the top frame's mark counts.
+      const found = isTop && document.documentElement?.getAttribute(PROBE_ATTRIBUTE) === message.nonce;
+      next.postMessage({ kind: 'probe', probe: message.probe, found } satisfies FromContent);
+      return;
+    }
     toPage(message);
   });
   next.onDisconnect.addListener(() => {
     if (port !== next) return;
     port = undefined;
+    // The clients that said hello are the background's no longer: each must say it again.
+    unconfirmed = new Set([...unconfirmed, ...clients]);
+    clearTimeout(expiry);
+    expiry = undefined;
     // The MV3 worker was stopped (idle ~30 s) or the extension reloaded: reconnect unless the
-    // page is going away (pagehide) — pageshow reconnects after the back/forward cache.
-    if (!hidden) setTimeout(() => (port ??= connect()), Math.min(1000, 50 * 2 ** retry++));
+    // page is going away (pagehide) — pageshow reconnects after the back/forward cache. A worker
+    // that drops every port at once (crashing, or the extension disabled) gets fewer attempts.
+    if (!hidden) setTimeout(() => (port ??= connect()), Math.min(MAX_RECONNECT_MS, 50 * 2 ** retry++));
   });
-  retry = 0;
+  if (unconfirmed.size > 0) expiry = setTimeout(expireUnconfirmed, CLIENT_REHELLO_MS);
   return next;
+}
+
+/** Tells this window's runtimes that clients which did not say hello again are gone. */
+function expireUnconfirmed(): void {
+  expiry = undefined;
+  for (const client of unconfirmed) {
+    clients.delete(client);
+    stopClient(client);
+  }
+  unconfirmed = new Set();
+}
+
+/** Notes who said hello or stop through this frame (the panel envelope was validated). */
+function noteClients(envelope: ContentEnvelope): void {
+  for (const message of envelope.batch) {
+    if (message.command === Command.hello) {
+      clients.add(message.payload.client);
+      unconfirmed.delete(message.payload.client);
+    } else if (message.command === Command.stop) {
+      clients.delete(message.payload.client);
+      unconfirmed.delete(message.payload.client);
+    }
+  }
 }
 
 function toBackground(message: FromContent): void {
@@ -61,26 +111,32 @@ function toBackground(message: FromContent): void {
   port.postMessage(message);
 }
 
-function toPage(message: ToContent): void {
-  if (message.kind === 'client-gone') {
-    // One stop per runtime of this window: only hello may be addressed to every runtime (ANY_SESSION).
-    for (const session of sessions) {
+/** One stop per runtime of this window: only hello may be addressed to every runtime (ANY_SESSION). */
+function stopClient(client: string): void {
+  for (const session of sessions) {
       const stop: ContentEnvelope = {
-        source: SOURCE_CONTENT,
-        v: PROTOCOL_VERSION,
-        session,
-        seq: ++seq,
-        batch: [{ command: Command.stop, id: `content:${seq}`, payload: { client: message.client } }],
-      };
-      const checked = validateContentEnvelope(stop);
-      if (checked.ok) window.postMessage(checked.value, '*');
-      else countDrop(`stop for a client that went away: ${checked.reason}`);
-    }
-    return;
+      source: SOURCE_CONTENT,
+      v: PROTOCOL_VERSION,
+      session,
+      seq: ++seq,
+      batch: [{ command: Command.stop, id: `content:${seq}`, payload: { client } }],
+    };
+    const checked = validateContentEnvelope(stop);
+    if (checked.ok) window.postMessage(checked.value, '*');
+    else countDrop(`stop for a client that went away: ${checked.reason}`);
+  }
+}
+
+function toPage(message: Exclude<ToContent, { kind: 'probe' }>): void {
+  if (message.kind === 'client-gone') {
+    clients.delete(message.client);
+    unconfirmed.delete(message.client);
+    return stopClient(message.client);
   }
   const checked = validateContentEnvelope(message.data);
   if (!checked.ok) return countDrop(`panel envelope: ${checked.reason}`);
   if (checked.value.session !== ANY_SESSION && !sessions.has(checked.value.session)) return countDrop('panel envelope for a runtime of another frame');
+  noteClients(checked.value);
   // Same window, so '*' names no other recipient; a page's origin may be opaque (sandbox, file:).
   window.postMessage(checked.value, '*');
 }

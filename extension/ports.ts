@@ -29,11 +29,18 @@ export interface FrameInfo {
   url: string;
 }
 
+/**
+ * The attribute a test puts on a page's root element for the kit to find its tab: the tab whose
+ * top-frame content script reads the same random value there is the page (URLs can repeat, and
+ * a pushState or hash-routed app is no longer at the URL it loaded).
+ */
+export const PROBE_ATTRIBUTE = 'data-stratum-kit-probe';
+
 /** content script → background */
-export type FromContent = { kind: 'envelope'; data: unknown };
+export type FromContent = { kind: 'envelope'; data: unknown } | { kind: 'probe'; probe: number; found: boolean };
 
 /** background → content script */
-export type ToContent = { kind: 'envelope'; data: unknown } | { kind: 'client-gone'; client: string };
+export type ToContent = { kind: 'envelope'; data: unknown } | { kind: 'client-gone'; client: string } | { kind: 'probe'; probe: number; nonce: string };
 
 /** client (panel, kit) → background */
 export type FromClient = { kind: 'envelope'; data: unknown } | { kind: 'frames' };
@@ -45,12 +52,15 @@ export type ToClient =
   | { kind: 'page-gone'; frameId: number }
   | { kind: 'frames'; frames: FrameInfo[] };
 
-/** A one-off question to the background (runtime.sendMessage): which tabs have a Stratum page. */
-export type Lookup = { kind: 'tabs' };
+/**
+ * A one-off question to the background (runtime.sendMessage): which tabs have a Stratum page;
+ * with `nonce`, only the tab whose top frame carries it in PROBE_ATTRIBUTE.
+ */
+export type Lookup = { kind: 'tabs'; nonce?: string };
 export type { TabInfo } from '../runtime/protocol/kit.js';
 
 export function isLookup(value: unknown): value is Lookup {
-  return isObject(value) && value.kind === 'tabs';
+  return isObject(value) && value.kind === 'tabs' && (value.nonce === undefined || typeof value.nonce === 'string');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -59,12 +69,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Shape checks for what arrives on a port: anything else is dropped by the receiver, loudly. */
 export function isFromContent(value: unknown): value is FromContent {
-  return isObject(value) && value.kind === 'envelope' && 'data' in value;
+  if (!isObject(value)) return false;
+  if (value.kind === 'probe') return typeof value.probe === 'number' && typeof value.found === 'boolean';
+  return value.kind === 'envelope' && 'data' in value;
 }
 
 export function isToContent(value: unknown): value is ToContent {
   if (!isObject(value)) return false;
   if (value.kind === 'envelope') return 'data' in value;
+  if (value.kind === 'probe') return typeof value.probe === 'number' && typeof value.nonce === 'string';
   return value.kind === 'client-gone' && typeof value.client === 'string';
 }
 

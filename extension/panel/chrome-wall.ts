@@ -10,7 +10,7 @@ import type { PageFrame, PanelWall, WallStatus } from './wall.js';
 const MAX_BACKOFF_MS = 2000;
 
 export function chromeWall(tabId: number, client: string, host: { theme?: 'light' | 'dark'; openResource?: (url: string, line: number) => void } = {}): PanelWall {
-  const envelopeListeners = new Set<(data: unknown) => void>();
+  const envelopeListeners = new Set<(data: unknown, frameId?: number) => void>();
   const statusListeners = new Set<(status: WallStatus) => void>();
   const pageListeners = new Set<(frame: PageFrame) => void>();
   let port: Runtime.Port | undefined;
@@ -24,7 +24,7 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
   function receive(message: ToClient): void {
     switch (message.kind) {
       case 'envelope':
-        for (const listener of [...envelopeListeners]) listener(message.data);
+        for (const listener of [...envelopeListeners]) listener(message.data, message.frameId);
         break;
       case 'page-ready':
         for (const listener of [...pageListeners]) listener(message.frame);

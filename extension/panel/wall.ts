@@ -1,7 +1,7 @@
-import type { Wall } from '../../runtime/protocol/bridge.js';
+import type { Wall, WallState } from '../../runtime/protocol/bridge.js';
 
 /** The connection between the panel and the background, as the header shows it. */
-export type WallStatus = 'connecting' | 'connected' | 'reconnecting';
+export type WallStatus = WallState;
 
 /** A page frame whose content script (re)connected: a panel says hello again. */
 export interface PageFrame {

@@ -28,6 +28,8 @@ class Encoder {
   private readonly _maxEntries: number;
   private readonly _maxDepth: number;
   private readonly _maxBytes: number;
+  /** Entries the whole value may still write (maxNodes); containers past it are cut. */
+  private _room: number;
   private readonly _base: Path;
   private readonly _onBlob: ((blob: Blob) => string) | undefined;
   // Work items: the value, where its encoding goes (container + key), its parent node, its depth.
@@ -55,6 +57,7 @@ class Encoder {
     this._maxEntries = limits.maxEntries ?? Infinity;
     this._maxDepth = limits.maxDepth ?? Infinity;
     this._maxBytes = limits.maxBytes ?? Infinity;
+    this._room = limits.maxNodes ?? Infinity;
     this._base = limits.basePath ?? [];
     this._onBlob = limits.onBlob;
   }
@@ -171,12 +174,15 @@ class Encoder {
 
   private _record(value: object, kind: 'plain' | 'object' | 'null' | 'instance', name: string | null): Encoded {
     const keys = Object.keys(value);
-    if (this._depth > this._maxDepth) return this._truncated(kind === 'instance' ? 'instance' : 'object', keys.length, undefined, name);
+    const room = this._take(keys.length, 1);
+    if (this._depth > this._maxDepth || (room === 0 && keys.length > 0)) {
+      return this._truncated(kind === 'instance' ? 'instance' : 'object', keys.length, undefined, name);
+    }
     const record: Node = {};
-    if (keys.length > this._maxEntries) {
+    if (keys.length > room) {
       const cut = this._truncated(kind === 'instance' ? 'instance' : 'object', keys.length, record, name);
       this._node(cut);
-      this._fillRecord(value as Record<string, unknown>, keys, this._maxEntries, record, this._nOut.length - 1);
+      this._fillRecord(value as Record<string, unknown>, keys, room, record, this._nOut.length - 1);
       return cut;
     }
     let out: Encoded = record;
@@ -189,12 +195,13 @@ class Encoder {
   }
 
   private _array(value: unknown[]): Encoded {
-    if (this._depth > this._maxDepth) return this._truncated('array', value.length);
+    const room = this._take(value.length, 1);
+    if (this._depth > this._maxDepth || (room === 0 && value.length > 0)) return this._truncated('array', value.length);
     const items: Encoded[] = [];
-    if (value.length > this._maxEntries) {
+    if (value.length > room) {
       const cut = this._truncated('array', value.length, items);
       this._node(cut);
-      this._fillArray(value, this._maxEntries, items, this._nOut.length - 1);
+      this._fillArray(value, room, items, this._nOut.length - 1);
       return cut;
     }
     this._node(items, value);
@@ -203,13 +210,24 @@ class Encoder {
   }
 
   private _collection(value: Map<unknown, unknown> | Set<unknown>, type: 'map' | 'set'): Encoded {
-    if (this._depth > this._maxDepth) return this._truncated(type, value.size);
+    // A Map entry is three parts on the wire: the pair, its key and its value.
+    const count = this._take(value.size, type === 'map' ? 3 : 1);
+    if (this._depth > this._maxDepth || (count === 0 && value.size > 0)) return this._truncated(type, value.size);
     const items: Encoded[] = [];
-    const count = Math.min(value.size, this._maxEntries);
     const out = count < value.size ? this._truncated(type, value.size, items) : { $t: type, v: items };
     this._node(out, count < value.size ? undefined : value);
     this._fillEntries(value, count, items, this._nOut.length - 1);
     return out;
+  }
+
+  /**
+   * How many of `size` entries a container may write (maxEntries, and what is left of maxNodes),
+   * taking them from the budget: the container itself and `each` parts per entry.
+   */
+  private _take(size: number, each: number): number {
+    const count = Math.max(0, Math.min(size, this._maxEntries, Math.floor((this._room - 1) / each)));
+    this._room -= 1 + count * each;
+    return count;
   }
 
   private _fillRecord(value: Record<string, unknown>, keys: string[], count: number, record: Node, node: number): void {

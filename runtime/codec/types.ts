@@ -17,6 +17,12 @@ export interface EncodeLimits {
   maxEntries?: number;
   /** Container levels encoded; the root is level 1, a container on level maxDepth + 1 becomes a `truncated` node. */
   maxDepth?: number;
+  /**
+   * Entries (and containers) the whole value may write: past it, each container is cut like one
+   * over maxEntries (a `truncated` node with its size and the entries that still fit), so one huge
+   * value cannot outgrow what a receiver accepts (default: no limit).
+   */
+  maxNodes?: number;
   /** ArrayBuffers and views larger than this many bytes become a `truncated` node (default: no limit). */
   maxBytes?: number;
   /** Prefix of every path in `truncated` nodes: the path of `value` inside the root it was taken from. */

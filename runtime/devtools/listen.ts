@@ -18,7 +18,8 @@ export interface Listening {
   readonly id: string;
 }
 
-export const listening: Listening = { on: false, dropped: 0, id: `rt-${Math.random().toString(36).slice(2, 12)}` };
+// 96 random bits: another frame must not guess this runtime's session before it speaks.
+export const listening: Listening = { on: false, dropped: 0, id: `rt-${crypto.getRandomValues(new Uint32Array(3)).join('-')}` };
 let deliver: ((data: unknown) => void) | undefined;
 let waiting: unknown[] | undefined;
 let stopAgent: (() => void) | undefined;

@@ -8,6 +8,7 @@ import { CommandError, toProtocolError } from './errors.js';
 import {
   ANY_SESSION,
   COMMAND_TIMEOUT_MS,
+  LIMITS,
   MAX_DELTA_KEYS,
   Command,
   Event,
@@ -25,14 +26,27 @@ import {
   type RuntimeEnvelope,
   type RuntimeEvents,
 } from './messages.js';
+import { randomHex } from './ids.js';
 import { frameOrTimeout, Outbox, type Schedule } from './outbox.js';
+import { splitBySize } from './size.js';
 import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
-/** A transport: sends one envelope, hands every received message to the listener unread. */
+/**
+ * A transport: sends one envelope, hands every received message to the listener unread. A wall
+ * that knows which frame of the tab a message came from (the extension's client port) says so:
+ * the panel then holds each runtime to the frame it first spoke from.
+ */
 export interface Wall {
   send(envelope: unknown): void;
-  listen(listener: (data: unknown) => void): () => void;
+  listen(listener: (data: unknown, frameId?: number) => void): () => void;
+  /**
+   * A transport that can drop and come back (the extension's port, while the service worker
+   * restarts) reports it: what was sent before the drop is lost, so the panel side rejects it.
+   */
+  onStatus?(listener: (status: WallState) => void): () => void;
 }
+
+export type WallState = 'connecting' | 'connected' | 'reconnecting';
 
 /** What a dropped message looked like, for counters and debugging; never thrown. */
 export type DropListener = (reason: string) => void;
@@ -99,8 +113,11 @@ export class RuntimeBridge {
     const { wall, session } = _options;
     this._outbox = new Outbox<EventMessage>(
       (batch) => {
-        const envelope: RuntimeEnvelope = { source: SOURCE_RUNTIME, v: PROTOCOL_VERSION, session, seq: ++this._seq, batch };
-        wall.send(envelope);
+        // Split by size: one message too big for any envelope must not take the others with it.
+        for (const part of splitBySize(batch, (message, parts) => this._tooBig(message, parts))) {
+          const envelope: RuntimeEnvelope = { source: SOURCE_RUNTIME, v: PROTOCOL_VERSION, session, seq: ++this._seq, batch: part };
+          wall.send(envelope);
+        }
       },
       _options.schedule ?? frameOrTimeout,
       mergeEvents,
@@ -161,6 +178,19 @@ export class RuntimeBridge {
     );
   }
 
+  /**
+   * A message no envelope can carry. The agent's display budget keeps values far below this; what
+   * still gets here is dropped alone, counted, and a command's answer becomes an error in words.
+   */
+  private _tooBig(message: EventMessage, parts: number): void {
+    const why = `${message.event === Event.response ? `the answer to ${message.payload.command}` : message.event} has over ${parts.toLocaleString('en-US')} parts, more than one message may carry (${LIMITS.nodes.toLocaleString('en-US')})`;
+    this._drop(why);
+    console.error(`stratum devtools: dropped a message: ${why}`);
+    if (message.event !== Event.response) return;
+    const { id, command } = message.payload;
+    this.send(Event.response, { id, command, ok: false, error: { code: 'failed', message: `${why}: read it in parts` } } as Response);
+  }
+
   private _respond(response: Response): void {
     this._inFlight.delete(response.id);
     this.send(Event.response, response);
@@ -181,7 +211,16 @@ export interface PanelBridgeOptions {
   onDrop?: DropListener;
 }
 
-type Pending = { resolve: (result: unknown) => void; reject: (error: CommandError) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  /** Who must answer (ANY_SESSION: any runtime, for hello) and to what. */
+  session: string;
+  command: CommandName;
+  resolve: (result: unknown) => void;
+  reject: (error: CommandError) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
+/** Runtimes whose frame the panel remembers; the oldest is forgotten first. */
+const MAX_KNOWN_SESSIONS = 1000;
 type Listener = (payload: never, session: string) => void;
 
 /** The panel side: commands out (each resolved once), events in. */
@@ -193,30 +232,41 @@ export class PanelBridge {
   private readonly _pending = new Map<string, Pending>();
   private readonly _listeners = new Map<EventName, Set<Listener>>();
   private readonly _stop: () => void;
+  /** The frame each runtime first spoke from: another frame using its session is forging it. */
+  private readonly _frames = new Map<string, number>();
   private _seq = 0;
-  private _nextId = 0;
   private _session = ANY_SESSION;
+  /** The wall is down: nothing sent now arrives, so nothing is sent. */
+  private _down = false;
 
   constructor(private readonly _options: PanelBridgeOptions) {
     this._outbox = new Outbox<CommandMessage>((batch) => {
-      const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch };
-      _options.wall.send(envelope);
+      for (const part of splitBySize(batch, (message, parts) => this._tooBig(message, parts))) {
+        const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch: part };
+        _options.wall.send(envelope);
+      }
     }, _options.schedule ?? frameOrTimeout);
-    this._stop = _options.wall.listen((data) => this.receive(data));
+    const stopListening = _options.wall.listen((data, frameId) => this.receive(data, frameId));
+    const stopStatus = _options.wall.onStatus?.((status) => this._status(status));
+    this._stop = () => (stopListening(), stopStatus?.());
   }
 
   /** Sends a command to `session` (default: the target); resolves with its result, rejects with a CommandError. */
   request<K extends CommandName>(name: K, payload: CommandRequest<K>, session = this.target): Promise<CommandResult<K>> {
-    const id = `${this._options.client}:${++this._nextId}`;
+    // The client prefix tells this panel's hello answers apart; the rest cannot be guessed.
+    const id = `${this._options.client}:${randomHex()}`;
     const checked = validateCommand({ command: name, id, payload });
     if (!checked.ok) return Promise.reject(new CommandError('invalid', `${name} was not sent: ${checked.reason}`));
+    if (this._down) {
+      return Promise.reject(new CommandError('disconnected', `${name} was not sent, so it was not applied: the extension is reconnecting to the page (its service worker restarted). The page is re-read when it is back; try again then`));
+    }
     return new Promise<CommandResult<K>>((resolve, reject) => {
       const timeout = this._options.timeout ?? COMMAND_TIMEOUT_MS;
       const timer = setTimeout(() => {
         this._pending.delete(id);
         reject(new CommandError('timeout', `${name} got no answer within ${timeout} ms: is the page still there?`));
       }, timeout);
-      this._pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      this._pending.set(id, { session, command: name, resolve: resolve as (result: unknown) => void, reject, timer });
       // Envelopes address one runtime; a command for another target flushes what is queued first.
       if (session !== this._session) {
         this._outbox.flush();
@@ -243,19 +293,25 @@ export class PanelBridge {
     this._outbox.flush();
   }
 
-  receive(data: unknown): void {
+  /** One envelope from the wall; `frameId` is the frame of the tab it came from, when the wall knows. */
+  receive(data: unknown, frameId?: number): void {
     const checked = validateRuntimeEnvelope(data);
-    if (!checked.ok) {
-      this.dropped++;
-      this._options.onDrop?.(checked.reason);
-      return;
-    }
+    if (!checked.ok) return this._drop(checked.reason);
     const { session, batch } = checked.value;
+    if (frameId !== undefined) {
+      const known = this._frames.get(session);
+      if (known === undefined) {
+        this._frames.set(session, frameId);
+        if (this._frames.size > MAX_KNOWN_SESSIONS) this._frames.delete(this._frames.keys().next().value!);
+      } else if (known !== frameId) {
+        return this._drop(`runtime ${session} spoke from frame ${known}; an envelope in its name came from frame ${frameId}`);
+      }
+    }
     let failed = false;
     let first: unknown;
     for (const message of batch) {
       try {
-        if (message.event === Event.response) this._settle(message.payload);
+        if (message.event === Event.response) this._settle(message.payload, session);
         for (const listener of [...(this._listeners.get(message.event) ?? [])]) {
           (listener as (payload: unknown, session: string) => void)(message.payload, session);
         }
@@ -265,6 +321,24 @@ export class PanelBridge {
       }
     }
     if (failed) throw first;
+  }
+
+  /**
+   * The wall dropped: every pending command is rejected at once (its answer, if any, is lost with
+   * the port), and commands are refused until it is back. An edit may or may not have reached
+   * the page before the drop; the caller re-reads to tell.
+   */
+  private _status(status: WallState): void {
+    this._down = status === 'reconnecting';
+    if (!this._down) return;
+    this._outbox.clear();
+    for (const [id, pending] of this._pending) {
+      clearTimeout(pending.timer);
+      pending.reject(
+        new CommandError('disconnected', `the connection to the page dropped before ${pending.command} was answered (${id}): it may or may not have been applied. The page is re-read when the connection is back; check the value shown then`),
+      );
+    }
+    this._pending.clear();
   }
 
   /** Rejects every pending command with `disconnected` and stops listening. */
@@ -278,9 +352,28 @@ export class PanelBridge {
     this._pending.clear();
   }
 
-  private _settle(response: Response): void {
+  private _drop(reason: string): void {
+    this.dropped++;
+    this._options.onDrop?.(reason);
+  }
+
+  /** A command no envelope can carry: refused in words, the rest of its batch still goes. */
+  private _tooBig(message: CommandMessage, parts: number): void {
+    const pending = this._pending.get(message.id);
+    if (!pending) return;
+    this._pending.delete(message.id);
+    clearTimeout(pending.timer);
+    pending.reject(new CommandError('invalid', `${message.command} was not sent: it has over ${parts.toLocaleString('en-US')} parts, more than one message may carry (${LIMITS.nodes.toLocaleString('en-US')})`));
+  }
+
+  /** Only the runtime the command went to may answer it, and only for that command. */
+  private _settle(response: Response, session: string): void {
     const pending = this._pending.get(response.id);
     if (!pending) return;
+    if (pending.command !== response.command) return this._drop(`a ${response.command} answer to ${pending.command} ${response.id}`);
+    if (pending.session !== ANY_SESSION && pending.session !== session) {
+      return this._drop(`runtime ${session} answered ${response.id}, sent to ${pending.session}`);
+    }
     this._pending.delete(response.id);
     clearTimeout(pending.timer);
     if (response.ok) pending.resolve(response.result);

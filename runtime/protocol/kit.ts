@@ -21,7 +21,8 @@ export interface KitEvent {
 export type KitResult = { ok: true; result: unknown } | { ok: false; error: ProtocolError };
 
 export interface KitApi {
-  tabs(): Promise<TabInfo[]>;
+  /** Tabs with a Stratum page; with `nonce`, the one whose top frame carries it (data-stratum-kit-probe). */
+  tabs(nonce?: string): Promise<TabInfo[]>;
   attach(tabId: number): Promise<{ handle: string; ready: Ready }>;
   request<K extends CommandName>(handle: string, name: K, payload: CommandRequest<K>): Promise<KitResult>;
   events(handle: string, since?: number): KitEvent[];

@@ -95,6 +95,14 @@ export class Outbox<M> {
     if (failed) throw first;
   }
 
+  /** Drops what is queued, unsent (the transport is gone; the senders were told). */
+  clear(): void {
+    this._cancel?.();
+    this._cancel = undefined;
+    this._queue = [];
+    this._latest.clear();
+  }
+
   /** Flushes what is queued, then refuses further messages. */
   close(): void {
     if (this._closed) return;

@@ -30,20 +30,37 @@ export function kitPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** The tab id the extension knows a page by: the newest tab whose top frame is at the page's URL. */
+/** Where the page carries the kit's probe: extension/ports.ts PROBE_ATTRIBUTE (runtime/ never imports extension/). */
+const PROBE_ATTRIBUTE = 'data-stratum-kit-probe';
+
+/**
+ * The tab id the extension knows a page by. Not by URL — two pages can share one, and a
+ * pushState or hash-routed app is no longer at the URL it loaded — but by a random mark this
+ * page's root element carries while the extension's content scripts are asked who has it.
+ */
 export async function tabIdOf(page: Page, timeout = 10_000): Promise<number> {
   const kit = await kitPage(page.browser());
+  const nonce = crypto.randomUUID();
   const deadline = Date.now() + timeout;
-  for (;;) {
-    const url = page.url();
-    const tabs = await kit.evaluate(() => window.stratumKit.tabs());
-    const match = tabs.filter((tab) => tab.url === url).at(-1);
-    if (match) return match.tabId;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `No Stratum runtime spoke from ${url} within ${timeout} ms: does the page import stratum (with devtools enabled), and was the browser started with launch() from stratumjs/puppeteer?`,
-      );
+  let marked = false;
+  try {
+    for (;;) {
+      // Set again every round: a navigation replaces the document.
+      marked = await page
+        .evaluate((name, value) => (document.documentElement ? (document.documentElement.setAttribute(name, value), true) : false), PROBE_ATTRIBUTE, nonce)
+        .catch(() => false);
+      const tabs = marked ? await kit.evaluate((value) => window.stratumKit.tabs(value), nonce) : [];
+      if (tabs.length > 0) return tabs[0]!.tabId;
+      if (Date.now() > deadline) {
+        const known = await kit.evaluate(() => window.stratumKit.tabs()).catch(() => []);
+        throw new Error(
+          `No Stratum runtime has spoken from this page (${page.url()}) within ${timeout} ms; the extension knows ${known.length} other page(s) with one. ` +
+            'A runtime speaks once the page has imported stratumjs with devtools enabled (the default outside production builds), in a browser started with launch() from stratumjs/puppeteer.',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    if (marked) await page.evaluate((name) => document.documentElement?.removeAttribute(name), PROBE_ATTRIBUTE).catch(() => undefined);
   }
 }

@@ -41,6 +41,32 @@ describe('stratumjs/puppeteer connect()', () => {
     await page.close();
   });
 
+  it('attaches to the page it is given: two pages at one URL, and an app that moved with pushState (14.17)', async () => {
+    const open = async () => {
+      const page = await started.browser.newPage();
+      await page.goto(`${served.origin}/fixtures/demo/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      return page;
+    };
+    const first = await open();
+    const second = await open();
+    const read = (page: Page) => page.evaluate(() => sessionStorage.getItem('notes:filter') ?? '');
+    // The first page, although a newer tab has the same URL.
+    const client = await connect(first);
+    await client.storage('session', { namespace: 'notes' }).set('filter', 'for the first page');
+    expect(await read(first)).toContain('for the first page');
+    expect(await read(second)).not.toContain('for the first page');
+    await client.close();
+    // A router moved the second page (no reload): it is still found.
+    await second.evaluate(() => history.pushState({}, '', '#/routed'));
+    const routed = await connect(second, { timeout: 5000 });
+    await routed.storage('session', { namespace: 'notes' }).set('filter', 'for the routed page');
+    expect(await read(second)).toContain('for the routed page');
+    expect(await read(first)).not.toContain('for the routed page');
+    await routed.close();
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it('edits state, webstorage and rows, and the page follows', async () => {
     const { page, client } = await openDemo();
     await client.state({ key: 'prefs', scope: '$user' }).set({ dark: true });

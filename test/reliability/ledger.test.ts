@@ -25,3 +25,21 @@ describe('the reliability table', () => {
     expect(embeddedRecords(table)[0]!.rows[0]!.tried).toBe('a | b --> c -- d');
   });
 });
+
+describe('saving a suite’s rows (14.20)', () => {
+  it('leaves the tracked docs/RELIABILITY.md alone unless the table is asked for', async () => {
+    const { readFileSync, statSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { Ledger, REPO_ROOT, TABLE_WRITES } = await import('./support/ledger.js');
+    const table = path.join(REPO_ROOT, 'docs/RELIABILITY.md');
+    const before = { text: readFileSync(table, 'utf8'), mtime: statSync(table).mtimeMs };
+    const ledger = new Ledger('ledger-selftest');
+    ledger.open('Faults', 'nothing, a self-test of the ledger').done({ times: 1, lost: [] });
+    ledger.save();
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(REPO_ROOT, 'out/reliability/ledger-selftest.json'), { force: true });
+    if (TABLE_WRITES) return; // `npm run reliability` or the soak: the table is meant to change
+    expect(statSync(table).mtimeMs).toBe(before.mtime);
+    expect(readFileSync(table, 'utf8')).toBe(before.text);
+  });
+});

@@ -11,6 +11,7 @@ import { replaceAt } from '../lib/edit.js';
 import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
+import { HistoryBudget } from './memory.js';
 import { MAX_HISTORY, type Change } from './state-history.js';
 import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
@@ -75,6 +76,8 @@ export class StateModel {
   readonly rows: ReadonlySignal<TreeRow[]>;
   readonly selectedEntry: ReadonlySignal<StateEntry | undefined>;
   private readonly _entries = new Map<string, StateEntry>();
+  /** Every state's history steps within one byte budget (MEMORY.historyBytes). */
+  private readonly _history = new HistoryBudget();
 
   constructor(
     private readonly _connection: Connection,
@@ -229,6 +232,7 @@ export class StateModel {
     const entry = this._entries.get(entryKey(store, state));
     if (!entry) return;
     this._entries.delete(entry.uid);
+    this._history.forget(entry);
     const node = this.stores.find((candidate) => candidate.id === store);
     const scope = node?.scopes.find((candidate) => candidate.name === entry.scope);
     if (node && scope) {
@@ -253,7 +257,7 @@ export class StateModel {
       const change: Change = { at: delta.at, versions: delta.versions, changes: delta.changes, previous: seen, before, after: delta.value, redactedBefore, redacted: delta.redacted };
       if (delta.label !== undefined) change.label = delta.label;
       if (delta.stack !== undefined && delta.stack.length > 0) change.stack = delta.stack;
-      entry.history.value = [change, ...entry.history.peek()].slice(0, MAX_HISTORY);
+      this._history.push(entry, change, MAX_HISTORY);
     });
   }
 }

@@ -12,6 +12,7 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { Command, type EventName, type RuntimeEvents, type RuntimeInfo, type Snapshot } from '../../../runtime/protocol/messages.js';
 import type { Connection } from './connection.js';
+import { HeldBudget } from './memory.js';
 import { describe, STRATA, type Line, type Names, type Stratum, type TimelineEntry } from './timeline-events.js';
 import { hasRowsToRead, readRows } from './timeline-rows.js';
 import type { Ui } from './ui.js';
@@ -48,6 +49,8 @@ export class TimelineModel {
   readonly load = signal(1);
   readonly visible: ReadonlySignal<TimelineEntry[]>;
   private _next = 0;
+  /** The values the entries hold, within MEMORY.timelineBytes: the oldest go first. */
+  private readonly _held = new HeldBudget();
   /** The runtime whose snapshot came last (null before the first). */
   private _session: string | null = null;
   private _runtime: RuntimeInfo | undefined;
@@ -98,6 +101,7 @@ export class TimelineModel {
 
   clear(): void {
     this.entries.length = 0;
+    this._held.clear();
     this.selected.value = null;
     this.evicted.value = 0;
     this.skipped.value = 0;
@@ -133,7 +137,10 @@ export class TimelineModel {
     }
     const entry = this._push(line);
     if (hasRowsToRead(entry.held)) {
-      void readRows(this._connection, entry.held).then(() => this.revision.value++);
+      void readRows(this._connection, entry.held).then(() => {
+        if (this.entries.includes(entry)) this._held.hold(entry.held);
+        this.revision.value++;
+      });
     }
   }
 
@@ -143,9 +150,10 @@ export class TimelineModel {
     // Trimmed in steps of a tenth, so a full buffer does not shift 5,000 items per event.
     if (this.entries.length > MAX_ENTRIES + MAX_ENTRIES / 10) {
       const drop = this.entries.length - MAX_ENTRIES;
-      this.entries.splice(0, drop);
+      for (const gone of this.entries.splice(0, drop)) this._held.release(gone.held);
       this.evicted.value += drop;
     }
+    this._held.hold(entry.held);
     this.revision.value++;
     return entry;
   }

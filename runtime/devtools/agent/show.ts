@@ -9,7 +9,8 @@ import { config } from '../registry.js';
 import { applyRedaction } from './redact.js';
 
 /** What the panel gets at first; anything cut is a `truncated` node it can expand by path. */
-export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024 };
+/** maxNodes: a 20th of what one envelope may carry (LIMITS.nodes), so a value always travels. */
+export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000 };
 
 export interface Shown {
   value: Encoded;

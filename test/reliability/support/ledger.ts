@@ -17,6 +17,12 @@ const TABLE = path.join(REPO_ROOT, 'docs/RELIABILITY.md');
 
 /** `npm run soak`: the same suites, longer; their rows are kept apart from the CI run's. */
 export const SOAK = process.env.STRATUM_SOAK === '1';
+/**
+ * Whether saving regenerates the tracked docs/RELIABILITY.md: only `npm run reliability` (the
+ * suites, then the table) and the soak do. `npm test` and single runs keep their rows in
+ * out/reliability/ and leave the checkout clean.
+ */
+export const TABLE_WRITES = SOAK || process.env.STRATUM_LEDGER_TABLE === '1';
 
 export const AREAS = ['Faults', 'Load', 'Hostile input', 'Least privilege', 'Data integrity'] as const;
 export type Area = (typeof AREAS)[number];
@@ -69,7 +75,7 @@ export class Ledger {
     };
   }
 
-  /** Writes this suite's rows and regenerates the table from every suite's last run. */
+  /** Writes this suite's rows; regenerates the table from every suite's last run when asked to (TABLE_WRITES). */
   save(): void {
     mkdirSync(ROWS_DIR, { recursive: true });
     const record: SuiteRecord = {
@@ -80,7 +86,7 @@ export class Ledger {
       rows: this._rows,
     };
     writeFileSync(path.join(ROWS_DIR, `${this.suite}.json`), `${JSON.stringify(record, null, 2)}\n`);
-    writeFileSync(TABLE, renderTable(readRecords()));
+    if (TABLE_WRITES) writeFileSync(TABLE, renderTable(readRecords()));
   }
 }
 
@@ -113,7 +119,7 @@ function cell(text: string): string {
 }
 
 /** The order suites appear in within an area: the transport first, the soak right after its CI run. */
-const ORDER = ['faults-transport', 'panel', 'faults-storage', 'faults-database', 'load', 'hostile', 'agent-fuzz', 'content-fuzz', 'privilege', 'integrity'];
+const ORDER = ['faults-transport', 'panel', 'faults-storage', 'faults-database', 'load', 'hostile', 'agent-fuzz', 'content-fuzz', 'channel-fuzz', 'privilege', 'integrity'];
 
 function rank(suite: string): number {
   const at = ORDER.indexOf(suite.replace(/-soak$/, ''));
