@@ -1,6 +1,7 @@
-export { launch, defaultExtensionPath } from './launch.js';
+export { launch, defaultExtensionPath, DEFAULT_WINDOW } from './launch.js';
 export type { StratumLaunchOptions } from './launch.js';
 export { resolveChrome } from './chrome.js';
+export { resolveFirefox, FIREFOX_EXTENSION_UUID } from './firefox.js';
 export { openPanel } from './panel.js';
 export type { PanelHandle } from './panel.js';
 export { connect, StratumError } from './connect.js';

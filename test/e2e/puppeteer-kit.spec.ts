@@ -1,15 +1,17 @@
 import type { CDPSession, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, diff, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // stratumjs/puppeteer against the demo app: the same protocol and background as the panel.
+// Chromium here; puppeteer-kit.firefox.spec.ts runs these same tests in Firefox.
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -23,7 +25,7 @@ async function openDemo(): Promise<{ page: Page; client: StratumClient }> {
   return { page, client: await connect(page) };
 }
 
-describe('stratumjs/puppeteer connect()', () => {
+describe(`stratumjs/puppeteer connect() in ${BROWSER}`, () => {
   it('reads every stratum of the demo app', async () => {
     const { page, client } = await openDemo();
     const states = await client.states();
@@ -107,7 +109,7 @@ describe('stratumjs/puppeteer connect()', () => {
   });
 });
 
-describe('stratumjs/puppeteer snapshots', () => {
+describe(`stratumjs/puppeteer snapshots in ${BROWSER}`, () => {
   it('snapshots the demo, restores it after changes, and into a fresh profile; diff is then empty', async () => {
     const { page, client } = await openDemo();
     await client.close();
@@ -124,7 +126,7 @@ describe('stratumjs/puppeteer snapshots', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('Temporary'));
 
     // A fresh profile, seeded from the file: the test starts from a known app state.
-    const fresh = await startBrowser({ extension: true });
+    const fresh = await startBrowser({ extension: true, browser: BROWSER });
     try {
       const other = await fresh.browser.newPage();
       await other.goto(`${served.origin}/fixtures/demo/`);
