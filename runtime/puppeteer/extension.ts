@@ -45,7 +45,9 @@ export function kitPage(browser: Browser): Promise<Page> {
   if (!page) {
     page = (async () => {
       const origin = await extensionOrigin(browser);
-      const kit = await browser.newPage();
+      // In the background: in Firefox a new tab hides the page under test, whose animation frames
+      // (which flush the runtime's events and settle puppeteer's clicks) then stop.
+      const kit = await browser.newPage({ background: true });
       await navigate(kit, `${origin}/kit.html`);
       await kit.waitForFunction(() => 'stratumKit' in window, { timeout: 10_000 }).catch(() => {
         throw new Error(`The Stratum kit page did not load at ${origin}/kit.html: launch the browser with launch() from stratumjs/puppeteer.`);

@@ -26,10 +26,21 @@ export function addonIdOf(extensionPath: string): string {
   return id;
 }
 
-/** The prefs that pin the extension's UUID, added to whatever `extraPrefsFirefox` the caller gives. */
-export function firefoxPrefs(addonId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const uuids = { [addonId]: FIREFOX_EXTENSION_UUID };
-  return { ...extra, 'extensions.webextensions.uuids': JSON.stringify(uuids) };
+/**
+ * Timers of background tabs run on time, as puppeteer's `--disable-background-timer-throttling`
+ * has them in Chrome: Firefox clamps them to 1 s, so the kit's page (a background tab) and a page
+ * behind the panel would answer each command a second late.
+ */
+const UNTHROTTLED = {
+  'dom.min_background_timeout_value': 4,
+  'dom.min_background_timeout_value_without_budget_throttling': 4,
+  'dom.timeout.enable_budget_timer_throttling': false,
+};
+
+/** The prefs that pin the extension's UUID; the caller's `extraPrefsFirefox` win over the rest. */
+export function firefoxPrefs(addonId: string | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const uuids = addonId ? { 'extensions.webextensions.uuids': JSON.stringify({ [addonId]: FIREFOX_EXTENSION_UUID }) } : {};
+  return { ...UNTHROTTLED, ...extra, ...uuids };
 }
 
 interface BidiFrame {

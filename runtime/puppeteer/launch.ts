@@ -68,7 +68,7 @@ async function launchFirefox(options: LaunchOptions, extensionPath: string | und
     ...rest,
     browser: 'firefox',
     args: ['--remote-allow-system-access', `--width=${DEFAULT_WINDOW.width}`, `--height=${DEFAULT_WINDOW.height}`, ...args],
-    extraPrefsFirefox: extensionPath ? firefoxPrefs(addonIdOf(extensionPath), extraPrefsFirefox) : extraPrefsFirefox,
+    extraPrefsFirefox: firefoxPrefs(extensionPath && addonIdOf(extensionPath), extraPrefsFirefox),
     ...(executablePath && { executablePath }),
   });
   rememberFirefox(browser);

@@ -15,7 +15,8 @@ export interface PanelHandle {
 /** The panel as an extension page of its own, `panel.html?tabId=N`, for `page`'s tab. */
 async function openAsTab(page: Page, timeout: number): Promise<PanelHandle> {
   const url = `${await extensionOrigin(page.browser())}/panel.html?tabId=${await tabIdOf(page, timeout)}`;
-  const tab = await page.browser().newPage();
+  // Firefox: a window of its own, as DevTools undocked, so the page under test stays visible.
+  const tab = (await isFirefox(page.browser())) ? await page.browser().newPage({ type: 'window' }) : await page.browser().newPage();
   await navigate(tab, url);
   return { frame: tab.mainFrame(), where: 'tab', page: tab, close: () => tab.close() };
 }

@@ -1,6 +1,7 @@
-import type { CDPSession, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, diff, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { stopBackground, stoppableBrowser } from './harness/background.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -90,22 +91,24 @@ describe(`stratumjs/puppeteer connect() in ${BROWSER}`, () => {
   });
 
   it('keeps working after the service worker is stopped', async () => {
-    const { page, client } = await openDemo();
-    const stopped = new Promise<void>((resolve) =>
-      started.browser.on('targetdestroyed', (target) => target.type() === 'service_worker' && resolve()),
-    );
-    const session: CDPSession = await page.createCDPSession();
-    await session.send('ServiceWorker.enable');
-    await session.send('ServiceWorker.stopAllWorkers');
-    await stopped; // the worker really went away, and every port with it
-    const since = Date.now();
-    await page.click('[data-testid="dark"]');
-    // The next command goes through a restarted worker and reconnected ports.
-    await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
-    console.log(`recovered ${Date.now() - since} ms after the worker was stopped`);
-    await session.detach();
-    await client.close();
-    await page.close();
+    // Firefox: its event page, suspended when idle, in a browser of its own (see harness/background.ts).
+    const stoppable = await stoppableBrowser(started);
+    try {
+      const page = await stoppable.browser.newPage();
+      await page.goto(`${served.origin}/fixtures/demo/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const client = await connect(page);
+      await stopBackground(stoppable.browser, page); // the background really went away, and every port with it
+      const since = Date.now();
+      await page.click('[data-testid="dark"]');
+      // The next command goes through a restarted background and reconnected ports.
+      await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
+      console.log(`recovered ${Date.now() - since} ms after the ${BROWSER} background was stopped`);
+      await client.close();
+      await page.close();
+    } finally {
+      await stoppable.release();
+    }
   });
 });
 
