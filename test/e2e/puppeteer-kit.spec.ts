@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, diff, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { connect, diff, openPanel, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { stopBackground, stoppableBrowser } from './harness/background.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
@@ -108,6 +108,31 @@ describe(`stratumjs/puppeteer connect() in ${BROWSER}`, () => {
       await page.close();
     } finally {
       await stoppable.release();
+    }
+  });
+});
+
+describe(`stratumjs/puppeteer for people driving the panel in ${BROWSER}`, () => {
+  it('opens 1400×900 pages and a panel where puppeteer\'s own clicks land', async () => {
+    const page = await started.browser.newPage();
+    await page.goto(`${served.origin}/fixtures/demo/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate(() => [window.innerWidth, window.innerHeight])).toEqual([1400, 900]);
+    const panel = await openPanel(page);
+    try {
+      expect(panel.where).toBe(BROWSER === 'firefox' ? 'tab' : 'devtools');
+      await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+      // Docked, DevTools left the panel ~550 px; openPanel undocks it to the whole window.
+      expect(await panel.frame.evaluate(() => window.innerWidth)).toBeGreaterThanOrEqual(1300);
+      // frame.click moves puppeteer's mouse to the element's coordinates: it must hit the panel.
+      await panel.frame.click('[data-testid="tab-database"]');
+      await panel.frame.waitForSelector('[data-testid="database-item"][data-name="notes"]');
+      await panel.frame.click('[data-testid="tab-state"]');
+      await panel.frame.click('[data-testid="state-row"][data-key="views"]');
+      await panel.frame.waitForFunction(() => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('views'));
+    } finally {
+      await panel.close();
+      await page.close();
     }
   });
 });
