@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, ElementHandle, Frame, Page } from 'puppeteer';
@@ -264,7 +264,9 @@ describe(`snapshots through the Stratum panel ${WHERE}`, () => {
 
 async function waitForFile(dir: string, ending: string): Promise<string> {
   for (let tries = 0; tries < 100; tries++) {
-    const done = readdirSync(dir).find((name) => name.endsWith(ending));
+    const names = readdirSync(dir);
+    // Firefox puts an empty placeholder at the final name and writes into `<name>.part` beside it.
+    const done = names.find((name) => name.endsWith(ending) && !names.includes(`${name}.part`) && statSync(path.join(dir, name)).size > 0);
     if (done) return path.join(dir, done);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
