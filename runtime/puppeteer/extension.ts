@@ -1,18 +1,17 @@
 import type { Browser, Page } from 'puppeteer';
 import { FIREFOX_EXTENSION_UUID, navigate } from './firefox.js';
 
-/** Browsers launch() started in Firefox; any other is asked for its version once. */
-const firefoxes = new WeakSet<Browser>();
+/** Which browsers are Firefox: launch() records its own; any other is asked for its version once. */
+const firefoxes = new WeakMap<Browser, boolean>();
 
 export function rememberFirefox(browser: Browser): void {
-  firefoxes.add(browser);
+  firefoxes.set(browser, true);
 }
 
 export async function isFirefox(browser: Browser): Promise<boolean> {
-  if (firefoxes.has(browser)) return true;
-  if (!/firefox/i.test(await browser.version())) return false;
-  firefoxes.add(browser);
-  return true;
+  let known = firefoxes.get(browser);
+  if (known === undefined) firefoxes.set(browser, (known = /firefox/i.test(await browser.version())));
+  return known;
 }
 
 /**
