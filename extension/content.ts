@@ -155,10 +155,29 @@ function misplaced(envelope: RuntimeEnvelope): string | undefined {
   return undefined;
 }
 
+/**
+ * The page's message as an object of this world. Firefox hands a content script the page's
+ * objects through Xray wrappers, whose prototypes are not this world's Object.prototype, so the
+ * validator (which accepts plain objects only) would drop every message; a structured clone made
+ * here is plain. Chrome already gives the isolated world its own copy, which is kept as it is.
+ */
+function ownCopy(data: object): unknown {
+  const proto: unknown = Object.getPrototypeOf(data);
+  if (proto === Object.prototype || proto === null) return data;
+  try {
+    return structuredClone(data);
+  } catch (error) {
+    countDrop(`runtime envelope could not be copied: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
 window.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== window) return;
-  const data: unknown = event.data;
-  if (typeof data !== 'object' || data === null || (data as { source?: unknown }).source !== SOURCE_RUNTIME) return;
+  const raw: unknown = event.data;
+  if (typeof raw !== 'object' || raw === null || (raw as { source?: unknown }).source !== SOURCE_RUNTIME) return;
+  const data = ownCopy(raw);
+  if (data === undefined) return;
   const checked = validateRuntimeEnvelope(data);
   if (!checked.ok) return countDrop(`runtime envelope: ${checked.reason}`);
   const lie = misplaced(checked.value);

@@ -1,7 +1,26 @@
 import type { Browser, Page } from 'puppeteer';
+import { FIREFOX_EXTENSION_UUID, navigate } from './firefox.js';
 
-/** The Stratum extension's id in this browser, from its service worker (a cold worker is woken by a page). */
+/** Which browsers are Firefox: launch() records its own; any other is asked for its version once. */
+const firefoxes = new WeakMap<Browser, boolean>();
+
+export function rememberFirefox(browser: Browser): void {
+  firefoxes.set(browser, true);
+}
+
+export async function isFirefox(browser: Browser): Promise<boolean> {
+  let known = firefoxes.get(browser);
+  if (known === undefined) firefoxes.set(browser, (known = /firefox/i.test(await browser.version())));
+  return known;
+}
+
+/**
+ * The Stratum extension's id in this browser. Chrome: from its service worker (a cold worker is
+ * woken by a page). Firefox: the UUID launch() pins with the `extensions.webextensions.uuids` pref
+ * (a Firefox started elsewhere must pin FIREFOX_EXTENSION_UUID the same way).
+ */
 export async function extensionId(browser: Browser, timeout = 10_000): Promise<string> {
+  if (await isFirefox(browser)) return FIREFOX_EXTENSION_UUID;
   const target = await browser.waitForTarget(
     (candidate) => candidate.type() === 'service_worker' && /^chrome-extension:\/\/[a-p]{32}\/background\.js$/.test(candidate.url()),
     { timeout },
@@ -11,6 +30,12 @@ export async function extensionId(browser: Browser, timeout = 10_000): Promise<s
   return new URL(target.url()).host;
 }
 
+/** Where the extension's pages are: `chrome-extension://<id>` or `moz-extension://<uuid>`. */
+export async function extensionOrigin(browser: Browser, timeout = 10_000): Promise<string> {
+  const id = await extensionId(browser, timeout);
+  return `${(await isFirefox(browser)) ? 'moz-extension' : 'chrome-extension'}://${id}`;
+}
+
 const kitPages = new WeakMap<Browser, Promise<Page>>();
 
 /** One hidden kit page per browser: the test kit's client of the background. */
@@ -18,10 +43,14 @@ export function kitPage(browser: Browser): Promise<Page> {
   let page = kitPages.get(browser);
   if (!page) {
     page = (async () => {
-      const id = await extensionId(browser);
-      const kit = await browser.newPage();
-      await kit.goto(`chrome-extension://${id}/kit.html`);
-      await kit.waitForFunction(() => 'stratumKit' in window);
+      const origin = await extensionOrigin(browser);
+      // In the background: in Firefox a new tab hides the page under test, whose animation frames
+      // (which flush the runtime's events and settle puppeteer's clicks) then stop.
+      const kit = await browser.newPage({ background: true });
+      await navigate(kit, `${origin}/kit.html`);
+      await kit.waitForFunction(() => 'stratumKit' in window, { timeout: 10_000 }).catch(() => {
+        throw new Error(`The Stratum kit page did not load at ${origin}/kit.html: launch the browser with launch() from stratumjs/puppeteer.`);
+      });
       return kit;
     })();
     kitPages.set(browser, page);

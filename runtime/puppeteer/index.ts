@@ -1,9 +1,10 @@
-export { launch, defaultExtensionPath } from './launch.js';
+export { launch, defaultExtensionPath, DEFAULT_WINDOW } from './launch.js';
 export type { StratumLaunchOptions } from './launch.js';
 export { findBrowser } from './browser/host.js';
 export type { HostOptions } from './browser/host.js';
 export { resolveBrowser, BrowserNotFoundError } from './browser/resolve.js';
 export type { BrowserHost, BrowserSource, ResolvedBrowser } from './browser/resolve.js';
+export { resolveFirefox, FIREFOX_EXTENSION_UUID } from './firefox.js';
 export { openPanel } from './panel.js';
 export type { PanelHandle } from './panel.js';
 export { connect, StratumError } from './connect.js';

@@ -4,6 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer';
 import { findBrowser } from './browser/host.js';
+import { rememberFirefox } from './extension.js';
+import { addonIdOf, firefoxPrefs, resolveFirefox } from './firefox.js';
+
+/**
+ * Room for the page and the panel beside it: puppeteer's 800×600 squeezes the panel's grids into
+ * ellipses, and whatever lies below the fold is out of reach of a mouse click.
+ */
+export const DEFAULT_WINDOW = { width: 1400, height: 900 } as const;
 
 // Flags that work as root on a machine without a GPU or a network beyond loopback: without the
 // background-networking ones Chromium keeps dialling Google's hosts and gets refused.
@@ -20,31 +28,68 @@ const FLAGS = [
 export interface StratumLaunchOptions extends LaunchOptions {
   /** Load the Stratum extension (default true). */
   extension?: boolean;
-  /** The unpacked extension to load; default the `dist/chrome` shipped in this package. */
+  /** The unpacked extension to load; default the `dist/chrome` (or `dist/firefox`) shipped in this package. */
   extensionPath?: string;
 }
 
-/** dist/chrome next to this package's dist/runtime (bundled) or repo root (from source). */
-export function defaultExtensionPath(): string {
+/** dist/chrome or dist/firefox next to this package's dist/runtime (bundled) or repo root (from source). */
+export function defaultExtensionPath(browser: 'chrome' | 'firefox' = 'chrome'): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../chrome'), path.resolve(here, '../../dist/chrome')];
+  const candidates = [path.resolve(here, `../${browser}`), path.resolve(here, `../../dist/${browser}`)];
   return candidates.find((dir) => existsSync(path.join(dir, 'manifest.json'))) ?? candidates[0]!;
 }
 
 /**
  * A puppeteer Browser with the Stratum extension loaded, in a throwaway profile that is deleted
- * when the browser closes. Without `executablePath` the browser comes from findBrowser()
- * (browser/resolve.ts: CHROME_PATH, an installed one, puppeteer's cache, a download, apt-get).
+ * when the browser closes, with a 1400×900 window and viewport unless `defaultViewport` says
+ * otherwise. `browser: 'firefox'` starts Firefox (FIREFOX_PATH, /usr/bin/firefox-esr,
+ * /usr/bin/firefox, else puppeteer's own) over WebDriver BiDi with `dist/firefox` installed;
+ * otherwise Chromium kin from findBrowser() (browser/resolve.ts: CHROME_PATH, an installed one,
+ * puppeteer's cache, a download, apt-get).
  */
 export async function launch(options: StratumLaunchOptions = {}): Promise<Browser> {
-  const { extension = true, extensionPath = defaultExtensionPath(), args = [], ...rest } = options;
+  const kind = options.browser === 'firefox' ? 'firefox' : 'chrome';
+  const { extension = true, extensionPath = defaultExtensionPath(kind), ...rest } = options;
   if (extension && !existsSync(path.join(extensionPath, 'manifest.json'))) {
     throw new Error(`No Stratum extension at ${extensionPath}: run \`npm run build\` first, or pass extensionPath.`);
   }
-  // Firefox is puppeteer's business (its own executablePath); the resolver finds Chromium kin.
-  const executablePath = rest.executablePath ?? (rest.browser === 'firefox' ? undefined : (await findBrowser()).executablePath);
+  const sized = { defaultViewport: { ...DEFAULT_WINDOW }, ...rest };
+  return kind === 'firefox' ? launchFirefox(sized, extension ? extensionPath : undefined) : launchChrome(sized, extension ? extensionPath : undefined);
+}
+
+/**
+ * Firefox keeps its own throwaway profile (puppeteer deletes it on close). BiDi installs the
+ * extension as a temporary add-on, which needs `--remote-allow-system-access`; its UUID is pinned.
+ */
+async function launchFirefox(options: LaunchOptions, extensionPath: string | undefined): Promise<Browser> {
+  const { args = [], extraPrefsFirefox = {}, ...rest } = options;
+  const executablePath = rest.executablePath ?? resolveFirefox();
+  const browser = await puppeteer.launch({
+    headless: true,
+    ...rest,
+    browser: 'firefox',
+    args: ['--remote-allow-system-access', `--width=${DEFAULT_WINDOW.width}`, `--height=${DEFAULT_WINDOW.height}`, ...args],
+    extraPrefsFirefox: firefoxPrefs(extensionPath && addonIdOf(extensionPath), extraPrefsFirefox),
+    ...(executablePath && { executablePath }),
+  });
+  rememberFirefox(browser);
+  if (extensionPath) {
+    try {
+      await browser.installExtension(extensionPath);
+    } catch (error) {
+      await browser.close();
+      throw new Error(`Firefox refused the Stratum extension at ${extensionPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return browser;
+}
+
+async function launchChrome(options: LaunchOptions, extensionPath: string | undefined): Promise<Browser> {
+  const { args = [], ...rest } = options;
+  const extension = extensionPath !== undefined;
   const profile = mkdtempSync(path.join(tmpdir(), 'stratum-profile-'));
-  const all = [...FLAGS, `--user-data-dir=${profile}`, ...args];
+  const executablePath = rest.executablePath ?? (await findBrowser()).executablePath;
+  const all = [...FLAGS, `--window-size=${DEFAULT_WINDOW.width},${DEFAULT_WINDOW.height}`, `--user-data-dir=${profile}`, ...args];
   if (extension) all.push(`--load-extension=${extensionPath}`, `--disable-extensions-except=${extensionPath}`);
   let browser: Browser;
   try {

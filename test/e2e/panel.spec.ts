@@ -1,44 +1,63 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CDPSession, ElementHandle, Frame, Page } from 'puppeteer';
+import type { Browser, ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../runtime/devtools/snapshot/validate.js';
 import { diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
-import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { stopBackground, stoppableBrowser } from './harness/background.js';
+import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // The real Stratum panel inside real DevTools, on the demo app (which grew from this issue's
 // fixture and uses all three strata). Every test leaves a screenshot of the panel in out/.
+// panel.firefox.spec.ts runs these same tests in Firefox, where automation cannot open DevTools:
+// there the panel is the same page as a tab (panel.html?tabId=N), opened by openPanel().
+const BROWSER = e2eBrowser();
+const WHERE = BROWSER === 'firefox' ? 'as a tab in Firefox' : 'in DevTools';
 let started: StartedBrowser;
 let served: Served;
 let opened: { page: Page; panel: PanelHandle } | undefined;
 const OUT = path.join(REPO_ROOT, 'out');
+// Firefox saves downloads where its prefs say (CDP's Browser.setDownloadBehavior is Chrome's).
+const downloads = mkdtempSync(path.join(tmpdir(), 'stratum-downloads-'));
+const FIREFOX_DOWNLOAD_PREFS = {
+  'browser.download.dir': downloads,
+  'browser.download.folderList': 2,
+  'browser.download.useDownloadDir': true,
+  'browser.download.always_ask_before_handling_new_types': false,
+  'browser.download.start_downloads_in_tmp_dir': false,
+};
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER, prefs: FIREFOX_DOWNLOAD_PREFS }), serveRepo()]);
   mkdirSync(OUT, { recursive: true });
 });
 
-afterEach(async (context) => {
+/** Screenshots the open panel into out/ and closes it with its page. */
+async function closeOpened(test: string): Promise<void> {
   if (!opened) return;
-  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-  await (await opened.panel.frame.$('body'))?.screenshot({ path: path.join(OUT, `panel-${name}.png`) });
+  const name = test.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const suffix = BROWSER === 'firefox' ? '-firefox' : '';
+  await (await opened.panel.frame.$('body'))?.screenshot({ path: path.join(OUT, `panel-${name}${suffix}.png`) });
   await opened.panel.close();
   await opened.page.close();
   opened = undefined;
-});
+}
+
+afterEach((context) => closeOpened(context.task.name));
 
 afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
+  rmSync(downloads, { recursive: true, force: true });
 });
 
-async function open(query = ''): Promise<{ page: Page; panel: Frame }> {
-  const page = await started.browser.newPage();
+async function open(query = '', browser: Browser = started.browser): Promise<{ page: Page; panel: Frame }> {
+  const page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 800 });
   await page.goto(`${served.origin}/fixtures/demo/${query}`);
   await page.waitForSelector('body[data-ready="true"]');
-  const panel = await openPanel(page, { fallback: 'none' });
+  const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
   opened = { page, panel };
   await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]');
   return { page, panel: panel.frame };
@@ -75,7 +94,7 @@ async function editJson(panel: Frame, json: string, within = byId('state-detail'
   await click(panel, `${within} ${byId('json-save')}`);
 }
 
-describe('the Stratum panel in DevTools', () => {
+describe(`the Stratum panel ${WHERE}`, () => {
   it('lists the states and edits one; the page shows the new value', async () => {
     const { page, panel } = await open();
     for (const key of ['notes', 'filter', 'selected', 'draft', 'prefs', 'views']) {
@@ -150,27 +169,28 @@ describe('the Stratum panel in DevTools', () => {
     expect(value).toBe('from the panel');
   });
 
-  it('recovers after the service worker is stopped and shows a later change', async () => {
-    const { page, panel } = await open();
-    await click(panel, byId('state-row', '[data-key="filter"]'));
-    const stopped = new Promise<void>((resolve) =>
-      started.browser.on('targetdestroyed', (target) => target.type() === 'service_worker' && resolve()),
-    );
-    const session: CDPSession = await page.createCDPSession();
-    await session.send('ServiceWorker.enable');
-    await session.send('ServiceWorker.stopAllWorkers');
-    await stopped;
-    await session.detach();
-    await page.evaluate(() => (window as unknown as { demo: { store: { getState(o: object): { set(v: string): void } } } }).demo.store.getState({ key: 'filter', scope: 'app' }).set('after the restart'));
-    await panel.waitForSelector(byId('status', '[data-status="connected"]'));
-    await panel.waitForFunction(
-      () => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('after the restart'),
-      { timeout: 15_000 },
-    );
+  it('recovers after the service worker is stopped and shows a later change', async (context) => {
+    // Firefox: its event page, suspended when idle, in a browser of its own (see harness/background.ts).
+    const stoppable = await stoppableBrowser(started);
+    try {
+      const { page, panel } = await open('', stoppable.browser);
+      await click(panel, byId('state-row', '[data-key="filter"]'));
+      await stopBackground(stoppable.browser, page);
+      await page.evaluate(() => (window as unknown as { demo: { store: { getState(o: object): { set(v: string): void } } } }).demo.store.getState({ key: 'filter', scope: 'app' }).set('after the restart'));
+      await panel.waitForSelector(byId('status', '[data-status="connected"]'));
+      await panel.waitForFunction(
+        () => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('after the restart'),
+        { timeout: 15_000 },
+      );
+      // Before its browser goes.
+      await closeOpened(context.task.name);
+    } finally {
+      await stoppable.release();
+    }
   });
 });
 
-describe('history in the Stratum panel', () => {
+describe(`history in the Stratum panel ${WHERE}`, () => {
   it('restores an earlier value of a state with one click, and the page changes', async () => {
     const { page, panel } = await open();
     await click(panel, byId('state-row', '[data-key="filter"]'));
@@ -202,52 +222,51 @@ describe('history in the Stratum panel', () => {
   });
 });
 
-describe('snapshots through the Stratum panel', () => {
+describe(`snapshots through the Stratum panel ${WHERE}`, () => {
   it('exports from one page, imports into a fresh profile, and diff finds no difference', async () => {
-    const downloads = mkdtempSync(path.join(tmpdir(), 'stratum-downloads-'));
-    try {
-      const { page, panel } = await open();
+    const { page, panel } = await open();
+    if (BROWSER === 'chromium') {
       const browserSession = await started.browser.target().createCDPSession();
       await browserSession.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
-      await click(panel, byId('snapshot-menu'));
-      await click(panel, byId('snapshot-export'));
-      const file = await waitForFile(downloads, '.json');
-      const exported = parseSnapshot(readFileSync(file, 'utf8'));
-      expect(exported.databases.map((database) => database.name)).toContain('notes');
+    }
+    await click(panel, byId('snapshot-menu'));
+    await click(panel, byId('snapshot-export'));
+    const file = await waitForFile(downloads, '.json');
+    const exported = parseSnapshot(readFileSync(file, 'utf8'));
+    expect(exported.databases.map((database) => database.name)).toContain('notes');
 
-      // A fresh profile: the demo starts with its seed data, then takes the file through the panel.
-      const fresh = await startBrowser({ extension: true });
-      try {
-        const other = await fresh.browser.newPage();
-        await other.goto(`${served.origin}/fixtures/demo/`);
-        await other.waitForSelector('body[data-ready="true"]');
-        await other.evaluate(() => (window as unknown as { demo: { db: { table(n: string): { put(v: object): Promise<unknown> } } } }).demo.db.table('notes').put({ id: 9, title: 'only in the fresh profile', body: '', tags: [], updated: 1 }));
-        const otherPanel = await openPanel(other, { fallback: 'none' });
-        await otherPanel.frame.waitForSelector(byId('status', '[data-status="connected"]'));
-        await click(otherPanel.frame, byId('snapshot-menu'));
-        const input = await otherPanel.frame.waitForSelector(byId('snapshot-import-input'));
-        await (input as ElementHandle<HTMLInputElement>).uploadFile(file);
-        await otherPanel.frame.waitForSelector(byId('snapshot-preview'));
-        await click(otherPanel.frame, byId('snapshot-apply'));
-        await other.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('only in the fresh profile'));
-        const differences = (await diff(exported, await snapshot(other))).filter(
-          // The visit counters count this very page load; everything else must match.
-          (difference) => !JSON.stringify(difference.path).match(/visits|views/),
-        );
-        expect(differences).toEqual([]);
-        await otherPanel.close();
-      } finally {
-        await fresh.close();
-      }
+    // A fresh profile: the demo starts with its seed data, then takes the file through the panel.
+    const fresh = await startBrowser({ extension: true, browser: BROWSER });
+    try {
+      const other = await fresh.browser.newPage();
+      await other.goto(`${served.origin}/fixtures/demo/`);
+      await other.waitForSelector('body[data-ready="true"]');
+      await other.evaluate(() => (window as unknown as { demo: { db: { table(n: string): { put(v: object): Promise<unknown> } } } }).demo.db.table('notes').put({ id: 9, title: 'only in the fresh profile', body: '', tags: [], updated: 1 }));
+      const otherPanel = await openPanel(other, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
+      await otherPanel.frame.waitForSelector(byId('status', '[data-status="connected"]'));
+      await click(otherPanel.frame, byId('snapshot-menu'));
+      const input = await otherPanel.frame.waitForSelector(byId('snapshot-import-input'));
+      await (input as ElementHandle<HTMLInputElement>).uploadFile(file);
+      await otherPanel.frame.waitForSelector(byId('snapshot-preview'));
+      await click(otherPanel.frame, byId('snapshot-apply'));
+      await other.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('only in the fresh profile'));
+      const differences = (await diff(exported, await snapshot(other))).filter(
+        // The visit counters count this very page load; everything else must match.
+        (difference) => !JSON.stringify(difference.path).match(/visits|views/),
+      );
+      expect(differences).toEqual([]);
+      await otherPanel.close();
     } finally {
-      rmSync(downloads, { recursive: true, force: true });
+      await fresh.close();
     }
   });
 });
 
 async function waitForFile(dir: string, ending: string): Promise<string> {
   for (let tries = 0; tries < 100; tries++) {
-    const done = readdirSync(dir).find((name) => name.endsWith(ending));
+    const names = readdirSync(dir);
+    // Firefox puts an empty placeholder at the final name and writes into `<name>.part` beside it.
+    const done = names.find((name) => name.endsWith(ending) && !names.includes(`${name}.part`) && statSync(path.join(dir, name)).size > 0);
     if (done) return path.join(dir, done);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

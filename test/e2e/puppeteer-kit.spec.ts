@@ -1,15 +1,18 @@
-import type { CDPSession, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, diff, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { connect, diff, openPanel, restore, snapshot, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { stopBackground, stoppableBrowser } from './harness/background.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // stratumjs/puppeteer against the demo app: the same protocol and background as the panel.
+// Chromium here; puppeteer-kit.firefox.spec.ts runs these same tests in Firefox.
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -23,7 +26,7 @@ async function openDemo(): Promise<{ page: Page; client: StratumClient }> {
   return { page, client: await connect(page) };
 }
 
-describe('stratumjs/puppeteer connect()', () => {
+describe(`stratumjs/puppeteer connect() in ${BROWSER}`, () => {
   it('reads every stratum of the demo app', async () => {
     const { page, client } = await openDemo();
     const states = await client.states();
@@ -114,26 +117,53 @@ describe('stratumjs/puppeteer connect()', () => {
   });
 
   it('keeps working after the service worker is stopped', async () => {
-    const { page, client } = await openDemo();
-    const stopped = new Promise<void>((resolve) =>
-      started.browser.on('targetdestroyed', (target) => target.type() === 'service_worker' && resolve()),
-    );
-    const session: CDPSession = await page.createCDPSession();
-    await session.send('ServiceWorker.enable');
-    await session.send('ServiceWorker.stopAllWorkers');
-    await stopped; // the worker really went away, and every port with it
-    const since = Date.now();
-    await page.click('[data-testid="dark"]');
-    // The next command goes through a restarted worker and reconnected ports.
-    await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
-    console.log(`recovered ${Date.now() - since} ms after the worker was stopped`);
-    await session.detach();
-    await client.close();
-    await page.close();
+    // Firefox: its event page, suspended when idle, in a browser of its own (see harness/background.ts).
+    const stoppable = await stoppableBrowser(started);
+    try {
+      const page = await stoppable.browser.newPage();
+      await page.goto(`${served.origin}/fixtures/demo/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const client = await connect(page);
+      await stopBackground(stoppable.browser, page); // the background really went away, and every port with it
+      const since = Date.now();
+      await page.click('[data-testid="dark"]');
+      // The next command goes through a restarted background and reconnected ports.
+      await expect.poll(async () => client.state<{ dark: boolean }>({ key: 'prefs', scope: '$user' }).get().catch(() => undefined), { timeout: 15_000 }).toEqual({ dark: true });
+      console.log(`recovered ${Date.now() - since} ms after the ${BROWSER} background was stopped`);
+      await client.close();
+      await page.close();
+    } finally {
+      await stoppable.release();
+    }
   });
 });
 
-describe('stratumjs/puppeteer snapshots', () => {
+describe(`stratumjs/puppeteer for people driving the panel in ${BROWSER}`, () => {
+  it('opens 1400×900 pages and a panel where puppeteer\'s own clicks land', async () => {
+    const page = await started.browser.newPage();
+    await page.goto(`${served.origin}/fixtures/demo/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate(() => [window.innerWidth, window.innerHeight])).toEqual([1400, 900]);
+    const panel = await openPanel(page);
+    try {
+      expect(panel.where).toBe(BROWSER === 'firefox' ? 'tab' : 'devtools');
+      await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+      // Docked, DevTools left the panel ~550 px; openPanel undocks it to the whole window.
+      expect(await panel.frame.evaluate(() => window.innerWidth)).toBeGreaterThanOrEqual(1300);
+      // frame.click moves puppeteer's mouse to the element's coordinates: it must hit the panel.
+      await panel.frame.click('[data-testid="tab-database"]');
+      await panel.frame.waitForSelector('[data-testid="database-item"][data-name="notes"]');
+      await panel.frame.click('[data-testid="tab-state"]');
+      await panel.frame.click('[data-testid="state-row"][data-key="views"]');
+      await panel.frame.waitForFunction(() => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('views'));
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
+});
+
+describe(`stratumjs/puppeteer snapshots in ${BROWSER}`, () => {
   it('snapshots the demo, restores it after changes, and into a fresh profile; diff is then empty', async () => {
     const { page, client } = await openDemo();
     await client.close();
@@ -150,7 +180,7 @@ describe('stratumjs/puppeteer snapshots', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="notes"]')?.textContent?.includes('Temporary'));
 
     // A fresh profile, seeded from the file: the test starts from a known app state.
-    const fresh = await startBrowser({ extension: true });
+    const fresh = await startBrowser({ extension: true, browser: BROWSER });
     try {
       const other = await fresh.browser.newPage();
       await other.goto(`${served.origin}/fixtures/demo/`);
