@@ -80,3 +80,31 @@ describe('persisted states', () => {
     warn.mockRestore();
   });
 });
+
+describe('persisted states whose listeners throw (issue 14.2)', () => {
+  it('saves the new value even when a subscriber throws, so a reload brings it back', async () => {
+    stored.set(JSON.stringify(['app', 'theme']), 'dark');
+    const state = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe(() => {
+      throw new Error('a view crashed');
+    });
+    expect(() => state.set('blue')).toThrow('a view crashed');
+    expect(state.get()).toBe('blue');
+    expect(stored.get(state.id)).toBe('blue');
+    const reloaded = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await reloaded.ready;
+    expect(reloaded.get()).toBe('blue');
+  });
+
+  it('stores the last value when a listener sets the state again while notified', async () => {
+    const state = new Store().createState(0, { key: 'n', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe((value) => {
+      if (value === 1) state.set(2);
+    });
+    state.set(1);
+    expect(state.get()).toBe(2);
+    expect(stored.get(state.id)).toBe(2);
+  });
+});
