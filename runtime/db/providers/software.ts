@@ -28,6 +28,16 @@ export interface RowStore {
 
 /** IndexedDB's key generator stops at 2^53 (the largest integer a double holds exactly). */
 const MAX_GENERATED = 2 ** 53;
+/**
+ * The generator's number once 2^53 was used (IndexedDB's 2^53 + 1). That one is no double, and
+ * 2^53 + 1 rounds back to 2^53, which would hand out 2^53 again and overwrite its row.
+ */
+const EXHAUSTED = 2 ** 53 + 2;
+
+/** The generator's number after `key` was used (generated, or explicit and not smaller). */
+function after(key: number): number {
+  return key >= MAX_GENERATED ? EXHAUSTED : Math.floor(key) + 1;
+}
 
 export abstract class SoftwareTransaction implements ProviderTransaction {
   protected abstract readonly _rows: RowStore;
@@ -99,10 +109,10 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
       row = structuredClone(row);
       if (!injectKey(row, path, next)) throw new DataError(`${where}: cannot write the generated key into the row at '${path}'; the row must be an object.`);
       key = next;
-      await rows.setNextKey(table, next + 1);
+      await rows.setNextKey(table, after(next));
     } else if (info.autoIncrement && typeof key === 'number') {
       const next = await rows.nextKey(table);
-      if (key >= next) await rows.setNextKey(table, Math.min(Math.floor(key), MAX_GENERATED) + 1);
+      if (key >= next) await rows.setNextKey(table, after(key));
     }
     if (add && (await rows.has(table, key))) {
       throw new ConstraintError(`${table}.add: a row with key ${describeKey(key)} already exists; use put to replace it.`);
