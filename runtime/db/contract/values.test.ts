@@ -15,3 +15,44 @@ contract((t, { open }) => {
     });
   });
 });
+
+contract((t, { open }) => {
+  describe(`${t.label}: values that must not read back emptied (issue 14.8)`, () => {
+    it('round-trips boxed primitives', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.put({ k: 'boxed', n: Object(2), s: Object('x'), b: Object(true) });
+      const back = (await keys.get('boxed')) as Record<string, object>;
+      expect(back.n).toBeInstanceOf(Number);
+      expect([back.n!.valueOf(), back.s!.valueOf(), back.b!.valueOf()]).toEqual([2, 'x', true]);
+    });
+
+    it('refuses symbol-keyed properties and SharedArrayBuffers at write time, storing nothing', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await expect(keys.put({ k: 'sym', [Symbol('s')]: 1 })).rejects.toThrow(/symbol-keyed property Symbol\(s\)/);
+      await expect(keys.put({ k: 'sab', data: new SharedArrayBuffer(4) })).rejects.toThrow(/SharedArrayBuffer/);
+      expect(await keys.count()).toBe(0);
+    });
+
+    it('stores URL and URLSearchParams, or refuses them in words where the provider cannot', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const put = keys.put({ k: 'url', url: new URL('https://example.com/x?y=1'), params: new URLSearchParams('a=1') });
+      const outcome = await put.then(
+        () => 'stored',
+        (error: unknown) => error,
+      );
+      if (outcome === 'stored') {
+        const back = (await keys.get('url')) as { url: URL; params: URLSearchParams };
+        expect(back.url.href).toBe('https://example.com/x?y=1');
+        expect(back.params.get('a')).toBe('1');
+      } else {
+        // Structured clone has no form for them: memory and IndexedDB refuse, libSQL never does.
+        expect(t.kind).not.toBe('libsql');
+        expect(outcome).toMatchObject({ name: 'DataCloneError', message: expect.stringMatching(/\$\.(url is a URL|params is a URLSearchParams).*nothing was written/) });
+        expect(await keys.count()).toBe(0);
+      }
+    });
+  });
+});

@@ -42,6 +42,7 @@ export async function storeValue(value: unknown): Promise<StoredRow> {
   const blobs: Blob[] = [];
   let offset = 0;
   const encoded = encode(value, {
+    strict: true,
     onBlob: (blob) => {
       const ref = String(offset);
       offset += blob.size;

@@ -8,6 +8,7 @@ import { ConstraintError, DataError, TransactionInactiveError } from '../errors.
 import { compareKeys, toKey, type Key } from '../keys.js';
 import type { ProviderQuery, ProviderTransaction } from '../provider.js';
 import { indexKeys, injectKey, keyAt, valueAt, type TableInfo } from '../schema.js';
+import { checkWritable } from '../writable.js';
 
 /** Rows of one transaction, in key order; index keys come computed. */
 export interface RowStore {
@@ -41,6 +42,8 @@ function after(key: number): number {
 
 export abstract class SoftwareTransaction implements ProviderTransaction {
   protected abstract readonly _rows: RowStore;
+  /** True where rows are kept as structured clones (memory), which cannot hold a URL. */
+  protected abstract readonly _structuredClone: boolean;
   protected abstract _table(name: string): TableInfo;
   private _tail: Promise<unknown> = Promise.resolve();
   /** Set by commit and abort: operations still queued behind a failed one must not run after the rollback. */
@@ -92,6 +95,7 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   }
 
   private async _put(table: string, value: unknown, add: boolean): Promise<Key> {
+    checkWritable(value, `${table}.${add ? 'add' : 'put'}`, this._structuredClone);
     const info = this._table(table);
     const rows = this._rows;
     let row = value;
