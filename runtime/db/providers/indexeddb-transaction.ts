@@ -177,8 +177,10 @@ export class IdbTransaction implements ProviderTransaction {
     const info = this._tables.find((candidate) => candidate.name === table);
     const name = (error as { name?: unknown } | null)?.name;
     if (!info) return mapError(error, where);
-    if (name === 'DataError' && !keyAt(value, info.key) && !info.autoIncrement) {
-      const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
+    // A row whose key is a function or a Proxy fails to clone before IndexedDB looks at the key:
+    // the key is what is wrong, so say so the way the other providers do (DataError).
+    const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
+    if ((name === 'DataError' || name === 'DataCloneError') && !keyAt(value, info.key) && (raw !== undefined || !info.autoIncrement)) {
       try {
         toKey(raw, `${where}: the row's key at ${JSON.stringify(info.key)}`);
       } catch (keyError) {
