@@ -6,6 +6,8 @@ import type { PersistAdapter } from './types.js';
 const stored = new Map<string, unknown>();
 const remote = new Set<(value: unknown) => void>();
 let failLoad = false;
+/** When set, load() waits for it: lets a test act while a restore is under way. */
+let loadGate: Promise<void> | undefined;
 
 vi.mock('./persist.js', () => ({
   describePersistence: (option: unknown) => String(option),
@@ -13,6 +15,7 @@ vi.mock('./persist.js', () => ({
     describe: 'local',
     async load() {
       await Promise.resolve();
+      await loadGate;
       if (failLoad) throw new Error('storage is on fire');
       return stored.has(id) ? { found: true, value: stored.get(id) } : { found: false };
     },
@@ -33,6 +36,7 @@ afterEach(() => {
   stored.clear();
   remote.clear();
   failLoad = false;
+  loadGate = undefined;
 });
 
 describe('persisted states', () => {
@@ -106,5 +110,21 @@ describe('persisted states whose listeners throw (issue 14.2)', () => {
     state.set(1);
     expect(state.get()).toBe(2);
     expect(stored.get(state.id)).toBe(2);
+  });
+});
+
+describe('deleteState during a restore (issue 14.17)', () => {
+  it('installs no storage listener once the state is deleted while its stored value loads', async () => {
+    let open!: () => void;
+    loadGate = new Promise((resolve) => (open = resolve));
+    stored.set(JSON.stringify(['app', 'theme']), 'dark');
+    const store = new Store();
+    const state = store.createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the adapter is up; load() waits
+    expect(store.deleteState({ key: 'theme', scope: 'app' })).toBe(true);
+    open();
+    await state.ready;
+    expect(remote.size).toBe(0);
+    expect(state.get()).toBe('light');
   });
 });

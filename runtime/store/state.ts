@@ -157,6 +157,8 @@ export class State<T> {
       const adapter = await load();
       if (this._detached) return;
       const stored = await adapter.load();
+      // Deleted while the stored value loaded: no value to apply, no storage to follow.
+      if (this._detached) return;
       this._adapter = adapter;
       if (this._touched) this._write(adapter, this._value);
       else if (stored.found) this._apply(stored.value, 'restore', false);
