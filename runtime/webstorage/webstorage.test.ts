@@ -224,6 +224,15 @@ describe('availability', () => {
     expect(a.get('k')).toBe('other tab');
     expect(a.get('fresh')).toBe('other tab');
   });
+
+  it('keeps values readable when recheck() is what finds the storage broken (found by the model test)', () => {
+    const local = withStorage() as FakeStorage;
+    const a = webstorage('local', { namespace: 'a' });
+    a.set('k', 1);
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    expect(a.recheck()).toBe(false);
+    expect(a.get('k')).toBe(1);
+  });
 });
 
 /** A storage whose reads still work while every write throws (after the probe passed). */

@@ -123,7 +123,11 @@ class NamespacedStorage implements WebStorage {
       // Back from memory: move what was written meanwhile into the storage, or stay in memory.
       const moved = moveIntoStorage(this.kind, next.storage);
       setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
-    } else setBacking(this.kind, next);
+    } else {
+      // Found broken by the probe rather than by a write: what it still reads stays readable.
+      if (was && !next.storage) carryIntoMemory(this.kind, was);
+      setBacking(this.kind, next);
+    }
     const now = backing(this.kind).storage;
     if (Boolean(now) !== Boolean(was)) {
       // The panel shows availability: it hears of the switch the way it heard of the outage.
