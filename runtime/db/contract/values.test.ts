@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../index.js';
 import { contract } from './harness.js';
 
 contract((t, { open }) => {
@@ -53,6 +54,24 @@ contract((t, { open }) => {
         expect(outcome).toMatchObject({ name: 'DataCloneError', message: expect.stringMatching(/\$\.(url is a URL|params is a URLSearchParams).*nothing was written/) });
         expect(await keys.count()).toBe(0);
       }
+    });
+  });
+});
+
+contract((t) => {
+  describe(`${t.label}: several databases on one provider (found by the db model test)`, () => {
+    it('opening, upgrading or deleting one database leaves another one open', async () => {
+      const provider = t.provider();
+      const tables = { t: { key: 'id' } };
+      const a = await openDatabase(`two-a-${t.label}`, { version: 1, tables, provider });
+      const b = await openDatabase(`two-b-${t.label}`, { version: 1, tables, provider });
+      await b.table('t').put({ id: 1 });
+      await a.table('t').put({ id: 1 });
+      const b2 = (b.close(), await openDatabase(`two-b-${t.label}`, { version: 2, tables, provider }));
+      await b2.delete();
+      await a.table('t').put({ id: 2 });
+      expect(await a.table('t').count()).toBe(2);
+      await a.delete();
     });
   });
 });
