@@ -128,3 +128,18 @@ describe('deleteState during a restore (issue 14.17)', () => {
     expect(state.get()).toBe('light');
   });
 });
+
+describe('a subscriber throwing on a change from another tab (found by the state model test)', () => {
+  it('applies the value and reports the error instead of throwing it into the storage event', async () => {
+    const state = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe(() => {
+      throw new Error('a view crashed');
+    });
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const listener of remote) expect(() => listener('dark')).not.toThrow();
+    expect(state.get()).toBe('dark');
+    expect(reported.mock.calls[0]?.join(' ')).toMatch(/threw on a change from another tab/);
+    reported.mockRestore();
+  });
+});

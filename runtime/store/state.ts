@@ -162,7 +162,16 @@ export class State<T> {
       this._adapter = adapter;
       if (this._touched) this._write(adapter, this._value);
       else if (stored.found) this._apply(stored.value, 'restore', false);
-      this._stopWatch = adapter.watch?.((value) => this._apply(value, 'remote', false));
+      this._stopWatch = adapter.watch?.((value) => {
+        try {
+          this._apply(value, 'remote', false);
+        } catch (error) {
+          // The value is applied; a listener threw on it. The change came from another tab, so no
+          // caller is there to hand the error to, and thrown into a storage event it would only
+          // surface as an uncaught error (stopping the rest of that event's listeners).
+          console.error(`stratum: a listener of state ${this.id} threw on a change from another tab:`, error);
+        }
+      });
     } catch (error) {
       // The state keeps working in memory; the failure is reported, never thrown at the app.
       this._host._persistFailed(this as State<unknown>, 'restore', error);
