@@ -138,7 +138,8 @@ describe('persisted states against their model', () => {
         const local = new FakeStorage();
         current = installWindow({ local });
         const real: Real = { fake: current, local, tabs: [await openTab(), await openTab()] };
-        await fc.asyncModelRun(() => ({ model: { values: [0, 0], stored: undefined, throwing: [false, false] }, real }), cmds);
+        const model: Model = { values: [0, 0], stored: undefined, throwing: [false, false] };
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),
       { numRuns: RUNS },
     );
