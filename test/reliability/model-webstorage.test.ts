@@ -230,5 +230,5 @@ describe('webstorage against its model', () => {
       { numRuns: RUNS },
     );
     row.done({ times: runs, lost: [], figures: `${steps.toLocaleString('en-US')} commands` });
-  });
+  }, SOAK ? 3_600_000 : 60_000);
 });
