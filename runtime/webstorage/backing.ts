@@ -24,6 +24,8 @@ interface Page {
   memory: Map<string, Memory>;
   /** Slots (`kind:namespace`) some instance on this page uses: the only keys Stratum carries. */
   namespaces: Set<string>;
+  /** The storage of a kind that stopped working, while the page uses memory: a namespace first used meanwhile is carried from it. */
+  lost: Partial<Record<StorageKind, Storage>>;
 }
 
 const pages = new WeakMap<object, Page>();
@@ -45,7 +47,7 @@ export function setRequestScope(scope: () => Map<string, Memory> | undefined): v
 function page(): Page {
   const key: object = typeof window === 'undefined' ? globalThis : window;
   let found = pages.get(key);
-  if (!found) pages.set(key, (found = { backings: {}, memory: new Map(), namespaces: new Set() }));
+  if (!found) pages.set(key, (found = { backings: {}, memory: new Map(), namespaces: new Set(), lost: {} }));
   return found;
 }
 
@@ -64,7 +66,18 @@ export function slotOf(kind: string, namespace: string): string {
 
 /** An instance of (kind, namespace) exists on this page: its keys are Stratum's to carry into memory. */
 export function useNamespace(kind: StorageKind, namespace: string): void {
-  page().namespaces.add(slotOf(kind, namespace));
+  const { namespaces, lost, backings } = page();
+  const slot = slotOf(kind, namespace);
+  if (namespaces.has(slot)) return;
+  namespaces.add(slot);
+  // First used during an outage: its values are carried now, as they would have been then.
+  const broken = lost[kind];
+  if (broken && backings[kind] && !backings[kind].storage) carryIntoMemory(kind, broken, namespace);
+}
+
+/** The storage of a kind works again (recheck() moved memory back): nothing more to carry from it. */
+export function storageBack(kind: StorageKind): void {
+  delete page().lost[kind];
 }
 
 /** Call before this page changes `full` in a memory fallback, so recheck() knows to replay it. */
@@ -114,13 +127,15 @@ export function pageChannel(slot: string): Memory | undefined {
  * keys of namespaces an instance uses on this page are Stratum's to carry: another library's
  * `otherlib:token` is none of its business.
  */
-export function carryIntoMemory(kind: StorageKind, storage: Storage): void {
-  const { memory, namespaces } = page();
+export function carryIntoMemory(kind: StorageKind, storage: Storage, only?: string): void {
+  const { memory, namespaces, lost } = page();
+  lost[kind] = storage;
   try {
     for (let i = 0; i < storage.length; i++) {
       const full = storage.key(i);
       const colon = full === null ? -1 : full.indexOf(':');
       if (full === null || colon < 1 || !namespaces.has(slotOf(kind, full.slice(0, colon)))) continue;
+      if (only !== undefined && full.slice(0, colon) !== only) continue;
       const text = storage.getItem(full);
       if (text === null) continue;
       const slot = getOrCreate(memory, slotOf(kind, full.slice(0, colon)));

@@ -233,6 +233,20 @@ describe('availability', () => {
     expect(a.recheck()).toBe(false);
     expect(a.get('k')).toBe(1);
   });
+
+  it('carries the values of a namespace first used during an outage, and replays its changes', () => {
+    const local = withStorage() as FakeStorage;
+    local.setItem('late:k', 'stratum:1:1');
+    const a = webstorage('local', { namespace: 'a' });
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('x', 1); // the outage begins
+    const late = webstorage('local', { namespace: 'late' });
+    expect(late.get('k')).toBe(1);
+    late.set('k', 2);
+    delete (local as { setItem?: unknown }).setItem;
+    expect(a.recheck()).toBe(true);
+    expect(local.getItem('late:k')).toBe('stratum:1:2');
+  });
 });
 
 /** A storage whose reads still work while every write throws (after the probe passed). */

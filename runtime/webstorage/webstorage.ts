@@ -2,7 +2,7 @@
 import { CodecError } from '../codec/error.js';
 import { deserialize, serialize } from '../codec/serialize.js';
 import { register, report } from '../devtools/registry.js';
-import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemories, setBacking, subscriptions, existingSubscriptions, useNamespace, type Memory } from './backing.js';
+import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemories, setBacking, storageBack, subscriptions, existingSubscriptions, useNamespace, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
@@ -122,6 +122,7 @@ class NamespacedStorage implements WebStorage {
     if (next.storage && !was) {
       // Back from memory: move what was written meanwhile into the storage, or stay in memory.
       const moved = moveIntoStorage(this.kind, next.storage);
+      if (moved === undefined) storageBack(this.kind);
       setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
     } else {
       // Found broken by the probe rather than by a write: what it still reads stays readable.
