@@ -176,6 +176,12 @@ class Decoder {
         return this._define(node, new Opaque('function', this._string(node, 'name'), this._string(node, 'description')));
       case 'truncated':
         return this._truncated(node);
+      case 'boxed':
+        return this._define(node, this._boxed(node));
+      case 'url':
+        return this._define(node, this._url(node));
+      case 'urlsearchparams':
+        return this._define(node, new URLSearchParams(this._string(node, 'v')));
       case 'ref':
         if (typeof node.id !== 'number' || !this._ids.has(node.id)) this._fail(`ref to unknown id ${JSON.stringify(node.id)}`);
         return this._ids.get(node.id);
@@ -183,6 +189,28 @@ class Decoder {
         return this._fail('a hole outside an array');
       default:
         return this._fail(`unknown tag ${JSON.stringify(tag)}`);
+    }
+  }
+
+  private _boxed(node: Json): object {
+    const type = this._string(node, 'type');
+    const v = node.v;
+    if (type === 'String' && typeof v === 'string') return Object(v) as object;
+    if (type === 'Boolean' && typeof v === 'boolean') return Object(v) as object;
+    if (type === 'BigInt' && typeof v === 'string' && BIGINT.test(v)) return Object(BigInt(v)) as object;
+    if (type === 'Number') {
+      const n = typeof v === 'object' && v !== null ? this._tagged(v as Json) : v;
+      if (typeof n === 'number') return Object(n) as object;
+    }
+    return this._fail(`bad boxed ${JSON.stringify(type)} value ${JSON.stringify(v)}`);
+  }
+
+  private _url(node: Json): URL {
+    const href = this._string(node, 'v');
+    try {
+      return new URL(href);
+    } catch (error) {
+      return this._fail(`bad url ${JSON.stringify(href)}: ${(error as Error).message}`);
     }
   }
 

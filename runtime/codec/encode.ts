@@ -8,6 +8,7 @@
  * of a shared object is always the one that gets the `id`, and every `ref` follows it.
  */
 import { CodecError, formatPath } from './error.js';
+import { leafObjectNode, refuseForStorage, refuseSymbolKeys } from './kinds.js';
 import { blobNode, bufferNode, className, dateNode, functionNode, numberNode, truncatedNode } from './leaves.js';
 import { BlobRef, Opaque, Truncated } from './markers.js';
 import { HOLE, isFinalJson, TAG, UNDEFINED } from './tags.js';
@@ -32,6 +33,7 @@ class Encoder {
   private _room: number;
   private readonly _base: Path;
   private readonly _onBlob: ((blob: Blob) => string) | undefined;
+  private readonly _strict: boolean;
   // Work items: the value, where its encoding goes (container + key), its parent node, its depth.
   private readonly _tValue: unknown[] = [];
   private readonly _tOut: Out[] = [];
@@ -60,6 +62,7 @@ class Encoder {
     this._room = limits.maxNodes ?? Infinity;
     this._base = limits.basePath ?? [];
     this._onBlob = limits.onBlob;
+    this._strict = limits.strict === true;
   }
 
   run(value: unknown): Encoded {
@@ -169,10 +172,14 @@ class Encoder {
     if (value instanceof Opaque) return this._opaque(value);
     if (value instanceof BlobRef) return this._node(blobNode(value.type, value.size, value.ref, value.name, value.lastModified), value);
     if (value instanceof Truncated) return this._retruncate(value);
+    if (this._strict) refuseForStorage(value, this._pathAt(this._parent, this._key));
+    const leaf = leafObjectNode(value);
+    if (leaf) return this._node(leaf, value);
     return this._record(value, 'instance', className(proto as object));
   }
 
   private _record(value: object, kind: 'plain' | 'object' | 'null' | 'instance', name: string | null): Encoded {
+    if (this._strict) refuseSymbolKeys(value, this._pathAt(this._parent, this._key), Symbol.toStringTag);
     const keys = Object.keys(value);
     const room = this._take(keys.length, 1);
     if (this._depth > this._maxDepth || (room === 0 && keys.length > 0)) {
@@ -195,6 +202,7 @@ class Encoder {
   }
 
   private _array(value: unknown[]): Encoded {
+    if (this._strict) refuseSymbolKeys(value, this._pathAt(this._parent, this._key));
     const room = this._take(value.length, 1);
     if (this._depth > this._maxDepth || (room === 0 && value.length > 0)) return this._truncated('array', value.length);
     const items: Encoded[] = [];
@@ -293,6 +301,7 @@ class Encoder {
 
   private _view(view: ArrayBufferView): Encoded {
     const type = (view as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? 'DataView';
+    if (this._strict) refuseForStorage(view, this._pathAt(this._parent, this._key));
     if (view.byteLength > this._maxBytes) return this._truncated(type, view.byteLength);
     const out: Node = { $t: 'typed', type, buffer: null };
     const buffer = view.buffer;

@@ -15,7 +15,7 @@ const MARKER = 'stratum:';
 const PREFIX = `${MARKER}${CODEC_VERSION}:`;
 
 export function serialize(value: unknown): string {
-  const encoded = encode(value);
+  const encoded = encode(value, { strict: true });
   try {
     return PREFIX + JSON.stringify(encoded);
   } catch (error) {

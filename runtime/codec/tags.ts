@@ -18,6 +18,8 @@
  *   { $t: 'function', name, description }
  *   { $t: 'truncated', type, size, path, v?, class? }
  *   { $t: 'ref', id }                     (the node whose `id` is id: shared and circular references)
+ *   { $t: 'boxed', type: 'Number' | 'String' | 'Boolean' | 'BigInt', v }   (v as the primitive's node; a BigInt's digits)
+ *   { $t: 'url', v: href }                { $t: 'urlsearchparams', v: 'a=1&b=2' }
  *
  * Any node that stands for an object (containers, date, regexp, error, typed, arraybuffer,
  * blob, function) carries `id` when the object is referenced again. Ids are given in

@@ -29,4 +29,10 @@ export interface EncodeLimits {
   basePath?: Path;
   /** Called once per distinct Blob/File; its return value is the blob's `ref` (a registry id for the bytes). */
   onBlob?: (blob: Blob) => string;
+  /**
+   * For storage: refuse (CodecError, with the path) what would read back as something else —
+   * symbol-keyed properties, a SharedArrayBuffer, a boxed Symbol. The panel's display encoding
+   * leaves this off and shows such values as best it can.
+   */
+  strict?: boolean;
 }

@@ -61,6 +61,14 @@ export class DataError extends DatabaseError {
   }
 }
 
+/** A value no provider can store as it is (IndexedDB's DataCloneError): symbol-keyed properties, a SharedArrayBuffer… */
+export class DataCloneError extends DatabaseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DataCloneError';
+  }
+}
+
 /** The storage cannot be used: IndexedDB absent, blocked by the browser, failing to open, or the connection closed. */
 export class DatabaseUnavailableError extends DatabaseError {
   /** The browser's (or the driver's) own words, e.g. `SecurityError: The operation is insecure.` */

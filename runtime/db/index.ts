@@ -4,6 +4,7 @@ export { indexeddb } from './providers/indexeddb.js';
 export {
   ConstraintError,
   DatabaseUnavailableError,
+  DataCloneError,
   DataError,
   NotFoundError,
   ReadOnlyError,

@@ -91,3 +91,18 @@ function nextUp(value: number): number {
 function nextDown(value: number): number {
   return -nextUp(-value);
 }
+
+describe('compareKeys refuses what is not a key (issue 14.9)', () => {
+  it.each([null, undefined, Number.NaN, {}, true, new Date(Number.NaN), [Number.NaN], [null]])('compareKeys(%o, 1) and (1, %o) are DataErrors', (bad) => {
+    expect(() => compareKeys(bad as never, 1)).toThrow(expect.objectContaining({ name: 'DataError' }));
+    expect(() => compareKeys(1, bad as never)).toThrow(expect.objectContaining({ name: 'DataError' }));
+    expect(() => compareKeys(bad as never, bad as never)).toThrow(expect.objectContaining({ name: 'DataError' }));
+  });
+
+  it('still orders valid keys as indexedDB.cmp does', () => {
+    expect(compareKeys(-0, 0)).toBe(0);
+    expect(compareKeys(-Infinity, Infinity)).toBe(-1);
+    expect(compareKeys([], 'z')).toBe(1);
+    expect(compareKeys(new Date(0), 0)).toBe(1);
+  });
+});

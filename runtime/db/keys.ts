@@ -30,11 +30,36 @@ export function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
   return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
+/** The key's type; what is no key at all (null, NaN, an object…) is a DataError, as in indexedDB.cmp. */
 function typeOf(key: Key): number {
-  if (typeof key === 'number') return NUMBER;
+  if (typeof key === 'number') {
+    if (key !== key) throw new DataError('compareKeys: NaN is not a valid key.');
+    return NUMBER;
+  }
   if (typeof key === 'string') return STRING;
-  if (key instanceof Date) return DATE;
-  return Array.isArray(key) ? ARRAY : BINARY;
+  if (key instanceof Date) {
+    if (Number.isNaN(key.getTime())) throw new DataError('compareKeys: an invalid Date is not a valid key.');
+    return DATE;
+  }
+  if (Array.isArray(key)) return ARRAY;
+  if (isBinary(key)) return BINARY;
+  throw new DataError(`compareKeys: ${key === null ? 'null' : typeof key === 'object' ? 'an object' : typeof key} is not a valid key.`);
+}
+
+/**
+ * A Proxy passes Array.isArray but is no Array exotic object, so IndexedDB refuses it as a key.
+ * Script cannot ask whether an object is a Proxy; structured clone refuses one (DataCloneError),
+ * and keys are small, so one clone per array key answers it.
+ */
+function holdsProxy(value: unknown[]): boolean {
+  if (typeof structuredClone !== 'function') return false;
+  try {
+    structuredClone(value);
+    return false;
+  } catch (error) {
+    // Only a Proxy (or something that is no key anyway, refused below) fails to clone.
+    return error instanceof Error && error.name === 'DataCloneError';
+  }
 }
 
 /** The key a value stands for, normalized (binary → ArrayBuffer copy, Date copied), or undefined when it is none. */
@@ -44,6 +69,7 @@ export function asKey(value: unknown, seen: unknown[] = []): Key | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : new Date(value.getTime());
   if (isBinary(value)) return bytesOf(value).slice().buffer;
   if (!Array.isArray(value) || seen.includes(value)) return undefined;
+  if (seen.length === 0 && holdsProxy(value)) return undefined;
   seen.push(value);
   const out: Key[] = [];
   for (let index = 0; index < value.length; index++) {
@@ -71,7 +97,7 @@ export function toKey(value: unknown, what: string): Key {
           : value === undefined
             ? 'missing'
             : Array.isArray(value)
-              ? 'an array with a hole, a cycle or an element that is not a key'
+              ? 'an array with a hole, a cycle, a Proxy or an element that is not a key'
               : `a ${value === null ? 'null' : typeof value}`;
   throw new DataError(`${what} is not a valid key: it is ${kind}.`);
 }
@@ -84,17 +110,36 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** -1, 0 or 1 in IndexedDB's key order (indexedDB.cmp). */
+/** -1, 0 or 1 in IndexedDB's key order (indexedDB.cmp); a DataError when either is no key. */
 export function compareKeys(a: Key, b: Key): number {
   const ta = typeOf(a);
   const tb = typeOf(b);
+  // Arrays are checked whole, as indexedDB.cmp does: an early difference must not hide a NaN.
+  if (ta === ARRAY) checkElements(a as Key[], []);
+  if (tb === ARRAY) checkElements(b as Key[], []);
+  return compareTyped(a, b, ta, tb);
+}
+
+function checkElements(items: Key[], seen: Key[][]): void {
+  if (seen.includes(items)) throw new DataError('compareKeys: a cyclic array is not a valid key.');
+  seen.push(items);
+  for (let index = 0; index < items.length; index++) {
+    if (!Object.hasOwn(items, index)) throw new DataError('compareKeys: an array with a hole is not a valid key.');
+    if (typeOf(items[index] as Key) === ARRAY) checkElements(items[index] as Key[], seen);
+  }
+  seen.pop();
+}
+
+function compareTyped(a: Key, b: Key, ta: number, tb: number): number {
   if (ta !== tb) return ta < tb ? -1 : 1;
   if (ta === ARRAY) {
     const x = a as Key[];
     const y = b as Key[];
     const length = Math.min(x.length, y.length);
     for (let index = 0; index < length; index++) {
-      const order = compareKeys(x[index] as Key, y[index] as Key);
+      const p = x[index] as Key;
+      const q = y[index] as Key;
+      const order = compareTyped(p, q, typeOf(p), typeOf(q));
       if (order !== 0) return order;
     }
     return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;

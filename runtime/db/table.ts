@@ -17,7 +17,22 @@ function bound(value: KeyBound, side: 'lower' | 'upper', open: boolean, what: st
   return { key: converted.value, open: converted.open };
 }
 
-/** The range as provider bounds, or null when it can hold no key at all. */
+/** Two bounds in key order; a BigInt is compared exactly with a number. */
+function compareBounds(a: KeyBound, b: KeyBound): number {
+  if (typeof a !== 'bigint' && typeof b !== 'bigint') return compareKeys(toKey(a, 'a range bound'), toKey(b, 'a range bound'));
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? 0 : a < b ? -1 : 1;
+  // One BigInt and one other bound: only a number compares by value; every other key type sorts after numbers.
+  const [big, other, sign] = typeof a === 'bigint' ? [a, b, 1] : [b as bigint, a, -1];
+  if (typeof other !== 'number') return -sign;
+  if (Number.isNaN(other)) return compareKeys(other, 0);
+  if (!Number.isFinite(other)) return other > 0 ? -sign : sign;
+  const rounded = Number(big);
+  if (rounded !== other) return (rounded < other ? -1 : 1) * sign;
+  const exact = BigInt(other);
+  return (big === exact ? 0 : big < exact ? -1 : 1) * sign;
+}
+
+/** The range as provider bounds, or null when it can hold no key at all (BigInt bounds between two doubles). */
 export function toKeyRange(range: Range | undefined, where: string): KeyRange | undefined | null {
   if (range === undefined) return undefined;
   if (range === null || typeof range !== 'object') throw new TypeError(`${where}: range must be an object like { gte: 1, lt: 10 }.`);
@@ -40,9 +55,15 @@ export function toKeyRange(range: Range | undefined, where: string): KeyRange | 
   const upperValue = lt ?? lte;
   const lower = lowerValue === undefined ? undefined : bound(lowerValue, 'lower', gt !== undefined, `${where}: range.${gt !== undefined ? 'gt' : 'gte'}`);
   const upper = upperValue === undefined ? undefined : bound(upperValue, 'upper', lt !== undefined, `${where}: range.${lt !== undefined ? 'lt' : 'lte'}`);
-  if (lower && upper) {
+  if (lower && upper && lowerValue !== undefined && upperValue !== undefined) {
+    // As IndexedDB (IDBKeyRange.bound): lower above upper, or equal with an open end, is a
+    // DataError, judged on the bounds as given. A BigInt bound that no double can hold may
+    // still leave no key between the converted bounds: that range is fine, and empty.
+    const given = compareBounds(lowerValue, upperValue);
+    if (given > 0 || (given === 0 && (gt !== undefined || lt !== undefined))) {
+      throw new DataError(`${where}: the range's lower bound is above its upper bound${given === 0 ? ' (equal, with an open end)' : ''}, so it can hold no key.`);
+    }
     const order = compareKeys(lower.key, upper.key);
-    // IndexedDB refuses such ranges (DataError); an empty result says the same thing more usefully.
     if (order > 0 || (order === 0 && (lower.open || upper.open))) return null;
   }
   const out: KeyRange = { lowerOpen: lower?.open ?? false, upperOpen: upper?.open ?? false };

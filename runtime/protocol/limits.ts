@@ -17,6 +17,8 @@ export const LIMITS = {
 
 /** Bytes per blob chunk, either way (base64 on the wire: ×4/3). */
 export const MAX_BLOB_CHUNK = 1 << 20;
+/** Blobs per blobList page (a request may ask for fewer); each entry's meta is cut to display limits. */
+export const BLOB_PAGE = 200;
 /** Row keys one dbChanged delta lists; more changes are only counted. */
 export const MAX_DELTA_KEYS = 100;
 /** Characters of a snapshot file's text per snapshotRead / snapshotWrite piece (well under LIMITS.string). */

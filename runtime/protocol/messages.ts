@@ -222,7 +222,8 @@ export interface PanelCommands {
   cacheDelete: { request: { database: number; key: Encoded }; response: { deleted: true } };
   cachePrune: { request: { database: number }; response: { removed: number } };
 
-  blobList: { request: { database: number }; response: BlobListing };
+  /** One page of a database's blobs, oldest first: at most `limit` (capped at BLOB_PAGE) from `offset`. */
+  blobList: { request: { database: number; offset?: number; limit?: number }; response: BlobListing };
   /** Bytes from `offset`, at most `length` (capped at MAX_BLOB_CHUNK). */
   blobRead: { request: { database: number; id: string; offset: number; length: number }; response: BlobChunk };
   /** Starts an upload; `replace` deletes that blob once the new one is stored. */

@@ -158,6 +158,8 @@ export const cacheListing = obj<CacheListing>({
 export const blobListing = obj<BlobListing>({
   blobs: arr(obj<BlobInfo>({ id: text, name: text, type: text, size: int, created: finite, meta: opt(encoded) }), MANY),
   usage: int,
+  total: int,
+  offset: int,
 });
 
 export const blobChunk = obj<BlobChunk>({ offset: int, bytes: str(), size: int, type: text });

@@ -71,7 +71,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   cacheSet: obj({ database: int, key: s.encoded, value: s.encoded, ttl: opt(int) }),
   cacheDelete: obj({ database: int, key: s.encoded }),
   cachePrune: obj({ database: int }),
-  blobList: obj({ database: int }),
+  blobList: obj({ database: int, offset: opt(int), limit: opt(int) }),
   blobRead: obj({ database: int, id: s.text, offset: int, length: int }),
   blobPutStart: obj({ database: int, size: int, type: s.text, name: opt(s.text), replace: opt(s.text) }),
   blobPutChunk: obj({ upload: id, offset: int, bytes: base64 }),

@@ -165,8 +165,14 @@ export interface BlobInfo {
 }
 
 export interface BlobListing {
+  /** This page. */
   blobs: BlobInfo[];
+  /** Bytes of every blob, not just this page's. */
   usage: number;
+  /** How many blobs there are in all. */
+  total: number;
+  /** Where this page starts. */
+  offset: number;
 }
 
 export interface BlobChunk {

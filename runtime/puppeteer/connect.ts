@@ -237,7 +237,18 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
     },
     blobs(name) {
       return {
-        list: async () => (await request(Command.blobList, { database: (await findDatabase(name)).id })).blobs,
+        async list() {
+          // Page by page: one listing message stays bounded however many blobs there are.
+          const database = (await findDatabase(name)).id;
+          const all: BlobInfo[] = [];
+          for (let total = Infinity; all.length < total; ) {
+            const page = await request(Command.blobList, { database, offset: all.length });
+            total = page.total;
+            if (page.blobs.length === 0) break;
+            all.push(...page.blobs);
+          }
+          return all;
+        },
         async read(id: string) {
           const database = await findDatabase(name);
           const parts: Uint8Array[] = [];

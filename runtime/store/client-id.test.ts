@@ -35,3 +35,18 @@ describe('browser client id', () => {
     expect(await freshClientId()).toMatch(/.{8,}/);
   });
 });
+
+describe('a duplicated tab (issue 14.17)', () => {
+  it('takes a fresh id when another tab already holds the one copied into its sessionStorage', async () => {
+    const original = await freshClientId();
+    // "Duplicate tab": a second page with a copy of the first one's sessionStorage.
+    vi.resetModules();
+    const duplicate = await import('./client-id.js');
+    const changed = new Promise<string>((resolve) => duplicate.onClientIdChange(resolve));
+    expect(duplicate.browserClientId()).toBe(original);
+    const fresh = await changed;
+    expect(fresh).not.toBe(original);
+    expect(duplicate.browserClientId()).toBe(fresh);
+    expect(window.sessionStorage.getItem('stratum.client-id')).toBe(fresh);
+  });
+});

@@ -3,6 +3,7 @@ export type { SpecialScope } from './scopes.js';
 export { Store } from './store.js';
 export { State } from './state.js';
 export { createRef } from './ref.js';
+export { onClientIdChange } from './client-id.js';
 export type {
   PersistAdapter,
   PersistDatabase,

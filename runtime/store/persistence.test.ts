@@ -6,6 +6,8 @@ import type { PersistAdapter } from './types.js';
 const stored = new Map<string, unknown>();
 const remote = new Set<(value: unknown) => void>();
 let failLoad = false;
+/** When set, load() waits for it: lets a test act while a restore is under way. */
+let loadGate: Promise<void> | undefined;
 
 vi.mock('./persist.js', () => ({
   describePersistence: (option: unknown) => String(option),
@@ -13,6 +15,7 @@ vi.mock('./persist.js', () => ({
     describe: 'local',
     async load() {
       await Promise.resolve();
+      await loadGate;
       if (failLoad) throw new Error('storage is on fire');
       return stored.has(id) ? { found: true, value: stored.get(id) } : { found: false };
     },
@@ -33,6 +36,7 @@ afterEach(() => {
   stored.clear();
   remote.clear();
   failLoad = false;
+  loadGate = undefined;
 });
 
 describe('persisted states', () => {
@@ -78,5 +82,64 @@ describe('persisted states', () => {
     expect(recentReports().at(-1)?.message).toMatch(/could not restore .*storage is on fire.*keeps working in memory/);
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();
+  });
+});
+
+describe('persisted states whose listeners throw (issue 14.2)', () => {
+  it('saves the new value even when a subscriber throws, so a reload brings it back', async () => {
+    stored.set(JSON.stringify(['app', 'theme']), 'dark');
+    const state = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe(() => {
+      throw new Error('a view crashed');
+    });
+    expect(() => state.set('blue')).toThrow('a view crashed');
+    expect(state.get()).toBe('blue');
+    expect(stored.get(state.id)).toBe('blue');
+    const reloaded = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await reloaded.ready;
+    expect(reloaded.get()).toBe('blue');
+  });
+
+  it('stores the last value when a listener sets the state again while notified', async () => {
+    const state = new Store().createState(0, { key: 'n', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe((value) => {
+      if (value === 1) state.set(2);
+    });
+    state.set(1);
+    expect(state.get()).toBe(2);
+    expect(stored.get(state.id)).toBe(2);
+  });
+});
+
+describe('deleteState during a restore (issue 14.17)', () => {
+  it('installs no storage listener once the state is deleted while its stored value loads', async () => {
+    let open!: () => void;
+    loadGate = new Promise((resolve) => (open = resolve));
+    stored.set(JSON.stringify(['app', 'theme']), 'dark');
+    const store = new Store();
+    const state = store.createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the adapter is up; load() waits
+    expect(store.deleteState({ key: 'theme', scope: 'app' })).toBe(true);
+    open();
+    await state.ready;
+    expect(remote.size).toBe(0);
+    expect(state.get()).toBe('light');
+  });
+});
+
+describe('a subscriber throwing on a change from another tab (found by the state model test)', () => {
+  it('applies the value and reports the error instead of throwing it into the storage event', async () => {
+    const state = new Store().createState('light', { key: 'theme', scope: 'app', persist: 'local' });
+    await state.ready;
+    state.subscribe(() => {
+      throw new Error('a view crashed');
+    });
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const listener of remote) expect(() => listener('dark')).not.toThrow();
+    expect(state.get()).toBe('dark');
+    expect(reported.mock.calls[0]?.join(' ')).toMatch(/threw on a change from another tab/);
+    reported.mockRestore();
   });
 });

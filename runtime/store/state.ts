@@ -69,7 +69,7 @@ export class State<T> {
   set(next: T | ((prev: T) => T), options?: SetOptions): void {
     const value =
       typeof next === 'function' ? (next as (prev: T) => T)(this._value) : next;
-    if (this._apply(value, options?.label)) this._save();
+    this._apply(value, options?.label, true);
   }
 
   /** Sets the initial value again (and writes it through when persisted). */
@@ -94,18 +94,18 @@ export class State<T> {
     if (adapter?.transact) {
       // The state's value stands in for a stored value that does not exist yet.
       const next = await adapter.transact(fn, this._value);
-      this._apply(next, 'transact');
+      this._apply(next, 'transact', false);
       return next;
     }
+    // Not through set(): a function result is the new value, not an updater to call.
     const next = fn(this._value);
-    this.set(next, { label: 'transact' });
+    this._apply(next, 'transact', true);
     return this._value;
   }
 
   /** @internal Runs this state's own listeners; the store calls it when notifying. */
-  _notify(prev: unknown, round: Round): void {
-    const value = this._value;
-    round.each(this._listeners, (listener) => listener(value, prev as T));
+  _notify(value: unknown, prev: unknown, round: Round): void {
+    round.each(this._listeners, (listener) => listener(value as T, prev as T));
   }
 
   /** @internal Whether `a` and `b` are equal by this state's rule (batch uses it for A→B→A). */
@@ -120,13 +120,17 @@ export class State<T> {
     this._stopWatch = undefined;
   }
 
-  private _apply(value: T, label: string | undefined): boolean {
+  /**
+   * Saves (when `save`) before notifying: a listener that throws must not keep the value from
+   * its storage, and a listener's own nested set then saves after this one, so the last wins.
+   */
+  private _apply(value: T, label: string | undefined, save: boolean): void {
     const prev = this._value;
-    if (this._equals(prev, value)) return false;
+    if (this._equals(prev, value)) return;
     this._value = value;
     this._version++;
+    if (save) this._save();
     this._host._changed(this as State<unknown>, prev, label);
-    return true;
   }
 
   private _save(): void {
@@ -153,10 +157,21 @@ export class State<T> {
       const adapter = await load();
       if (this._detached) return;
       const stored = await adapter.load();
+      // Deleted while the stored value loaded: no value to apply, no storage to follow.
+      if (this._detached) return;
       this._adapter = adapter;
       if (this._touched) this._write(adapter, this._value);
-      else if (stored.found) this._apply(stored.value, 'restore');
-      this._stopWatch = adapter.watch?.((value) => this._apply(value, 'remote'));
+      else if (stored.found) this._apply(stored.value, 'restore', false);
+      this._stopWatch = adapter.watch?.((value) => {
+        try {
+          this._apply(value, 'remote', false);
+        } catch (error) {
+          // The value is applied; a listener threw on it. The change came from another tab, so no
+          // caller is there to hand the error to, and thrown into a storage event it would only
+          // surface as an uncaught error (stopping the rest of that event's listeners).
+          console.error(`stratum: a listener of state ${this.id} threw on a change from another tab:`, error);
+        }
+      });
     } catch (error) {
       // The state keeps working in memory; the failure is reported, never thrown at the app.
       this._host._persistFailed(this as State<unknown>, 'restore', error);

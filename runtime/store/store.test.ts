@@ -176,6 +176,52 @@ describe('state', () => {
   });
 });
 
+describe('state edge cases (issue 14.3, 14.4)', () => {
+  it('transact stores a function result as the value, never calls it as an updater', async () => {
+    const store = new Store();
+    const first = () => 'first';
+    const second = () => 'second';
+    const state = store.createState<() => string>(first, { key: 'fn', scope: 'app' });
+    const result = await state.transact(() => second);
+    expect(result).toBe(second);
+    expect(state.get()).toBe(second);
+  });
+
+  it('delivers store events in order when a listener sets the same state while notified', () => {
+    const store = new Store();
+    const state = store.createState(0, { key: 'n', scope: 'app' });
+    const seen: [number, unknown, unknown][] = [];
+    state.subscribe((value) => {
+      if (value === 1) state.set(2);
+    });
+    store.subscribe((event) => {
+      if (event.type === 'changed') seen.push([event.version, event.prev, event.value]);
+    });
+    state.set(1);
+    expect(seen).toEqual([
+      [1, 0, 1],
+      [2, 1, 2],
+    ]);
+  });
+
+  it('gives every store listener the outer change before the nested one a store listener made', () => {
+    const store = new Store();
+    const state = store.createState(0, { key: 'n', scope: 'app' });
+    store.subscribe((event) => {
+      if (event.type === 'changed' && event.value === 1) state.set(2);
+    });
+    const seen: unknown[] = [];
+    store.subscribe((event) => {
+      if (event.type === 'changed') seen.push(event.value);
+    });
+    const values: unknown[] = [];
+    state.subscribe((value) => values.push(value));
+    state.set(1);
+    expect(seen).toEqual([1, 2]);
+    expect(values).toEqual([1, 2]);
+  });
+});
+
 describe('store events and batches', () => {
   function recorder(store: Store): string[] {
     const log: string[] = [];

@@ -24,6 +24,8 @@ class StoreCore implements StateHost {
   _batchDepth = 0;
   _queue: Queued[] = [];
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
+  /** Events being delivered now; the first is under way, the rest wait their turn. */
+  private _delivering: StoreEvent[] = [];
 
   constructor(readonly name: string) {}
 
@@ -52,16 +54,32 @@ class StoreCore implements StateHost {
       this._queue.push(event);
       return;
     }
-    runAll([...this._listeners].map((listener) => () => listener(event)));
+    this._deliver(event);
   }
 
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
+    // The value and version as of this change: a listener may change the state again meanwhile.
+    const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
+    if (label !== undefined) event.label = label;
+    this._deliver(event);
+  }
+
+  /**
+   * Events raised while listeners run (a listener that sets a state) wait until the current one
+   * reached every listener, so everyone hears changes in the order they happened.
+   */
+  private _deliver(event: StoreEvent): void {
+    this._delivering.push(event);
+    if (this._delivering.length > 1) return;
     const round = new Round();
-    state._notify(prev, round);
-    if (this._listeners.size > 0) {
-      const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
-      if (label !== undefined) event.label = label;
-      round.each(this._listeners, (listener) => listener(event));
+    try {
+      for (let i = 0; i < this._delivering.length; i++) {
+        const next = this._delivering[i]!;
+        if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
+        if (this._listeners.size > 0) round.each(this._listeners, (listener) => listener(next));
+      }
+    } finally {
+      this._delivering = [];
     }
     round.done();
   }

@@ -22,10 +22,20 @@ export interface Subscription {
 interface Page {
   backings: Partial<Record<StorageKind, ProbeResult>>;
   memory: Map<string, Memory>;
+  /** Slots (`kind:namespace`) some instance on this page uses: the only keys Stratum carries. */
+  namespaces: Set<string>;
+  /** The storage of a kind that stopped working, while the page uses memory: a namespace first used meanwhile is carried from it. */
+  lost: Partial<Record<StorageKind, Storage>>;
 }
 
 const pages = new WeakMap<object, Page>();
 const channels = new WeakMap<Memory, Set<Subscription>>();
+/**
+ * What this page changed in a memory fallback, per full key: the text the storage held when the
+ * change was first made there (null: none). recheck() replays a change only while the storage
+ * still holds that text, so it never writes over another tab's newer value.
+ */
+const journals = new WeakMap<Memory, Map<string, string | null>>();
 let requestMemory: (() => Map<string, Memory> | undefined) | undefined;
 
 /** The server entry installs the current request's memory (AsyncLocalStorage). */
@@ -37,7 +47,7 @@ export function setRequestScope(scope: () => Map<string, Memory> | undefined): v
 function page(): Page {
   const key: object = typeof window === 'undefined' ? globalThis : window;
   let found = pages.get(key);
-  if (!found) pages.set(key, (found = { backings: {}, memory: new Map() }));
+  if (!found) pages.set(key, (found = { backings: {}, memory: new Map(), namespaces: new Set(), lost: {} }));
   return found;
 }
 
@@ -52,6 +62,34 @@ export function setBacking(kind: StorageKind, result: ProbeResult): void {
 
 export function slotOf(kind: string, namespace: string): string {
   return `${kind}:${namespace}`;
+}
+
+/** An instance of (kind, namespace) exists on this page: its keys are Stratum's to carry into memory. */
+export function useNamespace(kind: StorageKind, namespace: string): void {
+  const { namespaces, lost, backings } = page();
+  const slot = slotOf(kind, namespace);
+  if (namespaces.has(slot)) return;
+  namespaces.add(slot);
+  // First used during an outage: its values are carried now, as they would have been then.
+  const broken = lost[kind];
+  if (broken && backings[kind] && !backings[kind].storage) carryIntoMemory(kind, broken, namespace);
+}
+
+/** The storage of a kind works again (recheck() moved memory back): nothing more to carry from it. */
+export function storageBack(kind: StorageKind): void {
+  delete page().lost[kind];
+}
+
+/** Call before this page changes `full` in a memory fallback, so recheck() knows to replay it. */
+export function noteChange(memory: Memory, full: string): void {
+  let journal = journals.get(memory);
+  if (!journal) journals.set(memory, (journal = new Map()));
+  if (!journal.has(full)) journal.set(full, memory.get(full) ?? null);
+}
+
+/** The changes noted in a memory fallback (see noteChange), by full key. */
+export function changesIn(memory: Memory): Map<string, string | null> {
+  return journals.get(memory) ?? new Map();
 }
 
 export function findMemory(kind: string, namespace: string, own: Memory): Memory {
@@ -85,16 +123,19 @@ export function pageChannel(slot: string): Memory | undefined {
 /**
  * The storage stopped working: what it still reads is carried into the page's memory before
  * every instance of the kind switches there, so values written before stay readable (and go back
- * on recheck()). A memory entry already there is newer and stays. Only namespaced keys
- * (`namespace:key`) are Stratum's to carry.
+ * on recheck() if this page changes them). A memory entry already there is newer and stays. Only
+ * keys of namespaces an instance uses on this page are Stratum's to carry: another library's
+ * `otherlib:token` is none of its business.
  */
-export function carryIntoMemory(kind: StorageKind, storage: Storage): void {
-  const { memory } = page();
+export function carryIntoMemory(kind: StorageKind, storage: Storage, only?: string): void {
+  const { memory, namespaces, lost } = page();
+  lost[kind] = storage;
   try {
     for (let i = 0; i < storage.length; i++) {
       const full = storage.key(i);
       const colon = full === null ? -1 : full.indexOf(':');
-      if (full === null || colon < 1) continue;
+      if (full === null || colon < 1 || !namespaces.has(slotOf(kind, full.slice(0, colon)))) continue;
+      if (only !== undefined && full.slice(0, colon) !== only) continue;
       const text = storage.getItem(full);
       if (text === null) continue;
       const slot = getOrCreate(memory, slotOf(kind, full.slice(0, colon)));

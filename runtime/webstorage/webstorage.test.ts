@@ -185,6 +185,68 @@ describe('availability', () => {
     expect(a.recheck()).toBe(true);
     expect([local.getItem('a:k'), local.getItem('a:new'), local.getItem('b:k')]).toEqual(['stratum:1:3', 'stratum:1:2', 'stratum:1:"b1"']);
   });
+
+  it("on recheck() replays only this page's own changes: other libraries' keys, removals and newer values in storage survive", () => {
+    const local = withStorage() as FakeStorage;
+    local.setItem('otherlib:token', 'old-token');
+    const a = webstorage('local', { namespace: 'a' });
+    a.set('k', 1);
+    a.set('gone', 'x');
+    a.set('mine', 'before');
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('new', 2);
+    a.remove('gone');
+    a.set('mine', 'during');
+    expect(a.available).toBe(false);
+    delete (local as { setItem?: unknown }).setItem;
+    // Meanwhile another library and another tab write to the storage directly.
+    local.setItem('otherlib:token', 'new-token');
+    local.setItem('a:k', 'stratum:1:9');
+    expect(a.recheck()).toBe(true);
+    expect(local.getItem('otherlib:token')).toBe('new-token');
+    expect(local.getItem('a:k')).toBe('stratum:1:9');
+    expect(local.getItem('a:gone')).toBeNull();
+    expect(local.getItem('a:new')).toBe('stratum:1:2');
+    expect(local.getItem('a:mine')).toBe('stratum:1:"during"');
+  });
+
+  it('never replays a change over a value another tab changed in storage meanwhile', () => {
+    const local = withStorage() as FakeStorage;
+    const a = webstorage('local', { namespace: 'a' });
+    a.set('k', 'first');
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('k', 'stale');
+    a.set('fresh', 'mine');
+    delete (local as { setItem?: unknown }).setItem;
+    local.setItem('a:k', 'stratum:1:"other tab"');
+    local.setItem('a:fresh', 'stratum:1:"other tab"');
+    expect(a.recheck()).toBe(true);
+    expect(a.get('k')).toBe('other tab');
+    expect(a.get('fresh')).toBe('other tab');
+  });
+
+  it('keeps values readable when recheck() is what finds the storage broken (found by the model test)', () => {
+    const local = withStorage() as FakeStorage;
+    const a = webstorage('local', { namespace: 'a' });
+    a.set('k', 1);
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    expect(a.recheck()).toBe(false);
+    expect(a.get('k')).toBe(1);
+  });
+
+  it('carries the values of a namespace first used during an outage, and replays its changes', () => {
+    const local = withStorage() as FakeStorage;
+    local.setItem('late:k', 'stratum:1:1');
+    const a = webstorage('local', { namespace: 'a' });
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('x', 1); // the outage begins
+    const late = webstorage('local', { namespace: 'late' });
+    expect(late.get('k')).toBe(1);
+    late.set('k', 2);
+    delete (local as { setItem?: unknown }).setItem;
+    expect(a.recheck()).toBe(true);
+    expect(local.getItem('late:k')).toBe('stratum:1:2');
+  });
 });
 
 /** A storage whose reads still work while every write throws (after the probe passed). */

@@ -2,7 +2,7 @@
 import { CodecError } from '../codec/error.js';
 import { deserialize, serialize } from '../codec/serialize.js';
 import { register, report } from '../devtools/registry.js';
-import { backing, carryIntoMemory, findMemory, pageMemories, setBacking, subscriptions, existingSubscriptions, type Memory } from './backing.js';
+import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemories, setBacking, storageBack, subscriptions, existingSubscriptions, useNamespace, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
@@ -39,7 +39,10 @@ class NamespacedStorage implements WebStorage {
     this.kind = kind;
     this.namespace = namespace;
     this._prefix = `${namespace}:`;
-    if (kind !== 'memory') backing(kind); // probe now, so availability is known from the start
+    if (kind !== 'memory') {
+      useNamespace(kind, namespace);
+      backing(kind); // probe now, so availability is known from the start
+    }
     register('webstorage', this);
   }
 
@@ -119,8 +122,13 @@ class NamespacedStorage implements WebStorage {
     if (next.storage && !was) {
       // Back from memory: move what was written meanwhile into the storage, or stay in memory.
       const moved = moveIntoStorage(this.kind, next.storage);
+      if (moved === undefined) storageBack(this.kind);
       setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
-    } else setBacking(this.kind, next);
+    } else {
+      // Found broken by the probe rather than by a write: what it still reads stays readable.
+      if (was && !next.storage) carryIntoMemory(this.kind, was);
+      setBacking(this.kind, next);
+    }
     const now = backing(this.kind).storage;
     if (Boolean(now) !== Boolean(was)) {
       // The panel shows availability: it hears of the switch the way it heard of the outage.
@@ -179,7 +187,9 @@ class NamespacedStorage implements WebStorage {
         this._lost(error);
       }
     }
-    this._channel().set(full, text);
+    const memory = this._channel();
+    if (this.kind !== 'memory') noteChange(memory, full);
+    memory.set(full, text);
   }
 
   private _remove(full: string): void {
@@ -192,7 +202,9 @@ class NamespacedStorage implements WebStorage {
         this._lost(error);
       }
     }
-    this._channel().delete(full);
+    const memory = this._channel();
+    if (this.kind !== 'memory') noteChange(memory, full);
+    memory.delete(full);
   }
 
   private _fullKeys(): string[] {
@@ -243,15 +255,26 @@ class NamespacedStorage implements WebStorage {
   }
 }
 
-/** Copies the page's memory fallback of a kind into the storage; returns a reason when it did not fit. */
+/**
+ * Replays into the storage what this page set or removed while it used memory, each change only
+ * while the storage still holds what it held before the change (another tab's newer value wins),
+ * then empties the fallback. Returns a reason when the storage refused; what was replayed so far
+ * stays replayed, the rest stays in memory for the next recheck().
+ */
 function moveIntoStorage(kind: StorageKind, storage: Storage): string | undefined {
   for (const [, memory] of pageMemories(kind)) {
-    for (const [full, text] of memory) {
+    const changes = changesIn(memory);
+    for (const [full, before] of changes) {
       try {
-        storage.setItem(full, text);
+        if (storage.getItem(full) === before) {
+          const text = memory.get(full);
+          if (text === undefined) storage.removeItem(full);
+          else storage.setItem(full, text);
+        }
       } catch (error) {
         return describeError(error);
       }
+      changes.delete(full);
     }
   }
   for (const [, memory] of pageMemories(kind)) memory.clear();

@@ -129,6 +129,11 @@ export function sameValue(original: unknown, decoded: unknown, pairs = new Map<u
   const tag = Object.prototype.toString.call(original);
   if (tag !== Object.prototype.toString.call(decoded) && !(original instanceof Point)) return false;
   if (original instanceof Date) return Object.is(original.getTime(), (decoded as Date).getTime());
+  if (original instanceof URL) return decoded instanceof URL && original.href === decoded.href;
+  if (original instanceof URLSearchParams) return decoded instanceof URLSearchParams && original.toString() === decoded.toString();
+  if (original instanceof Number || original instanceof String || original instanceof Boolean || original instanceof BigInt) {
+    return Object.is(original.valueOf(), (decoded as { valueOf(): unknown }).valueOf());
+  }
   if (original instanceof RegExp) return original.source === (decoded as RegExp).source && original.flags === (decoded as RegExp).flags;
   if (original instanceof ArrayBuffer) return bytesEqual(new Uint8Array(original), new Uint8Array(decoded as ArrayBuffer));
   if (ArrayBuffer.isView(original)) {

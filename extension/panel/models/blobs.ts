@@ -35,6 +35,8 @@ export interface Preview {
 export class BlobsModel {
   readonly list = signal<BlobInfo[]>([]);
   readonly usage = signal(0);
+  /** How many blobs the database holds; `list` has the pages loaded so far. */
+  readonly total = signal(0);
   readonly database = signal<number | null>(null);
   readonly selected = signal<string | null>(null);
   readonly sort = signal<SortBy | null>({ column: 'created', descending: true });
@@ -53,6 +55,19 @@ export class BlobsModel {
     if (!listing || this.database.peek() !== database) return;
     this.list.value = listing.blobs;
     this.usage.value = listing.usage;
+    this.total.value = listing.total;
+  }
+
+  /** The next page of the listing, after the ones shown. */
+  async more(): Promise<void> {
+    const database = this.database.peek();
+    if (database === null) return;
+    const offset = this.list.peek().length;
+    const listing = await this._ui.run(() => this._connection.request(Command.blobList, { database, offset }));
+    if (!listing || this.database.peek() !== database || this.list.peek().length !== offset) return;
+    this.list.value = [...this.list.peek(), ...listing.blobs];
+    this.usage.value = listing.usage;
+    this.total.value = listing.total;
   }
 
   reload(): Promise<void> {

@@ -7,6 +7,7 @@ import { ConstraintError, DatabaseUnavailableError, DataError, describeError, Re
 import { toKey, type Key } from '../keys.js';
 import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
 import { isInternalTable, keyAt, valueAt, type TableInfo } from '../schema.js';
+import { checkWritable } from '../writable.js';
 
 export type Tx = IDBPTransaction<unknown, string[], IDBTransactionMode>;
 // Typed as writable: which operations a readonly transaction may run is checked before they get here.
@@ -76,6 +77,8 @@ export class IdbTransaction implements ProviderTransaction {
   async put(table: string, value: unknown, add: boolean): Promise<Key> {
     // Async, so a synchronous DataError becomes a rejection like every other failure (bulkPut
     // waits on all its puts; a throw here would leave the others' AbortErrors unobserved).
+    // Before the store: in Node, fake-indexeddb's clone empties a URL instead of refusing it.
+    checkWritable(value, `${table}.${add ? 'add' : 'put'}`, true);
     try {
       const store = this._store(table);
       return (await (add ? store.add(value) : store.put(value))) as Key;
@@ -174,8 +177,10 @@ export class IdbTransaction implements ProviderTransaction {
     const info = this._tables.find((candidate) => candidate.name === table);
     const name = (error as { name?: unknown } | null)?.name;
     if (!info) return mapError(error, where);
-    if (name === 'DataError' && !keyAt(value, info.key) && !info.autoIncrement) {
-      const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
+    // A row whose key is a function or a Proxy fails to clone before IndexedDB looks at the key:
+    // the key is what is wrong, so say so the way the other providers do (DataError).
+    const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
+    if ((name === 'DataError' || name === 'DataCloneError') && !keyAt(value, info.key) && (raw !== undefined || !info.autoIncrement)) {
       try {
         toKey(raw, `${where}: the row's key at ${JSON.stringify(info.key)}`);
       } catch (keyError) {

@@ -152,6 +152,7 @@ export class SqlRows implements RowStore {
 /** A transaction on one SQLite connection, holding the process's lock on the database until it ends. */
 export class LibsqlTransaction extends SoftwareTransaction {
   protected readonly _rows: SqlRows;
+  protected readonly _structuredClone = false;
   private _tx: SqlTransaction;
   private _release: () => void;
 

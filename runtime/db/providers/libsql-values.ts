@@ -25,7 +25,8 @@ function checkStorable(encoded: Encoded): void {
     const node = stack.pop() as Encoded;
     if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      // One by one: spreading a long array into push() overflows the call stack (~130,000 items).
+      for (const item of node) stack.push(item);
       continue;
     }
     const tag = node[TAG];
@@ -33,7 +34,7 @@ function checkStorable(encoded: Encoded): void {
     // An escaped object's (or instance's) `v` holds its own keys literally; their values are nodes again.
     const literal = (tag === 'object' || tag === 'instance') && node.v !== null && typeof node.v === 'object';
     const children = literal ? Object.values(node.v as object) : Object.values(node);
-    stack.push(...children);
+    for (const child of children) stack.push(child);
   }
 }
 
@@ -41,6 +42,7 @@ export async function storeValue(value: unknown): Promise<StoredRow> {
   const blobs: Blob[] = [];
   let offset = 0;
   const encoded = encode(value, {
+    strict: true,
     onBlob: (blob) => {
       const ref = String(offset);
       offset += blob.size;

@@ -106,6 +106,11 @@ class LibsqlConnection implements Connection {
     }
   }
 
+  /** The database this connection opened: an upgrade or delete of another one is none of its business. */
+  get name(): string {
+    return this._request.name;
+  }
+
   _versionchange(newVersion: number | null): void {
     this._request.versionchange(newVersion);
   }
@@ -170,7 +175,8 @@ class LibsqlProvider implements Provider {
       }
       let tables = meta.tables;
       if (request.version > meta.version) {
-        for (const connection of [...place.connections]) connection._versionchange(request.version);
+        // A place (one file, one :memory: client) holds many databases: only this one's connections hear it.
+        for (const connection of [...place.connections]) if (connection.name === request.name) connection._versionchange(request.version);
         await this._upgrade(tx, request, meta.tables, meta.version);
         tables = request.tables;
       }
@@ -191,8 +197,9 @@ class LibsqlProvider implements Provider {
   async deleteDatabase(name: string, blocked: () => void): Promise<void> {
     const { client, place } = this._connect(name);
     this._users++;
-    for (const connection of [...place.connections]) connection._versionchange(null);
-    if (place.connections.size > 0) blocked();
+    const mine = [...place.connections].filter((connection) => connection.name === name);
+    for (const connection of mine) connection._versionchange(null);
+    if (mine.length > 0) blocked();
     const release = await place.lock.acquire();
     try {
       const tx = await client.transaction('write');

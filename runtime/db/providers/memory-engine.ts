@@ -25,6 +25,7 @@ const REALM = Math.random().toString(36).slice(2);
 
 class MemoryTransaction extends SoftwareTransaction {
   protected readonly _rows: MemoryRows;
+  protected readonly _structuredClone = true;
   private _release: () => void;
 
   constructor(db: MemDatabase, release: () => void) {

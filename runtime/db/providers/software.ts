@@ -8,6 +8,7 @@ import { ConstraintError, DataError, TransactionInactiveError } from '../errors.
 import { compareKeys, toKey, type Key } from '../keys.js';
 import type { ProviderQuery, ProviderTransaction } from '../provider.js';
 import { indexKeys, injectKey, keyAt, valueAt, type TableInfo } from '../schema.js';
+import { checkWritable } from '../writable.js';
 
 /** Rows of one transaction, in key order; index keys come computed. */
 export interface RowStore {
@@ -28,9 +29,21 @@ export interface RowStore {
 
 /** IndexedDB's key generator stops at 2^53 (the largest integer a double holds exactly). */
 const MAX_GENERATED = 2 ** 53;
+/**
+ * The generator's number once 2^53 was used (IndexedDB's 2^53 + 1). That one is no double, and
+ * 2^53 + 1 rounds back to 2^53, which would hand out 2^53 again and overwrite its row.
+ */
+const EXHAUSTED = 2 ** 53 + 2;
+
+/** The generator's number after `key` was used (generated, or explicit and not smaller). */
+function after(key: number): number {
+  return key >= MAX_GENERATED ? EXHAUSTED : Math.floor(key) + 1;
+}
 
 export abstract class SoftwareTransaction implements ProviderTransaction {
   protected abstract readonly _rows: RowStore;
+  /** True where rows are kept as structured clones (memory), which cannot hold a URL. */
+  protected abstract readonly _structuredClone: boolean;
   protected abstract _table(name: string): TableInfo;
   private _tail: Promise<unknown> = Promise.resolve();
   /** Set by commit and abort: operations still queued behind a failed one must not run after the rollback. */
@@ -82,6 +95,7 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   }
 
   private async _put(table: string, value: unknown, add: boolean): Promise<Key> {
+    checkWritable(value, `${table}.${add ? 'add' : 'put'}`, this._structuredClone);
     const info = this._table(table);
     const rows = this._rows;
     let row = value;
@@ -99,10 +113,10 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
       row = structuredClone(row);
       if (!injectKey(row, path, next)) throw new DataError(`${where}: cannot write the generated key into the row at '${path}'; the row must be an object.`);
       key = next;
-      await rows.setNextKey(table, next + 1);
+      await rows.setNextKey(table, after(next));
     } else if (info.autoIncrement && typeof key === 'number') {
       const next = await rows.nextKey(table);
-      if (key >= next) await rows.setNextKey(table, Math.min(Math.floor(key), MAX_GENERATED) + 1);
+      if (key >= next) await rows.setNextKey(table, after(key));
     }
     if (add && (await rows.has(table, key))) {
       throw new ConstraintError(`${table}.add: a row with key ${describeKey(key)} already exists; use put to replace it.`);

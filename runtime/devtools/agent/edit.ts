@@ -24,10 +24,12 @@ export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
   } catch (error) {
     throw new CommandError('invalid', `the new value cannot be decoded: ${(error as Error).message}`);
   }
-  const seen = new Set<object>();
-  const visit = (node: unknown, holder: Record<string | number, unknown> | undefined, key: string | number, path: Path): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return;
-    seen.add(node);
+  // What each node became: a BlobRef its Blob, anything else itself. A node met again (a shared
+  // reference, a cycle) gets the same answer, so no marker survives a second reference.
+  const done = new Map<object, unknown>();
+  const visit = (node: unknown, path: Path): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    if (done.has(node)) return done.get(node);
     if (node instanceof Truncated) {
       throw new CommandError('not-editable', `${describe(path)} is cut short in the panel: expand it before writing the value back`);
     }
@@ -37,23 +39,29 @@ export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
     if (node instanceof BlobRef) {
       const blob = node.ref === null ? undefined : blobs.get(node.ref);
       if (!blob) throw new CommandError('not-editable', `${describe(path)} is a blob the page no longer holds: upload a file instead`);
-      if (holder) holder[key] = blob;
-      else value = blob;
-      return;
+      done.set(node, blob);
+      return blob;
     }
+    done.set(node, node);
     if (node instanceof Map) {
-      [...node].forEach(([k, v], i) => {
-        visit(k, undefined, 0, [...path, i, 0]);
-        visit(v, undefined, 1, [...path, i, 1]);
-      });
+      // Rebuilt in order: a Map or Set cannot swap one member in place.
+      const entries = [...node].map(([k, v], i) => [visit(k, [...path, i, 0]), visit(v, [...path, i, 1])] as const);
+      node.clear();
+      for (const [k, v] of entries) node.set(k, v);
     } else if (node instanceof Set) {
-      [...node].forEach((item, i) => visit(item, undefined, i, [...path, i]));
+      const items = [...node].map((item, i) => visit(item, [...path, i]));
+      node.clear();
+      for (const item of items) node.add(item);
     } else {
-      for (const k of Object.keys(node)) visit((node as Record<string, unknown>)[k], node as Record<string, unknown>, k, [...path, k]);
+      const record = node as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const next = visit(record[k], [...path, k]);
+        if (next !== record[k]) defineOwn(record, k, next);
+      }
     }
+    return node;
   };
-  visit(value, undefined, 0, []);
-  return value;
+  return visit(value, []);
 }
 
 /** What the edit may copy: data containers. A class instance would lose its private fields. */

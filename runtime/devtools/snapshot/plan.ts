@@ -23,6 +23,19 @@ import { Rebuilder, unrestorable } from './rebuild.js';
 import { checkSchema } from './schema.js';
 import { checkSnapshot } from './validate.js';
 
+/** A key that is a state id, `["scope","key"]` (how persisted states are stored), as its parts. */
+function stateIdOf(key: string): [string, string] | undefined {
+  if (!key.startsWith('["$client:')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(key);
+    return Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' ? [parsed[0], parsed[1]] : undefined;
+  } catch (error) {
+    // Only looked like a state id; it is an ordinary key.
+    if (!(error instanceof SyntaxError)) throw error;
+    return undefined;
+  }
+}
+
 export interface ImportOptions {
   /** Refuse, applying nothing, when an entry has no counterpart on the page or cannot be rebuilt (default: skip it and say so). */
   strict?: boolean;
@@ -133,6 +146,25 @@ class Planner {
     }
   }
 
+  /** The page's client id (what its stores resolve Scopes.Client to), if it has one. */
+  private get _myClient(): string | undefined {
+    return this._targets.stores.find((store) => store.clientId)?.clientId;
+  }
+
+  /** A state id key (`["$client:<file's id>","draft"]`) under this page's client id; any other key as it is. */
+  private _clientKey(key: string): string {
+    const mine = this._myClient;
+    const parsed = stateIdOf(key);
+    if (!mine || !parsed) return key;
+    const theirs = this._file.stores.some((store) => store.clientId !== null && parsed[0] === `$client:${store.clientId}`);
+    return theirs ? JSON.stringify([`$client:${mine}`, parsed[1]]) : key;
+  }
+
+  private _ownClientKey(key: string): boolean {
+    const mine = this._myClient;
+    return mine !== undefined && stateIdOf(key)?.[0] === `$client:${mine}`;
+  }
+
   /** Compares a page value with a file value; set by finish(), once the page's blob bytes are read. */
   private _same: (mine: Encoded, theirs: Encoded) => boolean = () => false;
 
@@ -144,13 +176,18 @@ class Planner {
         continue;
       }
       const mine = exportWebstorage(storage);
-      const hidden = hide(mine.entries, theirs.entries, (entry) => entry.key);
+      // The other tab's client-scoped keys (a persisted Scopes.Client state) become this tab's.
+      const entries = theirs.entries.map((entry) => ({ ...entry, key: this._clientKey(entry.key) }));
+      const hidden = hide(mine.entries, entries, (entry) => entry.key);
       for (const key of hidden) this.skip(['webstorage', theirs.kind, theirs.namespace, key], REDACTED, true);
-      const kept = theirs.entries.filter((entry) => !hidden.has(entry.key));
+      const kept = entries.filter((entry) => !hidden.has(entry.key));
       const now = new Map(mine.entries.filter((entry) => !hidden.has(entry.key)).map((entry) => [entry.key, entry.text]));
       this.incoming.webstorages.push({ ...theirs, entries: kept });
       this.current.webstorages.push({ ...mine, entries: mine.entries.filter((entry) => !hidden.has(entry.key)) });
-      const write = { storage, set: [] as [string, unknown][], remove: [...now.keys()].filter((key) => !kept.some((entry) => entry.key === key)) };
+      // This tab's own client keys go only when the snapshot replaces them: another tab's
+      // snapshot knows nothing of this tab's session.
+      const removable = (key: string): boolean => !kept.some((entry) => entry.key === key) && !this._ownClientKey(key);
+      const write = { storage, set: [] as [string, unknown][], remove: [...now.keys()].filter(removable) };
       for (const entry of kept) {
         const text = now.get(entry.key);
         if (text !== undefined && same(storedValue(text), storedValue(entry.text), this._file, this._file)) continue;

@@ -43,10 +43,10 @@ export class Rebuilder {
       if (typeof node !== 'object' || node === null || seen.has(node) || node instanceof Blob) continue;
       seen.add(node);
       if (node instanceof Map) {
-        for (const [key, item] of [...node]) {
-          const k = key instanceof BlobRef ? this._blob(key) : key;
-          const v = item instanceof BlobRef ? this._blob(item) : item;
-          if (k !== key) node.delete(key);
+        // Rebuilt whole: deleting a blob key and setting its Blob would move the entry to the end.
+        const entries = [...node].map(([key, item]) => [key instanceof BlobRef ? this._blob(key) : key, item instanceof BlobRef ? this._blob(item) : item] as const);
+        node.clear();
+        for (const [k, v] of entries) {
           node.set(k, v);
           stack.push(k, v);
         }

@@ -17,8 +17,13 @@ export function BlobList({ database }: { database: number }) {
     <section class="blobs" data-testid="blob-list">
       <div class="toolbar">
         <span class="note" data-testid="blob-usage">
-          {list.length} blobs, {bytes(blobs.usage.value)}
+          {list.length < blobs.total.value ? `${list.length} of ${blobs.total.value}` : list.length} blobs, {bytes(blobs.usage.value)}
         </span>
+        {list.length < blobs.total.value && (
+          <button type="button" data-testid="blob-more" onClick={() => void blobs.more()}>
+            Show more
+          </button>
+        )}
         <button type="button" data-testid="blob-refresh" onClick={() => void blobs.reload()}>
           Refresh
         </button>

@@ -7,11 +7,13 @@ import { bytesToBase64 } from '../../../codec/base64.js';
 import { encode } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
-import { MAX_BLOB_CHUNK } from '../../../protocol/messages.js';
+import { BLOB_PAGE, MAX_BLOB_CHUNK } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
 import { target } from '../targets.js';
 
 const INLINE = 0;
+/** A listing shows meta at a glance; the page stays small however much meta each blob has. */
+const META_LIMITS = { maxString: 500, maxEntries: 20, maxDepth: 4, maxBytes: 1024 };
 
 function withBlobs(database: number): Database {
   const db = target('database', database);
@@ -24,18 +26,21 @@ function withBlobs(database: number): Database {
 export const blobCommands: Handlers<
   'blobList' | 'blobRead' | 'blobPutStart' | 'blobPutChunk' | 'blobPutEnd' | 'blobPutAbort' | 'blobDelete'
 > = {
-  async blobList({ database }) {
+  async blobList({ database, offset = 0, limit = BLOB_PAGE }) {
     const db = withBlobs(database);
-    const [list, usage] = await Promise.all([db.blobs.list(), db.blobs.usage()]);
+    const list = await db.blobs.list();
+    const page = list.slice(offset, offset + Math.min(limit, BLOB_PAGE));
     return {
-      usage,
-      blobs: list.map(({ id, name, type, size, created, meta }) => ({
+      usage: list.reduce((sum, info) => sum + info.size, 0),
+      total: list.length,
+      offset,
+      blobs: page.map(({ id, name, type, size, created, meta }) => ({
         id,
         name,
         type,
         size,
         created,
-        ...(meta !== undefined && { meta: encode(meta) }),
+        ...(meta !== undefined && { meta: encode(meta, META_LIMITS) }),
       })),
     };
   },

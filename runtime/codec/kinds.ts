@@ -1,0 +1,52 @@
+/**
+ * Objects the codec writes as one node without children, beyond the structured-clone basics:
+ * boxed primitives, URL and URLSearchParams (devalue round-trips them too). And what storage
+ * refuses (strict encoding) because it would read back as something else: symbol-keyed
+ * properties, SharedArrayBuffer, a boxed Symbol.
+ */
+import { CodecError, formatPath } from './error.js';
+import { numberNode } from './leaves.js';
+import { isFinalJson } from './tags.js';
+import type { Encoded, Path } from './types.js';
+
+type Node = { [key: string]: Encoded };
+
+export const BOXED_TYPES = ['Number', 'String', 'Boolean', 'BigInt'] as const;
+
+/** The node of a boxed primitive, URL or URLSearchParams; undefined for anything else. */
+export function leafObjectNode(value: object): Node | undefined {
+  if (value instanceof Number) {
+    const n = value.valueOf();
+    return { $t: 'boxed', type: 'Number', v: isFinalJson(n, Infinity) ? n : numberNode(n) };
+  }
+  if (value instanceof String) return { $t: 'boxed', type: 'String', v: value.valueOf() };
+  if (value instanceof Boolean) return { $t: 'boxed', type: 'Boolean', v: value.valueOf() };
+  if (typeof BigInt === 'function' && value instanceof BigInt) return { $t: 'boxed', type: 'BigInt', v: value.valueOf().toString() };
+  if (typeof URL === 'function' && value instanceof URL) return { $t: 'url', v: value.href };
+  if (typeof URLSearchParams === 'function' && value instanceof URLSearchParams) return { $t: 'urlsearchparams', v: value.toString() };
+  return undefined;
+}
+
+/** Refuses, for storage, what could not be read back the same. */
+export function refuseForStorage(value: object, path: Path): void {
+  if (typeof SharedArrayBuffer === 'function') {
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+    if (buffer instanceof SharedArrayBuffer) {
+      throw new CodecError(
+        `cannot store ${formatPath(path)}: a SharedArrayBuffer is memory shared with other threads, not a value; store a copy (new Uint8Array(shared).slice())`,
+      );
+    }
+  }
+  if (value instanceof Symbol) throw new CodecError(`cannot store ${formatPath(path)}: a boxed Symbol has no stored form`);
+}
+
+/**
+ * Refuses own enumerable symbol-keyed properties: JSON and structured clone both drop them, so
+ * the value would read back without them. `except` is the key a decoded instance keeps its class in.
+ */
+export function refuseSymbolKeys(value: object, path: Path, except?: symbol): void {
+  for (const key of Object.getOwnPropertySymbols(value)) {
+    if (key === except || !Object.prototype.propertyIsEnumerable.call(value, key)) continue;
+    throw new CodecError(`cannot store ${formatPath(path)}: its symbol-keyed property ${String(key)} has no stored form (use a string key)`);
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../index.js';
+import { contract } from './harness.js';
+
+contract((t, { open }) => {
+  describe(`${t.label}: values`, () => {
+    it('stores a value holding an array of 200,000 elements (issue 14.7)', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const big = Array.from({ length: 200_000 }, (_, i) => i);
+      await keys.put({ k: 'big', big, nested: [{ big }] });
+      const back = (await keys.get('big')) as { big: number[]; nested: [{ big: number[] }] };
+      expect(back.big.length).toBe(200_000);
+      expect(back.big[199_999]).toBe(199_999);
+      expect(back.nested[0].big).toBe(back.big);
+    });
+  });
+});
+
+contract((t, { open }) => {
+  describe(`${t.label}: values that must not read back emptied (issue 14.8)`, () => {
+    it('round-trips boxed primitives', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.put({ k: 'boxed', n: Object(2), s: Object('x'), b: Object(true) });
+      const back = (await keys.get('boxed')) as Record<string, object>;
+      expect(back.n).toBeInstanceOf(Number);
+      expect([back.n!.valueOf(), back.s!.valueOf(), back.b!.valueOf()]).toEqual([2, 'x', true]);
+    });
+
+    it('refuses symbol-keyed properties and SharedArrayBuffers at write time, storing nothing', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await expect(keys.put({ k: 'sym', [Symbol('s')]: 1 })).rejects.toThrow(/symbol-keyed property Symbol\(s\)/);
+      await expect(keys.put({ k: 'sab', data: new SharedArrayBuffer(4) })).rejects.toThrow(/SharedArrayBuffer/);
+      expect(await keys.count()).toBe(0);
+    });
+
+    it('stores URL and URLSearchParams, or refuses them in words where the provider cannot', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const put = keys.put({ k: 'url', url: new URL('https://example.com/x?y=1'), params: new URLSearchParams('a=1') });
+      const outcome = await put.then(
+        () => 'stored',
+        (error: unknown) => error,
+      );
+      if (outcome === 'stored') {
+        const back = (await keys.get('url')) as { url: URL; params: URLSearchParams };
+        expect(back.url.href).toBe('https://example.com/x?y=1');
+        expect(back.params.get('a')).toBe('1');
+      } else {
+        // Structured clone has no form for them: memory and IndexedDB refuse, libSQL never does.
+        expect(t.kind).not.toBe('libsql');
+        expect(outcome).toMatchObject({ name: 'DataCloneError', message: expect.stringMatching(/\$\.(url is a URL|params is a URLSearchParams).*nothing was written/) });
+        expect(await keys.count()).toBe(0);
+      }
+    });
+  });
+});
+
+contract((t) => {
+  describe(`${t.label}: several databases on one provider (found by the db model test)`, () => {
+    it('opening, upgrading or deleting one database leaves another one open', async () => {
+      const provider = t.provider();
+      const tables = { t: { key: 'id' } };
+      const a = await openDatabase(`two-a-${t.label}`, { version: 1, tables, provider });
+      const b = await openDatabase(`two-b-${t.label}`, { version: 1, tables, provider });
+      await b.table('t').put({ id: 1 });
+      await a.table('t').put({ id: 1 });
+      const b2 = (b.close(), await openDatabase(`two-b-${t.label}`, { version: 2, tables, provider }));
+      await b2.delete();
+      await a.table('t').put({ id: 2 });
+      expect(await a.table('t').count()).toBe(2);
+      await a.delete();
+    });
+  });
+});

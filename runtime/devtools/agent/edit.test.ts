@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../codec/index.js';
+import { applyEdit, decodeEdit } from './edit.js';
+import { InlineBlobs } from './show.js';
+
+/** What the panel sends back for a value it was shown: blobs by ref. */
+function roundTrip(value: unknown): unknown {
+  const blobs = new InlineBlobs();
+  return decodeEdit(encode(value, { onBlob: (blob) => blobs.ref(blob) }), blobs);
+}
+
+describe('decodeEdit with blobs (issue 14.5)', () => {
+  it('puts a blob inside a Map or Set back in its place, not over the whole value', () => {
+    const a = new Blob(['a']);
+    const b = new Blob(['b']);
+    const back = roundTrip({ files: new Map<unknown, unknown>([['a', a], [b, 'key is a blob']]), tags: new Set([a, 1]) }) as {
+      files: Map<unknown, unknown>;
+      tags: Set<unknown>;
+    };
+    expect(back).not.toBeInstanceOf(Blob);
+    expect([...back.files]).toEqual([
+      ['a', a],
+      [b, 'key is a blob'],
+    ]);
+    expect([...back.tags]).toEqual([a, 1]);
+  });
+
+  it('turns the same blob referenced twice into that blob both times', () => {
+    const blob = new Blob(['shared']);
+    const back = roundTrip({ first: blob, second: blob, list: [blob] }) as Record<string, unknown>;
+    expect(back.first).toBe(blob);
+    expect(back.second).toBe(blob);
+    expect((back.list as unknown[])[0]).toBe(blob);
+  });
+
+  it('edits one path of a value holding blobs and keeps every other part', () => {
+    const blob = new Blob(['x']);
+    const root = { m: new Map([['k', blob]]), n: 1 };
+    const next = applyEdit(root, ['n'], 'set', 2) as typeof root;
+    expect(next.m.get('k')).toBe(blob);
+    expect(next.n).toBe(2);
+  });
+});
