@@ -15,5 +15,3 @@ export type {
 } from './types.js';
 export { configureDevtools } from '../devtools/registry.js';
 export type { DevtoolsOptions } from '../devtools/registry.js';
-export { toSvelteStore } from './svelte.js';
-export type { SvelteStore } from './svelte.js';

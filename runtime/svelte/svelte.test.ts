@@ -1,6 +1,6 @@
 import { get, derived } from 'svelte/store';
 import { describe, expect, it } from 'vitest';
-import { Store } from './store.js';
+import { Store } from '../store/store.js';
 import { toSvelteStore } from './svelte.js';
 
 describe('toSvelteStore', () => {

@@ -1,4 +1,4 @@
-import type { State } from './state.js';
+import type { State } from '../store/state.js';
 
 /** Svelte's store contract (svelte/store `Writable`), typed here so the store needs no svelte. */
 export interface SvelteStore<T> {
@@ -10,7 +10,7 @@ export interface SvelteStore<T> {
 /**
  * A state as a Svelte store (`$todos` in a component, `get()` from svelte/store). Svelte wants
  * `subscribe` to call at once; State.subscribe calls on changes only and passes `prev`, which
- * its users rely on, so the contract lives in this adapter instead.
+ * its users rely on, so the contract lives in this adapter (`stratumjs/svelte`) instead.
  */
 export function toSvelteStore<T>(state: State<T>): SvelteStore<T> {
   return {
