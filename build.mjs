@@ -80,6 +80,17 @@ const FIREFOX_GECKO = {
   data_collection_permissions: { required: ['none'] },
 };
 
+/**
+ * Example apps (TodoMVC per framework binding) that the e2e suite opens. They import the built
+ * package by its name (`stratumjs/react`, resolved through package.json's exports as a user's
+ * bundler would) and bundle their framework in development mode: StrictMode checks run only there.
+ */
+const FIXTURE_APPS = [
+  { name: 'react', source: 'fixtures/react/app.tsx', jsxImportSource: 'react' },
+  { name: 'preact', source: 'fixtures/preact/app.tsx', jsxImportSource: 'preact' },
+  { name: 'vue', source: 'fixtures/vue/app.ts' },
+];
+
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
 const TOOLS = [
   { name: 'start', source: 'scripts/start.ts' },
@@ -139,6 +150,30 @@ function reachable(metafile, start, seen) {
   if (seen.has(start)) return;
   seen.add(start);
   for (const imported of metafile.outputs[start]?.imports ?? []) if (!imported.external) reachable(metafile, imported.path, seen);
+}
+
+async function buildFixtures() {
+  await Promise.all(
+    FIXTURE_APPS.map((app) =>
+      esbuild.build({
+        entryPoints: [path.join(ROOT, app.source)],
+        outdir: path.join(ROOT, 'dist/fixtures', app.name),
+        entryNames: 'app',
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        jsx: 'automatic',
+        ...(app.jsxImportSource && { jsxImportSource: app.jsxImportSource }),
+        define: { 'process.env.NODE_ENV': '"development"', __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+        // tsconfig.json maps stratumjs/* to the source for the typecheck; the apps use the build.
+        tsconfigRaw: {},
+        sourcemap: true,
+        logLevel: 'warning',
+      }),
+    ),
+  );
 }
 
 async function buildTools() {
@@ -243,7 +278,7 @@ async function main() {
   if (process.argv.includes('--watch')) return watch();
   const started = performance.now();
   await buildRuntime();
-  const [, , extension] = await Promise.all([buildProduction(), buildTools(), buildExtension()]);
+  const [, , extension] = await Promise.all([buildProduction(), buildTools(), buildExtension(), buildFixtures()]);
   buildDeclarations();
   const over = printSizes([...(await measureSizes()), ...extension]);
   console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
