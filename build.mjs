@@ -23,8 +23,9 @@ const OUT = path.join(ROOT, 'dist/runtime');
 /** Public runtime entries: package export → source, and the brotli budget in bytes. */
 const ENTRIES = [
   // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.2 kB with db.
-  // The binding entries share the store with it, which splits its chunks once more (~20 B).
-  { name: 'index', source: 'runtime/index.ts', budget: 20608 },
+  // The binding entries share the store with it, which splits its chunks once more (~20 B);
+  // webstorage's adopt() (issue 15) adds ~0.2 kB.
+  { name: 'index', source: 'runtime/index.ts', budget: 20736 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   { name: 'store', source: 'runtime/store/index.ts', budget: 3840 },

@@ -60,6 +60,6 @@ describe('on a server', () => {
   });
 
   it("refuses runRequest from the browser build, which cannot keep requests apart", () => {
-    expect(() => browserRunRequest(() => 1)).toThrow(/needs the server build of stratum\/webstorage.*'node' export condition/);
+    expect(() => browserRunRequest(() => 1)).toThrow(/needs the server build of stratumjs\/webstorage.*'node' export condition/);
   });
 });
