@@ -35,7 +35,6 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
     if (current !== state) rerender();
     return release;
     // resolved is derived from the state's identity (store, scope, key), which the deps cover.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, state]);
   const value = useStratum(state);
   const set = useCallback<Setter<T>>((next, setOptions) => state.set(next, setOptions), [state]);

@@ -166,7 +166,7 @@ describe('frames from engines that cannot cut the stack (Firefox)', () => {
       '_changed@http://localhost/dist/runtime/chunks/store-y.js:2:20',
       'set@http://localhost/dist/runtime/chunks/store-y.js:3:30',
       'onClick@http://localhost/app.js:4:40',
-      'notify@http://localhost/node_modules/stratum/dist/runtime/store.js:5:50',
+      'notify@http://localhost/node_modules/stratumjs/dist/runtime/store.js:5:50',
       '@http://localhost/app.js:6:60',
       '',
     ].join('\n');
