@@ -19,4 +19,13 @@ const adopted: string[] | undefined = local.adopt<string[]>('legacy', { as: 'lis
 // @ts-expect-error a state of numbers takes no string
 count.set('x');
 
+export function Counter(): number {
+  const [value, set, state] = useStratumState(0, { key: 'count', keep: true });
+  set((prev) => prev + 1);
+  // @ts-expect-error the setter of a number state takes no string
+  set('one');
+  const label: string = useStratum(state, (n) => `#${n}`);
+  return value + label.length;
+}
+
 export const used = [Scopes, createRef, fromIndex, StoreOnly, openDatabase, configureDevtools, StratumProvider, useStratum, useStratumState, usePreactState, toSignal, createStratum, useVueState, toSvelteStore(count), n, adopted];
