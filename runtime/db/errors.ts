@@ -4,8 +4,16 @@
  * reads the same whichever provider ran the operation.
  */
 
+/**
+ * ES2022's ErrorOptions, spelled out: the emitted .d.ts must compile for consumers whose lib is
+ * ES2020 (no ErrorOptions there) with skipLibCheck off.
+ */
+export interface CauseOptions {
+  cause?: unknown;
+}
+
 class DatabaseError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     // The subclass's own name, not "Error": minifiers keep class names only where asked,
     // so every subclass sets it explicitly below.
@@ -15,7 +23,7 @@ class DatabaseError extends Error {
 
 /** A duplicate key on `add`, or a row that breaks a unique index. */
 export class ConstraintError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'ConstraintError';
   }
@@ -23,7 +31,7 @@ export class ConstraintError extends DatabaseError {
 
 /** A table, index or row that does not exist (e.g. `update` of a missing key). */
 export class NotFoundError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'NotFoundError';
   }
@@ -31,7 +39,7 @@ export class NotFoundError extends DatabaseError {
 
 /** Opening at a version lower than the stored one, or a connection that another one upgraded. */
 export class VersionError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'VersionError';
   }
@@ -39,7 +47,7 @@ export class VersionError extends DatabaseError {
 
 /** An operation on a transaction that already finished, e.g. after awaiting something else inside it. */
 export class TransactionInactiveError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'TransactionInactiveError';
   }
@@ -47,7 +55,7 @@ export class TransactionInactiveError extends DatabaseError {
 
 /** A write inside a readonly transaction. */
 export class ReadOnlyError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'ReadOnlyError';
   }
@@ -55,7 +63,7 @@ export class ReadOnlyError extends DatabaseError {
 
 /** A value that is not a valid key (IndexedDB's DataError): NaN, a BigInt, an object, a cycle… */
 export class DataError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'DataError';
   }
@@ -74,7 +82,7 @@ export class DatabaseUnavailableError extends DatabaseError {
   /** The browser's (or the driver's) own words, e.g. `SecurityError: The operation is insecure.` */
   readonly reason: string;
 
-  constructor(message: string, reason: string, options?: ErrorOptions) {
+  constructor(message: string, reason: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'DatabaseUnavailableError';
     this.reason = reason;

@@ -1,4 +1,4 @@
 export { webstorage } from './webstorage.js';
 export { WebStorageQuotaError } from './errors.js';
 export { runRequest } from './request.js';
-export type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
+export type { AdoptOptions, WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';

@@ -8,6 +8,13 @@ export interface WebStorageOptions {
   namespace?: string;
 }
 
+export interface AdoptOptions {
+  /** The key inside the namespace to move the value to. */
+  as: string;
+  /** Replace `as` when it exists; without it adopt refuses. */
+  overwrite?: boolean;
+}
+
 export interface WebStorageEvent {
   /** The changed key inside the namespace; null when the whole storage or namespace was cleared. */
   key: string | null;
@@ -51,6 +58,13 @@ export interface WebStorage {
   subscribe(listener: (event: WebStorageEvent) => void): () => void;
   /** Probes again (e.g. after quota was freed); switches back to the storage when it is usable. */
   recheck(): boolean;
+  /**
+   * Moves an app's existing un-namespaced key (e.g. `localStorage.todos`, plain JSON or a raw
+   * string) into this namespace as `as`: the old key is removed only after the new one was
+   * written. Returns the value, or undefined when there is no such key. Throws, changing
+   * nothing, when `as` exists (unless `overwrite`) or the value does not fit (quota).
+   */
+  adopt<T = unknown>(legacyKey: string, options: AdoptOptions): T | undefined;
   /** This namespace's entries as stored (for the devtools panel). */
   rawEntries(): WebStorageRawEntry[];
 }

@@ -7,7 +7,7 @@ import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
 import { listenForOtherTabs } from './remote.js';
-import type { WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
+import type { AdoptOptions, WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
 
 const KINDS: readonly WebStorageKind[] = ['local', 'session', 'memory'];
 const DEFAULT_NAMESPACE = 'stratum';
@@ -138,6 +138,26 @@ class NamespacedStorage implements WebStorage {
     return this.available;
   }
 
+  adopt<T = unknown>(legacyKey: string, options: AdoptOptions): T | undefined {
+    const as = options?.as;
+    const full = this._full(as);
+    if (typeof legacyKey !== 'string' || legacyKey === '' || legacyKey === full) {
+      throw new TypeError(`adopt needs the old, un-namespaced key as a non-empty string other than "${full}".`);
+    }
+    const storage = this._storage();
+    // The legacy key lives in the real storage only; in memory (or on a server) there is none to move.
+    const text = storage ? this._read(legacyKey) : null;
+    if (text === null) return undefined;
+    if (!options.overwrite && this._read(full) !== null) {
+      throw new Error(`adopt("${legacyKey}", { as: "${as}" }): "${as}" already exists in namespace "${this.namespace}"; pass { overwrite: true } to replace it. Nothing was changed.`);
+    }
+    const value = parseLegacy(text);
+    this.set(as, value);
+    // Remove the old key only once the new one is really in the storage (set may have fallen back to memory).
+    if (this._storage() && this._read(full) !== null) this._remove(legacyKey);
+    return value as T;
+  }
+
   rawEntries(): WebStorageRawEntry[] {
     const out: WebStorageRawEntry[] = [];
     for (const full of this._fullKeys()) {
@@ -252,6 +272,16 @@ class NamespacedStorage implements WebStorage {
       if (!(error instanceof CodecError)) throw error;
     }
     return event;
+  }
+}
+
+/** A legacy value is JSON, or a plain string an app stored as is (a theme name, a token). */
+function parseLegacy(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return text;
   }
 }
 

@@ -36,7 +36,8 @@ const V8Error = Error as unknown as {
   stackTraceLimit: number;
 };
 
-const STRATUM_FILE = /\/(?:dist\/runtime|node_modules\/stratumjs\/dist)\/|\/runtime\/(?:store|webstorage|db|devtools|protocol|codec)\/[^/]+\.[jt]s:/;
+// The bindings count as Stratum's own: a change made through useStratumState's setter names the component that called it.
+const STRATUM_FILE = /\/(?:dist\/runtime|node_modules\/stratumjs\/dist)\/|\/runtime\/(?:store|webstorage|db|devtools|protocol|codec|bindings|react|preact|vue|svelte)\/[^/]+\.[jt]s:/;
 
 /** V8 prints frames as `    at …` and cuts at a function with captureStackTrace. */
 const V8 = typeof V8Error.captureStackTrace === 'function' && /\n\s+at /.test(new Error('probe').stack ?? '');

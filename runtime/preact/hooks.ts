@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useId, useLayoutEffect, useReducer, useRef } from 'preact/hooks';
+import { acquire, claim, Selection, stateOptions, type ComponentStateOptions, type Setter } from '../bindings/component-state.js';
+import type { State } from '../store/state.js';
+import { useStore } from './provider.js';
+
+/** The state's value (or what `selector` picks from it); re-renders when that changes. */
+export function useStratum<T>(state: State<T>): T;
+export function useStratum<T, S>(state: State<T>, selector: (value: T) => S): S;
+export function useStratum<T, S>(state: State<T>, selector?: (value: T) => S): S {
+  const selection = useRef<Selection<T, S> | null>(null);
+  selection.current ??= new Selection<T, S>();
+  const cache = selection.current;
+  const latest = useRef(selector);
+  latest.current = selector;
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const selected = cache.read(state, selector);
+  // preact/hooks has no useSyncExternalStore: subscribe in a layout effect and check once for
+  // a change made between render and subscription.
+  useLayoutEffect(() => {
+    let shown = cache.read(state, latest.current);
+    const check = () => {
+      const next = cache.read(state, latest.current);
+      if (!Object.is(next, shown)) {
+        shown = next;
+        rerender(0);
+      }
+    };
+    const stop = state.subscribe(check);
+    check();
+    return stop;
+  }, [state, cache]);
+  return selected;
+}
+
+/**
+ * A state of the nearest StratumProvider's store, `[value, set, state]`. In Scopes.Component
+ * (the default) each mounted instance has its own, keyed by Preact's useId.
+ */
+export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>): [T, Setter<T>, State<T>] {
+  const store = useStore();
+  const id = useId();
+  const resolved = stateOptions(options, id);
+  const keep = useRef(options.keep === true);
+  keep.current = options.keep === true;
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const state = acquire(store, initial, resolved);
+  useEffect(() => {
+    const { current, release } = claim(store, state, resolved, () => keep.current);
+    if (current !== state) rerender(0);
+    return release;
+    // resolved is derived from the state's identity (store, scope, key), which the deps cover.
+  }, [store, state]);
+  const value = useStratum(state);
+  const set = useCallback<Setter<T>>((next, setOptions) => state.set(next, setOptions), [state]);
+  return [value, set, state];
+}

@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+import { effect } from '@preact/signals';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/preact';
+import { h, hydrate, type ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Store } from '../store/index.js';
+import { StratumProvider, useStratum, useStratumState } from './index.js';
+import { toSignal } from './signals.js';
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+/** A microtask: component states are deleted one after the unmount. */
+const settle = () => act(async () => {});
+
+function Counter({ id, keep, component }: { id: string; keep?: boolean; component?: string }): ComponentChildren {
+  const [count, setCount] = useStratumState(0, { key: 'count', keep, component });
+  return h('button', { 'data-testid': id, onClick: () => setCount((n) => n + 1) }, String(count));
+}
+
+function componentScopes(store: Store): string[] {
+  return store.scopes().filter((scope) => scope.startsWith('$component:'));
+}
+
+const app = (store: Store, children: ComponentChildren) => h(StratumProvider, { store }, children);
+
+describe('preact useStratumState', () => {
+  it('gives two instances two states and deletes each on unmount', async () => {
+    const store = new Store();
+    const { rerender } = render(app(store, [h(Counter, { id: 'a', key: 'a' }), h(Counter, { id: 'b', key: 'b' })]));
+    expect(componentScopes(store)).toHaveLength(2);
+    act(() => screen.getByTestId('a').click());
+    expect(screen.getByTestId('a').textContent).toBe('1');
+    expect(screen.getByTestId('b').textContent).toBe('0');
+    rerender(app(store, [h(Counter, { id: 'b', key: 'b' })]));
+    await settle();
+    expect(componentScopes(store)).toHaveLength(1);
+    expect(store.states()[0]!.get()).toBe(0);
+  });
+
+  it('keeps a state with keep, found again by its component key', async () => {
+    const store = new Store();
+    const { rerender } = render(app(store, h(Counter, { id: 'k', keep: true, component: 'row-1' })));
+    act(() => screen.getByTestId('k').click());
+    rerender(app(store, null));
+    await settle();
+    expect(store.getState({ key: 'count', component: 'row-1' })?.get()).toBe(1);
+    rerender(app(store, h(Counter, { id: 'k', keep: true, component: 'row-1' })));
+    expect(screen.getByTestId('k').textContent).toBe('1');
+  });
+
+  it('shares a global scope', () => {
+    const store = new Store();
+    function Shared({ id }: { id: string }): ComponentChildren {
+      const [n, setN] = useStratumState(0, { key: 'total', scope: 'app' });
+      return h('button', { 'data-testid': id, onClick: () => setN((x) => x + 1) }, String(n));
+    }
+    render(app(store, [h(Shared, { id: 's1', key: 1 }), h(Shared, { id: 's2', key: 2 })]));
+    act(() => screen.getByTestId('s1').click());
+    expect(screen.getByTestId('s2').textContent).toBe('1');
+  });
+
+  it('persists to localStorage and restores in a new store', async () => {
+    function Draft(): ComponentChildren {
+      const [text, setText] = useStratumState('', { key: 'draft', component: 'editor', persist: 'local' });
+      return h('button', { 'data-testid': 'draft', onClick: () => setText('hello') }, text || 'empty');
+    }
+    const first = new Store();
+    render(app(first, h(Draft, null)));
+    await first.states()[0]!.ready;
+    act(() => screen.getByTestId('draft').click());
+    cleanup();
+    render(app(new Store(), h(Draft, null)));
+    await waitFor(() => expect(screen.getByTestId('draft').textContent).toBe('hello'));
+  });
+
+  it('re-renders useStratum only when the selected part changes', () => {
+    const state = new Store().createState({ title: 'a', done: false }, { key: 'todo', scope: 'app' });
+    let renders = 0;
+    function Title(): ComponentChildren {
+      renders++;
+      return h('span', { 'data-testid': 't' }, useStratum(state, (todo) => todo.title));
+    }
+    render(h(Title, null));
+    act(() => state.set({ title: 'a', done: true }));
+    expect(renders).toBe(1);
+    act(() => state.set({ title: 'b', done: true }));
+    expect(screen.getByTestId('t').textContent).toBe('b');
+    expect(renders).toBe(2);
+  });
+
+  it('renders on a server with forClient and hydrates into the same component scopes', async () => {
+    const server = new Store({ name: 'server' }).forClient('c1');
+    const html = renderToString(app(server, [h(Counter, { id: 'a', key: 'a' }), h(Counter, { id: 'b', key: 'b' })]));
+    expect(html).toContain('data-testid="a"');
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    document.body.append(container);
+    const browser = new Store({ name: 'browser', clientId: 'c1' });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    act(() => hydrate(app(browser, [h(Counter, { id: 'a', key: 'a' }), h(Counter, { id: 'b', key: 'b' })]), container));
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+    expect(componentScopes(browser)).toEqual(componentScopes(server));
+    act(() => container.querySelector<HTMLButtonElement>('[data-testid="a"]')!.click());
+    expect(container.querySelector('[data-testid="a"]')!.textContent).toBe('1');
+    container.remove();
+  });
+});
+
+describe('toSignal', () => {
+  it('follows the state, watched or not, and is one signal per state', () => {
+    const state = new Store().createState(1, { key: 'n', scope: 'app' });
+    const follower = toSignal(state);
+    const seen: number[] = [];
+    const stop = effect(() => {
+      seen.push(follower.value);
+    });
+    state.set(2);
+    state.set(3);
+    stop();
+    state.set(4);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(follower.value).toBe(4);
+    expect(toSignal(state)).toBe(follower);
+  });
+});

@@ -1,0 +1,19 @@
+import { createContext, h, type ComponentChildren } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Store } from '../store/store.js';
+
+const StoreContext = createContext<Store | null>(null);
+
+/** Gives every useStratumState below it this store (on a server: `store.forClient(clientId)`). */
+export function StratumProvider({ store, children }: { store: Store; children?: ComponentChildren }): ComponentChildren {
+  return h(StoreContext.Provider, { value: store }, children);
+}
+
+/** The store of the nearest StratumProvider. */
+export function useStore(): Store {
+  const store = useContext(StoreContext);
+  if (!store) {
+    throw new Error('useStratumState needs a store: wrap the app in <StratumProvider store={store}> (stratumjs/preact).');
+  }
+  return store;
+}

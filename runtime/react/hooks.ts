@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useId, useReducer, useRef, useSyncExternalStore } from 'react';
+import { acquire, claim, Selection, stateOptions, type ComponentStateOptions, type Setter } from '../bindings/component-state.js';
+import type { State } from '../store/state.js';
+import { useStore } from './provider.js';
+
+/** The state's value (or what `selector` picks from it); re-renders when that changes. */
+export function useStratum<T>(state: State<T>): T;
+export function useStratum<T, S>(state: State<T>, selector: (value: T) => S): S;
+export function useStratum<T, S>(state: State<T>, selector?: (value: T) => S): S {
+  const selection = useRef<Selection<T, S> | null>(null);
+  selection.current ??= new Selection<T, S>();
+  const cache = selection.current;
+  const subscribe = useCallback((changed: () => void) => state.subscribe(() => changed()), [state]);
+  const snapshot = () => cache.read(state, selector);
+  // The server snapshot is the same read: a hydrating client starts from the value the server
+  // rendered as long as its store holds the same initial value.
+  return useSyncExternalStore(subscribe, snapshot, snapshot);
+}
+
+/**
+ * A state of the nearest StratumProvider's store, `[value, set, state]`. In Scopes.Component
+ * (the default) each mounted instance has its own, keyed by React's useId: stable across
+ * re-renders, StrictMode's double mount, Suspense retries, and equal on server and client.
+ */
+export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>): [T, Setter<T>, State<T>] {
+  const store = useStore();
+  const id = useId();
+  const resolved = stateOptions(options, id);
+  const keep = useRef(options.keep === true);
+  keep.current = options.keep === true;
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const state = acquire(store, initial, resolved);
+  useEffect(() => {
+    const { current, release } = claim(store, state, resolved, () => keep.current);
+    if (current !== state) rerender();
+    return release;
+    // resolved is derived from the state's identity (store, scope, key), which the deps cover.
+  }, [store, state]);
+  const value = useStratum(state);
+  const set = useCallback<Setter<T>>((next, setOptions) => state.set(next, setOptions), [state]);
+  return [value, set, state];
+}

@@ -1,0 +1,2 @@
+export { toSvelteStore } from './svelte.js';
+export type { SvelteStore } from './svelte.js';

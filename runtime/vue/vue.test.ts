@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils';
+import { createSSRApp, defineComponent, h, nextTick, ref } from 'vue';
+import { renderToString } from 'vue/server-renderer';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Store } from '../store/index.js';
+import { createStratum, useStratum, useStratumState } from './index.js';
+
+afterEach(() => localStorage.clear());
+
+const Counter = defineComponent({
+  props: { keep: Boolean, component: { type: String, required: false } },
+  setup(props) {
+    const count = useStratumState(0, { key: 'count', keep: props.keep, component: props.component });
+    return () => h('button', { class: 'count', onClick: () => count.value++ }, String(count.value));
+  },
+});
+
+function componentScopes(store: Store): string[] {
+  return store.scopes().filter((scope) => scope.startsWith('$component:'));
+}
+
+/** Two counters, the second one shown while `show` is true. */
+function twoCounters(props: { keep?: boolean; component?: string } = {}) {
+  const show = ref(true);
+  const Root = defineComponent({
+    setup: () => () => h('div', [h(Counter, props), show.value ? h(Counter, props) : null]),
+  });
+  return { Root, show };
+}
+
+describe('vue useStratumState', () => {
+  it('gives two instances two states; setting the Ref sets the state; unmount deletes', async () => {
+    const store = new Store();
+    const { Root, show } = twoCounters();
+    const wrapper = mount(Root, { global: { plugins: [createStratum(store)] } });
+    expect(componentScopes(store)).toHaveLength(2);
+    const [first, second] = wrapper.findAll('button.count');
+    await first!.trigger('click');
+    await first!.trigger('click');
+    expect(first!.text()).toBe('2');
+    expect(second!.text()).toBe('0');
+    show.value = false;
+    await nextTick();
+    await Promise.resolve();
+    expect(componentScopes(store)).toHaveLength(1);
+    expect(store.states()[0]!.get()).toBe(2);
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(store.states()).toEqual([]);
+  });
+
+  it('keeps the state with keep, found again by its component key', async () => {
+    const store = new Store();
+    const { Root, show } = twoCounters({ keep: true, component: 'row-1' });
+    const wrapper = mount(Root, { global: { plugins: [createStratum(store)] } });
+    await wrapper.findAll('button.count')[1]!.trigger('click');
+    // Both share the explicit key: one state, shared.
+    expect(wrapper.findAll('button.count')[0]!.text()).toBe('1');
+    show.value = false;
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(store.getState({ key: 'count', component: 'row-1' })?.get()).toBe(1);
+  });
+
+  it('shares a global scope, and useStratum follows a state from outside', async () => {
+    const store = new Store();
+    const total = store.createState(0, { key: 'total', scope: 'app' });
+    const Shared = defineComponent({
+      setup() {
+        const n = useStratumState(0, { key: 'total', scope: 'app' });
+        const outside = useStratum(total);
+        return () => h('span', { class: 'n' }, `${n.value}/${outside.value}`);
+      },
+    });
+    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(Shared), h(Shared)]) }), {
+      global: { plugins: [createStratum(store)] },
+    });
+    total.set(5);
+    await nextTick();
+    expect(wrapper.findAll('span.n').map((span) => span.text())).toEqual(['5/5', '5/5']);
+    wrapper.unmount();
+  });
+
+  it('persists to localStorage and restores in a new store', async () => {
+    const Draft = defineComponent({
+      setup() {
+        const text = useStratumState('', { key: 'draft', component: 'editor', persist: 'local' });
+        return () => h('button', { onClick: () => (text.value = 'hello') }, text.value || 'empty');
+      },
+    });
+    const first = new Store();
+    const a = mount(Draft, { global: { plugins: [createStratum(first)] } });
+    await first.states()[0]!.ready;
+    await a.find('button').trigger('click');
+    a.unmount();
+    const second = new Store();
+    const b = mount(Draft, { global: { plugins: [createStratum(second)] } });
+    await second.states()[0]!.ready;
+    await nextTick();
+    expect(b.find('button').text()).toBe('hello');
+    b.unmount();
+  });
+
+  it('renders on a server with forClient and hydrates without a mismatch, into the same scopes', async () => {
+    const Page = defineComponent({ setup: () => () => h('main', [h(Counter), h(Counter)]) });
+    const server = new Store({ name: 'server' }).forClient('c1');
+    const html = await renderToString(createSSRApp(Page).use(createStratum(server)));
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    document.body.append(container);
+    const browser = new Store({ name: 'browser', clientId: 'c1' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = createSSRApp(Page).use(createStratum(browser));
+    app.mount(container);
+    expect(warn).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    expect(componentScopes(browser)).toEqual(componentScopes(server));
+    app.unmount();
+    container.remove();
+  });
+
+  it('says what is missing without the plugin', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(() => mount(Counter)).toThrow(/createStratum/);
+    warn.mockRestore();
+  });
+});
