@@ -1,6 +1,7 @@
 /**
- * A database's Cache layout (`$cache`): entries with their expiry. Entries are written without a
- * base (the agent's decision: a cache entry is a disposable copy), keeping the time they had left.
+ * A database's Cache layout (`$cache`): entries with their expiry. A whole entry is written without
+ * a base (a cache entry is a disposable copy); a path edit carries the hash it saw, and the entry
+ * keeps the time it had left.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { Encoded } from '../../../runtime/codec/types.js';
@@ -9,7 +10,7 @@ import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, type ValueSource } from './value.js';
 
 export class CacheModel {
   readonly entries = signal<CacheEntry[]>([]);
@@ -90,8 +91,21 @@ export class CacheModel {
       redacted: computed(() => this.entries.value.find((candidate) => JSON.stringify(candidate.key) === key)?.redacted ?? []),
       ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
       base: () => current()?.hash ?? null,
-      edit: (_base, path, op, value, to) =>
-        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.set(entry.key, next, current()?.expires ?? null), (error) => this._ui.fail(error)),
+      edit: (base, path, op, value, to) =>
+        editAt(
+          { connection: this._connection, ui: this._ui },
+          {
+            ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
+            what: `cache entry ${preview(entry.key)}`,
+            reload: () => void this.reload(),
+            done: () => this.reload(),
+          },
+          base,
+          path,
+          op,
+          value,
+          to,
+        ),
     };
   }
 }

@@ -7,12 +7,12 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type Hash, type Range, type Row } from '../../../runtime/protocol/messages.js';
-import { replaceAt } from '../lib/edit.js';
+import { replaceAt } from '../lib/splice.js';
 import { isRecord } from '../lib/encoded.js';
 import type { Connection } from './connection.js';
 import { RowFilterForm } from './row-filter.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, type ValueSource } from './value.js';
 
 export const PAGE_SIZE = 200;
 export const MAX_PAGES = 50;
@@ -190,7 +190,20 @@ export class RowsModel {
       ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
       base: () => current()?.hash ?? null,
       edit: (base, path, op, value, to) =>
-        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.put(next, typeof base === 'string' ? base : null), (error) => this._ui.fail(error)),
+        editAt(
+          { connection: this._connection, ui: this._ui },
+          {
+            ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
+            what: `row ${JSON.stringify(row.key)} of "${query.table}"`,
+            reload: (now) => this._adoptCurrent(now.value, now.version, now.redacted),
+            done: (version) => this._refresh(row.key, version),
+          },
+          base,
+          path,
+          op,
+          value,
+          to,
+        ),
       expand: (path) => this._expand(path),
     };
     return this._source;
@@ -202,6 +215,14 @@ export class RowsModel {
     if (!row || !query) return;
     const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key: row.key }, path }));
     if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.value), redacted: [...row.redacted, ...part.redacted] };
+  }
+
+  /** The selected row again after an edit: as the page holds it now, cut for display as always. */
+  private async _refresh(key: Encoded, version: Hash | number): Promise<void> {
+    const query = this.query.peek();
+    if (!query || typeof version !== 'string') return;
+    const fresh = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key }, path: [] }));
+    if (fresh && JSON.stringify(this.selectedRow.peek()?.key) === JSON.stringify(key)) this.selectedRow.value = { key, value: fresh.value, hash: version, redacted: fresh.redacted };
   }
 
   private _written(key: Encoded, value: Encoded, hash: Hash): void {

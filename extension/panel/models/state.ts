@@ -7,14 +7,14 @@
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '../../../runtime/protocol/messages.js';
-import { replaceAt } from '../lib/edit.js';
+import { replaceAt } from '../lib/splice.js';
 import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import { MAX_HISTORY, type Change } from './state-history.js';
 import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
-import type { Base, ValueSource } from './value.js';
+import { editAt, type Base, type ValueSource } from './value.js';
 
 export class StateEntry {
   readonly value: Signal<Encoded>;
@@ -157,23 +157,23 @@ export class StateModel {
 
   private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string): Promise<boolean> {
     const at = { store: entry.store, state: entry.info.id };
-    const send = (baseVersion: number) =>
-      path.length === 0 && op === 'set'
-        ? this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, ...(label !== undefined && { label }) })
-        : this._connection.request(Command.stateEdit, {
-            ...at,
-            baseVersion,
-            path,
-            op,
-            ...(value !== undefined && { value }),
-            ...(to !== undefined && { to }),
-          });
-    const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
+    if (path.length === 0 && op === 'set' && label !== undefined) {
+      // A whole value with a label of its own (a restore): stateSet names it in the timeline.
+      const send = (baseVersion: number) => this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, label });
+      const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
+        what: `state "${entry.key}"`,
+        overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
+        reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
+      });
+      return done !== undefined;
+    }
+    const target = {
+      ref: { kind: 'state' as const, ...at },
       what: `state "${entry.key}"`,
-      overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
-      reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
-    });
-    return done !== undefined;
+      reload: (current: { value: Encoded; version: Base; redacted: Path[] }) =>
+        this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
+    };
+    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to);
   }
 
   private async _expand(entry: StateEntry, path: Path): Promise<void> {

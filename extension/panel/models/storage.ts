@@ -8,11 +8,11 @@ import { batch, computed, signal, type ReadonlySignal, type Signal } from '@prea
 import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type Hash, type RuntimeEvents, type WebstorageInfo, type WebstorageKeyInfo } from '../../../runtime/protocol/messages.js';
 import { summary } from '../lib/encoded.js';
-import { replaceAt } from '../lib/edit.js';
+import { replaceAt } from '../lib/splice.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, type ValueSource } from './value.js';
 
 export class StorageItem {
   readonly keys: Signal<ReadonlyMap<string, WebstorageKeyInfo>>;
@@ -117,7 +117,19 @@ export class StorageModel {
         ref: { kind: 'webstorage', storage: item.info.id, key },
         base: () => entry()?.hash ?? null,
         edit: (base, path, op, value, to) =>
-          editWhole(entry()?.value ?? null, path, op, value, to, (next) => this.set(item, key, next, typeof base === 'string' ? base : null), (error) => this._ui.fail(error)),
+          editAt(
+            { connection: this._connection, ui: this._ui },
+            {
+              ref: { kind: 'webstorage', storage: item.info.id, key },
+              what: `key "${key}" of "${item.info.namespace}"`,
+              reload: (current) => this._adopt(item, key, current.value, current.version, current.redacted),
+            },
+            base,
+            path,
+            op,
+            value,
+            to,
+          ),
         expand: (path) => this._expand(item, key, path),
       };
     });

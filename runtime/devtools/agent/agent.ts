@@ -19,6 +19,7 @@ import { recentReports, registered } from '../registry.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
+import { editCommands } from './commands/edit.js';
 import { pageFacts } from './commands/page.js';
 import { stateCommands } from './commands/state.js';
 import { valueCommands } from './commands/values.js';
@@ -60,6 +61,7 @@ const ROUTED: Handlers<Routed> = {
   snapshotImport: lazy('snapshotImport'),
   snapshotDiscard: lazy('snapshotDiscard'),
   ...stateCommands,
+  ...editCommands,
   ...webstorageCommands,
   ...dbCommands,
   ...cacheCommands,
