@@ -1,4 +1,4 @@
-/** expand (a truncated part, encoded again) and storeAsGlobal (`window.$stratum`, no eval). */
+/** expand (a truncated part, encoded again, or one page of it) and storeAsGlobal (`window.$stratum`, no eval). */
 import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { ValueRef } from '../../../protocol/messages.js';
@@ -7,6 +7,7 @@ import { redactedPaths, show } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
 import { decodeKey, rowRoot } from './db.js';
+import { expandPage } from './expand-page.js';
 
 /** The value a ref points at, and where redact() sees it. */
 async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path }> {
@@ -54,8 +55,9 @@ async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unkno
 }
 
 export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
-  async expand({ target: ref, path }, { blobs }) {
+  async expand({ target: ref, path, offset, limit }, { blobs }) {
     const { value, root } = await resolveVisible(ref, path);
+    if (offset !== undefined || limit !== undefined) return expandPage(value, root, path, blobs, offset, limit);
     return show(value, root, blobs, path);
   },
 
