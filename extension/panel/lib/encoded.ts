@@ -210,6 +210,13 @@ function truncatedView(node: Tagged, path: Path): NodeView {
   }
   const shown = node.v;
   const more = (count: number) => `${count} of ${size} shown`;
+  // The agent edits the page's value by path, so what is shown of a cut container is editable
+  // (the cut node itself is not: the panel does not hold all of it).
+  const container: ContainerType | undefined = type === 'array' || type === 'map' || type === 'set' || type === 'object' ? type : undefined;
+  if (container) {
+    out.container = container;
+    out.locked = 'cut short in the panel: show more to read it all';
+  }
   if (Array.isArray(shown)) {
     out.children = type === 'map' ? mapEntries(shown, path) : items(shown, path);
     out.preview = `${str(node.class) || type}(${size}) — ${more(shown.length)}`;

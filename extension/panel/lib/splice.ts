@@ -97,6 +97,13 @@ function setHere(node: Encoded, step: PathSegment, value: Encoded, at: Path): En
   return found.rebuild(list);
 }
 
+/** The node at `path` of the panel's copy (through cut previews too). */
+export function nodeAt(root: Encoded, path: Path): Encoded {
+  let node = root;
+  for (let depth = 0; depth < path.length; depth++) node = childAt(node, path[depth]!, path.slice(0, depth + 1));
+  return node;
+}
+
 /** The value with the node at `path` replaced (an expanded part): passes through any container. */
 export function replaceAt(root: Encoded, path: Path, node: Encoded): Encoded {
   if (path.length === 0) return node;

@@ -12,7 +12,7 @@ import { isRecord } from '../lib/encoded.js';
 import type { Connection } from './connection.js';
 import { RowFilterForm } from './row-filter.js';
 import type { Ui } from './ui.js';
-import { editAt, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export const PAGE_SIZE = 200;
 export const MAX_PAGES = 50;
@@ -204,17 +204,18 @@ export class RowsModel {
           value,
           to,
         ),
-      expand: (path) => this._expand(path),
+      expand: (path, more) => this._expand(path, more),
     };
     return this._source;
   }
 
-  private async _expand(path: Path): Promise<void> {
+  private async _expand(path: Path, more?: boolean): Promise<void> {
     const row = this.selectedRow.peek();
     const query = this.query.peek();
     if (!row || !query) return;
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key: row.key }, path }));
-    if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.value), redacted: [...row.redacted, ...part.redacted] };
+    const ref = { kind: 'row' as const, database: query.database, table: query.table, key: row.key };
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, row.value, path, more);
+    if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.node), redacted: [...row.redacted, ...part.redacted] };
   }
 
   /** The selected row again after an edit: as the page holds it now, cut for display as always. */

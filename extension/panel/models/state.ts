@@ -14,7 +14,7 @@ import type { Connection } from './connection.js';
 import { MAX_HISTORY, type Change } from './state-history.js';
 import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
-import { editAt, type Base, type ValueSource } from './value.js';
+import { editAt, fetchPart, type Base, type ValueSource } from './value.js';
 
 export class StateEntry {
   readonly value: Signal<Encoded>;
@@ -137,7 +137,7 @@ export class StateModel {
       ref: { kind: 'state', store: entry.store, state: entry.info.id },
       base: () => entry.version.peek(),
       edit: (base, path, op, value, to) => this._edit(entry, base, path, op, value, to),
-      expand: (path) => this._expand(entry, path),
+      expand: (path, more) => this._expand(entry, path, more),
     };
     return entry.source;
   }
@@ -176,11 +176,12 @@ export class StateModel {
     return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to);
   }
 
-  private async _expand(entry: StateEntry, path: Path): Promise<void> {
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'state', store: entry.store, state: entry.info.id }, path }));
+  private async _expand(entry: StateEntry, path: Path, more?: boolean): Promise<void> {
+    const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, entry.value.peek(), path, more);
     if (!part) return;
     batch(() => {
-      entry.value.value = replaceAt(entry.value.peek(), path, part.value);
+      entry.value.value = replaceAt(entry.value.peek(), path, part.node);
       entry.redacted.value = [...entry.redacted.peek(), ...part.redacted];
     });
   }

@@ -12,7 +12,7 @@ import { replaceAt } from '../lib/splice.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editAt, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export class StorageItem {
   readonly keys: Signal<ReadonlyMap<string, WebstorageKeyInfo>>;
@@ -130,16 +130,18 @@ export class StorageModel {
             value,
             to,
           ),
-        expand: (path) => this._expand(item, key, path),
+        expand: (path, more) => this._expand(item, key, path, more),
       };
     });
   }
 
-  private async _expand(item: StorageItem, key: string, path: Path): Promise<void> {
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'webstorage', storage: item.info.id, key }, path }));
+  private async _expand(item: StorageItem, key: string, path: Path, more?: boolean): Promise<void> {
+    const before = item.keys.peek().get(key);
+    if (!before) return;
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, { kind: 'webstorage', storage: item.info.id, key }, before.value, path, more);
     const entry = item.keys.peek().get(key);
     if (!part || !entry) return;
-    this._put(item, { ...entry, value: replaceAt(entry.value, path, part.value), redacted: [...entry.redacted, ...part.redacted] });
+    this._put(item, { ...entry, value: replaceAt(entry.value, path, part.node), redacted: [...entry.redacted, ...part.redacted] });
   }
 
   private _adopt(item: StorageItem, key: string, value: Encoded, version: Hash | number | null, redacted: Path[]): void {

@@ -7,6 +7,8 @@ import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, type Current, type EditOp, type Hash, type ValueRef } from '../../../runtime/protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
+import { appendPage, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';
+import { nodeAt } from '../lib/splice.js';
 
 /** What an edit is based on: a state's version, a key's or row's hash, null for "no such thing". */
 export type Base = number | Hash | null;
@@ -24,8 +26,8 @@ export interface ValueSource {
   edit(base: Base, path: Path, op: EditOp, value?: Encoded, to?: string): Promise<boolean>;
   /** Where the agent finds it (expand, store as global); absent for read-only copies. */
   readonly ref?: ValueRef;
-  /** Fetches a truncated part and splices it in. */
-  expand?(path: Path): Promise<void>;
+  /** Fetches a truncated part and splices it in: all of it, or (`more`) its next page. */
+  expand?(path: Path, more?: boolean): Promise<void>;
   /** Set when nothing in it can be edited, and why. */
   readonly locked?: string;
 }
@@ -66,6 +68,33 @@ export async function editAt(
   const done = await io.ui.run(() => send(base), { what: target.what, overwrite: (version) => send(version), reload: (current) => target.reload(current) });
   if (done) await target.done?.(done.version);
   return done !== undefined;
+}
+
+/**
+ * A cut part fetched again: all of it encoded afresh, or (`more`) its next page appended to the
+ * panel's copy (lib/pages.ts). Undefined when refused (the toast says why).
+ */
+export async function fetchPart(
+  io: { connection: Connection; ui: Ui },
+  ref: ValueRef,
+  root: Encoded,
+  path: Path,
+  more = false,
+): Promise<{ node: Encoded; redacted: Path[] } | undefined> {
+  if (!more) {
+    const part = await io.ui.run(() => io.connection.request(Command.expand, { target: ref, path }));
+    return part && { node: part.value, redacted: part.redacted };
+  }
+  const node = nodeAt(root, path);
+  if (!isTruncated(node)) return undefined;
+  const page = await io.ui.run(() => io.connection.request(Command.expand, { target: ref, path: truncatedPath(node, path), ...nextPage(node) }));
+  if (!page) return undefined;
+  try {
+    return { node: appendPage(node, page), redacted: page.redacted };
+  } catch (error) {
+    io.ui.fail(error);
+    return undefined;
+  }
 }
 
 /** Which nodes of which values are open; kept across snapshots and reconnects. */
