@@ -4,13 +4,14 @@
  * keeps the time it had left.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded } from '../../../runtime/codec/types.js';
+import type { Encoded, Path } from '../../../runtime/codec/types.js';
 import { Command, MAX_PAGE, type CacheEntry } from '../../../runtime/protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editAt, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
+import { replaceAt } from '../lib/splice.js';
 
 export class CacheModel {
   readonly entries = signal<CacheEntry[]>([]);
@@ -106,6 +107,18 @@ export class CacheModel {
           value,
           to,
         ),
+      expand: (path, more) => this._expand(key, path, more),
     };
+  }
+
+  private async _expand(key: string, path: Path, more?: boolean): Promise<void> {
+    const database = this.database.peek();
+    const entry = this.entries.peek().find((candidate) => JSON.stringify(candidate.key) === key);
+    if (database === null || !entry) return;
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, { kind: 'cache', database, key: entry.key }, entry.value, path, more);
+    if (!part) return;
+    this.entries.value = this.entries.peek().map((candidate) =>
+      JSON.stringify(candidate.key) === key ? { ...candidate, value: replaceAt(candidate.value, path, part.node), redacted: [...candidate.redacted, ...part.redacted] } : candidate,
+    );
   }
 }
