@@ -19,7 +19,6 @@ import { recentReports, registered } from '../registry.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
-import { editCommands } from './commands/edit.js';
 import { pageFacts } from './commands/page.js';
 import { stateCommands } from './commands/state.js';
 import { valueCommands } from './commands/values.js';
@@ -52,7 +51,11 @@ function lazy<K extends SnapshotCommand>(name: K): Handler<K> {
 /** Resolving frames loads the source-map reader on the first request: only traces need it. */
 let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
 
+/** Edits load on the first one: a session that only looks never needs them (size budget). */
+let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
+
 const ROUTED: Handlers<Routed> = {
+  edit: (payload, context) => (editModule ??= import('./commands/edit.js')).then((module) => module.editCommands.edit(payload, context)),
   resolveFrames: (payload, context) => (frameCommands ??= import('./commands/frames.js')).then((module) => module.frameCommands.resolveFrames(payload, context)),
   snapshotExport: lazy('snapshotExport'),
   snapshotRead: lazy('snapshotRead'),
@@ -61,7 +64,6 @@ const ROUTED: Handlers<Routed> = {
   snapshotImport: lazy('snapshotImport'),
   snapshotDiscard: lazy('snapshotDiscard'),
   ...stateCommands,
-  ...editCommands,
   ...webstorageCommands,
   ...dbCommands,
   ...cacheCommands,

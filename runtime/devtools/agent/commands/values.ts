@@ -7,7 +7,6 @@ import { redactedPaths, show } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
 import { decodeKey, rowRoot } from './db.js';
-import { expandPage } from './expand-page.js';
 
 /** The value a ref points at, and where redact() sees it. */
 async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path }> {
@@ -57,7 +56,8 @@ async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unkno
 export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
   async expand({ target: ref, path, offset, limit }, { blobs }) {
     const { value, root } = await resolveVisible(ref, path);
-    if (offset !== undefined || limit !== undefined) return expandPage(value, root, path, blobs, offset, limit);
+    // Paging loads on first use: most sessions never read past the display limits.
+    if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit);
     return show(value, root, blobs, path);
   },
 
