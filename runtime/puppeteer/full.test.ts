@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kit } from '../../test/unit/agent-kit.js';
 import { Command, Event } from '../protocol/messages.js';
 import { Store } from '../store/store.js';
-import { registryId } from '../devtools/registry.js';
+import { registryId } from '../registry/registry.js';
 import { fullValue } from './full.js';
 
 describe('fullValue', () => {

@@ -1,4 +1,4 @@
-import { register, report } from '../devtools/registry.js';
+import { register, report } from '../registry/registry.js';
 import { browserClientId } from './client-id.js';
 import { Round, runAll } from './notify.js';
 import { loadPersistence, describePersistence } from './persist.js';

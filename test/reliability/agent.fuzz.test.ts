@@ -11,7 +11,7 @@ import { encode } from '../../runtime/codec/index.js';
 import { memory } from '../../runtime/db/index.js';
 import { openDatabase } from '../../runtime/db/database.js';
 import type { Database } from '../../runtime/db/types.js';
-import { registryId } from '../../runtime/devtools/registry.js';
+import { registryId } from '../../runtime/registry/registry.js';
 import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME, type CommandName } from '../../runtime/protocol/messages.js';
 import { Store } from '../../runtime/store/store.js';
 import { webstorage } from '../../runtime/webstorage/index.js';

@@ -3,7 +3,7 @@ import { kit } from '../../../test/unit/agent-kit.js';
 import { decode } from '../../codec/index.js';
 import { Command, Event, PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
-import { configureDevtools, registryId } from '../registry.js';
+import { configureDevtools, registryId } from '../../registry/registry.js';
 
 afterEach(() => configureDevtools({ redact: () => false }));
 

@@ -15,7 +15,7 @@ import {
   type Snapshot,
 } from '../../protocol/messages.js';
 import type { Schedule } from '../../protocol/outbox.js';
-import { recentReports, registered } from '../registry.js';
+import { recentReports, registered } from '../../registry/registry.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';

@@ -11,7 +11,7 @@ import { memory } from '../../db/providers/memory.js';
 import { Command, Event } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
-import { registryId } from '../registry.js';
+import { registryId } from '../../registry/registry.js';
 
 const RESTORE = 'devtools: restore';
 let n = 0;

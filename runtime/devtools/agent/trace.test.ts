@@ -14,7 +14,7 @@ import type { State } from '../../store/state.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
 import type { WebStorage } from '../../webstorage/types.js';
-import { config, registryId } from '../registry.js';
+import { config, registryId } from '../../registry/registry.js';
 import { frames } from './trace.js';
 
 type Kit = ReturnType<typeof kit>;

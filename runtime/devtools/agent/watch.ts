@@ -12,7 +12,7 @@ import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
-import { config, registered, watchRegistry, type RegistryEntry } from '../registry.js';
+import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';

@@ -4,7 +4,7 @@ import { decode, encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 interface Note {
   id?: number;

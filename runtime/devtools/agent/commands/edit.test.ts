@@ -5,7 +5,7 @@ import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event, type ValueRef } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 import { pathLabel } from './edit.js';
 
 const body = 'b'.repeat(15_000);

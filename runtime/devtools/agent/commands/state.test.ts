@@ -3,7 +3,7 @@ import { kit } from '../../../../test/unit/agent-kit.js';
 import { encode } from '../../../codec/index.js';
 import { Command } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 async function setup() {
   const t = kit();

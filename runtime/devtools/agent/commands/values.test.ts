@@ -6,7 +6,7 @@ import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 describe('expand', () => {
   it('expands a truncated path of a webstorage key, a row and a cache entry', async () => {

@@ -4,7 +4,7 @@ import { FakeStorage, installWindow } from '../../../../test/unit/webstorage-fak
 import { decode, encode } from '../../../codec/index.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 async function setup(namespace: string) {
   const t = kit();
