@@ -23,10 +23,12 @@ const OUT = path.join(ROOT, 'dist/runtime');
 /** Public runtime entries: package export → source, and the brotli budget in bytes. */
 const ENTRIES = [
   // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.2 kB with db.
-  { name: 'index', source: 'runtime/index.ts', budget: 20480 },
+  // +64 B (issue 16): the entries wire the registry to the agent and the store to its persistence
+  // adapters (devtools/hook.ts, persistence/hook.ts), so no floor imports the one above it.
+  { name: 'index', source: 'runtime/index.ts', budget: 20544 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
-  { name: 'store', source: 'runtime/store/index.ts', budget: 3840 },
+  { name: 'store', source: 'runtime/store/index.ts', budget: 3904 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 9216 },
   { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 9216 },

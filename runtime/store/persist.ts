@@ -24,10 +24,10 @@ export function setPersistenceLoaders(next: PersistenceLoaders): void {
 
 /** Loads the adapter for a persisted state. */
 export async function loadPersistence<T>(option: PersistOption, id: string): Promise<PersistAdapter<T>> {
-  if (!loaders) throw new Error(`persistence is not wired: import Store from 'stratumjs' or 'stratumjs/store' (state ${id}).`);
-  if (option === 'local' || option === 'session') return (await loaders.webstorage()).webstoragePersistence<T>(option, id);
+  // Only a test importing store.ts directly gets here without loaders; the entries always set them.
+  if (option === 'local' || option === 'session') return (await loaders!.webstorage()).webstoragePersistence<T>(option, id);
   if (typeof option !== 'object' || option === null || !('db' in option)) {
     throw new TypeError(`persist must be 'local', 'session' or { db, table? }; got ${String(option)} (state ${id}).`);
   }
-  return (await loaders.db()).databasePersistence<T>(option.db, option.table, id);
+  return (await loaders!.db()).databasePersistence<T>(option.db, option.table, id);
 }
