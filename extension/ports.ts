@@ -47,7 +47,7 @@ export type ToClient =
 
 /** A one-off question to the background (runtime.sendMessage): which tabs have a Stratum page. */
 export type Lookup = { kind: 'tabs' };
-export type { TabInfo } from '../runtime/protocol/kit.js';
+export type { TabInfo } from '#protocol/kit.js';
 
 export function isLookup(value: unknown): value is Lookup {
   return isObject(value) && value.kind === 'tabs';

@@ -1,4 +1,4 @@
-import type { Wall } from '../../runtime/protocol/bridge.js';
+import type { Wall } from '#protocol/bridge.js';
 
 /** The connection between the panel and the background, as the header shows it. */
 export type WallStatus = 'connecting' | 'connected' | 'reconnecting';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CDPSession, ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../runtime/devtools/snapshot/validate.js';
+import { parseSnapshot } from '../../runtime/snapshot-file/validate.js';
 import { diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';

@@ -4,7 +4,7 @@
  * character or item is there the node becomes the whole string or container it stands for.
  * Long lists show in groups of GROUP ("[0 … 99]"), so a 10,000-item array opens at once.
  */
-import type { Encoded, Path, PathSegment } from '../../../runtime/codec/types.js';
+import type { Encoded, Path, PathSegment } from '#codec/types.js';
 import { isRecord, isTagged, type EncodedRecord, type Tagged } from './encoded.js';
 
 /** Children per group row. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../../runtime/codec/decode.js';
-import { encode } from '../../../runtime/codec/encode.js';
+import { decode } from '#codec/decode.js';
+import { encode } from '#codec/encode.js';
 import { replaceAt } from './splice.js';
 
 describe('replaceAt', () => {

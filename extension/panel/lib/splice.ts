@@ -4,7 +4,7 @@
  * steps are the codec's: object keys, array and Set indexes, a Map entry's index then 0 (key) or
  * 1 (value). Nothing is modified in place; a cut (truncated) container passes through.
  */
-import type { Encoded, Path, PathSegment } from '../../../runtime/codec/types.js';
+import type { Encoded, Path, PathSegment } from '#codec/types.js';
 import { formatPath, isRecord, isTagged, type EncodedRecord, type Tagged } from './encoded.js';
 
 /** A path that does not lead through the panel's copy, in words. */

@@ -4,8 +4,8 @@
  * keeps the time it had left.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, MAX_PAGE, type CacheEntry } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, MAX_PAGE, type CacheEntry } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';

@@ -6,8 +6,8 @@
  * fresh snapshot (the models re-apply it, keeping their selections).
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { PanelBridge } from '../../../runtime/protocol/bridge.js';
-import { CommandError } from '../../../runtime/protocol/errors.js';
+import type { PanelBridge } from '#protocol/bridge.js';
+import { CommandError } from '#protocol/errors.js';
 import {
   ANY_SESSION,
   Command,
@@ -19,7 +19,7 @@ import {
   type Ready,
   type RuntimeEvents,
   type Snapshot,
-} from '../../../runtime/protocol/messages.js';
+} from '#protocol/messages.js';
 import type { PanelWall, WallStatus } from '../wall.js';
 
 export type HeaderStatus = 'connecting' | 'connected' | 'reconnecting' | 'no-runtime' | 'mismatch';

@@ -5,8 +5,8 @@
  * on screen. A filter (index + key range) that does not parse says why and queries nothing.
  */
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type Hash, type Range, type Row } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Hash, type Range, type Row } from '#protocol/messages.js';
 import { replaceAt } from '../lib/splice.js';
 import { isRecord } from '../lib/encoded.js';
 import type { Connection } from './connection.js';

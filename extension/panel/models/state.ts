@@ -5,8 +5,8 @@
  * one the panel has already seen (a delta repeating the snapshot) adds no history.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '#protocol/messages.js';
 import { replaceAt } from '../lib/splice.js';
 import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';

@@ -5,8 +5,8 @@
  * kind + namespace, which survive a reconnect and a reload (registry ids need not).
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type Hash, type RuntimeEvents, type WebstorageInfo, type WebstorageKeyInfo } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Hash, type RuntimeEvents, type WebstorageInfo, type WebstorageKeyInfo } from '#protocol/messages.js';
 import { summary } from '../lib/encoded.js';
 import { replaceAt } from '../lib/splice.js';
 import { sortRows, type SortBy } from '../lib/sort.js';

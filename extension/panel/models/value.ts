@@ -3,8 +3,8 @@
  * editor only see this interface; every edit travels as one `edit` command (editAt).
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type Current, type EditOp, type Hash, type ValueRef } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Current, type EditOp, type Hash, type ValueRef } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
 import { appendPage, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';

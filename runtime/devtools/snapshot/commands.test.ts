@@ -11,7 +11,7 @@ import { memory } from '../../db/providers/memory.js';
 import { Command, Event, LIMITS, MAX_SNAPSHOT_CHUNK } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
-import { parseSnapshot } from './validate.js';
+import { parseSnapshot } from '../../snapshot-file/validate.js';
 
 type Kit = ReturnType<typeof kit>;
 

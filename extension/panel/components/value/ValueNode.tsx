@@ -4,7 +4,7 @@
  * part, preview a blob, copy, store as global. Keyboard: Enter edits, Esc cancels, → opens, ← closes.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { Encoded, Path } from '../../../../runtime/codec/types.js';
+import type { Encoded, Path } from '#codec/types.js';
 import { isRedacted, pathKey, view, type Child, type ContainerType, type NodeView } from '../../lib/encoded.js';
 import { groups } from '../../lib/pages.js';
 import { parseKey } from '../../lib/leaf.js';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configureDevtools } from '../../../../runtime/registry/registry.js';
-import { Store } from '../../../../runtime/store/store.js';
+import { configureDevtools } from '#runtime/registry/registry.js';
+import { Store } from '#runtime/store/store.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

@@ -5,6 +5,7 @@
  * the stratum's own API, labelled `devtools: edit <path>` so the timeline and history show it.
  * The client sends only the path and the new part: a value cut for display elsewhere stays whole.
  */
+import { pathText } from '../../../codec/encoded.js';
 import type { Path } from '../../../codec/index.js';
 import { compareKeys, type Key } from '../../../db/keys.js';
 import { CACHE_TABLE, keyAt } from '../../../db/schema.js';
@@ -21,14 +22,7 @@ type Edit = CommandRequest<'edit'>;
 
 /** A path as people read it in a label: `title`, `items[3]`, `meta["odd key"]`. */
 export function pathLabel(path: Path): string {
-  if (path.length === 0) return '(whole value)';
-  return path
-    .map((step, i) => {
-      if (typeof step === 'number') return `[${step}]`;
-      if (/^[A-Za-z_$][\w$]*$/.test(step)) return i === 0 ? step : `.${step}`;
-      return `[${JSON.stringify(step)}]`;
-    })
-    .join('');
+  return path.length === 0 ? '(whole value)' : pathText(path);
 }
 
 /** The new part the edit writes (decoded), checked for what the op needs. */
