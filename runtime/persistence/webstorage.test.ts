@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeStorage, installWindow, type FakeWindow } from '../../test/unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../../test/helpers/webstorage-fakes.js';
 import { serialize } from '../codec/index.js';
 import { recentReports } from '../registry/registry.js';
 import { Store } from '../store/index.js';

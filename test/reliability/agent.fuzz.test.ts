@@ -15,7 +15,7 @@ import { registryId } from '../../runtime/registry/registry.js';
 import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME, type CommandName } from '../../runtime/protocol/messages.js';
 import { Store } from '../../runtime/store/store.js';
 import { webstorage } from '../../runtime/webstorage/index.js';
-import { info, kit } from '../unit/agent-kit.js';
+import { info, kit } from '../helpers/agent-kit.js';
 import { hostileValue, mutate, POLLUTING_KEYS, prototypeFingerprint, prototypesOf } from './support/hostile.js';
 import { Ledger, SOAK } from './support/ledger.js';
 

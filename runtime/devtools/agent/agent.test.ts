@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { decode } from '../../codec/index.js';
 import { Command, Event, PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';

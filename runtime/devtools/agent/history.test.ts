@@ -4,7 +4,7 @@
  * when the current value moved on — for states, webstorage keys and database rows.
  */
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../codec/index.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';

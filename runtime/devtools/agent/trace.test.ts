@@ -4,7 +4,7 @@
  * it left out) — for states, webstorage and databases; the panel's own edits carry none.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { encode } from '../../codec/index.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
-import { FakeStorage, installWindow } from '../../../../test/unit/webstorage-fakes.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
+import { FakeStorage, installWindow } from '../../../../test/helpers/webstorage-fakes.js';
 import { decode, encode } from '../../../codec/index.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
