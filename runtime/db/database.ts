@@ -4,7 +4,7 @@
  * connections), and its entry in the devtools registry.
  */
 import { register, report } from '../registry/registry.js';
-import { runAll } from '../store/notify.js';
+import { runAll } from '../registry/notify.js';
 import { BlobStoreImpl } from './blobs.js';
 import { CacheImpl } from './cache.js';
 import { DatabaseUnavailableError, describeError, NotFoundError } from './errors.js';
