@@ -70,7 +70,8 @@ export function appendPage(node: Tagged, page: Page): Encoded {
     shown = [...(Array.isArray(node.v) ? node.v : []), ...page.value];
   }
   const count = Array.isArray(shown) ? shown.length : Object.keys(shown).length;
-  return count >= total ? complete(node, shown) : { ...node, v: shown };
+  // A typed array's cut node counts bytes; its pages count elements, which "N of M" shows from now on.
+  return count >= total ? complete(node, shown) : { ...node, v: shown, size: total };
 }
 
 /** Whether `value` is a truncated node. */

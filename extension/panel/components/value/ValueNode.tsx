@@ -123,12 +123,12 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
                 ×
               </button>
             )}
-            {node.truncated && !node.children && node.type !== 'string' && source.expand && (
+            {node.truncated && !node.children && !pageable(node) && source.expand && (
               <button type="button" class="link" data-testid="value-expand" onClick={() => void source.expand!(node.truncated!.path)}>
                 load all
               </button>
             )}
-            {node.truncated && (node.type === 'string' || node.children) && source.expand && (
+            {node.truncated && pageable(node) && source.expand && (
               <button type="button" class="link" data-testid="value-more" title="Read the next part from the page" onClick={() => void source.expand!(path, true)}>
                 show more ({shownCount(value, node)} of {node.truncated.size})
               </button>
@@ -163,6 +163,16 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
       {open && !redacted && <Children source={source} node={node} path={path} depth={depth + 1} editable={editable && node.container !== undefined} />}
     </div>
   );
+}
+
+/**
+ * Whether "show more" pages a cut node in: a string, a container cut by length (it shows its
+ * first entries), a typed array or buffer. A container cut by depth shows nothing yet: "load all"
+ * encodes it again from its path, with fresh limits.
+ */
+function pageable(node: NodeView): boolean {
+  if (node.type === 'string' || node.children) return true;
+  return !['object', 'instance', 'error', 'array', 'map', 'set'].includes(node.type);
 }
 
 /** Characters or items of a cut node the panel holds. */

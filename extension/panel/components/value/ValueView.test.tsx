@@ -68,6 +68,16 @@ describe('value view', () => {
     expect((state.value as { items: number[] }).items).toHaveLength(500);
   });
 
+  it('pages a typed array too large to show', async () => {
+    const { h } = await show('typed-store', { samples: new Float64Array(9000).fill(0.5) });
+    const samples = await h.wait('value-node', { path: '["samples"]' });
+    expect(text(h.get('value-more', {}, samples))).toBe('show more (0 of 72000)');
+    click(h.get('value-more', {}, samples));
+    await waitFor(() => h.find('value-group', { range: '[0 … 99]' }) !== null || h.find('value-toggle', {}, h.get('value-node', { path: '["samples"]' })) !== null);
+    click(h.get('value-toggle', {}, h.get('value-node', { path: '["samples"]' })));
+    await h.wait('value-group', { range: '[400 … 499]' });
+  });
+
   it('shows redacted parts as [redacted] and offers no edit there', async () => {
     configureDevtools({ redact: (path) => path[path.length - 1] === 'password' });
     const { h } = await show('redact-store', { user: 'ada', password: 'secret' });
