@@ -53,9 +53,13 @@ let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
 
 /** Edits load on the first one: a session that only looks never needs them (size budget). */
 let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
+/** Once loaded, an edit runs in the command's own tick (a state edit is answered at once, as before). */
+let editCommands: Handlers<'edit'> | undefined;
 
 const ROUTED: Handlers<Routed> = {
-  edit: (payload, context) => (editModule ??= import('./commands/edit.js')).then((module) => module.editCommands.edit(payload, context)),
+  edit: (payload, context) =>
+    editCommands?.edit(payload, context) ??
+    (editModule ??= import('./commands/edit.js')).then((module) => (editCommands = module.editCommands).edit(payload, context)),
   resolveFrames: (payload, context) => (frameCommands ??= import('./commands/frames.js')).then((module) => module.frameCommands.resolveFrames(payload, context)),
   snapshotExport: lazy('snapshotExport'),
   snapshotRead: lazy('snapshotRead'),

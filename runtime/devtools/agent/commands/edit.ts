@@ -47,20 +47,29 @@ function sameKey(a: Key | undefined, b: Key): boolean {
   return a !== undefined && compareKeys(a, b) === 0;
 }
 
-async function editTarget(ref: ValueRef, edit: Edit, context: Context): Promise<{ version: number | Hash }> {
+function labelOf(edit: Edit): string {
+  return edit.label ?? `devtools: edit ${pathLabel(edit.path)}`;
+}
+
+/**
+ * Synchronous from the version check to the set (nothing can slip in between), and answered at
+ * once, as stateSet is: the answer leaves before the delta the set queued.
+ */
+function editState(ref: Extract<ValueRef, { kind: 'state' }>, edit: Edit, context: Context): { version: number } {
   const next = newPart(edit, context);
-  const label = edit.label ?? `devtools: edit ${pathLabel(edit.path)}`;
+  const { state } = stateOf(ref.store, ref.state);
+  const root = ['state', state.scope, state.key];
+  if (stale(edit, state.version)) {
+    throw conflict(`state "${state.key}" (version ${String(edit.baseVersion)} → ${state.version})`, state.value, state.version, root, context.blobs);
+  }
+  state.set(edited(state.value, root, edit, next), { label: labelOf(edit) });
+  return { version: state.version };
+}
+
+async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit, context: Context): Promise<{ version: number | Hash }> {
+  const next = newPart(edit, context);
+  const label = labelOf(edit);
   switch (ref.kind) {
-    case 'state': {
-      const { state } = stateOf(ref.store, ref.state);
-      const root = ['state', state.scope, state.key];
-      if (stale(edit, state.version)) {
-        throw conflict(`state "${state.key}" (version ${String(edit.baseVersion)} → ${state.version})`, state.value, state.version, root, context.blobs);
-      }
-      // Synchronous from the version check to the set: nothing can slip in between.
-      state.set(edited(state.value, root, edit, next), { label });
-      return { version: state.version };
-    }
     case 'webstorage': {
       const storage = target('webstorage', ref.storage);
       if (!storage.has(ref.key)) throw new CommandError('not-found', `namespace "${storage.namespace}" has no key "${ref.key}"`);
@@ -116,6 +125,7 @@ async function editTarget(ref: ValueRef, edit: Edit, context: Context): Promise<
 
 export const editCommands: Handlers<'edit'> = {
   edit(payload, context) {
-    return editTarget(payload.target, payload, context);
+    const { target: ref } = payload;
+    return ref.kind === 'state' ? editState(ref, payload, context) : editTarget(ref, payload, context);
   },
 };
