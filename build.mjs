@@ -24,11 +24,13 @@ const OUT = path.join(ROOT, 'dist/runtime');
 const ENTRIES = [
   // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~22.5 kB with db. Raised
   // for issue 14 (the encoder's total budget per value, a crypto-random runtime session, the data
-  // fixes) and issue 15 (webstorage's adopt(), ~0.2 kB; the binding entries split its chunks once more).
-  { name: 'index', source: 'runtime/index.ts', budget: 23040 },
+  // fixes) and issue 15 (webstorage's adopt(), ~0.2 kB; the binding entries split its chunks once more);
+  // +64 B (issue 16): the entries wire the registry to the agent and the store to its persistence
+  // adapters (devtools/hook.ts, persistence/hook.ts), so no floor imports the one above it.
+  { name: 'index', source: 'runtime/index.ts', budget: 23104 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
-  { name: 'store', source: 'runtime/store/index.ts', budget: 4352 },
+  { name: 'store', source: 'runtime/store/index.ts', budget: 4416 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10240 },
   { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 10240 },

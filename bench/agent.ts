@@ -9,7 +9,7 @@
 import { encode } from '../runtime/codec/index.js';
 import { startAgent } from '../runtime/devtools/agent/index.js';
 import { show, InlineBlobs } from '../runtime/devtools/agent/show.js';
-import { registryId } from '../runtime/devtools/registry.js';
+import { registryId } from '../runtime/registry/registry.js';
 import { PanelBridge } from '../runtime/protocol/bridge.js';
 import { memoryWalls } from '../runtime/protocol/memory-wall.js';
 import { Command, Event, PROTOCOL_VERSION } from '../runtime/protocol/messages.js';

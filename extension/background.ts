@@ -6,7 +6,7 @@
  * hello again, which gives the panel a fresh snapshot.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { TabInfo } from '../runtime/protocol/kit.js';
+import type { TabInfo } from '#protocol/kit.js';
 import {
   CONTENT_PORT,
   isFromClient,

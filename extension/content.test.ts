@@ -6,7 +6,7 @@
  * while the worker was down.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../runtime/protocol/messages.js';
+import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '#protocol/messages.js';
 import { CLIENT_REHELLO_MS, MAX_RECONNECT_MS } from './content.js';
 
 const fake = vi.hoisted(() => {

@@ -15,8 +15,8 @@ import {
   SOURCE_RUNTIME,
   type ContentEnvelope,
   type RuntimeEnvelope,
-} from '../runtime/protocol/messages.js';
-import { validateContentEnvelope, validateRuntimeEnvelope } from '../runtime/protocol/validate.js';
+} from '#protocol/messages.js';
+import { validateContentEnvelope, validateRuntimeEnvelope } from '#protocol/validate.js';
 import { CONTENT_PORT, isToContent, PROBE_ATTRIBUTE, type FromContent, type ToContent } from './ports.js';
 
 /** The longest wait between reconnect attempts while the worker will not stay up. */

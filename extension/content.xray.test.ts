@@ -7,7 +7,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Event, PROTOCOL_VERSION, SOURCE_RUNTIME } from '../runtime/protocol/messages.js';
+import { Event, PROTOCOL_VERSION, SOURCE_RUNTIME } from '#protocol/messages.js';
 
 const fake = vi.hoisted(() => {
   const sent: unknown[] = [];

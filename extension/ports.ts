@@ -57,7 +57,7 @@ export type ToClient =
  * with `nonce`, only the tab whose top frame carries it in PROBE_ATTRIBUTE.
  */
 export type Lookup = { kind: 'tabs'; nonce?: string };
-export type { TabInfo } from '../runtime/protocol/kit.js';
+export type { TabInfo } from '#protocol/kit.js';
 
 export function isLookup(value: unknown): value is Lookup {
   return isObject(value) && value.kind === 'tabs' && (value.nonce === undefined || typeof value.nonce === 'string');

@@ -5,12 +5,12 @@
  * data); nothing here is reachable from web pages.
  */
 import browser from 'webextension-polyfill';
-import { PanelBridge } from '../../runtime/protocol/bridge.js';
-import { CommandError } from '../../runtime/protocol/errors.js';
-import { Event, type CommandName, type CommandRequest, type Ready } from '../../runtime/protocol/messages.js';
-import { ClientSession } from '../../runtime/protocol/session.js';
+import { PanelBridge } from '#protocol/bridge.js';
+import { CommandError } from '#protocol/errors.js';
+import { Command, Event, type CommandName, type CommandRequest, type Ready } from '#protocol/messages.js';
+import { ClientSession } from '#protocol/session.js';
 import { chromeWall } from '../panel/chrome-wall.js';
-import type { KitApi, KitEvent, KitResult, TabInfo } from '../../runtime/protocol/kit.js';
+import type { KitApi, KitEvent, KitResult, TabInfo } from '#protocol/kit.js';
 
 const MAX_EVENTS = 5000;
 /** How long a hello answered first by a subframe's runtime waits for the top frame's. */

@@ -1,4 +1,4 @@
-import type { Wall, WallState } from '../../runtime/protocol/bridge.js';
+import type { Wall, WallState } from '#protocol/bridge.js';
 
 /** The connection between the panel and the background, as the header shows it. */
 export type WallStatus = WallState;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anyValue, linkedValue, Point, sameValue } from '../../test/unit/codec-arbitraries.js';
+import { anyValue, linkedValue, Point, sameValue } from '../../test/helpers/codec-arbitraries.js';
 import { BlobRef, decode, encode, Opaque, stringifyDeep, type Encoded } from './index.js';
 
 /** What another process sees: the encoded form after a trip through JSON text. */

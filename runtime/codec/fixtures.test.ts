@@ -4,7 +4,7 @@
  * same types, contents and sharing; what cannot round-trip is refused in words at write time.
  */
 import { describe, expect, it } from 'vitest';
-import { sameValue } from '../../test/unit/codec-arbitraries.js';
+import { sameValue } from '../../test/helpers/codec-arbitraries.js';
 import { CodecError, deserialize, serialize } from './index.js';
 
 const self: Record<string, unknown> = { name: 'self' };

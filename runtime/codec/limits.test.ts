@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anyValue, sameValue } from '../../test/unit/codec-arbitraries.js';
+import { anyValue, sameValue } from '../../test/helpers/codec-arbitraries.js';
 import { CodecError, decode, encode, resolvePath, Truncated, type Encoded } from './index.js';
 
 /** Every Truncated marker in a decoded value. */

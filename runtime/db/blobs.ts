@@ -4,7 +4,7 @@
  * ever base64.
  */
 import { BLOB_DATA_TABLE, BLOBS_TABLE } from './schema.js';
-import { stamp, type OpHost } from './transaction.js';
+import { stamp, type OpHost } from './op.js';
 import type { BlobInfo, BlobStore } from './types.js';
 
 const TABLES: readonly string[] = [BLOBS_TABLE, BLOB_DATA_TABLE];

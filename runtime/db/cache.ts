@@ -4,7 +4,7 @@
  */
 import { toKey, type Key } from './keys.js';
 import { CACHE_TABLE } from './schema.js';
-import { stamp, type OpHost } from './transaction.js';
+import { stamp, type OpHost } from './op.js';
 import type { Cache, CacheSetOptions } from './types.js';
 
 /** A row of `$cache`. Its field names cross into storage: never rename them. */

@@ -3,8 +3,8 @@
  * transactions, change events (local and, through a BroadcastChannel, from other tabs or
  * connections), and its entry in the devtools registry.
  */
-import { register, report } from '../devtools/registry.js';
-import { runAll } from '../store/notify.js';
+import { register, report } from '../registry/registry.js';
+import { runAll } from '../registry/notify.js';
 import { BlobStoreImpl } from './blobs.js';
 import { CacheImpl } from './cache.js';
 import { DatabaseUnavailableError, describeError, NotFoundError } from './errors.js';

@@ -1,3 +1,5 @@
+// The entry wires the registry's listener to the agent (see devtools/hook.ts).
+import '../devtools/hook.js';
 export { openDatabase } from './database.js';
 export { memory } from './providers/memory.js';
 export { indexeddb } from './providers/indexeddb.js';

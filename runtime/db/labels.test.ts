@@ -5,7 +5,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { config } from '../devtools/registry.js';
+import { config } from '../registry/registry.js';
 import { openDatabase, type DbEvent, type Provider } from './index.js';
 import { indexeddb } from './providers/indexeddb.js';
 import { memory } from './providers/memory.js';

@@ -6,7 +6,7 @@ import { DataError, NotFoundError } from './errors.js';
 import { compareKeys, numberBound, toKey, type Key, type KeyBound } from './keys.js';
 import type { KeyRange, ProviderQuery, ProviderTransaction } from './provider.js';
 import { keyAt, type TableInfo } from './schema.js';
-import { stamp, type Change, type OpHost, type Stamp } from './transaction.js';
+import { stamp, type Change, type OpHost, type Stamp } from './op.js';
 import type { CountQuery, Query, Range, Table } from './types.js';
 
 type Bound = { key: Key; open: boolean };

@@ -9,61 +9,14 @@
  * nothing, it waits on something else: the transaction is rolled back and fails in words,
  * instead of committing half of the work.
  */
-import { config } from '../devtools/registry.js';
 import { NotFoundError, ReadOnlyError, TransactionInactiveError } from './errors.js';
-import type { Key } from './keys.js';
 import type { Mode, ProviderTransaction } from './provider.js';
 import type { TableInfo } from './schema.js';
 import { TableImpl } from './table.js';
 import type { Table, Transaction } from './types.js';
+import { stamped, type Change, type OpHost, type Stamp } from './op.js';
 
-export interface Change {
-  type: 'put' | 'delete' | 'clear';
-  table: string;
-  key?: Key;
-  /** The operation that made it (`put`, `bulkPut`, `cache.set`, …) or the transaction's label. */
-  label?: string;
-  /** The call site, only while the panel records traces. */
-  trace?: object;
-}
-
-/** Names a write for change events; see `stamp`. */
-export interface Stamp {
-  label: string;
-  trace?: object;
-}
-
-/**
- * Names a write by its public method. While the panel records traces (the agent sets
- * `config.trace`), it also captures the call site above `boundary`, the public method itself:
- * it must be called synchronously from that method, before anything is awaited. Off, it costs
- * one property read.
- */
-export function stamp(label: string, boundary: Function): Stamp {
-  const trace = config.trace?.(boundary);
-  return trace ? { label, trace } : { label };
-}
-
-function stamped(changes: Change[], label: string | undefined, trace: object | undefined): Change[] {
-  for (const change of changes) {
-    if (label !== undefined) change.label = label;
-    if (trace) change.trace = trace;
-  }
-  return changes;
-}
-
-/** Runs a table's operation: in a transaction of its own (Database) or in an open one (TxScope). */
-export interface OpHost {
-  /** `tables`: one table, or several for an operation that spans them (blobs); `named`: a write's label and call site. */
-  _op<T>(
-    tables: string | readonly string[],
-    write: boolean,
-    op: (tx: ProviderTransaction, changes: Change[]) => Promise<T>,
-    named?: Stamp,
-  ): Promise<T>;
-  _info(table: string): TableInfo;
-  readonly _dbName: string;
-}
+export { stamp, type Change, type OpHost, type Stamp } from './op.js';
 
 /** What a transaction needs from its database. */
 export interface TxOwner {

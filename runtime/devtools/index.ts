@@ -1,5 +1,7 @@
-export { configureDevtools } from './registry.js';
-export type { DevtoolsOptions } from './registry.js';
+// The entry wires the registry's listener to the agent (see devtools/hook.ts).
+import './hook.js';
+export { configureDevtools } from '../registry/registry.js';
+export type { DevtoolsOptions } from '../registry/registry.js';
 export { startAgent } from './agent/index.js';
 export type { Agent, AgentOptions } from './agent/index.js';
 export type { Wall } from '../protocol/bridge.js';

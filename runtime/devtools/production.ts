@@ -2,8 +2,8 @@
  * stratumjs/devtools under the `production` export condition: configuration still works (and
  * costs nothing), the agent is not in the bundle.
  */
-export { configureDevtools } from './registry.js';
-export type { DevtoolsOptions } from './registry.js';
+export { configureDevtools } from '../registry/registry.js';
+export type { DevtoolsOptions } from '../registry/registry.js';
 export type { Agent, AgentOptions } from './agent/index.js';
 export type { Wall } from '../protocol/bridge.js';
 

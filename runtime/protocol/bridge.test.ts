@@ -62,33 +62,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('RuntimeBridge coalescing', () => {
-  it('sends 10,000 changes of one state in one frame as one delta with count and version range', () => {
-    const { runtime, frames, sent } = pair(() => undefined);
-    for (let v = 1; v <= 10_000; v++) runtime.send(Event.stateChanged, changed('a', v, v === 1 ? 'first' : undefined), 's:a');
-    for (let v = 1; v <= 3; v++) runtime.send(Event.stateChanged, changed('b', v), 's:b');
-    expect(sent).toHaveLength(0);
-    frames.frame();
-    expect(sent).toHaveLength(1);
-    const deltas = sent[0]!.batch.map((m) => m.payload);
-    expect(deltas).toEqual([
-      { ...changed('a', 10_000), versions: { from: 1, to: 10_000 }, changes: 10_000, label: 'first' },
-      { ...changed('b', 3), versions: { from: 1, to: 3 }, changes: 3 },
-    ]);
-  });
-
-  it('keeps a change after a removal of the same state in order, not merged before it', () => {
-    const { runtime, frames, sent } = pair(() => undefined);
-    runtime.send(Event.stateChanged, changed('a', 1), 's:a');
-    runtime.send(Event.stateRemoved, { store: 1, state: 'a', version: 1 }, 's:a');
-    runtime.send(Event.stateChanged, changed('a', 2), 's:a');
-    frames.frame();
-    expect(sent[0]!.batch.map((m) => m.event)).toEqual([Event.stateChanged, Event.stateRemoved, Event.stateChanged]);
-  });
-
+describe('RuntimeBridge batching (coalescing is the agent\'s: agent.test.ts, history.test.ts)', () => {
   it('splits a long queue into envelopes of at most LIMITS.batch messages, numbered in order', () => {
     const { runtime, frames, sent } = pair(() => undefined);
-    for (let i = 0; i < LIMITS.batch + 5; i++) runtime.send(Event.stateChanged, changed(`s${i}`, 1), `s:${i}`);
+    for (let i = 0; i < LIMITS.batch + 5; i++) runtime.send(Event.stateChanged, changed(`s${i}`, 1));
     frames.frame();
     expect(sent.map((e) => [e.seq, e.batch.length])).toEqual([
       [1, LIMITS.batch],
@@ -99,10 +76,10 @@ describe('RuntimeBridge coalescing', () => {
 
   it('flushes what is queued on shutdown, and sends nothing after', () => {
     const { runtime, sent } = pair(() => undefined);
-    runtime.send(Event.stateChanged, changed('a', 1), 's:a');
+    runtime.send(Event.stateChanged, changed('a', 1));
     runtime.shutdown();
     expect(sent).toHaveLength(1);
-    runtime.send(Event.stateChanged, changed('a', 2), 's:a');
+    runtime.send(Event.stateChanged, changed('a', 2));
     runtime.flush();
     expect(sent).toHaveLength(1);
   });
@@ -115,7 +92,7 @@ describe('RuntimeBridge coalescing', () => {
     vi.stubGlobal('cancelAnimationFrame', () => {});
     try {
       const runtime = new RuntimeBridge({ wall, session: 'rt-1', handle: () => undefined });
-      runtime.send(Event.stateChanged, changed('a', 1), 's:a');
+      runtime.send(Event.stateChanged, changed('a', 1));
       vi.advanceTimersByTime(15);
       expect(sent).toHaveLength(0);
       vi.advanceTimersByTime(1);

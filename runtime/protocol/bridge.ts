@@ -52,40 +52,6 @@ export type WallState = 'connecting' | 'connected' | 'reconnecting';
 export type DropListener = (reason: string) => void;
 
 /**
- * The coalescing rule: a state's (or key's, or row's) latest delta wins, and the merged delta
- * stands for every change it absorbed — `changes` adds up and `versions` spans from the first.
- */
-export function mergeEvents(queued: EventMessage, next: EventMessage): EventMessage | undefined {
-  if (queued.event !== next.event) return undefined;
-  switch (next.event) {
-    case Event.stateChanged: {
-      const prev = queued.payload as RuntimeEvents['stateChanged'];
-      const payload = { ...next.payload, changes: prev.changes + next.payload.changes };
-      payload.versions = { from: prev.versions.from, to: next.payload.versions.to };
-      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
-      return { event: next.event, payload };
-    }
-    case Event.webstorageChanged: {
-      const prev = queued.payload as RuntimeEvents['webstorageChanged'];
-      const payload = { ...next.payload, changes: prev.changes + next.payload.changes };
-      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
-      return { event: next.event, payload };
-    }
-    case Event.dbChanged: {
-      const prev = queued.payload as RuntimeEvents['dbChanged'];
-      // A put after a delete, or an `add` after a `put`, is a different story for the timeline:
-      // only the same change, by the same operation, merges.
-      if (prev.change !== next.payload.change || prev.origin !== next.payload.origin || prev.label !== next.payload.label) return undefined;
-      const keys = [...prev.keys, ...next.payload.keys].slice(0, MAX_DELTA_KEYS);
-      const payload = { ...next.payload, keys, changes: prev.changes + next.payload.changes };
-      return { event: next.event, payload };
-    }
-    default:
-      return undefined;
-  }
-}
-
-/**
  * Runs a command. A promise is answered when it settles; an object is answered at once (in the
  * same tick, so what the handler queues after returning follows its answer); undefined drops the
  * command unanswered (the agent's silence before hello and after stop).
@@ -120,14 +86,13 @@ export class RuntimeBridge {
         }
       },
       _options.schedule ?? frameOrTimeout,
-      mergeEvents,
     );
     this._stop = wall.listen((data) => this.receive(data));
   }
 
-  /** Queues an event; with a `key`, it merges into the latest queued event with that key. */
-  send<K extends EventName>(name: K, payload: RuntimeEvents[K], key?: string): void {
-    this._outbox.push({ event: name, payload } as EventMessage, key);
+  /** Queues an event. Coalescing is the agent's (devtools/agent/watch.ts): the bridge batches, never merges. */
+  send<K extends EventName>(name: K, payload: RuntimeEvents[K]): void {
+    this._outbox.push({ event: name, payload } as EventMessage);
   }
 
   flush(): void {

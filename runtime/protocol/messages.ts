@@ -18,6 +18,7 @@ import type {
   CacheListing,
   DatabaseInfo,
   DbChangeType,
+  EditOp,
   Hash,
   PageFacts,
   Path,
@@ -163,18 +164,25 @@ export interface PanelCommands {
     request: { store: number; state: string; value: Encoded; baseVersion: number; label?: string };
     response: { version: number };
   };
-  /** One path of a state's value: set or delete a key/item, insert an array item, rename a key. */
-  stateEdit: {
+  /**
+   * The one edit command of every stratum: at `path` inside the value `target` names (a state, a
+   * webstorage key, a row, a cache entry), `set` or `insert` a value, `delete`, or `rename` a key
+   * to `to`. Applied to the current value; `baseVersion` (a state's version, else the hash the
+   * panel saw) refuses it with `conflict` when the value moved on; absent, it applies to whatever
+   * is there. Written through the stratum's own API, labelled `devtools: edit <path>`.
+   */
+  edit: {
     request: {
-      store: number;
-      state: string;
-      baseVersion: number;
+      target: ValueRef;
+      baseVersion?: number | Hash;
       path: Path;
-      op: 'set' | 'delete' | 'insert' | 'rename';
+      op: EditOp;
       value?: Encoded;
       to?: string;
+      label?: string;
     };
-    response: { version: number };
+    /** The state's new version, or the new value's hash. */
+    response: { version: number | Hash };
   };
 
   /** baseVersion: the hash the panel saw, or null when it expects no such key. */
@@ -266,8 +274,15 @@ export interface PanelCommands {
   /** Forgets a transfer either way (they also go after 60 s unused, and when the panel leaves). */
   snapshotDiscard: { request: { transfer: string }; response: { discarded: boolean } };
 
-  /** A truncated part of a value, encoded again from `path` with fresh limits. */
-  expand: { request: { target: ValueRef; path: Path }; response: { value: Encoded; redacted: Path[] } };
+  /**
+   * A part of a value, encoded again from `path` with fresh limits. With `offset` or `limit`, one
+   * page of the part (see ExpandPage): characters of a string, items of an array, Set or typed
+   * array, entries of a Map, own keys of an object; `total` says how many there are.
+   */
+  expand: {
+    request: { target: ValueRef; path: Path; offset?: number; limit?: number };
+    response: { value: Encoded; redacted: Path[]; offset?: number; total?: number };
+  };
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
   storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };
   pageFacts: { request: Record<string, never>; response: PageFacts };
@@ -308,7 +323,7 @@ export const Command: { readonly [K in CommandName]: K } = {
   snapshot: 'snapshot',
   trace: 'trace',
   stateSet: 'stateSet',
-  stateEdit: 'stateEdit',
+  edit: 'edit',
   webstorageSet: 'webstorageSet',
   webstorageRemove: 'webstorageRemove',
   webstorageClear: 'webstorageClear',

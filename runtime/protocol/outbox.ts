@@ -1,8 +1,8 @@
 /**
  * The send queue both bridges share: messages wait for the next animation frame or 16 ms,
- * whichever comes first, then leave as envelopes of at most LIMITS.batch messages. A message
- * sent with a key merges into the latest queued message with that key when `merge` allows it,
- * so a state changed 10,000 times in one frame leaves as one delta.
+ * whichever comes first, then leave as envelopes of at most LIMITS.batch messages. It batches and
+ * never merges: coalescing (a state changed 10,000 times in one frame leaves as one delta) has
+ * one owner, the agent's Watcher (runtime/devtools/agent/watch.ts).
  */
 import { LIMITS } from './messages.js';
 
@@ -36,8 +36,6 @@ export const frameOrTimeout: Schedule = (flush) => {
 
 export class Outbox<M> {
   private _queue: M[] = [];
-  /** key → index in the queue of the latest message sent with that key. */
-  private _latest = new Map<string, number>();
   private _cancel: (() => void) | undefined;
   private _closed = false;
 
@@ -47,25 +45,14 @@ export class Outbox<M> {
   constructor(
     private readonly _deliver: (batch: M[]) => void,
     private readonly _schedule: Schedule,
-    private readonly _merge: (queued: M, next: M) => M | undefined = () => undefined,
   ) {}
 
   get size(): number {
     return this._queue.length;
   }
 
-  push(message: M, key?: string): void {
+  push(message: M): void {
     if (this._closed) return;
-    if (key !== undefined) {
-      const at = this._latest.get(key);
-      const queued = at === undefined ? undefined : this._queue[at];
-      const merged = queued === undefined ? undefined : this._merge(queued, message);
-      if (merged !== undefined) {
-        this._queue[at!] = merged;
-        return;
-      }
-      this._latest.set(key, this._queue.length);
-    }
     this._queue.push(message);
     this._cancel ??= this._schedule(() => {
       this._cancel = undefined;
@@ -81,7 +68,6 @@ export class Outbox<M> {
     this.beforeFlush?.();
     const queue = this._queue;
     this._queue = [];
-    this._latest.clear();
     let failed = false;
     let first: unknown;
     for (let start = 0; start < queue.length; start += LIMITS.batch) {
@@ -100,7 +86,6 @@ export class Outbox<M> {
     this._cancel?.();
     this._cancel = undefined;
     this._queue = [];
-    this._latest.clear();
   }
 
   /** Flushes what is queued, then refuses further messages. */

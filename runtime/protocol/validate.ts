@@ -27,7 +27,7 @@ import {
   type RuntimeEvents,
 } from './messages.js';
 import * as s from './schemas.js';
-import { arr, bool, finite, id, int, isPlainObject, literal, nullable, obj, opt, ShapeError, str, tagged, type Check } from './shape.js';
+import { arr, bool, finite, id, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -41,14 +41,14 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   snapshot: empty,
   trace: obj({ enabled: bool }),
   stateSet: obj({ store: int, state: s.text, value: s.encoded, baseVersion: int, label: opt(s.text) }),
-  stateEdit: obj({
-    store: int,
-    state: s.text,
-    baseVersion: int,
+  edit: obj({
+    target: s.valueRef,
+    baseVersion: opt(oneOf(int, s.hash, 'a version or a hash')),
     path: s.path,
     op: literal('set', 'delete', 'insert', 'rename'),
     value: opt(s.encoded),
     to: opt(str()),
+    label: opt(s.text),
   }),
   webstorageSet: obj({ storage: int, key: str(), value: s.encoded, baseVersion: nullable(s.hash), label: opt(s.text) }),
   webstorageRemove: obj({ storage: int, key: str(), baseVersion: s.hash, label: opt(s.text) }),
@@ -84,7 +84,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   snapshotPreview: obj({ transfer: id, strict: opt(bool) }),
   snapshotImport: obj({ transfer: id, strict: opt(bool) }),
   snapshotDiscard: obj({ transfer: id }),
-  expand: obj({ target: s.valueRef, path: s.path }),
+  expand: obj({ target: s.valueRef, path: s.path, offset: opt(int), limit: opt(int) }),
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
   resolveFrames: obj({ frames: arr(s.text, MAX_TRACE_FRAMES) }),
@@ -96,7 +96,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   snapshot: s.snapshot,
   trace: obj({ enabled: bool }),
   stateSet: obj({ version: int }),
-  stateEdit: obj({ version: int }),
+  edit: obj({ version: oneOf(int, s.hash, 'a version or a hash') }),
   webstorageSet: obj({ hash: s.hash }),
   webstorageRemove: obj({ removed: bool }),
   webstorageClear: obj({ removed: int }),
@@ -123,7 +123,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   snapshotPreview: s.snapshotSummary,
   snapshotImport: s.snapshotSummary,
   snapshotDiscard: obj({ discarded: bool }),
-  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000) }),
+  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
   resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),

@@ -184,7 +184,17 @@ export interface BlobChunk {
   type: string;
 }
 
-/** What a value-addressing command (expand, storeAsGlobal) points at. */
+/** The operations of the `edit` command. */
+export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
+
+/**
+ * What a value-addressing command (edit, expand, storeAsGlobal) points at.
+ *
+ * A paged `expand` answers `value` as a plain JSON array, each item encoded on its own from its
+ * real path (so a cut inside it expands as usual): a string's page is the substring itself; an
+ * array's, Set's or typed array's page is its items; a Map's is `[key, value]` pairs; an object's
+ * is `[key, value]` pairs with the key as a plain string.
+ */
 export type ValueRef =
   | { kind: 'state'; store: number; state: string }
   | { kind: 'webstorage'; storage: number; key: string }

@@ -1,8 +1,10 @@
 import type { Page } from 'puppeteer';
-import { decode, encode } from '../codec/index.js';
-import { Command, type CommandName, type CommandRequest, type CommandResult, type ProtocolError, type Ready, type Snapshot, type StateInfo, type WebstorageInfo, type DatabaseInfo, type BlobInfo, type Range } from '../protocol/messages.js';
+import { decode, encode, type Path } from '../codec/index.js';
+import { Command, type CommandName, type CommandRequest, type CommandResult, type ProtocolError, type Ready, type Snapshot, type StateInfo, type WebstorageInfo, type DatabaseInfo, type BlobInfo, type Range, type ValueRef, type Encoded } from '../protocol/messages.js';
 import type { KitEvent } from '../protocol/kit.js';
 import { kitPage, tabIdOf } from './extension.js';
+import { editRequest, type EditOptions, type Version } from './edits.js';
+import { fullValue } from './full.js';
 
 /** An error the runtime answered with, in its own words; `code` is the protocol's (e.g. `conflict`). */
 export class StratumError extends Error {
@@ -43,13 +45,19 @@ export interface StratumClient {
   readonly ready: Ready;
   snapshot(): Promise<Snapshot>;
   states(): Promise<StateView[]>;
-  state<T = unknown>(locator: StateLocator): { get(): Promise<T>; set(value: T): Promise<void> };
+  /** `get` and every read below return the full value, never the panel's display cut. */
+  state<T = unknown>(locator: StateLocator): {
+    get(): Promise<T>;
+    set(value: T): Promise<void>;
+    edit(path: Path, value: unknown, options?: EditOptions): Promise<Version>;
+  };
   webstorages(): Promise<WebstorageInfo[]>;
   storage(kind: 'local' | 'session' | 'memory', options?: { namespace?: string }): {
     get<T = unknown>(key: string): Promise<T | undefined>;
     set(key: string, value: unknown): Promise<void>;
     remove(key: string): Promise<void>;
     keys(): Promise<string[]>;
+    edit(key: string, path: Path, value: unknown, options?: EditOptions): Promise<Version>;
   };
   db(name: string): {
     table<V = unknown>(table: string): {
@@ -58,6 +66,12 @@ export interface StratumClient {
       put(value: V): Promise<unknown>;
       add(value: V): Promise<unknown>;
       delete(key: unknown): Promise<void>;
+      edit(key: unknown, path: Path, value: unknown, options?: EditOptions): Promise<Version>;
+    };
+    cache: {
+      /** The entry's value, or undefined when missing or expired. */
+      get<V = unknown>(key: unknown): Promise<V | undefined>;
+      edit(key: unknown, path: Path, value: unknown, options?: EditOptions): Promise<Version>;
     };
   };
   blobs(database: string): { list(): Promise<BlobInfo[]>; read(id: string): Promise<Uint8Array> };
@@ -117,6 +131,8 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
   }
 
   const snapshot = () => request(Command.snapshot, {});
+  const full = (encoded: Encoded, ref: ValueRef) => fullValue(encoded, ref, (payload) => request(Command.expand, payload));
+  const edit = async (ref: ValueRef, path: Path, value: unknown, options?: EditOptions) => (await request(Command.edit, editRequest(ref, path, value, options))).version;
 
   async function findState(locator: StateLocator): Promise<{ store: number; state: StateInfo }> {
     const found: { store: number; state: StateInfo }[] = [];
@@ -170,7 +186,8 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
       for (const store of (await snapshot()).stores) {
         for (const scope of store.scopes) {
           for (const state of scope.states) {
-            out.push({ store: store.name, id: state.id, key: state.key, scope: state.scope, version: state.version, value: decode(state.value), ...(state.persistence && { persistence: state.persistence }) });
+            const value = await full(state.value, { kind: 'state', store: store.id, state: state.id });
+            out.push({ store: store.name, id: state.id, key: state.key, scope: state.scope, version: state.version, value, ...(state.persistence && { persistence: state.persistence }) });
           }
         }
       }
@@ -178,7 +195,14 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
     },
     state<T>(locator: StateLocator) {
       return {
-        get: async () => decode((await findState(locator)).state.value) as T,
+        async get() {
+          const { store, state } = await findState(locator);
+          return (await full(state.value, { kind: 'state', store, state: state.id })) as T;
+        },
+        async edit(path, value, options) {
+          const { store, state } = await findState(locator);
+          return edit({ kind: 'state', store, state: state.id }, path, value, options);
+        },
         async set(value: T) {
           const { store, state } = await findState(locator);
           await request(Command.stateSet, { store, state: state.id, value: encode(value), baseVersion: state.version, label: 'stratumjs/puppeteer' });
@@ -190,9 +214,11 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
       const find = () => findStorage(kind, storageOptions.namespace);
       return {
         async get<T>(key: string) {
-          const entry = (await find()).keys.find((candidate) => candidate.key === key);
-          return entry === undefined ? undefined : (decode(entry.value) as T);
+          const storage = await find();
+          const entry = storage.keys.find((candidate) => candidate.key === key);
+          return entry === undefined ? undefined : ((await full(entry.value, { kind: 'webstorage', storage: storage.id, key })) as T);
         },
+        edit: async (key, path, value, options) => edit({ kind: 'webstorage', storage: (await find()).id, key }, path, value, options),
         async set(key, value) {
           const storage = await find();
           const baseVersion = storage.keys.find((candidate) => candidate.key === key)?.hash ?? null;
@@ -207,10 +233,29 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
       };
     },
     db(name) {
+      const cacheRef = async (key: unknown): Promise<ValueRef> => ({ kind: 'cache', database: (await findDatabase(name)).id, key: encode(key) });
       return {
+        cache: {
+          async get<V>(key: unknown) {
+            const ref = await cacheRef(key);
+            try {
+              return (await full((await request(Command.expand, { target: ref, path: [] })).value, ref)) as V;
+            } catch (error) {
+              if (error instanceof StratumError && error.code === 'not-found' && /no such cache entry/.test(error.message)) return undefined;
+              throw error;
+            }
+          },
+          edit: async (key, path, value, options) => edit(await cacheRef(key), path, value, options),
+        },
         table<V>(table: string) {
           return {
-            query: async (query?: QueryOptions) => (await rows(name, table, query)).rows.map((row) => decode(row.value) as V),
+            async query(query?: QueryOptions) {
+              const database = (await findDatabase(name)).id;
+              const page = await rows(name, table, query);
+              return Promise.all(page.rows.map(async (row) => (await full(row.value, { kind: 'row', database, table, key: row.key })) as V));
+            },
+            edit: async (key: unknown, path: Path, value: unknown, options?: EditOptions) =>
+              edit({ kind: 'row', database: (await findDatabase(name)).id, table, key: encode(key) }, path, value, options),
             count: async (query?: QueryOptions) => (await rows(name, table, { ...query, limit: 0 })).total,
             async put(value: V) {
               const database = await findDatabase(name);

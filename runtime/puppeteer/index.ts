@@ -9,6 +9,7 @@ export { openPanel } from './panel.js';
 export type { PanelHandle } from './panel.js';
 export { connect, StratumError } from './connect.js';
 export type { QueryOptions, StateLocator, StateView, StratumClient } from './connect.js';
+export type { EditOptions, Version } from './edits.js';
 export { extensionId } from './extension.js';
 export { snapshot, restore, diff } from './snapshot.js';
 export type { Difference, SnapshotFile, SnapshotSource, SnapshotSummary } from './snapshot.js';

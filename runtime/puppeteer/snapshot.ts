@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from 'puppeteer';
-import { diff as diffFiles, type Difference } from '../devtools/snapshot/diff.js';
-import type { SnapshotFile } from '../devtools/snapshot/format.js';
-import { parseSnapshot } from '../devtools/snapshot/validate.js';
+import { diff as diffFiles, type Difference } from '../snapshot-file/diff.js';
+import type { SnapshotFile } from '../snapshot-file/format.js';
+import { parseSnapshot } from '../snapshot-file/validate.js';
 import { Command, MAX_SNAPSHOT_CHUNK, type SnapshotSummary } from '../protocol/messages.js';
 import { connect, type StratumClient } from './connect.js';
 

@@ -1,3 +1,7 @@
+// The entry wires the registry's listener to the agent (see devtools/hook.ts).
+import '../devtools/hook.js';
+// And the store to its persistence adapters (see persistence/hook.ts).
+import '../persistence/hook.js';
 export { Scopes } from './scopes.js';
 export type { SpecialScope } from './scopes.js';
 export { Store } from './store.js';
@@ -14,5 +18,5 @@ export type {
   StoreEvent,
   StoreOptions,
 } from './types.js';
-export { configureDevtools } from '../devtools/registry.js';
-export type { DevtoolsOptions } from '../devtools/registry.js';
+export { configureDevtools } from '../registry/registry.js';
+export type { DevtoolsOptions } from '../registry/registry.js';

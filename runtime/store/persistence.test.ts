@@ -30,7 +30,7 @@ vi.mock('./persist.js', () => ({
 }));
 
 const { Store } = await import('./store.js');
-const { recentReports } = await import('../devtools/registry.js');
+const { recentReports } = await import('../registry/registry.js');
 
 afterEach(() => {
   stored.clear();

@@ -1,4 +1,4 @@
-import type { Round } from './notify.js';
+import type { Round } from '../registry/notify.js';
 import type { PersistAdapter, SetOptions } from './types.js';
 
 /** What a State needs from the store it lives in. */

@@ -1,6 +1,6 @@
-import { register, report } from '../devtools/registry.js';
+import { register, report } from '../registry/registry.js';
 import { browserClientId } from './client-id.js';
-import { Round, runAll } from './notify.js';
+import { Round, runAll } from '../registry/notify.js';
 import { loadPersistence, describePersistence } from './persist.js';
 import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';

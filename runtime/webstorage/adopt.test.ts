@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeStorage, installWindow, type FakeWindow } from '../../test/unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../../test/helpers/webstorage-fakes.js';
 import { webstorage, WebStorageQuotaError } from './index.js';
 
 let fake: FakeWindow | undefined;

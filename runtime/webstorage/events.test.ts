@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeStorage, installWindow, type FakeWindow } from '../../test/unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../../test/helpers/webstorage-fakes.js';
 import { CodecError, serialize } from '../codec/index.js';
-import { recentReports } from '../devtools/registry.js';
+import { recentReports } from '../registry/registry.js';
 import { webstorage, type WebStorageEvent } from './index.js';
 
 let fake: FakeWindow;

@@ -1,3 +1,5 @@
+// The entry wires the registry's listener to the agent (see devtools/hook.ts).
+import '../devtools/hook.js';
 export { webstorage } from './webstorage.js';
 export { WebStorageQuotaError } from './errors.js';
 export { runRequest } from './request.js';

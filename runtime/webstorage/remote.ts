@@ -3,7 +3,7 @@
  * page of the origin (never in the page that wrote). One listener per page serves every
  * instance: it maps the key back to its namespace channel, decodes once, and notifies.
  */
-import { report } from '../devtools/registry.js';
+import { report } from '../registry/registry.js';
 import { CodecError } from '../codec/error.js';
 import { deserialize } from '../codec/serialize.js';
 import { backing, existingSubscriptions, pageChannel, pageMemories, slotOf } from './backing.js';

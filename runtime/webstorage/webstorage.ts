@@ -1,7 +1,7 @@
 // Not the codec's index: importing it would make resolvePath (the agent's) reachable, and so bundled, here.
 import { CodecError } from '../codec/error.js';
 import { deserialize, serialize } from '../codec/serialize.js';
-import { register, report } from '../devtools/registry.js';
+import { register, report } from '../registry/registry.js';
 import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemories, setBacking, storageBack, subscriptions, existingSubscriptions, useNamespace, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';

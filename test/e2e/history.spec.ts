@@ -6,8 +6,8 @@
  */
 import type { BrowserContext, CDPSession, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diff } from '../../runtime/devtools/snapshot/diff.js';
-import { parseSnapshot } from '../../runtime/devtools/snapshot/validate.js';
+import { diff } from '../../runtime/snapshot-file/diff.js';
+import { parseSnapshot } from '../../runtime/snapshot-file/validate.js';
 import { parseFrame } from '../../runtime/protocol/frames.js';
 import {
   ANY_SESSION,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../runtime/devtools/snapshot/validate.js';
+import { parseSnapshot } from '../../runtime/snapshot-file/validate.js';
 import { diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { stopBackground, stoppableBrowser } from './harness/background.js';
 import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';

@@ -11,11 +11,11 @@ import { encode } from '../../runtime/codec/index.js';
 import { memory } from '../../runtime/db/index.js';
 import { openDatabase } from '../../runtime/db/database.js';
 import type { Database } from '../../runtime/db/types.js';
-import { registryId } from '../../runtime/devtools/registry.js';
+import { registryId } from '../../runtime/registry/registry.js';
 import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME, type CommandName } from '../../runtime/protocol/messages.js';
 import { Store } from '../../runtime/store/store.js';
 import { webstorage } from '../../runtime/webstorage/index.js';
-import { info, kit } from '../unit/agent-kit.js';
+import { info, kit } from '../helpers/agent-kit.js';
 import { hostileValue, mutate, POLLUTING_KEYS, prototypeFingerprint, prototypesOf } from './support/hostile.js';
 import { Ledger, SOAK } from './support/ledger.js';
 
@@ -25,7 +25,7 @@ const TIMEOUT = SOAK ? 900_000 : 120_000;
 
 /** Commands that change data when the agent answers them `ok`. */
 const WRITES = new Set<CommandName>([
-  'stateSet', 'stateEdit', 'webstorageSet', 'webstorageRemove', 'webstorageClear', 'dbPut', 'dbAdd', 'dbDelete', 'dbClear',
+  'stateSet', 'edit', 'webstorageSet', 'webstorageRemove', 'webstorageClear', 'dbPut', 'dbAdd', 'dbDelete', 'dbClear',
   'dbDeleteDatabase', 'cacheSet', 'cacheDelete', 'cachePrune', 'blobPutEnd', 'blobDelete',
 ]);
 
@@ -104,8 +104,8 @@ function validCommands(): { command: CommandName; payload: Record<string, unknow
   const counter = store.states().find((state) => state.id === ids.counter)!;
   return [
     { command: 'stateSet', payload: { store: ids.store, state: ids.counter, value: 5, baseVersion: counter.version } },
-    { command: 'stateEdit', payload: { store: ids.store, state: ids.doc, baseVersion: doc.version, path: ['title'], op: 'set', value: 'b' } },
-    { command: 'stateEdit', payload: { store: ids.store, state: ids.doc, baseVersion: doc.version, path: ['title'], op: 'rename', to: 'name' } },
+    { command: 'edit', payload: { target: { kind: 'state', store: ids.store, state: ids.doc }, baseVersion: doc.version, path: ['title'], op: 'set', value: 'b' } },
+    { command: 'edit', payload: { target: { kind: 'state', store: ids.store, state: ids.doc }, baseVersion: doc.version, path: ['title'], op: 'rename', to: 'name' } },
     { command: 'webstorageSet', payload: { storage: ids.storage, key: 'k', value: 1, baseVersion: null } },
     { command: 'dbPut', payload: { database: ids.database, table: 'rows', value: { id: 2, name: 'two' }, baseVersion: null } },
     { command: 'dbQuery', payload: { database: ids.database, table: 'rows', limit: 10 } },
@@ -214,9 +214,9 @@ describe('the agent under hostile input', () => {
         const doc = store.states().find((state) => state.id === ids.doc)!;
         const payload =
           op === 'rename'
-            ? { store: ids.store, state: ids.doc, baseVersion: doc.version, path: [Object.keys(doc.get() as object)[0]!], op, to: key }
-            : { store: ids.store, state: ids.doc, baseVersion: doc.version, path: [key], op, value: { polluted: true } };
-        const result = await feed(envelope([{ command: Command.stateEdit, id: `proto:${times}`, payload }]), (acknowledged) => {
+            ? { target: { kind: 'state', store: ids.store, state: ids.doc }, baseVersion: doc.version, path: [Object.keys(doc.get() as object)[0]!], op, to: key }
+            : { target: { kind: 'state', store: ids.store, state: ids.doc }, baseVersion: doc.version, path: [key], op, value: { polluted: true } };
+        const result = await feed(envelope([{ command: Command.edit, id: `proto:${times}`, payload }]), (acknowledged) => {
           const value = doc.get() as Record<string, unknown>;
           const wrong: string[] = [];
           if (!acknowledged) wrong.push(`${op} ${key}: refused`);

@@ -111,8 +111,8 @@ describe('the service worker stopped mid-stream', () => {
       let version = store.scopes.flatMap((scope) => scope.states).find((state) => state.id === editsId)!.version;
       for (let i = 1; running; i++) {
         const op: Op = { kind: 'state', n: i, started: Date.now() };
-        const request = client.request(Command.stateEdit, { store: store.id, state: editsId, baseVersion: version, path: [`e${i}`], op: 'set', value: encode(i) });
-        await track(op, request.then((result) => (version = result.version)));
+        const request = client.request(Command.edit, { target: { kind: 'state', store: store.id, state: editsId }, baseVersion: version, path: [`e${i}`], op: 'set', value: encode(i) });
+        await track(op, request.then((result) => (version = result.version as number)));
         if (!op.ok) {
           const now = await client.snapshot().catch(() => undefined);
           const state = now?.stores.find((candidate) => candidate.name === STORE)?.scopes.flatMap((scope) => scope.states).find((candidate) => candidate.id === editsId);

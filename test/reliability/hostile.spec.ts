@@ -218,16 +218,17 @@ describe('hostile values and edits', () => {
     const database = snapshot.databases.find((candidate) => candidate.name === 'hostile-edits')!;
     const rows = () => client.db('hostile-edits').table('records').query();
     const at = { store: store.id, state: doc.id, baseVersion: doc.version };
+    const edit = { target: { kind: 'state' as const, store: store.id, state: doc.id }, baseVersion: doc.version };
     const cases: [string, () => Promise<unknown>, RegExp][] = [
       ['invalid', () => client.request(Command.stateSet, { ...at, value: 1, baseVersion: '0' as unknown as number }), /baseVersion: expected an integer/],
       ['invalid', () => client.request(Command.stateSet, { store: store.id, state: doc.id, baseVersion: doc.version } as never), /payload\.value/],
       ['invalid', () => client.request(Command.stateSet, { ...at, value: 1, extra: true } as never), /unexpected field "extra"/],
       ['invalid', () => client.request(Command.stateSet, { ...at, value: { $t: 'no-such-tag' } }), /cannot be decoded/],
       ['invalid', () => client.request(Command.stateSet, { ...at, value: { $t: 'bigint', v: '12x' } }), /cannot be decoded/],
-      ['not-found', () => client.request(Command.stateEdit, { ...at, path: ['nope', 'deeper'], op: 'set', value: 1 }), /does not exist/],
-      ['not-found', () => client.request(Command.stateEdit, { ...at, path: ['tags', 9], op: 'delete' }), /no position/],
-      ['not-found', () => client.request(Command.stateEdit, { store: store.id, state: counter.id, baseVersion: counter.version, path: ['x'], op: 'set', value: 1 }), /nothing to edit inside/],
-      ['invalid', () => client.request(Command.stateEdit, { ...at, path: ['title'], op: 'set' }), /set needs a value/],
+      ['not-found', () => client.request(Command.edit, { ...edit, path: ['nope', 'deeper'], op: 'set', value: 1 }), /does not exist/],
+      ['not-found', () => client.request(Command.edit, { ...edit, path: ['tags', 9], op: 'delete' }), /no position/],
+      ['not-found', () => client.request(Command.edit, { target: { kind: 'state', store: store.id, state: counter.id }, baseVersion: counter.version, path: ['x'], op: 'set', value: 1 }), /nothing to edit inside/],
+      ['invalid', () => client.request(Command.edit, { ...edit, path: ['title'], op: 'set' }), /set needs a value/],
       ['not-found', () => client.request(Command.stateSet, { ...at, store: 999, value: 1 }), /no store with id 999/],
       ['not-found', () => client.request(Command.stateSet, { ...at, state: 'nope', value: 1 }), /has no state/],
       ['invalid', () => client.request(Command.webstorageSet, { storage: storage.id, key: 5 as unknown as string, value: 1, baseVersion: null }), /key: expected a string/],

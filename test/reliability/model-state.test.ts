@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { deserialize } from '../../runtime/codec/index.js';
 import type { State } from '../../runtime/store/state.js';
 import { Store } from '../../runtime/store/store.js';
-import { FakeStorage, installWindow, type FakeWindow } from '../unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../helpers/webstorage-fakes.js';
 import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-state');

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { serialize } from '../../runtime/codec/index.js';
 import { webstorage, type WebStorage } from '../../runtime/webstorage/index.js';
-import { FakeStorage, installWindow, type FakeWindow } from '../unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../helpers/webstorage-fakes.js';
 import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-webstorage');

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuntimeBridge } from '../../../runtime/protocol/bridge.js';
-import { Command, Event, PROTOCOL_VERSION, SOURCE_RUNTIME, type Ready, type RuntimeInfo } from '../../../runtime/protocol/messages.js';
-import { Store } from '../../../runtime/store/store.js';
+import { RuntimeBridge } from '#protocol/bridge.js';
+import { Command, Event, PROTOCOL_VERSION, SOURCE_RUNTIME, type Ready, type RuntimeInfo } from '#protocol/messages.js';
+import { Store } from '#runtime/store/store.js';
 import { mount } from '../mount.js';
 import { memoryPanelWall } from '../testing/memory-wall.js';
 import { click, setup, text, type, waitFor, type Harness } from '../testing/harness.js';

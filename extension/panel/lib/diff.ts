@@ -3,7 +3,7 @@
  * containers of the same kind side by side; anything else that differs is one `changed` entry.
  * Bounded: a value rewritten wholesale shows the first MAX_DIFF differences and a count.
  */
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
+import type { Encoded, Path } from '#codec/types.js';
 import { isRecord, isTagged } from './encoded.js';
 
 export interface Difference {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../../runtime/codec/encode.js';
+import { encode } from '#codec/encode.js';
 import { diff } from './diff.js';
 import { formatPath, isRedacted, summary, view } from './encoded.js';
 

@@ -3,10 +3,11 @@
  * preview, its children with their codec paths, and which inline editor fits it. The panel never
  * decodes a value to show it: page strings stay strings, a class instance stays a description.
  */
-import type { Encoded, Path, PathSegment } from '../../../runtime/codec/types.js';
+import type { Encoded, Path, PathSegment } from '#codec/types.js';
+import { isRecord, isTagged, pathText, type Node, type Tagged } from '#codec/encoded.js';
 
-export type Tagged = { $t: string; [key: string]: Encoded };
-export type EncodedRecord = { [key: string]: Encoded };
+export { isRecord, isTagged, type Tagged };
+export type EncodedRecord = Node;
 
 /** The inline editors DESIGN.md names, plus `undefined` and raw tagged JSON for everything else. */
 export type LeafType = 'string' | 'number' | 'boolean' | 'null' | 'bigint' | 'date' | 'undefined' | 'json';
@@ -50,13 +51,6 @@ export interface NodeView {
 const hasOwn = Object.prototype.hasOwnProperty;
 const PREVIEW_CHARS = 120;
 
-export function isTagged(value: Encoded | undefined): value is Tagged {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && hasOwn.call(value, '$t');
-}
-
-export function isRecord(value: Encoded | undefined): value is EncodedRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !hasOwn.call(value, '$t');
-}
 
 function str(value: Encoded | undefined): string {
   return typeof value === 'string' ? value : '';
@@ -210,6 +204,13 @@ function truncatedView(node: Tagged, path: Path): NodeView {
   }
   const shown = node.v;
   const more = (count: number) => `${count} of ${size} shown`;
+  // The agent edits the page's value by path, so what is shown of a cut container is editable
+  // (the cut node itself is not: the panel does not hold all of it).
+  const container: ContainerType | undefined = type === 'array' || type === 'map' || type === 'set' || type === 'object' ? type : undefined;
+  if (container) {
+    out.container = container;
+    out.locked = 'cut short in the panel: show more to read it all';
+  }
   if (Array.isArray(shown)) {
     out.children = type === 'map' ? mapEntries(shown, path) : items(shown, path);
     out.preview = `${str(node.class) || type}(${size}) — ${more(shown.length)}`;
@@ -229,14 +230,7 @@ export function pathKey(path: Path): string {
 
 /** A path as people read it: `user.tags[0]`, `["odd key"]`. */
 export function formatPath(path: Path): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((step, i) => {
-      if (typeof step === 'number') return `[${step}]`;
-      if (/^[A-Za-z_$][\w$]*$/.test(step)) return i === 0 ? step : `.${step}`;
-      return `[${JSON.stringify(step)}]`;
-    })
-    .join('');
+  return path.length === 0 ? '(root)' : pathText(path);
 }
 
 /** Whether `path` lies inside (or is) one of `redacted`. */

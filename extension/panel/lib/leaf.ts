@@ -3,8 +3,8 @@
  * invalid input produces no value (so nothing is sent). Raw JSON is the codec's tagged form:
  * plain JSON reads as itself, and `{"$t":"date","v":"…"}` keeps a Date a Date.
  */
-import { decode } from '../../../runtime/codec/decode.js';
-import type { Encoded } from '../../../runtime/codec/types.js';
+import { decode } from '#codec/decode.js';
+import type { Encoded } from '#codec/types.js';
 import { isTagged, type LeafType } from './encoded.js';
 
 export type Parsed = { ok: true; value: Encoded } | { ok: false; reason: string };

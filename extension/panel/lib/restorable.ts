@@ -5,7 +5,7 @@
  * value, so restoring one would write something else; the agent refuses them too, but the panel
  * says so before offering the button.
  */
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
+import type { Encoded, Path } from '#codec/types.js';
 import { isTagged } from './encoded.js';
 
 /** How the page's timeline (and subscribers) name a value the panel put back. */

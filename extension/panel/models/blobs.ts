@@ -5,8 +5,8 @@
  * the preview changes or the panel unmounts.
  */
 import { signal } from '@preact/signals';
-import { base64ToBytes, bytesToBase64 } from '../../../runtime/codec/base64.js';
-import { Command, MAX_BLOB_CHUNK, type BlobInfo } from '../../../runtime/protocol/messages.js';
+import { base64ToBytes, bytesToBase64 } from '#codec/base64.js';
+import { Command, MAX_BLOB_CHUNK, type BlobInfo } from '#protocol/messages.js';
 import { saveBlob } from '../lib/download.js';
 import type { SortBy } from '../lib/sort.js';
 import { asText, hexDump, kindOf, PREVIEW_BYTES, prettyJson, type PreviewKind } from '../lib/preview.js';

@@ -1,15 +1,17 @@
 /**
- * A database's Cache layout (`$cache`): entries with their expiry. Entries are written without a
- * base (the agent's decision: a cache entry is a disposable copy), keeping the time they had left.
+ * A database's Cache layout (`$cache`): entries with their expiry. A whole entry is written without
+ * a base (a cache entry is a disposable copy); a path edit carries the hash it saw, and the entry
+ * keeps the time it had left.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded } from '../../../runtime/codec/types.js';
-import { Command, MAX_PAGE, type CacheEntry } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, MAX_PAGE, type CacheEntry } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
+import { replaceAt } from '../lib/splice.js';
 
 export class CacheModel {
   readonly entries = signal<CacheEntry[]>([]);
@@ -90,8 +92,33 @@ export class CacheModel {
       redacted: computed(() => this.entries.value.find((candidate) => JSON.stringify(candidate.key) === key)?.redacted ?? []),
       ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
       base: () => current()?.hash ?? null,
-      edit: (_base, path, op, value, to) =>
-        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.set(entry.key, next, current()?.expires ?? null), (error) => this._ui.fail(error)),
+      edit: (base, path, op, value, to) =>
+        editAt(
+          { connection: this._connection, ui: this._ui },
+          {
+            ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
+            what: `cache entry ${preview(entry.key)}`,
+            reload: () => void this.reload(),
+            done: () => this.reload(),
+          },
+          base,
+          path,
+          op,
+          value,
+          to,
+        ),
+      expand: (path, more) => this._expand(key, path, more),
     };
+  }
+
+  private async _expand(key: string, path: Path, more?: boolean): Promise<void> {
+    const database = this.database.peek();
+    const entry = this.entries.peek().find((candidate) => JSON.stringify(candidate.key) === key);
+    if (database === null || !entry) return;
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, { kind: 'cache', database, key: entry.key }, entry.value, path, more);
+    if (!part) return;
+    this.entries.value = this.entries.peek().map((candidate) =>
+      JSON.stringify(candidate.key) === key ? { ...candidate, value: replaceAt(candidate.value, path, part.node), redacted: [...candidate.redacted, ...part.redacted] } : candidate,
+    );
   }
 }

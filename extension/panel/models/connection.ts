@@ -4,12 +4,12 @@
  * signals, and the header's words for it.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { PanelBridge } from '../../../runtime/protocol/bridge.js';
-import type { CommandName, CommandRequest, CommandResult, EventName, Ready, RuntimeEvents, Snapshot } from '../../../runtime/protocol/messages.js';
-import { ClientSession, type RuntimeEntry } from '../../../runtime/protocol/session.js';
+import type { PanelBridge } from '#protocol/bridge.js';
+import type { CommandName, CommandRequest, CommandResult, EventName, Ready, RuntimeEvents, Snapshot } from '#protocol/messages.js';
+import { ClientSession, type RuntimeEntry } from '#protocol/session.js';
 import type { PanelWall, WallStatus } from '../wall.js';
 
-export { ROLL_CALL_MS, type RuntimeEntry } from '../../../runtime/protocol/session.js';
+export { ROLL_CALL_MS, type RuntimeEntry } from '#protocol/session.js';
 
 export type HeaderStatus = 'connecting' | 'connected' | 'reconnecting' | 'no-runtime' | 'mismatch';
 

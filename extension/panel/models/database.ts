@@ -5,7 +5,7 @@
  * again (debounced), so the list never shows a count older than a moment.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { Command, type DatabaseInfo, type RuntimeEvents, type TableInfo } from '../../../runtime/protocol/messages.js';
+import { Command, type DatabaseInfo, type RuntimeEvents, type TableInfo } from '#protocol/messages.js';
 import { BlobsModel } from './blobs.js';
 import { CacheModel } from './cache.js';
 import type { Connection } from './connection.js';

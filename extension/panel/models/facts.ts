@@ -4,7 +4,7 @@
  * no Stratum namespace owns. Fetched with each snapshot and on refresh.
  */
 import { signal } from '@preact/signals';
-import { Command, type PageFacts } from '../../../runtime/protocol/messages.js';
+import { Command, type PageFacts } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
 

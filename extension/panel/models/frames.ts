@@ -4,8 +4,8 @@
  * change, asks nothing. A frame no map covers is cached as null (shown raw).
  */
 import { signal } from '@preact/signals';
-import type { Frame } from '../../../runtime/protocol/frames.js';
-import { Command } from '../../../runtime/protocol/messages.js';
+import type { Frame } from '#protocol/frames.js';
+import { Command } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 
 /** Frame texts remembered; past it the oldest go (a long session sees many call sites). */

@@ -6,7 +6,7 @@
  * values go first (the entries stay, saying why their value is gone).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../../runtime/store/store.js';
+import { Store } from '#runtime/store/store.js';
 import { memoryPanelWall } from '../testing/memory-wall.js';
 import { waitFor } from '../testing/harness.js';
 import { MEMORY, estimateBytes } from './memory.js';

@@ -5,7 +5,7 @@
  * its value is gone; a state's oldest history steps go.
  */
 import type { Signal } from '@preact/signals';
-import type { Encoded } from '../../../runtime/codec/types.js';
+import type { Encoded } from '#codec/types.js';
 import type { Change } from './state-history.js';
 import type { Held } from './timeline-events.js';
 

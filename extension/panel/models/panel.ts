@@ -4,9 +4,9 @@
  * timeline subscribes first, so it can name a state before the State model forgets it.
  */
 import { batch, effect, untracked } from '@preact/signals';
-import { PanelBridge } from '../../../runtime/protocol/bridge.js';
-import type { Snapshot } from '../../../runtime/protocol/messages.js';
-import type { Schedule } from '../../../runtime/protocol/outbox.js';
+import { PanelBridge } from '#protocol/bridge.js';
+import type { Snapshot } from '#protocol/messages.js';
+import type { Schedule } from '#protocol/outbox.js';
 import type { PanelWall } from '../wall.js';
 import { Connection } from './connection.js';
 import { DatabaseModel } from './database.js';

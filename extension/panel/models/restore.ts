@@ -9,8 +9,8 @@
  * An entry recorded before a reload (with "preserve log") names registry ids of the old page;
  * its subject is found again by name: store name + State.id, `kind:namespace`, database name.
  */
-import type { Encoded } from '../../../runtime/codec/types.js';
-import { Command, type DatabaseInfo, type Hash } from '../../../runtime/protocol/messages.js';
+import type { Encoded } from '#codec/types.js';
+import { Command, type DatabaseInfo, type Hash } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { notRestorable, RESTORE_LABEL } from '../lib/restorable.js';
 import type { Connection } from './connection.js';

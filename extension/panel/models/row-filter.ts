@@ -4,7 +4,7 @@
  * into a query, or says which bound does not read (and nothing is queried).
  */
 import { batch, signal } from '@preact/signals';
-import type { Range } from '../../../runtime/protocol/messages.js';
+import type { Range } from '#protocol/messages.js';
 import { parseKey } from '../lib/leaf.js';
 
 export type RangeMode = 'none' | 'eq' | 'range';

@@ -5,14 +5,14 @@
  * on screen. A filter (index + key range) that does not parse says why and queries nothing.
  */
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type Hash, type Range, type Row } from '../../../runtime/protocol/messages.js';
-import { replaceAt } from '../lib/edit.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Hash, type Range, type Row } from '#protocol/messages.js';
+import { replaceAt } from '../lib/splice.js';
 import { isRecord } from '../lib/encoded.js';
 import type { Connection } from './connection.js';
 import { RowFilterForm } from './row-filter.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export const PAGE_SIZE = 200;
 export const MAX_PAGES = 50;
@@ -28,6 +28,7 @@ export interface RowQuery {
 
 export class RowsModel {
   readonly query = signal<RowQuery | null>(null);
+  private _edits = 0;
   readonly total = signal(0);
   /** Bumped when a page arrives. */
   readonly revision = signal(0);
@@ -190,18 +191,64 @@ export class RowsModel {
       ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
       base: () => current()?.hash ?? null,
       edit: (base, path, op, value, to) =>
-        editWhole(current()?.value ?? null, path, op, value, to, (next) => this.put(next, typeof base === 'string' ? base : null), (error) => this._ui.fail(error)),
-      expand: (path) => this._expand(path),
+        this._editing(() => editAt(
+          { connection: this._connection, ui: this._ui },
+          {
+            ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
+            what: `row ${JSON.stringify(row.key)} of "${query.table}"`,
+            reload: (now) => this._adoptCurrent(now.value, now.version, now.redacted),
+            done: (version) => this._refresh(row.key, version, op === 'set' ? path : path.slice(0, -1)),
+          },
+          base,
+          path,
+          op,
+          value,
+          to,
+        )),
+      expand: (path, more) => this._expand(path, more),
     };
     return this._source;
   }
 
-  private async _expand(path: Path): Promise<void> {
+  private async _expand(path: Path, more?: boolean): Promise<void> {
     const row = this.selectedRow.peek();
     const query = this.query.peek();
     if (!row || !query) return;
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key: row.key }, path }));
-    if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.value), redacted: [...row.redacted, ...part.redacted] };
+    const ref = { kind: 'row' as const, database: query.database, table: query.table, key: row.key };
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, row.value, path, more);
+    if (part && this.selectedRow.peek() === row) this.selectedRow.value = { ...row, value: replaceAt(row.value, path, part.node), redacted: [...row.redacted, ...part.redacted] };
+  }
+
+  private async _editing<T>(run: () => Promise<T>): Promise<T> {
+    this._edits++;
+    try {
+      return await run();
+    } finally {
+      this._edits--;
+    }
+  }
+
+  /**
+   * The edited part of the selected row read again (`at`: the edited node, or its container when
+   * the edit changed the container's shape), so what was paged in elsewhere stays.
+   */
+  private async _refresh(key: Encoded, version: Hash | number, at: Path): Promise<void> {
+    const query = this.query.peek();
+    if (!query || typeof version !== 'string') return;
+    const fresh = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key }, path: at }));
+    const row = this.selectedRow.peek();
+    if (!fresh || !row || JSON.stringify(row.key) !== JSON.stringify(key)) return;
+    const redacted = [...row.redacted.filter((hidden) => !at.every((step, i) => hidden[i] === step)), ...fresh.redacted];
+    let value: Encoded;
+    try {
+      value = replaceAt(row.value, at, fresh.value);
+    } catch {
+      // The panel's copy no longer has that place (the grid brought a newer cut row): take the row whole.
+      const whole = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'row', database: query.database, table: query.table, key }, path: [] }));
+      if (whole) this.selectedRow.value = { key, value: whole.value, hash: version, redacted: whole.redacted };
+      return;
+    }
+    this.selectedRow.value = { key, value, hash: version, redacted };
   }
 
   private _written(key: Encoded, value: Encoded, hash: Hash): void {
@@ -261,7 +308,9 @@ export class RowsModel {
     const key = this.selectedKey.peek();
     if (key === null) return;
     const row = rows.find((candidate) => JSON.stringify(candidate.key) === key);
-    if (row) this.selectedRow.value = row;
+    // The same row (same hash) keeps what the editor paged in beyond the grid's display cut; during
+    // an edit of it, the edit's own refresh brings the new part.
+    if (row && this._edits === 0 && row.hash !== this.selectedRow.peek()?.hash) this.selectedRow.value = row;
   }
 
   /** Drops the cached pages farthest from view beyond MAX_PAGES. */

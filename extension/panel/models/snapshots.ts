@@ -7,11 +7,11 @@
  * Reading and saving files is the components' part: models never touch the DOM.
  */
 import { signal } from '@preact/signals';
-import { diff, type Difference } from '../../../runtime/devtools/snapshot/diff.js';
-import { parseSnapshot } from '../../../runtime/devtools/snapshot/validate.js';
-import type { SnapshotFile } from '../../../runtime/devtools/snapshot/format.js';
-import { CommandError } from '../../../runtime/protocol/errors.js';
-import { Command, MAX_SNAPSHOT_CHUNK, type SnapshotSummary } from '../../../runtime/protocol/messages.js';
+import { diff, type Difference } from '#snapshot-file/diff.js';
+import { parseSnapshot } from '#snapshot-file/validate.js';
+import type { SnapshotFile } from '#snapshot-file/format.js';
+import { CommandError } from '#protocol/errors.js';
+import { Command, MAX_SNAPSHOT_CHUNK, type SnapshotSummary } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
 

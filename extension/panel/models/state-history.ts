@@ -4,7 +4,7 @@
  * value, oldest first. Bounded per state; kept across reconnects, not across reloads.
  */
 import { signal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
+import type { Encoded, Path } from '#codec/types.js';
 import type { ValueSource } from './value.js';
 
 /** Recent changes kept per state (the history slider's stops, plus the value before the oldest). */

@@ -5,9 +5,9 @@
  * one the panel has already seen (a delta repeating the snapshot) adds no history.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '../../../runtime/protocol/messages.js';
-import { replaceAt } from '../lib/edit.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '#protocol/messages.js';
+import { replaceAt } from '../lib/splice.js';
 import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
@@ -15,7 +15,7 @@ import { HistoryBudget } from './memory.js';
 import { MAX_HISTORY, type Change } from './state-history.js';
 import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
-import type { Base, ValueSource } from './value.js';
+import { editAt, fetchPart, type Base, type ValueSource } from './value.js';
 
 export class StateEntry {
   readonly value: Signal<Encoded>;
@@ -140,7 +140,7 @@ export class StateModel {
       ref: { kind: 'state', store: entry.store, state: entry.info.id },
       base: () => entry.version.peek(),
       edit: (base, path, op, value, to) => this._edit(entry, base, path, op, value, to),
-      expand: (path) => this._expand(entry, path),
+      expand: (path, more) => this._expand(entry, path, more),
     };
     return entry.source;
   }
@@ -160,30 +160,31 @@ export class StateModel {
 
   private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string): Promise<boolean> {
     const at = { store: entry.store, state: entry.info.id };
-    const send = (baseVersion: number) =>
-      path.length === 0 && op === 'set'
-        ? this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, ...(label !== undefined && { label }) })
-        : this._connection.request(Command.stateEdit, {
-            ...at,
-            baseVersion,
-            path,
-            op,
-            ...(value !== undefined && { value }),
-            ...(to !== undefined && { to }),
-          });
-    const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
+    if (path.length === 0 && op === 'set' && label !== undefined) {
+      // A whole value with a label of its own (a restore): stateSet names it in the timeline.
+      const send = (baseVersion: number) => this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, label });
+      const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
+        what: `state "${entry.key}"`,
+        overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
+        reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
+      });
+      return done !== undefined;
+    }
+    const target = {
+      ref: { kind: 'state' as const, ...at },
       what: `state "${entry.key}"`,
-      overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
-      reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
-    });
-    return done !== undefined;
+      reload: (current: { value: Encoded; version: Base; redacted: Path[] }) =>
+        this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
+    };
+    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to);
   }
 
-  private async _expand(entry: StateEntry, path: Path): Promise<void> {
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'state', store: entry.store, state: entry.info.id }, path }));
+  private async _expand(entry: StateEntry, path: Path, more?: boolean): Promise<void> {
+    const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, entry.value.peek(), path, more);
     if (!part) return;
     batch(() => {
-      entry.value.value = replaceAt(entry.value.peek(), path, part.value);
+      entry.value.value = replaceAt(entry.value.peek(), path, part.node);
       entry.redacted.value = [...entry.redacted.peek(), ...part.redacted];
     });
   }

@@ -5,14 +5,14 @@
  * kind + namespace, which survive a reconnect and a reload (registry ids need not).
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import { Command, type Hash, type RuntimeEvents, type WebstorageInfo, type WebstorageKeyInfo } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Hash, type RuntimeEvents, type WebstorageInfo, type WebstorageKeyInfo } from '#protocol/messages.js';
 import { summary } from '../lib/encoded.js';
-import { replaceAt } from '../lib/edit.js';
+import { replaceAt } from '../lib/splice.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { editWhole, type ValueSource } from './value.js';
+import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export class StorageItem {
   readonly keys: Signal<ReadonlyMap<string, WebstorageKeyInfo>>;
@@ -117,17 +117,31 @@ export class StorageModel {
         ref: { kind: 'webstorage', storage: item.info.id, key },
         base: () => entry()?.hash ?? null,
         edit: (base, path, op, value, to) =>
-          editWhole(entry()?.value ?? null, path, op, value, to, (next) => this.set(item, key, next, typeof base === 'string' ? base : null), (error) => this._ui.fail(error)),
-        expand: (path) => this._expand(item, key, path),
+          editAt(
+            { connection: this._connection, ui: this._ui },
+            {
+              ref: { kind: 'webstorage', storage: item.info.id, key },
+              what: `key "${key}" of "${item.info.namespace}"`,
+              reload: (current) => this._adopt(item, key, current.value, current.version, current.redacted),
+            },
+            base,
+            path,
+            op,
+            value,
+            to,
+          ),
+        expand: (path, more) => this._expand(item, key, path, more),
       };
     });
   }
 
-  private async _expand(item: StorageItem, key: string, path: Path): Promise<void> {
-    const part = await this._ui.run(() => this._connection.request(Command.expand, { target: { kind: 'webstorage', storage: item.info.id, key }, path }));
+  private async _expand(item: StorageItem, key: string, path: Path, more?: boolean): Promise<void> {
+    const before = item.keys.peek().get(key);
+    if (!before) return;
+    const part = await fetchPart({ connection: this._connection, ui: this._ui }, { kind: 'webstorage', storage: item.info.id, key }, before.value, path, more);
     const entry = item.keys.peek().get(key);
     if (!part || !entry) return;
-    this._put(item, { ...entry, value: replaceAt(entry.value, path, part.value), redacted: [...entry.redacted, ...part.redacted] });
+    this._put(item, { ...entry, value: replaceAt(entry.value, path, part.node), redacted: [...entry.redacted, ...part.redacted] });
   }
 
   private _adopt(item: StorageItem, key: string, value: Encoded, version: Hash | number | null, redacted: Path[]): void {

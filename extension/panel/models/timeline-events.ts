@@ -5,8 +5,8 @@
  * values it holds (what a restore can put back: a state's or a key's value as the delta carried
  * it; a row's value once the timeline has read it, see timeline-rows.ts).
  */
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import type { EventName, Hash, RuntimeEvents } from '../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import type { EventName, Hash, RuntimeEvents } from '#protocol/messages.js';
 import { preview, summary } from '../lib/encoded.js';
 
 export type Stratum = 'state' | 'storage' | 'database' | 'runtime';

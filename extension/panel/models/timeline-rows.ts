@@ -5,7 +5,7 @@
  * a moment after the change: a later change may already be in it (its own delta then names the
  * same value). A bigger change is only listed, and its rows cannot be restored from the timeline.
  */
-import { Command } from '../../../runtime/protocol/messages.js';
+import { Command } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Held } from './timeline-events.js';
 

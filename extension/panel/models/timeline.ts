@@ -10,7 +10,7 @@
  * as earlier. A reconnect to the same runtime (the service worker came back) is no new load.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { Command, type EventName, type RuntimeEvents, type RuntimeInfo, type Snapshot } from '../../../runtime/protocol/messages.js';
+import { Command, type EventName, type RuntimeEvents, type RuntimeInfo, type Snapshot } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import { HeldBudget } from './memory.js';
 import { describe, STRATA, type Line, type Names, type Stratum, type TimelineEntry } from './timeline-events.js';

@@ -4,8 +4,8 @@
  * agent's words, and a `conflict` becomes the banner that offers reload or overwrite.
  */
 import { signal } from '@preact/signals';
-import { CommandError } from '../../../runtime/protocol/errors.js';
-import type { Current } from '../../../runtime/protocol/messages.js';
+import { CommandError } from '#protocol/errors.js';
+import type { Current } from '#protocol/messages.js';
 
 export type Tab = 'state' | 'storage' | 'database' | 'timeline';
 export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline'];

@@ -1,12 +1,14 @@
 /**
  * A value the panel shows and edits, whatever stratum holds it. The value tree and the JSON
- * editor only see this interface; each model says how an edit travels (a path command for
- * states, the whole value plus the hash it saw for keys and rows, no base for cache entries).
+ * editor only see this interface; every edit travels as one `edit` command (editAt).
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '../../../runtime/codec/types.js';
-import type { Hash, ValueRef } from '../../../runtime/protocol/messages.js';
-import { editEncoded, EditError, type EditOp } from '../lib/edit.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type Current, type EditOp, type Hash, type ValueRef } from '#protocol/messages.js';
+import type { Connection } from './connection.js';
+import type { Ui } from './ui.js';
+import { appendPage, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';
+import { nodeAt } from '../lib/splice.js';
 
 /** What an edit is based on: a state's version, a key's or row's hash, null for "no such thing". */
 export type Base = number | Hash | null;
@@ -24,34 +26,75 @@ export interface ValueSource {
   edit(base: Base, path: Path, op: EditOp, value?: Encoded, to?: string): Promise<boolean>;
   /** Where the agent finds it (expand, store as global); absent for read-only copies. */
   readonly ref?: ValueRef;
-  /** Fetches a truncated part and splices it in. */
-  expand?(path: Path): Promise<void>;
+  /** Fetches a truncated part and splices it in: all of it, or (`more`) its next page. */
+  expand?(path: Path, more?: boolean): Promise<void>;
   /** Set when nothing in it can be edited, and why. */
   readonly locked?: string;
 }
 
+/** Where an edit goes and what the panel does around it. */
+export interface EditTarget {
+  ref: ValueRef;
+  what: string;
+  /** The value the agent answered with in a conflict, adopted when the user reloads. */
+  reload(current: Current): void;
+  /** After the edit applied: the state's new version or the new value's hash. */
+  done?(version: number | Hash): void | Promise<void>;
+}
+
 /**
- * An edit for strata without path commands: applied to the panel's copy, then the whole value is
- * written over the base. A path that cannot apply fails here, in words, and nothing is sent.
+ * Every edit the panel makes, whatever stratum holds the value: the path, the operation and the
+ * new part only, as one `edit` command over the base the editor opened with. The agent applies it
+ * to the page's current value, so parts cut for display elsewhere in the value stay whole.
  */
-export async function editWhole(
-  current: Encoded,
+export async function editAt(
+  io: { connection: Connection; ui: Ui },
+  target: EditTarget,
+  base: Base,
   path: Path,
   op: EditOp,
-  value: Encoded | undefined,
-  to: string | undefined,
-  write: (next: Encoded) => Promise<boolean>,
-  fail: (error: unknown) => void,
+  value?: Encoded,
+  to?: string,
 ): Promise<boolean> {
-  let next: Encoded;
-  try {
-    next = editEncoded(current, path, op, value, to);
-  } catch (error) {
-    if (!(error instanceof EditError)) throw error;
-    fail(error);
-    return false;
+  const send = (baseVersion: Base) =>
+    io.connection.request(Command.edit, {
+      target: target.ref,
+      ...(baseVersion !== null && { baseVersion }),
+      path,
+      op,
+      ...(value !== undefined && { value }),
+      ...(to !== undefined && { to }),
+    });
+  const done = await io.ui.run(() => send(base), { what: target.what, overwrite: (version) => send(version), reload: (current) => target.reload(current) });
+  if (done) await target.done?.(done.version);
+  return done !== undefined;
+}
+
+/**
+ * A cut part fetched again: all of it encoded afresh, or (`more`) its next page appended to the
+ * panel's copy (lib/pages.ts). Undefined when refused (the toast says why).
+ */
+export async function fetchPart(
+  io: { connection: Connection; ui: Ui },
+  ref: ValueRef,
+  root: Encoded,
+  path: Path,
+  more = false,
+): Promise<{ node: Encoded; redacted: Path[] } | undefined> {
+  if (!more) {
+    const part = await io.ui.run(() => io.connection.request(Command.expand, { target: ref, path }));
+    return part && { node: part.value, redacted: part.redacted };
   }
-  return write(next);
+  const node = nodeAt(root, path);
+  if (!isTruncated(node)) return undefined;
+  const page = await io.ui.run(() => io.connection.request(Command.expand, { target: ref, path: truncatedPath(node, path), ...nextPage(node) }));
+  if (!page) return undefined;
+  try {
+    return { node: appendPage(node, page), redacted: page.redacted };
+  } catch (error) {
+    io.ui.fail(error);
+    return undefined;
+  }
 }
 
 /** Which nodes of which values are open; kept across snapshots and reconnects. */

@@ -3,7 +3,7 @@
  * helpers the tests need: find by data-testid, wait until a condition holds (polling, never a
  * timed assertion), click, type, press a key.
  */
-import type { RuntimeInfo } from '../../../runtime/protocol/messages.js';
+import type { RuntimeInfo } from '#protocol/messages.js';
 import { mount, type Mounted } from '../mount.js';
 import { memoryPanelWall, type MemoryPanelWall, type MemoryRuntime } from './memory-wall.js';
 

@@ -6,8 +6,8 @@
  */
 import { Blob as NodeBlob } from 'node:buffer';
 import { afterAll, expect, it } from 'vitest';
-import { memory, openDatabase } from '../../../runtime/db/index.js';
-import { Store } from '../../../runtime/store/store.js';
+import { memory, openDatabase } from '#runtime/db/index.js';
+import { Store } from '#runtime/store/store.js';
 import { click, setup, waitFor, type Harness } from './harness.js';
 
 Object.assign(globalThis, { Blob: NodeBlob });

@@ -7,11 +7,11 @@
  * `setStatus('reconnecting')` behaves like a stopped service worker: nothing crosses until
  * `setStatus('connected')`, which is what a panel hears when the port comes back.
  */
-import type { Wall } from '../../../runtime/protocol/bridge.js';
-import { memoryWalls } from '../../../runtime/protocol/memory-wall.js';
-import { PROTOCOL_VERSION, type RuntimeInfo } from '../../../runtime/protocol/messages.js';
-import type { Schedule } from '../../../runtime/protocol/outbox.js';
-import { startAgent, type Agent } from '../../../runtime/devtools/agent/index.js';
+import type { Wall } from '#protocol/bridge.js';
+import { memoryWalls } from '#protocol/memory-wall.js';
+import { PROTOCOL_VERSION, type RuntimeInfo } from '#protocol/messages.js';
+import type { Schedule } from '#protocol/outbox.js';
+import { startAgent, type Agent } from '#runtime/devtools/agent/index.js';
 import type { PageFrame, PanelWall, WallStatus } from '../wall.js';
 
 export interface MemoryPanelWallOptions {

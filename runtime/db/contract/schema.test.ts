@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registered } from '../../devtools/registry.js';
+import { registered } from '../../registry/registry.js';
 import { openDatabase, type DbEvent } from '../index.js';
 import { contract } from './harness.js';
 

@@ -2,7 +2,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recentReports, registered } from '../../devtools/registry.js';
+import { recentReports, registered } from '../../registry/registry.js';
 import { DatabaseUnavailableError, openDatabase, type DbEvent } from '../index.js';
 import { mapError } from './indexeddb-transaction.js';
 

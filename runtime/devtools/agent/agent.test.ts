@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { decode } from '../../codec/index.js';
 import { Command, Event, PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
-import { configureDevtools, registryId } from '../registry.js';
+import { configureDevtools, registryId } from '../../registry/registry.js';
 
 afterEach(() => configureDevtools({ redact: () => false }));
 
@@ -189,12 +189,12 @@ describe('redaction', () => {
     expect(state.value).toMatchObject({ password: '[redacted]' });
     expect(state.redacted).toEqual([['password']]);
     const target = { store: id, state: user.id, baseVersion: 0 };
-    await expect(t.call(Command.stateEdit, { ...target, path: ['password'], op: 'set', value: 'x' })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.edit, { target: { kind: 'state', store: id, state: user.id }, baseVersion: 0, path: ['password'], op: 'set', value: 'x' })).rejects.toMatchObject({ code: 'redacted' });
     await expect(t.call(Command.stateSet, { ...target, value: { name: 'x' } })).rejects.toMatchObject({ code: 'redacted' });
     await expect(
       t.call(Command.expand, { target: { kind: 'state', store: id, state: user.id }, path: ['password'] }),
     ).rejects.toMatchObject({ code: 'redacted' });
-    expect(await t.call(Command.stateEdit, { ...target, path: ['name'], op: 'set', value: 'Grace' })).toEqual({ version: 1 });
+    expect(await t.call(Command.edit, { target: { kind: 'state', store: id, state: user.id }, baseVersion: 0, path: ['name'], op: 'set', value: 'Grace' })).toEqual({ version: 1 });
     expect(user.value.password).toBe('secret');
     user.set({ ...user.value, password: 'new' });
     t.frame();

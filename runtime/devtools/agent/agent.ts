@@ -15,7 +15,7 @@ import {
   type Snapshot,
 } from '../../protocol/messages.js';
 import type { Schedule } from '../../protocol/outbox.js';
-import { recentReports, registered } from '../registry.js';
+import { recentReports, registered } from '../../registry/registry.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
@@ -51,7 +51,15 @@ function lazy<K extends SnapshotCommand>(name: K): Handler<K> {
 /** Resolving frames loads the source-map reader on the first request: only traces need it. */
 let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
 
+/** Edits load on the first one: a session that only looks never needs them (size budget). */
+let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
+/** Once loaded, an edit runs in the command's own tick (a state edit is answered at once, as before). */
+let editCommands: Handlers<'edit'> | undefined;
+
 const ROUTED: Handlers<Routed> = {
+  edit: (payload, context) =>
+    editCommands?.edit(payload, context) ??
+    (editModule ??= import('./commands/edit.js')).then((module) => (editCommands = module.editCommands).edit(payload, context)),
   resolveFrames: (payload, context) => (frameCommands ??= import('./commands/frames.js')).then((module) => module.frameCommands.resolveFrames(payload, context)),
   snapshotExport: lazy('snapshotExport'),
   snapshotRead: lazy('snapshotRead'),

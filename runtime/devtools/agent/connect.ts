@@ -4,8 +4,8 @@
  * it delivers; the agent's bridge validates the rest.
  */
 import { PROTOCOL_VERSION, type RuntimeInfo } from '../../protocol/messages.js';
-import type { Listening } from '../listen.js';
-import { config } from '../registry.js';
+import type { Listening } from '../../registry/listen.js';
+import { config } from '../../registry/registry.js';
 import { startAgent } from './agent.js';
 
 /** Set by build.mjs; `dev` when the source runs unbundled (tests). */

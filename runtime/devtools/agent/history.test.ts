@@ -4,14 +4,14 @@
  * when the current value moved on — for states, webstorage keys and database rows.
  */
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../codec/index.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
 import { Command, Event } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
-import { registryId } from '../registry.js';
+import { registryId } from '../../registry/registry.js';
 
 const RESTORE = 'devtools: restore';
 let n = 0;

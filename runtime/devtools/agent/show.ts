@@ -5,7 +5,7 @@
  */
 import { encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
 import type { Hash } from '../../protocol/messages.js';
-import { config } from '../registry.js';
+import { config } from '../../registry/registry.js';
 import { applyRedaction } from './redact.js';
 
 /** What the panel gets at first; anything cut is a `truncated` node it can expand by path. */

@@ -5,7 +5,7 @@ import type { WebStorageRawEntry } from '../../webstorage/types.js';
 import type { DatabaseInfo, ReportInfo, Snapshot, StateInfo, StoreInfo, TableInfo, WebstorageInfo, WebstorageKeyInfo } from '../../protocol/messages.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
-import { recentReports, type RegistryReport } from '../registry.js';
+import { recentReports, type RegistryReport } from '../../registry/registry.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 

@@ -7,6 +7,7 @@
  * Nothing here throws to the app: a script without a map, a fetch that fails or a map that does
  * not parse resolves to undefined, with a debug line saying why.
  */
+import { decode } from '@jridgewell/sourcemap-codec';
 
 /** Where a generated position came from; line and column 1-based, as stack frames print them. */
 export interface Original {
@@ -33,53 +34,16 @@ const MAX_SCRIPTS = 50;
 /** Per script URL: its decoded map, or null when it has none (remembered too: no re-fetch). */
 const maps = new Map<string, Promise<DecodedMap | null>>();
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DIGIT = new Map([...BASE64].map((char, i) => [char, i]));
-
-/** Base64 VLQ: 5 bits a digit, bit 6 says "more follows", the lowest bit of the value is the sign. */
+/**
+ * Base64 VLQ through @jridgewell/sourcemap-codec (what Rollup, Vite and Babel use): 2.5× faster
+ * than the decoder written here before, measured in bench/sourcemap.ts. Segments come back per
+ * line, sorted by generated column.
+ */
 export function decodeMappings(mappings: string): Segment[][] {
-  const lines: Segment[][] = [];
-  // Every field but the generated column is relative to its previous value across the whole map.
-  let source = 0;
-  let line = 0;
-  let column = 0;
-  let name = 0;
-  for (const text of mappings.split(';')) {
-    const segments: Segment[] = [];
-    let generated = 0;
-    for (const part of text.split(',')) {
-      if (part === '') continue;
-      const fields: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const char of part) {
-        const digit = DIGIT.get(char);
-        if (digit === undefined) throw new Error(`"${char}" is not a base64 digit in the mappings`);
-        value += (digit & 31) * 2 ** shift;
-        if (digit & 32) {
-          shift += 5;
-          continue;
-        }
-        fields.push(value % 2 === 1 ? -Math.floor(value / 2) : value / 2);
-        value = 0;
-        shift = 0;
-      }
-      if (shift !== 0) throw new Error(`segment "${part}" ends inside a number`);
-      generated += fields[0] ?? 0;
-      if (fields.length < 4) {
-        segments.push([generated]);
-        continue;
-      }
-      source += fields[1]!;
-      line += fields[2]!;
-      column += fields[3]!;
-      if (fields.length < 5) segments.push([generated, source, line, column]);
-      else segments.push([generated, source, line, column, (name += fields[4]!)]);
-    }
-    segments.sort((a, b) => a[0] - b[0]);
-    lines.push(segments);
-  }
-  return lines;
+  // The library reads any text; a map that is not Base64 VLQ must resolve to nothing, not a wrong place.
+  const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
+  if (bad) throw new Error(`"${bad[0]}" is not a base64 digit in the mappings`);
+  return decode(mappings);
 }
 
 function debug(message: string): void {

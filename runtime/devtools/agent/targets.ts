@@ -7,7 +7,7 @@ import { CommandError } from '../../protocol/errors.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { WebStorage, WebStorageEvent } from '../../webstorage/types.js';
-import { registered, type RegistryKind } from '../registry.js';
+import { registered, type RegistryKind } from '../../registry/registry.js';
 
 export type WebStorageLike = WebStorage;
 export type WebStorageEventLike = WebStorageEvent;

@@ -4,7 +4,7 @@
  * it left out) — for states, webstorage and databases; the panel's own edits carry none.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
 import { encode } from '../../codec/index.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
@@ -14,7 +14,7 @@ import type { State } from '../../store/state.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
 import type { WebStorage } from '../../webstorage/types.js';
-import { config, registryId } from '../registry.js';
+import { config, registryId } from '../../registry/registry.js';
 import { frames } from './trace.js';
 
 type Kit = ReturnType<typeof kit>;

@@ -12,7 +12,7 @@ import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
-import { config, registered, watchRegistry, type RegistryEntry } from '../registry.js';
+import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
@@ -40,7 +40,12 @@ export class Watcher {
   private _own: string | undefined;
   private _busy = 0;
   private readonly _stops = new Map<number, () => void>();
+  /**
+   * The one owner of coalescing (the bridge only batches): deltas queued since the last flush, by
+   * state, key or table. A change merges into its pending delta; fill() empties them at the flush.
+   */
   private readonly _pending = new Map<string, Pending>();
+  private readonly _pendingDb = new Map<string, RuntimeEvents['dbChanged']>();
   /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
   private readonly _epochs = new Map<number, number>();
   private _stopRegistry: (() => void) | undefined;
@@ -110,6 +115,7 @@ export class Watcher {
     for (const stop of this._stops.values()) stop();
     this._stops.clear();
     this._pending.clear();
+    this._pendingDb.clear();
   }
 
   private _registered(entry: RegistryEntry): void {
@@ -161,10 +167,10 @@ export class Watcher {
     const key = `s${store}:${event.state.id}`;
     if (event.type === 'created') {
       this._pending.delete(key);
-      this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) }, key);
+      this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
     } else if (event.type === 'deleted') {
       this._pending.delete(key);
-      this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version }, key);
+      this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
     } else {
       const site = this._trace ? this._stateSite(target, event.state, event.label) : undefined;
       const pending = this._pending.get(key);
@@ -188,7 +194,7 @@ export class Watcher {
       };
       if (event.label !== undefined) payload.label = event.label;
       this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value, site });
-      this._bridge.send(Event.stateChanged, payload, key);
+      this._bridge.send(Event.stateChanged, payload);
     }
   }
 
@@ -212,7 +218,7 @@ export class Watcher {
       const payload: StorageDelta = { ...base, key: null, label: own ?? 'clear' };
       const site = this._trace && own === undefined && event.origin === 'local' ? capture(target.clear) : undefined;
       if (site) payload.stack = frames(site);
-      this._bridge.send(Event.webstorageChanged, payload, `w${storage}.${epoch}:*`);
+      this._bridge.send(Event.webstorageChanged, payload);
       return;
     }
     const key = `w${storage}.${epoch}:${event.key}`;
@@ -236,7 +242,7 @@ export class Watcher {
     const payload: StorageDelta = { ...base, key: event.key, label };
     if (event.error) payload.error = `${event.error.name}: ${event.error.message}`;
     this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed, site });
-    this._bridge.send(Event.webstorageChanged, payload, key);
+    this._bridge.send(Event.webstorageChanged, payload);
   }
 
   private _database(database: number, event: DbEvent): void {
@@ -248,7 +254,19 @@ export class Watcher {
       payload.label = event.label ?? event.type;
       // Captured by the database at the call (config.trace), only while tracing.
       if (event.trace && !isOwn(event.label)) payload.stack = frames(event.trace as Site);
-      this._bridge.send(Event.dbChanged, payload, `d${database}:${event.table}`);
+      const key = `d${database}:${event.table}`;
+      const pending = this._pendingDb.get(key);
+      // A put after a delete, or an `add` after a `put`, is a different story for the timeline:
+      // only the same change, by the same operation, merges.
+      if (pending && pending.change === payload.change && pending.origin === payload.origin && pending.label === payload.label) {
+        pending.keys = [...pending.keys, ...keys].slice(0, MAX_DELTA_KEYS);
+        pending.changes += changes;
+        pending.at = at;
+        if (payload.stack) pending.stack = payload.stack;
+        return;
+      }
+      this._pendingDb.set(key, payload);
+      this._bridge.send(Event.dbChanged, payload);
       return;
     }
     const message =
@@ -273,6 +291,7 @@ export class Watcher {
       }
     }
     this._pending.clear();
+    this._pendingDb.clear();
   }
 
   private _fillOne(pending: Pending): void {

@@ -4,14 +4,14 @@
  * limit refuses, sent back in pieces, previewed, imported; refusals answer `invalid` in words.
  */
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../test/unit/agent-kit.js';
-import { bytes } from '../../../test/unit/snapshot-app.js';
+import { kit } from '../../../test/helpers/agent-kit.js';
+import { bytes } from '../../../test/helpers/snapshot-app.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
 import { Command, Event, LIMITS, MAX_SNAPSHOT_CHUNK } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
 import { webstorage } from '../../webstorage/index.js';
-import { parseSnapshot } from './validate.js';
+import { parseSnapshot } from '../../snapshot-file/validate.js';
 
 type Kit = ReturnType<typeof kit>;
 

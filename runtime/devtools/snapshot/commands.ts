@@ -5,12 +5,12 @@
 import { CommandError } from '../../protocol/errors.js';
 import type { Handlers } from '../agent/context.js';
 import { exportSnapshot } from './export.js';
-import { SnapshotError } from './format.js';
+import { SnapshotError } from '../../snapshot-file/format.js';
 import { applyPlan } from './import.js';
 import { planImport } from './plan.js';
 import { summarize } from './summary.js';
 import { Transfers } from './transfers.js';
-import { parseSnapshot } from './validate.js';
+import { parseSnapshot } from '../../snapshot-file/validate.js';
 
 export type SnapshotCommand = 'snapshotExport' | 'snapshotRead' | 'snapshotWrite' | 'snapshotPreview' | 'snapshotImport' | 'snapshotDiscard';
 

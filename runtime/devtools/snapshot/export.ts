@@ -10,10 +10,10 @@ import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/inde
 import { keyAt } from '../../db/schema.js';
 import type { Database } from '../../db/types.js';
 import type { Store } from '../../store/store.js';
-import { config } from '../registry.js';
+import { config } from '../../registry/registry.js';
 import { applyRedaction } from '../agent/redact.js';
 import { all, type WebStorageLike } from '../agent/targets.js';
-import { blobRefs } from './encoded.js';
+import { blobRefs } from '../../codec/encoded.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -22,7 +22,7 @@ import {
   type SnapshotFile,
   type SnapshotStore,
   type SnapshotWebstorage,
-} from './format.js';
+} from '../../snapshot-file/format.js';
 
 const CACHE = '$cache';
 const BLOBS = '$blobs';

@@ -1,11 +1,11 @@
-export { diff } from './diff.js';
-export type { Difference } from './diff.js';
+export { diff } from '../../snapshot-file/diff.js';
+export type { Difference } from '../../snapshot-file/diff.js';
 export { exportSnapshot } from './export.js';
 export { importSnapshot, previewSnapshot } from './import.js';
 export type { ApplyHooks } from './import.js';
 export type { ImportOptions } from './plan.js';
-export { checkSnapshot, parseSnapshot } from './validate.js';
-export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError } from './format.js';
+export { checkSnapshot, parseSnapshot } from '../../snapshot-file/validate.js';
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError } from '../../snapshot-file/format.js';
 export type {
   RefusalReason,
   SnapshotBlob,
@@ -19,5 +19,5 @@ export type {
   SnapshotTable,
   SnapshotWebstorage,
   SnapshotWebstorageEntry,
-} from './format.js';
+} from '../../snapshot-file/format.js';
 export type { SnapshotCounts, SnapshotDifference, SnapshotSummary } from '../../protocol/values.js';

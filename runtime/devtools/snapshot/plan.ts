@@ -16,12 +16,12 @@ import type { Database } from '../../db/types.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { WebStorageLike } from '../agent/targets.js';
-import { diff, keyStep, same, storedValue, type Difference } from './diff.js';
+import { diff, keyStep, same, storedValue, type Difference } from '../../snapshot-file/diff.js';
 import { Collected, exportDatabase, exportStore, exportWebstorage, targetsOf, usedRefs, type Targets } from './export.js';
-import { SnapshotError, type SnapshotDatabase, type SnapshotFile, type SnapshotStore, type SnapshotWebstorage } from './format.js';
+import { SnapshotError, type SnapshotDatabase, type SnapshotFile, type SnapshotStore, type SnapshotWebstorage } from '../../snapshot-file/format.js';
 import { Rebuilder, unrestorable } from './rebuild.js';
 import { checkSchema } from './schema.js';
-import { checkSnapshot } from './validate.js';
+import { checkSnapshot } from '../../snapshot-file/validate.js';
 
 /** A key that is a state id, `["scope","key"]` (how persisted states are stored), as its parts. */
 function stateIdOf(key: string): [string, string] | undefined {

@@ -5,8 +5,8 @@
  */
 import { base64ToBytes } from '../../codec/base64.js';
 import { BlobRef, decode, type Encoded } from '../../codec/index.js';
-import { eachTagged } from './encoded.js';
-import { SnapshotError, type SnapshotFile } from './format.js';
+import { eachTagged } from '../../codec/encoded.js';
+import { SnapshotError, type SnapshotFile } from '../../snapshot-file/format.js';
 
 /** Why `value` cannot be rebuilt from a file (`instances`: a class instance counts), or undefined. */
 export function unrestorable(value: Encoded, instances: boolean): string | undefined {

@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { app, fill, SCHEMA, type Page } from '../../../test/unit/snapshot-app.js';
+import { app, fill, SCHEMA, type Page } from '../../../test/helpers/snapshot-app.js';
 import type { Encoded } from '../../codec/index.js';
 import { exportSnapshot, importSnapshot, parseSnapshot, previewSnapshot, SnapshotError, type SnapshotFile } from './index.js';
 

@@ -5,9 +5,9 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { app, bytes, fill, type Page, type ProviderName } from '../../../test/unit/snapshot-app.js';
+import { app, bytes, fill, type Page, type ProviderName } from '../../../test/helpers/snapshot-app.js';
 import { Scopes } from '../../store/scopes.js';
-import { configureDevtools } from '../registry.js';
+import { configureDevtools } from '../../registry/registry.js';
 import { diff, exportSnapshot, importSnapshot, parseSnapshot, previewSnapshot } from './index.js';
 
 afterEach(() => configureDevtools({ redact: () => false }));

@@ -5,7 +5,7 @@
  * import before anything is written, naming the first differences found.
  */
 import type { Database } from '../../db/types.js';
-import { SnapshotError, type SnapshotDatabase, type SnapshotSchema } from './format.js';
+import { SnapshotError, type SnapshotDatabase, type SnapshotSchema } from '../../snapshot-file/format.js';
 
 function schemaText(schema: SnapshotSchema): string {
   const indexes = [...schema.indexes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

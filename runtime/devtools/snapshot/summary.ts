@@ -7,7 +7,7 @@ import { decode, encode, type Encoded } from '../../codec/index.js';
 import { MAX_PAGE } from '../../protocol/messages.js';
 import type { SnapshotCounts, SnapshotDifference, SnapshotSummary } from '../../protocol/values.js';
 import { DISPLAY } from '../agent/show.js';
-import { entryOf, type Difference } from './diff.js';
+import { entryOf, type Difference } from '../../snapshot-file/diff.js';
 import type { Plan } from './plan.js';
 
 const COUNTED = ['state', 'webstorage', 'row', 'cache', 'blob'] as const;

@@ -4,7 +4,7 @@
  * words that say whether it reached the page, and the panel re-reads the page once it is back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../../../runtime/store/store.js';
+import { Store } from '#runtime/store/store.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

@@ -2,7 +2,7 @@
 import { transform } from 'esbuild';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearSourceMaps } from '../../../../runtime/devtools/agent/source-map.js';
+import { clearSourceMaps } from '#runtime/devtools/agent/source-map.js';
 import { Panel } from '../../models/panel.js';
 import { click, text, waitFor } from '../../testing/harness.js';
 import { memoryPanelWall } from '../../testing/memory-wall.js';

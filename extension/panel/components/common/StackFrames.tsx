@@ -6,7 +6,7 @@
  * only; elsewhere it is text).
  */
 import { useEffect } from 'preact/hooks';
-import { parseFrame, type Frame } from '../../../../runtime/protocol/frames.js';
+import { parseFrame, type Frame } from '#protocol/frames.js';
 import { usePanel } from '../context.js';
 
 function label(frame: Frame): string {

@@ -3,8 +3,8 @@
  * set by the agent: no eval). The value copied is the codec's tagged JSON, which pastes back
  * into the JSON editor with its types intact.
  */
-import type { Encoded, Path } from '../../../../runtime/codec/types.js';
-import { Command, type ValueRef } from '../../../../runtime/protocol/messages.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { Command, type ValueRef } from '#protocol/messages.js';
 import { copyText } from '../../lib/clipboard.js';
 import { usePanel } from '../context.js';
 

@@ -3,7 +3,7 @@
  * "Put" writes it only where no row is (a row there is a conflict: reload or overwrite).
  */
 import { useState } from 'preact/hooks';
-import type { Encoded } from '../../../../runtime/codec/types.js';
+import type { Encoded } from '#codec/types.js';
 import { parseJson } from '../../lib/leaf.js';
 import { usePanel } from '../context.js';
 import { useDraft } from '../common/useDraft.js';

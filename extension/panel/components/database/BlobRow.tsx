@@ -1,5 +1,5 @@
 /** One stored blob: name, type, size, created; preview, download, replace from a file, delete. */
-import type { BlobInfo } from '../../../../runtime/protocol/messages.js';
+import type { BlobInfo } from '#protocol/messages.js';
 import { bytes, clock } from '../../lib/format.js';
 import { Confirm } from '../common/Confirm.js';
 import { usePanel } from '../context.js';

@@ -2,7 +2,7 @@
  * Stratum's databases with provider, version, whether they persist, and their tables (key path,
  * autoIncrement, indexes, count). Internal layouts ($cache, $blobs) are marked as such.
  */
-import type { DatabaseInfo, TableInfo } from '../../../../runtime/protocol/messages.js';
+import type { DatabaseInfo, TableInfo } from '#protocol/messages.js';
 import { Badge } from '../common/Badge.js';
 import { usePanel } from '../context.js';
 

@@ -2,7 +2,7 @@
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
 import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { memory, openDatabase } from '../../../../runtime/db/index.js';
+import { memory, openDatabase } from '#runtime/db/index.js';
 import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

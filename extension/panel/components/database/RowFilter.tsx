@@ -3,7 +3,7 @@
  * (each bound inclusive unless "open"). Bounds are keys as JSON (`5`, `"a"`, `[1,"x"]`) or plain
  * text; one that does not read says why and nothing is queried.
  */
-import type { TableInfo } from '../../../../runtime/protocol/messages.js';
+import type { TableInfo } from '#protocol/messages.js';
 import type { RangeMode } from '../../models/row-filter.js';
 import { usePanel } from '../context.js';
 

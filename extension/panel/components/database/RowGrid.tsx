@@ -3,7 +3,7 @@
  * Sorting: the key column and any column an index covers sort through the database (the only
  * orders a 100,000-row table can be read in); other columns cannot be sorted and say so.
  */
-import type { Row, TableInfo } from '../../../../runtime/protocol/messages.js';
+import type { Row, TableInfo } from '#protocol/messages.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';

@@ -1,6 +1,6 @@
 /** A table's rows: header (schema, count, clear), filter, grid, the row editor and adding rows. */
 import { useState } from 'preact/hooks';
-import type { DatabaseInfo, TableInfo } from '../../../../runtime/protocol/messages.js';
+import type { DatabaseInfo, TableInfo } from '#protocol/messages.js';
 import { Confirm } from '../common/Confirm.js';
 import { usePanel } from '../context.js';
 import { AddRow } from './AddRow.js';

@@ -3,8 +3,8 @@
  * stratum, the entry (store › scope › key, namespace › key, database › table › row key), the path
  * inside its value, and before → after. The first LIMIT are shown, the rest counted.
  */
-import type { SnapshotDifference } from '../../../../runtime/protocol/messages.js';
-import { entryOf } from '../../../../runtime/devtools/snapshot/diff.js';
+import type { SnapshotDifference } from '#protocol/messages.js';
+import { entryOf } from '#snapshot-file/diff.js';
 import { formatPath, summary } from '../../lib/encoded.js';
 
 const LIMIT = 300;

@@ -4,7 +4,7 @@
  * applied. A refusal (a newer format, a truncated file, a schema that does not match) is shown
  * in the page's words; nothing was applied.
  */
-import type { SnapshotSummary } from '../../../../runtime/protocol/messages.js';
+import type { SnapshotSummary } from '#protocol/messages.js';
 import { formatPath } from '../../lib/encoded.js';
 import { usePanel } from '../context.js';
 import { DifferenceList } from './DifferenceList.js';

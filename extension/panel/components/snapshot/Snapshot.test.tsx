@@ -5,9 +5,9 @@
  * truncated file is refused in words with nothing applied; compare lists the differences.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseSnapshot } from '../../../../runtime/devtools/snapshot/validate.js';
-import { Store } from '../../../../runtime/store/store.js';
-import { webstorage } from '../../../../runtime/webstorage/webstorage.js';
+import { parseSnapshot } from '#snapshot-file/validate.js';
+import { Store } from '#runtime/store/store.js';
+import { webstorage } from '#runtime/webstorage/webstorage.js';
 import { click, setup, text, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

@@ -1,5 +1,5 @@
 /** The differences between two values, path by path: added, removed, before → after. */
-import type { Encoded } from '../../../../runtime/codec/types.js';
+import type { Encoded } from '#codec/types.js';
 import { diff } from '../../lib/diff.js';
 import { formatPath, summary as preview } from '../../lib/encoded.js';
 

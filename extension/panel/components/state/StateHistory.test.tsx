@@ -5,8 +5,8 @@
  * and a value the panel only holds shortened is not offered.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { configureDevtools } from '../../../../runtime/devtools/registry.js';
-import { Store } from '../../../../runtime/store/store.js';
+import { configureDevtools } from '#runtime/registry/registry.js';
+import { Store } from '#runtime/store/store.js';
 import { click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

@@ -1,6 +1,6 @@
 /** One key of the grid: select, edit the value in place (Enter), delete over the hash it shows. */
 import { useState } from 'preact/hooks';
-import type { WebstorageKeyInfo } from '../../../../runtime/protocol/messages.js';
+import type { WebstorageKeyInfo } from '#protocol/messages.js';
 import { summary, view } from '../../lib/encoded.js';
 import { bytes } from '../../lib/format.js';
 import type { StorageItem } from '../../models/storage.js';

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { webstorage } from '../../../../runtime/webstorage/webstorage.js';
+import { webstorage } from '#runtime/webstorage/webstorage.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

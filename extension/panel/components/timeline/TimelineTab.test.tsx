@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memory, openDatabase } from '../../../../runtime/db/index.js';
-import { Store } from '../../../../runtime/store/store.js';
-import { webstorage } from '../../../../runtime/webstorage/webstorage.js';
+import { memory, openDatabase } from '#runtime/db/index.js';
+import { Store } from '#runtime/store/store.js';
+import { webstorage } from '#runtime/webstorage/webstorage.js';
 import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;

@@ -3,7 +3,7 @@
  * container. The key box reads JSON for Map keys (`5`, `"5"`), plain text for object keys.
  */
 import { useState } from 'preact/hooks';
-import type { Encoded } from '../../../../runtime/codec/types.js';
+import type { Encoded } from '#codec/types.js';
 import type { ContainerType } from '../../lib/encoded.js';
 import { parseKey } from '../../lib/leaf.js';
 import { LeafEditor } from './LeafEditor.js';

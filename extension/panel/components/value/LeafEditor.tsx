@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { useDraft } from '../common/useDraft.js';
-import type { Encoded } from '../../../../runtime/codec/types.js';
+import type { Encoded } from '#codec/types.js';
 import { LEAF_TYPES, type LeafType } from '../../lib/encoded.js';
 import { leafText, parseLeaf } from '../../lib/leaf.js';
 

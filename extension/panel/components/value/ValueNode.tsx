@@ -4,8 +4,9 @@
  * part, preview a blob, copy, store as global. Keyboard: Enter edits, Esc cancels, → opens, ← closes.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { Encoded, Path } from '../../../../runtime/codec/types.js';
-import { isRedacted, pathKey, view, type ContainerType } from '../../lib/encoded.js';
+import type { Encoded, Path } from '#codec/types.js';
+import { isRedacted, pathKey, view, type Child, type ContainerType, type NodeView } from '../../lib/encoded.js';
+import { groups } from '../../lib/pages.js';
 import { parseKey } from '../../lib/leaf.js';
 import type { Base, ValueSource } from '../../models/value.js';
 import { ValueActions } from '../common/ValueActions.js';
@@ -122,9 +123,14 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
                 ×
               </button>
             )}
-            {node.truncated && !node.children && node.type !== 'string' && source.expand && (
+            {node.truncated && !node.children && !pageable(node) && source.expand && (
               <button type="button" class="link" data-testid="value-expand" onClick={() => void source.expand!(node.truncated!.path)}>
                 load all
+              </button>
+            )}
+            {node.truncated && pageable(node) && source.expand && (
+              <button type="button" class="link" data-testid="value-more" title="Read the next part from the page" onClick={() => void source.expand!(path, true)}>
+                show more ({shownCount(value, node)} of {node.truncated.size})
               </button>
             )}
             {node.blob && (
@@ -149,25 +155,78 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
             onAdd={(key, next) =>
               node.container === 'object'
                 ? edit([...path, String(key)], 'insert', next)
-                : edit([...path, node.children?.length ?? 0], 'insert', node.container === 'map' ? [key ?? null, next] : next)
+                : edit([...path, node.truncated?.size ?? node.children?.length ?? 0], 'insert', node.container === 'map' ? [key ?? null, next] : next)
             }
           />
         </div>
       )}
-      {open && !redacted &&
-        node.children!.map((child) => (
-          <ValueNode
-            key={pathKey(child.path)}
-            source={source}
-            label={child.label}
-            path={child.path}
-            value={child.value}
-            depth={depth + 1}
-            parent={node.container}
-            editable={editable && node.container !== undefined}
-            keyPath={child.keyPath}
-          />
-        ))}
+      {open && !redacted && <Children source={source} node={node} path={path} depth={depth + 1} editable={editable && node.container !== undefined} />}
     </div>
+  );
+}
+
+/**
+ * Whether "show more" pages a cut node in: a string, a container cut by length (it shows its
+ * first entries), a typed array or buffer. A container cut by depth shows nothing yet: "load all"
+ * encodes it again from its path, with fresh limits.
+ */
+function pageable(node: NodeView): boolean {
+  if (node.type === 'string' || node.children) return true;
+  return !['object', 'instance', 'error', 'array', 'map', 'set'].includes(node.type);
+}
+
+/** Characters or items of a cut node the panel holds. */
+function shownCount(value: Encoded, node: NodeView): number {
+  if (node.type === 'string') return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value['v'] === 'string' ? value['v'].length : 0;
+  return node.children?.length ?? 0;
+}
+
+interface ChildrenProps {
+  source: ValueSource;
+  node: NodeView;
+  path: Path;
+  depth: number;
+  editable: boolean;
+}
+
+/** A node's children; a long list in groups of 100 as Chrome's console shows them ("[0 … 99]"). */
+function Children({ source, node, path, depth, editable }: ChildrenProps) {
+  const panel = usePanel();
+  const children = node.children!;
+  const rows = (list: Child[], at: number) =>
+    list.map((child) => (
+      <ValueNode
+        key={pathKey(child.path)}
+        source={source}
+        label={child.label}
+        path={child.path}
+        value={child.value}
+        depth={at}
+        parent={node.container}
+        editable={editable}
+        keyPath={child.keyPath}
+      />
+    ));
+  const ranges = node.container === 'object' ? [] : groups(children.length);
+  if (ranges.length === 0) return <>{rows(children, depth)}</>;
+  return (
+    <>
+      {ranges.map((range) => {
+        // A group's open state sits under a path no value has: a string step inside a list.
+        const groupPath = [...path, range.label];
+        const open = panel.expanded.has(source.key, groupPath);
+        return (
+          <div class="value-node" role="treeitem" aria-expanded={open} key={range.label}>
+            <div class="node-row" data-testid="value-group" data-range={range.label} style={{ paddingLeft: `${depth * 14 + 4}px` }}>
+              <button type="button" class="toggle" aria-label={open ? 'Collapse' : 'Expand'} onClick={() => panel.expanded.toggle(source.key, groupPath)}>
+                {open ? '▾' : '▸'}
+              </button>
+              <span class="key">{range.label}</span>
+            </div>
+            {open && rows(children.slice(range.from, range.to + 1), depth + 1)}
+          </div>
+        );
+      })}
+    </>
   );
 }

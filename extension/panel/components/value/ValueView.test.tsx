@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configureDevtools } from '../../../../runtime/devtools/registry.js';
-import { Store } from '../../../../runtime/store/store.js';
+import { configureDevtools } from '#runtime/registry/registry.js';
+import { Store } from '#runtime/store/store.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;
@@ -37,6 +37,45 @@ describe('value view', () => {
     await waitFor(() => h.find('value-expand', {}, h.get('value-node', { path: JSON.stringify(path) })) === null);
     click(h.get('value-toggle', {}, h.get('value-node', { path: JSON.stringify(path) })));
     await h.wait('value-node', { path: JSON.stringify([...path, 'd']) });
+  });
+
+  it('pages a long string and a long list in ("show more", "[0 … 99]" groups) and edits beside a cut part', async () => {
+    const body = `${'b'.repeat(14_999)}!`;
+    const { h, state } = await show('paging-store', { title: 'old', body, items: Array.from({ length: 500 }, (_, i) => i) });
+    const bodyNode = await h.wait('value-node', { path: '["body"]' });
+    expect(text(h.get('value-more', {}, bodyNode))).toBe('show more (10000 of 15000)');
+    click(h.get('value-more', {}, bodyNode));
+    await waitFor(() => h.find('value-more', {}, h.get('value-node', { path: '["body"]' })) === null);
+    expect(text(h.get('value-preview', {}, h.get('value-node', { path: '["body"]' })))).toMatch(/^"b+…"$/);
+
+    const items = h.get('value-node', { path: '["items"]' });
+    click(h.get('value-toggle', {}, items));
+    await waitFor(() => h.find('value-group', { range: '[100 … 199]' }) !== null);
+    click(h.get('value-more', {}, h.get('value-node', { path: '["items"]' })));
+    await waitFor(() => h.find('value-group', { range: '[400 … 499]' }) !== null);
+    click(h.get('value-group', { range: '[400 … 499]' }).querySelector('button')!);
+    const last = await h.wait('value-node', { path: '["items",499]' });
+    expect(text(h.get('value-preview', {}, last))).toBe('499');
+
+    // The title is edited by path while nothing else of the value travels.
+    const title = h.get('value-node', { path: '["title"]' });
+    click(h.get('value-edit', {}, title));
+    const input = await h.wait('value-input', {}, title);
+    type(input, 'new');
+    press(input, 'Enter');
+    await waitFor(() => (state.value as { title: string }).title === 'new');
+    expect((state.value as { body: string }).body).toBe(body);
+    expect((state.value as { items: number[] }).items).toHaveLength(500);
+  });
+
+  it('pages a typed array too large to show', async () => {
+    const { h } = await show('typed-store', { samples: new Float64Array(9000).fill(0.5) });
+    const samples = await h.wait('value-node', { path: '["samples"]' });
+    expect(text(h.get('value-more', {}, samples))).toBe('show more (0 of 72000)');
+    click(h.get('value-more', {}, samples));
+    await waitFor(() => h.find('value-group', { range: '[0 … 99]' }) !== null || h.find('value-toggle', {}, h.get('value-node', { path: '["samples"]' })) !== null);
+    click(h.get('value-toggle', {}, h.get('value-node', { path: '["samples"]' })));
+    await h.wait('value-group', { range: '[400 … 499]' });
   });
 
   it('shows redacted parts as [redacted] and offers no edit there', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { BLOB_PAGE, Command } from '../../../protocol/messages.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 describe('blobList (issue 14.17)', () => {
   it('pages the listing: at most BLOB_PAGE per message, with the total and the usage of all', async () => {

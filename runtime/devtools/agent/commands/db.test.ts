@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 interface Note {
   id?: number;

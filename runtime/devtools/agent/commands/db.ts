@@ -25,7 +25,7 @@ export function decodeKey(encoded: Encoded, what: string): Key {
   }
 }
 
-function tableOf(db: Database, name: string) {
+export function tableOf(db: Database, name: string) {
   const info = db.tables().find((table) => table.name === name);
   if (!info) throw new CommandError('not-found', `database "${db.name}" has no table "${name}"`);
   return info;

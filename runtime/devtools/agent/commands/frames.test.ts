@@ -1,6 +1,6 @@
 import { transform } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
 import { Command, MAX_TRACE_FRAMES } from '../../../protocol/messages.js';
 import { clearSourceMaps } from '../source-map.js';
 

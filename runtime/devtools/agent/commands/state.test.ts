@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
 import { encode } from '../../../codec/index.js';
 import { Command } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 async function setup() {
   const t = kit();
@@ -48,14 +48,14 @@ describe('stateSet', () => {
   });
 });
 
-describe('stateEdit', () => {
+describe('edit on a state', () => {
   it('sets, inserts, deletes and renames by path without touching the old value', async () => {
     const { t, state, at } = await setup();
     const before = state.value as { items: number[] };
     let version = 0;
     const edit = async (path: (string | number)[], op: 'set' | 'delete' | 'insert' | 'rename', extra: { value?: unknown; to?: string } = {}) => {
-      const payload = { ...at, baseVersion: version, path, op, ...(extra.to !== undefined && { to: extra.to }) };
-      ({ version } = await t.call(Command.stateEdit, extra.value === undefined ? payload : { ...payload, value: encode(extra.value) }));
+      const payload = { target: { kind: 'state' as const, ...at }, baseVersion: version, path, op, ...(extra.to !== undefined && { to: extra.to }) };
+      version = (await t.call(Command.edit, extra.value === undefined ? payload : { ...payload, value: encode(extra.value) })).version as number;
     };
     await edit(['items', 1], 'set', { value: 20 });
     await edit(['items', 0], 'insert', { value: 0 });
@@ -81,7 +81,7 @@ describe('stateEdit', () => {
   it('explains a path that leads nowhere or an edit that cannot apply', async () => {
     const { t, at } = await setup();
     const edit = (path: (string | number)[], op: 'set' | 'delete' | 'insert' | 'rename', more: object = {}) =>
-      t.call(Command.stateEdit, { ...at, baseVersion: 0, path, op, ...more });
+      t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path, op, ...more });
     await expect(edit(['missing', 'deeper'], 'set', { value: 1 })).rejects.toMatchObject({ code: 'not-found' });
     await expect(edit(['items', 9], 'delete')).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no position/) });
     await expect(edit(['title'], 'rename', { to: 'items' })).rejects.toMatchObject({ code: 'conflict' });
@@ -95,7 +95,7 @@ describe('stateEdit', () => {
     const { t, state, at } = await setup();
     state.set((prev: unknown) => ({ ...(prev as object), title: 'moved on' }));
     await expect(
-      t.call(Command.stateEdit, { ...at, baseVersion: 0, path: ['title'], op: 'set', value: 'stale' }),
+      t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path: ['title'], op: 'set', value: 'stale' }),
     ).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
     expect((state.value as { title: string }).title).toBe('moved on');
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 describe('expand', () => {
   it('expands a truncated path of a webstorage key, a row and a cache entry', async () => {
@@ -81,5 +81,48 @@ describe('pageFacts', () => {
     expect(facts.dropped).toBe(1);
     expect(facts.foreignKeys).toEqual([]);
     expect('unavailable' in facts.databases).toBe(true);
+  });
+});
+
+describe('expand by pages', () => {
+  it('reads a long string, and large arrays, Maps, Sets, objects and typed arrays, in full', async () => {
+    const value = {
+      body: 'x'.repeat(14_999) + 'y',
+      list: Array.from({ length: 500 }, (_, i) => ({ i, deep: 'd'.repeat(i === 450 ? 20_000 : 1) })),
+      map: new Map(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])),
+      set: new Set(Array.from({ length: 250 }, (_, i) => i * 2)),
+      wide: Object.fromEntries(Array.from({ length: 260 }, (_, i) => [`f${i}`, i])),
+      bytes: new Uint16Array(70_000).fill(7),
+    };
+    const store = new Store({ name: 'pages' });
+    const state = store.createState(value, { key: 'p', scope: 'app' });
+    const t = kit();
+    await t.hello();
+    const target = { kind: 'state' as const, store: registryId(store)!, state: state.id };
+    const page = (path: (string | number)[], offset: number, limit: number) => t.call(Command.expand, { target, path, offset, limit });
+
+    let text = '';
+    for (let offset = 0; offset < 15_000; ) {
+      const got = await page(['body'], offset, 4000);
+      expect(got.total).toBe(15_000);
+      text += got.value as string;
+      offset += (got.value as string).length;
+    }
+    expect(text).toBe(value.body);
+
+    const items = await page(['list'], 400, 100);
+    expect(items).toMatchObject({ offset: 400, total: 500 });
+    expect((items.value as unknown[]).length).toBe(100);
+    expect(decode((items.value as unknown[])[0] as never)).toEqual({ i: 400, deep: 'd' });
+    // A cut inside an item names its real path, so it expands like any other.
+    expect(JSON.stringify((items.value as unknown[])[50])).toContain('["list",450,"deep"]');
+
+    const pairs = (await page(['map'], 299, 10)).value as unknown[];
+    expect(pairs).toEqual([['k299', 299]]);
+    expect((await page(['set'], 249, 5)).value).toEqual([498]);
+    expect((await page(['wide'], 258, 5)).value).toEqual([['f258', 258], ['f259', 259]]);
+    const bytes = await page(['bytes'], 69_999, 10);
+    expect(bytes).toMatchObject({ value: [7], total: 70_000 });
+    await expect(page(['list', 0, 'i'], 0, 1)).rejects.toMatchObject({ code: 'invalid' });
   });
 });

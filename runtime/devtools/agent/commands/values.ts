@@ -1,4 +1,4 @@
-/** expand (a truncated part, encoded again) and storeAsGlobal (`window.$stratum`, no eval). */
+/** expand (a truncated part, encoded again, or one page of it) and storeAsGlobal (`window.$stratum`, no eval). */
 import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { ValueRef } from '../../../protocol/messages.js';
@@ -54,8 +54,10 @@ async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unkno
 }
 
 export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
-  async expand({ target: ref, path }, { blobs }) {
+  async expand({ target: ref, path, offset, limit }, { blobs }) {
     const { value, root } = await resolveVisible(ref, path);
+    // Paging loads on first use: most sessions never read past the display limits.
+    if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit);
     return show(value, root, blobs, path);
   },
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { kit } from '../../../../test/unit/agent-kit.js';
-import { FakeStorage, installWindow } from '../../../../test/unit/webstorage-fakes.js';
+import { kit } from '../../../../test/helpers/agent-kit.js';
+import { FakeStorage, installWindow } from '../../../../test/helpers/webstorage-fakes.js';
 import { decode, encode } from '../../../codec/index.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../registry.js';
+import { registryId } from '../../../registry/registry.js';
 
 async function setup(namespace: string) {
   const t = kit();

@@ -1,21 +1,45 @@
 /**
- * Walks a value in the codec's encoded form (runtime/codec/tags.ts) without decoding it: every
- * tagged node in a value position is visited. Records inside `object`/`instance` nodes (`v`) and
+ * Reading the codec's encoded form (runtime/codec/tags.ts) without decoding it: what a node is
+ * (isNode, isTagged, isRecord), a path as people read it (pathText), and a walk over every
+ * tagged node (eachTagged). The one copy the agent, the snapshot files and the panel share.
+ *
+ * eachTagged visits every tagged node in a value position. Records inside `object`/`instance` nodes (`v`) and
  * an error's `fields` have literal keys (a `$t` there is data); their values are value positions
  * again. Iterative, so a value nested thousands of levels deep does not exhaust the stack.
  */
-import type { Encoded } from '../../codec/index.js';
+import type { Encoded } from './index.js';
 
 export type Node = { [key: string]: Encoded };
+export type Tagged = { $t: string; [key: string]: Encoded };
 
 const TAG = '$t';
 
-export function isRecord(value: Encoded | undefined): value is Node {
+/** Any JSON object: a plain record or a tagged node. */
+export function isNode(value: Encoded | undefined): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isTagged(value: Encoded | undefined): value is Node {
-  return isRecord(value) && Object.hasOwn(value, TAG);
+/** A tagged node (`{ $t: … }`). */
+export function isTagged(value: Encoded | undefined): value is Tagged {
+  return isNode(value) && Object.hasOwn(value, TAG);
+}
+
+/** A plain record: an object that is not a tagged node. */
+export function isRecord(value: Encoded | undefined): value is Node {
+  return isNode(value) && !Object.hasOwn(value, TAG);
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** A path as people read it: `user.tags[0]["odd key"]` ('' for the root). */
+export function pathText(path: readonly (string | number)[]): string {
+  return path
+    .map((step, i) => {
+      if (typeof step === 'number') return `[${step}]`;
+      if (IDENTIFIER.test(step)) return i === 0 ? step : `.${step}`;
+      return `[${JSON.stringify(step)}]`;
+    })
+    .join('');
 }
 
 /** Calls `visit` for every tagged node (blob, truncated, date, …) in `value`. */
@@ -28,7 +52,7 @@ export function eachTagged(value: Encoded, visit: (node: Node) => void): void {
       for (const child of item) stack.push({ value: child, record: false });
       continue;
     }
-    if (!isRecord(item)) continue;
+    if (!isNode(item)) continue;
     if (record || !Object.hasOwn(item, TAG)) {
       for (const key of Object.keys(item)) stack.push({ value: item[key]!, record: false });
       continue;

@@ -8,9 +8,9 @@
  * Metadata of the files themselves (createdAt, page, state versions, providers) is not compared,
  * and each file's own client and user scopes read `$client` and `$user`.
  */
-import { encode, type Encoded, type Path } from '../../codec/index.js';
-import type { SnapshotDifference } from '../../protocol/values.js';
-import { isRecord, isTagged, type Node } from './encoded.js';
+import { encode, type Encoded, type Path } from '../codec/index.js';
+import type { SnapshotDifference } from '../protocol/values.js';
+import { isNode, isTagged, type Node } from '../codec/encoded.js';
 import type { SnapshotDatabase, SnapshotFile } from './format.js';
 
 export type Difference = SnapshotDifference;
@@ -99,7 +99,7 @@ export function same(x: Encoded, y: Encoded, a: SnapshotFile, b: SnapshotFile): 
       for (let i = 0; i < p.length; i++) stack.push([p[i]!, q[i]!]);
       continue;
     }
-    if (!isRecord(p) || !isRecord(q)) return false;
+    if (!isNode(p) || !isNode(q)) return false;
     if (isTagged(p) && p['$t'] === 'blob' && q['$t'] === 'blob') {
       if (!blobsEqual(p, q, a, b)) return false;
       continue;
@@ -130,7 +130,7 @@ function compare(before: Encoded, after: Encoded, path: Path, a: SnapshotFile, b
     const q = step.after!;
     if (same(p, q, a, b)) continue;
     const later: Step[] = [];
-    if (isRecord(p) && isRecord(q) && !isTagged(p) && !isTagged(q)) {
+    if (isNode(p) && isNode(q) && !isTagged(p) && !isTagged(q)) {
       for (const key of Object.keys(p)) {
         later.push(Object.hasOwn(q, key) ? { path: [...step.path, key], before: p[key]!, after: q[key]!, both: true } : { path: [...step.path, key], before: p[key]!, both: false });
       }

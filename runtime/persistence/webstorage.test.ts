@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeStorage, installWindow, type FakeWindow } from '../../test/unit/webstorage-fakes.js';
+import { FakeStorage, installWindow, type FakeWindow } from '../../test/helpers/webstorage-fakes.js';
 import { serialize } from '../codec/index.js';
-import { recentReports } from '../devtools/registry.js';
+import { recentReports } from '../registry/registry.js';
 import { Store } from '../store/index.js';
-import { PERSIST_NAMESPACE } from './persist.js';
+import { PERSIST_NAMESPACE } from './webstorage.js';
 
 let fake: FakeWindow | undefined;
 afterEach(() => {

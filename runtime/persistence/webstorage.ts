@@ -7,7 +7,7 @@
  * reported the same way. On a server there is nothing to persist to and nothing to report.
  */
 import type { PersistAdapter } from '../store/types.js';
-import { webstorage } from './webstorage.js';
+import { webstorage } from '../webstorage/webstorage.js';
 
 export const PERSIST_NAMESPACE = 'stratum-state';
 

@@ -5,10 +5,10 @@
  * writes in one readwrite transaction, so two tabs incrementing one counter lose nothing; other
  * tabs' writes arrive through the database's change events.
  */
-import { report } from '../devtools/registry.js';
+import { report } from '../registry/registry.js';
 import type { PersistAdapter, PersistDatabase } from '../store/types.js';
-import { CACHE_TABLE, injectKey } from './schema.js';
-import type { Database, Table } from './types.js';
+import { CACHE_TABLE, injectKey } from '../db/schema.js';
+import type { Database, Table } from '../db/types.js';
 
 function isDatabase(db: PersistDatabase): db is PersistDatabase & Database {
   const candidate = db as Partial<Database>;

@@ -7,6 +7,19 @@
 import { ANNOUNCE, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../protocol/frozen.js';
 import type { DevtoolsConfig } from './registry.js';
 
+/**
+ * Loads the agent (runtime/devtools/agent/connect.ts). Passed in by the entries
+ * (runtime/devtools/hook.ts), so this floor, below the strata, never imports the agent above them.
+ */
+export type AgentLoader = () => Promise<{ connect(listening: Listening): { deliver(data: unknown): void; stop(): void } }>;
+
+let loadAgent: AgentLoader | undefined;
+
+/** The entries' hook: how a hello loads the agent. Without one, hellos are dropped (and counted). */
+export function setAgentLoader(load: AgentLoader): void {
+  loadAgent = load;
+}
+
 /** Envelopes kept while the agent loads; more are dropped (a panel re-sends hello). */
 const MAX_WAITING = 64;
 
@@ -42,11 +55,11 @@ function onMessage(event: MessageEvent): void {
   if (deliver) return deliver(data);
   if (waiting) return void (waiting.length < MAX_WAITING ? waiting.push(data) : listening.dropped++);
   const batch = data?.batch;
-  if (!(Array.isArray(batch) && batch.some((message: { command?: unknown } | null) => message?.command === HELLO))) {
+  if (!loadAgent || !(Array.isArray(batch) && batch.some((message: { command?: unknown } | null) => message?.command === HELLO))) {
     return void listening.dropped++;
   }
   waiting = [data];
-  import('./agent/connect.js').then(
+  loadAgent().then(
     ({ connect }) => {
       const queued = waiting ?? [];
       waiting = undefined;

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { recentReports } from '../devtools/registry.js';
+import { recentReports } from '../registry/registry.js';
 import { Store } from '../store/index.js';
-import { indexeddb, memory, openDatabase, type Database, type Provider } from './index.js';
-import { libsql } from './libsql.js';
+import { indexeddb, memory, openDatabase, type Database, type Provider } from '../db/index.js';
+import { libsql } from '../db/libsql.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'stratum-persist-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -43,7 +43,8 @@ describe('listening for a panel', () => {
   it('starts in a microtask, announces itself, and loads the agent on hello', async () => {
     const posted = recordPosts();
     const { listening } = await import('./listen.js');
-    const { Store } = await import('../store/store.js');
+    // The public entry's wiring: the registry gets the agent's loader passed in.
+    const { Store } = await import('../store/index.js');
     new Store({ name: 'page' }).createState(1, { key: 'k', scope: 'app' });
     await tick();
     expect(listening.on).toBe(true);

@@ -15,8 +15,8 @@
  * Webstorage entries keep the stored text as is. An entry with `redacted` paths was cut by
  * configureDevtools({ redact }) when exported: it shows `[redacted]` there and is never imported.
  */
-import type { Encoded, Path } from '../../codec/index.js';
-import type { IndexInfo } from '../../protocol/values.js';
+import type { Encoded, Path } from '../codec/index.js';
+import type { IndexInfo } from '../protocol/values.js';
 
 export const SNAPSHOT_FORMAT = 'stratum-snapshot';
 /** Bumped when a field changes meaning; an older runtime refuses a newer file in words. */

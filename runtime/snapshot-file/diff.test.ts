@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../codec/index.js';
+import { encode } from '../codec/index.js';
 import { diff } from './diff.js';
 import { SNAPSHOT_FORMAT, type SnapshotDatabase, type SnapshotFile } from './format.js';
 

@@ -4,10 +4,10 @@
  * error), then what the types cannot say — every blob's bytes present and of its size, no value
  * cut short, nothing listed twice. A file that passes is safe to plan an import from.
  */
-import { CODEC_VERSION, type Encoded } from '../../codec/index.js';
-import type { IndexInfo } from '../../protocol/values.js';
-import { arr, bool, finite, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, type Check } from '../../protocol/shape.js';
-import { eachTagged, isRecord } from './encoded.js';
+import { CODEC_VERSION, type Encoded } from '../codec/index.js';
+import type { IndexInfo } from '../protocol/values.js';
+import { arr, bool, finite, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, type Check } from '../protocol/shape.js';
+import { eachTagged, isNode } from '../codec/encoded.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -148,7 +148,7 @@ function checkValues(file: SnapshotFile): void {
   for (const db of file.databases) {
     for (const blob of db.blobs ?? []) {
       const data = blob.data;
-      if (!isRecord(data) || data['$t'] !== 'blob' || data['size'] !== blob.size) {
+      if (!isNode(data) || data['$t'] !== 'blob' || data['size'] !== blob.size) {
         refuse('malformed', `blob ${blob.id} of "${db.name}": data must be a blob node of its size (${blob.size} bytes)`);
       }
     }

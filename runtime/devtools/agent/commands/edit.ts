@@ -1,0 +1,131 @@
+/**
+ * `edit`: one command for every stratum. The agent reads the CURRENT value (a state, a webstorage
+ * key, a row, a cache entry), checks it against the version the client read (a state's version,
+ * else the hash of the value), applies the path edit with applyEdit and writes the result through
+ * the stratum's own API, labelled `devtools: edit <path>` so the timeline and history show it.
+ * The client sends only the path and the new part: a value cut for display elsewhere stays whole.
+ */
+import { pathText } from '../../../codec/encoded.js';
+import type { Path } from '../../../codec/index.js';
+import { compareKeys, type Key } from '../../../db/keys.js';
+import { CACHE_TABLE, keyAt } from '../../../db/schema.js';
+import { CommandError } from '../../../protocol/errors.js';
+import type { CommandRequest, Hash, ValueRef } from '../../../protocol/messages.js';
+import { conflict, guardRedacted, type Context, type Handlers } from '../context.js';
+import { applyEdit, decodeEdit } from '../edit.js';
+import { fingerprint } from '../show.js';
+import { stateOf, target } from '../targets.js';
+import { cacheRoot } from './cache.js';
+import { decodeKey, rowRoot, tableOf } from './db.js';
+
+type Edit = CommandRequest<'edit'>;
+
+/** A path as people read it in a label: `title`, `items[3]`, `meta["odd key"]`. */
+export function pathLabel(path: Path): string {
+  return path.length === 0 ? '(whole value)' : pathText(path);
+}
+
+/** The new part the edit writes (decoded), checked for what the op needs. */
+function newPart({ op, value }: Edit, context: Context): unknown {
+  if ((op === 'set' || op === 'insert') && value === undefined) throw new CommandError('invalid', `${op} needs a value`);
+  return value === undefined ? undefined : decodeEdit(value, context.blobs);
+}
+
+/** The whole value after the edit, refused when it touches what redact() hides. */
+function edited(current: unknown, root: Path, edit: Edit, next: unknown): unknown {
+  const { path, op, to } = edit;
+  guardRedacted(current, root, path, op === 'set' || op === 'insert' ? { value: next } : undefined);
+  if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to]);
+  return applyEdit(current, path, op, next, to);
+}
+
+function stale(edit: Edit, version: number | Hash | null): boolean {
+  return edit.baseVersion !== undefined && edit.baseVersion !== version;
+}
+
+function sameKey(a: Key | undefined, b: Key): boolean {
+  return a !== undefined && compareKeys(a, b) === 0;
+}
+
+function labelOf(edit: Edit): string {
+  return edit.label ?? `devtools: edit ${pathLabel(edit.path)}`;
+}
+
+/**
+ * Synchronous from the version check to the set (nothing can slip in between), and answered at
+ * once, as stateSet is: the answer leaves before the delta the set queued.
+ */
+function editState(ref: Extract<ValueRef, { kind: 'state' }>, edit: Edit, context: Context): { version: number } {
+  const next = newPart(edit, context);
+  const { state } = stateOf(ref.store, ref.state);
+  const root = ['state', state.scope, state.key];
+  if (stale(edit, state.version)) {
+    throw conflict(`state "${state.key}" (version ${String(edit.baseVersion)} → ${state.version})`, state.value, state.version, root, context.blobs);
+  }
+  state.set(edited(state.value, root, edit, next), { label: labelOf(edit) });
+  return { version: state.version };
+}
+
+async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit, context: Context): Promise<{ version: number | Hash }> {
+  const next = newPart(edit, context);
+  const label = labelOf(edit);
+  switch (ref.kind) {
+    case 'webstorage': {
+      const storage = target('webstorage', ref.storage);
+      if (!storage.has(ref.key)) throw new CommandError('not-found', `namespace "${storage.namespace}" has no key "${ref.key}"`);
+      const root = ['webstorage', storage.namespace, ref.key];
+      const current = storage.get(ref.key);
+      const hash = fingerprint(current).hash;
+      if (stale(edit, hash)) throw conflict(`key "${ref.key}" of ${storage.backend} namespace "${storage.namespace}"`, current, hash, root, context.blobs);
+      const value = edited(current, root, edit, next);
+      context.label(label, () => storage.set(ref.key, value));
+      return { version: fingerprint(storage.get(ref.key)).hash };
+    }
+    case 'row': {
+      const db = target('database', ref.database);
+      const info = tableOf(db, ref.table);
+      const key = decodeKey(ref.key, 'the row key');
+      const root = rowRoot(db, ref.table);
+      // Check and write in one readwrite transaction: another tab cannot slip a write in between.
+      return db.transaction([ref.table], 'readwrite', async (tx) => {
+        const table = tx.table(ref.table);
+        const current = await table.get(key);
+        if (current === undefined) throw new CommandError('not-found', `table "${ref.table}" has no such row (deleted?)`);
+        const hash = fingerprint(current).hash;
+        if (stale(edit, hash)) throw conflict(`row ${JSON.stringify(ref.key)} of "${ref.table}"`, current, hash, root, context.blobs);
+        const value = edited(current, root, edit, next);
+        if (!sameKey(keyAt(value, info.key), key)) {
+          throw new CommandError('invalid', `the edit would change the row's key (${JSON.stringify(info.key)}): add a row with the new key and delete this one instead`);
+        }
+        await table.put(value);
+        return { version: fingerprint(await table.get(key)).hash };
+      }, { label });
+    }
+    case 'cache': {
+      const db = target('database', ref.database);
+      tableOf(db, CACHE_TABLE);
+      const key = decodeKey(ref.key, 'the cache key');
+      const root = cacheRoot(db, key);
+      return db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
+        const table = tx.table(CACHE_TABLE);
+        const row = (await table.get(key)) as { key: unknown; value: unknown; expires: number | null } | undefined;
+        if (row === undefined || (row.expires !== null && row.expires <= Date.now())) {
+          throw new CommandError('not-found', 'no such cache entry (deleted or expired?)');
+        }
+        const hash = fingerprint(row.value).hash;
+        if (stale(edit, hash)) throw conflict(`cache entry ${JSON.stringify(ref.key)} of "${db.name}"`, row.value, hash, root, context.blobs);
+        // The entry keeps its expiry: an edit is not a fresh cache.set.
+        const value = edited(row.value, root, edit, next);
+        await table.put({ ...row, value });
+        return { version: fingerprint(value).hash };
+      }, { label });
+    }
+  }
+}
+
+export const editCommands: Handlers<'edit'> = {
+  edit(payload, context) {
+    const { target: ref } = payload;
+    return ref.kind === 'state' ? editState(ref, payload, context) : editTarget(ref, payload, context);
+  },
+};
