@@ -1,0 +1,42 @@
+/** The command line of `stratumjs devtools`, parsed apart from starting anything (tested alone). */
+import { DEFAULT_PORT } from './server-defaults.js';
+
+export const USAGE = `usage: stratumjs devtools [--port N] [--host H] [--read-only] [--no-open]
+
+  --port N      listen on port N (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H      listen on H instead of 127.0.0.1 (other machines can then reach it: the token still guards it)
+  --read-only   the panel may look but not change anything (the server refuses every edit)
+  --no-open     do not open a browser window`;
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  readOnly: boolean;
+  open: boolean;
+  token?: string;
+}
+
+export function parseArgs(args: string[]): CliOptions {
+  const [command, ...rest] = args;
+  if (command !== 'devtools') throw new Error(command === undefined ? USAGE : `unknown command "${command}"\n\n${USAGE}`);
+  const options: CliOptions = { port: DEFAULT_PORT, host: '127.0.0.1', readOnly: false, open: true };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const value = (): string => {
+      const next = rest[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value\n\n${USAGE}`);
+      return next;
+    };
+    if (arg === '--port') {
+      const port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${rest[i]}`);
+      options.port = port;
+    } else if (arg === '--host') options.host = value();
+    else if (arg === '--read-only') options.readOnly = true;
+    else if (arg === '--no-open') options.open = false;
+    else if (arg === '--token') options.token = value(); // for tests and scripted setups; not in the usage on purpose
+    else throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
+  }
+  return options;
+}
+
