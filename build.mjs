@@ -81,6 +81,8 @@ const TOOLS = [
   { name: 'screenshots', source: 'scripts/screenshots.ts' },
   // The package's bin: `npx stratumjs devtools` (issue 20).
   { name: 'stratumjs', source: 'runtime/transport/ws/cli.ts' },
+  // Its server alone, for bench/standalone-latency.mjs.
+  { name: 'standalone-server', source: 'runtime/transport/ws/server.ts' },
 ];
 
 /** The standalone panel (issue 20): the same panel on a WebSocket wall, served by the bin. */
