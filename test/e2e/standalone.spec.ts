@@ -104,7 +104,7 @@ describe('standalone panel (npx stratumjs devtools)', () => {
     const options = await page.$$eval(`${byId('target-picker')} option`, (nodes) => nodes.map((node) => node.textContent ?? ''));
     expect(options).toHaveLength(2);
     for (const [i, child] of children.entries()) {
-      expect(options.some((text) => text.startsWith(`api-${i + 1}`) && text.includes(`/pid/${child.process.pid}`))).toBe(true);
+      expect(options.some((text) => text.startsWith(`api-${i + 1}`) && text.includes(`pid ${child.process.pid} on `))).toBe(true);
     }
     await pick(page, 'api-2');
     await click(page, byId('state-row', '[data-key="greeting"]'));
