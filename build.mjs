@@ -39,8 +39,10 @@ const ENTRIES = [
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
   // the snapshot code itself (~8.4 kB) loads on the first snapshot command and does not count.
-  // connectDevtools (issue 20: the reconnecting socket, the wire frames) adds ~0.5 kB: 22 → 23 kB.
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 23552 },
+  // Issue 20 adds ~1 kB, 22 → 24 kB: connectDevtools (the reconnecting socket, the wire frames)
+  // ~0.5 kB, and ~0.5 kB of chunk imports/exports since the kit's connect({ url, token }) shares
+  // that socket and the panel bridge (measured: 23,021 B before the kit client, 23,557 B after).
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 24576 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
   { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 24576 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
