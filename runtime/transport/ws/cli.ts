@@ -26,14 +26,24 @@ async function main(): Promise<void> {
     return;
   }
   const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../standalone');
-  const server = await startDevtoolsServer({
-    root,
-    port: options.port,
-    host: options.host,
-    readOnly: options.readOnly,
-    ...(options.token && { token: options.token }),
-    onDrop: (reason) => console.warn(`refused: ${reason}`),
-  });
+  let server: Awaited<ReturnType<typeof startDevtoolsServer>>;
+  try {
+    server = await startDevtoolsServer({
+      root,
+      port: options.port,
+      host: options.host,
+      readOnly: options.readOnly,
+      ...(options.token && { token: options.token }),
+      onDrop: (reason) => console.warn(`refused: ${reason}`),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') console.error(`port ${options.port} on ${options.host} is in use (another \`stratumjs devtools\`?): pick another with --port N, or --port 0 for any free one`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') console.error(`cannot listen on host "${options.host}": it is not an address of this machine`);
+    else console.error('stratum devtools: the server did not start', error);
+    process.exitCode = 1;
+    return;
+  }
   console.log(`Stratum devtools${options.readOnly ? ' (read-only)' : ''}: ${server.panelUrl}`);
   console.log(`token: ${server.token}`);
   console.log(`In your server:  connectDevtools({ url: '${server.url}', token: '${server.token}' })  from 'stratumjs/devtools'`);
