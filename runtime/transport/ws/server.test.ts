@@ -95,6 +95,8 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['devtools', '--port', 'x'])).toThrow(/--port must be/);
     expect(() => parseArgs(['devtools', '--bogus'])).toThrow(/unknown option "--bogus"/);
     expect(() => parseArgs(['serve'])).toThrow(/unknown command "serve"/);
+    expect(() => parseArgs(['devtools', '--token', 'short'])).toThrow(/at least 16 characters/);
+    expect(parseArgs(['devtools', '--token', 'a-long-enough-token'])).toMatchObject({ token: 'a-long-enough-token' });
   });
 });
 
