@@ -16,17 +16,29 @@ function token(): string | undefined {
   return sessionStorage.getItem('stratum-token') ?? undefined;
 }
 
+function unpaired(container: HTMLElement, why: string): void {
+  container.textContent = `${why ? `The server refused this panel (${why}). ` : ''}Open the URL that \`npx stratumjs devtools\` printed: it carries the pairing token.`;
+  container.setAttribute('data-testid', 'standalone-unpaired');
+}
+
 function start(): void {
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root');
   const paired = token();
-  if (!paired) {
-    container.textContent = 'Open the URL that `npx stratumjs devtools` printed: it carries the pairing token.';
-    container.setAttribute('data-testid', 'standalone-unpaired');
-    return;
-  }
+  if (!paired) return unpaired(container, '');
   const client = `panel-${Math.random().toString(36).slice(2, 10)}`;
-  const wall = wsWall({ origin: location.origin, token: paired, client });
+  const wall = wsWall({
+    origin: location.origin,
+    token: paired,
+    client,
+    // A token from an earlier run (the server restarted without --token): pairing again is the only way.
+    onRefused: (why) => {
+      sessionStorage.removeItem('stratum-token');
+      mounted.unmount();
+      wall.close();
+      unpaired(container, why);
+    },
+  });
   const mounted = mount({ wall, container });
   addEventListener('pagehide', () => {
     mounted.unmount();

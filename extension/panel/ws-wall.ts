@@ -8,7 +8,16 @@ import { reconnectingSocket, type CreateSocket } from '../../runtime/transport/w
 import { PANEL_PATH } from '../../runtime/transport/ws/wire.js';
 import type { PageFrame, PanelWall, WallStatus } from './wall.js';
 
-export function wsWall(options: { origin: string; token: string; client: string; create?: CreateSocket }): PanelWall {
+export interface WsWallOptions {
+  origin: string;
+  token: string;
+  client: string;
+  create?: CreateSocket;
+  /** The relay refused this panel (a token from an earlier run, a foreign origin), in its words. */
+  onRefused?: (why: string) => void;
+}
+
+export function wsWall(options: WsWallOptions): PanelWall {
   const envelopeListeners = new Set<(data: unknown) => void>();
   const statusListeners = new Set<(status: WallStatus) => void>();
   const pageListeners = new Set<(frame: PageFrame) => void>();
@@ -19,7 +28,8 @@ export function wsWall(options: { origin: string; token: string; client: string;
     token: options.token,
     client: options.client,
     create: options.create ?? ((href) => new WebSocket(href) as unknown as ReturnType<CreateSocket>),
-    onStatus: (status) => {
+    onStatus: (status, why, refused) => {
+      if (refused) options.onRefused?.(why ?? 'refused');
       for (const listener of [...statusListeners]) listener(status);
     },
     onFrame: (frame) => {

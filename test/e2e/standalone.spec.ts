@@ -124,6 +124,14 @@ describe('standalone panel (npx stratumjs devtools)', () => {
     await page.close();
   });
 
+  it('a panel with another token is refused and says how to pair', async () => {
+    const page = await started.browser.newPage();
+    await page.goto(`${url}#token=not-this-runs-token`);
+    const message = await page.waitForSelector(byId('standalone-unpaired'));
+    expect(await message!.evaluate((node) => node.textContent)).toMatch(/wrong token.*Open the URL/);
+    await page.close();
+  });
+
   it('a plain browser page (no extension) appears in the same panel; the panel re-pairs after a reload', async () => {
     const plain = await started.browser.newPage();
     await plain.goto(`${served.origin}/test/e2e/standalone/page.html?url=${encodeURIComponent(url)}&token=${TOKEN}`);

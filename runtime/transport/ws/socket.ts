@@ -27,7 +27,8 @@ export interface SocketOptions {
   client?: string;
   create: CreateSocket;
   onFrame(frame: ToPanel): void;
-  onStatus?(status: SocketStatus, why?: string): void;
+  /** `refused`: the relay closed the socket over the token or the origin (retrying will not help until that changes). */
+  onStatus?(status: SocketStatus, why?: string, refused?: boolean): void;
   /** First retry delay; doubles up to MAX_BACKOFF_MS. */
   backoff?: number;
 }
@@ -85,7 +86,7 @@ export function reconnectingSocket(options: SocketOptions): ReconnectingSocket {
         warned = true;
         console.warn(`stratum devtools: ${options.url} refused this connection (${event.reason}); retrying`);
       }
-      options.onStatus?.('reconnecting', event.reason);
+      options.onStatus?.('reconnecting', event.reason, refused);
       const delay = refused ? MAX_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, first * 2 ** attempt++);
       timer = setTimeout(open, delay);
       (timer as { unref?: () => void }).unref?.();
