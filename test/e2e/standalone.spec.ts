@@ -107,6 +107,8 @@ describe('standalone panel (npx stratumjs devtools)', () => {
       expect(options.some((text) => text.startsWith(`api-${i + 1}`) && text.includes(`pid ${child.process.pid} on `))).toBe(true);
     }
     await pick(page, 'api-2');
+    // Each client's scope of the server store.
+    for (const client of ['alice', 'bob']) await page.waitForSelector(byId('state-row', `[data-key="cart"][data-scope="$client:${client}"]`));
     await click(page, byId('state-row', '[data-key="greeting"]'));
     await click(page, byId('json-mode'));
     const editor = await click(page, byId('json-editor'));
