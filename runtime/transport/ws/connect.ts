@@ -48,6 +48,11 @@ export type Whereabouts = { name: string; url: string; title: string };
 export function connectWith(create: CreateSocket, where: () => Whereabouts, options: ConnectDevtoolsOptions): DevtoolsConnection {
   if (typeof options.token !== 'string' || !options.token) throw new Error('connectDevtools: token is required (the one `stratumjs devtools` printed)');
   const url = runtimeSocketUrl(options.url);
+  if (!config.enabled) {
+    // configureDevtools({ enabled: false }) means "send nothing", whoever asks.
+    console.warn('stratumjs/devtools: connectDevtools() does nothing while configureDevtools({ enabled: false }) is in effect.');
+    return { connected: false, close: () => undefined };
+  }
   const place = where();
   const info: RuntimeInfo = {
     id: `rt-${Math.random().toString(36).slice(2, 12)}`,

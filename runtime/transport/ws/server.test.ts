@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { configureDevtools } from '../../devtools/registry.js';
 import { Store } from '../../store/store.js';
 import { parseArgs } from './args.js';
 import { connectWith } from './connect.js';
@@ -85,6 +86,18 @@ describe('startDevtoolsServer', () => {
     await until(() => connection.connected && second.relay.runtimeCount === 1);
     // Each failed attempt while the server is down says `reconnecting` again.
     expect(statuses.filter((status, i) => status !== statuses[i - 1])).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+  });
+});
+
+describe('connectDevtools and configureDevtools({ enabled: false })', () => {
+  it('opens nothing while devtools are disabled', async () => {
+    const server = await serve();
+    configureDevtools({ enabled: false });
+    cleanups.push(() => configureDevtools({ enabled: true }));
+    const connection = connectWith((url) => new WebSocket(url) as unknown as SocketLike, () => ({ name: 'off', url: 'node://off', title: '' }), { url: server.url, token: 'tok' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(connection.connected).toBe(false);
+    expect(server.relay.runtimeCount).toBe(0);
   });
 });
 
