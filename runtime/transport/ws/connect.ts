@@ -62,6 +62,7 @@ export function connectWith(create: CreateSocket, where: () => Whereabouts, opti
     version: typeof __STRATUM_VERSION__ === 'string' ? __STRATUM_VERSION__ : 'dev',
   };
   const receivers = new Set<(data: unknown) => void>();
+  let agent: Agent | undefined;
   const socket = reconnectingSocket({
     url,
     token: options.token,
@@ -76,7 +77,6 @@ export function connectWith(create: CreateSocket, where: () => Whereabouts, opti
       options.onStatus?.(status);
     },
   });
-  let agent: Agent | undefined;
   agent = startAgent({
     wall: {
       send: (envelope) => socket.send(JSON.stringify({ kind: 'envelope', data: envelope })),

@@ -48,6 +48,8 @@ const READS = new Set<string>([
   Command.resolveFrames,
 ]);
 
+const MAX_SESSIONS_PER_SOCKET = 8;
+
 interface RuntimePeer {
   peer: Peer;
   /** Runtime sessions seen on this socket: where its commands go, and who hears `stop`. */
@@ -132,7 +134,11 @@ export class Relay {
   private _fromRuntime(runtime: RuntimePeer, data: unknown): void {
     const checked = validateRuntimeEnvelope(data);
     if (!checked.ok) return this._drop(`runtime: ${checked.reason}`);
-    runtime.sessions.add(checked.value.session);
+    if (!runtime.sessions.has(checked.value.session)) {
+      // One agent per connectDevtools call: a socket naming many sessions is not a runtime of ours.
+      if (runtime.sessions.size >= MAX_SESSIONS_PER_SOCKET) return this._drop(`runtime: more than ${MAX_SESSIONS_PER_SOCKET} sessions on one socket`);
+      runtime.sessions.add(checked.value.session);
+    }
     const text = JSON.stringify({ kind: 'envelope', data: checked.value });
     for (const panel of this._panels.keys()) panel.send(text);
   }
