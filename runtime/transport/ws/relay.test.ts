@@ -179,6 +179,24 @@ describe('Relay', () => {
     await expect(r.panel.bridge.request(Command.snapshot, {})).resolves.toMatchObject({ stores: expect.any(Array) });
   });
 
+  it('sends a command only to the runtime that owns its session; hello to all', () => {
+    const relay = new Relay({ token: TOKEN, panelOrigins: [ORIGIN] });
+    const runtimes = ['rt-a', 'rt-b'].map((session) => {
+      const peer = new FakePeer();
+      const connection = relay.accept(peer, 'runtime', undefined);
+      connection.receive(auth());
+      connection.receive(frame({ source: 'stratum-runtime', v: PROTOCOL_VERSION, session, seq: 1, batch: [{ event: 'announce', payload: {} }] }));
+      return peer;
+    });
+    const panel = new FakePeer();
+    const connection = relay.accept(panel, 'panel', ORIGIN);
+    connection.receive(auth(TOKEN, 'p1'));
+    connection.receive(frame({ source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: 'rt-b', seq: 1, batch: [{ command: Command.snapshot, id: 'p1:1', payload: {} }] }));
+    expect(runtimes.map((peer) => peer.envelopes().length)).toEqual([0, 1]);
+    connection.receive(frame({ source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: '*', seq: 2, batch: [{ command: Command.hello, id: 'p1:2', payload: { protocol: PROTOCOL_VERSION, client: 'p1', trace: false } }] }));
+    expect(runtimes.map((peer) => peer.envelopes().length)).toEqual([1, 2]);
+  });
+
   it('says stop to the runtime for a panel whose socket closed', async () => {
     const r = rig();
     await helloAndTarget(r);
