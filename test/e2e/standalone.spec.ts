@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ElementHandle, Page } from 'puppeteer';
+import puppeteer, { type ElementHandle, type Page } from 'puppeteer';
+import { connect } from '../../runtime/puppeteer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
@@ -151,5 +152,24 @@ describe('standalone panel (npx stratumjs devtools)', () => {
     await click(page, byId('state-row', '[data-key="theme"]'));
     await page.waitForFunction(() => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('dark'));
     await Promise.all([page.close(), plain.close()]);
+  });
+
+  it('Firefox without the extension: its page appears; the kit reads and sets its state over the server', async () => {
+    const firefox = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+    try {
+      const page = await firefox.newPage();
+      await page.goto(`${served.origin}/test/e2e/standalone/page.html?url=${encodeURIComponent(url)}&token=${TOKEN}`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const client = await connect({ url, token: TOKEN, runtime: 'plain-page' });
+      try {
+        expect(client.ready.runtime.frame.url).toContain('/test/e2e/standalone/page.html');
+        await client.state({ key: 'theme', scope: 'app' }).set('set by the kit');
+        expect(await page.evaluate(() => (window as unknown as { theme: { get(): string } }).theme.get())).toBe('set by the kit');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await firefox.close();
+    }
   });
 });
