@@ -44,3 +44,10 @@ export function parseArgs(args: string[]): CliOptions {
   return options;
 }
 
+
+/** The command that opens a URL on this desktop: macOS and Windows always; Linux when X or Wayland is there; else none (headless). */
+export function opener(platform: NodeJS.Platform, env: Record<string, string | undefined>): string[] | undefined {
+  if (platform === 'darwin') return ['open'];
+  if (platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  return env.DISPLAY || env.WAYLAND_DISPLAY ? ['xdg-open'] : undefined;
+}

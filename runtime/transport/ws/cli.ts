@@ -6,15 +6,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type CliOptions } from './args.js';
+import { opener, parseArgs, type CliOptions } from './args.js';
 import { startDevtoolsServer } from './server.js';
-
-/** A desktop to open a window on: macOS and Windows always; Linux when X or Wayland is there. */
-function opener(): string[] | undefined {
-  if (process.platform === 'darwin') return ['open'];
-  if (process.platform === 'win32') return ['cmd', '/c', 'start', '""'];
-  return process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? ['xdg-open'] : undefined;
-}
 
 async function main(): Promise<void> {
   let options: CliOptions;
@@ -47,7 +40,7 @@ async function main(): Promise<void> {
   console.log(`Stratum devtools${options.readOnly ? ' (read-only)' : ''}: ${server.panelUrl}`);
   console.log(`token: ${server.token}`);
   console.log(`In your server:  connectDevtools({ url: '${server.url}', token: '${server.token}' })  from 'stratumjs/devtools'`);
-  const open = opener();
+  const open = opener(process.platform, process.env);
   if (options.open && open) {
     const [program, ...args] = open;
     const child = spawn(program!, [...args, server.panelUrl], { stdio: 'ignore', detached: true });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { configureDevtools } from '../../devtools/registry.js';
 import { Store } from '../../store/store.js';
-import { parseArgs } from './args.js';
+import { opener, parseArgs } from './args.js';
 import { connectWith } from './connect.js';
 import { startDevtoolsServer, type DevtoolsServer } from './server.js';
 import type { SocketLike } from './socket.js';
@@ -98,6 +98,15 @@ describe('connectDevtools and configureDevtools({ enabled: false })', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(connection.connected).toBe(false);
     expect(server.relay.runtimeCount).toBe(0);
+  });
+});
+
+describe('opener', () => {
+  it('opens a window only where there is a display', () => {
+    expect(opener('linux', {})).toBeUndefined();
+    expect(opener('linux', { DISPLAY: ':0' })).toEqual(['xdg-open']);
+    expect(opener('linux', { WAYLAND_DISPLAY: 'wayland-0' })).toEqual(['xdg-open']);
+    expect(opener('darwin', {})).toEqual(['open']);
   });
 });
 
