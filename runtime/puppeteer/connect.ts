@@ -105,13 +105,28 @@ function describe(locator: StateLocator): string {
   return `${locator.store ? `${locator.store}/` : ''}${locator.scope ?? `$component:${locator.component}`}/${locator.key}`;
 }
 
+/** A standalone server (`npx stratumjs devtools`) and which of its runtimes to talk to. */
+export interface ServerTarget {
+  url: string;
+  token: string;
+  /** The runtime's name in the picker (connectDevtools' `name`); default the first to answer. */
+  runtime?: string;
+}
+
 /**
  * A typed client of the running app over the same protocol as the panel: one more client of
- * the extension's background, through a hidden extension page. Conflicts and refusals throw
- * a StratumError carrying the runtime's words.
+ * the extension's background, through a hidden extension page — or, given `{ url, token }`,
+ * one more panel of the standalone server (a Node process or a page that called
+ * connectDevtools). Conflicts and refusals throw a StratumError carrying the runtime's words.
  */
-export async function connect(page: Page, options: { timeout?: number } = {}): Promise<StratumClient> {
+export async function connect(target: Page | ServerTarget, options: { timeout?: number } = {}): Promise<StratumClient> {
   const timeout = options.timeout ?? 10_000;
+  if (isServerTarget(target)) {
+    const { connectServer } = await import('./connect-ws.js');
+    const server = await connectServer(target, timeout);
+    return clientOver(server.ready, server.request, server.close, timeout);
+  }
+  const page = target;
   const kit = await kitPage(page.browser());
   const tabId = await tabIdOf(page, timeout);
   const { handle, ready } = await kit.evaluate((tab) => window.stratumKit.attach(tab), tabId);
@@ -129,7 +144,17 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
     }
     return answer.result as CommandResult<K>;
   }
+  return clientOver(ready, request, async () => void (await kit.evaluate((h) => window.stratumKit.close(h), handle)), timeout);
+}
 
+function isServerTarget(target: Page | ServerTarget): target is ServerTarget {
+  return typeof (target as ServerTarget).url === 'string' && typeof (target as ServerTarget).token === 'string';
+}
+
+type Request = <K extends CommandName>(name: K, payload: CommandRequest<K>) => Promise<CommandResult<K>>;
+
+/** The client's methods over any way of sending a command. */
+function clientOver(ready: Ready, request: Request, close: () => Promise<void>, timeout: number): StratumClient {
   const snapshot = () => request(Command.snapshot, {});
   const full = (encoded: Encoded, ref: ValueRef) => fullValue(encoded, ref, (payload) => request(Command.expand, payload));
   const edit = async (ref: ValueRef, path: Path, value: unknown, options?: EditOptions) => (await request(Command.edit, editRequest(ref, path, value, options))).version;
@@ -319,9 +344,7 @@ export async function connect(page: Page, options: { timeout?: number } = {}): P
       }
     },
     request,
-    async close() {
-      await kit.evaluate((h) => window.stratumKit.close(h), handle);
-    },
+    close,
   };
 }
 

@@ -10,6 +10,7 @@ export const FLOORS: { name: string; folders: string[] }[] = [
   { name: 'strata', folders: ['runtime/store', 'runtime/webstorage', 'runtime/db'] },
   { name: 'persistence · the bindings\' component-state core', folders: ['runtime/persistence', 'runtime/bindings'] },
   { name: 'devtools · framework bindings', folders: ['runtime/devtools', 'runtime/react', 'runtime/preact', 'runtime/vue', 'runtime/svelte'] },
+  { name: 'transports (the agent over a WebSocket)', folders: ['runtime/transport'] },
   { name: 'entries · kit · extension', folders: ['runtime/puppeteer', 'extension'] },
 ];
 
@@ -23,6 +24,7 @@ export const ENTRIES = [
   'runtime/db/libsql.ts',
   'runtime/devtools/index.ts',
   'runtime/devtools/production.ts',
+  'runtime/devtools/node.ts',
   'runtime/react/index.ts',
   'runtime/preact/index.ts',
   'runtime/preact/signals.ts',

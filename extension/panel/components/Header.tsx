@@ -22,7 +22,9 @@ export function Header() {
         <select data-testid="target-picker" aria-label="Runtime" value={target ?? ''} onChange={(event) => connection.choose(event.currentTarget.value)}>
           {runtimes.map(({ session, ready }) => (
             <option value={session}>
-              {ready.runtime.name} — {ready.runtime.frame.top ? 'top frame' : 'frame'} {ready.runtime.frame.url}
+              {ready.runtime.name} —{' '}
+              {/* A Node process (connectDevtools) has no frame: its title says pid and host. */}
+              {ready.runtime.frame.url.startsWith('node:') ? ready.runtime.frame.title : `${ready.runtime.frame.top ? 'top frame' : 'frame'} ${ready.runtime.frame.url}`}
               {ready.compatible ? '' : ' (protocol mismatch)'}
             </option>
           ))}

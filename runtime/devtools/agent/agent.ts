@@ -115,6 +115,14 @@ export class Agent {
     return this._clients.size > 0;
   }
 
+  /**
+   * Forgets every panel (the transport lost them all at once, as a WebSocket relay going away):
+   * silent until the next hello, which the panels send when the transport is back.
+   */
+  forgetPanels(): void {
+    if (this.connected) this._disconnect();
+  }
+
   /** Goes silent for good: configureDevtools({ enabled: false }) after start, or the page going away. */
   shutdown(): void {
     this._disconnect();

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Store } from '../store/store.js';
+import { connectWith } from '../transport/ws/connect.js';
+import { startDevtoolsServer } from '../transport/ws/server.js';
+import type { SocketLike } from '../transport/ws/socket.js';
+import { connect } from './connect.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(readOnly = false) {
+  const root = mkdtempSync(path.join(tmpdir(), 'stratum-kit-ws-'));
+  const server = await startDevtoolsServer({ root, port: 0, token: 'tok', readOnly });
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }), () => server.close());
+  const store = new Store({ name: `kit-ws-${Math.random()}` });
+  const greeting = store.useState('hello', { key: `greeting-${store.name}`, scope: 'app' });
+  const runtime = connectWith((url) => new WebSocket(url) as unknown as SocketLike, () => ({ name: 'x', url: 'node://test/pid/1', title: '' }), {
+    url: server.url,
+    token: 'tok',
+    name: 'api',
+  });
+  cleanups.push(() => runtime.close());
+  return { server, store, greeting };
+}
+
+describe('connect({ url, token }) against the standalone server', () => {
+  it('reads and sets a server state, as the kit does through the extension', async () => {
+    const { server, greeting } = await setup();
+    const client = await connect({ url: server.url, token: 'tok', runtime: 'api' });
+    cleanups.push(() => client.close());
+    expect(client.ready.runtime.frame.url).toBe('node://test/pid/1');
+    const state = client.state<string>({ key: greeting.key, scope: 'app' });
+    expect(await state.get()).toBe('hello');
+    await state.set('from the test');
+    expect(greeting.get()).toBe('from the test');
+  });
+
+  it('says in words when the token is wrong, the runtime is unknown, or the server is read-only', async () => {
+    const { server } = await setup();
+    await expect(connect({ url: server.url, token: 'nope' }, { timeout: 500 })).rejects.toThrow(/no answer from .* token/);
+    await expect(connect({ url: server.url, token: 'tok', runtime: 'web' }, { timeout: 500 })).rejects.toThrow(/no runtime named "web"/);
+    const readOnly = await setup(true);
+    const client = await connect({ url: readOnly.server.url, token: 'tok' });
+    cleanups.push(() => client.close());
+    await expect(client.state({ key: readOnly.greeting.key, scope: 'app' }).set('x')).rejects.toMatchObject({ code: 'not-editable' });
+    expect(readOnly.greeting.get()).toBe('hello');
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * connect({ url, token }): the kit's client as one more panel of the standalone server. Loaded
+ * only when asked for, so tests against the extension never load `ws`.
+ */
+import WebSocket from 'ws';
+import { decode } from '../codec/index.js';
+import { PanelBridge } from '../protocol/bridge.js';
+import { CommandError } from '../protocol/errors.js';
+import { Command, Event, type CommandName, type CommandRequest, type CommandResult, type Ready } from '../protocol/messages.js';
+import { reconnectingSocket, type SocketLike } from '../transport/ws/socket.js';
+import { PANEL_PATH } from '../transport/ws/wire.js';
+import { StratumError, type ServerTarget } from './connect.js';
+
+export async function connectServer(target: ServerTarget, timeout: number): Promise<{
+  ready: Ready;
+  request: <K extends CommandName>(name: K, payload: CommandRequest<K>) => Promise<CommandResult<K>>;
+  close: () => Promise<void>;
+}> {
+  const url = new URL(PANEL_PATH, target.url);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const client = `kit-${Math.random().toString(36).slice(2, 10)}`;
+  const listeners = new Set<(data: unknown) => void>();
+  let onConnected: (() => void) | undefined;
+  const socket = reconnectingSocket({
+    url: url.href,
+    token: target.token,
+    client,
+    create: (href) => new WebSocket(href) as unknown as SocketLike,
+    onFrame: (frame) => {
+      if (frame.kind === 'envelope') for (const listener of [...listeners]) listener(frame.data);
+    },
+    onStatus: (status) => status === 'connected' && onConnected?.(),
+  });
+  const bridge = new PanelBridge({
+    wall: { send: (envelope) => socket.send(JSON.stringify({ kind: 'envelope', data: envelope })), listen: (l) => (listeners.add(l), () => listeners.delete(l)) },
+    client,
+    timeout,
+  });
+  const fail = (message: string) => {
+    bridge.shutdown();
+    socket.close();
+    return new StratumError('not-found', message);
+  };
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  const timer = setTimeout(() => onConnected?.(), timeout);
+  await connected;
+  clearTimeout(timer);
+  if (!socket.connected) throw fail(`connect: no answer from ${target.url} within ${timeout} ms (is \`stratumjs devtools\` running, and is the token this run's?)`);
+
+  // Every runtime answers hello; take the one named, or the first.
+  const ready = await new Promise<Ready | undefined>((resolve) => {
+    const stop = bridge.on(Event.response, (response) => {
+      if (response.command !== Command.hello || !response.ok) return;
+      const answer = response.result as Ready;
+      if (!answer.compatible || (target.runtime !== undefined && answer.runtime.name !== target.runtime)) return;
+      stop();
+      clearTimeout(giveUp);
+      resolve(answer);
+    });
+    const giveUp = setTimeout(() => (stop(), resolve(undefined)), Math.min(timeout, 3000));
+    bridge.hello().catch(() => undefined); // answers arrive through the listener above
+  });
+  if (!ready) throw fail(`connect: no runtime${target.runtime ? ` named "${target.runtime}"` : ''} answered on ${target.url}`);
+  bridge.target = ready.runtime.id;
+
+  return {
+    ready,
+    async request(name, payload) {
+      try {
+        return await bridge.request(name, payload);
+      } catch (error) {
+        if (!(error instanceof CommandError)) throw error;
+        throw new StratumError(error.code, error.message, error.current && decode(error.current.value));
+      }
+    },
+    async close() {
+      bridge.request(Command.stop, { client }).catch(() => undefined); // the socket closes next; the relay says stop too
+      bridge.flush();
+      bridge.shutdown();
+      socket.close();
+    },
+  };
+}
