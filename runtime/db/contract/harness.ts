@@ -15,7 +15,8 @@ import { indexeddb } from '../providers/indexeddb.js';
 import { memory } from '../providers/memory.js';
 import { libsql } from '../libsql.js';
 import { postgres } from '../postgres.js';
-import { dropSchema, hasPostgres, PG_URL, runName } from './services.js';
+import { redis } from '../redis.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, PG_URL, REDIS_URL, runName } from './services.js';
 
 export interface Target {
   label: string;
@@ -50,6 +51,9 @@ function target(label: string, kind: Provider['kind'], persistent: boolean, make
 const schema = runName();
 const withPostgres = await hasPostgres();
 if (withPostgres) afterAll(() => dropSchema(schema));
+const prefix = `${runName()}:`;
+const withRedis = await hasRedis();
+if (withRedis) afterAll(() => dropPrefix(prefix));
 
 const targets: Array<() => Target> = [
   () => target('memory', 'memory', false, () => memory),
@@ -70,6 +74,7 @@ const targets: Array<() => Target> = [
       return () => libsql({ url });
     }),
   ...(withPostgres ? [() => target('postgres', 'postgres', true, () => () => postgres({ url: PG_URL, schema }))] : []),
+  ...(withRedis ? [() => target('redis', 'redis', true, () => () => redis({ url: REDIS_URL }, { prefix }))] : []),
 ];
 
 let names = 0;

@@ -7,7 +7,7 @@
  * 63-byte identifier limit.
  */
 import type { PoolClient } from 'pg';
-import { DatabaseUnavailableError, describeError } from '../errors.js';
+import { DatabaseUnavailableError, describeError, TransactionInactiveError } from '../errors.js';
 import type { Key } from '../keys.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
@@ -61,6 +61,8 @@ export class PgRows implements RowStore {
   private _s: string;
   private _db: string;
   private _tables: TableInfo[];
+  /** Set at commit and rollback: a statement after them would run outside the transaction. */
+  ended = false;
 
   /** `schema` comes quoted. */
   constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[]) {
@@ -74,30 +76,34 @@ export class PgRows implements RowStore {
     return this._tables.find((table) => table.name === name) as TableInfo;
   }
 
+  private _run<R extends object = Record<string, unknown>>(sql: string, args?: unknown[]): Promise<R[]> {
+    if (this.ended) return Promise.reject(new TransactionInactiveError('The transaction already ended (committed or rolled back); this statement was not run.'));
+    return run<R>(this._c, sql, args);
+  }
+
   async read(table: string, key: Key): Promise<unknown> {
-    const rows = await run<ValueRow>(this._c, `SELECT v, b FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)]);
+    const rows = await this._run<ValueRow>(`SELECT v, b FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)]);
     return rows[0] ? rowValue(rows[0]) : undefined;
   }
 
   async has(table: string, key: Key): Promise<boolean> {
-    return (await run(this._c, `SELECT 1 FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)])).length > 0;
+    return (await this._run(`SELECT 1 FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)])).length > 0;
   }
 
   async owners(table: string, index: string, key: Key): Promise<Key[]> {
-    const rows = await run<{ pk: Buffer }>(this._c, `SELECT pk FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $3 AND ik = $4`, [this._db, table, index, keyBytes(key)]);
+    const rows = await this._run<{ pk: Buffer }>(`SELECT pk FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $3 AND ik = $4`, [this._db, table, index, keyBytes(key)]);
     return rows.map((row) => decodeKey(new Uint8Array(row.pk)));
   }
 
   async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
     const stored = await storeValue(value);
     const k = keyBytes(key);
-    await run(
-      this._c,
+    await this._run(
       `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b`,
       [this._db, table, k, stored.text, stored.bytes === null ? null : Buffer.from(stored.bytes)],
     );
     if (indexes.size === 0) return;
-    await run(this._c, `DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
     await this.index(table, k, indexes);
   }
 
@@ -112,8 +118,7 @@ export class PgRows implements RowStore {
       }
     }
     if (names.length === 0) return;
-    await run(
-      this._c,
+    await this._run(
       `INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, $5 FROM unnest($3::text[], $4::bytea[]) AS x (idx, ik) ON CONFLICT DO NOTHING`,
       [this._db, table, names, keys, pk],
     );
@@ -121,13 +126,13 @@ export class PgRows implements RowStore {
 
   async remove(table: string, key: Key): Promise<void> {
     const k = keyBytes(key);
-    await run(this._c, `DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, k]);
-    if (this.table(table).indexes.length) await run(this._c, `DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
+    await this._run(`DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, k]);
+    if (this.table(table).indexes.length) await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
   }
 
   async clear(table: string): Promise<void> {
-    await run(this._c, `DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2`, [this._db, table]);
-    await run(this._c, `DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2`, [this._db, table]);
+    await this._run(`DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2`, [this._db, table]);
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2`, [this._db, table]);
   }
 
   async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
@@ -143,7 +148,7 @@ export class PgRows implements RowStore {
         `SELECT t.v, t.b FROM ${this._s}.stratum_index AS i JOIN ${this._s}.stratum_rows AS t ON t.db = i.db AND t.tbl = i.tbl AND t.k = i.pk` +
         ` WHERE i.db = $1 AND i.tbl = $2 AND i.idx = $3${rangeSql('i.ik', query.range, args)} ORDER BY i.ik ${order}, i.pk ${order}${paging}`;
     }
-    return (await run<ValueRow>(this._c, sql, args)).map(rowValue);
+    return (await this._run<ValueRow>(sql, args)).map(rowValue);
   }
 
   async count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
@@ -152,17 +157,17 @@ export class PgRows implements RowStore {
       query.index === undefined
         ? `SELECT count(*) AS n FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2${rangeSql('k', query.range, args)}`
         : `SELECT count(*) AS n FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $${args.push(query.index)}${rangeSql('ik', query.range, args)}`;
-    const rows = await run<{ n: string }>(this._c, sql, args);
+    const rows = await this._run<{ n: string }>(sql, args);
     return Number(rows[0]?.n ?? 0);
   }
 
   async nextKey(table: string): Promise<number> {
-    const rows = await run<{ next: number }>(this._c, `SELECT next FROM ${this._s}.stratum_keys WHERE db = $1 AND tbl = $2`, [this._db, table]);
+    const rows = await this._run<{ next: number }>(`SELECT next FROM ${this._s}.stratum_keys WHERE db = $1 AND tbl = $2`, [this._db, table]);
     return rows[0] ? Number(rows[0].next) : 1;
   }
 
   async setNextKey(table: string, next: number): Promise<void> {
-    await run(this._c, `INSERT INTO ${this._s}.stratum_keys (db, tbl, next) VALUES ($1, $2, $3) ON CONFLICT (db, tbl) DO UPDATE SET next = excluded.next`, [this._db, table, next]);
+    await this._run(`INSERT INTO ${this._s}.stratum_keys (db, tbl, next) VALUES ($1, $2, $3) ON CONFLICT (db, tbl) DO UPDATE SET next = excluded.next`, [this._db, table, next]);
   }
 }
 
@@ -189,6 +194,7 @@ export class PgTransaction extends SoftwareTransaction {
 
   async commit(): Promise<void> {
     this._ended = true;
+    this._rows.ended = true;
     try {
       await run(this._client, 'COMMIT');
       this._done();
@@ -200,6 +206,7 @@ export class PgTransaction extends SoftwareTransaction {
 
   async abort(): Promise<void> {
     this._ended = true;
+    this._rows.ended = true;
     try {
       await this._client.query('ROLLBACK');
       this._done();

@@ -1,0 +1,196 @@
+/**
+ * One Redis server (URL or client) and key prefix as this process uses it: the client, a
+ * subscriber for change events, per-database locks, and the connections open on it.
+ *
+ * The database lock is `SET <db>#lock <token> NX PX <ttl>`, renewed while held, taken by every
+ * transaction (readonly ones too: writes go straight to the server, so a reader without it
+ * could see half a transaction). Inside one process a plain queue per database goes first, so
+ * only one transaction per process polls the server for it.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { describeError } from '../errors.js';
+import type { Connection } from '../provider.js';
+import { FeedHub } from './feed.js';
+import { Layout } from './redis-keys.js';
+import { guard, rollback } from './redis-rows.js';
+import { Lock } from './tasks.js';
+
+export interface RedisProviderOptions {
+  /** Prepended to every Redis key and channel (default `stratum:`), so apps and test runs can share a server. */
+  prefix?: string;
+  /** How long a lock outlives a holder that stopped renewing it (a crashed process), in ms (default 15,000). */
+  lockTtl?: number;
+  /** How long one command may wait for an answer before it fails in words (a paused server), in ms (default 10,000). */
+  commandTimeout?: number;
+}
+
+export const places = new Map<string, RedisPlace>();
+const clients = new WeakMap<Redis, string>();
+let clientIds = 0;
+
+export function placeKey(target: { url?: string; client?: Redis }, prefix: string): string {
+  let where = target.url ?? '';
+  if (target.client) {
+    where = clients.get(target.client) ?? `client#${++clientIds}`;
+    clients.set(target.client, where);
+  }
+  return `${where}|${prefix}`;
+}
+
+/** Releases the lock only while it is still this holder's, and applies the commit with it. */
+const COMMIT = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] ~= '' then redis.call('hset', KEYS[3], ARGV[2], ARGV[3]) end
+for i = 4, #KEYS do redis.call('unlink', KEYS[i]) end
+redis.call('del', KEYS[2])
+redis.call('del', KEYS[1])
+return 1`;
+
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Held {
+  token: string;
+  /** The database's stored meta (version and tables) as JSON, read under the lock. */
+  meta: string | null;
+  /** Commits (with new meta, for an upgrade) and releases; false when the lock was lost meanwhile. */
+  commit(backups: string[], meta?: string): Promise<boolean>;
+  /** Rolls back whatever the log holds and releases. */
+  abort(): Promise<void>;
+}
+
+export class RedisPlace {
+  readonly prefix: string;
+  readonly redis: Redis;
+  readonly hub: FeedHub;
+  readonly connections = new Set<Connection>();
+  users = 0;
+  private _key: string;
+  private _owned: boolean;
+  private _subscriber: Redis;
+  private _ttl: number;
+  private _queues = new Map<string, Lock>();
+  /** Tokens of locks this process failed to release (the server went away): it may take them over. */
+  private _stale = new Set<string>();
+
+  constructor(key: string, target: { url?: string; client?: Redis }, options: RedisProviderOptions) {
+    this._key = key;
+    this.prefix = options.prefix ?? 'stratum:';
+    this._ttl = options.lockTtl ?? 15_000;
+    this._owned = !target.client;
+    const settings: RedisOptions = {
+      commandTimeout: options.commandTimeout ?? 10_000,
+      // A command in flight when the connection drops fails (in words, via guard) instead of
+      // being sent again after the reconnect: resending a write could apply it twice.
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+    };
+    this.redis = target.client ?? new Redis(target.url as string, settings);
+    this._subscriber = this.redis.duplicate({ ...settings, commandTimeout: undefined });
+    this.redis.on('error', (error) => this.failed(error));
+    this._subscriber.on('error', (error) => this.failed(error));
+    const channel = `${this.prefix}#events`;
+    this._subscriber.on('message', (from: string, payload: string) => {
+      if (from === channel) this.hub.receive(payload);
+    });
+    this._subscriber.subscribe(channel).catch((error: unknown) => this.failed(error));
+    this.hub = new FeedHub(
+      async (payload) => {
+        await this.redis.publish(channel, payload);
+      },
+      (error) => this.failed(error),
+    );
+  }
+
+  layout(db: string): Layout {
+    return new Layout(this.prefix, db);
+  }
+
+  /** Takes a database's lock (after this process's earlier transactions on it), recovering a crashed holder's work first. */
+  async hold(db: string): Promise<Held> {
+    let queue = this._queues.get(db);
+    if (!queue) this._queues.set(db, (queue = new Lock()));
+    const leave = await queue.acquire();
+    const layout = this.layout(db);
+    const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+    let meta: string | null = null;
+    try {
+      for (let wait = 1; ; wait = Math.min(wait * 2, 32)) {
+        const got = await guard(`taking the lock of '${db}'`, () =>
+          this.redis.multi().set(layout.lock, token, 'PX', this._ttl, 'NX').hget(Layout.meta(this.prefix), db).llen(layout.undo).exec(),
+        );
+        if (got?.[0]?.[1] === 'OK') {
+          meta = (got[1]?.[1] as string | null) ?? null;
+          if ((got[2]?.[1] as number) > 0) await guard(`finishing a crashed transaction's rollback on '${db}'`, () => rollback(this.redis, layout));
+          break;
+        }
+        const holder = await guard(`taking the lock of '${db}'`, () => this.redis.get(layout.lock));
+        if (holder !== null && this._stale.has(holder)) {
+          // This process's own lock from a transaction cut off by a lost connection.
+          await guard(`taking the lock of '${db}'`, () => this.redis.set(layout.lock, token, 'PX', this._ttl, 'XX'));
+          this._stale.delete(holder);
+          continue;
+        }
+        await sleep(wait * (0.5 + Math.random()));
+      }
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    const renew = setInterval(() => {
+      this.redis.eval(RENEW, 1, layout.lock, token, this._ttl).catch((error: unknown) => this.failed(error));
+    }, this._ttl / 3);
+    renew.unref?.();
+    let ended = false;
+    const end = (): void => {
+      ended = true;
+      clearInterval(renew);
+      leave();
+    };
+    return {
+      token,
+      meta,
+      commit: async (backups, next) => {
+        if (ended) return false;
+        try {
+          const done = await guard(`committing on '${db}'`, () =>
+            this.redis.eval(COMMIT, 3 + backups.length, layout.lock, layout.undo, Layout.meta(this.prefix), ...backups, token, db, next ?? ''),
+          );
+          return done === 1;
+        } catch (error) {
+          // Whether the commit ran is unknown; the log decides: the next holder rolls back what is left.
+          this._stale.add(token);
+          throw error;
+        } finally {
+          end();
+        }
+      },
+      abort: async () => {
+        if (ended) return;
+        try {
+          await rollback(this.redis, layout);
+          await this.redis.eval(COMMIT, 3, layout.lock, layout.undo, Layout.meta(this.prefix), token, db, '');
+        } catch (error) {
+          // The server went away: the log stays, and whoever takes the lock next rolls it back.
+          this._stale.add(token);
+          this.failed(error);
+        } finally {
+          end();
+        }
+      },
+    };
+  }
+
+  failed(error: unknown): void {
+    process.emitWarning(`Redis (${this._key.replace(/\/\/[^@/]*@/, '//…@')}): ${describeError(error)}`, { code: 'STRATUM_REDIS' });
+  }
+
+  release(): void {
+    if (--this.users > 0) return;
+    places.delete(this._key);
+    this._subscriber.disconnect();
+    if (this._owned) this.redis.disconnect();
+  }
+}
