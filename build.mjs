@@ -23,7 +23,8 @@ const OUT = path.join(ROOT, 'dist/runtime');
 /** Public runtime entries: package export → source, and the brotli budget in bytes. */
 const ENTRIES = [
   // index carries store, webstorage (+ codec) and db (IndexedDB, idb): ~20.2 kB with db.
-  { name: 'index', source: 'runtime/index.ts', budget: 20480 },
+  // +128 B (issue 19): Database hears a provider's cross-process change feed (~65 B).
+  { name: 'index', source: 'runtime/index.ts', budget: 20608 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   { name: 'store', source: 'runtime/store/index.ts', budget: 3840 },
@@ -35,6 +36,9 @@ const ENTRIES = [
   { name: 'db', source: 'runtime/db/index.ts', budget: 11264 },
   // SQLite through libSQL for Node; @libsql/client itself stays external (an optional peer).
   { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 12800 },
+  // PostgreSQL and Redis for servers (issue 19); pg and ioredis stay external (optional peers).
+  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 14336 },
+  { name: 'db/redis', source: 'runtime/db/redis.ts', budget: 15360 },
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
@@ -78,7 +82,7 @@ const TOOLS = [
 ];
 
 /** Never bundled: optional peers and Node built-ins stay imports. */
-const EXTERNAL = ['@libsql/client', 'puppeteer', 'puppeteer-core', 'node:*'];
+const EXTERNAL = ['@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', 'node:*'];
 
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
