@@ -9,6 +9,7 @@ import { DatabaseUnavailableError, describeError } from '../errors.js';
 import type { Connection } from '../provider.js';
 import { FeedHub } from './feed.js';
 import { run } from './postgres-rows.js';
+import { Lock } from './tasks.js';
 import type { PostgresOptions } from './postgres.js';
 
 export const places = new Map<string, PgPlace>();
@@ -41,6 +42,7 @@ export class PgPlace {
   private _listening = false;
   private _ended = false;
   private _retry: ReturnType<typeof setTimeout> | undefined;
+  private _queues = new Map<string, Lock>();
 
   constructor(key: string, options: PostgresOptions, schema: string) {
     this._key = key;
@@ -63,6 +65,24 @@ export class PgPlace {
       },
       (error) => this.failed(error),
     );
+  }
+
+  /**
+   * Queues this process's readwrite transactions per table (sorted, as the server locks are)
+   * before they take a pooled connection: a thousand transactions on one table then wait here,
+   * not each holding a connection while it waits for the server's lock, emptying the pool.
+   */
+  async queue(db: string, tables: string[]): Promise<() => void> {
+    const leaves: Array<() => void> = [];
+    for (const table of [...new Set(tables)].sort()) {
+      const name = this.lockName(db, table);
+      let queue = this._queues.get(name);
+      if (!queue) this._queues.set(name, (queue = new Lock()));
+      leaves.push(await queue.acquire());
+    }
+    return () => {
+      for (const leave of leaves.reverse()) leave();
+    };
   }
 
   /** Names a lock: the database, or one of its tables. */

@@ -89,8 +89,20 @@ class PgConnection implements Connection {
   }
 
   async begin(tables: string[], mode: Mode): Promise<ProviderTransaction> {
-    const { client, done } = await this._place.checkout(this._request.name);
     const db = this._request.name;
+    const leave = mode === 'readwrite' ? await this._place.queue(db, tables) : () => undefined;
+    let checkedOut: Awaited<ReturnType<PgPlace['checkout']>>;
+    try {
+      checkedOut = await this._place.checkout(db);
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    const { client } = checkedOut;
+    const done = (broken?: Error): void => {
+      leave();
+      checkedOut.done(broken);
+    };
     try {
       await run(client, mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await run(client, 'SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [this._place.lockName(db)]);

@@ -44,11 +44,11 @@ if ARGV[3] ~= '' then redis.call('hset', KEYS[3], ARGV[2], ARGV[3]) end
 for i = 4, #KEYS do redis.call('unlink', KEYS[i]) end
 redis.call('del', KEYS[2])
 redis.call('del', KEYS[1])
+redis.call('publish', ARGV[4], ARGV[2])
 return 1`;
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Held {
   token: string;
@@ -73,6 +73,9 @@ export class RedisPlace {
   private _queues = new Map<string, Lock>();
   /** Tokens of locks this process failed to release (the server went away): it may take them over. */
   private _stale = new Set<string>();
+  /** Waiting for a database's lock: woken by the holder's release (published by COMMIT), else polling. */
+  private _waiting = new Map<string, Set<() => void>>();
+  private _free: string;
 
   constructor(key: string, target: { url?: string; client?: Redis }, options: RedisProviderOptions) {
     this._key = key;
@@ -92,10 +95,12 @@ export class RedisPlace {
     this.redis.on('error', (error) => this.failed(error));
     this._subscriber.on('error', (error) => this.failed(error));
     const channel = `${this.prefix}#events`;
+    this._free = `${this.prefix}#free`;
     this._subscriber.on('message', (from: string, payload: string) => {
       if (from === channel) this.hub.receive(payload);
+      else if (from === this._free) for (const wake of this._waiting.get(payload) ?? []) wake();
     });
-    this._subscriber.subscribe(channel).catch((error: unknown) => this.failed(error));
+    this._subscriber.subscribe(channel, this._free).catch((error: unknown) => this.failed(error));
     this.hub = new FeedHub(
       async (payload) => {
         await this.redis.publish(channel, payload);
@@ -117,7 +122,8 @@ export class RedisPlace {
     const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
     let meta: string | null = null;
     try {
-      for (let wait = 1; ; wait = Math.min(wait * 2, 32)) {
+      // Polling is the fallback (a lost wake-up, a holder that crashed): 1 ms doubling to 100 ms.
+      for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
         const got = await guard(`taking the lock of '${db}'`, () =>
           this.redis.multi().set(layout.lock, token, 'PX', this._ttl, 'NX').hget(Layout.meta(this.prefix), db).llen(layout.undo).exec(),
         );
@@ -133,7 +139,7 @@ export class RedisPlace {
           this._stale.delete(holder);
           continue;
         }
-        await sleep(wait * (0.5 + Math.random()));
+        await this._wait(db, wait * (0.5 + Math.random()));
       }
     } catch (error) {
       leave();
@@ -156,7 +162,7 @@ export class RedisPlace {
         if (ended) return false;
         try {
           const done = await guard(`committing on '${db}'`, () =>
-            this.redis.eval(COMMIT, 3 + backups.length, layout.lock, layout.undo, Layout.meta(this.prefix), ...backups, token, db, next ?? ''),
+            this.redis.eval(COMMIT, 3 + backups.length, layout.lock, layout.undo, Layout.meta(this.prefix), ...backups, token, db, next ?? '', this._free),
           );
           return done === 1;
         } catch (error) {
@@ -171,7 +177,7 @@ export class RedisPlace {
         if (ended) return;
         try {
           await rollback(this.redis, layout);
-          await this.redis.eval(COMMIT, 3, layout.lock, layout.undo, Layout.meta(this.prefix), token, db, '');
+          await this.redis.eval(COMMIT, 3, layout.lock, layout.undo, Layout.meta(this.prefix), token, db, '', this._free);
         } catch (error) {
           // The server went away: the log stays, and whoever takes the lock next rolls it back.
           this._stale.add(token);
@@ -181,6 +187,21 @@ export class RedisPlace {
         }
       },
     };
+  }
+
+  /** Until the lock is released somewhere (a published wake-up) or `ms` pass, whichever is first. */
+  private _wait(db: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this._waiting.get(db);
+      if (!set) this._waiting.set(db, (set = new Set()));
+      const wake = (): void => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      set.add(wake);
+    });
   }
 
   failed(error: unknown): void {
