@@ -8,7 +8,7 @@
  * only one transaction per process polls the server for it.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { describeError } from '../errors.js';
+import { DatabaseUnavailableError, describeError } from '../errors.js';
 import type { Connection } from '../provider.js';
 import { FeedHub } from './feed.js';
 import { Layout } from './redis-keys.js';
@@ -37,15 +37,26 @@ export function placeKey(target: { url?: string; client?: Redis }, prefix: strin
   return `${where}|${prefix}`;
 }
 
-/** Releases the lock only while it is still this holder's, and applies the commit with it. */
+/**
+ * Releases the lock only while it is still this holder's, and applies the commit with it. It
+ * leaves a marker (KEYS[4], a minute) so that running it again after a lost answer tells
+ * "committed" from "rolled back by another process": the commit's outcome is never a guess.
+ */
 const COMMIT = `
+if redis.call('exists', KEYS[4]) == 1 then return 1 end
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[3] ~= '' then redis.call('hset', KEYS[3], ARGV[2], ARGV[3]) end
-for i = 4, #KEYS do redis.call('unlink', KEYS[i]) end
+for i = 5, #KEYS do redis.call('unlink', KEYS[i]) end
 redis.call('del', KEYS[2])
 redis.call('del', KEYS[1])
+if ARGV[5] == '1' then redis.call('set', KEYS[4], '1', 'PX', 60000) end
 redis.call('publish', ARGV[4], ARGV[2])
 return 1`;
+
+/** How long a commit whose answer was lost keeps asking for its outcome (the server restarting). */
+const OUTCOME_WAIT = 15_000;
+
+const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
@@ -129,19 +140,30 @@ export class RedisPlace {
         );
         if (got?.[0]?.[1] === 'OK') {
           meta = (got[1]?.[1] as string | null) ?? null;
-          if ((got[2]?.[1] as number) > 0) await guard(`finishing a crashed transaction's rollback on '${db}'`, () => rollback(this.redis, layout));
+          if ((got[2]?.[1] as number) > 0) await guard(`finishing a crashed transaction's rollback on '${db}'`, () => rollback(this.redis, layout, token));
           break;
         }
         const holder = await guard(`taking the lock of '${db}'`, () => this.redis.get(layout.lock));
         if (holder !== null && this._stale.has(holder)) {
-          // This process's own lock from a transaction cut off by a lost connection.
-          await guard(`taking the lock of '${db}'`, () => this.redis.set(layout.lock, token, 'PX', this._ttl, 'XX'));
+          // This process's own lock from a transaction cut off by a lost connection: taken over
+          // (only if still that token's), then treated as freshly taken.
+          const taken = await guard(`taking the lock of '${db}'`, () =>
+            this.redis.multi().eval(TAKE_OVER, 1, layout.lock, holder, token, this._ttl).hget(Layout.meta(this.prefix), db).llen(layout.undo).exec(),
+          );
           this._stale.delete(holder);
+          if (taken?.[0]?.[1] === 1) {
+            meta = (taken[1]?.[1] as string | null) ?? null;
+            if ((taken[2]?.[1] as number) > 0) await guard(`finishing a cut-off transaction's rollback on '${db}'`, () => rollback(this.redis, layout, token));
+            break;
+          }
           continue;
         }
         await this._wait(db, wait * (0.5 + Math.random()));
       }
     } catch (error) {
+      // The SET may have reached the server without its answer reaching us (a timeout, a paused
+      // server): should the lock turn out to be this token's, this process takes it over.
+      this._stale.add(token);
       leave();
       throw error;
     }
@@ -160,15 +182,27 @@ export class RedisPlace {
       meta,
       commit: async (backups, next) => {
         if (ended) return false;
+        const done = `${layout.lock}:done:${token}`;
+        const commit = (): Promise<unknown> =>
+          this.redis.eval(COMMIT, 4 + backups.length, layout.lock, layout.undo, Layout.meta(this.prefix), done, ...backups, token, db, next ?? '', this._free, '1');
         try {
-          const done = await guard(`committing on '${db}'`, () =>
-            this.redis.eval(COMMIT, 3 + backups.length, layout.lock, layout.undo, Layout.meta(this.prefix), ...backups, token, db, next ?? '', this._free),
-          );
-          return done === 1;
-        } catch (error) {
-          // Whether the commit ran is unknown; the log decides: the next holder rolls back what is left.
-          this._stale.add(token);
-          throw error;
+          try {
+            return (await commit()) === 1;
+          } catch (error) {
+            // The answer was lost: ask again (the script is idempotent) until the server answers.
+            const deadline = Date.now() + OUTCOME_WAIT;
+            for (let wait = 100; Date.now() < deadline; wait = Math.min(wait * 2, 1000)) {
+              await new Promise((resolve) => setTimeout(resolve, wait));
+              const again = await commit().catch(() => undefined);
+              if (again !== undefined) return again === 1;
+            }
+            this._stale.add(token);
+            throw new DatabaseUnavailableError(
+              `Redis did not answer the commit on '${db}' within ${OUTCOME_WAIT} ms; whether it was applied is unknown until the server is back (${describeError(error)}).`,
+              describeError(error),
+              { cause: error },
+            );
+          }
         } finally {
           end();
         }
@@ -176,8 +210,8 @@ export class RedisPlace {
       abort: async () => {
         if (ended) return;
         try {
-          await rollback(this.redis, layout);
-          await this.redis.eval(COMMIT, 3, layout.lock, layout.undo, Layout.meta(this.prefix), token, db, '', this._free);
+          await rollback(this.redis, layout, token);
+          await this.redis.eval(COMMIT, 4, layout.lock, layout.undo, Layout.meta(this.prefix), `${layout.lock}:done:${token}`, token, db, '', this._free, '0');
         } catch (error) {
           // The server went away: the log stays, and whoever takes the lock next rolls it back.
           this._stale.add(token);

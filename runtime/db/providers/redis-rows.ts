@@ -48,24 +48,88 @@ function arrayBuffer(bytes: Buffer | null): ArrayBuffer | null {
   return bytes === null ? null : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 
-/** MULTI/EXEC, failing on the first command that failed (RENAME of a missing key excepted). */
-async function exec(multi: ReturnType<Redis['multi']>, tolerate?: RegExp): Promise<void> {
-  const results = await multi.exec();
-  if (results === null) throw new Error('MULTI/EXEC was discarded');
-  for (const [error] of results) if (error && !(tolerate && tolerate.test(error.message))) throw error;
+/**
+ * Applies a batch of writes atomically, only while the database's lock is still `token`'s: a
+ * holder that stalled past its lock's expiry (another process took over and rolled it back)
+ * can never write over the new holder. Plain Lua over `redis.call`, so Redis Cluster is out.
+ */
+const APPLY = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return redis.error_reply('STRATUM_LOCK_LOST') end
+local i = 2
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  if ARGV[i + 1] == 'renameif' then
+    if redis.call('exists', ARGV[i + 2]) == 1 then redis.call('rename', ARGV[i + 2], ARGV[i + 3]) end
+  else
+    redis.call(unpack(ARGV, i + 1, i + n))
+  end
+  i = i + n + 1
+end
+return 1`;
+
+type Arg = string | Buffer | number;
+
+/** Commands to run together under the lock (APPLY). */
+export class Batch {
+  readonly args: Arg[] = [];
+  private _add(...parts: Arg[]): this {
+    this.args.push(parts.length, ...parts);
+    return this;
+  }
+  hset(key: string, field: Arg, value: Arg): this {
+    return this._add('hset', key, field, value);
+  }
+  hdel(key: string, field: Arg): this {
+    return this._add('hdel', key, field);
+  }
+  zadd(key: string, score: number, member: Arg): this {
+    return this._add('zadd', key, score, member);
+  }
+  zrem(key: string, member: Arg): this {
+    return this._add('zrem', key, member);
+  }
+  rpush(key: string, value: Arg): this {
+    return this._add('rpush', key, value);
+  }
+  rpop(key: string): this {
+    return this._add('rpop', key);
+  }
+  del(key: string): this {
+    return this._add('del', key);
+  }
+  /** RENAME when the source exists (a cleared table may have no key yet). */
+  renameif(key: string, to: string): this {
+    return this._add('renameif', key, to);
+  }
+}
+
+export async function apply(redis: Redis, layout: Layout, token: string, batch: Batch): Promise<void> {
+  if (batch.args.length === 0) return;
+  try {
+    await redis.eval(APPLY, 1, layout.lock, token, ...batch.args);
+  } catch (error) {
+    if (error instanceof Error && /STRATUM_LOCK_LOST/.test(error.message)) {
+      throw new DatabaseUnavailableError(
+        `Redis: this transaction's lock on the database expired (the process stalled or lost the server longer than lockTtl); another process rolled it back, and nothing more of it was written.`,
+        'lock lost',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /** Replays and empties a database's undo log (a rollback, or recovery after a crashed holder). */
-export async function rollback(redis: Redis, layout: Layout): Promise<void> {
+export async function rollback(redis: Redis, layout: Layout, token: string): Promise<void> {
   for (;;) {
     const raw = await redis.lindex(layout.undo, -1);
     if (raw === null) return;
     const entry = JSON.parse(raw) as Undo;
-    const multi = redis.multi();
+    const multi = new Batch();
     if ('c' in entry) {
       for (const [key, backup] of entry.c) {
         multi.del(key);
-        multi.rename(backup, key);
+        multi.renameif(backup, key);
       }
     } else if ('n' in entry) {
       if (entry.o === null) multi.hdel(layout.next, entry.n);
@@ -92,7 +156,7 @@ export async function rollback(redis: Redis, layout: Layout): Promise<void> {
       }
     }
     multi.rpop(layout.undo);
-    await exec(multi, /no such key/i);
+    await apply(redis, layout, token, multi);
   }
 }
 
@@ -110,7 +174,10 @@ export class RedisRows implements RowStore {
   private _writing = new Set<Promise<unknown>>();
   private _closing = false;
 
-  constructor(redis: Redis, layout: Layout, tables: TableInfo[], tx: string) {
+  private _token: string;
+
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string) {
+    this._token = token;
     this._r = redis;
     this._l = layout;
     this._tables = tables;
@@ -159,22 +226,22 @@ export class RedisRows implements RowStore {
     const entries: Entries = {};
     for (const [index, keys] of indexes) entries[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
     await this._track('a write', async () => {
-      const multi = this._r.multi();
+      const multi = new Batch();
       await this._replaceEntries(multi, table, k, indexes.size ? JSON.stringify(entries) : null);
       multi.hset(this._l.rows(table), k, stored.text).zadd(this._l.order(table), 0, k);
       if (stored.bytes === null) multi.hdel(this._l.bytes(table), k);
       else multi.hset(this._l.bytes(table), k, Buffer.from(stored.bytes));
-      await exec(multi);
+      await apply(this._r, this._l, this._token, multi);
     });
   }
 
   async remove(table: string, key: Key): Promise<void> {
     const k = keyBuffer(key);
     await this._track('a delete', async () => {
-      const multi = this._r.multi();
+      const multi = new Batch();
       await this._replaceEntries(multi, table, k, null);
       multi.hdel(this._l.rows(table), k).hdel(this._l.bytes(table), k).zrem(this._l.order(table), k);
-      await exec(multi);
+      await apply(this._r, this._l, this._token, multi);
     });
   }
 
@@ -183,9 +250,9 @@ export class RedisRows implements RowStore {
     await this._track('an upgrade', async () => {
       const now = JSON.parse((await this._r.hget(this._l.entries(table), key)) ?? '{}') as Entries;
       now[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
-      const multi = this._r.multi();
+      const multi = new Batch();
       await this._replaceEntries(multi, table, key, JSON.stringify(now));
-      await exec(multi);
+      await apply(this._r, this._l, this._token, multi);
     });
   }
 
@@ -193,7 +260,7 @@ export class RedisRows implements RowStore {
    * Queues, in `multi`: the row's old state into the log (the first time this transaction
    * touches it), its old index members out and the new `entries` in.
    */
-  private async _replaceEntries(multi: ReturnType<Redis['multi']>, table: string, k: Buffer, entries: string | null): Promise<void> {
+  private async _replaceEntries(multi: Batch, table: string, k: Buffer, entries: string | null): Promise<void> {
     const [oldText, oldBytes, oldEntries] = await Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k), this._r.hget(this._l.entries(table), k)]);
     const id = `${table}\u0000${k.toString('base64')}`;
     if (!this._saved.has(id)) {
@@ -218,10 +285,10 @@ export class RedisRows implements RowStore {
   async stash(keys: string[]): Promise<void> {
     const pairs = keys.map((key): [string, string] => [key, this._l.backup(this._tx, ++this._stashes)]);
     await this._track('a clear', async () => {
-      const multi = this._r.multi();
+      const multi = new Batch();
       multi.rpush(this._l.undo, JSON.stringify({ c: pairs } satisfies Undo));
-      for (const [key, backup] of pairs) multi.rename(key, backup);
-      await exec(multi, /no such key/i);
+      for (const [key, backup] of pairs) multi.renameif(key, backup);
+      await apply(this._r, this._l, this._token, multi);
     });
     this.backups.push(...pairs.map(([, backup]) => backup));
   }
@@ -265,23 +332,23 @@ export class RedisRows implements RowStore {
 
   async setNextKey(table: string, next: number): Promise<void> {
     await this._track('a key generator write', async () => {
-      const multi = this._r.multi();
+      const multi = new Batch();
       if (!this._saved.has(`#next\u0000${table}`)) {
         this._saved.add(`#next\u0000${table}`);
         multi.rpush(this._l.undo, JSON.stringify({ n: table, o: await this._r.hget(this._l.next, table) } satisfies Undo));
       }
       multi.hset(this._l.next, table, String(next));
-      await exec(multi);
+      await apply(this._r, this._l, this._token, multi);
     });
   }
 
   /** Forgets a dropped table's key generator (undoably). */
   async dropNext(table: string): Promise<void> {
     await this._track('an upgrade', async () => {
-      const multi = this._r.multi();
+      const multi = new Batch();
       multi.rpush(this._l.undo, JSON.stringify({ n: table, o: await this._r.hget(this._l.next, table) } satisfies Undo));
       multi.hdel(this._l.next, table);
-      await exec(multi);
+      await apply(this._r, this._l, this._token, multi);
     });
   }
 }
@@ -296,9 +363,9 @@ export class RedisTransaction extends SoftwareTransaction {
   readonly _rows: RedisRows;
   private _ending: Ending;
 
-  constructor(redis: Redis, layout: Layout, tables: TableInfo[], tx: string, ending: Ending) {
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string, ending: Ending) {
     super();
-    this._rows = new RedisRows(redis, layout, tables, tx);
+    this._rows = new RedisRows(redis, layout, tables, token, tx);
     this._ending = ending;
   }
 

@@ -97,7 +97,7 @@ class RedisConnection implements Connection {
       queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
       throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
     }
-    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, `${held.token}.${++txIds}`, ending(held, db));
+    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db));
   }
 
   private async _verify(): Promise<void> {
@@ -227,7 +227,7 @@ class RedisProvider implements Provider {
     const plan = planUpgrade(meta.tables, request.tables);
     const removed = meta.tables.filter((table) => plan.removeTables.includes(table.name));
     const during = [...request.tables, ...removed];
-    const tx = new RedisTransaction(place.redis, layout, during, `${held.token}.${++txIds}`, { commit: async () => undefined, abort: async () => undefined });
+    const tx = new RedisTransaction(place.redis, layout, during, held.token, `${held.token}.${++txIds}`, { commit: async () => undefined, abort: async () => undefined });
     const rows = tx._rows;
     for (const { table, index } of plan.drop) await rows.stash([layout.index(table, index)]);
     for (const { table, index } of plan.add) await createIndex(place, rows, layout, table, index);

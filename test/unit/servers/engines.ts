@@ -7,6 +7,8 @@ import { PG_URL, REDIS_URL } from '../../../runtime/db/contract/services.js';
 export type Engine = 'postgres' | 'redis';
 
 /** `namespace` is the Postgres schema, or the Redis key prefix (without its colon). */
-export function open(engine: Engine, namespace: string, url?: string): Provider {
-  return engine === 'postgres' ? postgres({ url: url ?? PG_URL, schema: namespace }) : redis({ url: url ?? REDIS_URL }, { prefix: `${namespace}:` });
+export function open(engine: Engine, namespace: string, url?: string, lockTtl?: number): Provider {
+  return engine === 'postgres'
+    ? postgres({ url: url ?? PG_URL, schema: namespace })
+    : redis({ url: url ?? REDIS_URL }, { prefix: `${namespace}:`, ...(lockTtl !== undefined && { lockTtl }) });
 }
