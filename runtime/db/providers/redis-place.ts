@@ -135,16 +135,23 @@ export class RedisPlace {
     try {
       // Polling is the fallback (a lost wake-up, a holder that crashed): 1 ms doubling to 100 ms.
       for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
+        // Listening before asking: a release published between the answer and the wait still wakes us.
+        const ticket = this._ticket(db);
         const got = await guard(`taking the lock of '${db}'`, () =>
-          this.redis.multi().set(layout.lock, token, 'PX', this._ttl, 'NX').hget(Layout.meta(this.prefix), db).llen(layout.undo).exec(),
-        );
+          this.redis.multi().set(layout.lock, token, 'PX', this._ttl, 'NX').hget(Layout.meta(this.prefix), db).llen(layout.undo).get(layout.lock).exec(),
+        ).catch((error: unknown) => {
+          ticket.cancel();
+          throw error;
+        });
         if (got?.[0]?.[1] === 'OK') {
+          ticket.cancel();
           meta = (got[1]?.[1] as string | null) ?? null;
           if ((got[2]?.[1] as number) > 0) await guard(`finishing a crashed transaction's rollback on '${db}'`, () => rollback(this.redis, layout, token));
           break;
         }
-        const holder = await guard(`taking the lock of '${db}'`, () => this.redis.get(layout.lock));
+        const holder = (got?.[3]?.[1] as string | null) ?? null;
         if (holder !== null && this._stale.has(holder)) {
+          ticket.cancel();
           // This process's own lock from a transaction cut off by a lost connection: taken over
           // (only if still that token's), then treated as freshly taken.
           const taken = await guard(`taking the lock of '${db}'`, () =>
@@ -158,7 +165,7 @@ export class RedisPlace {
           }
           continue;
         }
-        await this._wait(db, wait * (0.5 + Math.random()));
+        await ticket.wait(wait * (0.5 + Math.random()));
       }
     } catch (error) {
       // The SET may have reached the server without its answer reaching us (a timeout, a paused
@@ -223,19 +230,36 @@ export class RedisPlace {
     };
   }
 
-  /** Until the lock is released somewhere (a published wake-up) or `ms` pass, whichever is first. */
-  private _wait(db: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      let set = this._waiting.get(db);
-      if (!set) this._waiting.set(db, (set = new Set()));
-      const wake = (): void => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-    });
+  /**
+   * Registers for the next release of `db`'s lock anywhere (published by COMMIT); `wait(ms)`
+   * then resolves at that release (at once if it already came) or after `ms`, whichever is first.
+   */
+  private _ticket(db: string): { wait(ms: number): Promise<void>; cancel(): void } {
+    let set = this._waiting.get(db);
+    if (!set) this._waiting.set(db, (set = new Set()));
+    const waiting = set;
+    let woken = false;
+    let resolve: (() => void) | undefined;
+    const wake = (): void => {
+      woken = true;
+      resolve?.();
+    };
+    waiting.add(wake);
+    const cancel = (): void => void waiting.delete(wake);
+    return {
+      cancel,
+      wait: (ms) =>
+        new Promise<void>((done) => {
+          const finish = (): void => {
+            clearTimeout(timer);
+            cancel();
+            done();
+          };
+          const timer = setTimeout(finish, ms);
+          resolve = finish;
+          if (woken) finish();
+        }),
+    };
   }
 
   failed(error: unknown): void {
