@@ -56,6 +56,33 @@ return 1`;
 /** How long a commit whose answer was lost keeps asking for its outcome (the server restarting). */
 const OUTCOME_WAIT = 15_000;
 
+/**
+ * Takes the lock in turn: waiters queue in a sorted set by arrival (server time), and only the
+ * first may take a free lock. Without the queue the releasing process, whose next transaction
+ * asks first, took it again and again while another process waited for seconds. Each attempt
+ * refreshes the waiter's heartbeat key (ARGV[3] ms); a waiter whose heartbeat lapsed (it exited
+ * or crashed while waiting) is dropped from the head. KEYS: lock, queue; ARGV: token, ttl, beat.
+ */
+const ACQUIRE = `
+local now = redis.call('time')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('set', KEYS[2] .. '#' .. ARGV[1], '1', 'PX', ARGV[3])
+redis.call('zadd', KEYS[2], 'NX', ms, ARGV[1])
+local first
+while true do
+  first = redis.call('zrange', KEYS[2], 0, 0)[1]
+  if not first or redis.call('exists', KEYS[2] .. '#' .. first) == 1 then break end
+  redis.call('zrem', KEYS[2], first)
+end
+if redis.call('exists', KEYS[1]) == 1 or first ~= ARGV[1] then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('zrem', KEYS[2], ARGV[1])
+redis.call('del', KEYS[2] .. '#' .. ARGV[1])
+return 1`;
+
+/** How long a waiter keeps its place in the queue without asking again (it asks every ≤ 100 ms). */
+const HEARTBEAT = 2000;
+
 const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
@@ -138,12 +165,12 @@ export class RedisPlace {
         // Listening before asking: a release published between the answer and the wait still wakes us.
         const ticket = this._ticket(db);
         const got = await guard(`taking the lock of '${db}'`, () =>
-          this.redis.multi().set(layout.lock, token, 'PX', this._ttl, 'NX').hget(Layout.meta(this.prefix), db).llen(layout.undo).get(layout.lock).exec(),
+          this.redis.multi().eval(ACQUIRE, 2, layout.lock, `${layout.lock}:queue`, token, this._ttl, HEARTBEAT).hget(Layout.meta(this.prefix), db).llen(layout.undo).get(layout.lock).exec(),
         ).catch((error: unknown) => {
           ticket.cancel();
           throw error;
         });
-        if (got?.[0]?.[1] === 'OK') {
+        if (got?.[0]?.[1] === 1) {
           ticket.cancel();
           meta = (got[1]?.[1] as string | null) ?? null;
           if ((got[2]?.[1] as number) > 0) await guard(`finishing a crashed transaction's rollback on '${db}'`, () => rollback(this.redis, layout, token));
@@ -171,6 +198,7 @@ export class RedisPlace {
       // The SET may have reached the server without its answer reaching us (a timeout, a paused
       // server): should the lock turn out to be this token's, this process takes it over.
       this._stale.add(token);
+      this.redis.zrem(`${layout.lock}:queue`, token).catch((lost: unknown) => this.failed(lost));
       leave();
       throw error;
     }
