@@ -228,7 +228,8 @@ export class RedisPlace {
             const deadline = Date.now() + OUTCOME_WAIT;
             for (let wait = 100; Date.now() < deadline; wait = Math.min(wait * 2, 1000)) {
               await new Promise((resolve) => setTimeout(resolve, wait));
-              const again = await commit().catch(() => undefined);
+              // A failed ask means the server is still away: the loop asks again until the deadline.
+              const again = await commit().catch((still: unknown) => void this.failed(still));
               if (again !== undefined) return again === 1;
             }
             this._stale.add(token);
