@@ -176,20 +176,32 @@ export function serverSuite(engine: Engine): void {
     variants: variants((name) => ({ timed: () => threeProcesses(worker, engine, name === 'stratum' ? 'stratum' : 'raw', namespace) })),
   });
 
-  process.once('beforeExit', () => {
-    void (async () => {
-      for (const found of opened.values()) (await found).close();
-      if (engine === 'postgres') {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
-        await client.end();
-      } else {
-        const client = new Redis(REDIS_URL);
-        const keys = await client.keys(`${namespace}:*`);
-        if (keys.length) await client.unlink(...keys);
-        client.disconnect();
-      }
-    })();
-  });
+  // The bench process ends without a hook that could await: each run removes what runs whose
+  // process is gone left behind (its own at the start of the next run).
+  removeLeftovers(engine).catch((error: unknown) => console.warn(`bench: could not remove earlier runs'  data: ${String(error)}`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function removeLeftovers(engine: Engine): Promise<void> {
+  const gone = (name: string): boolean => !alive(Number(/^stratum_bench_(\d+)/.exec(name)?.[1] ?? process.pid));
+  if (engine === 'postgres') {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'stratum\\_bench\\_%'");
+    for (const { nspname } of rows) if (gone(nspname)) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
+    await client.end();
+  } else {
+    const client = new Redis(REDIS_URL);
+    const keys = (await client.keys('stratum_bench_*')).filter(gone);
+    if (keys.length) await client.unlink(...keys);
+    client.disconnect();
+  }
 }
