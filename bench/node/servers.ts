@@ -178,7 +178,7 @@ export function serverSuite(engine: Engine): void {
 
   // The bench process ends without a hook that could await: each run removes what runs whose
   // process is gone left behind (its own at the start of the next run).
-  removeLeftovers(engine).catch((error: unknown) => console.warn(`bench: could not remove earlier runs'  data: ${String(error)}`));
+  removeLeftovers(engine).catch((error: unknown) => console.warn(`bench: could not remove earlier runs' ${engine} data: ${String(error)}`));
 }
 
 function alive(pid: number): boolean {
