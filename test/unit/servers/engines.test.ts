@@ -29,6 +29,22 @@ describe.runIf(engines.length > 0).each(engines)('%s', (engine) => {
     db.close();
   }, 60_000);
 
+  it('rewriting a row moves its index entries: kept ones stay, dropped ones go, new ones come', async () => {
+    const db = await openDatabase(`reindex-${engine}`, { version: 1, tables: { notes: { key: 'id', indexes: { byTag: { path: 'tags', multiEntry: true } } } }, provider: open(engine, namespace) });
+    const notes = db.table('notes');
+    const tagged = async (tag: string) => (await notes.query({ index: 'byTag', range: { eq: tag } })).map((row) => (row as { id: number }).id);
+    await notes.put({ id: 1, tags: ['a', 'b'] });
+    await notes.put({ id: 2, tags: ['b'] });
+    await notes.put({ id: 1, tags: ['b', 'c'] });
+    expect(await tagged('a')).toEqual([]);
+    expect(await tagged('b')).toEqual([1, 2]);
+    expect(await tagged('c')).toEqual([1]);
+    expect(await notes.count({ index: 'byTag' })).toBe(3);
+    await notes.put({ id: 1, tags: [] });
+    expect(await notes.count({ index: 'byTag' })).toBe(1);
+    db.close();
+  });
+
   it("the panel's agent lists the database with its provider, tables and rows", async () => {
     const db = await openDatabase(`panel-${engine}`, { version: 2, tables: { notes: { key: 'id', autoIncrement: true } }, cache: true, provider: open(engine, namespace) });
     await db.table('notes').bulkPut([{ text: 'a' }, { text: 'b' }]);
