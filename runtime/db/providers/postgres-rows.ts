@@ -95,35 +95,16 @@ export class PgRows implements RowStore {
     return rows.map((row) => decodeKey(new Uint8Array(row.pk)));
   }
 
-  /**
-   * One statement per row: the upsert, the row's index entries that are no longer its own
-   * removed, the new ones added. The removed and added sets are disjoint, so the two
-   * data-modifying parts (which see the same snapshot) never touch the same entry.
-   */
   async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
     const stored = await storeValue(value);
     const k = keyBytes(key);
-    const args = [this._db, table, k, stored.text, stored.bytes === null ? null : Buffer.from(stored.bytes)];
-    const upsert = `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b`;
-    if (indexes.size === 0) {
-      await this._run(upsert, args);
-      return;
-    }
-    const names: string[] = [];
-    const keys: Buffer[] = [];
-    for (const [index, list] of indexes) {
-      for (const indexKey of list) {
-        names.push(index);
-        keys.push(keyBytes(indexKey));
-      }
-    }
-    const entries = 'unnest($6::text[], $7::bytea[]) AS x (idx, ik)';
     await this._run(
-      `WITH r AS (${upsert}), d AS (DELETE FROM ${this._s}.stratum_index AS i WHERE i.db = $1 AND i.tbl = $2 AND i.pk = $3` +
-        ` AND NOT EXISTS (SELECT 1 FROM ${entries} WHERE x.idx = i.idx AND x.ik = i.ik))` +
-        ` INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, $3 FROM ${entries} ON CONFLICT DO NOTHING`,
-      [...args, names, keys],
+      `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b`,
+      [this._db, table, k, stored.text, stored.bytes === null ? null : Buffer.from(stored.bytes)],
     );
+    if (indexes.size === 0) return;
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
+    await this.index(table, k, indexes);
   }
 
   /** Adds index entries of one row (pk) in one statement. */
