@@ -26,8 +26,9 @@ const ENTRIES = [
   // for issue 14 (the encoder's total budget per value, a crypto-random runtime session, the data
   // fixes) and issue 15 (webstorage's adopt(), ~0.2 kB; the binding entries split its chunks once more);
   // +64 B (issue 16): the entries wire the registry to the agent and the store to its persistence
-  // adapters (devtools/hook.ts, persistence/hook.ts), so no floor imports the one above it.
-  { name: 'index', source: 'runtime/index.ts', budget: 23104 },
+  // adapters (devtools/hook.ts, persistence/hook.ts), so no floor imports the one above it;
+  // +128 B (issue 19): Database hears a provider's cross-process change feed (~65 B).
+  { name: 'index', source: 'runtime/index.ts', budget: 23232 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   { name: 'store', source: 'runtime/store/index.ts', budget: 4416 },
@@ -39,6 +40,9 @@ const ENTRIES = [
   { name: 'db', source: 'runtime/db/index.ts', budget: 12288 },
   // SQLite through libSQL for Node; @libsql/client itself stays external (an optional peer).
   { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 13824 },
+  // PostgreSQL and Redis for servers (issue 19); pg and ioredis stay external (optional peers).
+  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 14336 },
+  { name: 'db/redis', source: 'runtime/db/redis.ts', budget: 16384 },
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
@@ -116,7 +120,7 @@ const FRAMEWORKS = ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'p
 const STANDALONE = path.join(ROOT, 'dist/standalone');
 
 /** Never bundled: optional peers, ws and Node built-ins stay imports. */
-const EXTERNAL = ['ws', '@libsql/client', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS];
+const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS];
 
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 

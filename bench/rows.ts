@@ -43,6 +43,8 @@ export const SUITES: Suite[] = [
   { name: 'codec', where: 'browser' },
   { name: 'panel', where: 'browser' },
   { name: 'sqlite', where: 'node' },
+  { name: 'postgres', where: 'node' },
+  { name: 'redis', where: 'node' },
 ];
 
 const STRATUM = { variant: 'stratum', label: 'stratum' };
@@ -60,6 +62,8 @@ const IDB_PEERS: Peer[] = [
 ];
 
 const SQLITE_PEERS: Peer[] = [{ variant: 'libsql', label: '@libsql/client (raw SQL)', limit: true }];
+const POSTGRES_PEERS: Peer[] = [{ variant: 'pg', label: 'pg (raw SQL, JSON rows)', limit: true }];
+const REDIS_PEERS: Peer[] = [{ variant: 'ioredis', label: 'ioredis (hash + score index; INCR)', limit: true }];
 
 const CODEC_PLAIN: Peer[] = [
   { variant: 'json', label: 'JSON', limit: true },
@@ -110,6 +114,18 @@ export const ROWS: Row[] = [
     ['sqlite.bulkPut', 'bulkPut 10,000 rows', 'single'],
     ['sqlite.query', 'query 100 rows by index of 100,000'],
     ['sqlite.count', 'count 100,000 rows'],
+  ]),
+  ...rows('3 PostgreSQL (node)', 'postgres', 'time', POSTGRES_PEERS, [
+    ['postgres.bulkPut', 'bulkPut 10,000 rows', 'single'],
+    ['postgres.query', 'query 100 rows by index of 100,000'],
+    ['postgres.count', 'count 100,000 rows'],
+    ['postgres.transact', 'transact: 3 processes × 300 concurrent increments', 'single'],
+  ]),
+  ...rows('3 Redis (node)', 'redis', 'time', REDIS_PEERS, [
+    ['redis.bulkPut', 'bulkPut 10,000 rows', 'single'],
+    ['redis.query', 'query 100 rows by index of 100,000'],
+    ['redis.count', 'count 100,000 rows'],
+    ['redis.transact', 'transact: 3 processes × 300 concurrent increments', 'single'],
   ]),
   ...rows('4 Blobs', 'blob', 'time', [{ variant: 'idb', label: 'idb (raw)', limit: true }], [
     ['blob.put', 'put a 10 MB blob', 'single'],

@@ -56,6 +56,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   private _conn: Connection | undefined;
   private _listeners = new Set<(event: DbEvent) => void>();
   private _channel: BroadcastChannel | undefined;
+  private _unlisten: (() => void) | undefined;
   private _tables = new Map<string, Table>();
   private _cache: Cache | undefined;
   private _blobs: BlobStore | undefined;
@@ -145,7 +146,9 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     const events = toEvents(changes);
     try {
       // A call site means nothing in another tab (and an Error may not clone): it stays here.
-      this._channel?.postMessage(events.map(({ origin: _local, trace: _site, ...event }) => event));
+      const remote = events.map(({ origin: _local, trace: _site, ...event }) => event);
+      this._channel?.postMessage(remote);
+      this._conn?.feed?.publish(remote);
     } catch (error) {
       report(this, 'broadcast-error', `Change events could not reach other tabs: ${String(error)}`);
     }
@@ -196,6 +199,9 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     if (this.reason !== undefined) {
       report(this, 'fallback', `IndexedDB is unusable (${this.reason}); '${this.name}' is in memory and will be lost with the page.`);
     }
+    this._unlisten = this._conn.feed?.listen((events) => {
+      for (const event of events) this._emit({ ...event, origin: 'remote' } as RowEvent);
+    });
     const channel = this._conn.channel;
     if (channel && typeof BroadcastChannel === 'function') {
       this._channel = new BroadcastChannel(channel);
@@ -234,6 +240,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     if (!this._conn) return;
     this._conn.close();
     this._channel?.close();
+    this._unlisten?.();
     this._emit({ type: 'close', reason });
   }
 

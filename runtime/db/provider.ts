@@ -77,12 +77,25 @@ export interface Connection {
   begin(tables: string[], mode: Mode): Promise<ProviderTransaction>;
   /** A BroadcastChannel name shared by every connection to the same stored database. */
   readonly channel: string | undefined;
+  /**
+   * Change events for connections in other processes (Postgres LISTEN/NOTIFY, Redis pub/sub),
+   * where a BroadcastChannel cannot reach; used instead of `channel`.
+   */
+  readonly feed?: ChangeFeed;
   close(): void;
+}
+
+/** Committed change events crossing processes through the engine itself. */
+export interface ChangeFeed {
+  /** Sends events (plain data: keys may be Dates, binary, arrays) to every other connection to the database. */
+  publish(events: readonly object[]): void;
+  /** Hears the events other connections publish (never this connection's own). */
+  listen(listener: (events: object[]) => void): () => void;
 }
 
 /** Where a database lives: IndexedDB (the default in browsers), libSQL (`stratumjs/db/libsql`) or memory. */
 export interface Provider {
-  readonly kind: 'indexeddb' | 'libsql' | 'memory';
+  readonly kind: 'indexeddb' | 'libsql' | 'memory' | 'postgres' | 'redis';
   /** Whether data outlives the page or process (false for memory and `:memory:`). */
   readonly persistent: boolean;
   open(request: OpenRequest): Promise<Connection>;

@@ -46,19 +46,36 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
       await db.table(name).put(row(value));
     },
     watch(listener) {
-      // Loads overlap when remote writes come quickly; only the newest one may set the state.
-      let latest = 0;
+      // One read at a time: remote writes arriving while one is under way ask for one more
+      // read after it (which sees them all), instead of one read each — a burst of writes on
+      // other instances would otherwise queue a read per write.
+      let reading = false;
+      let again = false;
+      const refresh = (): void => {
+        if (reading) {
+          again = true;
+          return;
+        }
+        reading = true;
+        read(db.table(name))
+          .then(
+            (stored) => {
+              if (!again && stored.found) listener(stored.value);
+            },
+            // The state keeps its value; the next remote change reads again.
+            (error: unknown) => report(db, 'persist-error', `${where}: reading another tab's change failed: ${String(error)}`),
+          )
+          .finally(() => {
+            reading = false;
+            if (!again) return;
+            again = false;
+            refresh();
+          });
+      };
       return db.subscribe((event) => {
         if (!('table' in event) || event.origin !== 'remote' || event.table !== name) return;
         if (event.type !== 'clear' && !event.keys.includes(id)) return;
-        const ticket = ++latest;
-        read(db.table(name)).then(
-          (stored) => {
-            if (ticket === latest && stored.found) listener(stored.value);
-          },
-          // The state keeps its value; the next remote change reads again.
-          (error: unknown) => report(db, 'persist-error', `${where}: reading another tab's change failed: ${String(error)}`),
-        );
+        refresh();
       });
     },
     transact: (fn, current) =>

@@ -114,7 +114,7 @@ export const databaseInfo = obj<DatabaseInfo>({
   id: int,
   name: text,
   version: int,
-  provider: literal('indexeddb', 'libsql', 'memory'),
+  provider: literal('indexeddb', 'libsql', 'memory', 'postgres', 'redis'),
   persistent: bool,
   reason: opt(text),
   closed: bool,

@@ -86,7 +86,7 @@ export interface DatabaseInfo {
   id: number;
   name: string;
   version: number;
-  provider: 'indexeddb' | 'libsql' | 'memory';
+  provider: 'indexeddb' | 'libsql' | 'memory' | 'postgres' | 'redis';
   /** False when the data lives in memory only and goes with the page. */
   persistent: boolean;
   /** Why the database is in memory although IndexedDB was asked for, or why it cannot be read. */

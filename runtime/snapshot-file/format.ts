@@ -93,7 +93,7 @@ export interface SnapshotBlob extends Redactable {
 export interface SnapshotDatabase {
   name: string;
   version: number;
-  provider: 'indexeddb' | 'libsql' | 'memory';
+  provider: 'indexeddb' | 'libsql' | 'memory' | 'postgres' | 'redis';
   /** The app's tables; Stratum's layouts are `cache` and `blobs`. */
   tables: SnapshotTable[];
   /** Present when the database has the Cache layout (`$cache`). */

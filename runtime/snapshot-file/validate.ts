@@ -81,7 +81,7 @@ const structure = obj<SnapshotFile>({
     obj<SnapshotDatabase>({
       name: text,
       version: int,
-      provider: literal('indexeddb', 'libsql', 'memory'),
+      provider: literal('indexeddb', 'libsql', 'memory', 'postgres', 'redis'),
       tables: arr(obj<SnapshotTable>({ name: text, schema, rows: arr(obj<SnapshotRow>({ key: encoded, value: encoded, redacted: paths }), ANY) }), ANY),
       cache: opt(arr(obj<SnapshotCacheEntry>({ key: encoded, value: encoded, expires: nullable(finite), redacted: paths }), ANY)),
       blobs: opt(

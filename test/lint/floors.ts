@@ -22,6 +22,8 @@ export const ENTRIES = [
   'runtime/webstorage/node.ts',
   'runtime/db/index.ts',
   'runtime/db/libsql.ts',
+  'runtime/db/postgres.ts',
+  'runtime/db/redis.ts',
   'runtime/devtools/index.ts',
   'runtime/devtools/production.ts',
   'runtime/devtools/node.ts',

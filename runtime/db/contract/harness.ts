@@ -1,7 +1,8 @@
 /**
  * The contract every provider keeps: one suite, run against memory, IndexedDB (fake-indexeddb
- * in node), libSQL in memory and libSQL on a temp file. Each test file of this folder covers
- * one part of it and calls `contract()` with its tests.
+ * in node), libSQL in memory and on a temp file, PostgreSQL and Redis (each run in a schema /
+ * key prefix of its own, removed afterwards; skipped with a reason when a server is down). Each
+ * test file of this folder covers one part of it and calls `contract()` with its tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { openDatabase, type Database, type OpenOptions, type Provider } from '..
 import { indexeddb } from '../providers/indexeddb.js';
 import { memory } from '../providers/memory.js';
 import { libsql } from '../libsql.js';
+import { postgres } from '../postgres.js';
+import { redis } from '../redis.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, PG_URL, REDIS_URL, runName } from './services.js';
 
 export interface Target {
   label: string;
@@ -43,6 +47,14 @@ function target(label: string, kind: Provider['kind'], persistent: boolean, make
   return { label, kind, persistent, provider: () => current() };
 }
 
+// The server engines join when they answer (services.ts says why not, or fails in CI).
+const schema = runName();
+const withPostgres = await hasPostgres();
+if (withPostgres) afterAll(() => dropSchema(schema));
+const prefix = `${runName()}:`;
+const withRedis = await hasRedis();
+if (withRedis) afterAll(() => dropPrefix(prefix));
+
 const targets: Array<() => Target> = [
   () => target('memory', 'memory', false, () => memory),
   () =>
@@ -61,6 +73,8 @@ const targets: Array<() => Target> = [
       const url = `file:${path.join(folder, `db-${++place}.sqlite`)}`;
       return () => libsql({ url });
     }),
+  ...(withPostgres ? [() => target('postgres', 'postgres', true, () => () => postgres({ url: PG_URL, schema }))] : []),
+  ...(withRedis ? [() => target('redis', 'redis', true, () => () => redis({ url: REDIS_URL }, { prefix }))] : []),
 ];
 
 let names = 0;

@@ -1,0 +1,221 @@
+/**
+ * Rows in PostgreSQL. Every database of a schema shares three tables: `stratum_rows (db, tbl,
+ * k bytea, v text, b bytea)`, `stratum_index (db, tbl, idx, ik bytea, pk bytea)` and
+ * `stratum_keys`. `k`, `ik` and `pk` are the keys' order-preserving bytes (sort-key.ts), and
+ * Postgres orders bytea by memcmp, so its btree order is IndexedDB's key order. One set of
+ * tables (not one SQL table per Stratum table) keeps upgrades free of DDL and of Postgres's
+ * 63-byte identifier limit.
+ */
+import type { PoolClient } from 'pg';
+import { DatabaseUnavailableError, describeError, TransactionInactiveError } from '../errors.js';
+import type { Key } from '../keys.js';
+import type { KeyRange, ProviderQuery } from '../provider.js';
+import type { TableInfo } from '../schema.js';
+import { decodeKey, encodeKey } from '../sort-key.js';
+import { loadValue, storeValue } from './libsql-values.js';
+import { SoftwareTransaction, type RowStore } from './software.js';
+import { nextTask } from './tasks.js';
+
+export function keyBytes(key: Key): Buffer {
+  const bytes = encodeKey(key);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function arrayBuffer(bytes: Buffer | null): ArrayBuffer | null {
+  return bytes === null ? null : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+interface ValueRow {
+  v: string;
+  b: Buffer | null;
+}
+
+export function rowValue(row: ValueRow): unknown {
+  return loadValue(row.v, arrayBuffer(row.b));
+}
+
+/** Runs a statement; a driver's failure becomes a DatabaseUnavailableError in words. */
+export async function run<R extends object = Record<string, unknown>>(client: PoolClient, sql: string, args: unknown[] = []): Promise<R[]> {
+  try {
+    return (await client.query<R>(sql, args)).rows;
+  } catch (error) {
+    throw new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
+  }
+}
+
+function rangeSql(column: string, range: KeyRange | undefined, args: unknown[]): string {
+  let sql = '';
+  if (range?.lower !== undefined) {
+    args.push(keyBytes(range.lower));
+    sql += ` AND ${column} ${range.lowerOpen ? '>' : '>='} $${args.length}`;
+  }
+  if (range?.upper !== undefined) {
+    args.push(keyBytes(range.upper));
+    sql += ` AND ${column} ${range.upperOpen ? '<' : '<='} $${args.length}`;
+  }
+  return sql;
+}
+
+export class PgRows implements RowStore {
+  private _c: PoolClient;
+  private _s: string;
+  private _db: string;
+  private _tables: TableInfo[];
+  /** Set at commit and rollback: a statement after them would run outside the transaction. */
+  ended = false;
+
+  /** `schema` comes quoted. */
+  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[]) {
+    this._c = client;
+    this._s = schema;
+    this._db = db;
+    this._tables = tables;
+  }
+
+  table(name: string): TableInfo {
+    return this._tables.find((table) => table.name === name) as TableInfo;
+  }
+
+  private _run<R extends object = Record<string, unknown>>(sql: string, args?: unknown[]): Promise<R[]> {
+    if (this.ended) return Promise.reject(new TransactionInactiveError('The transaction already ended (committed or rolled back); this statement was not run.'));
+    return run<R>(this._c, sql, args);
+  }
+
+  async read(table: string, key: Key): Promise<unknown> {
+    const rows = await this._run<ValueRow>(`SELECT v, b FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)]);
+    return rows[0] ? rowValue(rows[0]) : undefined;
+  }
+
+  async has(table: string, key: Key): Promise<boolean> {
+    return (await this._run(`SELECT 1 FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, keyBytes(key)])).length > 0;
+  }
+
+  async owners(table: string, index: string, key: Key): Promise<Key[]> {
+    const rows = await this._run<{ pk: Buffer }>(`SELECT pk FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $3 AND ik = $4`, [this._db, table, index, keyBytes(key)]);
+    return rows.map((row) => decodeKey(new Uint8Array(row.pk)));
+  }
+
+  async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
+    const stored = await storeValue(value);
+    const k = keyBytes(key);
+    await this._run(
+      `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b`,
+      [this._db, table, k, stored.text, stored.bytes === null ? null : Buffer.from(stored.bytes)],
+    );
+    if (indexes.size === 0) return;
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
+    await this.index(table, k, indexes);
+  }
+
+  /** Adds index entries of one row (pk) in one statement. */
+  async index(table: string, pk: Buffer, indexes: Map<string, Key[]>): Promise<void> {
+    const names: string[] = [];
+    const keys: Buffer[] = [];
+    for (const [index, list] of indexes) {
+      for (const key of list) {
+        names.push(index);
+        keys.push(keyBytes(key));
+      }
+    }
+    if (names.length === 0) return;
+    await this._run(
+      `INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, $5 FROM unnest($3::text[], $4::bytea[]) AS x (idx, ik) ON CONFLICT DO NOTHING`,
+      [this._db, table, names, keys, pk],
+    );
+  }
+
+  async remove(table: string, key: Key): Promise<void> {
+    const k = keyBytes(key);
+    await this._run(`DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2 AND k = $3`, [this._db, table, k]);
+    if (this.table(table).indexes.length) await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
+  }
+
+  async clear(table: string): Promise<void> {
+    await this._run(`DELETE FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2`, [this._db, table]);
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2`, [this._db, table]);
+  }
+
+  async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
+    const args: unknown[] = [this._db, table];
+    const order = query.direction === 'prev' ? 'DESC' : 'ASC';
+    const paging = ` LIMIT ${query.limit ?? 'ALL'} OFFSET ${query.offset}`;
+    let sql: string;
+    if (query.index === undefined) {
+      sql = `SELECT v, b FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2${rangeSql('k', query.range, args)} ORDER BY k ${order}${paging}`;
+    } else {
+      args.push(query.index);
+      sql =
+        `SELECT t.v, t.b FROM ${this._s}.stratum_index AS i JOIN ${this._s}.stratum_rows AS t ON t.db = i.db AND t.tbl = i.tbl AND t.k = i.pk` +
+        ` WHERE i.db = $1 AND i.tbl = $2 AND i.idx = $3${rangeSql('i.ik', query.range, args)} ORDER BY i.ik ${order}, i.pk ${order}${paging}`;
+    }
+    return (await this._run<ValueRow>(sql, args)).map(rowValue);
+  }
+
+  async count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
+    const args: unknown[] = [this._db, table];
+    const sql =
+      query.index === undefined
+        ? `SELECT count(*) AS n FROM ${this._s}.stratum_rows WHERE db = $1 AND tbl = $2${rangeSql('k', query.range, args)}`
+        : `SELECT count(*) AS n FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $${args.push(query.index)}${rangeSql('ik', query.range, args)}`;
+    const rows = await this._run<{ n: string }>(sql, args);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async nextKey(table: string): Promise<number> {
+    const rows = await this._run<{ next: number }>(`SELECT next FROM ${this._s}.stratum_keys WHERE db = $1 AND tbl = $2`, [this._db, table]);
+    return rows[0] ? Number(rows[0].next) : 1;
+  }
+
+  async setNextKey(table: string, next: number): Promise<void> {
+    await this._run(`INSERT INTO ${this._s}.stratum_keys (db, tbl, next) VALUES ($1, $2, $3) ON CONFLICT (db, tbl) DO UPDATE SET next = excluded.next`, [this._db, table, next]);
+  }
+}
+
+/** A transaction on one pooled connection; `done` returns the connection to the pool. */
+export class PgTransaction extends SoftwareTransaction {
+  protected readonly _rows: PgRows;
+  /** Rows are the codec's text, as in libSQL: a URL round-trips. */
+  protected readonly _structuredClone = false;
+  private _client: PoolClient;
+  private _done: (broken?: Error) => void;
+
+  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[], done: (broken?: Error) => void) {
+    super();
+    this._client = client;
+    this._rows = new PgRows(client, schema, db, tables);
+    this._done = done;
+  }
+
+  protected _table(name: string): TableInfo {
+    return this._rows.table(name);
+  }
+
+  idle(): Promise<void> {
+    return nextTask();
+  }
+
+  async commit(): Promise<void> {
+    this._ended = true;
+    this._rows.ended = true;
+    try {
+      await run(this._client, 'COMMIT');
+      this._done();
+    } catch (error) {
+      this._done(error as Error);
+      throw error;
+    }
+  }
+
+  async abort(): Promise<void> {
+    this._ended = true;
+    this._rows.ended = true;
+    try {
+      await this._client.query('ROLLBACK');
+      this._done();
+    } catch (error) {
+      // The connection is gone: Postgres rolled the transaction back when it lost it. The
+      // broken connection leaves the pool instead of going back into it.
+      this._done(error as Error);
+    }
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The PostgreSQL provider (`stratumjs/db/postgres`): every server instance opens the same
+ * databases. Rows live in three shared tables of one schema (postgres-rows.ts).
+ *
+ * Isolation without retries: a readwrite transaction first takes a transaction-scoped advisory
+ * lock per table in its scope (sorted, so two transactions never wait on each other in a
+ * cycle) and reads at READ COMMITTED after it, so it sees everything committed before it and
+ * nothing else writes its tables until it ends — IndexedDB's rule for overlapping readwrite
+ * scopes, across processes. Readonly transactions read one REPEATABLE READ snapshot and lock
+ * nothing. Opens, upgrades and deletes take the database's lock exclusively (transactions hold
+ * it shared). No transaction ever runs at SERIALIZABLE, so none fails with a serialization
+ * error that would need its function run twice.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { ConstraintError, VersionError } from '../errors.js';
+import { compareKeys } from '../keys.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
+import { FeedHub } from './feed.js';
+import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
+import { describeKey } from './software.js';
+import { PgPlace, places, placeKey } from './postgres-place.js';
+
+export interface PostgresOptions {
+  /** `postgres://user@host:5432/db`; or give `client`. */
+  url?: string;
+  /** A `pg` Pool of your own (it stays open when the databases close). */
+  client?: Pool;
+  /** The schema holding Stratum's tables (created when missing); default `public`. */
+  schema?: string;
+  /** Connections in the pool this provider creates (default 10). */
+  max?: number;
+  /** How long a transaction waits for a free pooled connection, in ms (default 10,000). */
+  connectTimeout?: number;
+  /** How long one statement may take before it fails (a paused or unreachable server), in ms (default 30,000). */
+  queryTimeout?: number;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+interface Meta {
+  version: number;
+  tables: TableInfo[];
+}
+
+async function readMeta(client: PoolClient, schema: string, name: string): Promise<Meta> {
+  const rows = await run<{ version: number; tables: string }>(client, `SELECT version, tables FROM ${schema}.stratum_databases WHERE name = $1`, [name]);
+  const row = rows[0];
+  return row ? { version: Number(row.version), tables: JSON.parse(row.tables) as TableInfo[] } : { version: 0, tables: [] };
+}
+
+async function createIndex(rows: PgRows, client: PoolClient, schema: string, db: string, table: string, index: IndexInfo): Promise<void> {
+  const existing = await run<{ k: Buffer; v: string; b: Buffer | null }>(client, `SELECT k, v, b FROM ${schema}.stratum_rows WHERE db = $1 AND tbl = $2 ORDER BY k`, [db, table]);
+  const seen = new Set<string>();
+  for (const row of existing) {
+    const keys = indexKeys(rowValue(row), index, compareKeys);
+    if (index.unique) {
+      for (const key of keys) {
+        const hex = keyBytes(key).toString('hex');
+        if (seen.has(hex)) throw new ConstraintError(`Cannot create unique index '${index.name}' on '${table}': more than one row has ${describeKey(key)}.`);
+        seen.add(hex);
+      }
+    }
+    await rows.index(table, row.k, new Map([[index.name, keys]]));
+  }
+}
+
+async function dropTable(client: PoolClient, schema: string, db: string, table: string): Promise<void> {
+  for (const what of ['stratum_rows', 'stratum_index', 'stratum_keys']) await run(client, `DELETE FROM ${schema}.${what} WHERE db = $1 AND tbl = $2`, [db, table]);
+}
+
+class PgConnection implements Connection {
+  readonly channel = undefined;
+  readonly feed: ReturnType<FeedHub['feed']>;
+  version: number;
+  tables: TableInfo[];
+  private _place: PgPlace;
+  private _request: OpenRequest;
+  private _closed = false;
+
+  constructor(place: PgPlace, request: OpenRequest, version: number, tables: TableInfo[]) {
+    this._place = place;
+    this._request = request;
+    this.version = version;
+    this.tables = tables;
+    this.feed = place.hub.feed(request.name, () => void this._verify());
+  }
+
+  async begin(tables: string[], mode: Mode): Promise<ProviderTransaction> {
+    const db = this._request.name;
+    const leave = mode === 'readwrite' ? await this._place.queue(db, tables) : () => undefined;
+    let checkedOut: Awaited<ReturnType<PgPlace['checkout']>>;
+    try {
+      checkedOut = await this._place.checkout(db);
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    const { client } = checkedOut;
+    const done = (broken?: Error): void => {
+      leave();
+      checkedOut.done(broken);
+    };
+    try {
+      await run(client, mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await run(client, 'SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [this._place.lockName(db)]);
+      if (mode === 'readwrite') {
+        for (const table of [...tables].sort()) await run(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [this._place.lockName(db, table)]);
+      }
+      // Another process may have upgraded or deleted the database since this connection opened.
+      const { version } = await readMeta(client, this._place.schema, db);
+      if (version !== this.version) {
+        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+        throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+      }
+      return new PgTransaction(client, this._place.schema, db, this.tables, done);
+    } catch (error) {
+      await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
+      throw error;
+    }
+  }
+
+  /** Another process announced a version change: close if the stored version really differs. */
+  private async _verify(): Promise<void> {
+    if (this._closed) return;
+    try {
+      const { client, done } = await this._place.checkout(this._request.name);
+      try {
+        const { version } = await readMeta(client, this._place.schema, this._request.name);
+        if (version !== this.version && !this._closed) this._request.versionchange(version === 0 ? null : version);
+      } finally {
+        done();
+      }
+    } catch (error) {
+      // The next transaction checks the version again; a failed check here changes nothing.
+      this._place.failed(error);
+    }
+  }
+
+  _versionchange(newVersion: number | null): void {
+    this._request.versionchange(newVersion);
+  }
+
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this.feed.close();
+    this._place.connections.delete(this);
+    this._place.release();
+  }
+
+  get db(): string {
+    return this._request.name;
+  }
+}
+
+class PostgresProvider implements Provider {
+  readonly kind = 'postgres';
+  readonly persistent = true;
+  private _options: PostgresOptions;
+  private _key: string;
+
+  constructor(options: PostgresOptions) {
+    if (!options || typeof options !== 'object' || ((typeof options.url !== 'string' || options.url === '') && !options.client)) {
+      throw new TypeError("postgres: give the server's URL, e.g. postgres({ url: 'postgres://app@db:5432/app' }), or { client: a pg Pool }.");
+    }
+    if (options.schema !== undefined && (typeof options.schema !== 'string' || options.schema === '' || options.schema.length > 40)) {
+      throw new TypeError(`postgres: schema is a name of 1–40 characters; got ${JSON.stringify(options.schema)}.`);
+    }
+    this._options = options;
+    this._key = placeKey(options);
+  }
+
+  private _use(): PgPlace {
+    let place = places.get(this._key);
+    if (!place) places.set(this._key, (place = new PgPlace(this._key, this._options, quote(this._options.schema ?? 'public'))));
+    place.users++;
+    return place;
+  }
+
+  async open(request: OpenRequest): Promise<Connection> {
+    const place = this._use();
+    let connection: PgConnection | undefined;
+    try {
+      await place.ready();
+      const { client, done } = await place.checkout(request.name);
+      let upgraded = false;
+      try {
+        await run(client, 'BEGIN');
+        await run(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [place.lockName(request.name)]);
+        const meta = await readMeta(client, place.schema, request.name);
+        if (request.version < meta.version) {
+          throw new VersionError(`Database '${request.name}' is at version ${meta.version}; it cannot be opened at the lower version ${request.version} (versions only go up).`);
+        }
+        let tables = meta.tables;
+        if (request.version > meta.version) {
+          for (const other of [...place.connections]) if ((other as PgConnection).db === request.name) (other as PgConnection)._versionchange(request.version);
+          await this._upgrade(client, place.schema, request, meta);
+          tables = request.tables;
+          upgraded = meta.version > 0;
+        }
+        await run(client, 'COMMIT');
+        done();
+        connection = new PgConnection(place, request, request.version, tables);
+      } catch (error) {
+        await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
+        throw error;
+      }
+      place.connections.add(connection);
+      if (upgraded) void place.hub.announce(request.name, request.version);
+      return connection;
+    } catch (error) {
+      place.release();
+      throw error;
+    }
+  }
+
+  async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    const place = this._use();
+    try {
+      const open = [...place.connections].filter((other) => (other as PgConnection).db === name) as PgConnection[];
+      for (const other of open) other._versionchange(null);
+      if (open.some((other) => place.connections.has(other))) blocked();
+      await place.ready();
+      const { client, done } = await place.checkout(name);
+      try {
+        await run(client, 'BEGIN');
+        await run(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [place.lockName(name)]);
+        for (const what of ['stratum_rows', 'stratum_index', 'stratum_keys']) await run(client, `DELETE FROM ${place.schema}.${what} WHERE db = $1`, [name]);
+        await run(client, `DELETE FROM ${place.schema}.stratum_databases WHERE name = $1`, [name]);
+        await run(client, 'COMMIT');
+        done();
+      } catch (error) {
+        await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
+        throw error;
+      }
+      await place.hub.announce(name, null);
+    } finally {
+      place.release();
+    }
+  }
+
+  private async _upgrade(client: PoolClient, schema: string, request: OpenRequest, meta: Meta): Promise<void> {
+    const db = request.name;
+    const plan = planUpgrade(meta.tables, request.tables);
+    const removed = meta.tables.filter((table) => plan.removeTables.includes(table.name));
+    const during = [...request.tables, ...removed];
+    const rows = new PgRows(client, schema, db, during);
+    for (const { table, index } of plan.drop) await run(client, `DELETE FROM ${schema}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $3`, [db, table, index]);
+    for (const { table, index } of plan.add) await createIndex(rows, client, schema, db, table, index);
+    const upgrade = new PgTransaction(client, schema, db, during, () => undefined);
+    await request.upgrade(upgrade, meta.version, during);
+    for (const table of removed) await dropTable(client, schema, db, table.name);
+    for (const { table, index } of plan.removeIndexes) await run(client, `DELETE FROM ${schema}.stratum_index WHERE db = $1 AND tbl = $2 AND idx = $3`, [db, table, index]);
+    await run(
+      client,
+      `INSERT INTO ${schema}.stratum_databases (name, version, tables) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET version = excluded.version, tables = excluded.tables`,
+      [db, request.version, JSON.stringify(request.tables)],
+    );
+  }
+}
+
+/**
+ * PostgreSQL for Node, shared by every server instance:
+ * `openDatabase('app', { version: 1, tables, provider: postgres({ url: process.env.DATABASE_URL }) })`.
+ */
+export function postgres(options: PostgresOptions): Provider {
+  return new PostgresProvider(options);
+}

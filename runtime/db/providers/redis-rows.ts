@@ -1,0 +1,392 @@
+/**
+ * Rows in Redis, and all-or-nothing transactions by an undo log. A transaction holds its
+ * database's lock (redis.ts) and writes straight to the server; before it first changes a row
+ * (or key generator, or empties a table) it appends the old state to `#undo` in the same
+ * MULTI/EXEC as the change. Commit deletes the log and releases the lock in one Lua script,
+ * after checking the lock is still its own; rollback replays the log backwards, popping each
+ * entry with its restore, so a rollback cut short by a crash resumes where it stopped — the
+ * next process to take the lock finds the log and finishes it first.
+ */
+import type { Redis } from 'ioredis';
+import { DatabaseUnavailableError, describeError, TransactionInactiveError } from '../errors.js';
+import type { Key } from '../keys.js';
+import type { ProviderQuery } from '../provider.js';
+import type { TableInfo } from '../schema.js';
+import { decodeKey } from '../sort-key.js';
+import { loadValue, storeValue } from './libsql-values.js';
+import { indexBounds, keyBounds, keyBuffer, keyEnd, type Layout } from './redis-keys.js';
+import { SoftwareTransaction, type RowStore } from './software.js';
+import { nextTask } from './tasks.js';
+
+/** A row's index entries as stored in its `x` field: index name → index keys' bytes (base64). */
+type Entries = Record<string, string[]>;
+
+type Undo =
+  /** A row as it was: text, blob bytes and index entries (null: there was no row). */
+  | { t: string; k: string; v: string | null; b: string | null; x: string | null }
+  /** Keys moved aside by clear or a drop: [key, backup] pairs to move back. */
+  | { c: Array<[string, string]> }
+  /** A table's key generator as it was. */
+  | { n: string; o: string | null };
+
+/** Runs a Redis call; the client's failure (connection lost, timeout) becomes an error in words. */
+export async function guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const reason = describeError(error);
+    const paused = /timed out/i.test(reason) ? ' (no answer in time: is the server paused or overloaded?)' : '';
+    throw new DatabaseUnavailableError(`Redis failed during ${what}${paused}: ${reason}`, reason, { cause: error });
+  }
+}
+
+function toBuffer(text: string | null): Buffer | null {
+  return text === null ? null : Buffer.from(text, 'base64');
+}
+
+function arrayBuffer(bytes: Buffer | null): ArrayBuffer | null {
+  return bytes === null ? null : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+/**
+ * Applies a batch of writes atomically, only while the database's lock is still `token`'s: a
+ * holder that stalled past its lock's expiry (another process took over and rolled it back)
+ * can never write over the new holder. Plain Lua over `redis.call`, so Redis Cluster is out.
+ */
+const APPLY = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return redis.error_reply('STRATUM_LOCK_LOST') end
+local i = 2
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  if ARGV[i + 1] == 'renameif' then
+    if redis.call('exists', ARGV[i + 2]) == 1 then redis.call('rename', ARGV[i + 2], ARGV[i + 3]) end
+  else
+    redis.call(unpack(ARGV, i + 1, i + n))
+  end
+  i = i + n + 1
+end
+return 1`;
+
+type Arg = string | Buffer | number;
+
+/** Commands to run together under the lock (APPLY). */
+export class Batch {
+  readonly args: Arg[] = [];
+  private _add(...parts: Arg[]): this {
+    this.args.push(parts.length, ...parts);
+    return this;
+  }
+  hset(key: string, field: Arg, value: Arg): this {
+    return this._add('hset', key, field, value);
+  }
+  hdel(key: string, field: Arg): this {
+    return this._add('hdel', key, field);
+  }
+  zadd(key: string, score: number, member: Arg): this {
+    return this._add('zadd', key, score, member);
+  }
+  zrem(key: string, member: Arg): this {
+    return this._add('zrem', key, member);
+  }
+  rpush(key: string, value: Arg): this {
+    return this._add('rpush', key, value);
+  }
+  rpop(key: string): this {
+    return this._add('rpop', key);
+  }
+  del(key: string): this {
+    return this._add('del', key);
+  }
+  /** RENAME when the source exists (a cleared table may have no key yet). */
+  renameif(key: string, to: string): this {
+    return this._add('renameif', key, to);
+  }
+}
+
+export async function apply(redis: Redis, layout: Layout, token: string, batch: Batch): Promise<void> {
+  if (batch.args.length === 0) return;
+  try {
+    await redis.eval(APPLY, 1, layout.lock, token, ...batch.args);
+  } catch (error) {
+    if (error instanceof Error && /STRATUM_LOCK_LOST/.test(error.message)) {
+      throw new DatabaseUnavailableError(
+        `Redis: this transaction's lock on the database expired (the process stalled or lost the server longer than lockTtl); another process rolled it back, and nothing more of it was written.`,
+        'lock lost',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Replays and empties a database's undo log (a rollback, or recovery after a crashed holder). */
+export async function rollback(redis: Redis, layout: Layout, token: string): Promise<void> {
+  for (;;) {
+    const raw = await redis.lindex(layout.undo, -1);
+    if (raw === null) return;
+    const entry = JSON.parse(raw) as Undo;
+    const multi = new Batch();
+    if ('c' in entry) {
+      for (const [key, backup] of entry.c) {
+        multi.del(key);
+        multi.renameif(backup, key);
+      }
+    } else if ('n' in entry) {
+      if (entry.o === null) multi.hdel(layout.next, entry.n);
+      else multi.hset(layout.next, entry.n, entry.o);
+    } else {
+      const k = Buffer.from(entry.k, 'base64');
+      const now = await redis.hget(layout.entries(entry.t), k);
+      for (const [index, keys] of Object.entries(JSON.parse(now ?? '{}') as Entries)) {
+        for (const ik of keys) multi.zrem(layout.index(entry.t, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
+      }
+      if (entry.v === null) {
+        multi.hdel(layout.rows(entry.t), k).hdel(layout.bytes(entry.t), k).hdel(layout.entries(entry.t), k).zrem(layout.order(entry.t), k);
+      } else {
+        multi.hset(layout.rows(entry.t), k, entry.v).zadd(layout.order(entry.t), 0, k);
+        if (entry.b === null) multi.hdel(layout.bytes(entry.t), k);
+        else multi.hset(layout.bytes(entry.t), k, toBuffer(entry.b) as Buffer);
+        if (entry.x === null) multi.hdel(layout.entries(entry.t), k);
+        else {
+          multi.hset(layout.entries(entry.t), k, entry.x);
+          for (const [index, keys] of Object.entries(JSON.parse(entry.x) as Entries)) {
+            for (const ik of keys) multi.zadd(layout.index(entry.t, index), 0, Buffer.concat([Buffer.from(ik, 'base64'), k]));
+          }
+        }
+      }
+    }
+    multi.rpop(layout.undo);
+    await apply(redis, layout, token, multi);
+  }
+}
+
+export class RedisRows implements RowStore {
+  private _r: Redis;
+  private _l: Layout;
+  private _tables: TableInfo[];
+  private _tx: string;
+  /** Rows (table + key bytes) and key generators whose old state the log already holds. */
+  private _saved = new Set<string>();
+  private _stashes = 0;
+  /** Keys moved aside in this transaction: deleted at commit. */
+  readonly backups: string[] = [];
+  /** Writes under way: a rollback waits for them, or one could land after it. */
+  private _writing = new Set<Promise<unknown>>();
+  private _closing = false;
+
+  private _token: string;
+
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string) {
+    this._token = token;
+    this._r = redis;
+    this._l = layout;
+    this._tables = tables;
+    this._tx = tx;
+  }
+
+  table(name: string): TableInfo {
+    return this._tables.find((table) => table.name === name) as TableInfo;
+  }
+
+  /** Resolves once no write of this transaction is under way. */
+  async quiet(): Promise<void> {
+    this._closing = true;
+    while (this._writing.size) await Promise.allSettled([...this._writing]);
+  }
+
+  private _track<T>(what: string, call: () => Promise<T>): Promise<T> {
+    if (this._closing) return Promise.reject(new TransactionInactiveError(`The transaction already ended (committed or rolled back); ${what} was not run.`));
+    const run = guard(what, call);
+    this._writing.add(run);
+    const done = (): void => void this._writing.delete(run);
+    run.then(done, done);
+    return run;
+  }
+
+  async read(table: string, key: Key): Promise<unknown> {
+    const k = keyBuffer(key);
+    const [text, bytes] = await guard('a read', () => Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]));
+    return text === null ? undefined : loadValue(text, arrayBuffer(bytes));
+  }
+
+  has(table: string, key: Key): Promise<boolean> {
+    return guard('a read', async () => (await this._r.hexists(this._l.rows(table), keyBuffer(key))) === 1);
+  }
+
+  async owners(table: string, index: string, key: Key): Promise<Key[]> {
+    const ik = keyBuffer(key);
+    const [min, max] = indexBounds({ lower: key, lowerOpen: false, upper: key, upperOpen: false });
+    const members = await guard('an index read', () => this._r.zrangebylexBuffer(this._l.index(table, index), min, max));
+    return members.map((member) => decodeKey(new Uint8Array(member.subarray(ik.length))));
+  }
+
+  async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
+    const stored = await storeValue(value);
+    const k = keyBuffer(key);
+    const entries: Entries = {};
+    for (const [index, keys] of indexes) entries[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
+    await this._track('a write', async () => {
+      const multi = new Batch();
+      await this._replaceEntries(multi, table, k, indexes.size ? JSON.stringify(entries) : null);
+      multi.hset(this._l.rows(table), k, stored.text).zadd(this._l.order(table), 0, k);
+      if (stored.bytes === null) multi.hdel(this._l.bytes(table), k);
+      else multi.hset(this._l.bytes(table), k, Buffer.from(stored.bytes));
+      await apply(this._r, this._l, this._token, multi);
+    });
+  }
+
+  async remove(table: string, key: Key): Promise<void> {
+    const k = keyBuffer(key);
+    await this._track('a delete', async () => {
+      const multi = new Batch();
+      await this._replaceEntries(multi, table, k, null);
+      multi.hdel(this._l.rows(table), k).hdel(this._l.bytes(table), k).zrem(this._l.order(table), k);
+      await apply(this._r, this._l, this._token, multi);
+    });
+  }
+
+  /** Sets a row's index entries in an upgrade (a new index over rows already there). */
+  async reindex(table: string, key: Buffer, index: string, keys: Key[]): Promise<void> {
+    await this._track('an upgrade', async () => {
+      const now = JSON.parse((await this._r.hget(this._l.entries(table), key)) ?? '{}') as Entries;
+      now[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
+      const multi = new Batch();
+      await this._replaceEntries(multi, table, key, JSON.stringify(now));
+      await apply(this._r, this._l, this._token, multi);
+    });
+  }
+
+  /**
+   * Queues, in `multi`: the row's old state into the log (the first time this transaction
+   * touches it), its old index members out and the new `entries` in.
+   */
+  private async _replaceEntries(multi: Batch, table: string, k: Buffer, entries: string | null): Promise<void> {
+    const [oldText, oldBytes, oldEntries] = await Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k), this._r.hget(this._l.entries(table), k)]);
+    const id = `${table}\u0000${k.toString('base64')}`;
+    if (!this._saved.has(id)) {
+      this._saved.add(id);
+      const undo: Undo = { t: table, k: k.toString('base64'), v: oldText, b: oldBytes === null ? null : oldBytes.toString('base64'), x: oldEntries };
+      multi.rpush(this._l.undo, JSON.stringify(undo));
+    }
+    for (const [index, keys] of Object.entries(JSON.parse(oldEntries ?? '{}') as Entries)) {
+      for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
+    }
+    if (entries === null) {
+      multi.hdel(this._l.entries(table), k);
+      return;
+    }
+    multi.hset(this._l.entries(table), k, entries);
+    for (const [index, keys] of Object.entries(JSON.parse(entries) as Entries)) {
+      for (const ik of keys) multi.zadd(this._l.index(table, index), 0, Buffer.concat([Buffer.from(ik, 'base64'), k]));
+    }
+  }
+
+  /** Moves keys aside (clear, a dropped table or index): back on rollback, deleted at commit. */
+  async stash(keys: string[]): Promise<void> {
+    const pairs = keys.map((key): [string, string] => [key, this._l.backup(this._tx, ++this._stashes)]);
+    await this._track('a clear', async () => {
+      const multi = new Batch();
+      multi.rpush(this._l.undo, JSON.stringify({ c: pairs } satisfies Undo));
+      for (const [key, backup] of pairs) multi.renameif(key, backup);
+      await apply(this._r, this._l, this._token, multi);
+    });
+    this.backups.push(...pairs.map(([, backup]) => backup));
+  }
+
+  clear(table: string): Promise<void> {
+    return this.stash(this._l.tableKeys(table, this.table(table).indexes.map((index) => index.name)));
+  }
+
+  async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
+    const count = query.limit ?? -1;
+    let keys: Buffer[];
+    if (query.index === undefined) {
+      const [min, max] = keyBounds(query.range);
+      const set = this._l.order(table);
+      keys = await guard('a query', () =>
+        query.direction === 'prev' ? this._r.zrevrangebylexBuffer(set, max, min, 'LIMIT', query.offset, count) : this._r.zrangebylexBuffer(set, min, max, 'LIMIT', query.offset, count),
+      );
+    } else {
+      const [min, max] = indexBounds(query.range);
+      const set = this._l.index(table, query.index);
+      const members = await guard('an index query', () =>
+        query.direction === 'prev' ? this._r.zrevrangebylexBuffer(set, max, min, 'LIMIT', query.offset, count) : this._r.zrangebylexBuffer(set, min, max, 'LIMIT', query.offset, count),
+      );
+      keys = members.map((member) => member.subarray(keyEnd(member)));
+    }
+    if (keys.length === 0) return [];
+    const [texts, bytes] = await guard('a query', () => Promise.all([this._r.hmget(this._l.rows(table), ...keys), this._r.hmgetBuffer(this._l.bytes(table), ...keys)]));
+    return texts.map((text, at) => loadValue(text as string, arrayBuffer(bytes[at] ?? null)));
+  }
+
+  count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
+    const [min, max] = query.index === undefined ? keyBounds(query.range) : indexBounds(query.range);
+    const set = query.index === undefined ? this._l.order(table) : this._l.index(table, query.index);
+    return guard('a count', () => this._r.zlexcount(set, min, max));
+  }
+
+  async nextKey(table: string): Promise<number> {
+    const next = await guard('a key generator read', () => this._r.hget(this._l.next, table));
+    return next === null ? 1 : Number(next);
+  }
+
+  async setNextKey(table: string, next: number): Promise<void> {
+    await this._track('a key generator write', async () => {
+      const multi = new Batch();
+      if (!this._saved.has(`#next\u0000${table}`)) {
+        this._saved.add(`#next\u0000${table}`);
+        multi.rpush(this._l.undo, JSON.stringify({ n: table, o: await this._r.hget(this._l.next, table) } satisfies Undo));
+      }
+      multi.hset(this._l.next, table, String(next));
+      await apply(this._r, this._l, this._token, multi);
+    });
+  }
+
+  /** Forgets a dropped table's key generator (undoably). */
+  async dropNext(table: string): Promise<void> {
+    await this._track('an upgrade', async () => {
+      const multi = new Batch();
+      multi.rpush(this._l.undo, JSON.stringify({ n: table, o: await this._r.hget(this._l.next, table) } satisfies Undo));
+      multi.hdel(this._l.next, table);
+      await apply(this._r, this._l, this._token, multi);
+    });
+  }
+}
+
+/** What a transaction does at its end: commit (the Lua script) or roll back; both release the lock. */
+export interface Ending {
+  commit(backups: string[]): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export class RedisTransaction extends SoftwareTransaction {
+  readonly _rows: RedisRows;
+  /** Rows are the codec's text, as in libSQL: a URL round-trips. */
+  protected readonly _structuredClone = false;
+  private _ending: Ending;
+
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string, ending: Ending) {
+    super();
+    this._rows = new RedisRows(redis, layout, tables, token, tx);
+    this._ending = ending;
+  }
+
+  protected _table(name: string): TableInfo {
+    return this._rows.table(name);
+  }
+
+  idle(): Promise<void> {
+    return nextTask();
+  }
+
+  commit(): Promise<void> {
+    this._ended = true;
+    return this._ending.commit(this._rows.backups);
+  }
+
+  async abort(): Promise<void> {
+    this._ended = true;
+    await this._rows.quiet();
+    return this._ending.abort();
+  }
+}

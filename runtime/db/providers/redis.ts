@@ -1,0 +1,251 @@
+/**
+ * The Redis provider (`stratumjs/db/redis`): rows in hashes beside sorted sets read by lexical
+ * range (redis-keys.ts), transactions by a lock per database and an undo log (redis-rows.ts,
+ * redis-place.ts), change events by pub/sub.
+ *
+ * Why not MULTI/EXEC + WATCH or one Lua script per transaction: a Stratum transaction is a
+ * function that reads, decides and writes as it goes, and IndexedDB runs it exactly once. WATCH
+ * makes EXEC fail on a conflict, and the only answer is to run the function again; a Lua script
+ * would need the whole transaction known before it starts. Lua serves only the commit (check
+ * the lock is still ours, drop the log, release: one atomic step) and MULTI/EXEC makes each
+ * write atomic with its undo entry.
+ */
+import type { Redis } from 'ioredis';
+import { ConstraintError, DatabaseUnavailableError, VersionError } from '../errors.js';
+import { compareKeys } from '../keys.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
+import type { FeedHub } from './feed.js';
+import { keyBuffer, Layout } from './redis-keys.js';
+import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
+import { guard, RedisRows, RedisTransaction } from './redis-rows.js';
+import { describeKey } from './software.js';
+import { loadValue } from './libsql-values.js';
+
+export type { RedisProviderOptions };
+
+export type RedisTarget = { url: string; client?: undefined } | { client: Redis; url?: undefined };
+
+interface Meta {
+  version: number;
+  tables: TableInfo[];
+}
+
+function parseMeta(text: string | null): Meta {
+  return text === null ? { version: 0, tables: [] } : (JSON.parse(text) as Meta);
+}
+
+let txIds = 0;
+
+function ending(held: Held, db: string, meta?: () => string | undefined) {
+  return {
+    commit: async (backups: string[]) => {
+      if (!(await held.commit(backups, meta?.()))) {
+        throw new DatabaseUnavailableError(`Redis: the lock on '${db}' expired before the commit (the process stalled longer than lockTtl); another process rolled the transaction back.`, 'lock lost');
+      }
+    },
+    abort: () => held.abort(),
+  };
+}
+
+async function createIndex(place: RedisPlace, rows: RedisRows, layout: Layout, table: string, index: IndexInfo): Promise<void> {
+  const keys = await guard('an upgrade', () => place.redis.zrangeBuffer(layout.order(table), 0, -1));
+  const seen = new Set<string>();
+  for (const k of keys) {
+    const [text, bytes] = await guard('an upgrade', () => Promise.all([place.redis.hget(layout.rows(table), k), place.redis.hgetBuffer(layout.bytes(table), k)]));
+    if (text === null) continue;
+    const value = loadValue(text, bytes === null ? null : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+    const indexed = indexKeys(value, index, compareKeys);
+    if (index.unique) {
+      for (const key of indexed) {
+        const id = keyBuffer(key).toString('base64');
+        if (seen.has(id)) throw new ConstraintError(`Cannot create unique index '${index.name}' on '${table}': more than one row has ${describeKey(key)}.`);
+        seen.add(id);
+      }
+    }
+    await rows.reindex(table, k, index.name, indexed);
+  }
+}
+
+class RedisConnection implements Connection {
+  readonly channel = undefined;
+  readonly feed: ReturnType<FeedHub['feed']>;
+  version: number;
+  tables: TableInfo[];
+  private _place: RedisPlace;
+  private _request: OpenRequest;
+  private _closed = false;
+
+  constructor(place: RedisPlace, request: OpenRequest, version: number, tables: TableInfo[]) {
+    this._place = place;
+    this._request = request;
+    this.version = version;
+    this.tables = tables;
+    this.feed = place.hub.feed(request.name, () => void this._verify());
+  }
+
+  get db(): string {
+    return this._request.name;
+  }
+
+  async begin(_tables: string[], _mode: Mode): Promise<ProviderTransaction> {
+    const db = this._request.name;
+    const held = await this._place.hold(db);
+    const { version } = parseMeta(held.meta);
+    if (version !== this.version) {
+      await held.abort();
+      queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+      throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+    }
+    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db));
+  }
+
+  private async _verify(): Promise<void> {
+    if (this._closed) return;
+    try {
+      const { version } = parseMeta(await this._place.redis.hget(Layout.meta(this._place.prefix), this._request.name));
+      if (version !== this.version && !this._closed) this._request.versionchange(version === 0 ? null : version);
+    } catch (error) {
+      // The next transaction checks the version again.
+      this._place.failed(error);
+    }
+  }
+
+  _versionchange(newVersion: number | null): void {
+    this._request.versionchange(newVersion);
+  }
+
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this.feed.close();
+    this._place.connections.delete(this);
+    this._place.release();
+  }
+}
+
+class RedisProvider implements Provider {
+  readonly kind = 'redis';
+  readonly persistent = true;
+  private _target: RedisTarget;
+  private _options: RedisProviderOptions;
+  private _key: string;
+  private _prefix: string;
+
+  constructor(target: RedisTarget, options: RedisProviderOptions = {}) {
+    if (!target || typeof target !== 'object' || ((typeof target.url !== 'string' || target.url === '') && !target.client)) {
+      throw new TypeError("redis: give the server's URL, e.g. redis({ url: 'redis://cache:6379' }), or { client: an ioredis client }.");
+    }
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) {
+      throw new TypeError(`redis: prefix is a non-empty string such as 'myapp:'; got ${JSON.stringify(options.prefix)}.`);
+    }
+    this._target = target;
+    this._options = options;
+    this._prefix = options.prefix ?? 'stratum:';
+    this._key = placeKey(target, this._prefix);
+  }
+
+  private _use(): RedisPlace {
+    let place = places.get(this._key);
+    if (!place) places.set(this._key, (place = new RedisPlace(this._key, this._target, this._options)));
+    place.users++;
+    return place;
+  }
+
+  async open(request: OpenRequest): Promise<Connection> {
+    const place = this._use();
+    try {
+      const held = await place.hold(request.name);
+      let tables: TableInfo[];
+      let upgraded = false;
+      try {
+        const meta = parseMeta(held.meta);
+        if (request.version < meta.version) {
+          throw new VersionError(`Database '${request.name}' is at version ${meta.version}; it cannot be opened at the lower version ${request.version} (versions only go up).`);
+        }
+        tables = meta.tables;
+        let next: string | undefined;
+        const backups: string[] = [];
+        if (request.version > meta.version) {
+          for (const other of [...place.connections] as RedisConnection[]) if (other.db === request.name) other._versionchange(request.version);
+          backups.push(...(await this._upgrade(place, held, request, meta)));
+          tables = request.tables;
+          next = JSON.stringify({ version: request.version, tables: request.tables });
+          upgraded = meta.version > 0;
+        }
+        if (!(await held.commit(backups, next))) throw new DatabaseUnavailableError(`Redis: the lock on '${request.name}' expired during the open.`, 'lock lost');
+      } catch (error) {
+        await held.abort();
+        throw error;
+      }
+      const connection = new RedisConnection(place, request, request.version, tables);
+      place.connections.add(connection);
+      if (upgraded) void place.hub.announce(request.name, request.version);
+      return connection;
+    } catch (error) {
+      place.release();
+      throw error;
+    }
+  }
+
+  async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    const place = this._use();
+    try {
+      const open = ([...place.connections] as RedisConnection[]).filter((other) => other.db === name);
+      for (const other of open) other._versionchange(null);
+      if (open.some((other) => place.connections.has(other))) blocked();
+      const held = await place.hold(name);
+      try {
+        const layout = place.layout(name);
+        const pattern = `${layout.base.replace(/[*?[\]\\]/g, '\\$&')}[/#]*`;
+        const doomed: string[] = [];
+        await guard(`deleting '${name}'`, async () => {
+          let cursor = '0';
+          do {
+            const [next, keys] = await place.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+            cursor = next;
+            doomed.push(...keys.filter((key) => key !== layout.lock));
+          } while (cursor !== '0');
+          if (doomed.length) await place.redis.unlink(...doomed);
+          await place.redis.hdel(Layout.meta(place.prefix), name);
+        });
+        await held.commit([]);
+      } catch (error) {
+        await held.abort();
+        throw error;
+      }
+      await place.hub.announce(name, null);
+    } finally {
+      place.release();
+    }
+  }
+
+  /** Runs the upgrade under the lock; returns the keys to delete at commit. */
+  private async _upgrade(place: RedisPlace, held: Held, request: OpenRequest, meta: Meta): Promise<string[]> {
+    const db = request.name;
+    const layout = place.layout(db);
+    const plan = planUpgrade(meta.tables, request.tables);
+    const removed = meta.tables.filter((table) => plan.removeTables.includes(table.name));
+    const during = [...request.tables, ...removed];
+    const tx = new RedisTransaction(place.redis, layout, during, held.token, `${held.token}.${++txIds}`, { commit: async () => undefined, abort: async () => undefined });
+    const rows = tx._rows;
+    for (const { table, index } of plan.drop) await rows.stash([layout.index(table, index)]);
+    for (const { table, index } of plan.add) await createIndex(place, rows, layout, table, index);
+    await request.upgrade(tx, meta.version, during);
+    for (const table of removed) {
+      await rows.stash(layout.tableKeys(table.name, table.indexes.map((index) => index.name)));
+      await rows.dropNext(table.name);
+    }
+    for (const { table, index } of plan.removeIndexes) await rows.stash([layout.index(table, index)]);
+    return rows.backups;
+  }
+}
+
+/**
+ * Redis for Node, shared by every server instance:
+ * `openDatabase('app', { version: 1, tables, provider: redis({ url: process.env.REDIS_URL }, { prefix: 'app:' }) })`.
+ * Durability is the server's configuration (appendonly, appendfsync), not this provider's.
+ */
+export function redis(target: RedisTarget, options?: RedisProviderOptions): Provider {
+  return new RedisProvider(target, options);
+}

@@ -1,0 +1,2 @@
+export { redis } from './providers/redis.js';
+export type { RedisProviderOptions, RedisTarget } from './providers/redis.js';

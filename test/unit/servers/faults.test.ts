@@ -1,0 +1,149 @@
+/**
+ * Faults on the server engines, with nothing acknowledged lost: Redis restarting mid-run (a
+ * Redis of the test's own), a paused Redis (SIGSTOP), Postgres connections cut mid-run
+ * (pg_terminate_backend: the shared server itself is never restarted), and an exhausted pool.
+ */
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../runtime/db/index.js';
+import { dropSchema, hasPostgres, hasRedis, PG_URL, runName } from '../../../runtime/db/contract/services.js';
+import { postgres } from '../../../runtime/db/postgres.js';
+import { redis } from '../../../runtime/db/redis.js';
+import { Store } from '../../../runtime/store/index.js';
+import { Ledger } from '../../reliability/support/ledger.js';
+import { OwnRedis } from './own-redis.js';
+import { bundle, result, run } from './support.js';
+
+const withRedis = await hasRedis();
+const withPostgres = await hasPostgres();
+const namespace = runName();
+let worker = '';
+// Rows in docs/RELIABILITY.md, like test/reliability's suites.
+const ledger = new Ledger('servers-faults');
+
+beforeAll(async () => {
+  worker = await bundle('test/unit/servers/worker.ts');
+});
+afterAll(() => ledger.save());
+
+describe.runIf(withRedis)('Redis faults (a Redis of the test’s own, appendfsync always)', () => {
+  const own = new OwnRedis();
+  beforeAll(() => own.start());
+  afterAll(() => own.remove());
+
+  it('restarted mid-run: 3 processes × 1,000 transact increments (each retried until acknowledged) end at exactly 3,000', async () => {
+    const row = ledger.open('Faults', 'Redis (a server of the test’s own, appendfsync always) restarted in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged');
+    const env = { STRATUM_TEST_URL: own.url, STRATUM_TEST_LOCK_TTL: '1500' };
+    const workers = Promise.all([1, 2, 3].map(() => run(worker, ['retry', 'redis', namespace, 'restart', '1000'], env)));
+    // Mid-run: once the counter's row exists, the increments are under way.
+    const probe = new Redis(own.url);
+    while ((await probe.hlen(`${namespace}:restart/r/$cache`)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    probe.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await own.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await own.start();
+    const counts = (await workers).map((exit) => result<{ acknowledged: number; failed: number; reasons: string[] }>(exit));
+    console.log(`[redis restart] failed tries per process: ${counts.map((count) => count.failed).join(', ')}; e.g. ${counts.flatMap((count) => count.reasons)[0] ?? 'none'}`);
+    expect(counts.reduce((sum, count) => sum + count.failed, 0)).toBeGreaterThan(0);
+    const db = await openDatabase('restart', { version: 1, tables: {}, cache: true, provider: redis({ url: own.url }, { prefix: `${namespace}:` }) });
+    const counter = new Store({ name: 'reader' }).createState<number>(-1, { key: 'counter', scope: 'shared', persist: { db } });
+    await counter.ready;
+    const lost = counter.get() === 3000 ? [] : [`the counter ended at ${counter.get()}, not 3,000`];
+    expect(row.done({ times: 3000, lost, figures: `failed tries (rejected in words, then retried): ${counts.map((count) => count.failed).join(', ')}` })).toEqual([]);
+    expect(counter.get()).toBe(3000);
+    db.close();
+  }, 120_000);
+
+  it('paused (SIGSTOP): an operation fails with a timeout in words instead of hanging, and works again after SIGCONT', async () => {
+    const db = await openDatabase('paused', { version: 1, tables: { keys: { key: 'k' } }, provider: redis({ url: own.url }, { prefix: `${namespace}:`, commandTimeout: 300 }) });
+    await db.table('keys').put({ k: 1 });
+    const row = ledger.open('Faults', 'Redis paused (SIGSTOP) while the app reads; resumed (SIGCONT)');
+    own.pause();
+    try {
+      await expect(db.table('keys').get(1)).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringMatching(/no answer in time: is the server paused or overloaded\?/) });
+    } finally {
+      own.resume();
+    }
+    const back = await db.table('keys').get(1);
+    expect(row.done({ times: 1, lost: back === undefined ? ['the row written before the pause'] : [], figures: 'the read failed after the 300 ms commandTimeout: "no answer in time: is the server paused or overloaded?"' })).toEqual([]);
+    expect(back).toEqual({ k: 1 });
+    db.close();
+  }, 30_000);
+});
+
+describe.runIf(withPostgres)('Postgres faults', () => {
+  afterAll(() => dropSchema(namespace));
+
+  it('connections cut mid-run (pg_terminate_backend): nothing acknowledged is lost, failures are errors in words, the pool and LISTEN reconnect', async () => {
+    const app = `stratum-faults-${process.pid}`;
+    const pool = new pg.Pool({ connectionString: PG_URL, application_name: app, max: 4 });
+    const db = await openDatabase('cut', { version: 1, tables: { keys: { key: 'k' } }, cache: true, provider: postgres({ client: pool, schema: namespace }) });
+    const counter = new Store({ name: 'cut' }).createState(0, { key: 'counter', scope: 'shared', persist: { db } });
+    await counter.ready;
+    const reasons = new Set<string>();
+    let acknowledged = 0;
+    const increment = async (): Promise<void> => {
+      for (;;) {
+        try {
+          await counter.transact((n) => n + 1);
+          acknowledged++;
+          return;
+        } catch (error) {
+          reasons.add((error as Error).name);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    };
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const cut = async (): Promise<void> => {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
+    };
+    const row = ledger.open('Faults', 'Postgres: every connection of the app cut twice (pg_terminate_backend) during 300 concurrent `transact` increments, each retried until acknowledged');
+    const running = Promise.all(Array.from({ length: 300 }, increment));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await cut();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await cut();
+    await running;
+    const stored = await counter.transact((n) => n);
+    expect(row.done({ times: 300, lost: stored === 300 ? [] : [`the counter ended at ${stored}, not 300`], figures: `errors seen: ${[...reasons].join(', ') || 'none'}; LISTEN reconnected` })).toEqual([]);
+    expect(acknowledged).toBe(300);
+    expect(reasons.size === 0 || [...reasons].every((name) => name === 'DatabaseUnavailableError')).toBe(true);
+    expect(await counter.transact((n) => n)).toBe(300);
+    // The LISTEN connection came back: another connection's write is heard again.
+    const other = await openDatabase('cut', { version: 1, tables: { keys: { key: 'k' } }, cache: true, provider: postgres({ url: PG_URL, schema: namespace }) });
+    const heard = new Promise((resolve) => db.subscribe((event) => event.type === 'put' && event.origin === 'remote' && resolve(event)));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await other.table('keys').put({ k: attempt });
+      if (await Promise.race([heard.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 250))])) break;
+    }
+    await expect(heard).resolves.toMatchObject({ table: 'keys' });
+    other.close();
+    db.close();
+    await admin.end();
+    await pool.end();
+  }, 60_000);
+
+  it('an exhausted pool is an error in words after connectTimeout, not a hang', async () => {
+    const db = await openDatabase('full', { version: 1, tables: { keys: { key: 'k' } }, provider: postgres({ url: PG_URL, schema: namespace, max: 2, connectTimeout: 300 }) });
+    // The LISTEN connection holds one of the two; a put waiting for its table's lock (held here
+    // by another session) holds the other.
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`stratum:"${namespace}":full/keys`]);
+    const row = ledger.open('Faults', 'Postgres pool exhausted (pool of 2: LISTEN and a transaction waiting for a lock) while another operation needs a connection');
+    const waiting = db.table('keys').put({ k: 'after the wait' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(db.table('keys').count()).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringMatching(/no pooled connection for 'full' became free within 300 ms \(pool of 2\)/) });
+    await admin.query('SELECT pg_advisory_unlock_all()');
+    await admin.end();
+    await expect(waiting).resolves.toBe('after the wait');
+    const count = await db.table('keys').count();
+    expect(row.done({ times: 1, lost: count === 1 ? [] : ['the waiting put'], figures: "the operation failed in words after the 300 ms connectTimeout; the waiting put completed" })).toEqual([]);
+    expect(count).toBe(1);
+    db.close();
+  }, 30_000);
+});
