@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type StateView, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { connect, openPanel, type StateView, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -86,5 +86,33 @@ describe.each(['react', 'preact', 'vue'])('the %s TodoMVC example', (framework) 
     await expect.poll(async () => (await componentStates(client, 'draft')).length).toBe(1);
     await client.close();
     await page.close();
+  });
+});
+
+// The same examples in the real panel (DevTools in Chromium): what a user adopting a binding sees.
+describe.each(['react', 'preact', 'vue'])('the %s TodoMVC example in the real panel', (framework) => {
+  it('lists the form\'s draft under a $component scope, follows typing, and drops it on unmount', async () => {
+    const { page, client } = await open(framework);
+    const panel = await openPanel(page, { fallback: 'none' });
+    try {
+      const frame = panel.frame;
+      await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+      const draftRow = '[data-testid="state-row"][data-key="draft"][data-scope^="$component:"]';
+      await frame.waitForFunction((selector) => document.querySelectorAll(selector).length === 1, {}, draftRow);
+      // The scope row of that component is in the tree, named by its resolved scope.
+      const scope = await frame.$eval(draftRow, (row) => row.getAttribute('data-scope'));
+      await frame.waitForSelector(`[data-testid="scope-row"][data-name="${scope}"]`);
+      // Typing in the app changes the draft the panel shows (its version moves on).
+      const versionBefore = await frame.$eval(draftRow, (row) => row.textContent ?? '');
+      await page.type('[data-testid="new-todo-title"]', 'abc');
+      await frame.waitForFunction((selector, before) => (document.querySelector(selector)?.textContent ?? before) !== before, {}, draftRow, versionBefore);
+      // Unmounting the form removes the row from the panel.
+      await click(page, 'toggle-form');
+      await frame.waitForFunction((selector) => document.querySelectorAll(selector).length === 0, {}, draftRow);
+    } finally {
+      await panel.close();
+      await client.close();
+      await page.close();
+    }
   });
 });
