@@ -71,8 +71,10 @@ describe('RuntimeBridge coalescing', () => {
     frames.frame();
     expect(sent).toHaveLength(1);
     const deltas = sent[0]!.batch.map((m) => m.payload);
+    // The labelled first change stays its own line: "×N" never hides a label.
     expect(deltas).toEqual([
-      { ...changed('a', 10_000), versions: { from: 1, to: 10_000 }, changes: 10_000, label: 'first' },
+      { ...changed('a', 1, 'first') },
+      { ...changed('a', 10_000), versions: { from: 2, to: 10_000 }, changes: 9_999 },
       { ...changed('b', 3), versions: { from: 1, to: 3 }, changes: 3 },
     ]);
   });

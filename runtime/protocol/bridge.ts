@@ -40,21 +40,22 @@ export type DropListener = (reason: string) => void;
 /**
  * The coalescing rule: a state's (or key's, or row's) latest delta wins, and the merged delta
  * stands for every change it absorbed — `changes` adds up and `versions` spans from the first.
+ * Only changes under the same label merge: "×N" must not hide that one of them was another's.
  */
 export function mergeEvents(queued: EventMessage, next: EventMessage): EventMessage | undefined {
   if (queued.event !== next.event) return undefined;
   switch (next.event) {
     case Event.stateChanged: {
       const prev = queued.payload as RuntimeEvents['stateChanged'];
+      if (prev.label !== next.payload.label) return undefined;
       const payload = { ...next.payload, changes: prev.changes + next.payload.changes };
       payload.versions = { from: prev.versions.from, to: next.payload.versions.to };
-      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
       return { event: next.event, payload };
     }
     case Event.webstorageChanged: {
       const prev = queued.payload as RuntimeEvents['webstorageChanged'];
+      if (prev.label !== next.payload.label) return undefined;
       const payload = { ...next.payload, changes: prev.changes + next.payload.changes };
-      if (payload.label === undefined && prev.label !== undefined) payload.label = prev.label;
       return { event: next.event, payload };
     }
     case Event.dbChanged: {

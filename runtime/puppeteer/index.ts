@@ -8,3 +8,5 @@ export type { QueryOptions, StateLocator, StateView, StratumClient } from './con
 export { extensionId } from './extension.js';
 export { snapshot, restore, diff } from './snapshot.js';
 export type { Difference, SnapshotFile, SnapshotSource, SnapshotSummary } from './snapshot.js';
+export { KIT_LABEL, kitLabel } from './label.js';
+export type { KitVerb } from './label.js';

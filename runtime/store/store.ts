@@ -6,6 +6,13 @@ import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
 
+/**
+ * The devtools agent's hook, below every listener (STYLE 13): told of a change as `set` makes
+ * it inside a batch (`deferred`, so its call site is the caller of set, not of batch), and of
+ * every change before any listener runs (so a listener's own writes are listed after it).
+ */
+export type ChangeHook = (state: State<unknown>, label: string | undefined, deferred: boolean) => void;
+
 /** A queued store event, or a placeholder for a state changed in a batch (resolved at flush). */
 type Queued = { type: 'pending'; state: State<unknown> } | StoreEvent;
 
@@ -24,11 +31,13 @@ class StoreCore implements StateHost {
   _batchDepth = 0;
   _queue: Queued[] = [];
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
+  _hook: ChangeHook | undefined;
 
   constructor(readonly name: string) {}
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
     if (this._batchDepth > 0) {
+      this._hook?.(state, label, true);
       const seen = this._pending.get(state);
       if (seen) seen.label = label ?? seen.label;
       else {
@@ -57,6 +66,7 @@ class StoreCore implements StateHost {
 
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
     const round = new Round();
+    this._hook?.(state, label, false);
     state._notify(prev, round);
     if (this._listeners.size > 0) {
       const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
@@ -200,6 +210,14 @@ export class Store {
     return () => {
       this._core._listeners.delete(listener);
     };
+  }
+
+  /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
+  _observe(hook: ChangeHook): () => void {
+    const core = this._core;
+    core._hook = hook;
+    // One agent per page: stopping it clears the one hook.
+    return () => (core._hook = undefined);
   }
 
   /** @internal createRef's path into the reserved `$ref` scope. */
