@@ -57,7 +57,7 @@ export interface Held {
 
 /** Names the models know, so a line reads `app › user`, not `3 › $x:1`. */
 export interface Names {
-  state(store: number, state: string): { store: string; key: string } | undefined;
+  state(store: number, state: string): { store: string; scope: string; key: string } | undefined;
   store(id: number): string | undefined;
   storage(id: number): string | undefined;
   database(id: number): string | undefined;
@@ -102,8 +102,9 @@ export function describe<K extends EventName>(event: K, payload: RuntimeEvents[K
     }
     case 'stateRemoved': {
       const { store, state, version } = payload as RuntimeEvents['stateRemoved'];
-      const name = names.state(store, state);
-      return { ...base, at: now, stratum: 'state', title: `${name?.store ?? `store ${store}`} › ${name?.key ?? state}`, label: 'deleted', detail: `at v${version}` };
+      const name = names.state(store, state) ?? { store: names.store(store) ?? `store ${store}`, ...scopeAndKey(state) };
+      // Like "created": the scope says which of the states with this key went.
+      return { ...base, at: now, stratum: 'state', title: `${name.store} › ${name.scope} › ${name.key}`, label: 'deleted', detail: `at v${version}` };
     }
     case 'webstorageChanged': {
       const delta = payload as RuntimeEvents['webstorageChanged'];
@@ -152,6 +153,17 @@ export function describe<K extends EventName>(event: K, payload: RuntimeEvents[K
     default:
       return undefined;
   }
+}
+
+/** A state id is `JSON.stringify([scope, key])` (runtime/store/scopes.ts); anything else is shown whole. */
+function scopeAndKey(id: string): { scope: string; key: string } {
+  try {
+    const parsed: unknown = JSON.parse(id);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') return { scope: parsed[0], key: parsed[1] };
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  return { scope: '?', key: id };
 }
 
 function withExtras(line: Line, label: string | undefined, stack: string[] | undefined): Line {
