@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { preview, summary } from '../../lib/encoded.js';
-import { expiry } from '../../lib/format.js';
+import { expiry, plural } from '../../lib/format.js';
 import { Badge } from '../common/Badge.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { usePanel } from '../context.js';
@@ -24,7 +24,7 @@ export function CacheList() {
     <section class="cache" data-testid="cache-list">
       <div class="toolbar">
         <span class="note">
-          {entries.length} of {cache.total.value} entries
+          {entries.length} of {plural(cache.total.value, 'entry', 'entries')}
         </span>
         <button type="button" data-testid="cache-refresh" onClick={() => void cache.reload()}>
           Refresh

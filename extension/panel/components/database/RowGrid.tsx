@@ -8,6 +8,7 @@ import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
+import { plural } from '../../lib/format.js';
 
 const ROW_HEIGHT = 20;
 
@@ -82,7 +83,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
       </div>
       <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
-        {total.toLocaleString('en-US')} rows{query?.index !== undefined ? ` by index ${query.index}` : ''}
+        {plural(total, 'row')}{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}
       </div>
     </div>

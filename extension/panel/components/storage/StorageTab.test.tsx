@@ -114,6 +114,7 @@ describe('Storage tab', () => {
 
   it('lists keys outside Stratum read-only, marked as such', async () => {
     localStorage.setItem('someone-else', '{"legacy":true}');
+    sessionStorage.setItem('stratum.client-id', 'tab-1');
     webstorage('local', { namespace: 'mine' }).set('k', 1);
     const h = await openStorage('mine');
     const row = await h.wait('foreign-key-row', { key: 'someone-else' });
@@ -121,5 +122,8 @@ describe('Storage tab', () => {
     expect(text(row)).toContain('legacy');
     expect(row.querySelector('button')).toBeNull();
     expect(h.find('foreign-key-row', { key: 'mine:k' })).toBeNull();
+    // Stratum's own client id is Stratum's, not a foreign key.
+    expect(h.find('foreign-key-row', { key: 'stratum.client-id' })).toBeNull();
+    expect(text(h.get('storage-bytes'))).toMatch(/ in 1 key$/);
   });
 });
