@@ -1,6 +1,7 @@
 /** A grid's header cell that sorts by its column: click once ascending, again descending. */
 import type { Signal } from '@preact/signals';
 import { toggle, type SortBy } from '../../lib/sort.js';
+import { Icon } from './Icon.js';
 
 export interface SortHeaderProps {
   column: string;
@@ -14,7 +15,6 @@ export interface SortHeaderProps {
 
 export function SortHeader({ column, title, sort, onSort, active }: SortHeaderProps) {
   const current = active === undefined ? (sort?.value?.column === column ? sort.value : null) : active;
-  const arrow = current ? (current.descending ? ' ▼' : ' ▲') : '';
   return (
     <button
       type="button"
@@ -24,7 +24,7 @@ export function SortHeader({ column, title, sort, onSort, active }: SortHeaderPr
       onClick={() => (onSort ? onSort() : sort && (sort.value = toggle(sort.peek(), column)))}
     >
       {title}
-      {arrow}
+      {current && <Icon name={current.descending ? 'sort-down' : 'sort-up'} />}
     </button>
   );
 }

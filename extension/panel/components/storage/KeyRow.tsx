@@ -6,6 +6,7 @@ import { bytes } from '../../lib/format.js';
 import type { StorageItem } from '../../models/storage.js';
 import { usePanel } from '../context.js';
 import { LeafEditor } from '../value/LeafEditor.js';
+import { Icon } from '../common/Icon.js';
 
 export function KeyRow({ item, entry }: { item: StorageItem; entry: WebstorageKeyInfo }) {
   const { storage } = usePanel();
@@ -53,8 +54,8 @@ export function KeyRow({ item, entry }: { item: StorageItem; entry: WebstorageKe
             edit
           </button>
         )}
-        <button type="button" class="icon" data-testid="key-delete" title="Delete key" onClick={(event) => (event.stopPropagation(), void storage.remove(item, entry))}>
-          ×
+        <button type="button" class="icon" data-testid="key-delete" title="Delete key" aria-label="Delete key" onClick={(event) => (event.stopPropagation(), void storage.remove(item, entry))}>
+          <Icon name="close" />
         </button>
       </td>
     </tr>
