@@ -59,7 +59,12 @@ describe('Storage tab', () => {
     const h = await openStorage('cart');
     const row = await h.wait('key-row', { key: 'items' });
     press(row, 'Enter');
-    const input = await h.wait('value-input', {}, row);
+    // Enter opens the key in the State tab's editor (the value view), focused.
+    const detail = await h.wait('key-detail');
+    const node = await waitFor(() => (document.activeElement?.closest('[data-testid="key-detail"]') ? (document.activeElement as HTMLElement) : null));
+    expect(node.dataset.testid).toBe('value-node');
+    press(node, 'Enter');
+    const input = await h.wait('value-input', {}, detail);
     type(input, '4');
     press(input, 'Enter');
     await waitFor(() => cart.get('items') === 4);
@@ -84,8 +89,10 @@ describe('Storage tab', () => {
     flags.set('beta', false);
     const h = await openStorage('flags');
     const row = await h.wait('key-row', { key: 'beta' });
-    press(row, 'Enter');
-    const input = await h.wait('value-input', {}, row);
+    click(h.get('key-edit', {}, row));
+    const detail = await h.wait('key-detail');
+    press(await h.wait('value-node', {}, detail), 'Enter');
+    const input = await h.wait('value-input', {}, detail);
     flags.set('beta', 'changed elsewhere');
     type(input, 'true');
     press(input, 'Enter');
