@@ -61,7 +61,7 @@ describe('Storage tab', () => {
     press(row, 'Enter');
     // Enter opens the key in the State tab's editor (the value view), focused.
     const detail = await h.wait('key-detail');
-    const node = await waitFor(() => (document.activeElement?.closest('[data-testid="key-detail"]') ? (document.activeElement as HTMLElement) : null));
+    const node = (await waitFor(() => (document.activeElement?.closest('[data-testid="key-detail"]') ? (document.activeElement as HTMLElement) : null)))!;
     expect(node.dataset.testid).toBe('value-node');
     press(node, 'Enter');
     const input = await h.wait('value-input', {}, detail);
