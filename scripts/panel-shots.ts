@@ -80,15 +80,24 @@ export const SHOTS: Shot[] = [
   },
 ];
 
-/** Changes in the demo, so the timeline and the blob list have something to show. */
-export async function exerciseDemo(page: Page): Promise<void> {
+/** Attachments on the first note, so the demo and the blob list have something to show. */
+export async function attachToDemo(page: Page): Promise<void> {
   await page.click('[data-testid="note-1"]');
   if (!(await page.$('[data-testid="attachments"] img'))) {
     await page.click('[data-testid="attach-image"]');
     await page.waitForSelector('[data-testid="attachments"] img');
+    await page.click('[data-testid="attach-text"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="attachments"] li').length >= 2);
   }
+}
+
+/** Changes in the demo, so the timeline has something to show. */
+export async function exerciseDemo(page: Page): Promise<void> {
   await page.click('[data-testid="dark"]');
   await page.click('[data-testid="dark"]');
+  await page.click('[data-testid="note-2"]');
+  await page.click('[data-testid="note-1"]');
+  await page.click('[data-testid="search"]', { clickCount: 3 });
   await page.type('[data-testid="search"]', 'we');
 }
 

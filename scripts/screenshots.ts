@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch } from '../runtime/puppeteer/launch.js';
 import { extensionId, tabIdOf } from '../runtime/puppeteer/extension.js';
-import { exerciseDemo, panelShots, THEMES, WIDTHS } from './panel-shots.js';
+import { attachToDemo, exerciseDemo, panelShots, THEMES, WIDTHS } from './panel-shots.js';
 import { REPO_ROOT, serveRepo } from './serve.js';
 
 const DIR = path.join(REPO_ROOT, 'docs/screenshots');
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     await page.setViewport({ width: 1100, height: 760 });
     await page.goto(`${served.origin}/fixtures/demo/`);
     await page.waitForSelector('body[data-ready="true"]');
-    await exerciseDemo(page);
+    await attachToDemo(page);
     await page.screenshot({ path: path.join(DIR, 'demo.png') });
     console.log('wrote docs/screenshots/demo.png');
     const panelUrl = `chrome-extension://${await extensionId(browser)}/panel.html?tabId=${await tabIdOf(page)}`;
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       await tab.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
       await tab.setViewport({ width: WIDTHS[0], height: HEIGHT });
       await tab.goto(panelUrl);
+      await tab.waitForSelector('[data-testid="status"][data-status="connected"]');
+      await exerciseDemo(page);
       for (const width of WIDTHS) {
         await tab.setViewport({ width, height: HEIGHT });
         for (const file of await panelShots(tab.mainFrame(), page, DIR, undefined, `-${width}-${theme}`)) console.log(`wrote ${path.relative(REPO_ROOT, file)}`);

@@ -7,6 +7,7 @@ import { VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 import { TimelineDetail } from './TimelineDetail.js';
 import { TimelineToolbar } from './TimelineToolbar.js';
+import { plural } from '../../lib/format.js';
 
 const ROW_HEIGHT = 20;
 
@@ -58,7 +59,7 @@ export function TimelineTab() {
     <div class="timeline" data-testid="panel-timeline">
       <TimelineToolbar />
       <div class="status-line" data-testid="timeline-count">
-        {entries.filter((entry) => !entry.divider).length.toLocaleString('en-US')} events shown
+        {plural(entries.filter((entry) => !entry.divider).length, 'event')} shown
         {timeline.evicted.value > 0 && ` · ${timeline.evicted.value} oldest dropped`}
         {timeline.skipped.value > 0 && ` · ${timeline.skipped.value} skipped while paused`}
       </div>
