@@ -20,7 +20,9 @@ export function SortHeader({ column, title, sort, onSort, active }: SortHeaderPr
       type="button"
       class={`th${current ? ' sorted' : ''}`}
       data-testid={`sort-${column}`}
-      aria-sort={current ? (current.descending ? 'descending' : 'ascending') : 'none'}
+      // aria-sort belongs to a columnheader, which these flex headers are not: the name says it.
+      aria-label={current ? `${title}, sorted ${current.descending ? 'descending' : 'ascending'}` : `${title}, sort`}
+      data-sort={current ? (current.descending ? 'descending' : 'ascending') : 'none'}
       onClick={() => (onSort ? onSort() : sort && (sort.value = toggle(sort.peek(), column)))}
     >
       {title}

@@ -109,7 +109,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
     const row = rows.rowAt(i);
     if (!row) {
       return (
-        <div key={i} class="grid-row loading" data-testid="row-loading">
+        <div key={i} class="grid-row loading" role="option" aria-selected={false} data-testid="row-loading">
           <span class="num">{i + 1}</span>
           <span>…</span>
         </div>
@@ -117,7 +117,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
     }
     const key = JSON.stringify(row.key);
     return (
-      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
+      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} role="option" aria-selected={key === selected} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
         <span class="num">{i + 1}</span>
         <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={preview(row.key)}>
           {preview(row.key)}

@@ -20,7 +20,7 @@ export function TimelineTab() {
     const entry = entries[i]!;
     if (entry.divider) {
       return (
-        <div key={entry.id} class="grid-row timeline-divider" data-testid="timeline-divider" role="separator">
+        <div key={entry.id} class="grid-row timeline-divider" data-testid="timeline-divider" role="option" aria-selected={false} aria-disabled="true">
           <span class="time">{clock(entry.at)}</span>
           <strong>{entry.title}</strong>
           <span class="note">{entry.detail}</span>
@@ -32,6 +32,8 @@ export function TimelineTab() {
       <div
         key={entry.id}
         class={`grid-row timeline-row s-${entry.stratum}${entry.id === selected ? ' selected' : ''}${earlier ? ' earlier' : ''}`}
+        role="option"
+        aria-selected={entry.id === selected}
         data-testid="timeline-row"
         data-stratum={entry.stratum}
         data-event={entry.event}
