@@ -95,9 +95,11 @@ export async function attachToDemo(page: Page): Promise<void> {
 export async function exerciseDemo(page: Page): Promise<void> {
   await page.click('[data-testid="dark"]');
   await page.click('[data-testid="dark"]');
+  await page.click('[data-testid="search"]', { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await page.waitForSelector('[data-testid="note-2"]');
   await page.click('[data-testid="note-2"]');
   await page.click('[data-testid="note-1"]');
-  await page.click('[data-testid="search"]', { clickCount: 3 });
   await page.type('[data-testid="search"]', 'we');
 }
 

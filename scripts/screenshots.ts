@@ -33,7 +33,10 @@ async function main(): Promise<void> {
       await tab.setViewport({ width: WIDTHS[0], height: HEIGHT });
       await tab.goto(panelUrl);
       await tab.waitForSelector('[data-testid="status"][data-status="connected"]');
+      // Headless Chromium runs no frames in a tab that is not in front: input would wait forever.
+      await page.bringToFront();
       await exerciseDemo(page);
+      await tab.bringToFront();
       for (const width of WIDTHS) {
         await tab.setViewport({ width, height: HEIGHT });
         for (const file of await panelShots(tab.mainFrame(), page, DIR, undefined, `-${width}-${theme}`)) console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
