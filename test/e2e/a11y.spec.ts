@@ -124,6 +124,20 @@ describe('accessibility (axe-core)', () => {
   }
 });
 
+describe('accessibility (axe-core), dark', () => {
+  it('finds no serious or critical violation in the dark theme either', async () => {
+    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    try {
+      for (const tab of TABS.slice(0, 3)) {
+        await tab.show();
+        expect(await violations(), tab.name).toEqual([]);
+      }
+    } finally {
+      await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    }
+  });
+});
+
 describe('keyboard', () => {
   const focused = () => panel.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName ?? '');
 
@@ -168,6 +182,8 @@ describe('keyboard', () => {
     await panel.focus(byId('clear-table'));
     await panel.keyboard.press('Enter');
     await panel.waitForSelector(byId('confirm'));
+    // The question has the focus, so Esc reaches it.
+    await panel.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'confirm-yes');
     await panel.keyboard.press('Escape');
     await panel.waitForFunction(() => !document.querySelector('[data-testid="confirm"]'));
     expect(await focused()).toBe('clear-table');

@@ -2,7 +2,7 @@
  * A destructive button that asks first, inline: the first click shows the question with
  * "Yes" / "No" (no window.confirm: it blocks DevTools), Esc or "No" cancels.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface ConfirmProps {
   label: string;
@@ -19,7 +19,7 @@ export function Confirm({ label, question, testid, onConfirm, disabled }: Confir
   const cancelled = useRef(false);
   // The question takes the focus (so Esc reaches it; `autoFocus` only acts on page load), and
   // Esc or "No" puts it back on the button, not on the page's body.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (asking) yes.current?.focus();
     else if (cancelled.current) button.current?.focus();
     cancelled.current = false;
