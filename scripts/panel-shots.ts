@@ -1,10 +1,16 @@
 /**
- * Screenshots of the Stratum panel on the demo app, one per tab: `npm start` takes the first,
- * `npm run screenshots` all of them for the README (docs/screenshots/).
+ * Screenshots of the Stratum panel on the demo app: `npm start` takes the first, `npm run
+ * screenshots` every tab at 400, 800 and 1,400 px, light and dark, for the README
+ * (docs/screenshots/<tab>-<width>-<theme>.png). The panel is opened as an extension page
+ * (`panel.html?tabId=N`) so its width and colour scheme can be set like any page's.
  */
 import type { Frame, Page } from 'puppeteer';
 
 const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
+
+export const WIDTHS = [400, 800, 1400] as const;
+export const THEMES = ['light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
 
 /** A DOM click: mouse coordinates miss frames inside the DevTools front end below its fold. */
 async function click(frame: Frame, selector: string): Promise<void> {
@@ -33,7 +39,8 @@ export const SHOTS: Shot[] = [
     async show(frame) {
       await click(frame, byId('tab-state'));
       await click(frame, byId('state-row', '[data-key="notes"]'));
-      await click(frame, `${byId('state-detail')} ${byId('value-toggle')}`);
+      const toggle = await frame.$(`${byId('state-detail')} ${byId('value-toggle')}[aria-label="Expand"]`);
+      if (toggle) await toggle.evaluate((node) => (node as HTMLElement).click());
     },
   },
   {
@@ -54,10 +61,7 @@ export const SHOTS: Shot[] = [
   },
   {
     name: 'blobs',
-    async show(frame, page) {
-      await page.click('[data-testid="note-1"]');
-      await page.click('[data-testid="attach-image"]');
-      await page.waitForSelector('[data-testid="attachments"] img');
+    async show(frame) {
       await click(frame, byId('tab-database'));
       await click(frame, byId('database-item', '[data-name="notes"]'));
       await click(frame, byId('view-blobs'));
@@ -67,23 +71,45 @@ export const SHOTS: Shot[] = [
   },
   {
     name: 'timeline',
-    async show(frame, page) {
+    async show(frame) {
       await click(frame, byId('tab-timeline'));
-      await page.click('[data-testid="dark"]');
-      await page.click('[data-testid="dark"]');
-      await page.type('[data-testid="search"]', 'we');
       await frame.waitForSelector(byId('timeline-row'));
+      const rows = await frame.$$(byId('timeline-row', '[data-stratum="state"]'));
+      await rows.at(-1)?.evaluate((node) => (node as HTMLElement).click());
     },
   },
 ];
 
-/** Waits for a connected panel, then takes `shots` (default: all) as `<dir>/<name>.png`. */
-export async function panelShots(frame: Frame, page: Page, dir: string, shots: Shot[] = SHOTS): Promise<string[]> {
+/** Attachments on the first note, so the demo and the blob list have something to show. */
+export async function attachToDemo(page: Page): Promise<void> {
+  await page.click('[data-testid="note-1"]');
+  if (!(await page.$('[data-testid="attachments"] img'))) {
+    await page.click('[data-testid="attach-image"]');
+    await page.waitForSelector('[data-testid="attachments"] img');
+    await page.click('[data-testid="attach-text"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="attachments"] li').length >= 2);
+  }
+}
+
+/** Changes in the demo, so the timeline has something to show. */
+export async function exerciseDemo(page: Page): Promise<void> {
+  await page.click('[data-testid="dark"]');
+  await page.click('[data-testid="dark"]');
+  await page.click('[data-testid="search"]', { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await page.waitForSelector('[data-testid="note-2"]');
+  await page.click('[data-testid="note-2"]');
+  await page.click('[data-testid="note-1"]');
+  await page.type('[data-testid="search"]', 'we');
+}
+
+/** Waits for a connected panel, then takes `shots` (default: all) as `<dir>/<name><suffix>.png`. */
+export async function panelShots(frame: Frame, page: Page, dir: string, shots: Shot[] = SHOTS, suffix = ''): Promise<string[]> {
   await frame.waitForSelector(byId('status', '[data-status="connected"]'), { timeout: 10_000 });
   const files: string[] = [];
   for (const shot of shots) {
     await shot.show(frame, page);
-    files.push(await shoot(frame, `${dir}/${shot.name}.png`));
+    files.push(await shoot(frame, `${dir}/${shot.name}${suffix}.png`));
   }
   return files;
 }

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Store } from '../../runtime/store/store.js';
-import { connectWith } from '../../runtime/transport/ws/connect.js';
-import { startDevtoolsServer, type DevtoolsServer } from '../../runtime/transport/ws/server.js';
-import type { SocketLike } from '../../runtime/transport/ws/socket.js';
+import { Store } from '#runtime/store/store.js';
+import { connectWith } from '#runtime/transport/ws/connect.js';
+import { startDevtoolsServer, type DevtoolsServer } from '#runtime/transport/ws/server.js';
+import type { SocketLike } from '#runtime/transport/ws/socket.js';
 import type { WallStatus } from './wall.js';
 import { wsWall } from './ws-wall.js';
 

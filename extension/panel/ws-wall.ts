@@ -4,8 +4,8 @@
  * (the panel says hello again, and its roll call drops runtimes that went away); the socket
  * reconnects with backoff after a server restart, as the extension's port does.
  */
-import { reconnectingSocket, type CreateSocket } from '../../runtime/transport/ws/socket.js';
-import { PANEL_PATH } from '../../runtime/transport/ws/wire.js';
+import { reconnectingSocket, type CreateSocket } from '#runtime/transport/ws/socket.js';
+import { PANEL_PATH } from '#runtime/transport/ws/wire.js';
 import type { PageFrame, PanelWall, WallStatus } from './wall.js';
 
 export interface WsWallOptions {

@@ -5,6 +5,7 @@ import type { KitEvent } from '../protocol/kit.js';
 import { kitPage, tabIdOf } from './extension.js';
 import { editRequest, type EditOptions, type Version } from './edits.js';
 import { fullValue } from './full.js';
+import { kitLabel } from './label.js';
 
 /** An error the runtime answered with, in its own words; `code` is the protocol's (e.g. `conflict`). */
 export class StratumError extends Error {
@@ -230,7 +231,7 @@ function clientOver(ready: Ready, request: Request, close: () => Promise<void>, 
         },
         async set(value: T) {
           const { store, state } = await findState(locator);
-          await request(Command.stateSet, { store, state: state.id, value: encode(value), baseVersion: state.version, label: 'stratumjs/puppeteer' });
+          await request(Command.stateSet, { store, state: state.id, value: encode(value), baseVersion: state.version, label: kitLabel('set', state.key) });
         },
       };
     },
@@ -247,12 +248,12 @@ function clientOver(ready: Ready, request: Request, close: () => Promise<void>, 
         async set(key, value) {
           const storage = await find();
           const baseVersion = storage.keys.find((candidate) => candidate.key === key)?.hash ?? null;
-          await request(Command.webstorageSet, { storage: storage.id, key, value: encode(value), baseVersion });
+          await request(Command.webstorageSet, { storage: storage.id, key, value: encode(value), baseVersion, label: kitLabel('set', key) });
         },
         async remove(key) {
           const storage = await find();
           const entry = storage.keys.find((candidate) => candidate.key === key);
-          if (entry) await request(Command.webstorageRemove, { storage: storage.id, key, baseVersion: entry.hash });
+          if (entry) await request(Command.webstorageRemove, { storage: storage.id, key, baseVersion: entry.hash, label: kitLabel('remove', key) });
         },
         keys: async () => (await find()).keys.map((entry) => entry.key),
       };
@@ -289,7 +290,7 @@ function clientOver(ready: Ready, request: Request, close: () => Promise<void>, 
               // A put replaces the row the test means to replace: the one at its key now.
               const key = keyOf(value, info.keyPath);
               const current = key === undefined ? undefined : (await rows(name, table, { range: { eq: key }, limit: 1 })).rows[0];
-              const answer = await request(Command.dbPut, { database: database.id, table, value: encode(value), baseVersion: current?.hash ?? null, label: 'stratumjs/puppeteer' });
+              const answer = await request(Command.dbPut, { database: database.id, table, value: encode(value), baseVersion: current?.hash ?? null, label: kitLabel('put', table) });
               return decode(answer.key);
             },
             async add(value: V) {
@@ -299,7 +300,7 @@ function clientOver(ready: Ready, request: Request, close: () => Promise<void>, 
             async delete(key: unknown) {
               const database = await findDatabase(name);
               const found = (await rows(name, table, { range: { eq: key }, limit: 1 })).rows[0];
-              if (found) await request(Command.dbDelete, { database: database.id, table, key: encode(key), baseVersion: found.hash });
+              if (found) await request(Command.dbDelete, { database: database.id, table, key: encode(key), baseVersion: found.hash, label: kitLabel('delete', table) });
             },
           };
         },

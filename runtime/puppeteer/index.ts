@@ -13,3 +13,5 @@ export type { EditOptions, Version } from './edits.js';
 export { extensionId } from './extension.js';
 export { snapshot, restore, diff } from './snapshot.js';
 export type { Difference, SnapshotFile, SnapshotSource, SnapshotSummary } from './snapshot.js';
+export { KIT_LABEL, kitLabel } from './label.js';
+export type { KitVerb } from './label.js';

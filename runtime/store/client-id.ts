@@ -1,5 +1,6 @@
 // Not 'stratum:…': that is webstorage's default namespace, whose clear() would drop the id.
-const SESSION_KEY = 'stratum.client-id';
+export const CLIENT_ID_KEY = 'stratum.client-id';
+const SESSION_KEY = CLIENT_ID_KEY;
 /** Tabs of an origin ask here whether another one already holds their id (a duplicated tab). */
 const CHANNEL = 'stratum.client-id';
 

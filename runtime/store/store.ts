@@ -6,6 +6,13 @@ import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
 
+/**
+ * The devtools agent's hook, below every listener (STYLE 13): told of a change as `set` makes
+ * it inside a batch (`deferred`, so its call site is the caller of set, not of batch), and of
+ * every change before any listener runs (so a listener's own writes are listed after it).
+ */
+export type ChangeHook = (state: State<unknown>, label: string | undefined, deferred: boolean) => void;
+
 /** A queued store event, or a placeholder for a state changed in a batch (resolved at flush). */
 type Queued = { type: 'pending'; state: State<unknown> } | StoreEvent;
 
@@ -26,11 +33,13 @@ class StoreCore implements StateHost {
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
+  _hook: ChangeHook | undefined;
 
   constructor(readonly name: string) {}
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
     if (this._batchDepth > 0) {
+      this._hook?.(state, label, true);
       const seen = this._pending.get(state);
       if (seen) seen.label = label ?? seen.label;
       else {
@@ -58,6 +67,9 @@ class StoreCore implements StateHost {
   }
 
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
+    // The agent hears the change before any listener of the app runs (a listener's own writes
+    // are listed after the change that caused them).
+    this._hook?.(state, label, false);
     // The value and version as of this change: a listener may change the state again meanwhile.
     const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
     if (label !== undefined) event.label = label;
@@ -218,6 +230,14 @@ export class Store {
     return () => {
       this._core._listeners.delete(listener);
     };
+  }
+
+  /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
+  _observe(hook: ChangeHook): () => void {
+    const core = this._core;
+    core._hook = hook;
+    // One agent per page: stopping it clears the one hook.
+    return () => (core._hook = undefined);
   }
 
   /** @internal createRef's path into the reserved `$ref` scope. */

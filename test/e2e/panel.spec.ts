@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../runtime/snapshot-file/validate.js';
-import { diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
+import { connect, diff, openPanel, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { stopBackground, stoppableBrowser } from './harness/background.js';
 import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
@@ -219,6 +219,20 @@ describe(`history in the Stratum panel ${WHERE}`, () => {
       [...document.querySelectorAll('[data-testid="timeline-label"]')].some((label) => label.textContent === 'toggle dark'),
     );
     expect(row).toBeTruthy();
+
+    // The kit's writes say so, for a state and for a webstorage key alike.
+    const client = await connect(page);
+    await client.state({ key: 'filter', scope: 'app' }).set('from the kit');
+    await client.storage('session', { namespace: 'notes' }).set('filter', 'kit wrote this');
+    await panel.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="timeline-row"]')];
+      const labelled = (stratum: string) =>
+        rows.some((row) => (row as HTMLElement).dataset.stratum === stratum && row.querySelector('[data-testid="timeline-label"]')?.textContent === 'kit: set filter');
+      return labelled('state') && labelled('storage');
+    });
+    await client.close();
+    // connect() opened the kit's page in front; headless Chromium paints only the front tab.
+    await page.bringToFront();
   });
 });
 

@@ -1,4 +1,4 @@
-/** The four tabs; ←/→ move between them (the WAI-ARIA tabs pattern). */
+/** The four tabs; ←/→ move between them, focus and selection together (the WAI-ARIA tabs pattern). */
 import { TABS, type Tab } from '../models/ui.js';
 import { usePanel } from './context.js';
 
@@ -10,7 +10,9 @@ export function TabBar() {
   const move = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     const step = event.key === 'ArrowRight' ? 1 : TABS.length - 1;
-    ui.tab.value = TABS[(TABS.indexOf(current) + step) % TABS.length]!;
+    const next = TABS[(TABS.indexOf(current) + step) % TABS.length]!;
+    ui.tab.value = next;
+    (event.currentTarget as HTMLElement).querySelector<HTMLElement>(`[data-testid="tab-${next}"]`)?.focus();
   };
   return (
     <nav class="tabs" role="tablist" onKeyDown={move}>

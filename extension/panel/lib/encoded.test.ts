@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '#codec/encode.js';
 import { diff } from './diff.js';
 import { formatPath, isRedacted, summary, view } from './encoded.js';
+import { plural } from './format.js';
 
 describe('reading encoded values', () => {
   it('names every kind and picks its editor', () => {
@@ -55,5 +56,11 @@ describe('diff', () => {
       { path: ['b', 1], kind: 'removed', before: 2 },
     ]);
     expect(diff(encode(new Map([[1, 'a']])), encode(new Map([[1, 'b']]))).differences[0]!.path).toEqual([0, 1]);
+  });
+});
+
+describe('plural', () => {
+  it('says "1 key" and "1 row", and counts others with the plural', () => {
+    expect([plural(1, 'key'), plural(1, 'row'), plural(0, 'row'), plural(1200, 'entry', 'entries')]).toEqual(['1 key', '1 row', '0 rows', '1,200 entries']);
   });
 });

@@ -216,7 +216,7 @@ function truncatedView(node: Tagged, path: Path): NodeView {
     out.preview = `${str(node.class) || type}(${size}) — ${more(shown.length)}`;
   } else if (isRecord(shown)) {
     out.children = entries(shown, path);
-    out.preview = `${str(node.class) || type} — ${more(Object.keys(shown).length)} keys`;
+    out.preview = `${str(node.class) || type} — ${more(Object.keys(shown).length)} ${size === 1 ? 'key' : 'keys'}`;
   } else {
     out.preview = `${str(node.class) || type}(${size}) …`;
   }

@@ -61,7 +61,7 @@ export class Panel {
       state: (store, state) => {
         const entry = this.states.entry(store, state);
         const name = this.states.storeName(store);
-        return entry && name !== undefined ? { store: name, key: entry.key } : undefined;
+        return entry && name !== undefined ? { store: name, scope: entry.scope, key: entry.key } : undefined;
       },
       store: (id) => this.states.storeName(id),
       storage: (id) => {

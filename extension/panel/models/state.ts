@@ -1,7 +1,9 @@
 /**
  * The State tab's data: stores → scopes → states, each state's value, version and recent changes.
  * A snapshot rebuilds the tree but keeps the entries it already knew (their history, the
- * selection, the filter and the open nodes all survive a reconnect). Deltas apply by version:
+ * selection, the filter and the open nodes all survive a reconnect). A snapshot from another
+ * runtime (the page reloaded) keeps the selection but not the history: the old page's changes
+ * would sit beside a version counter that started again at v0. Deltas apply by version:
  * one the panel has already seen (a delta repeating the snapshot) adds no history.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
@@ -78,6 +80,8 @@ export class StateModel {
   private readonly _entries = new Map<string, StateEntry>();
   /** Every state's history steps within one byte budget (MEMORY.historyBytes). */
   private readonly _history = new HistoryBudget();
+  /** The runtime whose snapshot came last: history survives a reconnect to it, not a reload. */
+  private _session: string | null = null;
 
   constructor(
     private readonly _connection: Connection,
@@ -112,8 +116,12 @@ export class StateModel {
   }
 
   applySnapshot(stores: StoreInfo[]): void {
+    const session = this._connection.target.peek();
+    const sameLoad = session === this._session;
+    this._session = session;
     batch(() => {
-      const known = new Map(this._entries);
+      const known = sameLoad ? new Map(this._entries) : new Map<string, StateEntry>();
+      if (!sameLoad) this.preview.value = null;
       this.stores.length = 0;
       this._entries.clear();
       for (const info of stores) {
@@ -222,8 +230,9 @@ export class StateModel {
     let scope = node.scopes.find((candidate) => candidate.name === info.scope);
     if (!scope) node.scopes.push((scope = { name: info.scope, states: [] }));
     const entry = new StateEntry(store, info);
-    // The same state seen before the reconnect keeps its recent changes.
-    if (known) entry.history.value = known.history.peek();
+    // The same state seen before the reconnect keeps its recent changes (a version that went
+    // back means a new page, whatever the session said).
+    if (known && known.version.peek() <= info.version) entry.history.value = known.history.peek();
     scope.states.push(entry);
     this._entries.set(key, entry);
     if (bump) this.structure.value++;

@@ -8,6 +8,7 @@
 import type { Encoded, Path } from '#codec/types.js';
 import type { EventName, Hash, RuntimeEvents } from '#protocol/messages.js';
 import { preview, summary } from '../lib/encoded.js';
+import { plural } from '../lib/format.js';
 
 export type Stratum = 'state' | 'storage' | 'database' | 'runtime';
 export const STRATA: Stratum[] = ['state', 'storage', 'database', 'runtime'];
@@ -57,7 +58,7 @@ export interface Held {
 
 /** Names the models know, so a line reads `app › user`, not `3 › $x:1`. */
 export interface Names {
-  state(store: number, state: string): { store: string; key: string } | undefined;
+  state(store: number, state: string): { store: string; scope: string; key: string } | undefined;
   store(id: number): string | undefined;
   storage(id: number): string | undefined;
   database(id: number): string | undefined;
@@ -67,9 +68,26 @@ export type Line = Omit<TimelineEntry, 'id' | 'load'>;
 
 const STRATUM_OF = { store: 'state', webstorage: 'storage', database: 'database' } as const;
 
+/** Each event as a user says it: the protocol's names (`stateChanged`) stay in data-event and exports. */
+export const EVENT_WORDS: Partial<Record<EventName, string>> = {
+  stateAdded: 'state created',
+  stateChanged: 'state changed',
+  stateRemoved: 'state deleted',
+  webstorageChanged: 'storage changed',
+  dbChanged: 'rows changed',
+  registered: 'registered',
+  unregistered: 'garbage-collected',
+  report: 'report',
+  snapshot: 'snapshot',
+};
+
+export function eventWords(event: EventName): string {
+  return EVENT_WORDS[event] ?? event;
+}
+
 function keys(list: Encoded[], total: number): string {
   const shown = list.slice(0, 5).map(preview).join(', ');
-  return total > 5 ? `${shown}, … (${total} rows)` : shown;
+  return total > 5 ? `${shown}, … (${plural(total, 'row')})` : shown;
 }
 
 /** Rows of one database change the timeline reads to learn their values; a bigger change is only listed. */
@@ -79,7 +97,7 @@ function rowsHeld(delta: RuntimeEvents['dbChanged'], databaseName: string): Held
   const subject = (key: Encoded): Subject => ({ kind: 'row', database: delta.database, databaseName, table: delta.table, key });
   if (delta.change === 'delete') return delta.keys.map((key) => ({ subject: subject(key), gone: true }));
   const read = delta.keys.length <= MAX_ROW_READS && delta.changes <= MAX_ROW_READS;
-  const unknown = `not read: this change wrote ${delta.changes} rows, and the timeline reads the rows of changes of at most ${MAX_ROW_READS}`;
+  const unknown = `not read: this change wrote ${plural(delta.changes, 'row')}, and the timeline reads the rows of changes of at most ${MAX_ROW_READS}`;
   return delta.keys.map((key) => (read ? { subject: subject(key) } : { subject: subject(key), unknown }));
 }
 
@@ -102,8 +120,9 @@ export function describe<K extends EventName>(event: K, payload: RuntimeEvents[K
     }
     case 'stateRemoved': {
       const { store, state, version } = payload as RuntimeEvents['stateRemoved'];
-      const name = names.state(store, state);
-      return { ...base, at: now, stratum: 'state', title: `${name?.store ?? `store ${store}`} › ${name?.key ?? state}`, label: 'deleted', detail: `at v${version}` };
+      const name = names.state(store, state) ?? { store: names.store(store) ?? `store ${store}`, ...scopeAndKey(state) };
+      // Like "created": the scope says which of the states with this key went.
+      return { ...base, at: now, stratum: 'state', title: `${name.store} › ${name.scope} › ${name.key}`, label: 'deleted', detail: `at v${version}` };
     }
     case 'webstorageChanged': {
       const delta = payload as RuntimeEvents['webstorageChanged'];
@@ -147,11 +166,22 @@ export function describe<K extends EventName>(event: K, payload: RuntimeEvents[K
     case 'snapshot': {
       const snapshot = payload as RuntimeEvents['snapshot'];
       const states = snapshot.stores.reduce((sum, store) => sum + store.scopes.reduce((n, scope) => n + scope.states.length, 0), 0);
-      return { ...base, at: snapshot.at || now, stratum: 'runtime', title: 'snapshot', detail: `${states} states, ${snapshot.webstorages.length} webstorages, ${snapshot.databases.length} databases` };
+      return { ...base, at: snapshot.at || now, stratum: 'runtime', title: 'snapshot', detail: `${plural(states, 'state')}, ${plural(snapshot.webstorages.length, 'webstorage')}, ${plural(snapshot.databases.length, 'database')}` };
     }
     default:
       return undefined;
   }
+}
+
+/** A state id is `JSON.stringify([scope, key])` (runtime/store/scopes.ts); anything else is shown whole. */
+function scopeAndKey(id: string): { scope: string; key: string } {
+  try {
+    const parsed: unknown = JSON.parse(id);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') return { scope: parsed[0], key: parsed[1] };
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  return { scope: '?', key: id };
 }
 
 function withExtras(line: Line, label: string | undefined, stack: string[] | undefined): Line {

@@ -131,7 +131,7 @@ describe('snapshot', () => {
 });
 
 describe('deltas', () => {
-  it('coalesces 10,000 changes in one frame into one delta per state', async () => {
+  it('coalesces 10,000 changes in one frame into one delta per state and label', async () => {
     const t = kit();
     const { id, count, user } = storeWith('coalesce');
     await t.hello();
@@ -140,9 +140,11 @@ describe('deltas', () => {
     user.set({ ...user.value, name: 'Grace' });
     t.frame();
     const deltas = t.events(Event.stateChanged).slice(before);
-    expect(deltas).toHaveLength(2);
-    const countDelta = deltas.find((delta) => delta.state === count.id)!;
-    expect(countDelta).toMatchObject({ store: id, value: 10_009, changes: 10_000, versions: { from: 1, to: 10_000 }, label: 'last' });
+    expect(deltas).toHaveLength(3);
+    const [unlabelled, last] = deltas.filter((delta) => delta.state === count.id);
+    expect(unlabelled).toMatchObject({ store: id, value: 10_008, changes: 9_999, versions: { from: 1, to: 9_999 } });
+    expect(unlabelled!.label).toBeUndefined();
+    expect(last).toMatchObject({ store: id, value: 10_009, changes: 1, versions: { from: 10_000, to: 10_000 }, label: 'last' });
     expect(deltas.find((delta) => delta.state === user.id)!.changes).toBe(1);
   });
 

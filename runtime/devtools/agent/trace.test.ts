@@ -43,9 +43,13 @@ function appSets(state: State<number>, value: number): void {
 
 function appBatches(store: Store, a: State<number>, b: State<number>): void {
   store.batch(() => {
-    a.set(a.value + 1);
-    b.set(b.value + 1);
+    appSets(a, a.value + 1);
+    appBumps(b);
   });
+}
+
+function appBumps(state: State<number>): void {
+  state.set(state.value + 1);
 }
 
 function appRemembers(storage: WebStorage): void {
@@ -98,13 +102,14 @@ describe('traces on', () => {
     expect(last(t, Event.stateChanged).stack).toHaveLength(MAX_TRACE_FRAMES);
   });
 
-  it('name the batch caller for changes notified when a batch ends, and the last change of a coalesced delta', async () => {
+  it('name the caller of set for changes notified when a batch ends, and the last change of a coalesced delta', async () => {
     const { t, store, count, other } = await connected(true);
     appBatches(store, count, other);
     t.frame();
     const [a, b] = t.events(Event.stateChanged).slice(-2);
-    expect(a!.stack![0]).toMatch(/^appBatches /);
-    expect(b!.stack![0]).toMatch(/^appBatches /);
+    expect(a!.stack![0]).toMatch(/^appSets /);
+    expect(b!.stack![0]).toMatch(/^appBumps /);
+    expect(b!.stack!.some((frame) => frame.startsWith('appBatches '))).toBe(true);
     appSets(count, 10);
     deep(3, () => count.set(11));
     const delta = last(t, Event.stateChanged);

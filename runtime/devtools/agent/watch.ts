@@ -2,8 +2,13 @@
  * Deltas for every change in every stratum, while a panel is connected. Each registered
  * instance is subscribed on start and unsubscribed on stop; with no panel nothing here runs.
  *
- * A state (or webstorage key) changed many times in one frame is queued once: later changes
- * only bump its counters, and its latest value is encoded when the bridge flushes.
+ * A state (or webstorage key) changed many times in one frame under one label is queued once:
+ * later changes only bump its counters, and its latest value is encoded when the bridge flushes.
+ * A change under another label starts a new delta (the earlier one keeps the value it left), so
+ * the panel's "×N" never hides a label.
+ *
+ * State changes arrive through the store's ChangeHook, before any listener of the app runs: a
+ * listener that writes webstorage is listed after the state change that made it write.
  */
 import { CODEC_VERSION, encode } from '../../codec/index.js';
 import type { DbEvent } from '../../db/types.js';
@@ -46,6 +51,8 @@ export class Watcher {
    */
   private readonly _pending = new Map<string, Pending>();
   private readonly _pendingDb = new Map<string, RuntimeEvents['dbChanged']>();
+  /** Call sites of changes made inside a batch, taken at their `set`, used when the batch ends. */
+  private readonly _sites = new WeakMap<State<unknown>, Site | undefined>();
   /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
   private readonly _epochs = new Map<number, number>();
   private _stopRegistry: (() => void) | undefined;
@@ -149,7 +156,12 @@ export class Watcher {
     const id = entry.id;
     if (entry.kind === 'store') {
       const store = object as Kinds['store'];
-      this._stops.set(id, store.subscribe((event) => this._store(id, store, event)));
+      const stopEvents = store.subscribe((event) => this._store(id, event));
+      const stopHook = store._observe((state, label, deferred) => this._stateHook(id, store, state, label, deferred));
+      this._stops.set(id, () => {
+        stopEvents();
+        stopHook();
+      });
     } else if (entry.kind === 'webstorage') {
       const storage = object as Kinds['webstorage'];
       this._stops.set(id, storage.subscribe((event) => this._webstorage(id, storage, event)));
@@ -163,39 +175,62 @@ export class Watcher {
     this._stops.delete(id);
   }
 
-  private _store(store: number, target: Store, event: StoreEvent): void {
+  private _store(store: number, event: StoreEvent): void {
     const key = `s${store}:${event.state.id}`;
     if (event.type === 'created') {
       this._pending.delete(key);
       this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
     } else if (event.type === 'deleted') {
+      // A change queued before the removal keeps the value it left, and goes before it.
+      const queued = this._pending.get(key);
+      if (queued) this._fillNow(queued);
       this._pending.delete(key);
       this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
-    } else {
-      const site = this._trace ? this._stateSite(target, event.state, event.label) : undefined;
-      const pending = this._pending.get(key);
-      if (pending?.kind === 'state') {
-        pending.value = event.value;
-        pending.site = site;
-        pending.payload.changes++;
-        pending.payload.versions.to = event.version;
-        pending.payload.at = Date.now();
-        if (event.label !== undefined) pending.payload.label = event.label;
+    }
+    // `changed` came through the hook already, before this listener.
+  }
+
+  private _stateHook(store: number, target: Store, state: State<unknown>, label: string | undefined, deferred: boolean): void {
+    try {
+      // A command's own write (the panel's or the kit's) has no call site in the app.
+      const tracing = this._trace && this._busy === 0;
+      if (deferred) {
+        if (tracing) this._sites.set(state, this._stateSite(target, state, label));
         return;
       }
-      const payload: StateDelta = {
-        store,
-        state: event.state.id,
-        value: null,
-        versions: { from: event.version, to: event.version },
-        changes: 1,
-        at: Date.now(),
-        redacted: [],
-      };
-      if (event.label !== undefined) payload.label = event.label;
-      this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value, site });
-      this._bridge.send(Event.stateChanged, payload);
+      const site = tracing ? (this._sites.has(state) ? this._sites.get(state) : this._stateSite(target, state, label)) : undefined;
+      this._sites.delete(state);
+      this._stateChanged(store, state, label, site);
+    } catch (error) {
+      // The hook runs inside the app's set: the app's change stands, the panel misses a delta.
+      console.error('stratum devtools: could not queue a state change', error);
     }
+  }
+
+  private _stateChanged(store: number, state: State<unknown>, label: string | undefined, site: Site | undefined): void {
+    const key = `s${store}:${state.id}`;
+    const pending = this._pending.get(key);
+    if (pending?.kind === 'state' && pending.payload.label === label) {
+      pending.value = state.value;
+      pending.site = site;
+      pending.payload.changes++;
+      pending.payload.versions.to = state.version;
+      pending.payload.at = Date.now();
+      return;
+    }
+    if (pending) this._fillNow(pending);
+    const payload: StateDelta = {
+      store,
+      state: state.id,
+      value: null,
+      versions: { from: state.version, to: state.version },
+      changes: 1,
+      at: Date.now(),
+      redacted: [],
+    };
+    if (label !== undefined) payload.label = label;
+    this._pending.set(key, { kind: 'state', payload, state, value: state.value, site });
+    this._bridge.send(Event.stateChanged, payload);
   }
 
   /**
@@ -228,17 +263,17 @@ export class Watcher {
     const site =
       this._trace && own === undefined && event.origin === 'local' && !event.error ? capture(removed ? target.remove : target.set) : undefined;
     const pending = this._pending.get(key);
-    if (pending?.kind === 'webstorage') {
+    if (pending?.kind === 'webstorage' && pending.payload.label === label) {
       pending.value = event.value;
       pending.removed = removed;
       pending.site = site;
       pending.payload.changes++;
       pending.payload.at = base.at;
       pending.payload.origin = event.origin;
-      pending.payload.label = label;
       if (event.error) pending.payload.error = `${event.error.name}: ${event.error.message}`;
       return;
     }
+    if (pending) this._fillNow(pending);
     const payload: StorageDelta = { ...base, key: event.key, label };
     if (event.error) payload.error = `${event.error.name}: ${event.error.message}`;
     this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed, site });
@@ -282,16 +317,18 @@ export class Watcher {
 
   /** Encodes the latest value of every queued delta, once, just before the bridge sends them. */
   fill(): void {
-    for (const pending of this._pending.values()) {
-      try {
-        this._fillOne(pending);
-      } catch (error) {
-        // A getter that throws, a revoked proxy: the delta still goes, saying why it has no value.
-        pending.payload.value = `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`;
-      }
-    }
+    for (const pending of this._pending.values()) this._fillNow(pending);
     this._pending.clear();
     this._pendingDb.clear();
+  }
+
+  private _fillNow(pending: Pending): void {
+    try {
+      this._fillOne(pending);
+    } catch (error) {
+      // A getter that throws, a revoked proxy: the delta still goes, saying why it has no value.
+      pending.payload.value = `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`;
+    }
   }
 
   private _fillOne(pending: Pending): void {

@@ -23,7 +23,7 @@ let worker = '';
 const ledger = new Ledger('servers-faults');
 
 beforeAll(async () => {
-  worker = await bundle('test/unit/servers/worker.ts');
+  worker = await bundle('test/helpers/servers/worker.ts');
 });
 afterAll(() => ledger.save());
 

@@ -15,7 +15,7 @@ const engines: Engine[] = [...((await hasPostgres()) ? (['postgres'] as const) :
 let worker = '';
 
 beforeAll(async () => {
-  worker = await bundle('test/unit/servers/worker.ts');
+  worker = await bundle('test/helpers/servers/worker.ts');
 });
 afterAll(async () => {
   if (engines.includes('postgres')) await dropSchema(namespace);

@@ -2,7 +2,8 @@
  * A scroll box that renders only the rows in view (plus a few either side), so 100,000 rows cost
  * as much as thirty. Rows have one fixed height. `onRange` tells the owner which rows are shown
  * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
- * FALLBACK_HEIGHT pixels tall.
+ * FALLBACK_HEIGHT pixels tall. The box is a listbox: each row a caller renders is an `option`
+ * (role and aria-selected on the row), which is what a screen reader announces while arrowing.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -73,7 +74,7 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
       ref={box}
       class="virtual"
       data-testid={testid}
-      role="list"
+      role="listbox"
       aria-label={label}
       tabIndex={0}
       onScroll={(event) => setTop(event.currentTarget.scrollTop)}

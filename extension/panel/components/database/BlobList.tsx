@@ -1,5 +1,5 @@
 /** A database's blobs with sortable columns, total usage, an upload, and the preview below. */
-import { bytes } from '../../lib/format.js';
+import { bytes, plural } from '../../lib/format.js';
 import { sortRows } from '../../lib/sort.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { usePanel } from '../context.js';
@@ -17,7 +17,7 @@ export function BlobList({ database }: { database: number }) {
     <section class="blobs" data-testid="blob-list">
       <div class="toolbar">
         <span class="note" data-testid="blob-usage">
-          {list.length < blobs.total.value ? `${list.length} of ${blobs.total.value}` : list.length} blobs, {bytes(blobs.usage.value)}
+          {list.length < blobs.total.value ? `${list.length} of ${plural(blobs.total.value, 'blob')}` : plural(list.length, 'blob')}, {bytes(blobs.usage.value)}
         </span>
         {list.length < blobs.total.value && (
           <button type="button" data-testid="blob-more" onClick={() => void blobs.more()}>

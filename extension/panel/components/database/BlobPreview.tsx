@@ -4,6 +4,7 @@
  */
 import { bytes } from '../../lib/format.js';
 import { usePanel } from '../context.js';
+import { Icon } from '../common/Icon.js';
 
 /** `inline`: blobs met inside values (shown under the value), else a database's BlobStore. */
 export function BlobPreview({ inline }: { inline: boolean }) {
@@ -22,8 +23,8 @@ export function BlobPreview({ inline }: { inline: boolean }) {
         <button type="button" data-testid="blob-download" onClick={() => void blobs.download(target)}>
           Download
         </button>
-        <button type="button" class="icon" data-testid="blob-preview-close" title="Close preview" onClick={() => blobs.closePreview()}>
-          ×
+        <button type="button" class="icon" data-testid="blob-preview-close" title="Close preview" aria-label="Close preview" onClick={() => blobs.closePreview()}>
+          <Icon name="close" />
         </button>
       </div>
       {kind === 'image' && <img data-testid="blob-image" src={preview.url} alt={target.name || 'blob image'} />}

@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { preview, summary } from '../../lib/encoded.js';
-import { expiry } from '../../lib/format.js';
+import { expiry, plural } from '../../lib/format.js';
 import { Badge } from '../common/Badge.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { usePanel } from '../context.js';
 import { ValueView } from '../value/ValueView.js';
+import { Icon } from '../common/Icon.js';
 
 export function CacheList() {
   const { cache } = usePanel().database;
@@ -24,7 +25,7 @@ export function CacheList() {
     <section class="cache" data-testid="cache-list">
       <div class="toolbar">
         <span class="note">
-          {entries.length} of {cache.total.value} entries
+          {entries.length} of {plural(cache.total.value, 'entry', 'entries')}
         </span>
         <button type="button" data-testid="cache-refresh" onClick={() => void cache.reload()}>
           Refresh
@@ -63,8 +64,8 @@ export function CacheList() {
                 <td class="value">{summary(entry.value)}</td>
                 <td data-testid="cache-expires">{when.expired || entry.expired ? <Badge tone="bad">{when.text}</Badge> : when.text}</td>
                 <td class="row-actions">
-                  <button type="button" class="icon" data-testid="cache-delete" title="Delete entry" onClick={(event) => (event.stopPropagation(), void cache.remove(entry))}>
-                    ×
+                  <button type="button" class="icon" data-testid="cache-delete" title="Delete entry" aria-label="Delete entry" onClick={(event) => (event.stopPropagation(), void cache.remove(entry))}>
+                    <Icon name="close" />
                   </button>
                 </td>
               </tr>

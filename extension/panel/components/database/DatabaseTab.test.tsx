@@ -60,6 +60,26 @@ describe('Database tab', () => {
     expect(text(h.get('table-item', { table: '$cache' }, item))).toContain('internal');
   });
 
+  it('sizes columns by what they hold, resizes them from the keyboard, and shows a whole value in the tooltip', async () => {
+    const db = await notesDb('columns-db', 3);
+    const long = `${'a long note '.repeat(40)}end`;
+    await db.table('notes').put({ id: 4, tag: 'odd', text: long });
+    const h = await openTable('columns-db');
+    await waitFor(() => text(h.get('row-total')).startsWith('4 rows'));
+    const width = (column: string) => Number.parseInt(h.get('column-head', { column }).style.flex.split(' ').at(-1)!, 10);
+    // "tag" holds "odd"/"even": narrow; "text" holds a long note: capped, not squeezed to "t…".
+    expect(width('tag')).toBeLessThan(width('text'));
+    expect(width('tag')).toBeGreaterThanOrEqual(48);
+    const cell = await waitFor(() => h.all('row-cell').find((element) => element.dataset.column === 'text' && element.title.endsWith('end')));
+    expect(cell!.title).toBe(long);
+    expect(text(cell!).length).toBeLessThan(long.length);
+    const before = width('tag');
+    const handle = h.get('column-resize', { column: 'tag' });
+    handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await waitFor(() => width('tag') === before + 16);
+    expect(handle.getAttribute('aria-valuenow')).toBe(String(before + 16));
+  });
+
   it('pages rows on scroll, filters by index and range, and sorts by key', async () => {
     await notesDb('paged-db');
     const h = await openTable('paged-db');

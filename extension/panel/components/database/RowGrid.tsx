@@ -2,18 +2,78 @@
  * The rows of a table, virtualized over the whole count (pages load as they scroll into view).
  * Sorting: the key column and any column an index covers sort through the database (the only
  * orders a 100,000-row table can be read in); other columns cannot be sorted and say so.
+ * Columns are as wide as what the first rows hold (lib/columns.ts), resizable by dragging or by
+ * the arrow keys on a header's edge; a cell's tooltip holds its whole value. The grid is as tall
+ * as its rows, up to a share of the window.
  */
+import type { Encoded } from '#codec/types.js';
 import type { Row, TableInfo } from '#protocol/messages.js';
+import { useState } from 'preact/hooks';
+import { fitWidth, resized } from '../../lib/columns.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
+import { plural } from '../../lib/format.js';
 
 const ROW_HEIGHT = 20;
+/** Rows whose cells size the columns: the first screen or two, so widths do not jump while scrolling. */
+const SIZING_ROWS = 50;
+/** A tooltip holds the value up to this many characters. */
+const TOOLTIP_CHARS = 2000;
+const KEY = '\u0000key';
 
-function cell(row: Row, column: string): string {
-  if (column === 'value') return summary(row.value, 200);
-  return isRecord(row.value) && Object.hasOwn(row.value, column) ? summary(row.value[column]!, 80) : '';
+function valueAt(row: Row, column: string): Encoded | undefined {
+  if (column === 'value') return row.value;
+  return isRecord(row.value) && Object.hasOwn(row.value, column) ? row.value[column] : undefined;
+}
+
+function cell(row: Row, column: string, max: number): string {
+  const value = valueAt(row, column);
+  return value === undefined ? '' : summary(value, max);
+}
+
+/** The tooltip: a text whole (up to TOOLTIP_CHARS), anything else summarized that far. */
+function tooltip(row: Row, column: string): string {
+  const value = valueAt(row, column);
+  if (typeof value === 'string') return value.length > TOOLTIP_CHARS ? `${value.slice(0, TOOLTIP_CHARS)}…` : value;
+  return value === undefined ? '' : summary(value, TOOLTIP_CHARS);
+}
+
+/** The right edge of a header cell: drag it, or focus it and press ← / →. */
+function Resizer({ name, width, onResize }: { name: string; width: number; onResize: (width: number) => void }) {
+  const drag = (event: PointerEvent) => {
+    event.preventDefault();
+    const start = event.clientX;
+    const move = (next: PointerEvent) => onResize(resized(width, next.clientX - start));
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  const keys = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    onResize(resized(width, event.key === 'ArrowRight' ? 16 : -16));
+  };
+  return (
+    <span
+      class="col-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize column ${name}`}
+      aria-valuenow={width}
+      aria-valuemin={48}
+      aria-valuemax={1080}
+      tabIndex={0}
+      data-testid="column-resize"
+      data-column={name}
+      onPointerDown={drag}
+      onKeyDown={keys}
+    />
+  );
 }
 
 export function RowGrid({ table }: { table: TableInfo }) {
@@ -23,6 +83,17 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const columns = rows.columns.value;
   const selected = rows.selectedKey.value;
   const byColumn = new Map(table.indexes.filter((index) => typeof index.keyPath === 'string').map((index) => [index.keyPath as string, index.name]));
+  const [dragged, setDragged] = useState<Record<string, number>>({});
+  const sample: Row[] = [];
+  for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
+    const row = rows.rowAt(i);
+    if (row) sample.push(row);
+  }
+  const widthOf = (column: string): number =>
+    dragged[column] ?? (column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))]));
+  const widths = new Map([KEY, ...columns].map((column) => [column, widthOf(column)]));
+  const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
+  const resize = (column: string) => (width: number) => setDragged((before) => ({ ...before, [column]: width }));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
 
   const at = selected === null ? -1 : rows.selectedIndex.value;
@@ -38,7 +109,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
     const row = rows.rowAt(i);
     if (!row) {
       return (
-        <div key={i} class="grid-row loading" data-testid="row-loading">
+        <div key={i} class="grid-row loading" role="option" aria-selected={false} data-testid="row-loading">
           <span class="num">{i + 1}</span>
           <span>…</span>
         </div>
@@ -46,13 +117,15 @@ export function RowGrid({ table }: { table: TableInfo }) {
     }
     const key = JSON.stringify(row.key);
     return (
-      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
+      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} role="option" aria-selected={key === selected} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
         <span class="num">{i + 1}</span>
-        <span class="cell key" data-testid="row-key">
+        <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={preview(row.key)}>
           {preview(row.key)}
         </span>
-        {columns.map((column) => (
-          <span class="cell">{cell(row, column)}</span>
+        {columns.map((column, c) => (
+          <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={tooltip(row, column)}>
+            {cell(row, column, column === 'value' ? 200 : 80)}
+          </span>
         ))}
       </div>
     );
@@ -62,13 +135,14 @@ export function RowGrid({ table }: { table: TableInfo }) {
     <div class="row-grid">
       <div class="grid-head grid-row">
         <span class="num">#</span>
-        <span class="cell key">
+        <span class="cell key" style={style(KEY, columns.length === 0)}>
           <SortHeader column="key" title="Key" active={sortedBy(undefined)} onSort={() => rows.sortBy(undefined)} />
+          <Resizer name="key" width={widths.get(KEY)!} onResize={resize(KEY)} />
         </span>
-        {columns.map((column) => {
+        {columns.map((column, c) => {
           const index = byColumn.get(column);
           return (
-            <span class="cell">
+            <span class="cell" data-testid="column-head" data-column={column} style={style(column, c === columns.length - 1)}>
               {index === undefined ? (
                 <span class="th" title="Not indexed: only the key and indexed columns can be sorted across every row">
                   {column}
@@ -76,13 +150,14 @@ export function RowGrid({ table }: { table: TableInfo }) {
               ) : (
                 <SortHeader column={column} title={column} active={sortedBy(index)} onSort={() => rows.sortBy(index)} />
               )}
+              <Resizer name={column} width={widths.get(column)!} onResize={resize(column)} />
             </span>
           );
         })}
       </div>
       <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
-        {total.toLocaleString('en-US')} rows{query?.index !== undefined ? ` by index ${query.index}` : ''}
+        {plural(total, 'row')}{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}
       </div>
     </div>

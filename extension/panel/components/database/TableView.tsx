@@ -7,6 +7,7 @@ import { AddRow } from './AddRow.js';
 import { RowEditor } from './RowEditor.js';
 import { RowFilter } from './RowFilter.js';
 import { RowGrid } from './RowGrid.js';
+import { plural } from '../../lib/format.js';
 
 export function TableView({ db, table }: { db: DatabaseInfo; table: TableInfo }) {
   const { database } = usePanel();
@@ -15,7 +16,7 @@ export function TableView({ db, table }: { db: DatabaseInfo; table: TableInfo })
     <div class="table-view" data-testid="table-view" data-table={table.name}>
       <div class="detail-head">
         <h2 class="title">{table.name}</h2>
-        <span class="note">{table.count === null ? 'count unknown' : `${table.count.toLocaleString('en-US')} rows`}</span>
+        <span class="note">{table.count === null ? 'count unknown' : plural(table.count, 'row')}</span>
         <button type="button" data-testid="row-new" onClick={() => setAdding(true)}>
           + Add row
         </button>

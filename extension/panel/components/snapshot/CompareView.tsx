@@ -7,6 +7,7 @@ import { usePanel } from '../context.js';
 import type { Side } from '../../models/snapshots.js';
 import { DifferenceList } from './DifferenceList.js';
 import { readFile } from './read-file.js';
+import { plural } from '../../lib/format.js';
 
 export function CompareView() {
   const panel = usePanel();
@@ -39,7 +40,7 @@ export function CompareView() {
       {differences && (
         <>
           <div class="note" data-testid="snapshot-compare-summary">
-            {differences.length === 0 ? 'No differences: both files hold the same data.' : `${differences.length.toLocaleString('en-US')} differences from before to after`}
+            {differences.length === 0 ? 'No differences: both files hold the same data.' : `${plural(differences.length, 'difference')} from before to after`}
           </div>
           <DifferenceList differences={differences} />
         </>

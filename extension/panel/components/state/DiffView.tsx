@@ -1,4 +1,4 @@
-/** The differences between two values, path by path: added, removed, before → after. */
+/** The differences between two values, path by path: added, removed, moved, before → after. */
 import type { Encoded } from '#codec/types.js';
 import { diff } from '../../lib/diff.js';
 import { formatPath, summary as preview } from '../../lib/encoded.js';
@@ -13,6 +13,7 @@ export function DiffView({ before, after }: { before: Encoded; after: Encoded })
           <code class="path">{formatPath(difference.path)}</code>{' '}
           {difference.kind === 'added' && <span class="after">+ {preview(difference.after!)}</span>}
           {difference.kind === 'removed' && <span class="before">− {preview(difference.before!)}</span>}
+          {difference.kind === 'moved' && <span class="note">moved from [{difference.from}]</span>}
           {difference.kind === 'changed' && (
             <>
               <span class="before">{preview(difference.before!)}</span> → <span class="after">{preview(difference.after!)}</span>

@@ -9,6 +9,7 @@ import { FilterBox } from '../common/FilterBox.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
+import { Icon } from '../common/Icon.js';
 
 const ROW_HEIGHT = 20;
 
@@ -35,8 +36,10 @@ export function StateTree() {
       const collapsed = states.collapsed.value.has(row.key) && states.filter.value === '';
       const name = row.kind === 'store' ? row.store.name : row.scope.name;
       return (
-        <div key={row.key} class={`tree-row ${row.kind}`} data-testid={`${row.kind}-row`} data-name={name} onClick={() => states.toggle(row.key)}>
-          <span class="toggle">{collapsed ? '▸' : '▾'}</span>
+        <div key={row.key} class={`tree-row ${row.kind}`} role="option" aria-selected={false} data-testid={`${row.kind}-row`} data-name={name} onClick={() => states.toggle(row.key)}>
+          <span class="toggle">
+            <Icon name={collapsed ? 'chevron-right' : 'chevron-down'} />
+          </span>
           <span class="name">{name}</span>
           <span class="count">{row.count}</span>
         </div>
@@ -47,6 +50,7 @@ export function StateTree() {
       <div
         key={row.key}
         class={`tree-row state${row.key === selected ? ' selected' : ''}`}
+        role="option"
         data-testid="state-row"
         data-key={entry.key}
         data-scope={entry.scope}

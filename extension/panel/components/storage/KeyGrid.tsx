@@ -10,6 +10,7 @@ import { SortHeader } from '../common/SortHeader.js';
 import { usePanel } from '../context.js';
 import { AddKey } from './AddKey.js';
 import { KeyRow } from './KeyRow.js';
+import { plural } from '../../lib/format.js';
 
 const MAX_ROWS = 500;
 
@@ -49,7 +50,7 @@ export function KeyGrid({ item }: { item: StorageItem }) {
         </tbody>
       </table>
       {keys.length === 0 && <div class="empty">{item.keys.value.size === 0 ? 'No keys.' : 'No key matches the filter.'}</div>}
-      {keys.length > MAX_ROWS && <div class="note">{keys.length - MAX_ROWS} more keys: narrow the filter.</div>}
+      {keys.length > MAX_ROWS && <div class="note">{plural(keys.length - MAX_ROWS, 'more key', 'more keys')}: narrow the filter.</div>}
     </div>
   );
 }

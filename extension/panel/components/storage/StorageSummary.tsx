@@ -4,7 +4,7 @@
  * storage estimate from the page.
  */
 import type { StorageItem } from '../../models/storage.js';
-import { bytes } from '../../lib/format.js';
+import { bytes, plural } from '../../lib/format.js';
 import { Badge } from '../common/Badge.js';
 import { usePanel } from '../context.js';
 
@@ -39,7 +39,7 @@ export function StorageSummary({ item }: { item: StorageItem }) {
       <dd data-testid="storage-namespace">{info.namespace}</dd>
       <dt>Bytes</dt>
       <dd data-testid="storage-bytes" title="UTF-16: 2 bytes per character of key and stored text">
-        {bytes(item.bytes.value)} in {item.keys.value.size} keys
+        {bytes(item.bytes.value)} in {plural(item.keys.value.size, 'key')}
       </dd>
       <dt>Origin</dt>
       <dd data-testid="storage-estimate">

@@ -59,7 +59,12 @@ describe('Storage tab', () => {
     const h = await openStorage('cart');
     const row = await h.wait('key-row', { key: 'items' });
     press(row, 'Enter');
-    const input = await h.wait('value-input', {}, row);
+    // Enter opens the key in the State tab's editor (the value view), focused.
+    const detail = await h.wait('key-detail');
+    const node = (await waitFor(() => (document.activeElement?.closest('[data-testid="key-detail"]') ? (document.activeElement as HTMLElement) : null)))!;
+    expect(node.dataset.testid).toBe('value-node');
+    press(node, 'Enter');
+    const input = await h.wait('value-input', {}, detail);
     type(input, '4');
     press(input, 'Enter');
     await waitFor(() => cart.get('items') === 4);
@@ -84,8 +89,10 @@ describe('Storage tab', () => {
     flags.set('beta', false);
     const h = await openStorage('flags');
     const row = await h.wait('key-row', { key: 'beta' });
-    press(row, 'Enter');
-    const input = await h.wait('value-input', {}, row);
+    click(h.get('key-edit', {}, row));
+    const detail = await h.wait('key-detail');
+    press(await h.wait('value-node', {}, detail), 'Enter');
+    const input = await h.wait('value-input', {}, detail);
     flags.set('beta', 'changed elsewhere');
     type(input, 'true');
     press(input, 'Enter');
@@ -114,6 +121,7 @@ describe('Storage tab', () => {
 
   it('lists keys outside Stratum read-only, marked as such', async () => {
     localStorage.setItem('someone-else', '{"legacy":true}');
+    sessionStorage.setItem('stratum.client-id', 'tab-1');
     webstorage('local', { namespace: 'mine' }).set('k', 1);
     const h = await openStorage('mine');
     const row = await h.wait('foreign-key-row', { key: 'someone-else' });
@@ -121,5 +129,8 @@ describe('Storage tab', () => {
     expect(text(row)).toContain('legacy');
     expect(row.querySelector('button')).toBeNull();
     expect(h.find('foreign-key-row', { key: 'mine:k' })).toBeNull();
+    // Stratum's own client id is Stratum's, not a foreign key.
+    expect(h.find('foreign-key-row', { key: 'stratum.client-id' })).toBeNull();
+    expect(text(h.get('storage-bytes'))).toMatch(/ in 1 key$/);
   });
 });

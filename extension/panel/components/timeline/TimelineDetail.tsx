@@ -4,6 +4,7 @@
  * frames linked to the Sources panel.
  */
 import { clock } from '../../lib/format.js';
+import { eventWords } from '../../models/timeline-events.js';
 import { StackFrames } from '../common/StackFrames.js';
 import { usePanel } from '../context.js';
 import { HeldValues } from './HeldValues.js';
@@ -20,7 +21,7 @@ export function TimelineDetail() {
       <div class="detail-head">
         <strong>{entry.title}</strong>
         <span class="note">
-          {clock(entry.at)} · {entry.stratum} · {entry.event}
+          {clock(entry.at)} · {eventWords(entry.event)}
           {entry.label !== undefined && ` · ${entry.label}`}
           {entry.changes > 1 && ` · ×${entry.changes}`}
           {entry.origin === 'remote' && ' · from another tab'}

@@ -48,6 +48,9 @@ describe('Timeline: who changed it', () => {
     })();
     const detail = await selectRow(h, 'who-store › cart', 'add to cart');
     expect(text(detail)).toContain('add to cart');
+    // The user's words, not the protocol's event name.
+    expect(text(detail)).toContain('state changed');
+    expect(text(detail)).not.toContain('stateChanged');
     const frames = h.all('stack-frame', detail);
     expect(text(frames[0]!)).toMatch(/addToCart.*TimelineHistory\.test\.tsx:\d+:\d+/);
     click(h.get('stack-link', {}, detail));

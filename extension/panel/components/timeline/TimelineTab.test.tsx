@@ -36,6 +36,10 @@ describe('Timeline tab', () => {
     expect(text(h.get('timeline-label', {}, state))).toBe('click');
     expect(text(h.get('timeline-changes', {}, state))).toBe('×37');
     expect(text(h.get('timeline-title', {}, state))).toBe('timeline-store › clicks');
+    store.createState('x', { key: 'clicks', scope: 'other' });
+    store.deleteState({ key: 'clicks', scope: 'other' });
+    const deleted = await waitFor(() => rows(h, 'state').find((row) => text(row).includes('deleted')));
+    expect(text(h.get('timeline-title', {}, deleted))).toBe('timeline-store › other › clicks');
     await waitFor(() => rows(h, 'storage').some((row) => text(row).includes('local:timeline › k')));
     await waitFor(() => rows(h, 'database').some((row) => text(row).includes('timeline-db › t')));
     expect(rows(h, 'runtime').some((row) => text(row).includes('snapshot'))).toBe(true);

@@ -7,6 +7,7 @@ import { VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 import { TimelineDetail } from './TimelineDetail.js';
 import { TimelineToolbar } from './TimelineToolbar.js';
+import { plural } from '../../lib/format.js';
 
 const ROW_HEIGHT = 20;
 
@@ -19,7 +20,7 @@ export function TimelineTab() {
     const entry = entries[i]!;
     if (entry.divider) {
       return (
-        <div key={entry.id} class="grid-row timeline-divider" data-testid="timeline-divider" role="separator">
+        <div key={entry.id} class="grid-row timeline-divider" data-testid="timeline-divider" role="option" aria-selected={false} aria-disabled="true">
           <span class="time">{clock(entry.at)}</span>
           <strong>{entry.title}</strong>
           <span class="note">{entry.detail}</span>
@@ -31,6 +32,8 @@ export function TimelineTab() {
       <div
         key={entry.id}
         class={`grid-row timeline-row s-${entry.stratum}${entry.id === selected ? ' selected' : ''}${earlier ? ' earlier' : ''}`}
+        role="option"
+        aria-selected={entry.id === selected}
         data-testid="timeline-row"
         data-stratum={entry.stratum}
         data-event={entry.event}
@@ -58,7 +61,7 @@ export function TimelineTab() {
     <div class="timeline" data-testid="panel-timeline">
       <TimelineToolbar />
       <div class="status-line" data-testid="timeline-count">
-        {entries.filter((entry) => !entry.divider).length.toLocaleString('en-US')} events shown
+        {plural(entries.filter((entry) => !entry.divider).length, 'event')} shown
         {timeline.evicted.value > 0 && ` · ${timeline.evicted.value} oldest dropped`}
         {timeline.skipped.value > 0 && ` · ${timeline.skipped.value} skipped while paused`}
       </div>

@@ -14,6 +14,7 @@ import { usePanel } from '../context.js';
 import { AddEntry } from './AddEntry.js';
 import { LeafEditor } from './LeafEditor.js';
 import { RenameBox } from './RenameBox.js';
+import { Icon } from '../common/Icon.js';
 
 export interface ValueNodeProps {
   source: ValueSource;
@@ -81,7 +82,7 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
       >
         {node.children ? (
           <button type="button" class="toggle" data-testid="value-toggle" aria-label={open ? 'Collapse' : 'Expand'} onClick={() => panel.expanded.toggle(source.key, path)}>
-            {open ? '▾' : '▸'}
+            <Icon name={open ? 'chevron-down' : 'chevron-right'} />
           </button>
         ) : (
           <span class="toggle" />
@@ -119,8 +120,8 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
               </button>
             )}
             {canEdit && parent !== undefined && (
-              <button type="button" class="icon" data-testid="value-remove" title="Remove" onClick={() => ((base.current = source.base()), void edit(removePath, 'delete'))}>
-                ×
+              <button type="button" class="icon" data-testid="value-remove" title="Remove" aria-label="Remove" onClick={() => ((base.current = source.base()), void edit(removePath, 'delete'))}>
+                <Icon name="close" />
               </button>
             )}
             {node.truncated && !node.children && !pageable(node) && source.expand && (

@@ -3,6 +3,7 @@
  * of the origin, and the webstorage keys no Stratum namespace owns (read-only in the panel).
  */
 import type { ForeignKey, PageFacts } from '../../../protocol/messages.js';
+import { CLIENT_ID_KEY } from '../../../store/client-id.js';
 import { all } from '../targets.js';
 
 const PREVIEW = 200;
@@ -68,6 +69,8 @@ function foreignIn(area: ForeignKey['area'], namespaces: Set<string>): ForeignKe
     const colon = key.indexOf(':');
     if (colon > 0 && namespaces.has(key.slice(0, colon))) continue;
     if (text.startsWith(MARKER)) continue;
+    // Stratum's own tab id (store/client-id.ts) is no other library's key.
+    if (key === CLIENT_ID_KEY) continue;
     out.push({ area, key, preview: text.slice(0, PREVIEW), size: (key.length + text.length) * 2 });
   }
   return out;

@@ -1,0 +1,73 @@
+/**
+ * The State model across snapshots: a reconnect to the same runtime keeps a state's recent
+ * changes; a reload (a new runtime, its versions starting again) does not, so the history slider
+ * never shows the old page's v5 as "now" beside a v0 badge.
+ */
+import { signal } from '@preact/signals';
+import { describe, expect, it } from 'vitest';
+import type { RuntimeEvents, StoreInfo } from '#protocol/messages.js';
+import type { Connection } from './connection.js';
+import { StateModel } from './state.js';
+import { stops } from './state-history.js';
+import { Ui } from './ui.js';
+
+type Listener = (payload: never) => void;
+
+/** The part of Connection the State model uses: a target session and event subscriptions. */
+function fakeConnection() {
+  const listeners = new Map<string, Listener[]>();
+  const connection = {
+    target: signal<string | null>('page-1'),
+    on(name: string, listener: Listener) {
+      listeners.set(name, [...(listeners.get(name) ?? []), listener]);
+      return () => {};
+    },
+    emit<K extends keyof RuntimeEvents>(name: K, payload: RuntimeEvents[K]) {
+      for (const listener of listeners.get(name) ?? []) listener(payload as never);
+    },
+  };
+  return connection;
+}
+
+const STATE = JSON.stringify(['app', 'count']);
+const snapshot = (version: number, value: number): StoreInfo[] => [
+  { id: 1, name: 'app', scopes: [{ name: 'app', states: [{ id: STATE, key: 'count', scope: 'app', version, value, redacted: [] }] }] },
+];
+const changed = (to: number, value: number): RuntimeEvents['stateChanged'] => ({ store: 1, state: STATE, value, versions: { from: to, to }, changes: 1, at: to, redacted: [] });
+
+function setup() {
+  const connection = fakeConnection();
+  const model = new StateModel(connection as unknown as Connection, new Ui());
+  model.applySnapshot(snapshot(0, 0));
+  for (let v = 1; v <= 5; v++) connection.emit('stateChanged', changed(v, v * 10));
+  const entry = () => model.entry(1, STATE)!;
+  expect(entry().history.peek()).toHaveLength(5);
+  return { connection, model, entry };
+}
+
+describe('StateModel across snapshots', () => {
+  it('keeps recent changes across a reconnect to the same runtime', () => {
+    const { model, entry } = setup();
+    model.applySnapshot(snapshot(5, 50));
+    expect(entry().history.peek()).toHaveLength(5);
+    expect(stops(entry().history.peek()).at(-1)!.version).toBe(5);
+  });
+
+  it('drops the old page\'s changes after a reload, so "now" is the new v0', () => {
+    const { connection, model, entry } = setup();
+    model.preview.value = { uid: entry().uid, version: 2 };
+    connection.target.value = 'page-2';
+    model.applySnapshot(snapshot(0, 0));
+    expect(entry().history.peek()).toEqual([]);
+    expect(entry().version.peek()).toBe(0);
+    expect(model.preview.peek()).toBeNull();
+    connection.emit('stateChanged', changed(1, 7));
+    expect(stops(entry().history.peek()).map((stop) => stop.version)).toEqual([0, 1]);
+  });
+
+  it('drops them too when the versions went back under the same session', () => {
+    const { model, entry } = setup();
+    model.applySnapshot(snapshot(1, 3));
+    expect(entry().history.peek()).toEqual([]);
+  });
+});
