@@ -49,12 +49,13 @@ const ENTRIES = [
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
   // the snapshot code itself (~8.4 kB) loads on the first snapshot command and does not count.
-  // 25 kB with issue 14's value budget and issue 16's one edit command (~1 kB together). Issue 20 adds ~1 kB: connectDevtools (the reconnecting socket, the wire frames)
+  // 25.5 kB with issue 14's value budget, issue 16's one edit command and issue 17's label-aware
+  // coalescing and store hook (~1.5 kB together). Issue 20 adds ~1 kB: connectDevtools (the reconnecting socket, the wire frames)
   // ~0.5 kB, and ~0.5 kB of chunk imports/exports since the kit's connect({ url, token }) shares
   // that socket and the panel bridge (measured: 23,021 B before the kit client, 23,557 B after).
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 25600 },
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 26112 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
-  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 25600 },
+  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 26112 },
   // Framework bindings (issue 15): hooks and the component-scope lifecycle only; the framework
   // is an optional peer and stays external, the store comes in through the shared chunks.
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },
