@@ -71,7 +71,7 @@ export class DataError extends DatabaseError {
 
 /** A value no provider can store as it is (IndexedDB's DataCloneError): symbol-keyed properties, a SharedArrayBuffer… */
 export class DataCloneError extends DatabaseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = 'DataCloneError';
   }
