@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { deserialize } from '../../runtime/codec/index.js';
 import type { State } from '../../runtime/store/state.js';
-import { Store } from '../../runtime/store/store.js';
+// The entry, as an app imports it: it wires the store to its persistence adapters.
+import { Store } from '../../runtime/store/index.js';
 import { FakeStorage, installWindow, type FakeWindow } from '../helpers/webstorage-fakes.js';
 import { Ledger, SOAK } from './support/ledger.js';
 
