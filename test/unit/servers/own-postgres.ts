@@ -30,7 +30,8 @@ export function ownPostgresMissing(): string | undefined {
 }
 
 export class OwnPostgres {
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'stratum-pg-'));
+  /** Made by the first start(): a describe block that is collected but skipped leaves nothing behind. */
+  dir = '';
   port = 0;
   private readonly _bin = binDir() ?? '';
   private _initialised = false;
@@ -54,6 +55,7 @@ export class OwnPostgres {
   async start(): Promise<void> {
     this.port ||= await freePort();
     if (!this._initialised) {
+      this.dir ||= mkdtempSync(path.join(tmpdir(), 'stratum-pg-'));
       if (userInfo().uid === 0) chownSync(this.dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
       // --no-sync only for initdb's own files; the server itself runs with fsync on.
       this._as('initdb', ['-D', path.join(this.dir, 'data'), '-A', 'trust', '-U', this._user, '-E', 'UTF8', '--no-sync']);
@@ -75,6 +77,6 @@ export class OwnPostgres {
         console.warn(`[own-postgres] stopping the private server failed: ${String(error)}`);
       }
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
