@@ -138,13 +138,22 @@ export class PgPlace {
         : `PostgreSQL is unreachable for '${db}' (${reason}); the next operation tries again.`;
       throw new DatabaseUnavailableError(message, reason, { cause: error });
     }
+    // While checked out, the pool no longer listens to the connection: a server that goes away
+    // between two statements (a restart) would emit an 'error' nobody hears and end the process.
+    // The error is kept; the next statement on this connection fails in words, and it is dropped.
+    let lost: Error | undefined;
+    const onError = (error: Error): void => {
+      lost ??= error;
+    };
+    client.on('error', onError);
     let released = false;
     return {
       client,
       done: (broken) => {
         if (released) return;
         released = true;
-        client.release(broken);
+        client.off('error', onError);
+        client.release(broken ?? lost);
       },
     };
   }
