@@ -4,9 +4,9 @@
  * follows another instance's write (over LISTEN/NOTIFY or pub/sub).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../runtime/db/index.js';
-import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../../runtime/db/contract/services.js';
-import { Store } from '../../../runtime/store/index.js';
+import { openDatabase, type Database } from '../../runtime/db/index.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../runtime/db/contract/services.js';
+import { Store } from '../../runtime/store/index.js';
 import { open, type Engine } from './engines.js';
 import { bundle, result, run } from './support.js';
 
@@ -15,7 +15,7 @@ const engines: Engine[] = [...((await hasPostgres()) ? (['postgres'] as const) :
 let worker = '';
 
 beforeAll(async () => {
-  worker = await bundle('test/helpers/servers/worker.ts');
+  worker = await bundle('test/servers/worker.ts');
 });
 afterAll(async () => {
   if (engines.includes('postgres')) await dropSchema(namespace);

@@ -1,8 +1,8 @@
 /** The two server engines as the multi-process tests open them: one namespace per test run. */
-import type { Provider } from '../../../runtime/db/index.js';
-import { postgres } from '../../../runtime/db/postgres.js';
-import { redis } from '../../../runtime/db/redis.js';
-import { PG_URL, REDIS_URL } from '../../../runtime/db/contract/services.js';
+import type { Provider } from '../../runtime/db/index.js';
+import { postgres } from '../../runtime/db/postgres.js';
+import { redis } from '../../runtime/db/redis.js';
+import { PG_URL, REDIS_URL } from '../../runtime/db/contract/services.js';
 
 export type Engine = 'postgres' | 'redis';
 

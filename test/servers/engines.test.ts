@@ -3,9 +3,9 @@
  * the panel's view of a database on them (the agent lists it with its provider and rows).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseInfo } from '../../../runtime/devtools/agent/snapshot.js';
-import { openDatabase } from '../../../runtime/db/index.js';
-import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../../runtime/db/contract/services.js';
+import { databaseInfo } from '../../runtime/devtools/agent/snapshot.js';
+import { openDatabase } from '../../runtime/db/index.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../runtime/db/contract/services.js';
 import { open, type Engine } from './engines.js';
 
 const namespace = runName();

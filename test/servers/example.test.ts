@@ -5,8 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../../runtime/db/contract/services.js';
-import { roundRobin } from '../../../fixtures/servers/proxy.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../runtime/db/contract/services.js';
+import { roundRobin } from '../../fixtures/servers/proxy.js';
 import { bundle, start } from './support.js';
 
 const engines = [...((await hasPostgres()) ? ['postgres'] : []), ...((await hasRedis()) ? ['redis'] : [])];

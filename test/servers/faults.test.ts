@@ -6,12 +6,12 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../runtime/db/index.js';
-import { dropSchema, hasPostgres, hasRedis, PG_URL, runName } from '../../../runtime/db/contract/services.js';
-import { postgres } from '../../../runtime/db/postgres.js';
-import { redis } from '../../../runtime/db/redis.js';
-import { Store } from '../../../runtime/store/index.js';
-import { Ledger } from '../../reliability/support/ledger.js';
+import { openDatabase } from '../../runtime/db/index.js';
+import { dropSchema, hasPostgres, hasRedis, PG_URL, runName } from '../../runtime/db/contract/services.js';
+import { postgres } from '../../runtime/db/postgres.js';
+import { redis } from '../../runtime/db/redis.js';
+import { Store } from '../../runtime/store/index.js';
+import { Ledger } from '../reliability/support/ledger.js';
 import { OwnPostgres, ownPostgresMissing } from './own-postgres.js';
 import { OwnRedis } from './own-redis.js';
 import { bundle, result, run } from './support.js';
@@ -29,7 +29,7 @@ let worker = '';
 const ledger = new Ledger('servers-faults');
 
 beforeAll(async () => {
-  worker = await bundle('test/helpers/servers/worker.ts');
+  worker = await bundle('test/servers/worker.ts');
 });
 afterAll(() => ledger.save());
 

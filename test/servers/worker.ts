@@ -7,8 +7,8 @@
  *   set <engine> <namespace> <db> <value>        — writes the state once; prints when it committed
  * STRATUM_TEST_URL names another server than the default one (a test's own Redis).
  */
-import { openDatabase } from '../../../runtime/db/index.js';
-import { Store } from '../../../runtime/store/index.js';
+import { openDatabase } from '../../runtime/db/index.js';
+import { Store } from '../../runtime/store/index.js';
 import { open } from './engines.js';
 
 const [command, engine, namespace, name, arg] = process.argv.slice(2) as [string, 'postgres' | 'redis', string, string, string];

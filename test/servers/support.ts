@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
-const ROOT = path.resolve(decodeURIComponent(new URL('../../..', import.meta.url).pathname));
+const ROOT = path.resolve(decodeURIComponent(new URL('../..', import.meta.url).pathname));
 
 /** Bundles a script (a path from the repository root) into out/ so plain node runs it. */
 export async function bundle(source: string): Promise<string> {
