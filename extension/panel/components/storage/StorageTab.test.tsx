@@ -125,7 +125,7 @@ describe('Storage tab', () => {
     expect(h.find('foreign-key-row', { key: 'mine:k' })).toBeNull();
   });
 
-  it('lists live server requests by name (bounded), opens one's own memory, says how many more run, and drops them when they end', async () => {
+  it('lists live server requests by name (bounded), opens the memory of one, says how many more run, and drops them when they end', async () => {
     const shared = webstorage('memory', { namespace: 'per-request' });
     const releases: (() => void)[] = [];
     const running = Array.from({ length: LISTED + 2 }, (_, i) =>
