@@ -63,6 +63,34 @@ describe('live requests in the panel (Node)', () => {
     expect(after.requests).toBeUndefined();
   });
 
+  it('a request that starts while the panel watches is registered with what it wrote, and its later writes arrive as deltas', async () => {
+    const t = kit();
+    await t.hello();
+    let step!: () => void;
+    const stepped = new Promise<void>((resolve) => (step = resolve));
+    const done = runRequest(
+      async () => {
+        session.set('cart', ['first']);
+        await stepped;
+        session.set('cart', ['second']);
+      },
+      { label: 'PUT /cart' },
+    );
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    const added = t.events(Event.registered).find((event) => event.kind === 'webstorage' && event.webstorage.request?.name.endsWith('PUT /cart'));
+    const info = added?.kind === 'webstorage' ? added.webstorage : undefined;
+    // Registered as the request first touched its memory (empty), then its writes as deltas.
+    const seen = () => t.events(Event.webstorageChanged).filter((delta) => delta.storage === info!.id).map((delta) => decode(delta.value!));
+    expect(info?.keys).toEqual([]);
+    expect(seen()).toEqual([['first']]);
+    step();
+    await done;
+    t.frame();
+    expect(seen()).toEqual([['first'], ['second']]);
+    // Nothing of it reached the module-level instance outside the request.
+    expect(session.get('cart')).toBeUndefined();
+  });
+
   it(`lists at most ${LISTED} live requests and counts the rest; a waiting one is listed when a listed one ends`, async () => {
     const t = kit();
     const running = Array.from({ length: LISTED + 5 }, (_, i) => request(`GET /item/${i}`, { cart: [i] }));
