@@ -34,7 +34,7 @@ const ENTRIES = [
   { name: 'store', source: 'runtime/store/index.ts', budget: 4416 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10240 },
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 10240 },
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11264 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   { name: 'db', source: 'runtime/db/index.ts', budget: 12288 },
@@ -53,7 +53,7 @@ const ENTRIES = [
   // that socket and the panel bridge (measured: 23,021 B before the kit client, 23,557 B after).
   { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 25600 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
-  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 25600 },
+  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 26112 },
   // Framework bindings (issue 15): hooks and the component-scope lifecycle only; the framework
   // is an optional peer and stays external, the store comes in through the shared chunks.
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },
