@@ -35,7 +35,7 @@ const ENTRIES = [
   { name: 'store', source: 'runtime/store/index.ts', budget: 4416 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10240 },
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 10240 },
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11264 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   { name: 'db', source: 'runtime/db/index.ts', budget: 12288 },

@@ -3,6 +3,7 @@ import { LIMITS, MAX_PAGE } from './messages.js';
 import type { Current, ProtocolError, Ready, RuntimeInfo } from './messages.js';
 import { arr, bool, finite, id, int, json, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 import type {
+  RequestTag,
   BlobChunk,
   BlobInfo,
   BlobListing,
@@ -97,6 +98,7 @@ export const webstorageInfo = obj<WebstorageInfo>({
   namespace: text,
   keys: arr(webstorageKey, MANY),
   bytes: int,
+  request: opt(obj<RequestTag>({ id: int, name: text, since: finite })),
 });
 
 const keyPath = oneOf(text, arr(text, 64), 'a key path');
@@ -138,6 +140,7 @@ export const snapshot = obj<Snapshot>({
   databases: arr(databaseInfo, MANY),
   reports: arr(reportInfo, 1000),
   trace: bool,
+  requests: opt(obj<NonNullable<Snapshot['requests']>>({ live: int, listed: int })),
 });
 
 export const range = obj<Range>({ eq: opt(encoded), gt: opt(encoded), gte: opt(encoded), lt: opt(encoded), lte: opt(encoded) });

@@ -62,6 +62,16 @@ export interface WebstorageInfo {
   keys: WebstorageKeyInfo[];
   /** Sum of the key sizes, in bytes. */
   bytes: number;
+  /** Set when this is one live server request's memory (runRequest on Node): listed while the request runs. */
+  request?: RequestTag;
+}
+
+/** A live server request, as the panel names it: `request #12 GET /cart`. */
+export interface RequestTag {
+  id: number;
+  name: string;
+  /** When it started (ms since the epoch). */
+  since: number;
 }
 
 export interface IndexInfo {
@@ -115,6 +125,8 @@ export interface Snapshot {
   reports: ReportInfo[];
   /** Whether deltas carry call-site stacks. */
   trace: boolean;
+  /** Live server requests (Node): how many run now and how many of them are listed as webstorages; absent while none runs. */
+  requests?: { live: number; listed: number };
 }
 
 /** A key range in IndexedDB order; bounds are encoded keys. */

@@ -106,10 +106,31 @@ export function register(kind: RegistryKind, target: object): number {
   const ref = new WeakRef(target);
   entries.set(id, { kind, ref });
   ids.set(target, id);
-  finalizer?.register(target, id);
+  finalizer?.register(target, id, target);
   emit({ type: 'registered', entry: toEntry(id, kind, ref) });
   return id;
 }
+
+/**
+ * Takes an instance out of the registry now (not at garbage collection): a server request's
+ * webstorage memory leaves the panel when the request ends.
+ */
+export function unregister(target: object): void {
+  const id = ids.get(target);
+  const entry = id === undefined ? undefined : entries.get(id);
+  if (id === undefined || !entry) return;
+  entries.delete(id);
+  ids.delete(target);
+  finalizer?.unregister(target);
+  emit({ type: 'unregistered', id, kind: entry.kind });
+}
+
+/**
+ * Live server requests (runRequest in the `node` build): how many there are and how many of
+ * them the panel is shown (the rest are counted, not listed). Kept here, beside the instances,
+ * so the agent reads it without importing the webstorage's code.
+ */
+export const liveRequests = { live: 0, listed: 0 };
 
 /** The registry id of an instance, or undefined when it never registered. */
 export function registryId(target: object): number | undefined {

@@ -36,11 +36,17 @@ const channels = new WeakMap<Memory, Set<Subscription>>();
  * still holds that text, so it never writes over another tab's newer value.
  */
 const journals = new WeakMap<Memory, Map<string, string | null>>();
-let requestMemory: (() => Map<string, Memory> | undefined) | undefined;
+/** A server request's memory, and who is told which instance used which slot of it (the panel lists them). */
+export interface RequestScope {
+  memory: Map<string, Memory>;
+  used(slot: string, owner: object): void;
+}
+
+let requestScope: (() => RequestScope | undefined) | undefined;
 
 /** The server entry installs the current request's memory (AsyncLocalStorage). */
-export function setRequestScope(scope: () => Map<string, Memory> | undefined): void {
-  requestMemory = scope;
+export function setRequestScope(scope: () => RequestScope | undefined): void {
+  requestScope = scope;
 }
 
 /** The page: the window in a browser (tests swap it), the global scope in a worker or on a server. */
@@ -92,10 +98,13 @@ export function changesIn(memory: Memory): Map<string, string | null> {
   return journals.get(memory) ?? new Map();
 }
 
-export function findMemory(kind: string, namespace: string, own: Memory): Memory {
+export function findMemory(kind: string, namespace: string, own: Memory, owner: object): Memory {
   const slot = slotOf(kind, namespace);
-  const request = requestMemory?.();
-  if (request) return getOrCreate(request, slot);
+  const request = requestScope?.();
+  if (request) {
+    if (!request.memory.has(slot)) request.used(slot, owner);
+    return getOrCreate(request.memory, slot);
+  }
   if (isServer()) return own;
   return getOrCreate(page().memory, slot);
 }

@@ -35,6 +35,16 @@ export interface WebStorageRawEntry {
   bytes: number;
 }
 
+/** The server request whose memory a webstorage shows (the panel's view of one live runRequest). */
+export interface WebStorageRequest {
+  /** Counts requests from 1 in this process. */
+  readonly id: number;
+  /** `request #12 GET /cart`: the id and runRequest's `label`. */
+  readonly name: string;
+  /** When the request started (ms since the epoch). */
+  readonly since: number;
+}
+
 export interface WebStorage {
   /** The kind asked for. */
   readonly kind: WebStorageKind;
@@ -67,4 +77,6 @@ export interface WebStorage {
   adopt<T = unknown>(legacyKey: string, options: AdoptOptions): T | undefined;
   /** This namespace's entries as stored (for the devtools panel). */
   rawEntries(): WebStorageRawEntry[];
+  /** Set only on the panel's view of one live server request's memory (runRequest in the `node` build). */
+  readonly request?: WebStorageRequest;
 }

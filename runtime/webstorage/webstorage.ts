@@ -177,7 +177,7 @@ class NamespacedStorage implements WebStorage {
   }
 
   private _channel(): Memory {
-    return findMemory(this.kind, this.namespace, this._own);
+    return findMemory(this.kind, this.namespace, this._own, this);
   }
 
   private _read(full: string): string | null {

@@ -15,7 +15,7 @@ export async function bundle(source: string): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['pg', 'ioredis', 'esbuild'],
+    external: ['pg', 'ioredis', 'esbuild', 'ws'],
     logLevel: 'warning',
   });
   return out;

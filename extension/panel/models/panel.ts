@@ -114,7 +114,7 @@ export class Panel {
   private _apply(snapshot: Snapshot): void {
     batch(() => {
       this.states.applySnapshot(snapshot.stores);
-      this.storage.applySnapshot(snapshot.webstorages);
+      this.storage.applySnapshot(snapshot.webstorages, snapshot.requests);
       this.database.applySnapshot(snapshot.databases);
       this.timeline.snapshot(snapshot);
     });

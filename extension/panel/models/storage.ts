@@ -24,8 +24,10 @@ export class StorageItem {
     this.bytes = computed(() => [...this.keys.value.values()].reduce((sum, key) => sum + key.size, 0));
   }
 
+  /** Stable across reloads (kind and namespace); a server request's memory of the same namespace is its own item. */
   get uid(): string {
-    return `${this.info.kind}:${this.info.namespace}`;
+    const base = `${this.info.kind}:${this.info.namespace}`;
+    return this.info.request ? `${base}@request-${this.info.request.id}` : base;
   }
 
   source(key: string, make: () => ValueSource): ValueSource {
@@ -37,6 +39,8 @@ export class StorageItem {
 
 export class StorageModel {
   readonly items = signal<StorageItem[]>([]);
+  /** Live server requests at the last snapshot (Node): the list shows `listed` of them; the rest are counted. */
+  readonly requests = signal<{ live: number; listed: number } | undefined>(undefined);
   readonly selected = signal<string | null>(null);
   readonly selectedKey = signal<string | null>(null);
   readonly filter = signal('');
@@ -67,8 +71,9 @@ export class StorageModel {
     _connection.on('unregistered', ({ kind, id }) => kind === 'webstorage' && (this.items.value = this.items.peek().filter((item) => item.info.id !== id)));
   }
 
-  applySnapshot(list: WebstorageInfo[]): void {
+  applySnapshot(list: WebstorageInfo[], requests?: { live: number; listed: number }): void {
     this.items.value = list.map((info) => new StorageItem(info));
+    this.requests.value = requests;
   }
 
   byId(id: number): StorageItem | undefined {

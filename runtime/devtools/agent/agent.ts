@@ -15,7 +15,7 @@ import {
   type Snapshot,
 } from '../../protocol/messages.js';
 import type { Schedule } from '../../protocol/outbox.js';
-import { recentReports, registered } from '../../registry/registry.js';
+import { liveRequests, recentReports, registered } from '../../registry/registry.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
@@ -207,6 +207,8 @@ export class Agent {
       snapshot.webstorages = all('webstorage').map(({ id, object }) => webstorageInfo(id, object, this._context.blobs));
       snapshot.reports = recentReports().map(reportInfo);
       snapshot.trace = this._watcher.trace;
+      if (liveRequests.live > 0) snapshot.requests = { live: liveRequests.live, listed: liveRequests.listed };
+      else delete snapshot.requests;
     }
     this._unfilled.clear();
   }

@@ -5,7 +5,7 @@ import type { WebStorageRawEntry } from '../../webstorage/types.js';
 import type { DatabaseInfo, ReportInfo, Snapshot, StateInfo, StoreInfo, TableInfo, WebstorageInfo, WebstorageKeyInfo } from '../../protocol/messages.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
-import { recentReports, type RegistryReport } from '../../registry/registry.js';
+import { liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
@@ -57,6 +57,7 @@ export function webstorageInfo(id: number, storage: WebStorageLike, blobs: Inlin
     bytes: keys.reduce((sum, key) => sum + key.size, 0),
   };
   if (storage.reason !== undefined) info.reason = storage.reason;
+  if (storage.request) info.request = { id: storage.request.id, name: storage.request.name, since: storage.request.since };
   return info;
 }
 
@@ -99,7 +100,7 @@ export function reportInfo(report: RegistryReport): ReportInfo {
 }
 
 export async function snapshot(blobs: InlineBlobs, trace: boolean): Promise<Snapshot> {
-  return {
+  const out: Snapshot = {
     at: Date.now(),
     stores: all('store').map(({ id, object }) => storeInfo(id, object, blobs)),
     webstorages: all('webstorage').map(({ id, object }) => webstorageInfo(id, object, blobs)),
@@ -107,4 +108,6 @@ export async function snapshot(blobs: InlineBlobs, trace: boolean): Promise<Snap
     reports: recentReports().map(reportInfo),
     trace,
   };
+  if (liveRequests.live > 0) out.requests = { live: liveRequests.live, listed: liveRequests.listed };
+  return out;
 }

@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { webstorage } from '#runtime/webstorage/webstorage.js';
+import { runRequest } from '#runtime/webstorage/node.js';
+import { LISTED } from '#runtime/webstorage/requests.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;
@@ -132,5 +134,34 @@ describe('Storage tab', () => {
     // Stratum's own client id is Stratum's, not a foreign key.
     expect(h.find('foreign-key-row', { key: 'stratum.client-id' })).toBeNull();
     expect(text(h.get('storage-bytes'))).toMatch(/ in 1 key$/);
+  });
+
+  it('lists live server requests by name (bounded), opens the memory of one, says how many more run, and drops them when they end', async () => {
+    const shared = webstorage('memory', { namespace: 'per-request' });
+    const releases: (() => void)[] = [];
+    const running = Array.from({ length: LISTED + 2 }, (_, i) =>
+      runRequest(
+        async () => {
+          shared.set('n', i);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return shared.get<number>('n');
+        },
+        { label: `GET /item/${i}` },
+      ),
+    );
+    try {
+      h = setup();
+      click(await h.wait('tab-storage'));
+      await waitFor(() => h!.all('storage-item').filter((item) => item.dataset.request).length === LISTED);
+      expect(text(h.get('storage-unlisted-requests'))).toBe('2 more live requests not listed');
+      const first = h.all('storage-item').find((item) => /^request #\d+ GET \/item\/0$/.test(item.dataset.request ?? ''))!;
+      expect(text(first)).toMatch(/request #\d+ GET \/item\/0 · memory: per-request/);
+      click(first);
+      expect(text(h.get('key-value', {}, await h.wait('key-row', { key: 'n' })))).toBe('0');
+    } finally {
+      for (const release of releases) release();
+    }
+    expect(await Promise.all(running)).toEqual(Array.from({ length: LISTED + 2 }, (_, i) => i));
+    await waitFor(() => h!.all('storage-item').every((item) => !item.dataset.request));
   });
 });

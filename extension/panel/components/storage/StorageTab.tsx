@@ -9,6 +9,7 @@ import { StorageSummary } from './StorageSummary.js';
 export function StorageTab() {
   const { storage } = usePanel();
   const items = storage.items.value;
+  const requests = storage.requests.value;
   const item = storage.current.value;
   const key = storage.selectedKey.value;
   const selectedKey = item && key !== null && item.keys.value.has(key) ? key : null;
@@ -22,12 +23,14 @@ export function StorageTab() {
             data-testid="storage-item"
             data-namespace={candidate.info.namespace}
             data-kind={candidate.info.kind}
+            data-request={candidate.info.request?.name}
             onClick={() => {
               storage.selected.value = candidate.uid;
               storage.selectedKey.value = null;
             }}
           >
             <span class="name">
+              {candidate.info.request && `${candidate.info.request.name} · `}
               {candidate.info.kind}: {candidate.info.namespace}
             </span>
             {!candidate.info.available && (
@@ -37,6 +40,11 @@ export function StorageTab() {
             )}
           </li>
         ))}
+        {requests && requests.live > requests.listed && (
+          <li class="empty" data-testid="storage-unlisted-requests" title="At most this many live requests are listed; one waiting is listed when a listed one ends. Counted when the panel last read the page.">
+            {requests.live - requests.listed} more live request{requests.live - requests.listed === 1 ? '' : 's'} not listed
+          </li>
+        )}
       </ul>
       <div class="detail">
         {item ? (
