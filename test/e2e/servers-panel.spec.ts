@@ -12,7 +12,7 @@ import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../runtime/db/contract/services.js';
 import { roundRobin } from '../../fixtures/servers/proxy.js';
-import { bundle, start } from '../unit/servers/support.js';
+import { bundle, start } from '../servers/support.js';
 import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 
 const TOKEN = randomBytes(12).toString('hex');
