@@ -62,6 +62,8 @@ const ENTRIES = [
   { name: 'vue', source: 'runtime/vue/index.ts', budget: 1536 },
   // toSvelteStore: an entry of its own rather than ~80 B more on every store and index user.
   { name: 'svelte', source: 'runtime/svelte/index.ts', budget: 256 },
+  // Adapters (issue 21): the mirror (~0.8 kB: a Store, the echo guard, structural equality) plus one library's reads and writes; the library is an optional peer and stays external.
+  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 2048 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
@@ -120,8 +122,11 @@ const FRAMEWORKS = ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'p
 /** The standalone panel (issue 20): the same panel on a WebSocket wall, served by the bin. */
 const STANDALONE = path.join(ROOT, 'dist/standalone');
 
+/** The state libraries the adapters (issue 21) mirror: optional peers, the app's own copy. */
+const ADAPTED = ['zustand', 'zustand/*'];
+
 /** Never bundled: optional peers, ws and Node built-ins stay imports. */
-const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS];
+const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS, ...ADAPTED];
 
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
