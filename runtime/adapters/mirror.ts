@@ -67,9 +67,13 @@ function follow(store: Store, state: State<unknown>, source: MirrorSource): () =
     // Only the newest value goes back: a listener may have moved the state on meanwhile.
     const value = event.value;
     if (value !== state.value || sameData(value, source.read())) return;
-    source.write(value, event.label ?? 'devtools');
-    const kept = source.read();
-    if (!sameData(kept, value)) state.set(kept, { label: 'kept by the library' });
+    try {
+      source.write(value, event.label ?? 'devtools');
+    } finally {
+      // The library has the last word (a reducer may normalise, a write may throw): show what it kept.
+      const kept = source.read();
+      if (!sameData(kept, value)) state.set(kept, { label: 'kept by the library' });
+    }
   });
   return () => {
     fromLibrary();

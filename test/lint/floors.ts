@@ -33,4 +33,5 @@ export const ENTRIES = [
   'runtime/vue/index.ts',
   'runtime/svelte/index.ts',
   'runtime/adapters/zustand/index.ts',
+  'runtime/adapters/redux/index.ts',
 ];
