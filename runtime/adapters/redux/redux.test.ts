@@ -1,4 +1,4 @@
-import { configureStore, createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { configureStore, createSlice, type Middleware, type PayloadAction } from '@reduxjs/toolkit';
 import { legacy_createStore } from 'redux';
 import { describe, expect, it } from 'vitest';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
@@ -33,10 +33,11 @@ describe('stratumRedux', () => {
 
   it('dispatches a panel edit as stratum/edit, seen by middleware like any action', async () => {
     const seen: unknown[] = [];
-    const store = configureStore({
-      reducer: withStratumEdits(todos.reducer),
-      middleware: (defaults) => defaults().concat(() => (next) => (action) => (seen.push(action), next(action))),
-    });
+    const spy: Middleware = () => (next) => (action) => {
+      seen.push(action);
+      return next(action);
+    };
+    const store = configureStore({ reducer: withStratumEdits(todos.reducer), middleware: (defaults) => defaults().concat(spy) });
     const { edit } = await adapterKit(stratumRedux(store, { name: 'todos-edit' }));
     await edit(['items', 0, 'done'], true);
     expect(store.getState().items[0]).toEqual({ text: 'milk', done: true });
