@@ -34,4 +34,5 @@ export const ENTRIES = [
   'runtime/svelte/index.ts',
   'runtime/adapters/zustand/index.ts',
   'runtime/adapters/redux/index.ts',
+  'runtime/adapters/nanostores/index.ts',
 ];
