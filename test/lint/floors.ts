@@ -35,4 +35,5 @@ export const ENTRIES = [
   'runtime/adapters/zustand/index.ts',
   'runtime/adapters/redux/index.ts',
   'runtime/adapters/nanostores/index.ts',
+  'runtime/adapters/jotai/index.ts',
 ];
