@@ -36,4 +36,5 @@ export const ENTRIES = [
   'runtime/adapters/redux/index.ts',
   'runtime/adapters/nanostores/index.ts',
   'runtime/adapters/jotai/index.ts',
+  'runtime/adapters/pinia/index.ts',
 ];
