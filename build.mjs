@@ -72,6 +72,8 @@ const ENTRIES = [
   { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 2048 },
   // a Pinia store; pinia and vue (toRaw) stay the app's.
   { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 2048 },
+  // a valtio proxy; valtio stays the app's.
+  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 2048 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
@@ -131,7 +133,7 @@ const FRAMEWORKS = ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'p
 const STANDALONE = path.join(ROOT, 'dist/standalone');
 
 /** The state libraries the adapters (issue 21) mirror: optional peers, the app's own copy. */
-const ADAPTED = ['zustand', 'zustand/*', 'redux', 'redux/*', 'nanostores', 'nanostores/*', 'jotai', 'jotai/*', 'pinia', 'pinia/*'];
+const ADAPTED = ['zustand', 'zustand/*', 'redux', 'redux/*', 'nanostores', 'nanostores/*', 'jotai', 'jotai/*', 'pinia', 'pinia/*', 'valtio', 'valtio/*'];
 
 /** Never bundled: optional peers, ws and Node built-ins stay imports. */
 const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS, ...ADAPTED];

@@ -37,4 +37,5 @@ export const ENTRIES = [
   'runtime/adapters/nanostores/index.ts',
   'runtime/adapters/jotai/index.ts',
   'runtime/adapters/pinia/index.ts',
+  'runtime/adapters/valtio/index.ts',
 ];

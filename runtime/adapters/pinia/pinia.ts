@@ -7,26 +7,13 @@
  */
 import type { StoreGeneric } from 'pinia';
 import { toRaw } from 'vue';
+import { copyData } from '../copy.js';
 import { adapterName, mirror, type StratumAdapter } from '../mirror.js';
 
 type Fields = Record<string, unknown>;
 
-/**
- * A plain copy of reactive state: the mirror must not share objects that Pinia mutates in place,
- * or a change would already be "in" the state before it is reported.
- */
-function plain(value: unknown): unknown {
-  const raw: unknown = typeof value === 'object' && value !== null ? toRaw(value) : value;
-  if (typeof raw !== 'object' || raw === null) return raw;
-  if (Array.isArray(raw)) return raw.map(plain);
-  if (raw instanceof Map) return new Map([...raw].map(([k, v]) => [plain(k), plain(v)]));
-  if (raw instanceof Set) return new Set([...raw].map(plain));
-  const proto: unknown = Object.getPrototypeOf(raw);
-  if (proto !== Object.prototype && proto !== null) return raw;
-  const copy: Fields = {};
-  for (const [key, item] of Object.entries(raw)) copy[key] = plain(item);
-  return copy;
-}
+/** A plain copy of reactive state (see copyData): Pinia must not share objects with the mirror. */
+const plain = (value: unknown) => copyData(value, toRaw);
 
 /** Shows a Pinia store in the panel as the state `state` of scope `pinia:<id>`. */
 export function stratumPinia(store: StoreGeneric, options?: { name?: string }): StratumAdapter {
