@@ -74,6 +74,8 @@ const ENTRIES = [
   { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 2048 },
   // a valtio proxy; valtio stays the app's.
   { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 2048 },
+  // a MobX observable object; mobx stays the app's.
+  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 2048 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
@@ -133,7 +135,7 @@ const FRAMEWORKS = ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'p
 const STANDALONE = path.join(ROOT, 'dist/standalone');
 
 /** The state libraries the adapters (issue 21) mirror: optional peers, the app's own copy. */
-const ADAPTED = ['zustand', 'zustand/*', 'redux', 'redux/*', 'nanostores', 'nanostores/*', 'jotai', 'jotai/*', 'pinia', 'pinia/*', 'valtio', 'valtio/*'];
+const ADAPTED = ['zustand', 'zustand/*', 'redux', 'redux/*', 'nanostores', 'nanostores/*', 'jotai', 'jotai/*', 'pinia', 'pinia/*', 'valtio', 'valtio/*', 'mobx', 'mobx/*'];
 
 /** Never bundled: optional peers, ws and Node built-ins stay imports. */
 const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS, ...ADAPTED];

@@ -38,4 +38,5 @@ export const ENTRIES = [
   'runtime/adapters/jotai/index.ts',
   'runtime/adapters/pinia/index.ts',
   'runtime/adapters/valtio/index.ts',
+  'runtime/adapters/mobx/index.ts',
 ];
