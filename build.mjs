@@ -114,6 +114,8 @@ const FIXTURE_APPS = [
   { name: 'react', source: 'fixtures/react/app.tsx', jsxImportSource: 'react' },
   { name: 'preact', source: 'fixtures/preact/app.tsx', jsxImportSource: 'preact' },
   { name: 'vue', source: 'fixtures/vue/app.ts' },
+  // Issue 21: zustand and Redux Toolkit, each shown by its adapter.
+  { name: 'adapters', source: 'fixtures/adapters/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */

@@ -1,0 +1,78 @@
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { serveRepo, type Served } from './harness/server.js';
+
+// Issue 21 part 1 in a real browser through the extension (stratumjs/puppeteer speaks the
+// panel's protocol): a page built on zustand and Redux Toolkit, each shown by one adapter call.
+let started: StartedBrowser;
+let served: Served;
+
+interface App {
+  cart(): { sku: string; qty: number }[];
+  add(sku: string): void;
+  todos(): string[];
+  addTodo(text: string): void;
+  labels(): string[];
+}
+const app = (page: Page) => ({
+  call: <R>(fn: (app: App) => R) => page.evaluate(`(${fn.toString()})(window.app)`) as Promise<R>,
+});
+
+beforeAll(async () => {
+  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+});
+
+afterAll(async () => {
+  await Promise.all([started?.close(), served?.close()]);
+});
+
+async function open(): Promise<{ page: Page; client: StratumClient }> {
+  const page = await started.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(`${served.origin}/fixtures/adapters/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  expect(errors).toEqual([]);
+  return { page, client: await connect(page) };
+}
+
+describe('adapters in a real page', () => {
+  it('a zustand store: shown live as zustand:cart, edited by path through setState', async () => {
+    const { page, client } = await open();
+    try {
+      const cart = client.state<{ items: { sku: string; qty: number }[] }>({ key: 'state', scope: 'zustand:cart' });
+      expect(await cart.get()).toEqual({ items: [{ sku: 'milk', qty: 1 }] });
+      await app(page).call((a) => a.add('tea'));
+      await client.waitFor((snapshot) => JSON.stringify(snapshot).includes('tea'));
+      await cart.edit(['items', 1, 'qty'], 3);
+      expect(await app(page).call((a) => a.cart())).toEqual([{ sku: 'milk', qty: 1 }, { sku: 'tea', qty: 3 }]);
+      // The store's own action still works after the edit.
+      await app(page).call((a) => a.add('jam'));
+      expect((await cart.get()).items.map((item) => item.sku)).toEqual(['milk', 'tea', 'jam']);
+    } finally {
+      await client.close();
+      await page.close();
+    }
+  });
+
+  it('a Redux Toolkit store: action types are the labels, an earlier state is restored', async () => {
+    const { page, client } = await open();
+    try {
+      const todos = client.state<{ list: string[] }>({ key: 'state', scope: 'redux:todos' });
+      await app(page).call((a) => a.addTodo('ship it'));
+      const earlier = await todos.get();
+      expect(earlier).toEqual({ list: ['write tests', 'ship it'] });
+      await app(page).call((a) => a.addTodo('celebrate'));
+      expect(await app(page).call((a) => a.labels())).toEqual(['todos/added', 'todos/added']);
+      await todos.set(earlier);
+      expect(await app(page).call((a) => a.todos())).toEqual(['write tests', 'ship it']);
+      await app(page).call((a) => a.addTodo('again'));
+      expect(await app(page).call((a) => a.todos())).toEqual(['write tests', 'ship it', 'again']);
+    } finally {
+      await client.close();
+      await page.close();
+    }
+  });
+});
