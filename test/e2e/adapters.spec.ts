@@ -1,6 +1,6 @@
-import type { Page } from 'puppeteer';
+import type { ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type StratumClient } from '../../runtime/puppeteer/index.js';
+import { connect, openPanel, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -75,4 +75,54 @@ describe('adapters in a real page', () => {
       await page.close();
     }
   });
+
+  it('the real panel: the zustand store is in the State tab under its scope; a field edited there changes the app', async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/adapters/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const panel = await openPanel(page, { fallback: 'none' });
+    try {
+      const frame = panel.frame;
+      await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+      await frame.waitForSelector(byId('state-row', '[data-scope="redux:todos"][data-key="state"]'));
+      await click(frame, byId('state-row', '[data-scope="zustand:cart"][data-key="state"]'));
+      // The value view opens collapsed below the top level: unfold the list and its first item.
+      await click(frame, `${node(['items'])} ${byId('value-toggle')}`);
+      await click(frame, `${node(['items', 0])} ${byId('value-toggle')}`);
+      await editLeaf(frame, ['items', 0, 'qty'], '5');
+      await page.waitForFunction(() => (window as unknown as { app: App }).app.cart()[0]!.qty === 5);
+      // And the other way: the app's action shows up in the open panel.
+      await app(page).call((a) => a.add('bread'));
+      await frame.waitForSelector(node(['items', 1]));
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
 });
+
+const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
+const node = (path: (string | number)[]) => byId('value-node', `[data-path='${JSON.stringify(path)}']`);
+
+/** Clicks through the DOM (mouse clicks miss what sits below DevTools' visible area). */
+async function click(frame: Frame, selector: string): Promise<ElementHandle> {
+  const element = await frame.waitForSelector(selector, { visible: true });
+  if (!element) throw new Error(`no ${selector}`);
+  await element.evaluate((target) => {
+    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
+    (target as HTMLElement).click();
+  });
+  return element;
+}
+
+/** Edits one leaf in the value view, as a user does: focus the row, its edit button, type, Enter. */
+async function editLeaf(frame: Frame, path: (string | number)[], text: string): Promise<void> {
+  const row = await frame.waitForSelector(node(path));
+  await row!.evaluate((element) => (element as HTMLElement).focus());
+  await click(frame, `${node(path)} ${byId('value-edit')}`);
+  const input = await frame.waitForSelector(`${node(path)} ${byId('value-input')}`);
+  await input!.evaluate((field) => ((field as HTMLInputElement).value = ''));
+  await input!.type(text);
+  await input!.press('Enter');
+}
