@@ -24,7 +24,11 @@ export interface MirrorSource<T = unknown> {
 export interface StratumAdapter {
   /** The Stratum store the panel shows (named `<library>:<name>`). */
   readonly store: Store;
-  /** Stops mirroring and removes the states from the panel; the library's store is untouched. */
+  /**
+   * Stops mirroring and removes the states from the panel; the library's store is untouched. The
+   * (empty) Stratum store stays listed, as every Store does for the page's life (the registry has
+   * no unregister).
+   */
   stop(): void;
 }
 

@@ -37,6 +37,7 @@ import { stratumNanostores } from 'stratumjs/adapters/nanostores';
 import { stratumJotai } from 'stratumjs/adapters/jotai';
 import { stratumValtio } from 'stratumjs/adapters/valtio';
 import { stratumMobx } from 'stratumjs/adapters/mobx';
+import { stratumPinia } from 'stratumjs/adapters/pinia';
 
 const zustandLike = { getState: () => ({ n: 1 }), setState: (_: { n: number }, _replace: true) => {}, subscribe: () => () => {} };
 const cartStore: Store = stratumZustand(zustandLike, { name: 'cart' }).store;
@@ -48,3 +49,5 @@ stratumValtio({ a: 1 }, { name: 'v' });
 stratumMobx({ a: 1 }, { name: 'm' }).stop();
 // @ts-expect-error an adapter needs the name its store is shown under
 stratumValtio({ a: 1 });
+// Pinia's own StoreGeneric types the argument (pinia's declarations are checked too).
+export type PiniaAdapter = ReturnType<typeof stratumPinia>;
