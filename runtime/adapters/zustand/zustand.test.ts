@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { create } from 'zustand';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
+import { encode } from '../../codec/index.js';
+import { Command } from '../../protocol/messages.js';
 import { stratumZustand } from './index.js';
 
 interface Cart {
@@ -54,6 +56,17 @@ describe('stratumZustand', () => {
     expect(typeof useCart.getState().add).toBe('function');
     expect(state.value).toEqual({ items: [{ id: 1, qty: 1 }], coupon: 'A' });
     expect(changes().at(-1)?.label).toBe('devtools: restore');
+  });
+
+  it('refuses a panel edit over a change the app made since the panel read it (conflict), touching nothing', async () => {
+    const store = createStore<Cart>()(cart);
+    const { t, at, state } = await adapterKit(stratumZustand(store, { name: 'cart-conflict' }));
+    const seen = state.version;
+    store.setState({ coupon: 'FROM-APP' });
+    await expect(
+      t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: seen, path: ['coupon'], op: 'set', value: encode('FROM-PANEL') }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(store.getState().coupon).toBe('FROM-APP');
   });
 
   it('stops: the states leave the panel and the store keeps working', async () => {
