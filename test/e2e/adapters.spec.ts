@@ -100,6 +100,37 @@ describe('adapters in a real page', () => {
       await page.close();
     }
   });
+
+  it('the real panel: Redux action types label the history, and "Restore this" puts an earlier state back', async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/adapters/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const panel = await openPanel(page, { fallback: 'none' });
+    try {
+      const frame = panel.frame;
+      await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+      await click(frame, byId('state-row', '[data-scope="redux:todos"][data-key="state"]'));
+      const position = () => frame.$eval(byId('history-position'), (element) => element.textContent ?? '');
+      await app(page).call((a) => a.addTodo('ship it'));
+      await frame.waitForFunction(() => document.querySelector('[data-testid="history-position"]')?.textContent?.startsWith('v1 (now)'));
+      await app(page).call((a) => a.addTodo('celebrate'));
+      await frame.waitForFunction(() => document.querySelector('[data-testid="history-position"]')?.textContent?.startsWith('v2 (now)'));
+      expect(await position()).toContain('todos/added');
+      // Back one step on the slider (a preview), then restore it.
+      await frame.$eval(byId('history-slider'), (slider) => {
+        (slider as HTMLInputElement).value = '1';
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await click(frame, byId('history-restore'));
+      await page.waitForFunction(() => (window as unknown as { app: App }).app.todos().length === 2);
+      expect(await app(page).call((a) => a.todos())).toEqual(['write tests', 'ship it']);
+      expect((await app(page).call((a) => a.labels())).at(-1)).toMatch(/restore/);
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
 });
 
 const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
