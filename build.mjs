@@ -64,6 +64,17 @@ const ENTRIES = [
   { name: 'vue', source: 'runtime/vue/index.ts', budget: 1536 },
   // toSvelteStore: an entry of its own rather than ~80 B more on every store and index user.
   { name: 'svelte', source: 'runtime/svelte/index.ts', budget: 256 },
+  // Adapters (issue 21): each carries the Store with the registry (~4.3 kB, the store entry's own
+  // chunks: shared when the app imports stratumjs/store too), the mirror with its echo guard and
+  // structural equality (~0.5 kB) and one library's reads and writes (0.1–0.3 kB); the library is
+  // an optional peer and stays external. Measured 4,885 B (zustand) to 5,160 B (mobx).
+  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5376 },
+  { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5376 },
+  { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5376 },
+  { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5376 },
+  { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5376 },
+  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5376 },
+  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5376 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
@@ -105,6 +116,8 @@ const FIXTURE_APPS = [
   { name: 'react', source: 'fixtures/react/app.tsx', jsxImportSource: 'react' },
   { name: 'preact', source: 'fixtures/preact/app.tsx', jsxImportSource: 'preact' },
   { name: 'vue', source: 'fixtures/vue/app.ts' },
+  // Issue 21: zustand and Redux Toolkit, each shown by its adapter.
+  { name: 'adapters', source: 'fixtures/adapters/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
@@ -122,8 +135,11 @@ const FRAMEWORKS = ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'p
 /** The standalone panel (issue 20): the same panel on a WebSocket wall, served by the bin. */
 const STANDALONE = path.join(ROOT, 'dist/standalone');
 
+/** The state libraries the adapters (issue 21) mirror: optional peers, the app's own copy. */
+const ADAPTED = ['zustand', 'zustand/*', 'redux', 'redux/*', 'nanostores', 'nanostores/*', 'jotai', 'jotai/*', 'pinia', 'pinia/*', 'valtio', 'valtio/*', 'mobx', 'mobx/*'];
+
 /** Never bundled: optional peers, ws and Node built-ins stay imports. */
-const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS];
+const EXTERNAL = ['ws', '@libsql/client', 'pg', 'ioredis', 'puppeteer', 'puppeteer-core', '@puppeteer/browsers', 'node:*', ...FRAMEWORKS, ...ADAPTED];
 
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 

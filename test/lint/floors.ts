@@ -9,7 +9,7 @@ export const FLOORS: { name: string; folders: string[] }[] = [
   { name: 'registry (what every stratum shares) · snapshot file', folders: ['runtime/registry', 'runtime/snapshot-file'] },
   { name: 'strata', folders: ['runtime/store', 'runtime/webstorage', 'runtime/db'] },
   { name: 'persistence · the bindings\' component-state core', folders: ['runtime/persistence', 'runtime/bindings'] },
-  { name: 'devtools · framework bindings', folders: ['runtime/devtools', 'runtime/react', 'runtime/preact', 'runtime/vue', 'runtime/svelte'] },
+  { name: 'devtools · framework bindings · library adapters', folders: ['runtime/devtools', 'runtime/react', 'runtime/preact', 'runtime/vue', 'runtime/svelte', 'runtime/adapters'] },
   { name: 'transports (the agent over a WebSocket)', folders: ['runtime/transport'] },
   { name: 'entries · kit · extension', folders: ['runtime/puppeteer', 'extension'] },
 ];
@@ -32,4 +32,11 @@ export const ENTRIES = [
   'runtime/preact/signals.ts',
   'runtime/vue/index.ts',
   'runtime/svelte/index.ts',
+  'runtime/adapters/zustand/index.ts',
+  'runtime/adapters/redux/index.ts',
+  'runtime/adapters/nanostores/index.ts',
+  'runtime/adapters/jotai/index.ts',
+  'runtime/adapters/pinia/index.ts',
+  'runtime/adapters/valtio/index.ts',
+  'runtime/adapters/mobx/index.ts',
 ];

@@ -29,3 +29,25 @@ export function Counter(): number {
 }
 
 export const used = [Scopes, createRef, fromIndex, StoreOnly, openDatabase, configureDevtools, StratumProvider, useStratum, useStratumState, usePreactState, toSignal, createStratum, useVueState, toSvelteStore(count), n, adopted];
+
+// Issue 21: the adapters take the libraries' own stores (each an optional peer).
+import { stratumZustand } from 'stratumjs/adapters/zustand';
+import { stratumRedux, withStratumEdits } from 'stratumjs/adapters/redux';
+import { stratumNanostores } from 'stratumjs/adapters/nanostores';
+import { stratumJotai } from 'stratumjs/adapters/jotai';
+import { stratumValtio } from 'stratumjs/adapters/valtio';
+import { stratumMobx } from 'stratumjs/adapters/mobx';
+import { stratumPinia } from 'stratumjs/adapters/pinia';
+
+const zustandLike = { getState: () => ({ n: 1 }), setState: (_: { n: number }, _replace: true) => {}, subscribe: () => () => {} };
+const cartStore: Store = stratumZustand(zustandLike, { name: 'cart' }).store;
+const reducer = withStratumEdits((state: { n: number } | undefined, action: { type: 'inc' }) => (action.type === 'inc' ? { n: (state?.n ?? 0) + 1 } : (state ?? { n: 0 })));
+stratumRedux({ getState: () => ({ n: 0 }), dispatch: (action: Parameters<typeof reducer>[1]) => action, subscribe: () => () => {} }, { name: 'r' });
+stratumNanostores({ count: { get: () => 1, listen: () => () => {}, set: (_: number) => {} } }, { name: 'nano' });
+stratumJotai({ get: () => undefined as never, set: () => undefined, sub: () => () => {} }, { name: 'j', atoms: {} });
+stratumValtio({ a: 1 }, { name: 'v' });
+stratumMobx({ a: 1 }, { name: 'm' }).stop();
+// @ts-expect-error an adapter needs the name its store is shown under
+stratumValtio({ a: 1 });
+// Pinia's own StoreGeneric types the argument (pinia's declarations are checked too).
+export type PiniaAdapter = ReturnType<typeof stratumPinia>;

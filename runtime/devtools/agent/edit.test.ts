@@ -41,3 +41,13 @@ describe('decodeEdit with blobs (issue 14.5)', () => {
     expect(next.n).toBe(2);
   });
 });
+
+describe('applyEdit on a frozen value (issue 21: Redux Toolkit and valtio hand out frozen state)', () => {
+  it('edits a copy and leaves the frozen original as it was', () => {
+    const frozen = Object.freeze({ filter: 'all', items: Object.freeze([Object.freeze({ done: false })]) });
+    const next = applyEdit(frozen, ['items', 0, 'done'], 'set', true) as typeof frozen;
+    expect(next).toEqual({ filter: 'all', items: [{ done: true }] });
+    expect(frozen.items[0]!.done).toBe(false);
+    expect((applyEdit(frozen, ['filter'], 'delete', undefined) as object)).toEqual({ items: [{ done: false }] });
+  });
+});

@@ -88,7 +88,14 @@ function index(step: string | number, size: number, path: Path, allowEnd: boolea
 
 function copyObject(node: object): Record<string, unknown> {
   const copy = Object.create(Object.getPrototypeOf(node) as object | null) as Record<string, unknown>;
-  return Object.defineProperties(copy, Object.getOwnPropertyDescriptors(node));
+  const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(node);
+  // A frozen value (immer and Redux Toolkit, valtio snapshots) has read-only properties; its
+  // copy is a fresh value of the page's, so the edit can write it.
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const descriptor = descriptors[key as string]!;
+    if ('value' in descriptor) Object.assign(descriptor, { writable: true, configurable: true });
+  }
+  return Object.defineProperties(copy, descriptors);
 }
 
 /** An own data property, also for `__proto__` (an assignment would swap the copy's prototype instead). */

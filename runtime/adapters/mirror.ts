@@ -1,0 +1,86 @@
+/**
+ * The core every adapter shares: a Stratum Store whose states mirror a library's stores. The
+ * library stays the source of truth. Its changes are copied into the states (labelled with what
+ * the library says happened); a change to a state that the library does not hold yet (a panel
+ * edit, a restore, a snapshot) is written back through the library's own API, then the state
+ * takes whatever the library kept. Equality of data on both sides is the echo guard, so no
+ * flag has to survive the library's (sometimes deferred) notifications.
+ */
+import { Store } from '../store/store.js';
+import type { State } from '../store/state.js';
+import { sameData } from './same.js';
+
+/** One value of a library, as the mirror reads, writes and watches it. */
+export interface MirrorSource<T = unknown> {
+  /** The library's current value, as plain data the panel can show and edit. */
+  read(): T;
+  /** Writes a value the panel set through the library's own API. */
+  write(value: T, label: string): void;
+  /** Calls back on every library change, with the label the timeline shows for it. */
+  subscribe(changed: (label: string) => void): () => void;
+}
+
+/** What an adapter call returns. */
+export interface StratumAdapter {
+  /** The Stratum store the panel shows (named `<library>:<name>`). */
+  readonly store: Store;
+  /**
+   * Stops mirroring and removes the states from the panel; the library's store is untouched. The
+   * (empty) Stratum store stays listed, as every Store does for the page's life (the registry has
+   * no unregister).
+   */
+  stop(): void;
+}
+
+export interface AdapterOptions {
+  /** Names the store in the panel: the scope is `<library>:<name>`. */
+  name: string;
+}
+
+/** A name the adapter was given, checked with a clear error. */
+export function adapterName(library: string, options: AdapterOptions | undefined, fallback?: string): string {
+  const name = options?.name ?? fallback;
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`stratum${library}(store, { name }) needs a non-empty name: it names the store in the panel (scope "${library.toLowerCase()}:<name>").`);
+  }
+  return name;
+}
+
+/** Mirrors each source as the state `key` of scope `<library>:<name>`. */
+export function mirror(library: string, name: string, sources: Record<string, MirrorSource>): StratumAdapter {
+  const scope = `${library}:${name}`;
+  const store = new Store({ name: scope });
+  const stops: (() => void)[] = [];
+  for (const [key, source] of Object.entries(sources)) {
+    const state = store.createState(source.read(), { key, scope, equals: sameData });
+    stops.push(follow(store, state, source));
+  }
+  return {
+    store,
+    stop() {
+      for (const stop of stops.splice(0)) stop();
+      for (const state of store.states()) store.deleteState({ key: state.key, scope: state.scope });
+    },
+  };
+}
+
+function follow(store: Store, state: State<unknown>, source: MirrorSource): () => void {
+  const fromLibrary = source.subscribe((label) => state.set(source.read(), { label }));
+  const fromPanel = store.subscribe((event) => {
+    if (event.type !== 'changed' || event.state !== state) return;
+    // Only the newest value goes back: a listener may have moved the state on meanwhile.
+    const value = event.value;
+    if (value !== state.value || sameData(value, source.read())) return;
+    try {
+      source.write(value, event.label ?? 'devtools');
+    } finally {
+      // The library has the last word (a reducer may normalise, a write may throw): show what it kept.
+      const kept = source.read();
+      if (!sameData(kept, value)) state.set(kept, { label: 'kept by the library' });
+    }
+  });
+  return () => {
+    fromLibrary();
+    fromPanel();
+  };
+}

@@ -1,0 +1,52 @@
+import { action, makeAutoObservable, observable, runInAction } from 'mobx';
+import { describe, expect, it } from 'vitest';
+import { adapterKit } from '../../../test/helpers/adapter-kit.js';
+import { stratumMobx } from './index.js';
+
+class Cart {
+  items = [{ sku: 'a', qty: 1 }];
+  coupon: string | null = null;
+  constructor() {
+    makeAutoObservable(this);
+  }
+  add(sku: string) {
+    this.items.push({ sku, qty: 1 });
+  }
+}
+
+describe('stratumMobx', () => {
+  it('shows a makeAutoObservable class live, without its actions, labelled with the action name', async () => {
+    const cart = new Cart();
+    const { state, changes } = await adapterKit(stratumMobx(cart, { name: 'cart' }));
+    expect(state.scope).toBe('mobx:cart');
+    expect(state.value).toEqual({ items: [{ sku: 'a', qty: 1 }], coupon: null });
+    cart.add('b');
+    expect(changes().at(-1)).toMatchObject({ label: 'add', value: { items: [{ sku: 'a' }, { sku: 'b' }] } });
+    runInAction(() => (cart.coupon = 'TEN'));
+    expect(changes().at(-1)).toMatchObject({ value: { coupon: 'TEN' } });
+  });
+
+  it('writes a panel edit inside runInAction and restores an earlier value', async () => {
+    const todos = observable({ list: [{ text: 'milk', done: false }], filter: 'all' });
+    const toggle = action('toggle', (i: number) => {
+      const item = todos.list[i];
+      if (item) item.done = !item.done;
+    });
+    const { edit, changes, restore } = await adapterKit(stratumMobx(todos, { name: 'todos' }));
+    await edit(['list', 0, 'text'], 'oat milk');
+    expect(todos.list[0]).toEqual({ text: 'oat milk', done: false });
+    toggle(0);
+    expect(changes().at(-1)).toMatchObject({ label: 'toggle', value: { list: [{ text: 'oat milk', done: true }] } });
+    const earlier = changes().at(-1)!;
+    runInAction(() => todos.list.push({ text: 'tea', done: false }));
+    changes();
+    await restore(earlier);
+    expect(toJSList(todos.list)).toEqual([{ text: 'oat milk', done: true }]);
+    toggle(0);
+    expect(todos.list[0]!.done).toBe(false);
+  });
+});
+
+function toJSList(list: { text: string; done: boolean }[]) {
+  return list.map((item) => ({ ...item }));
+}

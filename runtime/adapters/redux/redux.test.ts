@@ -1,0 +1,79 @@
+import { configureStore, createSlice, type Middleware, type PayloadAction } from '@reduxjs/toolkit';
+import { legacy_createStore } from 'redux';
+import { describe, expect, it } from 'vitest';
+import { adapterKit } from '../../../test/helpers/adapter-kit.js';
+import { STRATUM_EDIT, stratumRedux, withStratumEdits } from './index.js';
+
+const todos = createSlice({
+  name: 'todos',
+  initialState: { items: [{ text: 'milk', done: false }], filter: 'all' },
+  reducers: {
+    added: (state, action: PayloadAction<string>) => void state.items.push({ text: action.payload, done: false }),
+    toggled: (state, action: PayloadAction<number>) => {
+      const item = state.items[action.payload];
+      if (item) item.done = !item.done;
+    },
+  },
+});
+
+function toolkitStore() {
+  return configureStore({ reducer: withStratumEdits(todos.reducer) });
+}
+
+describe('stratumRedux', () => {
+  it('labels each change with its action type (Redux Toolkit)', async () => {
+    const store = toolkitStore();
+    const { state, changes } = await adapterKit(stratumRedux(store, { name: 'todos' }));
+    expect(state.scope).toBe('redux:todos');
+    store.dispatch(todos.actions.added('bread'));
+    expect(changes().at(-1)).toMatchObject({ label: 'todos/added', value: { items: [{ text: 'milk' }, { text: 'bread' }] } });
+    store.dispatch(todos.actions.toggled(0));
+    expect(changes().at(-1)).toMatchObject({ label: 'todos/toggled' });
+  });
+
+  it('dispatches a panel edit as stratum/edit, seen by middleware like any action', async () => {
+    const seen: unknown[] = [];
+    const spy: Middleware = () => (next) => (action) => {
+      seen.push(action);
+      return next(action);
+    };
+    const store = configureStore({ reducer: withStratumEdits(todos.reducer), middleware: (defaults) => defaults().concat(spy) });
+    const { edit } = await adapterKit(stratumRedux(store, { name: 'todos-edit' }));
+    await edit(['items', 0, 'done'], true);
+    expect(store.getState().items[0]).toEqual({ text: 'milk', done: true });
+    expect(seen).toEqual([{ type: STRATUM_EDIT, payload: store.getState(), meta: { label: 'devtools: edit items[0].done' } }]);
+    store.dispatch(todos.actions.added('eggs'));
+    expect(store.getState().items).toHaveLength(2);
+  });
+
+  it('restores an earlier state from the timeline', async () => {
+    const store = toolkitStore();
+    const { changes, restore, state } = await adapterKit(stratumRedux(store, { name: 'todos-restore' }));
+    store.dispatch(todos.actions.added('bread'));
+    const earlier = changes().at(-1)!;
+    store.dispatch(todos.actions.added('jam'));
+    store.dispatch(todos.actions.toggled(0));
+    changes();
+    await restore(earlier);
+    expect(store.getState()).toEqual({ items: [{ text: 'milk', done: false }, { text: 'bread', done: false }], filter: 'all' });
+    expect(state.value).toEqual(store.getState());
+  });
+
+  it('works with plain redux and a number as the root state', async () => {
+    const counter = (state = 0, action: { type: string }) => (action.type === 'inc' ? state + 1 : state);
+    const store = legacy_createStore(withStratumEdits(counter));
+    const { changes, edit } = await adapterKit(stratumRedux(store, { name: 'counter' }));
+    store.dispatch({ type: 'inc' });
+    expect(changes().at(-1)).toMatchObject({ label: 'inc', value: 1 });
+    await edit([], 40);
+    expect(store.getState()).toBe(40);
+  });
+
+  it('says what to do when the reducer is not wrapped, and shows what the store kept', async () => {
+    const store = configureStore({ reducer: todos.reducer });
+    const { edit, state } = await adapterKit(stratumRedux(store, { name: 'todos-bare' }));
+    await expect(edit(['filter'], 'done')).rejects.toThrow(/withStratumEdits/);
+    expect(store.getState().filter).toBe('all');
+    expect(state.value).toEqual(store.getState());
+  });
+});

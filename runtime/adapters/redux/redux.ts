@@ -1,0 +1,70 @@
+/**
+ * Redux and Redux Toolkit: `stratumRedux(store, { name })`. A panel edit is dispatched as the
+ * documented action `stratum/edit` (payload: the whole new state, meta.label: what the panel did),
+ * which the root reducer wrapped in `withStratumEdits(reducer)` answers by returning the payload:
+ * the app's middleware, subscribers and react-redux see an ordinary action. Every other action's
+ * type becomes the label of the change it made on the timeline.
+ */
+import { adapterName, mirror, type AdapterOptions, type StratumAdapter } from '../mirror.js';
+import { sameData } from '../same.js';
+
+/** The action type a panel edit is dispatched as. */
+export const STRATUM_EDIT = 'stratum/edit';
+
+export interface StratumEditAction<S = unknown> {
+  type: typeof STRATUM_EDIT;
+  payload: S;
+  meta: { label: string };
+}
+
+/** The part of a Redux store (redux or @reduxjs/toolkit) the adapter uses. */
+export interface ReduxStore<S> {
+  getState(): S;
+  dispatch(action: StratumEditAction<S>): unknown;
+  subscribe(listener: () => void): () => void;
+}
+
+type Reducer<S, A> = (state: S | undefined, action: A) => S;
+
+/** Which action made a state object: read by the store's subscriber right after the dispatch. */
+const madeBy = new WeakMap<object, string>();
+/** For a root state that is no object (a counter): the last action any wrapped reducer saw. */
+let lastAction: string | undefined;
+
+function isEdit(action: unknown): action is StratumEditAction {
+  return typeof action === 'object' && action !== null && (action as { type?: unknown }).type === STRATUM_EDIT;
+}
+
+/**
+ * Wraps the ROOT reducer so the panel can edit and restore the state: `stratum/edit` replaces
+ * the state with its payload; every other action goes to `reducer` as before.
+ */
+export function withStratumEdits<S, A extends { type: string }>(reducer: Reducer<S, A>): Reducer<S, A | StratumEditAction<S>> {
+  return (state, action) => {
+    const next = isEdit(action) ? (action.payload as S) : reducer(state, action as A);
+    lastAction = action.type;
+    if (typeof next === 'object' && next !== null && next !== state) madeBy.set(next, action.type);
+    return next;
+  };
+}
+
+/** Shows a Redux store in the panel as the state `state` of scope `redux:<name>`. */
+export function stratumRedux<S>(store: ReduxStore<S>, options: AdapterOptions): StratumAdapter {
+  const name = adapterName('Redux', options);
+  return mirror('redux', name, {
+    state: {
+      read: () => store.getState(),
+      write(value, label) {
+        store.dispatch({ type: STRATUM_EDIT, payload: value as S, meta: { label } });
+        if (!sameData(store.getState(), value)) {
+          throw new Error(`The Redux store "${name}" did not take the panel's edit: wrap its root reducer with withStratumEdits(reducer) from stratumjs/adapters/redux.`);
+        }
+      },
+      subscribe: (changed) =>
+        store.subscribe(() => {
+          const state = store.getState();
+          changed((typeof state === 'object' && state !== null ? madeBy.get(state) : lastAction) ?? lastAction ?? 'dispatch');
+        }),
+    },
+  });
+}

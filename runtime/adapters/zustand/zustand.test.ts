@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import { create } from 'zustand';
+import { adapterKit } from '../../../test/helpers/adapter-kit.js';
+import { encode } from '../../codec/index.js';
+import { Command } from '../../protocol/messages.js';
+import { stratumZustand } from './index.js';
+
+interface Cart {
+  items: { id: number; qty: number }[];
+  coupon: string | null;
+  add: (id: number) => void;
+}
+
+const cart = (set: (fn: (state: Cart) => Partial<Cart>) => void): Cart => ({
+  items: [{ id: 1, qty: 1 }],
+  coupon: null,
+  add: (id) => set((state) => ({ items: [...state.items, { id, qty: 1 }] })),
+});
+
+describe('stratumZustand', () => {
+  it('shows a vanilla store as scope zustand:<name>, without its actions, with live labelled changes', async () => {
+    const store = createStore<Cart>()(cart);
+    const adapter = stratumZustand(store, { name: 'cart' });
+    const { state, changes } = await adapterKit(adapter);
+    expect(state.scope).toBe('zustand:cart');
+    expect(state.value).toEqual({ items: [{ id: 1, qty: 1 }], coupon: null });
+
+    store.getState().add(2);
+    expect(changes().at(-1)).toMatchObject({ label: 'setState: items', value: { items: [{ id: 1, qty: 1 }, { id: 2, qty: 1 }], coupon: null } });
+    store.setState({ coupon: 'TEN' });
+    expect(changes().at(-1)).toMatchObject({ label: 'setState: coupon' });
+  });
+
+  it('writes a panel edit by path through setState and keeps the actions', async () => {
+    const store = createStore<Cart>()(cart);
+    const { edit } = await adapterKit(stratumZustand(store, { name: 'cart-edit' }));
+    const heard: Cart[] = [];
+    store.subscribe((next) => heard.push(next));
+    await edit(['items', 0, 'qty'], 5);
+    expect(store.getState().items).toEqual([{ id: 1, qty: 5 }]);
+    expect(heard).toHaveLength(1);
+    store.getState().add(3);
+    expect(store.getState().items.map((item) => item.id)).toEqual([1, 3]);
+  });
+
+  it('restores an earlier value from the timeline into a React store (create)', async () => {
+    const useCart = create<Cart>()(cart);
+    const { changes, restore, state } = await adapterKit(stratumZustand(useCart, { name: 'react-cart' }));
+    useCart.setState({ coupon: 'A' });
+    const earlier = changes().at(-1)!;
+    useCart.setState({ coupon: 'B' });
+    changes();
+    await restore(earlier);
+    expect(useCart.getState().coupon).toBe('A');
+    expect(typeof useCart.getState().add).toBe('function');
+    expect(state.value).toEqual({ items: [{ id: 1, qty: 1 }], coupon: 'A' });
+    expect(changes().at(-1)?.label).toBe('devtools: restore');
+  });
+
+  it('refuses a panel edit over a change the app made since the panel read it (conflict), touching nothing', async () => {
+    const store = createStore<Cart>()(cart);
+    const { t, at, state } = await adapterKit(stratumZustand(store, { name: 'cart-conflict' }));
+    const seen = state.version;
+    store.setState({ coupon: 'FROM-APP' });
+    await expect(
+      t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: seen, path: ['coupon'], op: 'set', value: encode('FROM-PANEL') }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(store.getState().coupon).toBe('FROM-APP');
+  });
+
+  it('stops: the states leave the panel and the store keeps working', async () => {
+    const store = createStore<Cart>()(cart);
+    const adapter = stratumZustand(store, { name: 'cart-stop' });
+    adapter.stop();
+    expect(adapter.store.states()).toEqual([]);
+    store.getState().add(4);
+    expect(store.getState().items).toHaveLength(2);
+  });
+
+  it('asks for a name', () => {
+    const store = createStore<Cart>()(cart);
+    expect(() => stratumZustand(store, {} as { name: string })).toThrow(/needs a non-empty name/);
+  });
+});

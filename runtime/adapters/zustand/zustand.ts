@@ -1,0 +1,51 @@
+/**
+ * zustand: `stratumZustand(store, { name })` for a vanilla store (`createStore`) or a React hook
+ * (`create`): both carry getState / setState / subscribe, and that is all this reads. Actions
+ * (function-valued fields) stay out of the panel and survive every edit: a panel edit replaces
+ * the data fields and puts the store's own functions back.
+ */
+import { adapterName, mirror, type AdapterOptions, type StratumAdapter } from '../mirror.js';
+
+/** The part of a zustand StoreApi (vanilla or the React hook) the adapter uses. */
+export interface ZustandStore<T> {
+  getState(): T;
+  setState(next: T, replace: true): void;
+  subscribe(listener: (state: T, prev: T) => void): () => void;
+}
+
+type Fields = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function split(state: unknown): { data: unknown; actions: Fields } {
+  if (!isRecord(state)) return { data: state, actions: {} };
+  const data: Fields = {};
+  const actions: Fields = {};
+  for (const [key, value] of Object.entries(state)) (typeof value === 'function' ? actions : data)[key] = value;
+  return { data, actions };
+}
+
+/** `setState: count, items`: which data fields the change touched. */
+function labelOf(state: unknown, prev: unknown): string {
+  if (!isRecord(state) || !isRecord(prev)) return 'setState';
+  const keys = new Set([...Object.keys(state), ...Object.keys(prev)]);
+  const changed = [...keys].filter((key) => typeof state[key] !== 'function' && !Object.is(state[key], prev[key]));
+  return changed.length === 0 ? 'setState' : `setState: ${changed.join(', ')}`;
+}
+
+/** Shows a zustand store in the panel as the state `state` of scope `zustand:<name>`. */
+export function stratumZustand<T>(store: ZustandStore<T>, options: AdapterOptions): StratumAdapter {
+  const name = adapterName('Zustand', options);
+  return mirror('zustand', name, {
+    state: {
+      read: () => split(store.getState()).data,
+      write(value) {
+        const { actions } = split(store.getState());
+        store.setState((isRecord(value) ? { ...value, ...actions } : value) as T, true);
+      },
+      subscribe: (changed) => store.subscribe((state, prev) => changed(labelOf(state, prev))),
+    },
+  });
+}
