@@ -33,13 +33,14 @@ class StoreCore implements StateHost {
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
-  _hook: ChangeHook | undefined;
+  /** The devtools agents' hooks (one per agent; usually none or one). */
+  _hooks: ChangeHook[] = [];
 
   constructor(readonly name: string) {}
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
     if (this._batchDepth > 0) {
-      this._hook?.(state, label, true);
+      for (const hook of this._hooks) hook(state, label, true);
       const seen = this._pending.get(state);
       if (seen) seen.label = label ?? seen.label;
       else {
@@ -69,7 +70,7 @@ class StoreCore implements StateHost {
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
     // The agent hears the change before any listener of the app runs (a listener's own writes
     // are listed after the change that caused them).
-    this._hook?.(state, label, false);
+    for (const hook of this._hooks) hook(state, label, false);
     // The value and version as of this change: a listener may change the state again meanwhile.
     const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
     if (label !== undefined) event.label = label;
@@ -235,9 +236,9 @@ export class Store {
   /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
   _observe(hook: ChangeHook): () => void {
     const core = this._core;
-    core._hook = hook;
-    // One agent per page: stopping it clears the one hook.
-    return () => (core._hook = undefined);
+    core._hooks = [...core._hooks, hook];
+    // Usually one agent per page; a second (a test kit, a WebSocket agent) must not silence the first.
+    return () => void (core._hooks = core._hooks.filter((other) => other !== hook));
   }
 
   /** @internal createRef's path into the reserved `$ref` scope. */
