@@ -32,7 +32,7 @@ const ENTRIES = [
   { name: 'index', source: 'runtime/index.ts', budget: 23360 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
-  { name: 'store', source: 'runtime/store/index.ts', budget: 4416 },
+  { name: 'store', source: 'runtime/store/index.ts', budget: 4608 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10240 },
   { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11264 },
