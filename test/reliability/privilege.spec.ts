@@ -150,7 +150,7 @@ describe('the production build', () => {
       () => 'a client connected',
       (error: Error) => error.message,
     );
-    if (!refused.startsWith('No Stratum runtime spoke')) lost.push(`connect(): ${refused}`);
+    if (!refused.startsWith('No Stratum runtime')) lost.push(`connect(): ${refused}`);
     // The same page on the development build speaks: the probe above can see a runtime that does.
     const development = await probe('development');
     if (development.spoke < 2) lost.push(`the development build spoke ${development.spoke} times: the probe cannot see a runtime`);
