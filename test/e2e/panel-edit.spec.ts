@@ -109,6 +109,12 @@ describe('a row too big to send whole, from the real panel', () => {
     expect(after.tags).toHaveLength(500);
     expect(after.body).toBe(BODY);
 
+    // The panel re-reads the row after its change arrives: wait for the edited item to show.
+    await panel.waitForFunction(
+      (selector) => document.querySelector(selector)?.textContent?.includes('edited far down'),
+      {},
+      node(['tags', 450]),
+    );
     // What the panel holds is the whole row: its JSON view shows every character and item.
     await click(panel, `${byId('row-editor')} ${byId('json-mode')}`);
     const json = await panel.$eval(`${byId('row-editor')} ${byId('json-editor')}`, (area) => (area as HTMLTextAreaElement).value);

@@ -102,6 +102,8 @@ describe('standalone panel (npx stratumjs devtools)', () => {
     await page.setViewport({ width: 1200, height: 800 });
     await page.goto(panelUrl);
     await page.waitForSelector(byId('status', '[data-status="connected"]'));
+    // Connected means one runtime answered; the picker lists each as its hello answer comes.
+    await page.waitForFunction((selector) => document.querySelectorAll(selector).length >= 2, {}, `${byId('target-picker')} option`);
     const options = await page.$$eval(`${byId('target-picker')} option`, (nodes) => nodes.map((node) => node.textContent ?? ''));
     expect(options).toHaveLength(2);
     for (const [i, child] of children.entries()) {
