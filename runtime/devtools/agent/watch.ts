@@ -45,6 +45,12 @@ export class Watcher {
    * state, key or table. A change merges into its pending delta; fill() empties them at the flush.
    */
   private readonly _pending = new Map<string, Pending>();
+  /**
+   * State deltas keyed by the State object itself: a watched set costs a map lookup and a few
+   * increments, no key string built per change (issue 18). A state deleted and created again is
+   * a new object, so it never merges into the old one's delta.
+   */
+  private readonly _pendingStates = new Map<State<unknown>, Pending & { kind: 'state' }>();
   private readonly _pendingDb = new Map<string, RuntimeEvents['dbChanged']>();
   /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
   private readonly _epochs = new Map<number, number>();
@@ -115,6 +121,7 @@ export class Watcher {
     for (const stop of this._stops.values()) stop();
     this._stops.clear();
     this._pending.clear();
+    this._pendingStates.clear();
     this._pendingDb.clear();
   }
 
@@ -164,37 +171,36 @@ export class Watcher {
   }
 
   private _store(store: number, target: Store, event: StoreEvent): void {
-    const key = `s${store}:${event.state.id}`;
-    if (event.type === 'created') {
-      this._pending.delete(key);
-      this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
-    } else if (event.type === 'deleted') {
-      this._pending.delete(key);
-      this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
-    } else {
+    if (event.type === 'changed') {
       const site = this._trace ? this._stateSite(target, event.state, event.label) : undefined;
-      const pending = this._pending.get(key);
-      if (pending?.kind === 'state') {
+      const pending = this._pendingStates.get(event.state);
+      if (pending !== undefined) {
         pending.value = event.value;
         pending.site = site;
         pending.payload.changes++;
         pending.payload.versions.to = event.version;
-        pending.payload.at = Date.now();
         if (event.label !== undefined) pending.payload.label = event.label;
         return;
       }
+      // `at` is stamped once per flush (fill), not per change: within a frame of the last change.
       const payload: StateDelta = {
         store,
         state: event.state.id,
         value: null,
         versions: { from: event.version, to: event.version },
         changes: 1,
-        at: Date.now(),
+        at: 0,
         redacted: [],
       };
       if (event.label !== undefined) payload.label = event.label;
-      this._pending.set(key, { kind: 'state', payload, state: event.state, value: event.value, site });
+      this._pendingStates.set(event.state, { kind: 'state', payload, state: event.state, value: event.value, site });
       this._bridge.send(Event.stateChanged, payload);
+    } else if (event.type === 'created') {
+      this._pendingStates.delete(event.state);
+      this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
+    } else {
+      this._pendingStates.delete(event.state);
+      this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
     }
   }
 
@@ -282,16 +288,24 @@ export class Watcher {
 
   /** Encodes the latest value of every queued delta, once, just before the bridge sends them. */
   fill(): void {
-    for (const pending of this._pending.values()) {
-      try {
-        this._fillOne(pending);
-      } catch (error) {
-        // A getter that throws, a revoked proxy: the delta still goes, saying why it has no value.
-        pending.payload.value = `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`;
-      }
+    const at = Date.now();
+    for (const pending of this._pendingStates.values()) {
+      pending.payload.at = at;
+      this._fillSafely(pending);
     }
+    for (const pending of this._pending.values()) this._fillSafely(pending);
+    this._pendingStates.clear();
     this._pending.clear();
     this._pendingDb.clear();
+  }
+
+  private _fillSafely(pending: Pending): void {
+    try {
+      this._fillOne(pending);
+    } catch (error) {
+      // A getter that throws, a revoked proxy: the delta still goes, saying why it has no value.
+      pending.payload.value = `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`;
+    }
   }
 
   private _fillOne(pending: Pending): void {
