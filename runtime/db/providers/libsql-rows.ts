@@ -8,6 +8,7 @@ import type { Key } from '../keys.js';
 import { decodeKey, encodeKey } from '../sort-key.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
+import { toStatements, type Queued } from './libsql-batch.js';
 import { loadValue, storeValue } from './libsql-values.js';
 import { SoftwareTransaction, type RowStore } from './software.js';
 import { nextTask } from './tasks.js';
@@ -76,7 +77,7 @@ export class SqlRows implements RowStore {
   private _sql: SqlRunner;
   private _db: string;
   private _tables: TableInfo[];
-  private _queued: InStatement[] = [];
+  private _queued: Queued[] = [];
 
   constructor(sql: SqlRunner, db: string, tables: TableInfo[]) {
     this._sql = sql;
@@ -89,7 +90,7 @@ export class SqlRows implements RowStore {
     if (this._queued.length === 0) return;
     const queued = this._queued;
     this._queued = [];
-    await this._sql.batch(queued);
+    await this._sql.batch(toStatements(queued));
   }
 
   private async _read(statement: InStatement): Promise<ResultSet> {
@@ -97,7 +98,7 @@ export class SqlRows implements RowStore {
     return this._sql.execute(statement);
   }
 
-  private async _write(...statements: InStatement[]): Promise<void> {
+  private async _write(...statements: Queued[]): Promise<void> {
     for (const statement of statements) this._queued.push(statement);
     if (this._queued.length >= MAX_QUEUED) await this.sync();
   }
@@ -123,18 +124,9 @@ export class SqlRows implements RowStore {
 
   async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
     const stored = await storeValue(value);
-    const k = keyArg(key);
-    const statements: InStatement[] = [];
-    statements.push({
-      sql: `INSERT INTO ${tableSql(this._db, table)} (k, v, b) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v, b = excluded.b`,
-      args: [k, stored.text, stored.bytes],
-    });
-    for (const [index, keys] of indexes) {
-      const sql = indexSql(this._db, table, index);
-      statements.push({ sql: `DELETE FROM ${sql} WHERE pk = ?`, args: [k] });
-      for (const indexKey of keys) statements.push({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk) VALUES (?, ?)`, args: [keyArg(indexKey), k] });
-    }
-    await this._write(...statements);
+    const row: Queued = { kind: 'row', table: tableSql(this._db, table), k: keyArg(key), text: stored.text, bytes: stored.bytes, indexes: [] };
+    for (const [index, keys] of indexes) row.indexes.push([indexSql(this._db, table, index), keys.map(keyArg)]);
+    await this._write(row);
   }
 
   async remove(table: string, key: Key): Promise<void> {

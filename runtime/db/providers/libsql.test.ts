@@ -32,6 +32,16 @@ describe('libSQL reads and batches against another process', () => {
     first.close();
   });
 
+  it('a bulkPut that repeats a key keeps the last row and only its index entry', async () => {
+    const { first } = await twoPlaces();
+    await first.table('items').bulkPut([{ id: 1, tag: 100 }, { id: 2, tag: 100 }, { id: 1, tag: 200 }, { id: 3, tag: 100 }]);
+    expect(await first.table('items').get(1)).toEqual({ id: 1, tag: 200 });
+    const tagged = (tag: number) => first.table('items').query({ index: 'byTag', range: { eq: tag } });
+    expect(await tagged(100)).toEqual([{ id: 2, tag: 100 }, { id: 3, tag: 100 }]);
+    expect(await tagged(200)).toEqual([{ id: 1, tag: 200 }]);
+    first.close();
+  });
+
   it('a single read after another process upgraded fails with a VersionError', async () => {
     const { first, other, tables } = await twoPlaces();
     const second = await openDatabase('shared', { version: 2, tables, provider: other });
