@@ -13,6 +13,7 @@ import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
+import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
@@ -101,6 +102,7 @@ export class Watcher {
       if (change.type === 'registered') this._registered(change.entry);
       else if (change.type === 'unregistered') {
         this._unwatch(change.id);
+        if (change.kind === 'database') forgetCount(change.id);
         this._bridge.send(Event.unregistered, { kind: change.kind, id: change.id });
       } else {
         this._bridge.send(Event.report, reportInfo(change.report));
@@ -111,10 +113,12 @@ export class Watcher {
       }
     });
     for (const entry of entries) this._watch(entry);
+    keepCounts();
     this._hookDatabases();
   }
 
   stop(): void {
+    dropCounts();
     config.trace = undefined;
     this._stopRegistry?.();
     this._stopRegistry = undefined;
@@ -253,6 +257,7 @@ export class Watcher {
 
   private _database(database: number, event: DbEvent): void {
     const at = Date.now();
+    forgetCount(database, 'table' in event ? event.table : undefined);
     if (event.type === 'put' || event.type === 'delete' || event.type === 'clear') {
       const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => encode(key));
       const changes = event.type === 'clear' ? 1 : event.keys.length;
