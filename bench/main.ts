@@ -164,7 +164,8 @@ export async function main(root: string, argv: string[]): Promise<void> {
   const served = await serveRepo(built.www);
   let browser: Browser | undefined;
   // A page the bench drives is never in the background, but Chromium may still think so headless.
-  const args = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+  // The memory rows read a precise heap size after a full GC.
+  const args = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
   const startBrowser = async () => (browser ??= await launch({ extension: false, headless: true, args }));
   const results: RowResult[] = [];
   try {

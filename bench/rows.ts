@@ -98,6 +98,16 @@ export const ROWS: Row[] = [
       { variant: 'bare', label: 'object + callback', limit: true },
     ],
   },
+  {
+    id: 'memory.states',
+    group: '1 State updates',
+    title: 'memory: page heap kept by 10,000 states (after GC)',
+    kind: 'size',
+    suite: 'state-panel',
+    case: 'memory.states',
+    ours: { variant: 'connected', label: 'stratum + panel' },
+    peers: [{ variant: 'idle', label: 'stratum, no panel (overhead)' }],
+  },
   ...rows('2 Webstorage', 'webstorage', 'throughput', [
     { variant: 'localStorage', label: 'localStorage + JSON', limit: true },
     { variant: 'localforage', label: 'localforage (localStorage)' },
