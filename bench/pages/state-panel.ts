@@ -54,82 +54,18 @@ const connected: Variant = {
   },
 };
 
-/** The peer, connected to the watched copy only (the idle one told to stop), once per page. */
-async function connectPeer(): Promise<Connected> {
-  if (peer) return peer;
-  const connected = await connect();
-  const idleSession = sessionOf(connected, 'bench-idle');
-  sessionOf(connected, 'bench-connected');
-  await connected.bridge.request(Command.stop, { client: connected.client }, idleSession);
-  connected.bridge.on(Event.stateChanged, (_payload, session) => {
-    if (session === idleSession) idleEvents++;
-  });
-  peer = connected;
-  return connected;
-}
-
 bench('state.set.panel', {
   async setup() {
-    const connected = await connectPeer();
+    peer = await connect();
+    const idleSession = sessionOf(peer, 'bench-idle');
+    sessionOf(peer, 'bench-connected');
+    await peer.bridge.request(Command.stop, { client: peer.client }, idleSession);
+    peer.bridge.on(Event.stateChanged, (_payload, session) => {
+      if (session === idleSession) idleEvents++;
+    });
     // Proof that the connection is live before anything is timed.
     watchedState.set(1);
-    await delivered(connected, watchedState.id, watchedState.version);
+    await delivered(peer, watchedState.id, watchedState.version);
   },
   variants: { connected, idle, nanostores: nanostores(), bare: bare() },
 });
-
-/**
- * Memory: the page's heap that 10,000 new states take, in the copy the panel watches and in the
- * one it does not (each sample a fresh store in one copy, measured after the deltas reached the
- * peer and full GCs). `timed` returns bytes here, not ms: the row's kind is 'size'.
- */
-const STATES = 10_000;
-let memoryRound = 0;
-const kept: Store[] = [];
-declare const gc: (() => void) | undefined;
-
-/**
- * The heap after full collections in separate tasks (WeakRefs are cleared only between tasks).
- * Chromium refreshes performance.memory at most every 50 ms even when precise, so the reading
- * waits longer than that after the last collection.
- */
-async function heapUsed(): Promise<number> {
-  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-  if (!memory || typeof gc !== 'function') throw new Error('needs --enable-precise-memory-info and --js-flags=--expose-gc');
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, i === 2 ? 120 : 0));
-  }
-  return memory.usedJSHeapSize;
-}
-
-function keptBy(StoreClass: typeof Store, settle: () => Promise<unknown>): Variant {
-  return {
-    async timed() {
-      const before = await heapUsed();
-      const store = new StoreClass({ name: `bench-memory-${++memoryRound}` });
-      for (let i = 0; i < STATES; i++) store.createState({ id: i, label: `item ${i}`, done: i % 2 === 0 }, { key: `item-${i}`, scope: 'bench' });
-      await settle();
-      const after = await heapUsed();
-      // Kept to the end: freeing them would put one sample's garbage into the next one's figure.
-      kept.push(store);
-      return after - before;
-    },
-  };
-}
-
-bench('memory.states', {
-  async setup() {
-    await connectPeer();
-  },
-  variants: {
-    // Until the peer has every event the page queued: deltas travel in order, so a last change of
-    // another state arriving says the rest arrived before it.
-    connected: keptBy(WatchedStore, async () => {
-      watchedState.set(watchedState.get() + 1);
-      await delivered(await connectPeer(), watchedState.id, watchedState.version, 30_000);
-    }),
-    idle: keptBy(IdleStore, () => new Promise((resolve) => setTimeout(resolve, 50))),
-  },
-});
-
