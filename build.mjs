@@ -40,7 +40,7 @@ const ENTRIES = [
   // and state persistence load lazily and do not count.
   { name: 'db', source: 'runtime/db/index.ts', budget: 12288 },
   // SQLite through libSQL for Node; @libsql/client itself stays external (an optional peer).
-  { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 13824 },
+  { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 14336 },
   // PostgreSQL and Redis for servers (issue 19); pg and ioredis stay external (optional peers).
   // Merged with issue 14's value and key checks (the shared software provider): +1 kB each.
   { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 15360 },
@@ -53,9 +53,9 @@ const ENTRIES = [
   // coalescing and store hook (~1.5 kB together). Issue 20 adds ~1 kB: connectDevtools (the reconnecting socket, the wire frames)
   // ~0.5 kB, and ~0.5 kB of chunk imports/exports since the kit's connect({ url, token }) shares
   // that socket and the panel bridge (measured: 23,021 B before the kit client, 23,557 B after).
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 26624 },
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 27136 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
-  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 26624 },
+  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 27136 },
   // Framework bindings (issue 15): hooks and the component-scope lifecycle only; the framework
   // is an optional peer and stays external, the store comes in through the shared chunks.
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },

@@ -166,6 +166,13 @@ export async function main(root: string, argv: string[]): Promise<void> {
   // A page the bench drives is never in the background, but Chromium may still think so headless.
   const args = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
   const startBrowser = async () => (browser ??= await launch({ extension: false, headless: true, args }));
+  /** A suite with flags of its own (the memory rows) gets its own Chromium, closed after it. */
+  let own: Browser | undefined;
+  const browserFor = (suite: Suite) => async () => {
+    if (!suite.flags) return startBrowser();
+    own = await launch({ extension: false, headless: true, args: [...args, ...suite.flags] });
+    return own;
+  };
   const results: RowResult[] = [];
   try {
     for (const suite of suites) {
@@ -173,13 +180,15 @@ export async function main(root: string, argv: string[]): Promise<void> {
       progress(`${suite.name} (${suite.where})`);
       let target: OpenTarget | undefined;
       try {
-        target = await open(suite, built, startBrowser, served.origin);
+        target = await open(suite, built, browserFor(suite), served.origin);
         results.push(...(await runSuite(target, suiteRows, plan)));
       } catch (error) {
         progress(`  not available: ${reasonOf(error)}`);
         results.push(...suiteRows.map((row) => unavailable(row, reasonOf(error))));
       } finally {
         await target?.close();
+        await own?.close();
+        own = undefined;
       }
     }
     if (selected('size')) {

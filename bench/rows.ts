@@ -32,11 +32,14 @@ export interface Row {
   peers: Peer[];
 }
 
-export type Suite = { name: string; where: 'browser' | 'node' };
+/** `flags`: Chromium arguments this suite needs; it then gets a Chromium of its own. */
+export type Suite = { name: string; where: 'browser' | 'node'; flags?: string[] };
 
 export const SUITES: Suite[] = [
   { name: 'state', where: 'browser' },
   { name: 'state-panel', where: 'browser' },
+  // A precise heap after a full GC; these flags slowed other rows, so only this suite has them.
+  { name: 'memory', where: 'browser', flags: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] },
   { name: 'webstorage', where: 'browser' },
   { name: 'idb', where: 'browser' },
   { name: 'blob', where: 'browser' },
@@ -97,6 +100,16 @@ export const ROWS: Row[] = [
       { variant: 'nanostores', label: 'nanostores atom' },
       { variant: 'bare', label: 'object + callback', limit: true },
     ],
+  },
+  {
+    id: 'memory.states',
+    group: '1 State updates',
+    title: 'memory: page heap kept by 10,000 states (after GC)',
+    kind: 'size',
+    suite: 'memory',
+    case: 'memory.states',
+    ours: { variant: 'connected', label: 'stratum + panel' },
+    peers: [{ variant: 'idle', label: 'stratum, no panel (overhead)' }],
   },
   ...rows('2 Webstorage', 'webstorage', 'throughput', [
     { variant: 'localStorage', label: 'localStorage + JSON', limit: true },

@@ -58,7 +58,7 @@ function formatRatio(kind: Kind, ratio: number): string {
 }
 
 function formatSpread(figure: Figure | undefined, kind: Kind): string {
-  if (!figure || kind === 'size') return '–';
+  if (!figure || (kind === 'size' && figure.samples.length <= 1)) return '–';
   return `${Math.round(figure.spread * 100)}%`;
 }
 

@@ -152,6 +152,9 @@ bench('panel.latency', {
   },
   variants: {
     stratum: {
+      // A lone change: the previous sample's delta left over two frames ago, so the channel is
+      // idle (back to back, each change would follow the last send and wait for the frame).
+      before: () => new Promise((resolve) => setTimeout(resolve, 40)),
       async timed() {
         if (!latency) throw new Error('the latency panel is not open');
         const { panel, state } = latency;

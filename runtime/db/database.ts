@@ -137,7 +137,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   ): Promise<T> {
     const list = typeof tables === 'string' ? [tables] : [...tables];
     for (const table of list) this._info(table);
-    return runSingle(this, await this._connection().begin(list, write ? 'readwrite' : 'readonly'), op, named);
+    return runSingle(this, await this._connection().begin(list, write ? 'readwrite' : 'readonly', true), op, named);
   }
 
   /** @internal */

@@ -73,8 +73,12 @@ export interface Connection {
   readonly version: number;
   /** The tables as they exist now (after any upgrade). */
   readonly tables: TableInfo[];
-  /** Resolves when the transaction may start (providers serialize what they must). */
-  begin(tables: string[], mode: Mode): Promise<ProviderTransaction>;
+  /**
+   * Resolves when the transaction may start (providers serialize what they must). `single`: it
+   * runs exactly one operation (a table call outside db.transaction), so a provider may run a
+   * read as one statement with no explicit transaction around it (libSQL does).
+   */
+  begin(tables: string[], mode: Mode, single?: boolean): Promise<ProviderTransaction>;
   /** A BroadcastChannel name shared by every connection to the same stored database. */
   readonly channel: string | undefined;
   /**

@@ -27,7 +27,7 @@ import {
   type RuntimeEvents,
 } from './messages.js';
 import { randomHex } from './ids.js';
-import { frameOrTimeout, Outbox, type Schedule } from './outbox.js';
+import { frameOrTimeout, idleOrFrame, Outbox, type Schedule } from './outbox.js';
 import { splitBySize } from './size.js';
 import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
@@ -85,7 +85,8 @@ export class RuntimeBridge {
           wall.send(envelope);
         }
       },
-      _options.schedule ?? frameOrTimeout,
+      // A lone change leaves at once; a burst still leaves as one delta per state (issue 18).
+      _options.schedule ?? idleOrFrame(),
     );
     this._stop = wall.listen((data) => this.receive(data));
   }

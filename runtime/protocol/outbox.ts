@@ -34,6 +34,33 @@ export const frameOrTimeout: Schedule = (flush) => {
   };
 };
 
+/**
+ * frameOrTimeout, but a message queued while the channel is idle (nothing sent for a frame's
+ * worth of time) leaves at the end of the current task, on a microtask: a lone change reaches
+ * the panel at once instead of waiting up to 16 ms. Everything queued synchronously in that task
+ * (10,000 sets in a loop) still leaves in the one flush, and once something was sent, what
+ * follows within 16 ms waits for the frame: coalescing continues while changes keep coming.
+ * Stateful: one per queue.
+ */
+export function idleOrFrame(frame: Schedule = frameOrTimeout): Schedule {
+  let sentAt = -Infinity;
+  const sent = (flush: () => void) => () => {
+    sentAt = performance.now();
+    flush();
+  };
+  return (flush) => {
+    if (performance.now() - sentAt < FLUSH_AFTER_MS) return frame(sent(flush));
+    let cancelled = false;
+    const run = sent(flush);
+    queueMicrotask(() => {
+      if (!cancelled) run();
+    });
+    return () => {
+      cancelled = true;
+    };
+  };
+}
+
 export class Outbox<M> {
   private _queue: M[] = [];
   private _cancel: (() => void) | undefined;

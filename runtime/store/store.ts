@@ -89,7 +89,7 @@ class StoreCore implements StateHost {
       for (let i = 0; i < this._delivering.length; i++) {
         const next = this._delivering[i]!;
         if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
-        if (this._listeners.size > 0) round.each(this._listeners, (listener) => listener(next));
+        if (this._listeners.size > 0) round.emit(this._listeners, next);
       }
     } finally {
       this._delivering = [];

@@ -3,11 +3,12 @@
  * order-preserving bytes (keys.ts encodeKey), so SQLite's BLOB order (memcmp) is IndexedDB's
  * key order; each index is `(ik BLOB, pk BLOB)` sorted by index key, then primary key.
  */
-import type { InArgs, Row, Transaction as SqlTransaction } from '@libsql/client';
+import type { InArgs, InStatement, ResultSet, Row, Transaction as SqlTransaction } from '@libsql/client';
 import type { Key } from '../keys.js';
 import { decodeKey, encodeKey } from '../sort-key.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
+import { toStatements, type Queued } from './libsql-batch.js';
 import { loadValue, storeValue } from './libsql-values.js';
 import { SoftwareTransaction, type RowStore } from './software.js';
 import { nextTask } from './tasks.js';
@@ -53,19 +54,53 @@ function rangeSql(column: string, range: KeyRange | undefined, args: InArgs & un
   return where.length ? ` WHERE ${where.join(' AND ')}` : '';
 }
 
+/** Where statements run: an open SQL transaction, or the client itself (one autocommit read). */
+export interface SqlRunner {
+  execute(statement: InStatement): Promise<ResultSet>;
+  batch(statements: InStatement[]): Promise<ResultSet[]>;
+}
+
+/** Queued writes past this many statements go at once, so a huge transaction's queue stays bounded. */
+const MAX_QUEUED = 20_000;
+
 export function rowValue(row: Row, text = 0, bytes = 1): unknown {
   return loadValue(row[text] as string, (row[bytes] as ArrayBuffer | null) ?? null);
 }
 
+/**
+ * Writes are queued and sent as one batch before the next read and at commit (issue 18): a
+ * bulkPut of 10,000 rows is one batch of statements, not 30,000 awaited round trips. The
+ * software layer has already checked every rule (unique indexes, `add` conflicts) by then, so
+ * what can still fail in the batch is the storage itself, and that fails the commit.
+ */
 export class SqlRows implements RowStore {
-  private _tx: SqlTransaction;
+  private _sql: SqlRunner;
   private _db: string;
   private _tables: TableInfo[];
+  private _queued: Queued[] = [];
 
-  constructor(tx: SqlTransaction, db: string, tables: TableInfo[]) {
-    this._tx = tx;
+  constructor(sql: SqlRunner, db: string, tables: TableInfo[]) {
+    this._sql = sql;
     this._db = db;
     this._tables = tables;
+  }
+
+  /** Sends the queued writes, in order. */
+  async sync(): Promise<void> {
+    if (this._queued.length === 0) return;
+    const queued = this._queued;
+    this._queued = [];
+    await this._sql.batch(toStatements(queued));
+  }
+
+  private async _read(statement: InStatement): Promise<ResultSet> {
+    await this.sync();
+    return this._sql.execute(statement);
+  }
+
+  private async _write(...statements: Queued[]): Promise<void> {
+    for (const statement of statements) this._queued.push(statement);
+    if (this._queued.length >= MAX_QUEUED) await this.sync();
   }
 
   table(name: string): TableInfo {
@@ -73,45 +108,38 @@ export class SqlRows implements RowStore {
   }
 
   async read(table: string, key: Key): Promise<unknown> {
-    const { rows } = await this._tx.execute({ sql: `SELECT v, b FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [keyArg(key)] });
+    const { rows } = await this._read({ sql: `SELECT v, b FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [keyArg(key)] });
     return rows[0] ? rowValue(rows[0]) : undefined;
   }
 
   async has(table: string, key: Key): Promise<boolean> {
-    const { rows } = await this._tx.execute({ sql: `SELECT 1 FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [keyArg(key)] });
+    const { rows } = await this._read({ sql: `SELECT 1 FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [keyArg(key)] });
     return rows.length > 0;
   }
 
   async owners(table: string, index: string, key: Key): Promise<Key[]> {
-    const { rows } = await this._tx.execute({ sql: `SELECT pk FROM ${indexSql(this._db, table, index)} WHERE ik = ?`, args: [keyArg(key)] });
+    const { rows } = await this._read({ sql: `SELECT pk FROM ${indexSql(this._db, table, index)} WHERE ik = ?`, args: [keyArg(key)] });
     return rows.map((row) => decodeKey(new Uint8Array(row[0] as ArrayBuffer)));
   }
 
   async write(table: string, key: Key, value: unknown, indexes: Map<string, Key[]>): Promise<void> {
     const stored = await storeValue(value);
-    const k = keyArg(key);
-    await this._tx.execute({
-      sql: `INSERT INTO ${tableSql(this._db, table)} (k, v, b) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v, b = excluded.b`,
-      args: [k, stored.text, stored.bytes],
-    });
-    for (const [index, keys] of indexes) {
-      const sql = indexSql(this._db, table, index);
-      await this._tx.execute({ sql: `DELETE FROM ${sql} WHERE pk = ?`, args: [k] });
-      for (const indexKey of keys) await this._tx.execute({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk) VALUES (?, ?)`, args: [keyArg(indexKey), k] });
-    }
+    const row: Queued = { kind: 'row', table: tableSql(this._db, table), k: keyArg(key), text: stored.text, bytes: stored.bytes, indexes: [] };
+    for (const [index, keys] of indexes) row.indexes.push([indexSql(this._db, table, index), keys.map(keyArg)]);
+    await this._write(row);
   }
 
   async remove(table: string, key: Key): Promise<void> {
     const k = keyArg(key);
-    await this._tx.execute({ sql: `DELETE FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [k] });
-    for (const index of this.table(table).indexes) {
-      await this._tx.execute({ sql: `DELETE FROM ${indexSql(this._db, table, index.name)} WHERE pk = ?`, args: [k] });
-    }
+    const statements: InStatement[] = [{ sql: `DELETE FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [k] }];
+    for (const index of this.table(table).indexes) statements.push({ sql: `DELETE FROM ${indexSql(this._db, table, index.name)} WHERE pk = ?`, args: [k] });
+    await this._write(...statements);
   }
 
   async clear(table: string): Promise<void> {
-    await this._tx.execute(`DELETE FROM ${tableSql(this._db, table)}`);
-    for (const index of this.table(table).indexes) await this._tx.execute(`DELETE FROM ${indexSql(this._db, table, index.name)}`);
+    const statements: InStatement[] = [`DELETE FROM ${tableSql(this._db, table)}`];
+    for (const index of this.table(table).indexes) statements.push(`DELETE FROM ${indexSql(this._db, table, index.name)}`);
+    await this._write(...statements);
   }
 
   async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
@@ -124,7 +152,7 @@ export class SqlRows implements RowStore {
         ? `SELECT v, b FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`
         : `SELECT t.v, t.b FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
           `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`;
-    const { rows } = await this._tx.execute({ sql, args: args as InArgs });
+    const { rows } = await this._read({ sql, args: args as InArgs });
     return rows.map((row) => rowValue(row));
   }
 
@@ -132,39 +160,51 @@ export class SqlRows implements RowStore {
     const args: unknown[] = [];
     const source = query.index === undefined ? tableSql(this._db, table) : indexSql(this._db, table, query.index);
     const column = query.index === undefined ? 'k' : 'ik';
-    const { rows } = await this._tx.execute({ sql: `SELECT count(*) FROM ${source}${rangeSql(column, query.range, args as InArgs & unknown[])}`, args: args as InArgs });
+    const { rows } = await this._read({ sql: `SELECT count(*) FROM ${source}${rangeSql(column, query.range, args as InArgs & unknown[])}`, args: args as InArgs });
     return Number(rows[0]?.[0] ?? 0);
   }
 
   async nextKey(table: string): Promise<number> {
-    const { rows } = await this._tx.execute({ sql: 'SELECT next FROM stratum_keys WHERE name = ?', args: [tableSql(this._db, table)] });
+    const { rows } = await this._read({ sql: 'SELECT next FROM stratum_keys WHERE name = ?', args: [tableSql(this._db, table)] });
     return rows[0] ? Number(rows[0][0]) : 1;
   }
 
   async setNextKey(table: string, next: number): Promise<void> {
-    await this._tx.execute({
+    await this._write({
       sql: 'INSERT INTO stratum_keys (name, next) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next = excluded.next',
       args: [tableSql(this._db, table), next],
     });
   }
 }
 
-/** A transaction on one SQLite connection, holding the process's lock on the database until it ends. */
+/**
+ * A transaction on one SQLite connection, holding the process's lock on the database until it
+ * ends. Without `tx` it is one read outside any explicit transaction (a single statement is
+ * atomic on its own); `check` then runs after it, so a read that met another process's upgrade
+ * fails as before the change.
+ */
 export class LibsqlTransaction extends SoftwareTransaction {
   protected readonly _rows: SqlRows;
   protected readonly _structuredClone = false;
-  private _tx: SqlTransaction;
+  private _tx: SqlTransaction | undefined;
   private _release: () => void;
+  private _check: (() => Promise<void>) | undefined;
 
-  constructor(tx: SqlTransaction, db: string, tables: TableInfo[], release: () => void) {
+  constructor(sql: SqlTransaction | SqlRunner, db: string, tables: TableInfo[], release: () => void, single?: { check: () => Promise<void> }) {
     super();
-    this._tx = tx;
-    this._rows = new SqlRows(tx, db, tables);
+    this._tx = single ? undefined : (sql as SqlTransaction);
+    this._rows = new SqlRows(sql, db, tables);
     this._release = release;
+    this._check = single?.check;
   }
 
   protected _table(name: string): TableInfo {
     return this._rows.table(name);
+  }
+
+  /** Sends the queued writes (the upgrade's, before the open's own statements follow). */
+  sync(): Promise<void> {
+    return this._rows.sync();
   }
 
   idle(): Promise<void> {
@@ -174,6 +214,17 @@ export class LibsqlTransaction extends SoftwareTransaction {
   async commit(): Promise<void> {
     this._ended = true;
     try {
+      if (!this._tx) {
+        await this._check?.();
+        return;
+      }
+      try {
+        await this._rows.sync();
+      } catch (error) {
+        // The storage refused a queued write: nothing of the transaction may stay.
+        this._tx.close();
+        throw error;
+      }
       await this._tx.commit();
     } finally {
       this._release();
@@ -183,10 +234,15 @@ export class LibsqlTransaction extends SoftwareTransaction {
   async abort(): Promise<void> {
     this._ended = true;
     try {
+      if (!this._tx) {
+        // The read failed: if another process upgraded the database meanwhile, say so to the connection.
+        await this._check?.().catch((error: unknown) => void error);
+        return;
+      }
       await this._tx.rollback();
     } catch (error) {
       // The connection is gone (client closed): nothing of the transaction was committed.
-      this._tx.close();
+      this._tx?.close();
       void error;
     } finally {
       this._release();

@@ -14,7 +14,7 @@ import { ConstraintError, DatabaseUnavailableError, describeError, VersionError 
 import { compareKeys, type Key } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
-import { indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql } from './libsql-rows.js';
+import { indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
 import { Lock } from './tasks.js';
 
@@ -43,6 +43,12 @@ async function readMeta(tx: SqlTransaction, name: string): Promise<{ version: nu
   const { rows } = await tx.execute({ sql: 'SELECT version, tables FROM stratum_databases WHERE name = ?', args: [name] });
   const row = rows[0];
   return row ? { version: Number(row[0]), tables: JSON.parse(row[1] as string) as TableInfo[] } : { version: 0, tables: [] };
+}
+
+/** The database's version only (begin's check): no tables JSON to read and parse per transaction. */
+async function readVersion(sql: SqlRunner, name: string): Promise<number> {
+  const { rows } = await sql.execute({ sql: 'SELECT version FROM stratum_databases WHERE name = ?', args: [name] });
+  return rows[0] ? Number(rows[0][0]) : 0;
 }
 
 async function createIndex(tx: SqlTransaction, db: string, table: string, index: IndexInfo): Promise<void> {
@@ -86,24 +92,31 @@ class LibsqlConnection implements Connection {
     this.channel = `stratum-db:libsql:${provider.shared ? provider.url : provider.id}:${request.name}`;
   }
 
-  async begin(_tables: string[], mode: Mode): Promise<ProviderTransaction> {
+  async begin(_tables: string[], mode: Mode, single = false): Promise<ProviderTransaction> {
     const { client, place } = this._provider.use();
     const release = await place.lock.acquire();
     let tx: SqlTransaction | undefined;
     try {
-      tx = await client.transaction(mode === 'readwrite' ? 'write' : 'deferred');
-      // Another process may have upgraded or deleted the database since this connection opened.
-      const { version } = await readMeta(tx, this._request.name);
-      if (version !== this.version) {
-        tx.close();
-        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
-        throw new VersionError(`Database '${this._request.name}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+      // One read outside db.transaction: one statement, no BEGIN/COMMIT; the version check follows it.
+      if (single && mode === 'readonly') {
+        return new LibsqlTransaction(client as SqlRunner, this._request.name, this.tables, release, { check: () => this._check(client as SqlRunner) });
       }
+      tx = await client.transaction(mode === 'readwrite' ? 'write' : 'deferred');
+      await this._check(tx);
       return new LibsqlTransaction(tx, this._request.name, this.tables, release);
     } catch (error) {
+      if (tx && !tx.closed) tx.close();
       release();
       throw error instanceof VersionError ? error : new DatabaseUnavailableError(`SQLite database '${this._request.name}' cannot start a transaction: ${describeError(error)}`, describeError(error), { cause: error });
     }
+  }
+
+  /** Another process may have upgraded or deleted the database since this connection opened. */
+  private async _check(sql: SqlRunner): Promise<void> {
+    const version = await readVersion(sql, this._request.name);
+    if (version === this.version) return;
+    queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+    throw new VersionError(`Database '${this._request.name}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
   }
 
   /** The database this connection opened: an upgrade or delete of another one is none of its business. */
@@ -252,6 +265,7 @@ class LibsqlProvider implements Provider {
     const during = [...request.tables, ...removed];
     const upgrade = new LibsqlTransaction(tx, db, during, () => undefined);
     await request.upgrade(upgrade, oldVersion, during);
+    await upgrade.sync();
     for (const table of removed) await dropTable(tx, db, table);
     for (const { table, index } of plan.removeIndexes) await tx.execute(`DROP TABLE ${indexSql(db, table, index)}`);
     await tx.execute({

@@ -18,6 +18,7 @@ import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
+import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
@@ -50,6 +51,12 @@ export class Watcher {
    * state, key or table. A change merges into its pending delta; fill() empties them at the flush.
    */
   private readonly _pending = new Map<string, Pending>();
+  /**
+   * State deltas keyed by the State object itself: a watched set costs a map lookup and a few
+   * increments, no key string built per change (issue 18). A state deleted and created again is
+   * a new object, so it never merges into the old one's delta.
+   */
+  private readonly _pendingStates = new Map<State<unknown>, Pending & { kind: 'state' }>();
   private readonly _pendingDb = new Map<string, RuntimeEvents['dbChanged']>();
   /** Call sites of changes made inside a batch, taken at their `set`, used when the batch ends. */
   private readonly _sites = new WeakMap<State<unknown>, Site | undefined>();
@@ -102,6 +109,7 @@ export class Watcher {
       if (change.type === 'registered') this._registered(change.entry);
       else if (change.type === 'unregistered') {
         this._unwatch(change.id);
+        if (change.kind === 'database') forgetCount(change.id);
         this._bridge.send(Event.unregistered, { kind: change.kind, id: change.id });
       } else {
         this._bridge.send(Event.report, reportInfo(change.report));
@@ -112,16 +120,19 @@ export class Watcher {
       }
     });
     for (const entry of entries) this._watch(entry);
+    keepCounts();
     this._hookDatabases();
   }
 
   stop(): void {
+    dropCounts();
     config.trace = undefined;
     this._stopRegistry?.();
     this._stopRegistry = undefined;
     for (const stop of this._stops.values()) stop();
     this._stops.clear();
     this._pending.clear();
+    this._pendingStates.clear();
     this._pendingDb.clear();
   }
 
@@ -176,15 +187,17 @@ export class Watcher {
   }
 
   private _store(store: number, event: StoreEvent): void {
-    const key = `s${store}:${event.state.id}`;
     if (event.type === 'created') {
-      this._pending.delete(key);
+      this._pendingStates.delete(event.state);
       this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
     } else if (event.type === 'deleted') {
       // A change queued before the removal keeps the value it left, and goes before it.
-      const queued = this._pending.get(key);
-      if (queued) this._fillNow(queued);
-      this._pending.delete(key);
+      const queued = this._pendingStates.get(event.state);
+      if (queued) {
+        queued.payload.at = Date.now();
+        this._fillNow(queued);
+      }
+      this._pendingStates.delete(event.state);
       this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
     }
     // `changed` came through the hook already, before this listener.
@@ -208,28 +221,31 @@ export class Watcher {
   }
 
   private _stateChanged(store: number, state: State<unknown>, label: string | undefined, site: Site | undefined): void {
-    const key = `s${store}:${state.id}`;
-    const pending = this._pending.get(key);
-    if (pending?.kind === 'state' && pending.payload.label === label) {
+    const pending = this._pendingStates.get(state);
+    if (pending !== undefined && pending.payload.label === label) {
       pending.value = state.value;
       pending.site = site;
       pending.payload.changes++;
       pending.payload.versions.to = state.version;
-      pending.payload.at = Date.now();
       return;
     }
-    if (pending) this._fillNow(pending);
+    // Another label starts a delta of its own: the earlier one keeps the value it left.
+    if (pending !== undefined) {
+      pending.payload.at = Date.now();
+      this._fillNow(pending);
+    }
+    // `at` is stamped once per flush (fill), not per change: within a frame of the last change.
     const payload: StateDelta = {
       store,
       state: state.id,
       value: null,
       versions: { from: state.version, to: state.version },
       changes: 1,
-      at: Date.now(),
+      at: 0,
       redacted: [],
     };
     if (label !== undefined) payload.label = label;
-    this._pending.set(key, { kind: 'state', payload, state, value: state.value, site });
+    this._pendingStates.set(state, { kind: 'state', payload, state, value: state.value, site });
     this._bridge.send(Event.stateChanged, payload);
   }
 
@@ -282,6 +298,7 @@ export class Watcher {
 
   private _database(database: number, event: DbEvent): void {
     const at = Date.now();
+    forgetCount(database, 'table' in event ? event.table : undefined);
     if (event.type === 'put' || event.type === 'delete' || event.type === 'clear') {
       const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => encode(key));
       const changes = event.type === 'clear' ? 1 : event.keys.length;
@@ -317,7 +334,13 @@ export class Watcher {
 
   /** Encodes the latest value of every queued delta, once, just before the bridge sends them. */
   fill(): void {
+    const at = Date.now();
+    for (const pending of this._pendingStates.values()) {
+      pending.payload.at = at;
+      this._fillNow(pending);
+    }
     for (const pending of this._pending.values()) this._fillNow(pending);
+    this._pendingStates.clear();
     this._pending.clear();
     this._pendingDb.clear();
   }

@@ -3,6 +3,7 @@
  * the hash of the row the panel saw; the check and the write run in one readwrite transaction,
  * so another tab cannot slip a write in between.
  */
+import { countRows } from '../counts.js';
 import { decode, encode, type Encoded } from '../../../codec/index.js';
 import { keyAt } from '../../../db/schema.js';
 import type { Database, Range } from '../../../db/types.js';
@@ -60,7 +61,8 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     const table = db.table(name);
     const [rows, total] = await Promise.all([
       table.query({ ...selection, ...page(offset, limit), ...(direction && { direction }) }),
-      table.count(selection),
+      // The whole table's count is usually known from the snapshot (counts.ts): no second count.
+      index === undefined && range === undefined ? countRows(database, name, () => table.count()) : table.count(selection),
     ]);
     return {
       total,

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../database.js';
+import { libsql } from '../libsql.js';
+
+// Two URLs for one file are two places: nothing in this process tells one about the other's
+// upgrade, exactly as with another process. Reads outside a transaction run as one statement
+// with no BEGIN, and a bulkPut is one batch (issue 18); both must still notice the upgrade.
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function twoPlaces() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stratum-libsql-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'shared.db');
+  const tables = { items: { key: 'id', indexes: { byTag: 'tag' } } };
+  const first = await openDatabase('shared', { version: 1, tables, provider: libsql({ url: `file:${file}` }) });
+  await first.table('items').bulkPut(Array.from({ length: 500 }, (_, id) => ({ id, tag: id % 7 })));
+  const other = libsql({ url: `file:${path.relative(process.cwd(), file)}` });
+  return { first, other, tables };
+}
+
+describe('libSQL reads and batches against another process', () => {
+  it('a bulkPut is written whole, its index with it', async () => {
+    const { first } = await twoPlaces();
+    expect(await first.table('items').count()).toBe(500);
+    expect(await first.table('items').count({ index: 'byTag', range: { eq: 3 } })).toBe(71);
+    first.close();
+  });
+
+  it('a bulkPut that repeats a key keeps the last row and only its index entry', async () => {
+    const { first } = await twoPlaces();
+    await first.table('items').bulkPut([{ id: 1, tag: 100 }, { id: 2, tag: 100 }, { id: 1, tag: 200 }, { id: 3, tag: 100 }]);
+    expect(await first.table('items').get(1)).toEqual({ id: 1, tag: 200 });
+    const tagged = (tag: number) => first.table('items').query({ index: 'byTag', range: { eq: tag } });
+    expect(await tagged(100)).toEqual([{ id: 2, tag: 100 }, { id: 3, tag: 100 }]);
+    expect(await tagged(200)).toEqual([{ id: 1, tag: 200 }]);
+    first.close();
+  });
+
+  it('a single read after another process upgraded fails with a VersionError', async () => {
+    const { first, other, tables } = await twoPlaces();
+    const second = await openDatabase('shared', { version: 2, tables, provider: other });
+    await expect(first.table('items').count()).rejects.toMatchObject({ name: 'VersionError', message: expect.stringContaining('version 2') });
+    expect(await second.table('items').count()).toBe(500);
+    second.close();
+    first.close();
+  });
+
+  it('a bulkPut after another process upgraded writes nothing', async () => {
+    const { first, other, tables } = await twoPlaces();
+    const second = await openDatabase('shared', { version: 2, tables, provider: other });
+    await expect(first.table('items').bulkPut([{ id: 1000, tag: 1 }])).rejects.toMatchObject({ name: 'VersionError' });
+    expect(await second.table('items').get(1000)).toBeUndefined();
+    second.close();
+    first.close();
+  });
+});
