@@ -32,9 +32,12 @@ const ENTRIES = [
   { name: 'index', source: 'runtime/index.ts', budget: 23360 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
-  { name: 'store', source: 'runtime/store/index.ts', budget: 4608 },
+  // +128 B (issue 22.5): in a worker, the listener catches its page relay's hand-over in the
+  // first turn (the rest of the worker side loads lazily).
+  { name: 'store', source: 'runtime/store/index.ts', budget: 4736 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
-  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10240 },
+  // +128 B (issue 22.5): the worker listener, as in store.
+  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 10368 },
   { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11264 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
@@ -68,13 +71,14 @@ const ENTRIES = [
   // chunks: shared when the app imports stratumjs/store too), the mirror with its echo guard and
   // structural equality (~0.5 kB) and one library's reads and writes (0.1–0.3 kB); the library is
   // an optional peer and stays external. Measured 4,885 B (zustand) to 5,160 B (mobx).
-  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5376 },
-  { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5376 },
-  { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5376 },
-  { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5376 },
-  { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5376 },
-  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5376 },
-  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5376 },
+  // +128 B each (issue 22.5): the registry's worker listener, as in store.
+  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5504 },
+  { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5504 },
+  { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5504 },
+  { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5504 },
+  { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5504 },
+  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5504 },
+  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5504 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.

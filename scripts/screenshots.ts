@@ -10,6 +10,7 @@ import { launch } from '../runtime/puppeteer/launch.js';
 import { extensionId, tabIdOf } from '../runtime/puppeteer/extension.js';
 import { attachToDemo, exerciseDemo, panelShots, THEMES, WIDTHS } from './panel-shots.js';
 import { REPO_ROOT, serveRepo } from './serve.js';
+import { workersShot } from './shot-workers.js';
 
 const DIR = path.join(REPO_ROOT, 'docs/screenshots');
 const HEIGHT = 640;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       }
       await tab.close();
     }
+    console.log(`wrote ${path.relative(REPO_ROOT, await workersShot(browser, served.origin, DIR))}`);
   } finally {
     await browser.close();
     await served.close();

@@ -6,4 +6,6 @@ export { startAgent } from './agent/index.js';
 export type { Agent, AgentOptions } from './agent/index.js';
 export type { Wall } from '../protocol/bridge.js';
 export { connectDevtools } from '../transport/ws/connect-browser.js';
+export { relayWorker } from './relay.js';
+export type { RelayWorkerOptions } from './relay.js';
 export type { ConnectDevtoolsOptions, DevtoolsConnection } from '../transport/ws/connect.js';

@@ -7,6 +7,12 @@ export type { DevtoolsOptions } from '../registry/registry.js';
 export type { Agent, AgentOptions } from './agent/index.js';
 export type { Wall } from '../protocol/bridge.js';
 export type { ConnectDevtoolsOptions, DevtoolsConnection } from '../transport/ws/connect.js';
+export type { RelayWorkerOptions } from './relay.js';
+
+/** Left out of production builds: a worker is not relayed, and the page keeps running. */
+export function relayWorker(): () => void {
+  return () => undefined;
+}
 
 export function startAgent(): never {
   throw new Error(

@@ -60,9 +60,22 @@ export interface RuntimeInfo {
   /** configureDevtools({ name }), else the document title, else the origin. */
   name: string;
   frame: { url: string; top: boolean; title: string };
+  /**
+   * Set when the runtime runs in a dedicated or shared worker, relayed through the page whose
+   * `frame` this is (relayWorker). Optional, so a page's own hello answer is unchanged; a panel
+   * older than this field refuses a worker's answer and simply does not list the worker.
+   */
+  worker?: WorkerInfo;
   protocol: number;
   /** The stratum package version. */
   version: string;
+}
+
+/** Which worker a runtime runs in: its kind, its name (`new Worker(url, { name })`) and script. */
+export interface WorkerInfo {
+  kind: 'dedicated' | 'shared';
+  name: string;
+  url: string;
 }
 
 /** The answer to `hello` (frozen). When `compatible` is false the runtime stays silent. */

@@ -1,6 +1,6 @@
 /** Shape checks for the data types of values.ts; each is typed against its interface, so a field added there without a check here fails the build. */
 import { LIMITS, MAX_PAGE } from './messages.js';
-import type { Current, ProtocolError, Ready, RuntimeInfo } from './messages.js';
+import type { Current, ProtocolError, Ready, RuntimeInfo, WorkerInfo } from './messages.js';
 import { arr, bool, finite, id, int, json, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 import type {
   RequestTag,
@@ -52,6 +52,7 @@ export const runtimeInfo = obj<RuntimeInfo>({
   id,
   name: text,
   frame: obj<RuntimeInfo['frame']>({ url: text, top: bool, title: text }),
+  worker: opt(obj<WorkerInfo>({ kind: literal('dedicated', 'shared'), name: text, url: text })),
   protocol: int,
   version: text,
 });

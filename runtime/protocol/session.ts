@@ -294,11 +294,25 @@ export class ClientSession {
 }
 
 function sameRuntime(a: Ready, b: Ready): boolean {
-  return a.runtime.name === b.runtime.name && a.runtime.frame.url === b.runtime.frame.url && a.runtime.frame.top === b.runtime.frame.top;
+  return (
+    a.runtime.name === b.runtime.name &&
+    a.runtime.frame.url === b.runtime.frame.url &&
+    a.runtime.frame.top === b.runtime.frame.top &&
+    a.runtime.worker?.url === b.runtime.worker?.url
+  );
 }
 
-/** Top frame first, then by URL and name: a stable order for the picker. */
+/**
+ * Top frame first, a page's own runtime before the workers it relays (the default target stays
+ * the page), then by URL and name: a stable order for the picker.
+ */
 function byFrame(a: RuntimeEntry, b: RuntimeEntry): number {
   const top = Number(b.ready.runtime.frame.top) - Number(a.ready.runtime.frame.top);
-  return top || a.ready.runtime.frame.url.localeCompare(b.ready.runtime.frame.url) || a.ready.runtime.name.localeCompare(b.ready.runtime.name);
+  const worker = Number(a.ready.runtime.worker !== undefined) - Number(b.ready.runtime.worker !== undefined);
+  return (
+    top ||
+    a.ready.runtime.frame.url.localeCompare(b.ready.runtime.frame.url) ||
+    worker ||
+    a.ready.runtime.name.localeCompare(b.ready.runtime.name)
+  );
 }

@@ -6,12 +6,20 @@
  */
 import { ANNOUNCE, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../protocol/frozen.js';
 import type { DevtoolsConfig } from './registry.js';
+import { SOURCE_RELAY } from './worker-relay.js';
 
 /**
  * Loads the agent (runtime/devtools/agent/connect.ts). Passed in by the entries
  * (runtime/devtools/hook.ts), so this floor, below the strata, never imports the agent above them.
  */
-export type AgentLoader = () => Promise<{ connect(listening: Listening): { deliver(data: unknown): void; stop(): void } }>;
+export type AgentLoader = () => Promise<{ connect(listening: Listening, via?: Via): { deliver(data: unknown): void; stop(): void } }>;
+
+/** A runtime in a worker: where its envelopes go (the relay's port) and what it tells the panel. */
+export interface Via {
+  send(envelope: unknown): void;
+  frame: { url: string; top: boolean; title: string };
+  worker: { kind: 'dedicated' | 'shared'; name: string; url: string };
+}
 
 let loadAgent: AgentLoader | undefined;
 
@@ -55,9 +63,7 @@ function onMessage(event: MessageEvent): void {
   if (deliver) return deliver(data);
   if (waiting) return void (waiting.length < MAX_WAITING ? waiting.push(data) : listening.dropped++);
   const batch = data?.batch;
-  if (!loadAgent || !(Array.isArray(batch) && batch.some((message: { command?: unknown } | null) => message?.command === HELLO))) {
-    return void listening.dropped++;
-  }
+  if (!loadAgent || !saysHello(batch)) return void listening.dropped++;
   waiting = [data];
   loadAgent().then(
     ({ connect }) => {
@@ -74,9 +80,45 @@ function onMessage(event: MessageEvent): void {
   );
 }
 
+/** Whether a batch holds a `hello`: the only message that may load the agent. */
+export function saysHello(batch: unknown): boolean {
+  return Array.isArray(batch) && batch.some((message: { command?: unknown } | null) => message?.command === HELLO);
+}
+
+/** The agent loader the entries set (the worker listener loads it lazily too). */
+export function agentLoader(): AgentLoader | undefined {
+  return loadAgent;
+}
+
+let stopWorker: (() => void) | undefined;
+
+/**
+ * In a dedicated or shared worker: catch the page relay's hand-over now, in the script's first
+ * turn (a message with no listener yet would reach the app's onmessage), and load the rest of
+ * the worker side (listen-worker.ts) lazily. Kept this small because every entry carries it.
+ */
+function listenInWorker(): void {
+  const scope = globalThis as unknown as { WorkerGlobalScope?: unknown } & EventTarget;
+  if (typeof scope.WorkerGlobalScope !== 'function') return;
+  listening.on = true;
+  const held: MessageEvent[] = [];
+  const take = (event: Event): void => {
+    if (((event as MessageEvent).data as { source?: unknown } | null)?.source !== SOURCE_RELAY) return;
+    // Stratum's own message: the app's listeners (added after ours) never see it.
+    event.stopImmediatePropagation();
+    held.push(event as MessageEvent);
+  };
+  scope.addEventListener('message', take);
+  // A shared worker: one port per page. Ours listens first; the app's onmessage starts the port.
+  scope.addEventListener('connect', (event) => (event as MessageEvent).ports[0]?.addEventListener('message', take));
+  import('./listen-worker.js').then(({ linker }) => (stopWorker = linker(listening, held)), console.error);
+}
+
 /** Starts listening unless disabled; posts `announce` so a panel that is already open says hello. */
 export function listenForPanel(config: DevtoolsConfig): void {
-  if (listening.on || !config.enabled || isProductionBundle() || typeof window === 'undefined' || !window.addEventListener) return;
+  if (listening.on || !config.enabled || isProductionBundle()) return;
+  if (typeof window === 'undefined') return listenInWorker();
+  if (!window.addEventListener) return;
   listening.on = true;
   window.addEventListener('message', onMessage);
   window.postMessage(
@@ -89,6 +131,7 @@ export function listenForPanel(config: DevtoolsConfig): void {
 export function stopListening(): void {
   if (!listening.on) return;
   listening.on = false;
+  if (stopWorker) return stopWorker();
   window.removeEventListener('message', onMessage);
   stopAgent?.();
   stopAgent = deliver = undefined;

@@ -3,6 +3,7 @@
  * protocol mismatch as the page explained it), a target picker when several runtimes or frames
  * answered, the snapshots menu, and refresh.
  */
+import type { RuntimeInfo } from '#protocol/messages.js';
 import { usePanel } from './context.js';
 import { SnapshotMenu } from './snapshot/SnapshotMenu.js';
 
@@ -22,9 +23,7 @@ export function Header() {
         <select data-testid="target-picker" aria-label="Runtime" value={target ?? ''} onChange={(event) => connection.choose(event.currentTarget.value)}>
           {runtimes.map(({ session, ready }) => (
             <option value={session}>
-              {ready.runtime.name} —{' '}
-              {/* A Node process (connectDevtools) has no frame: its title says pid and host. */}
-              {ready.runtime.frame.url.startsWith('node:') ? ready.runtime.frame.title : `${ready.runtime.frame.top ? 'top frame' : 'frame'} ${ready.runtime.frame.url}`}
+              {ready.runtime.name} — {where(ready.runtime)}
               {ready.compatible ? '' : ' (protocol mismatch)'}
             </option>
           ))}
@@ -37,4 +36,12 @@ export function Header() {
       </button>
     </header>
   );
+}
+
+/** Where a runtime runs, as the picker says it: a worker of a page, a Node process, a frame. */
+function where(runtime: RuntimeInfo): string {
+  if (runtime.worker) return `${runtime.worker.kind} worker ${runtime.worker.url} (page ${runtime.frame.url})`;
+  // A Node process (connectDevtools) has no frame: its title says pid and host.
+  if (runtime.frame.url.startsWith('node:')) return runtime.frame.title;
+  return `${runtime.frame.top ? 'top frame' : 'frame'} ${runtime.frame.url}`;
 }
