@@ -31,7 +31,8 @@ import { endState, launch, replay, snapshot, type RecordingFile } from ${JSON.st
 
 const url = process.env['STRATUM_APP_URL'] ?? ${JSON.stringify(recording.page.url)};
 
-const recording = ${literal(recording)} as unknown as RecordingFile;
+// The recording itself, on one line: its starting snapshot, every change, its end.
+const recording = ${JSON.stringify(recording)} as unknown as RecordingFile;
 
 /** What the session ended with: states, webstorage keys, rows, cache entries, blobs (by content hash). */
 const expected = ${literal(endState(recording.end))};
