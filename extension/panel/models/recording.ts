@@ -58,9 +58,10 @@ export class RecordingModel {
     private readonly _ui: Ui,
   ) {}
 
-  async start(): Promise<void> {
+  /** Starts recording; `budget` in characters (default the page's, 16 MiB). */
+  async start(budget?: number): Promise<void> {
     try {
-      this.status.value = await this._connection.request(Command.recordStart, { trace: this._connection.trace });
+      this.status.value = await this._connection.request(Command.recordStart, { trace: this._connection.trace, ...(budget !== undefined && { budget }) });
       clearInterval(this._poll);
       this._poll = setInterval(() => void this._refresh(), POLL_MS);
     } catch (error) {

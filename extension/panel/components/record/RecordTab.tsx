@@ -37,6 +37,7 @@ export function RecordTab() {
   const busy = model.busy.value;
   const playing = model.playing.value;
   const [target, setTarget] = useState('');
+  const [budget, setBudget] = useState('16');
   const [testText, setTestText] = useState<string | null>(null);
   const recording = status?.recording === true;
   const pick = (run: (name: string, text: string) => void) => (event: Event) => {
@@ -61,9 +62,21 @@ export function RecordTab() {
     <section class="record-tab" data-testid="record-tab" aria-label="Record and replay">
       <div class="toolbar">
         {!status || !status.recording ? (
-          <button type="button" data-testid="record-start" disabled={!connected || busy || status?.stopped === 'budget'} onClick={() => void model.start()} title="A snapshot now, then every change of every stratum until you stop">
-            ● Record
-          </button>
+          <>
+            <button
+              type="button"
+              data-testid="record-start"
+              disabled={!connected || busy || status?.stopped === 'budget' || !(Number(budget) > 0)}
+              onClick={() => void model.start(Math.round(Number(budget) * 1024 * 1024))}
+              title="A snapshot now, then every change of every stratum until you stop"
+            >
+              ● Record
+            </button>
+            <label title="Recording stops by itself, with a banner, when its changes reach this size">
+              budget{' '}
+              <input type="number" min={0.001} step="any" class="budget" value={budget} data-testid="record-budget" aria-label="Byte budget in MiB" onInput={(event) => setBudget((event.currentTarget as HTMLInputElement).value)} /> MiB
+            </label>
+          </>
         ) : null}
         {status && (
           <button type="button" data-testid="record-stop" disabled={busy} onClick={() => void model.stop()}>
