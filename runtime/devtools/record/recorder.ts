@@ -27,6 +27,9 @@ export const REHEARSAL_PREFIX = 'stratum-rehearsal:';
 /** The agent's own writes while replaying: not recorded again. */
 export const REPLAY_LABEL = 'devtools: replay';
 
+/** Webstorage takes no label: the replay marks its own webstorage writes here while it makes them. */
+export const replaying = { webstorage: false };
+
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 export interface RecorderStatus {
@@ -197,6 +200,7 @@ export class Recorder {
   }
 
   private _webstorage(storage: WebStorageLike, event: WebStorageEventLike): void {
+    if (replaying.webstorage) return;
     const local = event.origin === 'local';
     if (event.key === null) {
       const site = this._trace && local ? capture(storage.clear) : undefined;

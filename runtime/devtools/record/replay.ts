@@ -10,7 +10,7 @@ import type { RecordedChange, RecordingFile } from '../../snapshot-file/recordin
 import { targetsOf } from '../snapshot/export.js';
 import { importSnapshot, type ApplyHooks } from '../snapshot/import.js';
 import { Rebuilder } from '../snapshot/rebuild.js';
-import { REPLAY_LABEL } from './recorder.js';
+import { REPLAY_LABEL, replaying } from './recorder.js';
 
 export interface ReplayResult {
   /** How many changes have been applied from the start: the replay's position. */
@@ -34,11 +34,16 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
   if (change.kind === 'webstorage') {
     const storage = targets.webstorages.find((candidate) => candidate.kind === change.storage && candidate.namespace === change.namespace);
     if (!storage) return false;
-    hooks.label(REPLAY_LABEL, () => {
-      if (change.key === null) storage.clear();
-      else if (change.text === undefined) storage.remove(change.key);
-      else storage.set(change.key, deserialize(change.text));
-    });
+    replaying.webstorage = true;
+    try {
+      hooks.label(REPLAY_LABEL, () => {
+        if (change.key === null) storage.clear();
+        else if (change.text === undefined) storage.remove(change.key);
+        else storage.set(change.key, deserialize(change.text));
+      });
+    } finally {
+      replaying.webstorage = false;
+    }
     return true;
   }
   const db = targets.databases.find((candidate) => candidate.name === change.database);
