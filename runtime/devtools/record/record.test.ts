@@ -119,6 +119,34 @@ describe('record and replay', () => {
     await t.call(Command.snapshotDiscard, { transfer });
   });
 
+  it('carries call sites when traces are on, none when off', async () => {
+    const t = kit();
+    await t.hello();
+    const store = new Store({ name: 'traced-app' });
+    const clicks = store.createState(0, { key: 'clicks', scope: 'app' });
+    const db = await openDatabase('traced-db', { version: 1, tables: { hits: { key: 'id' } }, provider: memory() });
+    await t.call(Command.trace, { enabled: true });
+    await t.call(Command.recordStart, { trace: true });
+    function appClicks() {
+      clicks.set(clicks.get() + 1, { label: 'click' });
+    }
+    async function appSaves() {
+      await db.table('hits').put({ id: 1 });
+    }
+    appClicks();
+    await appSaves();
+    const traced = await stop(t);
+    expect(traced.changes[0]!.stack![0]).toMatch(/^appClicks \(.*record\.test\.ts:\d+:\d+\)$/);
+    expect(traced.changes[1]!.stack!.some((frame) => frame.startsWith('appSaves '))).toBe(true);
+
+    await t.call(Command.trace, { enabled: false });
+    await t.call(Command.recordStart, {});
+    appClicks();
+    const plain = await stop(t);
+    expect(plain.changes).toHaveLength(1);
+    expect(plain.changes[0]!.stack).toBeUndefined();
+  });
+
   it('stops at the byte budget: the status says so, the file is whole up to there and replays to its end', async () => {
     const t = kit();
     await t.hello();
