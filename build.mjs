@@ -82,7 +82,9 @@ const ENTRIES = [
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
-  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 20480 },
+  // Issue 23 added record()/replay()/rehearseUpgrade(), the recording validator, endState and the
+  // test-file generator: +~2.2 kB brotli (20,918 B measured), a Node-only entry.
+  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 22528 },
 ];
 
 /**

@@ -19,6 +19,7 @@ const AREAS: Record<string, string> = {
   database: 'Database tab',
   timeline: 'Timeline tab',
   snapshot: 'Snapshots menu',
+  record: 'Record tab (issue 23)',
 };
 
 /**

@@ -74,6 +74,11 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     return this._conn?.version ?? this._options.version;
   }
 
+  /** @internal What the app declared (tables, upgrade): a migration rehearsal opens a copy with it (issue 23). */
+  _declaration(): OpenOptions {
+    return this._options;
+  }
+
   get cache(): Cache {
     if (!this._options.cache) throw new TypeError(`Database '${this.name}' has no cache; open it with { cache: true }.`);
     const clock = typeof this._options.cache === 'object' ? this._options.cache.now : undefined;

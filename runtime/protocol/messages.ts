@@ -165,6 +165,16 @@ export interface Current {
   redacted: Path[];
 }
 
+/** A page's recording (issue 23): running or not, its size so far, and whether the byte budget stopped it. */
+export interface RecordStatus {
+  recording: boolean;
+  changes: number;
+  /** Characters of changes (their JSON and their blobs' base64) so far. */
+  bytes: number;
+  budget: number;
+  stopped: 'budget' | null;
+}
+
 export interface PanelCommands {
   /** Frozen. `client` names the panel connection, so several panels can be connected. */
   hello: { request: { protocol: number; client: string; trace?: boolean }; response: Ready };
@@ -288,6 +298,27 @@ export interface PanelCommands {
   snapshotDiscard: { request: { transfer: string }; response: { discarded: boolean } };
 
   /**
+   * Issue 23. Starts recording the page (runtime/snapshot-file/recording.ts): a snapshot now, then
+   * every change of every stratum, until recordStop or `budget` characters of changes (then it stops
+   * itself: `stopped: 'budget'`). `trace` adds call sites.
+   */
+  recordStart: { request: { budget?: number; trace?: boolean }; response: RecordStatus };
+  /** Whether a recording runs, how many changes and characters it holds, and whether the budget stopped it. */
+  recordStatus: { request: Record<string, never>; response: RecordStatus };
+  /** Stops recording; the file's JSON text is a transfer, pulled with snapshotRead. */
+  recordStop: { request: Record<string, never>; response: { transfer: string; size: number; changes: number; stopped: 'user' | 'budget' } };
+  /**
+   * Brings the page to change `to` of the recording held by `transfer` (sent with snapshotWrite):
+   * from `from` when the page is there and `to` is ahead, else from the restored start.
+   */
+  replayApply: { request: { transfer: string; from: number; to: number }; response: { position: number; total: number; skipped: number } };
+  /**
+   * Runs the app's current upgrade on a throw-away memory copy of the snapshot held by `transfer`;
+   * the answer (every table's differences, or the error and its row) is a transfer of JSON.
+   */
+  rehearseUpgrade: { request: { transfer: string; database?: string }; response: { transfer: string; size: number } };
+
+  /**
    * A part of a value, encoded again from `path` with fresh limits. With `offset` or `limit`, one
    * page of the part (see ExpandPage): characters of a string, items of an array, Set or typed
    * array, entries of a Map, own keys of an object; `total` says how many there are.
@@ -363,6 +394,11 @@ export const Command: { readonly [K in CommandName]: K } = {
   snapshotPreview: 'snapshotPreview',
   snapshotImport: 'snapshotImport',
   snapshotDiscard: 'snapshotDiscard',
+  recordStart: 'recordStart',
+  recordStatus: 'recordStatus',
+  recordStop: 'recordStop',
+  replayApply: 'replayApply',
+  rehearseUpgrade: 'rehearseUpgrade',
   expand: 'expand',
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',

@@ -33,6 +33,8 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string 
 
 const empty = obj<Record<string, never>>({});
 const base64 = str(Math.ceil(MAX_BLOB_CHUNK / 3) * 4);
+/** Issue 23: a recording's status. */
+const recordStatus = obj({ recording: bool, changes: int, bytes: int, budget: int, stopped: nullable(literal('budget')) });
 const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.text, MAX_TRACE_FRAMES)) };
 
 const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
@@ -84,6 +86,11 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   snapshotPreview: obj({ transfer: id, strict: opt(bool) }),
   snapshotImport: obj({ transfer: id, strict: opt(bool) }),
   snapshotDiscard: obj({ transfer: id }),
+  recordStart: obj({ budget: opt(int), trace: opt(bool) }),
+  recordStatus: empty,
+  recordStop: empty,
+  replayApply: obj({ transfer: id, from: int, to: int }),
+  rehearseUpgrade: obj({ transfer: id, database: opt(s.text) }),
   expand: obj({ target: s.valueRef, path: s.path, offset: opt(int), limit: opt(int) }),
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
@@ -123,6 +130,11 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   snapshotPreview: s.snapshotSummary,
   snapshotImport: s.snapshotSummary,
   snapshotDiscard: obj({ discarded: bool }),
+  recordStart: recordStatus,
+  recordStatus,
+  recordStop: obj({ transfer: id, size: int, changes: int, stopped: literal('user', 'budget') }),
+  replayApply: obj({ position: int, total: int, skipped: int }),
+  rehearseUpgrade: obj({ transfer: id, size: int }),
   expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,

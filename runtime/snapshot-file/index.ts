@@ -6,3 +6,6 @@
 export * from './format.js';
 export * from './validate.js';
 export * from './diff.js';
+export * from './recording.js';
+export * from './end-state.js';
+export * from './test-file.js';

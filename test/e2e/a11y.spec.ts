@@ -113,6 +113,17 @@ const TABS: { name: string; show: () => Promise<void> }[] = [
       await panel.waitForSelector(byId('timeline-detail'));
     },
   },
+  {
+    name: 'record (issue 23)',
+    async show() {
+      await click(byId('tab-record'));
+      await click(byId('record-start'));
+      await panel.waitForSelector(byId('record-stop'));
+      await demo.$eval(byId('dark'), (box) => (box as HTMLElement).click());
+      await click(byId('record-stop'));
+      await panel.waitForSelector(byId('record-change'));
+    },
+  },
 ];
 
 describe('accessibility (axe-core)', () => {

@@ -2,7 +2,7 @@
 import { TABS, type Tab } from '../models/ui.js';
 import { usePanel } from './context.js';
 
-const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline' };
+const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline', record: 'Record' };
 
 export function TabBar() {
   const { ui } = usePanel();

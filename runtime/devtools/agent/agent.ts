@@ -24,6 +24,7 @@ import { stateCommands } from './commands/state.js';
 import { valueCommands } from './commands/values.js';
 import { webstorageCommands } from './commands/webstorage.js';
 import type { SnapshotCommand } from '../snapshot/commands.js';
+import type { RecordCommand } from '../record/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
 import { databaseInfo, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { InlineBlobs } from './show.js';
@@ -48,6 +49,13 @@ function lazy<K extends SnapshotCommand>(name: K): Handler<K> {
   return (payload, context) => (snapshots ??= import('../snapshot/commands.js')).then(({ snapshotCommands }) => snapshotCommands[name](payload, context));
 }
 
+/** The recording commands (issue 23) load on the first one. */
+let records: Promise<typeof import('../record/commands.js')> | undefined;
+
+function recording<K extends RecordCommand>(name: K): Handler<K> {
+  return (payload, context) => (records ??= import('../record/commands.js')).then(({ recordCommands }) => recordCommands[name](payload, context));
+}
+
 /** Resolving frames loads the source-map reader on the first request: only traces need it. */
 let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
 
@@ -67,6 +75,11 @@ const ROUTED: Handlers<Routed> = {
   snapshotPreview: lazy('snapshotPreview'),
   snapshotImport: lazy('snapshotImport'),
   snapshotDiscard: lazy('snapshotDiscard'),
+  recordStart: recording('recordStart'),
+  recordStatus: recording('recordStatus'),
+  recordStop: recording('recordStop'),
+  replayApply: recording('replayApply'),
+  rehearseUpgrade: recording('rehearseUpgrade'),
   ...stateCommands,
   ...webstorageCommands,
   ...dbCommands,
@@ -186,6 +199,7 @@ export class Agent {
     this._context.uploads.clear();
     this._context.blobs.clear();
     void snapshots?.then(({ transfers }) => transfers.clear());
+    void records?.then(({ dropRecording }) => dropRecording());
     this._unfilled.clear();
   }
 
