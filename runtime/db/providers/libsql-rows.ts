@@ -51,9 +51,6 @@ export function countSql(db: string, table: string): string[] {
   ];
 }
 
-/** The database's version as one more column: a single read checks it without a second statement. */
-const VERSION = '(SELECT version FROM stratum_databases WHERE name = ?)';
-
 /** The SQL index that finds a row's index entries by primary key (for rewrites and deletes). */
 export function indexByRowSql(db: string, table: string, index: string): string {
   return quote(`p:${part(db)}/${part(table)}/${part(index)}`);
@@ -113,12 +110,21 @@ export class SqlRows implements RowStore {
     this._single = single;
   }
 
-  /** With `single`, the version column and its argument go first; `at` is where it lands in a row. */
+  /**
+   * A SELECT of `at` columns. With `single`, the database's version comes in the same statement
+   * (`seen`), so a read outside a transaction checks it without a second one.
+   */
   private async _select(columns: string, rest: string, args: unknown[], at: number, columnArgs: unknown[] = []): Promise<Row[]> {
     if (!this._single) return (await this._read({ sql: `SELECT ${columns}${rest}`, args: [...columnArgs, ...args] as InArgs })).rows;
-    const { rows } = await this._read({ sql: `SELECT ${columns}, ${VERSION}${rest}`, args: [...columnArgs, this._db, ...args] as InArgs });
-    if (rows[0]) this.seen = Number(rows[0][at] ?? 0);
-    return rows;
+    // The version comes as one row after the others (a column on every row cost a BigInt per row).
+    const { rows } = await this._read({
+      sql: `SELECT * FROM (SELECT ${columns}, NULL${rest}) UNION ALL SELECT ${'NULL, '.repeat(at)}version FROM stratum_databases WHERE name = ?`,
+      args: [...columnArgs, ...args, this._db] as InArgs,
+    });
+    const last = rows[rows.length - 1];
+    if (last === undefined || last[at] === null) return rows;
+    this.seen = Number(last[at]);
+    return rows.slice(0, -1);
   }
 
   /** Sends the queued writes, in order. */
