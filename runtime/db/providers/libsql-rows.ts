@@ -150,8 +150,34 @@ export class SqlRows implements RowStore {
   }
 
   async read(table: string, key: Key): Promise<unknown> {
-    const rows = await this._select('v, b', ` FROM ${tableSql(this._db, table)} WHERE k = ?`, [keyArg(key)], 2);
-    return rows[0] ? rowValue(rows[0]) : undefined;
+    const [value] = await this._values('', ` FROM ${tableSql(this._db, table)} WHERE k = ?`, [keyArg(key)]);
+    return value;
+  }
+
+  /**
+   * Rows' values in one column: the text, or for a row with Blob bytes its key (a BLOB, told
+   * apart by type), then the version row of a single read (an integer). The driver builds two
+   * properties per column of every row, so one column instead of two made a 100-row page
+   * measurably cheaper. A page with a Blob row is read again whole with both columns, in one
+   * statement, so it stays one consistent read.
+   */
+  private async _values(t: string, rest: string, args: unknown[]): Promise<unknown[]> {
+    const one = `SELECT CASE WHEN ${t}b IS NULL THEN ${t}v ELSE ${t}k END${rest}`;
+    const { rows } = await this._read({
+      sql: this._single ? `SELECT * FROM (${one}) UNION ALL SELECT version FROM stratum_databases WHERE name = ?` : one,
+      args: (this._single ? [...args, this._db] : args) as InArgs,
+    });
+    const values: unknown[] = [];
+    let bytes = false;
+    for (const row of rows) {
+      const cell = row[0];
+      if (typeof cell === 'string') values.push(loadValue(cell, null));
+      else if (typeof cell === 'bigint' || typeof cell === 'number') this.seen = Number(cell);
+      else bytes = true;
+    }
+    if (!bytes) return values;
+    this.seen = undefined;
+    return (await this._select(`${t}v, ${t}b`, rest, args, 2)).map((row) => rowValue(row));
   }
 
   async has(table: string, key: Key): Promise<boolean> {
@@ -189,17 +215,14 @@ export class SqlRows implements RowStore {
     const order = query.direction === 'prev' ? 'DESC' : 'ASC';
     const paging = ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset}`;
     const data = tableSql(this._db, table);
-    const rows =
-      query.index === undefined
-        ? await this._select('v, b', ` FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`, args, 2)
-        : await this._select(
-            't.v, t.b',
-            ` FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
-              `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`,
-            args,
-            2,
-          );
-    return rows.map((row) => rowValue(row));
+    return query.index === undefined
+      ? this._values('', ` FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`, args)
+      : this._values(
+          't.',
+          ` FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
+            `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`,
+          args,
+        );
   }
 
   async count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
