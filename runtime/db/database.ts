@@ -167,6 +167,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
       name: this.name,
       version,
       tables: normalizeSchema(this._options.tables, { cache: Boolean(this._options.cache), blobs: this._options.blobs === true }),
+      now: (typeof this._options.cache === 'object' ? this._options.cache.now : undefined) ?? Date.now,
       upgrade: async (tx, oldVersion, tables) => {
         if (!upgrade) return;
         const owner: TxOwner = {

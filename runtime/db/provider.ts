@@ -67,6 +67,8 @@ export interface OpenRequest {
   versionchange(newVersion: number | null): void;
   /** The connection went away without being asked (the browser closed it, the file vanished). */
   lost(reason: string): void;
+  /** The Cache layout's clock (`cache: { now }`, else Date.now): Redis turns `expires` into a TTL by it. */
+  now?: () => number;
 }
 
 export interface Connection {

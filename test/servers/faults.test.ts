@@ -44,7 +44,7 @@ describe.runIf(withRedis)('Redis faults (a Redis of the test’s own, appendfsyn
     const workers = Promise.all([1, 2, 3].map(() => run(worker, ['retry', 'redis', namespace, 'restart', '1000'], env)));
     // Mid-run: once the counter's row exists, the increments are under way.
     const probe = new Redis(own.url);
-    while ((await probe.hlen(`${namespace}:restart/r/$cache`)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await probe.zcard(`${namespace}:restart/z/$cache`)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     probe.disconnect();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await own.stop();

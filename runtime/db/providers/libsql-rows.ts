@@ -31,6 +31,26 @@ export function indexSql(db: string, table: string, index: string): string {
   return quote(`i:${part(db)}/${part(table)}/${part(index)}`);
 }
 
+/** A string literal for SQL text (trigger bodies cannot take arguments). */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Statements that keep a table's row count in `stratum_counts`, exact under rollbacks: two
+ * triggers (an upsert that updates fires neither) in the file itself, so every writer counts,
+ * and the count as it is now (a table made by an older version, or in an upgrade).
+ */
+export function countSql(db: string, table: string): string[] {
+  const data = tableSql(db, table);
+  const name = literal(data);
+  return [
+    `CREATE TRIGGER IF NOT EXISTS ${quote(`n+:${part(db)}/${part(table)}`)} AFTER INSERT ON ${data} BEGIN UPDATE stratum_counts SET n = n + 1 WHERE name = ${name}; END`,
+    `CREATE TRIGGER IF NOT EXISTS ${quote(`n-:${part(db)}/${part(table)}`)} AFTER DELETE ON ${data} BEGIN UPDATE stratum_counts SET n = n - 1 WHERE name = ${name}; END`,
+    `INSERT OR REPLACE INTO stratum_counts (name, n) VALUES (${name}, (SELECT count(*) FROM ${data}))`,
+  ];
+}
+
 /** The SQL index that finds a row's index entries by primary key (for rewrites and deletes). */
 export function indexByRowSql(db: string, table: string, index: string): string {
   return quote(`p:${part(db)}/${part(table)}/${part(index)}`);
@@ -78,11 +98,33 @@ export class SqlRows implements RowStore {
   private _db: string;
   private _tables: TableInfo[];
   private _queued: Queued[] = [];
+  /** One read outside a transaction: it reads the version with its rows (`seen`). */
+  private _single: boolean;
+  /** The stored version a single read saw (undefined: it returned no row to carry it). */
+  seen: number | undefined;
 
-  constructor(sql: SqlRunner, db: string, tables: TableInfo[]) {
+  constructor(sql: SqlRunner, db: string, tables: TableInfo[], single = false) {
     this._sql = sql;
     this._db = db;
     this._tables = tables;
+    this._single = single;
+  }
+
+  /**
+   * A SELECT of `at` columns. With `single`, the database's version comes in the same statement
+   * (`seen`), so a read outside a transaction checks it without a second one.
+   */
+  private async _select(columns: string, rest: string, args: unknown[], at: number, columnArgs: unknown[] = []): Promise<Row[]> {
+    if (!this._single) return (await this._read({ sql: `SELECT ${columns}${rest}`, args: [...columnArgs, ...args] as InArgs })).rows;
+    // The version comes as one row after the others (a column on every row cost a BigInt per row).
+    const { rows } = await this._read({
+      sql: `SELECT * FROM (SELECT ${columns}, NULL${rest}) UNION ALL SELECT ${'NULL, '.repeat(at)}version FROM stratum_databases WHERE name = ?`,
+      args: [...columnArgs, ...args, this._db] as InArgs,
+    });
+    const last = rows[rows.length - 1];
+    if (last === undefined || last[at] === null) return rows;
+    this.seen = Number(last[at]);
+    return rows.slice(0, -1);
   }
 
   /** Sends the queued writes, in order. */
@@ -108,8 +150,34 @@ export class SqlRows implements RowStore {
   }
 
   async read(table: string, key: Key): Promise<unknown> {
-    const { rows } = await this._read({ sql: `SELECT v, b FROM ${tableSql(this._db, table)} WHERE k = ?`, args: [keyArg(key)] });
-    return rows[0] ? rowValue(rows[0]) : undefined;
+    const [value] = await this._values('', ` FROM ${tableSql(this._db, table)} WHERE k = ?`, [keyArg(key)]);
+    return value;
+  }
+
+  /**
+   * Rows' values in one column: the text, or for a row with Blob bytes its key (a BLOB, told
+   * apart by type), then the version row of a single read (an integer). The driver builds two
+   * properties per column of every row, so one column instead of two made a 100-row page
+   * measurably cheaper. A page with a Blob row is read again whole with both columns, in one
+   * statement, so it stays one consistent read.
+   */
+  private async _values(t: string, rest: string, args: unknown[]): Promise<unknown[]> {
+    const one = `SELECT CASE WHEN ${t}b IS NULL THEN ${t}v ELSE ${t}k END${rest}`;
+    const { rows } = await this._read({
+      sql: this._single ? `SELECT * FROM (${one}) UNION ALL SELECT version FROM stratum_databases WHERE name = ?` : one,
+      args: (this._single ? [...args, this._db] : args) as InArgs,
+    });
+    const values: unknown[] = [];
+    let bytes = false;
+    for (const row of rows) {
+      const cell = row[0];
+      if (typeof cell === 'string') values.push(loadValue(cell, null));
+      else if (typeof cell === 'bigint' || typeof cell === 'number') this.seen = Number(cell);
+      else bytes = true;
+    }
+    if (!bytes) return values;
+    this.seen = undefined;
+    return (await this._select(`${t}v, ${t}b`, rest, args, 2)).map((row) => rowValue(row));
   }
 
   async has(table: string, key: Key): Promise<boolean> {
@@ -147,21 +215,27 @@ export class SqlRows implements RowStore {
     const order = query.direction === 'prev' ? 'DESC' : 'ASC';
     const paging = ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset}`;
     const data = tableSql(this._db, table);
-    const sql =
-      query.index === undefined
-        ? `SELECT v, b FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`
-        : `SELECT t.v, t.b FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
-          `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`;
-    const { rows } = await this._read({ sql, args: args as InArgs });
-    return rows.map((row) => rowValue(row));
+    return query.index === undefined
+      ? this._values('', ` FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`, args)
+      : this._values(
+          't.',
+          ` FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
+            `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`,
+          args,
+        );
   }
 
   async count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
     const args: unknown[] = [];
+    if (query.index === undefined && query.range === undefined) {
+      // The whole table: its kept count (countSql), not a scan of 100,000 keys.
+      const [row] = await this._select('(SELECT n FROM stratum_counts WHERE name = ?)', '', [], 1, [tableSql(this._db, table)]);
+      if (row && row[0] !== null) return Number(row[0]);
+    }
     const source = query.index === undefined ? tableSql(this._db, table) : indexSql(this._db, table, query.index);
     const column = query.index === undefined ? 'k' : 'ik';
-    const { rows } = await this._read({ sql: `SELECT count(*) FROM ${source}${rangeSql(column, query.range, args as InArgs & unknown[])}`, args: args as InArgs });
-    return Number(rows[0]?.[0] ?? 0);
+    const [row] = await this._select('count(*)', ` FROM ${source}${rangeSql(column, query.range, args as InArgs & unknown[])}`, args, 1);
+    return Number(row?.[0] ?? 0);
   }
 
   async nextKey(table: string): Promise<number> {
@@ -188,12 +262,13 @@ export class LibsqlTransaction extends SoftwareTransaction {
   protected readonly _structuredClone = false;
   private _tx: SqlTransaction | undefined;
   private _release: () => void;
-  private _check: (() => Promise<void>) | undefined;
+  private _check: ((seen?: number) => Promise<void>) | undefined;
 
-  constructor(sql: SqlTransaction | SqlRunner, db: string, tables: TableInfo[], release: () => void, single?: { check: () => Promise<void> }) {
+  /** `single.check(seen)`: the version check after the read, given the version the read saw if it saw one. */
+  constructor(sql: SqlTransaction | SqlRunner, db: string, tables: TableInfo[], release: () => void, single?: { check: (seen?: number) => Promise<void> }) {
     super();
     this._tx = single ? undefined : (sql as SqlTransaction);
-    this._rows = new SqlRows(sql, db, tables);
+    this._rows = new SqlRows(sql, db, tables, single !== undefined);
     this._release = release;
     this._check = single?.check;
   }
@@ -215,7 +290,7 @@ export class LibsqlTransaction extends SoftwareTransaction {
     this._ended = true;
     try {
       if (!this._tx) {
-        await this._check?.();
+        await this._check?.(this._rows.seen);
         return;
       }
       try {

@@ -60,3 +60,44 @@ describe('libSQL reads and batches against another process', () => {
     first.close();
   });
 });
+
+describe('libSQL row counts (kept per table, issue 18)', () => {
+  it('stay exact through puts over existing keys, deletes, clear and a rolled-back transaction', async () => {
+    const { first } = await twoPlaces();
+    const items = first.table('items');
+    await items.bulkPut([{ id: 1, tag: 9 }, { id: 600, tag: 9 }]);
+    expect(await items.count()).toBe(501);
+    await items.delete(2);
+    await items.delete(2);
+    expect(await items.count()).toBe(500);
+    await expect(
+      first.transaction(['items'], 'readwrite', async (tx) => {
+        await tx.table('items').bulkPut([{ id: 700 }, { id: 701 }]);
+        await tx.table('items').delete(3);
+        expect(await tx.table('items').count()).toBe(501);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await items.count()).toBe(500);
+    await items.clear();
+    expect(await items.count()).toBe(0);
+    await items.put({ id: 5 });
+    expect(await items.count()).toBe(1);
+    first.close();
+  });
+
+  it('a file from before counts existed is upgraded in place when opened, and rows other writers add are counted', async () => {
+    const { first, other, tables } = await twoPlaces();
+    first.close();
+    const file = (other as unknown as { url: string }).url;
+    const { createClient } = await import('@libsql/client');
+    const sql = createClient({ url: file });
+    await sql.batch(['DROP TRIGGER "n+:shared/items"', 'DROP TRIGGER "n-:shared/items"', 'DROP TABLE stratum_counts', `INSERT INTO "t:shared/items" (k, v) SELECT k || x'00', v FROM "t:shared/items" LIMIT 20`], 'write');
+    const again = await openDatabase('shared', { version: 1, tables, provider: other });
+    expect(await again.table('items').count()).toBe(520);
+    await sql.execute(`DELETE FROM "t:shared/items" WHERE rowid IN (SELECT rowid FROM "t:shared/items" LIMIT 7)`);
+    expect(await again.table('items').count()).toBe(513);
+    sql.close();
+    again.close();
+  });
+});

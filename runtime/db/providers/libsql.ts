@@ -14,7 +14,7 @@ import { ConstraintError, DatabaseUnavailableError, describeError, VersionError 
 import { compareKeys, type Key } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
-import { indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
+import { countSql, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
 import { Lock } from './tasks.js';
 
@@ -37,7 +37,20 @@ const places = new Map<string, Place>();
 const META = [
   'CREATE TABLE IF NOT EXISTS stratum_databases (name TEXT PRIMARY KEY, version INTEGER NOT NULL, tables TEXT NOT NULL)',
   'CREATE TABLE IF NOT EXISTS stratum_keys (name TEXT PRIMARY KEY, next REAL NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS stratum_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL)',
 ];
+
+/** Keeps a row count for every table that has none yet (new ones, and files from before counts existed). */
+async function ensureCounts(tx: SqlTransaction, db: string, tables: TableInfo[]): Promise<void> {
+  if (tables.length === 0) return;
+  const names = tables.map((table) => tableSql(db, table.name));
+  const { rows } = await tx.execute({ sql: `SELECT name FROM stratum_counts WHERE name IN (${names.map(() => '?').join(', ')})`, args: names });
+  const counted = new Set(rows.map((row) => row[0] as string));
+  for (const table of tables) {
+    if (counted.has(tableSql(db, table.name))) continue;
+    for (const sql of countSql(db, table.name)) await tx.execute(sql);
+  }
+}
 
 async function readMeta(tx: SqlTransaction, name: string): Promise<{ version: number; tables: TableInfo[] }> {
   const { rows } = await tx.execute({ sql: 'SELECT version, tables FROM stratum_databases WHERE name = ?', args: [name] });
@@ -73,6 +86,7 @@ async function dropTable(tx: SqlTransaction, db: string, table: TableInfo): Prom
   for (const index of table.indexes) await tx.execute(`DROP TABLE IF EXISTS ${indexSql(db, table.name, index.name)}`);
   await tx.execute(`DROP TABLE IF EXISTS ${tableSql(db, table.name)}`);
   await tx.execute({ sql: 'DELETE FROM stratum_keys WHERE name = ?', args: [tableSql(db, table.name)] });
+  await tx.execute({ sql: 'DELETE FROM stratum_counts WHERE name = ?', args: [tableSql(db, table.name)] });
 }
 
 class LibsqlConnection implements Connection {
@@ -99,7 +113,7 @@ class LibsqlConnection implements Connection {
     try {
       // One read outside db.transaction: one statement, no BEGIN/COMMIT; the version check follows it.
       if (single && mode === 'readonly') {
-        return new LibsqlTransaction(client as SqlRunner, this._request.name, this.tables, release, { check: () => this._check(client as SqlRunner) });
+        return new LibsqlTransaction(client as SqlRunner, this._request.name, this.tables, release, { check: (seen) => this._check(client as SqlRunner, seen) });
       }
       tx = await client.transaction(mode === 'readwrite' ? 'write' : 'deferred');
       await this._check(tx);
@@ -112,8 +126,8 @@ class LibsqlConnection implements Connection {
   }
 
   /** Another process may have upgraded or deleted the database since this connection opened. */
-  private async _check(sql: SqlRunner): Promise<void> {
-    const version = await readVersion(sql, this._request.name);
+  private async _check(sql: SqlRunner, seen?: number): Promise<void> {
+    const version = seen ?? (await readVersion(sql, this._request.name));
     if (version === this.version) return;
     queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
     throw new VersionError(`Database '${this._request.name}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
@@ -193,6 +207,7 @@ class LibsqlProvider implements Provider {
         await this._upgrade(tx, request, meta.tables, meta.version);
         tables = request.tables;
       }
+      await ensureCounts(tx, request.name, tables);
       await tx.commit();
       const connection = new LibsqlConnection(this, request, request.version, tables);
       place.connections.add(connection);

@@ -25,6 +25,9 @@ export function placeKey(options: PostgresOptions): string {
   return `${where}|${options.schema ?? 'public'}`;
 }
 
+/** How long a commit whose answer was lost keeps asking for its outcome (the server restarting). */
+const OUTCOME_WAIT = 15_000;
+
 /** Backoff of the LISTEN connection's reconnects: 50 ms doubling to 5 s. */
 const BACKOFF = { first: 50, most: 5000 };
 
@@ -156,6 +159,46 @@ export class PgPlace {
         client.release(broken ?? lost);
       },
     };
+  }
+
+  /**
+   * The outcome of transaction `xid` whose COMMIT got no answer (the connection dropped, the
+   * server restarted), asked on another connection until the server answers (OUTCOME_WAIT):
+   * `pg_xact_status` is final once the transaction's session has ended; one still "in progress"
+   * belongs to a session that has not noticed its client is gone (or a COMMIT that never
+   * arrived), and is ended, which settles it (only while it still holds that transaction).
+   */
+  async settle(db: string, xid: string, pid: number | null, error: unknown): Promise<boolean> {
+    const deadline = Date.now() + OUTCOME_WAIT;
+    const short = (BigInt(xid) & 0xffffffffn).toString();
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        const { client, done } = await this.checkout(db);
+        try {
+          const [row] = await run<{ status: string | null }>(client, 'SELECT pg_xact_status($1::xid8) AS status', [xid]);
+          if (row?.status === 'committed' || row?.status === 'aborted') {
+            done();
+            return row.status === 'committed';
+          }
+          if (pid !== null) await run(client, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND backend_xid = $2::xid', [pid, short]);
+          done();
+        } catch (lost) {
+          done(lost as Error);
+          throw lost;
+        }
+      } catch (still) {
+        // The server is still away: asked again after the wait, until the deadline.
+        this.failed(still);
+      }
+      if (Date.now() + wait > deadline) {
+        throw new DatabaseUnavailableError(
+          `PostgreSQL did not answer the commit on '${db}', and could not tell within ${OUTCOME_WAIT} ms whether it was applied (${describeError(error)}).`,
+          describeError(error),
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   /** LISTEN on a connection of its own; reconnects with backoff while anything is open. */

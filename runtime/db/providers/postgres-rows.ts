@@ -56,6 +56,12 @@ function rangeSql(column: string, range: KeyRange | undefined, args: unknown[]):
   return sql;
 }
 
+/**
+ * Settles a commit whose answer failed: true when transaction `xid` committed, false when it was
+ * rolled back; rejects in words when the server cannot tell within its wait.
+ */
+export type Settle = (xid: string, pid: number | null, error: unknown) => Promise<boolean>;
+
 export class PgRows implements RowStore {
   private _c: PoolClient;
   private _s: string;
@@ -178,9 +184,12 @@ export class PgTransaction extends SoftwareTransaction {
   protected readonly _structuredClone = false;
   private _client: PoolClient;
   private _done: (broken?: Error) => void;
+  private _settle: Settle | undefined;
 
-  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[], done: (broken?: Error) => void) {
+  /** `settle`, for readwrite transactions: asks the outcome of a commit whose answer was lost. */
+  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[], done: (broken?: Error) => void, settle?: Settle) {
     super();
+    this._settle = settle;
     this._client = client;
     this._rows = new PgRows(client, schema, db, tables);
     this._done = done;
@@ -197,12 +206,25 @@ export class PgTransaction extends SoftwareTransaction {
   async commit(): Promise<void> {
     this._ended = true;
     this._rows.ended = true;
+    let xid: string | null = null;
     try {
+      // The transaction's id, known before COMMIT leaves: if its answer is lost, the server
+      // still knows whether it committed (pg_xact_status), so a retry never applies it twice.
+      // Null when it wrote nothing (no id assigned): then the outcome changes nothing.
+      if (this._settle) xid = (await run<{ xid: string | null }>(this._client, 'SELECT pg_current_xact_id_if_assigned()::text AS xid'))[0]?.xid ?? null;
       await run(this._client, 'COMMIT');
       this._done();
     } catch (error) {
       this._done(error as Error);
-      throw error;
+      if (xid === null || !this._settle) throw error;
+      const pid = (this._client as unknown as { processID: number | null }).processID;
+      if (!(await this._settle(xid, pid, error))) {
+        throw new DatabaseUnavailableError(
+          `PostgreSQL: the commit got no answer (${describeError(error)}), and the server rolled the transaction back; nothing of it was applied.`,
+          describeError(error),
+          { cause: error },
+        );
+      }
     }
   }
 

@@ -115,7 +115,7 @@ class PgConnection implements Connection {
         queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
         throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
       }
-      return new PgTransaction(client, this._place.schema, db, this.tables, done);
+      return new PgTransaction(client, this._place.schema, db, this.tables, done, mode === 'readwrite' ? (xid, pid, error) => this._place.settle(db, xid, pid, error) : undefined);
     } catch (error) {
       await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
       throw error;

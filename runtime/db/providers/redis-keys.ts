@@ -49,6 +49,18 @@ export class Layout {
   order(table: string): string {
     return `${this.base}/z/${part(table)}`;
   }
+  /** A `$cache` entry's value and blob bytes: a key of its own, so Redis can expire it (redis-expiry.ts). */
+  value(table: string, k: Buffer): string {
+    return `${this.base}/v/${part(table)}/${k.toString('base64url')}`;
+  }
+  /** The key bytes of a `value()` key. */
+  static valueKey(value: string): Buffer {
+    return Buffer.from(value.slice(value.lastIndexOf('/') + 1), 'base64url');
+  }
+  /** Value keys with a TTL, scored by when the server drops them. */
+  expiry(table: string): string {
+    return `${this.base}/t/${part(table)}`;
+  }
   index(table: string, index: string): string {
     return `${this.base}/i/${part(table)}/${part(index)}`;
   }
@@ -58,7 +70,7 @@ export class Layout {
   }
   /** Every key of a table (its indexes named). */
   tableKeys(table: string, indexes: readonly string[]): string[] {
-    return [this.rows(table), this.bytes(table), this.entries(table), this.order(table), ...indexes.map((index) => this.index(table, index))];
+    return [this.rows(table), this.bytes(table), this.entries(table), this.order(table), this.expiry(table), ...indexes.map((index) => this.index(table, index))];
   }
 }
 

@@ -22,6 +22,12 @@ export interface RedisProviderOptions {
   lockTtl?: number;
   /** How long one command may wait for an answer before it fails in words (a paused server), in ms (default 10,000). */
   commandTimeout?: number;
+  /**
+   * How long after a `$cache` entry expires (by the app's clock) Redis drops it by itself, in ms
+   * (default 60,000). Only the remaining duration reaches Redis, so clocks offset from the
+   * server's lose nothing; the grace covers clocks that run slower (or an injected one).
+   */
+  expiryGrace?: number;
 }
 
 export const places = new Map<string, RedisPlace>();

@@ -14,7 +14,8 @@ import type { ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
 import { decodeKey } from '../sort-key.js';
 import { loadValue, storeValue } from './libsql-values.js';
-import { indexBounds, keyBounds, keyBuffer, keyEnd, type Layout } from './redis-keys.js';
+import { indexBounds, keyBounds, keyBuffer, keyEnd, Layout } from './redis-keys.js';
+import { CACHE_TABLE, READ_LIVE, keepFor, type Expiry } from './redis-expiry.js';
 import { SoftwareTransaction, type RowStore } from './software.js';
 import { nextTask } from './tasks.js';
 
@@ -22,8 +23,11 @@ import { nextTask } from './tasks.js';
 type Entries = Record<string, string[]>;
 
 type Undo =
-  /** A row as it was: text, blob bytes and index entries (null: there was no row). */
-  | { t: string; k: string; v: string | null; b: string | null; x: string | null }
+  /**
+   * A row as it was: text, blob bytes and index entries (null: there was no row); for a
+   * `$cache` entry also its value key's expiry (server ms, -1 for none).
+   */
+  | { t: string; k: string; v: string | null; b: string | null; x: string | null; e?: number }
   /** Keys moved aside by clear or a drop: [key, backup] pairs to move back. */
   | { c: Array<[string, string]> }
   /** A table's key generator as it was. */
@@ -60,6 +64,11 @@ while i <= #ARGV do
   local n = tonumber(ARGV[i])
   if ARGV[i + 1] == 'renameif' then
     if redis.call('exists', ARGV[i + 2]) == 1 then redis.call('rename', ARGV[i + 2], ARGV[i + 3]) end
+  elseif ARGV[i + 1] == 'expirein' then
+    local now = redis.call('time')
+    local at = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[i + 3])
+    redis.call('pexpireat', ARGV[i + 2], at)
+    redis.call('zadd', ARGV[i + 4], at, ARGV[i + 2])
   else
     redis.call(unpack(ARGV, i + 1, i + n))
   end
@@ -76,13 +85,21 @@ export class Batch {
     this.args.push(parts.length, ...parts);
     return this;
   }
+  /** Any other command, as its parts. */
+  command(...parts: Arg[]): this {
+    return this._add(...parts);
+  }
+  /** Expires `key` `ms` after the server's now, and scores it so in the `expiry` set. */
+  expirein(key: string, ms: number, expiry: string): this {
+    return this._add('expirein', key, ms, expiry);
+  }
   hset(key: string, field: Arg, value: Arg): this {
     return this._add('hset', key, field, value);
   }
   hdel(key: string, field: Arg): this {
     return this._add('hdel', key, field);
   }
-  zadd(key: string, score: number, member: Arg): this {
+  zadd(key: string, score: number | string, member: Arg): this {
     return this._add('zadd', key, score, member);
   }
   zrem(key: string, member: Arg): this {
@@ -140,12 +157,24 @@ export async function rollback(redis: Redis, layout: Layout, token: string): Pro
       for (const [index, keys] of Object.entries(JSON.parse(now ?? '{}') as Entries)) {
         for (const ik of keys) multi.zrem(layout.index(entry.t, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
       }
+      const cache = entry.t === CACHE_TABLE;
+      if (cache) multi.del(layout.value(entry.t, k)).zrem(layout.expiry(entry.t), layout.value(entry.t, k));
       if (entry.v === null) {
-        multi.hdel(layout.rows(entry.t), k).hdel(layout.bytes(entry.t), k).hdel(layout.entries(entry.t), k).zrem(layout.order(entry.t), k);
+        if (!cache) multi.hdel(layout.rows(entry.t), k).hdel(layout.bytes(entry.t), k);
+        multi.hdel(layout.entries(entry.t), k).zrem(layout.order(entry.t), k);
       } else {
-        multi.hset(layout.rows(entry.t), k, entry.v).zadd(layout.order(entry.t), 0, k);
-        if (entry.b === null) multi.hdel(layout.bytes(entry.t), k);
-        else multi.hset(layout.bytes(entry.t), k, toBuffer(entry.b) as Buffer);
+        multi.zadd(layout.order(entry.t), 0, k);
+        if (cache) {
+          // Back with the expiry it had: an entry whose time passed meanwhile goes at once, a ghost the next read clears.
+          const value = layout.value(entry.t, k);
+          multi.hset(value, 'v', entry.v);
+          if (entry.b !== null) multi.hset(value, 'b', toBuffer(entry.b) as Buffer);
+          if (entry.e !== undefined && entry.e >= 0) multi.command('pexpireat', value, entry.e).zadd(layout.expiry(entry.t), entry.e, value);
+        } else {
+          multi.hset(layout.rows(entry.t), k, entry.v);
+          if (entry.b === null) multi.hdel(layout.bytes(entry.t), k);
+          else multi.hset(layout.bytes(entry.t), k, toBuffer(entry.b) as Buffer);
+        }
         if (entry.x === null) multi.hdel(layout.entries(entry.t), k);
         else {
           multi.hset(layout.entries(entry.t), k, entry.x);
@@ -158,6 +187,33 @@ export async function rollback(redis: Redis, layout: Layout, token: string): Pro
     multi.rpop(layout.undo);
     await apply(redis, layout, token, multi);
   }
+}
+
+/**
+ * Moves `$cache` entries written before value keys existed (in the rows and bytes hashes) into
+ * value keys with their TTL, 200 at a time, each batch atomic and under the lock: one cut short
+ * leaves every entry in one place or the other, and the next open moves the rest.
+ */
+export async function adoptCache(redis: Redis, layout: Layout, token: string, expiry: Expiry): Promise<void> {
+  const rows = layout.rows(CACHE_TABLE);
+  let cursor = '0';
+  do {
+    const [next, fields] = await redis.hscanBuffer(rows, cursor, 'COUNT', 200);
+    cursor = next.toString();
+    const multi = new Batch();
+    for (let at = 0; at < fields.length; at += 2) {
+      const k = fields[at] as Buffer;
+      const text = (fields[at + 1] as Buffer).toString();
+      const bytes = await redis.hgetBuffer(layout.bytes(CACHE_TABLE), k);
+      const own = layout.value(CACHE_TABLE, k);
+      multi.del(own).hset(own, 'v', text);
+      if (bytes !== null) multi.hset(own, 'b', bytes);
+      const { expires } = loadValue(text, arrayBuffer(bytes)) as { expires?: unknown };
+      if (typeof expires === 'number' && Number.isFinite(expires)) multi.expirein(own, keepFor(expiry, expires), layout.expiry(CACHE_TABLE));
+      multi.hdel(rows, k).hdel(layout.bytes(CACHE_TABLE), k);
+    }
+    await apply(redis, layout, token, multi);
+  } while (cursor !== '0');
 }
 
 export class RedisRows implements RowStore {
@@ -175,9 +231,11 @@ export class RedisRows implements RowStore {
   private _closing = false;
 
   private _token: string;
+  private _expiry: Expiry;
 
-  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string) {
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string, expiry: Expiry) {
     this._token = token;
+    this._expiry = expiry;
     this._r = redis;
     this._l = layout;
     this._tables = tables;
@@ -205,11 +263,16 @@ export class RedisRows implements RowStore {
 
   async read(table: string, key: Key): Promise<unknown> {
     const k = keyBuffer(key);
+    if (table === CACHE_TABLE) {
+      const [text, bytes] = await guard('a read', () => this._r.hmgetBuffer(this._l.value(table, k), 'v', 'b'));
+      return text ? loadValue(text.toString(), arrayBuffer(bytes ?? null)) : undefined;
+    }
     const [text, bytes] = await guard('a read', () => Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]));
     return text === null ? undefined : loadValue(text, arrayBuffer(bytes));
   }
 
   has(table: string, key: Key): Promise<boolean> {
+    if (table === CACHE_TABLE) return guard('a read', async () => (await this._r.exists(this._l.value(table, keyBuffer(key)))) === 1);
     return guard('a read', async () => (await this._r.hexists(this._l.rows(table), keyBuffer(key))) === 1);
   }
 
@@ -228,9 +291,19 @@ export class RedisRows implements RowStore {
     await this._track('a write', async () => {
       const multi = new Batch();
       await this._replaceEntries(multi, table, k, indexes.size ? JSON.stringify(entries) : null);
-      multi.hset(this._l.rows(table), k, stored.text).zadd(this._l.order(table), 0, k);
-      if (stored.bytes === null) multi.hdel(this._l.bytes(table), k);
-      else multi.hset(this._l.bytes(table), k, Buffer.from(stored.bytes));
+      multi.zadd(this._l.order(table), 0, k);
+      if (table === CACHE_TABLE) {
+        const own = this._l.value(table, k);
+        multi.del(own).hset(own, 'v', stored.text);
+        if (stored.bytes !== null) multi.hset(own, 'b', Buffer.from(stored.bytes));
+        const expires = (value as { expires?: unknown }).expires;
+        if (typeof expires === 'number' && Number.isFinite(expires)) multi.expirein(own, keepFor(this._expiry, expires), this._l.expiry(table));
+        else multi.zrem(this._l.expiry(table), own);
+      } else {
+        multi.hset(this._l.rows(table), k, stored.text);
+        if (stored.bytes === null) multi.hdel(this._l.bytes(table), k);
+        else multi.hset(this._l.bytes(table), k, Buffer.from(stored.bytes));
+      }
       await apply(this._r, this._l, this._token, multi);
     });
   }
@@ -240,7 +313,9 @@ export class RedisRows implements RowStore {
     await this._track('a delete', async () => {
       const multi = new Batch();
       await this._replaceEntries(multi, table, k, null);
-      multi.hdel(this._l.rows(table), k).hdel(this._l.bytes(table), k).zrem(this._l.order(table), k);
+      multi.zrem(this._l.order(table), k);
+      if (table === CACHE_TABLE) multi.del(this._l.value(table, k)).zrem(this._l.expiry(table), this._l.value(table, k));
+      else multi.hdel(this._l.rows(table), k).hdel(this._l.bytes(table), k);
       await apply(this._r, this._l, this._token, multi);
     });
   }
@@ -261,11 +336,19 @@ export class RedisRows implements RowStore {
    * touches it), its old index members out and the new `entries` in.
    */
   private async _replaceEntries(multi: Batch, table: string, k: Buffer, entries: string | null): Promise<void> {
-    const [oldText, oldBytes, oldEntries] = await Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k), this._r.hget(this._l.entries(table), k)]);
+    const cache = table === CACHE_TABLE;
+    const own = this._l.value(table, k);
+    const [[oldText, oldBytes], oldEntries, expires] = await Promise.all([
+      cache ? this._r.hmgetBuffer(own, 'v', 'b') : Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]),
+      this._r.hget(this._l.entries(table), k),
+      cache ? this._r.pexpiretime(own) : undefined,
+    ]);
     const id = `${table}\u0000${k.toString('base64')}`;
     if (!this._saved.has(id)) {
       this._saved.add(id);
-      const undo: Undo = { t: table, k: k.toString('base64'), v: oldText, b: oldBytes === null ? null : oldBytes.toString('base64'), x: oldEntries };
+      const text = oldText === null || oldText === undefined ? null : oldText.toString();
+      const undo: Undo = { t: table, k: k.toString('base64'), v: text, b: oldBytes ? oldBytes.toString('base64') : null, x: oldEntries };
+      if (expires !== undefined) undo.e = expires;
       multi.rpush(this._l.undo, JSON.stringify(undo));
     }
     for (const [index, keys] of Object.entries(JSON.parse(oldEntries ?? '{}') as Entries)) {
@@ -293,11 +376,71 @@ export class RedisRows implements RowStore {
     this.backups.push(...pairs.map(([, backup]) => backup));
   }
 
-  clear(table: string): Promise<void> {
-    return this.stash(this._l.tableKeys(table, this.table(table).indexes.map((index) => index.name)));
+  async clear(table: string): Promise<void> {
+    await this.stash(await this.keysOf(table, this.table(table).indexes.map((index) => index.name)));
+  }
+
+  /** Every key of a table: for `$cache` also each entry's value key. */
+  async keysOf(table: string, indexes: readonly string[]): Promise<string[]> {
+    const keys = this._l.tableKeys(table, indexes);
+    if (table !== CACHE_TABLE) return keys;
+    const members = await guard('a clear', () => this._r.zrangeBuffer(this._l.order(table), 0, -1));
+    return [...keys, ...members.map((k) => this._l.value(table, k))];
+  }
+
+  /**
+   * Runs READ_LIVE until no ghost is left (redis-expiry.ts): each round removes the members of
+   * entries whose value key Redis dropped. No undo entry: a ghost is gone for every reader
+   * already, and a rollback puts back from the log whatever it restores, members included.
+   */
+  private async _live(table: string, set: string, args: Arg[]): Promise<Buffer[] | number> {
+    for (;;) {
+      const [live, result] = (await guard('a read', () => this._r.callBuffer('eval', [READ_LIVE, 2, this._l.expiry(table), set, ...args]))) as [number, Buffer[] | number];
+      if (live === 1) return result;
+      const ghosts = (result as Buffer[]).map((name) => name.toString());
+      await this._track('removing expired entries', async () => {
+        const entries = await this._r.hmget(this._l.entries(table), ...ghosts.map((name) => Layout.valueKey(name)));
+        const multi = new Batch();
+        ghosts.forEach((name, at) => {
+          const k = Layout.valueKey(name);
+          for (const [index, keys] of Object.entries(JSON.parse(entries[at] ?? '{}') as Entries)) {
+            for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
+          }
+          multi.hdel(this._l.entries(table), k).zrem(this._l.order(table), k).zrem(this._l.expiry(table), name);
+        });
+        await apply(this._r, this._l, this._token, multi);
+      });
+    }
+  }
+
+  /** Ordered `$cache` reads: only entries whose value key is still there, paged exactly. */
+  private async _scanCache(table: string, query: ProviderQuery, set: string, min: Buffer | string, max: Buffer | string): Promise<unknown[]> {
+    for (;;) {
+      const members = (await this._live(table, set, [query.direction, min, max, query.offset, query.limit ?? -1])) as Buffer[];
+      const keys = query.index === undefined ? members : members.map((member) => member.subarray(keyEnd(member)));
+      if (keys.length === 0) return [];
+      const got = await guard('a query', async () => {
+        const pipeline = this._r.pipeline();
+        for (const k of keys) pipeline.hmgetBuffer(this._l.value(table, k), 'v', 'b');
+        return (await pipeline.exec()) ?? [];
+      });
+      const values: unknown[] = [];
+      for (const [error, pair] of got) {
+        if (error) throw new DatabaseUnavailableError(`Redis failed during a query: ${describeError(error)}`, describeError(error), { cause: error });
+        const [text, bytes] = pair as [Buffer | null, Buffer | null];
+        if (!text) break;
+        values.push(loadValue(text.toString(), arrayBuffer(bytes)));
+      }
+      // One expired between the range read and this one: the next round removes it and reads again.
+      if (values.length === keys.length) return values;
+    }
   }
 
   async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
+    if (table === CACHE_TABLE) {
+      const [min, max] = query.index === undefined ? keyBounds(query.range) : indexBounds(query.range);
+      return this._scanCache(table, query, query.index === undefined ? this._l.order(table) : this._l.index(table, query.index), min, max);
+    }
     const count = query.limit ?? -1;
     let keys: Buffer[];
     if (query.index === undefined) {
@@ -322,6 +465,7 @@ export class RedisRows implements RowStore {
   count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
     const [min, max] = query.index === undefined ? keyBounds(query.range) : indexBounds(query.range);
     const set = query.index === undefined ? this._l.order(table) : this._l.index(table, query.index);
+    if (table === CACHE_TABLE) return this._live(table, set, ['count', min, max]) as Promise<number>;
     return guard('a count', () => this._r.zlexcount(set, min, max));
   }
 
@@ -365,9 +509,9 @@ export class RedisTransaction extends SoftwareTransaction {
   protected readonly _structuredClone = false;
   private _ending: Ending;
 
-  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string, ending: Ending) {
+  constructor(redis: Redis, layout: Layout, tables: TableInfo[], token: string, tx: string, ending: Ending, expiry: Expiry) {
     super();
-    this._rows = new RedisRows(redis, layout, tables, token, tx);
+    this._rows = new RedisRows(redis, layout, tables, token, tx, expiry);
     this._ending = ending;
   }
 

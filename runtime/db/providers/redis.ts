@@ -18,7 +18,8 @@ import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schem
 import type { FeedHub } from './feed.js';
 import { keyBuffer, Layout } from './redis-keys.js';
 import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
-import { guard, RedisRows, RedisTransaction } from './redis-rows.js';
+import { adoptCache, guard, RedisRows, RedisTransaction } from './redis-rows.js';
+import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
 import { describeKey } from './software.js';
 import { loadValue } from './libsql-values.js';
 
@@ -75,8 +76,10 @@ class RedisConnection implements Connection {
   private _place: RedisPlace;
   private _request: OpenRequest;
   private _closed = false;
+  private _expiry: Expiry;
 
-  constructor(place: RedisPlace, request: OpenRequest, version: number, tables: TableInfo[]) {
+  constructor(place: RedisPlace, request: OpenRequest, version: number, tables: TableInfo[], expiry: Expiry) {
+    this._expiry = expiry;
     this._place = place;
     this._request = request;
     this.version = version;
@@ -97,7 +100,7 @@ class RedisConnection implements Connection {
       queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
       throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
     }
-    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db));
+    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db), this._expiry);
   }
 
   private async _verify(): Promise<void> {
@@ -136,6 +139,9 @@ class RedisProvider implements Provider {
     if (!target || typeof target !== 'object' || ((typeof target.url !== 'string' || target.url === '') && !target.client)) {
       throw new TypeError("redis: give the server's URL, e.g. redis({ url: 'redis://cache:6379' }), or { client: an ioredis client }.");
     }
+    if (options.expiryGrace !== undefined && !(typeof options.expiryGrace === 'number' && options.expiryGrace >= 0 && Number.isFinite(options.expiryGrace))) {
+      throw new TypeError(`redis: expiryGrace is a number of milliseconds ≥ 0; got ${String(options.expiryGrace)}.`);
+    }
     if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) {
       throw new TypeError(`redis: prefix is a non-empty string such as 'myapp:'; got ${JSON.stringify(options.prefix)}.`);
     }
@@ -143,6 +149,10 @@ class RedisProvider implements Provider {
     this._options = options;
     this._prefix = options.prefix ?? 'stratum:';
     this._key = placeKey(target, this._prefix);
+  }
+
+  private _expiry(request: OpenRequest): Expiry {
+    return { now: request.now ?? Date.now, grace: this._options.expiryGrace ?? DEFAULT_GRACE };
   }
 
   private _use(): RedisPlace {
@@ -164,6 +174,9 @@ class RedisProvider implements Provider {
           throw new VersionError(`Database '${request.name}' is at version ${meta.version}; it cannot be opened at the lower version ${request.version} (versions only go up).`);
         }
         tables = meta.tables;
+        if (tables.some((table) => table.name === CACHE_TABLE)) {
+          await guard(`moving '${request.name}' cache entries to keys that expire`, () => adoptCache(place.redis, place.layout(request.name), held.token, this._expiry(request)));
+        }
         let next: string | undefined;
         const backups: string[] = [];
         if (request.version > meta.version) {
@@ -178,7 +191,7 @@ class RedisProvider implements Provider {
         await held.abort();
         throw error;
       }
-      const connection = new RedisConnection(place, request, request.version, tables);
+      const connection = new RedisConnection(place, request, request.version, tables, this._expiry(request));
       place.connections.add(connection);
       if (upgraded) void place.hub.announce(request.name, request.version);
       return connection;
@@ -227,13 +240,13 @@ class RedisProvider implements Provider {
     const plan = planUpgrade(meta.tables, request.tables);
     const removed = meta.tables.filter((table) => plan.removeTables.includes(table.name));
     const during = [...request.tables, ...removed];
-    const tx = new RedisTransaction(place.redis, layout, during, held.token, `${held.token}.${++txIds}`, { commit: async () => undefined, abort: async () => undefined });
+    const tx = new RedisTransaction(place.redis, layout, during, held.token, `${held.token}.${++txIds}`, { commit: async () => undefined, abort: async () => undefined }, this._expiry(request));
     const rows = tx._rows;
     for (const { table, index } of plan.drop) await rows.stash([layout.index(table, index)]);
     for (const { table, index } of plan.add) await createIndex(place, rows, layout, table, index);
     await request.upgrade(tx, meta.version, during);
     for (const table of removed) {
-      await rows.stash(layout.tableKeys(table.name, table.indexes.map((index) => index.name)));
+      await rows.stash(await rows.keysOf(table.name, table.indexes.map((index) => index.name)));
       await rows.dropNext(table.name);
     }
     for (const { table, index } of plan.removeIndexes) await rows.stash([layout.index(table, index)]);
