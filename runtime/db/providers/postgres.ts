@@ -14,7 +14,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { ConstraintError, VersionError } from '../errors.js';
 import { compareKeys } from '../keys.js';
-import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
@@ -119,6 +119,25 @@ class PgConnection implements Connection {
     } catch (error) {
       await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
       throw error;
+    }
+  }
+
+  /**
+   * The console's SQL: `BEGIN READ ONLY` (a first query fixes the snapshot, so `SET TRANSACTION
+   * READ WRITE` can no longer lift it), the text through the extended protocol (one statement:
+   * `…; COMMIT; DELETE …` is refused by the server), then ROLLBACK.
+   */
+  async sql(text: string): Promise<SqlRows> {
+    const { client, done } = await this._place.checkout(this._request.name);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SELECT 1');
+      const result = await client.query<unknown[]>({ text, values: [], rowMode: 'array' });
+      return { columns: (result.fields ?? []).map((field) => field.name), rows: result.rows ?? [] };
+    } finally {
+      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+      done(broken);
     }
   }
 
