@@ -11,7 +11,7 @@
  * it shared). No transaction ever runs at SERIALIZABLE, so none fails with a serialization
  * error that would need its function run twice.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryArrayConfig } from 'pg';
 import { ConstraintError, VersionError } from '../errors.js';
 import { compareKeys } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
@@ -124,8 +124,9 @@ class PgConnection implements Connection {
 
   /**
    * The console's SQL: `BEGIN READ ONLY` (a first query fixes the snapshot, so `SET TRANSACTION
-   * READ WRITE` can no longer lift it), the text through the extended protocol (one statement:
-   * `…; COMMIT; DELETE …` is refused by the server), then ROLLBACK.
+   * READ WRITE` can no longer lift it), the text through the extended protocol, forced: pg's default
+   * simple protocol would run `COMMIT; DELETE …` as two statements, the DELETE after the read-only
+   * transaction ended; extended, the server refuses more than one statement. Then ROLLBACK.
    */
   async sql(text: string): Promise<SqlRows> {
     const { client, done } = await this._place.checkout(this._request.name);
@@ -133,7 +134,9 @@ class PgConnection implements Connection {
     try {
       await client.query('BEGIN READ ONLY');
       await client.query('SELECT 1');
-      const result = await client.query<unknown[]>({ text, values: [], rowMode: 'array' });
+      // @types/pg does not list queryMode (pg 8.12+ reads it): the config is typed here, not as a literal.
+      const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+      const result = await client.query(config);
       return { columns: (result.fields ?? []).map((field) => field.name), rows: result.rows ?? [] };
     } finally {
       await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));

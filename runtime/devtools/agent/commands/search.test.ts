@@ -47,7 +47,7 @@ describe('search', () => {
     expect(where).toContain('row 1100.text value');
     const row = matches.find((match) => match.target.kind === 'row')!;
     expect(row.target).toMatchObject({ kind: 'row', database, table: 'notes' });
-    expect(decode((row.target as { key: never }).key)).toBe(1100);
+    expect(row.target.kind === 'row' && decode(row.target.key)).toBe(1100);
     expect(row.excerpt).toEqual(['a ', 'zebra', ' at the end']);
     const last = results[results.length - 1]!;
     expect(last.cursor).toBeNull();
