@@ -10,6 +10,7 @@ import { TabBar } from './TabBar.js';
 import { CompareView } from './snapshot/CompareView.js';
 import { ImportDialog } from './snapshot/ImportDialog.js';
 import { TimelineTab } from './timeline/TimelineTab.js';
+import { SearchTab } from './search/SearchTab.js';
 
 export function App() {
   const { ui } = usePanel();
@@ -27,6 +28,7 @@ export function App() {
         {tab === 'storage' && <StorageTab />}
         {tab === 'database' && <DatabaseTab />}
         {tab === 'timeline' && <TimelineTab />}
+        {tab === 'search' && <SearchTab />}
       </main>
     </div>
   );

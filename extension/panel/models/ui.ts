@@ -7,8 +7,8 @@ import { signal } from '@preact/signals';
 import { CommandError } from '#protocol/errors.js';
 import type { Current } from '#protocol/messages.js';
 
-export type Tab = 'state' | 'storage' | 'database' | 'timeline';
-export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline'];
+export type Tab = 'state' | 'storage' | 'database' | 'timeline' | 'search';
+export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline', 'search'];
 
 export interface Toast {
   id: number;
