@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +80,15 @@ async function search(panel: Frame, query: string): Promise<void> {
   await click(panel, byId('tab-search'));
   await fill(panel, byId('search-input'), query);
   await click(panel, byId('search-run'));
+}
+
+const OUT = path.join(REPO_ROOT, 'out');
+
+/** The panel as the README shows it (out/, copied to docs/screenshots/ by hand like standalone.png). */
+async function shot(panel: Frame, name: string): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const body = await panel.$('body');
+  await body!.screenshot({ path: path.join(OUT, name) });
 }
 
 const text = (frame: Frame | Page, selector: string) => frame.$eval(selector, (element) => element.textContent ?? '');
@@ -176,6 +187,7 @@ describe('query console (issue 22.2)', () => {
     await panel.evaluate(() => ([...document.querySelectorAll('[data-testid="timeline-row"]')].find((row) => row.textContent?.includes('retitle note 5')) as HTMLElement).click());
     // The entry holds the row it wrote, so it offers to write it back later.
     await panel.waitForSelector(`${byId('timeline-detail')} ${byId('restore')}`, { visible: true });
+    await shot(panel, 'console-write-timeline.png');
   });
 
   it('runs read-only SQL on a libSQL database, and the engine refuses a write in words', async () => {
@@ -207,6 +219,10 @@ describe('query console (issue 22.2)', () => {
     await fill(page, byId('console-sql'), `SELECT count(*) FROM "t:ledger/notes"`);
     await click(page, byId('console-sql-run'));
     await page.waitForFunction((selector) => document.querySelector(selector)?.textContent === '12n', {}, `${byId('console-sql-rows')} td`);
+    await fill(page, byId('console-sql'), `SELECT k, v FROM "t:ledger/notes" WHERE v LIKE '%entry 1%'`);
+    await click(page, byId('console-sql-run'));
+    await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 3, {}, `${byId('console-sql-rows')} tbody tr`);
+    await page.screenshot({ path: path.join(OUT, 'console-sql.png') });
     await page.close();
   });
 });
