@@ -45,6 +45,8 @@ export const SUITES: Suite[] = [
   { name: 'blob', where: 'browser' },
   { name: 'codec', where: 'browser' },
   { name: 'panel', where: 'browser' },
+  // gc() between samples: one variant's garbage (100,000 rows read at once) is not the other's frame.
+  { name: 'search', where: 'browser', flags: ['--js-flags=--expose-gc'] },
   { name: 'sqlite', where: 'node' },
   { name: 'postgres', where: 'node' },
   { name: 'redis', where: 'node' },
@@ -157,6 +159,10 @@ export const ROWS: Row[] = [
   ]),
   ...rows('6 Panel', 'panel', 'time', [{ variant: 'idb', label: 'idb getAll of a page (raw)', limit: true }], [
     ['panel.rows', 'first rows of a 100,000-row table', 'single'],
+  ]),
+  ...rows('6 Panel', 'search', 'time', [{ variant: 'unsliced', label: 'idb getAll + one JSON pass (unsliced)', limit: true }], [
+    ['search.time', 'search 100,000 rows + 10,000 states (issue 22)', 'single'],
+    ['search.frame', "page's longest frame during that search, ms", 'single'],
   ]),
   ...[50, 99].map((percentile): Row => ({
     id: `panel.latency.p${percentile}`,

@@ -78,7 +78,49 @@ export const SHOTS: Shot[] = [
       await rows.at(-1)?.evaluate((node) => (node as HTMLElement).click());
     },
   },
+  {
+    name: 'search',
+    async show(frame) {
+      await click(frame, byId('tab-search'));
+      await fill(frame, byId('search-input'), 'panel');
+      await click(frame, byId('search-run'));
+      await frame.waitForSelector(byId('search-progress', '[data-state="done"]'), { timeout: 10_000 });
+    },
+  },
+  {
+    name: 'query',
+    async show(frame) {
+      await click(frame, byId('tab-database'));
+      await click(frame, byId('database-item', '[data-name="notes"]'));
+      await click(frame, byId('view-console'));
+      await click(frame, byId('console-mode-query'));
+      await choose(frame, byId('console-table'), 'notes');
+      await choose(frame, byId('console-index'), 'tags');
+      await fill(frame, byId('console-eq'), 'hello');
+      await click(frame, byId('console-run'));
+      await frame.waitForSelector(byId('console-explain'), { timeout: 10_000 });
+    },
+  },
 ];
+
+/** Replaces a field's text as typing would (Preact hears the input event). */
+async function fill(frame: Frame, selector: string, text: string): Promise<void> {
+  const field = await frame.waitForSelector(selector, { visible: true, timeout: 10_000 });
+  if (!field) throw new Error(`the panel has no ${selector}`);
+  await field.evaluate((node, value) => {
+    (node as HTMLInputElement).value = value;
+    node.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}
+
+async function choose(frame: Frame, selector: string, value: string): Promise<void> {
+  const field = await frame.waitForSelector(selector, { timeout: 10_000 });
+  if (!field) throw new Error(`the panel has no ${selector}`);
+  await field.evaluate((node, wanted) => {
+    (node as HTMLSelectElement).value = wanted;
+    node.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
 
 /** Attachments on the first note, so the demo and the blob list have something to show. */
 export async function attachToDemo(page: Page): Promise<void> {

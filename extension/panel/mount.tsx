@@ -16,8 +16,18 @@
  *               snapshot-compare-view, snapshot-compare-a / -b (file inputs), snapshot-compare-a-name /
  *               -b-name, snapshot-compare-error, snapshot-compare-summary, snapshot-compare-close;
  *               snapshot-differences, snapshot-diff-row (data-stratum, data-kind, data-path = JSON), snapshot-diff-path
- *   Tabs        tab-state, tab-storage, tab-database, tab-timeline;
- *               panel-state, panel-storage, panel-database, panel-timeline (the tab's content)
+ *   Tabs        tab-state, tab-storage, tab-database, tab-timeline, tab-search;
+ *               panel-state, panel-storage, panel-database, panel-timeline, panel-search (the tab's content)
+ *   Search      search-input, search-mode, search-case, search-run, search-cancel, search-progress
+ *               (data-state = running | done | cancelled | failed), search-group (data-kind = state |
+ *               webstorage | row), search-result (data-kind)
+ *   Console     view-console, query-console, console-mode-query / -sql / -write, console-query,
+ *               console-table, console-index, console-eq, console-lower, console-upper, console-direction,
+ *               console-offset, console-limit, console-filter, console-filter-field, console-filter-op,
+ *               console-filter-value, console-add-filter, console-run, console-copy, console-explain,
+ *               console-row, console-sql, console-sql-run, console-sql-summary, console-sql-rows,
+ *               console-write-label, console-write-ops, console-write-run, console-written,
+ *               console-history, console-history-entry
  *   Messages    toast (data-kind = error | info), toast-text, toast-close
  *   Conflict    conflict, conflict-message, conflict-current, conflict-reload, conflict-overwrite
  *   Confirm     confirm, confirm-yes, confirm-no (after clicking any destructive button)

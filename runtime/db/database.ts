@@ -9,7 +9,7 @@ import { BlobStoreImpl } from './blobs.js';
 import { CacheImpl } from './cache.js';
 import { DatabaseUnavailableError, describeError, NotFoundError } from './errors.js';
 import type { Key } from './keys.js';
-import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from './provider.js';
+import { READONLY_SQL, type Connection, type Mode, type OpenRequest, type Provider, type ProviderTransaction, type SqlRows } from './provider.js';
 import { indexeddb } from './providers/indexeddb.js';
 import { memory } from './providers/memory.js';
 import { normalizeSchema, type TableInfo } from './schema.js';
@@ -107,6 +107,11 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     for (const table of tables) this._info(table);
     const tx = await this._connection().begin([...new Set(tables)], mode);
     return new TxScope(this, tx, tables, mode, options?.label)._run(fn, true);
+  }
+
+  /** The query console's read-only SQL (devtools only; undefined where the engine speaks no SQL). */
+  [READONLY_SQL](text: string): Promise<SqlRows> | undefined {
+    return this._connection().sql?.(text);
   }
 
   subscribe(listener: (event: DbEvent) => void): () => void {

@@ -88,8 +88,21 @@ export interface Connection {
    * where a BroadcastChannel cannot reach; used instead of `channel`.
    */
   readonly feed?: ChangeFeed;
+  /**
+   * One SQL statement in a transaction the engine itself keeps read-only, always rolled back
+   * (the devtools query console, issue 22). Only SQL engines have it (libSQL, Postgres).
+   */
+  sql?(text: string): Promise<SqlRows>;
   close(): void;
 }
+
+export interface SqlRows {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** How the devtools agent reaches a database's `Connection.sql` without a public method on Database. */
+export const READONLY_SQL = Symbol.for('stratum.db.readonlySql');
 
 /** Committed change events crossing processes through the engine itself. */
 export interface ChangeFeed {

@@ -10,6 +10,7 @@
  * `announce`, `hello` and the response to `hello` are frozen: their shape never changes
  * between protocol versions, so two ends of different versions can still explain the mismatch.
  */
+import type { ConsoleQuery, ConsoleResult, SearchRequest, SearchResult, SqlResult, WriteOp } from './power.js';
 import { ANNOUNCE, HELLO, type SOURCE_CONTENT, type SOURCE_RUNTIME } from './frozen.js';
 import type {
   Encoded,
@@ -338,6 +339,14 @@ export interface PanelCommands {
     request: { frames: string[] };
     response: { frames: ({ fn: string; url: string; line: number; column: number } | null)[] };
   };
+  /** Searches states, webstorage keys and table rows a slice at a time (power.ts); the panel asks again with `cursor`. */
+  search: { request: SearchRequest; response: SearchResult };
+  /** The query console's structured query: rows as dbQuery gives them, a filter on fields, and how they were found. */
+  dbConsole: { request: ConsoleQuery; response: ConsoleResult };
+  /** Read-only SQL on a libSQL or Postgres database; the engine refuses writes (a read-only transaction). */
+  dbSql: { request: { database: number; sql: string }; response: SqlResult };
+  /** Puts and deletes in one transaction labelled `label` (the timeline shows it; its rows can be restored). */
+  dbWrite: { request: { database: number; label: string; ops: WriteOp[] }; response: { written: number } };
 }
 
 export type EventName = keyof RuntimeEvents;
@@ -403,6 +412,10 @@ export const Command: { readonly [K in CommandName]: K } = {
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',
   resolveFrames: 'resolveFrames',
+  search: 'search',
+  dbConsole: 'dbConsole',
+  dbSql: 'dbSql',
+  dbWrite: 'dbWrite',
 };
 
 // ---- Envelope contents -------------------------------------------------------------------------

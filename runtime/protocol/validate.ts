@@ -26,6 +26,7 @@ import {
   type RuntimeEnvelope,
   type RuntimeEvents,
 } from './messages.js';
+import * as power from './power-schemas.js';
 import * as s from './schemas.js';
 import { arr, bool, finite, id, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 
@@ -95,6 +96,10 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
   resolveFrames: obj({ frames: arr(s.text, MAX_TRACE_FRAMES) }),
+  search: power.searchRequest,
+  dbConsole: power.consoleQuery,
+  dbSql: power.sqlRequest,
+  dbWrite: power.writeRequest,
 };
 
 const results: { [K in CommandName]: Check<CommandResult<K>> } = {
@@ -139,6 +144,10 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
   resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),
+  search: power.searchResult,
+  dbConsole: power.consoleResult,
+  dbSql: power.sqlResult,
+  dbWrite: power.writeResult,
 };
 
 const responses = new Map<string, { ok: Check<unknown>; failed: Check<unknown> }>(

@@ -11,6 +11,7 @@ import { CompareView } from './snapshot/CompareView.js';
 import { ImportDialog } from './snapshot/ImportDialog.js';
 import { TimelineTab } from './timeline/TimelineTab.js';
 import { RecordTab } from './record/RecordTab.js';
+import { SearchTab } from './search/SearchTab.js';
 
 export function App() {
   const { ui } = usePanel();
@@ -28,6 +29,7 @@ export function App() {
         {tab === 'storage' && <StorageTab />}
         {tab === 'database' && <DatabaseTab />}
         {tab === 'timeline' && <TimelineTab />}
+        {tab === 'search' && <SearchTab />}
         {tab === 'record' && <RecordTab />}
       </main>
     </div>

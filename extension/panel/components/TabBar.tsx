@@ -1,8 +1,8 @@
-/** The four tabs; ←/→ move between them, focus and selection together (the WAI-ARIA tabs pattern). */
+/** The tabs; ←/→ move between them, focus and selection together (the WAI-ARIA tabs pattern). */
 import { TABS, type Tab } from '../models/ui.js';
 import { usePanel } from './context.js';
 
-const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline', record: 'Record' };
+const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline', search: 'Search', record: 'Record' };
 
 export function TabBar() {
   const { ui } = usePanel();

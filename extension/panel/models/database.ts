@@ -4,6 +4,7 @@
  * A `dbChanged` delta names a table: the rows in view reload, and that table's count is read
  * again (debounced), so the list never shows a count older than a moment.
  */
+import { ConsoleModel } from './console.js';
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { Command, type DatabaseInfo, type RuntimeEvents, type TableInfo } from '#protocol/messages.js';
 import { BlobsModel } from './blobs.js';
@@ -12,7 +13,7 @@ import type { Connection } from './connection.js';
 import { RowsModel } from './rows.js';
 import type { Ui } from './ui.js';
 
-export type DatabaseView = 'rows' | 'cache' | 'blobs';
+export type DatabaseView = 'rows' | 'cache' | 'blobs' | 'console';
 
 const CACHE_TABLE = '$cache';
 const BLOB_TABLES = new Set(['$blobs', '$blobdata']);
@@ -29,6 +30,8 @@ export class DatabaseModel {
   readonly rows: RowsModel;
   readonly cache: CacheModel;
   readonly blobs: BlobsModel;
+  /** The query console (issue 22). */
+  readonly console: ConsoleModel;
   private readonly _counting = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
@@ -38,6 +41,7 @@ export class DatabaseModel {
     this.rows = new RowsModel(_connection, _ui);
     this.cache = new CacheModel(_connection, _ui);
     this.blobs = new BlobsModel(_connection, _ui);
+    this.console = new ConsoleModel(_connection, _ui);
     this.current = computed(() => {
       const list = this.databases.value;
       return list.find((db) => db.name === this.selected.value) ?? list[0];

@@ -14,6 +14,7 @@ import { FactsModel } from './facts.js';
 import { FramesModel } from './frames.js';
 import { RecordingModel } from './recording.js';
 import { RestoreModel } from './restore.js';
+import { SearchModel } from './search.js';
 import { SnapshotModel } from './snapshots.js';
 import { StateModel } from './state.js';
 import { StorageModel } from './storage.js';
@@ -53,6 +54,7 @@ export class Panel {
   readonly restore: RestoreModel;
   readonly snapshots: SnapshotModel;
   readonly recording: RecordingModel;
+  readonly search: SearchModel;
   private readonly _stop: () => void;
 
   constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
@@ -80,6 +82,7 @@ export class Panel {
     this.restore = new RestoreModel(this.connection, this.ui, this.timeline, this.states, this.storage, this.database);
     this.snapshots = new SnapshotModel(this.connection, this.ui);
     this.recording = new RecordingModel(this.connection, this.ui);
+    this.search = new SearchModel(this.connection, this.ui, { states: this.states, storage: this.storage, database: this.database, expanded: this.expanded });
     const stopSnapshots = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
     // No runtime left (the page navigated away from Stratum): show nothing rather than stale data.
     let had = false;

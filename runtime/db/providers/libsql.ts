@@ -12,7 +12,7 @@
 import { createClient, type Client, type Transaction as SqlTransaction } from '@libsql/client';
 import { ConstraintError, DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
 import { compareKeys, type Key } from '../keys.js';
-import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { countSql, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
@@ -122,6 +122,30 @@ class LibsqlConnection implements Connection {
       if (tx && !tx.closed) tx.close();
       release();
       throw error instanceof VersionError ? error : new DatabaseUnavailableError(`SQLite database '${this._request.name}' cannot start a transaction: ${describeError(error)}`, describeError(error), { cause: error });
+    }
+  }
+
+  /**
+   * The console's SQL: a read transaction with `PRAGMA query_only` on, so SQLite itself refuses
+   * every write ("attempt to write a readonly database"), then rolled back. libSQL's 'read'
+   * transaction alone does not refuse writes (it only rolls them back on close), and the pragma
+   * outlives the transaction on the client's connection, so it is turned off again before close.
+   * libSQL runs only the first statement of the text.
+   */
+  async sql(text: string): Promise<SqlRows> {
+    const { client, place } = this._provider.use();
+    const release = await place.lock.acquire();
+    try {
+      const tx = await client.transaction('read');
+      try {
+        await tx.execute('PRAGMA query_only = ON');
+        const result = await tx.execute(text);
+        return { columns: [...result.columns], rows: result.rows.map((row) => Array.from(row)) };
+      } finally {
+        await tx.execute('PRAGMA query_only = OFF').finally(() => tx.close());
+      }
+    } finally {
+      release();
     }
   }
 

@@ -11,10 +11,10 @@
  * it shared). No transaction ever runs at SERIALIZABLE, so none fails with a serialization
  * error that would need its function run twice.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryArrayConfig } from 'pg';
 import { ConstraintError, VersionError } from '../errors.js';
 import { compareKeys } from '../keys.js';
-import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
+import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
@@ -119,6 +119,28 @@ class PgConnection implements Connection {
     } catch (error) {
       await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
       throw error;
+    }
+  }
+
+  /**
+   * The console's SQL: `BEGIN READ ONLY` (a first query fixes the snapshot, so `SET TRANSACTION
+   * READ WRITE` can no longer lift it), the text through the extended protocol, forced: pg's default
+   * simple protocol would run `COMMIT; DELETE …` as two statements, the DELETE after the read-only
+   * transaction ended; extended, the server refuses more than one statement. Then ROLLBACK.
+   */
+  async sql(text: string): Promise<SqlRows> {
+    const { client, done } = await this._place.checkout(this._request.name);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SELECT 1');
+      // @types/pg does not list queryMode (pg 8.12+ reads it): the config is typed here, not as a literal.
+      const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+      const result = await client.query(config);
+      return { columns: (result.fields ?? []).map((field) => field.name), rows: result.rows ?? [] };
+    } finally {
+      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+      done(broken);
     }
   }
 

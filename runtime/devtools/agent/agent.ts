@@ -59,6 +59,11 @@ function recording<K extends RecordCommand>(name: K): Handler<K> {
 /** Resolving frames loads the source-map reader on the first request: only traces need it. */
 let frameCommands: Promise<typeof import('./commands/frames.js')> | undefined;
 
+/** Search loads on the first one (issue 22): most sessions never search. */
+let searchModule: Promise<typeof import('./commands/search.js')> | undefined;
+/** The query console loads on its first command, as search does. */
+let consoleModule: Promise<typeof import('./commands/console.js')> | undefined;
+
 /** Edits load on the first one: a session that only looks never needs them (size budget). */
 let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
 /** Once loaded, an edit runs in the command's own tick (a state edit is answered at once, as before). */
@@ -87,6 +92,10 @@ const ROUTED: Handlers<Routed> = {
   ...blobCommands,
   ...valueCommands,
   pageFacts: (_payload, context) => pageFacts(context.dropped()),
+  search: (payload, context) => (searchModule ??= import('./commands/search.js')).then((module) => module.searchCommands.search(payload, context)),
+  dbConsole: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbConsole(payload, context)),
+  dbSql: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbSql(payload, context)),
+  dbWrite: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbWrite(payload, context)),
 };
 
 function mismatch(info: RuntimeInfo, panel: number): string {

@@ -9,6 +9,7 @@ import { BlobPreview } from './BlobPreview.js';
 import { CacheList } from './CacheList.js';
 import { DatabaseList } from './DatabaseList.js';
 import { OtherDatabases } from './OtherDatabases.js';
+import { QueryConsole } from './QueryConsole.js';
 import { TableView } from './TableView.js';
 
 export function DatabaseTab() {
@@ -39,6 +40,9 @@ export function DatabaseTab() {
                 Blobs
               </button>
             )}
+            <button type="button" class={view === 'console' ? 'on' : ''} data-testid="view-console" onClick={() => database.show('console')}>
+              Query
+            </button>
             <Confirm label="Delete database" testid="delete-database" question={`Delete database "${db.name}" and all its data?`} onConfirm={() => database.deleteDatabase(db)} />
           </div>
         )}
@@ -46,6 +50,7 @@ export function DatabaseTab() {
         {db && view === 'rows' && (table ? <TableView key={`${db.name}/${table.name}`} db={db} table={table} /> : <div class="empty">Select a table.</div>)}
         {db && view === 'cache' && <CacheList />}
         {db && view === 'blobs' && <BlobList database={db.id} />}
+        {db && view === 'console' && <QueryConsole db={db} />}
         <BlobPreview inline={false} />
       </div>
     </div>

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { kit } from '../../../../test/helpers/agent-kit.js';
+import { decode, encode } from '../../../codec/index.js';
+import { PG_URL } from '../../../db/contract/services.js';
+import { openDatabase } from '../../../db/database.js';
+import { libsql } from '../../../db/providers/libsql.js';
+import { memory } from '../../../db/providers/memory.js';
+import { postgres } from '../../../db/providers/postgres.js';
+import type { Provider } from '../../../db/provider.js';
+import { Command, Event } from '../../../protocol/messages.js';
+import { registryId } from '../../../registry/registry.js';
+
+interface Note {
+  id: number;
+  tag: string;
+  stars: number;
+  author: { name: string };
+}
+
+async function setup(name: string, provider: Provider = memory()) {
+  const db = await openDatabase(name, { version: 1, tables: { notes: { key: 'id', indexes: { byTag: 'tag' } } }, provider });
+  await db.table('notes').clear();
+  await db.table('notes').bulkPut(
+    Array.from({ length: 40 }, (_, id): Note => ({ id, tag: id % 4 === 0 ? 'red' : 'blue', stars: id % 5, author: { name: id % 2 ? 'ann' : 'bob' } })),
+  );
+  const t = kit();
+  await t.hello();
+  return { t, db, database: registryId(db)! };
+}
+
+describe('dbConsole', () => {
+  it('reads through an index and range, and explains what it read', async () => {
+    const { t, database } = await setup('console-index');
+    const result = await t.call(Command.dbConsole, { database, table: 'notes', index: 'byTag', range: { eq: 'red' }, direction: 'prev', offset: 2, limit: 3 });
+    expect(result.rows.map((row) => (decode(row.value) as Note).id)).toEqual([28, 24, 20]);
+    expect(result.total).toBe(10);
+    expect(result.explain).toMatchObject({ index: 'byTag', scanned: 5, returned: 3 });
+    expect(result.explain.plan).toBe('index byTag, = "red", descending, skip 2, limit 3');
+  });
+
+  it('filters on fields in the agent: every row in the range scanned, the matching ones returned', async () => {
+    const { t, database } = await setup('console-filter');
+    const result = await t.call(Command.dbConsole, {
+      database,
+      table: 'notes',
+      range: { lt: 20 },
+      filter: [
+        { field: 'author.name', op: 'eq', value: 'ann' },
+        { field: 'stars', op: 'gte', value: 3 },
+      ],
+    });
+    // Odd ids below 20 with id % 5 >= 3: 3, 9, 13, 19.
+    expect(result.rows.map((row) => (decode(row.value) as Note).id)).toEqual([3, 9, 13, 19]);
+    expect(result.explain).toMatchObject({ index: null, scanned: 20, returned: 4 });
+    expect(result.explain.plan).toContain('2 field conditions');
+  });
+});
+
+describe('dbWrite', () => {
+  it('writes puts and deletes as one transaction under the label, which the change event carries', async () => {
+    const { t, db, database } = await setup('console-write');
+    const written = await t.call(Command.dbWrite, {
+      database,
+      label: 'fix stars',
+      ops: [
+        { op: 'put', table: 'notes', value: encode({ id: 1, tag: 'red', stars: 9, author: { name: 'ann' } }) },
+        { op: 'delete', table: 'notes', key: 2 },
+      ],
+    });
+    expect(written).toEqual({ written: 2 });
+    expect(await db.table('notes').get(1)).toMatchObject({ stars: 9 });
+    expect(await db.table('notes').get(2)).toBeUndefined();
+    t.frame();
+    const labels = t.events(Event.dbChanged).filter((event) => event.database === database).map((event) => event.label);
+    expect(labels).toEqual(['fix stars', 'fix stars']);
+    await expect(t.call(Command.dbWrite, { database, label: ' ', ops: [{ op: 'delete', table: 'notes', key: 3 }] })).rejects.toThrow(/needs a label/);
+    expect(await db.table('notes').get(3)).toBeDefined();
+  });
+});
+
+describe('dbSql', () => {
+  it('runs a read on libSQL, and the engine refuses a write in words with nothing written', async () => {
+    const { t, db, database } = await setup('console-sql', libsql({ url: ':memory:' }));
+    const read = await t.call(Command.dbSql, { database, sql: 'SELECT count(*) AS n FROM "t:console-sql/notes"' });
+    expect(read.columns).toEqual(['n']);
+    expect(decode(read.rows[0]![0]!)).toBe(40n);
+    await expect(t.call(Command.dbSql, { database, sql: 'DELETE FROM "t:console-sql/notes"' })).rejects.toThrow(/read-only.*readonly database/);
+    expect(await db.table('notes').count()).toBe(40);
+    // The pragma does not outlive the console: the app still writes.
+    await db.table('notes').put({ id: 100, tag: 'red', stars: 1, author: { name: 'x' } });
+    expect(await db.table('notes').count()).toBe(41);
+  });
+
+  it('runs a read on Postgres; a write, or a second statement after COMMIT, is refused', async () => {
+    const { t, db, database } = await setup('console-pg', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const read = await t.call(Command.dbSql, { database, sql: "SELECT count(*)::int AS n FROM h22_console.stratum_rows WHERE db = 'console-pg'" });
+    expect(read.rows).toEqual([[40]]);
+    await expect(t.call(Command.dbSql, { database, sql: "DELETE FROM h22_console.stratum_rows WHERE db = 'console-pg'" })).rejects.toThrow(/read-only/);
+    await expect(t.call(Command.dbSql, { database, sql: "COMMIT; DELETE FROM h22_console.stratum_rows WHERE db = 'console-pg'" })).rejects.toThrow(/SQL failed/);
+    expect(await db.table('notes').count()).toBe(40);
+    db.close();
+  });
+
+  it('says where SQL does not run', async () => {
+    const { t, database } = await setup('console-nosql');
+    await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
+  });
+});
