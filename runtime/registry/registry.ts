@@ -119,6 +119,7 @@ export function register(kind: RegistryKind, target: object): number {
  * webstorage memory leaves the panel when the request ends.
  */
 export function unregister(target: object): void {
+  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
   const id = ids.get(target);
   const entry = id === undefined ? undefined : entries.get(id);
   if (id === undefined || !entry) return;
