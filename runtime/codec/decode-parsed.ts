@@ -105,10 +105,13 @@ class InPlace extends Decoder {
   private _map(node: Json, map: Map<unknown, unknown>, depth: number): Map<unknown, unknown> {
     const entries = node.v;
     if (!Array.isArray(entries)) this._fail('a map node needs a list in v');
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry: unknown = entries[i];
       if (!Array.isArray(entry) || entry.length !== 2) this._fail('a map entry is not a [key, value] pair');
-      const key = this.value(entry[0], depth + 2);
-      map.set(key, this.value(entry[1], depth + 2));
+      const [key, value] = entry as [unknown, unknown];
+      // Strings and finite numbers (most keys) decode to themselves.
+      const k = typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key)) ? key : this.value(key, depth + 2);
+      map.set(k, this.value(value, depth + 2));
     }
     if (map.size !== entries.length) this._fail('a map with duplicate keys');
     return map;
@@ -117,7 +120,10 @@ class InPlace extends Decoder {
   private _set(node: Json, set: Set<unknown>, depth: number): Set<unknown> {
     const values = node.v;
     if (!Array.isArray(values)) this._fail('a set node needs a list in v');
-    for (const value of values) set.add(this.value(value, depth + 1));
+    for (let i = 0; i < values.length; i++) {
+      const value: unknown = values[i];
+      set.add(typeof value === 'string' ? value : this.value(value, depth + 1));
+    }
     if (set.size !== values.length) this._fail('a set with duplicate values');
     return set;
   }
