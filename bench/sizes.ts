@@ -38,8 +38,13 @@ export async function measureSizes(root: string, peers: string[]): Promise<Sizes
 /** Everything the package exports, as a user's bundler would ship it for a browser. */
 async function peerSize(build: BuildModule, root: string, specifier: string): Promise<number> {
   const { entryPoints: _ours, splitting: _one, ...settings } = build.COMMON;
+  // Our build keeps the adapters' libraries external (nanostores, zustand): bundling a peer with
+  // that list measured a bare re-export (29 B) instead of the library.
+  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  const external = (settings.external ?? []).filter((pattern) => pattern !== name && pattern !== `${name}/*`);
   const result = await esbuild.build({
     ...settings,
+    external,
     stdin: { contents: `export * from ${JSON.stringify(specifier)};`, resolveDir: root, loader: 'js' },
     // The peers resolve through package.json fields that the neutral platform leaves unread.
     platform: 'browser',

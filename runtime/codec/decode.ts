@@ -10,7 +10,7 @@ import { BlobRef, Opaque, Truncated } from './markers.js';
 import { ERROR_TYPES, TAG, VIEW_TYPES } from './tags.js';
 import type { Path, PathSegment } from './types.js';
 
-type Json = { [key: string]: unknown };
+export type Json = { [key: string]: unknown };
 type Target = Record<PathSegment, unknown>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -19,12 +19,14 @@ const DEFINE = 1; // own, non-enumerable: an Error's cause and errors, as the en
 const FINISH = 2; // fill a Map or Set once its entries are decoded
 const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
 const BIGINT = /^-?\d+$/;
+/** What Decoder._leaf returns for a tag whose node has children. */
+export const NOT_LEAF: unique symbol = Symbol('not a leaf');
 
 export function decode(encoded: unknown): unknown {
   return new Decoder().run(encoded);
 }
 
-class Decoder {
+export class Decoder {
   private readonly _tNode: unknown[] = [];
   private readonly _tTarget: Target[] = [];
   private readonly _tKey: PathSegment[] = [];
@@ -61,7 +63,7 @@ class Decoder {
     this._tMode.push(mode);
   }
 
-  private _fail(message: string): never {
+  protected _fail(message: string): never {
     const segments: PathSegment[] = [];
     if (this._parent >= 0) {
       segments.push(this._key);
@@ -95,7 +97,7 @@ class Decoder {
     return this._nSeg.push(this._key) - 1;
   }
 
-  private _define<T>(node: Json, value: T): T {
+  protected _define<T>(node: Json, value: T): T {
     const id = node.id;
     if (id === undefined) return value;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) this._fail(`id must be a non-negative integer, got ${JSON.stringify(id)}`);
@@ -142,6 +144,34 @@ class Decoder {
 
   private _tagged(node: Json): unknown {
     const tag = node[TAG];
+    const leaf = this._leaf(node, tag);
+    if (leaf !== NOT_LEAF) return leaf;
+    switch (tag) {
+      case 'object':
+        return this._record(node.null === true ? Object.create(null) : {}, node.v, node);
+      case 'array':
+        return Array.isArray(node.v) ? this._array(node.v, node) : this._fail('an array node needs a list in v');
+      case 'instance':
+        return this._record(instance(this._string(node, 'class')), node.v, node);
+      case 'map':
+      case 'set':
+        return this._collection(node, this._define(node, tag === 'map' ? new Map() : new Set()));
+      case 'error':
+        return this._error(node);
+      case 'truncated':
+        return this._truncated(node);
+      case 'hole':
+        return this._fail('a hole outside an array');
+      default:
+        return this._fail(`unknown tag ${JSON.stringify(tag)}`);
+    }
+  }
+
+  /**
+   * The nodes without children to decode (a view's buffer is part of its node), or NOT_LEAF.
+   * Shared with the in-place pass (decode-parsed.ts).
+   */
+  protected _leaf(node: Json, tag: unknown): unknown {
     switch (tag) {
       case 'undefined':
         return undefined;
@@ -155,17 +185,6 @@ class Decoder {
         return this._define(node, this._date(node.v));
       case 'regexp':
         return this._define(node, this._regexp(node));
-      case 'object':
-        return this._record(node.null === true ? Object.create(null) : {}, node.v, node);
-      case 'array':
-        return Array.isArray(node.v) ? this._array(node.v, node) : this._fail('an array node needs a list in v');
-      case 'instance':
-        return this._record(instance(this._string(node, 'class')), node.v, node);
-      case 'map':
-      case 'set':
-        return this._collection(node, this._define(node, tag === 'map' ? new Map() : new Set()));
-      case 'error':
-        return this._error(node);
       case 'arraybuffer':
         return this._define(node, this._buffer(node));
       case 'typed':
@@ -174,8 +193,6 @@ class Decoder {
         return this._define(node, this._blob(node));
       case 'function':
         return this._define(node, new Opaque('function', this._string(node, 'name'), this._string(node, 'description')));
-      case 'truncated':
-        return this._truncated(node);
       case 'boxed':
         return this._define(node, this._boxed(node));
       case 'url':
@@ -185,10 +202,8 @@ class Decoder {
       case 'ref':
         if (typeof node.id !== 'number' || !this._ids.has(node.id)) this._fail(`ref to unknown id ${JSON.stringify(node.id)}`);
         return this._ids.get(node.id);
-      case 'hole':
-        return this._fail('a hole outside an array');
       default:
-        return this._fail(`unknown tag ${JSON.stringify(tag)}`);
+        return NOT_LEAF;
     }
   }
 
@@ -214,7 +229,7 @@ class Decoder {
     }
   }
 
-  private _string(node: Json, field: string): string {
+  protected _string(node: Json, field: string): string {
     const value = node[field];
     return typeof value === 'string' ? value : this._fail(`a ${String(node[TAG])} node needs a string ${field}`);
   }
@@ -357,6 +372,6 @@ class Decoder {
 }
 
 /** A decoded class instance: a plain object whose own Symbol.toStringTag keeps the class name. */
-function instance(className: string): object {
-  return Object.defineProperty({}, Symbol.toStringTag, { value: className, configurable: true, writable: true });
+export function instance(className: string, fields: object = {}): object {
+  return Object.defineProperty(fields, Symbol.toStringTag, { value: className, configurable: true, writable: true });
 }

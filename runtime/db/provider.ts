@@ -35,6 +35,11 @@ export interface ProviderTransaction {
   get(table: string, key: Key): Promise<unknown>;
   /** Writes a row and resolves to its key; with `add`, an existing key is a ConstraintError. */
   put(table: string, value: unknown, add: boolean): Promise<Key>;
+  /**
+   * Optional: bulkPut's rows, issued together, resolving to their keys in order (the first
+   * failure rejects, as put's would). Without it, bulkPut issues one put per row.
+   */
+  putAll?(table: string, values: unknown[]): Promise<Key[]>;
   delete(table: string, key: Key): Promise<void>;
   clear(table: string): Promise<void>;
   query(table: string, query: ProviderQuery): Promise<unknown[]>;

@@ -144,7 +144,7 @@ export class TableImpl implements Table {
     const named = stamp('bulkPut', this.bulkPut);
     return this._run(true, async (tx, changes) => {
       // Issued together: IndexedDB pipelines requests within one transaction.
-      const keys = await Promise.all(values.map((value) => tx.put(this.name, value, false)));
+      const keys = tx.putAll ? await tx.putAll(this.name, values) : await Promise.all(values.map((value) => tx.put(this.name, value, false)));
       for (const key of keys) changes.push({ type: 'put', table: this.name, key });
       return keys;
     }, named);

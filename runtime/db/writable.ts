@@ -8,14 +8,26 @@
 import { DataCloneError } from './errors.js';
 
 export function checkWritable(value: unknown, where: string, structuredClone: boolean): void {
+  if (typeof value !== 'object' || value === null) return;
+  // Paths are built only for a refusal: a bulkPut checks every row, and a string per property was
+  // most of its cost. A node's path is its parent's path plus its step (`steps`).
   const seen = new Set<object>();
-  const stack: Array<[unknown, string]> = [[value, '$']];
+  const parents: number[] = [];
+  const steps: string[] = [];
+  const stack: Array<[object, number, string]> = [[value, -1, '$']];
   while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    const [node, parent, step] = stack.pop()!;
+    if (seen.has(node)) continue;
     seen.add(node);
+    const at = parents.push(parent) - 1;
+    steps.push(step);
     const refuse = (what: string): never => {
+      let path = '';
+      for (let i = at; i >= 0; i = parents[i]!) path = steps[i]! + path;
       throw new DataCloneError(`${where}: ${path} ${what}; nothing was written.`);
+    };
+    const push = (child: unknown, next: string): void => {
+      if (typeof child === 'object' && child !== null) stack.push([child, at, next]);
     };
     const buffer = ArrayBuffer.isView(node) ? node.buffer : node;
     if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) {
@@ -33,15 +45,20 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
     if (node instanceof Map) {
       let i = 0;
       for (const [k, v] of node) {
-        stack.push([k, `${path}[${i}][0]`], [v, `${path}[${i}][1]`]);
+        push(k, `[${i}][0]`);
+        push(v, `[${i}][1]`);
         i++;
       }
     } else if (node instanceof Set) {
       let i = 0;
-      for (const item of node) stack.push([item, `${path}[${i++}]`]);
+      for (const item of node) push(item, `[${i++}]`);
     } else {
-      for (const key of Object.keys(node)) stack.push([(node as Record<string, unknown>)[key], Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`]);
-      if (node instanceof Error && 'cause' in node) stack.push([node.cause, `${path}.cause`]);
+      const array = Array.isArray(node);
+      for (const key of Object.keys(node)) {
+        const child = (node as Record<string, unknown>)[key];
+        if (typeof child === 'object' && child !== null) push(child, array ? `[${key}]` : `.${key}`);
+      }
+      if (node instanceof Error && 'cause' in node) push(node.cause, '.cause');
     }
   }
 }

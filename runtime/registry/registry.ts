@@ -71,7 +71,7 @@ export const config: DevtoolsConfig = { enabled: true, name: undefined, redact: 
 
 // FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
 const finalizer =
-  typeof FinalizationRegistry === 'function'
+  typeof __STRATUM_NO_AGENT__ === 'undefined' && typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<number>((id) => {
         const entry = entries.get(id);
         if (!entry) return;
@@ -100,6 +100,9 @@ function toEntry(id: number, kind: RegistryKind, ref: WeakRef<object>): Registry
 
 /** Registers an instance; returns its registry id (the same id when registered twice). */
 export function register(kind: RegistryKind, target: object): number {
+  // A production build has no agent, so nothing reads the registry: it keeps nothing (and the
+  // define folds the rest of the registry out of the bundle).
+  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return 0;
   const known = ids.get(target);
   if (known !== undefined) return known;
   const id = nextId++;
@@ -116,6 +119,7 @@ export function register(kind: RegistryKind, target: object): number {
  * webstorage memory leaves the panel when the request ends.
  */
 export function unregister(target: object): void {
+  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
   const id = ids.get(target);
   const entry = id === undefined ? undefined : entries.get(id);
   if (id === undefined || !entry) return;
@@ -150,6 +154,7 @@ export function registered(kind?: RegistryKind): RegistryEntry[] {
 
 /** Records something the panel should show about an instance; keeps the last MAX_REPORTS. */
 export function report(target: object, type: string, message: string): void {
+  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
   const id = ids.get(target);
   const entry = id === undefined ? undefined : entries.get(id);
   if (id === undefined || !entry) return;

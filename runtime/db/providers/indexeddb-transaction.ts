@@ -2,7 +2,7 @@
  * A transaction on IndexedDB through `idb`: the browser's DOMExceptions become the database's
  * error classes, in words, and `idle` keeps the transaction open across one task boundary.
  */
-import type { IDBPObjectStore, IDBPTransaction } from 'idb';
+import { unwrap, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { ConstraintError, DatabaseUnavailableError, DataError, describeError, ReadOnlyError, TransactionInactiveError } from '../errors.js';
 import { toKey, type Key } from '../keys.js';
 import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
@@ -85,6 +85,55 @@ export class IdbTransaction implements ProviderTransaction {
     } catch (error) {
       throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
     }
+  }
+
+  /**
+   * bulkPut: every row issued on the store at once, each checked just before its request as put
+   * does, with one promise for them all (a promise and a microtask per row were most of the
+   * time of 10,000 puts). Requests of a transaction succeed in order, so the last success means
+   * every key is in; the first failure rejects, and IndexedDB aborts the transaction.
+   */
+  putAll(table: string, values: unknown[]): Promise<Key[]> {
+    const where = `${table}.put`;
+    return new Promise((resolve, reject) => {
+      const keys = new Array<Key>(values.length);
+      let left = values.length;
+      let failed = false;
+      const fail = (error: unknown, value: unknown): void => {
+        if (failed) return;
+        failed = true;
+        reject(this._putError(error, table, value, false, where));
+      };
+      if (left === 0) return resolve(keys);
+      let store: IDBObjectStore;
+      try {
+        store = unwrap(this._store(table));
+      } catch (error) {
+        return reject(mapError(error, where));
+      }
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        // A refusal before a request rejects at once; the rows already issued then fail with the
+        // transaction's abort, which the caller's abort() observes.
+        try {
+          checkWritable(value, where, true);
+        } catch (error) {
+          failed = true;
+          return reject(error);
+        }
+        let request: IDBRequest;
+        try {
+          request = store.put(value);
+        } catch (error) {
+          return fail(error, value);
+        }
+        request.onsuccess = () => {
+          keys[i] = request.result as Key;
+          if (--left === 0 && !failed) resolve(keys);
+        };
+        request.onerror = () => fail(request.error, value);
+      }
+    });
   }
 
   delete(table: string, key: Key): Promise<void> {
