@@ -15,3 +15,4 @@ export { snapshot, restore, diff } from './snapshot.js';
 export type { Difference, SnapshotFile, SnapshotSource, SnapshotSummary } from './snapshot.js';
 export { KIT_LABEL, kitLabel } from './label.js';
 export type { KitVerb } from './label.js';
+export type { KitSimulation, SimulationHandle, SimulateApi } from './simulate.js';

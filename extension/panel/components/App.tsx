@@ -10,6 +10,9 @@ import { TabBar } from './TabBar.js';
 import { CompareView } from './snapshot/CompareView.js';
 import { ImportDialog } from './snapshot/ImportDialog.js';
 import { TimelineTab } from './timeline/TimelineTab.js';
+import { SimulationBanner } from './simulate/SimulationBanner.js';
+import { SimulateTab } from './simulate/SimulateTab.js';
+import { BudgetTab } from './budget/BudgetTab.js';
 
 export function App() {
   const { ui } = usePanel();
@@ -18,6 +21,7 @@ export function App() {
     <div class="app" data-testid="panel">
       <Header />
       <TabBar />
+      <SimulationBanner />
       <ConflictBanner />
       <Toast />
       <ImportDialog />
@@ -27,6 +31,8 @@ export function App() {
         {tab === 'storage' && <StorageTab />}
         {tab === 'database' && <DatabaseTab />}
         {tab === 'timeline' && <TimelineTab />}
+        {tab === 'simulate' && <SimulateTab />}
+        {tab === 'budget' && <BudgetTab />}
       </main>
     </div>
   );

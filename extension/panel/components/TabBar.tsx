@@ -2,7 +2,7 @@
 import { TABS, type Tab } from '../models/ui.js';
 import { usePanel } from './context.js';
 
-const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline' };
+const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline', simulate: 'Simulate', budget: 'Budget' };
 
 export function TabBar() {
   const { ui } = usePanel();

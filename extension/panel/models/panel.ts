@@ -8,11 +8,13 @@ import { PanelBridge } from '#protocol/bridge.js';
 import type { Snapshot } from '#protocol/messages.js';
 import type { Schedule } from '#protocol/outbox.js';
 import type { PanelWall } from '../wall.js';
+import { BudgetModel } from './budget.js';
 import { Connection } from './connection.js';
 import { DatabaseModel } from './database.js';
 import { FactsModel } from './facts.js';
 import { FramesModel } from './frames.js';
 import { RestoreModel } from './restore.js';
+import { SimulationModel } from './simulation.js';
 import { SnapshotModel } from './snapshots.js';
 import { StateModel } from './state.js';
 import { StorageModel } from './storage.js';
@@ -51,6 +53,8 @@ export class Panel {
   readonly database: DatabaseModel;
   readonly restore: RestoreModel;
   readonly snapshots: SnapshotModel;
+  readonly simulation: SimulationModel;
+  readonly budget: BudgetModel;
   private readonly _stop: () => void;
 
   constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
@@ -77,6 +81,8 @@ export class Panel {
     this.database = new DatabaseModel(this.connection, this.ui);
     this.restore = new RestoreModel(this.connection, this.ui, this.timeline, this.states, this.storage, this.database);
     this.snapshots = new SnapshotModel(this.connection, this.ui);
+    this.simulation = new SimulationModel(this.connection, this.ui);
+    this.budget = new BudgetModel(this.connection, this.ui);
     const stopSnapshots = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
     // No runtime left (the page navigated away from Stratum): show nothing rather than stale data.
     let had = false;
@@ -106,6 +112,7 @@ export class Panel {
     this._stop();
     this.connection.dispose();
     this.database.dispose();
+    this.simulation.dispose();
     this.ui.dispose();
     this.bridge.shutdown();
     this.wall.close();
@@ -118,7 +125,12 @@ export class Panel {
       this.database.applySnapshot(snapshot.databases);
       this.timeline.snapshot(snapshot);
     });
-    if (this.connection.target.peek() === null) this.facts.facts.value = null;
-    else void this.facts.load();
+    if (this.connection.target.peek() === null) {
+      this.facts.facts.value = null;
+      this.simulation.clear();
+    } else {
+      void this.facts.load();
+      void this.simulation.load();
+    }
   }
 }

@@ -7,8 +7,8 @@ import { signal } from '@preact/signals';
 import { CommandError } from '#protocol/errors.js';
 import type { Current } from '#protocol/messages.js';
 
-export type Tab = 'state' | 'storage' | 'database' | 'timeline';
-export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline'];
+export type Tab = 'state' | 'storage' | 'database' | 'timeline' | 'simulate' | 'budget';
+export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline', 'simulate', 'budget'];
 
 export interface Toast {
   id: number;

@@ -64,7 +64,11 @@ function simulation(context: Context): Promise<typeof import('./simulate/command
 }
 
 const ROUTED: Handlers<Routed> = {
-  simulate: (payload, context) => simulation(context).then((module) => module.simulateCommands.simulate(payload, context)),
+  // Listing before anything was simulated needs no chunk: the panel asks with every snapshot.
+  simulate: (payload, context) =>
+    !simulateModule && !payload.on && payload.off === undefined
+      ? { active: [] }
+      : simulation(context).then((module) => module.simulateCommands.simulate(payload, context)),
   storageBudget: (payload, context) => simulation(context).then((module) => module.simulateCommands.storageBudget(payload, context)),
   storagePersist: (payload, context) => simulation(context).then((module) => module.simulateCommands.storagePersist(payload, context)),
   edit: (payload, context) =>
