@@ -80,14 +80,11 @@ const ESTIMATED = 'UTF-8 bytes of the codec text of each row, as this provider s
 
 export async function databaseBudget(id: number, db: Database, top: number): Promise<DatabaseBudget> {
   const tables: TableBudget[] = [];
-  let blobs: DatabaseBudget['blobs'];
-  for (const info of db.tables()) {
-    const measured = await tableBudget(db, info, top);
-    tables.push(measured);
-    if (info.name === BLOBS_TABLE) blobs = { count: measured.rows, bytes: 0 };
-    if (info.name === BLOB_DATA_TABLE && blobs) blobs.bytes = measured.bytes;
-  }
-  if (blobs && !tables.some((table) => table.name === BLOB_DATA_TABLE)) blobs.bytes = 0;
+  for (const info of db.tables()) tables.push(await tableBudget(db, info, top));
+  // IndexedDB lists stores by name, so $blobdata comes before $blobs: joined after the loop.
+  const meta = tables.find((table) => table.name === BLOBS_TABLE);
+  const data = tables.find((table) => table.name === BLOB_DATA_TABLE);
+  const blobs = meta && { count: meta.rows, bytes: data?.bytes ?? 0 };
   const bytes = tables.reduce((sum, table) => sum + table.bytes + table.indexes.reduce((s, index) => s + index.bytes, 0), 0);
   return { id, name: db.name, provider: db.provider, bytes, tables, ...(blobs && { blobs }), method: METHOD[db.provider] ?? ESTIMATED };
 }

@@ -168,3 +168,40 @@ describe('storage budget', () => {
     expect(budget.warnAt).toBe(0.8);
   });
 });
+
+describe('storage budget: blob stores', () => {
+  it('counts the blob store by its blobs, whatever order the tables are listed in', async () => {
+    const db = await openDatabase('budget-blobs', { version: 1, tables: {}, blobs: true });
+    await db.blobs.put(new Blob(['x'.repeat(5000)]));
+    const t = await connected();
+    const budget = await t.call(Command.storageBudget, {});
+    const entry = budget.databases.find((candidate) => candidate.name === 'budget-blobs')!;
+    expect(entry.blobs!.count).toBe(1);
+    expect(entry.blobs!.bytes).toBeGreaterThanOrEqual(5000);
+  });
+});
+
+describe('pinned simulations', () => {
+  it('are kept in the tab\'s sessionStorage and come back when the agent starts again', async () => {
+    fake = installWindow();
+    const storage = webstorage('local', { namespace: 'sim-pin' });
+    (globalThis as { sessionStorage?: Storage }).sessionStorage = fake.window.sessionStorage;
+    try {
+      const t = await connected();
+      await t.call(Command.simulate, { on: { fault: 'quota', storage: registryId(storage)!, bytes: 10 }, pinned: true });
+      await t.call(Command.simulate, { on: { fault: 'clock', offset: 1000 } });
+      expect(JSON.parse(fake.window.sessionStorage.getItem('stratum-devtools/simulate')!)).toEqual([{ fault: 'quota', kind: 'local', namespace: 'sim-pin', bytes: 10 }]);
+      // What a reload does to the page's memory: every fault gone, the pin still in sessionStorage.
+      const { removeFault, activeFaults } = await import('./faults.js');
+      for (const fault of activeFaults()) removeFault(fault.id);
+      const { restorePinned } = await import('./commands.js');
+      await restorePinned();
+      expect((await t.call(Command.simulate, {})).active.map((entry) => [entry.id, entry.pinned])).toEqual([['quota:local:sim-pin', true]]);
+      expect(() => storage.set('k', 'too long for ten bytes')).toThrow(WebStorageQuotaError);
+      await off(t);
+      expect(fake.window.sessionStorage.getItem('stratum-devtools/simulate')).toBeNull();
+    } finally {
+      delete (globalThis as { sessionStorage?: Storage }).sessionStorage;
+    }
+  });
+});
