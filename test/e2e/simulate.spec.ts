@@ -15,7 +15,9 @@ let opened: { page: Page; panel: PanelHandle } | undefined;
 const OUT = path.join(REPO_ROOT, 'out');
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
+  // Firefox asks the user before persist() answers (a doorhanger automation cannot click): its testing prefs answer "allow".
+  const prefs = { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true };
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER, prefs }), serveRepo()]);
   mkdirSync(OUT, { recursive: true });
 });
 
