@@ -160,7 +160,10 @@ const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')
 
 export const COMMON = {
   entryPoints: ENTRIES.map((entry) => ({ in: path.join(ROOT, entry.source), out: entry.name })),
-  define: { __STRATUM_VERSION__: JSON.stringify(VERSION) },
+  // Development builds fold `typeof __STRATUM_NO_AGENT__ === 'undefined'` to true, so a fault
+  // hook (registry/faults.ts) costs one property read and no global lookup per get/set;
+  // the production variant below overrides it with true.
+  define: { __STRATUM_VERSION__: JSON.stringify(VERSION), __STRATUM_NO_AGENT__: 'undefined' },
   bundle: true,
   splitting: true,
   format: 'esm',

@@ -72,7 +72,8 @@ export async function buildBench(root: string, out: string, suites: Suite[]): Pr
       // devtools off; "no panel connected" is what a developer pays while nobody watches, so the
       // bench says development. (Of the peers only nanostores reads it, off its hot paths.)
       minify: true,
-      define: { 'process.env.NODE_ENV': '"development"' },
+      // As build.mjs's development builds: fault hooks folded to one property read.
+      define: { 'process.env.NODE_ENV': '"development"', __STRATUM_NO_AGENT__: 'undefined' },
       sourcemap: true,
       jsx: 'automatic',
       jsxImportSource: 'preact',

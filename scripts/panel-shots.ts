@@ -31,6 +31,21 @@ export interface Shot {
   name: string;
   /** Brings the panel to what the picture shows. */
   show(frame: Frame, page: Page): Promise<void>;
+  /** Undoes what `show` did to the page once the picture is taken (a simulated failure). */
+  after?(frame: Frame, page: Page): Promise<void>;
+}
+
+/** Sets a <select> or <input> in the panel as a user would (preact listens for change / input). */
+async function setField(frame: Frame, testid: string, value: string, event: 'change' | 'input'): Promise<void> {
+  const field = await frame.waitForSelector(byId(testid), { visible: true, timeout: 10_000 });
+  await field!.evaluate(
+    (node, v, e) => {
+      (node as HTMLInputElement).value = v;
+      node.dispatchEvent(new Event(e, { bubbles: true }));
+    },
+    value,
+    event,
+  );
 }
 
 export const SHOTS: Shot[] = [
@@ -101,6 +116,30 @@ export const SHOTS: Shot[] = [
       await frame.waitForSelector(byId('console-explain'), { timeout: 10_000 });
     },
   },
+  {
+    // Issue 22: a simulated failure (Cache clock +1 h) in the banner, the form set up for a quota.
+    name: 'simulate',
+    async show(frame) {
+      await click(frame, byId('tab-simulate'));
+      await setField(frame, 'simulate-fault', 'clock', 'change');
+      await setField(frame, 'simulate-minutes', '60', 'input');
+      await click(frame, byId('simulate-on'));
+      await frame.waitForSelector(byId('simulation'), { visible: true, timeout: 10_000 });
+      await setField(frame, 'simulate-fault', 'quota', 'change');
+      await setField(frame, 'simulate-bytes', '4096', 'input');
+    },
+    async after(frame) {
+      await click(frame, byId('simulation-off'));
+      await frame.waitForFunction(() => !document.querySelector('[data-testid="simulation"]'), { timeout: 10_000 });
+    },
+  },
+  {
+    name: 'budget',
+    async show(frame) {
+      await click(frame, byId('tab-budget'));
+      await frame.waitForSelector(byId('budget-database'), { visible: true, timeout: 10_000 });
+    },
+  },
 ];
 
 /** Replaces a field's text as typing would (Preact hears the input event). */
@@ -152,6 +191,7 @@ export async function panelShots(frame: Frame, page: Page, dir: string, shots: S
   for (const shot of shots) {
     await shot.show(frame, page);
     files.push(await shoot(frame, `${dir}/${shot.name}${suffix}.png`));
+    await shot.after?.(frame, page);
   }
   return files;
 }

@@ -8,12 +8,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch } from '../runtime/puppeteer/launch.js';
 import { extensionId, tabIdOf } from '../runtime/puppeteer/extension.js';
-import { attachToDemo, exerciseDemo, panelShots, THEMES, WIDTHS } from './panel-shots.js';
+import { attachToDemo, exerciseDemo, panelShots, SHOTS, THEMES, WIDTHS } from './panel-shots.js';
 import { REPO_ROOT, serveRepo } from './serve.js';
 import { workersShot } from './shot-workers.js';
 
 const DIR = path.join(REPO_ROOT, 'docs/screenshots');
 const HEIGHT = 640;
+/** `STRATUM_SHOTS=simulate,budget npm run screenshots` refreshes only those tabs' pictures (and the demo's). */
+const ONLY = process.env.STRATUM_SHOTS?.split(',').map((name) => name.trim());
+const shots = ONLY ? SHOTS.filter((shot) => ONLY.includes(shot.name)) : undefined;
 
 async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
       await tab.bringToFront();
       for (const width of WIDTHS) {
         await tab.setViewport({ width, height: HEIGHT });
-        for (const file of await panelShots(tab.mainFrame(), page, DIR, undefined, `-${width}-${theme}`)) console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
+        for (const file of await panelShots(tab.mainFrame(), page, DIR, shots, `-${width}-${theme}`)) console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
       }
       await tab.close();
     }

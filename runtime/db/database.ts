@@ -3,6 +3,7 @@
  * transactions, change events (local and, through a BroadcastChannel, from other tabs or
  * connections), and its entry in the devtools registry.
  */
+import { faults } from '../registry/faults.js';
 import { register, report } from '../registry/registry.js';
 import { runAll } from '../registry/notify.js';
 import { BlobStoreImpl } from './blobs.js';
@@ -18,6 +19,9 @@ import { runSingle, TxScope, type Change, type OpHost, type Stamp, type TxOwner 
 import type { BlobStore, Cache, Database, DbEvent, OpenOptions, ProviderKind, Table, Transaction, TransactionOptions } from './types.js';
 
 type RowEvent = Extract<DbEvent, { table: string }>;
+
+/** build.mjs defines it in production builds: the fault hooks below fold away (registry/faults.ts). */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 /**
  * Change records as events: consecutive changes of one kind on one table, made by operations of
@@ -81,8 +85,10 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
 
   get cache(): Cache {
     if (!this._options.cache) throw new TypeError(`Database '${this.name}' has no cache; open it with { cache: true }.`);
-    const clock = typeof this._options.cache === 'object' ? this._options.cache.now : undefined;
-    return (this._cache ??= new CacheImpl(this, clock ?? Date.now));
+    const clock = (typeof this._options.cache === 'object' ? this._options.cache.now : undefined) ?? Date.now;
+    // A simulated clock offset (the panel's "clock +1 h") moves TTLs without touching the app's clock.
+    const now = typeof __STRATUM_NO_AGENT__ === 'undefined' ? () => clock() + faults.clockOffset : clock;
+    return (this._cache ??= new CacheImpl(this, now));
   }
 
   get blobs(): BlobStore {
@@ -105,7 +111,8 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
     if (mode !== 'readonly' && mode !== 'readwrite') throw new TypeError(`transaction: mode is 'readonly' or 'readwrite'; got ${String(mode)}.`);
     if (typeof fn !== 'function') throw new TypeError('transaction: the third argument is the function to run.');
     for (const table of tables) this._info(table);
-    const tx = await this._connection().begin([...new Set(tables)], mode);
+    let tx = await this._connection().begin([...new Set(tables)], mode);
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.transaction) tx = faults.transaction(this, tx, mode);
     return new TxScope(this, tx, tables, mode, options?.label)._run(fn, true);
   }
 
@@ -147,7 +154,9 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   ): Promise<T> {
     const list = typeof tables === 'string' ? [tables] : [...tables];
     for (const table of list) this._info(table);
-    return runSingle(this, await this._connection().begin(list, write ? 'readwrite' : 'readonly', true), op, named);
+    let tx = await this._connection().begin(list, write ? 'readwrite' : 'readonly', true);
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.transaction) tx = faults.transaction(this, tx, write ? 'readwrite' : 'readonly');
+    return runSingle(this, tx, op, named);
   }
 
   /** @internal */

@@ -34,8 +34,10 @@ import type {
   ValueRef,
   WebstorageInfo,
 } from './values.js';
+import type { SimulateRequest, SimulateResult, StorageBudget } from './simulate.js';
 
 export type * from './values.js';
+export type * from './simulate.js';
 export { ANNOUNCE, ANY_SESSION, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from './frozen.js';
 
 export type SourceRuntime = typeof SOURCE_RUNTIME;
@@ -331,6 +333,12 @@ export interface PanelCommands {
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
   storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };
   pageFacts: { request: Record<string, never>; response: PageFacts };
+  /** Failure simulation (issue 22; development builds only): turn one on or off; answers what is active. */
+  simulate: { request: SimulateRequest; response: SimulateResult };
+  /** Bytes per webstorage namespace, table, index and blob store, the largest items, estimate() and persisted(). */
+  storageBudget: { request: { top?: number }; response: StorageBudget };
+  /** Runs navigator.storage.persist() in the page; `granted` is its answer, `persisted` persisted() after it. */
+  storagePersist: { request: Record<string, never>; response: { persisted: boolean; granted: boolean } };
   /**
    * Trace frames (as deltas carry them, at most MAX_TRACE_FRAMES) at their original positions
    * through the page's source maps: one entry per frame, null when no map covers it.
@@ -411,6 +419,9 @@ export const Command: { readonly [K in CommandName]: K } = {
   expand: 'expand',
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',
+  simulate: 'simulate',
+  storageBudget: 'storageBudget',
+  storagePersist: 'storagePersist',
   resolveFrames: 'resolveFrames',
   search: 'search',
   dbConsole: 'dbConsole',

@@ -28,6 +28,7 @@ import {
 } from './messages.js';
 import * as power from './power-schemas.js';
 import * as s from './schemas.js';
+import { budgetRequest, budgetResult, persistResult, simulateRequest, simulateResult } from './simulate.js';
 import { arr, bool, finite, id, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -95,6 +96,9 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   expand: obj({ target: s.valueRef, path: s.path, offset: opt(int), limit: opt(int) }),
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
+  simulate: simulateRequest,
+  storageBudget: budgetRequest,
+  storagePersist: empty,
   resolveFrames: obj({ frames: arr(s.text, MAX_TRACE_FRAMES) }),
   search: power.searchRequest,
   dbConsole: power.consoleQuery,
@@ -143,6 +147,9 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
+  simulate: simulateResult,
+  storageBudget: budgetResult,
+  storagePersist: persistResult,
   resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),
   search: power.searchResult,
   dbConsole: power.consoleResult,

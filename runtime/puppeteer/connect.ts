@@ -6,6 +6,7 @@ import { kitPage, tabIdOf } from './extension.js';
 import { editRequest, type EditOptions, type Version } from './edits.js';
 import { fullValue } from './full.js';
 import { kitLabel } from './label.js';
+import { simulateApi, type SimulateApi } from './simulate.js';
 
 /** An error the runtime answered with, in its own words; `code` is the protocol's (e.g. `conflict`). */
 export class StratumError extends Error {
@@ -42,7 +43,7 @@ export interface QueryOptions {
   direction?: 'next' | 'prev';
 }
 
-export interface StratumClient {
+export interface StratumClient extends SimulateApi {
   readonly ready: Ready;
   snapshot(): Promise<Snapshot>;
   states(): Promise<StateView[]>;
@@ -344,6 +345,7 @@ function clientOver(ready: Ready, request: Request, close: () => Promise<void>, 
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    ...simulateApi(request, snapshot, (code, message) => new StratumError(code, message)),
     request,
     close,
   };

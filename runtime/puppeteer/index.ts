@@ -22,3 +22,4 @@ export type { EndState } from '../snapshot-file/end-state.js';
 export { parseRecording, checkRecording } from '../snapshot-file/recording.js';
 export type { RecordingFile, RecordedChange } from '../snapshot-file/recording.js';
 export { testFromRecording } from '../snapshot-file/test-file.js';
+export type { KitSimulation, SimulationHandle, SimulateApi } from './simulate.js';

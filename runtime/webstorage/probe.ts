@@ -1,4 +1,8 @@
+import { faults } from '../registry/faults.js';
 import { describeError, isQuotaError } from './errors.js';
+
+/** build.mjs defines it in production builds: the fault hook below folds away (registry/faults.ts). */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 /** Never a namespaced key (those all contain `:`), so no namespace ever sees it. */
 export const PROBE_KEY = '__stratum_probe__';
@@ -28,6 +32,7 @@ export function probe(kind: StorageKind): ProbeResult {
   if (typeof window === 'undefined') return unusable(isServer() ? 'server' : 'no window');
   let storage: Storage | null | undefined;
   try {
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.storage) faults.storage(kind, 'probe');
     storage = window[`${kind}Storage`];
   } catch (error) {
     return unusable(describeError(error));

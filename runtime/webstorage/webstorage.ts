@@ -1,6 +1,7 @@
 // Not the codec's index: importing it would make resolvePath (the agent's) reachable, and so bundled, here.
 import { CodecError } from '../codec/error.js';
 import { deserialize, serialize } from '../codec/serialize.js';
+import { faults } from '../registry/faults.js';
 import { register, report } from '../registry/registry.js';
 import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemories, setBacking, storageBack, subscriptions, existingSubscriptions, useNamespace, type Memory } from './backing.js';
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
@@ -8,6 +9,9 @@ import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
 import { listenForOtherTabs } from './remote.js';
 import type { AdoptOptions, WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
+
+/** build.mjs defines it in production builds: the fault hooks below fold away (registry/faults.ts). */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 const KINDS: readonly WebStorageKind[] = ['local', 'session', 'memory'];
 const DEFAULT_NAMESPACE = 'stratum';
@@ -184,6 +188,7 @@ class NamespacedStorage implements WebStorage {
     const storage = this._storage();
     if (storage) {
       try {
+        if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.storage) faults.storage(this.kind as StorageKind, 'getItem', this.namespace, storage, full);
         return storage.getItem(full);
       } catch (error) {
         this._lost(error);
@@ -196,6 +201,7 @@ class NamespacedStorage implements WebStorage {
     const storage = this._storage();
     if (storage) {
       try {
+        if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.storage) faults.storage(this.kind as StorageKind, 'setItem', this.namespace, storage, full, text);
         storage.setItem(full, text);
         return;
       } catch (error) {
@@ -216,6 +222,7 @@ class NamespacedStorage implements WebStorage {
     const storage = this._storage();
     if (storage) {
       try {
+        if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.storage) faults.storage(this.kind as StorageKind, 'removeItem', this.namespace, storage, full);
         storage.removeItem(full);
         return;
       } catch (error) {
@@ -231,6 +238,7 @@ class NamespacedStorage implements WebStorage {
     const storage = this._storage();
     if (storage) {
       try {
+        if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.storage) faults.storage(this.kind as StorageKind, 'key', this.namespace, storage);
         const keys: string[] = [];
         for (let i = 0; i < storage.length; i++) {
           const key = storage.key(i);

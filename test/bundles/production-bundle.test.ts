@@ -48,7 +48,23 @@ async function esbuildApp(production: boolean): Promise<string> {
   return result.outputFiles.map((file) => file.text).join('\n');
 }
 
+/**
+ * Failure simulation (issue 22): the hook object the strata read (its `clockOffset` field, a
+ * property name no minifier renames) and the simulated errors' words, which only the agent's
+ * simulate chunk holds.
+ */
+const SIMULATION_MARKERS = ['clockOffset', 'Access is denied for this document', 'Internal error opening backing store', 'stratum-devtools/simulate'];
+
 describe('production builds leave the devtools agent out', () => {
+  it('and failure simulation with it: no hook object, no simulated error (esbuild)', async () => {
+    const development = await esbuildApp(false);
+    const production = await esbuildApp(true);
+    for (const marker of SIMULATION_MARKERS) {
+      expect(development, marker).toContain(marker);
+      expect(production, marker).not.toContain(marker);
+    }
+  });
+
   it('esbuild with conditions: ["production"]', async () => {
     const development = await esbuildApp(false);
     const production = await esbuildApp(true);
@@ -80,6 +96,7 @@ describe('production builds leave the devtools agent out', () => {
       .join('\n');
     expect(code).toContain('visits');
     expect(code).not.toContain(AGENT_MARKER);
+    for (const marker of SIMULATION_MARKERS) expect(code, marker).not.toContain(marker);
     console.log(`vite app, brotli: ${brotli(Buffer.from(code))} B in production`);
   });
 });

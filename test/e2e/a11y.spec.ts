@@ -124,6 +124,21 @@ const TABS: { name: string; show: () => Promise<void> }[] = [
       await panel.waitForSelector(byId('record-change'));
     },
   },
+  {
+    // Issue 22: the form, with nothing simulated (a banner would change the page under the other tabs' audits).
+    name: 'simulate',
+    async show() {
+      await click(byId('tab-simulate'));
+      await panel.waitForSelector(byId('simulate-on'));
+    },
+  },
+  {
+    name: 'budget',
+    async show() {
+      await click(byId('tab-budget'));
+      await panel.waitForSelector(byId('budget-database'));
+    },
+  },
 ];
 
 describe('accessibility (axe-core)', () => {

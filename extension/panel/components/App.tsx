@@ -12,6 +12,9 @@ import { ImportDialog } from './snapshot/ImportDialog.js';
 import { TimelineTab } from './timeline/TimelineTab.js';
 import { RecordTab } from './record/RecordTab.js';
 import { SearchTab } from './search/SearchTab.js';
+import { SimulationBanner } from './simulate/SimulationBanner.js';
+import { SimulateTab } from './simulate/SimulateTab.js';
+import { BudgetTab } from './budget/BudgetTab.js';
 
 export function App() {
   const { ui } = usePanel();
@@ -20,6 +23,7 @@ export function App() {
     <div class="app" data-testid="panel">
       <Header />
       <TabBar />
+      <SimulationBanner />
       <ConflictBanner />
       <Toast />
       <ImportDialog />
@@ -30,6 +34,8 @@ export function App() {
         {tab === 'database' && <DatabaseTab />}
         {tab === 'timeline' && <TimelineTab />}
         {tab === 'search' && <SearchTab />}
+        {tab === 'simulate' && <SimulateTab />}
+        {tab === 'budget' && <BudgetTab />}
         {tab === 'record' && <RecordTab />}
       </main>
     </div>

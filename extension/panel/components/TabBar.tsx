@@ -2,7 +2,16 @@
 import { TABS, type Tab } from '../models/ui.js';
 import { usePanel } from './context.js';
 
-const TITLES: Record<Tab, string> = { state: 'State', storage: 'Storage', database: 'Database', timeline: 'Timeline', search: 'Search', record: 'Record' };
+const TITLES: Record<Tab, string> = {
+  state: 'State',
+  storage: 'Storage',
+  database: 'Database',
+  timeline: 'Timeline',
+  search: 'Search',
+  simulate: 'Simulate',
+  budget: 'Budget',
+  record: 'Record',
+};
 
 export function TabBar() {
   const { ui } = usePanel();

@@ -8,6 +8,7 @@ import { PanelBridge } from '#protocol/bridge.js';
 import type { Snapshot } from '#protocol/messages.js';
 import type { Schedule } from '#protocol/outbox.js';
 import type { PanelWall } from '../wall.js';
+import { BudgetModel } from './budget.js';
 import { Connection } from './connection.js';
 import { DatabaseModel } from './database.js';
 import { FactsModel } from './facts.js';
@@ -15,6 +16,7 @@ import { FramesModel } from './frames.js';
 import { RecordingModel } from './recording.js';
 import { RestoreModel } from './restore.js';
 import { SearchModel } from './search.js';
+import { SimulationModel } from './simulation.js';
 import { SnapshotModel } from './snapshots.js';
 import { StateModel } from './state.js';
 import { StorageModel } from './storage.js';
@@ -55,6 +57,8 @@ export class Panel {
   readonly snapshots: SnapshotModel;
   readonly recording: RecordingModel;
   readonly search: SearchModel;
+  readonly simulation: SimulationModel;
+  readonly budget: BudgetModel;
   private readonly _stop: () => void;
 
   constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
@@ -83,6 +87,8 @@ export class Panel {
     this.snapshots = new SnapshotModel(this.connection, this.ui);
     this.recording = new RecordingModel(this.connection, this.ui);
     this.search = new SearchModel(this.connection, this.ui, { states: this.states, storage: this.storage, database: this.database, expanded: this.expanded });
+    this.simulation = new SimulationModel(this.connection, this.ui);
+    this.budget = new BudgetModel(this.connection, this.ui);
     const stopSnapshots = this.connection.onSnapshot((snapshot) => this._apply(snapshot));
     // No runtime left (the page navigated away from Stratum): show nothing rather than stale data.
     let had = false;
@@ -112,6 +118,7 @@ export class Panel {
     this._stop();
     this.connection.dispose();
     this.database.dispose();
+    this.simulation.dispose();
     this.ui.dispose();
     this.bridge.shutdown();
     this.wall.close();
@@ -124,7 +131,12 @@ export class Panel {
       this.database.applySnapshot(snapshot.databases);
       this.timeline.snapshot(snapshot);
     });
-    if (this.connection.target.peek() === null) this.facts.facts.value = null;
-    else void this.facts.load();
+    if (this.connection.target.peek() === null) {
+      this.facts.facts.value = null;
+      this.simulation.clear();
+    } else {
+      void this.facts.load();
+      void this.simulation.load();
+    }
   }
 }

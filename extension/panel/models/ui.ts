@@ -7,8 +7,8 @@ import { signal } from '@preact/signals';
 import { CommandError } from '#protocol/errors.js';
 import type { Current } from '#protocol/messages.js';
 
-export type Tab = 'state' | 'storage' | 'database' | 'timeline' | 'search' | 'record';
-export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline', 'search', 'record'];
+export type Tab = 'state' | 'storage' | 'database' | 'timeline' | 'search' | 'simulate' | 'budget' | 'record';
+export const TABS: Tab[] = ['state', 'storage', 'database', 'timeline', 'search', 'simulate', 'budget', 'record'];
 
 export interface Toast {
   id: number;

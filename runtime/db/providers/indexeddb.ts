@@ -5,10 +5,14 @@
  * and turns an IndexedDB that cannot open into a DatabaseUnavailableError in the browser's words.
  */
 import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { faults } from '../../registry/faults.js';
 import { DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
 import { planUpgrade, type TableInfo } from '../schema.js';
 import { describeStores, IdbTransaction, mapError, type Tx } from './indexeddb-transaction.js';
+
+/** build.mjs defines it in production builds: the fault hook below folds away (registry/faults.ts). */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 type UpgradeTx = IDBPTransaction<unknown, string[], 'versionchange'>;
 
@@ -92,6 +96,8 @@ class IndexedDBProvider implements Provider {
     let aborted: unknown;
     let db: IDBPDatabase;
     try {
+      // A simulated failing open throws here, so the browser's error takes the real path below.
+      if (typeof __STRATUM_NO_AGENT__ === 'undefined' && faults.open) faults.open(name);
       db = await openDB(name, version, {
         upgrade: (database, oldVersion, _newVersion, transaction) => {
           const tx = transaction as unknown as UpgradeTx;

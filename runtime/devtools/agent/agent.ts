@@ -69,7 +69,21 @@ let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
 /** Once loaded, an edit runs in the command's own tick (a state edit is answered at once, as before). */
 let editCommands: Handlers<'edit'> | undefined;
 
+/** Failure simulation and the storage budget load on first use (or for pinned faults after a reload). */
+let simulateModule: Promise<typeof import('./simulate/commands.js')> | undefined;
+
+function simulation(context: Context): Promise<typeof import('./simulate/commands.js')> {
+  return (simulateModule ??= import('./simulate/commands.js')).then((module) => (module.useReports(context), module));
+}
+
 const ROUTED: Handlers<Routed> = {
+  // Listing before anything was simulated needs no chunk: the panel asks with every snapshot.
+  simulate: (payload, context) =>
+    !simulateModule && !payload.on && payload.off === undefined
+      ? { active: [] }
+      : simulation(context).then((module) => module.simulateCommands.simulate(payload, context)),
+  storageBudget: (payload, context) => simulation(context).then((module) => module.simulateCommands.storageBudget(payload, context)),
+  storagePersist: (payload, context) => simulation(context).then((module) => module.simulateCommands.storagePersist(payload, context)),
   edit: (payload, context) =>
     editCommands?.edit(payload, context) ??
     (editModule ??= import('./commands/edit.js')).then((module) => (editCommands = module.editCommands).edit(payload, context)),
@@ -98,6 +112,20 @@ const ROUTED: Handlers<Routed> = {
   dbWrite: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbWrite(payload, context)),
 };
 
+/** Simulations pinned in this tab's sessionStorage (see simulate/commands.ts) come back on the first hello after a reload. */
+let pinsRestored = false;
+function restorePinned(context: Context): void {
+  if (pinsRestored) return;
+  pinsRestored = true;
+  let pinned = false;
+  try {
+    pinned = typeof sessionStorage !== 'undefined' && sessionStorage.getItem('stratum-devtools/simulate') !== null;
+  } catch (error) {
+    console.debug('stratum devtools: sessionStorage unreadable, no pinned simulations', error);
+  }
+  if (pinned) void simulation(context).then((module) => module.restorePinned(), (error: unknown) => console.error('stratum devtools: pinned simulations failed', error));
+}
+
 function mismatch(info: RuntimeInfo, panel: number): string {
   const page = `This page runs stratum ${info.version}, protocol ${PROTOCOL_VERSION}; the panel speaks protocol ${panel}.`;
   return panel < PROTOCOL_VERSION
@@ -125,6 +153,7 @@ export class Agent {
       uploads: new Uploads(),
       dropped: () => this.bridge.dropped + (_options.dropped?.() ?? 0),
       label: (label, fn) => this._watcher.labelled(label, fn),
+      report: (info) => this.bridge.send(Event.report, info),
     };
     this._watcher = new Watcher(this.bridge, this._context.blobs);
     this.bridge.beforeFlush(() => {
@@ -186,6 +215,7 @@ export class Agent {
     if (trace !== undefined) this._watcher.trace = trace;
     if (this._clients.size === 0) this._watcher.start(registered());
     this._clients.add(client);
+    restorePinned(this._context);
     // After this answer (sent in this tick): the snapshot, then deltas.
     void this._snapshot().then(
       (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),

@@ -1,7 +1,7 @@
 /** What every command handler gets, and how handlers are typed. */
 import type { Path } from '../../codec/index.js';
 import { CommandError } from '../../protocol/errors.js';
-import type { CommandName, CommandRequest, CommandResult, Current } from '../../protocol/messages.js';
+import type { CommandName, CommandRequest, CommandResult, Current, ReportInfo } from '../../protocol/messages.js';
 import { redactedPaths, show, type InlineBlobs } from './show.js';
 import type { Uploads } from './uploads.js';
 
@@ -12,6 +12,8 @@ export interface Context {
   dropped(): number;
   /** Runs a webstorage write of the agent's own: its delta is labelled `label` (webstorage takes no label). */
   label<R>(label: string, fn: () => R): R;
+  /** Sends a `report` to every panel (the timeline's entry for something the agent itself did, e.g. a simulated failure). */
+  report?(info: ReportInfo): void;
 }
 
 export type Handler<K extends CommandName> = (

@@ -15,7 +15,7 @@ function reason(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-async function estimate(): Promise<PageFacts['estimate']> {
+export async function estimate(): Promise<PageFacts['estimate']> {
   if (typeof navigator === 'undefined' || typeof navigator.storage?.estimate !== 'function') {
     return { unavailable: 'navigator.storage.estimate() is missing here (not a secure context?)' };
   }
@@ -27,7 +27,7 @@ async function estimate(): Promise<PageFacts['estimate']> {
   }
 }
 
-async function persisted(): Promise<boolean | null> {
+export async function persisted(): Promise<boolean | null> {
   if (typeof navigator === 'undefined' || typeof navigator.storage?.persisted !== 'function') return null;
   try {
     return await navigator.storage.persisted();
