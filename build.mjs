@@ -130,6 +130,8 @@ const FIXTURE_APPS = [
   { name: 'vue', source: 'fixtures/vue/app.ts' },
   // Issue 21: zustand and Redux Toolkit, each shown by its adapter.
   { name: 'adapters', source: 'fixtures/adapters/app.ts' },
+  // Issue 21: the same libraries with no Stratum import, seen through the Redux DevTools shim.
+  { name: 'redux-shim', source: 'fixtures/redux-shim/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
@@ -283,7 +285,9 @@ async function buildExtension() {
   await esbuild.build({
     entryPoints: EXTENSION_MODULES.map((module) => ({ in: path.join(ROOT, module.source), out: module.name })),
     outdir: chrome,
-    define: COMMON.define,
+    // esbuild defines NODE_ENV "production" when minifying for browsers, and the registry then
+    // never listens (it takes that for the app's production build): the bridge is devtools itself.
+    define: { ...COMMON.define, 'process.env.NODE_ENV': '"development"' },
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -150,3 +150,13 @@ describe('installShim', () => {
     expect(load).not.toHaveBeenCalled();
   });
 });
+
+describe('locating the bridge (main world ⇄ content script)', () => {
+  it('the shim gets the URL the content script answers with, synchronously, and nothing without one', async () => {
+    const { answerBridgeUrl, askBridgeUrl } = await import('./locate.js');
+    const window = new EventTarget();
+    expect(askBridgeUrl(window)).toBeUndefined();
+    answerBridgeUrl(window, () => 'chrome-extension://abc/redux-bridge.js');
+    expect(askBridgeUrl(window)).toBe('chrome-extension://abc/redux-bridge.js');
+  });
+});
