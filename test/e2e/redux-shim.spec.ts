@@ -1,6 +1,6 @@
 import type { ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
+import { connect, openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
@@ -84,6 +84,26 @@ describe('a page with no Stratum import, through the Redux DevTools shim', () =>
       expect(await shown(page, 'todos')).toBe('write tests, ship it, again');
     } finally {
       await panel.close();
+      await page.close();
+    }
+  });
+});
+
+describe('where the shim still works', () => {
+  it("a page whose CSP allows only its own scripts: the bridge (the extension's file) loads all the same", async () => {
+    const page = await started.browser.newPage();
+    try {
+      await page.goto(`${served.origin}/fixtures/redux-shim/csp.html`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const client = await connect(page);
+      try {
+        const todos = client.state<{ list: string[] }>({ key: 'state', scope: 'redux:todos' });
+        await todos.set({ list: ['under CSP'] });
+        await page.waitForFunction(() => document.querySelector('#todos')?.textContent === 'under CSP');
+      } finally {
+        await client.close();
+      }
+    } finally {
       await page.close();
     }
   });
