@@ -7,7 +7,8 @@
  * Redux DevTools extension's own `JUMP_TO_STATE` message, which the library applies itself.
  */
 import '#runtime/devtools/hook.js';
-import { configureDevtools } from '#runtime/registry/registry.js';
+import { config, configureDevtools } from '#runtime/registry/registry.js';
+import { listenForPanel } from '#runtime/registry/listen.js';
 import { mirror, type MirrorSource, type StratumAdapter } from '#runtime/adapters/mirror.js';
 import { isMirrored } from '#runtime/adapters/claimed.js';
 import type { DevtoolsMessage, ShimCall, ShimConnection } from './shim.js';
@@ -34,14 +35,21 @@ function labelOf(action: unknown): string {
   return typeof type === 'string' && type !== '' ? type : 'anonymous';
 }
 
-let named = false;
+// Not a runtime yet: a page whose only connections are stores an adapter already shows must not
+// get an empty second runtime in the picker. Same tick as the registry's import, so this wins.
+configureDevtools({ enabled: false });
+let listening = false;
+
+/** The first store to show makes this bundle a runtime the panel can find. */
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  // Beside a page's own Stratum runtime, the target picker tells the two apart by this name.
+  configureDevtools({ enabled: true, name: `${document.title || location.host} (Redux DevTools protocol)` });
+  listenForPanel(config);
+}
 
 export function attach(connection: ShimConnection): void {
-  if (!named) {
-    named = true;
-    // Beside a page's own Stratum runtime, the target picker tells the two apart by this name.
-    configureDevtools({ name: `${document.title || location.host} (Redux DevTools protocol)` });
-  }
   let current: unknown;
   let adapter: StratumAdapter | undefined;
   let changed: ((label: string) => void) | undefined;
@@ -82,6 +90,7 @@ export function attach(connection: ShimConnection): void {
     if (!adapter) {
       name = nameOf(connection);
       adapter = mirror(connection.library, name, { state: source });
+      listen();
     } else changed?.(kind === 'init' ? 'init' : labelOf(action));
   };
   connection.sink = receive;

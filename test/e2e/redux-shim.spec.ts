@@ -89,6 +89,34 @@ describe('a page with no Stratum import, through the Redux DevTools shim', () =>
   });
 });
 
+describe('a page with Stratum adapters too (fixtures/adapters: Redux Toolkit, devTools on by default)', () => {
+  it('lists the store once, through the adapter: the bridge sees the same state object and stays silent', async () => {
+    const page = await started.browser.newPage();
+    try {
+      // Every runtime that speaks in the page, by session.
+      await page.evaluateOnNewDocument(() => {
+        const sessions = new Set<string>();
+        Object.assign(window, { runtimeSessions: sessions });
+        window.addEventListener('message', (event) => {
+          const data = event.data as { source?: unknown; session?: unknown } | null;
+          if (data?.source === 'stratum-runtime' && typeof data.session === 'string') sessions.add(data.session);
+        });
+      });
+      await page.goto(`${served.origin}/fixtures/adapters/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const client = await connect(page);
+      try {
+        expect(await client.state<{ list: string[] }>({ key: 'state', scope: 'redux:todos' }).get()).toEqual({ list: ['write tests'] });
+        expect(await page.evaluate(() => (window as unknown as { runtimeSessions: Set<string> }).runtimeSessions.size)).toBe(1);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('where the shim still works', () => {
   it("a page whose CSP allows only its own scripts: the bridge (the extension's file) loads all the same", async () => {
     const page = await started.browser.newPage();
