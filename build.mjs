@@ -80,14 +80,16 @@ const ENTRIES = [
   // chunks: shared when the app imports stratumjs/store too), the mirror with its echo guard and
   // structural equality (~0.5 kB) and one library's reads and writes (0.1–0.3 kB); the library is
   // an optional peer and stays external. Measured 4,885 B (zustand) to 5,160 B (mobx).
-  // +128 B each (issue 22.5): the registry's worker listener, as in store.
-  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5504 },
-  { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5504 },
-  { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5504 },
-  { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5504 },
-  { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5504 },
-  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5504 },
-  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5504 },
+  // +128 B each (issue 22.5): the registry's worker listener, as in store;
+  // +256 B (issue 21, second pass): stop() unregisters the store and the mirror marks the
+  // library values it shows (claimed.ts) for the extension's Redux DevTools shim.
+  { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5760 },
+  { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5760 },
+  { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5760 },
+  { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5760 },
+  { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5760 },
+  { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5760 },
+  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5760 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
@@ -107,7 +109,17 @@ const EXTENSION_SCRIPTS = [
   { name: 'panel', source: 'extension/panel/index.tsx', budget: 65536 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
   { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
+  // Issue 21: the Redux DevTools globals in every http(s) page's main world; every page pays it.
+  { name: 'redux-shim', source: 'extension/redux-shim/main.ts', budget: 1024 },
 ];
+/**
+ * Loaded by redux-shim on a library's first connect: a main-world `import()` needs a module, so
+ * ESM, one file (the agent inlined, no chunks to list as web-accessible). Lazy: no page pays it
+ * until a library speaks the Redux DevTools protocol.
+ */
+// Measured 36.0 kB: the devtools entry's agent (26.3 kB) with the Store, the mirror and the protocol
+// checks in one file, as no chunk is shared with a page.
+const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 37888 }];
 const EXTENSION_STATIC = [
   ['extension/devtools.html', 'devtools.html'],
   ['extension/kit/kit.html', 'kit.html'],
@@ -133,6 +145,8 @@ const FIXTURE_APPS = [
   { name: 'vue', source: 'fixtures/vue/app.ts' },
   // Issue 21: zustand and Redux Toolkit, each shown by its adapter.
   { name: 'adapters', source: 'fixtures/adapters/app.ts' },
+  // Issue 21: the same libraries with no Stratum import, seen through the Redux DevTools shim.
+  { name: 'redux-shim', source: 'fixtures/redux-shim/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
@@ -286,12 +300,26 @@ async function buildExtension() {
     metafile: true,
     logLevel: 'warning',
   });
+  await esbuild.build({
+    entryPoints: EXTENSION_MODULES.map((module) => ({ in: path.join(ROOT, module.source), out: module.name })),
+    outdir: chrome,
+    // esbuild defines NODE_ENV "production" when minifying for browsers, and the registry then
+    // never listens (it takes that for the app's production build): the bridge is devtools itself.
+    define: { ...COMMON.define, 'process.env.NODE_ENV': '"development"' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120', 'firefox142'],
+    mangleProps: COMMON.mangleProps,
+    minify: true,
+    logLevel: 'warning',
+  });
   for (const [from, to] of EXTENSION_STATIC) cpSync(path.join(ROOT, from), path.join(chrome, to), { recursive: true });
   cpSync(chrome, firefox, { recursive: true });
   const manifest = { ...JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8')), version: VERSION };
   writeFileSync(path.join(chrome, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(path.join(firefox, 'manifest.json'), `${JSON.stringify(firefoxManifest(manifest), null, 2)}\n`);
-  return EXTENSION_SCRIPTS.map((script) => {
+  return [...EXTENSION_SCRIPTS, ...EXTENSION_MODULES].map((script) => {
     const file = path.join(chrome, `${script.name}.js`);
     return { ...script, name: `ext/${script.name}`, brotli: brotli(readFileSync(file)) };
   });

@@ -18,6 +18,7 @@ import {
 } from '#protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '#protocol/validate.js';
 import { CONTENT_PORT, isToContent, PROBE_ATTRIBUTE, type FromContent, type ToContent } from './ports.js';
+import { answerBridgeUrl } from './redux-shim/locate.js';
 
 /** The longest wait between reconnect attempts while the worker will not stay up. */
 export const MAX_RECONNECT_MS = 1000;
@@ -198,3 +199,6 @@ window.addEventListener('pageshow', (event: PageTransitionEvent) => {
   // Restored from the back/forward cache: the runtime is still there but its port is gone.
   if (event.persisted && seenRuntime) port ??= connect();
 });
+
+// Issue 21: the main-world Redux DevTools shim asks here where its bridge is (redux-shim/locate.ts).
+answerBridgeUrl(window, () => browser.runtime.getURL('redux-bridge.js'));

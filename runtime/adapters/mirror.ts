@@ -8,6 +8,8 @@
  */
 import { Store } from '../store/store.js';
 import type { State } from '../store/state.js';
+import { unregister } from '../registry/registry.js';
+import { markMirrored } from './claimed.js';
 import { sameData } from './same.js';
 
 /** One value of a library, as the mirror reads, writes and watches it. */
@@ -18,6 +20,12 @@ export interface MirrorSource<T = unknown> {
   write(value: T, label: string): void;
   /** Calls back on every library change, with the label the timeline shows for it. */
   subscribe(changed: (label: string) => void): () => void;
+  /**
+   * The library's own current value object (before `read` copies or filters it), when it has
+   * one: marked as shown by an adapter, so the Redux DevTools shim of the extension, which hears
+   * the same object from the library's devtools middleware, does not list the store twice.
+   */
+  raw?(): unknown;
 }
 
 /** What an adapter call returns. */
@@ -25,9 +33,8 @@ export interface StratumAdapter {
   /** The Stratum store the panel shows (named `<library>:<name>`). */
   readonly store: Store;
   /**
-   * Stops mirroring and removes the states from the panel; the library's store is untouched. The
-   * (empty) Stratum store stays listed, as every Store does for the page's life (the registry has
-   * no unregister).
+   * Stops mirroring, removes the states and takes the store out of the panel's list; the
+   * library's store is untouched.
    */
   stop(): void;
 }
@@ -60,12 +67,19 @@ export function mirror(library: string, name: string, sources: Record<string, Mi
     stop() {
       for (const stop of stops.splice(0)) stop();
       for (const state of store.states()) store.deleteState({ key: state.key, scope: state.scope });
+      // An empty store left listed was a store the panel offered with nothing in it.
+      unregister(store);
     },
   };
 }
 
 function follow(store: Store, state: State<unknown>, source: MirrorSource): () => void {
-  const fromLibrary = source.subscribe((label) => state.set(source.read(), { label }));
+  const claim = () => source.raw && markMirrored(source.raw());
+  claim();
+  const fromLibrary = source.subscribe((label) => {
+    claim();
+    state.set(source.read(), { label });
+  });
   const fromPanel = store.subscribe((event) => {
     if (event.type !== 'changed' || event.state !== state) return;
     // Only the newest value goes back: a listener may have moved the state on meanwhile.

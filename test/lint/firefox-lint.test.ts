@@ -18,7 +18,10 @@ const FIREFOX = path.resolve(import.meta.dirname, '../../dist/firefox');
 
 // The one warning Firefox's linter gives: Preact's renderer assigns innerHTML where a component
 // uses dangerouslySetInnerHTML. No Stratum component does; page strings are always text.
+// And redux-shim.js (issue 21): its main-world `import(url)` of the extension's own bridge, the URL
+// being runtime.getURL's answer from the content script; what it loads runs with the page's rights only.
 const KNOWN_WARNINGS = new Set(['UNSAFE_VAR_ASSIGNMENT']);
+const WARNED_FILES = new Set(['panel.js', 'redux-shim.js']);
 
 describe('the Firefox build', () => {
   it('passes web-ext lint with no errors and no unknown warnings', async () => {
@@ -34,6 +37,6 @@ describe('the Firefox build', () => {
     );
     expect(result.errors).toEqual([]);
     expect(result.warnings.filter((warning) => !KNOWN_WARNINGS.has(warning.code))).toEqual([]);
-    expect(result.warnings.every((warning) => warning.file === 'panel.js')).toBe(true);
+    expect(result.warnings.filter((warning) => !WARNED_FILES.has(warning.file ?? ''))).toEqual([]);
   }, 60_000);
 });

@@ -23,7 +23,8 @@ const KEYS: Record<string, string> = {
   icons: 'shown in the browser',
   devtools_page: 'creates the Stratum panel in DevTools: the point of the extension',
   background: 'pairs the panel with the page (service worker in Chrome, event page in Firefox)',
-  content_scripts: 'the relay between the page and the panel; nothing else of the extension runs in pages',
+  content_scripts: 'the relay between the page and the panel (isolated world), and the Redux DevTools globals (main world, issue 21)',
+  web_accessible_resources: "redux-bridge.js only: the main-world shim imports it when a page's library connects (issue 21)",
   minimum_chrome_version: 'Chrome only: the MV3 APIs the background uses',
   browser_specific_settings: 'Firefox only: the add-on id, and that it collects no data',
 };
@@ -36,7 +37,14 @@ const CONTENT_MATCHES: Record<string, string> = {
   'https://*/*': 'the same, over https',
 };
 /** Keys that would widen what the extension can reach or what can reach it: never present. */
-const NEVER = ['permissions', 'optional_permissions', 'host_permissions', 'optional_host_permissions', 'web_accessible_resources', 'externally_connectable', 'content_security_policy', 'sandbox', 'update_url', 'key'];
+const NEVER = ['permissions', 'optional_permissions', 'host_permissions', 'optional_host_permissions', 'externally_connectable', 'content_security_policy', 'sandbox', 'update_url', 'key'];
+/** Content scripts by file, and the world each runs in. */
+const CONTENT_SCRIPTS: Record<string, { world: string; why: string }> = {
+  'content.js': { world: 'ISOLATED', why: 'the relay: window.postMessage ⇄ the background' },
+  'redux-shim.js': { world: 'MAIN', why: "defines the Redux DevTools globals, where the page's libraries look for them (issue 21)" },
+};
+/** The only file pages may load, for the same pages as the content scripts. */
+const WEB_ACCESSIBLE = JSON.stringify([{ resources: ['redux-bridge.js'], matches: Object.keys(CONTENT_MATCHES) }]);
 /** What would evaluate a string as code. */
 const EVAL = [/(?<![\w$.])eval\s*\(/g, /\bnew\s+Function\s*\(/g, /(?<![\w$.])Function\s*\(\s*["'`]/g, /\bset(?:Timeout|Interval)\s*\(\s*["'`]/g];
 
@@ -78,9 +86,14 @@ function excess(built: Record<string, unknown>): { problems: string[]; checked: 
   for (const script of (built['content_scripts'] as Record<string, unknown>[] | undefined) ?? []) {
     checked++;
     for (const match of script['matches'] as string[]) if (!Object.hasOwn(CONTENT_MATCHES, match)) problems.push(`content script match "${match}" is not on the list`);
-    if (JSON.stringify(script['js']) !== '["content.js"]') problems.push(`content scripts ${JSON.stringify(script['js'])}`);
-    if (script['world'] !== undefined && script['world'] !== 'ISOLATED') problems.push(`content script world ${String(script['world'])}`);
+    const js = script['js'] as string[];
+    const known = js.length === 1 ? CONTENT_SCRIPTS[js[0]!] : undefined;
+    if (!known) problems.push(`content scripts ${JSON.stringify(js)}`);
+    else if ((script['world'] ?? 'ISOLATED') !== known.world) problems.push(`content script ${js[0]} in world ${String(script['world'])}`);
     if (script['css'] !== undefined) problems.push('content script CSS');
+  }
+  if ('web_accessible_resources' in built && JSON.stringify(built['web_accessible_resources']) !== WEB_ACCESSIBLE) {
+    problems.push(`web_accessible_resources ${JSON.stringify(built['web_accessible_resources'])}`);
   }
   return { problems, checked };
 }

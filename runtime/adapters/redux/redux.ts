@@ -65,6 +65,7 @@ export function stratumRedux<S>(store: ReduxStore<S>, options: AdapterOptions): 
           const state = store.getState();
           changed((typeof state === 'object' && state !== null ? madeBy.get(state) : lastAction) ?? lastAction ?? 'dispatch');
         }),
+      raw: () => store.getState(),
     },
   });
 }

@@ -3,7 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import { create } from 'zustand';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
 import { encode } from '../../codec/index.js';
-import { Command } from '../../protocol/messages.js';
+import { Command, Event } from '../../protocol/messages.js';
 import { stratumZustand } from './index.js';
 
 interface Cart {
@@ -69,11 +69,14 @@ describe('stratumZustand', () => {
     expect(store.getState().coupon).toBe('FROM-APP');
   });
 
-  it('stops: the states leave the panel and the store keeps working', async () => {
+  it('stops: the states and the store leave the panel and the store keeps working', async () => {
     const store = createStore<Cart>()(cart);
     const adapter = stratumZustand(store, { name: 'cart-stop' });
+    const { t, at } = await adapterKit(adapter);
     adapter.stop();
     expect(adapter.store.states()).toEqual([]);
+    t.frame();
+    expect(t.events(Event.unregistered)).toContainEqual({ kind: 'store', id: at.store });
     store.getState().add(4);
     expect(store.getState().items).toHaveLength(2);
   });

@@ -46,6 +46,7 @@ export function stratumZustand<T>(store: ZustandStore<T>, options: AdapterOption
         store.setState((isRecord(value) ? { ...value, ...actions } : value) as T, true);
       },
       subscribe: (changed) => store.subscribe((state, prev) => changed(labelOf(state, prev))),
+      raw: () => store.getState(),
     },
   });
 }
