@@ -11,9 +11,11 @@ import {
   CONTENT_PORT,
   isFromClient,
   isFromContent,
+  isInspectRequest,
   isLookup,
   parseClientPortName,
   type FrameInfo,
+  type InspectAnswer,
   type ToClient,
   type ToContent,
 } from './ports.js';
@@ -141,6 +143,7 @@ function probe(nonce: string): Promise<TabInfo[]> {
 // them with their URLs: tabs.query would need the "tabs" permission, and the content ports
 // already know every Stratum page.
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (isInspectRequest(message)) return inspect(message.tabId, sender);
   if (!isLookup(message)) return undefined;
   if (!fromOwnPage(sender)) {
     console.error(`stratum background: a tab look-up from ${sender.url ?? 'an unknown sender'}; ignored`);
@@ -154,6 +157,25 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   }
   return Promise.resolve(tabs);
 });
+
+/**
+ * "Inspect this page's storage": the content script of the tab's top frame starts the inspector
+ * (extension/inspector/). Only the extension's own pages may ask; the answer says in words when
+ * the page has no content script (a browser page, or one opened before the extension loaded).
+ */
+function inspect(tabId: number, sender: Runtime.MessageSender): Promise<InspectAnswer> | undefined {
+  if (!fromOwnPage(sender)) {
+    console.error(`stratum background: an inspect request from ${sender.url ?? 'an unknown sender'}; ignored`);
+    return undefined;
+  }
+  return browser.tabs.sendMessage(tabId, { kind: 'inspect' }, { frameId: 0 }).then(
+    (answer: unknown) => (answer as InspectAnswer | undefined) ?? { started: false, reason: 'the page did not answer' },
+    (error: unknown) => ({
+      started: false,
+      reason: `the extension has no access to this page (${error instanceof Error ? error.message : String(error)}): reload the page once the extension is installed; browser pages (chrome://, about:, the web store) cannot be inspected`,
+    }),
+  );
+}
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) return connectContent(port);

@@ -31,6 +31,16 @@ export function Header() {
         </select>
       )}
       <span class="spacer" />
+      {connection.canInspect && status !== 'connecting' && !runtimes.some(({ session }) => session === connection.inspector) && (
+        <button
+          type="button"
+          data-testid="inspect-storage"
+          title="Show and edit every IndexedDB database and webstorage key of this page's origin, with or without a Stratum runtime"
+          onClick={() => void panel.ui.run(() => connection.inspect())}
+        >
+          Inspect this page's storage
+        </button>
+      )}
       <SnapshotMenu />
       <button type="button" data-testid="refresh" title="Fetch a fresh snapshot" disabled={status !== 'connected'} onClick={() => void panel.refresh()}>
         Refresh

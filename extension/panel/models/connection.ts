@@ -23,19 +23,26 @@ export class Connection {
   readonly message: ReadonlySignal<string>;
   readonly session: ClientSession;
   private readonly _stop: () => void;
+  private _inspector: string | undefined;
+  private _pointed = false;
 
   constructor(
     readonly bridge: PanelBridge,
-    wall: PanelWall,
+    private readonly _wall: PanelWall,
     readonly client: string,
   ) {
-    this.session = new ClientSession(bridge, wall, client);
+    this.session = new ClientSession(bridge, _wall, client);
     this.status = computed(() => this._status());
     this.message = computed(() => this._message());
     this._stop = this.session.onChange(() => {
       const session = this.session;
       this.wallStatus.value = session.wallStatus;
       this.runtimes.value = session.runtimes;
+      // The user asked for the page's storage: point at it once it answers (once).
+      if (this._inspector !== undefined && session.runtimes.some((entry) => entry.session === this._inspector) && session.target !== this._inspector && !this._pointed) {
+        this._pointed = true;
+        session.choose(this._inspector);
+      }
       this.target.value = session.target;
       this.settled.value = session.settled;
     });
@@ -67,6 +74,29 @@ export class Connection {
   /** Points commands at another runtime (the target picker); it sends its snapshot. */
   choose(session: string): void {
     this.session.choose(session);
+  }
+
+  /** Whether the host can start the page storage inspector (extension/inspector/). */
+  get canInspect(): boolean {
+    return this._wall.inspect !== undefined;
+  }
+
+  /**
+   * "Inspect this page's storage": the content script starts the inspector, which announces
+   * itself; the hello that follows lists it as a runtime, and the panel points at it.
+   */
+  async inspect(): Promise<void> {
+    if (!this._wall.inspect) throw new Error('this panel cannot inspect the page (no extension here)');
+    const answer = await this._wall.inspect();
+    if (!answer.started) throw new Error(`Cannot inspect this page's storage: ${answer.reason}`);
+    this._inspector = answer.session;
+    this._pointed = false;
+    this.session.hello();
+  }
+
+  /** The inspector's session once started, so the panel can point at it when it answers. */
+  get inspector(): string | undefined {
+    return this._inspector;
   }
 
   refresh(): Promise<void> {
