@@ -87,7 +87,11 @@ const ENTRIES = [
  */
 const EXTENSION_SCRIPTS = [
   { name: 'background', source: 'extension/background.ts', budget: 8192 },
-  { name: 'content', source: 'extension/content.ts', budget: 10240 },
+  // 7.3 kB before issue 21: the page storage inspector (extension/inspector/: the codec, a
+  // RuntimeBridge, raw IndexedDB and webstorage) rides in content.js, parsed on every page but run
+  // only when a panel asks. Loading it lazily would need web_accessible_resources, which the
+  // least-privilege check refuses (any page could then detect the extension); see ARCHITECTURE.
+  { name: 'content', source: 'extension/content.ts', budget: 21504 },
   { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
   { name: 'panel', source: 'extension/panel/index.tsx', budget: 65536 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
@@ -118,6 +122,8 @@ const FIXTURE_APPS = [
   { name: 'vue', source: 'fixtures/vue/app.ts' },
   // Issue 21: zustand and Redux Toolkit, each shown by its adapter.
   { name: 'adapters', source: 'fixtures/adapters/app.ts' },
+  // Issue 21 parts 2–4: a Dexie app with no Stratum import, inspected from the panel.
+  { name: 'foreign', source: 'fixtures/foreign/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */

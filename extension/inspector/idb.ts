@@ -10,7 +10,7 @@ import { CommandError } from '#protocol/errors.js';
 import type { DatabaseInfo, Hash, Range, Row, RowPage, TableInfo } from '#protocol/messages.js';
 import { applyEdit, decodeEdit, type EditOp } from '#runtime/devtools/agent/edit.js';
 import type { InlineBlobs } from '#runtime/devtools/agent/show.js';
-import { Blobs, conflict, hashOf, reason, show } from './show.js';
+import { Blobs, conflict, guardStandIns, hashOf, reason, show } from './show.js';
 
 /** The most rows one query returns (the protocol's MAX_PAGE is the agent's; the panel asks for 200). */
 const MAX_ROWS = 1000;
@@ -245,6 +245,7 @@ export class PageDatabases {
   /** A whole row from the panel (inline keys only: the key is inside the value). */
   async put(database: number, table: string, encoded: Encoded, baseVersion: Hash | null): Promise<{ key: IDBValidKey; hash: Hash }> {
     const next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
+    guardStandIns(next);
     const { tx, store } = await this._store(database, table, 'readwrite');
     if (store.keyPath === null) {
       tx.abort();
@@ -267,6 +268,7 @@ export class PageDatabases {
 
   async add(database: number, table: string, encoded: Encoded): Promise<{ key: IDBValidKey; hash: Hash }> {
     const next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
+    guardStandIns(next);
     const { tx, store } = await this._store(database, table, 'readwrite');
     if (store.keyPath === null && !store.autoIncrement) {
       tx.abort();
@@ -309,6 +311,7 @@ export class PageDatabases {
   async edit(database: number, table: string, encodedKey: Encoded, edit: RowEdit): Promise<{ key: IDBValidKey; hash: Hash }> {
     const key = decodeKey(encodedKey, 'the row key');
     const part = edit.value === undefined ? undefined : decodeEdit(edit.value, this.blobs as unknown as InlineBlobs);
+    guardStandIns(part);
     const { tx, store } = await this._store(database, table, 'readwrite');
     const committed = done(tx);
     const fail = async (error: CommandError): Promise<never> => {

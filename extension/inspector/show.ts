@@ -64,3 +64,32 @@ export function conflict(what: string, value: unknown, version: Current['version
 export function reason(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/**
+ * Where `value` (decoded from the panel) holds a stand-in for something the codec can only show —
+ * a class instance such as a CryptoKey comes back as a plain object carrying the class name — or
+ * undefined when it holds none. Writing such a stand-in would replace the page's real object, so
+ * the inspector refuses it; a path edit of another field keeps the real one (only the containers
+ * on the path are copied).
+ */
+export function standIn(value: unknown, path: (string | number)[] = [], seen = new Set<object>()): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) {
+    const name = String((value as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag]);
+    return `${path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('')} is a ${name} the panel can show but not rebuild`;
+  }
+  const entries: [string | number, unknown][] =
+    value instanceof Map ? [...value.values()].map((item, i) => [i, item]) : value instanceof Set ? [...value].map((item, i) => [i, item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const found = standIn(item, [...path, key], seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Refuses a value that would overwrite a real object with its stand-in (see standIn). */
+export function guardStandIns(value: unknown): void {
+  const found = standIn(value);
+  if (found) throw new CommandError('not-editable', `${found}: edit the other fields one at a time (an edit of one field keeps it), or change it in the app`);
+}
