@@ -112,8 +112,40 @@ let nextProbe = 0;
 /** How long a probe waits for content scripts that do not answer (a page busy or going away). */
 const PROBE_WAIT_MS = 1000;
 
+/**
+ * Tabs whose content script never connected (a page with no Stratum runtime, which the panel can
+ * still inspect): asked one by one through tabs.sendMessage. tabs.query needs no permission for
+ * ids (only URLs and titles do), and the URL comes from the content script's answer.
+ */
+async function probeUnconnected(nonce: string): Promise<TabInfo[]> {
+  const tabs = await browser.tabs.query({});
+  const answers = await Promise.all(
+    tabs
+      .filter((tab) => tab.id !== undefined && !contents.has(tab.id))
+      .map((tab) =>
+        Promise.race([
+          browser.tabs.sendMessage(tab.id!, { kind: 'probe', nonce }, { frameId: 0 }).then(
+            (answer: unknown) => {
+              const { found, url } = (answer ?? {}) as { found?: unknown; url?: unknown };
+              return found === true && typeof url === 'string' ? [{ tabId: tab.id!, url }] : [];
+            },
+            // No content script there (a browser page, an extension page): not the kit's page.
+            () => [],
+          ),
+          new Promise<TabInfo[]>((resolve) => setTimeout(() => resolve([]), PROBE_WAIT_MS)),
+        ]),
+      ),
+  );
+  return answers.flat();
+}
+
 /** The tabs whose top frame carries `nonce` in PROBE_ATTRIBUTE (a page the kit marked). */
-function probe(nonce: string): Promise<TabInfo[]> {
+async function probe(nonce: string): Promise<TabInfo[]> {
+  const [connected, unconnected] = await Promise.all([probeConnected(nonce), probeUnconnected(nonce)]);
+  return [...connected, ...unconnected];
+}
+
+function probeConnected(nonce: string): Promise<TabInfo[]> {
   const asked = [...contents].flatMap(([tabId, frames]) => {
     const top = frames.get(0);
     return top ? [{ tabId, top }] : [];

@@ -18,7 +18,7 @@ import {
 } from '#protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '#protocol/validate.js';
 import { Inspector } from './inspector/inspector.js';
-import { CONTENT_PORT, isInspectOrder, isToContent, PROBE_ATTRIBUTE, type FromContent, type InspectAnswer, type ToContent } from './ports.js';
+import { CONTENT_PORT, isInspectOrder, isProbeOrder, isToContent, PROBE_ATTRIBUTE, type FromContent, type InspectAnswer, type ToContent } from './ports.js';
 
 /** The longest wait between reconnect attempts while the worker will not stay up. */
 export const MAX_RECONNECT_MS = 1000;
@@ -219,8 +219,14 @@ function startInspector(): InspectAnswer {
 // Only the extension reaches runtime.onMessage in a content script (the background passes the
 // panel's "Inspect this page's storage" on to the top frame).
 browser.runtime.onMessage.addListener((message: unknown) => {
-  if (!isInspectOrder(message) || !isTop) return undefined;
-  return Promise.resolve(startInspector());
+  if (!isTop) return undefined;
+  if (isInspectOrder(message)) return Promise.resolve(startInspector());
+  // The kit looks for a page with no runtime (so no port) that it marked: see background.ts probe().
+  if (isProbeOrder(message)) {
+    const found = document.documentElement?.getAttribute(PROBE_ATTRIBUTE) === message.nonce;
+    return Promise.resolve({ found, url: location.href });
+  }
+  return undefined;
 });
 
 window.addEventListener('pagehide', () => {

@@ -71,6 +71,11 @@ export function isInspectRequest(value: unknown): value is InspectRequest {
   return isObject(value) && value.kind === 'inspect' && typeof value.tabId === 'number' && Number.isInteger(value.tabId);
 }
 
+/** The kit's probe for a tab whose content script has no port (background.ts probeUnconnected). */
+export function isProbeOrder(value: unknown): value is { kind: 'probe'; nonce: string } {
+  return isObject(value) && value.kind === 'probe' && typeof value.nonce === 'string';
+}
+
 /** What the background passes on to the content script. */
 export function isInspectOrder(value: unknown): value is { kind: 'inspect' } {
   return isObject(value) && value.kind === 'inspect';
