@@ -41,6 +41,11 @@ export function Header() {
           Inspect this page's storage
         </button>
       )}
+      {connection.inspecting && connection.asOf.value !== null && (
+        <span class="as-of" data-testid="as-of" title="The app's own writes show after Refresh; the panel's edits show at once">
+          as of {new Date(connection.asOf.value).toLocaleTimeString()}
+        </span>
+      )}
       <SnapshotMenu />
       <button type="button" data-testid="refresh" title="Fetch a fresh snapshot" disabled={status !== 'connected'} onClick={() => void panel.refresh()}>
         Refresh

@@ -19,6 +19,8 @@ export class Connection {
   readonly target = signal<string | null>(null);
   /** True once a roll call ended (a hello went unanswered for ROLL_CALL_MS). */
   readonly settled = signal(false);
+  /** When the target's last snapshot was read (the page storage inspector shows it: it has no live feed of the app's own writes). */
+  readonly asOf = signal<number | null>(null);
   readonly status: ReadonlySignal<HeaderStatus>;
   readonly message: ReadonlySignal<string>;
   readonly session: ClientSession;
@@ -46,6 +48,7 @@ export class Connection {
       this.target.value = session.target;
       this.settled.value = session.settled;
     });
+    this.session.onSnapshot((snapshot) => (this.asOf.value = snapshot.at));
   }
 
   /** Whether deltas should carry call sites (the timeline's "record call sites"), sent with every hello. */
@@ -92,6 +95,11 @@ export class Connection {
     this._inspector = answer.session;
     this._pointed = false;
     this.session.hello();
+  }
+
+  /** Whether the target is the page storage inspector (extension/inspector/), not a Stratum runtime. */
+  get inspecting(): boolean {
+    return this.target.value !== null && this.target.value === this._inspector;
   }
 
   /** The inspector's session once started, so the panel can point at it when it answers. */
