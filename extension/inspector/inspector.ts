@@ -22,6 +22,7 @@ import {
   type Snapshot,
   type ValueRef,
 } from '#protocol/messages.js';
+import { originStores } from '#runtime/devtools/agent/commands/origin.js';
 import { PageDatabases } from './idb.js';
 import { AREA_IDS, PageKeys, parseStored, type Area } from './keys.js';
 import { Blobs, reason, show } from './show.js';
@@ -166,6 +167,8 @@ export class Inspector {
         return this._expand(message.payload);
       case Command.pageFacts:
         return this._facts();
+      case Command.originStores:
+        return originStores(this._options.window as unknown as { caches?: CacheStorage; navigator?: Navigator });
       default:
         throw new CommandError('not-editable', `"${message.command}" needs a Stratum runtime: the page storage inspector reads IndexedDB and webstorage only`);
     }

@@ -20,6 +20,7 @@ import type {
   DbChangeType,
   EditOp,
   Hash,
+  OriginStores,
   PageFacts,
   Path,
   Range,
@@ -286,6 +287,8 @@ export interface PanelCommands {
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
   storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };
   pageFacts: { request: Record<string, never>; response: PageFacts };
+  /** Cache Storage caches and OPFS files of the origin, with sizes; read-only (issue 21, part 5). */
+  originStores: { request: Record<string, never>; response: OriginStores };
   /**
    * Trace frames (as deltas carry them, at most MAX_TRACE_FRAMES) at their original positions
    * through the page's source maps: one entry per frame, null when no map covers it.
@@ -353,6 +356,7 @@ export const Command: { readonly [K in CommandName]: K } = {
   expand: 'expand',
   storeAsGlobal: 'storeAsGlobal',
   pageFacts: 'pageFacts',
+  originStores: 'originStores',
   resolveFrames: 'resolveFrames',
 };
 

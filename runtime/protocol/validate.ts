@@ -87,6 +87,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   expand: obj({ target: s.valueRef, path: s.path, offset: opt(int), limit: opt(int) }),
   storeAsGlobal: obj({ target: s.valueRef, path: s.path }),
   pageFacts: empty,
+  originStores: empty,
   resolveFrames: obj({ frames: arr(s.text, MAX_TRACE_FRAMES) }),
 };
 
@@ -126,6 +127,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
+  originStores: s.originStores,
   resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),
 };
 

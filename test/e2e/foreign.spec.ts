@@ -144,6 +144,16 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await frame.waitForSelector(byId('key-row', '[data-key="draft"]'));
   });
 
+  it('lists Cache Storage and OPFS read-only with their sizes', async () => {
+    const { frame } = await inspect();
+    await click(frame, byId('tab-database'));
+    await click(frame, byId('origin-stores-load'));
+    const cache = await frame.waitForSelector(byId('cache-storage', '[data-name="fixture-cache"]'));
+    expect(await cache!.evaluate((element) => element.textContent ?? '')).toMatch(/1 entry · 16 B/);
+    const file = await frame.waitForSelector(byId('opfs-file', '[data-path="/notes.txt"]'));
+    expect(await file!.evaluate((element) => element.textContent ?? '')).toMatch(/12 B/);
+  });
+
   it('the app upgrades its database while the panel has it open, and the upgrade succeeds', async () => {
     const { page, frame } = await inspect();
     await openTable(frame, 'friends');

@@ -74,6 +74,7 @@ const ROUTED: Handlers<Routed> = {
   ...blobCommands,
   ...valueCommands,
   pageFacts: (_payload, context) => pageFacts(context.dropped()),
+  originStores: () => import('./commands/origin.js').then(({ originStores }) => originStores(globalThis as { caches?: CacheStorage; navigator?: Navigator })),
 };
 
 function mismatch(info: RuntimeInfo, panel: number): string {
