@@ -150,6 +150,7 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await click(frame, byId('origin-stores-load'));
     const cache = await frame.waitForSelector(byId('cache-storage', '[data-name="fixture-cache"]'));
     expect(await cache!.evaluate((element) => element.textContent ?? '')).toMatch(/1 entry · 16 B/);
+    await frame.waitForSelector(`${byId('opfs')}, ${byId('opfs-unavailable')}`);
     const file = await frame.waitForSelector(byId('opfs-file', '[data-path="/notes.txt"]'));
     expect(await file!.evaluate((element) => element.textContent ?? '')).toMatch(/12 B/);
   });

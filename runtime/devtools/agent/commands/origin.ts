@@ -41,7 +41,7 @@ export async function cacheStores(caches: CacheStorage | undefined): Promise<Ori
   }
 }
 
-type Directory = FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> };
+type Directory = FileSystemDirectoryHandle & { entries(): AsyncIterator<[string, FileSystemHandle]> };
 
 export async function opfsFiles(storage: StorageManager | undefined): Promise<OriginStores['opfs']> {
   if (typeof storage?.getDirectory !== 'function') return { unavailable: 'the origin private file system is missing here' };
@@ -53,7 +53,11 @@ export async function opfsFiles(storage: StorageManager | undefined): Promise<Or
     const pending: [string, Directory][] = [['', (await storage.getDirectory()) as Directory]];
     while (pending.length > 0 && walked < MAX_OPFS_WALK) {
       const [prefix, directory] = pending.shift()!;
-      for await (const [name, handle] of directory.entries()) {
+      // next() by hand, not for await: in a Firefox content script the iterator comes through an
+      // Xray wrapper that hides Symbol.asyncIterator ("entries() is not iterable").
+      const entries = directory.entries();
+      for (let step = await entries.next(); !step.done; step = await entries.next()) {
+        const [name, handle] = step.value;
         if (++walked > MAX_OPFS_WALK) break;
         const path = `${prefix}/${name}`;
         if (handle.kind === 'directory') pending.push([path, handle as Directory]);
