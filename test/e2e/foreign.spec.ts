@@ -155,6 +155,28 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     expect(await file!.evaluate((element) => element.textContent ?? '')).toMatch(/12 B/);
   });
 
+  it('beside a Stratum runtime: the page storage is a second target in the picker', async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/demo/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.evaluate(() => localStorage.setItem('other-lib', '{"token":"abc"}'));
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
+    opened = { page, panel };
+    const frame = panel.frame;
+    await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+    await click(frame, byId('inspect-storage'));
+    await frame.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Page storage'));
+    const options = await frame.$$eval(`${byId('target-picker')} option`, (list) => list.map((option) => option.textContent ?? ''));
+    expect(options).toHaveLength(2);
+    await click(frame, byId('tab-storage'));
+    await click(frame, byId('storage-item', '[data-kind="local"]'));
+    await frame.waitForSelector(byId('key-row', '[data-key="other-lib"]'));
+    // Stratum's own keys (behind its marker) stay in the runtime's view.
+    const keys = await frame.$$eval(byId('key-row'), (rows) => rows.map((row) => row.getAttribute('data-key')));
+    expect(keys.some((key) => key?.startsWith('notes:'))).toBe(false);
+  });
+
   it('the app upgrades its database while the panel has it open, and the upgrade succeeds', async () => {
     const { page, frame } = await inspect();
     await openTable(frame, 'friends');
