@@ -104,7 +104,11 @@ const ENTRIES = [
  */
 const EXTENSION_SCRIPTS = [
   { name: 'background', source: 'extension/background.ts', budget: 8192 },
-  { name: 'content', source: 'extension/content.ts', budget: 10240 },
+  // 7.3 kB before issue 21: the page storage inspector (extension/inspector/: the codec, a
+  // RuntimeBridge, raw IndexedDB and webstorage) rides in content.js, parsed on every page but run
+  // only when a panel asks. Loading it lazily would need web_accessible_resources, which the
+  // least-privilege check refuses (any page could then detect the extension); see ARCHITECTURE.
+  { name: 'content', source: 'extension/content.ts', budget: 21504 },
   { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
   { name: 'panel', source: 'extension/panel/index.tsx', budget: 65536 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
@@ -147,6 +151,8 @@ const FIXTURE_APPS = [
   { name: 'adapters', source: 'fixtures/adapters/app.ts' },
   // Issue 21: the same libraries with no Stratum import, seen through the Redux DevTools shim.
   { name: 'redux-shim', source: 'fixtures/redux-shim/app.ts' },
+  // Issue 21 parts 2–4: a Dexie app with no Stratum import, inspected from the panel.
+  { name: 'foreign', source: 'fixtures/foreign/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */

@@ -31,6 +31,8 @@ vi.mock('webextension-polyfill', () => ({
       onConnect: { addListener: (listener: (port: unknown) => void) => fake.onConnect.push(listener) },
       onMessage: { addListener: (listener: (message: unknown, sender: unknown) => unknown) => fake.onMessage.push(listener) },
     },
+    // Every tab here has a content port; tabs without one are asked through tabs.sendMessage (issue 21).
+    tabs: { query: () => Promise.resolve([]), sendMessage: () => Promise.reject(new Error('no content script')) },
   },
 }));
 

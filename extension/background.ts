@@ -11,9 +11,11 @@ import {
   CONTENT_PORT,
   isFromClient,
   isFromContent,
+  isInspectRequest,
   isLookup,
   parseClientPortName,
   type FrameInfo,
+  type InspectAnswer,
   type ToClient,
   type ToContent,
 } from './ports.js';
@@ -110,8 +112,40 @@ let nextProbe = 0;
 /** How long a probe waits for content scripts that do not answer (a page busy or going away). */
 const PROBE_WAIT_MS = 1000;
 
+/**
+ * Tabs whose content script never connected (a page with no Stratum runtime, which the panel can
+ * still inspect): asked one by one through tabs.sendMessage. tabs.query needs no permission for
+ * ids (only URLs and titles do), and the URL comes from the content script's answer.
+ */
+async function probeUnconnected(nonce: string): Promise<TabInfo[]> {
+  const tabs = await browser.tabs.query({});
+  const answers = await Promise.all(
+    tabs
+      .filter((tab) => tab.id !== undefined && !contents.has(tab.id))
+      .map((tab) =>
+        Promise.race([
+          browser.tabs.sendMessage(tab.id!, { kind: 'probe', nonce }, { frameId: 0 }).then(
+            (answer: unknown) => {
+              const { found, url } = (answer ?? {}) as { found?: unknown; url?: unknown };
+              return found === true && typeof url === 'string' ? [{ tabId: tab.id!, url }] : [];
+            },
+            // No content script there (a browser page, an extension page): not the kit's page.
+            () => [],
+          ),
+          new Promise<TabInfo[]>((resolve) => setTimeout(() => resolve([]), PROBE_WAIT_MS)),
+        ]),
+      ),
+  );
+  return answers.flat();
+}
+
 /** The tabs whose top frame carries `nonce` in PROBE_ATTRIBUTE (a page the kit marked). */
-function probe(nonce: string): Promise<TabInfo[]> {
+async function probe(nonce: string): Promise<TabInfo[]> {
+  const [connected, unconnected] = await Promise.all([probeConnected(nonce), probeUnconnected(nonce)]);
+  return [...connected, ...unconnected];
+}
+
+function probeConnected(nonce: string): Promise<TabInfo[]> {
   const asked = [...contents].flatMap(([tabId, frames]) => {
     const top = frames.get(0);
     return top ? [{ tabId, top }] : [];
@@ -141,6 +175,7 @@ function probe(nonce: string): Promise<TabInfo[]> {
 // them with their URLs: tabs.query would need the "tabs" permission, and the content ports
 // already know every Stratum page.
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (isInspectRequest(message)) return inspect(message.tabId, sender);
   if (!isLookup(message)) return undefined;
   if (!fromOwnPage(sender)) {
     console.error(`stratum background: a tab look-up from ${sender.url ?? 'an unknown sender'}; ignored`);
@@ -154,6 +189,25 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   }
   return Promise.resolve(tabs);
 });
+
+/**
+ * "Inspect this page's storage": the content script of the tab's top frame starts the inspector
+ * (extension/inspector/). Only the extension's own pages may ask; the answer says in words when
+ * the page has no content script (a browser page, or one opened before the extension loaded).
+ */
+function inspect(tabId: number, sender: Runtime.MessageSender): Promise<InspectAnswer> | undefined {
+  if (!fromOwnPage(sender)) {
+    console.error(`stratum background: an inspect request from ${sender.url ?? 'an unknown sender'}; ignored`);
+    return undefined;
+  }
+  return browser.tabs.sendMessage(tabId, { kind: 'inspect' }, { frameId: 0 }).then(
+    (answer: unknown) => (answer as InspectAnswer | undefined) ?? { started: false, reason: 'the page did not answer' },
+    (error: unknown) => ({
+      started: false,
+      reason: `the extension has no access to this page (${error instanceof Error ? error.message : String(error)}): reload the page once the extension is installed; browser pages (chrome://, about:, the web store) cannot be inspected`,
+    }),
+  );
+}
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === CONTENT_PORT) return connectContent(port);

@@ -26,7 +26,7 @@ const fake = vi.hoisted(() => {
   return { state, connect };
 });
 
-vi.mock('webextension-polyfill', () => ({ default: { runtime: { connect: fake.connect } } }));
+vi.mock('webextension-polyfill', () => ({ default: { runtime: { connect: fake.connect, onMessage: { addListener: () => undefined } } } }));
 
 const SESSION = 'rt-page';
 const toPage: unknown[] = [];

@@ -17,8 +17,9 @@ import {
   type RuntimeEnvelope,
 } from '#protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '#protocol/validate.js';
-import { CONTENT_PORT, isToContent, PROBE_ATTRIBUTE, type FromContent, type ToContent } from './ports.js';
 import { answerBridgeUrl } from './redux-shim/locate.js';
+import { Inspector } from './inspector/inspector.js';
+import { CONTENT_PORT, isInspectOrder, isProbeOrder, isToContent, PROBE_ATTRIBUTE, type FromContent, type InspectAnswer, type ToContent } from './ports.js';
 
 /** The longest wait between reconnect attempts while the worker will not stay up. */
 export const MAX_RECONNECT_MS = 1000;
@@ -47,6 +48,8 @@ let dropped = 0;
  */
 const sessions = new Set<string>();
 const isTop = window === window.top;
+/** The page storage inspector, once a panel asked for it (never before: it costs nothing until then). */
+let inspector: Inspector | undefined;
 
 function countDrop(reason: string): void {
   dropped++;
@@ -123,7 +126,8 @@ function stopClient(client: string): void {
       batch: [{ command: Command.stop, id: `content:${seq}`, payload: { client } }],
     };
     const checked = validateContentEnvelope(stop);
-    if (checked.ok) window.postMessage(checked.value, '*');
+    if (checked.ok && session === inspector?.session) inspector.receive(checked.value);
+    else if (checked.ok) window.postMessage(checked.value, '*');
     else countDrop(`stop for a client that went away: ${checked.reason}`);
   }
 }
@@ -138,6 +142,11 @@ function toPage(message: Exclude<ToContent, { kind: 'probe' }>): void {
   if (!checked.ok) return countDrop(`panel envelope: ${checked.reason}`);
   if (checked.value.session !== ANY_SESSION && !sessions.has(checked.value.session)) return countDrop('panel envelope for a runtime of another frame');
   noteClients(checked.value);
+  if (inspector && (checked.value.session === ANY_SESSION || checked.value.session === inspector.session)) {
+    inspector.receive(checked.value);
+    // The inspector's commands stay in this world: the page never sees them.
+    if (checked.value.session === inspector.session) return;
+  }
   // Same window, so '*' names no other recipient; a page's origin may be opaque (sandbox, file:).
   window.postMessage(checked.value, '*');
 }
@@ -186,6 +195,39 @@ window.addEventListener('message', (event: MessageEvent) => {
   sessions.add(checked.value.session);
   seenRuntime = true;
   toBackground({ kind: 'envelope', data: checked.value });
+});
+
+/** Starts the inspector (once per page load) and announces it, so the asking panel says hello. */
+function startInspector(): InspectAnswer {
+  if (!inspector) {
+    try {
+      inspector = new Inspector({
+        send: (envelope) => toBackground({ kind: 'envelope', data: envelope }),
+        window,
+        indexedDB,
+        top: isTop,
+      });
+    } catch (error) {
+      return { started: false, reason: `the inspector could not start here: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    sessions.add(inspector.session);
+    seenRuntime = true;
+  }
+  inspector.announce();
+  return { started: true, session: inspector.session };
+}
+
+// Only the extension reaches runtime.onMessage in a content script (the background passes the
+// panel's "Inspect this page's storage" on to the top frame).
+browser.runtime.onMessage.addListener((message: unknown) => {
+  if (!isTop) return undefined;
+  if (isInspectOrder(message)) return Promise.resolve(startInspector());
+  // The kit looks for a page with no runtime (so no port) that it marked: see background.ts probe().
+  if (isProbeOrder(message)) {
+    const found = document.documentElement?.getAttribute(PROBE_ATTRIBUTE) === message.nonce;
+    return Promise.resolve({ found, url: location.href });
+  }
+  return undefined;
 });
 
 window.addEventListener('pagehide', () => {

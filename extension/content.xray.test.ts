@@ -21,7 +21,7 @@ const fake = vi.hoisted(() => {
   return { sent, port };
 });
 
-vi.mock('webextension-polyfill', () => ({ default: { runtime: { connect: () => fake.port } } }));
+vi.mock('webextension-polyfill', () => ({ default: { runtime: { connect: () => fake.port, onMessage: { addListener: () => undefined } } } }));
 
 beforeAll(async () => {
   vi.spyOn(console, 'debug').mockImplementation(() => undefined);

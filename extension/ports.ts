@@ -57,6 +57,29 @@ export type ToClient =
  * with `nonce`, only the tab whose top frame carries it in PROBE_ATTRIBUTE.
  */
 export type Lookup = { kind: 'tabs'; nonce?: string };
+
+/**
+ * A client asks the background to start the page storage inspector in a tab's top frame
+ * (extension/inspector/): runtime.sendMessage to the background, tabs.sendMessage on to the
+ * content script, whose answer comes back. Content scripts hear it on runtime.onMessage, which
+ * only the extension can reach.
+ */
+export type InspectRequest = { kind: 'inspect'; tabId: number };
+export type InspectAnswer = { started: true; session: string } | { started: false; reason: string };
+
+export function isInspectRequest(value: unknown): value is InspectRequest {
+  return isObject(value) && value.kind === 'inspect' && typeof value.tabId === 'number' && Number.isInteger(value.tabId);
+}
+
+/** The kit's probe for a tab whose content script has no port (background.ts probeUnconnected). */
+export function isProbeOrder(value: unknown): value is { kind: 'probe'; nonce: string } {
+  return isObject(value) && value.kind === 'probe' && typeof value.nonce === 'string';
+}
+
+/** What the background passes on to the content script. */
+export function isInspectOrder(value: unknown): value is { kind: 'inspect' } {
+  return isObject(value) && value.kind === 'inspect';
+}
 export type { TabInfo } from '#protocol/kit.js';
 
 export function isLookup(value: unknown): value is Lookup {

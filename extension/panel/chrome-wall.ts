@@ -4,7 +4,7 @@
  * and reports `reconnecting` meanwhile, and the panel says hello again once it is back.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { clientPortName, isToClient, type FromClient, type ToClient } from '../ports.js';
+import { clientPortName, isToClient, type FromClient, type InspectAnswer, type InspectRequest, type ToClient } from '../ports.js';
 import type { PageFrame, PanelWall, WallStatus } from './wall.js';
 
 const MAX_BACKOFF_MS = 2000;
@@ -72,6 +72,7 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
     theme: host.theme ?? (prefersDark ? 'dark' : 'light'),
     ...(host.openResource && { openResource: host.openResource }),
     send: (envelope) => post({ kind: 'envelope', data: envelope }),
+    inspect: () => browser.runtime.sendMessage({ kind: 'inspect', tabId } satisfies InspectRequest) as Promise<InspectAnswer>,
     listen(listener) {
       envelopeListeners.add(listener);
       return () => envelopeListeners.delete(listener);

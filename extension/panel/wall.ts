@@ -27,6 +27,11 @@ export interface PanelWall extends Wall {
   readonly theme: 'light' | 'dark' | undefined;
   /** Opens a call site in the Sources panel (DevTools only). */
   openResource?(url: string, line: number): void;
+  /**
+   * Starts the page storage inspector in the page's top frame (extension/inspector/): it then
+   * answers hello as a runtime of its own. Absent where the host cannot (the standalone panel).
+   */
+  inspect?(): Promise<{ started: true; session: string } | { started: false; reason: string }>;
   /** Stops the transport for good (the panel unmounts). */
   close(): void;
 }

@@ -21,6 +21,7 @@ import type {
   DbChangeType,
   EditOp,
   Hash,
+  OriginStores,
   PageFacts,
   Path,
   Range,
@@ -339,6 +340,8 @@ export interface PanelCommands {
   storageBudget: { request: { top?: number }; response: StorageBudget };
   /** Runs navigator.storage.persist() in the page; `granted` is its answer, `persisted` persisted() after it. */
   storagePersist: { request: Record<string, never>; response: { persisted: boolean; granted: boolean } };
+  /** Cache Storage caches and OPFS files of the origin, with sizes; read-only (issue 21, part 5). */
+  originStores: { request: Record<string, never>; response: OriginStores };
   /**
    * Trace frames (as deltas carry them, at most MAX_TRACE_FRAMES) at their original positions
    * through the page's source maps: one entry per frame, null when no map covers it.
@@ -422,6 +425,7 @@ export const Command: { readonly [K in CommandName]: K } = {
   simulate: 'simulate',
   storageBudget: 'storageBudget',
   storagePersist: 'storagePersist',
+  originStores: 'originStores',
   resolveFrames: 'resolveFrames',
   search: 'search',
   dbConsole: 'dbConsole',

@@ -13,6 +13,7 @@ import type {
   ForeignKey,
   Hash,
   IndexInfo,
+  OriginStores,
   PageFacts,
   Path,
   Range,
@@ -186,6 +187,11 @@ export const pageFacts = obj<PageFacts>({
     MANY,
   ),
   dropped: int,
+});
+
+export const originStores = obj<OriginStores>({
+  caches: oneOf(arr(obj({ name: str(), entries: int, bytes: finite, partial: opt(literal(true)) }), MANY), unavailable, 'caches'),
+  opfs: oneOf(obj({ files: arr(obj({ path: str(), size: finite }), MANY), count: int, bytes: finite, partial: opt(literal(true)) }), unavailable, 'OPFS'),
 });
 
 const current = obj<Current>({ value: encoded, version: nullable(oneOf(int, hash, 'a version')), redacted: paths });

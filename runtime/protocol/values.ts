@@ -234,6 +234,28 @@ export interface PageFacts {
   dropped: number;
 }
 
+/** One Cache Storage cache (caches.open(name)): its requests and the bytes of their responses. */
+export interface CacheStorageInfo {
+  name: string;
+  entries: number;
+  bytes: number;
+  /** Set when only the first entries were sized (a big cache): `bytes` counts those. */
+  partial?: boolean;
+}
+
+/** One file of the origin private file system (OPFS), by path from its root. */
+export interface OpfsFile {
+  path: string;
+  size: number;
+}
+
+/** Cache Storage and OPFS of the origin, read-only with sizes (issue 21, part 5). */
+export interface OriginStores {
+  caches: CacheStorageInfo[] | { unavailable: string };
+  /** The first files found (at most MAX_OPFS_FILES), with how many there are and their bytes in all. */
+  opfs: { files: OpfsFile[]; count: number; bytes: number; partial?: boolean } | { unavailable: string };
+}
+
 /** One difference between two snapshots (or between a page and a snapshot), at `path`. */
 export interface SnapshotDifference {
   /**

@@ -83,8 +83,8 @@ export async function tabIdOf(page: Page, timeout = 10_000): Promise<number> {
       if (Date.now() > deadline) {
         const known = await kit.evaluate(() => window.stratumKit.tabs()).catch(() => []);
         throw new Error(
-          `No Stratum runtime has spoken from this page (${page.url()}) within ${timeout} ms; the extension knows ${known.length} other page(s) with one. ` +
-            'A runtime speaks once the page has imported stratumjs with devtools enabled (the default outside production builds), in a browser started with launch() from stratumjs/puppeteer.',
+          `The extension did not find this page (${page.url()}) within ${timeout} ms; it knows ${known.length} other page(s) with a Stratum runtime. ` +
+            'Its content script runs on http and https pages in a browser started with launch() from stratumjs/puppeteer; a runtime speaks once the page has imported stratumjs with devtools enabled (the default outside production builds).',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

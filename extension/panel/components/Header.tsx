@@ -30,6 +30,21 @@ export function Header() {
         </select>
       )}
       <span class="spacer" />
+      {connection.canInspect && status !== 'connecting' && !runtimes.some(({ session }) => session === connection.inspector) && (
+        <button
+          type="button"
+          data-testid="inspect-storage"
+          title="Show and edit every IndexedDB database and webstorage key of this page's origin, with or without a Stratum runtime"
+          onClick={() => void panel.ui.run(() => connection.inspect())}
+        >
+          Inspect this page's storage
+        </button>
+      )}
+      {connection.inspecting && connection.asOf.value !== null && (
+        <span class="as-of" data-testid="as-of" title="The app's own writes show after Refresh; the panel's edits show at once">
+          as of {new Date(connection.asOf.value).toLocaleTimeString()}
+        </span>
+      )}
       <SnapshotMenu />
       <button type="button" data-testid="refresh" title="Fetch a fresh snapshot" disabled={status !== 'connected'} onClick={() => void panel.refresh()}>
         Refresh

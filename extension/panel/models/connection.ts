@@ -19,26 +19,36 @@ export class Connection {
   readonly target = signal<string | null>(null);
   /** True once a roll call ended (a hello went unanswered for ROLL_CALL_MS). */
   readonly settled = signal(false);
+  /** When the target's last snapshot was read (the page storage inspector shows it: it has no live feed of the app's own writes). */
+  readonly asOf = signal<number | null>(null);
   readonly status: ReadonlySignal<HeaderStatus>;
   readonly message: ReadonlySignal<string>;
   readonly session: ClientSession;
   private readonly _stop: () => void;
+  private _inspector: string | undefined;
+  private _pointed = false;
 
   constructor(
     readonly bridge: PanelBridge,
-    wall: PanelWall,
+    private readonly _wall: PanelWall,
     readonly client: string,
   ) {
-    this.session = new ClientSession(bridge, wall, client);
+    this.session = new ClientSession(bridge, _wall, client);
     this.status = computed(() => this._status());
     this.message = computed(() => this._message());
     this._stop = this.session.onChange(() => {
       const session = this.session;
       this.wallStatus.value = session.wallStatus;
       this.runtimes.value = session.runtimes;
+      // The user asked for the page's storage: point at it once it answers (once).
+      if (this._inspector !== undefined && session.runtimes.some((entry) => entry.session === this._inspector) && session.target !== this._inspector && !this._pointed) {
+        this._pointed = true;
+        session.choose(this._inspector);
+      }
       this.target.value = session.target;
       this.settled.value = session.settled;
     });
+    this.session.onSnapshot((snapshot) => (this.asOf.value = snapshot.at));
   }
 
   /** Whether deltas should carry call sites (the timeline's "record call sites"), sent with every hello. */
@@ -67,6 +77,34 @@ export class Connection {
   /** Points commands at another runtime (the target picker); it sends its snapshot. */
   choose(session: string): void {
     this.session.choose(session);
+  }
+
+  /** Whether the host can start the page storage inspector (extension/inspector/). */
+  get canInspect(): boolean {
+    return this._wall.inspect !== undefined;
+  }
+
+  /**
+   * "Inspect this page's storage": the content script starts the inspector, which announces
+   * itself; the hello that follows lists it as a runtime, and the panel points at it.
+   */
+  async inspect(): Promise<void> {
+    if (!this._wall.inspect) throw new Error('this panel cannot inspect the page (no extension here)');
+    const answer = await this._wall.inspect();
+    if (!answer.started) throw new Error(`Cannot inspect this page's storage: ${answer.reason}`);
+    this._inspector = answer.session;
+    this._pointed = false;
+    this.session.hello();
+  }
+
+  /** Whether the target is the page storage inspector (extension/inspector/), not a Stratum runtime. */
+  get inspecting(): boolean {
+    return this.target.value !== null && this.target.value === this._inspector;
+  }
+
+  /** The inspector's session once started, so the panel can point at it when it answers. */
+  get inspector(): string | undefined {
+    return this._inspector;
   }
 
   refresh(): Promise<void> {

@@ -110,6 +110,7 @@ const ROUTED: Handlers<Routed> = {
   dbConsole: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbConsole(payload, context)),
   dbSql: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbSql(payload, context)),
   dbWrite: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbWrite(payload, context)),
+  originStores: () => import('./commands/origin.js').then(({ originStores }) => originStores(globalThis as { caches?: CacheStorage; navigator?: Navigator })),
 };
 
 /** Simulations pinned in this tab's sessionStorage (see simulate/commands.ts) come back on the first hello after a reload. */

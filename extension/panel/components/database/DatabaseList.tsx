@@ -11,11 +11,17 @@ function keyPath(path: string | string[]): string {
 }
 
 export function DatabaseList() {
-  const { database } = usePanel();
+  const { database, connection } = usePanel();
   const list = database.databases.value;
   const current = database.current.value;
   const table = database.selectedTable.value;
-  if (list.length === 0) return <div class="empty" data-testid="database-empty">No Stratum database on this page.</div>;
+  if (list.length === 0) {
+    return (
+      <div class="empty" data-testid="database-empty">
+        {connection.inspecting ? 'No IndexedDB database on this origin.' : 'No Stratum database on this page.'}
+      </div>
+    );
+  }
   return (
     <ul class="side-list" data-testid="database-list">
       {list.map((db: DatabaseInfo) => (

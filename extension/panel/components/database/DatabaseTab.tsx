@@ -8,6 +8,7 @@ import { BlobList } from './BlobList.js';
 import { BlobPreview } from './BlobPreview.js';
 import { CacheList } from './CacheList.js';
 import { DatabaseList } from './DatabaseList.js';
+import { OriginStores } from './OriginStores.js';
 import { OtherDatabases } from './OtherDatabases.js';
 import { QueryConsole } from './QueryConsole.js';
 import { TableView } from './TableView.js';
@@ -22,6 +23,7 @@ export function DatabaseTab() {
       <div class="side">
         <DatabaseList />
         <OtherDatabases />
+        <OriginStores />
       </div>
       <div class="detail">
         {db && (

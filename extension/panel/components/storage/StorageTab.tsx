@@ -31,7 +31,8 @@ export function StorageTab() {
           >
             <span class="name">
               {candidate.info.request && `${candidate.info.request.name} · `}
-              {candidate.info.kind}: {candidate.info.namespace}
+              {/* The page storage inspector lists whole areas: no namespace, every key of the origin. */}
+              {candidate.info.namespace === '' ? `${candidate.info.backend} (every key)` : `${candidate.info.kind}: ${candidate.info.namespace}`}
             </span>
             {!candidate.info.available && (
               <Badge tone="bad" title={candidate.info.reason}>

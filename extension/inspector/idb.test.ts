@@ -1,0 +1,156 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from '#codec/index.js';
+import { CommandError } from '#protocol/errors.js';
+import { PageDatabases } from './idb.js';
+import { standIn } from './show.js';
+
+let counter = 0;
+
+/** A database as an app would make it (raw IndexedDB), with a fresh name per test. */
+async function appDb(setup: (db: IDBDatabase) => void, version = 1, name = `app-${++counter}`): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, version);
+    req.onupgradeneeded = () => setup(req.result);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('blocked'));
+  });
+}
+
+function put(db: IDBDatabase, store: string, rows: unknown[], keys?: IDBValidKey[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, 'readwrite');
+    rows.forEach((row, i) => tx.objectStore(store).put(row, keys?.[i]));
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+function get(db: IDBDatabase, store: string, key: IDBValidKey): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = db.transaction(store).objectStore(store).get(key);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function friends() {
+  const db = await appDb((d) => {
+    const store = d.createObjectStore('friends', { keyPath: 'id', autoIncrement: true });
+    store.createIndex('name', 'name', { unique: true });
+    store.createIndex('tags', 'tags', { multiEntry: true });
+    d.createObjectStore('kv');
+  });
+  await put(db, 'friends', [
+    { id: 1, name: 'Ada', age: 36, tags: ['math'] },
+    { id: 2, name: 'Grace', age: 45, tags: ['navy'] },
+    { id: 3, name: 'Linus', age: 28, tags: ['kernel'] },
+  ]);
+  await put(db, 'kv', ['dark', { n: 1 }], ['theme', 'prefs']);
+  const inspector = new PageDatabases(indexedDB);
+  const info = await inspector.describe(db.name);
+  return { db, inspector, id: info.id, info };
+}
+
+describe('the page storage inspector: IndexedDB', () => {
+  it('describes object stores with key paths, key generators, indexes and counts; out-of-line keys say so', async () => {
+    const { info, db } = await friends();
+    const byName = Object.fromEntries(info.tables.map((table) => [table.name, table]));
+    expect(byName.friends).toMatchObject({ keyPath: 'id', autoIncrement: true, count: 3 });
+    expect(byName.friends!.indexes).toEqual([
+      { name: 'name', keyPath: 'name', unique: true, multiEntry: false },
+      { name: 'tags', keyPath: 'tags', unique: false, multiEntry: true },
+    ]);
+    expect(byName.kv).toMatchObject({ keyPath: '', autoIncrement: false, count: 2 });
+    db.close();
+  });
+
+  it('reads pages in IndexedDB order, by primary key or by an index, with the total', async () => {
+    const { inspector, id, db } = await friends();
+    const page = await inspector.query({ database: id, table: 'friends', offset: 1, limit: 1 });
+    expect(page.total).toBe(3);
+    expect(page.rows.map((row) => decode(row.key))).toEqual([2]);
+    const byName = await inspector.query({ database: id, table: 'friends', index: 'name', direction: 'prev' });
+    expect(byName.rows.map((row) => (decode(row.value) as { name: string }).name)).toEqual(['Linus', 'Grace', 'Ada']);
+    const ranged = await inspector.query({ database: id, table: 'friends', range: { gte: encode(2) } });
+    expect(ranged.total).toBe(2);
+    db.close();
+  });
+
+  it('writes a row over the hash the panel saw, and refuses one that changed since, naming what is there now', async () => {
+    const { inspector, id, db } = await friends();
+    const [row] = (await inspector.query({ database: id, table: 'friends', limit: 1 })).rows;
+    await put(db, 'friends', [{ id: 1, name: 'Ada', age: 37, tags: ['math'] }]);
+    const stale = inspector.put(id, 'friends', encode({ id: 1, name: 'Ada', age: 99, tags: [] }), row!.hash);
+    await expect(stale).rejects.toMatchObject({ code: 'conflict' });
+    const error = (await stale.catch((caught: unknown) => caught)) as CommandError;
+    expect(decode(error.current!.value)).toMatchObject({ age: 37 });
+    expect(await get(db, 'friends', 1)).toMatchObject({ age: 37 });
+    await inspector.put(id, 'friends', encode({ id: 1, name: 'Ada', age: 99, tags: [] }), error.current!.version as `h${string}`);
+    expect(await get(db, 'friends', 1)).toMatchObject({ age: 99 });
+    db.close();
+  });
+
+  it('a field edit keeps the rest of the row, refuses a stale base and a key change; out-of-line rows edit in place', async () => {
+    const { inspector, id, db } = await friends();
+    const [row] = (await inspector.query({ database: id, table: 'friends', limit: 1 })).rows;
+    await inspector.edit(id, 'friends', encode(1), { path: ['age'], op: 'set', value: encode(40), baseVersion: row!.hash });
+    expect(await get(db, 'friends', 1)).toEqual({ id: 1, name: 'Ada', age: 40, tags: ['math'] });
+    await expect(inspector.edit(id, 'friends', encode(1), { path: ['age'], op: 'set', value: encode(41), baseVersion: row!.hash })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(inspector.edit(id, 'friends', encode(1), { path: ['id'], op: 'set', value: encode(7) })).rejects.toThrow(/change the row's key/);
+    await inspector.edit(id, 'kv', encode('prefs'), { path: ['n'], op: 'set', value: encode(2) });
+    expect(await get(db, 'kv', 'prefs')).toEqual({ n: 2 });
+    await expect(inspector.put(id, 'kv', encode({ n: 3 }), null)).rejects.toThrow(/out of line/);
+    db.close();
+  });
+
+  it('deletes over the hash the panel saw, and adds with the key generator', async () => {
+    const { inspector, id, db } = await friends();
+    const rows = (await inspector.query({ database: id, table: 'friends' })).rows;
+    await expect(inspector.delete(id, 'friends', rows[1]!.key, 'hstale0000000')).rejects.toMatchObject({ code: 'conflict' });
+    await inspector.delete(id, 'friends', rows[1]!.key, rows[1]!.hash);
+    expect(await get(db, 'friends', 2)).toBeUndefined();
+    const added = await inspector.add(id, 'friends', encode({ name: 'Barbara', age: 40, tags: [] }));
+    expect(added.key).toBe(4);
+    db.close();
+  });
+
+  it('closes its connection when the app upgrades, so the upgrade is not blocked, and reads the new schema after', async () => {
+    const { inspector, id, db } = await friends();
+    await inspector.query({ database: id, table: 'friends' });
+    db.close();
+    const upgraded = await appDb((d) => d.createObjectStore('notes', { keyPath: 'id' }), 2, db.name);
+    expect(upgraded.version).toBe(2);
+    const after = await inspector.describe(db.name);
+    expect(after.version).toBe(2);
+    expect(after.tables.map((table) => table.name).sort()).toEqual(['friends', 'kv', 'notes']);
+    upgraded.close();
+  });
+
+  it('never creates a database again that the app deleted', async () => {
+    const { inspector, db } = await friends();
+    db.close();
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(db.name);
+      req.onsuccess = () => resolve();
+      req.onerror = () => reject(req.error);
+    });
+    const info = await inspector.describe(db.name);
+    expect(info.closed).toBe(true);
+    expect(info.reason).toMatch(/no longer exists/);
+    expect((await indexedDB.databases()).map((one) => one.name)).not.toContain(db.name);
+  });
+
+  it('refuses a whole value holding a stand-in for an object the codec can only show (a CryptoKey, a class instance)', async () => {
+    class Secret {
+      hidden = 1;
+    }
+    const shown = decode(encode({ key: new Secret(), note: 'x' }));
+    expect(standIn(shown)).toMatch(/\["key"\] is a Secret/);
+    expect(standIn(decode(encode({ when: new Date(0), tags: new Map([['a', 1]]) })))).toBeUndefined();
+    const { inspector, id, db } = await friends();
+    await expect(inspector.put(id, 'friends', encode({ id: 1, name: 'Ada', secret: new Secret() }), null)).rejects.toMatchObject({ code: 'not-editable' });
+    db.close();
+  });
+});

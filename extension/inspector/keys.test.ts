@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from '#codec/index.js';
+import type { CommandError } from '#protocol/errors.js';
+import { AREA_IDS, PageKeys, textFor } from './keys.js';
+
+/** A Storage as the browser's: strings in, strings out, keys in insertion order. */
+class MemoryStorage implements Storage {
+  private readonly _map = new Map<string, string>();
+  get length() {
+    return this._map.size;
+  }
+  key(i: number) {
+    return [...this._map.keys()][i] ?? null;
+  }
+  getItem(key: string) {
+    return this._map.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this._map.set(key, String(value));
+  }
+  removeItem(key: string) {
+    this._map.delete(key);
+  }
+  clear() {
+    this._map.clear();
+  }
+  [name: string]: unknown;
+}
+
+function page() {
+  const localStorage = new MemoryStorage();
+  const sessionStorage = new MemoryStorage();
+  localStorage.setItem('theme', 'dark');
+  localStorage.setItem('prefs', '{"fontSize":14,"compact":false}');
+  localStorage.setItem('visits', '3');
+  localStorage.setItem('notes:list', 'stratum:1:["a"]');
+  localStorage.setItem('stratum.client-id', 'c1');
+  sessionStorage.setItem('draft', 'hello');
+  return { localStorage, sessionStorage, keys: new PageKeys({ localStorage, sessionStorage }) };
+}
+
+const LOCAL = AREA_IDS.local;
+
+describe('the page storage inspector: webstorage keys', () => {
+  it('lists every key but Stratum\'s own, JSON read as its value and other text as a string', () => {
+    const { keys } = page();
+    const local = keys.list('local');
+    expect(local.keys.map((entry) => entry.key)).toEqual(['theme', 'prefs', 'visits']);
+    expect(local.keys.map((entry) => decode(entry.value))).toEqual(['dark', { fontSize: 14, compact: false }, 3]);
+    expect(keys.list('session').keys.map((entry) => entry.key)).toEqual(['draft']);
+  });
+
+  it('keeps each key\'s form: JSON written back as JSON, a plain string as itself', () => {
+    const { keys, localStorage } = page();
+    const [theme, prefs] = keys.list('local').keys;
+    keys.edit(LOCAL, 'prefs', { path: ['fontSize'], op: 'set', value: encode(16), baseVersion: prefs!.hash });
+    expect(localStorage.getItem('prefs')).toBe('{"fontSize":16,"compact":false}');
+    keys.set(LOCAL, 'theme', encode('light'), theme!.hash);
+    expect(localStorage.getItem('theme')).toBe('light');
+    // A JSON string stays JSON text; a new key given a string is a string.
+    localStorage.setItem('quoted', '"x"');
+    keys.set(LOCAL, 'quoted', encode('y'), keys.info('quoted', '"x"').hash);
+    expect(localStorage.getItem('quoted')).toBe('"y"');
+    keys.set(LOCAL, 'fresh', encode('plain'), null);
+    expect(localStorage.getItem('fresh')).toBe('plain');
+    // The user chose a number for a string key: that is JSON now, as asked.
+    keys.set(LOCAL, 'fresh', encode(5), keys.info('fresh', 'plain').hash);
+    expect(localStorage.getItem('fresh')).toBe('5');
+  });
+
+  it('refuses an edit over a key that changed since the panel read it, and values text cannot hold', () => {
+    const { keys, localStorage } = page();
+    const [theme] = keys.list('local').keys;
+    localStorage.setItem('theme', 'solarized');
+    let error: CommandError | undefined;
+    try {
+      keys.set(LOCAL, 'theme', encode('light'), theme!.hash);
+    } catch (caught) {
+      error = caught as CommandError;
+    }
+    expect(error?.code).toBe('conflict');
+    expect(decode(error!.current!.value)).toBe('solarized');
+    expect(localStorage.getItem('theme')).toBe('solarized');
+    expect(() => textFor(new Date(0), true)).toThrow(/JSON cannot hold/);
+    expect(() => keys.remove(LOCAL, 'theme', theme!.hash)).toThrow(/changed since/);
+  });
+
+  it('clear removes only the keys it shows', () => {
+    const { keys, localStorage } = page();
+    expect(keys.clear(LOCAL)).toBe(3);
+    expect(localStorage.getItem('notes:list')).toBe('stratum:1:["a"]');
+    expect(localStorage.getItem('stratum.client-id')).toBe('c1');
+  });
+});

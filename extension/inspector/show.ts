@@ -1,0 +1,95 @@
+/**
+ * How the inspector puts a page value on the wire: the agent's display limits and its kind of
+ * hash (runtime/devtools/agent/show.ts), without the agent's registry (the content script must
+ * never load the registry, which would start a runtime listener in the isolated world).
+ */
+import { encode, stringifyDeep, type Encoded, type EncodeLimits } from '#codec/index.js';
+import type { Current, Hash } from '#protocol/messages.js';
+import { CommandError } from '#protocol/errors.js';
+
+/** The same limits the agent uses: a value always fits an envelope, cut parts expand by path. */
+export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000 };
+
+/** Blob refs for values in rows (the panel reads their bytes with blobRead database 0). */
+export class Blobs {
+  private readonly _byRef = new Map<string, Blob>();
+  private _next = 0;
+
+  ref(blob: Blob): string {
+    const ref = `b${++this._next}`;
+    this._byRef.set(ref, blob);
+    // Bounded as the agent's: the oldest refs go first.
+    if (this._byRef.size > 1000) this._byRef.delete(this._byRef.keys().next().value!);
+    return ref;
+  }
+
+  get(ref: string): Blob | undefined {
+    return this._byRef.get(ref);
+  }
+}
+
+export function show(value: unknown, blobs: Blobs): Encoded {
+  return encode(value, { ...DISPLAY, onBlob: (blob) => blobs.ref(blob) });
+}
+
+/** FNV-1a over the full encoded JSON, two 32-bit halves (the agent's fingerprint). */
+export function hashOf(value: unknown): Hash {
+  const encoded = encode(value);
+  let text: string;
+  try {
+    text = JSON.stringify(encoded);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    text = stringifyDeep(encoded);
+  }
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36).padStart(7, '0')}`;
+}
+
+/** `conflict`, with what the edit would have overwritten, as the agent words it. */
+export function conflict(what: string, value: unknown, version: Current['version'], blobs: Blobs): CommandError {
+  return new CommandError('conflict', `${what} changed since the panel read it: reload it, or overwrite`, {
+    value: value === undefined ? encode(undefined) : show(value, blobs),
+    version,
+    redacted: [],
+  });
+}
+
+export function reason(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Where `value` (decoded from the panel) holds a stand-in for something the codec can only show —
+ * a class instance such as a CryptoKey comes back as a plain object carrying the class name — or
+ * undefined when it holds none. Writing such a stand-in would replace the page's real object, so
+ * the inspector refuses it; a path edit of another field keeps the real one (only the containers
+ * on the path are copied).
+ */
+export function standIn(value: unknown, path: (string | number)[] = [], seen = new Set<object>()): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) {
+    const name = String((value as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag]);
+    return `${path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('')} is a ${name} the panel can show but not rebuild`;
+  }
+  const entries: [string | number, unknown][] =
+    value instanceof Map ? [...value.values()].map((item, i) => [i, item]) : value instanceof Set ? [...value].map((item, i) => [i, item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const found = standIn(item, [...path, key], seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Refuses a value that would overwrite a real object with its stand-in (see standIn). */
+export function guardStandIns(value: unknown): void {
+  const found = standIn(value);
+  if (found) throw new CommandError('not-editable', `${found}: edit the other fields one at a time (an edit of one field keeps it), or change it in the app`);
+}
