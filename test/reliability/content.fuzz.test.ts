@@ -32,6 +32,8 @@ vi.mock('webextension-polyfill', () => ({
         fake.state.connects++;
         return fake.port;
       },
+      // The page-storage inspector's orders (issue 21) arrive here; the fuzz sends none.
+      onMessage: { addListener: () => undefined },
     },
   },
 }));
