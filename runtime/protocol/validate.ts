@@ -38,7 +38,7 @@ const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.t
 const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   hello: obj({ protocol: int, client: id, trace: opt(bool) }),
   stop: obj({ client: id }),
-  snapshot: empty,
+  snapshot: obj({ previews: opt(bool) }),
   trace: obj({ enabled: bool }),
   stateSet: obj({ store: int, state: s.text, value: s.encoded, baseVersion: int, label: opt(s.text) }),
   edit: obj({
@@ -123,7 +123,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   snapshotPreview: s.snapshotSummary,
   snapshotImport: s.snapshotSummary,
   snapshotDiscard: obj({ discarded: bool }),
-  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
+  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int), version: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
   resolveFrames: obj({ frames: arr(nullable(obj({ fn: s.text, url: s.text, line: int, column: int })), MAX_TRACE_FRAMES) }),

@@ -26,6 +26,10 @@ export class StateEntry {
   readonly history = signal<Change[]>([]);
   persistence: string | undefined;
   source: ValueSource | undefined;
+  /** `value` is the snapshot's short preview (StateInfo.preview): the full value is pulled on select. */
+  preview: boolean;
+  /** The pull under way, so selecting again does not ask twice. */
+  pulling: Promise<void> | undefined;
 
   constructor(
     readonly store: number,
@@ -35,6 +39,7 @@ export class StateEntry {
     this.version = signal(info.version);
     this.redacted = signal(info.redacted);
     this.persistence = info.persistence;
+    this.preview = info.preview === true;
   }
 
   get key(): string {
@@ -154,6 +159,31 @@ export class StateModel {
   }
 
   /**
+   * The full value of a state the snapshot sent as a preview (on select). Adopted only when the
+   * page answers with the version the panel holds: a newer value waits for its delta, which
+   * carries it whole, so history and edits never pair a value with another version's number.
+   */
+  pull(entry: StateEntry): Promise<void> {
+    if (!entry.preview) return Promise.resolve();
+    entry.pulling ??= (async () => {
+      try {
+        const version = entry.version.peek();
+        const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+        const full = await this._ui.run(() => this._connection.request(Command.expand, { target: ref, path: [] }));
+        if (!full || !entry.preview || full.version !== version || entry.version.peek() !== version) return;
+        batch(() => {
+          entry.preview = false;
+          entry.value.value = full.value;
+          entry.redacted.value = full.redacted;
+        });
+      } finally {
+        entry.pulling = undefined;
+      }
+    })();
+    return entry.pulling;
+  }
+
+  /**
    * Writes an earlier value back as a normal edit over the version the panel holds now, labelled
    * `devtools: restore`: a state that moved on meanwhile is a conflict, never overwritten silently.
    */
@@ -191,6 +221,7 @@ export class StateModel {
     const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
     const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, entry.value.peek(), path, more);
     if (!part) return;
+    if (path.length === 0 && !more) entry.preview = false;
     batch(() => {
       entry.value.value = replaceAt(entry.value.peek(), path, part.node);
       entry.redacted.value = [...entry.redacted.peek(), ...part.redacted];
@@ -198,6 +229,7 @@ export class StateModel {
   }
 
   private _adopt(entry: StateEntry, value: Encoded, version: number, redacted: Path[]): void {
+    entry.preview = false;
     batch(() => {
       entry.value.value = value;
       entry.version.value = version;
@@ -259,6 +291,8 @@ export class StateModel {
     if (delta.versions.to < seen) return;
     const before = entry.value.peek();
     const redactedBefore = entry.redacted.peek();
+    // A delta carries the whole value (display limits), so a preview is replaced by it.
+    entry.preview = false;
     batch(() => {
       entry.value.value = delta.value;
       entry.version.value = delta.versions.to;

@@ -7,23 +7,30 @@ import type { DatabaseInfo, ReportInfo, Snapshot, StateInfo, StoreInfo, TableInf
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
-import { fingerprint, show, type InlineBlobs } from './show.js';
+import { fingerprint, PREVIEW, show, type InlineBlobs } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
-export function stateInfo(state: State<unknown>, blobs: InlineBlobs): StateInfo {
-  const shown = show(state.value, ['state', state.scope, state.key], blobs);
+/** `previews`: the value as a short preview (PREVIEW), marked so the panel pulls the rest. */
+export function stateInfo(state: State<unknown>, blobs: InlineBlobs, previews = false): StateInfo {
+  const shown = show(state.value, ['state', state.scope, state.key], blobs, [], previews ? PREVIEW : undefined);
   const info: StateInfo = { id: state.id, key: state.key, scope: state.scope, version: state.version, ...shown };
   if (state.persistence !== undefined) info.persistence = state.persistence;
+  // A value the preview showed whole (a number, a short string) needs no pull.
+  if (previews && isCut(shown.value)) info.preview = true;
   return info;
 }
 
-export function storeInfo(id: number, store: Store, blobs: InlineBlobs): StoreInfo {
+function isCut(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated';
+}
+
+export function storeInfo(id: number, store: Store, blobs: InlineBlobs, previews = false): StoreInfo {
   return {
     id,
     name: store.name,
     scopes: store.scopes().map((scope) => ({
       name: scope,
-      states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs)),
+      states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs, previews)),
     })),
   };
 }
