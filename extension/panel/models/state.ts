@@ -130,8 +130,21 @@ export class StateModel {
       this.stores.length = 0;
       this._entries.clear();
       for (const info of stores) {
-        this.stores.push({ id: info.id, name: info.name, scopes: [] });
-        for (const scope of info.scopes) for (const state of scope.states) this._add(info.id, state, false, known.get(entryKey(info.id, state.id)));
+        const node: StoreNode = { id: info.id, name: info.name, scopes: [] };
+        this.stores.push(node);
+        for (const scope of info.scopes) {
+          // The snapshot lists each scope once, its states together: no lookup per state.
+          const into: ScopeNode = { name: scope.name, states: [] };
+          if (scope.states.length > 0) node.scopes.push(into);
+          for (const state of scope.states) {
+            const key = entryKey(info.id, state.id);
+            if (state.scope !== scope.name || this._entries.has(key)) {
+              this._add(info.id, state, false, known.get(key));
+              continue;
+            }
+            this._keep(into.states, key, new StateEntry(info.id, state), known.get(key));
+          }
+        }
       }
       this.structure.value++;
     });
@@ -261,13 +274,16 @@ export class StateModel {
     if (bump && this._entries.has(key)) this._remove(store, info.id);
     let scope = node.scopes.find((candidate) => candidate.name === info.scope);
     if (!scope) node.scopes.push((scope = { name: info.scope, states: [] }));
-    const entry = new StateEntry(store, info);
+    this._keep(scope.states, key, new StateEntry(store, info), known);
+    if (bump) this.structure.value++;
+  }
+
+  private _keep(states: StateEntry[], key: string, entry: StateEntry, known: StateEntry | undefined): void {
     // The same state seen before the reconnect keeps its recent changes (a version that went
     // back means a new page, whatever the session said).
-    if (known && known.version.peek() <= info.version) entry.history.value = known.history.peek();
-    scope.states.push(entry);
+    if (known && known.version.peek() <= entry.info.version) entry.history.value = known.history.peek();
+    states.push(entry);
     this._entries.set(key, entry);
-    if (bump) this.structure.value++;
   }
 
   private _remove(store: number, state: string): void {

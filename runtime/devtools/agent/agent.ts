@@ -25,7 +25,7 @@ import { valueCommands } from './commands/values.js';
 import { webstorageCommands } from './commands/webstorage.js';
 import type { SnapshotCommand } from '../snapshot/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
-import { databaseInfo, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import { databaseInfo, Previews, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { InlineBlobs } from './show.js';
 import { all } from './targets.js';
 import { Uploads } from './uploads.js';
@@ -204,7 +204,7 @@ export class Agent {
   private _fillSnapshots(): void {
     for (const [snapshot, previews] of this._unfilled) {
       snapshot.at = Date.now();
-      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs, previews));
+      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs, previews ? new Previews() : undefined));
       snapshot.webstorages = all('webstorage').map(({ id, object }) => webstorageInfo(id, object, this._context.blobs));
       snapshot.reports = recentReports().map(reportInfo);
       snapshot.trace = this._watcher.trace;
