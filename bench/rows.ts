@@ -158,6 +158,10 @@ export const ROWS: Row[] = [
   ...rows('6 Panel', 'panel', 'time', [{ variant: 'idb', label: 'idb getAll of a page (raw)', limit: true }], [
     ['panel.rows', 'first rows of a 100,000-row table', 'single'],
   ]),
+  ...rows('6 Panel', 'panel', 'time', [], [
+    ['panel.frames.snapshot', "page's longest frame while the panel takes a snapshot of 10,000 states (0: none over 50 ms)", 'single'],
+    ['panel.frames.rows', "page's longest frame while the panel reads 100,000 rows (0: none over 50 ms)", 'single'],
+  ]),
   ...[50, 99].map((percentile): Row => ({
     id: `panel.latency.p${percentile}`,
     group: '6 Panel',
