@@ -164,6 +164,10 @@ export const ROWS: Row[] = [
     ['search.time', 'search 100,000 rows + 10,000 states (issue 22)', 'single'],
     ['search.frame', "page's longest frame during that search, ms", 'single'],
   ]),
+  ...rows('6 Panel', 'panel', 'time', [], [
+    ['panel.frames.snapshot', "page's longest frame while the panel takes a snapshot of 10,000 states (0: none over 50 ms)", 'single'],
+    ['panel.frames.rows', "page's longest frame while the panel reads 100,000 rows (0: none over 50 ms)", 'single'],
+  ]),
   ...[50, 99].map((percentile): Row => ({
     id: `panel.latency.p${percentile}`,
     group: '6 Panel',

@@ -8,7 +8,8 @@ import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(decodeURIComponent(new URL('..', import.meta.url).pathname));
 
-export async function runTs(name) {
+/** `external`: packages load from node_modules (puppeteer, esbuild) instead of being bundled. */
+export async function runTs(name, { external = false } = {}) {
   const out = path.join(ROOT, `out/bench-${name}.mjs`);
   await esbuild.build({
     entryPoints: [path.join(ROOT, `bench/${name}.ts`)],
@@ -18,6 +19,7 @@ export async function runTs(name) {
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
+    ...(external && { packages: 'external' }),
   });
   await (await import(pathToFileURL(out).href)).main();
 }

@@ -6,9 +6,10 @@
  *   node build.mjs && node bench/standalone-latency.mjs            # runtime socket: ws
  *   node --experimental-websocket bench/standalone-latency.mjs --global   # Node's own client (undici)
  *
- * One change at a time: set(), then wait until the panel's socket has the stateChanged delta.
- * The agent batches per 16 ms window (no animation frame in Node: the outbox's timeout), as in
- * the page, so that window is most of the figure. Also: echo round trips of 1 kB and 1 MB
+ * One lone change at a time: set(), then wait until the panel's socket has the stateChanged
+ * delta, then 40 ms before the next. The agent flushes at once when nothing left in the last
+ * 16 ms (runtime/protocol/outbox.ts idleOrFrame) and batches per 16 ms window while changes keep
+ * coming, so spacing the changes measures the lone change, as bench/pages/panel.ts does. Also: echo round trips of 1 kB and 1 MB
  * frames through the same server, ws client vs the global one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,8 +54,10 @@ for (let i = 0; i < SAMPLES + 10; i++) {
   counter.set(i + 1);
   await arrived;
   if (i >= 10) times.push(performance.now() - started);
-  // Start the next change at a random point of the batching window, as real changes do.
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * 16));
+  // A lone change, as the extension bench (bench/pages/panel.ts) measures it: the previous delta
+  // left over two frames ago, so the channel is idle and the agent flushes on a microtask. Sent
+  // back to back, each change followed the last send and waited for the 16 ms window by design.
+  await new Promise((resolve) => setTimeout(resolve, 40));
 }
 
 const echo = async (bytes, rounds) => {

@@ -15,9 +15,12 @@ import { PAGE_SIZE } from '../../extension/panel/models/rows.js';
 import { memoryPanelWall } from '../../extension/panel/testing/memory-wall.js';
 import { openDatabase } from '../../runtime/db/index.js';
 import { Store, type State } from '../../runtime/store/index.js';
+import type { Encoded } from '../../runtime/codec/index.js';
+import { Command, MAX_PAGE } from '../../runtime/protocol/messages.js';
 import { bench, sink } from '../harness.js';
 import { random, record } from './data.js';
 import { click, posted, typeInto, until } from './dom.js';
+import { connect } from './peer.js';
 
 const STATES = 10_000;
 const ROWS = 100_000;
@@ -55,6 +58,8 @@ let raw: IDBPDatabase | undefined;
 const kept: object[] = [];
 
 function fillStates(): void {
+  // Once per page: the snapshot and long-frame cases share these states.
+  if (values.length > 0) return;
   const store = new Store({ name: NAME });
   kept.push(store);
   const next = random(7);
@@ -65,6 +70,7 @@ function fillStates(): void {
 }
 
 async function fillTable(): Promise<void> {
+  if (raw) return;
   await new Promise<void>((resolve, reject) => {
     const request = indexedDB.deleteDatabase(NAME);
     request.onsuccess = () => resolve();
@@ -177,3 +183,83 @@ async function untilElement(find: () => HTMLElement | null): Promise<HTMLElement
   await until(find);
   return find()!;
 }
+
+/**
+ * The page's longest frame while something runs: `long-animation-frame` entries (`longtask` where
+ * Chromium has none), which the browser reports only past 50 ms, so 0 means none over 50 ms.
+ */
+async function longestFrame(work: () => Promise<unknown>): Promise<number> {
+  const type = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame') ? 'long-animation-frame' : 'longtask';
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+  });
+  observer.observe({ type, buffered: false });
+  try {
+    await work();
+    // Entries arrive after their frame ends: let one more frame and task pass.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 60)));
+    for (const entry of observer.takeRecords()) longest = Math.max(longest, entry.duration);
+  } finally {
+    observer.disconnect();
+  }
+  return longest;
+}
+
+/**
+ * Long frames, the page's side only: the runtime's own agent (started by the registry on hello,
+ * as in an app) answers a peer over window.postMessage, as the content script would; the panel
+ * is not in this page. The peer validates what it receives in this page all the same, in tasks
+ * of their own (one per envelope).
+ */
+bench('panel.frames.snapshot', {
+  setup: fillStates,
+  variants: {
+    stratum: {
+      async timed() {
+        let peer: Awaited<ReturnType<typeof connect>> | undefined;
+        const longest = await longestFrame(async () => {
+          // The snapshot pushed after hello (connect() waits 100 ms for every answer), then the
+          // one refresh asks for.
+          peer = await connect(`frames-${Math.random().toString(36).slice(2)}`);
+          await peer.bridge.request(Command.snapshot, { previews: true });
+        });
+        await peer?.bridge.request(Command.stop, { client: peer.client });
+        peer?.bridge.shutdown();
+        return longest;
+      },
+    },
+  },
+});
+
+bench('panel.frames.rows', {
+  setup: fillTable,
+  variants: {
+    stratum: {
+      async timed() {
+        const peer = await connect(`frames-${Math.random().toString(36).slice(2)}`);
+        try {
+          const snapshot = await peer.bridge.request(Command.snapshot, { previews: true });
+          const database = snapshot.databases.find((candidate) => candidate.name === NAME);
+          if (!database) throw new Error(`the runtime lists no database ${NAME}`);
+          // Every row of the table, in the largest pages a query answers (MAX_PAGE), each after
+          // the last key read: what the page's main thread does per row is the same as for the
+          // grid's offset pages, without IndexedDB skipping ever more rows to reach an offset.
+          return await longestFrame(async () => {
+            let read = 0;
+            let after: Encoded | undefined;
+            while (read < ROWS) {
+              const page = await peer.bridge.request(Command.dbQuery, { database: database.id, table: 'rows', limit: MAX_PAGE, ...(after !== undefined && { range: { gt: after } }) });
+              if (page.rows.length === 0) throw new Error(`the table ended after ${read} rows`);
+              read += page.rows.length;
+              after = page.rows.at(-1)!.key;
+            }
+          });
+        } finally {
+          await peer.bridge.request(Command.stop, { client: peer.client });
+          peer.bridge.shutdown();
+        }
+      },
+    },
+  },
+});

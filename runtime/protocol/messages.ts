@@ -184,7 +184,8 @@ export interface PanelCommands {
   hello: { request: { protocol: number; client: string; trace?: boolean }; response: Ready };
   /** The panel went away; with no client left the runtime goes silent. */
   stop: { request: { client: string }; response: { clients: number } };
-  snapshot: { request: Record<string, never>; response: Snapshot };
+  /** `previews`: states carry a short preview instead of their value (StateInfo.preview). */
+  snapshot: { request: { previews?: boolean }; response: Snapshot };
   trace: { request: { enabled: boolean }; response: { enabled: boolean } };
 
   stateSet: {
@@ -329,7 +330,8 @@ export interface PanelCommands {
    */
   expand: {
     request: { target: ValueRef; path: Path; offset?: number; limit?: number };
-    response: { value: Encoded; redacted: Path[]; offset?: number; total?: number };
+    /** `version`: a state's version the value was read at (path [] of a state, no paging). */
+    response: { value: Encoded; redacted: Path[]; offset?: number; total?: number; version?: number };
   };
   /** Sets `window.$stratum` in the page to the value at `path` (no eval). */
   storeAsGlobal: { request: { target: ValueRef; path: Path }; response: { name: '$stratum' } };

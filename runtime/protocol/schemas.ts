@@ -74,6 +74,7 @@ export const stateInfo = obj<StateInfo>({
   value: encoded,
   persistence: opt(text),
   redacted: paths,
+  preview: opt(literal(true)),
 });
 
 export const storeInfo = obj<StoreInfo>({

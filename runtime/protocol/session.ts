@@ -162,7 +162,8 @@ export class ClientSession {
   refresh(): Promise<void> {
     const session = this.target;
     if (session === null || !this.ready?.compatible) return Promise.resolve();
-    return this.request(Command.snapshot, {}).then((snapshot) => {
+    // Only the panel listens to snapshots; it pulls a state's full value when it is selected.
+    return this.request(Command.snapshot, { previews: true }).then((snapshot) => {
       if (session === this.target) this._dispatchSnapshot(snapshot);
     });
   }

@@ -42,7 +42,7 @@ const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.t
 const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   hello: obj({ protocol: int, client: id, trace: opt(bool) }),
   stop: obj({ client: id }),
-  snapshot: empty,
+  snapshot: obj({ previews: opt(bool) }),
   trace: obj({ enabled: bool }),
   stateSet: obj({ store: int, state: s.text, value: s.encoded, baseVersion: int, label: opt(s.text) }),
   edit: obj({
@@ -145,7 +145,7 @@ const results: { [K in CommandName]: Check<CommandResult<K>> } = {
   recordStop: obj({ transfer: id, size: int, changes: int, stopped: literal('user', 'budget') }),
   replayApply: obj({ position: int, total: int, skipped: int }),
   rehearseUpgrade: obj({ transfer: id, size: int }),
-  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int) }),
+  expand: obj({ value: s.encoded, redacted: arr(s.path, 100_000), offset: opt(int), total: opt(int), version: opt(int) }),
   storeAsGlobal: obj({ name: literal('$stratum') }),
   pageFacts: s.pageFacts,
   simulate: simulateResult,

@@ -27,6 +27,12 @@ export interface StateInfo {
   persistence?: string;
   /** Paths shown as `[redacted]` by configureDevtools({ redact }); not editable. */
   redacted: Path[];
+  /**
+   * `value` is a preview (snapshot with `previews`): primitives as they are, strings cut at
+   * PREVIEW's length, containers as a `truncated` node with their size. The panel pulls the
+   * full value with `expand` (path []) when the state is selected.
+   */
+  preview?: true;
 }
 
 export interface ScopeInfo {

@@ -9,7 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '#runtime/store/store.js';
 import { memoryPanelWall } from '../testing/memory-wall.js';
 import { waitFor } from '../testing/harness.js';
-import { MEMORY, estimateBytes } from './memory.js';
+import { signal } from '@preact/signals';
+import { HeldBudget, HistoryBudget, MEMORY, estimateBytes } from './memory.js';
+import type { Change } from './state-history.js';
+import type { Held } from './timeline-events.js';
 import { Panel } from './panel.js';
 
 const saved = { ...MEMORY };
@@ -54,4 +57,29 @@ describe('the panel holds values within a byte budget (14.16)', () => {
       runtime.remove();
     }
   }, 30_000);
+});
+
+describe('under a steady stream, far below the byte budget (issue 18)', () => {
+  it('lets go of history steps past a state’s 50 and of timeline values whose entries left', () => {
+    const budget = new HistoryBudget();
+    const owners = Array.from({ length: 10 }, () => ({ history: signal<Change[]>([]) }));
+    for (let i = 0; i < 20_000; i++) {
+      const change = { at: i, versions: { from: i, to: i + 1 }, changes: 1, previous: i, before: `v${i}`, after: `v${i + 1}`, redactedBefore: [], redacted: [] } as Change;
+      budget.push(owners[i % owners.length]!, change, 50);
+    }
+    // 500 steps are kept (10 states × 50); the 19,500 forgotten ones, values and all, must not stay referenced.
+    expect(owners.every((owner) => owner.history.peek().length === 50)).toBe(true);
+    expect(budget.referenced).toBeLessThan(3_000);
+
+    const held = new HeldBudget();
+    const window: Held[][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const items = [{ value: `value ${i}` } as Held];
+      held.hold(items);
+      window.push(items);
+      // The timeline's 5,000 entries: the oldest leaves as each new one comes.
+      if (window.length > 5_000) held.release(window.shift());
+    }
+    expect(held.referenced).toBeLessThan(12_000);
+  });
 });

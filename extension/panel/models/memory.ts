@@ -43,10 +43,17 @@ export class HeldBudget {
   private _bytes = 0;
   private _queue: Held[] = [];
   private _head = 0;
+  /** Items in the queue still counted; the others (released) are dropped from it now and then. */
+  private _live = 0;
   private readonly _sizes = new WeakMap<Held, number>();
 
   get bytes(): number {
     return this._bytes;
+  }
+
+  /** Items this budget still references (counted or not yet dropped): what it keeps alive. */
+  get referenced(): number {
+    return this._queue.length - this._head;
   }
 
   /** Counts the values of `held` not counted yet (a row read later joins when it is read). */
@@ -56,6 +63,7 @@ export class HeldBudget {
       const size = estimateBytes(item.value);
       this._sizes.set(item, size);
       this._bytes += size;
+      this._live++;
       this._queue.push(item);
     }
     this._trim();
@@ -68,6 +76,7 @@ export class HeldBudget {
       if (size === undefined) continue;
       this._sizes.delete(item);
       this._bytes -= size;
+      this._live--;
     }
   }
 
@@ -75,6 +84,7 @@ export class HeldBudget {
     this._bytes = 0;
     this._queue = [];
     this._head = 0;
+    this._live = 0;
   }
 
   private _trim(): void {
@@ -85,11 +95,17 @@ export class HeldBudget {
       if (size === undefined) continue;
       this._sizes.delete(item);
       this._bytes -= size;
+      this._live--;
       delete item.value;
       delete item.redacted;
       item.unknown = `not kept: the timeline holds at most ${Math.round(budget / 1024 / 1024)} MB of values in memory and lets the oldest go first`;
     }
-    if (this._head > 1024) {
+    // Released items (their entries left the 5,000) still held their values from this queue
+    // until the byte budget was reached: under a steady stream, tens of MB (issue 18).
+    if (this._queue.length - this._head > 2 * this._live + 1024) {
+      this._queue = this._queue.slice(this._head).filter((item) => this._sizes.has(item));
+      this._head = 0;
+    } else if (this._head > 1024) {
       this._queue = this._queue.slice(this._head);
       this._head = 0;
     }
@@ -105,13 +121,21 @@ export class HistoryBudget {
   private _bytes = 0;
   private _queue: { owner: Owner; change: Change }[] = [];
   private _head = 0;
+  /** Steps in the queue still counted; forgotten ones are dropped from it now and then. */
+  private _live = 0;
   private readonly _sizes = new WeakMap<Change, number>();
+
+  /** Steps this budget still references (counted or not yet dropped): what it keeps alive. */
+  get referenced(): number {
+    return this._queue.length - this._head;
+  }
 
   /** Adds `change` as the newest step of `owner` (at most `max` steps), then trims to the budget. */
   push(owner: Owner, change: Change, max: number): void {
     const size = estimateBytes(change.before) + estimateBytes(change.after);
     this._sizes.set(change, size);
     this._bytes += size;
+    this._live++;
     this._queue.push({ owner, change });
     const all = [change, ...owner.history.peek()];
     for (const gone of all.slice(max)) this._forget(gone);
@@ -129,6 +153,7 @@ export class HistoryBudget {
     if (size === undefined) return;
     this._sizes.delete(change);
     this._bytes -= size;
+    this._live--;
   }
 
   private _trim(): void {
@@ -138,7 +163,12 @@ export class HistoryBudget {
       this._forget(change);
       owner.history.value = owner.history.peek().filter((step) => step !== change);
     }
-    if (this._head > 1024) {
+    // Steps past a state's 50 were forgotten but still held (with both values) by this queue
+    // until the byte budget was reached: under a steady stream, tens of MB (issue 18).
+    if (this._queue.length - this._head > 2 * this._live + 1024) {
+      this._queue = this._queue.slice(this._head).filter(({ change }) => this._sizes.has(change));
+      this._head = 0;
+    } else if (this._head > 1024) {
       this._queue = this._queue.slice(this._head);
       this._head = 0;
     }

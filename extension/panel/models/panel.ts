@@ -97,9 +97,15 @@ export class Panel {
       if (target === null && had) untracked(() => this._apply({ at: Date.now(), stores: [], webstorages: [], databases: [], reports: [], trace: this.timeline.trace.peek() }));
       had = target !== null;
     });
+    // The snapshot lists states with previews; the selected one is pulled whole (issue 18).
+    const stopPull = effect(() => {
+      const entry = this.states.selectedEntry.value;
+      if (entry?.preview) untracked(() => void this.states.pull(entry));
+    });
     this._stop = () => {
       stopSnapshots();
       stopEmpty();
+      stopPull();
     };
   }
 

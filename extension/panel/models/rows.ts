@@ -119,9 +119,15 @@ export class RowsModel {
     const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
     const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
     // The pages in view first, then one either side, so a steady scroll rarely waits for rows.
+    // The neighbours wait until the view is in: read and encoded beside the first page, they
+    // delayed it (issue 18: a table's first rows).
+    const inView = range(from, to);
+    for (const page of inView) if (!this._pages.has(page) && !this._loading.has(page)) void this._load(page);
+    if (inView.some((page) => !this._pages.has(page))) return;
     const lastPage = Math.max(0, Math.ceil(this.total.peek() / PAGE_SIZE) - 1);
-    const wanted = [...range(from, to), ...[to + 1, from - 1].filter((page) => page >= 0 && page <= lastPage)];
-    for (const page of wanted) if (!this._pages.has(page) && !this._loading.has(page)) void this._load(page);
+    for (const page of [to + 1, from - 1]) {
+      if (page >= 0 && page <= lastPage && !this._pages.has(page) && !this._loading.has(page)) void this._load(page);
+    }
   }
 
   /** The table changed: reload the rows in view; the others load when scrolled to. */
@@ -302,6 +308,8 @@ export class RowsModel {
     } finally {
       if (generation === this._generation) this._loading.delete(page);
     }
+    // Now that this page is in, the view's neighbours may load.
+    if (generation === this._generation && this._pages.has(page)) this.ensure(this._view.first, this._view.last);
   }
 
   private _refreshSelected(rows: Row[]): void {

@@ -71,3 +71,37 @@ describe('StateModel across snapshots', () => {
     expect(entry().history.peek()).toEqual([]);
   });
 });
+
+describe('a snapshot state sent as a preview (issue 18)', () => {
+  const cut = { $t: 'truncated', type: 'object', size: 2, path: [] };
+  function previewSetup(answer: { value: unknown; version: number }) {
+    const connection = fakeConnection();
+    const requests: unknown[] = [];
+    Object.assign(connection, {
+      request: (name: string, payload: unknown) => {
+        requests.push([name, payload]);
+        return Promise.resolve({ value: answer.value, redacted: [], version: answer.version });
+      },
+    });
+    const model = new StateModel(connection as unknown as Connection, new Ui());
+    model.applySnapshot([{ id: 1, name: 'app', scopes: [{ name: 'app', states: [{ id: STATE, key: 'count', scope: 'app', version: 3, value: cut, redacted: [], preview: true }] }] }]);
+    return { model, entry: model.entry(1, STATE)!, requests };
+  }
+
+  it('is pulled whole with expand at the version the panel holds', async () => {
+    const { model, entry, requests } = previewSetup({ value: { a: 1, b: 2 }, version: 3 });
+    expect(entry.preview).toBe(true);
+    await model.pull(entry);
+    expect(requests).toEqual([['expand', { target: { kind: 'state', store: 1, state: STATE }, path: [] }]]);
+    expect(entry.value.peek()).toEqual({ a: 1, b: 2 });
+    expect(entry.preview).toBe(false);
+  });
+
+  it('keeps the preview when the page answered a newer version: its delta brings the value', async () => {
+    const { model, entry } = previewSetup({ value: { a: 9, b: 9 }, version: 4 });
+    await model.pull(entry);
+    expect(entry.value.peek()).toEqual(cut);
+    expect(entry.version.peek()).toBe(3);
+    expect(entry.preview).toBe(true);
+  });
+});

@@ -26,6 +26,10 @@ export class StateEntry {
   readonly history = signal<Change[]>([]);
   persistence: string | undefined;
   source: ValueSource | undefined;
+  /** `value` is the snapshot's short preview (StateInfo.preview): the full value is pulled on select. */
+  preview: boolean;
+  /** The pull under way, so selecting again does not ask twice. */
+  pulling: Promise<void> | undefined;
 
   constructor(
     readonly store: number,
@@ -35,6 +39,7 @@ export class StateEntry {
     this.version = signal(info.version);
     this.redacted = signal(info.redacted);
     this.persistence = info.persistence;
+    this.preview = info.preview === true;
   }
 
   get key(): string {
@@ -125,8 +130,21 @@ export class StateModel {
       this.stores.length = 0;
       this._entries.clear();
       for (const info of stores) {
-        this.stores.push({ id: info.id, name: info.name, scopes: [] });
-        for (const scope of info.scopes) for (const state of scope.states) this._add(info.id, state, false, known.get(entryKey(info.id, state.id)));
+        const node: StoreNode = { id: info.id, name: info.name, scopes: [] };
+        this.stores.push(node);
+        for (const scope of info.scopes) {
+          // The snapshot lists each scope once, its states together: no lookup per state.
+          const into: ScopeNode = { name: scope.name, states: [] };
+          if (scope.states.length > 0) node.scopes.push(into);
+          for (const state of scope.states) {
+            const key = entryKey(info.id, state.id);
+            if (state.scope !== scope.name || this._entries.has(key)) {
+              this._add(info.id, state, false, known.get(key));
+              continue;
+            }
+            this._keep(into.states, key, new StateEntry(info.id, state), known.get(key));
+          }
+        }
       }
       this.structure.value++;
     });
@@ -151,6 +169,31 @@ export class StateModel {
       expand: (path, more) => this._expand(entry, path, more),
     };
     return entry.source;
+  }
+
+  /**
+   * The full value of a state the snapshot sent as a preview (on select). Adopted only when the
+   * page answers with the version the panel holds: a newer value waits for its delta, which
+   * carries it whole, so history and edits never pair a value with another version's number.
+   */
+  pull(entry: StateEntry): Promise<void> {
+    if (!entry.preview) return Promise.resolve();
+    entry.pulling ??= (async () => {
+      try {
+        const version = entry.version.peek();
+        const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+        const full = await this._ui.run(() => this._connection.request(Command.expand, { target: ref, path: [] }));
+        if (!full || !entry.preview || full.version !== version || entry.version.peek() !== version) return;
+        batch(() => {
+          entry.preview = false;
+          entry.value.value = full.value;
+          entry.redacted.value = full.redacted;
+        });
+      } finally {
+        entry.pulling = undefined;
+      }
+    })();
+    return entry.pulling;
   }
 
   /**
@@ -191,6 +234,7 @@ export class StateModel {
     const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
     const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, entry.value.peek(), path, more);
     if (!part) return;
+    if (path.length === 0 && !more) entry.preview = false;
     batch(() => {
       entry.value.value = replaceAt(entry.value.peek(), path, part.node);
       entry.redacted.value = [...entry.redacted.peek(), ...part.redacted];
@@ -198,6 +242,7 @@ export class StateModel {
   }
 
   private _adopt(entry: StateEntry, value: Encoded, version: number, redacted: Path[]): void {
+    entry.preview = false;
     batch(() => {
       entry.value.value = value;
       entry.version.value = version;
@@ -229,13 +274,16 @@ export class StateModel {
     if (bump && this._entries.has(key)) this._remove(store, info.id);
     let scope = node.scopes.find((candidate) => candidate.name === info.scope);
     if (!scope) node.scopes.push((scope = { name: info.scope, states: [] }));
-    const entry = new StateEntry(store, info);
+    this._keep(scope.states, key, new StateEntry(store, info), known);
+    if (bump) this.structure.value++;
+  }
+
+  private _keep(states: StateEntry[], key: string, entry: StateEntry, known: StateEntry | undefined): void {
     // The same state seen before the reconnect keeps its recent changes (a version that went
     // back means a new page, whatever the session said).
-    if (known && known.version.peek() <= info.version) entry.history.value = known.history.peek();
-    scope.states.push(entry);
+    if (known && known.version.peek() <= entry.info.version) entry.history.value = known.history.peek();
+    states.push(entry);
     this._entries.set(key, entry);
-    if (bump) this.structure.value++;
   }
 
   private _remove(store: number, state: string): void {
@@ -259,6 +307,8 @@ export class StateModel {
     if (delta.versions.to < seen) return;
     const before = entry.value.peek();
     const redactedBefore = entry.redacted.peek();
+    // A delta carries the whole value (display limits), so a preview is replaced by it.
+    entry.preview = false;
     batch(() => {
       entry.value.value = delta.value;
       entry.version.value = delta.versions.to;

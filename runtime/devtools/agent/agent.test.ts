@@ -117,12 +117,30 @@ describe('snapshot', () => {
     expect(snapshot.trace).toBe(false);
   });
 
+  it('pushes previews after hello and gives a whole value, with its version, on expand', async () => {
+    const t = kit();
+    const { id, count, user } = storeWith('previews');
+    user.set({ ...user.value, name: 'Grace' });
+    await t.hello();
+    const states = t.events(Event.snapshot)[0]!.stores.find((s) => s.id === id)!.scopes[0]!.states;
+    const byKey = Object.fromEntries(states.map((state) => [state.key, state]));
+    // A number is its own preview; an object is only its type and size until it is pulled.
+    expect(byKey['count']).toMatchObject({ id: count.id, value: 1 });
+    expect(byKey['count']!.preview).toBeUndefined();
+    expect(byKey['user']).toMatchObject({ preview: true, version: 1, value: { $t: 'truncated', type: 'object', size: 3, path: [] } });
+    const full = await t.call(Command.expand, { target: { kind: 'state', store: id, state: user.id }, path: [] });
+    expect(full.version).toBe(1);
+    expect(decode(full.value)).toEqual(user.value);
+    const refreshed = await t.call(Command.snapshot, { previews: true });
+    expect(refreshed.stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!.preview).toBe(true);
+  });
+
   it('shows a huge state cut short, expandable by path', async () => {
     const t = kit();
     const store = new Store({ name: 'huge' });
     const big = store.createState({ list: Array.from({ length: 5000 }, (_, i) => i) }, { key: 'big', scope: 'app' });
     await t.hello();
-    const snapshot = t.events(Event.snapshot)[0]!;
+    const snapshot = await t.call(Command.snapshot, {});
     const state = snapshot.stores.find((s) => s.name === 'huge')!.scopes[0]!.states[0]!;
     expect(JSON.stringify(state.value)).toMatch(/"\$t":"truncated"/);
     const expanded = await t.call(Command.expand, { target: { kind: 'state', store: registryId(store)!, state: big.id }, path: ['list'] });
@@ -186,7 +204,11 @@ describe('redaction', () => {
     const t = kit();
     const { id, user } = storeWith('redact');
     await t.hello();
-    const state = t.events(Event.snapshot)[0]!.stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!;
+    // The pushed snapshot holds a preview (nothing inside the object), the command the whole value.
+    const preview = t.events(Event.snapshot)[0]!.stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!;
+    expect(preview.preview).toBe(true);
+    expect(JSON.stringify(preview.value)).not.toMatch(/secret/);
+    const state = (await t.call(Command.snapshot, {})).stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!;
     expect(JSON.stringify(state.value)).not.toMatch(/secret/);
     expect(state.value).toMatchObject({ password: '[redacted]' });
     expect(state.redacted).toEqual([['password']]);

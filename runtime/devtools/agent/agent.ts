@@ -26,7 +26,7 @@ import { webstorageCommands } from './commands/webstorage.js';
 import type { SnapshotCommand } from '../snapshot/commands.js';
 import type { RecordCommand } from '../record/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
-import { databaseInfo, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import { databaseInfo, Previews, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { InlineBlobs } from './show.js';
 import { all } from './targets.js';
 import { Uploads } from './uploads.js';
@@ -140,7 +140,7 @@ export class Agent {
   private readonly _clients = new Set<string>();
   private readonly _context: Context;
   /** Snapshots queued but not yet sent: their stores and webstorages are read at flush. */
-  private readonly _unfilled = new Set<Snapshot>();
+  private readonly _unfilled = new Map<Snapshot, boolean>();
 
   constructor(private readonly _options: AgentOptions) {
     this.bridge = new RuntimeBridge({
@@ -188,7 +188,7 @@ export class Agent {
       case Command.stop:
         return this._stop(message.payload.client);
       case Command.snapshot:
-        return this._snapshot();
+        return this._snapshot(message.payload.previews === true);
       case Command.trace:
         this._watcher.trace = message.payload.enabled;
         return { enabled: this._watcher.trace };
@@ -217,8 +217,9 @@ export class Agent {
     if (this._clients.size === 0) this._watcher.start(registered());
     this._clients.add(client);
     restorePinned(this._context);
-    // After this answer (sent in this tick): the snapshot, then deltas.
-    void this._snapshot().then(
+    // After this answer (sent in this tick): the snapshot, then deltas. Only a panel listens to
+    // the pushed snapshot (clients that read values ask with `snapshot`), so it carries previews.
+    void this._snapshot(true).then(
       (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),
       (error: unknown) => console.error('stratum devtools: the snapshot failed', error),
     );
@@ -247,17 +248,17 @@ export class Agent {
    * Databases are described first (counting is async); stores and webstorages are read when the
    * snapshot leaves, in the same tick as the deltas queued with it, so none is missing or older.
    */
-  private async _snapshot(): Promise<Snapshot> {
+  private async _snapshot(previews: boolean): Promise<Snapshot> {
     const databases = await Promise.all(all('database').map(({ id, object }) => databaseInfo(id, object)));
     const snapshot: Snapshot = { at: 0, stores: [], webstorages: [], databases, reports: [], trace: this._watcher.trace };
-    this._unfilled.add(snapshot);
+    this._unfilled.set(snapshot, previews);
     return snapshot;
   }
 
   private _fillSnapshots(): void {
-    for (const snapshot of this._unfilled) {
+    for (const [snapshot, previews] of this._unfilled) {
       snapshot.at = Date.now();
-      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs));
+      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs, previews ? new Previews() : undefined));
       snapshot.webstorages = all('webstorage').map(({ id, object }) => webstorageInfo(id, object, this._context.blobs));
       snapshot.reports = recentReports().map(reportInfo);
       snapshot.trace = this._watcher.trace;

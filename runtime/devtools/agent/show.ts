@@ -12,6 +12,15 @@ import { applyRedaction } from './redact.js';
 /** maxNodes: a 20th of what one envelope may carry (LIMITS.nodes), so a value always travels. */
 export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000 };
 
+/**
+ * A snapshot's preview of a state (issue 18): primitives as they are, strings cut at 100
+ * characters, every container a `truncated` node with its type and size. The State tab's tree
+ * shows keys and versions only, so a first render of 10,000 states needs no values; the value
+ * of the selected state is pulled whole (`expand`, path []). Encoding, cloning and validating
+ * 10,000 full values was most of the time to a first render.
+ */
+export const PREVIEW: EncodeLimits = { maxString: 100, maxEntries: 0, maxDepth: 0, maxBytes: 0, maxNodes: 1 };
+
 export interface Shown {
   value: Encoded;
   redacted: Path[];
@@ -53,8 +62,8 @@ export class InlineBlobs {
  * key]`, `['webstorage', namespace, key]`, `['db', database, table]`, `['cache', database]`;
  * `at` is the path inside it (expand).
  */
-export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = []): Shown {
-  const encoded = encode(value, { ...DISPLAY, basePath: at, onBlob: (blob) => blobs.ref(blob) });
+export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = [], limits: EncodeLimits = DISPLAY): Shown {
+  const encoded = encode(value, { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) });
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [] };
   return applyRedaction(encoded, value, redact, root, at);

@@ -6,24 +6,76 @@ import type { WebStorageRawEntry } from '../../webstorage/types.js';
 import type { DatabaseInfo, ReportInfo, Snapshot, StateInfo, StoreInfo, TableInfo, WebstorageInfo, WebstorageKeyInfo } from '../../protocol/messages.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
-import { liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
-import { fingerprint, show, type InlineBlobs } from './show.js';
+import { config, liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
+import type { Encoded, Path } from '../../codec/index.js';
+import { fingerprint, PREVIEW, show, type InlineBlobs, type Shown } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
-export function stateInfo(state: State<unknown>, blobs: InlineBlobs): StateInfo {
-  const shown = show(state.value, ['state', state.scope, state.key], blobs);
-  const info: StateInfo = { id: state.id, key: state.key, scope: state.scope, version: state.version, ...shown };
+/**
+ * Previews of one snapshot: equal preview nodes (`object` of 7 keys, …) and empty `redacted`
+ * lists are one object each, which structured clone (window.postMessage, the page's first hop)
+ * writes once and then refers to. The receiver validates into fresh copies, so sharing is unseen.
+ */
+export class Previews {
+  private readonly _nodes = new Map<string, Encoded>();
+  private readonly _none: Path[] = [];
+
+  /**
+   * A plain object's or array's preview without an encoder (most states are one): the node
+   * PREVIEW's encoding gives them, `truncated` with the key count or length. Undefined for
+   * anything else, and whenever redact() is configured (it decides what may be shown).
+   */
+  quick(value: unknown): Shown | undefined {
+    if (config.redact || typeof value !== 'object' || value === null) return undefined;
+    let type: string;
+    let size: number;
+    if (Array.isArray(value)) {
+      type = 'array';
+      size = value.length;
+    } else if (Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, Symbol.toStringTag) && !Object.hasOwn(value, '$t')) {
+      type = 'object';
+      size = Object.keys(value).length;
+    } else return undefined;
+    const key = `${type}:${size}`;
+    let node = this._nodes.get(key);
+    if (!node) this._nodes.set(key, (node = { $t: 'truncated', type, size, path: [] }));
+    return { value: node, redacted: this._none };
+  }
+
+  share(shown: Shown): Shown {
+    const node = shown.value as { $t?: unknown; type?: unknown; size?: unknown; path?: unknown[]; v?: unknown; class?: unknown };
+    if (shown.redacted.length > 0 || typeof node !== 'object' || node === null || node.$t !== 'truncated') return shown;
+    if (node.v !== undefined || node.class !== undefined || node.path?.length !== 0) return { value: shown.value, redacted: this._none };
+    const key = `${String(node.type)}:${String(node.size)}`;
+    let shared = this._nodes.get(key);
+    if (!shared) this._nodes.set(key, (shared = shown.value));
+    return { value: shared, redacted: this._none };
+  }
+}
+
+/** With `previews`, the value as a short preview (PREVIEW), marked so the panel pulls the rest. */
+export function stateInfo(state: State<unknown>, blobs: InlineBlobs, previews?: Previews): StateInfo {
+  let shown = previews?.quick(state.value) ?? show(state.value, ['state', state.scope, state.key], blobs, [], previews ? PREVIEW : undefined);
+  const cut = previews !== undefined && isCut(shown.value);
+  if (cut) shown = previews.share(shown);
+  const info: StateInfo = { id: state.id, key: state.key, scope: state.scope, version: state.version, value: shown.value, redacted: shown.redacted };
   if (state.persistence !== undefined) info.persistence = state.persistence;
+  // A value the preview showed whole (a number, a short string) needs no pull.
+  if (cut) info.preview = true;
   return info;
 }
 
-export function storeInfo(id: number, store: Store, blobs: InlineBlobs): StoreInfo {
+function isCut(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated';
+}
+
+export function storeInfo(id: number, store: Store, blobs: InlineBlobs, previews?: Previews): StoreInfo {
   return {
     id,
     name: store.name,
     scopes: store.scopes().map((scope) => ({
       name: scope,
-      states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs)),
+      states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs, previews)),
     })),
   };
 }

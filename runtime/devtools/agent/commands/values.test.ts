@@ -54,7 +54,7 @@ describe('blobs inside values', () => {
     store.createState({ upload: new File(['abcdef'], 'f.txt', { type: 'text/plain' }) }, { key: 'f', scope: 'app' });
     const t = kit();
     await t.hello();
-    const value = t.events(Event.snapshot)[0]!.stores.find((s) => s.name === 'files')!.scopes[0]!.states[0]!.value as {
+    const value = (await t.call(Command.snapshot, {})).stores.find((s) => s.name === 'files')!.scopes[0]!.states[0]!.value as {
       upload: { ref: string; name: string };
     };
     expect(value.upload.name).toBe('f.txt');

@@ -58,7 +58,11 @@ export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
     const { value, root } = await resolveVisible(ref, path);
     // Paging loads on first use: most sessions never read past the display limits.
     if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit);
-    return show(value, root, blobs, path);
+    const shown = show(value, root, blobs, path);
+    // A whole state (the panel pulling what a snapshot's preview left out) says which version it is,
+    // so the panel never files a newer value under an older version.
+    if (ref.kind === 'state' && path.length === 0) return { ...shown, version: stateOf(ref.store, ref.state).state.version };
+    return shown;
   },
 
   async storeAsGlobal({ target: ref, path }) {
