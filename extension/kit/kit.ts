@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import { PanelBridge } from '#protocol/bridge.js';
 import { CommandError } from '#protocol/errors.js';
-import { Command, Event, type CommandName, type CommandRequest, type Ready } from '#protocol/messages.js';
+import { Command, Event, type CommandName, type CommandRequest, type EventName, type Ready, type Snapshot } from '#protocol/messages.js';
 import { ClientSession } from '#protocol/session.js';
 import { chromeWall } from '../panel/chrome-wall.js';
 import type { KitApi, KitEvent, KitResult, TabInfo } from '#protocol/kit.js';
@@ -46,10 +46,22 @@ async function attach(tabId: number): Promise<{ handle: string; ready: Ready }> 
     events: [],
     close: () => (session.dispose(), bridge.shutdown(), wall.close()),
   };
+  const push = (name: EventName, payload: unknown): void => {
+    connection.events.push({ event: name, payload, at: Date.now() });
+    if (connection.events.length > MAX_EVENTS) connection.events.shift();
+  };
   for (const name of Object.values(Event)) {
     bridge.on(name, (payload) => {
-      connection.events.push({ event: name, payload, at: Date.now() });
-      if (connection.events.length > MAX_EVENTS) connection.events.shift();
+      // The snapshot pushed after a panel's hello carries previews (issue 18: the panel pulls full
+      // values on select); the kit's readers follow values, so they get a full snapshot instead.
+      if (name === Event.snapshot && hasPreviews(payload as Snapshot)) {
+        session.requestAfterHello(Command.snapshot, {}).then(
+          (full) => push(Event.snapshot, full),
+          (error: unknown) => console.warn('stratum kit: the full snapshot after a preview one failed', error),
+        );
+        return;
+      }
+      push(name, payload);
     });
   }
   // Says hello when the background lists the tab's frames (or after a short grace): one hello, one snapshot.
@@ -94,3 +106,8 @@ const api: KitApi = {
 };
 
 window.stratumKit = api;
+
+/** Whether any state of a snapshot holds a preview rather than its value. */
+function hasPreviews(snapshot: Snapshot): boolean {
+  return snapshot.stores.some((store) => store.scopes.some((scope) => scope.states.some((state) => state.preview === true)));
+}
