@@ -162,6 +162,8 @@ const FIXTURE_APPS = [
   { name: 'redux-shim', source: 'fixtures/redux-shim/app.ts' },
   // Issue 21 parts 2–4: a Dexie app with no Stratum import, inspected from the panel.
   { name: 'foreign', source: 'fixtures/foreign/app.ts' },
+  // Issue 21's "Done when": Dexie and zustand together, no Stratum import.
+  { name: 'no-import', source: 'fixtures/no-import/app.ts' },
 ];
 
 /** Node programs of the project itself (npm start), bundled so plain `node` runs them. */
