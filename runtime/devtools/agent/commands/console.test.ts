@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
@@ -6,7 +8,7 @@ import { openDatabase } from '../../../db/database.js';
 import { libsql } from '../../../db/providers/libsql.js';
 import { memory } from '../../../db/providers/memory.js';
 import { postgres } from '../../../db/providers/postgres.js';
-import type { Provider } from '../../../db/provider.js';
+import { READONLY_SQL, type Provider } from '../../../db/provider.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { registryId } from '../../../registry/registry.js';
 
@@ -97,6 +99,50 @@ describe('dbSql', () => {
     expect(read.rows).toEqual([[40]]);
     await expect(t.call(Command.dbSql, { database, sql: "DELETE FROM h22_console.stratum_rows WHERE db = 'console-pg'" })).rejects.toThrow(/read-only/);
     await expect(t.call(Command.dbSql, { database, sql: "COMMIT; DELETE FROM h22_console.stratum_rows WHERE db = 'console-pg'" })).rejects.toThrow(/SQL failed/);
+    expect(await db.table('notes').count()).toBe(40);
+    db.close();
+  });
+
+  it('Postgres: a session-level advisory lock taken by the console does not stay on a pooled connection (it would block the app)', async () => {
+    const { t, db, database } = await setup('console-pg-lock', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const key = 424_000 + (process.pid % 1000);
+    await t.call(Command.dbSql, { database, sql: `SELECT pg_advisory_lock(${key})` });
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      // The console's connection is dropped, not pooled: the server ends its session and its locks.
+      let held = 1;
+      for (let tries = 0; tries < 50 && held > 0; tries++) {
+        const { rows } = await other.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1", [key]);
+        held = rows[0]!.n;
+        if (held > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(held).toBe(0);
+    } finally {
+      await other.end();
+      db.close();
+    }
+  });
+
+  it('Postgres: COPY and DO are refused in words (COPY … TO writes server files or runs programs inside a read-only transaction)', async () => {
+    const { t, db, database } = await setup('console-pg-copy', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const file = `/tmp/stratum-rev-panel-copy-${process.pid}.txt`;
+    rmSync(file, { force: true });
+    try {
+      await expect(t.call(Command.dbSql, { database, sql: `/* x */ copy (SELECT 'leak') TO '${file}'` })).rejects.toThrow(/COPY/);
+      expect(existsSync(file)).toBe(false);
+      await expect(t.call(Command.dbSql, { database, sql: `DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''${file}'''; END $$` })).rejects.toThrow(/DO/);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(file, { force: true });
+      db.close();
+    }
+  });
+
+  it('Postgres: a statement that runs too long is cancelled by the server with a message, the connection freed', async () => {
+    const { db } = await setup('console-pg-slow', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const sql = (db as unknown as Record<symbol, (text: string, timeoutMs?: number) => Promise<unknown>>)[READONLY_SQL]!.bind(db);
+    await expect(sql('SELECT pg_sleep(3600)', 200)).rejects.toThrow(/statement timeout/);
     expect(await db.table('notes').count()).toBe(40);
     db.close();
   });
