@@ -18,7 +18,7 @@ import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlR
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
-import { refusedStatement, SQL_TIMEOUT_MS } from './postgres-console.js';
+import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
 import { describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
@@ -135,7 +135,7 @@ class PgConnection implements Connection {
    * `timeoutMs`: a long query would hold a connection and its snapshot.
    */
   async sql(text: string, timeoutMs = SQL_TIMEOUT_MS): Promise<SqlRows> {
-    const refused = refusedStatement(text);
+    const refused = refusedOnPostgres(text);
     if (refused) throw new TypeError(refused);
     const { client, done } = await this._place.checkout(this._request.name);
     let broken: Error | undefined;

@@ -1,4 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
@@ -145,6 +147,41 @@ describe('dbSql', () => {
     await expect(sql('SELECT pg_sleep(3600)', 200)).rejects.toThrow(/statement timeout/);
     expect(await db.table('notes').count()).toBe(40);
     db.close();
+  });
+
+  it('libSQL: a COMMIT or ROLLBACK typed in the console does not leave the app unable to write', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
+    const { t, db, database } = await setup('console-sql-commit', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      for (const sql of ['COMMIT', 'ROLLBACK', 'END']) {
+        await t.call(Command.dbSql, { database, sql }).catch(() => undefined);
+        // query_only was on for the console's transaction: it must be off for the app again.
+        await db.table('notes').put({ id: 200, tag: sql, stars: 0, author: { name: 'app' } });
+        expect(await db.table('notes').get(200)).toMatchObject({ tag: sql });
+      }
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('libSQL: ATTACH (which creates a file and stays on the connection) and PRAGMA writes are refused in words', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
+    const { t, db, database } = await setup('console-sql-attach', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      const other = path.join(dir, 'other.db');
+      await expect(t.call(Command.dbSql, { database, sql: `ATTACH DATABASE '${other}' AS x` })).rejects.toThrow(/ATTACH/);
+      expect(existsSync(other)).toBe(false);
+      await expect(t.call(Command.dbSql, { database, sql: 'pragma cache_size = 5' })).rejects.toThrow(/PRAGMA/);
+      await expect(t.call(Command.dbSql, { database, sql: 'PRAGMA case_sensitive_like(1)' })).rejects.toThrow(/PRAGMA/);
+      // Reading pragmas still run.
+      const info = await t.call(Command.dbSql, { database, sql: 'PRAGMA table_info("t:console-sql-attach/notes")' });
+      expect(info.columns).toContain('name');
+      expect((await t.call(Command.dbSql, { database, sql: 'PRAGMA journal_mode' })).rows).toHaveLength(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says where SQL does not run', async () => {
