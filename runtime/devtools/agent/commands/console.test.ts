@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { PG_URL } from '../../../db/contract/services.js';
@@ -12,7 +12,7 @@ import { memory } from '../../../db/providers/memory.js';
 import { postgres } from '../../../db/providers/postgres.js';
 import { READONLY_SQL, type Provider } from '../../../db/provider.js';
 import { Command, Event } from '../../../protocol/messages.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 
 interface Note {
   id: number;
@@ -187,5 +187,29 @@ describe('dbSql', () => {
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
+  });
+});
+
+describe('dbConsole with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('does not filter, or read through an index, on a field redact() hides: the count of matches would give the secret away', async () => {
+    const db = await openDatabase('console-redact', { version: 1, tables: { users: { key: 'id', indexes: { byPassword: 'password' } } }, provider: memory() });
+    await db.table('users').clear();
+    await db.table('users').bulkPut([
+      { id: 1, name: 'ann', auth: { password: 'hunter2' } , password: 'hunter2' },
+      { id: 2, name: 'bob', auth: { password: 'swordfish' }, password: 'swordfish' },
+    ]);
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' || path.at(-1) === 'auth' });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    // A range on the secret, narrowed step by step, would read it out one character at a time.
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'password', op: 'lt', value: 'i' }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'auth.password', op: 'eq', value: 'hunter2' }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbConsole, { database, table: 'users', index: 'byPassword', range: { eq: 'hunter2' } })).rejects.toMatchObject({ code: 'redacted' });
+    // Fields not hidden still filter.
+    const named = await t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'name', op: 'eq', value: 'bob' }] });
+    expect(named.total).toBe(1);
   });
 });
