@@ -117,8 +117,8 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   }
 
   /** The query console's read-only SQL (devtools only; undefined where the engine speaks no SQL). */
-  [READONLY_SQL](text: string): Promise<SqlRows> | undefined {
-    return this._connection().sql?.(text);
+  [READONLY_SQL](text: string, timeoutMs?: number): Promise<SqlRows> | undefined {
+    return this._connection().sql?.(text, timeoutMs);
   }
 
   subscribe(listener: (event: DbEvent) => void): () => void {

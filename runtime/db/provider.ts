@@ -97,7 +97,7 @@ export interface Connection {
    * One SQL statement in a transaction the engine itself keeps read-only, always rolled back
    * (the devtools query console, issue 22). Only SQL engines have it (libSQL, Postgres).
    */
-  sql?(text: string): Promise<SqlRows>;
+  sql?(text: string, timeoutMs?: number): Promise<SqlRows>;
   close(): void;
 }
 

@@ -154,3 +154,30 @@ describe('a worker handed a relay port', () => {
     second.port1.close();
   });
 });
+
+describe('a worker that turns devtools off', () => {
+  it('configureDevtools({ enabled: false }) right after the import does not throw, and a later hand-over reaches the app untouched', async () => {
+    // A worker's global scope: no window, message listeners on the scope itself.
+    const scope = new EventTarget();
+    vi.stubGlobal('WorkerGlobalScope', function WorkerGlobalScope() {});
+    vi.stubGlobal('addEventListener', scope.addEventListener.bind(scope));
+    vi.stubGlobal('removeEventListener', scope.removeEventListener.bind(scope));
+    const listen = await import('./listen.js');
+    listen.listenForPanel({ enabled: true, name: undefined, redact: undefined });
+    expect(listen.listening.on).toBe(true);
+    // The worker side (listen-worker.js) is still loading: turning off must not reach for `window`.
+    expect(() => listen.stopListening()).not.toThrow();
+    await tick(20);
+    const seen: unknown[] = [];
+    scope.addEventListener('message', (event) => void seen.push((event as MessageEvent).data));
+    const channel = new MessageChannel();
+    scope.dispatchEvent(new MessageEvent('message', { data: handover(), ports: [channel.port2] }));
+    const received: unknown[] = [];
+    channel.port1.onmessage = (event: MessageEvent) => void received.push(event.data);
+    await tick(20);
+    // Off means off: nothing announced on the port; the hand-over is still Stratum's, not the app's.
+    expect(received).toEqual([]);
+    expect(seen).toEqual([]);
+    channel.port1.close();
+  });
+});

@@ -102,16 +102,25 @@ function listenInWorker(): void {
   if (typeof scope.WorkerGlobalScope !== 'function') return;
   listening.on = true;
   const held: MessageEvent[] = [];
+  let stopLinks: (() => void) | undefined;
   const take = (event: Event): void => {
     if (((event as MessageEvent).data as { source?: unknown } | null)?.source !== SOURCE_RELAY) return;
-    // Stratum's own message: the app's listeners (added after ours) never see it.
+    // Stratum's own message: the app's listeners (added after ours) never see it, on or off.
     event.stopImmediatePropagation();
-    held.push(event as MessageEvent);
+    if (listening.on) held.push(event as MessageEvent);
+    else (event as MessageEvent).ports[0]?.close();
   };
   scope.addEventListener('message', take);
   // A shared worker: one port per page. Ours listens first; the app's onmessage starts the port.
   scope.addEventListener('connect', (event) => (event as MessageEvent).ports[0]?.addEventListener('message', take));
-  import('./listen-worker.js').then(({ linker }) => (stopWorker = linker(listening, held)), console.error);
+  // Turned off before the worker side loaded: nothing held is linked, nothing later either.
+  stopWorker = () => {
+    for (const event of held.splice(0)) event.ports[0]?.close();
+    stopLinks?.();
+  };
+  import('./listen-worker.js').then(({ linker }) => {
+    if (listening.on) stopLinks = linker(listening, held);
+  }, console.error);
 }
 
 /** Starts listening unless disabled; posts `announce` so a panel that is already open says hello. */
@@ -131,6 +140,7 @@ export function listenForPanel(config: DevtoolsConfig): void {
 export function stopListening(): void {
   if (!listening.on) return;
   listening.on = false;
+  // In a worker there is no window: its own stop (set synchronously when it started listening).
   if (stopWorker) return stopWorker();
   window.removeEventListener('message', onMessage);
   stopAgent?.();

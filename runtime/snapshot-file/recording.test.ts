@@ -74,3 +74,16 @@ describe('the recording file', () => {
     expect(() => parseRecording(JSON.stringify({ ...recording(), start: { ...recording().start, version: 5 } }))).toThrow(/the starting snapshot of the recording: the snapshot is format version 5/);
   });
 });
+
+describe('copy as test from a recording someone sent', () => {
+  it('keeps the recording\'s own text out of the code: a line break in its date or page cannot start a statement', () => {
+    const hostile = recording();
+    for (const breakChar of ['\n', '\r', '\u2028', '\u2029']) {
+      hostile.createdAt = `2026-01-01${breakChar}globalThis.pwned = 1;${breakChar}//`;
+      hostile.page = { url: `https://app.test/${breakChar}globalThis.pwned = 2;${breakChar}//`, title: 'x' };
+      const text = testFromRecording(hostile);
+      const lines = text.split(/\r\n|[\n\r\u2028\u2029]/);
+      expect(lines.filter((line) => line.includes('globalThis.pwned') && !line.trimStart().startsWith('//') && !line.includes('"'))).toEqual([]);
+    }
+  });
+});

@@ -10,9 +10,9 @@
  * changes arrive at the end whatever the app's own listeners do meanwhile. Blob bytes met in
  * changes are stored once per content (`bytes`, by hash); a blob node's `ref` is that hash.
  */
-import { CODEC_VERSION, type Encoded } from '../codec/index.js';
+import { CODEC_VERSION, type Encoded, type Path } from '../codec/index.js';
 import { eachTagged } from '../codec/encoded.js';
-import { arr, finite, int, isPlainObject, literal, nullable, obj, opt, ShapeError, str, tagged, type Check } from '../protocol/shape.js';
+import { arr, finite, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from '../protocol/shape.js';
 import { SnapshotError, type SnapshotFile } from './format.js';
 import { checkSnapshot } from './validate.js';
 
@@ -38,6 +38,8 @@ export interface StateChange extends ChangeBase {
   scope: string;
   key: string;
   value: Encoded;
+  /** Parts configureDevtools({ redact }) hid (cut to `[redacted]`): a replay leaves this state as the page holds it. */
+  redacted?: Path[];
 }
 
 export interface WebstorageChange extends ChangeBase {
@@ -48,10 +50,12 @@ export interface WebstorageChange extends ChangeBase {
   key: string | null;
   /** The stored text after the change; absent when the key was removed. */
   text?: string;
+  /** Parts redact() hid in the text: a replay leaves this key as the page holds it. */
+  redacted?: Path[];
 }
 
 export type DbOperation =
-  | { table: string; op: 'put'; rows: { key: Encoded; value: Encoded }[] }
+  | { table: string; op: 'put'; rows: { key: Encoded; value: Encoded; redacted?: Path[] }[] }
   | { table: string; op: 'delete'; keys: Encoded[] }
   | { table: string; op: 'clear' };
 
@@ -101,15 +105,17 @@ const value: Check<Encoded> = (item, at) => {
 };
 const base = { at: finite, label: text, stack: opt(arr(text, 256)) };
 const encodedKey = value;
+const paths = opt(arr(arr(oneOf(str(ANY), int, 'a key or an index'), 256), ANY));
 
 const change = tagged<RecordedChange, 'kind'>('kind', {
-  state: obj<StateChange>({ kind: literal('state'), store: text, scope: text, key: text, value, ...base }),
+  state: obj<StateChange>({ kind: literal('state'), store: text, scope: text, key: text, value, redacted: paths, ...base }),
   webstorage: obj<WebstorageChange>({
     kind: literal('webstorage'),
     storage: literal('local', 'session', 'memory'),
     namespace: text,
     key: nullable(text),
     text: opt(text),
+    redacted: paths,
     ...base,
   }),
   db: obj<DbChange>({
@@ -118,7 +124,7 @@ const change = tagged<RecordedChange, 'kind'>('kind', {
     origin: literal('local', 'remote'),
     ops: arr(
       tagged<DbOperation, 'op'>('op', {
-        put: obj({ table: text, op: literal('put'), rows: arr(obj({ key: encodedKey, value }), ANY) }),
+        put: obj({ table: text, op: literal('put'), rows: arr(obj({ key: encodedKey, value, redacted: paths }), ANY) }),
         delete: obj({ table: text, op: literal('delete'), keys: arr(encodedKey, ANY) }),
         clear: obj({ table: text, op: literal('clear') }),
       }),

@@ -16,6 +16,7 @@ import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlR
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { countSql, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
+import { refusedOnSqlite } from './sql-console.js';
 import { Lock } from './tasks.js';
 
 export interface LibsqlOptions {
@@ -130,9 +131,14 @@ class LibsqlConnection implements Connection {
    * every write ("attempt to write a readonly database"), then rolled back. libSQL's 'read'
    * transaction alone does not refuse writes (it only rolls them back on close), and the pragma
    * outlives the transaction on the client's connection, so it is turned off again before close.
-   * libSQL runs only the first statement of the text.
+   * libSQL runs only the first statement of the text. Statements that end the transaction
+   * (after which the pragma could no longer be turned off inside it), ATTACH and pragma writes
+   * (which stay on the app's connection) are refused first; and the pragma is turned off on the
+   * client again after close whatever happened inside.
    */
   async sql(text: string): Promise<SqlRows> {
+    const refused = refusedOnSqlite(text);
+    if (refused) throw new TypeError(refused);
     const { client, place } = this._provider.use();
     const release = await place.lock.acquire();
     try {
@@ -142,7 +148,9 @@ class LibsqlConnection implements Connection {
         const result = await tx.execute(text);
         return { columns: [...result.columns], rows: result.rows.map((row) => Array.from(row)) };
       } finally {
-        await tx.execute('PRAGMA query_only = OFF').finally(() => tx.close());
+        await tx.execute('PRAGMA query_only = OFF').catch((error: unknown) => console.warn('stratum: the console transaction ended early; query_only is turned off on the connection', error));
+        tx.close();
+        await client.execute('PRAGMA query_only = OFF');
       }
     } finally {
       release();

@@ -18,6 +18,7 @@ import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlR
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
+import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
 import { describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
@@ -127,12 +128,20 @@ class PgConnection implements Connection {
    * READ WRITE` can no longer lift it), the text through the extended protocol, forced: pg's default
    * simple protocol would run `COMMIT; DELETE …` as two statements, the DELETE after the read-only
    * transaction ended; extended, the server refuses more than one statement. Then ROLLBACK.
+   * A read-only transaction still lets COPY … TO write server files or run programs, and DO run
+   * any code: both are refused before they reach the server. Session state outlives a rollback
+   * (`pg_advisory_lock` holds until the session ends, and would block the app's writers from the
+   * pool), so the connection is dropped, never pooled again. The server cancels a statement past
+   * `timeoutMs`: a long query would hold a connection and its snapshot.
    */
-  async sql(text: string): Promise<SqlRows> {
+  async sql(text: string, timeoutMs = SQL_TIMEOUT_MS): Promise<SqlRows> {
+    const refused = refusedOnPostgres(text);
+    if (refused) throw new TypeError(refused);
     const { client, done } = await this._place.checkout(this._request.name);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
       await client.query('SELECT 1');
       // @types/pg does not list queryMode (pg 8.12+ reads it): the config is typed here, not as a literal.
       const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
@@ -140,7 +149,7 @@ class PgConnection implements Connection {
       return { columns: (result.fields ?? []).map((field) => field.name), rows: result.rows ?? [] };
     } finally {
       await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
-      done(broken);
+      done(broken ?? new Error('a console SQL session is not reused (session locks and settings would outlive it)'));
     }
   }
 

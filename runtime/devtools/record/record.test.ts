@@ -5,7 +5,8 @@
  * are refused in words; a migration rehearsal shows an upgrade's differences, or its error, the
  * row it failed on and the rollback — and never touches the app's own database.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configureDevtools } from '../../registry/registry.js';
 import { kit } from '../../../test/helpers/agent-kit.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
@@ -265,5 +266,42 @@ describe('migration rehearsal', () => {
       rolledBack: true,
     });
     expect(await app.table('notes').query()).toEqual([]);
+  });
+});
+
+describe('record with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('keeps what redact() hides out of every recorded change, and a replay leaves the page its own hidden values', async () => {
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const t = kit();
+    await t.hello();
+    const store = new Store({ name: 'rec-redact' });
+    const user = store.createState({ name: 'ann', password: 'first' }, { key: 'user', scope: 'app' });
+    const prefs = webstorage('memory', { namespace: 'rec-redact' });
+    prefs.set('login', { name: 'ann', password: 'first-storage' });
+    const db = await openDatabase('rec-redact-db', { version: 1, tables: { users: { key: 'id' } }, provider: memory() });
+    await db.table('users').put({ id: 1, name: 'ann', password: 'first-row' });
+
+    await t.call(Command.recordStart, {});
+    user.set({ name: 'bob', password: 'hunter2-state' });
+    prefs.set('login', { name: 'bob', password: 'hunter2-storage' });
+    await db.table('users').put({ id: 1, name: 'bob', password: 'hunter2-row' });
+    const recording = await stop(t);
+    const text = JSON.stringify(recording);
+    expect(text).not.toContain('hunter2');
+    expect(recording.changes.map((change) => change.kind)).toEqual(['state', 'webstorage', 'db']);
+
+    // The page moved on; a replay writes the recorded parts and keeps the page's own secrets.
+    user.set({ name: 'zed', password: 'mine' });
+    prefs.set('login', { name: 'zed', password: 'mine-storage' });
+    await db.table('users').put({ id: 1, name: 'zed', password: 'mine-row' });
+    const transfer = await push(t, text);
+    const replayed = await t.call(Command.replayApply, { transfer, from: 0, to: recording.changes.length });
+    // Each recorded entry has a hidden part: none is written (no placeholder lands in the page).
+    expect(replayed.skipped).toBe(3);
+    expect(user.get()).toEqual({ name: 'zed', password: 'mine' });
+    expect(prefs.get('login')).toEqual({ name: 'zed', password: 'mine-storage' });
+    expect(await db.table('users').get(1)).toEqual({ id: 1, name: 'zed', password: 'mine-row' });
   });
 });

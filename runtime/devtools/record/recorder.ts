@@ -9,8 +9,10 @@
  * is whole up to where it stops — never a gap in the middle. `stopped: 'budget'` says so.
  */
 import { bytesToBase64 } from '../../codec/base64.js';
-import { CODEC_VERSION, encode, type Encoded } from '../../codec/index.js';
-import { eachTagged } from '../../codec/encoded.js';
+import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/index.js';
+import { blobRefs, eachTagged } from '../../codec/encoded.js';
+import { config } from '../../registry/registry.js';
+import { applyRedaction } from '../agent/redact.js';
 import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt } from '../../db/schema.js';
 import type { Database, DbEvent } from '../../db/types.js';
 import type { State } from '../../store/state.js';
@@ -156,17 +158,32 @@ export class Recorder {
     void job.finally(() => this._pending.delete(job));
   }
 
-  /** `value` encoded whole; its blobs are stored by content hash (asynchronously: `ready`). */
-  private _encode(value: unknown): { value: Encoded; ready: Promise<void> | undefined } {
+  /**
+   * `value` encoded whole, with what redact() hides at `root` cut as the snapshot export cuts it
+   * (`redacted` lists the paths); its blobs still referenced are stored by content hash
+   * (asynchronously: `ready`), a hidden blob's bytes never read.
+   */
+  private _encode(value: unknown, root: Path): { value: Encoded; redacted?: Path[]; ready: Promise<void> | undefined } {
     const blobs = new Map<string, Blob>();
-    const encoded = encode(value, {
+    let encoded = encode(value, {
       onBlob: (blob) => {
         const ref = `pending:${blobs.size}`;
         blobs.set(ref, blob);
         return ref;
       },
     });
-    if (blobs.size === 0) return { value: encoded, ready: undefined };
+    let redacted: Path[] | undefined;
+    const redact = config.redact;
+    if (redact) {
+      const cut = applyRedaction(encoded, value, redact, root);
+      encoded = cut.value;
+      if (cut.redacted.length > 0) {
+        redacted = cut.redacted;
+        const kept = new Set(blobRefs(encoded));
+        for (const ref of [...blobs.keys()]) if (!kept.has(ref)) blobs.delete(ref);
+      }
+    }
+    if (blobs.size === 0) return { value: encoded, ...(redacted && { redacted }), ready: undefined };
     const ready = (async () => {
       const hashes = new Map<string, string>();
       for (const [ref, blob] of blobs) {
@@ -182,7 +199,7 @@ export class Recorder {
         if (node['$t'] === 'blob' && typeof node['ref'] === 'string' && hashes.has(node['ref'])) node['ref'] = hashes.get(node['ref'])!;
       });
     })();
-    return { value: encoded, ready };
+    return { value: encoded, ...(redacted && { redacted }), ready };
   }
 
   private _state(store: Store, state: State<unknown>, label: string | undefined): void {
@@ -191,8 +208,8 @@ export class Recorder {
       const scope =
         store.clientId && state.scope === `$client:${store.clientId}` ? '$client' : store.userId !== null && state.scope === `$user:${store.userId}` ? '$user' : state.scope;
       const site = this._trace && !label?.startsWith('devtools') ? captureFirst([state.set, store.batch]) : undefined;
-      const { value, ready } = this._encode(state.value);
-      this._push({ kind: 'state', store: store.name, scope, key: state.key, value, ...this._base(label ?? 'set', site) }, ready);
+      const { value, redacted, ready } = this._encode(state.value, ['state', state.scope, state.key]);
+      this._push({ kind: 'state', store: store.name, scope, key: state.key, value, ...(redacted && { redacted }), ...this._base(label ?? 'set', site) }, ready);
     } catch (error) {
       // Inside the app's set: the app's change stands; the recording misses it and says so.
       console.error('stratum devtools: could not record a state change', error);
@@ -207,7 +224,18 @@ export class Recorder {
       this._push({ kind: 'webstorage', storage: storage.kind, namespace: storage.namespace, key: null, ...this._base('clear', site) });
       return;
     }
-    const text = storage.rawEntries().find((entry) => entry.key === event.key)?.text;
+    let text = storage.rawEntries().find((entry) => entry.key === event.key)?.text;
+    let redacted: Path[] | undefined;
+    const redact = config.redact;
+    if (redact && text !== undefined) {
+      // As the snapshot export does: the stored text would show what redact() hides, the cut value is recorded instead.
+      const value = storage.get(event.key);
+      const cut = applyRedaction(encode(value), value, redact, ['webstorage', storage.namespace, event.key]);
+      if (cut.redacted.length > 0) {
+        text = `stratum:${CODEC_VERSION}:${JSON.stringify(cut.value)}`;
+        redacted = cut.redacted;
+      }
+    }
     const site = this._trace && local ? capture(text === undefined ? storage.remove : storage.set) : undefined;
     this._push({
       kind: 'webstorage',
@@ -215,6 +243,7 @@ export class Recorder {
       namespace: storage.namespace,
       key: event.key,
       ...(text !== undefined && { text }),
+      ...(redacted && { redacted }),
       ...this._base(text === undefined ? 'remove' : 'set', site),
     });
   }
@@ -262,9 +291,9 @@ export class Recorder {
       const info = db.tables().find((table) => table.name === op.table);
       for (const row of read[i]!) {
         if (row === undefined) continue;
-        const { value, ready } = this._encode(row);
+        const { value, redacted, ready } = this._encode(row, ['db', db.name, op.table]);
         if (ready) jobs.push(ready);
-        op.rows.push({ key: encode(info ? (keyAt(row, info.key) ?? null) : null), value });
+        op.rows.push({ key: encode(info ? (keyAt(row, info.key) ?? null) : null), value, ...(redacted && { redacted }) });
       }
     });
     await Promise.all(jobs);

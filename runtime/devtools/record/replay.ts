@@ -16,7 +16,7 @@ export interface ReplayResult {
   /** How many changes have been applied from the start: the replay's position. */
   position: number;
   total: number;
-  /** Changes whose state, namespace or database the page does not have. */
+  /** Changes whose state, namespace or database the page does not have, or with parts redact() hid (the page keeps its own). */
   skipped: number;
 }
 
@@ -27,13 +27,13 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
     if (!store) return false;
     const scope = change.scope === '$client' ? `$client:${store.clientId}` : change.scope === '$user' ? `$user:${store.userId}` : change.scope;
     const state = store.getScope(scope).get(change.key);
-    if (!state) return false;
+    if (!state || change.redacted) return false;
     state.set(rebuild.value(change.value, `state "${change.key}"`), { label: REPLAY_LABEL });
     return true;
   }
   if (change.kind === 'webstorage') {
     const storage = targets.webstorages.find((candidate) => candidate.kind === change.storage && candidate.namespace === change.namespace);
-    if (!storage) return false;
+    if (!storage || change.redacted) return false;
     replaying.webstorage = true;
     try {
       hooks.label(REPLAY_LABEL, () => {
@@ -49,6 +49,8 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
   const db = targets.databases.find((candidate) => candidate.name === change.database);
   if (!db) return false;
   const tables = [...new Set(change.ops.map((op) => op.table))];
+  // A row with parts redact() hid holds `[redacted]` in their place: the page keeps its own row.
+  let whole = true;
   await db.transaction(
     tables,
     'readwrite',
@@ -57,12 +59,16 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
         const table = tx.table(op.table);
         if (op.op === 'clear') await table.clear();
         else if (op.op === 'delete') for (const key of op.keys) await table.delete(decode(key) as Key);
-        else if (op.rows.length > 0) await table.bulkPut(op.rows.map((row) => rebuild.value(row.value, `a row of "${change.database}"/"${op.table}"`)));
+        else {
+          const rows = op.rows.filter((row) => !row.redacted);
+          if (rows.length < op.rows.length) whole = false;
+          if (rows.length > 0) await table.bulkPut(rows.map((row) => rebuild.value(row.value, `a row of "${change.database}"/"${op.table}"`)));
+        }
       }
     },
     { label: REPLAY_LABEL },
   );
-  return true;
+  return whole;
 }
 
 /**

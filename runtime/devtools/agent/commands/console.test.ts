@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { PG_URL } from '../../../db/contract/services.js';
@@ -6,9 +10,9 @@ import { openDatabase } from '../../../db/database.js';
 import { libsql } from '../../../db/providers/libsql.js';
 import { memory } from '../../../db/providers/memory.js';
 import { postgres } from '../../../db/providers/postgres.js';
-import type { Provider } from '../../../db/provider.js';
+import { READONLY_SQL, type Provider } from '../../../db/provider.js';
 import { Command, Event } from '../../../protocol/messages.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 
 interface Note {
   id: number;
@@ -101,8 +105,111 @@ describe('dbSql', () => {
     db.close();
   });
 
+  it('Postgres: a session-level advisory lock taken by the console does not stay on a pooled connection (it would block the app)', async () => {
+    const { t, db, database } = await setup('console-pg-lock', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const key = 424_000 + (process.pid % 1000);
+    await t.call(Command.dbSql, { database, sql: `SELECT pg_advisory_lock(${key})` });
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      // The console's connection is dropped, not pooled: the server ends its session and its locks.
+      let held = 1;
+      for (let tries = 0; tries < 50 && held > 0; tries++) {
+        const { rows } = await other.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1", [key]);
+        held = rows[0]!.n;
+        if (held > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(held).toBe(0);
+    } finally {
+      await other.end();
+      db.close();
+    }
+  });
+
+  it('Postgres: COPY and DO are refused in words (COPY … TO writes server files or runs programs inside a read-only transaction)', async () => {
+    const { t, db, database } = await setup('console-pg-copy', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const file = `/tmp/stratum-rev-panel-copy-${process.pid}.txt`;
+    rmSync(file, { force: true });
+    try {
+      await expect(t.call(Command.dbSql, { database, sql: `/* x */ copy (SELECT 'leak') TO '${file}'` })).rejects.toThrow(/COPY/);
+      expect(existsSync(file)).toBe(false);
+      await expect(t.call(Command.dbSql, { database, sql: `DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''${file}'''; END $$` })).rejects.toThrow(/DO/);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(file, { force: true });
+      db.close();
+    }
+  });
+
+  it('Postgres: a statement that runs too long is cancelled by the server with a message, the connection freed', async () => {
+    const { db } = await setup('console-pg-slow', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const sql = (db as unknown as Record<symbol, (text: string, timeoutMs?: number) => Promise<unknown>>)[READONLY_SQL]!.bind(db);
+    await expect(sql('SELECT pg_sleep(3600)', 200)).rejects.toThrow(/statement timeout/);
+    expect(await db.table('notes').count()).toBe(40);
+    db.close();
+  });
+
+  it('libSQL: a COMMIT or ROLLBACK typed in the console does not leave the app unable to write', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
+    const { t, db, database } = await setup('console-sql-commit', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      for (const sql of ['COMMIT', 'ROLLBACK', 'END']) {
+        await t.call(Command.dbSql, { database, sql }).catch(() => undefined);
+        // query_only was on for the console's transaction: it must be off for the app again.
+        await db.table('notes').put({ id: 200, tag: sql, stars: 0, author: { name: 'app' } });
+        expect(await db.table('notes').get(200)).toMatchObject({ tag: sql });
+      }
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('libSQL: ATTACH (which creates a file and stays on the connection) and PRAGMA writes are refused in words', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
+    const { t, db, database } = await setup('console-sql-attach', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      const other = path.join(dir, 'other.db');
+      await expect(t.call(Command.dbSql, { database, sql: `ATTACH DATABASE '${other}' AS x` })).rejects.toThrow(/ATTACH/);
+      expect(existsSync(other)).toBe(false);
+      await expect(t.call(Command.dbSql, { database, sql: 'pragma cache_size = 5' })).rejects.toThrow(/PRAGMA/);
+      await expect(t.call(Command.dbSql, { database, sql: 'PRAGMA case_sensitive_like(1)' })).rejects.toThrow(/PRAGMA/);
+      // Reading pragmas still run.
+      const info = await t.call(Command.dbSql, { database, sql: 'PRAGMA table_info("t:console-sql-attach/notes")' });
+      expect(info.columns).toContain('name');
+      expect((await t.call(Command.dbSql, { database, sql: 'PRAGMA journal_mode' })).rows).toHaveLength(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
+  });
+});
+
+describe('dbConsole with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('does not filter, or read through an index, on a field redact() hides: the count of matches would give the secret away', async () => {
+    const db = await openDatabase('console-redact', { version: 1, tables: { users: { key: 'id', indexes: { byPassword: 'password' } } }, provider: memory() });
+    await db.table('users').clear();
+    await db.table('users').bulkPut([
+      { id: 1, name: 'ann', auth: { password: 'hunter2' } , password: 'hunter2' },
+      { id: 2, name: 'bob', auth: { password: 'swordfish' }, password: 'swordfish' },
+    ]);
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' || path.at(-1) === 'auth' });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    // A range on the secret, narrowed step by step, would read it out one character at a time.
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'password', op: 'lt', value: 'i' }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'auth.password', op: 'eq', value: 'hunter2' }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbConsole, { database, table: 'users', index: 'byPassword', range: { eq: 'hunter2' } })).rejects.toMatchObject({ code: 'redacted' });
+    // Fields not hidden still filter.
+    const named = await t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'name', op: 'eq', value: 'bob' }] });
+    expect(named.total).toBe(1);
   });
 });

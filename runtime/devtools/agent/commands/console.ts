@@ -12,7 +12,7 @@ import { MAX_SQL_ROWS, type ConsoleQuery, type Explain, type FieldFilter } from 
 import { config } from '../../../registry/registry.js';
 import { guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
-import { DISPLAY, fingerprint, show } from '../show.js';
+import { DISPLAY, fingerprint, redactedPaths, show } from '../show.js';
 import { target } from '../targets.js';
 import { decodeKey, page, rowRoot, tableOf } from './db.js';
 
@@ -80,12 +80,43 @@ function describeRange(range: ConsoleQuery['range']): string {
     .join(' and ');
 }
 
+/**
+ * A condition or an index on a field redact() hides would tell the secret by the count of rows
+ * it matches (a range narrowed step by step reads it out): refused. The field's path and every
+ * path above it are asked as redact() is asked for a row (value-independent redactions); a
+ * redaction that depends on the value is caught row by row while filtering (`hiddenIn`).
+ */
+function guardFields(db: Database, table: string, fields: string[]): void {
+  const redact = config.redact;
+  if (!redact) return;
+  const root = rowRoot(db, table);
+  for (const field of fields) {
+    const steps = field.split('.');
+    for (let n = 1; n <= steps.length; n++) {
+      if (redact([...root, ...steps.slice(0, n)], undefined)) {
+        throw new CommandError('redacted', `"${field}" is redacted by configureDevtools({ redact }): the console does not filter or read an index on it (the count of matches would show it)`);
+      }
+    }
+  }
+}
+
+/** The filtered field of `row` that redact() hides there, if any. */
+function hiddenIn(db: Database, table: string, row: unknown, fields: string[]): string | undefined {
+  const hidden = redactedPaths(row, rowRoot(db, table));
+  if (hidden.length === 0) return undefined;
+  return fields.find((field) => {
+    const steps = field.split('.');
+    return hidden.some((path) => path.length <= steps.length && path.every((step, i) => String(step) === steps[i]));
+  });
+}
+
 async function run(db: Database, name: string, query: ConsoleQuery) {
   const table = db.table(name);
   const selection = { ...(query.index !== undefined && { index: query.index }), ...(query.range && { range: decodeRange(query.range) }) } as { index?: undefined; range?: Range };
   const direction = query.direction ?? 'next';
   const { offset, limit } = page(query.offset, query.limit);
   const filters = (query.filter ?? []).map(predicate);
+  const fields = (query.filter ?? []).map((filter) => filter.field);
   if (filters.length === 0) {
     const [rows, total] = await Promise.all([table.query({ ...selection, offset, limit, direction } as Query), table.count(selection)]);
     // The engine walks past the skipped rows to reach the first one returned.
@@ -99,6 +130,10 @@ async function run(db: Database, name: string, query: ConsoleQuery) {
     const batch = await table.query({ ...selection, offset: at, limit: SCAN_PAGE, direction } as Query);
     scanned += batch.length;
     for (const row of batch) {
+      const hidden = config.redact ? hiddenIn(db, name, row, fields) : undefined;
+      if (hidden !== undefined) {
+        throw new CommandError('redacted', `"${hidden}" is redacted by configureDevtools({ redact }) in some rows: the console does not filter on it`);
+      }
       if (!filters.every((test) => test(row))) continue;
       if (matched >= offset && rows.length < limit) rows.push(row);
       matched++;
@@ -122,6 +157,8 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     if (query.index !== undefined && !info.indexes.some((candidate) => candidate.name === query.index)) {
       throw new CommandError('not-found', `table "${query.table}" has no index "${query.index}"`);
     }
+    const indexPath = query.index === undefined ? [] : [info.indexes.find((candidate) => candidate.name === query.index)!.path].flat();
+    guardFields(db, query.table, [...(query.filter ?? []).map((filter) => filter.field), ...indexPath]);
     const started = performance.now();
     const { rows, total, scanned } = await run(db, query.table, query);
     const ms = performance.now() - started;

@@ -6,6 +6,7 @@
 import { formatPath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { SearchMode } from '../../../protocol/power.js';
+import { catastrophic } from './search-regex.js';
 
 /** Nodes visited per value at most: one enormous value cannot hold the page for long. */
 export const MAX_NODES = 50_000;
@@ -31,6 +32,8 @@ export function matcher(query: string, mode: SearchMode, caseSensitive = false):
     } catch (error) {
       throw new CommandError('invalid', `"${query}" is not a regular expression: ${(error as Error).message}`);
     }
+    const refused = catastrophic(query);
+    if (refused) throw new CommandError('invalid', `"${query}" is not searched: ${refused}`);
     return (text) => {
       const found = pattern.exec(text);
       // An empty match (`a*`) finds nothing worth showing.

@@ -65,6 +65,17 @@ describe('search', () => {
     await expect(t.call(Command.search, { query: 'abc', mode: 'number', room: 10 })).rejects.toThrow(/not a number/);
   });
 
+  it('refuses a regular expression that can backtrack for ever (nested or alternating repetition) in words, before it freezes the page', async () => {
+    // `(a+)+$` against 30 a's and a "!" backtracks ~2^30 times inside one exec: no slice can yield.
+    for (const query of ['(a+)+$', '(?:a*)*b', '(a|aa)+$', '((ab)*c)+', '(\\w+\\s?)+$', '(a{1,})+']) {
+      expect(() => matcher(query, 'regex'), query).toThrow(/exponential time/);
+    }
+    // Repetition that cannot nest stays allowed.
+    for (const query of ['zebra-\\d+', '(ab)+', '(a+)?b', '[a+]+', '\\(a+\\)+', '(foo|bar)', 'a{2,5}b*']) {
+      expect(matcher(query, 'regex')('xx zebra-12 ab (a)) foo aab'), query).toBeDefined();
+    }
+  });
+
   it('caps matches at the room the panel gives and counts the rest', async () => {
     const { t } = await setup();
     const { matches, over } = await searchAll(t, { query: 'note', mode: 'text' }, 10);
