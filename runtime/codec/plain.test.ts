@@ -151,6 +151,24 @@ describe('serialize: the plain-data fast path', () => {
     expect(() => serialize({ inner: broken })).toThrow(/cannot encode \$\.inner: Error: no access/);
   });
 
+  it('writes the data, not what a toJSON of its own or of an Array subclass returns', () => {
+    class Listed extends Array<number> {
+      toJSON(): string {
+        return 'not the items';
+      }
+    }
+    const listed = Listed.from([1, 2]);
+    const list: number[] & { toJSON?: () => string } = [1, 2];
+    list.toJSON = () => 'not the list';
+    const hidden = Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'not the record', enumerable: false });
+    for (const value of [{ listed }, list, hidden]) {
+      expect(isPlainJson(value)).toBe(false);
+      expect(fastSerialize(value)).toEqual(fullSerialize(value));
+    }
+    expect(deserialize(serialize({ listed, list, hidden }))).toEqual({ listed: [1, 2], list: [1, 2], hidden: { a: 1 } });
+    expect(isPlainJson({ toJSON: 'a field like any other' })).toBe(true);
+  });
+
   it('keeps an own "__proto__" key as data and leaves prototypes alone', () => {
     const value = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as Record<string, unknown>;
     const back = deserialize(serialize(value)) as Record<string, unknown>;
