@@ -117,4 +117,20 @@ describe.runIf(up)('redis: native expiry of the Cache layout', () => {
     expect(await raw.pttl(valueKey('adopt', 'older'))).toBeGreaterThan(60_000);
     db.close();
   });
+
+  it('a value key dropped before its time (maxmemory eviction, a DEL by hand) ends the reads that meet it instead of looping forever', async () => {
+    const db = await openDatabase('evicted', { version: 1, tables: {}, cache: true, provider: provider() });
+    for (const key of ['a', 'b', 'c']) await db.cache.set(key, key);
+    for (const key of ['d', 'e']) await db.cache.set(key, key, { ttl: 60_000 });
+    // What allkeys-lru does to any key and volatile-lru to one with a TTL, long before it expires.
+    await raw.del(valueKey('evicted', 'b'), valueKey('evicted', 'e'));
+    const within = <T>(read: Promise<T>): Promise<T> =>
+      Promise.race([read, sleep(5_000).then(() => Promise.reject(new Error('the read never ended')))]);
+    expect(await within(db.cache.keys())).toEqual(['a', 'c', 'd']);
+    expect(await within(db.table('$cache').count())).toBe(3);
+    expect(await within(db.cache.prune())).toBe(0);
+    expect((await within(db.table('$cache').query({ index: 'expires' }))).map((row) => (row as { key: string }).key)).toEqual(['d']);
+    expect(await raw.zcard(`${prefix}evicted/i/$cache/expires`)).toBe(1);
+    db.close();
+  }, 20_000);
 });

@@ -397,20 +397,24 @@ export class RedisRows implements RowStore {
     for (;;) {
       const [live, result] = (await guard('a read', () => this._r.callBuffer('eval', [READ_LIVE, 2, this._l.expiry(table), set, ...args]))) as [number, Buffer[] | number];
       if (live === 1) return result;
-      const ghosts = (result as Buffer[]).map((name) => name.toString());
-      await this._track('removing expired entries', async () => {
-        const entries = await this._r.hmget(this._l.entries(table), ...ghosts.map((name) => Layout.valueKey(name)));
-        const multi = new Batch();
-        ghosts.forEach((name, at) => {
-          const k = Layout.valueKey(name);
-          for (const [index, keys] of Object.entries(JSON.parse(entries[at] ?? '{}') as Entries)) {
-            for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
-          }
-          multi.hdel(this._l.entries(table), k).zrem(this._l.order(table), k).zrem(this._l.expiry(table), name);
-        });
-        await apply(this._r, this._l, this._token, multi);
-      });
+      await this._dropGhosts(table, (result as Buffer[]).map((name) => name.toString()));
     }
+  }
+
+  /** Removes the members of entries whose value key (`names`) Redis dropped, with their index members. */
+  private async _dropGhosts(table: string, names: string[]): Promise<void> {
+    await this._track('removing expired entries', async () => {
+      const entries = await this._r.hmget(this._l.entries(table), ...names.map((name) => Layout.valueKey(name)));
+      const multi = new Batch();
+      names.forEach((name, at) => {
+        const k = Layout.valueKey(name);
+        for (const [index, keys] of Object.entries(JSON.parse(entries[at] ?? '{}') as Entries)) {
+          for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
+        }
+        multi.hdel(this._l.entries(table), k).zrem(this._l.order(table), k).zrem(this._l.expiry(table), name);
+      });
+      await apply(this._r, this._l, this._token, multi);
+    });
   }
 
   /** Ordered `$cache` reads: only entries whose value key is still there, paged exactly. */
@@ -425,14 +429,18 @@ export class RedisRows implements RowStore {
         return (await pipeline.exec()) ?? [];
       });
       const values: unknown[] = [];
-      for (const [error, pair] of got) {
+      const gone: string[] = [];
+      got.forEach(([error, pair], at) => {
         if (error) throw new DatabaseUnavailableError(`Redis failed during a query: ${describeError(error)}`, describeError(error), { cause: error });
         const [text, bytes] = pair as [Buffer | null, Buffer | null];
-        if (!text) break;
-        values.push(loadValue(text.toString(), arrayBuffer(bytes)));
-      }
-      // One expired between the range read and this one: the next round removes it and reads again.
-      if (values.length === keys.length) return values;
+        if (text) values.push(loadValue(text.toString(), arrayBuffer(bytes)));
+        else gone.push(this._l.value(table, keys[at]!));
+      });
+      if (gone.length === 0) return values;
+      // Expired between the range read and this one, or dropped before its time (maxmemory
+      // eviction, a DEL by hand): READ_LIVE would not name the latter (its score is still
+      // ahead), so its members are removed here, then the page is read again.
+      await this._dropGhosts(table, gone);
     }
   }
 
