@@ -133,4 +133,19 @@ describe.runIf(up)('redis: native expiry of the Cache layout', () => {
     expect(await raw.zcard(`${prefix}evicted/i/$cache/expires`)).toBe(1);
     db.close();
   }, 20_000);
+
+  it('opens a database whose old-layout entries include one that cannot be read, and moves every entry', async () => {
+    const first = await openDatabase('adopt-damaged', { version: 1, tables: {}, cache: true, provider: provider() });
+    first.close();
+    const rows = `${prefix}adopt-damaged/r/$cache`;
+    await raw.hset(rows, keyBuffer('good'), (await storeValue({ key: 'good', value: 1, expires: null })).text);
+    await raw.hset(rows, keyBuffer('damaged'), 'stratum:1:{"key":"damaged","value":');
+    for (const key of ['good', 'damaged']) await raw.zadd(`${prefix}adopt-damaged/z/$cache`, 0, keyBuffer(key));
+    const db = await openDatabase('adopt-damaged', { version: 1, tables: {}, cache: true, provider: provider() });
+    expect(await db.cache.get('good')).toBe(1);
+    // The damaged one is moved as it is, and its read fails in words as it did before.
+    await expect(db.cache.get('damaged')).rejects.toThrow(/damaged Stratum value/);
+    expect(await raw.exists(rows)).toBe(0);
+    db.close();
+  });
 });

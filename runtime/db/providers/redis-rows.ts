@@ -12,6 +12,7 @@ import { DatabaseUnavailableError, describeError, TransactionInactiveError } fro
 import type { Key } from '../keys.js';
 import type { ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
+import { CodecError } from '../../codec/index.js';
 import { decodeKey } from '../sort-key.js';
 import { loadValue, storeValue } from './libsql-values.js';
 import { indexBounds, keyBounds, keyBuffer, keyEnd, Layout } from './redis-keys.js';
@@ -208,12 +209,26 @@ export async function adoptCache(redis: Redis, layout: Layout, token: string, ex
       const own = layout.value(CACHE_TABLE, k);
       multi.del(own).hset(own, 'v', text);
       if (bytes !== null) multi.hset(own, 'b', bytes);
-      const { expires } = loadValue(text, arrayBuffer(bytes)) as { expires?: unknown };
+      const expires = adoptedExpiry(text, bytes);
       if (typeof expires === 'number' && Number.isFinite(expires)) multi.expirein(own, keepFor(expiry, expires), layout.expiry(CACHE_TABLE));
       multi.hdel(rows, k).hdel(layout.bytes(CACHE_TABLE), k);
     }
     await apply(redis, layout, token, multi);
   } while (cursor !== '0');
+}
+
+/**
+ * The `expires` of an old-layout entry, or undefined for one this runtime cannot read (damaged,
+ * or from a newer codec): that one moves without a TTL, as it is, and its reads fail in words
+ * as before; refusing it here would refuse the whole database at every open.
+ */
+function adoptedExpiry(text: string, bytes: Buffer | null): unknown {
+  try {
+    return (loadValue(text, arrayBuffer(bytes)) as { expires?: unknown } | null)?.expires;
+  } catch (error) {
+    if (error instanceof CodecError) return undefined;
+    throw error;
+  }
 }
 
 export class RedisRows implements RowStore {
