@@ -63,7 +63,7 @@ const nearlyPlain = fc.letrec((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     { weight: 6, arbitrary: fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)) },
     { weight: 1, arbitrary: fc.constantFrom<unknown>(-0, Number.NaN, Infinity, undefined, 10n, '$t', '{"$t":"date"}', '\u0000\ud800') },
-    { weight: 1, arbitrary: fc.constantFrom<() => unknown>(() => new Date(0), () => new Map([[1, 2]]), () => new Set(['a']), () => new Point(), () => Object.create(null) as object, () => ({ $t: 'date', v: 'x' }), () => [1, , 3]).map((make) => make()) },
+    { weight: 1, arbitrary: fc.constantFrom<() => unknown>(() => new Date(0), () => new Map([[1, 2]]), () => new Set(['a']), () => new Point(), () => Object.create(null) as object, () => ({ $t: 'date', v: 'x' }), () => [1, , 3], () => Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'x' }), () => Object.assign([1], { toJSON: () => 'y' })).map((make) => make()) },
     { weight: 3, arbitrary: fc.array(tie('value'), { maxLength: 4 }) },
     { weight: 3, arbitrary: fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('$t', '__proto__', 'v', 'id')), tie('value'), { maxKeys: 4 }) },
   ),
