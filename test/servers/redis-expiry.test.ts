@@ -148,4 +148,30 @@ describe.runIf(up)('redis: native expiry of the Cache layout', () => {
     expect(await raw.exists(rows)).toBe(0);
     db.close();
   });
+
+  it('an entry an older runtime deleted or cleared (it knew no value keys) does not come back', async () => {
+    const db = await openDatabase('downgrade', { version: 1, tables: {}, cache: true, provider: provider() });
+    for (const key of ['x', 'y']) await db.cache.set(key, `value ${key}`, { ttl: 600_000 });
+    await db.cache.set('z', 'value z');
+    db.close();
+    // What the runtime before value keys does: delete removes z's hash fields and member, clear
+    // deletes the table's hashes and sets (tableKeys had no value keys); each leaves the value keys.
+    await raw.zrem(`${prefix}downgrade/z/$cache`, keyBuffer('z'));
+    await raw.del(...['r', 'b', 'x', 'z', 'i'].map((kind) => `${prefix}downgrade/${kind}/$cache${kind === 'i' ? '/expires' : ''}`));
+    const again = await openDatabase('downgrade', { version: 1, tables: {}, cache: true, provider: provider() });
+    expect(await again.cache.keys()).toEqual([]);
+    for (const key of ['x', 'y', 'z']) expect([key, await again.cache.get(key)]).toEqual([key, undefined]);
+    // A rolled-back write over what the older runtime left does not put it back.
+    await expect(
+      again.transaction(['$cache'], 'readwrite', async (tx) => {
+        await tx.table('$cache').put({ key: 'y', value: 'brief', expires: null });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await again.cache.get('y')).toBeUndefined();
+    // add() asks the provider whether the key is taken.
+    await again.table('$cache').add({ key: 'x', value: 'new x', expires: null });
+    expect(await again.cache.get('x')).toBe('new x');
+    again.close();
+  });
 });

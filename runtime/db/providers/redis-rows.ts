@@ -16,7 +16,7 @@ import { CodecError } from '../../codec/index.js';
 import { decodeKey } from '../sort-key.js';
 import { loadValue, storeValue } from './libsql-values.js';
 import { indexBounds, keyBounds, keyBuffer, keyEnd, Layout } from './redis-keys.js';
-import { CACHE_TABLE, READ_LIVE, keepFor, type Expiry } from './redis-expiry.js';
+import { CACHE_TABLE, READ_ENTRY, READ_LIVE, keepFor, type Expiry } from './redis-expiry.js';
 import { SoftwareTransaction, type RowStore } from './software.js';
 import { nextTask } from './tasks.js';
 
@@ -279,15 +279,18 @@ export class RedisRows implements RowStore {
   async read(table: string, key: Key): Promise<unknown> {
     const k = keyBuffer(key);
     if (table === CACHE_TABLE) {
-      const [text, bytes] = await guard('a read', () => this._r.hmgetBuffer(this._l.value(table, k), 'v', 'b'));
-      return text ? loadValue(text.toString(), arrayBuffer(bytes ?? null)) : undefined;
+      const found = (await guard('a read', () => this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), this._l.value(table, k), k]))) as [Buffer | null, Buffer | null] | null;
+      return found?.[0] ? loadValue(found[0].toString(), arrayBuffer(found[1] ?? null)) : undefined;
     }
     const [text, bytes] = await guard('a read', () => Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]));
     return text === null ? undefined : loadValue(text, arrayBuffer(bytes));
   }
 
   has(table: string, key: Key): Promise<boolean> {
-    if (table === CACHE_TABLE) return guard('a read', async () => (await this._r.exists(this._l.value(table, keyBuffer(key)))) === 1);
+    if (table === CACHE_TABLE) {
+      const k = keyBuffer(key);
+      return guard('a read', async () => ((await this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), this._l.value(table, k), k])) as unknown[] | null)?.[0] != null);
+    }
     return guard('a read', async () => (await this._r.hexists(this._l.rows(table), keyBuffer(key))) === 1);
   }
 
@@ -354,7 +357,9 @@ export class RedisRows implements RowStore {
     const cache = table === CACHE_TABLE;
     const own = this._l.value(table, k);
     const [[oldText, oldBytes], oldEntries, expires] = await Promise.all([
-      cache ? this._r.hmgetBuffer(own, 'v', 'b') : Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]),
+      cache
+        ? this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), own, k]).then((found) => (found as [Buffer | null, Buffer | null] | null) ?? [null, null])
+        : Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]),
       this._r.hget(this._l.entries(table), k),
       cache ? this._r.pexpiretime(own) : undefined,
     ]);
