@@ -63,7 +63,7 @@ const nearlyPlain = fc.letrec((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     { weight: 6, arbitrary: fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)) },
     { weight: 1, arbitrary: fc.constantFrom<unknown>(-0, Number.NaN, Infinity, undefined, 10n, '$t', '{"$t":"date"}', '\u0000\ud800') },
-    { weight: 1, arbitrary: fc.constantFrom<() => unknown>(() => new Date(0), () => new Map([[1, 2]]), () => new Set(['a']), () => new Point(), () => Object.create(null) as object, () => ({ $t: 'date', v: 'x' }), () => [1, , 3]).map((make) => make()) },
+    { weight: 1, arbitrary: fc.constantFrom<() => unknown>(() => new Date(0), () => new Map([[1, 2]]), () => new Set(['a']), () => new Point(), () => Object.create(null) as object, () => ({ $t: 'date', v: 'x' }), () => [1, , 3], () => Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'x' }), () => Object.assign([1], { toJSON: () => 'y' })).map((make) => make()) },
     { weight: 3, arbitrary: fc.array(tie('value'), { maxLength: 4 }) },
     { weight: 3, arbitrary: fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('$t', '__proto__', 'v', 'id')), tie('value'), { maxKeys: 4 }) },
   ),
@@ -149,6 +149,24 @@ describe('serialize: the plain-data fast path', () => {
     };
     expect(() => serialize({ inner: broken })).toThrow(CodecError);
     expect(() => serialize({ inner: broken })).toThrow(/cannot encode \$\.inner: Error: no access/);
+  });
+
+  it('writes the data, not what a toJSON of its own or of an Array subclass returns', () => {
+    class Listed extends Array<number> {
+      toJSON(): string {
+        return 'not the items';
+      }
+    }
+    const listed = Listed.from([1, 2]);
+    const list: number[] & { toJSON?: () => string } = [1, 2];
+    list.toJSON = () => 'not the list';
+    const hidden = Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'not the record', enumerable: false });
+    for (const value of [{ listed }, list, hidden]) {
+      expect(isPlainJson(value)).toBe(false);
+      expect(fastSerialize(value)).toEqual(fullSerialize(value));
+    }
+    expect(deserialize(serialize({ listed, list, hidden }))).toEqual({ listed: [1, 2], list: [1, 2], hidden: { a: 1 } });
+    expect(isPlainJson({ toJSON: 'a field like any other' })).toBe(true);
   });
 
   it('keeps an own "__proto__" key as data and leaves prototypes alone', () => {

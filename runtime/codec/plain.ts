@@ -27,6 +27,9 @@ export function isPlainJson(value: unknown): boolean {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (symbolsOf(node).length > 0) return false;
+    // JSON.stringify calls a toJSON it finds on any object (own and not enumerable, or on an
+    // Array subclass's prototype) and writes what it returns; the encoder never calls it.
+    if (typeof (node as { toJSON?: unknown }).toJSON === 'function') return false;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const child: unknown = node[i];

@@ -117,4 +117,61 @@ describe.runIf(up)('redis: native expiry of the Cache layout', () => {
     expect(await raw.pttl(valueKey('adopt', 'older'))).toBeGreaterThan(60_000);
     db.close();
   });
+
+  it('a value key dropped before its time (maxmemory eviction, a DEL by hand) ends the reads that meet it instead of looping forever', async () => {
+    const db = await openDatabase('evicted', { version: 1, tables: {}, cache: true, provider: provider() });
+    for (const key of ['a', 'b', 'c']) await db.cache.set(key, key);
+    for (const key of ['d', 'e']) await db.cache.set(key, key, { ttl: 60_000 });
+    // What allkeys-lru does to any key and volatile-lru to one with a TTL, long before it expires.
+    await raw.del(valueKey('evicted', 'b'), valueKey('evicted', 'e'));
+    const within = <T>(read: Promise<T>): Promise<T> =>
+      Promise.race([read, sleep(5_000).then(() => Promise.reject(new Error('the read never ended')))]);
+    expect(await within(db.cache.keys())).toEqual(['a', 'c', 'd']);
+    expect(await within(db.table('$cache').count())).toBe(3);
+    expect(await within(db.cache.prune())).toBe(0);
+    expect((await within(db.table('$cache').query({ index: 'expires' }))).map((row) => (row as { key: string }).key)).toEqual(['d']);
+    expect(await raw.zcard(`${prefix}evicted/i/$cache/expires`)).toBe(1);
+    db.close();
+  }, 20_000);
+
+  it('opens a database whose old-layout entries include one that cannot be read, and moves every entry', async () => {
+    const first = await openDatabase('adopt-damaged', { version: 1, tables: {}, cache: true, provider: provider() });
+    first.close();
+    const rows = `${prefix}adopt-damaged/r/$cache`;
+    await raw.hset(rows, keyBuffer('good'), (await storeValue({ key: 'good', value: 1, expires: null })).text);
+    await raw.hset(rows, keyBuffer('damaged'), 'stratum:1:{"key":"damaged","value":');
+    for (const key of ['good', 'damaged']) await raw.zadd(`${prefix}adopt-damaged/z/$cache`, 0, keyBuffer(key));
+    const db = await openDatabase('adopt-damaged', { version: 1, tables: {}, cache: true, provider: provider() });
+    expect(await db.cache.get('good')).toBe(1);
+    // The damaged one is moved as it is, and its read fails in words as it did before.
+    await expect(db.cache.get('damaged')).rejects.toThrow(/damaged Stratum value/);
+    expect(await raw.exists(rows)).toBe(0);
+    db.close();
+  });
+
+  it('an entry an older runtime deleted or cleared (it knew no value keys) does not come back', async () => {
+    const db = await openDatabase('downgrade', { version: 1, tables: {}, cache: true, provider: provider() });
+    for (const key of ['x', 'y']) await db.cache.set(key, `value ${key}`, { ttl: 600_000 });
+    await db.cache.set('z', 'value z');
+    db.close();
+    // What the runtime before value keys does: delete removes z's hash fields and member, clear
+    // deletes the table's hashes and sets (tableKeys had no value keys); each leaves the value keys.
+    await raw.zrem(`${prefix}downgrade/z/$cache`, keyBuffer('z'));
+    await raw.del(...['r', 'b', 'x', 'z', 'i'].map((kind) => `${prefix}downgrade/${kind}/$cache${kind === 'i' ? '/expires' : ''}`));
+    const again = await openDatabase('downgrade', { version: 1, tables: {}, cache: true, provider: provider() });
+    expect(await again.cache.keys()).toEqual([]);
+    for (const key of ['x', 'y', 'z']) expect([key, await again.cache.get(key)]).toEqual([key, undefined]);
+    // A rolled-back write over what the older runtime left does not put it back.
+    await expect(
+      again.transaction(['$cache'], 'readwrite', async (tx) => {
+        await tx.table('$cache').put({ key: 'y', value: 'brief', expires: null });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await again.cache.get('y')).toBeUndefined();
+    // add() asks the provider whether the key is taken.
+    await again.table('$cache').add({ key: 'x', value: 'new x', expires: null });
+    expect(await again.cache.get('x')).toBe('new x');
+    again.close();
+  });
 });

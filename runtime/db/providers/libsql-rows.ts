@@ -44,11 +44,17 @@ function literal(text: string): string {
 export function countSql(db: string, table: string): string[] {
   const data = tableSql(db, table);
   const name = literal(data);
+  const [added, removed] = countTriggers(db, table);
   return [
-    `CREATE TRIGGER IF NOT EXISTS ${quote(`n+:${part(db)}/${part(table)}`)} AFTER INSERT ON ${data} BEGIN UPDATE stratum_counts SET n = n + 1 WHERE name = ${name}; END`,
-    `CREATE TRIGGER IF NOT EXISTS ${quote(`n-:${part(db)}/${part(table)}`)} AFTER DELETE ON ${data} BEGIN UPDATE stratum_counts SET n = n - 1 WHERE name = ${name}; END`,
+    `CREATE TRIGGER IF NOT EXISTS ${quote(added)} AFTER INSERT ON ${data} BEGIN UPDATE stratum_counts SET n = n + 1 WHERE name = ${name}; END`,
+    `CREATE TRIGGER IF NOT EXISTS ${quote(removed)} AFTER DELETE ON ${data} BEGIN UPDATE stratum_counts SET n = n - 1 WHERE name = ${name}; END`,
     `INSERT OR REPLACE INTO stratum_counts (name, n) VALUES (${name}, (SELECT count(*) FROM ${data}))`,
   ];
+}
+
+/** The names (unquoted, as sqlite_master has them) of the two triggers countSql makes. */
+export function countTriggers(db: string, table: string): [string, string] {
+  return [`n+:${part(db)}/${part(table)}`, `n-:${part(db)}/${part(table)}`];
 }
 
 /** The SQL index that finds a row's index entries by primary key (for rewrites and deletes). */

@@ -100,4 +100,23 @@ describe('libSQL row counts (kept per table, issue 18)', () => {
     sql.close();
     again.close();
   });
+
+  it('a database an older version deleted (it knew no counts) and this one makes again counts its new rows', async () => {
+    const { first, other, tables } = await twoPlaces();
+    first.close();
+    const file = (other as unknown as { url: string }).url;
+    const { createClient } = await import('@libsql/client');
+    const sql = createClient({ url: file });
+    // What deleteDatabase did before counts existed: its tables (and with them the triggers) dropped, the count row left.
+    await sql.batch(
+      ['DROP TABLE "i:shared/items/byTag"', 'DROP TABLE "t:shared/items"', `DELETE FROM stratum_keys WHERE name = '"t:shared/items"'`, `DELETE FROM stratum_databases WHERE name = 'shared'`],
+      'write',
+    );
+    sql.close();
+    const again = await openDatabase('shared', { version: 1, tables, provider: other });
+    expect(await again.table('items').count()).toBe(0);
+    await again.table('items').bulkPut([{ id: 1, tag: 1 }, { id: 2, tag: 2 }, { id: 3, tag: 3 }]);
+    expect(await again.table('items').count()).toBe(3);
+    again.close();
+  });
 });

@@ -14,7 +14,7 @@ import { ConstraintError, DatabaseUnavailableError, describeError, VersionError 
 import { compareKeys, type Key } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
-import { countSql, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
+import { countSql, countTriggers, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
 import { refusedOnSqlite } from './sql-console.js';
 import { Lock } from './tasks.js';
@@ -41,14 +41,22 @@ const META = [
   'CREATE TABLE IF NOT EXISTS stratum_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL)',
 ];
 
-/** Keeps a row count for every table that has none yet (new ones, and files from before counts existed). */
+/**
+ * Keeps a row count for every table that has none yet (new ones, and files from before counts
+ * existed). A count row is kept only with both its triggers: an older version that knew no
+ * counts drops a table (deleteDatabase, an upgrade) and its triggers with it but leaves the
+ * row, and a table made again under that name would otherwise read the old count forever.
+ */
 async function ensureCounts(tx: SqlTransaction, db: string, tables: TableInfo[]): Promise<void> {
   if (tables.length === 0) return;
   const names = tables.map((table) => tableSql(db, table.name));
   const { rows } = await tx.execute({ sql: `SELECT name FROM stratum_counts WHERE name IN (${names.map(() => '?').join(', ')})`, args: names });
+  const triggers = tables.flatMap((table) => countTriggers(db, table.name));
+  const found = await tx.execute({ sql: `SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (${triggers.map(() => '?').join(', ')})`, args: triggers });
   const counted = new Set(rows.map((row) => row[0] as string));
+  const triggered = new Set(found.rows.map((row) => row[0] as string));
   for (const table of tables) {
-    if (counted.has(tableSql(db, table.name))) continue;
+    if (counted.has(tableSql(db, table.name)) && countTriggers(db, table.name).every((name) => triggered.has(name))) continue;
     for (const sql of countSql(db, table.name)) await tx.execute(sql);
   }
 }

@@ -44,6 +44,16 @@ if ARGV[1] == 'count' then return {1, redis.call('zlexcount', KEYS[2], ARGV[2], 
 if ARGV[1] == 'prev' then return {1, redis.call('zrevrangebylex', KEYS[2], ARGV[3], ARGV[2], 'LIMIT', ARGV[4], ARGV[5])} end
 return {1, redis.call('zrangebylex', KEYS[2], ARGV[2], ARGV[3], 'LIMIT', ARGV[4], ARGV[5])}`;
 
+/**
+ * One `$cache` entry by key: KEYS the order set and the value key, ARGV the key bytes. Its value
+ * key counts only while its member is in the order set: a runtime from before value keys deletes
+ * or clears an entry by its member and hashes alone and leaves the value key, which must not
+ * bring the entry back. Answers [v, b], or false.
+ */
+export const READ_ENTRY = `
+if not redis.call('zscore', KEYS[1], ARGV[1]) then return false end
+return redis.call('hmget', KEYS[2], 'v', 'b')`;
+
 /** How many ms from now (server time) Redis should keep an entry that expires at `expires` (app time). */
 export function keepFor(expiry: Expiry, expires: number): number {
   return Math.max(1, Math.ceil(expires - expiry.now() + expiry.grace));

@@ -12,10 +12,11 @@ import { DatabaseUnavailableError, describeError, TransactionInactiveError } fro
 import type { Key } from '../keys.js';
 import type { ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
+import { CodecError } from '../../codec/index.js';
 import { decodeKey } from '../sort-key.js';
 import { loadValue, storeValue } from './libsql-values.js';
 import { indexBounds, keyBounds, keyBuffer, keyEnd, Layout } from './redis-keys.js';
-import { CACHE_TABLE, READ_LIVE, keepFor, type Expiry } from './redis-expiry.js';
+import { CACHE_TABLE, READ_ENTRY, READ_LIVE, keepFor, type Expiry } from './redis-expiry.js';
 import { SoftwareTransaction, type RowStore } from './software.js';
 import { nextTask } from './tasks.js';
 
@@ -208,12 +209,26 @@ export async function adoptCache(redis: Redis, layout: Layout, token: string, ex
       const own = layout.value(CACHE_TABLE, k);
       multi.del(own).hset(own, 'v', text);
       if (bytes !== null) multi.hset(own, 'b', bytes);
-      const { expires } = loadValue(text, arrayBuffer(bytes)) as { expires?: unknown };
+      const expires = adoptedExpiry(text, bytes);
       if (typeof expires === 'number' && Number.isFinite(expires)) multi.expirein(own, keepFor(expiry, expires), layout.expiry(CACHE_TABLE));
       multi.hdel(rows, k).hdel(layout.bytes(CACHE_TABLE), k);
     }
     await apply(redis, layout, token, multi);
   } while (cursor !== '0');
+}
+
+/**
+ * The `expires` of an old-layout entry, or undefined for one this runtime cannot read (damaged,
+ * or from a newer codec): that one moves without a TTL, as it is, and its reads fail in words
+ * as before; refusing it here would refuse the whole database at every open.
+ */
+function adoptedExpiry(text: string, bytes: Buffer | null): unknown {
+  try {
+    return (loadValue(text, arrayBuffer(bytes)) as { expires?: unknown } | null)?.expires;
+  } catch (error) {
+    if (error instanceof CodecError) return undefined;
+    throw error;
+  }
 }
 
 export class RedisRows implements RowStore {
@@ -264,15 +279,18 @@ export class RedisRows implements RowStore {
   async read(table: string, key: Key): Promise<unknown> {
     const k = keyBuffer(key);
     if (table === CACHE_TABLE) {
-      const [text, bytes] = await guard('a read', () => this._r.hmgetBuffer(this._l.value(table, k), 'v', 'b'));
-      return text ? loadValue(text.toString(), arrayBuffer(bytes ?? null)) : undefined;
+      const found = (await guard('a read', () => this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), this._l.value(table, k), k]))) as [Buffer | null, Buffer | null] | null;
+      return found?.[0] ? loadValue(found[0].toString(), arrayBuffer(found[1] ?? null)) : undefined;
     }
     const [text, bytes] = await guard('a read', () => Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]));
     return text === null ? undefined : loadValue(text, arrayBuffer(bytes));
   }
 
   has(table: string, key: Key): Promise<boolean> {
-    if (table === CACHE_TABLE) return guard('a read', async () => (await this._r.exists(this._l.value(table, keyBuffer(key)))) === 1);
+    if (table === CACHE_TABLE) {
+      const k = keyBuffer(key);
+      return guard('a read', async () => ((await this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), this._l.value(table, k), k])) as unknown[] | null)?.[0] != null);
+    }
     return guard('a read', async () => (await this._r.hexists(this._l.rows(table), keyBuffer(key))) === 1);
   }
 
@@ -339,7 +357,9 @@ export class RedisRows implements RowStore {
     const cache = table === CACHE_TABLE;
     const own = this._l.value(table, k);
     const [[oldText, oldBytes], oldEntries, expires] = await Promise.all([
-      cache ? this._r.hmgetBuffer(own, 'v', 'b') : Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]),
+      cache
+        ? this._r.callBuffer('eval', [READ_ENTRY, 2, this._l.order(table), own, k]).then((found) => (found as [Buffer | null, Buffer | null] | null) ?? [null, null])
+        : Promise.all([this._r.hget(this._l.rows(table), k), this._r.hgetBuffer(this._l.bytes(table), k)]),
       this._r.hget(this._l.entries(table), k),
       cache ? this._r.pexpiretime(own) : undefined,
     ]);
@@ -397,20 +417,24 @@ export class RedisRows implements RowStore {
     for (;;) {
       const [live, result] = (await guard('a read', () => this._r.callBuffer('eval', [READ_LIVE, 2, this._l.expiry(table), set, ...args]))) as [number, Buffer[] | number];
       if (live === 1) return result;
-      const ghosts = (result as Buffer[]).map((name) => name.toString());
-      await this._track('removing expired entries', async () => {
-        const entries = await this._r.hmget(this._l.entries(table), ...ghosts.map((name) => Layout.valueKey(name)));
-        const multi = new Batch();
-        ghosts.forEach((name, at) => {
-          const k = Layout.valueKey(name);
-          for (const [index, keys] of Object.entries(JSON.parse(entries[at] ?? '{}') as Entries)) {
-            for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
-          }
-          multi.hdel(this._l.entries(table), k).zrem(this._l.order(table), k).zrem(this._l.expiry(table), name);
-        });
-        await apply(this._r, this._l, this._token, multi);
-      });
+      await this._dropGhosts(table, (result as Buffer[]).map((name) => name.toString()));
     }
+  }
+
+  /** Removes the members of entries whose value key (`names`) Redis dropped, with their index members. */
+  private async _dropGhosts(table: string, names: string[]): Promise<void> {
+    await this._track('removing expired entries', async () => {
+      const entries = await this._r.hmget(this._l.entries(table), ...names.map((name) => Layout.valueKey(name)));
+      const multi = new Batch();
+      names.forEach((name, at) => {
+        const k = Layout.valueKey(name);
+        for (const [index, keys] of Object.entries(JSON.parse(entries[at] ?? '{}') as Entries)) {
+          for (const ik of keys) multi.zrem(this._l.index(table, index), Buffer.concat([Buffer.from(ik, 'base64'), k]));
+        }
+        multi.hdel(this._l.entries(table), k).zrem(this._l.order(table), k).zrem(this._l.expiry(table), name);
+      });
+      await apply(this._r, this._l, this._token, multi);
+    });
   }
 
   /** Ordered `$cache` reads: only entries whose value key is still there, paged exactly. */
@@ -425,14 +449,18 @@ export class RedisRows implements RowStore {
         return (await pipeline.exec()) ?? [];
       });
       const values: unknown[] = [];
-      for (const [error, pair] of got) {
+      const gone: string[] = [];
+      got.forEach(([error, pair], at) => {
         if (error) throw new DatabaseUnavailableError(`Redis failed during a query: ${describeError(error)}`, describeError(error), { cause: error });
         const [text, bytes] = pair as [Buffer | null, Buffer | null];
-        if (!text) break;
-        values.push(loadValue(text.toString(), arrayBuffer(bytes)));
-      }
-      // One expired between the range read and this one: the next round removes it and reads again.
-      if (values.length === keys.length) return values;
+        if (text) values.push(loadValue(text.toString(), arrayBuffer(bytes)));
+        else gone.push(this._l.value(table, keys[at]!));
+      });
+      if (gone.length === 0) return values;
+      // Expired between the range read and this one, or dropped before its time (maxmemory
+      // eviction, a DEL by hand): READ_LIVE would not name the latter (its score is still
+      // ahead), so its members are removed here, then the page is read again.
+      await this._dropGhosts(table, gone);
     }
   }
 
