@@ -24,6 +24,14 @@ const db = await (async () => {
     }
   }
 })();
+// What the store reported about the persisted copy (e.g. a restore that failed while the engine
+// restarted): printed with the result, so a run that loses increments shows where they went.
+const persistErrors: string[] = [];
+const warn = console.warn.bind(console);
+console.warn = (...parts: unknown[]): void => {
+  if (String(parts[0]).startsWith('stratum: state')) persistErrors.push(String(parts[0]).slice(0, 200));
+  warn(...parts);
+};
 const store = new Store({ name: 'worker' });
 const counter = store.createState<number | string>(0, { key: 'counter', scope: 'shared', persist: { db } });
 await counter.ready;
@@ -61,7 +69,7 @@ if (command === 'transact') {
     }
   };
   await Promise.all(Array.from({ length: count }, once));
-  console.log(JSON.stringify({ acknowledged: count, failed, reasons: [...reasons].slice(0, 3) }));
+  console.log(JSON.stringify({ acknowledged: count, failed, reasons: [...reasons].slice(0, 3), persistErrors: persistErrors.slice(0, 3) }));
 } else if (command === 'set') {
   await counter.transact(() => arg);
   console.log(JSON.stringify({ at: Date.now() }));
