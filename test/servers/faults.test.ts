@@ -41,18 +41,32 @@ describe.runIf(withRedis)('Redis faults (a Redis of the test’s own, appendfsyn
   it('restarted mid-run: 3 processes × 1,000 transact increments (each retried until acknowledged) end at exactly 3,000', async () => {
     const row = ledger.open('Faults', 'Redis (a server of the test’s own, appendfsync always) restarted in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged');
     const env = { STRATUM_TEST_URL: own.url, STRATUM_TEST_LOCK_TTL: '1500' };
-    const workers = Promise.all([1, 2, 3].map(() => run(worker, ['retry', 'redis', namespace, 'restart', '1000'], env)));
-    // Mid-run: once the counter's row exists, the increments are under way.
+    const args = ['retry', 'redis', namespace, 'restart', '1000'];
+    const early = [1, 2].map(() => run(worker, args, env));
+    // Mid-run: once the counter's row exists, the increments are under way. Then a third
+    // instance starts, and the server stops exactly while that one restores its state: once, on
+    // a loaded machine, such a late instance counted its 1,000 increments in memory (2,000).
     const probe = new Redis(own.url);
     while ((await probe.zcard(`${namespace}:restart/z/$cache`)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     probe.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await own.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await own.start();
+    let restarted: Promise<void> | undefined;
+    const late = run(worker, args, { ...env, STRATUM_TEST_LATE: '1' }, (stdout, child) => {
+      restarted ??= stdout.includes('opened')
+        ? (async () => {
+            await own.stop();
+            child.kill('SIGUSR2');
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            await own.start();
+          })()
+        : undefined;
+    });
+    const workers = Promise.all([...early, late]);
+    await workers.finally(() => restarted);
     const counts = (await workers).map((exit) => result<{ acknowledged: number; failed: number; reasons: string[]; persistErrors: string[] }>(exit));
     console.log(`[redis restart] failed tries per process: ${counts.map((count) => count.failed).join(', ')}; e.g. ${counts.flatMap((count) => count.reasons)[0] ?? 'none'}; persistence errors: ${counts.flatMap((count) => count.persistErrors).join(' | ') || 'none'}`);
     expect(counts.reduce((sum, count) => sum + count.failed, 0)).toBeGreaterThan(0);
+    // The late instance's restore ran while the server was down (so this run tried that path).
+    expect(counts[2]?.persistErrors).toEqual([expect.stringMatching(/could not restore .*DatabaseUnavailableError/)]);
     const db = await openDatabase('restart', { version: 1, tables: {}, cache: true, provider: redis({ url: own.url }, { prefix: `${namespace}:` }) });
     const counter = new Store({ name: 'reader' }).createState<number>(-1, { key: 'counter', scope: 'shared', persist: { db } });
     await counter.ready;

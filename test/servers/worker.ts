@@ -6,6 +6,7 @@
  *                                                  (the engine restarts meanwhile); prints the failed tries
  *   set <engine> <namespace> <db> <value>        — writes the state once; prints when it committed
  * STRATUM_TEST_URL names another server than the default one (a test's own Redis).
+ * STRATUM_TEST_LATE=1: after opening, prints `opened` and waits for SIGUSR2 before restoring the state.
  */
 import { openDatabase } from '../../runtime/db/index.js';
 import { Store } from '../../runtime/store/index.js';
@@ -32,6 +33,13 @@ console.warn = (...parts: unknown[]): void => {
   if (String(parts[0]).startsWith('stratum: state')) persistErrors.push(String(parts[0]).slice(0, 200));
   warn(...parts);
 };
+// A late instance (STRATUM_TEST_LATE): says it opened, then restores its state only when told
+// (SIGUSR2), so the test can stop the engine exactly under that restore.
+if (process.env.STRATUM_TEST_LATE === '1') {
+  const told = new Promise((resolve) => process.once('SIGUSR2', resolve));
+  console.log('opened');
+  await told;
+}
 const store = new Store({ name: 'worker' });
 const counter = store.createState<number | string>(0, { key: 'counter', scope: 'shared', persist: { db } });
 await counter.ready;
