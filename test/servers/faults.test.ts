@@ -127,7 +127,8 @@ describe.runIf(!postgresMissing)('Postgres restarted (a PostgreSQL of the testâ€
   it('restarted mid-run (pg_ctl stop -m fast, then start): 3 processes Ã— 1,000 transact increments (each retried until acknowledged) end at exactly 3,000', async () => {
     const row = ledger.open('Faults', 'PostgreSQL (a server of the testâ€™s own) stopped (`pg_ctl stop -m fast`) and started again in the middle of 3 processes Ã— 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged');
     const env = { STRATUM_TEST_URL: own.url };
-    const workers = Promise.all([1, 2, 3].map(() => run(worker, ['retry', 'postgres', namespace, 'restart', '1000'], env)));
+    const args = ['retry', 'postgres', namespace, 'restart', '1000'];
+    const early = [1, 2].map(() => run(worker, args, env));
     // Mid-run: once the counter has moved past its first increments, they are under way.
     const probe = new pg.Client({ connectionString: own.url });
     await probe.connect();
@@ -143,18 +144,30 @@ describe.runIf(!postgresMissing)('Postgres restarted (a PostgreSQL of the testâ€
     };
     while ((await counted()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     await probe.end();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const stopped = Date.now();
-    own.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await own.start();
-    const down = Date.now() - stopped;
-    const counts = (await workers).map((exit) => result<{ acknowledged: number; failed: number; reasons: string[] }>(exit));
+    // As on Redis: a third instance starts, and the server stops exactly while it restores its state.
+    let down = 0;
+    let restarted: Promise<void> | undefined;
+    const late = run(worker, args, { ...env, STRATUM_TEST_LATE: '1' }, (stdout, child) => {
+      restarted ??= stdout.includes('opened')
+        ? (async () => {
+            const stopped = Date.now();
+            own.stop();
+            child.kill('SIGUSR2');
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            await own.start();
+            down = Date.now() - stopped;
+          })()
+        : undefined;
+    });
+    const workers = Promise.all([...early, late]);
+    await workers.finally(() => restarted);
+    const counts = (await workers).map((exit) => result<{ acknowledged: number; failed: number; reasons: string[]; persistErrors: string[] }>(exit));
     const reasons = counts.flatMap((count) => count.reasons);
     console.log(`[postgres restart] down ${down} ms; failed tries per process: ${counts.map((count) => count.failed).join(', ')}; e.g. ${reasons[0] ?? 'none'}`);
     // The restart reached the workers: in-flight operations rejected (in words) and were retried.
     expect(counts.reduce((sum, count) => sum + count.failed, 0)).toBeGreaterThan(0);
     expect(reasons.every((reason) => /^DatabaseUnavailableError: PostgreSQL/.test(reason))).toBe(true);
+    expect(counts[2]?.persistErrors).toEqual([expect.stringMatching(/could not restore .*DatabaseUnavailableError: PostgreSQL/)]);
     const db = await openDatabase('restart', { version: 1, tables: {}, cache: true, provider: postgres({ url: own.url, schema: namespace }) });
     const counter = new Store({ name: 'reader' }).createState<number>(-1, { key: 'counter', scope: 'shared', persist: { db } });
     await counter.ready;

@@ -37,8 +37,11 @@ console.warn = (...parts: unknown[]): void => {
 // (SIGUSR2), so the test can stop the engine exactly under that restore.
 if (process.env.STRATUM_TEST_LATE === '1') {
   const told = new Promise((resolve) => process.once('SIGUSR2', resolve));
+  // A signal listener keeps nothing alive: with every connection cut, node would exit here.
+  const alive = setInterval(() => undefined, 1000);
   console.log('opened');
   await told;
+  clearInterval(alive);
 }
 const store = new Store({ name: 'worker' });
 const counter = store.createState<number | string>(0, { key: 'counter', scope: 'shared', persist: { db } });
