@@ -7,12 +7,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../runtime/db/index.js';
-import { dropSchema, hasPostgres, hasRedis, PG_URL, runName } from '../../runtime/db/contract/services.js';
+import { dropPrefix, dropSchema, hasPostgres, hasRedis, PG_URL, runName } from '../../runtime/db/contract/services.js';
 import { postgres } from '../../runtime/db/postgres.js';
 import { redis } from '../../runtime/db/redis.js';
 import { Store } from '../../runtime/store/index.js';
 import { Ledger } from '../reliability/support/ledger.js';
 import { OwnPostgres, ownPostgresMissing } from './own-postgres.js';
+import { open } from './engines.js';
 import { OwnRedis } from './own-redis.js';
 import { bundle, result, run } from './support.js';
 
@@ -174,6 +175,29 @@ describe.runIf(!postgresMissing)('Postgres restarted (a PostgreSQL of the test�
     const lost = counter.get() === 3000 ? [] : [`the counter ended at ${counter.get()}, not 3,000`];
     expect(row.done({ times: 3000, lost, figures: `server down ${down} ms; failed tries (rejected in words, then retried): ${counts.map((count) => count.failed).join(', ')}` })).toEqual([]);
     expect(counter.get()).toBe(3000);
+    db.close();
+  }, 120_000);
+});
+
+const engines = [...(withRedis ? (['redis'] as const) : []), ...(withPostgres ? (['postgres'] as const) : [])];
+describe.runIf(engines.length > 0).each(engines)('%s: a holder stalled inside its transaction', (engine) => {
+  afterAll(() => (engine === 'redis' ? dropPrefix(`${namespace}_stall:`) : dropSchema(`${namespace}_stall`)));
+
+  it('blocked 1.5 s between its read and its write (5 × its lock TTL on Redis): 2 processes × 300 increments end at exactly 600', async () => {
+    const row = ledger.open('Faults', `${engine === 'redis' ? 'Redis' : 'PostgreSQL'}: one of 2 processes blocks its event loop 1.5 s between a transaction's read and its write (Redis lock TTL 300 ms), during 2 × 300 concurrent \`transact\` increments each retried until acknowledged`);
+    const args = ['retry', engine, `${namespace}_stall`, 'stall', '300'];
+    const counts = (await Promise.all([run(worker, args, { STRATUM_TEST_LOCK_TTL: '300', STRATUM_TEST_STALL: '1500' }), run(worker, args, { STRATUM_TEST_LOCK_TTL: '300' })])).map((exit) =>
+      result<{ failed: number; reasons: string[] }>(exit),
+    );
+    const db = await openDatabase('stall', { version: 1, tables: {}, cache: true, provider: open(engine, `${namespace}_stall`) });
+    const counter = new Store({ name: 'reader' }).createState<number>(-1, { key: 'counter', scope: 'shared', persist: { db } });
+    await counter.ready;
+    const ended = counter.get();
+    // On Redis the other process took the expired lock meanwhile: the stalled write was refused (fencing) and retried.
+    const stalled = counts[0];
+    expect(row.done({ times: 600, lost: ended === 600 ? [] : [`the counter ended at ${ended}, not 600`], figures: `failed tries of the stalled process: ${stalled?.failed ?? '?'}${stalled?.reasons[0] ? ` (${stalled.reasons[0].slice(0, 90)}…)` : ''}` })).toEqual([]);
+    if (engine === 'redis') expect(stalled?.reasons).toContainEqual(expect.stringMatching(/lock on the database expired/));
+    expect(ended).toBe(600);
     db.close();
   }, 120_000);
 });

@@ -6,6 +6,7 @@
  *                                                  (the engine restarts meanwhile); prints the failed tries
  *   set <engine> <namespace> <db> <value>        — writes the state once; prints when it committed
  * STRATUM_TEST_URL names another server than the default one (a test's own Redis).
+ * STRATUM_TEST_STALL=<ms>: `retry`'s 100th increment blocks the event loop that long inside its transaction.
  * STRATUM_TEST_LATE=1: after opening, prints `opened` and waits for SIGUSR2 before restoring the state.
  */
 import { openDatabase } from '../../runtime/db/index.js';
@@ -67,10 +68,18 @@ if (command === 'transact') {
   const count = Number(arg);
   let failed = 0;
   const reasons = new Set<string>();
+  // STRATUM_TEST_STALL=<ms>: the 100th increment blocks the event loop that long between the
+  // transaction's read and its write (a stalled process: no lock renewal, no timers).
+  const stall = Number(process.env.STRATUM_TEST_STALL ?? 0);
+  let calls = 0;
+  const increment = (n: number | string): number => {
+    if (stall > 0 && ++calls === 100) for (const until = Date.now() + stall; Date.now() < until; );
+    return Number(n) + 1;
+  };
   const once = async (): Promise<void> => {
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {
-        await counter.transact((n) => Number(n) + 1);
+        await counter.transact(increment);
         return;
       } catch (error) {
         failed++;
