@@ -81,7 +81,8 @@ const ENTRIES = [
   { name: 'adapters/jotai', source: 'runtime/adapters/jotai/index.ts', budget: 5504 },
   { name: 'adapters/pinia', source: 'runtime/adapters/pinia/index.ts', budget: 5504 },
   { name: 'adapters/valtio', source: 'runtime/adapters/valtio/index.ts', budget: 5504 },
-  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5504 },
+  // +128 B (issue 19, fourth pass): the State's second restore before a transact (5,495 → 5,564 B).
+  { name: 'adapters/mobx', source: 'runtime/adapters/mobx/index.ts', budget: 5632 },
   // Node only: launch(), openPanel(), connect(), snapshot()/restore()/diff() for users' puppeteer
   // tests (with the codec and the snapshot validator); puppeteer stays external. The browser
   // resolver (issue 13: the order, the usual places, the download child) is ~3.5 kB of it.
