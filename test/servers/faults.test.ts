@@ -40,7 +40,7 @@ describe.runIf(withRedis)('Redis faults (a Redis of the test’s own, appendfsyn
   afterAll(() => own.remove());
 
   it('restarted mid-run: 3 processes × 1,000 transact increments (each retried until acknowledged) end at exactly 3,000', async () => {
-    const row = ledger.open('Faults', 'Redis (a server of the test’s own, appendfsync always) restarted in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged');
+    const row = ledger.open('Faults', 'Redis (a server of the test’s own, appendfsync always) restarted in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged; the stop lands while the third process restores its state');
     const env = { STRATUM_TEST_URL: own.url, STRATUM_TEST_LOCK_TTL: '1500' };
     const args = ['retry', 'redis', namespace, 'restart', '1000'];
     const early = [1, 2].map(() => run(worker, args, env));
@@ -98,7 +98,7 @@ describe.runIf(withRedis)('Redis faults (a Redis of the test’s own, appendfsyn
       if (counted === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const stored = await first.transact((n) => n);
-    expect(row.done({ times: 1, lost: stored === 6 ? [] : [`the counter ended at ${stored}, not 6`], figures: `transact rejected while the server was down; ${tries} tries after it was started again` })).toEqual([]);
+    expect(row.done({ times: 1, lost: stored === 6 ? [] : [`the counter ended at ${stored}, not 6`], figures: `transact rejected while the server was down; ${tries} ${tries === 1 ? 'try' : 'tries'} after it was started again` })).toEqual([]);
     expect([counted, stored, late.get()]).toEqual([6, 6, 6]);
     db.close();
   }, 30_000);
@@ -126,7 +126,7 @@ describe.runIf(!postgresMissing)('Postgres restarted (a PostgreSQL of the test�
   afterAll(() => own.remove());
 
   it('restarted mid-run (pg_ctl stop -m fast, then start): 3 processes × 1,000 transact increments (each retried until acknowledged) end at exactly 3,000', async () => {
-    const row = ledger.open('Faults', 'PostgreSQL (a server of the test’s own) stopped (`pg_ctl stop -m fast`) and started again in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged');
+    const row = ledger.open('Faults', 'PostgreSQL (a server of the test’s own) stopped (`pg_ctl stop -m fast`) and started again in the middle of 3 processes × 1,000 concurrent `transact` increments of one persisted state, each retried until acknowledged; the stop lands while the third process restores its state');
     const env = { STRATUM_TEST_URL: own.url };
     const args = ['retry', 'postgres', namespace, 'restart', '1000'];
     const early = [1, 2].map(() => run(worker, args, env));
@@ -184,7 +184,7 @@ describe.runIf(engines.length > 0).each(engines)('%s: a holder stalled inside it
   afterAll(() => (engine === 'redis' ? dropPrefix(`${namespace}_stall:`) : dropSchema(`${namespace}_stall`)));
 
   it('blocked 1.5 s between its read and its write (5 × its lock TTL on Redis): 2 processes × 300 increments end at exactly 600', async () => {
-    const row = ledger.open('Faults', `${engine === 'redis' ? 'Redis' : 'PostgreSQL'}: one of 2 processes blocks its event loop 1.5 s between a transaction's read and its write (Redis lock TTL 300 ms), during 2 × 300 concurrent \`transact\` increments each retried until acknowledged`);
+    const row = ledger.open('Faults', `${engine === 'redis' ? 'Redis' : 'PostgreSQL'}: one of 2 processes blocks its event loop 1.5 s between a transaction's read and its write (${engine === 'redis' ? 'lock TTL 300 ms' : 'its advisory lock is its session’s'}), during 2 × 300 concurrent \`transact\` increments each retried until acknowledged`);
     const args = ['retry', engine, `${namespace}_stall`, 'stall', '300'];
     const counts = (await Promise.all([run(worker, args, { STRATUM_TEST_LOCK_TTL: '300', STRATUM_TEST_STALL: '1500' }), run(worker, args, { STRATUM_TEST_LOCK_TTL: '300' })])).map((exit) =>
       result<{ failed: number; reasons: string[] }>(exit),
