@@ -89,7 +89,8 @@ const ENTRIES = [
   // an optional peer and stays external. Measured 4,885 B (zustand) to 5,160 B (mobx).
   // +128 B each (issue 22.5): the registry's worker listener, as in store;
   // +256 B (issue 21, second pass): stop() unregisters the store and the mirror marks the
-  // library values it shows (claimed.ts) for the extension's Redux DevTools shim.
+  // library values it shows (claimed.ts) for the extension's Redux DevTools shim;
+  // +~70 B (issue 19, fourth pass): the State's second restore before a transact.
   { name: 'adapters/zustand', source: 'runtime/adapters/zustand/index.ts', budget: 5760 },
   { name: 'adapters/redux', source: 'runtime/adapters/redux/index.ts', budget: 5760 },
   { name: 'adapters/nanostores', source: 'runtime/adapters/nanostores/index.ts', budget: 5760 },

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { recentReports } from '../registry/registry.js';
 import { Store } from '../store/index.js';
-import { indexeddb, memory, openDatabase, type Database, type Provider } from '../db/index.js';
+import { DatabaseUnavailableError, indexeddb, memory, openDatabase, type Database, type Provider } from '../db/index.js';
 import { libsql } from '../db/libsql.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'stratum-persist-'));
@@ -79,6 +79,41 @@ describe.each(places)('%s', (_label, makePlace) => {
     await until(async () => a.get() === 60 && b.get() === 60);
     tabA.close();
     tabB.close();
+  });
+
+  it('transact after a failed restore (the engine away) loads again, and rejects while it fails, instead of counting in memory', async () => {
+    const db = await open();
+    const other = await open();
+    const first = new Store({ name: 'first' }).createState(0, { key: 'counter', scope: 'app', persist: { db: other } });
+    await first.ready;
+    for (let i = 0; i < 5; i++) await first.transact((n) => n + 1);
+    // Every read and transaction fails while `away` (a server restarting), through the real store and adapter.
+    let away = true;
+    const unavailable = (): Promise<never> => Promise.reject(new DatabaseUnavailableError('Redis failed during a read: Connection is closed.', 'Connection is closed.'));
+    const flaky = new Proxy(db, {
+      get(target, property) {
+        if (property === 'transaction') return (...args: Parameters<Database['transaction']>) => (away ? unavailable() : target.transaction(...args));
+        if (property === 'table') {
+          return (table: string) => new Proxy(target.table(table), { get: (rows, method) => (away && method === 'get' ? unavailable : (Reflect.get(rows, method) as unknown)) });
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const late = new Store({ name: 'late' }).createState(0, { key: 'counter', scope: 'app', persist: { db: flaky } });
+    await late.ready;
+    expect(late.get()).toBe(0);
+    await expect(late.transact((n) => n + 1)).rejects.toMatchObject({ name: 'DatabaseUnavailableError' });
+    expect(late.get()).toBe(0);
+    away = false;
+    expect(await Promise.all([late.transact((n) => n + 1), late.transact((n) => n + 1)])).toEqual([6, 7]);
+    expect(late.get()).toBe(7);
+    expect(await db.cache.get(first.id)).toBe(7);
+    // It follows the storage from then on.
+    await first.transact((n) => n + 1);
+    await until(() => late.get() === 8);
+    other.close();
+    db.close();
   });
 
   it('a missing table is reported, and the state keeps working in memory', async () => {

@@ -40,6 +40,9 @@ export class State<T> {
   private _touched = false;
   private _stopWatch: (() => void) | undefined;
   private _detached = false;
+  /** The storage, made, whose stored value did not load (its engine was away): not followed yet. */
+  private _unrestored: PersistAdapter<T> | undefined;
+  private _restoring: Promise<void> | undefined;
 
   constructor(init: StateInit<T>) {
     this._host = init.host;
@@ -50,7 +53,12 @@ export class State<T> {
     this._initial = init.initial;
     this._equals = init.equals ?? Object.is;
     this.persistence = init.persistence?.describe;
-    this.ready = init.persistence ? this._restore(init.persistence.adapter) : Promise.resolve();
+    this.ready = init.persistence
+      ? this._restore(init.persistence.adapter).catch((error: unknown) => {
+          // The state keeps working in memory; the failure is reported, never thrown at the app.
+          this._host._persistFailed(this as State<unknown>, 'restore', error);
+        })
+      : Promise.resolve();
   }
 
   /** +1 on every change; a set that `equals` deems equal changes nothing. */
@@ -90,6 +98,16 @@ export class State<T> {
    */
   async transact(fn: (prev: T) => T): Promise<T> {
     await this.ready;
+    // A storage that transacts but whose stored value failed to load (the engine restarting):
+    // running `fn` in memory would acknowledge a change that no other instance sees and no
+    // reload restores. So load again first, and reject (the engine's error) while that fails.
+    const unrestored = this._unrestored;
+    if (unrestored?.transact && !this._adapter && !this._detached) {
+      this._restoring ??= this._attach(unrestored).finally(() => {
+        this._restoring = undefined;
+      });
+      await this._restoring;
+    }
     const adapter = this._adapter;
     if (adapter?.transact) {
       // The state's value stands in for a stored value that does not exist yet.
@@ -153,29 +171,31 @@ export class State<T> {
   }
 
   private async _restore(load: () => Promise<PersistAdapter<T>>): Promise<void> {
-    try {
-      const adapter = await load();
-      if (this._detached) return;
-      const stored = await adapter.load();
-      // Deleted while the stored value loaded: no value to apply, no storage to follow.
-      if (this._detached) return;
-      this._adapter = adapter;
-      if (this._touched) this._write(adapter, this._value);
-      else if (stored.found) this._apply(stored.value, 'restore', false);
-      this._stopWatch = adapter.watch?.((value) => {
-        try {
-          this._apply(value, 'remote', false);
-        } catch (error) {
-          // The value is applied; a listener threw on it. The change came from another tab, so no
-          // caller is there to hand the error to, and thrown into a storage event it would only
-          // surface as an uncaught error (stopping the rest of that event's listeners).
-          console.error(`stratum: a listener of state ${this.id} threw on a change from another tab:`, error);
-        }
-      });
-    } catch (error) {
-      // The state keeps working in memory; the failure is reported, never thrown at the app.
-      this._host._persistFailed(this as State<unknown>, 'restore', error);
-    }
+    const adapter = await load();
+    if (this._detached) return;
+    this._unrestored = adapter;
+    await this._attach(adapter);
+  }
+
+  /** Loads the stored value and follows the storage from then on. */
+  private async _attach(adapter: PersistAdapter<T>): Promise<void> {
+    const stored = await adapter.load();
+    // Deleted while the stored value loaded: no value to apply, no storage to follow.
+    if (this._detached) return;
+    this._unrestored = undefined;
+    this._adapter = adapter;
+    if (this._touched) this._write(adapter, this._value);
+    else if (stored.found) this._apply(stored.value, 'restore', false);
+    this._stopWatch = adapter.watch?.((value) => {
+      try {
+        this._apply(value, 'remote', false);
+      } catch (error) {
+        // The value is applied; a listener threw on it. The change came from another tab, so no
+        // caller is there to hand the error to, and thrown into a storage event it would only
+        // surface as an uncaught error (stopping the rest of that event's listeners).
+        console.error(`stratum: a listener of state ${this.id} threw on a change from another tab:`, error);
+      }
+    });
   }
 }
 

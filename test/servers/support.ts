@@ -27,13 +27,16 @@ export interface Exit {
   stderr: string;
 }
 
-/** Runs a bundled script to its end; rejects (with its output) when it fails. */
-export function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Exit> {
+/** Runs a bundled script to its end; rejects (with its output) when it fails. `onOutput` hears its stdout so far. */
+export function run(script: string, args: string[], env: Record<string, string> = {}, onOutput?: (stdout: string, child: ChildProcess) => void): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onOutput?.(stdout, child);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {

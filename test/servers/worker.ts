@@ -6,6 +6,8 @@
  *                                                  (the engine restarts meanwhile); prints the failed tries
  *   set <engine> <namespace> <db> <value>        — writes the state once; prints when it committed
  * STRATUM_TEST_URL names another server than the default one (a test's own Redis).
+ * STRATUM_TEST_STALL=<ms>: `retry`'s 100th increment blocks the event loop that long inside its transaction.
+ * STRATUM_TEST_LATE=1: after opening, prints `opened` and waits for SIGUSR2 before restoring the state.
  */
 import { openDatabase } from '../../runtime/db/index.js';
 import { Store } from '../../runtime/store/index.js';
@@ -24,6 +26,24 @@ const db = await (async () => {
     }
   }
 })();
+// What the store reported about the persisted copy (e.g. a restore that failed while the engine
+// restarted): printed with the result, so a run that loses increments shows where they went.
+const persistErrors: string[] = [];
+const warn = console.warn.bind(console);
+console.warn = (...parts: unknown[]): void => {
+  if (String(parts[0]).startsWith('stratum: state')) persistErrors.push(String(parts[0]).slice(0, 200));
+  warn(...parts);
+};
+// A late instance (STRATUM_TEST_LATE): says it opened, then restores its state only when told
+// (SIGUSR2), so the test can stop the engine exactly under that restore.
+if (process.env.STRATUM_TEST_LATE === '1') {
+  const told = new Promise((resolve) => process.once('SIGUSR2', resolve));
+  // A signal listener keeps nothing alive: with every connection cut, node would exit here.
+  const alive = setInterval(() => undefined, 1000);
+  console.log('opened');
+  await told;
+  clearInterval(alive);
+}
 const store = new Store({ name: 'worker' });
 const counter = store.createState<number | string>(0, { key: 'counter', scope: 'shared', persist: { db } });
 await counter.ready;
@@ -48,10 +68,18 @@ if (command === 'transact') {
   const count = Number(arg);
   let failed = 0;
   const reasons = new Set<string>();
+  // STRATUM_TEST_STALL=<ms>: the 100th increment blocks the event loop that long between the
+  // transaction's read and its write (a stalled process: no lock renewal, no timers).
+  const stall = Number(process.env.STRATUM_TEST_STALL ?? 0);
+  let calls = 0;
+  const increment = (n: number | string): number => {
+    if (stall > 0 && ++calls === 100) for (const until = Date.now() + stall; Date.now() < until; );
+    return Number(n) + 1;
+  };
   const once = async (): Promise<void> => {
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {
-        await counter.transact((n) => Number(n) + 1);
+        await counter.transact(increment);
         return;
       } catch (error) {
         failed++;
@@ -61,7 +89,7 @@ if (command === 'transact') {
     }
   };
   await Promise.all(Array.from({ length: count }, once));
-  console.log(JSON.stringify({ acknowledged: count, failed, reasons: [...reasons].slice(0, 3) }));
+  console.log(JSON.stringify({ acknowledged: count, failed, reasons: [...reasons].slice(0, 3), persistErrors: persistErrors.slice(0, 3) }));
 } else if (command === 'set') {
   await counter.transact(() => arg);
   console.log(JSON.stringify({ at: Date.now() }));
