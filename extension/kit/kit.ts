@@ -36,7 +36,7 @@ async function tabs(nonce?: string): Promise<TabInfo[]> {
  * session (the panel's too) prefers the top frame's runtime, says hello again after a reload or
  * a restarted service worker, and holds commands until that hello found the runtime.
  */
-async function attach(tabId: number): Promise<{ handle: string; ready: Ready }> {
+async function attach(tabId: number, timeout = ATTACH_TIMEOUT_MS): Promise<{ handle: string; ready: Ready }> {
   const client = `kit-${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
   const wall = chromeWall(tabId, client);
   const bridge = new PanelBridge({ wall, client });
@@ -67,7 +67,7 @@ async function attach(tabId: number): Promise<{ handle: string; ready: Ready }> 
   // Says hello when the background lists the tab's frames (or after a short grace): one hello, one snapshot.
   session.start();
   try {
-    const ready = await session.whenTargeted({ topWaitMs: TOP_FRAME_WAIT_MS, timeout: ATTACH_TIMEOUT_MS });
+    const ready = await session.whenTargeted({ topWaitMs: Math.min(TOP_FRAME_WAIT_MS, timeout), timeout });
     const handle = `k${++nextHandle}`;
     connections.set(handle, connection);
     return { handle, ready };

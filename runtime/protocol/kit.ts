@@ -23,7 +23,8 @@ export type KitResult = { ok: true; result: unknown } | { ok: false; error: Prot
 export interface KitApi {
   /** Tabs with a Stratum page; with `nonce`, the one whose top frame carries it (data-stratum-kit-probe). */
   tabs(nonce?: string): Promise<TabInfo[]>;
-  attach(tabId: number): Promise<{ handle: string; ready: Ready }>;
+  /** `timeout`: how long to wait for a compatible runtime to answer hello (default 15 s). */
+  attach(tabId: number, timeout?: number): Promise<{ handle: string; ready: Ready }>;
   request<K extends CommandName>(handle: string, name: K, payload: CommandRequest<K>): Promise<KitResult>;
   events(handle: string, since?: number): KitEvent[];
   close(handle: string): void;

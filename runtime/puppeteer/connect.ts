@@ -131,7 +131,17 @@ export async function connect(target: Page | ServerTarget, options: { timeout?: 
   const page = target;
   const kit = await kitPage(page.browser());
   const tabId = await tabIdOf(page, timeout);
-  const { handle, ready } = await kit.evaluate((tab) => window.stratumKit.attach(tab), tabId);
+  // The kit finds pages with no runtime too (issue 21's inspector); a hello nobody answers there
+  // is said as what it is.
+  const { handle, ready } = await kit.evaluate((tab, wait) => window.stratumKit.attach(tab, wait), tabId, timeout).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!message.includes('hello got no answer')) throw error;
+    throw new Error(
+      `No Stratum runtime answered from this page (${page.url()}) within ${timeout} ms. ` +
+        'A runtime answers once the page has imported stratumjs with devtools enabled (the default outside production builds); ' +
+        "a page without one can still be inspected from the panel (\"Inspect this page's storage\").",
+    );
+  });
 
   async function request<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<CommandResult<K>> {
     const answer = await kit.evaluate(

@@ -217,9 +217,12 @@ export class Agent {
     if (this._clients.size === 0) this._watcher.start(registered());
     this._clients.add(client);
     restorePinned(this._context);
-    // After this answer (sent in this tick): the snapshot, then deltas. Only a panel listens to
-    // the pushed snapshot (clients that read values ask with `snapshot`), so it carries previews.
-    void this._snapshot(true).then(
+    // After this answer (sent in this tick): the snapshot, then deltas. A panel's snapshot
+    // carries previews (it pulls a full value on select, issue 18); any other client — the kit, a
+    // user's tool, a test playing the content script — gets values, as before. `hello` is frozen,
+    // so the panel is told by its client id (`panel-…`, extension and standalone alike). The kit
+    // page also swaps a preview snapshot it overhears from a panel for a full one.
+    void this._snapshot(client.startsWith('panel-')).then(
       (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),
       (error: unknown) => console.error('stratum devtools: the snapshot failed', error),
     );
