@@ -1,8 +1,9 @@
-import type { ElementHandle, Frame, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, openPanel, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
+import { byId, click, editLeaf, node } from './harness/dom.js';
 
 // Issue 21 part 1 in a real browser through the extension (stratumjs/puppeteer speaks the
 // panel's protocol): a page built on zustand and Redux Toolkit, each shown by one adapter call.
@@ -133,27 +134,3 @@ describe('adapters in a real page', () => {
   });
 });
 
-const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
-const node = (path: (string | number)[]) => byId('value-node', `[data-path='${JSON.stringify(path)}']`);
-
-/** Clicks through the DOM (mouse clicks miss what sits below DevTools' visible area). */
-async function click(frame: Frame, selector: string): Promise<ElementHandle> {
-  const element = await frame.waitForSelector(selector, { visible: true });
-  if (!element) throw new Error(`no ${selector}`);
-  await element.evaluate((target) => {
-    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
-    (target as HTMLElement).click();
-  });
-  return element;
-}
-
-/** Edits one leaf in the value view, as a user does: focus the row, its edit button, type, Enter. */
-async function editLeaf(frame: Frame, path: (string | number)[], text: string): Promise<void> {
-  const row = await frame.waitForSelector(node(path));
-  await row!.evaluate((element) => (element as HTMLElement).focus());
-  await click(frame, `${node(path)} ${byId('value-edit')}`);
-  const input = await frame.waitForSelector(`${node(path)} ${byId('value-input')}`);
-  await input!.evaluate((field) => ((field as HTMLInputElement).value = ''));
-  await input!.type(text);
-  await input!.press('Enter');
-}

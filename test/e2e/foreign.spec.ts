@@ -1,8 +1,9 @@
-import type { ElementHandle, Frame, Page } from 'puppeteer';
+import type { Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
+import { byId, click, editLeafIn } from './harness/dom.js';
 
 // Issue 21 parts 2–4 in the real panel: a Dexie app with webstorage keys and no Stratum import
 // (fixtures/foreign). "Inspect this page's storage" starts the inspector in the content script;
@@ -37,32 +38,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
 });
-
-const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
-const node = (path: (string | number)[]) => byId('value-node', `[data-path='${JSON.stringify(path)}']`);
-
-/** Clicks through the DOM (mouse clicks miss what sits below DevTools' visible area). */
-async function click(frame: Frame, selector: string): Promise<ElementHandle> {
-  const element = await frame.waitForSelector(selector, { visible: true });
-  if (!element) throw new Error(`no ${selector}`);
-  await element.evaluate((target) => {
-    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
-    (target as HTMLElement).click();
-  });
-  return element;
-}
-
-/** Edits one leaf in the value view inside `within`, as a user does: its edit button, type, Enter. */
-async function editLeaf(frame: Frame, within: string, path: (string | number)[], text: string): Promise<void> {
-  const at = `${within} ${node(path)}`;
-  const row = await frame.waitForSelector(at);
-  await row!.evaluate((element) => (element as HTMLElement).focus());
-  await click(frame, `${at} ${byId('value-edit')}`);
-  const input = await frame.waitForSelector(`${at} ${byId('value-input')}`);
-  await input!.evaluate((field) => ((field as HTMLInputElement).value = ''));
-  await input!.type(text);
-  await input!.press('Enter');
-}
 
 /** Opens the fixture and its panel, and asks for the page's storage. */
 async function inspect(): Promise<{ page: Page; frame: Frame }> {
@@ -104,7 +79,7 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await frame.waitForFunction(() => document.querySelector('[data-testid="row-total"]')?.textContent?.includes('3'));
     await click(frame, byId('row', '[data-key="1"]'));
     await frame.waitForSelector(byId('row-editor', '[data-key="1"]'));
-    await editLeaf(frame, byId('row-editor'), ['age'], '37');
+    await editLeafIn(frame, byId('row-editor'), ['age'], '37');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.friend(1).then((friend) => friend?.age === 37));
     expect(await call(page, (app) => app.friend(1))).toMatchObject({ name: 'Ada', age: 37 });
   });
@@ -116,7 +91,7 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await frame.waitForSelector(byId('row-editor', '[data-key="2"]'));
     // The app moves on after the panel read the row; the panel's edit carries what it saw.
     await call(page, (app) => app.setAge(2, 50));
-    await editLeaf(frame, byId('row-editor'), ['age'], '99');
+    await editLeafIn(frame, byId('row-editor'), ['age'], '99');
     const conflict = await frame.waitForSelector(byId('conflict'));
     expect(await conflict!.evaluate((element) => element.textContent ?? '')).toMatch(/changed since the panel read it/);
     expect(await call(page, (app) => app.friend(2))).toMatchObject({ age: 50 });
@@ -125,7 +100,7 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await click(frame, byId('table-item', '[data-table="settings"]'));
     await click(frame, byId('row', '[data-index="0"]'));
     await frame.waitForSelector(byId('row-editor'));
-    await editLeaf(frame, byId('row-editor'), ['note'], 'rotate monthly');
+    await editLeafIn(frame, byId('row-editor'), ['note'], 'rotate monthly');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.keyIntact().then((row) => row.note === 'rotate monthly'));
     expect(await call(page, (app) => app.keyIntact())).toEqual({ cryptoKey: true, note: 'rotate monthly' });
   });
@@ -135,10 +110,10 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await click(frame, byId('tab-storage'));
     await click(frame, byId('storage-item', '[data-kind="local"]'));
     await click(frame, byId('key-row', '[data-key="prefs"]'));
-    await editLeaf(frame, byId('key-detail'), ['fontSize'], '16');
+    await editLeafIn(frame, byId('key-detail'), ['fontSize'], '16');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.prefs() === '{"fontSize":16,"compact":false}');
     await click(frame, byId('key-row', '[data-key="theme"]'));
-    await editLeaf(frame, byId('key-detail'), [], 'light');
+    await editLeafIn(frame, byId('key-detail'), [], 'light');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.theme() === 'light');
     await click(frame, byId('storage-item', '[data-kind="session"]'));
     await frame.waitForSelector(byId('key-row', '[data-key="draft"]'));

@@ -1,8 +1,9 @@
-import type { ElementHandle, Frame, Page } from 'puppeteer';
+import type { Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
+import { byId, click, editLeafIn } from './harness/dom.js';
 
 // Issue 21's "Done when", both halves on one page: Dexie and zustand with no Stratum import
 // (fixtures/no-import). The zustand store reaches the panel through the extension's Redux
@@ -33,31 +34,7 @@ afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
 });
 
-const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
-const node = (path: (string | number)[]) => byId('value-node', `[data-path='${JSON.stringify(path)}']`);
 const shown = (page: Page, id: string) => page.$eval(`#${id}`, (element) => element.textContent ?? '');
-
-async function click(frame: Frame, selector: string): Promise<ElementHandle> {
-  const element = await frame.waitForSelector(selector, { visible: true });
-  if (!element) throw new Error(`no ${selector}`);
-  await element.evaluate((target) => {
-    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
-    (target as HTMLElement).click();
-  });
-  return element;
-}
-
-/** Edits one leaf of the value view inside `within`: focus, its edit button, type, Enter. */
-async function editLeaf(frame: Frame, within: string, path: (string | number)[], text: string): Promise<void> {
-  const at = `${within} ${node(path)}`;
-  const row = await frame.waitForSelector(at);
-  await row!.evaluate((element) => (element as HTMLElement).focus());
-  await click(frame, `${at} ${byId('value-edit')}`);
-  const input = await frame.waitForSelector(`${at} ${byId('value-input')}`);
-  await input!.evaluate((field) => ((field as HTMLInputElement).value = ''));
-  await input!.type(text);
-  await input!.press('Enter');
-}
 
 async function open(): Promise<{ page: Page; frame: Frame }> {
   const page = await started.browser.newPage();
@@ -79,7 +56,7 @@ describe(`Dexie and zustand with no Stratum import, in the real panel (${BROWSER
   it('shows the zustand store; a state edited in the panel changes what the app renders', async () => {
     const { page, frame } = await open();
     await click(frame, byId('state-row', '[data-scope="devtools:filter"][data-key="state"]'));
-    await editLeaf(frame, '', ['show'], 'done');
+    await editLeafIn(frame, '', ['show'], 'done');
     await page.waitForFunction(() => document.querySelector('#filter')?.textContent === 'done');
     expect(await shown(page, 'notes')).toBe('2:write the report ✓');
   });
@@ -99,7 +76,7 @@ describe(`Dexie and zustand with no Stratum import, in the real panel (${BROWSER
     await click(frame, byId('table-item', '[data-table="notes"]'));
     await click(frame, byId('row', '[data-key="1"]'));
     await frame.waitForSelector(byId('row-editor', '[data-key="1"]'));
-    await editLeaf(frame, byId('row-editor'), ['text'], 'buy oat milk');
+    await editLeafIn(frame, byId('row-editor'), ['text'], 'buy oat milk');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.note(1).then((note) => note?.text === 'buy oat milk'));
     await page.evaluate(() => (window as unknown as { app: App }).app.render());
     expect(await shown(page, 'notes')).toContain('1:buy oat milk');

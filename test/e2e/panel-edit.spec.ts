@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
+import { byId, click, node } from './harness/dom.js';
 
 // Issue 16's "done when": from the real panel in DevTools, a row too big to send whole (a
 // 15,000-character body, a 500-item list) has fields edited by path and is read in full; the kit
@@ -45,20 +46,6 @@ async function openWithBigRow(): Promise<{ page: Page; panel: Frame }> {
   opened = { page, panel };
   await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]');
   return { page, panel: panel.frame };
-}
-
-const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
-const node = (path: (string | number)[]) => byId('value-node', `[data-path='${JSON.stringify(path)}']`);
-
-/** Clicks through the DOM (mouse clicks miss what sits below DevTools' visible area). */
-async function click(frame: Frame, selector: string): Promise<ElementHandle> {
-  const element = await frame.waitForSelector(selector, { visible: true });
-  if (!element) throw new Error(`no ${selector}`);
-  await element.evaluate((target) => {
-    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
-    (target as HTMLElement).click();
-  });
-  return element;
 }
 
 /** A node's action button: they show on hover or focus, as a user reaches them. */

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff, openPanel, parseRecording, rehearseUpgrade, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
+import { byId, click } from './harness/dom.js';
 
 let started: StartedBrowser;
 let served: Served;
@@ -31,19 +32,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   rmSync(generated, { recursive: true, force: true });
 });
-
-const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
-
-/** Clicks through the DOM (mouse clicks miss what sits below DevTools' visible area). */
-async function click(frame: Frame, selector: string): Promise<ElementHandle> {
-  const element = await frame.waitForSelector(selector, { visible: true });
-  if (!element) throw new Error(`no ${selector}`);
-  await element.evaluate((target) => {
-    (target as HTMLElement).scrollIntoView({ block: 'nearest' });
-    (target as HTMLElement).click();
-  });
-  return element;
-}
 
 async function upload(frame: Frame, testid: string, file: string): Promise<void> {
   const input = (await frame.waitForSelector(byId(testid))) as ElementHandle<HTMLInputElement>;
