@@ -40,7 +40,12 @@ export interface Listening {
 }
 
 // 96 random bits: another frame must not guess this runtime's session before it speaks.
-export const listening: Listening = { on: false, dropped: 0, id: `rt-${crypto.getRandomValues(new Uint32Array(3)).join('-')}` };
+// Marked pure so that a production build, which never listens, drops this module entirely.
+export const listening: Listening = { on: false, dropped: 0, id: /* @__PURE__ */ sessionId() };
+
+function sessionId(): string {
+  return `rt-${crypto.getRandomValues(new Uint32Array(3)).join('-')}`;
+}
 let deliver: ((data: unknown) => void) | undefined;
 let waiting: unknown[] | undefined;
 let stopAgent: (() => void) | undefined;
