@@ -1,3 +1,7 @@
+import { coded } from './errors.js';
+
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
+
 // Not 'stratum:…': that is webstorage's default namespace, whose clear() would drop the id.
 export const CLIENT_ID_KEY = 'stratum.client-id';
 const SESSION_KEY = CLIENT_ID_KEY;
@@ -45,7 +49,7 @@ export function browserClientId(): string | undefined {
   } catch (error) {
     // SecurityError on access (blocked storage) or QuotaExceededError on write (zero quota):
     // the id then lives for this page only, and a reload gets a new one.
-    console.debug('stratum: the client id lives in memory for this page only', error);
+    console.debug(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'stratum: the client id lives in memory for this page only' : coded(14), error);
     cached ??= randomId();
   }
   since = now();
@@ -90,7 +94,7 @@ function renew(): void {
   try {
     window.sessionStorage.setItem(SESSION_KEY, fresh);
   } catch (error) {
-    console.debug('stratum: the fresh client id lives in memory for this page only', error);
+    console.debug(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'stratum: the fresh client id lives in memory for this page only' : coded(14), error);
   }
   for (const listener of [...changeListeners]) listener(fresh);
   claim(fresh);

@@ -1,4 +1,7 @@
+import { coded } from './errors.js';
 import type { PersistAdapter, PersistDatabase, PersistOption } from './types.js';
+
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 /** The persistence badge text: `local`, `session` or `db:<name>/<table>`. */
 export function describePersistence(option: PersistOption): string {
@@ -27,7 +30,9 @@ export async function loadPersistence<T>(option: PersistOption, id: string): Pro
   // Only a test importing store.ts directly gets here without loaders; the entries always set them.
   if (option === 'local' || option === 'session') return (await loaders!.webstorage()).webstoragePersistence<T>(option, id);
   if (typeof option !== 'object' || option === null || !('db' in option)) {
-    throw new TypeError(`persist must be 'local', 'session' or { db, table? }; got ${String(option)} (state ${id}).`);
+    throw new TypeError(
+      typeof __STRATUM_NO_AGENT__ === 'undefined' ? `persist must be 'local', 'session' or { db, table? }; got ${String(option)} (state ${id}).` : coded(10, option, id),
+    );
   }
   return (await loaders!.db()).databasePersistence<T>(option.db, option.table, id);
 }

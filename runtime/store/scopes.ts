@@ -1,3 +1,7 @@
+import { coded } from './errors.js';
+
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
+
 /** Special scopes. Any other string is a global scope shared by every component. */
 export const Scopes = {
   Component: '$component',
@@ -23,6 +27,6 @@ export function stateId(scope: string, key: string): string {
 export function checkName(what: 'key' | 'scope', value: unknown): asserts value is string {
   if (typeof value !== 'string' || value === '') {
     const got = value === '' ? 'an empty string' : value === null ? 'null' : typeof value;
-    throw new TypeError(`State ${what} must be a non-empty string, got ${got}.`);
+    throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? `State ${what} must be a non-empty string, got ${got}.` : coded(9, what, got));
   }
 }

@@ -1,4 +1,7 @@
 import type { Round } from '../registry/notify.js';
+import { coded } from './errors.js';
+
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 import type { PersistAdapter, SetOptions } from './types.js';
 
 /** What a State needs from the store it lives in. */
@@ -193,7 +196,7 @@ export class State<T> {
         // The value is applied; a listener threw on it. The change came from another tab, so no
         // caller is there to hand the error to, and thrown into a storage event it would only
         // surface as an uncaught error (stopping the rest of that event's listeners).
-        console.error(`stratum: a listener of state ${this.id} threw on a change from another tab:`, error);
+        console.error(typeof __STRATUM_NO_AGENT__ === 'undefined' ? `stratum: a listener of state ${this.id} threw on a change from another tab:` : coded(12, this.id), error);
       }
     });
   }

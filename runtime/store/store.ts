@@ -4,6 +4,7 @@ import { Round, runAll } from '../registry/notify.js';
 import { loadPersistence, describePersistence } from './persist.js';
 import { checkName, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
+import { coded } from './errors.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
 
 /**
@@ -12,6 +13,9 @@ import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './typ
  * every change before any listener runs (so a listener's own writes are listed after it).
  */
 export type ChangeHook = (state: State<unknown>, label: string | undefined, deferred: boolean) => void;
+
+/** Folded by the production build's define: words in development, codes in production (errors.ts). */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 /** A queued store event, or a placeholder for a state changed in a batch (resolved at flush). */
 type Queued = { type: 'pending'; state: State<unknown> } | StoreEvent;
@@ -54,6 +58,7 @@ class StoreCore implements StateHost {
 
   _persistFailed(state: State<unknown>, action: string, error: unknown): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return void console.warn(coded(11, state.id, action, reason));
     const message = `state ${state.id} could not ${action} its ${state.persistence} copy (${reason}); it keeps working in memory`;
     report(this._root, 'persist-error', message);
     console.warn(`stratum: ${message}`);
@@ -195,7 +200,7 @@ export class Store {
   /** A view that shares this store's states, in which Scopes.Client resolves to `clientId`. */
   forClient(clientId: string): Store {
     if (typeof clientId !== 'string' || clientId === '') {
-      throw new TypeError('forClient needs a non-empty client id string.');
+      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'forClient needs a non-empty client id string.' : coded(1));
     }
     adopting = this._core;
     return new Store({ clientId, userId: this._userId });
@@ -204,7 +209,7 @@ export class Store {
   /** Scopes.User resolves to this id in this store (or view); null signs the user out. */
   setUser(userId: string | null): void {
     if (userId !== null && (typeof userId !== 'string' || userId === '')) {
-      throw new TypeError('setUser takes a non-empty user id string, or null to sign out.');
+      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'setUser takes a non-empty user id string, or null to sign out.' : coded(2));
     }
     this._userId = userId;
   }
@@ -249,7 +254,7 @@ export class Store {
   /** `lookup`: getState/hasState/deleteState also take a resolved name such as `$client:tab-2`. */
   private _locate(options: StateLocator, lookup = false): { scope: string; key: string } {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError('State options must be an object with at least a `key`.');
+      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'State options must be an object with at least a `key`.' : coded(3));
     }
     checkName('key', options.key);
     return { scope: this._resolve(options.scope === undefined ? Scopes.Component : options.scope, options, lookup), key: options.key };
@@ -262,7 +267,9 @@ export class Store {
         const component = options?.component;
         if (typeof component !== 'string' || component === '') {
           throw new TypeError(
-            `State "${options?.key}" is in Scopes.Component (the default scope), which needs the \`component\` option: the component's unique key.`,
+            typeof __STRATUM_NO_AGENT__ === 'undefined'
+              ? `State "${options?.key}" is in Scopes.Component (the default scope), which needs the \`component\` option: the component's unique key.`
+              : coded(4, options?.key),
           );
         }
         return `${Scopes.Component}:${component}`;
@@ -271,21 +278,25 @@ export class Store {
         const id = this.clientId;
         if (!id) {
           throw new Error(
-            'Scopes.Client needs a client id, and there is no browser tab here: use store.forClient(clientId), or new Store({ clientId }).',
+            typeof __STRATUM_NO_AGENT__ === 'undefined'
+              ? 'Scopes.Client needs a client id, and there is no browser tab here: use store.forClient(clientId), or new Store({ clientId }).'
+              : coded(5),
           );
         }
         return `${Scopes.Client}:${id}`;
       }
       case Scopes.User:
         if (this._userId === null) {
-          throw new Error('Scopes.User needs a signed-in user: call store.setUser(userId) first.');
+          throw new Error(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'Scopes.User needs a signed-in user: call store.setUser(userId) first.' : coded(6));
         }
         return `${Scopes.User}:${this._userId}`;
       default:
         if (lookup && RESOLVED.test(scope)) return scope;
         if (scope.startsWith('$')) {
           throw new TypeError(
-            `Global scope "${scope}" may not start with "$": that prefix is reserved for Scopes.Component, Scopes.Client and Scopes.User.`,
+            typeof __STRATUM_NO_AGENT__ === 'undefined'
+              ? `Global scope "${scope}" may not start with "$": that prefix is reserved for Scopes.Component, Scopes.Client and Scopes.User.`
+              : coded(7, scope),
           );
         }
         return scope;
@@ -296,7 +307,11 @@ export class Store {
     const core = this._core;
     const id = stateId(scope, key);
     if (core._states.has(id)) {
-      throw new Error(`State "${key}" already exists in scope "${scope}" of store "${core.name}": use useState to get it.`);
+      throw new Error(
+        typeof __STRATUM_NO_AGENT__ === 'undefined'
+          ? `State "${key}" already exists in scope "${scope}" of store "${core.name}": use useState to get it.`
+          : coded(8, key, scope, core.name),
+      );
     }
     const persist = options.persist;
     const state = new State<T>({
@@ -337,7 +352,7 @@ function flushAfterThrow(core: StoreCore): void {
     core._flush();
   } catch (listenerError) {
     // fn's own error is what the caller must see; a listener's error must not vanish either.
-    console.error('stratum: a listener threw while a failed batch was being notified:', listenerError);
+    console.error(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'stratum: a listener threw while a failed batch was being notified:' : coded(13), listenerError);
   }
 }
 

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from './index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'stratum-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The store entry as build.mjs builds its `production` variant: the define that drops the words. */
+async function productionStore(): Promise<{ text: string; Store: typeof Store }> {
+  const result = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'runtime/store/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    // Minified as a user's production bundler does: the define folds each test, the words go.
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    define: { __STRATUM_NO_AGENT__: 'true', __STRATUM_VERSION__: '"0.0.0"', 'process.env.NODE_ENV': '"production"' },
+  });
+  const text = result.outputFiles[0]!.text;
+  const file = path.join(dir, 'store.mjs');
+  writeFileSync(file, text);
+  return { text, ...((await import(pathToFileURL(file).href)) as { Store: typeof Store }) };
+}
+
+describe('error messages', () => {
+  it('are words in development', () => {
+    expect(() => new Store().forClient('')).toThrow('forClient needs a non-empty client id string.');
+  });
+
+  it('are codes with their values in a production build, and the words are not in it', async () => {
+    const production = await productionStore();
+    const store = new production.Store({ name: 'main' });
+    expect(() => store.forClient('')).toThrow(/^stratum error 1: see docs\/ERRORS\.md/);
+    expect(() => store.createState(0, { key: 'count' })).toThrow('stratum error 4 (count)');
+    expect(() => store.createState(0, { key: 'k', scope: '$mine' })).toThrow('stratum error 7 ($mine)');
+    store.createState(0, { key: 'k', scope: 'app' });
+    expect(() => store.createState(0, { key: 'k', scope: 'app' })).toThrow('stratum error 8 (k, app, main)');
+    expect(() => store.createState(0, { key: '', scope: 'app' })).toThrow('stratum error 9 (key, an empty string)');
+    expect(production.text).not.toContain('may not start with');
+    expect(production.text).not.toContain('use useState to get it');
+  });
+
+  it('each code is listed in docs/ERRORS.md', () => {
+    const listed = readFileSync(path.join(ROOT, 'docs/ERRORS.md'), 'utf8');
+    const used = new Set<number>();
+    for (const file of ['store.ts', 'state.ts', 'scopes.ts', 'persist.ts', 'client-id.ts']) {
+      const source = readFileSync(path.join(import.meta.dirname, file), 'utf8');
+      for (const match of source.matchAll(/coded\((\d+)/g)) used.add(Number(match[1]));
+    }
+    expect(used.size).toBeGreaterThan(10);
+    for (const code of used) expect(listed).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+});
