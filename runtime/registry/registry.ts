@@ -1,118 +1,13 @@
 /**
- * The devtools registry: tiny, imported by every entry. Stores, webstorages and databases
- * register here when created, so importing the runtime is enough for the panel to see them.
- * It holds weak references only (a server's per-request instances must not be kept alive)
- * and the on/off flag. The agent that talks to the panel is loaded lazily (issue 5) and
- * reads this registry; until a panel connects nothing here runs on a hot path.
+ * The devtools registry (see core.ts, re-exported here): its readers, which the devtools agent,
+ * the server's request tracking and the adapters' stop use. stratumjs/store imports core.ts
+ * only, so these stay out of the entry that merely registers its stores.
  */
+import { emit, entries, finalizer, ids, listeners, reports, toEntry, type RegistryChange, type RegistryEntry, type RegistryKind, type RegistryReport } from './core.js';
 
-import { listenForPanel, stopListening } from './listen.js';
+export * from './core.js';
 
-export type RegistryKind = 'store' | 'webstorage' | 'database';
-
-export interface RegistryEntry {
-  readonly id: number;
-  readonly kind: RegistryKind;
-  /** The registered object, or undefined once it was garbage-collected. */
-  deref(): object | undefined;
-}
-
-/** Something an instance wants the panel to know outside its own events (a decode error, a blocked open). */
-export interface RegistryReport {
-  readonly kind: RegistryKind;
-  readonly id: number;
-  readonly type: string;
-  readonly message: string;
-  readonly at: number;
-}
-
-export type RegistryChange =
-  | { type: 'registered'; entry: RegistryEntry }
-  | { type: 'unregistered'; id: number; kind: RegistryKind }
-  | { type: 'report'; report: RegistryReport };
-
-export interface DevtoolsOptions {
-  /** false: never listen for a panel and send nothing. */
-  enabled?: boolean;
-  /** The name this runtime shows in the panel's target picker. */
-  name?: string;
-  /** Return true to show the value at `path` as `[redacted]`, not editable. */
-  redact?: (path: (string | number)[], value: unknown) => boolean;
-}
-
-export interface DevtoolsConfig {
-  enabled: boolean;
-  name: string | undefined;
-  redact: ((path: (string | number)[], value: unknown) => boolean) | undefined;
-  /**
-   * Set by the agent only while the panel records traces: captures the call site above
-   * `boundary` (the public method that was called). Absent otherwise, so a write that checks it
-   * costs one property read. Left out of the literal below: it costs every entry nothing.
-   */
-  trace?: ((boundary: Function) => object | undefined) | undefined;
-}
-
-/**
- * build.mjs defines it true for the `production` variant: no listener, no agent in the bundle.
- * Read in place (not through a const) so the define folds each test and the agent's lazy import
- * becomes dead code.
- */
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
-
-const MAX_REPORTS = 100;
-
-const entries = new Map<number, { kind: RegistryKind; ref: WeakRef<object> }>();
-const ids = new WeakMap<object, number>();
-const listeners = new Set<(change: RegistryChange) => void>();
-const reports: RegistryReport[] = [];
-let nextId = 1;
-
-export const config: DevtoolsConfig = { enabled: true, name: undefined, redact: undefined };
-
-// FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
-const finalizer =
-  typeof __STRATUM_NO_AGENT__ === 'undefined' && typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<number>((id) => {
-        const entry = entries.get(id);
-        if (!entry) return;
-        entries.delete(id);
-        emit({ type: 'unregistered', id, kind: entry.kind });
-      })
-    : undefined;
-
-function emit(change: RegistryChange): void {
-  let first: unknown;
-  let failed = false;
-  for (const listener of [...listeners]) {
-    try {
-      listener(change);
-    } catch (error) {
-      if (!failed) first = error;
-      failed = true;
-    }
-  }
-  if (failed) throw first;
-}
-
-function toEntry(id: number, kind: RegistryKind, ref: WeakRef<object>): RegistryEntry {
-  return { id, kind, deref: () => ref.deref() };
-}
-
-/** Registers an instance; returns its registry id (the same id when registered twice). */
-export function register(kind: RegistryKind, target: object): number {
-  // A production build has no agent, so nothing reads the registry: it keeps nothing (and the
-  // define folds the rest of the registry out of the bundle).
-  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return 0;
-  const known = ids.get(target);
-  if (known !== undefined) return known;
-  const id = nextId++;
-  const ref = new WeakRef(target);
-  entries.set(id, { kind, ref });
-  ids.set(target, id);
-  finalizer?.register(target, id, target);
-  emit({ type: 'registered', entry: toEntry(id, kind, ref) });
-  return id;
-}
 
 /**
  * Takes an instance out of the registry now (not at garbage collection): a server request's
@@ -136,11 +31,6 @@ export function unregister(target: object): void {
  */
 export const liveRequests = { live: 0, listed: 0 };
 
-/** The registry id of an instance, or undefined when it never registered. */
-export function registryId(target: object): number | undefined {
-  return ids.get(target);
-}
-
 /** Every live registered instance, oldest first. */
 export function registered(kind?: RegistryKind): RegistryEntry[] {
   const out: RegistryEntry[] = [];
@@ -152,18 +42,6 @@ export function registered(kind?: RegistryKind): RegistryEntry[] {
   return out;
 }
 
-/** Records something the panel should show about an instance; keeps the last MAX_REPORTS. */
-export function report(target: object, type: string, message: string): void {
-  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
-  const id = ids.get(target);
-  const entry = id === undefined ? undefined : entries.get(id);
-  if (id === undefined || !entry) return;
-  const item: RegistryReport = { kind: entry.kind, id, type, message, at: Date.now() };
-  reports.push(item);
-  if (reports.length > MAX_REPORTS) reports.shift();
-  emit({ type: 'report', report: item });
-}
-
 export function recentReports(): readonly RegistryReport[] {
   return reports;
 }
@@ -173,17 +51,3 @@ export function watchRegistry(listener: (change: RegistryChange) => void): () =>
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
-
-/**
- * Configures the devtools integration. `enabled: false` in the same tick as the first import
- * wins, because listening for a panel starts in a microtask.
- */
-export function configureDevtools(options: DevtoolsOptions): void {
-  if (options.enabled !== undefined) config.enabled = options.enabled;
-  if (options.name !== undefined) config.name = options.name;
-  if (options.redact !== undefined) config.redact = options.redact;
-  if (config.enabled === false && typeof __STRATUM_NO_AGENT__ === 'undefined') stopListening();
-}
-
-// A microtask, so that configureDevtools({ enabled: false }) in the importing tick wins.
-if (typeof __STRATUM_NO_AGENT__ === 'undefined') queueMicrotask(() => listenForPanel(config));

@@ -18,5 +18,5 @@ export type {
   StoreEvent,
   StoreOptions,
 } from './types.js';
-export { configureDevtools } from '../registry/registry.js';
-export type { DevtoolsOptions } from '../registry/registry.js';
+export { configureDevtools } from '../registry/core.js';
+export type { DevtoolsOptions } from '../registry/core.js';

@@ -1,4 +1,4 @@
-import { register, report } from '../registry/registry.js';
+import { register, report } from '../registry/core.js';
 import { browserClientId } from './client-id.js';
 import { Round, runAll } from '../registry/notify.js';
 import { loadPersistence, describePersistence } from './persist.js';
