@@ -4,8 +4,8 @@
  */
 export function runAll(calls: Iterable<() => void>): void {
   const round = new Round();
-  round.each(calls, (call) => call());
-  round.done();
+  round._each(calls, (call) => call());
+  round._done();
 }
 
 /**
@@ -17,7 +17,7 @@ export class Round {
   private _failed = false;
   private _first: unknown;
 
-  each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
+  _each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
     for (const listener of [...listeners]) {
       try {
         call(listener);
@@ -29,12 +29,12 @@ export class Round {
   }
 
   /**
-   * each() for listeners of one argument, without a closure or (for one listener) an array per
+   * _each() for listeners of one argument, without a closure or (for one listener) an array per
    * round: the store's listeners on every set while a panel is connected (issue 18).
    */
-  emit<A>(listeners: ReadonlySet<(event: A) => void>, event: A): void {
+  _emit<A>(listeners: ReadonlySet<(event: A) => void>, event: A): void {
     if (listeners.size === 1) {
-      // Taken before it runs, as each() copies: one it subscribes meanwhile waits for the next round.
+      // Taken before it runs, as _each() copies: one it subscribes meanwhile waits for the next round.
       for (const listener of listeners) return this._emitOne(listener, event);
     }
     for (const listener of [...listeners]) this._emitOne(listener, event);
@@ -50,7 +50,7 @@ export class Round {
   }
 
   /** Rethrows the round's first error, once every listener ran. */
-  done(): void {
+  _done(): void {
     if (this._failed) throw this._first;
   }
 }

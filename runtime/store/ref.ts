@@ -8,5 +8,5 @@ let count = 0;
 /** A state with a store of its own (defuss Ref semantics): store `refs`, scope `$ref`, key `ref-N`. */
 export function createRef<T>(initial: T): State<T> {
   refs ??= new Store({ name: 'refs' });
-  return Store.createIn(refs, REF_SCOPE, `ref-${++count}`, initial);
+  return Store._createIn(refs, REF_SCOPE, `ref-${++count}`, initial);
 }

@@ -126,7 +126,7 @@ export class State<T> {
 
   /** @internal Runs this state's own listeners; the store calls it when notifying. */
   _notify(value: unknown, prev: unknown, round: Round): void {
-    round.each(this._listeners, (listener) => listener(value as T, prev as T));
+    round._each(this._listeners, (listener) => listener(value as T, prev as T));
   }
 
   /** @internal Whether `a` and `b` are equal by this state's rule (batch uses it for A→B→A). */

@@ -94,12 +94,12 @@ class StoreCore implements StateHost {
       for (let i = 0; i < this._delivering.length; i++) {
         const next = this._delivering[i]!;
         if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
-        if (this._listeners.size > 0) round.emit(this._listeners, next);
+        if (this._listeners.size > 0) round._emit(this._listeners, next);
       }
     } finally {
       this._delivering = [];
     }
-    round.done();
+    round._done();
   }
 
   _flush(): void {
@@ -247,7 +247,7 @@ export class Store {
   }
 
   /** @internal createRef's path into the reserved `$ref` scope. */
-  static createIn<T>(store: Store, scope: string, key: string, initial: T): State<T> {
+  static _createIn<T>(store: Store, scope: string, key: string, initial: T): State<T> {
     return store._create(scope, key, initial, { key });
   }
 
