@@ -38,7 +38,7 @@ const ENTRIES = [
   // +128 B (issue 22.5): in a worker, the listener catches its page relay's hand-over in the
   // first turn (the rest of the worker side loads lazily).
   // +64 B (rev-panel): turning devtools off in a worker stops its listener without a window.
-  { name: 'store', source: 'runtime/store/index.ts', budget: 4736 },
+  { name: 'store', source: 'runtime/store/index.ts', production: 'runtime/store/production.ts', budget: 4736 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   // +0.7–0.9 kB (issue 18): the codec's plain-data fast path and in-place decoding (plain.ts, decode-parsed.ts);
   // +128 B (issue 22.5): the worker listener, as in store.

@@ -7,10 +7,10 @@
  */
 
 // The registry's core: what every entry carries (register, report, the configuration, the panel
-// listener's start). Its readers (the agent's, the server's, the adapters') are in registry.ts,
+// listener's stop). Its readers (the agent's, the server's, the adapters') are in registry.ts,
 // which re-exports this module: stratumjs/store imports the core alone and ships no reader.
-
-import { listenForPanel, stopListening } from './listen.js';
+// The listener itself (listen.ts) is passed in as `panelListener` by devtools/hook.ts, so a
+// production store entry, which leaves the hook out, carries neither it nor the protocol's tags.
 
 export type RegistryKind = 'store' | 'webstorage' | 'database';
 
@@ -137,14 +137,17 @@ export function report(target: object, type: string, message: string): void {
 
 /**
  * Configures the devtools integration. `enabled: false` in the same tick as the first import
- * wins, because listening for a panel starts in a microtask.
+ * wins, because listening for a panel starts in a microtask (devtools/hook.ts).
  */
 export function configureDevtools(options: DevtoolsOptions): void {
   if (options.enabled !== undefined) config.enabled = options.enabled;
   if (options.name !== undefined) config.name = options.name;
   if (options.redact !== undefined) config.redact = options.redact;
-  if (config.enabled === false && typeof __STRATUM_NO_AGENT__ === 'undefined') stopListening();
+  if (config.enabled === false && typeof __STRATUM_NO_AGENT__ === 'undefined') panelListener._stop?.();
 }
 
-// A microtask, so that configureDevtools({ enabled: false }) in the importing tick wins.
-if (typeof __STRATUM_NO_AGENT__ === 'undefined') queueMicrotask(() => listenForPanel(config));
+/**
+ * The panel listener's stop (registry/listen.ts), set by devtools/hook.ts, which every browser
+ * entry imports first and which starts the listener; core.ts never imports it (see above).
+ */
+export const panelListener: { _stop?: () => void } = {};

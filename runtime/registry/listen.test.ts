@@ -75,7 +75,8 @@ describe('listening for a panel', () => {
   it('never listens in a production bundle (process.env.NODE_ENV)', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     try {
-      await import('./registry.js');
+      // The entries' wiring, which starts the listener (devtools/hook.ts).
+      await import('../devtools/hook.js');
       const { listening } = await import('./listen.js');
       await tick(10);
       expect(listening.on).toBe(false);
@@ -86,7 +87,7 @@ describe('listening for a panel', () => {
 
   it('drops and counts messages from other windows, other sources, or without a hello', async () => {
     const posted = recordPosts();
-    await import('./registry.js');
+    await import('../devtools/hook.js');
     const { listening } = await import('./listen.js');
     await tick();
     fromContent(hello, null);
