@@ -65,7 +65,19 @@ declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 const MAX_REPORTS = 100;
 
-export const entries = new Map<number, { kind: RegistryKind; ref: WeakRef<object> }>();
+/**
+ * The parts of WeakRef and FinalizationRegistry the registry uses, spelled out: these exports
+ * (shared with registry.ts) reach the public declarations, which must not need ES2021's lib.
+ */
+interface Held {
+  deref(): object | undefined;
+}
+interface Finalizer {
+  register(target: object, id: number, token: object): void;
+  unregister(token: object): void;
+}
+
+export const entries = new Map<number, { kind: RegistryKind; ref: Held }>();
 export const ids = new WeakMap<object, number>();
 export const listeners = new Set<(change: RegistryChange) => void>();
 export const reports: RegistryReport[] = [];
@@ -74,7 +86,7 @@ let nextId = 1;
 export const config: DevtoolsConfig = { enabled: true, name: undefined, redact: undefined };
 
 // FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
-export const finalizer =
+export const finalizer: Finalizer | undefined =
   typeof __STRATUM_NO_AGENT__ === 'undefined' && typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<number>((id) => {
         const entry = entries.get(id);
@@ -98,7 +110,7 @@ export function emit(change: RegistryChange): void {
   if (failed) throw first;
 }
 
-export function toEntry(id: number, kind: RegistryKind, ref: WeakRef<object>): RegistryEntry {
+export function toEntry(id: number, kind: RegistryKind, ref: Held): RegistryEntry {
   return { id, kind, deref: () => ref.deref() };
 }
 

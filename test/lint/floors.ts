@@ -18,6 +18,7 @@ export const FLOORS: { name: string; folders: string[] }[] = [
 export const ENTRIES = [
   'runtime/index.ts',
   'runtime/store/index.ts',
+  'runtime/store/production.ts',
   'runtime/webstorage/index.ts',
   'runtime/webstorage/node.ts',
   'runtime/db/index.ts',
