@@ -116,18 +116,21 @@ export function toEntry(id: number, kind: RegistryKind, ref: Held): RegistryEntr
 
 /** Registers an instance; returns its registry id (the same id when registered twice). */
 export function register(kind: RegistryKind, target: object): number {
-  // A production build has no agent, so nothing reads the registry: it keeps nothing (and the
-  // define folds the rest of the registry out of the bundle).
-  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return 0;
-  const known = ids.get(target);
-  if (known !== undefined) return known;
-  const id = nextId++;
-  const ref = new WeakRef(target);
-  entries.set(id, { kind, ref });
-  ids.set(target, id);
-  finalizer?.register(target, id, target);
-  emit({ type: 'registered', entry: toEntry(id, kind, ref) });
-  return id;
+  // A production build has no agent, so nothing reads the registry: it keeps nothing. The body
+  // is the branch of a test the define folds to false (not code after an early return), so
+  // esbuild counts none of its uses and drops the maps, emit and toEntry from the bundle.
+  if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+    const known = ids.get(target);
+    if (known !== undefined) return known;
+    const id = nextId++;
+    const ref = new WeakRef(target);
+    entries.set(id, { kind, ref });
+    ids.set(target, id);
+    finalizer?.register(target, id, target);
+    emit({ type: 'registered', entry: toEntry(id, kind, ref) });
+    return id;
+  }
+  return 0;
 }
 
 /** The registry id of an instance, or undefined when it never registered. */

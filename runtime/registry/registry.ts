@@ -14,14 +14,16 @@ declare const __STRATUM_NO_AGENT__: boolean | undefined;
  * webstorage memory leaves the panel when the request ends.
  */
 export function unregister(target: object): void {
-  if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
-  const id = ids.get(target);
-  const entry = id === undefined ? undefined : entries.get(id);
-  if (id === undefined || !entry) return;
-  entries.delete(id);
-  ids.delete(target);
-  finalizer?.unregister(target);
-  emit({ type: 'unregistered', id, kind: entry.kind });
+  // A branch the production define folds to false, as in register (core.ts).
+  if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+    const id = ids.get(target);
+    const entry = id === undefined ? undefined : entries.get(id);
+    if (id === undefined || !entry) return;
+    entries.delete(id);
+    ids.delete(target);
+    finalizer?.unregister(target);
+    emit({ type: 'unregistered', id, kind: entry.kind });
+  }
 }
 
 /**
