@@ -44,7 +44,8 @@ class StoreCore implements StateHost {
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
     if (this._batchDepth > 0) {
-      for (const hook of this._hooks) hook(state, label, true);
+      // Production builds have no agent to call (the define drops the loop).
+      if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._hooks) hook(state, label, true);
       const seen = this._pending.get(state);
       if (seen) seen.label = label ?? seen.label;
       else {
@@ -75,7 +76,7 @@ class StoreCore implements StateHost {
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
     // The agent hears the change before any listener of the app runs (a listener's own writes
     // are listed after the change that caused them).
-    for (const hook of this._hooks) hook(state, label, false);
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._hooks) hook(state, label, false);
     // The value and version as of this change: a listener may change the state again meanwhile.
     const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
     if (label !== undefined) event.label = label;
@@ -241,7 +242,8 @@ export class Store {
   /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
   _observe(hook: ChangeHook): () => void {
     const core = this._core;
-    core._hooks = [...core._hooks, hook];
+    // No agent exists in a production build, and the loops that call hooks are dropped there.
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') core._hooks = [...core._hooks, hook];
     // Usually one agent per page; a second (a test kit, a WebSocket agent) must not silence the first.
     return () => void (core._hooks = core._hooks.filter((other) => other !== hook));
   }
