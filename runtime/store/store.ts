@@ -139,8 +139,11 @@ export class Store {
       return;
     }
     this._core = new StoreCore(options.name ?? `store-${++storeCount}`);
-    this._core._root = this;
-    register('store', this);
+    // The panel's registry and reports: a production build has neither (the define drops this).
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+      this._core._root = this;
+      register('store', this);
+    }
   }
 
   get name(): string {
