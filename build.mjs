@@ -40,14 +40,14 @@ const ENTRIES = [
   // +64 B (rev-panel): turning devtools off in a worker stops its listener without a window.
   // Issue 18, third pass: 4,687 B → 4,602 B (the registry's readers in a chunk of their own,
   // registry/core.ts for the rest); the production entry (store/production.ts: codes for the
-  // error words, no devtools wiring) went from 3,787 B to 3,246 B. See docs/PERFORMANCE.md.
+  // error words, no devtools wiring or hooks) went from 3,787 B to 3,130 B. See docs/PERFORMANCE.md.
   { name: 'store', source: 'runtime/store/index.ts', production: 'runtime/store/production.ts', budget: 4672 },
   // webstorage carries the codec (~5.7 kB of its ~8.7 kB): every stored value goes through it.
   // +0.7–0.9 kB (issue 18): the codec's plain-data fast path and in-place decoding (plain.ts, decode-parsed.ts);
   // +128 B (issue 22.5): the worker listener, as in store.
   // +64 B (rev-panel): the worker listener's own stop, as in store.
   // +64 B (issue 18, third pass): the registry is two chunks (core.ts, which stratumjs/store
-  // carries alone, and its readers), one more chunk import here (+38 B measured).
+  // carries alone, and its readers), one more chunk import here (+30–58 B measured).
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 11264 },
   { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11776 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
