@@ -9,8 +9,9 @@
 // The registry's core: what every entry carries (register, report, the configuration, the panel
 // listener's stop). Its readers (the agent's, the server's, the adapters') are in registry.ts,
 // which re-exports this module: stratumjs/store imports the core alone and ships no reader.
-// The listener itself (listen.ts) is passed in as `panelListener` by devtools/hook.ts, so a
-// production store entry, which leaves the hook out, carries neither it nor the protocol's tags.
+// The listener (listen.ts) is started by devtools/hook.ts, which passes its stop in as
+// `panelListener`, so a production store entry, which leaves the hook out, carries neither the
+// listener nor the protocol's tags.
 
 export type RegistryKind = 'store' | 'webstorage' | 'database';
 
