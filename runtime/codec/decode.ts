@@ -6,7 +6,6 @@
  */
 import { base64ToBytes } from './base64.js';
 import { CodecError } from './error.js';
-import { parseDate } from './iso-date.js';
 import { BlobRef, Opaque, Truncated } from './markers.js';
 import { ERROR_TYPES, TAG, VIEW_TYPES } from './tags.js';
 import type { Path, PathSegment } from './types.js';
@@ -248,7 +247,7 @@ export class Decoder {
 
   private _date(value: unknown): Date {
     if (value === null) return new Date(Number.NaN);
-    const date = typeof value === 'string' ? parseDate(value) : new Date(Number.NaN);
+    const date = new Date(typeof value === 'string' ? value : Number.NaN);
     return Number.isNaN(date.getTime()) ? this._fail(`bad date ${JSON.stringify(value)}`) : date;
   }
 
