@@ -22,27 +22,21 @@ export function isPlainJson(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return isPlainLeaf(value);
   // JSON.stringify would call an inherited toJSON; the encoder never does.
   if ('toJSON' in OBJECT || 'toJSON' in Array.prototype || inheritsKeys()) return false;
-  const seen = new Set<object>();
-  seen.add(value);
-  // A stack with its own top index: pop() and push() cost a call each in the hot loop.
+  const seen = new Set<object>([value]);
   const stack: object[] = [value];
-  let top = 1;
-  while (top > 0) {
-    const node = stack[--top]!;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (symbolsOf(node).length > 0) return false;
     // JSON.stringify calls a toJSON it finds on any object (own and not enumerable, or on an
     // Array subclass's prototype) and writes what it returns; the encoder never calls it.
     if (typeof (node as { toJSON?: unknown }).toJSON === 'function') return false;
     if (Array.isArray(node)) {
-      for (let i = 0, n = node.length; i < n; i++) {
+      for (let i = 0; i < node.length; i++) {
         const child: unknown = node[i];
-        // Strings first: most leaves are strings, and they are always plain.
+        // Strings first: most leaves are strings, and a string is always plain.
         if (typeof child === 'string') continue;
         if (typeof child === 'object' && child !== null) {
-          // An object met before would need an id: Set.add leaves the size as it was.
-          const size = seen.size;
-          if (seen.add(child).size === size) return false;
-          stack[top++] = child;
+          if (!visit(child, seen, stack)) return false;
         } else if (!isPlainLeaf(child)) return false; // a hole reads as undefined too
       }
       continue;
@@ -56,12 +50,19 @@ export function isPlainJson(value: unknown): boolean {
       const child = record[key];
       if (typeof child === 'string') continue;
       if (typeof child === 'object' && child !== null) {
-        const size = seen.size;
-        if (seen.add(child).size === size) return false;
-        stack[top++] = child;
+        if (!visit(child, seen, stack)) return false;
       } else if (!isPlainLeaf(child)) return false;
     }
   }
+  return true;
+}
+
+/** Queues an object not met before; false for one met before (it would need an id). */
+function visit(child: object, seen: Set<object>, stack: object[]): boolean {
+  const size = seen.size;
+  seen.add(child);
+  if (seen.size === size) return false;
+  stack.push(child);
   return true;
 }
 
