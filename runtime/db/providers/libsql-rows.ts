@@ -214,7 +214,8 @@ export class SqlRows implements RowStore {
   }
 
   private async _read(statement: InStatement): Promise<ResultSet> {
-    await this.sync();
+    // Awaited only when something is queued: a read outside a transaction never has writes to send.
+    if (this._queued.length > 0) await this.sync();
     return this._sql.execute(statement);
   }
 
@@ -343,6 +344,7 @@ export class LibsqlTransaction extends SoftwareTransaction {
   private _tx: SqlTransaction | undefined;
   private _release: () => void;
   private _check: ((seen?: number) => Promise<void>) | undefined;
+  private _version: number | undefined;
 
   /**
    * `single.version`: the version the connection opened, which the read's statement checks;
@@ -360,6 +362,7 @@ export class LibsqlTransaction extends SoftwareTransaction {
     this._rows = new SqlRows(sql, db, tables, single?.version);
     this._release = release;
     this._check = single?.check;
+    this._version = single?.version;
   }
 
   protected _table(name: string): TableInfo {
@@ -379,7 +382,8 @@ export class LibsqlTransaction extends SoftwareTransaction {
     this._ended = true;
     try {
       if (!this._tx) {
-        await this._check?.(this._rows.seen);
+        // A read whose rows came back under the connection's version has checked it already.
+        if (this._rows.seen !== this._version) await this._check?.(this._rows.seen);
         return;
       }
       try {
