@@ -229,8 +229,24 @@ export class SqlRows implements RowStore {
   }
 
   async read(table: string, key: Key): Promise<unknown> {
-    const [value] = await this._values('', { from: ` FROM ${tableSql(this._db, table)}`, where: ['k = ?'], args: [keyArg(key)], tail: '' });
-    return value;
+    const select: Select = { from: ` FROM ${tableSql(this._db, table)}`, where: ['k = ?'], args: [keyArg(key)], tail: '' };
+    if (this._single === undefined) return (await this._values('', select))[0];
+    // One row whether the key is there or not (a missing key is a common read: a cache miss),
+    // with the stored version beside it, so a miss needs no second statement for the check.
+    const { rows } = await this._read({
+      sql: `SELECT (SELECT CASE WHEN b IS NULL THEN v ELSE k END${select.from} WHERE k = ?), version FROM stratum_databases WHERE name = ?`,
+      args: [...select.args, this._db] as InArgs,
+    });
+    const row = rows[0];
+    // No database row (deleted meanwhile): the check after the read reads the version itself.
+    if (row === undefined) return undefined;
+    this.seen = Number(row[1]);
+    const cell = row[0];
+    if (cell === null || cell === undefined) return undefined;
+    if (typeof cell === 'string') return loadValue(cell, null);
+    // A row with Blob bytes: read again with both columns, under the version condition.
+    this.seen = undefined;
+    return (await this._rows('v, b', select)).map((found) => rowValue(found))[0];
   }
 
   /**
