@@ -36,6 +36,19 @@ contract((t, { open }) => {
       expect(await keys.count()).toBe(0);
     });
 
+    it("reads back values that look like the codec's own nodes or hold escapes as they were written", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const rows = [
+        { k: 'node', node: { $t: 'date', v: '2020-01-01T00:00:00.000Z' }, list: [{ $t: 'bigint', v: '1' }] },
+        { k: 'text', text: 'a "$t" in words, a $ and a \\ alone', path: 'C:\\temp\\u0024t' },
+        { k: 'escapes', nul: '\u0000', sep: '\u2028', quote: '"', dollar: '$' },
+        { k: 'plain', n: 1, s: 'no marks at all' },
+      ];
+      await keys.bulkPut(rows);
+      expect(await keys.query()).toEqual([...rows].sort((a, b) => (a.k < b.k ? -1 : 1)));
+    });
+
     it('finds a symbol key or a SharedArrayBuffer deep inside plain data, and names where it is', async () => {
       const db = await open();
       const keys = db.table('keys');
