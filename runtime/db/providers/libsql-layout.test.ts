@@ -93,6 +93,17 @@ describe('libSQL files from before index entries carried rowids (issue 18, third
     db.close();
   });
 
+  it('an index table without rowids beside a moved rows table (an older Stratum added the index) gets them at open', async () => {
+    const url = copy();
+    (await openDatabase('app', { version: 2, tables, provider: libsql({ url }) })).close();
+    const sql = createClient({ url });
+    await sql.batch(['DROP TRIGGER "r:app/notes/byTitle"', 'ALTER TABLE "i:app/notes/byTitle" DROP COLUMN r'], 'write');
+    sql.close();
+    const db = await openDatabase('app', { version: 2, tables, provider: libsql({ url }) });
+    expect(await db.table('notes').query({ index: 'byTitle', range: { eq: 'note 5' } })).toEqual(allNotes.filter((row) => row.title === 'note 5'));
+    db.close();
+  });
+
   it("an older Stratum's writes, which name no rowid, are still found by index", async () => {
     const url = copy();
     const db = await openDatabase('app', { version: 2, tables, provider: libsql({ url }) });
