@@ -189,7 +189,7 @@ export class Agent {
       case Command.stop:
         return this._stop(message.payload.client);
       case Command.snapshot:
-        return this._snapshot(message.payload.previews === true ? 'previews' : 'full');
+        return this._snapshot(message.payload.previews !== true ? 'full' : message.payload.columns === true ? 'columns' : 'previews');
       case Command.trace:
         this._watcher.trace = message.payload.enabled;
         return { enabled: this._watcher.trace };
