@@ -52,6 +52,7 @@ export class StateEntry {
   private _version: Signal<number> | undefined;
   private _redacted: Signal<Path[]> | undefined;
   private _history: Signal<Change[]> | undefined;
+  private _uid: string | undefined;
 
   constructor(
     readonly store: number,
@@ -91,8 +92,9 @@ export class StateEntry {
     return this._history?.peek() ?? [];
   }
 
+  /** Read for every row the tree lists: made once. */
   get uid(): string {
-    return entryKey(this.store, this.id);
+    return (this._uid ??= entryKey(this.store, this.id));
   }
 }
 

@@ -226,7 +226,14 @@ export class Agent {
     // id says it reads columns (protocol/columns.ts) gets its states as columns (issue 18).
     const form: SnapshotForm = readsColumns(client) ? 'columns' : client.startsWith('panel-') ? 'previews' : 'full';
     void this._snapshot(form).then(
-      (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),
+      (snapshot) => {
+        if (!this.connected) return;
+        this.bridge.send(Event.snapshot, snapshot);
+        // Out now, not at the next frame: the answer to hello left a moment ago, so the outbox
+        // would hold the snapshot up to 16 ms, and the panel shows nothing until it comes
+        // (issue 18). Deltas queued before it leave with it, in order, as at any flush.
+        this.bridge.flush();
+      },
       (error: unknown) => console.error('stratum devtools: the snapshot failed', error),
     );
     return ready;
