@@ -47,7 +47,9 @@ export class StateEntry {
   /** The pull under way, so selecting again does not ask twice. */
   pulling: Promise<void> | undefined;
   /** Until first read: the snapshot's value, version and redactions, without signals. */
-  private _fields: { value: Encoded; version: number; redacted: Path[] };
+  private readonly _first: Encoded;
+  private readonly _firstVersion: number;
+  private readonly _firstRedacted: Path[];
   private _value: Signal<Encoded> | undefined;
   private _version: Signal<number> | undefined;
   private _redacted: Signal<Path[]> | undefined;
@@ -61,21 +63,24 @@ export class StateEntry {
     this.id = fields.id;
     this.key = fields.key;
     this.scope = fields.scope;
-    this._fields = fields;
+    // Copied, not kept: columnRows hands every entry the same object.
+    this._first = fields.value;
+    this._firstVersion = fields.version;
+    this._firstRedacted = fields.redacted;
     this.persistence = fields.persistence;
     this.preview = fields.preview === true;
   }
 
   get value(): Signal<Encoded> {
-    return (this._value ??= signal(this._fields.value));
+    return (this._value ??= signal(this._first));
   }
 
   get version(): Signal<number> {
-    return (this._version ??= signal(this._fields.version));
+    return (this._version ??= signal(this._firstVersion));
   }
 
   get redacted(): Signal<Path[]> {
-    return (this._redacted ??= signal(this._fields.redacted));
+    return (this._redacted ??= signal(this._firstRedacted));
   }
 
   get history(): Signal<Change[]> {
@@ -84,7 +89,7 @@ export class StateEntry {
 
   /** The version without making its signal (sorting and reconnects read every entry's). */
   get currentVersion(): number {
-    return this._version ? this._version.peek() : this._fields.version;
+    return this._version ? this._version.peek() : this._firstVersion;
   }
 
   /** The recent changes without making their signal (none until the first change). */
@@ -98,25 +103,27 @@ export class StateEntry {
   }
 }
 
-/** The states of a scope sent as columns (protocol/columns.ts), as the entries' fields. */
+/**
+ * The states of a scope sent as columns (protocol/columns.ts), as the entries' fields. One object
+ * is filled again for every state (no garbage per state): StateEntry copies what it keeps.
+ */
 function* columnRows(scope: string, columns: StateColumns): Generator<StateFields> {
   const redacted = new Map<number, Path[]>();
   columns.redactedAt.forEach((index, at) => redacted.set(index, columns.redacted[at]!));
   const persisted = new Map<number, string>();
   columns.persistedAt.forEach((index, at) => persisted.set(index, columns.persistence[at]!));
+  const row: StateFields = { id: '', key: '', scope, version: 0, value: null, redacted: NONE, persistence: undefined, preview: false };
   for (let index = 0; index < columns.ids.length; index++) {
     const value = columns.values[index]!;
-    yield {
-      id: columns.ids[index]!,
-      key: columns.keys[index]!,
-      scope,
-      version: columns.versions[index]!,
-      value,
-      redacted: redacted.get(index) ?? NONE,
-      persistence: persisted.get(index),
-      // A cut root is a preview the panel pulls whole on select; a primitive came whole.
-      preview: typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated',
-    };
+    row.id = columns.ids[index]!;
+    row.key = columns.keys[index]!;
+    row.version = columns.versions[index]!;
+    row.value = value;
+    row.redacted = redacted.get(index) ?? NONE;
+    row.persistence = persisted.get(index);
+    // A cut root is a preview the panel pulls whole on select; a primitive came whole.
+    row.preview = typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated';
+    yield row;
   }
 }
 
