@@ -9,14 +9,20 @@ import { keyAt } from '../../../db/schema.js';
 import type { Database, Range } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
 import { CommandError } from '../../../protocol/errors.js';
-import { MAX_PAGE, type Hash, type Range as WireRange } from '../../../protocol/messages.js';
+import { MAX_PAGE, type Hash, type Range as WireRange, type Row } from '../../../protocol/messages.js';
 import { conflict, guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
-import { fingerprint, show } from '../show.js';
+import { nextTask } from '../../../db/providers/tasks.js';
+import { fingerprint, showRow, type InlineBlobs } from '../show.js';
 import { target } from '../targets.js';
 import { DEVTOOLS } from '../watch.js';
 
 const DEFAULT_PAGE = 100;
+/**
+ * Rows encoded per task (issue 18): a page of MAX_PAGE rows encoded at once held the page's main
+ * thread ~80 ms; between slices the app's own tasks and frames run.
+ */
+export const ENCODE_SLICE = 200;
 
 export function decodeKey(encoded: Encoded, what: string): Key {
   try {
@@ -50,6 +56,19 @@ export function rowRoot(db: Database, table: string): string[] {
   return ['db', db.name, table];
 }
 
+/** Rows as the grid shows them, ENCODE_SLICE at a time with a task between slices. */
+async function encodeRows(rows: unknown[], keyPath: Parameters<typeof keyAt>[1], root: string[], blobs: InlineBlobs): Promise<Row[]> {
+  const out: Row[] = [];
+  for (let at = 0; at < rows.length; at += ENCODE_SLICE) {
+    if (at > 0) await nextTask();
+    for (const row of rows.slice(at, at + ENCODE_SLICE)) {
+      const { value, redacted, hash } = showRow(row, root, blobs);
+      out.push({ key: encode(keyAt(row, keyPath) ?? null), value, hash, redacted });
+    }
+  }
+  return out;
+}
+
 export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | 'dbClear' | 'dbDeleteDatabase'> = {
   async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
     const db = target('database', database);
@@ -64,14 +83,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
       // The whole table's count is usually known from the snapshot (counts.ts): no second count.
       index === undefined && range === undefined ? countRows(database, name, () => table.count()) : table.count(selection),
     ]);
-    return {
-      total,
-      rows: rows.map((row) => ({
-        key: encode(keyAt(row, info.key) ?? null),
-        hash: fingerprint(row).hash,
-        ...show(row, rowRoot(db, name), blobs),
-      })),
-    };
+    return { total, rows: await encodeRows(rows, info.key, rowRoot(db, name), blobs) };
   },
 
   async dbPut({ database, table: name, value, baseVersion, label }, { blobs }) {
