@@ -19,25 +19,29 @@ function fakeTable(count: number) {
   const asked: Asked[] = [];
   const rowsOf = (offset: number, limit: number): Row[] =>
     Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, i) => ({ key: offset + i + 1, value: { text: `row ${offset + i + 1}` }, hash: `h${offset + i + 1}`, redacted: [] }));
+  const sent = { flushed: 0 };
   const connection = {
+    // The query is flushed at once, not left for the microtask queued behind the render.
+    bridge: { flush: () => void sent.flushed++ },
     request(_name: string, payload: { offset: number; limit: number }) {
       return new Promise((resolve) => {
         asked.push({ ...payload, answer: () => resolve({ total: count, rows: rowsOf(payload.offset, payload.limit) }) });
       });
     },
   };
-  return { asked, connection: connection as unknown as Connection };
+  return { asked, sent, connection: connection as unknown as Connection };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('RowsModel: a table first shown', () => {
   it('shows the first rows, then page 0 whole in their place', async () => {
-    const { asked, connection } = fakeTable(1000);
+    const { asked, sent, connection } = fakeTable(1000);
     const rows = new RowsModel(connection, {} as Ui);
     rows.ensure(0, 30);
     rows.open(1, 'notes');
     expect(asked.map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: FIRST_ROWS }]);
+    expect(sent.flushed).toBe(1);
 
     asked[0]!.answer();
     await settle();

@@ -286,6 +286,10 @@ export class RowsModel {
       this.revision.value++;
     });
     void this._load(0);
+    // The query leaves now rather than after this task's render (the panel's outbox flushes on a
+    // microtask, queued behind the one that renders the empty grid): the page reads and encodes
+    // while the panel renders (issue 18).
+    this._connection.bridge.flush();
     this.ensure(this._view.first, this._view.last);
   }
 
