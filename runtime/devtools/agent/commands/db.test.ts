@@ -121,6 +121,14 @@ describe('row edits', () => {
     const page = await t.call(Command.dbQuery, { database: id, table: 'notes', limit: 1000 });
     expect(page.rows.map((row) => row.key)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
     expect(new Set(page.rows.map((row) => row.hash)).size).toBe(450);
+    // Read 200 at a time after the last key: the range's own bounds still hold.
+    const ranged = await t.call(Command.dbQuery, { database: id, table: 'notes', range: { gte: 100, lt: 350 }, limit: 1000 });
+    expect(ranged.rows.map((row) => row.key)).toEqual(Array.from({ length: 250 }, (_, i) => i + 100));
+    expect(ranged.total).toBe(250);
+    const exact = await t.call(Command.dbQuery, { database: id, table: 'notes', range: { gt: 10 }, limit: 400 });
+    expect(exact.rows.map((row) => row.key)).toEqual(Array.from({ length: 400 }, (_, i) => i + 11));
+    const backwards = await t.call(Command.dbQuery, { database: id, table: 'notes', direction: 'prev', limit: 300 });
+    expect(backwards.rows.map((row) => row.key)).toEqual(Array.from({ length: 300 }, (_, i) => 450 - i));
   });
 
   it('adds rows (generated keys), refuses a duplicate, deletes over a hash', async () => {
