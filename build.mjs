@@ -32,7 +32,9 @@ const ENTRIES = [
   // +0.7–0.9 kB (issue 18): the codec's plain-data fast path and in-place decoding (plain.ts, decode-parsed.ts).
   // +0.3 kB (this session's merge): issue 22's fault hooks and console symbol with issue 18's codec paths and 22.5's worker listener.
   // +64 B (issue 18, third pass): checkWritable's quick pass over plain data (writable.ts).
-  { name: 'index', source: 'runtime/index.ts', budget: 24640 },
+  // +128 B (issue 18, third pass, merged): with the SQLite layout's rowid trigger text and the
+  // transaction's no-wait first operation, measured 24,661 B after the merge.
+  { name: 'index', source: 'runtime/index.ts', budget: 24768 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   // Lowered to what issue 18 reached (4,455 B): see docs/PERFORMANCE.md for what the rest is;
@@ -78,9 +80,11 @@ const ENTRIES = [
   // +1.6 kB (this session's merge): relayWorker (22.5), the fault hooks' loaders (22) and record's hooks (23) on top of each branch's own growth.
   // +0.9 kB (issue 18, third pass: h18-snapshot): snapshot columns for a panel (the agent's columns
   // form and the columns check in the protocol's validators: 29,358 → 30,228 B, measured).
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 30720 },
+  // +0.45 kB (issue 18, third pass: rows): one-walk row encoding, pages encoded and read in slices
+  // of 200 (29,407 → 29,861 B on its own). Together, measured after the merge: see the build's output.
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 31232 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
-  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 30720 },
+  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 31232 },
   // Framework bindings (issue 15): hooks and the component-scope lifecycle only; the framework
   // is an optional peer and stays external, the store comes in through the shared chunks.
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },
@@ -144,7 +148,9 @@ const EXTENSION_SCRIPTS = [
 // 37 → 60 kB at the merge: built without splitting, the bridge inlines every command the agent
 // loads lazily (search, console, simulate, record). Loaded only when a library connects; splitting
 // it would need its chunks listed as web-accessible (a follow-up).
-const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 62464 }];
+// +1 kB (issue 18, third pass): the agent it inlines grew by the snapshot columns and row slices
+// (62,787 B measured after the merge).
+const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 63488 }];
 const EXTENSION_STATIC = [
   ['extension/devtools.html', 'devtools.html'],
   ['extension/kit/kit.html', 'kit.html'],
