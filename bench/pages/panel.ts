@@ -16,6 +16,7 @@ import { memoryPanelWall } from '../../extension/panel/testing/memory-wall.js';
 import { openDatabase } from '../../runtime/db/index.js';
 import { Store, type State } from '../../runtime/store/index.js';
 import type { Encoded } from '../../runtime/codec/index.js';
+import { columnsClient } from '../../runtime/protocol/columns.js';
 import { Command, MAX_PAGE } from '../../runtime/protocol/messages.js';
 import { bench, sink } from '../harness.js';
 import { random, record } from './data.js';
@@ -220,9 +221,11 @@ bench('panel.frames.snapshot', {
         let peer: Awaited<ReturnType<typeof connect>> | undefined;
         const longest = await longestFrame(async () => {
           // The snapshot pushed after hello (connect() waits 100 ms for every answer), then the
-          // one refresh asks for.
-          peer = await connect(`frames-${Math.random().toString(36).slice(2)}`);
-          await peer.bridge.request(Command.snapshot, { previews: true });
+          // one refresh asks for. The peer is the panel here, so it says hello with the panel's
+          // client id (columnsClient) and refreshes as the panel does (ClientSession.refresh);
+          // with another id the page sent the kit's snapshot of full values.
+          peer = await connect(columnsClient());
+          await peer.bridge.request(Command.snapshot, { previews: true, columns: true });
         });
         await peer?.bridge.request(Command.stop, { client: peer.client });
         peer?.bridge.shutdown();

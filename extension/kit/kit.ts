@@ -107,7 +107,7 @@ const api: KitApi = {
 
 window.stratumKit = api;
 
-/** Whether any state of a snapshot holds a preview rather than its value. */
+/** Whether any state of a snapshot holds a preview rather than its value (columns are previews too). */
 function hasPreviews(snapshot: Snapshot): boolean {
-  return snapshot.stores.some((store) => store.scopes.some((scope) => scope.states.some((state) => state.preview === true)));
+  return snapshot.stores.some((store) => store.scopes.some((scope) => scope.columns !== undefined || scope.states.some((state) => state.preview === true)));
 }

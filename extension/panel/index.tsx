@@ -5,6 +5,7 @@
 import browser from 'webextension-polyfill';
 import { chromeWall } from './chrome-wall.js';
 import { mount } from './mount.js';
+import { columnsClient } from '#protocol/columns.js';
 
 function inspectedTab(): { tabId: number; inDevtools: boolean } {
   const fromQuery = new URLSearchParams(location.search).get('tabId');
@@ -21,7 +22,7 @@ function start(): void {
   if (!container) throw new Error('panel.html has no #root');
   const { tabId, inDevtools } = inspectedTab();
   const theme = inDevtools ? (browser.devtools.panels.themeName === 'dark' ? 'dark' : 'light') : undefined;
-  const client = `panel-${Math.random().toString(36).slice(2, 10)}`;
+  const client = columnsClient();
   const wall = chromeWall(tabId, client, {
     ...(theme && { theme }),
     ...(inDevtools && {

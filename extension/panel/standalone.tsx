@@ -5,6 +5,7 @@
  */
 import { mount } from './mount.js';
 import { wsWall } from './ws-wall.js';
+import { columnsClient } from '#protocol/columns.js';
 
 function token(): string | undefined {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -26,7 +27,7 @@ function start(): void {
   if (!container) throw new Error('index.html has no #root');
   const paired = token();
   if (!paired) return unpaired(container, '');
-  const client = `panel-${Math.random().toString(36).slice(2, 10)}`;
+  const client = columnsClient();
   const wall = wsWall({
     origin: location.origin,
     token: paired,

@@ -33,6 +33,8 @@ export function isPlainJson(value: unknown): boolean {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const child: unknown = node[i];
+        // Strings first: most leaves are strings, and a string is always plain.
+        if (typeof child === 'string') continue;
         if (typeof child === 'object' && child !== null) {
           if (!visit(child, seen, stack)) return false;
         } else if (!isPlainLeaf(child)) return false; // a hole reads as undefined too
@@ -46,6 +48,7 @@ export function isPlainJson(value: unknown): boolean {
     // every value to the encoder (above).
     for (const key in record) {
       const child = record[key];
+      if (typeof child === 'string') continue;
       if (typeof child === 'object' && child !== null) {
         if (!visit(child, seen, stack)) return false;
       } else if (!isPlainLeaf(child)) return false;

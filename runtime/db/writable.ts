@@ -7,8 +7,32 @@
  */
 import { DataCloneError } from './errors.js';
 
+/** Containers the quick pass may still visit in this call (shared subtrees count each time they are met). */
+let budget = 0;
+
+/**
+ * The quick pass (issue 18, bulkPut): true when the value is plain objects and arrays without
+ * symbol keys over primitives, which the walk below could never refuse. It allocates nothing
+ * per node. Anything else (a Date, a Map, a class instance, a symbol key even if not
+ * enumerable), a cycle (met as depth) or a large shared graph (the budget) answers false,
+ * and the walk decides, building the path of what it refuses.
+ */
+function plain(node: object, depth: number): boolean {
+  if (depth > 64 || --budget < 0) return false;
+  const proto: unknown = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(node).length !== 0) return false;
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && !plain(child, depth + 1)) return false;
+  }
+  return true;
+}
+
 export function checkWritable(value: unknown, where: string, structuredClone: boolean): void {
   if (typeof value !== 'object' || value === null) return;
+  budget = 10_000;
+  if (plain(value, 0)) return;
   // Paths are built only for a refusal: a bulkPut checks every row, and a string per property was
   // most of its cost. A node's path is its parent's path plus its step (`steps`).
   const seen = new Set<object>();

@@ -184,8 +184,11 @@ export interface PanelCommands {
   hello: { request: { protocol: number; client: string; trace?: boolean }; response: Ready };
   /** The panel went away; with no client left the runtime goes silent. */
   stop: { request: { client: string }; response: { clients: number } };
-  /** `previews`: states carry a short preview instead of their value (StateInfo.preview). */
-  snapshot: { request: { previews?: boolean }; response: Snapshot };
+  /**
+   * `previews`: states carry a short preview instead of their value (StateInfo.preview);
+   * `columns` (with previews, from a runtime that pushed columns after hello): as columns.ts.
+   */
+  snapshot: { request: { previews?: boolean; columns?: boolean }; response: Snapshot };
   trace: { request: { enabled: boolean }; response: { enabled: boolean } };
 
   stateSet: {

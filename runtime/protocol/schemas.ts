@@ -1,6 +1,7 @@
 /** Shape checks for the data types of values.ts; each is typed against its interface, so a field added there without a check here fails the build. */
 import { LIMITS, MAX_PAGE } from './messages.js';
 import type { Current, ProtocolError, Ready, RuntimeInfo, WorkerInfo } from './messages.js';
+import { stateColumnsCheck } from './columns.js';
 import { arr, bool, finite, id, int, json, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from './shape.js';
 import type {
   RequestTag,
@@ -80,7 +81,7 @@ export const stateInfo = obj<StateInfo>({
 export const storeInfo = obj<StoreInfo>({
   id: int,
   name: text,
-  scopes: arr(obj<ScopeInfo>({ name: text, states: arr(stateInfo, MANY) }), MANY),
+  scopes: arr(obj<ScopeInfo>({ name: text, states: arr(stateInfo, MANY), columns: opt(stateColumnsCheck({ many: MANY, text: TEXT, path })) }), MANY),
 });
 
 const webstorageKey = obj<WebstorageKeyInfo>({

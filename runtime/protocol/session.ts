@@ -48,6 +48,8 @@ export class ClientSession {
   private readonly _stops: (() => void)[] = [];
   private readonly _changeListeners = new Set<() => void>();
   private readonly _snapshotListeners = new Set<(snapshot: Snapshot) => void>();
+  /** Runtimes (sessions) that sent a snapshot with columns (columns.ts). */
+  private readonly _columns = new Set<string>();
   private _helloQueued = false;
   private _hellos = 0;
   private _startTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +71,11 @@ export class ClientSession {
         if (response.ok) this._answer(session, response.result);
       }),
       bridge.on(Event.announce, () => this.hello()),
-      bridge.on(Event.snapshot, (snapshot, session) => session === this.target && this._dispatchSnapshot(snapshot)),
+      bridge.on(Event.snapshot, (snapshot, session) => {
+        // A runtime that pushed columns reads the `columns` flag: refresh may ask for them.
+        if (snapshot.stores.some((store) => store.scopes.some((scope) => scope.columns !== undefined))) this._columns.add(session);
+        if (session === this.target) this._dispatchSnapshot(snapshot);
+      }),
       wall.onPageReady(() => this.hello()),
       wall.onStatus((status) => {
         const was = this.wallStatus;
@@ -163,7 +169,8 @@ export class ClientSession {
     const session = this.target;
     if (session === null || !this.ready?.compatible) return Promise.resolve();
     // Only the panel listens to snapshots; it pulls a state's full value when it is selected.
-    return this.request(Command.snapshot, { previews: true }).then((snapshot) => {
+    // Columns only from a runtime that sent them after hello: an older one refuses the flag.
+    return this.request(Command.snapshot, this._columns.has(session) ? { previews: true, columns: true } : { previews: true }).then((snapshot) => {
       if (session === this.target) this._dispatchSnapshot(snapshot);
     });
   }

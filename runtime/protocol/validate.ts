@@ -42,7 +42,7 @@ const delta = { changes: int, label: opt(s.text), at: finite, stack: opt(arr(s.t
 const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   hello: obj({ protocol: int, client: id, trace: opt(bool) }),
   stop: obj({ client: id }),
-  snapshot: obj({ previews: opt(bool) }),
+  snapshot: obj({ previews: opt(bool), columns: opt(bool) }),
   trace: obj({ enabled: bool }),
   stateSet: obj({ store: int, state: s.text, value: s.encoded, baseVersion: int, label: opt(s.text) }),
   edit: obj({

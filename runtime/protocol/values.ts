@@ -5,8 +5,9 @@
  */
 
 import type { Encoded, Path } from '../codec/types.js';
+import type { StateColumns } from './columns.js';
 
-export type { Encoded, Path };
+export type { Encoded, Path, StateColumns };
 
 /** A JSON value: what survives every hop (the codec's `Encoded` is one). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -38,6 +39,8 @@ export interface StateInfo {
 export interface ScopeInfo {
   name: string;
   states: StateInfo[];
+  /** The scope's states as columns (columns.ts), for a panel that reads them; `states` is then empty. */
+  columns?: StateColumns;
 }
 
 export interface StoreInfo {

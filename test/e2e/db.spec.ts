@@ -187,4 +187,28 @@ describe('stratumjs/db in real Chromium', () => {
     expect(result).toMatchObject({ provider: 'memory', persistent: false, reason: 'UnknownError: The user denied permission to access the database.', row: { id: 1 } });
     await page.close();
   });
+
+  it("bulkPut returns each row's key (given, generated or converted) and a repeated unique value fails in words, writing nothing", async () => {
+    const page = await open();
+    const result = await page.evaluate(async () => {
+      const { openDatabase, failure } = (window as unknown as W).fixture;
+      const db = await openDatabase('e2e-bulk', {
+        version: 1,
+        tables: { keys: { key: 'k' }, notes: { key: 'id', autoIncrement: true }, users: { key: 'email', indexes: { byHandle: { path: 'handle', unique: true } } } },
+      });
+      const when = new Date(1_700_000_000_000);
+      const keys = await db.table('keys').bulkPut([{ k: 3 }, { k: 'x' }, { k: when }, { k: [1, 'a'] }, { k: 'last' }]);
+      const generated = await db.table('notes').bulkPut([{ title: 'a' }, { id: 10, title: 'b' }, { title: 'c' }]);
+      const rows = [{ email: 'a@x', handle: 'ann' }, { email: 'b@x', handle: 'ann' }, { email: 'c@x', handle: 'cid' }];
+      const refused = await db.table('users').bulkPut(rows).then(() => null, failure);
+      const count = await db.table('users').count();
+      db.close();
+      return { keys: [keys[0], keys[1], (keys[2] as Date).getTime(), keys[3], keys[4]], generated, refused, count };
+    });
+    expect(result.keys).toEqual([3, 'x', 1_700_000_000_000, [1, 'a'], 'last']);
+    expect(result.generated).toEqual([1, 10, 11]);
+    expect(result.refused).toMatchObject({ name: 'ConstraintError', message: expect.stringContaining("'byHandle'") });
+    expect(result.count).toBe(0);
+    await page.close();
+  });
 });

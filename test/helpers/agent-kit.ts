@@ -80,11 +80,11 @@ export function kit(options: { timeout?: number } = {}) {
     return settle(panel.request(name, payload));
   }
 
-  async function hello(options: { protocol?: number; trace?: boolean } = {}) {
+  async function hello(options: { protocol?: number; trace?: boolean; client?: string } = {}) {
     const answer = settle(
       panel.request(
         Command.hello,
-        { protocol: options.protocol ?? PROTOCOL_VERSION, client: 'panel-1', ...(options.trace !== undefined && { trace: options.trace }) },
+        { protocol: options.protocol ?? PROTOCOL_VERSION, client: options.client ?? 'panel-1', ...(options.trace !== undefined && { trace: options.trace }) },
         ANY_SESSION,
       ),
     );

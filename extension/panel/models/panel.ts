@@ -23,6 +23,7 @@ import { StorageModel } from './storage.js';
 import { TimelineModel } from './timeline.js';
 import { Ui } from './ui.js';
 import { Expanded } from './value.js';
+import { columnsClient } from '#protocol/columns.js';
 
 /**
  * Commands leave at the end of the task that made them (all of one click in one envelope), not a
@@ -61,7 +62,7 @@ export class Panel {
   readonly budget: BudgetModel;
   private readonly _stop: () => void;
 
-  constructor({ wall, client = wall.client ?? `panel-${Math.random().toString(36).slice(2, 10)}` }: PanelOptions) {
+  constructor({ wall, client = wall.client ?? columnsClient() }: PanelOptions) {
     this.wall = wall;
     this.bridge = new PanelBridge({ wall, client, schedule: microtask, onDrop: (reason) => console.warn('stratum panel: dropped a message:', reason) });
     this.connection = new Connection(this.bridge, wall, client);

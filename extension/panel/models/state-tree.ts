@@ -17,7 +17,7 @@ export const scopeKey = (store: StoreNode, scope: ScopeNode) => `scope:${store.i
 function ordered(states: StateEntry[], sort: SortBy | null): StateEntry[] {
   if (!sort) return states;
   const sign = sort.descending ? -1 : 1;
-  const cell = (entry: StateEntry) => (sort.column === 'version' ? entry.version.peek() : entry.key);
+  const cell = (entry: StateEntry) => (sort.column === 'version' ? entry.currentVersion : entry.key);
   return [...states].sort((a, b) => sign * compareCells(cell(a), cell(b)));
 }
 

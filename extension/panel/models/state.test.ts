@@ -105,3 +105,55 @@ describe('a snapshot state sent as a preview (issue 18)', () => {
     expect(entry.preview).toBe(true);
   });
 });
+
+describe('a snapshot whose states came as columns (issue 18, third pass)', () => {
+  const cut = { $t: 'truncated', type: 'object', size: 2, path: [] };
+  const USER = JSON.stringify(['app', 'user']);
+  const columns = (countVersion: number): StoreInfo[] => [
+    {
+      id: 1,
+      name: 'app',
+      scopes: [
+        {
+          name: 'app',
+          states: [],
+          columns: {
+            ids: [STATE, USER],
+            keys: ['count', 'user'],
+            versions: [countVersion, 2],
+            values: [countVersion * 10, cut],
+            redactedAt: [1],
+            redacted: [[['password']]],
+            persistedAt: [1],
+            persistence: ['local'],
+          },
+        },
+        { name: 'empty', states: [], columns: { ids: [], keys: [], versions: [], values: [], redactedAt: [], redacted: [], persistedAt: [], persistence: [] } },
+      ],
+    },
+  ];
+
+  it('lists the same tree, previews, redactions and persistence as StateInfo objects would', () => {
+    const model = new StateModel(fakeConnection() as unknown as Connection, new Ui());
+    model.applySnapshot(columns(5));
+    expect(model.rows.value.map((row) => row.key)).toEqual(['store:1', 'scope:1:app', model.entry(1, STATE)!.uid, model.entry(1, USER)!.uid]);
+    const count = model.entry(1, STATE)!;
+    expect([count.key, count.scope, count.version.peek(), count.value.peek(), count.preview, count.redacted.peek(), count.persistence]).toEqual(['count', 'app', 5, 50, false, [], undefined]);
+    const user = model.entry(1, USER)!;
+    expect([user.key, user.version.peek(), user.value.peek(), user.preview, user.redacted.peek(), user.persistence]).toEqual(['user', 2, cut, true, [['password']], 'local']);
+  });
+
+  it('takes deltas after it and keeps recent changes across a reconnect', () => {
+    const connection = fakeConnection();
+    const model = new StateModel(connection as unknown as Connection, new Ui());
+    model.applySnapshot(columns(0));
+    for (let v = 1; v <= 3; v++) connection.emit('stateChanged', changed(v, v * 10));
+    const entry = () => model.entry(1, STATE)!;
+    expect(entry().value.peek()).toBe(30);
+    model.applySnapshot(columns(3));
+    expect(stops(entry().history.peek()).map((stop) => stop.version)).toEqual([0, 1, 2, 3]);
+    // A stale snapshot (versions went back) drops them: a new page.
+    model.applySnapshot(columns(1));
+    expect(entry().history.peek()).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { Encoded, Path } from '#codec/types.js';
-import { Command, type RuntimeEvents, type StateInfo, type StoreInfo } from '#protocol/messages.js';
+import { Command, type RuntimeEvents, type StateColumns, type StoreInfo } from '#protocol/messages.js';
 import { replaceAt } from '../lib/splice.js';
 import { RESTORE_LABEL } from '../lib/restorable.js';
 import type { SortBy } from '../lib/sort.js';
@@ -19,41 +19,116 @@ import { flatten, type TreeRow } from './state-tree.js';
 import type { Ui } from './ui.js';
 import { editAt, fetchPart, type Base, type ValueSource } from './value.js';
 
+/** One state's fields as a snapshot or a delta lists them (a StateInfo, or a row of columns). */
+export interface StateFields {
+  id: string;
+  key: string;
+  scope: string;
+  version: number;
+  value: Encoded;
+  redacted: Path[];
+  persistence?: string | undefined;
+  preview?: boolean | undefined;
+}
+
+/**
+ * One state in the tree. Its signals are made when first read (issue 18): a snapshot of 10,000
+ * states makes 10,000 entries, of which the virtualized tree reads a screenful; four signals
+ * each were most of the panel's own share of a snapshot (and of the GC after it).
+ */
 export class StateEntry {
-  readonly value: Signal<Encoded>;
-  readonly version: Signal<number>;
-  readonly redacted: Signal<Path[]>;
-  readonly history = signal<Change[]>([]);
+  readonly id: string;
+  readonly key: string;
+  readonly scope: string;
   persistence: string | undefined;
   source: ValueSource | undefined;
   /** `value` is the snapshot's short preview (StateInfo.preview): the full value is pulled on select. */
   preview: boolean;
   /** The pull under way, so selecting again does not ask twice. */
   pulling: Promise<void> | undefined;
+  /** Until first read: the snapshot's value, version and redactions, without signals. */
+  private readonly _first: Encoded;
+  private readonly _firstVersion: number;
+  private readonly _firstRedacted: Path[];
+  private _value: Signal<Encoded> | undefined;
+  private _version: Signal<number> | undefined;
+  private _redacted: Signal<Path[]> | undefined;
+  private _history: Signal<Change[]> | undefined;
+  private _uid: string | undefined;
 
   constructor(
     readonly store: number,
-    readonly info: StateInfo,
+    fields: StateFields,
   ) {
-    this.value = signal(info.value);
-    this.version = signal(info.version);
-    this.redacted = signal(info.redacted);
-    this.persistence = info.persistence;
-    this.preview = info.preview === true;
+    this.id = fields.id;
+    this.key = fields.key;
+    this.scope = fields.scope;
+    // Copied, not kept: columnRows hands every entry the same object.
+    this._first = fields.value;
+    this._firstVersion = fields.version;
+    this._firstRedacted = fields.redacted;
+    this.persistence = fields.persistence;
+    this.preview = fields.preview === true;
   }
 
-  get key(): string {
-    return this.info.key;
+  get value(): Signal<Encoded> {
+    return (this._value ??= signal(this._first));
   }
 
-  get scope(): string {
-    return this.info.scope;
+  get version(): Signal<number> {
+    return (this._version ??= signal(this._firstVersion));
   }
 
+  get redacted(): Signal<Path[]> {
+    return (this._redacted ??= signal(this._firstRedacted));
+  }
+
+  get history(): Signal<Change[]> {
+    return (this._history ??= signal<Change[]>([]));
+  }
+
+  /** The version without making its signal (sorting and reconnects read every entry's). */
+  get currentVersion(): number {
+    return this._version ? this._version.peek() : this._firstVersion;
+  }
+
+  /** The recent changes without making their signal (none until the first change). */
+  get recent(): Change[] {
+    return this._history?.peek() ?? [];
+  }
+
+  /** Read for every row the tree lists: made once. */
   get uid(): string {
-    return entryKey(this.store, this.info.id);
+    return (this._uid ??= entryKey(this.store, this.id));
   }
 }
+
+/**
+ * The states of a scope sent as columns (protocol/columns.ts), as the entries' fields. One object
+ * is filled again for every state (no garbage per state): StateEntry copies what it keeps.
+ */
+function* columnRows(scope: string, columns: StateColumns): Generator<StateFields> {
+  const redacted = new Map<number, Path[]>();
+  columns.redactedAt.forEach((index, at) => redacted.set(index, columns.redacted[at]!));
+  const persisted = new Map<number, string>();
+  columns.persistedAt.forEach((index, at) => persisted.set(index, columns.persistence[at]!));
+  const row: StateFields = { id: '', key: '', scope, version: 0, value: null, redacted: NONE, persistence: undefined, preview: false };
+  for (let index = 0; index < columns.ids.length; index++) {
+    const value = columns.values[index]!;
+    row.id = columns.ids[index]!;
+    row.key = columns.keys[index]!;
+    row.version = columns.versions[index]!;
+    row.value = value;
+    row.redacted = redacted.get(index) ?? NONE;
+    row.persistence = persisted.get(index);
+    // A cut root is a preview the panel pulls whole on select; a primitive came whole.
+    row.preview = typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated';
+    yield row;
+  }
+}
+
+/** Shared by every entry with nothing redacted (never mutated: redactions are replaced, not pushed to). */
+const NONE: Path[] = [];
 
 export interface ScopeNode {
   name: string;
@@ -135,8 +210,8 @@ export class StateModel {
         for (const scope of info.scopes) {
           // The snapshot lists each scope once, its states together: no lookup per state.
           const into: ScopeNode = { name: scope.name, states: [] };
-          if (scope.states.length > 0) node.scopes.push(into);
-          for (const state of scope.states) {
+          if (scope.states.length > 0 || (scope.columns?.ids.length ?? 0) > 0) node.scopes.push(into);
+          for (const state of scope.columns ? columnRows(scope.name, scope.columns) : scope.states) {
             const key = entryKey(info.id, state.id);
             if (state.scope !== scope.name || this._entries.has(key)) {
               this._add(info.id, state, false, known.get(key));
@@ -163,7 +238,7 @@ export class StateModel {
       what: `state "${entry.key}"`,
       value: entry.value,
       redacted: entry.redacted,
-      ref: { kind: 'state', store: entry.store, state: entry.info.id },
+      ref: { kind: 'state', store: entry.store, state: entry.id },
       base: () => entry.version.peek(),
       edit: (base, path, op, value, to) => this._edit(entry, base, path, op, value, to),
       expand: (path, more) => this._expand(entry, path, more),
@@ -181,7 +256,7 @@ export class StateModel {
     entry.pulling ??= (async () => {
       try {
         const version = entry.version.peek();
-        const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+        const ref = { kind: 'state' as const, store: entry.store, state: entry.id };
         const full = await this._ui.run(() => this._connection.request(Command.expand, { target: ref, path: [] }));
         if (!full || !entry.preview || full.version !== version || entry.version.peek() !== version) return;
         batch(() => {
@@ -210,7 +285,7 @@ export class StateModel {
   }
 
   private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string): Promise<boolean> {
-    const at = { store: entry.store, state: entry.info.id };
+    const at = { store: entry.store, state: entry.id };
     if (path.length === 0 && op === 'set' && label !== undefined) {
       // A whole value with a label of its own (a restore): stateSet names it in the timeline.
       const send = (baseVersion: number) => this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, label });
@@ -231,7 +306,7 @@ export class StateModel {
   }
 
   private async _expand(entry: StateEntry, path: Path, more?: boolean): Promise<void> {
-    const ref = { kind: 'state' as const, store: entry.store, state: entry.info.id };
+    const ref = { kind: 'state' as const, store: entry.store, state: entry.id };
     const part = await fetchPart({ connection: this._connection, ui: this._ui }, ref, entry.value.peek(), path, more);
     if (!part) return;
     if (path.length === 0 && !more) entry.preview = false;
@@ -254,7 +329,7 @@ export class StateModel {
     if (this.stores.some((store) => store.id === info.id)) return;
     batch(() => {
       this.stores.push({ id: info.id, name: info.name, scopes: [] });
-      for (const scope of info.scopes) for (const state of scope.states) this._add(info.id, state, false);
+      for (const scope of info.scopes) for (const state of scope.columns ? columnRows(scope.name, scope.columns) : scope.states) this._add(info.id, state, false);
       this.structure.value++;
     });
   }
@@ -267,7 +342,7 @@ export class StateModel {
     this.structure.value++;
   }
 
-  private _add(store: number, info: StateInfo, bump: boolean, known?: StateEntry): void {
+  private _add(store: number, info: StateFields, bump: boolean, known?: StateEntry): void {
     const node = this.stores.find((candidate) => candidate.id === store);
     if (!node) return;
     const key = entryKey(store, info.id);
@@ -281,7 +356,7 @@ export class StateModel {
   private _keep(states: StateEntry[], key: string, entry: StateEntry, known: StateEntry | undefined): void {
     // The same state seen before the reconnect keeps its recent changes (a version that went
     // back means a new page, whatever the session said).
-    if (known && known.version.peek() <= entry.info.version) entry.history.value = known.history.peek();
+    if (known && known.recent.length > 0 && known.currentVersion <= entry.currentVersion) entry.history.value = known.recent;
     states.push(entry);
     this._entries.set(key, entry);
   }

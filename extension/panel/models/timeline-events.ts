@@ -165,7 +165,7 @@ export function describe<K extends EventName>(event: K, payload: RuntimeEvents[K
     }
     case 'snapshot': {
       const snapshot = payload as RuntimeEvents['snapshot'];
-      const states = snapshot.stores.reduce((sum, store) => sum + store.scopes.reduce((n, scope) => n + scope.states.length, 0), 0);
+      const states = snapshot.stores.reduce((sum, store) => sum + store.scopes.reduce((n, scope) => n + (scope.columns?.ids.length ?? scope.states.length), 0), 0);
       return { ...base, at: snapshot.at || now, stratum: 'runtime', title: 'snapshot', detail: `${plural(states, 'state')}, ${plural(snapshot.webstorages.length, 'webstorage')}, ${plural(snapshot.databases.length, 'database')}` };
     }
     default:

@@ -68,6 +68,22 @@ contract((t, { open }) => {
       expect(await keys.bulkPut([{ k: 'a' }, { k: 'b' }])).toEqual(['a', 'b']);
     });
 
+    it("bulkPut returns every row's key as put does, whatever its type or wherever it came from", async () => {
+      const db = await open();
+      const when = new Date(1_700_000_000_000);
+      expect(await db.table('keys').bulkPut([{ k: 3 }, { k: 'x' }, { k: when }, { k: [1, 'a'] }, { k: -Infinity }, { k: 'last' }])).toEqual([3, 'x', when, [1, 'a'], -Infinity, 'last']);
+      expect(await db.table('notes').bulkPut([{ title: 'a' }, { id: 10, title: 'b' }, { title: 'c' }])).toEqual([1, 10, 11]);
+      expect(await db.table('pairs').bulkPut([{ a: 1, b: 2 }, { a: 'x', b: 'y' }])).toEqual([[1, 2], ['x', 'y']]);
+    });
+
+    it('a bulkPut that repeats a unique value fails in words naming the index, and writes nothing', async () => {
+      const db = await open();
+      const users = db.table('users');
+      const rows = [{ email: 'a@x', handle: 'ann' }, { email: 'b@x', handle: 'bob' }, { email: 'c@x', handle: 'ann' }, { email: 'd@x', handle: 'dan' }];
+      await expect(users.bulkPut(rows)).rejects.toMatchObject({ name: 'ConstraintError', message: expect.stringContaining("'byHandle'") });
+      expect(await users.count()).toBe(0);
+    });
+
     it('values keep their types: Date, Map, Set, BigInt, typed arrays, nested objects', async () => {
       const db = await open();
       const value = {

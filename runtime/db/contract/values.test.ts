@@ -36,6 +36,36 @@ contract((t, { open }) => {
       expect(await keys.count()).toBe(0);
     });
 
+    it("reads back values that look like the codec's own nodes or hold escapes as they were written", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const rows = [
+        { k: 'node', node: { $t: 'date', v: '2020-01-01T00:00:00.000Z' }, list: [{ $t: 'bigint', v: '1' }] },
+        { k: 'text', text: 'a "$t" in words, a $ and a \\ alone', path: 'C:\\temp\\u0024t' },
+        { k: 'escapes', nul: '\u0000', sep: '\u2028', quote: '"', dollar: '$' },
+        { k: 'plain', n: 1, s: 'no marks at all' },
+      ];
+      await keys.bulkPut(rows);
+      expect(await keys.query()).toEqual([...rows].sort((a, b) => (a.k < b.k ? -1 : 1)));
+    });
+
+    it('finds a symbol key or a SharedArrayBuffer deep inside plain data, and names where it is', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const deep = { k: 'deep', a: { b: [1, { c: { [Symbol('x')]: 1 } }] } };
+      await expect(keys.bulkPut([{ k: 'fine', a: { b: [1, { c: {} }] } }, deep])).rejects.toThrow(/\$\.a\.b\[1\]\.c has the symbol-keyed property Symbol\(x\)/);
+      await expect(keys.put({ k: 'sab', list: [[{ view: new Uint8Array(new SharedArrayBuffer(2)) }]] })).rejects.toThrow(/\$\.list\[0\]\[0\]\.view is a SharedArrayBuffer/);
+      const hidden = { k: 'hidden', n: 1 };
+      Object.defineProperty(hidden, Symbol('not enumerable'), { value: 1, enumerable: false });
+      await keys.put(hidden);
+      const ring: Record<string, unknown> = { k: 'ring', name: 'r' };
+      ring.self = ring;
+      await keys.put(ring);
+      const back = (await keys.get('ring')) as Record<string, unknown>;
+      expect(back.self).toBe(back);
+      expect(await keys.count()).toBe(2);
+    });
+
     it('stores URL and URLSearchParams, or refuses them in words where the provider cannot', async () => {
       const db = await open();
       const keys = db.table('keys');

@@ -92,26 +92,38 @@ export class IdbTransaction implements ProviderTransaction {
    * does, with one promise for them all (a promise and a microtask per row were most of the
    * time of 10,000 puts). Requests of a transaction succeed in order, so the last success means
    * every key is in; the first failure rejects, and IndexedDB aborts the transaction.
+   *
+   * As Dexie does, only the last request gets a success handler, and every request shares one
+   * error handler: a row whose key is a number or a string at a plain key path has that key as
+   * its result (IndexedDB returns it as it is), so no handler per row is needed to collect it.
+   * Rows whose key IndexedDB makes or converts (generated, Date, binary, array keys) keep one.
    */
   putAll(table: string, values: unknown[]): Promise<Key[]> {
     const where = `${table}.put`;
+    const info = this._tables.find((candidate) => candidate.name === table);
+    const path = info && typeof info.key === 'string' && !info.key.includes('.') ? info.key : undefined;
     return new Promise((resolve, reject) => {
       const keys = new Array<Key>(values.length);
-      let left = values.length;
+      const requests = new Array<IDBRequest>(values.length);
       let failed = false;
       const fail = (error: unknown, value: unknown): void => {
         if (failed) return;
         failed = true;
         reject(this._putError(error, table, value, false, where));
       };
-      if (left === 0) return resolve(keys);
+      const onerror = (event: Event): void => {
+        const request = event.target as IDBRequest;
+        fail(request.error, values[requests.indexOf(request)]);
+      };
+      const last = values.length - 1;
+      if (last < 0) return resolve(keys);
       let store: IDBObjectStore;
       try {
         store = unwrap(this._store(table));
       } catch (error) {
         return reject(mapError(error, where));
       }
-      for (let i = 0; i < values.length; i++) {
+      for (let i = 0; i <= last; i++) {
         const value = values[i];
         // A refusal before a request rejects at once; the rows already issued then fail with the
         // transaction's abort, which the caller's abort() observes.
@@ -127,11 +139,21 @@ export class IdbTransaction implements ProviderTransaction {
         } catch (error) {
           return fail(error, value);
         }
-        request.onsuccess = () => {
-          keys[i] = request.result as Key;
-          if (--left === 0 && !failed) resolve(keys);
-        };
-        request.onerror = () => fail(request.error, value);
+        requests[i] = request;
+        request.onerror = onerror;
+        const key: unknown = path === undefined ? undefined : (value as Record<string, unknown>)[path];
+        if (i === last) {
+          request.onsuccess = () => {
+            keys[i] = request.result as Key;
+            if (!failed) resolve(keys);
+          };
+        } else if ((typeof key === 'number' && !Number.isNaN(key) && !Object.is(key, -0)) || typeof key === 'string') {
+          keys[i] = key;
+        } else {
+          request.onsuccess = () => {
+            keys[i] = request.result as Key;
+          };
+        }
       }
     });
   }

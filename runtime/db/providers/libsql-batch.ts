@@ -65,7 +65,11 @@ function runStatements(run: RowWrite[], out: InStatement[]): void {
     for (const row of run) for (const ik of row.indexes[index]![1]) pairs.push(ik, row.k);
     for (let start = 0; start < pairs.length; start += 2 * CHUNK) {
       const chunk = pairs.slice(start, start + 2 * CHUNK);
-      out.push({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk) VALUES ${placeholders(chunk.length / 2, 2)}`, args: chunk });
+      // Each entry carries its row's rowid (the upsert above kept or made it), which is how a query reaches the row.
+      out.push({
+        sql: `INSERT OR IGNORE INTO ${sql} (ik, pk, r) SELECT column1, column2, (SELECT r FROM ${table} WHERE k = column2) FROM (VALUES ${placeholders(chunk.length / 2, 2)})`,
+        args: chunk,
+      });
     }
   }
 }

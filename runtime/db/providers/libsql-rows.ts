@@ -1,7 +1,9 @@
 /**
- * Rows in SQLite. Each table is `(k BLOB PRIMARY KEY, v TEXT, b BLOB)` with `k` the key's
- * order-preserving bytes (keys.ts encodeKey), so SQLite's BLOB order (memcmp) is IndexedDB's
- * key order; each index is `(ik BLOB, pk BLOB)` sorted by index key, then primary key.
+ * Rows in SQLite. Each table is `(r INTEGER PRIMARY KEY, k BLOB UNIQUE, v TEXT, b BLOB)` with
+ * `k` the key's order-preserving bytes (keys.ts encodeKey), so SQLite's BLOB order (memcmp) is
+ * IndexedDB's key order; each index is `(ik BLOB, pk BLOB, r INTEGER)` sorted by index key, then
+ * primary key, with `r` the row's rowid: an index page reaches its rows by integer rowid, one
+ * b-tree seek per row, as an SQLite index does (issue 18; layout.ts moves older files over).
  */
 import type { InArgs, InStatement, ResultSet, Row, Transaction as SqlTransaction } from '@libsql/client';
 import type { Key } from '../keys.js';
@@ -18,17 +20,58 @@ function part(name: string): string {
   return name.replace(/%/g, '%25').replace(/\//g, '%2F');
 }
 
-function quote(identifier: string): string {
+export function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** The name (unquoted, as sqlite_master has it) of a database's table: `t:notes/items`. */
+export function tableName(db: string, table: string): string {
+  return `t:${part(db)}/${part(table)}`;
+}
+
+export function indexName(db: string, table: string, index: string): string {
+  return `i:${part(db)}/${part(table)}/${part(index)}`;
 }
 
 /** The SQL table of a database's table: `"t:notes/items"`, readable in any SQLite browser. */
 export function tableSql(db: string, table: string): string {
-  return quote(`t:${part(db)}/${part(table)}`);
+  return quote(tableName(db, table));
 }
 
 export function indexSql(db: string, table: string, index: string): string {
-  return quote(`i:${part(db)}/${part(table)}/${part(index)}`);
+  return quote(indexName(db, table, index));
+}
+
+/**
+ * Statements that make an index's table: `r` is the row's rowid, filled by the writer
+ * (libsql-batch.ts) or, for a writer that does not know the column (an older Stratum), by the
+ * trigger from the row's key, so its entries still reach their rows.
+ */
+export function indexTableSql(db: string, table: string, index: string): string[] {
+  const sql = indexSql(db, table, index);
+  return [
+    `CREATE TABLE ${sql} (ik BLOB NOT NULL, pk BLOB NOT NULL, r INTEGER, PRIMARY KEY (ik, pk)) WITHOUT ROWID`,
+    `CREATE INDEX ${indexByRowSql(db, table, index)} ON ${sql} (pk)`,
+    rowidTriggerSql(db, table, index),
+  ];
+}
+
+/** The trigger (quoted) that fills an index entry's rowid for writers that leave it out. */
+export function rowidTrigger(db: string, table: string, index: string): string {
+  return quote(`r:${part(db)}/${part(table)}/${part(index)}`);
+}
+
+export function rowidTriggerSql(db: string, table: string, index: string): string {
+  const sql = indexSql(db, table, index);
+  return (
+    `CREATE TRIGGER IF NOT EXISTS ${rowidTrigger(db, table, index)} AFTER INSERT ON ${sql} WHEN NEW.r IS NULL ` +
+    `BEGIN UPDATE ${sql} SET r = (SELECT r FROM ${tableSql(db, table)} WHERE k = NEW.pk) WHERE ik = NEW.ik AND pk = NEW.pk; END`
+  );
+}
+
+/** The statement that makes a table's rows table (the rowid `r` is what index entries point at). */
+export function rowsTableSql(sql: string): string {
+  return `CREATE TABLE ${sql} (r INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v TEXT NOT NULL, b BLOB)`;
 }
 
 /** A string literal for SQL text (trigger bodies cannot take arguments). */
@@ -67,8 +110,17 @@ export function keyArg(key: Key): ArrayBuffer {
   return encodeKey(key).buffer as ArrayBuffer;
 }
 
-function rangeSql(column: string, range: KeyRange | undefined, args: InArgs & unknown[]): string {
-  const where: string[] = [];
+/** A SELECT's parts, so a single read can add its version condition to the WHERE. */
+interface Select {
+  /** ` FROM …` (with its joins). */
+  from: string;
+  where: string[];
+  args: unknown[];
+  /** ` ORDER BY … LIMIT …`, or ''. */
+  tail: string;
+}
+
+function rangeWhere(column: string, range: KeyRange | undefined, where: string[], args: unknown[]): void {
   if (range?.lower !== undefined) {
     where.push(`${column} ${range.lowerOpen ? '>' : '>='} ?`);
     args.push(keyArg(range.lower));
@@ -77,8 +129,14 @@ function rangeSql(column: string, range: KeyRange | undefined, args: InArgs & un
     where.push(`${column} ${range.upperOpen ? '<' : '<='} ?`);
     args.push(keyArg(range.upper));
   }
-  return where.length ? ` WHERE ${where.join(' AND ')}` : '';
 }
+
+function selectSql(columns: string, select: Select, where = select.where): string {
+  return `SELECT ${columns}${select.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${select.tail}`;
+}
+
+/** The database's stored version, as a scalar subquery (one argument: the database's name). */
+const VERSION = '(SELECT version FROM stratum_databases WHERE name = ?)';
 
 /** Where statements run: an open SQL transaction, or the client itself (one autocommit read). */
 export interface SqlRunner {
@@ -104,12 +162,15 @@ export class SqlRows implements RowStore {
   private _db: string;
   private _tables: TableInfo[];
   private _queued: Queued[] = [];
-  /** One read outside a transaction: it reads the version with its rows (`seen`). */
-  private _single: boolean;
+  /**
+   * One read outside a transaction (the version its connection opened): the read checks the
+   * stored version in its own statement and records it in `seen`.
+   */
+  private _single: number | undefined;
   /** The stored version a single read saw (undefined: it returned no row to carry it). */
   seen: number | undefined;
 
-  constructor(sql: SqlRunner, db: string, tables: TableInfo[], single = false) {
+  constructor(sql: SqlRunner, db: string, tables: TableInfo[], single?: number) {
     this._sql = sql;
     this._db = db;
     this._tables = tables;
@@ -117,20 +178,31 @@ export class SqlRows implements RowStore {
   }
 
   /**
-   * A SELECT of `at` columns. With `single`, the database's version comes in the same statement
-   * (`seen`), so a read outside a transaction checks it without a second one.
+   * Rows of a SELECT. In a single read they come only while the stored version is still the
+   * connection's: the condition is one constant subquery that SQLite evaluates once, before
+   * the scan (a `UNION ALL` version row cost ~0.05 ms more per page, and a version column on
+   * every row a BigInt per row). Rows back prove the version (`seen`); none leave it to the
+   * check after the read, which reads it on its own.
    */
-  private async _select(columns: string, rest: string, args: unknown[], at: number, columnArgs: unknown[] = []): Promise<Row[]> {
-    if (!this._single) return (await this._read({ sql: `SELECT ${columns}${rest}`, args: [...columnArgs, ...args] as InArgs })).rows;
-    // The version comes as one row after the others (a column on every row cost a BigInt per row).
+  private async _rows(columns: string, select: Select): Promise<Row[]> {
+    if (this._single === undefined) return (await this._read({ sql: selectSql(columns, select), args: select.args as InArgs })).rows;
     const { rows } = await this._read({
-      sql: `SELECT * FROM (SELECT ${columns}, NULL${rest}) UNION ALL SELECT ${'NULL, '.repeat(at)}version FROM stratum_databases WHERE name = ?`,
-      args: [...columnArgs, ...args, this._db] as InArgs,
+      sql: selectSql(columns, select, [...select.where, `${VERSION} = ?`]),
+      args: [...select.args, this._db, this._single] as InArgs,
     });
-    const last = rows[rows.length - 1];
-    if (last === undefined || last[at] === null) return rows;
-    this.seen = Number(last[at]);
-    return rows.slice(0, -1);
+    if (rows.length > 0) this.seen = this._single;
+    return rows;
+  }
+
+  /**
+   * A count (an aggregate: always one row, even when the version changed), so in a single read
+   * the stored version comes as a second column of that one row.
+   */
+  private async _count(column: string, select: Select): Promise<Row | undefined> {
+    if (this._single === undefined) return (await this._read({ sql: selectSql(column, select), args: select.args as InArgs })).rows[0];
+    const [row] = (await this._read({ sql: selectSql(`${column}, ${VERSION}`, select), args: [this._db, ...select.args] as InArgs })).rows;
+    if (row) this.seen = Number(row[1] ?? 0);
+    return row;
   }
 
   /** Sends the queued writes, in order. */
@@ -142,7 +214,8 @@ export class SqlRows implements RowStore {
   }
 
   private async _read(statement: InStatement): Promise<ResultSet> {
-    await this.sync();
+    // Awaited only when something is queued: a read outside a transaction never has writes to send.
+    if (this._queued.length > 0) await this.sync();
     return this._sql.execute(statement);
   }
 
@@ -156,8 +229,24 @@ export class SqlRows implements RowStore {
   }
 
   async read(table: string, key: Key): Promise<unknown> {
-    const [value] = await this._values('', ` FROM ${tableSql(this._db, table)} WHERE k = ?`, [keyArg(key)]);
-    return value;
+    const select: Select = { from: ` FROM ${tableSql(this._db, table)}`, where: ['k = ?'], args: [keyArg(key)], tail: '' };
+    if (this._single === undefined) return (await this._values('', select))[0];
+    // One row whether the key is there or not (a missing key is a common read: a cache miss),
+    // with the stored version beside it, so a miss needs no second statement for the check.
+    const { rows } = await this._read({
+      sql: `SELECT (SELECT CASE WHEN b IS NULL THEN v ELSE k END${select.from} WHERE k = ?), version FROM stratum_databases WHERE name = ?`,
+      args: [...select.args, this._db] as InArgs,
+    });
+    const row = rows[0];
+    // No database row (deleted meanwhile): the check after the read reads the version itself.
+    if (row === undefined) return undefined;
+    this.seen = Number(row[1]);
+    const cell = row[0];
+    if (cell === null || cell === undefined) return undefined;
+    if (typeof cell === 'string') return loadValue(cell, null);
+    // A row with Blob bytes: read again with both columns, under the version condition.
+    this.seen = undefined;
+    return (await this._rows('v, b', select)).map((found) => rowValue(found))[0];
   }
 
   /**
@@ -167,23 +256,18 @@ export class SqlRows implements RowStore {
    * measurably cheaper. A page with a Blob row is read again whole with both columns, in one
    * statement, so it stays one consistent read.
    */
-  private async _values(t: string, rest: string, args: unknown[]): Promise<unknown[]> {
-    const one = `SELECT CASE WHEN ${t}b IS NULL THEN ${t}v ELSE ${t}k END${rest}`;
-    const { rows } = await this._read({
-      sql: this._single ? `SELECT * FROM (${one}) UNION ALL SELECT version FROM stratum_databases WHERE name = ?` : one,
-      args: (this._single ? [...args, this._db] : args) as InArgs,
-    });
+  private async _values(t: string, select: Select): Promise<unknown[]> {
+    const rows = await this._rows(`CASE WHEN ${t}b IS NULL THEN ${t}v ELSE ${t}k END`, select);
     const values: unknown[] = [];
-    let bytes = false;
     for (const row of rows) {
       const cell = row[0];
-      if (typeof cell === 'string') values.push(loadValue(cell, null));
-      else if (typeof cell === 'bigint' || typeof cell === 'number') this.seen = Number(cell);
-      else bytes = true;
+      if (typeof cell !== 'string') {
+        this.seen = undefined;
+        return (await this._rows(`${t}v, ${t}b`, select)).map((row) => rowValue(row));
+      }
+      values.push(loadValue(cell, null));
     }
-    if (!bytes) return values;
-    this.seen = undefined;
-    return (await this._select(`${t}v, ${t}b`, rest, args, 2)).map((row) => rowValue(row));
+    return values;
   }
 
   async has(table: string, key: Key): Promise<boolean> {
@@ -217,30 +301,37 @@ export class SqlRows implements RowStore {
   }
 
   async scan(table: string, query: ProviderQuery): Promise<unknown[]> {
-    const args: unknown[] = [];
     const order = query.direction === 'prev' ? 'DESC' : 'ASC';
     const paging = ` LIMIT ${query.limit ?? -1} OFFSET ${query.offset}`;
     const data = tableSql(this._db, table);
-    return query.index === undefined
-      ? this._values('', ` FROM ${data}${rangeSql('k', query.range, args as InArgs & unknown[])} ORDER BY k ${order}${paging}`, args)
-      : this._values(
-          't.',
-          ` FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.k = i.pk` +
-            `${rangeSql('i.ik', query.range, args as InArgs & unknown[])} ORDER BY i.ik ${order}, i.pk ${order}${paging}`,
-          args,
-        );
+    const select: Select = { from: ` FROM ${data}`, where: [], args: [], tail: ` ORDER BY k ${order}${paging}` };
+    if (query.index === undefined) {
+      rangeWhere('k', query.range, select.where, select.args);
+      return this._values('', select);
+    }
+    // Entries reach their rows by rowid (one integer seek, as an SQLite index does); the key
+    // comparison keeps a rowid that something outside Stratum changed from naming another row.
+    select.from = ` FROM ${indexSql(this._db, table, query.index)} AS i JOIN ${data} AS t ON t.r = i.r AND t.k = i.pk`;
+    select.tail = ` ORDER BY i.ik ${order}, i.pk ${order}${paging}`;
+    rangeWhere('i.ik', query.range, select.where, select.args);
+    return this._values('t.', select);
   }
 
   async count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
-    const args: unknown[] = [];
     if (query.index === undefined && query.range === undefined) {
       // The whole table: its kept count (countSql), not a scan of 100,000 keys.
-      const [row] = await this._select('(SELECT n FROM stratum_counts WHERE name = ?)', '', [], 1, [tableSql(this._db, table)]);
+      const row = await this._count('n', { from: ' FROM stratum_counts', where: ['name = ?'], args: [tableSql(this._db, table)], tail: '' });
       if (row && row[0] !== null) return Number(row[0]);
     }
-    const source = query.index === undefined ? tableSql(this._db, table) : indexSql(this._db, table, query.index);
-    const column = query.index === undefined ? 'k' : 'ik';
-    const [row] = await this._select('count(*)', ` FROM ${source}${rangeSql(column, query.range, args as InArgs & unknown[])}`, args, 1);
+    const select: Select = { from: '', where: [], args: [], tail: '' };
+    if (query.index === undefined) {
+      select.from = ` FROM ${tableSql(this._db, table)}`;
+      rangeWhere('k', query.range, select.where, select.args);
+    } else {
+      select.from = ` FROM ${indexSql(this._db, table, query.index)}`;
+      rangeWhere('ik', query.range, select.where, select.args);
+    }
+    const row = await this._count('count(*)', select);
     return Number(row?.[0] ?? 0);
   }
 
@@ -269,14 +360,25 @@ export class LibsqlTransaction extends SoftwareTransaction {
   private _tx: SqlTransaction | undefined;
   private _release: () => void;
   private _check: ((seen?: number) => Promise<void>) | undefined;
+  private _version: number | undefined;
 
-  /** `single.check(seen)`: the version check after the read, given the version the read saw if it saw one. */
-  constructor(sql: SqlTransaction | SqlRunner, db: string, tables: TableInfo[], release: () => void, single?: { check: (seen?: number) => Promise<void> }) {
+  /**
+   * `single.version`: the version the connection opened, which the read's statement checks;
+   * `single.check(seen)`: the version check after the read, given the version the read saw if it saw one.
+   */
+  constructor(
+    sql: SqlTransaction | SqlRunner,
+    db: string,
+    tables: TableInfo[],
+    release: () => void,
+    single?: { version: number; check: (seen?: number) => Promise<void> },
+  ) {
     super();
     this._tx = single ? undefined : (sql as SqlTransaction);
-    this._rows = new SqlRows(sql, db, tables, single !== undefined);
+    this._rows = new SqlRows(sql, db, tables, single?.version);
     this._release = release;
     this._check = single?.check;
+    this._version = single?.version;
   }
 
   protected _table(name: string): TableInfo {
@@ -296,7 +398,8 @@ export class LibsqlTransaction extends SoftwareTransaction {
     this._ended = true;
     try {
       if (!this._tx) {
-        await this._check?.(this._rows.seen);
+        // A read whose rows came back under the connection's version has checked it already.
+        if (this._rows.seen !== this._version) await this._check?.(this._rows.seen);
         return;
       }
       try {

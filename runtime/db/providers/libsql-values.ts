@@ -120,7 +120,9 @@ export function loadValue(text: string, bytes: ArrayBuffer | null): unknown {
   // No tag anywhere (no `"$t"`, and no \u escape that could spell one): the JSON is the value
   // as written, and decoding would only copy what JSON.parse built (issue 18: a page of 100
   // rows spent more in that walk than in SQLite).
-  if (bytes === null && text.startsWith(PREFIX) && !text.includes(TAGGED) && !text.includes('\\u')) {
+  // A text with no `$` and no backslash at all cannot hold either: two single-character searches
+  // cost a tenth of the two substring searches, which run only when one of them is there.
+  if (bytes === null && text.startsWith(PREFIX) && ((text.indexOf('$') === -1 && text.indexOf('\\') === -1) || (!text.includes(TAGGED) && !text.includes('\\u')))) {
     try {
       return JSON.parse(text.slice(PREFIX.length)) as unknown;
     } catch {

@@ -51,6 +51,21 @@ describe('libSQL reads and batches against another process', () => {
     first.close();
   });
 
+  it('a get after another process upgraded fails with a VersionError, for a key that is there and for one that is not', async () => {
+    const { first, other, tables } = await twoPlaces();
+    expect(await first.table('items').get(3)).toEqual({ id: 3, tag: 3 });
+    expect(await first.table('items').get(9999)).toBeUndefined();
+    const second = await openDatabase('shared', { version: 2, tables, provider: other });
+    await expect(first.table('items').get(9999)).rejects.toMatchObject({ name: 'VersionError' });
+    // A third spelling of the file's URL: a place of its own, which nothing tells of the next upgrade.
+    const again = await openDatabase('shared', { version: 2, tables, provider: libsql({ url: (other as unknown as { url: string }).url.replace('file:', 'file:./') }) });
+    const third = await openDatabase('shared', { version: 3, tables, provider: other });
+    await expect(again.table('items').get(3)).rejects.toMatchObject({ name: 'VersionError', message: expect.stringContaining('version 3') });
+    expect(await third.table('items').query({ index: 'byTag', range: { eq: 3 }, limit: 2 })).toEqual([{ id: 3, tag: 3 }, { id: 10, tag: 3 }]);
+    for (const db of [second, again, third]) db.close();
+    first.close();
+  });
+
   it('a bulkPut after another process upgraded writes nothing', async () => {
     const { first, other, tables } = await twoPlaces();
     const second = await openDatabase('shared', { version: 2, tables, provider: other });

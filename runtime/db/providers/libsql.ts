@@ -14,7 +14,8 @@ import { ConstraintError, DatabaseUnavailableError, describeError, VersionError 
 import { compareKeys, type Key } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
-import { countSql, countTriggers, indexByRowSql, indexSql, keyArg, LibsqlTransaction, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
+import { ensureLayout } from './libsql-layout.js';
+import { countSql, countTriggers, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
 import { refusedOnSqlite } from './sql-console.js';
 import { Lock } from './tasks.js';
@@ -75,10 +76,9 @@ async function readVersion(sql: SqlRunner, name: string): Promise<number> {
 
 async function createIndex(tx: SqlTransaction, db: string, table: string, index: IndexInfo): Promise<void> {
   const sql = indexSql(db, table, index.name);
-  await tx.execute(`CREATE TABLE ${sql} (ik BLOB NOT NULL, pk BLOB NOT NULL, PRIMARY KEY (ik, pk)) WITHOUT ROWID`);
-  await tx.execute(`CREATE INDEX ${indexByRowSql(db, table, index.name)} ON ${sql} (pk)`);
+  for (const statement of indexTableSql(db, table, index.name)) await tx.execute(statement);
   // Index the rows already there; a unique index over repeated values fails the upgrade, as in IndexedDB.
-  const { rows } = await tx.execute(`SELECT k, v, b FROM ${tableSql(db, table)}`);
+  const { rows } = await tx.execute(`SELECT k, v, b, r FROM ${tableSql(db, table)}`);
   for (const row of rows) {
     const pk = row[0] as ArrayBuffer;
     for (const key of indexKeys(rowValue(row, 1, 2), index, compareKeys)) {
@@ -86,7 +86,7 @@ async function createIndex(tx: SqlTransaction, db: string, table: string, index:
         const taken = await tx.execute({ sql: `SELECT 1 FROM ${sql} WHERE ik = ?`, args: [keyArg(key)] });
         if (taken.rows.length) throw new ConstraintError(`Cannot create unique index '${index.name}' on '${table}': more than one row has ${describeKey(key)}.`);
       }
-      await tx.execute({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk) VALUES (?, ?)`, args: [keyArg(key), pk] });
+      await tx.execute({ sql: `INSERT OR IGNORE INTO ${sql} (ik, pk, r) VALUES (?, ?, ?)`, args: [keyArg(key), pk, row[3] ?? null] });
     }
   }
 }
@@ -122,7 +122,10 @@ class LibsqlConnection implements Connection {
     try {
       // One read outside db.transaction: one statement, no BEGIN/COMMIT; the version check follows it.
       if (single && mode === 'readonly') {
-        return new LibsqlTransaction(client as SqlRunner, this._request.name, this.tables, release, { check: (seen) => this._check(client as SqlRunner, seen) });
+        return new LibsqlTransaction(client as SqlRunner, this._request.name, this.tables, release, {
+          version: this.version,
+          check: (seen) => this._check(client as SqlRunner, seen),
+        });
       }
       tx = await client.transaction(mode === 'readwrite' ? 'write' : 'deferred');
       await this._check(tx);
@@ -237,6 +240,8 @@ class LibsqlProvider implements Provider {
       tx = await client.transaction('write');
       for (const sql of META) await tx.execute(sql);
       const meta = await readMeta(tx, request.name);
+      // Before the upgrade function, which reads and writes them through the current layout's SQL.
+      await ensureLayout(tx, request.name, meta.tables);
       if (request.version < meta.version) {
         throw new VersionError(`Database '${request.name}' is at version ${meta.version}; it cannot be opened at the lower version ${request.version} (versions only go up).`);
       }
@@ -311,7 +316,7 @@ class LibsqlProvider implements Provider {
     const db = request.name;
     const plan = planUpgrade(existing, request.tables);
     for (const table of plan.create) {
-      await tx.execute(`CREATE TABLE ${tableSql(db, table.name)} (k BLOB PRIMARY KEY NOT NULL, v TEXT NOT NULL, b BLOB)`);
+      await tx.execute(rowsTableSql(tableSql(db, table.name)));
       for (const index of table.indexes) await createIndex(tx, db, table.name, index);
     }
     for (const { table, index } of plan.drop) await tx.execute(`DROP TABLE ${indexSql(db, table, index)}`);

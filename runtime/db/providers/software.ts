@@ -46,6 +46,8 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   protected abstract readonly _structuredClone: boolean;
   protected abstract _table(name: string): TableInfo;
   private _tail: Promise<unknown> = Promise.resolve();
+  /** Operations issued and not yet settled: with none, the next one starts at once. */
+  private _inFlight = 0;
   /** Set by commit and abort: operations still queued behind a failed one must not run after the rollback. */
   protected _ended = false;
 
@@ -82,15 +84,27 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
    * together must not both read the key generator before either advances it.
    */
   private _serial<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this._tail.then(() => {
+    const start = (): Promise<T> => {
       if (this._ended) throw new TransactionInactiveError('The transaction already ended (committed or rolled back); this operation was not run.');
       return operation();
-    });
+    };
+    let run: Promise<T>;
+    if (this._inFlight === 0) {
+      // Nothing ahead of it: no turn to wait for (a single read is one operation, issue 18).
+      try {
+        run = start();
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+    } else {
+      run = this._tail.then(start);
+    }
+    this._inFlight++;
+    const settled = (): void => {
+      this._inFlight--;
+    };
     // The queue only waits for the turn; each caller gets its own operation's outcome from `run`.
-    this._tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this._tail = run.then(settled, settled);
     return run;
   }
 

@@ -26,7 +26,8 @@ import { webstorageCommands } from './commands/webstorage.js';
 import type { SnapshotCommand } from '../snapshot/commands.js';
 import type { RecordCommand } from '../record/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
-import { databaseInfo, Previews, reportInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import { readsColumns } from '../../protocol/columns.js';
+import { databaseInfo, Previews, reportInfo, storeInfo, webstorageInfo, type SnapshotForm } from './snapshot.js';
 import { InlineBlobs } from './show.js';
 import { all } from './targets.js';
 import { Uploads } from './uploads.js';
@@ -140,7 +141,7 @@ export class Agent {
   private readonly _clients = new Set<string>();
   private readonly _context: Context;
   /** Snapshots queued but not yet sent: their stores and webstorages are read at flush. */
-  private readonly _unfilled = new Map<Snapshot, boolean>();
+  private readonly _unfilled = new Map<Snapshot, SnapshotForm>();
 
   constructor(private readonly _options: AgentOptions) {
     this.bridge = new RuntimeBridge({
@@ -188,7 +189,7 @@ export class Agent {
       case Command.stop:
         return this._stop(message.payload.client);
       case Command.snapshot:
-        return this._snapshot(message.payload.previews === true);
+        return this._snapshot(message.payload.previews !== true ? 'full' : message.payload.columns === true ? 'columns' : 'previews');
       case Command.trace:
         this._watcher.trace = message.payload.enabled;
         return { enabled: this._watcher.trace };
@@ -221,9 +222,18 @@ export class Agent {
     // carries previews (it pulls a full value on select, issue 18); any other client — the kit, a
     // user's tool, a test playing the content script — gets values, as before. `hello` is frozen,
     // so the panel is told by its client id (`panel-…`, extension and standalone alike). The kit
-    // page also swaps a preview snapshot it overhears from a panel for a full one.
-    void this._snapshot(client.startsWith('panel-')).then(
-      (snapshot) => this.connected && this.bridge.send(Event.snapshot, snapshot),
+    // page also swaps a preview snapshot it overhears from a panel for a full one. A panel whose
+    // id says it reads columns (protocol/columns.ts) gets its states as columns (issue 18).
+    const form: SnapshotForm = readsColumns(client) ? 'columns' : client.startsWith('panel-') ? 'previews' : 'full';
+    void this._snapshot(form).then(
+      (snapshot) => {
+        if (!this.connected) return;
+        this.bridge.send(Event.snapshot, snapshot);
+        // Out now, not at the next frame: the answer to hello left a moment ago, so the outbox
+        // would hold the snapshot up to 16 ms, and the panel shows nothing until it comes
+        // (issue 18). Deltas queued before it leave with it, in order, as at any flush.
+        this.bridge.flush();
+      },
       (error: unknown) => console.error('stratum devtools: the snapshot failed', error),
     );
     return ready;
@@ -251,17 +261,17 @@ export class Agent {
    * Databases are described first (counting is async); stores and webstorages are read when the
    * snapshot leaves, in the same tick as the deltas queued with it, so none is missing or older.
    */
-  private async _snapshot(previews: boolean): Promise<Snapshot> {
+  private async _snapshot(form: SnapshotForm): Promise<Snapshot> {
     const databases = await Promise.all(all('database').map(({ id, object }) => databaseInfo(id, object)));
     const snapshot: Snapshot = { at: 0, stores: [], webstorages: [], databases, reports: [], trace: this._watcher.trace };
-    this._unfilled.set(snapshot, previews);
+    this._unfilled.set(snapshot, form);
     return snapshot;
   }
 
   private _fillSnapshots(): void {
-    for (const [snapshot, previews] of this._unfilled) {
+    for (const [snapshot, form] of this._unfilled) {
       snapshot.at = Date.now();
-      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs, previews ? new Previews() : undefined));
+      snapshot.stores = all('store').map(({ id, object }) => storeInfo(id, object, this._context.blobs, form === 'full' ? undefined : new Previews(), form === 'columns'));
       snapshot.webstorages = all('webstorage').map(({ id, object }) => webstorageInfo(id, object, this._context.blobs));
       snapshot.reports = recentReports().map(reportInfo);
       snapshot.trace = this._watcher.trace;

@@ -91,6 +91,11 @@ export function fingerprint(value: unknown): { hash: Hash; chars: number } {
     if (!(error instanceof RangeError)) throw error;
     text = stringifyDeep(encoded);
   }
+  return { hash: hashText(text), chars: text.length };
+}
+
+/** The FNV-1a pair of fingerprint(), over an encoding's JSON text. */
+function hashText(text: string): Hash {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
   for (let i = 0; i < text.length; i++) {
@@ -98,7 +103,33 @@ export function fingerprint(value: unknown): { hash: Hash; chars: number } {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  return { hash: `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36).padStart(7, '0')}`, chars: text.length };
+  return `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36).padStart(7, '0')}`;
+}
+
+/**
+ * A row for the grid: its display encoding and its version in one walk where that is exact
+ * (issue 18). When the display encoding cut nothing and met no blob, it is the full encoding
+ * node for node (limits and basePath only show in `truncated` nodes, onBlob only in a blob's
+ * ref), so its JSON hashes to what fingerprint() gives and dbPut/dbDelete check against. When
+ * anything was cut, or a blob was met, the row is encoded whole again for its hash: a version
+ * taken from a cut value would miss a change past the cut, and an edit would overwrite it.
+ */
+export function showRow(value: unknown, root: Path, blobs: InlineBlobs): Shown & { hash: Hash } {
+  let blob = false;
+  const encoded = encode(value, {
+    ...DISPLAY,
+    onBlob: (met) => {
+      blob = true;
+      return blobs.ref(met);
+    },
+  });
+  // Before redaction, which rewrites the encoding in place: the version is of the stored row.
+  // A string that merely contains the marker only costs the second walk, never a wrong hash.
+  const text = blob ? '' : JSON.stringify(encoded);
+  const hash = blob || text.includes('"$t":"truncated"') ? fingerprint(value).hash : hashText(text);
+  const redact = config.redact;
+  if (!redact) return { value: encoded, redacted: [], hash };
+  return { ...applyRedaction(encoded, value, redact, root, []), hash };
 }
 
 export function hashOf(value: unknown): Hash {

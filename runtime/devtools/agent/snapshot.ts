@@ -3,7 +3,7 @@ import { countRows } from './counts.js';
 import { deserialize } from '../../codec/index.js';
 import type { Database } from '../../db/types.js';
 import type { WebStorageRawEntry } from '../../webstorage/types.js';
-import type { DatabaseInfo, ReportInfo, Snapshot, StateInfo, StoreInfo, TableInfo, WebstorageInfo, WebstorageKeyInfo } from '../../protocol/messages.js';
+import type { DatabaseInfo, ReportInfo, Snapshot, StateColumns, StateInfo, StoreInfo, TableInfo, WebstorageInfo, WebstorageKeyInfo } from '../../protocol/messages.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { config, liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
@@ -69,15 +69,48 @@ function isCut(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { $t?: unknown }).$t === 'truncated';
 }
 
-export function storeInfo(id: number, store: Store, blobs: InlineBlobs, previews?: Previews): StoreInfo {
+/**
+ * How a snapshot lists states: `full` values (the kit, tools), `previews` as StateInfo objects
+ * (a panel), or `columns` of previews (a panel that reads them, protocol/columns.ts).
+ */
+export type SnapshotForm = 'full' | 'previews' | 'columns';
+
+export function storeInfo(id: number, store: Store, blobs: InlineBlobs, previews?: Previews, columns = false): StoreInfo {
   return {
     id,
     name: store.name,
-    scopes: store.scopes().map((scope) => ({
-      name: scope,
-      states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs, previews)),
-    })),
+    scopes: store.scopes().map((scope) =>
+      previews && columns
+        ? { name: scope, states: [], columns: scopeColumns(store.getScope(scope).values(), blobs, previews) }
+        : { name: scope, states: [...store.getScope(scope).values()].map((state) => stateInfo(state, blobs, previews)) },
+    ),
   };
+}
+
+/** A scope's states as columns of previews: what stateInfo gives, without an object per state. */
+export function scopeColumns(states: Iterable<State<unknown>>, blobs: InlineBlobs, previews: Previews): StateColumns {
+  const columns: StateColumns = { ids: [], keys: [], versions: [], values: [], redactedAt: [], redacted: [], persistedAt: [], persistence: [] };
+  let index = 0;
+  for (const state of states) {
+    let shown = previews.quick(state.value) ?? show(state.value, ['state', state.scope, state.key], blobs, [], PREVIEW);
+    if (isCut(shown.value)) shown = previews.share(shown);
+    columns.ids.push(state.id);
+    columns.keys.push(state.key);
+    columns.versions.push(state.version);
+    // A value the preview showed whole (a number, a short string) needs no pull; the panel tells
+    // them apart by the root `truncated` node, as StateInfo.preview would have said.
+    columns.values.push(shown.value);
+    if (shown.redacted.length > 0) {
+      columns.redactedAt.push(index);
+      columns.redacted.push(shown.redacted);
+    }
+    if (state.persistence !== undefined) {
+      columns.persistedAt.push(index);
+      columns.persistence.push(state.persistence);
+    }
+    index++;
+  }
+  return columns;
 }
 
 /** One key of a webstorage as the grid shows it: value, hash (its version), stored bytes. */

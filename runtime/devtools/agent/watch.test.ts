@@ -45,6 +45,26 @@ describe('deltas', () => {
     ]);
   });
 
+  it('keep each state its own delta when sets of two states interleave, across frames', async () => {
+    const { t, store } = await connected();
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    const b = store.createState(0, { key: 'b', scope: 'app' });
+    for (let i = 1; i <= 3; i++) {
+      a.set(i);
+      b.set(i * 10);
+    }
+    a.set(4);
+    t.frame();
+    a.set(5);
+    t.frame();
+    const of = (id: string) => t.events(Event.stateChanged).filter((delta) => delta.state === id).map((delta) => [delta.changes, delta.value, delta.versions]);
+    expect(of(a.id)).toEqual([
+      [4, 4, { from: 1, to: 4 }],
+      [1, 5, { from: 5, to: 5 }],
+    ]);
+    expect(of(b.id)).toEqual([[3, 30, { from: 1, to: 3 }]]);
+  });
+
   it('split a webstorage key the same way: a set then a remove is two lines', async () => {
     const { t, storage } = await connected();
     storage.set('draft', 'x');

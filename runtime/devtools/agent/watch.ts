@@ -57,9 +57,17 @@ export class Watcher {
    * a new object, so it never merges into the old one's delta.
    */
   private readonly _pendingStates = new Map<State<unknown>, Pending & { kind: 'state' }>();
+  /**
+   * The state changed last and its queued delta: an app sets one state many times in a row (a
+   * counter, a field being typed in), and this skips the map's lookup on every one of those sets.
+   * Cleared wherever _pendingStates drops an entry.
+   */
+  private _lastState: State<unknown> | undefined;
+  private _lastPending: (Pending & { kind: 'state' }) | undefined;
   private readonly _pendingDb = new Map<string, RuntimeEvents['dbChanged']>();
   /** Call sites of changes made inside a batch, taken at their `set`, used when the batch ends. */
   private readonly _sites = new WeakMap<State<unknown>, Site | undefined>();
+  private _sitesKept = false;
   /** Bumped by a webstorage clear, so a later change of a key queues after the clear, not before. */
   private readonly _epochs = new Map<number, number>();
   private _stopRegistry: (() => void) | undefined;
@@ -133,7 +141,13 @@ export class Watcher {
     this._stops.clear();
     this._pending.clear();
     this._pendingStates.clear();
+    this._forgetLast();
     this._pendingDb.clear();
+  }
+
+  private _forgetLast(): void {
+    this._lastState = undefined;
+    this._lastPending = undefined;
   }
 
   private _registered(entry: RegistryEntry): void {
@@ -189,6 +203,7 @@ export class Watcher {
   private _store(store: number, event: StoreEvent): void {
     if (event.type === 'created') {
       this._pendingStates.delete(event.state);
+      this._forgetLast();
       this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
     } else if (event.type === 'deleted') {
       // A change queued before the removal keeps the value it left, and goes before it.
@@ -198,6 +213,7 @@ export class Watcher {
         this._fillNow(queued);
       }
       this._pendingStates.delete(event.state);
+      this._forgetLast();
       this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
     }
     // `changed` came through the hook already, before this listener.
@@ -208,11 +224,15 @@ export class Watcher {
       // A command's own write (the panel's or the kit's) has no call site in the app.
       const tracing = this._trace && this._busy === 0;
       if (deferred) {
-        if (tracing) this._sites.set(state, this._stateSite(target, state, label));
+        if (tracing) {
+          this._sites.set(state, this._stateSite(target, state, label));
+          this._sitesKept = true;
+        }
         return;
       }
       const site = tracing ? (this._sites.has(state) ? this._sites.get(state) : this._stateSite(target, state, label)) : undefined;
-      this._sites.delete(state);
+      // Only a deferred change (in a batch, while tracing) leaves a site: until one has, sets skip the map.
+      if (this._sitesKept) this._sites.delete(state);
       this._stateChanged(store, state, label, site);
     } catch (error) {
       // The hook runs inside the app's set: the app's change stands, the panel misses a delta.
@@ -221,7 +241,7 @@ export class Watcher {
   }
 
   private _stateChanged(store: number, state: State<unknown>, label: string | undefined, site: Site | undefined): void {
-    const pending = this._pendingStates.get(state);
+    const pending = state === this._lastState ? this._lastPending : this._pendingStates.get(state);
     if (pending !== undefined && pending.payload.label === label) {
       pending.value = state.value;
       pending.site = site;
@@ -245,7 +265,10 @@ export class Watcher {
       redacted: [],
     };
     if (label !== undefined) payload.label = label;
-    this._pendingStates.set(state, { kind: 'state', payload, state, value: state.value, site });
+    const queued: Pending & { kind: 'state' } = { kind: 'state', payload, state, value: state.value, site };
+    this._pendingStates.set(state, queued);
+    this._lastState = state;
+    this._lastPending = queued;
     this._bridge.send(Event.stateChanged, payload);
   }
 
@@ -341,6 +364,7 @@ export class Watcher {
     }
     for (const pending of this._pending.values()) this._fillNow(pending);
     this._pendingStates.clear();
+    this._forgetLast();
     this._pending.clear();
     this._pendingDb.clear();
   }

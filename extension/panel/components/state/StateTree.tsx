@@ -55,9 +55,9 @@ export function StateTree() {
         data-key={entry.key}
         data-scope={entry.scope}
         data-store={states.storeName(entry.store)}
-        data-state-id={entry.info.id}
+        data-state-id={entry.id}
         aria-selected={row.key === selected}
-        onClick={() => (states.selected.value = entryKey(entry.store, entry.info.id))}
+        onClick={() => (states.selected.value = entryKey(entry.store, entry.id))}
       >
         <span class="name">{entry.key}</span>
         {entry.persistence !== undefined && <Badge tone="info">{entry.persistence}</Badge>}
