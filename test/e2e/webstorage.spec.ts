@@ -158,7 +158,9 @@ describe('webstorage in real Chromium', () => {
       localStorage.setItem('another-app', '1');
       localStorage.clear();
     });
-    await listener.waitForFunction(() => (window as unknown as W).fixture.events.length >= 5);
+    // Polled on a timer, not on animation frames (puppeteer's default): the listener is the tab
+    // in the background, where Chromium may run no frames, so a frame-polled wait never looks.
+    await listener.waitForFunction(() => (window as unknown as W).fixture.events.length >= 5, { polling: 100 });
     const heard = await listener.evaluate(() => (window as unknown as W).fixture.events);
     expect(heard).toEqual([
       { key: 'user', value: { since: { Date: '1970-01-01T00:00:00.000Z' }, roles: { Set: ['admin'] } }, origin: 'remote', has: ['key', 'origin', 'value'] },
