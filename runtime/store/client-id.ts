@@ -1,4 +1,4 @@
-import { coded } from './errors.js';
+import { coded } from './scopes.js';
 
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 

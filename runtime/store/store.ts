@@ -1,10 +1,8 @@
 import { register, report } from '../registry/core.js';
 import { browserClientId } from './client-id.js';
 import { Round, runAll } from '../registry/notify.js';
-import { loadPersistence, describePersistence } from './persist.js';
-import { checkName, Scopes, stateId } from './scopes.js';
+import { checkName, coded, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
-import { coded } from './errors.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
 
 /**
@@ -318,18 +316,7 @@ export class Store {
           : coded(8, key, scope, core.name),
       );
     }
-    const persist = options.persist;
-    const state = new State<T>({
-      host: core,
-      id,
-      key,
-      scope,
-      initial,
-      equals: options.equals,
-      ...(persist && {
-        persistence: { describe: describePersistence(persist), adapter: () => loadPersistence<T>(persist, id) },
-      }),
-    });
+    const state = new State<T>({ host: core, id, key, scope, initial, equals: options.equals, persist: options.persist });
     core._states.set(id, state as State<unknown>);
     let inScope = core._scopes.get(scope);
     if (!inScope) core._scopes.set(scope, (inScope = new Map()));
