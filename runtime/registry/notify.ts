@@ -1,17 +1,10 @@
 /**
- * Runs every call, keeps the first error and rethrows it after all ran, so one throwing
- * listener never starves the others (the nanostores / preact-signals rule).
- */
-export function runAll(calls: Iterable<() => void>): void {
-  const round = new Round();
-  round._each(calls, (call) => call());
-  round._done();
-}
-
-/**
- * One notification round on the hot path (every effective `set`): runAll's first-error rule
- * without an array of closures per round. Listeners are copied first, so one that subscribes
- * or unsubscribes during the round changes the next round, not this one.
+ * One notification round of the store: runs every listener, keeps the first error and rethrows
+ * it after all ran, so one throwing listener never starves the others (the nanostores /
+ * preact-signals rule), without an array of closures per round on the hot path (every effective
+ * `set`). Listeners are copied first, so one that subscribes or unsubscribes during the round
+ * changes the next round, not this one. stratumjs/db writes the same rule out in
+ * db/database.ts: importing it from here made this module a chunk of its own in both entries.
  */
 export class Round {
   private _failed = false;

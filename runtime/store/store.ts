@@ -1,6 +1,6 @@
 import { register, report } from '../registry/core.js';
 import { browserClientId } from './client-id.js';
-import { Round, runAll } from '../registry/notify.js';
+import { Round } from '../registry/notify.js';
 import { checkName, coded, Scopes, stateId } from './scopes.js';
 import { State, type StateHost } from './state.js';
 import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './types.js';
@@ -106,18 +106,18 @@ class StoreCore implements StateHost {
     const pending = this._pending;
     this._queue = [];
     this._pending = new Map();
-    runAll(
-      queue.map((item) => () => {
-        if (item.type !== 'pending') {
-          this._emit(item);
-          return;
-        }
-        const seen = pending.get(item.state);
-        // A→B→A inside one batch is no change for anyone listening.
-        if (!seen || item.state._same(seen.prev, item.state.value)) return;
-        this._emitChange(item.state, seen.prev, seen.label);
-      }),
-    );
+    const round = new Round();
+    round._each(queue, (item) => {
+      if (item.type !== 'pending') {
+        this._emit(item);
+        return;
+      }
+      const seen = pending.get(item.state);
+      // A→B→A inside one batch is no change for anyone listening.
+      if (!seen || item.state._same(seen.prev, item.state.value)) return;
+      this._emitChange(item.state, seen.prev, seen.label);
+    });
+    round._done();
   }
 }
 
