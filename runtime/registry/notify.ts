@@ -11,14 +11,7 @@ export class Round {
   private _first: unknown;
 
   _each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
-    for (const listener of [...listeners]) {
-      try {
-        call(listener);
-      } catch (error) {
-        if (!this._failed) this._first = error;
-        this._failed = true;
-      }
-    }
+    for (const listener of [...listeners]) this._call(call, listener);
   }
 
   /**
@@ -28,14 +21,15 @@ export class Round {
   _emit<A>(listeners: ReadonlySet<(event: A) => void>, event: A): void {
     if (listeners.size === 1) {
       // Taken before it runs, as _each() copies: one it subscribes meanwhile waits for the next round.
-      for (const listener of listeners) return this._emitOne(listener, event);
+      for (const listener of listeners) return this._call(listener, event);
     }
-    for (const listener of [...listeners]) this._emitOne(listener, event);
+    for (const listener of [...listeners]) this._call(listener, event);
   }
 
-  private _emitOne<A>(listener: (event: A) => void, event: A): void {
+  /** Calls `fn`, keeping its error if it is the round's first. */
+  private _call<A>(fn: (arg: A) => void, arg: A): void {
     try {
-      listener(event);
+      fn(arg);
     } catch (error) {
       if (!this._failed) this._first = error;
       this._failed = true;

@@ -3,7 +3,7 @@ import { coded } from './scopes.js';
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
 // Not 'stratum:…': that is webstorage's default namespace, whose clear() would drop the id.
-export const CLIENT_ID_KEY = 'stratum.client-id';
+const CLIENT_ID_KEY = 'stratum.client-id';
 
 let cached: string | undefined;
 const changeListeners = new Set<(id: string) => void>();
