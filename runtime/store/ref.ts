@@ -1,6 +1,6 @@
 import { REF_SCOPE } from './scopes.js';
 import type { State } from './state.js';
-import { Store } from './store.js';
+import { Store } from './store-core.js';
 
 let refs: Store | undefined;
 let count = 0;
