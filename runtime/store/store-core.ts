@@ -38,16 +38,19 @@ class StoreCore implements StateHost {
   readonly _states = new Map<string, State<unknown>>();
   readonly _scopes = new Map<string, Map<string, State<unknown>>>();
   readonly _listeners = new Set<(event: StoreEvent) => void>();
-  _root!: Store;
+  /** Development builds only (the registry's reports name it); declared, so production builds spend no field on it. */
+  declare _root: Store;
   _batchDepth = 0;
   _queue: Queued[] = [];
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
-  /** The devtools agents' hooks (one per agent; usually none or one). */
-  _hooks: ChangeHook[] = [];
+  /** The devtools agents' hooks (one per agent; usually none or one); development builds only. */
+  declare _hooks: ChangeHook[];
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') this._hooks = [];
+  }
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
     if (this._batchDepth > 0) {
@@ -251,9 +254,10 @@ export class Store {
 
   /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
   _observe(hook: ChangeHook): () => void {
+    // No agent exists in a production build: it keeps no hook, and the loops that call hooks are dropped there.
+    if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return () => undefined;
     const core = this._core;
-    // No agent exists in a production build, and the loops that call hooks are dropped there.
-    if (typeof __STRATUM_NO_AGENT__ === 'undefined') core._hooks = [...core._hooks, hook];
+    core._hooks = [...core._hooks, hook];
     // Usually one agent per page; a second (a test kit, a WebSocket agent) must not silence the first.
     return () => void (core._hooks = core._hooks.filter((other) => other !== hook));
   }
