@@ -30,24 +30,28 @@ export interface StorageLink<T> {
   _save(value: T): void;
   _transact: ((fn: (prev: T) => T) => Promise<[T] | undefined>) | undefined;
 }
-/** One value in a store, identified by resolved scope + key. */
+
+/**
+ * One value in a store, identified by resolved scope + key. The fields the constructor sets are
+ * `declare`d: as ES2022 class fields they would be written out once more in the bundle.
+ */
 export class State<T> {
-  readonly id: string;
-  readonly key: string;
+  declare readonly id: string;
+  declare readonly key: string;
   /** The resolved scope, e.g. `$component:header`, `$client:<id>`, or a global name. */
-  readonly scope: string;
+  declare readonly scope: string;
   /** Resolves once a persisted value was restored (at once when not persisted). */
-  readonly ready: Promise<void>;
+  declare readonly ready: Promise<void>;
   /** Where the state is persisted (`local`, `session`, `db:<name>/<table>`), or undefined. */
-  readonly persistence: string | undefined;
+  declare readonly persistence: string | undefined;
 
   /** @internal */
-  _host: StateHost;
+  declare _host: StateHost;
   /** @internal */
-  _value: T;
-  private _initial: T;
+  declare _value: T;
+  private declare _initial: T;
   private _version = 0;
-  private _equals: (a: T, b: T) => boolean;
+  private declare _equals: (a: T, b: T) => boolean;
   private _listeners = new Set<Listener<T>>();
   /** @internal Set by store/link.ts once the storage's adapter loaded. */
   _link: StorageLink<T> | undefined;

@@ -47,8 +47,10 @@ class StoreCore implements StateHost {
   private _delivering: StoreEvent[] = [];
   /** The devtools agents' hooks (one per agent; usually none or one); development builds only. */
   declare _hooks: ChangeHook[];
+  declare readonly name: string;
 
-  constructor(readonly name: string) {
+  constructor(name: string) {
+    this.name = name;
     if (typeof __STRATUM_NO_AGENT__ === 'undefined') this._hooks = [];
   }
 
@@ -133,11 +135,11 @@ class StoreCore implements StateHost {
   }
 }
 
-/** A store of states, keyed by resolved scope + key. */
+/** A store of states, keyed by resolved scope + key. Fields are `declare`d as State's are. */
 export class Store {
-  private readonly _core: StoreCore;
-  private _clientId: string | undefined;
-  private _userId: string | null;
+  private declare readonly _core: StoreCore;
+  private declare _clientId: string | undefined;
+  private declare _userId: string | null;
 
   constructor(options: StoreOptions = {}) {
     const shared = adopting;
