@@ -71,7 +71,7 @@ export class State<T> {
     this._initial = init.initial;
     this._equals = init.equals ?? Object.is;
     const persist = init.persist;
-    this.persistence = persist && describePersistence(persist);
+    this.persistence = persist && describePersistence(persist, init.id);
     this.ready = persist
       ? persistState(this, persist).catch((error: unknown) => {
           // The state keeps working in memory; the failure is reported, never thrown at the app.
