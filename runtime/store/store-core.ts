@@ -70,7 +70,8 @@ class StoreCore implements StateHost {
   }
 
   _persistFailed(state: State<unknown>, action: string, error: unknown): void {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // An Error (DOMException too) says `Name: message` by its own toString.
+    const reason = String(error);
     if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return void console.warn(coded(11, state.id, action, reason));
     const message = `state ${state.id} could not ${action} its ${state.persistence} copy (${reason}); it keeps working in memory`;
     storeRegistry._report?.(this._root, 'persist-error', message);
