@@ -42,12 +42,10 @@ export function browserClientId(): string | undefined {
   cached = id;
   // A twin's answer comes over a channel, later in any case: the code that asks and answers loads
   // now, in a chunk of its own, and never counts against the store's bytes (issue 18, fourth pass).
-  if (typeof BroadcastChannel === 'function') {
-    import('./twins.js').then(
-      (twins) => twins.claim(id, randomId, adopt),
-      (error: unknown) => console.debug(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'stratum: duplicate-tab detection did not load (a duplicated tab keeps the id it copied)' : coded(15), error),
-    );
-  }
+  import('./twins.js').then(
+    (twins) => twins.claim(id, randomId, adopt),
+    (error: unknown) => console.debug(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'stratum: duplicate-tab detection did not load (a duplicated tab keeps the id it copied)' : coded(15), error),
+  );
   return id;
 }
 

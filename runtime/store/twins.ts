@@ -30,6 +30,8 @@ function now(): number {
 
 /** Claims `id` for this page; `makeId` and `adoptId` renew it when a twin holds it longer. */
 export function claim(id: string, makeId: () => string, adoptId: (id: string) => void): void {
+  // Safari before 15.4 has no BroadcastChannel: a duplicated tab there keeps the id it copied.
+  if (typeof BroadcastChannel !== 'function') return;
   fresh = makeId;
   adopt = adoptId;
   current = id;
