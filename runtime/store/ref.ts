@@ -8,5 +8,6 @@ let count = 0;
 /** A state with a store of its own (defuss Ref semantics): store `refs`, scope `$ref`, key `ref-N`. */
 export function createRef<T>(initial: T): State<T> {
   refs ??= new Store({ name: 'refs' });
-  return Store._createIn(refs, REF_SCOPE, `ref-${++count}`, initial);
+  const key = `ref-${++count}`;
+  return refs._create(REF_SCOPE, key, initial, { key });
 }

@@ -51,7 +51,8 @@ export class State<T> {
   declare _value: T;
   private declare _initial: T;
   private _version = 0;
-  private declare _equals: (a: T, b: T) => boolean;
+  /** @internal This state's rule for "no change" (the store's batch uses it for A→B→A). */
+  declare _equals: (a: T, b: T) => boolean;
   private _listeners = new Set<Listener<T>>();
   /** @internal Set by store/link.ts once the storage's adapter loaded. */
   _link: StorageLink<T> | undefined;
@@ -101,7 +102,7 @@ export class State<T> {
 
   /** Sets the initial value again (and writes it through when persisted). */
   reset(): void {
-    this.set(() => this._initial, { label: 'reset' });
+    this._apply(this._initial, 'reset', true);
   }
 
   subscribe(listener: Listener<T>): () => void {
@@ -129,11 +130,6 @@ export class State<T> {
   /** @internal Runs this state's own listeners; the store calls it when notifying. */
   _notify(value: unknown, prev: unknown, round: Round): void {
     round._each(this._listeners, (listener) => listener(value as T, prev as T));
-  }
-
-  /** @internal Whether `a` and `b` are equal by this state's rule (batch uses it for A→B→A). */
-  _same(a: unknown, b: unknown): boolean {
-    return this._equals(a as T, b as T);
   }
 
   /** @internal The store deleted this state: stop following its storage. */

@@ -79,11 +79,8 @@ class StoreCore implements StateHost {
   }
 
   _emit(event: StoreEvent): void {
-    if (this._batchDepth > 0) {
-      this._queue.push(event);
-      return;
-    }
-    this._deliver(event);
+    if (this._batchDepth > 0) this._queue.push(event);
+    else this._deliver(event);
   }
 
   _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
@@ -129,7 +126,7 @@ class StoreCore implements StateHost {
       }
       const seen = pending.get(item.state);
       // A→B→A inside one batch is no change for anyone listening.
-      if (!seen || item.state._same(seen.prev, item.state.value)) return;
+      if (!seen || item.state._equals(seen.prev, item.state.value)) return;
       this._emitChange(item.state, seen.prev, seen.label);
     });
     round._done();
@@ -202,7 +199,7 @@ export class Store {
   getScope(scope: string): ReadonlyMap<string, State<unknown>> {
     checkName('scope', scope);
     const resolved =
-      scope === Scopes.Client || scope === Scopes.User ? this._resolve(scope, undefined) : scope;
+      scope === Scopes.Client || scope === Scopes.User ? this._resolve(scope) : scope;
     return new Map(this._core._scopes.get(resolved));
   }
 
@@ -265,11 +262,6 @@ export class Store {
     return () => void (core._hooks = core._hooks.filter((other) => other !== hook));
   }
 
-  /** @internal createRef's path into the reserved `$ref` scope. */
-  static _createIn<T>(store: Store, scope: string, key: string, initial: T): State<T> {
-    return store._create(scope, key, initial, { key });
-  }
-
   /** `lookup`: getState/hasState/deleteState also take a resolved name such as `$client:tab-2`. */
   private _locate(options: StateLocator, lookup = false): { scope: string; key: string } {
     if (typeof options !== 'object' || options === null) {
@@ -279,7 +271,7 @@ export class Store {
     return { scope: this._resolve(options.scope === undefined ? Scopes.Component : options.scope, options, lookup), key: options.key };
   }
 
-  private _resolve(scope: unknown, options: StateLocator | undefined, lookup = false): string {
+  private _resolve(scope: unknown, options?: StateLocator, lookup = false): string {
     checkName('scope', scope);
     switch (scope) {
       case Scopes.Component: {
@@ -322,7 +314,8 @@ export class Store {
     }
   }
 
-  private _create<T>(scope: string, key: string, initial: T, options: StateOptions<T>): State<T> {
+  /** @internal Also createRef's path into the reserved `$ref` scope. */
+  _create<T>(scope: string, key: string, initial: T, options: StateOptions<T>): State<T> {
     const core = this._core;
     const id = stateId(scope, key);
     if (core._states.has(id)) {
