@@ -8,11 +8,9 @@ const CLIENT_ID_KEY = 'stratum.client-id';
 let cached: string | undefined;
 const changeListeners = new Set<(id: string) => void>();
 
+/** Only called where there is a window, so `crypto` is there; randomUUID is missing outside secure contexts (http). */
 function randomId(): string {
-  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') {
-    return crypto.randomUUID();
-  }
-  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+  return crypto.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
 }
 
 /**

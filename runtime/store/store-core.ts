@@ -144,13 +144,9 @@ export class Store {
     adopting = undefined;
     this._clientId = options.clientId;
     this._userId = options.userId ?? null;
-    if (shared) {
-      this._core = shared;
-      return;
-    }
-    this._core = new StoreCore(options.name ?? `store-${++storeCount}`);
+    this._core = shared ?? new StoreCore(options.name ?? `store-${++storeCount}`);
     // The panel's registry and reports: a production build has neither (the define drops this).
-    if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined' && !shared) {
       this._core._root = this;
       storeRegistry._register?.(this);
     }
