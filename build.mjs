@@ -225,7 +225,10 @@ export const COMMON = {
   platform: 'neutral',
   target: 'es2022',
   external: EXTERNAL,
-  chunkNames: 'chunks/[name]-[hash]',
+  // Named by their hash alone: every import of a chunk spells its name, and `chunk-` or the lazy
+  // module's name before the hash cost 2-77 B brotli per entry (issue 18, fourth pass); an app's
+  // bundler names the chunks its own way anyway.
+  chunkNames: 'chunks/[hash]',
   // Private members are spelled `_name` (TS `private`), so minifiers may shorten them; `#name`
   // fields cannot be renamed by esbuild and cost the store a third of its budget.
   mangleProps: /^_[a-z][A-Za-z]*$/,
