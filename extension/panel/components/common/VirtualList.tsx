@@ -40,8 +40,10 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
     const element = box.current;
     if (!element) return;
     const measure = () => setHeight(element.clientHeight || FALLBACK_HEIGHT);
-    measure();
-    if (typeof ResizeObserver !== 'function') return;
+    // A ResizeObserver reports the box's first size after the frame's own layout, before it is
+    // painted; reading clientHeight here instead forced a layout of the whole panel on every
+    // mount (issue 18: a table's first rows). Without one (happy-dom), measure now.
+    if (typeof ResizeObserver !== 'function') return measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
