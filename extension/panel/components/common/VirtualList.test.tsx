@@ -52,11 +52,11 @@ describe('VirtualList', () => {
     const height = boxHeight(100);
     const container = mountList(1000);
     expect(height.reads).toBe(0);
-    // Until the first report: rows for 480 px and 8 more (0..32).
-    expect(shown(container)).toBe(33);
+    // Until the first report: the rows 480 px hold (0..24).
+    expect(shown(container)).toBe(25);
     act(() => observed[0]!([], {} as ResizeObserver));
-    // 100 px tall: rows 0..5 in view and 8 more.
-    expect(shown(container)).toBe(14);
+    // 100 px tall: rows 0..5.
+    expect(shown(container)).toBe(6);
   });
 
   it('measures at once where there is no ResizeObserver', () => {
@@ -64,6 +64,19 @@ describe('VirtualList', () => {
     const height = boxHeight(100);
     const container = mountList(1000);
     expect(height.reads).toBeGreaterThan(0);
-    expect(shown(container)).toBe(14);
+    expect(shown(container)).toBe(6);
+  });
+
+  it('draws only the rows in view at first, and 8 more either side once scrolled', () => {
+    vi.stubGlobal('ResizeObserver', undefined);
+    boxHeight(100);
+    const container = mountList(1000);
+    const items = () => [...container.querySelectorAll<HTMLElement>('[data-testid="item"]')].map((item) => Number(item.textContent));
+    expect(items()).toEqual([0, 1, 2, 3, 4, 5]);
+    const box = container.querySelector<HTMLElement>('[data-testid="list"]')!;
+    box.scrollTop = 200;
+    act(() => void box.dispatchEvent(new Event('scroll')));
+    // Rows 10..15 in view; 2..9 above and 16..23 below.
+    expect(items()).toEqual(Array.from({ length: 22 }, (_, i) => i + 2));
   });
 });

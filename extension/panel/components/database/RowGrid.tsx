@@ -8,7 +8,7 @@
  */
 import type { Encoded } from '#codec/types.js';
 import type { Row, TableInfo } from '#protocol/messages.js';
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { fitWidth, resized } from '../../lib/columns.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
@@ -33,11 +33,16 @@ function cell(row: Row, column: string, max: number): string {
   return value === undefined ? '' : summary(value, max);
 }
 
-/** The tooltip: a text whole (up to TOOLTIP_CHARS), anything else summarized that far. */
-function tooltip(row: Row, column: string): string {
+/**
+ * The tooltip: a text whole (up to TOOLTIP_CHARS), anything else summarized that far. `shown` is
+ * the cell's own text: when it was not cut, it is the summary already (a second walk of every
+ * cell drawn was a fifth of the grid's first render, issue 18).
+ */
+function tooltip(row: Row, column: string, shown: string, max: number): string {
   const value = valueAt(row, column);
   if (typeof value === 'string') return value.length > TOOLTIP_CHARS ? `${value.slice(0, TOOLTIP_CHARS)}…` : value;
-  return value === undefined ? '' : summary(value, TOOLTIP_CHARS);
+  if (value === undefined) return '';
+  return shown.length <= max ? shown : summary(value, TOOLTIP_CHARS);
 }
 
 /** The right edge of a header cell: drag it, or focus it and press ← / →. */
@@ -84,14 +89,18 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const selected = rows.selectedKey.value;
   const byColumn = new Map(table.indexes.filter((index) => typeof index.keyPath === 'string').map((index) => [index.keyPath as string, index.name]));
   const [dragged, setDragged] = useState<Record<string, number>>({});
-  const sample: Row[] = [];
-  for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
-    const row = rows.rowAt(i);
-    if (row) sample.push(row);
-  }
-  const widthOf = (column: string): number =>
-    dragged[column] ?? (column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))]));
-  const widths = new Map([KEY, ...columns].map((column) => [column, widthOf(column)]));
+  const revision = rows.revision.value;
+  // What the first rows hold changes when a page arrives, not on every render (a selection, a
+  // resize): 50 rows × 12 columns of summaries were a third of the grid's first render (issue 18).
+  const fitted = useMemo(() => {
+    const sample: Row[] = [];
+    for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
+      const row = rows.rowAt(i);
+      if (row) sample.push(row);
+    }
+    return new Map([KEY, ...columns].map((column) => [column, column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))])]));
+  }, [revision, total, columns]);
+  const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
   const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
   const resize = (column: string) => (width: number) => setDragged((before) => ({ ...before, [column]: width }));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
@@ -122,11 +131,15 @@ export function RowGrid({ table }: { table: TableInfo }) {
         <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={preview(row.key)}>
           {preview(row.key)}
         </span>
-        {columns.map((column, c) => (
-          <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={tooltip(row, column)}>
-            {cell(row, column, column === 'value' ? 200 : 80)}
-          </span>
-        ))}
+        {columns.map((column, c) => {
+          const max = column === 'value' ? 200 : 80;
+          const text = cell(row, column, max);
+          return (
+            <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={tooltip(row, column, text, max)}>
+              {text}
+            </span>
+          );
+        })}
       </div>
     );
   };
