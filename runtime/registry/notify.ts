@@ -40,7 +40,7 @@ export class Round {
     for (const listener of [...listeners]) this._emitOne(listener, event);
   }
 
-  private _emitOne<A>(listener: (event: A) => void, event: A): void {
+  _emitOne<A>(listener: (event: A) => void, event: A): void {
     try {
       listener(event);
     } catch (error) {
