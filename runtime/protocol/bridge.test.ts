@@ -136,6 +136,40 @@ describe('commands', () => {
     panel.shutdown();
   });
 
+  it('sends an answer when the task that made it ends, with the deltas queued before it, without waiting for a frame', async () => {
+    const { runtime, panel, sent } = pair((message) => (message.command === Command.stateSet ? Promise.resolve({ version: 3 }) : undefined));
+    runtime.send(Event.stateChanged, changed('a', 1));
+    const answer = panel.request(Command.stateSet, { store: 1, state: 's', value: 5, baseVersion: 2 });
+    // The manual frame never runs here: only the answer's end-of-task flush can send anything.
+    await expect(answer).resolves.toEqual({ version: 3 });
+    expect(sent.flatMap((envelope) => envelope.batch.map((message) => message.event))).toEqual([Event.stateChanged, Event.response]);
+    // A delta alone still waits for the frame (coalescing).
+    runtime.send(Event.stateChanged, changed('a', 2));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends the panel\'s commands when the task that made them ends, all of them in one envelope', async () => {
+    const [pageWall, panelWall] = memoryWalls();
+    const received: unknown[] = [];
+    pageWall.listen((data) => received.push(data));
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    try {
+      // No schedule given: the default. No frame ever comes here, and no timer is advanced.
+      const panel = new PanelBridge({ wall: panelWall, client: 'p', timeout: 60_000 });
+      void panel.request(Command.pageFacts, {}).catch(() => {});
+      void panel.request(Command.snapshot, {}).catch(() => {});
+      expect(received).toHaveLength(0);
+      await Promise.resolve();
+      expect(received).toHaveLength(1);
+      expect((received[0] as { batch: { command: string }[] }).batch.map((message) => message.command)).toEqual([Command.pageFacts, Command.snapshot]);
+      panel.shutdown();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('reports an unexpected throw as `failed`, with the error in words', async () => {
     const { panel, frames } = pair(() => Promise.reject(new TypeError('boom')));
     const answer = panel.request(Command.pageFacts, {});

@@ -27,7 +27,7 @@ import {
   type RuntimeEvents,
 } from './messages.js';
 import { randomHex } from './ids.js';
-import { frameOrTimeout, idleOrFrame, Outbox, type Schedule } from './outbox.js';
+import { endOfTask, idleOrFrame, Outbox, type Schedule } from './outbox.js';
 import { splitBySize } from './size.js';
 import { validateCommand, validateContentEnvelope, validateRuntimeEnvelope } from './validate.js';
 
@@ -74,6 +74,8 @@ export class RuntimeBridge {
   private readonly _inFlight = new Set<string>();
   private readonly _stop: () => void;
   private _seq = 0;
+  /** An end-of-task flush is queued for an answer. */
+  private _answering: (() => void) | undefined;
 
   constructor(private readonly _options: RuntimeBridgeOptions) {
     const { wall, session } = _options;
@@ -160,6 +162,14 @@ export class RuntimeBridge {
   private _respond(response: Response): void {
     this._inFlight.delete(response.id);
     this.send(Event.response, response);
+    // Someone waits on an answer (a click in the panel): it leaves when this task ends, with
+    // whatever was queued before it, in order, instead of on the next frame. Deltas alone keep
+    // the frame's coalescing; an answer only ends the current window early (issue 18).
+    if (this._answering) return;
+    this._answering = endOfTask(() => {
+      this._answering = undefined;
+      this._outbox.flush();
+    });
   }
 
   private _drop(reason: string): void {
@@ -211,7 +221,9 @@ export class PanelBridge {
         const envelope: ContentEnvelope = { source: SOURCE_CONTENT, v: PROTOCOL_VERSION, session: this._session, seq: ++this._seq, batch: part };
         _options.wall.send(envelope);
       }
-    }, _options.schedule ?? frameOrTimeout);
+      // A command is someone's action: it leaves when the task that sent it ends (what that task
+      // sent goes as one envelope), not on the next frame (issue 18: a table's first rows).
+    }, _options.schedule ?? endOfTask);
     const stopListening = _options.wall.listen((data, frameId) => this.receive(data, frameId));
     const stopStatus = _options.wall.onStatus?.((status) => this._status(status));
     this._stop = () => (stopListening(), stopStatus?.());

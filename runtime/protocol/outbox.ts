@@ -1,6 +1,8 @@
 /**
- * The send queue both bridges share: messages wait for the next animation frame or 16 ms,
- * whichever comes first, then leave as envelopes of at most LIMITS.batch messages. It batches and
+ * The send queue both bridges share. The page's events wait for the next animation frame or
+ * 16 ms, whichever comes first (unless the channel was idle); commands and their answers leave
+ * when the task that queued them ends. Either way they leave as envelopes of at most
+ * LIMITS.batch messages. It batches and
  * never merges: coalescing (a state changed 10,000 times in one frame leaves as one delta) has
  * one owner, the agent's Watcher (runtime/devtools/agent/watch.ts).
  */
@@ -31,6 +33,20 @@ export const frameOrTimeout: Schedule = (flush) => {
     done = true;
     clearTimeout(timer);
     if (frame !== undefined) cancelAnimationFrame(frame);
+  };
+};
+
+/**
+ * At the end of the current task: everything queued in that task leaves as one envelope, and
+ * nothing waits for a frame. For messages someone is waiting on (a command, a command's answer).
+ */
+export const endOfTask: Schedule = (flush) => {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) flush();
+  });
+  return () => {
+    cancelled = true;
   };
 };
 

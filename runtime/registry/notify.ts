@@ -26,8 +26,8 @@ export class Round {
     for (const listener of [...listeners]) this._call(listener, event);
   }
 
-  /** Calls `fn`, keeping its error if it is the round's first. */
-  private _call<A>(fn: (arg: A) => void, arg: A): void {
+  /** Calls `fn`, keeping its error if it is the round's first (the store calls the agent's shape hooks with it). */
+  _call<A>(fn: (arg: A) => void, arg: A): void {
     try {
       fn(arg);
     } catch (error) {

@@ -11,6 +11,13 @@ import type { StateLocator, StateOptions, StoreEvent, StoreOptions } from './typ
  */
 export type ChangeHook = (state: State<unknown>, label: string | undefined, deferred: boolean) => void;
 
+/**
+ * The agent's hook for the store's shape: told of `created` and `deleted` as listeners are, in
+ * order, just before them. Not a listener: a listener is called on every change too, and the
+ * agent hears changes through its ChangeHook (issue 18: a call less on every watched set).
+ */
+export type StructureHook = (event: StoreEvent & { type: 'created' | 'deleted' }) => void;
+
 /** Folded by the production build's define: words in development, codes in production (scopes.ts's coded). */
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
@@ -47,11 +54,15 @@ class StoreCore implements StateHost {
   private _delivering: StoreEvent[] = [];
   /** The devtools agents' hooks (one per agent; usually none or one); development builds only. */
   declare _hooks: ChangeHook[];
+  declare _shapes: StructureHook[];
   declare readonly name: string;
 
   constructor(name: string) {
     this.name = name;
-    if (typeof __STRATUM_NO_AGENT__ === 'undefined') this._hooks = [];
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+      this._hooks = [];
+      this._shapes = [];
+    }
   }
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
@@ -105,6 +116,8 @@ class StoreCore implements StateHost {
       for (let i = 0; i < this._delivering.length; i++) {
         const next = this._delivering[i]!;
         if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
+        // Production builds have no agent (the define drops the loop).
+        else if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._shapes) round._call(hook, next);
         if (this._listeners.size > 0) round._emit(this._listeners, next);
       }
     } finally {
@@ -248,14 +261,21 @@ export class Store {
     };
   }
 
-  /** @internal The devtools agent's ChangeHook on this store (and its client views); returns its removal. */
-  _observe(hook: ChangeHook): () => void {
+  /**
+   * @internal The devtools agent's hooks on this store (and its client views): every change, and
+   * (optionally) the states created and deleted. Returns their removal.
+   */
+  _observe(hook: ChangeHook, shape?: StructureHook): () => void {
     // No agent exists in a production build: it keeps no hook, and the loops that call hooks are dropped there.
     if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return () => undefined;
     const core = this._core;
     core._hooks = [...core._hooks, hook];
+    if (shape) core._shapes = [...core._shapes, shape];
     // Usually one agent per page; a second (a test kit, a WebSocket agent) must not silence the first.
-    return () => void (core._hooks = core._hooks.filter((other) => other !== hook));
+    return () => {
+      core._hooks = core._hooks.filter((other) => other !== hook);
+      core._shapes = core._shapes.filter((other) => other !== shape);
+    };
   }
 
   /** `lookup`: getState/hasState/deleteState also take a resolved name such as `$client:tab-2`. */

@@ -337,3 +337,39 @@ describe('store events and batches', () => {
     expect(state.get()).toBe(1);
   });
 });
+
+describe("the devtools agent's hooks (_observe)", () => {
+  it('hears created and deleted before the app\'s listeners and in batch order, and no change through the shape hook', () => {
+    const store = new Store({ name: 'hooks' });
+    const heard: string[] = [];
+    const stop = store._observe(
+      (state, _label, deferred) => heard.push(`change ${state.key}${deferred ? ' (deferred)' : ''}`),
+      (event) => heard.push(`${event.type} ${event.state.key}`),
+    );
+    store.subscribe((event) => heard.push(`app ${event.type} ${event.state.key}`));
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    a.set(1);
+    store.batch(() => {
+      store.createState(0, { key: 'b', scope: 'app' });
+      a.set(2);
+      store.deleteState({ key: 'b', scope: 'app' });
+    });
+    expect(heard).toEqual([
+      'created a',
+      'app created a',
+      'change a',
+      'app changed a',
+      'change a (deferred)',
+      'created b',
+      'app created b',
+      'change a',
+      'app changed a',
+      'deleted b',
+      'app deleted b',
+    ]);
+    heard.length = 0;
+    stop();
+    store.createState(0, { key: 'c', scope: 'app' }).set(1);
+    expect(heard).toEqual(['app created c', 'app changed c']);
+  });
+});

@@ -15,4 +15,4 @@ if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
 }
 
 export { Store } from './store-core.js';
-export type { ChangeHook } from './store-core.js';
+export type { ChangeHook, StructureHook } from './store-core.js';

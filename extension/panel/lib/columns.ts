@@ -17,6 +17,11 @@ export function fitWidth(texts: Iterable<string>): number {
   return Math.round(Math.min(MAX_COLUMN, Math.max(MIN_COLUMN, longest * CHAR_PX + PADDING_PX)));
 }
 
+/** Whether `text` shows whole in a column `width` pixels wide (else the cell needs its tooltip). */
+export function fits(text: string, width: number): boolean {
+  return text.length * CHAR_PX + PADDING_PX <= width;
+}
+
 /** A width moved by a drag or a key, kept within the bounds. */
 export function resized(width: number, by: number): number {
   return Math.min(MAX_COLUMN * 3, Math.max(MIN_COLUMN, Math.round(width + by)));

@@ -44,6 +44,9 @@ export function count(n: number, one: string, many = `${one}s`): string {
 }
 
 /** `1 key`, `2 keys`, `1,000 rows`, `1 entry`: a count with its noun, singular for one. */
+// One formatter: toLocaleString builds a new one per call (~0.2 ms each, traced in the row grid).
+const NUMBER = new Intl.NumberFormat('en-US');
+
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${NUMBER.format(n)} ${n === 1 ? one : many}`;
 }

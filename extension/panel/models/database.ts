@@ -27,6 +27,11 @@ export class DatabaseModel {
   readonly view = signal<DatabaseView>('rows');
   readonly current: ReadonlySignal<DatabaseInfo | undefined>;
   readonly table: ReadonlySignal<TableInfo | undefined>;
+  /**
+   * The table whose rows the detail shows. It follows `table` once the new table's first rows
+   * arrive (or RowsModel's HOLD_MS passes), so a click does not draw an empty grid first.
+   */
+  readonly shownTable: ReadonlySignal<TableInfo | undefined>;
   readonly rows: RowsModel;
   readonly cache: CacheModel;
   readonly blobs: BlobsModel;
@@ -47,6 +52,11 @@ export class DatabaseModel {
       return list.find((db) => db.name === this.selected.value) ?? list[0];
     });
     this.table = computed(() => this.current.value?.tables.find((table) => table.name === this.selectedTable.value));
+    // By name: a reload gives the database a new id, and the grid keeps its table meanwhile.
+    this.shownTable = computed(() => {
+      const query = this.rows.query.value;
+      return query ? this.current.value?.tables.find((table) => table.name === query.table) : undefined;
+    });
     _connection.on('dbChanged', (delta) => this._changed(delta));
     _connection.on('registered', (message) => {
       if (message.kind !== 'database') return;
@@ -77,7 +87,7 @@ export class DatabaseModel {
     this.selected.value = name;
     this.selectedTable.value = null;
     this.view.value = 'rows';
-    this.rows.query.value = null;
+    this.rows.close();
   }
 
   selectTable(name: string): void {
@@ -110,7 +120,7 @@ export class DatabaseModel {
     this._ui.notify(`Deleted database ${db.name}`);
     this.databases.value = this.databases.peek().filter((candidate) => candidate.id !== db.id);
     if (this.selected.peek() === db.name) this.selected.value = null;
-    this.rows.query.value = null;
+    this.rows.close();
   }
 
   dispose(): void {

@@ -2,10 +2,10 @@
  * A table's first rows (issue 18): a new query shows its first FIRST_ROWS rows before page 0
  * whole arrives, and page 0 then replaces them, so the grid never shows a row twice or a hole.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
-import { FIRST_ROWS, PAGE_SIZE, RowsModel } from './rows.js';
+import { FIRST_ROWS, HOLD_MS, PAGE_SIZE, RowsModel } from './rows.js';
 import type { Ui } from './ui.js';
 
 interface Asked {
@@ -32,7 +32,26 @@ function fakeTable(count: number) {
   return { asked, sent, connection: connection as unknown as Connection };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Like fakeTable, but each table's rows say which table they are from, and an answer may fail. */
+function fakeTables() {
+  const asked: (Asked & { table: string; fail(message: string): void })[] = [];
+  const connection = {
+    bridge: { flush: () => undefined },
+    request(_name: string, payload: { table: string; offset: number; limit: number }) {
+      return new Promise((resolve, reject) => {
+        const rows = Array.from({ length: payload.limit }, (_, i) => ({ key: `${payload.table}-${payload.offset + i}`, value: { n: i }, hash: `h${i}`, redacted: [] }));
+        asked.push({ ...payload, answer: () => resolve({ total: 1000, rows }), fail: (message) => reject(new Error(message)) });
+      });
+    },
+  };
+  return { asked, connection: connection as unknown as Connection };
+}
+
+// Two tasks: an answer's handling, then page 0 whole, asked for in the task after the first rows.
+const settle = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 describe('RowsModel: a table first shown', () => {
   it('shows the first rows, then page 0 whole in their place', async () => {
@@ -80,5 +99,84 @@ describe('RowsModel: a table first shown', () => {
     rows.invalidate();
     expect(asked.slice(before).map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: PAGE_SIZE }]);
     expect(rows.rowAt(PAGE_SIZE - 1)?.key).toBe(PAGE_SIZE);
+  });
+});
+
+describe('RowsModel: another table asked for', () => {
+  afterEach(() => vi.useRealTimers());
+
+  async function showing(table: string) {
+    const tables = fakeTables();
+    const rows = new RowsModel(tables.connection, {} as Ui);
+    rows.open(1, table);
+    tables.asked.at(-1)!.answer();
+    await settle();
+    return { rows, ...tables };
+  }
+
+  it('keeps the last table on screen until the new one\'s first rows arrive, then swaps them in one go', async () => {
+    const { rows, asked } = await showing('notes');
+    const revision = rows.revision.value;
+    rows.open(1, 'tags');
+    expect(asked.at(-1)).toMatchObject({ table: 'tags', offset: 0, limit: FIRST_ROWS });
+    expect(rows.query.value?.table).toBe('notes');
+    expect(rows.rowAt(0)?.key).toBe('notes-0');
+    expect(rows.revision.value).toBe(revision);
+    asked.at(-1)!.answer();
+    await settle();
+    expect(rows.query.value?.table).toBe('tags');
+    expect(rows.rowAt(0)?.key).toBe('tags-0');
+    // Nothing of the last table is left in the new one's pages.
+    expect(rows.rowAt(FIRST_ROWS + 1)).toBeUndefined();
+  });
+
+  it(`shows the new table empty and loading once ${HOLD_MS} ms pass without its rows`, async () => {
+    const { rows, asked } = await showing('notes');
+    vi.useFakeTimers();
+    rows.open(1, 'slow');
+    vi.advanceTimersByTime(HOLD_MS - 1);
+    expect(rows.query.value?.table).toBe('notes');
+    vi.advanceTimersByTime(1);
+    expect(rows.query.value?.table).toBe('slow');
+    expect(rows.rowAt(0)).toBeUndefined();
+    vi.useRealTimers();
+    asked.at(-1)!.answer();
+    await settle();
+    expect(rows.rowAt(0)?.key).toBe('slow-0');
+  });
+
+  it('shows the new table with why its read failed', async () => {
+    const { rows, asked } = await showing('notes');
+    rows.open(1, 'broken');
+    asked.at(-1)!.fail('table "broken" is gone');
+    await settle();
+    expect(rows.query.value?.table).toBe('broken');
+    expect(rows.error.value).toBe('table "broken" is gone');
+    expect(rows.rowAt(0)).toBeUndefined();
+  });
+
+  it('a change to the table it waits for asks again, and an older answer is not shown', async () => {
+    const { rows, asked } = await showing('notes');
+    rows.open(1, 'tags');
+    const first = asked.at(-1)!;
+    rows.invalidate();
+    const again = asked.at(-1)!;
+    expect(again).not.toBe(first);
+    expect(again).toMatchObject({ table: 'tags', offset: 0, limit: FIRST_ROWS });
+    first.answer();
+    await settle();
+    expect(rows.query.value?.table).toBe('notes');
+    again.answer();
+    await settle();
+    expect(rows.query.value?.table).toBe('tags');
+  });
+
+  it('selecting another database drops the table it waits for', async () => {
+    const { rows, asked } = await showing('notes');
+    rows.open(1, 'tags');
+    rows.close();
+    asked.at(-1)!.answer();
+    await settle();
+    expect(rows.query.value).toBeNull();
   });
 });

@@ -23,6 +23,12 @@ export const PAGE_SIZE = 200;
  */
 export const FIRST_ROWS = 64;
 export const MAX_PAGES = 50;
+/**
+ * How long a new query may take before the grid shows it, empty and loading (issue 18). Until its
+ * first rows arrive or this passes, the view stays as it was: no empty grid is drawn and laid
+ * out only to be drawn again a few milliseconds later, and no "loading" flashes on a quick read.
+ */
+export const HOLD_MS = 100;
 const MAX_COLUMNS = 12;
 
 export interface RowQuery {
@@ -53,6 +59,8 @@ export class RowsModel {
   private _generation = 0;
   private _view = { first: 0, last: 0 };
   private _source: ValueSource | undefined;
+  /** A query asked for and not shown yet (HOLD_MS), and the timer that shows it empty. */
+  private _held: { query: RowQuery; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(
     private readonly _connection: Connection,
@@ -75,7 +83,7 @@ export class RowsModel {
    * reconnect) keeps filter and scroll and only reloads, unless its database id changed (reload).
    */
   open(database: number, table: string, keepFilter = false): void {
-    const current = this.query.peek();
+    const current = this._latest();
     if (keepFilter && current?.table === table) {
       if (current.database === database) return this.invalidate();
       return this._run({ ...current, database });
@@ -89,7 +97,7 @@ export class RowsModel {
 
   /** The filter form as a query; a bound that does not read says why and queries nothing. */
   applyFilter(): void {
-    const current = this.query.peek();
+    const current = this._latest();
     if (!current) return;
     const built = this.filter.build();
     if (!built.ok) return void (this.error.value = built.reason);
@@ -101,7 +109,7 @@ export class RowsModel {
 
   /** Sorting the grid: by the primary key or an index, either way (the only orders a store keeps). */
   sortBy(index: string | undefined): void {
-    const current = this.query.peek();
+    const current = this._latest();
     if (!current) return;
     const same = (current.index ?? '') === (index ?? '');
     const direction = same && current.direction === 'next' ? 'prev' : 'next';
@@ -122,7 +130,8 @@ export class RowsModel {
   /** Loads what the grid shows (rows first..last) and keeps the cache bounded. */
   ensure(first: number, last: number): void {
     this._view = { first, last };
-    if (!this.query.peek()) return;
+    // A held query loads its page 0 already; the grid on screen is the last query's.
+    if (!this.query.peek() || this._held) return;
     const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
     const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
     // The pages in view first, then one either side, so a steady scroll rarely waits for rows.
@@ -137,8 +146,18 @@ export class RowsModel {
     }
   }
 
+  /** No table shown (another database was selected, or this one deleted). */
+  close(): void {
+    this._release();
+    this._generation++;
+    this._loading.clear();
+    this.query.value = null;
+  }
+
   /** The table changed: reload the rows in view; the others load when scrolled to. */
   invalidate(): void {
+    // The query still held is read again whole: what it had asked for may predate the change.
+    if (this._held) return this._run(this._held.query);
     this._generation++;
     this._loading.clear();
     for (const [page, rows] of this._pages) this._stale.set(page, rows);
@@ -275,37 +294,61 @@ export class RowsModel {
     this.selectedRow.value = { key: row.key, value, hash: version, redacted };
   }
 
+  /** The query asked for last: held, or shown. */
+  private _latest(): RowQuery | null {
+    return this._held?.query ?? this.query.peek();
+  }
+
+  /** A new query is held (HOLD_MS) while its first rows load; the grid keeps what it shows. */
   private _run(query: RowQuery): void {
+    this._release();
+    this._generation++;
+    this._loading.clear();
+    const generation = this._generation;
+    this._held = { query, timer: setTimeout(() => generation === this._generation && this._show(), HOLD_MS) };
+    void this._load(0);
+    // The query leaves now rather than at the end of this task: the page reads and encodes while
+    // the panel does the rest of its work (issue 18).
+    this._connection.bridge.flush();
+  }
+
+  private _release(): void {
+    if (this._held) clearTimeout(this._held.timer);
+    this._held = undefined;
+  }
+
+  /**
+   * The held query becomes the grid's, in place of the last one's rows: with its first rows when
+   * they arrive (called inside that batch), or empty and loading once HOLD_MS passed.
+   */
+  private _show(): void {
+    const held = this._held;
+    if (!held) return;
+    this._release();
     batch(() => {
       this.error.value = null;
-      this.query.value = query;
-      this._generation++;
+      this.query.value = held.query;
       this._pages = new Map();
       this._stale = new Map();
-      this._loading.clear();
       this.revision.value++;
     });
-    void this._load(0);
-    // The query leaves now rather than after this task's render (the panel's outbox flushes on a
-    // microtask, queued behind the one that renders the empty grid): the page reads and encodes
-    // while the panel renders (issue 18).
-    this._connection.bridge.flush();
     this.ensure(this._view.first, this._view.last);
   }
 
   private async _load(page: number): Promise<void> {
-    const query = this.query.peek();
+    const query = this._latest();
     if (!query || this._loading.has(page)) return;
     const generation = this._generation;
     this._loading.add(page);
     // Nothing of this query on screen yet: its first rows before the rest of the page.
-    const head = page === 0 && !this._stale.has(0);
+    const head = page === 0 && (this._held !== undefined || !this._stale.has(0));
     try {
       let result = head ? await this._request(query, 0, FIRST_ROWS) : undefined;
       if (generation !== this._generation) return;
       if (result && result.rows.length === FIRST_ROWS) {
         const first = result;
         batch(() => {
+          this._show();
           // Shown as a stale page would be: in view, while page 0 itself still loads.
           this._stale.set(0, first.rows);
           this.total.value = first.total;
@@ -313,12 +356,17 @@ export class RowsModel {
           this.revision.value++;
         });
         result = undefined;
+        // The rest after the first rows are drawn: asked for in this task, page 0's read would
+        // start (and the page's agent encode it, in the bench's one thread) before they are.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (generation !== this._generation) return;
       }
       // Page 0 read again whole (one read, so its rows are of one moment), not its remainder;
       // fewer than FIRST_ROWS were all there is.
       result ??= await this._request(query, page * PAGE_SIZE, PAGE_SIZE);
       if (generation !== this._generation) return;
       batch(() => {
+        this._show();
         this._pages.set(page, result.rows);
         this._stale.delete(page);
         this._evict();
@@ -327,7 +375,11 @@ export class RowsModel {
         this.revision.value++;
       });
     } catch (error) {
-      if (generation === this._generation) this.error.value = error instanceof Error ? error.message : String(error);
+      if (generation === this._generation) {
+        // The query that failed is the one the grid shows, with why.
+        this._show();
+        this.error.value = error instanceof Error ? error.message : String(error);
+      }
     } finally {
       if (generation === this._generation) this._loading.delete(page);
     }

@@ -112,3 +112,40 @@ describe('quota', () => {
     expect(mapError(worded, 'commit')).toBe(worded);
   });
 });
+
+describe('when an operation resolves', () => {
+  /** Every transaction IndexedDB opens from now on, and whether its `complete` event has fired. */
+  function watchTransactions(): { mode: IDBTransactionMode; completed: boolean }[] {
+    const seen: { mode: IDBTransactionMode; completed: boolean }[] = [];
+    const open = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof open>) {
+      const tx = open.apply(this, args);
+      const entry = { mode: tx.mode, completed: false };
+      seen.push(entry);
+      tx.addEventListener('complete', () => (entry.completed = true));
+      return tx;
+    } as typeof open;
+    restore.push(() => (IDBDatabase.prototype.transaction = open));
+    return seen;
+  }
+  const restore: (() => void)[] = [];
+  afterEach(() => {
+    for (const undo of restore.splice(0)) undo();
+  });
+
+  it('a read as soon as its request succeeded (one backend trip less); a write only once it is saved', async () => {
+    const db = await openDatabase(`resolve-${Math.random()}`, { version: 1, tables: { rows: { key: 'id' } } });
+    const seen = watchTransactions();
+    await db.table('rows').put({ id: 1, text: 'a' });
+    expect(seen).toEqual([{ mode: 'readwrite', completed: true }]);
+    await expect(db.table('rows').query()).resolves.toEqual([{ id: 1, text: 'a' }]);
+    await expect(db.table('rows').get(1)).resolves.toEqual({ id: 1, text: 'a' });
+    expect(seen.slice(1).map((tx) => tx.mode)).toEqual(['readonly', 'readonly']);
+    expect(seen.at(-1)!.completed).toBe(false);
+    // A write right after a read sees what the read saw, and its own result is saved when it resolves.
+    await db.table('rows').put({ id: 1, text: 'b' });
+    expect(seen.at(-1)).toEqual({ mode: 'readwrite', completed: true });
+    await expect(db.table('rows').get(1)).resolves.toEqual({ id: 1, text: 'b' });
+    db.close();
+  });
+});

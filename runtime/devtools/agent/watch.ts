@@ -181,12 +181,13 @@ export class Watcher {
     const id = entry.id;
     if (entry.kind === 'store') {
       const store = object as Kinds['store'];
-      const stopEvents = store.subscribe((event) => this._store(id, event));
-      const stopHook = store._observe((state, label, deferred) => this._stateHook(id, store, state, label, deferred));
-      this._stops.set(id, () => {
-        stopEvents();
-        stopHook();
-      });
+      this._stops.set(
+        id,
+        store._observe(
+          (state, label, deferred) => this._stateHook(id, store, state, label, deferred),
+          (event) => this._store(id, event),
+        ),
+      );
     } else if (entry.kind === 'webstorage') {
       const storage = object as Kinds['webstorage'];
       this._stops.set(id, storage.subscribe((event) => this._webstorage(id, storage, event)));

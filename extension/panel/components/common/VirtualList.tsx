@@ -40,8 +40,10 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
     const element = box.current;
     if (!element) return;
     const measure = () => setHeight(element.clientHeight || FALLBACK_HEIGHT);
-    measure();
-    if (typeof ResizeObserver !== 'function') return;
+    // A ResizeObserver reports the box's first size after the frame's own layout, before it is
+    // painted; reading clientHeight here instead forced a layout of the whole panel on every
+    // mount (issue 18: a table's first rows). Without one (happy-dom), measure now.
+    if (typeof ResizeObserver !== 'function') return measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
@@ -63,8 +65,11 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
 
   // A list that shrank below the scroll position shows its end (browsers clamp; no layout does not).
   const shown = Math.max(0, Math.min(top, count * rowHeight - height));
-  const first = Math.max(0, Math.floor(shown / rowHeight) - OVERSCAN);
-  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) + OVERSCAN);
+  // Rows beyond the view only once the list has scrolled: the first render draws and lays out
+  // just what is seen (issue 18: a table's first rows); a scroll re-renders before it is painted.
+  const overscan = shown > 0 ? OVERSCAN : 0;
+  const first = Math.max(0, Math.floor(shown / rowHeight) - overscan);
+  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) + overscan);
   useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
 
   const rows: ComponentChildren[] = [];

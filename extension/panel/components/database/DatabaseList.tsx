@@ -14,7 +14,9 @@ export function DatabaseList() {
   const { database, connection } = usePanel();
   const list = database.databases.value;
   const current = database.current.value;
-  const table = database.selectedTable.value;
+  // The highlight moves with the rows it stands for: a table clicked is marked when its rows show
+  // (RowsModel.HOLD_MS at most), so the click changes nothing on screen before then (issue 18).
+  const table = database.view.value === 'rows' ? database.shownTable.value?.name : database.selectedTable.value;
   if (list.length === 0) {
     return (
       <div class="empty" data-testid="database-empty">

@@ -16,7 +16,7 @@ import { TableView } from './TableView.js';
 export function DatabaseTab() {
   const { database } = usePanel();
   const db = database.current.value;
-  const table = database.table.value;
+  const table = database.shownTable.value;
   const view = database.view.value;
   return (
     <div class="split" data-testid="panel-database">

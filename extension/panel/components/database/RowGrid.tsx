@@ -8,8 +8,8 @@
  */
 import type { Encoded } from '#codec/types.js';
 import type { Row, TableInfo } from '#protocol/messages.js';
-import { useState } from 'preact/hooks';
-import { fitWidth, resized } from '../../lib/columns.js';
+import { useMemo, useState } from 'preact/hooks';
+import { fits, fitWidth, resized } from '../../lib/columns.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
@@ -22,6 +22,8 @@ const SIZING_ROWS = 50;
 /** A tooltip holds the value up to this many characters. */
 const TOOLTIP_CHARS = 2000;
 const KEY = '\u0000key';
+/** Tells one grid's column rules from another's (a grid is mounted per table shown). */
+let grids = 0;
 
 function valueAt(row: Row, column: string): Encoded | undefined {
   if (column === 'value') return row.value;
@@ -33,11 +35,16 @@ function cell(row: Row, column: string, max: number): string {
   return value === undefined ? '' : summary(value, max);
 }
 
-/** The tooltip: a text whole (up to TOOLTIP_CHARS), anything else summarized that far. */
-function tooltip(row: Row, column: string): string {
+/**
+ * The tooltip: a text whole (up to TOOLTIP_CHARS), anything else summarized that far. `shown` is
+ * the cell's own text: when it was not cut, it is the summary already (a second walk of every
+ * cell drawn was a fifth of the grid's first render, issue 18).
+ */
+function tooltip(row: Row, column: string, shown: string, max: number): string {
   const value = valueAt(row, column);
   if (typeof value === 'string') return value.length > TOOLTIP_CHARS ? `${value.slice(0, TOOLTIP_CHARS)}…` : value;
-  return value === undefined ? '' : summary(value, TOOLTIP_CHARS);
+  if (value === undefined) return '';
+  return shown.length <= max ? shown : summary(value, TOOLTIP_CHARS);
 }
 
 /** The right edge of a header cell: drag it, or focus it and press ← / →. */
@@ -84,15 +91,23 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const selected = rows.selectedKey.value;
   const byColumn = new Map(table.indexes.filter((index) => typeof index.keyPath === 'string').map((index) => [index.keyPath as string, index.name]));
   const [dragged, setDragged] = useState<Record<string, number>>({});
-  const sample: Row[] = [];
-  for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
-    const row = rows.rowAt(i);
-    if (row) sample.push(row);
-  }
-  const widthOf = (column: string): number =>
-    dragged[column] ?? (column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))]));
-  const widths = new Map([KEY, ...columns].map((column) => [column, widthOf(column)]));
-  const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
+  const revision = rows.revision.value;
+  // What the first rows hold changes when a page arrives, not on every render (a selection, a
+  // resize): 50 rows × 12 columns of summaries were a third of the grid's first render (issue 18).
+  const fitted = useMemo(() => {
+    const sample: Row[] = [];
+    for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
+      const row = rows.rowAt(i);
+      if (row) sample.push(row);
+    }
+    return new Map([KEY, ...columns].map((column) => [column, column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))])]));
+  }, [revision, total, columns]);
+  const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
+  // Widths as one rule per column, not a style attribute per cell: 200 cells' styles were set on
+  // every first render of a table (issue 18). The last column takes the rest of the row.
+  const grid = useMemo(() => `g${++grids}`, []);
+  const order = [KEY, ...columns];
+  const rules = order.map((column, i) => `[data-grid="${grid}"] .c${i}{flex:${i === order.length - 1 ? 1 : 0} 0 ${widths.get(column)}px}`).join('');
   const resize = (column: string) => (width: number) => setDragged((before) => ({ ...before, [column]: width }));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
 
@@ -115,34 +130,40 @@ export function RowGrid({ table }: { table: TableInfo }) {
         </div>
       );
     }
-    const key = JSON.stringify(row.key);
+    const id = JSON.stringify(row.key);
+    const key = preview(row.key);
     return (
-      <div key={i} class={`grid-row${key === selected ? ' selected' : ''}`} role="option" aria-selected={key === selected} data-testid="row" data-key={key} data-index={i} onClick={() => rows.select(row, i)}>
+      <div key={i} class={`grid-row${id === selected ? ' selected' : ''}`} role="option" aria-selected={id === selected} data-testid="row" data-key={id} data-index={i} onClick={() => rows.select(row, i)}>
         <span class="num">{i + 1}</span>
-        <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={preview(row.key)}>
-          {preview(row.key)}
+        <span class="cell key c0" data-testid="row-key" title={fits(key, widths.get(KEY)!) ? undefined : key}>
+          {key}
         </span>
-        {columns.map((column, c) => (
-          <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={tooltip(row, column)}>
-            {cell(row, column, column === 'value' ? 200 : 80)}
-          </span>
-        ))}
+        {columns.map((column, c) => {
+          const max = column === 'value' ? 200 : 80;
+          const text = cell(row, column, max);
+          return (
+            <span class={`cell c${c + 1}`} data-testid="row-cell" data-column={column} title={fits(text, widths.get(column)!) ? undefined : tooltip(row, column, text, max)}>
+              {text}
+            </span>
+          );
+        })}
       </div>
     );
   };
 
   return (
-    <div class="row-grid">
+    <div class="row-grid" data-grid={grid}>
+      <style>{rules}</style>
       <div class="grid-head grid-row">
         <span class="num">#</span>
-        <span class="cell key" style={style(KEY, columns.length === 0)}>
+        <span class="cell key c0">
           <SortHeader column="key" title="Key" active={sortedBy(undefined)} onSort={() => rows.sortBy(undefined)} />
           <Resizer name="key" width={widths.get(KEY)!} onResize={resize(KEY)} />
         </span>
         {columns.map((column, c) => {
           const index = byColumn.get(column);
           return (
-            <span class="cell" data-testid="column-head" data-column={column} style={style(column, c === columns.length - 1)}>
+            <span class={`cell c${c + 1}`} data-testid="column-head" data-column={column}>
               {index === undefined ? (
                 <span class="th" title="Not indexed: only the key and indexed columns can be sorted across every row">
                   {column}

@@ -1,0 +1,82 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { VirtualList } from './VirtualList.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+/** The box's laid-out height as the test says, and how often it was read. */
+function boxHeight(px: number): { reads: number } {
+  const counted = { reads: 0 };
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(() => {
+    counted.reads++;
+    return px;
+  });
+  return counted;
+}
+
+function mountList(count: number): HTMLElement {
+  const container = document.createElement('div');
+  document.body.append(container);
+  act(() => {
+    render(<VirtualList count={count} rowHeight={20} testid="list" row={(i) => <div key={i} data-testid="item">{i}</div>} />, container);
+  });
+  cleanups.push(() => {
+    render(null, container);
+    container.remove();
+  });
+  return container;
+}
+
+const shown = (container: HTMLElement) => container.querySelectorAll('[data-testid="item"]').length;
+
+describe('VirtualList', () => {
+  it('takes its height from a ResizeObserver after layout, so mounting forces no layout', () => {
+    const observed: ResizeObserverCallback[] = [];
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(callback: ResizeObserverCallback) {
+          observed.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const height = boxHeight(100);
+    const container = mountList(1000);
+    expect(height.reads).toBe(0);
+    // Until the first report: the rows 480 px hold (0..24).
+    expect(shown(container)).toBe(25);
+    act(() => observed[0]!([], {} as ResizeObserver));
+    // 100 px tall: rows 0..5.
+    expect(shown(container)).toBe(6);
+  });
+
+  it('measures at once where there is no ResizeObserver', () => {
+    vi.stubGlobal('ResizeObserver', undefined);
+    const height = boxHeight(100);
+    const container = mountList(1000);
+    expect(height.reads).toBeGreaterThan(0);
+    expect(shown(container)).toBe(6);
+  });
+
+  it('draws only the rows in view at first, and 8 more either side once scrolled', () => {
+    vi.stubGlobal('ResizeObserver', undefined);
+    boxHeight(100);
+    const container = mountList(1000);
+    const items = () => [...container.querySelectorAll<HTMLElement>('[data-testid="item"]')].map((item) => Number(item.textContent));
+    expect(items()).toEqual([0, 1, 2, 3, 4, 5]);
+    const box = container.querySelector<HTMLElement>('[data-testid="list"]')!;
+    box.scrollTop = 200;
+    act(() => void box.dispatchEvent(new Event('scroll')));
+    // Rows 10..15 in view; 2..9 above and 16..23 below.
+    expect(items()).toEqual(Array.from({ length: 22 }, (_, i) => i + 2));
+  });
+});
