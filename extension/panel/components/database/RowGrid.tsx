@@ -22,8 +22,6 @@ const SIZING_ROWS = 50;
 /** A tooltip holds the value up to this many characters. */
 const TOOLTIP_CHARS = 2000;
 const KEY = '\u0000key';
-/** Tells one grid's column rules from another's (a grid is mounted per table shown). */
-let grids = 0;
 
 function valueAt(row: Row, column: string): Encoded | undefined {
   if (column === 'value') return row.value;
@@ -103,11 +101,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
     return new Map([KEY, ...columns].map((column) => [column, column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))])]));
   }, [revision, total, columns]);
   const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
-  // Widths as one rule per column, not a style attribute per cell: 200 cells' styles were set on
-  // every first render of a table (issue 18). The last column takes the rest of the row.
-  const grid = useMemo(() => `g${++grids}`, []);
-  const order = [KEY, ...columns];
-  const rules = order.map((column, i) => `[data-grid="${grid}"] .c${i}{flex:${i === order.length - 1 ? 1 : 0} 0 ${widths.get(column)}px}`).join('');
+  const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
   const resize = (column: string) => (width: number) => setDragged((before) => ({ ...before, [column]: width }));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
 
@@ -135,14 +129,14 @@ export function RowGrid({ table }: { table: TableInfo }) {
     return (
       <div key={i} class={`grid-row${id === selected ? ' selected' : ''}`} role="option" aria-selected={id === selected} data-testid="row" data-key={id} data-index={i} onClick={() => rows.select(row, i)}>
         <span class="num">{i + 1}</span>
-        <span class="cell key c0" data-testid="row-key" title={fits(key, widths.get(KEY)!) ? undefined : key}>
+        <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={fits(key, widths.get(KEY)!) ? undefined : key}>
           {key}
         </span>
         {columns.map((column, c) => {
           const max = column === 'value' ? 200 : 80;
           const text = cell(row, column, max);
           return (
-            <span class={`cell c${c + 1}`} data-testid="row-cell" data-column={column} title={fits(text, widths.get(column)!) ? undefined : tooltip(row, column, text, max)}>
+            <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={fits(text, widths.get(column)!) ? undefined : tooltip(row, column, text, max)}>
               {text}
             </span>
           );
@@ -152,18 +146,17 @@ export function RowGrid({ table }: { table: TableInfo }) {
   };
 
   return (
-    <div class="row-grid" data-grid={grid}>
-      <style>{rules}</style>
+    <div class="row-grid">
       <div class="grid-head grid-row">
         <span class="num">#</span>
-        <span class="cell key c0">
+        <span class="cell key" style={style(KEY, columns.length === 0)}>
           <SortHeader column="key" title="Key" active={sortedBy(undefined)} onSort={() => rows.sortBy(undefined)} />
           <Resizer name="key" width={widths.get(KEY)!} onResize={resize(KEY)} />
         </span>
         {columns.map((column, c) => {
           const index = byColumn.get(column);
           return (
-            <span class={`cell c${c + 1}`} data-testid="column-head" data-column={column}>
+            <span class="cell" data-testid="column-head" data-column={column} style={style(column, c === columns.length - 1)}>
               {index === undefined ? (
                 <span class="th" title="Not indexed: only the key and indexed columns can be sorted across every row">
                   {column}
