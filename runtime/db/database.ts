@@ -5,7 +5,6 @@
  */
 import { faults } from '../registry/faults.js';
 import { register, report } from '../registry/registry.js';
-import { runAll } from '../registry/notify.js';
 import { BlobStoreImpl } from './blobs.js';
 import { CacheImpl } from './cache.js';
 import { DatabaseUnavailableError, describeError, NotFoundError } from './errors.js';
@@ -266,7 +265,7 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
 
   private _emit(event: DbEvent): void {
     try {
-      runAll([...this._listeners].map((listener) => () => listener(event)));
+      emitToAll([...this._listeners], event);
     } catch (error) {
       // The change is committed: a throwing listener must not make it look failed. It surfaces
       // as an uncaught error instead, like a throwing DOM event listener.
@@ -300,4 +299,24 @@ export async function openDatabase<S = unknown>(name: string, options: OpenOptio
     throw error;
   }
   return db as unknown as Database<S>;
+}
+
+/**
+ * Runs every listener, keeps the first error and rethrows it after all ran (the nanostores /
+ * preact-signals rule, as registry/notify.ts's Round for the store). Written out here rather
+ * than imported: a shared module would be a chunk of its own in both stratumjs/db and
+ * stratumjs/store (issue 18, fourth pass).
+ */
+function emitToAll(listeners: Array<(event: DbEvent) => void>, event: DbEvent): void {
+  let failed = false;
+  let first: unknown;
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
 }

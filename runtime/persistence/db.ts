@@ -7,6 +7,8 @@
  */
 import { report } from '../registry/registry.js';
 import type { PersistAdapter, PersistDatabase } from '../store/types.js';
+import { linkStorage } from '../store/link.js';
+import type { State } from '../store/state.js';
 import { CACHE_TABLE, injectKey } from '../db/schema.js';
 import type { Database, Table } from '../db/types.js';
 
@@ -86,4 +88,9 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
         return next;
       }),
   };
+}
+
+/** `persist: { db, table? }`: the state restored from the database, written through, following other instances. */
+export function persistToDatabase<T>(state: State<T>, db: PersistDatabase, table: string | undefined): Promise<void> {
+  return linkStorage(state, databasePersistence<T>(db, table, state.id));
 }

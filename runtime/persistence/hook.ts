@@ -1,8 +1,12 @@
 /**
  * Wires the store to its persistence adapters. The store entry (and `stratumjs`) import this,
- * so store/ never imports webstorage/ or db/: the loaders are passed down, and each adapter is
+ * so store/ never imports webstorage/ or db/: the persister is passed down, and each adapter is
  * still loaded only when a state asks for it (it never counts against the store's bytes).
  */
-import { setPersistenceLoaders } from '../store/persist.js';
+import { setPersister } from '../store/persist.js';
 
-setPersistenceLoaders({ webstorage: () => import('./webstorage.js'), db: () => import('./db.js') });
+setPersister((state, option) =>
+  option === 'local' || option === 'session'
+    ? import('./webstorage.js').then((adapter) => adapter.persistToWebstorage(state, option))
+    : import('./db.js').then((adapter) => adapter.persistToDatabase(state, option.db, option.table)),
+);

@@ -7,6 +7,8 @@
  * reported the same way. On a server there is nothing to persist to and nothing to report.
  */
 import type { PersistAdapter } from '../store/types.js';
+import { linkStorage } from '../store/link.js';
+import type { State } from '../store/state.js';
 import { webstorage } from '../webstorage/webstorage.js';
 
 export const PERSIST_NAMESPACE = 'stratum-state';
@@ -36,4 +38,9 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
       });
     },
   };
+}
+
+/** `persist: 'local' | 'session'`: the state restored from here, written through, following other tabs. */
+export function persistToWebstorage<T>(state: State<T>, kind: 'local' | 'session'): Promise<void> {
+  return linkStorage(state, webstoragePersistence<T>(kind, state.id));
 }

@@ -1,31 +1,17 @@
 /**
- * Runs every call, keeps the first error and rethrows it after all ran, so one throwing
- * listener never starves the others (the nanostores / preact-signals rule).
- */
-export function runAll(calls: Iterable<() => void>): void {
-  const round = new Round();
-  round._each(calls, (call) => call());
-  round._done();
-}
-
-/**
- * One notification round on the hot path (every effective `set`): runAll's first-error rule
- * without an array of closures per round. Listeners are copied first, so one that subscribes
- * or unsubscribes during the round changes the next round, not this one.
+ * One notification round of the store: runs every listener, keeps the first error and rethrows
+ * it after all ran, so one throwing listener never starves the others (the nanostores /
+ * preact-signals rule), without an array of closures per round on the hot path (every effective
+ * `set`). Listeners are copied first, so one that subscribes or unsubscribes during the round
+ * changes the next round, not this one. stratumjs/db writes the same rule out in
+ * db/database.ts: importing it from here made this module a chunk of its own in both entries.
  */
 export class Round {
   private _failed = false;
   private _first: unknown;
 
   _each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
-    for (const listener of [...listeners]) {
-      try {
-        call(listener);
-      } catch (error) {
-        if (!this._failed) this._first = error;
-        this._failed = true;
-      }
-    }
+    for (const listener of [...listeners]) this._call(call, listener);
   }
 
   /**
@@ -35,14 +21,15 @@ export class Round {
   _emit<A>(listeners: ReadonlySet<(event: A) => void>, event: A): void {
     if (listeners.size === 1) {
       // Taken before it runs, as _each() copies: one it subscribes meanwhile waits for the next round.
-      for (const listener of listeners) return this._emitOne(listener, event);
+      for (const listener of listeners) return this._call(listener, event);
     }
-    for (const listener of [...listeners]) this._emitOne(listener, event);
+    for (const listener of [...listeners]) this._call(listener, event);
   }
 
-  _emitOne<A>(listener: (event: A) => void, event: A): void {
+  /** Calls `fn`, keeping its error if it is the round's first (the store calls the agent's shape hooks with it). */
+  _call<A>(fn: (arg: A) => void, arg: A): void {
     try {
-      listener(event);
+      fn(arg);
     } catch (error) {
       if (!this._failed) this._first = error;
       this._failed = true;

@@ -1,10 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+/** A new page: fresh modules, its id read, its duplicate-tab claim (a lazy chunk) made. */
 async function freshClientId(): Promise<string | undefined> {
   vi.resetModules();
   const { browserClientId } = await import('./client-id.js');
-  return browserClientId();
+  const id = browserClientId();
+  // Otherwise the next page's modules, reset meanwhile, could share this page's claim module.
+  await vi.dynamicImportSettled();
+  return id;
 }
 
 afterEach(() => {

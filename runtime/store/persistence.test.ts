@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { State } from './state.js';
 import type { PersistAdapter } from './types.js';
 
 // The real adapters (webstorage, db) have their own suites; this one pins what State promises
@@ -9,9 +10,9 @@ let failLoad = false;
 /** When set, load() waits for it: lets a test act while a restore is under way. */
 let loadGate: Promise<void> | undefined;
 
-vi.mock('./persist.js', () => ({
-  describePersistence: (option: unknown) => String(option),
-  loadPersistence: async (_option: unknown, id: string): Promise<PersistAdapter<unknown>> => ({
+/** Any adapter, as the real ones (runtime/persistence/) hand theirs to store/link.ts. */
+function adapter(id: string): PersistAdapter<unknown> {
+  return {
     describe: 'local',
     async load() {
       await Promise.resolve();
@@ -26,8 +27,16 @@ vi.mock('./persist.js', () => ({
       remote.add(listener);
       return () => remote.delete(listener);
     },
-  }),
-}));
+  };
+}
+
+vi.mock('./persist.js', async () => {
+  const { linkStorage } = await import('./link.js');
+  return {
+    describePersistence: (option: unknown) => String(option),
+    persistState: async (state: State<unknown>) => linkStorage(state, adapter(state.id)),
+  };
+});
 
 const { Store } = await import('./store.js');
 const { recentReports } = await import('../registry/registry.js');

@@ -85,6 +85,14 @@ describe('store API', () => {
     expect(store.useState(3, { key: 'k', scope: 'app' })).toBe(state);
   });
 
+  it('refuses a persist option that is none of local, session or { db }, in words, and creates nothing', () => {
+    const store = new Store();
+    const wrong = (persist: unknown) => () => store.createState(0, { key: 'k', scope: 'app', persist: persist as 'local' });
+    expect(wrong('disk')).toThrow(`persist must be 'local', 'session' or { db, table? }; got disk (state ["app","k"]).`);
+    expect(wrong({ table: 'states' })).toThrow(TypeError);
+    expect(store.hasState({ key: 'k', scope: 'app' })).toBe(false);
+  });
+
   it('gets, has, deletes, lists scopes and a scope map', () => {
     const store = new Store();
     store.createState(1, { key: 'a', scope: 'app' });

@@ -3,11 +3,15 @@
  * of the origin, and the webstorage keys no Stratum namespace owns (read-only in the panel).
  */
 import type { ForeignKey, PageFacts } from '../../../protocol/messages.js';
-import { CLIENT_ID_KEY } from '../../../store/client-id.js';
 import { all } from '../targets.js';
 
 const PREVIEW = 200;
 const MAX_FOREIGN = 1000;
+/**
+ * Stratum's own tab id (store/client-id.ts's CLIENT_ID_KEY), spelled here: importing it brought
+ * the client id's module, and its lazy duplicate-tab chunk, into stratumjs/devtools (-0.4 kB).
+ */
+const CLIENT_ID_KEY = 'stratum.client-id';
 /** Stratum writes every value behind this marker (runtime/codec/serialize.ts). */
 const MARKER = 'stratum:';
 
