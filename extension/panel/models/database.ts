@@ -28,8 +28,9 @@ export class DatabaseModel {
   readonly current: ReadonlySignal<DatabaseInfo | undefined>;
   readonly table: ReadonlySignal<TableInfo | undefined>;
   /**
-   * The table whose rows the detail shows. It follows `table` once the new table's first rows
-   * arrive (or RowsModel's HOLD_MS passes), so a click does not draw an empty grid first.
+   * The table whose rows the detail shows. It follows `table` at once when it replaces another
+   * table; where none was shown, once the first rows arrive (or RowsModel's HOLD_MS passes), so
+   * that click does not draw an empty grid first.
    */
   readonly shownTable: ReadonlySignal<TableInfo | undefined>;
   readonly rows: RowsModel;

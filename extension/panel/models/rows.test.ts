@@ -102,7 +102,7 @@ describe('RowsModel: a table first shown', () => {
   });
 });
 
-describe('RowsModel: another table asked for', () => {
+describe('RowsModel: a table opened where none is shown, and one that replaces another', () => {
   afterEach(() => vi.useRealTimers());
 
   async function showing(table: string) {
@@ -114,28 +114,27 @@ describe('RowsModel: another table asked for', () => {
     return { rows, ...tables };
   }
 
-  it('keeps the last table on screen until the new one\'s first rows arrive, then swaps them in one go', async () => {
-    const { rows, asked } = await showing('notes');
+  it('with none shown, changes nothing until the first rows arrive, then shows the table with them in one go', async () => {
+    const { asked, connection } = fakeTables();
+    const rows = new RowsModel(connection, {} as Ui);
     const revision = rows.revision.value;
-    rows.open(1, 'tags');
-    expect(asked.at(-1)).toMatchObject({ table: 'tags', offset: 0, limit: FIRST_ROWS });
-    expect(rows.query.value?.table).toBe('notes');
-    expect(rows.rowAt(0)?.key).toBe('notes-0');
+    rows.open(1, 'notes');
+    expect(asked.at(-1)).toMatchObject({ table: 'notes', offset: 0, limit: FIRST_ROWS });
+    expect(rows.query.value).toBeNull();
     expect(rows.revision.value).toBe(revision);
     asked.at(-1)!.answer();
     await settle();
-    expect(rows.query.value?.table).toBe('tags');
-    expect(rows.rowAt(0)?.key).toBe('tags-0');
-    // Nothing of the last table is left in the new one's pages.
-    expect(rows.rowAt(FIRST_ROWS + 1)).toBeUndefined();
+    expect(rows.query.value?.table).toBe('notes');
+    expect(rows.rowAt(0)?.key).toBe('notes-0');
   });
 
-  it(`shows the new table empty and loading once ${HOLD_MS} ms pass without its rows`, async () => {
-    const { rows, asked } = await showing('notes');
+  it(`with none shown, shows the table empty and loading once ${HOLD_MS} ms pass without its rows`, async () => {
     vi.useFakeTimers();
+    const { asked, connection } = fakeTables();
+    const rows = new RowsModel(connection, {} as Ui);
     rows.open(1, 'slow');
     vi.advanceTimersByTime(HOLD_MS - 1);
-    expect(rows.query.value?.table).toBe('notes');
+    expect(rows.query.value).toBeNull();
     vi.advanceTimersByTime(1);
     expect(rows.query.value?.table).toBe('slow');
     expect(rows.rowAt(0)).toBeUndefined();
@@ -145,8 +144,9 @@ describe('RowsModel: another table asked for', () => {
     expect(rows.rowAt(0)?.key).toBe('slow-0');
   });
 
-  it('shows the new table with why its read failed', async () => {
-    const { rows, asked } = await showing('notes');
+  it('with none shown, shows the table with why its read failed', async () => {
+    const { asked, connection } = fakeTables();
+    const rows = new RowsModel(connection, {} as Ui);
     rows.open(1, 'broken');
     asked.at(-1)!.fail('table "broken" is gone');
     await settle();
@@ -155,8 +155,19 @@ describe('RowsModel: another table asked for', () => {
     expect(rows.rowAt(0)).toBeUndefined();
   });
 
-  it('a change to the table it waits for asks again, and an older answer is not shown', async () => {
+  it('another table replaces the one shown at once, loading: no row of the last table stays to be clicked', async () => {
     const { rows, asked } = await showing('notes');
+    rows.open(1, 'tags');
+    expect(rows.query.value?.table).toBe('tags');
+    expect(rows.rowAt(0)).toBeUndefined();
+    asked.at(-1)!.answer();
+    await settle();
+    expect(rows.rowAt(0)?.key).toBe('tags-0');
+  });
+
+  it('a change to the table it waits for asks again, and the older answer is not shown', async () => {
+    const { asked, connection } = fakeTables();
+    const rows = new RowsModel(connection, {} as Ui);
     rows.open(1, 'tags');
     const first = asked.at(-1)!;
     rows.invalidate();
@@ -165,14 +176,15 @@ describe('RowsModel: another table asked for', () => {
     expect(again).toMatchObject({ table: 'tags', offset: 0, limit: FIRST_ROWS });
     first.answer();
     await settle();
-    expect(rows.query.value?.table).toBe('notes');
+    expect(rows.query.value).toBeNull();
     again.answer();
     await settle();
     expect(rows.query.value?.table).toBe('tags');
   });
 
   it('selecting another database drops the table it waits for', async () => {
-    const { rows, asked } = await showing('notes');
+    const { asked, connection } = fakeTables();
+    const rows = new RowsModel(connection, {} as Ui);
     rows.open(1, 'tags');
     rows.close();
     asked.at(-1)!.answer();

@@ -24,9 +24,11 @@ export const PAGE_SIZE = 200;
 export const FIRST_ROWS = 64;
 export const MAX_PAGES = 50;
 /**
- * How long a new query may take before the grid shows it, empty and loading (issue 18). Until its
- * first rows arrive or this passes, the view stays as it was: no empty grid is drawn and laid
- * out only to be drawn again a few milliseconds later, and no "loading" flashes on a quick read.
+ * How long a table opened where none is shown may take before the grid shows it, empty and
+ * loading (issue 18). Until its first rows arrive or this passes, the view stays as it was ("Select
+ * a table."): no empty grid is drawn and laid out only to be drawn again a few milliseconds later.
+ * A query that replaces one on screen (another table, a filter, a sort) is shown at once, loading:
+ * rows kept from the last query could take a click meant for the new one.
  */
 export const HOLD_MS = 100;
 const MAX_COLUMNS = 12;
@@ -60,7 +62,7 @@ export class RowsModel {
   private _view = { first: 0, last: 0 };
   private _source: ValueSource | undefined;
   /** A query asked for and not shown yet (HOLD_MS), and the timer that shows it empty. */
-  private _held: { query: RowQuery; timer: ReturnType<typeof setTimeout> } | undefined;
+  private _held: { query: RowQuery; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
 
   constructor(
     private readonly _connection: Connection,
@@ -299,13 +301,18 @@ export class RowsModel {
     return this._held?.query ?? this.query.peek();
   }
 
-  /** A new query is held (HOLD_MS) while its first rows load; the grid keeps what it shows. */
+  /**
+   * A query where none is shown is held (HOLD_MS) while its first rows load; one that replaces a
+   * query on screen is shown at once, its rows loading.
+   */
   private _run(query: RowQuery): void {
     this._release();
     this._generation++;
     this._loading.clear();
     const generation = this._generation;
-    this._held = { query, timer: setTimeout(() => generation === this._generation && this._show(), HOLD_MS) };
+    const shown = this.query.peek() !== null;
+    this._held = { query, timer: shown ? undefined : setTimeout(() => generation === this._generation && this._show(), HOLD_MS) };
+    if (shown) this._show();
     void this._load(0);
     // The query leaves now rather than at the end of this task: the page reads and encodes while
     // the panel does the rest of its work (issue 18).
@@ -313,7 +320,7 @@ export class RowsModel {
   }
 
   private _release(): void {
-    if (this._held) clearTimeout(this._held.timer);
+    if (this._held?.timer !== undefined) clearTimeout(this._held.timer);
     this._held = undefined;
   }
 

@@ -14,8 +14,9 @@ export function DatabaseList() {
   const { database, connection } = usePanel();
   const list = database.databases.value;
   const current = database.current.value;
-  // The highlight moves with the rows it stands for: a table clicked is marked when its rows show
-  // (RowsModel.HOLD_MS at most), so the click changes nothing on screen before then (issue 18).
+  // The highlight moves with the rows it stands for: a table opened where none was shown is marked
+  // when its rows show (RowsModel.HOLD_MS at most), so that click changes nothing on screen before
+  // then (issue 18); a table that replaces another is marked at once, as it is shown at once.
   const table = database.view.value === 'rows' ? database.shownTable.value?.name : database.selectedTable.value;
   if (list.length === 0) {
     return (
