@@ -50,5 +50,7 @@ if (variant === 'stratum') {
 const start = performance.now();
 await Promise.all(Array.from({ length: count }, increment));
 console.log(JSON.stringify({ ms: performance.now() - start }));
+// No process.exit: closing lets the transactions under way (a read of another process's change)
+// finish and release the database's lock. Exiting at once left it held until its TTL, and the
+// next sample's processes waited 15 s for it (the row was "not available" in every run).
 await close();
-process.exit(0);

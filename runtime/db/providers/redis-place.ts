@@ -301,6 +301,11 @@ export class RedisPlace {
     process.emitWarning(`Redis (${this._key.replace(/\/\/[^@/]*@/, '//…@')}): ${describeError(error)}`, { code: 'STRATUM_REDIS' });
   }
 
+  /** How long a lock holds without being renewed (lockTtl). */
+  get lockTtl(): number {
+    return this._ttl;
+  }
+
   release(): void {
     if (--this.users > 0) return;
     places.delete(this._key);

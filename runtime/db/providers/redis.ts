@@ -38,14 +38,25 @@ function parseMeta(text: string | null): Meta {
 
 let txIds = 0;
 
-function ending(held: Held, db: string, meta?: () => string | undefined) {
+/** How a transaction ends: its commit or rollback, then `settled` (the connection's count of those under way). */
+function ending(held: Held, db: string, settled: () => void = () => undefined) {
   return {
     commit: async (backups: string[]) => {
-      if (!(await held.commit(backups, meta?.()))) {
-        throw new DatabaseUnavailableError(`Redis: the lock on '${db}' expired before the commit (the process stalled longer than lockTtl); another process rolled the transaction back.`, 'lock lost');
+      try {
+        if (!(await held.commit(backups))) {
+          throw new DatabaseUnavailableError(`Redis: the lock on '${db}' expired before the commit (the process stalled longer than lockTtl); another process rolled the transaction back.`, 'lock lost');
+        }
+      } finally {
+        settled();
       }
     },
-    abort: () => held.abort(),
+    abort: async () => {
+      try {
+        await held.abort();
+      } finally {
+        settled();
+      }
+    },
   };
 }
 
@@ -77,6 +88,9 @@ class RedisConnection implements Connection {
   private _request: OpenRequest;
   private _closed = false;
   private _expiry: Expiry;
+  /** Transactions begun and not yet committed or rolled back: each holds the database's lock. */
+  private _running = 0;
+  private _drained: (() => void) | undefined;
 
   constructor(place: RedisPlace, request: OpenRequest, version: number, tables: TableInfo[], expiry: Expiry) {
     this._expiry = expiry;
@@ -93,14 +107,27 @@ class RedisConnection implements Connection {
 
   async begin(_tables: string[], _mode: Mode): Promise<ProviderTransaction> {
     const db = this._request.name;
-    const held = await this._place.hold(db);
-    const { version } = parseMeta(held.meta);
-    if (version !== this.version) {
-      await held.abort();
-      queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
-      throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+    if (this._closed) throw new DatabaseUnavailableError(`Redis: the connection to '${db}' is closed; open the database again.`, 'closed');
+    this._running++;
+    let settledOnce = false;
+    const settled = () => {
+      if (settledOnce) return;
+      settledOnce = true;
+      if (--this._running === 0) this._drained?.();
+    };
+    try {
+      const held = await this._place.hold(db);
+      const { version } = parseMeta(held.meta);
+      if (version !== this.version) {
+        await held.abort();
+        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+        throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+      }
+      return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db, settled), this._expiry);
+    } catch (error) {
+      settled();
+      throw error;
     }
-    return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db), this._expiry);
   }
 
   private async _verify(): Promise<void> {
@@ -118,12 +145,29 @@ class RedisConnection implements Connection {
     this._request.versionchange(newVersion);
   }
 
+  /**
+   * As IndexedDB's close(): no new transaction, and those under way finish first. Each holds the
+   * database's lock; cutting the connection under one left that lock held until its TTL, and
+   * every other process waited that long (a server that transacted, closed and exited stalled
+   * the next one 15 s).
+   */
   close(): void {
     if (this._closed) return;
     this._closed = true;
     this.feed.close();
     this._place.connections.delete(this);
-    this._place.release();
+    if (this._running === 0) return this._place.release();
+    // A transaction its caller never ends would keep the connection (and the process) alive: by
+    // the lock's TTL its lock is gone anyway, so the connection goes then at the latest.
+    const timer = setTimeout(() => this._drained?.(), this._place.lockTtl);
+    timer.unref?.();
+    this._drained = () => {
+      clearTimeout(timer);
+      this._drained = undefined;
+      // A task later: the last commit's change is published to the other processes after it
+      // settles (Database._committed), and must be sent before the connection goes.
+      setTimeout(() => this._place.release(), 0);
+    };
   }
 }
 
