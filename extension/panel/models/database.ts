@@ -26,10 +26,9 @@ export class DatabaseModel {
   readonly selectedTable = signal<string | null>(null);
   readonly view = signal<DatabaseView>('rows');
   readonly current: ReadonlySignal<DatabaseInfo | undefined>;
-  readonly table: ReadonlySignal<TableInfo | undefined>;
   /**
-   * The table whose rows the detail shows. It follows `table` at once when it replaces another
-   * table; where none was shown, once the first rows arrive (or RowsModel's HOLD_MS passes), so
+   * The table whose rows the detail shows. It follows `selectedTable` at once when it replaces
+   * another table; where none was shown, once the first rows arrive (or RowsModel's HOLD_MS passes), so
    * that click does not draw an empty grid first.
    */
   readonly shownTable: ReadonlySignal<TableInfo | undefined>;
@@ -52,7 +51,6 @@ export class DatabaseModel {
       const list = this.databases.value;
       return list.find((db) => db.name === this.selected.value) ?? list[0];
     });
-    this.table = computed(() => this.current.value?.tables.find((table) => table.name === this.selectedTable.value));
     // By name: a reload gives the database a new id, and the grid keeps its table meanwhile.
     this.shownTable = computed(() => {
       const query = this.rows.query.value;

@@ -39,7 +39,7 @@ function parseMeta(text: string | null): Meta {
 let txIds = 0;
 
 /** How a transaction ends: its commit or rollback, then `settled` (the connection's count of those under way). */
-function ending(held: Held, db: string, settled: () => void = () => undefined) {
+function ending(held: Held, db: string, settled: () => void) {
   return {
     commit: async (backups: string[]) => {
       try {
