@@ -122,6 +122,9 @@ bench('panel.rows', {
           click(await untilElement(find(testid('tab-database'))));
           click(await untilElement(find(testid('database-item', { name: NAME }))));
           const table = await untilElement(find(`${testid('database-item', { name: NAME })} ${testid('table-item', { table: 'rows' })}`));
+          // A user clicks a table they see: the clock starts once the list is painted, so the
+          // panel's own first paint is not counted as the click's (it was, until issue 18's fifth pass).
+          await painted();
           const started = performance.now();
           click(table);
           const at = await until(find(`${testid('row-grid')} ${testid('row', { index: '0' })}`));
@@ -179,6 +182,11 @@ bench('panel.latency', {
     },
   },
 });
+
+/** Resolves after the next frame has been painted (a task queued from requestAnimationFrame runs after it). */
+function painted(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
 
 async function untilElement(find: () => HTMLElement | null): Promise<HTMLElement> {
   await until(find);

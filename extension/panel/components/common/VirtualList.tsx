@@ -4,6 +4,9 @@
  * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
  * FALLBACK_HEIGHT pixels tall. The box is a listbox: each row a caller renders is an `option`
  * (role and aria-selected on the row), which is what a screen reader announces while arrowing.
+ * Rows come as elements (`row`) or, for a grid of many cells, as one string of markup (`html`)
+ * that the browser parses at once: Preact building a dozen spans per row was most of a table's
+ * first render (issue 18). Such rows carry no handlers; the list's own `onClick` sees their clicks.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -17,10 +20,9 @@ export function focusValue(from: EventTarget | null, within: string): void {
 }
 const FALLBACK_HEIGHT = 480;
 
-export interface VirtualListProps {
+interface ListProps {
   count: number;
   rowHeight: number;
-  row: (index: number) => ComponentChildren;
   testid: string;
   onRange?: (first: number, last: number) => void;
   onKeyDown?: (event: KeyboardEvent) => void;
@@ -29,9 +31,16 @@ export interface VirtualListProps {
   /** Scrolls back to the top when this changes (a new query). */
   resetOn?: unknown;
   label?: string;
+  onClick?: (event: MouseEvent) => void;
 }
 
-export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown, reveal, resetOn, label }: VirtualListProps) {
+/**
+ * `html` returns rows first..last as markup in which every text from the page has passed
+ * escapeHtml (lib/html.ts); an unchanged string rewrites nothing.
+ */
+export type VirtualListProps = ListProps & ({ row: (index: number) => ComponentChildren; html?: never } | { html: (first: number, last: number) => string; row?: never });
+
+export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, reveal, resetOn, label }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
@@ -73,7 +82,8 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
   useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
 
   const rows: ComponentChildren[] = [];
-  for (let i = first; i <= last; i++) rows.push(row(i));
+  if (row) for (let i = first; i <= last; i++) rows.push(row(i));
+  const at = { transform: `translateY(${first * rowHeight}px)` };
   return (
     <div
       ref={box}
@@ -84,11 +94,16 @@ export function VirtualList({ count, rowHeight, row, testid, onRange, onKeyDown,
       tabIndex={0}
       onScroll={(event) => setTop(event.currentTarget.scrollTop)}
       onKeyDown={onKeyDown}
+      onClick={onClick}
     >
       <div class="virtual-space" style={{ height: `${count * rowHeight}px` }}>
-        <div class="virtual-rows" style={{ transform: `translateY(${first * rowHeight}px)` }}>
-          {rows}
-        </div>
+        {html ? (
+          <div class="virtual-rows" style={at} dangerouslySetInnerHTML={{ __html: html(first, last) }} />
+        ) : (
+          <div class="virtual-rows" style={at}>
+            {rows}
+          </div>
+        )}
       </div>
     </div>
   );

@@ -113,6 +113,29 @@ describe('Database tab', () => {
     await waitFor(() => h.all('row')[0]?.dataset.key === '19');
   });
 
+  it('shows markup in a row as text, and a click on any cell selects its row', async () => {
+    const db = await notesDb('markup-db', 0);
+    const markup = '<img src=x onerror="globalThis.hacked=1">&amp;"\'';
+    await db.table('notes').put({ id: 1, tag: markup, text: 'plain' });
+    await db.table('notes').put({ id: 2, tag: 'odd', [`<b title="x">`]: markup.repeat(20) });
+    const h = await openTable('markup-db');
+    const row = await h.wait('row', { key: '1' });
+    // The page's text is the cell's text, character for character; nothing in it became an element.
+    const tag = h.all('row-cell', row).find((cell) => cell.dataset.column === 'tag')!;
+    expect(tag.textContent).toBe(JSON.stringify(markup));
+    expect(h.get('row-grid').querySelector('img, b')).toBeNull();
+    const other = await h.wait('row', { key: '2' });
+    const odd = h.all('row-cell', other).find((cell) => cell.dataset.column === '<b title="x">')!;
+    // Cut to fit its column: the whole text is the tooltip, quotes and all.
+    expect(odd.title).toBe(markup.repeat(20));
+    expect((globalThis as { hacked?: number }).hacked).toBeUndefined();
+
+    click(h.get('row-cell', {}, other));
+    await h.wait('row-editor', { key: '2' });
+    expect(h.get('row', { key: '2' }).getAttribute('aria-selected')).toBe('true');
+    expect(h.get('row', { key: '1' }).getAttribute('aria-selected')).toBe('false');
+  });
+
   it('edits a row, refuses a stale one with a conflict, adds and deletes rows', async () => {
     const db = await notesDb('edit-db', 50);
     const notes = db.table('notes') as unknown as { get(key: number): Promise<Note | undefined>; put(value: Note): Promise<unknown>; count(): Promise<number> };

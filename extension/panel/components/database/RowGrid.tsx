@@ -15,6 +15,7 @@ import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 import { plural } from '../../lib/format.js';
+import { escapeHtml } from '../../lib/html.js';
 
 const ROW_HEIGHT = 20;
 /** Rows whose cells size the columns: the first screen or two, so widths do not jump while scrolling. */
@@ -26,6 +27,11 @@ const KEY = '\u0000key';
 function valueAt(row: Row, column: string): Encoded | undefined {
   if (column === 'value') return row.value;
   return isRecord(row.value) && Object.hasOwn(row.value, column) ? row.value[column] : undefined;
+}
+
+/** A cell shows this much of a value: more for a table of plain values (one `value` column). */
+function maxChars(column: string): number {
+  return column === 'value' ? 200 : 80;
 }
 
 function cell(row: Row, column: string, max: number): string {
@@ -92,13 +98,27 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const revision = rows.revision.value;
   // What the first rows hold changes when a page arrives, not on every render (a selection, a
   // resize): 50 rows × 12 columns of summaries were a third of the grid's first render (issue 18).
+  // Each row's cell texts for these columns, once: the widths below and the drawn rows read the
+  // same summaries (rows are replaced, never changed, when a page arrives).
+  const texts = useMemo(() => new WeakMap<Row, string[]>(), [columns]);
+  const textsOf = (row: Row): string[] => {
+    let out = texts.get(row);
+    if (!out) {
+      out = columns.map((column) => cell(row, column, maxChars(column)));
+      texts.set(row, out);
+    }
+    return out;
+  };
   const fitted = useMemo(() => {
     const sample: Row[] = [];
     for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
       const row = rows.rowAt(i);
       if (row) sample.push(row);
     }
-    return new Map([KEY, ...columns].map((column) => [column, column === KEY ? fitWidth(['Key  ', ...sample.map((row) => preview(row.key))]) : fitWidth([`${column}  `, ...sample.map((row) => cell(row, column, 80))])]));
+    return new Map([
+      [KEY, fitWidth(['Key  ', ...sample.map((row) => preview(row.key))])],
+      ...columns.map((column, c) => [column, fitWidth([`${column}  `, ...sample.map((row) => textsOf(row)[c]!)])] as const),
+    ]);
   }, [revision, total, columns]);
   const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
   const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
@@ -114,35 +134,45 @@ export function RowGrid({ table }: { table: TableInfo }) {
     if (next) rows.select(next, Math.min(total - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1))));
   };
 
-  const render = (i: number) => {
-    const row = rows.rowAt(i);
-    if (!row) {
-      return (
-        <div key={i} class="grid-row loading" role="option" aria-selected={false} data-testid="row-loading">
-          <span class="num">{i + 1}</span>
-          <span>…</span>
-        </div>
-      );
+  /**
+   * The rows in view as one string of markup (see VirtualList): every text and attribute from
+   * the page passes escapeHtml. A click reaches the list, which finds the row's index on it.
+   */
+  const html = (first: number, last: number): string => {
+    let out = '';
+    for (let i = first; i <= last; i++) {
+      const row = rows.rowAt(i);
+      if (!row) {
+        out += `<div class="grid-row loading" role="option" aria-selected="false" data-testid="row-loading"><span class="num">${i + 1}</span><span>…</span></div>`;
+        continue;
+      }
+      const id = JSON.stringify(row.key);
+      const chosen = id === selected;
+      out += `<div class="grid-row${chosen ? ' selected' : ''}" role="option" aria-selected="${chosen}" data-testid="row" data-key="${escapeHtml(id)}" data-index="${i}">${cellsHtml(row, i)}</div>`;
     }
-    const id = JSON.stringify(row.key);
+    return out;
+  };
+
+  const cellsHtml = (row: Row, i: number): string => {
     const key = preview(row.key);
-    return (
-      <div key={i} class={`grid-row${id === selected ? ' selected' : ''}`} role="option" aria-selected={id === selected} data-testid="row" data-key={id} data-index={i} onClick={() => rows.select(row, i)}>
-        <span class="num">{i + 1}</span>
-        <span class="cell key" data-testid="row-key" style={style(KEY, columns.length === 0)} title={fits(key, widths.get(KEY)!) ? undefined : key}>
-          {key}
-        </span>
-        {columns.map((column, c) => {
-          const max = column === 'value' ? 200 : 80;
-          const text = cell(row, column, max);
-          return (
-            <span class="cell" data-testid="row-cell" data-column={column} style={style(column, c === columns.length - 1)} title={fits(text, widths.get(column)!) ? undefined : tooltip(row, column, text, max)}>
-              {text}
-            </span>
-          );
-        })}
-      </div>
-    );
+    const keyWidth = widths.get(KEY)!;
+    let out = `<span class="num">${i + 1}</span><span class="cell key" data-testid="row-key" style="flex:${columns.length === 0 ? 1 : 0} 0 ${keyWidth}px"${fits(key, keyWidth) ? '' : ` title="${escapeHtml(key)}"`}>${escapeHtml(key)}</span>`;
+    const cells = textsOf(row);
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c]!;
+      const text = cells[c]!;
+      const width = widths.get(column)!;
+      const title = fits(text, width) ? '' : ` title="${escapeHtml(tooltip(row, column, text, maxChars(column)))}"`;
+      out += `<span class="cell" data-testid="row-cell" data-column="${escapeHtml(column)}" style="flex:${c === columns.length - 1 ? 1 : 0} 0 ${width}px"${title}>${escapeHtml(text)}</span>`;
+    }
+    return out;
+  };
+
+  const click = (event: MouseEvent) => {
+    const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid="row"]') : null;
+    const i = Number(target?.dataset.index);
+    const row = target ? rows.rowAt(i) : undefined;
+    if (row) rows.select(row, i);
   };
 
   return (
@@ -169,7 +199,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
           );
         })}
       </div>
-      <VirtualList count={total} rowHeight={ROW_HEIGHT} row={render} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
+      <VirtualList count={total} rowHeight={ROW_HEIGHT} html={html} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} onClick={click} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
         {plural(total, 'row')}{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}
