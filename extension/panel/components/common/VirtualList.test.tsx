@@ -79,4 +79,30 @@ describe('VirtualList', () => {
     // Rows 10..15 in view; 2..9 above and 16..23 below.
     expect(items()).toEqual(Array.from({ length: 22 }, (_, i) => i + 2));
   });
+
+  it('goes back to the top for a new query before it is painted, and keeps a scroll made right after', async () => {
+    vi.stubGlobal('ResizeObserver', undefined);
+    boxHeight(100);
+    const container = document.createElement('div');
+    document.body.append(container);
+    cleanups.push(() => {
+      render(null, container);
+      container.remove();
+    });
+    const list = (query: string) => <VirtualList count={1000} rowHeight={20} testid="list" resetOn={query} html={(first, last) => `<div data-testid="item">${first}-${last}</div>`} />;
+    render(list('a'), container);
+    const box = container.querySelector<HTMLElement>('[data-testid="list"]')!;
+    box.scrollTop = 400;
+    box.dispatchEvent(new Event('scroll'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A new query: at the top at once, in the same render.
+    render(list('b'), container);
+    expect(box.scrollTop).toBe(0);
+    // The user scrolls before the next frame: nothing scheduled earlier throws them back.
+    box.scrollTop = 600;
+    box.dispatchEvent(new Event('scroll'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(box.scrollTop).toBe(600);
+    expect(container.querySelector('[data-testid="item"]')!.textContent).toMatch(/^2\d-/);
+  });
 });

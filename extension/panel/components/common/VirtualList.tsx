@@ -67,7 +67,15 @@ export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKe
     setTop(element.scrollTop);
   }, [reveal]);
 
-  useEffect(() => {
+  // Before the new query's rows are painted, not after: an effect ran a frame later, and a
+  // scroll made in between (a user's, or a test's under load) was thrown back to the top. Not on
+  // mount: a new box is at the top, and writing scrollTop there would force a layout.
+  const mounted = useRef(false);
+  useLayoutEffect(() => {
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     if (box.current) box.current.scrollTop = 0;
     setTop(0);
   }, [resetOn]);
