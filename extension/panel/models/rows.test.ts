@@ -1,11 +1,14 @@
 /**
- * A table's first rows (issue 18): a new query shows its first FIRST_ROWS rows before page 0
+ * A table's first rows (issue 18): a new query shows its first rows (firstRows) before page 0
  * whole arrives, and page 0 then replaces them, so the grid never shows a row twice or a hole.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
-import { FIRST_ROWS, HOLD_MS, PAGE_SIZE, RowsModel } from './rows.js';
+import { firstRows, HOLD_MS, PAGE_SIZE, RowsModel } from './rows.js';
+
+/** In node, without a window's height: the fallback. */
+const FIRST_ROWS = firstRows();
 import type { Ui } from './ui.js';
 
 interface Asked {
@@ -54,6 +57,26 @@ const settle = async () => {
 };
 
 describe('RowsModel: a table first shown', () => {
+  it('asks first for the rows the window can show (the grid is at most 55vh of 20 px rows)', async () => {
+    expect([firstRows(900), firstRows(1440), firstRows(200), firstRows(0)]).toEqual([26, 41, 16, 64]);
+    vi.stubGlobal('innerHeight', 900);
+    try {
+      const { asked, connection } = fakeTable(1000);
+      const rows = new RowsModel(connection, {} as Ui);
+      rows.ensure(0, 24);
+      rows.open(1, 'notes');
+      expect(asked.map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: 26 }]);
+      asked[0]!.answer();
+      await settle();
+      // Shown with those 26, then page 0 whole in their place.
+      expect(rows.rowAt(25)?.key).toBe(26);
+      expect(rows.rowAt(26)).toBeUndefined();
+      expect(asked.slice(1).map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: PAGE_SIZE }]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('shows the first rows, then page 0 whole in their place', async () => {
     const { asked, sent, connection } = fakeTable(1000);
     const rows = new RowsModel(connection, {} as Ui);

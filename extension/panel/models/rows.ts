@@ -16,12 +16,17 @@ import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export const PAGE_SIZE = 200;
 /**
- * What a new query asks for first (issue 18): the grid is at most 55vh tall, ~25 rows of 20 px
- * in a 900 px window (~40 in 1440 px), rendered with 8 more either side, and its first 50 rows
- * size the columns (RowGrid's SIZING_ROWS). Reading, encoding, cloning and validating 64 rows
- * instead of 200 shows the table sooner; page 0 whole follows at once and replaces them.
+ * What a new query asks for first (issue 18): the rows the grid can show at once. It is at most
+ * 55vh tall (theme.css, `.row-grid`) with rows of 20 px, so ~26 rows in a 900 px window, ~41 in
+ * 1440 px; the list draws just those until it scrolls, and they size the columns (RowGrid). Read,
+ * encoded, cloned and validated, they cost in proportion: asking for 64 (two screens, as the
+ * fourth pass did) spent a third of the click on rows nobody could see yet. Page 0 whole follows
+ * at once and replaces them. Without a window's height (tests in node), 64.
  */
-export const FIRST_ROWS = 64;
+export function firstRows(height: number = typeof innerHeight === 'number' ? innerHeight : 0): number {
+  if (!(height > 0)) return 64;
+  return Math.min(PAGE_SIZE, Math.max(16, Math.ceil((height * 0.55) / 20) + 1));
+}
 export const MAX_PAGES = 50;
 /**
  * How long a table opened where none is shown may take before the grid shows it, empty and
@@ -350,9 +355,10 @@ export class RowsModel {
     // Nothing of this query on screen yet: its first rows before the rest of the page.
     const head = page === 0 && (this._held !== undefined || !this._stale.has(0));
     try {
-      let result = head ? await this._request(query, 0, FIRST_ROWS) : undefined;
+      const asked = firstRows();
+      let result = head ? await this._request(query, 0, asked) : undefined;
       if (generation !== this._generation) return;
-      if (result && result.rows.length === FIRST_ROWS) {
+      if (result && result.rows.length === asked) {
         const first = result;
         batch(() => {
           this._show();
@@ -369,7 +375,7 @@ export class RowsModel {
         if (generation !== this._generation) return;
       }
       // Page 0 read again whole (one read, so its rows are of one moment), not its remainder;
-      // fewer than FIRST_ROWS were all there is.
+      // fewer than the first rows asked for were all there is.
       result ??= await this._request(query, page * PAGE_SIZE, PAGE_SIZE);
       if (generation !== this._generation) return;
       batch(() => {

@@ -15,11 +15,10 @@ import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 import { plural } from '../../lib/format.js';
+import { firstRows } from '../../models/rows.js';
 import { escapeHtml } from '../../lib/html.js';
 
 const ROW_HEIGHT = 20;
-/** Rows whose cells size the columns: the first screen or two, so widths do not jump while scrolling. */
-const SIZING_ROWS = 50;
 /** A tooltip holds the value up to this many characters. */
 const TOOLTIP_CHARS = 2000;
 const KEY = '\u0000key';
@@ -111,7 +110,9 @@ export function RowGrid({ table }: { table: TableInfo }) {
   };
   const fitted = useMemo(() => {
     const sample: Row[] = [];
-    for (let i = 0; i < Math.min(total, SIZING_ROWS); i++) {
+    // The first screen sizes the columns: the rows a new query shows first (firstRows), so its
+    // widths hold when page 0 replaces them, and do not jump while scrolling.
+    for (let i = 0, sizing = firstRows(); i < Math.min(total, sizing); i++) {
       const row = rows.rowAt(i);
       if (row) sample.push(row);
     }
