@@ -238,6 +238,9 @@ export function isRedacted(path: Path, redacted: Path[]): boolean {
   return redacted.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]));
 }
 
+/** A record key a summary writes bare; any other is quoted. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /**
  * A value on one line, contents included: `{name: "Ada", tags: ["x"]}`, `Map(1) {"k" => 1n}`.
  * Cut at `max` characters; what the grid cells, diffs and the conflict banner show.
@@ -251,6 +254,28 @@ export function summary(value: Encoded, max = PREVIEW_CHARS): string {
   };
   const walk = (node: Encoded, path: Path) => {
     if (length > max) return;
+    // Plain lists and records, most of what grid cells hold, directly: view() would also build
+    // every child's path and a keys preview that a summary never reads (issue 18: a table's
+    // first rows). The text is the same as the general walk's below.
+    if (Array.isArray(node)) {
+      push('[');
+      for (let i = 0; i < node.length && length <= max; i++) {
+        if (i > 0) push(', ');
+        walk(node[i]!, path);
+      }
+      return push(']');
+    }
+    if (typeof node === 'object' && node !== null && !isTagged(node)) {
+      push('{');
+      let i = 0;
+      for (const key of Object.keys(node)) {
+        if (length > max) break;
+        if (i++ > 0) push(', ');
+        push(`${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: `);
+        walk((node as EncodedRecord)[key]!, path);
+      }
+      return push('}');
+    }
     const shown = view(node, path);
     if (!shown.children || shown.truncated) return push(shown.preview);
     const isArray = shown.container === 'array' || shown.container === 'set';
@@ -260,7 +285,7 @@ export function summary(value: Encoded, max = PREVIEW_CHARS): string {
       if (length > max) return;
       if (i > 0) push(', ');
       if (shown.container === 'map') push(`${child.label.replace(/ →$/, '')} => `);
-      else if (!isArray) push(`${/^[A-Za-z_$][\w$]*$/.test(child.label) ? child.label : JSON.stringify(child.label)}: `);
+      else if (!isArray) push(`${IDENTIFIER.test(child.label) ? child.label : JSON.stringify(child.label)}: `);
       walk(child.value, child.path);
     });
     push(isArray ? ']' : '}');
