@@ -27,7 +27,8 @@ if (variant === 'stratum') {
   close = () => db.close();
 } else if (engine === 'postgres') {
   const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS "${namespace}".counter (id int PRIMARY KEY, n int NOT NULL)`);
+  // The table is made by the bench process before the workers start (servers.ts): concurrent
+  // CREATE TABLE IF NOT EXISTS is not safe in PostgreSQL. The row is, with ON CONFLICT.
   await pool.query(`INSERT INTO "${namespace}".counter VALUES (1, 0) ON CONFLICT DO NOTHING`);
   increment = async () => {
     const client = await pool.connect();

@@ -172,6 +172,18 @@ export function serverSuite(engine: Engine): void {
       worker = path.join(path.dirname(new URL(import.meta.url).pathname), `servers-worker-${process.pid}.mjs`);
       const source = path.join(process.cwd(), 'bench/node/servers-worker.ts');
       await esbuild.build({ entryPoints: [source], outfile: worker, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+      if (engine === 'postgres') {
+        // The raw peer's counter table, made once here: three workers each running CREATE TABLE
+        // IF NOT EXISTS at the same moment race in PostgreSQL's catalog (23505 on pg_type), which
+        // stopped this row in one run of issue 18's fifth pass.
+        const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+        try {
+          await pool.query(`CREATE SCHEMA IF NOT EXISTS "${namespace}"`);
+          await pool.query(`CREATE TABLE IF NOT EXISTS "${namespace}".counter (id int PRIMARY KEY, n int NOT NULL)`);
+        } finally {
+          await pool.end();
+        }
+      }
     },
     variants: variants((name) => ({ timed: () => threeProcesses(worker, engine, name === 'stratum' ? 'stratum' : 'raw', namespace) })),
   });
