@@ -137,6 +137,40 @@ describe(`the Stratum panel ${WHERE}`, () => {
     expect(reread).toBe('Edited in DevTools');
   });
 
+  it('shows every column of a table wider than the panel, the head over its cells when scrolled sideways', async () => {
+    const { panel } = await open();
+    await click(panel, byId('tab-database'));
+    await click(panel, byId('database-item', '[data-name="notes"]'));
+    await click(panel, byId('table-item', '[data-table="notes"]'));
+    await panel.waitForSelector(byId('row', '[data-index="0"]'));
+    const shown = await panel.evaluate(async () => {
+      // A narrow, short panel: the columns overflow sideways and the rows overflow downwards.
+      const grid = document.querySelector<HTMLElement>('.row-grid')!;
+      grid.style.width = '320px';
+      grid.style.maxHeight = '90px';
+      const rows = document.querySelector<HTMLElement>('[data-testid="row-grid"]')!;
+      rows.scrollLeft = rows.scrollWidth;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
+      const head = [...document.querySelectorAll<HTMLElement>('[data-testid="column-head"]')].at(-1)!;
+      const cell = document.querySelector<HTMLElement>(`[data-testid="row"][data-index="0"] [data-testid="row-cell"][data-column="${CSS.escape(head.dataset.column!)}"]`)!;
+      const [h, c] = [head.getBoundingClientRect(), cell.getBoundingClientRect()];
+      const at = (rect: DOMRect) => document.elementFromPoint(rect.left + 4, rect.top + rect.height / 2);
+      const count = document.querySelector<HTMLElement>('[data-testid="row-total"]')!.getBoundingClientRect();
+      return {
+        scrolled: rows.scrollLeft,
+        head: [Math.round(h.left), Math.round(h.width)],
+        cell: [Math.round(c.left), Math.round(c.width)],
+        headHeight: Math.round(head.closest('.grid-head')!.getBoundingClientRect().height),
+        headSeen: head.contains(at(h)),
+        cellSeen: cell.contains(at(c)),
+        countSeen: at(count)?.closest('[data-testid="row-total"]') !== null,
+      };
+    });
+    expect(shown.scrolled).toBeGreaterThan(0);
+    expect(shown.cell).toEqual(shown.head);
+    expect(shown).toMatchObject({ headHeight: 20, headSeen: true, cellSeen: true, countSeen: true });
+  });
+
   it('previews an image blob', async () => {
     const { page, panel } = await open();
     await page.click('[data-testid="note-2"]');

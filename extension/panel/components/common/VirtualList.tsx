@@ -32,6 +32,8 @@ interface ListProps {
   resetOn?: unknown;
   label?: string;
   onClick?: (event: MouseEvent) => void;
+  /** The box scrolled sideways to `left` (a grid moves its head with it). */
+  onScrollLeft?: (left: number) => void;
 }
 
 /**
@@ -40,7 +42,7 @@ interface ListProps {
  */
 export type VirtualListProps = ListProps & ({ row: (index: number) => ComponentChildren; html?: never } | { html: (first: number, last: number) => string; row?: never });
 
-export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, reveal, resetOn, label }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, onScrollLeft, reveal, resetOn, label }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
@@ -100,7 +102,10 @@ export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKe
       role="listbox"
       aria-label={label}
       tabIndex={0}
-      onScroll={(event) => setTop(event.currentTarget.scrollTop)}
+      onScroll={(event) => {
+        setTop(event.currentTarget.scrollTop);
+        onScrollLeft?.(event.currentTarget.scrollLeft);
+      }}
       onKeyDown={onKeyDown}
       onClick={onClick}
     >

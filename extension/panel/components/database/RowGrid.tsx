@@ -8,7 +8,7 @@
  */
 import type { Encoded } from '#codec/types.js';
 import type { Row, TableInfo } from '#protocol/messages.js';
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { fits, fitWidth, resized } from '../../lib/columns.js';
 import { isRecord, preview, summary } from '../../lib/encoded.js';
 import { SortHeader } from '../common/SortHeader.js';
@@ -19,6 +19,9 @@ import { firstRows } from '../../models/rows.js';
 import { escapeHtml } from '../../lib/html.js';
 
 const ROW_HEIGHT = 20;
+/** A grid row's fixed parts (theme.css): 6 px padding each side and the 56 px row number; a 6 px gap before each cell. */
+const ROW_CHROME = 6 + 56 + 6;
+const GAP = 6;
 /** A tooltip holds the value up to this many characters. */
 const TOOLTIP_CHARS = 2000;
 const KEY = '\u0000key';
@@ -122,7 +125,18 @@ export function RowGrid({ table }: { table: TableInfo }) {
     ]);
   }, [revision, total, columns]);
   const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
-  const style = (column: string, last: boolean) => ({ flex: `${last ? 1 : 0} 0 ${widths.get(column)}px` });
+  const flex = (column: string, last: boolean) => `${last ? 1 : 0} 0 ${widths.get(column)}px`;
+  const style = (column: string, last: boolean) => ({ flex: flex(column, last) });
+  // A row is as wide as its columns add up to (theme.css reads --row-width): with min-width:
+  // fit-content the browser measured every cell's text to find that width, a tenth of laying out
+  // a table's first rows (issue 18).
+  const rowWidth = [KEY, ...columns].reduce((sum, column) => sum + widths.get(column)! + GAP, ROW_CHROME);
+  // The rows scroll sideways in their own box (both its scrollbars in view); the head is moved
+  // along with them directly, without a render per scroll event.
+  const head = useRef<HTMLDivElement>(null);
+  const scrolled = (left: number) => {
+    if (head.current) head.current.style.transform = left > 0 ? `translateX(${-left}px)` : '';
+  };
   const resize = (column: string) => (width: number) => setDragged((before) => ({ ...before, [column]: width }));
   const sortedBy = (index: string | undefined) => ((query?.index ?? undefined) === index ? { descending: query?.direction === 'prev' } : null);
 
@@ -157,14 +171,14 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const cellsHtml = (row: Row, i: number): string => {
     const key = preview(row.key);
     const keyWidth = widths.get(KEY)!;
-    let out = `<span class="num">${i + 1}</span><span class="cell key" data-testid="row-key" style="flex:${columns.length === 0 ? 1 : 0} 0 ${keyWidth}px"${fits(key, keyWidth) ? '' : ` title="${escapeHtml(key)}"`}>${escapeHtml(key)}</span>`;
+    let out = `<span class="num">${i + 1}</span><span class="cell key" data-testid="row-key" style="flex:${flex(KEY, columns.length === 0)}"${fits(key, keyWidth) ? '' : ` title="${escapeHtml(key)}"`}>${escapeHtml(key)}</span>`;
     const cells = textsOf(row);
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       const text = cells[c]!;
       const width = widths.get(column)!;
       const title = fits(text, width) ? '' : ` title="${escapeHtml(tooltip(row, column, text, maxChars(column)))}"`;
-      out += `<span class="cell" data-testid="row-cell" data-column="${escapeHtml(column)}" style="flex:${c === columns.length - 1 ? 1 : 0} 0 ${width}px"${title}>${escapeHtml(text)}</span>`;
+      out += `<span class="cell" data-testid="row-cell" data-column="${escapeHtml(column)}" style="flex:${flex(column, c === columns.length - 1)}"${title}>${escapeHtml(text)}</span>`;
     }
     return out;
   };
@@ -177,8 +191,8 @@ export function RowGrid({ table }: { table: TableInfo }) {
   };
 
   return (
-    <div class="row-grid">
-      <div class="grid-head grid-row">
+    <div class="row-grid" style={{ '--row-width': `${rowWidth}px` }}>
+      <div class="grid-head grid-row" ref={head}>
         <span class="num">#</span>
         <span class="cell key" style={style(KEY, columns.length === 0)}>
           <SortHeader column="key" title="Key" active={sortedBy(undefined)} onSort={() => rows.sortBy(undefined)} />
@@ -200,7 +214,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
           );
         })}
       </div>
-      <VirtualList count={total} rowHeight={ROW_HEIGHT} html={html} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} onClick={click} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
+      <VirtualList count={total} rowHeight={ROW_HEIGHT} html={html} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} onClick={click} onScrollLeft={scrolled} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
         {plural(total, 'row')}{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}
