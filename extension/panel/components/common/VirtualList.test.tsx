@@ -52,11 +52,11 @@ describe('VirtualList', () => {
     const height = boxHeight(100);
     const container = mountList(1000);
     expect(height.reads).toBe(0);
-    // Until the first report: the rows 480 px hold (0..24).
-    expect(shown(container)).toBe(25);
+    // Until the first report: the rows 480 px hold (0..23; row 24 would start at the bottom edge).
+    expect(shown(container)).toBe(24);
     act(() => observed[0]!([], {} as ResizeObserver));
-    // 100 px tall: rows 0..5.
-    expect(shown(container)).toBe(6);
+    // 100 px tall: rows 0..4.
+    expect(shown(container)).toBe(5);
   });
 
   it('measures at once where there is no ResizeObserver', () => {
@@ -64,7 +64,7 @@ describe('VirtualList', () => {
     const height = boxHeight(100);
     const container = mountList(1000);
     expect(height.reads).toBeGreaterThan(0);
-    expect(shown(container)).toBe(6);
+    expect(shown(container)).toBe(5);
   });
 
   it('draws only the rows in view at first, and 8 more either side once scrolled', () => {
@@ -72,12 +72,12 @@ describe('VirtualList', () => {
     boxHeight(100);
     const container = mountList(1000);
     const items = () => [...container.querySelectorAll<HTMLElement>('[data-testid="item"]')].map((item) => Number(item.textContent));
-    expect(items()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(items()).toEqual([0, 1, 2, 3, 4]);
     const box = container.querySelector<HTMLElement>('[data-testid="list"]')!;
     box.scrollTop = 200;
     act(() => void box.dispatchEvent(new Event('scroll')));
-    // Rows 10..15 in view; 2..9 above and 16..23 below.
-    expect(items()).toEqual(Array.from({ length: 22 }, (_, i) => i + 2));
+    // Rows 10..14 in view; 2..9 above and 15..22 below.
+    expect(items()).toEqual(Array.from({ length: 21 }, (_, i) => i + 2));
   });
 
   it('goes back to the top for a new query before it is painted, and keeps a scroll made right after', async () => {

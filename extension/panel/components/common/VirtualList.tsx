@@ -88,7 +88,8 @@ export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKe
   // just what is seen (issue 18: a table's first rows); a scroll re-renders before it is painted.
   const overscan = shown > 0 ? OVERSCAN : 0;
   const first = Math.max(0, Math.floor(shown / rowHeight) - overscan);
-  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) + overscan);
+  // The last row with a pixel in view (a row starting at the box's bottom edge is not).
+  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) - 1 + overscan);
   useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
 
   const rows: ComponentChildren[] = [];
