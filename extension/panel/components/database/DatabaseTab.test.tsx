@@ -81,6 +81,25 @@ describe('Database tab', () => {
     expect(handle.getAttribute('aria-valuenow')).toBe(String(before + 16));
   });
 
+  it('moves the head with the rows when they scroll sideways, and makes rows as wide as the columns', async () => {
+    await notesDb('sideways-db', 3);
+    const h = await openTable('sideways-db');
+    await h.wait('row', { key: '1' });
+    const head = h.get('column-head', { column: 'tag' }).closest<HTMLElement>('.grid-head')!;
+    const rows = h.get('row-grid');
+    const widths = h.all('column-head').map((cell) => Number.parseInt(getComputedStyle(cell).flexBasis, 10));
+    const key = Number.parseInt(getComputedStyle(head.querySelector<HTMLElement>('.cell.key')!).flexBasis, 10);
+    // Padding, the row number, and a gap before each cell: the key's and the columns'.
+    const width = rows.closest<HTMLElement>('.row-grid')!.style.getPropertyValue('--row-width');
+    expect(width).toBe(`${6 + 56 + 6 + [key, ...widths].reduce((sum, w) => sum + w + 6, 0)}px`);
+    rows.scrollLeft = 120;
+    rows.dispatchEvent(new Event('scroll'));
+    expect(head.style.transform).toBe('translateX(-120px)');
+    rows.scrollLeft = 0;
+    rows.dispatchEvent(new Event('scroll'));
+    expect(head.style.transform).toBe('');
+  });
+
   it('pages rows on scroll, filters by index and range, and sorts by key', async () => {
     await notesDb('paged-db');
     const h = await openTable('paged-db');
