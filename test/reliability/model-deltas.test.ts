@@ -94,7 +94,7 @@ const commands = fc.commands(
     fc.boolean().map((enabled) => new Trace(enabled)),
     fc.integer({ min: 0, max: KEYS.length - 1 }).map((index) => new Remake(index)),
   ],
-  { maxCommands: SOAK ? 80 : 30 },
+  { maxCommands: SOAK ? 80 : 30, size: 'max' },
 );
 
 /** The deltas of one state, checked against its changes in the model; returns how many deltas. */
