@@ -221,6 +221,17 @@ export class Watcher {
   }
 
   private _stateHook(store: number, target: Store, state: State<unknown>, label: string | undefined, deferred: boolean): void {
+    // The common case first: the state set last, set again under the same label before the
+    // flush, with no traces kept. What _stateChanged would do, without the rest of this hook
+    // around it (issue 18: a watched set's cost over an unwatched one).
+    const last = this._lastPending;
+    if (last !== undefined && state === this._lastState && !deferred && !this._trace && !this._sitesKept && last.payload.label === label) {
+      last.value = state.value;
+      last.site = undefined;
+      last.payload.changes++;
+      last.payload.versions.to = state.version;
+      return;
+    }
     try {
       // A command's own write (the panel's or the kit's) has no call site in the app.
       const tracing = this._trace && this._busy === 0;
