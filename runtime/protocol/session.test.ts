@@ -1,12 +1,12 @@
 /**
  * Issue 16.4: one client session (hello, target choice, hello again, commands held for it) for
  * the panel and the kit. The kit's rules are now the panel's too: the top frame's runtime wins
- * over a subframe that answered first, and a command sent while a hello is under way (a reload)
+ * over a subframe (or one of its own workers) that answered first, and a command sent while a hello is under way (a reload)
  * goes to the runtime that answers it, not to the one that is gone.
  */
 import { describe, expect, it } from 'vitest';
 import { PanelBridge, RuntimeBridge, type Wall, type WallState } from './bridge.js';
-import { Command, PROTOCOL_VERSION, type Ready } from './messages.js';
+import { Command, PROTOCOL_VERSION, type Ready, type WorkerInfo } from './messages.js';
 import { ClientSession, type SessionWall } from './session.js';
 
 const now = (flush: () => void) => (queueMicrotask(flush), () => {});
@@ -23,11 +23,18 @@ function tab() {
     onPageReady: (listener) => (pageReady.add(listener), () => pageReady.delete(listener)),
   };
   const seen: { session: string; command: string }[] = [];
-  function runtime(session: string, frame: number, delay = 0) {
+  function runtime(session: string, frame: number, delay = 0, worker?: WorkerInfo) {
     let receive: ((data: unknown) => void) | undefined;
     runtimes.set(session, { frame, receive: (data) => receive?.(data) });
     const ready: Ready = {
-      runtime: { id: session, name: 'app', frame: { url: `https://app.example/${frame}`, top: frame === 0, title: '' }, protocol: PROTOCOL_VERSION, version: '0' },
+      runtime: {
+        id: session,
+        name: 'app',
+        frame: { url: `https://app.example/${frame}`, top: frame === 0, title: '' },
+        protocol: PROTOCOL_VERSION,
+        version: '0',
+        ...(worker && { worker }),
+      },
       protocol: { runtime: PROTOCOL_VERSION, panel: PROTOCOL_VERSION },
       compatible: true,
       dropped: 0,
@@ -61,6 +68,22 @@ describe('one client session for the panel and the kit (16.4)', () => {
     const ready = await session.whenTargeted({ topWaitMs: 500, timeout: 2000 });
     expect(ready.runtime.id).toBe('rt-top');
     expect(session.target).toBe('rt-top');
+    session.dispose();
+    bridge.shutdown();
+  });
+
+  it('targets the page’s own runtime even when its worker answers first (workers are listed, not chosen)', async () => {
+    const page = tab();
+    // The worker's runtime answers through its page's frame: the same frame, top, with `worker`.
+    page.runtime('rt-worker', 0, 0, { kind: 'dedicated', name: '', url: 'https://app.example/worker.js' });
+    page.runtime('rt-page', 0, 30);
+    const bridge = new PanelBridge({ wall: page.wall, client: 'panel-1', schedule: now });
+    const session = new ClientSession(bridge, page.wall, 'panel-1');
+    session.hello();
+    const ready = await session.whenTargeted({ topWaitMs: 500, timeout: 2000 });
+    expect(ready.runtime.id).toBe('rt-page');
+    expect(session.target).toBe('rt-page');
+    expect(session.runtimes.map((entry) => entry.session)).toEqual(['rt-page', 'rt-worker']);
     session.dispose();
     bridge.shutdown();
   });

@@ -140,7 +140,7 @@ export class ClientSession {
     for (;;) {
       const ready = this.ready;
       const waited = Date.now() - started;
-      if (ready?.compatible && (ready.runtime.frame.top || waited >= topWaitMs)) return ready;
+      if (ready?.compatible && (isTopPage(ready) || waited >= topWaitMs)) return ready;
       const other = this.runtimes.find((entry) => !entry.ready.compatible)?.ready;
       // Everyone answered (the roll call ended) and no runtime speaks this protocol.
       if (other && this.settled && !this.runtimes.some((entry) => entry.ready.compatible)) {
@@ -253,8 +253,9 @@ export class ClientSession {
     // The same app (name and frame) with a new id, while the old one has not answered: the page
     // reloaded. Follow it now rather than when the roll call gives up on the old one.
     else if (ready.compatible && !this._answered.has(target.session) && sameRuntime(target.ready, ready)) this._setTarget(session, false);
-    // The top frame answered after a subframe the user did not pick: top frame first.
-    else if (ready.compatible && ready.runtime.frame.top && !target.ready.runtime.frame.top && !this._preferred) this._setTarget(session, false);
+    // The top frame's page answered after a subframe or a worker the user did not pick: the page
+    // first. A worker answers through its page's frame (top too), and under load it can answer first.
+    else if (ready.compatible && isTopPage(ready) && !isTopPage(target.ready) && !this._preferred) this._setTarget(session, false);
     if (this.ready?.compatible) this._settleRehello();
     this._changed();
   }
@@ -299,6 +300,11 @@ export class ClientSession {
     this._changed();
     if (fetch) this.refresh().catch((error: unknown) => console.warn('stratum: the new target sent no snapshot', error));
   }
+}
+
+/** The top frame's own runtime, not one of its workers: what a client targets first. */
+function isTopPage(ready: Ready): boolean {
+  return ready.runtime.frame.top && ready.runtime.worker === undefined;
 }
 
 function sameRuntime(a: Ready, b: Ready): boolean {
