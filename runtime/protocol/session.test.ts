@@ -1,8 +1,8 @@
 /**
  * Issue 16.4: one client session (hello, target choice, hello again, commands held for it) for
  * the panel and the kit. The kit's rules are now the panel's too: the top frame's runtime wins
- * over a subframe (or one of its own workers) that answered first, and a command sent while a hello is under way (a reload)
- * goes to the runtime that answers it, not to the one that is gone.
+ * over a subframe (or one of its own workers) that answered first, and a command sent while a
+ * hello is under way (a reload) goes to the runtime that answers it, not to the one that is gone.
  */
 import { describe, expect, it } from 'vitest';
 import { PanelBridge, RuntimeBridge, type Wall, type WallState } from './bridge.js';

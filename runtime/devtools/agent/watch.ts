@@ -226,11 +226,7 @@ export class Watcher {
     // around it (issue 18: a watched set's cost over an unwatched one).
     const last = this._lastPending;
     if (last !== undefined && state === this._lastState && !deferred && !this._trace && !this._sitesKept && last.payload.label === label) {
-      last.value = state.value;
-      last.site = undefined;
-      last.payload.changes++;
-      last.payload.versions.to = state.version;
-      return;
+      return merge(last, state, undefined);
     }
     try {
       // A command's own write (the panel's or the kit's) has no call site in the app.
@@ -254,13 +250,7 @@ export class Watcher {
 
   private _stateChanged(store: number, state: State<unknown>, label: string | undefined, site: Site | undefined): void {
     const pending = state === this._lastState ? this._lastPending : this._pendingStates.get(state);
-    if (pending !== undefined && pending.payload.label === label) {
-      pending.value = state.value;
-      pending.site = site;
-      pending.payload.changes++;
-      pending.payload.versions.to = state.version;
-      return;
-    }
+    if (pending !== undefined && pending.payload.label === label) return merge(pending, state, site);
     // Another label starts a delta of its own: the earlier one keeps the value it left.
     if (pending !== undefined) {
       pending.payload.at = Date.now();
@@ -409,4 +399,12 @@ export class Watcher {
     // UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + this JSON).
     payload.size = (storage.namespace.length + 1 + payload.key!.length + STORED_PREFIX + chars) * 2;
   }
+}
+
+/** One more change of a state under the delta's label: the delta now ends at it. */
+function merge(pending: Pending & { kind: 'state' }, state: State<unknown>, site: Site | undefined): void {
+  pending.value = state.value;
+  pending.site = site;
+  pending.payload.changes++;
+  pending.payload.versions.to = state.version;
 }
