@@ -171,6 +171,25 @@ describe(`the Stratum panel ${WHERE}`, () => {
     expect(shown).toMatchObject({ headHeight: 20, headSeen: true, cellSeen: true, countSeen: true });
   });
 
+  it('cuts a long cell with an ellipsis, and nothing can scroll its start out of view', async () => {
+    const { panel } = await open();
+    await click(panel, byId('tab-database'));
+    await click(panel, byId('database-item', '[data-name="notes"]'));
+    await click(panel, byId('table-item', '[data-table="notes"]'));
+    await panel.waitForSelector(byId('row', '[data-index="0"]'));
+    const cut = await panel.evaluate(() => {
+      const cell = document.querySelector<HTMLElement>('[data-testid="row"][data-index="0"] [data-testid="row-cell"]')!;
+      const row = cell.closest<HTMLElement>('[data-testid="row"]')!;
+      cell.style.flex = '0 0 24px';
+      // What find-in-page and scrollIntoView do to every box that can scroll: a cell or row
+      // that could be scrolled would keep the start of its value out of view afterwards.
+      cell.scrollLeft = 40;
+      row.scrollLeft = 40;
+      return { overflows: cell.scrollWidth > cell.clientWidth, ellipsis: getComputedStyle(cell).textOverflow, cell: cell.scrollLeft, row: row.scrollLeft };
+    });
+    expect(cut).toEqual({ overflows: true, ellipsis: 'ellipsis', cell: 0, row: 0 });
+  });
+
   it('previews an image blob', async () => {
     const { page, panel } = await open();
     await page.click('[data-testid="note-2"]');
