@@ -96,7 +96,8 @@ export class IdbTransaction implements ProviderTransaction {
    * As Dexie does, only the last request gets a success handler, and every request shares one
    * error handler: a row whose key is a number or a string at a plain key path has that key as
    * its result (IndexedDB returns it as it is), so no handler per row is needed to collect it.
-   * Rows whose key IndexedDB makes or converts (generated, Date, binary, array keys) keep one.
+   * Rows whose key IndexedDB makes or converts (generated, Date, binary, array keys) keep one,
+   * and so does a row whose key is not an own enumerable data property (see cloneKey).
    */
   putAll(table: string, values: unknown[]): Promise<Key[]> {
     const where = `${table}.put`;
@@ -141,7 +142,7 @@ export class IdbTransaction implements ProviderTransaction {
         }
         requests[i] = request;
         request.onerror = onerror;
-        const key: unknown = path === undefined ? undefined : (value as Record<string, unknown>)[path];
+        const key = path === undefined ? undefined : cloneKey(value, path);
         if (i === last) {
           request.onsuccess = () => {
             keys[i] = request.result as Key;
@@ -273,4 +274,15 @@ export class IdbTransaction implements ProviderTransaction {
         : `${where}: a row with ${row} already exists, or the row repeats a value of unique index ${unique.join(' or ')}.`;
     return new ConstraintError(message, { cause: error });
   }
+}
+
+/**
+ * The key a put stores at a plain key path, read as IndexedDB reads it: from the structured
+ * clone, which holds own enumerable properties only. An inherited getter or a hidden own property
+ * is not in the clone (a key generator then makes the key), and a getter may answer differently a
+ * second time, so for those the request's own result is the key: undefined here.
+ */
+function cloneKey(value: unknown, path: string): unknown {
+  const field = Object.getOwnPropertyDescriptor(value, path);
+  return field?.enumerable && 'value' in field ? field.value : undefined;
 }

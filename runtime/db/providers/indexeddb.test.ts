@@ -149,3 +149,45 @@ describe('when an operation resolves', () => {
     db.close();
   });
 });
+
+describe('bulkPut: the keys it gives back are the keys stored', () => {
+  class Row {
+    constructor(private readonly _n: number) {}
+    get id(): number {
+      return this._n;
+    }
+  }
+
+  it('a key IndexedDB cannot see in the row (inherited getter, hidden property) is generated, and that is the key returned', async () => {
+    const db = await openDatabase(`keys-${Math.random()}`, { version: 1, tables: { items: { key: 'id', autoIncrement: true } } });
+    const changed: unknown[] = [];
+    db.subscribe((event) => {
+      if (event.type === 'put') changed.push(...event.keys);
+    });
+    const hidden = Object.defineProperty({ text: 'hidden' }, 'id', { value: 7, enumerable: false });
+    const keys = await db.table('items').bulkPut([hidden, new Row(9), { text: 'last' }]);
+    expect(keys).toEqual([1, 2, 3]);
+    await expect(db.table('items').get(7)).resolves.toBeUndefined();
+    await expect(db.table('items').get(9)).resolves.toBeUndefined();
+    expect(await db.table('items').get(1)).toEqual({ text: 'hidden', id: 1 });
+    expect(changed).toEqual([1, 2, 3]);
+    db.close();
+  });
+
+  it('an own getter is read once, by IndexedDB: the key returned is the one it stored', async () => {
+    const db = await openDatabase(`getter-${Math.random()}`, { version: 1, tables: { items: { key: 'id' } } });
+    let reads = 0;
+    const row = {
+      text: 'counted',
+      get id() {
+        reads += 1;
+        return reads * 10;
+      },
+    };
+    const keys = await db.table('items').bulkPut([row, { id: 99 }]);
+    const stored = await db.table('items').query();
+    expect(stored.map((item) => (item as { id: number }).id)).toEqual(keys.slice().sort((a, b) => Number(a) - Number(b)));
+    expect(keys[0]).toBe((stored.find((item) => (item as { text?: string }).text === 'counted') as { id: number }).id);
+    db.close();
+  });
+});
