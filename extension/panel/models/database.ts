@@ -130,12 +130,14 @@ export class DatabaseModel {
   private _changed(delta: RuntimeEvents['dbChanged']): void {
     const db = this.current.peek();
     const query = this.rows.query.peek();
-    if (query && query.database === delta.database && query.table === delta.table) this.rows.invalidate();
+    // A blob's put or delete writes $blobs and $blobdata and is announced once, for $blobs.
+    const tables = BLOB_TABLES.has(delta.table) ? [...BLOB_TABLES] : [delta.table];
+    if (query && query.database === delta.database && tables.includes(query.table)) this.rows.invalidate();
     if (db?.id === delta.database) {
       if (delta.table === CACHE_TABLE && this.view.peek() === 'cache') void this.cache.reload();
       if (BLOB_TABLES.has(delta.table) && this.view.peek() === 'blobs') void this.blobs.reload();
     }
-    this._recount(delta.database, delta.table);
+    for (const table of tables) this._recount(delta.database, table);
   }
 
   /** Reads one table's count again, a moment after the last change to it. */

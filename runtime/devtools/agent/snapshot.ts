@@ -1,5 +1,5 @@
 /** What the panel gets on connect: every registered instance, described through its public API. */
-import { countRows } from './counts.js';
+import { countRows, keepsCount } from './counts.js';
 import { deserialize } from '../../codec/index.js';
 import type { Database } from '../../db/types.js';
 import type { WebStorageRawEntry } from '../../webstorage/types.js';
@@ -167,7 +167,11 @@ export async function databaseInfo(id: number, db: Database): Promise<DatabaseIn
     tables.map(async (table): Promise<TableInfo> => {
       let count: number | null = null;
       // A closed database (another tab upgraded it) cannot count; the panel shows why, not a zero.
-      if (!db.closed) count = await countRows(id, table.name, () => db.table(table.name).count()).catch(() => null);
+      // Afresh: a snapshot is the panel connecting or its Refresh, which must show what is there
+      // now, writers the agent cannot hear included; the grid's pages then reuse this count.
+      if (!db.closed) {
+        count = await countRows(id, table.name, () => db.table(table.name).count(), { keep: keepsCount(db.provider, table.name), fresh: true }).catch(() => null);
+      }
       return {
         name: table.name,
         keyPath: table.key,

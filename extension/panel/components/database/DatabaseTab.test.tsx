@@ -60,6 +60,17 @@ describe('Database tab', () => {
     expect(text(h.get('table-item', { table: '$cache' }, item))).toContain('internal');
   });
 
+  it('an open $blobdata table follows a blob put, which is announced for $blobs only', async () => {
+    const db = await notesDb('blobdata-db', 1);
+    const h = await openTable('blobdata-db', '$blobdata');
+    await waitFor(() => text(h.get('row-total')).startsWith('0 rows'));
+    await db.blobs.put(new Blob(['bytes'], { type: 'text/plain' }));
+    await waitFor(() => text(h.get('row-total')).startsWith('1 row'));
+    expect(h.all('row')).toHaveLength(1);
+    const item = h.get('database-item', { name: 'blobdata-db' });
+    await waitFor(() => text(h.get('table-count', {}, h.get('table-item', { table: '$blobdata' }, item))) === '1');
+  });
+
   it('sizes columns by what they hold, resizes them from the keyboard, and shows a whole value in the tooltip', async () => {
     const db = await notesDb('columns-db', 3);
     const long = `${'a long note '.repeat(40)}end`;

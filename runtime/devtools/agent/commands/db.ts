@@ -3,7 +3,7 @@
  * the hash of the row the panel saw; the check and the write run in one readwrite transaction,
  * so another tab cannot slip a write in between.
  */
-import { countRows } from '../counts.js';
+import { countRows, keepsCount } from '../counts.js';
 import { decode, encode, type Encoded } from '../../../codec/index.js';
 import { keyAt } from '../../../db/schema.js';
 import type { Database, Range } from '../../../db/types.js';
@@ -96,6 +96,13 @@ async function encodeRows(rows: unknown[], keyPath: Parameters<typeof keyAt>[1],
   return out;
 }
 
+/** Whether a page of a whole table read at `offset` says the table is not `total` rows long. */
+function contradicts(offset: number, limit: number, read: number, total: number): boolean {
+  if (read === limit) return offset + read > total;
+  // A short page ends the table, unless it is empty past an end the count already puts before it.
+  return read > 0 || offset === 0 ? offset + read !== total : total > offset;
+}
+
 export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | 'dbClear' | 'dbDeleteDatabase'> = {
   async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
     const db = target('database', database);
@@ -107,13 +114,19 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     const table = db.table(name);
     const paging = page(offset, limit);
     const simple = index === undefined && paging.offset === 0 && (direction ?? 'next') === 'next' && selection.range?.eq === undefined;
-    const [rows, total] = await Promise.all([
+    const whole = index === undefined && range === undefined;
+    const keep = keepsCount(db.provider, name);
+    const countWhole = (fresh: boolean) => countRows(database, name, () => table.count(), { keep, fresh });
+    const [rows, counted] = await Promise.all([
       simple && paging.limit > ENCODE_SLICE
         ? readInSlices(db, name, info.key, selection.range, paging.limit)
         : table.query({ ...selection, ...paging, ...(direction && { direction }) }),
       // The whole table's count is usually known from the snapshot (counts.ts): no second count.
-      index === undefined && range === undefined ? countRows(database, name, () => table.count()) : table.count(selection),
+      whole ? countWhole(false) : table.count(selection),
     ]);
+    // Rows that contradict the count (a short page that ends elsewhere, a full one past it): a
+    // writer the agent does not hear changed the table, or one landed between read and count.
+    const total = whole && contradicts(paging.offset, paging.limit, rows.length, counted) ? await countWhole(true) : counted;
     return { total, rows: await encodeRows(rows, info.key, rowRoot(db, name), blobs) };
   },
 

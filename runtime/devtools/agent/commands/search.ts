@@ -12,7 +12,7 @@ import { keyAt } from '../../../db/schema.js';
 import type { SearchCursor, SearchMatch, SearchRequest, SearchResult } from '../../../protocol/power.js';
 import type { State } from '../../../store/state.js';
 import type { Handlers } from '../context.js';
-import { countRows } from '../counts.js';
+import { countRows, keepsCount } from '../counts.js';
 import { redactedPaths } from '../show.js';
 import { all } from '../targets.js';
 import { matcher, readablePath, searchValue, type Hit, type Matcher } from './search-match.js';
@@ -50,7 +50,9 @@ async function totalOf(): Promise<number> {
   for (const { object } of all('webstorage')) total += object.keys().length;
   for (const { id, object } of all('database')) {
     if (object.closed) continue;
-    for (const table of object.tables()) total += await countRows(id, table.name, () => object.table(table.name).count());
+    for (const table of object.tables()) {
+      total += await countRows(id, table.name, () => object.table(table.name).count(), { keep: keepsCount(object.provider, table.name) });
+    }
   }
   return total;
 }
