@@ -69,11 +69,13 @@ export function deserialize(text: string): unknown {
   }
   if (!mayHoldTags(body)) return json;
   // The parsed tree is ours: decode it in place. What that pass refuses (see decode-parsed.ts)
-  // is decoded from a fresh parse by decode(), which gives the value or the error with its path.
+  // is decoded from a fresh parse by decode(), which gives the value or the error with its path;
+  // so is a value the pass ran out of stack on (it recurses, decode() does not), which a caller
+  // already deep in its own stack can meet well before the pass's depth limit.
   try {
     return decodeParsed(json);
   } catch (error) {
-    if (!(error instanceof CodecError)) throw error;
+    if (!(error instanceof CodecError) && !(error instanceof RangeError)) throw error;
     return decode(JSON.parse(body));
   }
 }
