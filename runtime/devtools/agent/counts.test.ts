@@ -91,6 +91,16 @@ describe('the row count where the agent hears no change', () => {
     expect((await t.call(Command.dbQuery, { database, table: 'items', offset: 64, limit: 64 })).total).toBe(150);
   });
 
+  it('a full page that ends exactly at the count asks again, so rows added after it can be reached', async () => {
+    const { db, write } = await unheard(200);
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 5 })).total).toBe(200);
+    await t.settle(write(200, 5));
+    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 200 })).total).toBe(205);
+  });
+
   it('a snapshot (the panel connecting, or Refresh) counts afresh', async () => {
     const { db, write } = await unheard(10);
     const t = kit();

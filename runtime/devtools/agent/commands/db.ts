@@ -96,9 +96,13 @@ async function encodeRows(rows: unknown[], keyPath: Parameters<typeof keyAt>[1],
   return out;
 }
 
-/** Whether a page of a whole table read at `offset` says the table is not `total` rows long. */
+/**
+ * Whether a page of a whole table read at `offset` says the table may not be `total` rows long.
+ * A full page that ends exactly at the count cannot tell whether rows follow it; the grid would
+ * ask for none after it, so it counts again (a count only there, at the table's last page).
+ */
 function contradicts(offset: number, limit: number, read: number, total: number): boolean {
-  if (read === limit) return offset + read > total;
+  if (read === limit) return limit > 0 && offset + read >= total;
   // A short page ends the table, unless it is empty past an end the count already puts before it.
   return read > 0 || offset === 0 ? offset + read !== total : total > offset;
 }
