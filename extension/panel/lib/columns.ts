@@ -11,15 +11,30 @@ export const MAX_COLUMN = 360;
 const CHAR_PX = 7.2;
 const PADDING_PX = 18;
 
+/**
+ * East Asian wide and fullwidth characters of the Basic Multilingual Plane (Hangul, CJK, kana,
+ * fullwidth forms): a monospace font draws each about two characters wide. A character beyond
+ * it is two UTF-16 units, so `length` already counts it twice.
+ */
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+
+/** The text's width in monospace characters. */
+export function columnsOf(text: string): number {
+  // The test first: most cells are ASCII, and a failed test allocates nothing.
+  WIDE.lastIndex = 0;
+  if (!WIDE.test(text)) return text.length;
+  return text.length + (text.match(WIDE)?.length ?? 0);
+}
+
 export function fitWidth(texts: Iterable<string>): number {
   let longest = 0;
-  for (const text of texts) longest = Math.max(longest, text.length);
+  for (const text of texts) longest = Math.max(longest, columnsOf(text));
   return Math.round(Math.min(MAX_COLUMN, Math.max(MIN_COLUMN, longest * CHAR_PX + PADDING_PX)));
 }
 
 /** Whether `text` shows whole in a column `width` pixels wide (else the cell needs its tooltip). */
 export function fits(text: string, width: number): boolean {
-  return text.length * CHAR_PX + PADDING_PX <= width;
+  return columnsOf(text) * CHAR_PX + PADDING_PX <= width;
 }
 
 /** A width moved by a drag or a key, kept within the bounds. */

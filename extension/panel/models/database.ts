@@ -140,10 +140,13 @@ export class DatabaseModel {
     for (const table of tables) this._recount(delta.database, table);
   }
 
-  /** Reads one table's count again, a moment after the last change to it. */
+  /**
+   * Reads one table's count again, a moment after a change to it. A change while one is pending
+   * is counted by it: restarting the wait at every change froze the count under a steady stream.
+   */
   private _recount(database: number, table: string): void {
     const id = `${database}\u0000${table}`;
-    clearTimeout(this._counting.get(id));
+    if (this._counting.has(id)) return;
     this._counting.set(
       id,
       setTimeout(() => {

@@ -215,3 +215,55 @@ describe('RowsModel: a table opened where none is shown, and one that replaces a
     expect(rows.query.value).toBeNull();
   });
 });
+
+describe('RowsModel: what a review of the fast paths found (issue 18, seventh pass)', () => {
+  it('a stream of changes still updates the rows in view: the answer on its way is shown, then read again', async () => {
+    let version = 0;
+    const asked: Asked[] = [];
+    const connection = {
+      bridge: { flush: () => undefined },
+      request(_name: string, payload: { offset: number; limit: number }) {
+        return new Promise((resolve) => {
+          // What the table holds when the answer leaves, as a page read then would.
+          const answer = () => resolve({ total: 5, rows: Array.from({ length: 5 }, (_, i) => ({ key: i + 1, value: { text: `v${version}` }, hash: `h${version}-${i}`, redacted: [] })) });
+          asked.push({ ...payload, answer });
+        });
+      },
+    } as unknown as Connection;
+    const rows = new RowsModel(connection, {} as Ui);
+    rows.open(1, 'notes');
+    asked[0]!.answer();
+    await settle();
+    expect(rows.rowAt(0)?.value).toEqual({ text: 'v0' });
+    // One change a frame, each before the last read came back.
+    for (version = 1; version <= 3; version++) rows.invalidate();
+    version = 3;
+    // The read that was on its way when the stream began comes back.
+    asked[1]!.answer();
+    await settle();
+    expect(rows.rowAt(0)?.value).toEqual({ text: 'v3' });
+    // And the view is read again after it, for what changed while that read was on its way.
+    expect(asked).toHaveLength(3);
+  });
+
+  it('keeps the columns page 0 gave when page 0 is evicted far down the table', async () => {
+    const { asked, connection } = fakeTable(PAGE_SIZE * 60);
+    const rows = new RowsModel(connection, {} as Ui);
+    rows.open(1, 'notes');
+    let answered = 0;
+    const answerAll = async () => {
+      while (answered < asked.length) asked[answered++]!.answer();
+      await settle();
+    };
+    await answerAll();
+    await answerAll();
+    expect(rows.columns.value).toEqual(['text']);
+    for (let page = 1; page <= 55; page++) {
+      rows.ensure(page * PAGE_SIZE, page * PAGE_SIZE + 10);
+      await answerAll();
+    }
+    expect(rows.rowAt(0)).toBeUndefined();
+    expect(rows.columns.value).toEqual(['text']);
+    expect(rows.layout.value.whole).toBe(false);
+  });
+});

@@ -59,7 +59,13 @@ export class RowsModel {
   readonly selectedRow = signal<Row | null>(null);
   /** Where the selection was in the grid when picked (for ↑/↓); -1 when not picked there. */
   readonly selectedIndex = signal(-1);
+  /** The grid's columns: a record's fields, or one `value` column holding each row's whole value. */
+  readonly layout: ReadonlySignal<RowLayout>;
   readonly columns: ReadonlySignal<string[]>;
+  /** The layout page 0 gave this query: it stays when page 0 is evicted far down the table. */
+  private _kept: { query: RowQuery | null; layout: RowLayout } | undefined;
+  /** A change came while pages were on their way: read the view again once they are in. */
+  private _again = false;
   private _pages = new Map<number, Row[]>();
   private _stale = new Map<number, Row[]>();
   private readonly _loading = new Set<number>();
@@ -73,16 +79,17 @@ export class RowsModel {
     private readonly _connection: Connection,
     private readonly _ui: Ui,
   ) {
-    this.columns = computed(() => {
+    this.layout = computed(() => {
       this.revision.value;
-      const first = this._pages.get(0) ?? this._stale.get(0) ?? [];
-      const keys = new Set<string>();
-      for (const row of first) {
-        if (!isRecord(row.value)) return ['value'];
-        for (const key of Object.keys(row.value)) if (keys.size < MAX_COLUMNS) keys.add(key);
-      }
-      return keys.size === 0 ? ['value'] : [...keys];
+      const query = this.query.value;
+      const first = this._pages.get(0) ?? this._stale.get(0);
+      // Page 0 evicted (scrolled far down): the columns it gave stay, not one `value` column.
+      if (!first && this._kept?.query === query) return this._kept.layout;
+      const layout = layoutOf(first ?? []);
+      this._kept = { query, layout };
+      return layout;
     });
+    this.columns = computed(() => this.layout.value.columns);
   }
 
   /**
@@ -156,6 +163,7 @@ export class RowsModel {
   /** No table shown (another database was selected, or this one deleted). */
   close(): void {
     this._release();
+    this._again = false;
     this._generation++;
     this._loading.clear();
     this.query.value = null;
@@ -165,6 +173,13 @@ export class RowsModel {
   invalidate(): void {
     // The query still held is read again whole: what it had asked for may predate the change.
     if (this._held) return this._run(this._held.query);
+    // Pages in view on their way are shown, then the view is read again: dropping them at every
+    // change left a grid that a steady stream of changes (one a frame) never updated.
+    if (this._viewLoading()) {
+      this._again = true;
+      return;
+    }
+    this._again = false;
     this._generation++;
     this._loading.clear();
     for (const [page, rows] of this._pages) this._stale.set(page, rows);
@@ -312,6 +327,7 @@ export class RowsModel {
    */
   private _run(query: RowQuery): void {
     this._release();
+    this._again = false;
     this._generation++;
     this._loading.clear();
     const generation = this._generation;
@@ -322,6 +338,12 @@ export class RowsModel {
     // The query leaves now rather than at the end of this task: the page reads and encodes while
     // the panel does the rest of its work (issue 18).
     this._connection.bridge.flush();
+  }
+
+  private _viewLoading(): boolean {
+    const from = Math.floor(Math.max(0, this._view.first) / PAGE_SIZE);
+    const to = Math.floor(Math.max(0, this._view.last) / PAGE_SIZE);
+    return range(from, to).some((page) => this._loading.has(page));
   }
 
   private _release(): void {
@@ -396,8 +418,10 @@ export class RowsModel {
     } finally {
       if (generation === this._generation) this._loading.delete(page);
     }
+    if (generation !== this._generation) return;
+    if (this._again && !this._viewLoading()) return this.invalidate();
     // Now that this page is in, the view's neighbours may load.
-    if (generation === this._generation && this._pages.has(page)) this.ensure(this._view.first, this._view.last);
+    if (this._pages.has(page)) this.ensure(this._view.first, this._view.last);
   }
 
   private _request(query: RowQuery, offset: number, limit: number) {
@@ -431,6 +455,23 @@ export class RowsModel {
       if (!this._stale.delete(page)) this._pages.delete(page);
     }
   }
+}
+
+export interface RowLayout {
+  columns: string[];
+  /** True: one `value` column shows each row's whole value (some row is not a record). */
+  whole: boolean;
+}
+
+const WHOLE: RowLayout = { columns: ['value'], whole: true };
+
+function layoutOf(rows: Row[]): RowLayout {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (!isRecord(row.value)) return WHOLE;
+    for (const key of Object.keys(row.value)) if (keys.size < MAX_COLUMNS) keys.add(key);
+  }
+  return keys.size === 0 ? WHOLE : { columns: [...keys], whole: false };
 }
 
 function range(from: number, to: number): number[] {

@@ -60,6 +60,45 @@ describe('Database tab', () => {
     expect(text(h.get('table-item', { table: '$cache' }, item))).toContain('internal');
   });
 
+  it('a field named value shows that field, not the whole row', async () => {
+    const db = await openDatabase('pairs-db', { version: 1, tables: { pairs: { key: 'key' } }, provider: memory() });
+    await db.table('pairs').bulkPut([{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
+    const h = await openTable('pairs-db', 'pairs');
+    await waitFor(() => text(h.get('row-total')).startsWith('2 rows'));
+    const cells = h.all('row-cell').filter((cell) => cell.dataset.column === 'value');
+    expect(cells.map(text)).toEqual(['1', '2']);
+  });
+
+  it('columns named like Object.prototype members keep their widths, and the rows their width', async () => {
+    const db = await openDatabase('proto-db', { version: 1, tables: { odd: { key: 'id' } }, provider: memory() });
+    await db.table('odd').bulkPut([{ id: 1, constructor: 'x', toString: 'y', valueOf: 'z' }]);
+    const h = await openTable('proto-db', 'odd');
+    await waitFor(() => text(h.get('row-total')).startsWith('1 row'));
+    const grid = h.container.querySelector<HTMLElement>('.row-grid')!;
+    expect(grid.style.getPropertyValue('--row-width')).toMatch(/^\d+px$/);
+    for (const column of ['constructor', 'toString', 'valueOf']) {
+      expect(getComputedStyle(h.get('column-head', { column })).flexBasis).toMatch(/^\d+px$/);
+    }
+  });
+
+  it("a table's count follows a steady stream of writes, not only their end", async () => {
+    const db = await notesDb('stream-db', 10);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'stream-db' }));
+    const item = await h.wait('database-item', { name: 'stream-db' });
+    const count = () => text(h!.get('table-count', {}, h!.get('table-item', { table: 'notes' }, item)));
+    expect(count()).toBe('10');
+    let next = 11;
+    const writing = setInterval(() => void db.table('notes').put({ id: next++, tag: 'odd', text: 'streamed' }), 40);
+    try {
+      // Every 40 ms for as long as it takes: a recount that waited for 150 ms of quiet never came.
+      await waitFor(() => Number(count().replace(/,/g, '')) > 10, 2000);
+    } finally {
+      clearInterval(writing);
+    }
+  });
+
   it('an open $blobdata table follows a blob put, which is announced for $blobs only', async () => {
     const db = await notesDb('blobdata-db', 1);
     const h = await openTable('blobdata-db', '$blobdata');

@@ -26,19 +26,20 @@ const GAP = 6;
 const TOOLTIP_CHARS = 2000;
 const KEY = '\u0000key';
 
-function valueAt(row: Row, column: string): Encoded | undefined {
-  if (column === 'value') return row.value;
+/** A cell's value: the row's whole value in a table of plain values, else the record's field (a field named `value` too). */
+function valueAt(row: Row, column: string, whole: boolean): Encoded | undefined {
+  if (whole) return row.value;
   return isRecord(row.value) && Object.hasOwn(row.value, column) ? row.value[column] : undefined;
 }
 
 /** A cell shows this much of a value: more for a table of plain values (one `value` column). */
-function maxChars(column: string): number {
-  return column === 'value' ? 200 : 80;
+function maxChars(whole: boolean): number {
+  return whole ? 200 : 80;
 }
 
-function cell(row: Row, column: string, max: number): string {
-  const value = valueAt(row, column);
-  return value === undefined ? '' : summary(value, max);
+function cell(row: Row, column: string, whole: boolean): string {
+  const value = valueAt(row, column, whole);
+  return value === undefined ? '' : summary(value, maxChars(whole));
 }
 
 /**
@@ -46,8 +47,9 @@ function cell(row: Row, column: string, max: number): string {
  * the cell's own text: when it was not cut, it is the summary already (a second walk of every
  * cell drawn was a fifth of the grid's first render, issue 18).
  */
-function tooltip(row: Row, column: string, shown: string, max: number): string {
-  const value = valueAt(row, column);
+function tooltip(row: Row, column: string, shown: string, whole: boolean): string {
+  const max = maxChars(whole);
+  const value = valueAt(row, column, whole);
   if (typeof value === 'string') return value.length > TOOLTIP_CHARS ? `${value.slice(0, TOOLTIP_CHARS)}…` : value;
   if (value === undefined) return '';
   return shown.length <= max ? shown : summary(value, TOOLTIP_CHARS);
@@ -93,7 +95,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const { rows } = usePanel().database;
   const query = rows.query.value;
   const total = rows.total.value;
-  const columns = rows.columns.value;
+  const { columns, whole } = rows.layout.value;
   const selected = rows.selectedKey.value;
   const byColumn = new Map(table.indexes.filter((index) => typeof index.keyPath === 'string').map((index) => [index.keyPath as string, index.name]));
   const [dragged, setDragged] = useState<Record<string, number>>({});
@@ -102,11 +104,11 @@ export function RowGrid({ table }: { table: TableInfo }) {
   // resize): 50 rows × 12 columns of summaries were a third of the grid's first render (issue 18).
   // Each row's cell texts for these columns, once: the widths below and the drawn rows read the
   // same summaries (rows are replaced, never changed, when a page arrives).
-  const texts = useMemo(() => new WeakMap<Row, string[]>(), [columns]);
+  const texts = useMemo(() => new WeakMap<Row, string[]>(), [columns, whole]);
   const textsOf = (row: Row): string[] => {
     let out = texts.get(row);
     if (!out) {
-      out = columns.map((column) => cell(row, column, maxChars(column)));
+      out = columns.map((column) => cell(row, column, whole));
       texts.set(row, out);
     }
     return out;
@@ -123,8 +125,9 @@ export function RowGrid({ table }: { table: TableInfo }) {
       [KEY, fitWidth(['Key  ', ...sample.map((row) => preview(row.key))])],
       ...columns.map((column, c) => [column, fitWidth([`${column}  `, ...sample.map((row) => textsOf(row)[c]!)])] as const),
     ]);
-  }, [revision, total, columns]);
-  const widths = new Map([KEY, ...columns].map((column) => [column, dragged[column] ?? fitted.get(column)!]));
+  }, [revision, total, columns, whole]);
+  // Own keys only: a column named `constructor` or `toString` must not find Object.prototype's.
+  const widths = new Map([KEY, ...columns].map((column) => [column, Object.hasOwn(dragged, column) ? dragged[column]! : fitted.get(column)!]));
   const flex = (column: string, last: boolean) => `${last ? 1 : 0} 0 ${widths.get(column)}px`;
   const style = (column: string, last: boolean) => ({ flex: flex(column, last) });
   // A row is as wide as its columns add up to (theme.css reads --row-width): with min-width:
@@ -177,7 +180,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
       const column = columns[c]!;
       const text = cells[c]!;
       const width = widths.get(column)!;
-      const title = fits(text, width) ? '' : ` title="${escapeHtml(tooltip(row, column, text, maxChars(column)))}"`;
+      const title = fits(text, width) ? '' : ` title="${escapeHtml(tooltip(row, column, text, whole))}"`;
       out += `<span class="cell" data-testid="row-cell" data-column="${escapeHtml(column)}" style="flex:${flex(column, c === columns.length - 1)}"${title}>${escapeHtml(text)}</span>`;
     }
     return out;
