@@ -307,6 +307,9 @@ export class RowsModel {
 
   private _written(key: Encoded, value: Encoded, hash: Hash): void {
     this.select({ key, value, hash, redacted: this.selectedRow.peek()?.redacted ?? [] });
+    // The row as the table stored it: a generated key (or anything else the table adds) is in it,
+    // not in what the panel sent, and the grid's reload of the same hash keeps the panel's copy.
+    void this._refresh(key, hash, []);
   }
 
   private _adoptCurrent(value: Encoded, version: Hash | number | null, redacted: Row['redacted']): void {

@@ -235,6 +235,8 @@ describe('Database tab', () => {
     click(h.get('row-add'));
     await waitFor(async () => (await notes.count()) === 51);
     await h.wait('row-editor', { key: '51' });
+    // The row as stored, with the key the table generated, not only what was typed.
+    await waitFor(() => h.all('value-key', h.get('row-editor')).map(text).includes('id'));
 
     click(h.get('row-delete'));
     click(await h.wait('confirm-yes'));
