@@ -69,6 +69,13 @@ const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
  * Clicks through the DOM. Puppeteer's mouse clicks land by page coordinates, and for a frame
  * inside the DevTools front end those miss whatever sits below DevTools' own visible area.
  */
+/** The Database tab, showing the demo's notes table. */
+async function showNotes(panel: Frame): Promise<void> {
+  await click(panel, byId('tab-database'));
+  await click(panel, byId('database-item', '[data-name="notes"]'));
+  await click(panel, byId('table-item', '[data-table="notes"]'));
+}
+
 async function click(frame: Frame, selector: string): Promise<ElementHandle> {
   const element = await frame.waitForSelector(selector, { visible: true });
   if (!element) throw new Error(`no ${selector}`);
@@ -118,9 +125,7 @@ describe(`the Stratum panel ${WHERE}`, () => {
 
   it('edits an IndexedDB row, and the page reads the new row', async () => {
     const { page, panel } = await open();
-    await click(panel, byId('tab-database'));
-    await click(panel, byId('database-item', '[data-name="notes"]'));
-    await click(panel, byId('table-item', '[data-table="notes"]'));
+    await showNotes(panel);
     await click(panel, byId('row', '[data-key="1"]'));
     await panel.waitForSelector(byId('row-editor', '[data-key="1"]'));
     const row = await page.evaluate(async () => {
@@ -139,9 +144,7 @@ describe(`the Stratum panel ${WHERE}`, () => {
 
   it('shows every column of a table wider than the panel, the head over its cells when scrolled sideways', async () => {
     const { panel } = await open();
-    await click(panel, byId('tab-database'));
-    await click(panel, byId('database-item', '[data-name="notes"]'));
-    await click(panel, byId('table-item', '[data-table="notes"]'));
+    await showNotes(panel);
     await panel.waitForSelector(byId('row', '[data-index="0"]'));
     const shown = await panel.evaluate(async () => {
       // A narrow, short panel: the columns overflow sideways and the rows overflow downwards.
@@ -173,9 +176,7 @@ describe(`the Stratum panel ${WHERE}`, () => {
 
   it('cuts a long cell with an ellipsis, and nothing can scroll its start out of view', async () => {
     const { panel } = await open();
-    await click(panel, byId('tab-database'));
-    await click(panel, byId('database-item', '[data-name="notes"]'));
-    await click(panel, byId('table-item', '[data-table="notes"]'));
+    await showNotes(panel);
     await panel.waitForSelector(byId('row', '[data-index="0"]'));
     const cut = await panel.evaluate(() => {
       const cell = document.querySelector<HTMLElement>('[data-testid="row"][data-index="0"] [data-testid="row-cell"]')!;

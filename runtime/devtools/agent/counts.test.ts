@@ -67,51 +67,44 @@ describe('the row count where the agent hears no change', () => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-    return { db, write };
+    // A panel connected (its snapshot counts the table), and a page of the table as it asks for one.
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const page = (query: { offset?: number; limit: number }) => t.call(Command.dbQuery, { database, table: 'items', ...query });
+    return { t, database, write, page };
   }
 
   it('a short page that ends the table elsewhere corrects the count', async () => {
-    const { db, write } = await unheard(30);
-    const t = kit();
-    await t.hello();
-    const database = registryId(db)!;
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 64 })).total).toBe(30);
+    const { t, write, page } = await unheard(30);
+    expect((await page({ limit: 64 })).total).toBe(30);
     await t.settle(write(30, 5));
-    const page = await t.call(Command.dbQuery, { database, table: 'items', limit: 64 });
-    expect([page.rows.length, page.total]).toEqual([35, 35]);
+    const read = await page({ limit: 64 });
+    expect([read.rows.length, read.total]).toEqual([35, 35]);
   });
 
   it('a full page past the count corrects it, so rows beyond the old count can be reached', async () => {
-    const { db, write } = await unheard(100);
-    const t = kit();
-    await t.hello();
-    const database = registryId(db)!;
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 5 })).total).toBe(100);
+    const { t, write, page } = await unheard(100);
+    expect((await page({ limit: 5 })).total).toBe(100);
     await t.settle(write(100, 50));
-    expect((await t.call(Command.dbQuery, { database, table: 'items', offset: 64, limit: 64 })).total).toBe(150);
+    expect((await page({ offset: 64, limit: 64 })).total).toBe(150);
   });
 
   it('a full page that ends exactly at the count asks again, so rows added after it can be reached', async () => {
-    const { db, write } = await unheard(200);
-    const t = kit();
-    await t.hello();
-    const database = registryId(db)!;
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 5 })).total).toBe(200);
+    const { t, write, page } = await unheard(200);
+    expect((await page({ limit: 5 })).total).toBe(200);
     await t.settle(write(200, 5));
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 200 })).total).toBe(205);
+    expect((await page({ limit: 200 })).total).toBe(205);
   });
 
   it('a snapshot (the panel connecting, or Refresh) counts afresh', async () => {
-    const { db, write } = await unheard(10);
-    const t = kit();
-    await t.hello();
-    const database = registryId(db)!;
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 5 })).total).toBe(10);
+    const { t, database, write, page } = await unheard(10);
+    expect((await page({ limit: 5 })).total).toBe(10);
     await t.settle(write(10, 20));
     const snapshot = await t.call(Command.snapshot, {});
     const table = snapshot.databases.find((each) => each.id === database)!.tables.find((each) => each.name === 'items')!;
     expect(table.count).toBe(30);
-    expect((await t.call(Command.dbQuery, { database, table: 'items', limit: 5 })).total).toBe(30);
+    expect((await page({ limit: 5 })).total).toBe(30);
   });
 
   it('a blob put counts in $blobdata too, which it writes without an event of its own', async () => {
