@@ -6,15 +6,21 @@
  * tables (not one SQL table per Stratum table) keeps upgrades free of DDL and of Postgres's
  * 63-byte identifier limit.
  */
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { DatabaseUnavailableError, describeError, TransactionInactiveError } from '../errors.js';
 import type { Key } from '../keys.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
 import { decodeKey, encodeKey } from '../sort-key.js';
-import { loadValue, storeValue } from './libsql-values.js';
-import { SoftwareTransaction, type RowStore } from './software.js';
+import { loadValue, storeValue, type StoredRow } from './libsql-values.js';
+import { SoftwareTransaction, type RowStore, type RowWrite } from './software.js';
 import { nextTask } from './tasks.js';
+
+/**
+ * Rows per statement of a bulk write: its arrays travel as text (bytea in hex), so a chunk of
+ * 1,000 rows of a few hundred bytes is well under a megabyte of statement.
+ */
+const WRITE_CHUNK = 1_000;
 
 export function keyBytes(key: Key): Buffer {
   const bytes = encodeKey(key);
@@ -38,6 +44,19 @@ export function rowValue(row: ValueRow): unknown {
 export async function run<R extends object = Record<string, unknown>>(client: PoolClient, sql: string, args: unknown[] = []): Promise<R[]> {
   try {
     return (await client.query<R>(sql, args)).rows;
+  } catch (error) {
+    throw new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
+  }
+}
+
+/**
+ * Runs statements without parameters sent as one text (the simple protocol: one round trip),
+ * giving each one's rows; the first failure fails them all, in words, as `run` does.
+ */
+export async function runScript<R extends object = Record<string, unknown>>(client: PoolClient, sql: string): Promise<R[][]> {
+  try {
+    const result = (await client.query<R>(sql)) as unknown as QueryResult<R> | Array<QueryResult<R>>;
+    return Array.isArray(result) ? result.map((one) => one.rows) : [result.rows];
   } catch (error) {
     throw new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
   }
@@ -111,6 +130,55 @@ export class PgRows implements RowStore {
     if (indexes.size === 0) return;
     await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = $3`, [this._db, table, k]);
     await this.index(table, k, indexes);
+  }
+
+  /**
+   * Many rows in three statements per chunk (the rows' upsert, their old index entries out, the
+   * new ones in), each taking its columns as arrays: one round trip per statement, where `write`
+   * takes three per row. A key written twice keeps its last row and index keys, as writing the
+   * rows in order would leave it (one upsert cannot touch a row twice).
+   */
+  async writeAll(table: string, writes: RowWrite[]): Promise<void> {
+    // Every row is encoded, in order, before anything is sent: a row that cannot be stored fails
+    // the bulkPut even when a later row of the same key would have replaced it, as in `write`.
+    const last = new Map<string, { k: Buffer; write: RowWrite; stored: StoredRow }>();
+    for (const write of writes) {
+      const stored = await storeValue(write.value);
+      const k = keyBytes(write.key);
+      const id = k.toString('latin1');
+      last.delete(id);
+      last.set(id, { k, write, stored });
+    }
+    const rows = [...last.values()];
+    const indexed = this.table(table).indexes.length > 0;
+    for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+      const chunk = rows.slice(start, start + WRITE_CHUNK);
+      const ks = chunk.map(({ k }) => k);
+      await this._run(
+        `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) SELECT $1, $2, x.k, x.v, x.b FROM unnest($3::bytea[], $4::text[], $5::bytea[]) AS x (k, v, b)` +
+          ' ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b',
+        [this._db, table, ks, chunk.map(({ stored }) => stored.text), chunk.map(({ stored }) => (stored.bytes === null ? null : Buffer.from(stored.bytes)))],
+      );
+      if (!indexed) continue;
+      await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = ANY($3::bytea[])`, [this._db, table, ks]);
+      const names: string[] = [];
+      const iks: Buffer[] = [];
+      const pks: Buffer[] = [];
+      for (const { k, write } of chunk) {
+        for (const [index, list] of write.indexes) {
+          for (const key of list) {
+            names.push(index);
+            iks.push(keyBytes(key));
+            pks.push(k);
+          }
+        }
+      }
+      if (names.length === 0) continue;
+      await this._run(
+        `INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, x.pk FROM unnest($3::text[], $4::bytea[], $5::bytea[]) AS x (idx, ik, pk) ON CONFLICT DO NOTHING`,
+        [this._db, table, names, iks, pks],
+      );
+    }
   }
 
   /** Adds index entries of one row (pk) in one statement. */

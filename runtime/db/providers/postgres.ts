@@ -17,7 +17,7 @@ import { compareKeys } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { FeedHub } from './feed.js';
-import { keyBytes, PgRows, PgTransaction, rowValue, run } from './postgres-rows.js';
+import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
 import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
 import { describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
@@ -105,13 +105,21 @@ class PgConnection implements Connection {
       checkedOut.done(broken);
     };
     try {
-      await run(client, mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await run(client, 'SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [this._place.lockName(db)]);
+      // The start, the locks and the version check leave as one text, one round trip (issue 18):
+      // a statement with parameters needs one round trip each, and a read is three in all
+      // (this, its statement, COMMIT). The names go in as literals, escaped by the driver.
+      const literal = (text: string): string => client.escapeLiteral(text);
+      const statements = [
+        mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        `SELECT pg_advisory_xact_lock_shared(hashtextextended(${literal(this._place.lockName(db))}, 0))`,
+      ];
       if (mode === 'readwrite') {
-        for (const table of [...tables].sort()) await run(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [this._place.lockName(db, table)]);
+        for (const table of [...tables].sort()) statements.push(`SELECT pg_advisory_xact_lock(hashtextextended(${literal(this._place.lockName(db, table))}, 0))`);
       }
       // Another process may have upgraded or deleted the database since this connection opened.
-      const { version } = await readMeta(client, this._place.schema, db);
+      statements.push(`SELECT version FROM ${this._place.schema}.stratum_databases WHERE name = ${literal(db)}`);
+      const answers = await runScript<{ version: number }>(client, statements.join('; '));
+      const version = Number(answers.at(-1)?.[0]?.version ?? 0);
       if (version !== this.version) {
         queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
         throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);

@@ -25,6 +25,24 @@ export interface RowStore {
   /** The key generator's next number (1 for a new table). */
   nextKey(table: string): Promise<number>;
   setNextKey(table: string, next: number): Promise<void>;
+  /**
+   * Optional: does what `write` does for each of `writes`, in order (a later write of a key
+   * replaces an earlier one), in as few round trips as it can. A server's store offers it:
+   * one statement per row is one round trip per row.
+   */
+  writeAll?(table: string, writes: RowWrite[]): Promise<void>;
+}
+
+/** One row to write, as `write` takes it. */
+export interface RowWrite {
+  key: Key;
+  value: unknown;
+  indexes: Map<string, Key[]>;
+}
+
+/** The key generator while a bulkPut prepares its rows: read once, written once at the end. */
+interface Generator {
+  next: number;
 }
 
 /** IndexedDB's key generator stops at 2^53 (the largest integer a double holds exactly). */
@@ -57,6 +75,35 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
 
   put(table: string, value: unknown, add: boolean): Promise<Key> {
     return this._serial(() => this._put(table, value, add));
+  }
+
+  /**
+   * bulkPut's rows as one operation. With a store that writes many rows at once and a table
+   * without a unique index, the rows are checked and keyed here (the key generator read once and
+   * written once) and written together; a unique index needs each row's check to see the rows
+   * before it written, so those rows go one by one, as do rows of a store without writeAll.
+   */
+  putAll(table: string, values: unknown[]): Promise<Key[]> {
+    return this._serial(async () => {
+      const info = this._table(table);
+      const rows = this._rows;
+      const keys: Key[] = [];
+      if (!rows.writeAll || info.indexes.some((index) => index.unique)) {
+        for (const value of values) keys.push(await this._put(table, value, false));
+        return keys;
+      }
+      const generator = info.autoIncrement ? { next: await rows.nextKey(table) } : undefined;
+      const first = generator?.next;
+      const writes: RowWrite[] = [];
+      for (const value of values) {
+        const write = await this._prepare(table, info, value, false, generator);
+        keys.push(write.key);
+        writes.push(write);
+      }
+      await rows.writeAll(table, writes);
+      if (generator && generator.next !== first) await rows.setNextKey(table, generator.next);
+      return keys;
+    });
   }
 
   delete(table: string, key: Key): Promise<void> {
@@ -109,46 +156,59 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   }
 
   private async _put(table: string, value: unknown, add: boolean): Promise<Key> {
-    checkWritable(value, `${table}.${add ? 'add' : 'put'}`, this._structuredClone);
-    const info = this._table(table);
+    const { key, value: row, indexes } = await this._prepare(table, this._table(table), value, add);
+    await this._rows.write(table, key, row, indexes);
+    return key;
+  }
+
+  /**
+   * A row's key (generated into a copy where the table makes it), its checks and its index keys.
+   * `generator`: a bulkPut's key generator, kept here until its rows are written; without it the
+   * stored generator is read and advanced.
+   */
+  private async _prepare(table: string, info: TableInfo, value: unknown, add: boolean, generator?: Generator): Promise<RowWrite> {
+    const where = `${table}.${add ? 'add' : 'put'}`;
+    checkWritable(value, where, this._structuredClone);
     const rows = this._rows;
     let row = value;
     let key = keyAt(row, info.key);
     if (key === undefined) {
-      const where = `${table}.${add ? 'add' : 'put'}`;
       const path = info.key as string;
       if (!info.autoIncrement || valueAt(row, path) !== undefined) {
         // Present but not a key, or absent with nothing to generate it: IndexedDB's DataError.
         toKey(Array.isArray(info.key) ? info.key.map((part) => valueAt(row, part)) : valueAt(row, path), `${where}: the row's key at ${JSON.stringify(info.key)}`);
       }
-      const next = await rows.nextKey(table);
+      const next = generator ? generator.next : await rows.nextKey(table);
       if (next > MAX_GENERATED) throw new ConstraintError(`${where}: the key generator of '${table}' is exhausted (it stops at 2^53).`);
       // The caller's object stays as it was; the generated key goes into the stored copy.
       row = structuredClone(row);
       if (!injectKey(row, path, next)) throw new DataError(`${where}: cannot write the generated key into the row at '${path}'; the row must be an object.`);
       key = next;
-      await rows.setNextKey(table, after(next));
+      if (generator) generator.next = after(next);
+      else await rows.setNextKey(table, after(next));
     } else if (info.autoIncrement && typeof key === 'number') {
-      const next = await rows.nextKey(table);
-      if (key >= next) await rows.setNextKey(table, after(key));
+      const next = generator ? generator.next : await rows.nextKey(table);
+      if (key >= next) {
+        if (generator) generator.next = after(key);
+        else await rows.setNextKey(table, after(key));
+      }
     }
     if (add && (await rows.has(table, key))) {
       throw new ConstraintError(`${table}.add: a row with key ${describeKey(key)} already exists; use put to replace it.`);
     }
-    const entries = new Map<string, Key[]>();
+    const indexes = new Map<string, Key[]>();
     for (const index of info.indexes) {
       const keys = indexKeys(row, index, compareKeys);
-      entries.set(index.name, keys);
+      indexes.set(index.name, keys);
       if (!index.unique) continue;
       for (const indexKey of keys) {
         const other = (await rows.owners(table, index.name, indexKey)).find((owner) => compareKeys(owner, key) !== 0);
         if (other !== undefined) {
-          throw new ConstraintError(`${table}.${add ? 'add' : 'put'}: unique index '${index.name}' already has ${describeKey(indexKey)} (row ${describeKey(other)}).`);
+          throw new ConstraintError(`${where}: unique index '${index.name}' already has ${describeKey(indexKey)} (row ${describeKey(other)}).`);
         }
       }
     }
-    await rows.write(table, key, row, entries);
-    return key;
+    return { key, value: row, indexes };
   }
 }
 
