@@ -81,6 +81,16 @@ function rangeSql(column: string, range: KeyRange | undefined, args: unknown[]):
  */
 export type Settle = (xid: string, pid: number | null, error: unknown) => Promise<boolean>;
 
+/**
+ * A readonly table call outside db.transaction (`begin`'s `single`): no BEGIN; each statement
+ * leaves after `prefix` (the shared lock and the version's SELECT), and `check` is given the
+ * version it read, throwing when another process changed it.
+ */
+export interface SingleRead {
+  prefix: string;
+  check(version: number): void;
+}
+
 export class PgRows implements RowStore {
   private _c: PoolClient;
   private _s: string;
@@ -88,6 +98,9 @@ export class PgRows implements RowStore {
   private _tables: TableInfo[];
   /** Set at commit and rollback: a statement after them would run outside the transaction. */
   ended = false;
+  single: SingleRead | undefined;
+  /** A single read's failed statement: its connection leaves the pool. */
+  failure: Error | undefined;
 
   /** `schema` comes quoted. */
   constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[]) {
@@ -103,7 +116,40 @@ export class PgRows implements RowStore {
 
   private _run<R extends object = Record<string, unknown>>(sql: string, args?: unknown[]): Promise<R[]> {
     if (this.ended) return Promise.reject(new TransactionInactiveError('The transaction already ended (committed or rolled back); this statement was not run.'));
+    if (this.single) return this._runSingle<R>(this.single, sql, args ?? []);
     return run<R>(this._c, sql, args);
+  }
+
+  /**
+   * A single read's statement, its values written in as literals, sent after the single read's
+   * lock and version check as one text: the simple protocol runs them as one implicit
+   * transaction (the shared lock held to its end), in one round trip where BEGIN, the statement
+   * and COMMIT take three. The schema's quoted name is the only part of our SQL that may hold a
+   * `$`, so placeholders are replaced around it.
+   */
+  private async _runSingle<R extends object>(single: SingleRead, sql: string, args: unknown[]): Promise<R[]> {
+    const literal = (match: string, at: string): string => {
+      const value = args[Number(at) - 1];
+      if (Buffer.isBuffer(value)) return `decode('${value.toString('hex')}', 'hex')`;
+      if (typeof value === 'string') return this._c.escapeLiteral(value);
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      throw new TypeError(`a single read cannot write ${match} into its statement (${typeof value})`);
+    };
+    const text = sql
+      .split(this._s)
+      .map((part) => part.replace(/\$(\d+)/g, literal))
+      .join(this._s);
+    let answers: R[][];
+    try {
+      answers = await runScript<R>(this._c, `${single.prefix}; ${text}`);
+    } catch (error) {
+      // With no ROLLBACK to tell, a connection whose statement failed (lost, or timed out and
+      // perhaps still running) is not pooled again.
+      this.failure = error as Error;
+      throw error;
+    }
+    single.check(Number((answers.at(-2)?.[0] as { version?: unknown } | undefined)?.version ?? 0));
+    return answers.at(-1) ?? [];
   }
 
   async read(table: string, key: Key): Promise<unknown> {
@@ -254,12 +300,16 @@ export class PgTransaction extends SoftwareTransaction {
   private _done: (broken?: Error) => void;
   private _settle: Settle | undefined;
 
-  /** `settle`, for readwrite transactions: asks the outcome of a commit whose answer was lost. */
-  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[], done: (broken?: Error) => void, settle?: Settle) {
+  /**
+   * `settle`, for readwrite transactions: asks the outcome of a commit whose answer was lost.
+   * `single`: a readonly call outside db.transaction, which sends no BEGIN, COMMIT or ROLLBACK.
+   */
+  constructor(client: PoolClient, schema: string, db: string, tables: TableInfo[], done: (broken?: Error) => void, settle?: Settle, single?: SingleRead) {
     super();
     this._settle = settle;
     this._client = client;
     this._rows = new PgRows(client, schema, db, tables);
+    this._rows.single = single;
     this._done = done;
   }
 
@@ -274,6 +324,7 @@ export class PgTransaction extends SoftwareTransaction {
   async commit(): Promise<void> {
     this._ended = true;
     this._rows.ended = true;
+    if (this._rows.single) return this._done();
     let xid: string | null = null;
     try {
       // The transaction's id, known before COMMIT leaves: if its answer is lost, the server
@@ -299,6 +350,7 @@ export class PgTransaction extends SoftwareTransaction {
   async abort(): Promise<void> {
     this._ended = true;
     this._rows.ended = true;
+    if (this._rows.single) return this._done(this._rows.failure);
     try {
       await this._client.query('ROLLBACK');
       this._done();

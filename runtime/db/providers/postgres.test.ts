@@ -1,0 +1,61 @@
+/**
+ * PostgreSQL's single reads (a table call outside db.transaction): the statement leaves with the
+ * database's shared lock and its version check as one text, its values written in as literals
+ * (issue 18). Names and keys that a literal must escape, a `$1` inside the schema's own name, and
+ * a version another process changed without telling this one.
+ */
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../index.js';
+import { postgres } from '../postgres.js';
+import { dropSchema, hasPostgres, PG_URL, runName } from '../contract/services.js';
+
+const up = await hasPostgres();
+// A placeholder's spelling inside the schema's name: replaced there, it would break every statement.
+const schema = `${runName()}_$1`;
+if (up) afterAll(() => dropSchema(schema));
+
+describe.skipIf(!up)('postgres: single reads', () => {
+  it("reads rows whose database, table, index and keys need escaping, as a transaction's reads do", async () => {
+    const db = await openDatabase("it's \\ $2", {
+      version: 1,
+      tables: { "t'$3": { key: 'k', indexes: { "by'$1": 'tag' } } },
+      provider: postgres({ url: PG_URL, schema }),
+    });
+    const rows = [
+      { k: "o'brien", tag: "a'\\b" },
+      { k: 'back\\slash', tag: "a'\\b" },
+      { k: '$1', tag: 'plain' },
+      { k: "E'\\x00'", tag: 'z' },
+    ];
+    const table = db.table("t'$3");
+    await table.bulkPut(rows);
+    expect(await table.get("o'brien")).toEqual(rows[0]);
+    expect(await table.get('$1')).toEqual(rows[2]);
+    expect(await table.get("E'\\x00'")).toEqual(rows[3]);
+    expect(await table.get('missing')).toBeUndefined();
+    const byTag = await table.query({ index: "by'$1", range: { gte: "a'\\b", lte: "a'\\b" } });
+    expect(byTag).toEqual([rows[1], rows[0]]);
+    expect(await table.count({ index: "by'$1", range: { gte: "a'\\b", lte: "a'\\b" } })).toBe(2);
+    expect(await table.query({ range: { gt: '$1' }, limit: 2, offset: 1 })).toEqual(
+      await db.transaction(["t'$3"], 'readonly', (tx) => tx.table("t'$3").query({ range: { gt: '$1' }, limit: 2, offset: 1 })),
+    );
+    db.close();
+  });
+
+  it('a single read after another process changed the stored version fails in words and closes the connection', async () => {
+    const provider = postgres({ url: PG_URL, schema });
+    const db = await openDatabase('moved', { version: 1, tables: { notes: { key: 'id' } }, provider });
+    await db.table('notes').put({ id: 1, text: 'kept' });
+    const events: string[] = [];
+    db.subscribe((event) => events.push(event.type));
+    // What another process's upgrade leaves behind, without the notification that would tell this one.
+    const raw = new pg.Client({ connectionString: PG_URL });
+    await raw.connect();
+    await raw.query(`UPDATE "${schema}".stratum_databases SET version = 2 WHERE name = 'moved'`);
+    await raw.end();
+    await expect(db.table('notes').get(1)).rejects.toMatchObject({ name: 'VersionError', message: expect.stringContaining('now at version 2 (changed by another process)') });
+    await expect.poll(() => events).toContain('versionchange');
+    db.close();
+  });
+});
