@@ -19,6 +19,7 @@ import type { FeedHub } from './feed.js';
 import { keyBuffer, Layout } from './redis-keys.js';
 import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
 import { adoptCache, guard, RedisRows, RedisTransaction } from './redis-rows.js';
+import { RedisSingleRead } from './redis-single.js';
 import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
 import { describeKey } from './software.js';
 import { loadValue } from './libsql-values.js';
@@ -105,7 +106,7 @@ class RedisConnection implements Connection {
     return this._request.name;
   }
 
-  async begin(_tables: string[], _mode: Mode): Promise<ProviderTransaction> {
+  async begin(_tables: string[], mode: Mode, single?: boolean): Promise<ProviderTransaction> {
     const db = this._request.name;
     if (this._closed) throw new DatabaseUnavailableError(`Redis: the connection to '${db}' is closed; open the database again.`, 'closed');
     this._running++;
@@ -115,13 +116,37 @@ class RedisConnection implements Connection {
       settledOnce = true;
       if (--this._running === 0) this._drained?.();
     };
+    if (single && mode === 'readonly') {
+      // Read without the lock while no writer is under way (redis-single.ts). Its locked way is
+      // part of this same call, which close() counts until the call ends.
+      return new RedisSingleRead({
+        redis: this._place.redis,
+        layout: this._place.layout(db),
+        db,
+        check: (meta) => this._check(db, parseMeta(meta).version),
+        locked: () => this._locked(db, () => undefined),
+        settled,
+      });
+    }
+    return this._locked(db, settled);
+  }
+
+  /** Throws VersionError in words (and tells the database) when the stored version is not this connection's. */
+  private _check(db: string, version: number): void {
+    if (version === this.version) return;
+    queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+    throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+  }
+
+  /** A transaction holding the database's lock; `settled` once it ends. */
+  private async _locked(db: string, settled: () => void): Promise<ProviderTransaction> {
     try {
       const held = await this._place.hold(db);
-      const { version } = parseMeta(held.meta);
-      if (version !== this.version) {
+      try {
+        this._check(db, parseMeta(held.meta).version);
+      } catch (error) {
         await held.abort();
-        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
-        throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
+        throw error;
       }
       return new RedisTransaction(this._place.redis, this._place.layout(db), this.tables, held.token, `${held.token}.${++txIds}`, ending(held, db, settled), this._expiry);
     } catch (error) {
