@@ -158,8 +158,41 @@ async function expectTables(model: Model, db: Database): Promise<void> {
   }
 }
 
+/** The model's rows after `writes` in order: the last write of each key. */
+function lastOf(writes: Item[]): Item[] {
+  return [...new Map(writes.map((row) => [row.k, row])).values()].sort((a, b) => a.k - b.k);
+}
+
 contract((t, c) => {
   describe(`${t.label}: bulkPut against a model`, () => {
+    // A server store writes 1,000 rows or 16 MB of encoded text per chunk: keys repeated within a
+    // chunk and across chunks, by row count and by size.
+    it.each([
+      ['2,600 rows over 1,000 keys', 2_600, 1_000, 8],
+      ['24 rows of 1 MB over 10 keys', 24, 10, 1_000_000],
+    ])('a bulkPut of %s leaves each key its last row and index entries', { timeout: 120_000 }, async (_what, count, distinct, length) => {
+      const db = await c.open({ tables: { items: { key: 'k', indexes: { byN: 'n', byTag: { path: 'tags', multiEntry: true } } } } });
+      const items = db.table('items');
+      await items.bulkPut(Array.from({ length: distinct }, (_, k) => ({ k, n: 2, tags: ['c'], text: 'old' })));
+      const writes = Array.from({ length: count }, (_, i): Item => ({ k: i % distinct, n: i % 3, tags: TAGS.slice(0, i % 4), text: String(i).padEnd(length, '.') }));
+      expect(await items.bulkPut(writes)).toEqual(writes.map((row) => row.k));
+      const expected = lastOf(writes);
+      expect(await items.query()).toEqual(expected);
+      for (const n of NS) expect(await items.count({ index: 'byN', range: { gte: n, lte: n } })).toBe(expected.filter((row) => row.n === n).length);
+      for (const tag of TAGS) {
+        const keys = ((await items.query({ index: 'byTag', range: { gte: tag, lte: tag } })) as Item[]).map((row) => row.k);
+        expect(keys).toEqual(expected.filter((row) => row.tags.includes(tag)).map((row) => row.k));
+      }
+    });
+
+    it('a bulkPut fails on its first row that cannot be stored, before a later row without a key', async () => {
+      const db = await c.open();
+      const keys = db.table('keys');
+      await expect(keys.bulkPut([{ k: 1 }, { k: 2, call() {} }, { nokey: true }])).rejects.toMatchObject({ name: 'DataCloneError' });
+      await expect(keys.bulkPut([{ k: 1 }, { nokey: true }, { k: 2, call() {} }])).rejects.toMatchObject({ name: 'DataError' });
+      expect(await keys.count()).toBe(0);
+    });
+
     it('rows, index entries and keys generated match the model after any mix of bulkPuts, puts and deletes', { timeout: 120_000 }, async () => {
       let run = 0;
       const commands = [

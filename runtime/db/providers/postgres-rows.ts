@@ -17,10 +17,21 @@ import { SoftwareTransaction, type RowStore, type RowWrite } from './software.js
 import { nextTask } from './tasks.js';
 
 /**
- * Rows per statement of a bulk write: its arrays travel as text (bytea in hex), so a chunk of
- * 1,000 rows of a few hundred bytes is well under a megabyte of statement.
+ * A bulk write's statements take at most this many rows, or this much encoded text (bytea counts
+ * twice, as hex): the arrays travel as one string each, which must stay far below V8's longest
+ * string and PostgreSQL's 1 GB per message, and a bulkPut of large blobs holds only one chunk's
+ * encoded rows at a time.
  */
 const WRITE_CHUNK = 1_000;
+const WRITE_BYTES = 16 * 1024 * 1024;
+
+/** A row of a bulk write's chunk, encoded. */
+interface Staged {
+  k: Buffer;
+  write: RowWrite;
+  stored: StoredRow;
+  size: number;
+}
 
 export function keyBytes(key: Key): Buffer {
   const bytes = encodeKey(key);
@@ -181,50 +192,62 @@ export class PgRows implements RowStore {
   /**
    * Many rows in three statements per chunk (the rows' upsert, their old index entries out, the
    * new ones in), each taking its columns as arrays: one round trip per statement, where `write`
-   * takes three per row. A key written twice keeps its last row and index keys, as writing the
-   * rows in order would leave it (one upsert cannot touch a row twice).
+   * takes three per row. Each row is encoded as it comes, so the first row that cannot be stored
+   * fails the bulkPut as `write` would, even when a later row of its key would have replaced it.
+   * A chunk closes at WRITE_CHUNK rows or WRITE_BYTES of encoded text. Within one, a key written
+   * twice keeps its last row and index keys (one upsert cannot touch a row twice), which is what
+   * writing the rows in order leaves; a later chunk's upsert replaces an earlier chunk's row.
    */
-  async writeAll(table: string, writes: RowWrite[]): Promise<void> {
-    // Every row is encoded, in order, before anything is sent: a row that cannot be stored fails
-    // the bulkPut even when a later row of the same key would have replaced it, as in `write`.
-    const last = new Map<string, { k: Buffer; write: RowWrite; stored: StoredRow }>();
-    for (const write of writes) {
+  async writeAll(table: string, writes: AsyncIterable<RowWrite>): Promise<void> {
+    const indexed = this.table(table).indexes.length > 0;
+    let chunk = new Map<string, Staged>();
+    let bytes = 0;
+    for await (const write of writes) {
       const stored = await storeValue(write.value);
       const k = keyBytes(write.key);
       const id = k.toString('latin1');
-      last.delete(id);
-      last.set(id, { k, write, stored });
+      const before = chunk.get(id);
+      if (before) bytes -= before.size;
+      chunk.delete(id);
+      // bytea travels as hex: twice its bytes.
+      const size = stored.text.length + 2 * (stored.bytes?.byteLength ?? 0);
+      chunk.set(id, { k, write, stored, size });
+      bytes += size;
+      if (chunk.size >= WRITE_CHUNK || bytes >= WRITE_BYTES) {
+        await this._writeChunk(table, [...chunk.values()], indexed);
+        chunk = new Map();
+        bytes = 0;
+      }
     }
-    const rows = [...last.values()];
-    const indexed = this.table(table).indexes.length > 0;
-    for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
-      const chunk = rows.slice(start, start + WRITE_CHUNK);
-      const ks = chunk.map(({ k }) => k);
-      await this._run(
-        `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) SELECT $1, $2, x.k, x.v, x.b FROM unnest($3::bytea[], $4::text[], $5::bytea[]) AS x (k, v, b)` +
-          ' ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b',
-        [this._db, table, ks, chunk.map(({ stored }) => stored.text), chunk.map(({ stored }) => (stored.bytes === null ? null : Buffer.from(stored.bytes)))],
-      );
-      if (!indexed) continue;
-      await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = ANY($3::bytea[])`, [this._db, table, ks]);
-      const names: string[] = [];
-      const iks: Buffer[] = [];
-      const pks: Buffer[] = [];
-      for (const { k, write } of chunk) {
-        for (const [index, list] of write.indexes) {
-          for (const key of list) {
-            names.push(index);
-            iks.push(keyBytes(key));
-            pks.push(k);
-          }
+    if (chunk.size > 0) await this._writeChunk(table, [...chunk.values()], indexed);
+  }
+
+  private async _writeChunk(table: string, chunk: Staged[], indexed: boolean): Promise<void> {
+    const ks = chunk.map(({ k }) => k);
+    await this._run(
+      `INSERT INTO ${this._s}.stratum_rows (db, tbl, k, v, b) SELECT $1, $2, x.k, x.v, x.b FROM unnest($3::bytea[], $4::text[], $5::bytea[]) AS x (k, v, b)` +
+        ' ON CONFLICT (db, tbl, k) DO UPDATE SET v = excluded.v, b = excluded.b',
+      [this._db, table, ks, chunk.map(({ stored }) => stored.text), chunk.map(({ stored }) => (stored.bytes === null ? null : Buffer.from(stored.bytes)))],
+    );
+    if (!indexed) return;
+    await this._run(`DELETE FROM ${this._s}.stratum_index WHERE db = $1 AND tbl = $2 AND pk = ANY($3::bytea[])`, [this._db, table, ks]);
+    const names: string[] = [];
+    const iks: Buffer[] = [];
+    const pks: Buffer[] = [];
+    for (const { k, write } of chunk) {
+      for (const [index, list] of write.indexes) {
+        for (const key of list) {
+          names.push(index);
+          iks.push(keyBytes(key));
+          pks.push(k);
         }
       }
-      if (names.length === 0) continue;
-      await this._run(
-        `INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, x.pk FROM unnest($3::text[], $4::bytea[], $5::bytea[]) AS x (idx, ik, pk) ON CONFLICT DO NOTHING`,
-        [this._db, table, names, iks, pks],
-      );
     }
+    if (names.length === 0) return;
+    await this._run(
+      `INSERT INTO ${this._s}.stratum_index (db, tbl, idx, ik, pk) SELECT $1, $2, x.idx, x.ik, x.pk FROM unnest($3::text[], $4::bytea[], $5::bytea[]) AS x (idx, ik, pk) ON CONFLICT DO NOTHING`,
+      [this._db, table, names, iks, pks],
+    );
   }
 
   /** Adds index entries of one row (pk) in one statement. */

@@ -31,8 +31,13 @@ interface OldRow {
   expires?: number | undefined;
 }
 
-/** Rows per APPLY of a bulk write: its arguments stay a few megabytes at most. */
+/**
+ * A bulk write's APPLY takes at most this many rows, or this much encoded text and bytes (its
+ * undo entries may add as much again): far below Redis's 1 GB query buffer, and a bulkPut of
+ * large blobs holds only one chunk's encoded rows at a time.
+ */
 const WRITE_CHUNK = 1_000;
+const WRITE_BYTES = 16 * 1024 * 1024;
 
 type Undo =
   /**
@@ -403,47 +408,57 @@ export class RedisRows implements RowStore {
   /**
    * Many rows of a table other than `$cache` (whose entries each carry an expiry): per chunk,
    * the rows' old state in three reads and every change with its undo entries in one APPLY,
-   * where `write` takes two round trips per row. A key written twice in a chunk replaces the
-   * entries its earlier write queued, as writing the rows in order would.
+   * where `write` takes two round trips per row. Each row is encoded as it comes (the first that
+   * cannot be stored fails the bulkPut, as `write` would); a chunk closes at WRITE_CHUNK rows or
+   * WRITE_BYTES of encoded text. A key written twice in a chunk starts from what its earlier
+   * write left, as writing the rows in order would.
    */
-  async writeAll(table: string, writes: RowWrite[]): Promise<void> {
+  async writeAll(table: string, writes: AsyncIterable<RowWrite>): Promise<void> {
     if (table === CACHE_TABLE) {
-      for (const write of writes) await this.write(table, write.key, write.value, write.indexes);
+      for await (const write of writes) await this.write(table, write.key, write.value, write.indexes);
       return;
     }
-    // Every row is encoded, in order, before anything is sent, as `write` would fail on the first
-    // row that cannot be stored.
-    const stored: StoredRow[] = [];
-    for (const write of writes) stored.push(await storeValue(write.value));
+    let chunk: Array<{ write: RowWrite; stored: StoredRow }> = [];
+    let bytes = 0;
+    for await (const write of writes) {
+      const stored = await storeValue(write.value);
+      chunk.push({ write, stored });
+      bytes += stored.text.length + (stored.bytes?.byteLength ?? 0);
+      if (chunk.length >= WRITE_CHUNK || bytes >= WRITE_BYTES) {
+        await this._writeChunk(table, chunk);
+        chunk = [];
+        bytes = 0;
+      }
+    }
+    if (chunk.length > 0) await this._writeChunk(table, chunk);
+  }
+
+  private async _writeChunk(table: string, chunk: Array<{ write: RowWrite; stored: StoredRow }>): Promise<void> {
     const rows = this._l.rows(table);
     const bytesKey = this._l.bytes(table);
-    for (let start = 0; start < writes.length; start += WRITE_CHUNK) {
-      const chunk = writes.slice(start, start + WRITE_CHUNK);
-      const ks = chunk.map((write) => keyBuffer(write.key));
-      await this._track('a write', async () => {
-        const [texts, bytes, entries] = await Promise.all([this._r.hmget(rows, ...ks), this._r.hmgetBuffer(bytesKey, ...ks), this._r.hmget(this._l.entries(table), ...ks)]);
-        // What each key holds once the writes before it in this chunk are applied.
-        const now = new Map<string, OldRow>();
-        const multi = new Batch();
-        chunk.forEach((write, i) => {
-          const k = ks[i]!;
-          const id = k.toString('latin1');
-          const old = now.get(id) ?? { text: texts[i] ?? null, bytes: bytes[i] ?? null, entries: entries[i] ?? null };
-          const row = stored[start + i]!;
-          const list: Entries = {};
-          for (const [index, keys] of write.indexes) list[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
-          const next = write.indexes.size ? JSON.stringify(list) : null;
-          this._queueEntries(multi, table, k, old, next);
-          multi.zadd(this._l.order(table), 0, k);
-          multi.hset(rows, k, row.text);
-          const blob = row.bytes === null ? null : Buffer.from(row.bytes);
-          if (blob === null) multi.hdel(bytesKey, k);
-          else multi.hset(bytesKey, k, blob);
-          now.set(id, { text: row.text, bytes: blob, entries: next });
-        });
-        await apply(this._r, this._l, this._token, multi);
+    const ks = chunk.map(({ write }) => keyBuffer(write.key));
+    await this._track('a write', async () => {
+      const [texts, bytes, entries] = await Promise.all([this._r.hmget(rows, ...ks), this._r.hmgetBuffer(bytesKey, ...ks), this._r.hmget(this._l.entries(table), ...ks)]);
+      // What each key holds once the writes before it in this chunk are applied.
+      const now = new Map<string, OldRow>();
+      const multi = new Batch();
+      chunk.forEach(({ write, stored }, i) => {
+        const k = ks[i]!;
+        const id = k.toString('latin1');
+        const old = now.get(id) ?? { text: texts[i] ?? null, bytes: bytes[i] ?? null, entries: entries[i] ?? null };
+        const list: Entries = {};
+        for (const [index, keys] of write.indexes) list[index] = keys.map((indexKey) => keyBuffer(indexKey).toString('base64'));
+        const next = write.indexes.size ? JSON.stringify(list) : null;
+        this._queueEntries(multi, table, k, old, next);
+        multi.zadd(this._l.order(table), 0, k);
+        multi.hset(rows, k, stored.text);
+        const blob = stored.bytes === null ? null : Buffer.from(stored.bytes);
+        if (blob === null) multi.hdel(bytesKey, k);
+        else multi.hset(bytesKey, k, blob);
+        now.set(id, { text: stored.text, bytes: blob, entries: next });
       });
-    }
+      await apply(this._r, this._l, this._token, multi);
+    });
   }
 
   /** Moves keys aside (clear, a dropped table or index): back on rollback, deleted at commit. */

@@ -28,9 +28,11 @@ export interface RowStore {
   /**
    * Optional: does what `write` does for each of `writes`, in order (a later write of a key
    * replaces an earlier one), in as few round trips as it can. A server's store offers it:
-   * one statement per row is one round trip per row.
+   * one statement per row is one round trip per row. The writes come prepared one at a time (a
+   * row's key check fails as the iteration reaches it), so a store that encodes each as it
+   * takes it fails on the same row, with the same error, as writing them in order would.
    */
-  writeAll?(table: string, writes: RowWrite[]): Promise<void>;
+  writeAll?(table: string, writes: AsyncIterable<RowWrite>): Promise<void>;
 }
 
 /** One row to write, as `write` takes it. */
@@ -40,9 +42,10 @@ export interface RowWrite {
   indexes: Map<string, Key[]>;
 }
 
-/** The key generator while a bulkPut prepares its rows: read once, written once at the end. */
+/** The key generator while a bulkPut prepares its rows: read when first needed, written once at the end. */
 interface Generator {
-  next: number;
+  next: number | undefined;
+  moved: boolean;
 }
 
 /** IndexedDB's key generator stops at 2^53 (the largest integer a double holds exactly). */
@@ -92,16 +95,16 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
         for (const value of values) keys.push(await this._put(table, value, false));
         return keys;
       }
-      const generator = info.autoIncrement ? { next: await rows.nextKey(table) } : undefined;
-      const first = generator?.next;
-      const writes: RowWrite[] = [];
-      for (const value of values) {
-        const write = await this._prepare(table, info, value, false, generator);
-        keys.push(write.key);
-        writes.push(write);
-      }
-      await rows.writeAll(table, writes);
-      if (generator && generator.next !== first) await rows.setNextKey(table, generator.next);
+      const generator: Generator | undefined = info.autoIncrement ? { next: undefined, moved: false } : undefined;
+      const prepare = async function* (this: SoftwareTransaction): AsyncGenerator<RowWrite> {
+        for (const value of values) {
+          const write = await this._prepare(table, info, value, false, generator);
+          keys.push(write.key);
+          yield write;
+        }
+      };
+      await rows.writeAll(table, prepare.call(this));
+      if (generator?.moved) await rows.setNextKey(table, generator.next!);
       return keys;
     });
   }
@@ -178,18 +181,18 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
         // Present but not a key, or absent with nothing to generate it: IndexedDB's DataError.
         toKey(Array.isArray(info.key) ? info.key.map((part) => valueAt(row, part)) : valueAt(row, path), `${where}: the row's key at ${JSON.stringify(info.key)}`);
       }
-      const next = generator ? generator.next : await rows.nextKey(table);
+      const next = generator ? (generator.next ??= await rows.nextKey(table)) : await rows.nextKey(table);
       if (next > MAX_GENERATED) throw new ConstraintError(`${where}: the key generator of '${table}' is exhausted (it stops at 2^53).`);
       // The caller's object stays as it was; the generated key goes into the stored copy.
       row = structuredClone(row);
       if (!injectKey(row, path, next)) throw new DataError(`${where}: cannot write the generated key into the row at '${path}'; the row must be an object.`);
       key = next;
-      if (generator) generator.next = after(next);
+      if (generator) Object.assign(generator, { next: after(next), moved: true });
       else await rows.setNextKey(table, after(next));
     } else if (info.autoIncrement && typeof key === 'number') {
-      const next = generator ? generator.next : await rows.nextKey(table);
+      const next = generator ? (generator.next ??= await rows.nextKey(table)) : await rows.nextKey(table);
       if (key >= next) {
-        if (generator) generator.next = after(key);
+        if (generator) Object.assign(generator, { next: after(key), moved: true });
         else await rows.setNextKey(table, after(key));
       }
     }
