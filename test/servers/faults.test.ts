@@ -257,16 +257,17 @@ describe.runIf(withPostgres)('Postgres faults', () => {
   }, 60_000);
 
   it('an exhausted pool is an error in words after connectTimeout, not a hang', async () => {
-    const db = await openDatabase('full', { version: 1, tables: { keys: { key: 'k' } }, provider: postgres({ url: PG_URL, schema: namespace, max: 2, connectTimeout: 300 }) });
+    const db = await openDatabase('full', { version: 1, tables: { keys: { key: 'k' }, other: { key: 'k' } }, provider: postgres({ url: PG_URL, schema: namespace, max: 2, connectTimeout: 300 }) });
     // The LISTEN connection holds one of the two; a put waiting for its table's lock (held here
-    // by another session) holds the other.
+    // by another session) holds the other. The read is of another table: one of 'keys' would
+    // wait for the put issued before it, as IndexedDB orders them.
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`stratum:"${namespace}":full/keys`]);
     const row = ledger.open('Faults', 'Postgres pool exhausted (pool of 2: LISTEN and a transaction waiting for a lock) while another operation needs a connection');
     const waiting = db.table('keys').put({ k: 'after the wait' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await expect(db.table('keys').count()).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringMatching(/no pooled connection for 'full' became free within 300 ms \(pool of 2\)/) });
+    await expect(db.table('other').count()).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringMatching(/no pooled connection for 'full' became free within 300 ms \(pool of 2\)/) });
     await admin.query('SELECT pg_advisory_unlock_all()');
     await admin.end();
     await expect(waiting).resolves.toBe('after the wait');

@@ -74,18 +74,32 @@ export class PgPlace {
    * Queues this process's readwrite transactions per table (sorted, as the server locks are)
    * before they take a pooled connection: a thousand transactions on one table then wait here,
    * not each holding a connection while it waits for the server's lock, emptying the pool.
+   * Every table's place is taken in the call itself (a readonly call issued next must find it,
+   * see `settled`); places taken in call order cannot wait on each other in a cycle.
    */
   async queue(db: string, tables: string[]): Promise<() => void> {
-    const leaves: Array<() => void> = [];
-    for (const table of [...new Set(tables)].sort()) {
-      const name = this.lockName(db, table);
-      let queue = this._queues.get(name);
-      if (!queue) this._queues.set(name, (queue = new Lock()));
-      leaves.push(await queue.acquire());
-    }
+    const acquired = [...new Set(tables)].sort().map((table) => this._queue(db, table).acquire());
+    const leaves = await Promise.all(acquired);
     return () => {
       for (const leave of leaves.reverse()) leave();
     };
+  }
+
+  /**
+   * Resolves once this process's readwrite transactions queued so far on any of `tables` have
+   * ended: a readonly call then reads what they wrote, as IndexedDB runs a readonly transaction
+   * after the readwrite ones created before it. It takes no place: readers do not queue behind
+   * each other, nor writers behind them.
+   */
+  settled(db: string, tables: string[]): Promise<unknown> {
+    return Promise.all(tables.map((table) => this._queues.get(this.lockName(db, table))?.settled()));
+  }
+
+  private _queue(db: string, table: string): Lock {
+    const name = this.lockName(db, table);
+    let queue = this._queues.get(name);
+    if (!queue) this._queues.set(name, (queue = new Lock()));
+    return queue;
   }
 
   /** Names a lock: the database, or one of its tables. */

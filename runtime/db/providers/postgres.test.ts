@@ -43,6 +43,27 @@ describe.skipIf(!up)('postgres: single reads', () => {
     db.close();
   });
 
+  it('a read issued after a write of this process, not awaited, reads what it wrote', async () => {
+    const db = await openDatabase('ordered', { version: 1, tables: { rows: { key: 'k' }, other: { key: 'k' } }, provider: postgres({ url: PG_URL, schema }) });
+    const table = db.table('rows');
+    await table.put({ k: 0, v: 0 });
+    const put = table.put({ k: 0, v: 1 });
+    expect(await table.get(0)).toEqual({ k: 0, v: 1 });
+    await put;
+    const written = db.transaction(['other', 'rows'], 'readwrite', async (tx) => {
+      await tx.table('other').put({ k: 0 });
+      await tx.table('rows').put({ k: 1, v: 2 });
+    });
+    const [count, inTransaction] = [table.count(), db.transaction(['rows'], 'readonly', (tx) => tx.table('rows').query())];
+    expect(await count).toBe(2);
+    expect(await inTransaction).toEqual([
+      { k: 0, v: 1 },
+      { k: 1, v: 2 },
+    ]);
+    await written;
+    db.close();
+  });
+
   it('a single read after another process changed the stored version fails in words and closes the connection', async () => {
     const provider = postgres({ url: PG_URL, schema });
     const db = await openDatabase('moved', { version: 1, tables: { notes: { key: 'id' } }, provider });

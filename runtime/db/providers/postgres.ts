@@ -91,6 +91,7 @@ class PgConnection implements Connection {
 
   async begin(tables: string[], mode: Mode, single?: boolean): Promise<ProviderTransaction> {
     const db = this._request.name;
+    if (mode === 'readonly') await this._place.settled(db, tables);
     if (single && mode === 'readonly') return this._single(db);
     const leave = mode === 'readwrite' ? await this._place.queue(db, tables) : () => undefined;
     let checkedOut: Awaited<ReturnType<PgPlace['checkout']>>;

@@ -115,6 +115,13 @@ export class RedisPlace {
   private _subscriber: Redis;
   private _ttl: number;
   private _queues = new Map<string, Lock>();
+  /** Per database, this process's transactions waiting for its lock or holding it. */
+  private _holding = new Map<string, number>();
+
+  /** Whether a transaction of this process is waiting for `db`'s lock or holds it. */
+  holding(db: string): boolean {
+    return this._holding.has(db);
+  }
   /** Tokens of locks this process failed to release (the server went away): it may take them over. */
   private _stale = new Set<string>();
   /** Waiting for a database's lock: woken by the holder's release (published by COMMIT), else polling. */
@@ -159,9 +166,25 @@ export class RedisPlace {
 
   /** Takes a database's lock (after this process's earlier transactions on it), recovering a crashed holder's work first. */
   async hold(db: string): Promise<Held> {
+    // Counted before the first await: a lone read issued after this call sees a writer coming.
+    this._holding.set(db, (this._holding.get(db) ?? 0) + 1);
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      const left = this._holding.get(db)! - 1;
+      if (left === 0) this._holding.delete(db);
+      else this._holding.set(db, left);
+    };
     let queue = this._queues.get(db);
     if (!queue) this._queues.set(db, (queue = new Lock()));
-    const leave = await queue.acquire();
+    let leave: () => void;
+    try {
+      leave = await queue.acquire();
+    } catch (error) {
+      uncount();
+      throw error;
+    }
     const layout = this.layout(db);
     const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
     let meta: string | null = null;
@@ -206,6 +229,7 @@ export class RedisPlace {
       this._stale.add(token);
       this.redis.zrem(`${layout.lock}:queue`, token).catch((lost: unknown) => this.failed(lost));
       leave();
+      uncount();
       throw error;
     }
     const renew = setInterval(() => {
@@ -217,6 +241,7 @@ export class RedisPlace {
       ended = true;
       clearInterval(renew);
       leave();
+      uncount();
     };
     return {
       token,

@@ -33,6 +33,27 @@ describe.skipIf(!up)('redis: single reads beside a writer', () => {
     db.close();
   });
 
+  it('a lone read issued after a write of this process, not awaited, reads what it wrote', async () => {
+    const db = await openDatabase('ordered', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
+    const table = db.table('rows');
+    await table.put({ k: 0, v: 0 });
+    const put = table.put({ k: 0, v: 1 });
+    expect(await table.get(0)).toEqual({ k: 0, v: 1 });
+    await put;
+    const written = db.transaction(['rows'], 'readwrite', async (tx) => {
+      await tx.table('rows').put({ k: 0, v: 2 });
+      await tx.table('rows').put({ k: 1, v: 2 });
+    });
+    const [count, rows] = [table.count(), table.query()];
+    expect(await count).toBe(2);
+    expect(await rows).toEqual([
+      { k: 0, v: 2 },
+      { k: 1, v: 2 },
+    ]);
+    await written;
+    db.close();
+  });
+
   it("never read a row a transaction under way wrote, which its rollback takes back", async () => {
     const db = await openDatabase('dirty', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
     const table = db.table('rows');

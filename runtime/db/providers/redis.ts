@@ -116,7 +116,10 @@ class RedisConnection implements Connection {
       settledOnce = true;
       if (--this._running === 0) this._drained?.();
     };
-    if (single && mode === 'readonly') {
+    // A lone read goes without the lock only while no transaction of this process waits for it
+    // or holds it: one issued before this read must be seen by it, as IndexedDB orders a
+    // readonly transaction after the readwrite ones created before it.
+    if (single && mode === 'readonly' && !this._place.holding(db)) {
       // Read without the lock while no writer is under way (redis-single.ts). Its locked way is
       // part of this same call, which close() counts until the call ends.
       return new RedisSingleRead({

@@ -34,4 +34,9 @@ export class Lock {
     this._tail = held;
     return ready;
   }
+
+  /** Resolves once every holder queued so far has released it. */
+  settled(): Promise<void> {
+    return this._tail;
+  }
 }
