@@ -91,8 +91,11 @@ export class PgPlace {
    * after the readwrite ones created before it. It takes no place: readers do not queue behind
    * each other, nor writers behind them.
    */
-  settled(db: string, tables: string[]): Promise<unknown> {
-    return Promise.all(tables.map((table) => this._queues.get(this.lockName(db, table))?.settled()));
+  settled(db: string, tables: string[]): Promise<unknown> | undefined {
+    const waits = tables.map((table) => this._queues.get(this.lockName(db, table))?.settled()).filter((wait) => wait !== undefined);
+    // None queued: nothing to wait for, and no await (a close() right after the call must not
+    // find the read still before its checkout).
+    return waits.length > 0 ? Promise.all(waits) : undefined;
   }
 
   private _queue(db: string, table: string): Lock {
@@ -256,6 +259,11 @@ export class PgPlace {
   /** Something went wrong out of any caller's sight (change events, the LISTEN connection): a process warning says what. */
   failed(error: unknown): void {
     process.emitWarning(`PostgreSQL (${this._key.replace(/\/\/[^@/]*@/, '//…@')}): ${describeError(error)}`, { code: 'STRATUM_POSTGRES' });
+  }
+
+  /** How long one statement may take (the pool's query timeout). */
+  get queryTimeout(): number {
+    return this._options.queryTimeout ?? 30_000;
   }
 
   /** One user fewer; the last one ends the LISTEN connection and an owned pool. */

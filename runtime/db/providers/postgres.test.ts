@@ -64,6 +64,16 @@ describe.skipIf(!up)('postgres: single reads', () => {
     db.close();
   });
 
+  it('a read issued right before close() still answers', async () => {
+    const db = await openDatabase('closing', { version: 1, tables: { rows: { key: 'k' } }, provider: postgres({ url: PG_URL, schema }) });
+    await db.table('rows').put({ k: 0, v: 'kept' });
+    const read = db.table('rows').get(0);
+    const count = db.table('rows').count();
+    db.close();
+    expect(await read).toEqual({ k: 0, v: 'kept' });
+    expect(await count).toBe(1);
+  });
+
   it('a single read after another process changed the stored version fails in words and closes the connection', async () => {
     const provider = postgres({ url: PG_URL, schema });
     const db = await openDatabase('moved', { version: 1, tables: { notes: { key: 'id' } }, provider });

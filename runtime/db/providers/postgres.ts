@@ -16,6 +16,7 @@ import { ConstraintError, VersionError } from '../errors.js';
 import { compareKeys } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
+import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
 import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
@@ -80,6 +81,8 @@ class PgConnection implements Connection {
   private _place: PgPlace;
   private _request: OpenRequest;
   private _closed = false;
+  /** Transactions begun and not yet ended (their connection not yet given back). */
+  private _calls = new Calls();
 
   constructor(place: PgPlace, request: OpenRequest, version: number, tables: TableInfo[]) {
     this._place = place;
@@ -89,10 +92,26 @@ class PgConnection implements Connection {
     this.feed = place.hub.feed(request.name, () => void this._verify());
   }
 
+  /**
+   * Counts the call until its transaction ends (close() waits for those under way, as
+   * IndexedDB's close() does): counted in the call itself, so a close() right after it sees it.
+   */
   async begin(tables: string[], mode: Mode, single?: boolean): Promise<ProviderTransaction> {
+    const end = this._calls.start();
+    try {
+      return await this._begin(tables, mode, single, end);
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  /** `end` once the transaction has given its connection back. */
+  private async _begin(tables: string[], mode: Mode, single: boolean | undefined, end: () => void): Promise<ProviderTransaction> {
     const db = this._request.name;
-    if (mode === 'readonly') await this._place.settled(db, tables);
-    if (single && mode === 'readonly') return this._single(db);
+    const writers = mode === 'readonly' ? this._place.settled(db, tables) : undefined;
+    if (writers) await writers;
+    if (single && mode === 'readonly') return this._single(db, end);
     const leave = mode === 'readwrite' ? await this._place.queue(db, tables) : () => undefined;
     let checkedOut: Awaited<ReturnType<PgPlace['checkout']>>;
     try {
@@ -105,6 +124,7 @@ class PgConnection implements Connection {
     const done = (broken?: Error): void => {
       leave();
       checkedOut.done(broken);
+      end();
     };
     try {
       // The start, the locks and the version check leave as one text, one round trip (issue 18):
@@ -138,8 +158,12 @@ class PgConnection implements Connection {
    * the version check as one text (PgRows' SingleRead), so a read is one round trip. One
    * statement sees one snapshot, which is all REPEATABLE READ gives a transaction of one.
    */
-  private async _single(db: string): Promise<ProviderTransaction> {
-    const { client, done } = await this._place.checkout(db);
+  private async _single(db: string, end: () => void): Promise<ProviderTransaction> {
+    const { client, done: checkedIn } = await this._place.checkout(db);
+    const done = (broken?: Error): void => {
+      checkedIn(broken);
+      end();
+    };
     const schema = this._place.schema;
     const prefix =
       `SELECT pg_advisory_xact_lock_shared(hashtextextended(${client.escapeLiteral(this._place.lockName(db))}, 0)); ` +
@@ -203,12 +227,17 @@ class PgConnection implements Connection {
     this._request.versionchange(newVersion);
   }
 
+  /**
+   * As IndexedDB's close(): no new transaction, and those under way (a read issued just before
+   * included) finish first; then the pool goes, if this was its last user.
+   */
   close(): void {
     if (this._closed) return;
     this._closed = true;
     this.feed.close();
     this._place.connections.delete(this);
-    this._place.release();
+    // One statement timeout at the latest, for a transaction its caller never ends.
+    this._calls.whenDone(() => this._place.release(), this._place.queryTimeout);
   }
 
   get db(): string {

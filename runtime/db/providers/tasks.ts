@@ -24,19 +24,29 @@ export function nextTask(): Promise<void> {
 /** A first-come, first-served lock: `acquire()` resolves to the function that releases it. */
 export class Lock {
   private _tail: Promise<void> = Promise.resolve();
+  /** Holders and waiters not yet released. */
+  private _taken = 0;
 
   acquire(): Promise<() => void> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const ready = this._tail.then(() => release);
+    this._taken++;
+    let released = false;
+    const leave = (): void => {
+      if (released) return;
+      released = true;
+      this._taken--;
+      release();
+    };
+    const ready = this._tail.then(() => leave);
     this._tail = held;
     return ready;
   }
 
-  /** Resolves once every holder queued so far has released it. */
-  settled(): Promise<void> {
-    return this._tail;
+  /** Resolves once every holder queued so far has released it; undefined when none is. */
+  settled(): Promise<void> | undefined {
+    return this._taken > 0 ? this._tail : undefined;
   }
 }
