@@ -115,10 +115,10 @@ export class RedisPlace {
   private _subscriber: Redis;
   private _ttl: number;
   private _queues = new Map<string, Lock>();
-  /** Per database, this process's transactions waiting for its lock or holding it. */
+  /** Per database, this process's transactions that may write, waiting for its lock or holding it. */
   private _holding = new Map<string, number>();
 
-  /** Whether a transaction of this process is waiting for `db`'s lock or holds it. */
+  /** Whether a transaction of this process that may write is waiting for `db`'s lock or holds it. */
   holding(db: string): boolean {
     return this._holding.has(db);
   }
@@ -165,10 +165,11 @@ export class RedisPlace {
   }
 
   /** Takes a database's lock (after this process's earlier transactions on it), recovering a crashed holder's work first. */
-  async hold(db: string): Promise<Held> {
+  /** `write`: a transaction that may write, which lone reads issued after it must wait for (`holding`). */
+  async hold(db: string, write = true): Promise<Held> {
     // Counted before the first await: a lone read issued after this call sees a writer coming.
-    this._holding.set(db, (this._holding.get(db) ?? 0) + 1);
-    let counted = true;
+    if (write) this._holding.set(db, (this._holding.get(db) ?? 0) + 1);
+    let counted = write;
     const uncount = (): void => {
       if (!counted) return;
       counted = false;

@@ -32,9 +32,9 @@ interface OldRow {
 }
 
 /**
- * A bulk write's APPLY takes at most this many rows, or this much encoded text and bytes (its
- * undo entries may add as much again): far below Redis's 1 GB query buffer, and a bulkPut of
- * large blobs holds only one chunk's encoded rows at a time.
+ * A bulk write's APPLY takes at most this many rows, or this much of their new and old text and
+ * bytes together (the undo entries carry the old): far below Redis's 1 GB query buffer, and a
+ * bulkPut of large blobs holds only one chunk's encoded rows at a time.
  */
 const WRITE_CHUNK = 1_000;
 const WRITE_BYTES = 16 * 1024 * 1024;
@@ -433,12 +433,25 @@ export class RedisRows implements RowStore {
     if (chunk.length > 0) await this._writeChunk(table, chunk);
   }
 
+  /**
+   * One chunk's APPLY. Its undo entries carry the rows as they were, which only the server
+   * knows the size of: a chunk whose old and new rows pass WRITE_BYTES together is written as
+   * two halves instead, in order (the second reads what the first left).
+   */
   private async _writeChunk(table: string, chunk: Array<{ write: RowWrite; stored: StoredRow }>): Promise<void> {
     const rows = this._l.rows(table);
     const bytesKey = this._l.bytes(table);
     const ks = chunk.map(({ write }) => keyBuffer(write.key));
-    await this._track('a write', async () => {
+    const split = await this._track('a write', async () => {
       const [texts, bytes, entries] = await Promise.all([this._r.hmget(rows, ...ks), this._r.hmgetBuffer(bytesKey, ...ks), this._r.hmget(this._l.entries(table), ...ks)]);
+      if (chunk.length > 1) {
+        let size = 0;
+        chunk.forEach(({ stored }, i) => {
+          // An undo entry holds the old blob bytes in base64: a third more than the bytes.
+          size += stored.text.length + (stored.bytes?.byteLength ?? 0) + (texts[i]?.length ?? 0) + Math.ceil(((bytes[i]?.length ?? 0) * 4) / 3);
+        });
+        if (size > WRITE_BYTES) return true;
+      }
       // What each key holds once the writes before it in this chunk are applied.
       const now = new Map<string, OldRow>();
       const multi = new Batch();
@@ -458,7 +471,12 @@ export class RedisRows implements RowStore {
         now.set(id, { text: stored.text, bytes: blob, entries: next });
       });
       await apply(this._r, this._l, this._token, multi);
+      return false;
     });
+    if (!split) return;
+    const half = chunk.length >> 1;
+    await this._writeChunk(table, chunk.slice(0, half));
+    await this._writeChunk(table, chunk.slice(half));
   }
 
   /** Moves keys aside (clear, a dropped table or index): back on rollback, deleted at commit. */

@@ -54,6 +54,27 @@ describe.skipIf(!up)('redis: single reads beside a writer', () => {
     db.close();
   });
 
+  it('a bulkPut over large rows writes them in smaller APPLYs, and its transaction still rolls back whole', { timeout: 60_000 }, async () => {
+    const db = await openDatabase('large', { version: 1, tables: { rows: { key: 'k', indexes: { byV: 'v' } } }, provider: redis({ url: REDIS_URL }, { prefix }) });
+    const table = db.table('rows');
+    // 24 MB of rows in place: replacing them, the undo entries alone pass the 16 MB an APPLY takes.
+    const large = Array.from({ length: 24 }, (_, k) => ({ k, v: 'large', text: 'x'.repeat(1_000_000) }));
+    await table.bulkPut(large);
+    const stop = new Error('stop');
+    await expect(
+      db.transaction(['rows'], 'readwrite', async (tx) => {
+        await tx.table('rows').bulkPut(large.map(({ k }) => ({ k, v: 'small' })));
+        expect(await tx.table('rows').count({ index: 'byV', range: { gte: 'small', lte: 'small' } })).toBe(24);
+        throw stop;
+      }),
+    ).rejects.toBe(stop);
+    expect(await table.query()).toEqual(large);
+    await table.bulkPut(large.map(({ k }) => ({ k, v: 'small' })));
+    expect(await table.query({ index: 'byV', range: { gte: 'small', lte: 'small' } })).toEqual(large.map(({ k }) => ({ k, v: 'small' })));
+    expect(await table.count({ index: 'byV', range: { gte: 'large', lte: 'large' } })).toBe(0);
+    db.close();
+  });
+
   it("never read a row a transaction under way wrote, which its rollback takes back", async () => {
     const db = await openDatabase('dirty', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
     const table = db.table('rows');

@@ -15,6 +15,7 @@ import { ConstraintError, DatabaseUnavailableError, VersionError } from '../erro
 import { compareKeys } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
+import { Calls } from './calls.js';
 import type { FeedHub } from './feed.js';
 import { keyBuffer, Layout } from './redis-keys.js';
 import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
@@ -90,8 +91,7 @@ class RedisConnection implements Connection {
   private _closed = false;
   private _expiry: Expiry;
   /** Transactions begun and not yet committed or rolled back: each holds the database's lock. */
-  private _running = 0;
-  private _drained: (() => void) | undefined;
+  private _calls = new Calls();
 
   constructor(place: RedisPlace, request: OpenRequest, version: number, tables: TableInfo[], expiry: Expiry) {
     this._expiry = expiry;
@@ -109,13 +109,7 @@ class RedisConnection implements Connection {
   async begin(_tables: string[], mode: Mode, single?: boolean): Promise<ProviderTransaction> {
     const db = this._request.name;
     if (this._closed) throw new DatabaseUnavailableError(`Redis: the connection to '${db}' is closed; open the database again.`, 'closed');
-    this._running++;
-    let settledOnce = false;
-    const settled = () => {
-      if (settledOnce) return;
-      settledOnce = true;
-      if (--this._running === 0) this._drained?.();
-    };
+    const settled = this._calls.start();
     // A lone read goes without the lock only while no transaction of this process waits for it
     // or holds it: one issued before this read must be seen by it, as IndexedDB orders a
     // readonly transaction after the readwrite ones created before it.
@@ -127,11 +121,11 @@ class RedisConnection implements Connection {
         layout: this._place.layout(db),
         db,
         check: (meta) => this._check(db, parseMeta(meta).version),
-        locked: () => this._locked(db, () => undefined),
+        locked: () => this._locked(db, () => undefined, false),
         settled,
       });
     }
-    return this._locked(db, settled);
+    return this._locked(db, settled, mode === 'readwrite');
   }
 
   /** Throws VersionError in words (and tells the database) when the stored version is not this connection's. */
@@ -141,10 +135,10 @@ class RedisConnection implements Connection {
     throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
   }
 
-  /** A transaction holding the database's lock; `settled` once it ends. */
-  private async _locked(db: string, settled: () => void): Promise<ProviderTransaction> {
+  /** A transaction holding the database's lock; `settled` once it ends. `write`: it may write. */
+  private async _locked(db: string, settled: () => void, write: boolean): Promise<ProviderTransaction> {
     try {
-      const held = await this._place.hold(db);
+      const held = await this._place.hold(db, write);
       try {
         this._check(db, parseMeta(held.meta).version);
       } catch (error) {
@@ -184,18 +178,11 @@ class RedisConnection implements Connection {
     this._closed = true;
     this.feed.close();
     this._place.connections.delete(this);
-    if (this._running === 0) return this._place.release();
-    // A transaction its caller never ends would keep the connection (and the process) alive: by
-    // the lock's TTL its lock is gone anyway, so the connection goes then at the latest.
-    const timer = setTimeout(() => this._drained?.(), this._place.lockTtl);
-    timer.unref?.();
-    this._drained = () => {
-      clearTimeout(timer);
-      this._drained = undefined;
-      // A task later: the last commit's change is published to the other processes after it
-      // settles (Database._committed), and must be sent before the connection goes.
-      setTimeout(() => this._place.release(), 0);
-    };
+    // By the lock's TTL a transaction its caller never ends has lost its lock anyway, so the
+    // connection goes then at the latest. After waiting, a task later: the last commit's change
+    // is published to the other processes after it settles (Database._committed), and must be
+    // sent before the connection goes.
+    this._calls.whenDone((waited) => (waited ? setTimeout(() => this._place.release(), 0) : this._place.release()), this._place.lockTtl);
   }
 }
 
