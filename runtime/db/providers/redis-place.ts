@@ -12,7 +12,7 @@ import { DatabaseUnavailableError, describeError } from '../errors.js';
 import type { Connection } from '../provider.js';
 import { FeedHub } from './feed.js';
 import { Layout } from './redis-keys.js';
-import { guard, rollback } from './redis-rows.js';
+import { guard, rollback } from './redis-undo.js';
 import { Lock } from './tasks.js';
 
 export interface RedisProviderOptions {

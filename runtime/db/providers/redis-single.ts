@@ -19,7 +19,7 @@ import type { ProviderQuery, ProviderTransaction } from '../provider.js';
 import { loadValue } from './libsql-values.js';
 import { CACHE_TABLE } from './redis-expiry.js';
 import { indexBounds, keyBounds, keyBuffer, keyEnd, Layout } from './redis-keys.js';
-import { guard } from './redis-rows.js';
+import { arrayBuffer, guard } from './redis-undo.js';
 import { nextTask } from './tasks.js';
 
 export interface SingleReadPlace {
@@ -33,10 +33,6 @@ export interface SingleReadPlace {
   locked(): Promise<ProviderTransaction>;
   /** Called once, when the call ends (the connection counts calls under way for close()). */
   settled(): void;
-}
-
-function arrayBuffer(bytes: Buffer | null): ArrayBuffer | null {
-  return bytes === null ? null : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 
 /** The answers of a MULTI: each command's error or result. */
