@@ -111,6 +111,28 @@ contract((t, { open }) => {
       ]);
     });
 
+    it('a read issued after a write that was not awaited reads what the write wrote', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.put({ k: 0, v: 0 });
+      const put = keys.put({ k: 0, v: 1 });
+      expect(await keys.get(0)).toEqual({ k: 0, v: 1 });
+      await put;
+      const written = db.transaction(['keys', 'users'], 'readwrite', async (tx) => {
+        await tx.table('users').put({ email: 'a@x', handle: 'a' });
+        await tx.table('keys').put({ k: 1, v: 2 });
+      });
+      const [count, rows, inTransaction] = [keys.count(), keys.query(), db.transaction(['keys'], 'readonly', (tx) => tx.table('keys').query())];
+      expect(await count).toBe(2);
+      const expected = [
+        { k: 0, v: 1 },
+        { k: 1, v: 2 },
+      ];
+      expect(await rows).toEqual(expected);
+      expect(await inTransaction).toEqual(expected);
+      await written;
+    });
+
     it('another connection to the same database hears them as remote', async () => {
       const a = await open();
       const b = await open();

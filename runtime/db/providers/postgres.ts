@@ -131,21 +131,14 @@ class PgConnection implements Connection {
       // a statement with parameters needs one round trip each, and a read is three in all
       // (this, its statement, COMMIT). The names go in as literals, escaped by the driver.
       const literal = (text: string): string => client.escapeLiteral(text);
-      const statements = [
-        mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-        `SELECT pg_advisory_xact_lock_shared(hashtextextended(${literal(this._place.lockName(db))}, 0))`,
-      ];
+      const [shared, version] = this._guard(db, literal);
+      const statements = [mode === 'readwrite' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', shared];
       if (mode === 'readwrite') {
         for (const table of [...tables].sort()) statements.push(`SELECT pg_advisory_xact_lock(hashtextextended(${literal(this._place.lockName(db, table))}, 0))`);
       }
-      // Another process may have upgraded or deleted the database since this connection opened.
-      statements.push(`SELECT version FROM ${this._place.schema}.stratum_databases WHERE name = ${literal(db)}`);
+      statements.push(version);
       const answers = await runScript<{ version: number }>(client, statements.join('; '));
-      const version = Number(answers.at(-1)?.[0]?.version ?? 0);
-      if (version !== this.version) {
-        queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
-        throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
-      }
+      this._check(db, Number(answers.at(-1)?.[0]?.version ?? 0));
       return new PgTransaction(client, this._place.schema, db, this.tables, done, mode === 'readwrite' ? (xid, pid, error) => this._place.settle(db, xid, pid, error) : undefined);
     } catch (error) {
       await client.query('ROLLBACK').then(() => done(), (lost: Error) => done(lost));
@@ -165,15 +158,27 @@ class PgConnection implements Connection {
       end();
     };
     const schema = this._place.schema;
-    const prefix =
-      `SELECT pg_advisory_xact_lock_shared(hashtextextended(${client.escapeLiteral(this._place.lockName(db))}, 0)); ` +
-      `SELECT version FROM ${schema}.stratum_databases WHERE name = ${client.escapeLiteral(db)}`;
-    const check = (version: number): void => {
-      if (version === this.version) return;
-      queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
-      throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
-    };
-    return new PgTransaction(client, schema, db, this.tables, done, undefined, { prefix, check });
+    const prefix = this._guard(db, (text) => client.escapeLiteral(text)).join('; ');
+    return new PgTransaction(client, schema, db, this.tables, done, undefined, { prefix, check: (version) => this._check(db, version) });
+  }
+
+  /**
+   * What every transaction starts with: the database's lock taken shared (opens, upgrades and
+   * deletes take it exclusively), then the stored version, which another process may have
+   * upgraded or deleted since this connection opened. `literal` escapes the names.
+   */
+  private _guard(db: string, literal: (text: string) => string): [shared: string, version: string] {
+    return [
+      `SELECT pg_advisory_xact_lock_shared(hashtextextended(${literal(this._place.lockName(db))}, 0))`,
+      `SELECT version FROM ${this._place.schema}.stratum_databases WHERE name = ${literal(db)}`,
+    ];
+  }
+
+  /** Throws VersionError in words (and tells the database) when the stored version is not this connection's. */
+  private _check(db: string, version: number): void {
+    if (version === this.version) return;
+    queueMicrotask(() => this._request.versionchange(version === 0 ? null : version));
+    throw new VersionError(`Database '${db}' is now at version ${version} (changed by another process); this connection at version ${this.version} closed.`);
   }
 
   /**

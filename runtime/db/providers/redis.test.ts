@@ -33,27 +33,6 @@ describe.skipIf(!up)('redis: single reads beside a writer', () => {
     db.close();
   });
 
-  it('a lone read issued after a write of this process, not awaited, reads what it wrote', async () => {
-    const db = await openDatabase('ordered', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
-    const table = db.table('rows');
-    await table.put({ k: 0, v: 0 });
-    const put = table.put({ k: 0, v: 1 });
-    expect(await table.get(0)).toEqual({ k: 0, v: 1 });
-    await put;
-    const written = db.transaction(['rows'], 'readwrite', async (tx) => {
-      await tx.table('rows').put({ k: 0, v: 2 });
-      await tx.table('rows').put({ k: 1, v: 2 });
-    });
-    const [count, rows] = [table.count(), table.query()];
-    expect(await count).toBe(2);
-    expect(await rows).toEqual([
-      { k: 0, v: 2 },
-      { k: 1, v: 2 },
-    ]);
-    await written;
-    db.close();
-  });
-
   it('a bulkPut over large rows writes them in smaller APPLYs, and its transaction still rolls back whole', { timeout: 60_000 }, async () => {
     const db = await openDatabase('large', { version: 1, tables: { rows: { key: 'k', indexes: { byV: 'v' } } }, provider: redis({ url: REDIS_URL }, { prefix }) });
     const table = db.table('rows');
