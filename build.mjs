@@ -71,7 +71,7 @@ const ENTRIES = [
   // (libsql-layout.ts), the rowid trigger for older writers, one-statement gets, the quick write check.
   // +64 B (issue 18, fourth pass): mangled names shift with the Redis close in the shared db chunks (17,118 → 17,156 B measured).
   // +192 B (issue 18, eighth pass): software.ts's putAll and the Lock's count of holders, shared with
-  // the servers (17,156 → 17,384 B measured).
+  // the servers (17,156 → 17,389 B measured).
   { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 17408 },
   // PostgreSQL and Redis for servers (issue 19); pg and ioredis stay external (optional peers).
   // Merged with issue 14's value and key checks (the shared software provider): +1 kB each.
@@ -82,12 +82,12 @@ const ENTRIES = [
   // +64–128 B (issue 18, third pass): the shared checkWritable's quick pass and software.ts's immediate first operation.
   // +1.1 kB (issue 18, eighth pass): bulkPut's rows in chunks (putAll, writeAll), a transaction's
   // start as one text, single reads with their values as literals, reads after this process's
-  // writes, close() waiting for the calls under way (17,525 → 18,673 B measured).
-  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 18688 },
+  // writes, close() waiting for the calls under way (17,525 → 18,701 B measured).
+  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 18752 },
   // +64 B (issue 18, third pass, merged): the store's registry split adds one chunk import (19,315 B measured).
   // +64 B (issue 18, fourth pass): close() waits for the transactions under way (19,315 → 19,387 B measured).
   // +1.4 kB (issue 18, eighth pass): bulkPut's rows in chunks (putAll, writeAll) and lone reads
-  // without the lock (redis-single.ts) (19,383 → 20,833 B measured).
+  // without the lock (redis-single.ts) (19,383 → 20,855 B measured).
   { name: 'db/redis', source: 'runtime/db/redis.ts', budget: 20864 },
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
