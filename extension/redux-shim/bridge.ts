@@ -7,8 +7,8 @@
  * Redux DevTools extension's own `JUMP_TO_STATE` message, which the library applies itself.
  */
 import '#runtime/devtools/hook.js';
-import { config, configureDevtools } from '#runtime/registry/registry.js';
-import { listenForPanel } from '#runtime/registry/listen.js';
+import { config, configureDevtools, panelListener } from '#runtime/registry/registry.js';
+import { start } from '#runtime/devtools/start.js';
 import { mirror, type MirrorSource, type StratumAdapter } from '#runtime/adapters/mirror.js';
 import { isMirrored } from '#runtime/adapters/claimed.js';
 import type { DevtoolsMessage, ShimCall, ShimConnection } from './shim.js';
@@ -46,7 +46,8 @@ function listen(): void {
   listening = true;
   // Beside a page's own Stratum runtime, the target picker tells the two apart by this name.
   configureDevtools({ enabled: true, name: `${document.title || location.host} (Redux DevTools protocol)` });
-  listenForPanel(config);
+  // What the entries' hook does once enabled (it found this bundle disabled in its first tick).
+  panelListener._stop = start(config);
 }
 
 export function attach(connection: ShimConnection): void {

@@ -1,18 +1,44 @@
 /**
- * Wires the registry to its window listener, and the listener to the agent. Every public browser
- * entry imports this module, so the registry (a floor below the strata) never imports the agent
- * (a floor above them): the loader is passed down instead. Production builds define
- * __STRATUM_NO_AGENT__ and drop it (stratumjs/store's production entry does not import it).
+ * Starts listening for a panel. Every public browser entry imports this module, and it stays
+ * small: in a worker it catches the page relay's hand-over at once (registry/relay-catch.ts),
+ * and everything else (the window listener, the agent's loader) loads from start.ts after the
+ * importing tick. A panel that said hello before that hears the listener's `announce` and says
+ * it again. Production builds define __STRATUM_NO_AGENT__ and drop it (stratumjs/store's
+ * production entry does not import it).
  */
 import { config, panelListener } from '../registry/core.js';
-import { listenForPanel, setAgentLoader, stopListening } from '../registry/listen.js';
+import { catchRelay } from '../registry/relay-catch.js';
 
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
+// Here, before the import, so that a bundler that defines NODE_ENV can drop the listener's chunk.
+function isProductionBundle(): boolean {
+  try {
+    return process.env.NODE_ENV === 'production';
+  } catch {
+    // Unbundled ESM in a browser has no `process` (a ReferenceError): no bundler said production.
+    return false;
+  }
+}
+
 if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
-  setAgentLoader(() => import('./agent/connect.js'));
-  // The listener starts here, not in the registry (which a production store entry carries without
-  // it); in a microtask, so that configureDevtools({ enabled: false }) in the importing tick wins.
-  panelListener._stop = stopListening;
-  queueMicrotask(() => listenForPanel(config));
+  // In a microtask, so that configureDevtools({ enabled: false }) in the importing tick wins;
+  // still within the worker's first turn, before any message can be dispatched.
+  queueMicrotask(() => {
+    if (!config.enabled || isProductionBundle()) return;
+    const caught = catchRelay();
+    // Node, or a window without events: there is no panel to listen for.
+    if (!caught && (typeof window === 'undefined' || !window.addEventListener)) return;
+    let stopped = false;
+    panelListener._stop = () => {
+      stopped = true;
+      caught?._stop();
+    };
+    import('./start.js').then(
+      ({ start }) => {
+        if (!stopped) panelListener._stop = start(config, caught);
+      },
+      (error: unknown) => console.error('stratum: the panel listener did not load, so no panel connects:', error),
+    );
+  });
 }

@@ -6,12 +6,13 @@
  * reads this registry; until a panel connects nothing here runs on a hot path.
  */
 
-// The registry's core: what every entry carries (register, report, the configuration, the panel
-// listener's stop). Its readers (the agent's, the server's, the adapters') are in registry.ts,
-// which re-exports this module: stratumjs/store imports the core alone and ships no reader.
-// The listener (listen.ts) is started by devtools/hook.ts, which passes its stop in as
-// `panelListener`, so a production store entry, which leaves the hook out, carries neither the
-// listener nor the protocol's tags.
+// The registry's core: what every entry carries (register and report, the configuration, the
+// panel listener's stop). The registry itself (ids, the weak entries, reports, watchers) is
+// registry.ts, which re-exports this module: stratumjs/store imports the core alone, whose
+// register and report queue until registry.ts loads (with the agent, or with any entry that
+// reads the registry) and takes the queue over. The listener (listen.ts) is started by
+// devtools/hook.ts, which passes its stop in as `panelListener`, so a production store entry,
+// which leaves the hook out, carries neither the listener nor the protocol's tags.
 
 export type RegistryKind = 'store' | 'webstorage' | 'database';
 
@@ -64,91 +65,60 @@ export interface DevtoolsConfig {
  */
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
-const MAX_REPORTS = 100;
-
-/**
- * The parts of WeakRef and FinalizationRegistry the registry uses, spelled out: these exports
- * (shared with registry.ts) reach the public declarations, which must not need ES2021's lib.
- */
-interface Held {
-  deref(): object | undefined;
-}
-interface Finalizer {
-  register(target: object, id: number, token: object): void;
-  unregister(token: object): void;
-}
-
-export const entries = new Map<number, { kind: RegistryKind; ref: Held }>();
-export const ids = new WeakMap<object, number>();
-export const listeners = new Set<(change: RegistryChange) => void>();
-export const reports: RegistryReport[] = [];
-let nextId = 1;
-
 export const config: DevtoolsConfig = { enabled: true, name: undefined, redact: undefined };
 
-// FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
-export const finalizer: Finalizer | undefined =
-  typeof __STRATUM_NO_AGENT__ === 'undefined' && typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<number>((id) => {
-        const entry = entries.get(id);
-        if (!entry) return;
-        entries.delete(id);
-        emit({ type: 'unregistered', id, kind: entry.kind });
-      })
-    : undefined;
-
-export function emit(change: RegistryChange): void {
-  let first: unknown;
-  let failed = false;
-  for (const listener of [...listeners]) {
-    try {
-      listener(change);
-    } catch (error) {
-      if (!failed) first = error;
-      failed = true;
-    }
-  }
-  if (failed) throw first;
+/**
+ * A WeakRef, spelled out: these exports (shared with registry.ts) reach the public declarations,
+ * which must not need ES2021's lib.
+ */
+export interface Held {
+  deref(): object | undefined;
 }
 
-export function toEntry(id: number, kind: RegistryKind, ref: Held): RegistryEntry {
-  return { id, kind, deref: () => ref.deref() };
-}
+/** Reports the registry keeps (the newest). */
+export const MAX_REPORTS = 100;
 
-/** Registers an instance; returns its registry id (the same id when registered twice). */
+/**
+ * What was registered or reported before the registry's readers (registry.ts) loaded, oldest
+ * first; registry.ts takes it over when it loads and from then on does the work itself
+ * (`_register`, `_report`). A page that imports only stratumjs/store loads registry.ts with the
+ * agent, when a panel says hello: until then a store costs the registry one array entry.
+ * Held weakly, as the registry holds instances, and bounded as it is: a page (or a server) that
+ * never loads the readers and makes a store per request or reports on and on must not grow it
+ * for good. Collected instances leave the list when its length doubles (O(1) a push on
+ * average); reports keep the newest MAX_REPORTS.
+ */
+export const early: {
+  _instances: Array<[kind: RegistryKind, target: Held]>;
+  _limit: number;
+  _reports: Array<[target: Held, type: string, message: string, at: number]>;
+  _register?: (kind: RegistryKind, target: object) => number;
+  _report?: (target: object, type: string, message: string) => void;
+} = { _instances: [], _limit: 64, _reports: [] };
+
+/**
+ * Registers an instance; returns its registry id (the same id when registered twice), or 0 while
+ * only the core is loaded (the store's entry, which never asks for it).
+ */
 export function register(kind: RegistryKind, target: object): number {
   // A production build has no agent, so nothing reads the registry: it keeps nothing. The body
   // is the branch of a test the define folds to false (not code after an early return), so
-  // esbuild counts none of its uses and drops the maps, emit and toEntry from the bundle.
+  // esbuild drops it from the bundle.
   if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
-    const known = ids.get(target);
-    if (known !== undefined) return known;
-    const id = nextId++;
-    const ref = new WeakRef(target);
-    entries.set(id, { kind, ref });
-    ids.set(target, id);
-    finalizer?.register(target, id, target);
-    emit({ type: 'registered', entry: toEntry(id, kind, ref) });
-    return id;
+    if (early._register) return early._register(kind, target);
+    if (early._instances.push([kind, new WeakRef(target)]) >= early._limit) {
+      early._instances = early._instances.filter((entry) => entry[1].deref());
+      early._limit = 2 * early._instances.length + 64;
+    }
   }
   return 0;
 }
 
-/** The registry id of an instance, or undefined when it never registered. */
-export function registryId(target: object): number | undefined {
-  return ids.get(target);
-}
-
-/** Records something the panel should show about an instance; keeps the last MAX_REPORTS. */
+/** Records something the panel should show about an instance (the newest MAX_REPORTS are kept). */
 export function report(target: object, type: string, message: string): void {
   if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return;
-  const id = ids.get(target);
-  const entry = id === undefined ? undefined : entries.get(id);
-  if (id === undefined || !entry) return;
-  const item: RegistryReport = { kind: entry.kind, id, type, message, at: Date.now() };
-  reports.push(item);
-  if (reports.length > MAX_REPORTS) reports.shift();
-  emit({ type: 'report', report: item });
+  if (early._report) return early._report(target, type, message);
+  if (early._reports.push([new WeakRef(target), type, message, Date.now()]) > MAX_REPORTS) early._reports.shift();
 }
 
 /**
@@ -167,3 +137,6 @@ export function configureDevtools(options: DevtoolsOptions): void {
  * entry imports first and which starts the listener; core.ts never imports it (see above).
  */
 export const panelListener: { _stop?: () => void } = {};
+
+/** `source` of the page relay's hand-over to a worker (worker-relay.ts); caught in relay-catch.ts. */
+export const SOURCE_RELAY = 'stratum-relay';

@@ -162,8 +162,9 @@ describe('a worker that turns devtools off', () => {
     vi.stubGlobal('WorkerGlobalScope', function WorkerGlobalScope() {});
     vi.stubGlobal('addEventListener', scope.addEventListener.bind(scope));
     vi.stubGlobal('removeEventListener', scope.removeEventListener.bind(scope));
+    const { catchRelay } = await import('./relay-catch.js');
     const listen = await import('./listen.js');
-    listen.listenForPanel({ enabled: true, name: undefined, redact: undefined });
+    listen.listenForPanel({ enabled: true, name: undefined, redact: undefined }, catchRelay());
     expect(listen.listening.on).toBe(true);
     // The worker side (listen-worker.js) is still loading: turning off must not reach for `window`.
     expect(() => listen.stopListening()).not.toThrow();
@@ -178,6 +179,33 @@ describe('a worker that turns devtools off', () => {
     // Off means off: nothing announced on the port; the hand-over is still Stratum's, not the app's.
     expect(received).toEqual([]);
     expect(seen).toEqual([]);
+    channel.port1.close();
+  });
+});
+
+describe("a worker's first turn", () => {
+  it('holds a hand-over that comes before the listener loaded, away from the app, and links it once loaded', async () => {
+    const scope = new EventTarget();
+    vi.stubGlobal('WorkerGlobalScope', function WorkerGlobalScope() {});
+    vi.stubGlobal('addEventListener', scope.addEventListener.bind(scope));
+    vi.stubGlobal('removeEventListener', scope.removeEventListener.bind(scope));
+    // The entries' wiring: catches in a microtask of the importing turn, loads the rest later.
+    await import('../devtools/hook.js');
+    await Promise.resolve();
+    const seen: unknown[] = [];
+    scope.addEventListener('message', (event) => void seen.push((event as MessageEvent).data));
+    const channel = new MessageChannel();
+    const received: unknown[] = [];
+    channel.port1.onmessage = (event: MessageEvent) => void received.push(event.data);
+    scope.dispatchEvent(new MessageEvent('message', { data: handover(), ports: [channel.port2] }));
+    scope.dispatchEvent(new MessageEvent('message', { data: 'the app’s own' }));
+    const listen = await import('./listen.js');
+    expect(listen.listening.on).toBe(false);
+    await until(() => received.length > 0);
+    // Linked once the worker side loaded: it announces itself on the relay's port.
+    expect(received).toEqual([{ source: SOURCE_RUNTIME, v: PROTOCOL_VERSION, session: listen.listening.id, seq: 0, batch: [{ event: 'announce', payload: {} }] }]);
+    expect(seen).toEqual(['the app’s own']);
+    listen.stopListening();
     channel.port1.close();
   });
 });

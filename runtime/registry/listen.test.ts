@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 describe('listening for a panel', () => {
-  it('starts in a microtask, announces itself, and loads the agent on hello', async () => {
+  it('starts after the importing tick, announces itself, and loads the agent on hello', async () => {
     const posted = recordPosts();
     const { listening } = await import('./listen.js');
     // The public entry's wiring: the registry gets the agent's loader passed in.

@@ -1,16 +1,15 @@
 /**
- * Listens for a panel on the page's window. Part of every entry, so it stays small: it reads
- * only the source tag and whether a batch holds a `hello`; the agent, imported on the first
- * hello, does everything else. No subscription exists before a panel connects, so until then a
+ * Listens for a panel on the page's window. Loaded by every entry after its importing tick
+ * (devtools/hook.ts), and small: it reads only the source tag and whether a batch holds a
+ * `hello`; the agent, imported on the first hello, does everything else. No subscription exists before a panel connects, so until then a
  * state change costs nothing here.
  */
 import { ANNOUNCE, HELLO, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../protocol/frozen.js';
 import type { DevtoolsConfig } from './registry.js';
-import { SOURCE_RELAY } from './worker-relay.js';
+import type { Caught } from './relay-catch.js';
 
 /**
- * Loads the agent (runtime/devtools/agent/connect.ts). Passed in by the entries
- * (runtime/devtools/hook.ts), so this floor, below the strata, never imports the agent above them.
+ * Loads the agent (runtime/devtools/agent/connect.ts). Passed in by runtime/devtools/start.ts, so this floor, below the strata, never imports the agent above them.
  */
 export type AgentLoader = () => Promise<{ connect(listening: Listening, via?: Via): { deliver(data: unknown): void; stop(): void } }>;
 
@@ -49,15 +48,6 @@ function sessionId(): string {
 let deliver: ((data: unknown) => void) | undefined;
 let waiting: unknown[] | undefined;
 let stopAgent: (() => void) | undefined;
-
-function isProductionBundle(): boolean {
-  try {
-    return process.env.NODE_ENV === 'production';
-  } catch {
-    // Unbundled ESM in a browser has no `process` (a ReferenceError): no bundler said production.
-    return false;
-  }
-}
 
 function onMessage(event: MessageEvent): void {
   const data = event.data as { source?: unknown; batch?: unknown } | null;
@@ -98,41 +88,31 @@ export function agentLoader(): AgentLoader | undefined {
 let stopWorker: (() => void) | undefined;
 
 /**
- * In a dedicated or shared worker: catch the page relay's hand-over now, in the script's first
- * turn (a message with no listener yet would reach the app's onmessage), and load the rest of
- * the worker side (listen-worker.ts) lazily. Kept this small because every entry carries it.
+ * In a dedicated or shared worker: link what devtools/hook.ts caught in the script's first turn
+ * (registry/relay-catch.ts) and every later hand-over, once the worker side (listen-worker.ts) has
+ * loaded.
  */
-function listenInWorker(): void {
-  const scope = globalThis as unknown as { WorkerGlobalScope?: unknown } & EventTarget;
-  if (typeof scope.WorkerGlobalScope !== 'function') return;
+function listenInWorker(caught: Caught): void {
   listening.on = true;
-  const held: MessageEvent[] = [];
   let stopLinks: (() => void) | undefined;
-  const take = (event: Event): void => {
-    if (((event as MessageEvent).data as { source?: unknown } | null)?.source !== SOURCE_RELAY) return;
-    // Stratum's own message: the app's listeners (added after ours) never see it, on or off.
-    event.stopImmediatePropagation();
-    if (listening.on) held.push(event as MessageEvent);
-    else (event as MessageEvent).ports[0]?.close();
-  };
-  scope.addEventListener('message', take);
-  // A shared worker: one port per page. Ours listens first; the app's onmessage starts the port.
-  scope.addEventListener('connect', (event) => (event as MessageEvent).ports[0]?.addEventListener('message', take));
   // Turned off before the worker side loaded: nothing held is linked, nothing later either.
   stopWorker = () => {
-    for (const event of held.splice(0)) event.ports[0]?.close();
+    caught._stop();
     stopLinks?.();
   };
   import('./listen-worker.js').then(({ linker }) => {
-    if (listening.on) stopLinks = linker(listening, held);
+    if (listening.on) stopLinks = linker(listening, caught._held);
   }, console.error);
 }
 
-/** Starts listening unless disabled; posts `announce` so a panel that is already open says hello. */
-export function listenForPanel(config: DevtoolsConfig): void {
-  if (listening.on || !config.enabled || isProductionBundle()) return;
-  if (typeof window === 'undefined') return listenInWorker();
-  if (!window.addEventListener) return;
+/**
+ * Starts listening unless disabled; posts `announce` so a panel that is already open says hello.
+ * In a worker, `caught` is what hook.ts caught there (without it a worker has nothing to listen to).
+ */
+export function listenForPanel(config: DevtoolsConfig, caught?: Caught): void {
+  if (listening.on || !config.enabled) return;
+  if (caught) return listenInWorker(caught);
+  if (typeof window === 'undefined' || !window.addEventListener) return;
   listening.on = true;
   window.addEventListener('message', onMessage);
   window.postMessage(

@@ -3,11 +3,94 @@
  * the server's request tracking and the adapters' stop use. stratumjs/store imports core.ts
  * only, so these stay out of the entry that merely registers its stores.
  */
-import { emit, entries, finalizer, ids, listeners, reports, toEntry, type RegistryChange, type RegistryEntry, type RegistryKind, type RegistryReport } from './core.js';
+import { early, MAX_REPORTS, type Held, type RegistryChange, type RegistryEntry, type RegistryKind, type RegistryReport } from './core.js';
 
 export * from './core.js';
 
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
+
+/** FinalizationRegistry's part the registry uses, spelled out (see Held in core.ts). */
+interface Finalizer {
+  register(target: object, id: number, token: object): void;
+  unregister(token: object): void;
+}
+
+const entries = new Map<number, { kind: RegistryKind; ref: Held }>();
+const ids = new WeakMap<object, number>();
+const listeners = new Set<(change: RegistryChange) => void>();
+const reports: RegistryReport[] = [];
+let nextId = 1;
+
+// FinalizationRegistry is missing in some embedded runtimes; entries then live as long as the page.
+const finalizer: Finalizer | undefined =
+  typeof __STRATUM_NO_AGENT__ === 'undefined' && typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((id) => {
+        const entry = entries.get(id);
+        if (!entry) return;
+        entries.delete(id);
+        emit({ type: 'unregistered', id, kind: entry.kind });
+      })
+    : undefined;
+
+function emit(change: RegistryChange): void {
+  let first: unknown;
+  let failed = false;
+  for (const listener of [...listeners]) {
+    try {
+      listener(change);
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
+}
+
+function toEntry(id: number, kind: RegistryKind, ref: Held): RegistryEntry {
+  return { id, kind, deref: () => ref.deref() };
+}
+
+function add(kind: RegistryKind, target: object, ref: Held): number {
+  const known = ids.get(target);
+  if (known !== undefined) return known;
+  const id = nextId++;
+  entries.set(id, { kind, ref });
+  ids.set(target, id);
+  finalizer?.register(target, id, target);
+  emit({ type: 'registered', entry: toEntry(id, kind, ref) });
+  return id;
+}
+
+function keep(target: object, type: string, message: string, at: number): void {
+  const id = ids.get(target);
+  const entry = id === undefined ? undefined : entries.get(id);
+  if (id === undefined || !entry) return;
+  const item: RegistryReport = { kind: entry.kind, id, type, message, at };
+  reports.push(item);
+  if (reports.length > MAX_REPORTS) reports.shift();
+  emit({ type: 'report', report: item });
+}
+
+// From here on the core hands registrations and reports to this module; what it queued before
+// (a store created before anything loaded this module) is taken over in order. An instance
+// collected meanwhile is simply never listed.
+if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
+  early._register = (kind, target) => add(kind, target, new WeakRef(target));
+  early._report = (target, type, message) => keep(target, type, message, Date.now());
+  for (const [kind, ref] of early._instances.splice(0)) {
+    const target = ref.deref();
+    if (target) add(kind, target, ref);
+  }
+  for (const [ref, type, message, at] of early._reports.splice(0)) {
+    const target = ref.deref();
+    if (target) keep(target, type, message, at);
+  }
+}
+
+/** The registry id of an instance, or undefined when it never registered. */
+export function registryId(target: object): number | undefined {
+  return ids.get(target);
+}
 
 /**
  * Takes an instance out of the registry now (not at garbage collection): a server request's

@@ -4,8 +4,12 @@
  * and neither the app's `worker.onmessage` nor its shared-worker port ever sees one.
  */
 
-/** `source` of the relay's hand-over message. */
-export const SOURCE_RELAY = 'stratum-relay';
+// `source` of the relay's hand-over message: defined in the registry's core, which every entry
+// carries and where the first turn's catch (relay-catch.ts) reads it, so that one string is not
+// a chunk of its own.
+import { SOURCE_RELAY } from './core.js';
+
+export { SOURCE_RELAY };
 
 /** What the relay tells the worker about the page it relays for. */
 export interface RelayHello {
