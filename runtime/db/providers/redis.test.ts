@@ -54,6 +54,30 @@ describe.skipIf(!up)('redis: single reads beside a writer', () => {
     db.close();
   });
 
+  it('a deleteDatabase whose lock another process took meanwhile deletes nothing more, and says why', async () => {
+    const db = await openDatabase('doomed', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
+    await db.table('rows').bulkPut([{ k: 1 }, { k: 2 }]);
+    const raw = new Redis(REDIS_URL);
+    const lock = `${prefix}doomed#lock`;
+    // This process stalls past lockTtl while it lists the keys: another one takes the lock over.
+    const scan = Redis.prototype.scan;
+    Redis.prototype.scan = async function (this: Redis, ...args: Parameters<Redis['scan']>) {
+      await raw.set(lock, 'another-process');
+      return scan.apply(this, args);
+    } as Redis['scan'];
+    try {
+      await expect(db.delete()).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringContaining("lock on the database expired") });
+    } finally {
+      Redis.prototype.scan = scan;
+    }
+    // The rows and the database's entry are still there for the lock's new holder.
+    expect(await raw.hlen(`${prefix}doomed/r/rows`)).toBe(2);
+    expect(await raw.hexists(`${prefix}#databases`, 'doomed')).toBe(1);
+    expect(await raw.get(lock)).toBe('another-process');
+    await raw.del(lock);
+    raw.disconnect();
+  });
+
   it("never read a row a transaction under way wrote, which its rollback takes back", async () => {
     const db = await openDatabase('dirty', { version: 1, tables: { rows: { key: 'k' } }, provider: redis({ url: REDIS_URL }, { prefix }) });
     const table = db.table('rows');

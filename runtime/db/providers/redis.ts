@@ -20,7 +20,7 @@ import type { FeedHub } from './feed.js';
 import { keyBuffer, Layout } from './redis-keys.js';
 import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
 import { RedisRows, RedisTransaction } from './redis-rows.js';
-import { adoptCache, guard } from './redis-undo.js';
+import { adoptCache, apply, Batch, guard } from './redis-undo.js';
 import { RedisSingleRead } from './redis-single.js';
 import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
 import { describeKey } from './software.js';
@@ -40,6 +40,9 @@ function parseMeta(text: string | null): Meta {
 }
 
 let txIds = 0;
+
+/** Keys a deleteDatabase unlinks per APPLY. */
+const DELETE_BATCH = 1_000;
 
 /** How a transaction ends: its commit or rollback, then `settled` (the connection's count of those under way). */
 function ending(held: Held, db: string, settled: () => void) {
@@ -279,8 +282,13 @@ class RedisProvider implements Provider {
             cursor = next;
             doomed.push(...keys.filter((key) => key !== layout.lock));
           } while (cursor !== '0');
-          if (doomed.length) await place.redis.unlink(...doomed);
-          await place.redis.hdel(Layout.meta(place.prefix), name);
+          // Under the lock, checked in each APPLY as a transaction's writes are: had this process
+          // stalled past lockTtl, another one may hold the database now, and what it wrote since
+          // must stay. 1,000 keys an APPLY keeps each script short (Redis runs nothing beside it).
+          for (let at = 0; at < doomed.length; at += DELETE_BATCH) {
+            await apply(place.redis, layout, held.token, new Batch().command('unlink', ...doomed.slice(at, at + DELETE_BATCH)));
+          }
+          await apply(place.redis, layout, held.token, new Batch().hdel(Layout.meta(place.prefix), name));
         });
         await held.commit([]);
       } catch (error) {
