@@ -16,6 +16,22 @@ contract((t, { open }) => {
       expect(await notes.get(3)).toBeUndefined();
     });
 
+    it('a row whose generated key is there but undefined (a class field) gets a key, as if it were absent', async () => {
+      const db = await open();
+      const notes = db.table('notes');
+      // TypeScript's `id?: number` field is an own property holding undefined once classes define their fields.
+      const draft = { id: undefined, title: 'a', tags: [] };
+      expect(await notes.put(draft)).toBe(1);
+      expect(draft).toEqual({ id: undefined, title: 'a', tags: [] });
+      expect(Object.hasOwn(draft, 'id')).toBe(true);
+      expect(await notes.add({ id: undefined, title: 'b', tags: [] })).toBe(2);
+      expect(await notes.bulkPut([{ id: undefined, title: 'c', tags: [] }, { title: 'd', tags: [] }, { id: undefined, title: 'e', tags: [] }])).toEqual([3, 4, 5]);
+      expect(await notes.get(2)).toEqual({ id: 2, title: 'b', tags: [] });
+      expect((await notes.query()).map((row) => (row as { id: number }).id)).toEqual([1, 2, 3, 4, 5]);
+      // Without a key generator an undefined key is still refused, in words.
+      await expect(db.table('users').put({ email: undefined, handle: 'x' })).rejects.toMatchObject({ name: 'DataError', message: expect.stringContaining('"email"') });
+    });
+
     it('a duplicate add is a ConstraintError in words and changes nothing', async () => {
       const db = await open();
       const users = db.table('users');

@@ -79,9 +79,11 @@ export class IdbTransaction implements ProviderTransaction {
     // waits on all its puts; a throw here would leave the others' AbortErrors unobserved).
     // Before the store: in Node, fake-indexeddb's clone empties a URL instead of refusing it.
     checkWritable(value, `${table}.${add ? 'add' : 'put'}`, true);
+    const generated = this._generated(table);
+    const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
     try {
       const store = this._store(table);
-      return (await (add ? store.add(value) : store.put(value))) as Key;
+      return (await (add ? store.add(stored) : store.put(stored))) as Key;
     } catch (error) {
       throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
     }
@@ -103,6 +105,7 @@ export class IdbTransaction implements ProviderTransaction {
     const where = `${table}.put`;
     const info = this._tables.find((candidate) => candidate.name === table);
     const path = info && typeof info.key === 'string' && !info.key.includes('.') ? info.key : undefined;
+    const generated = this._generated(table);
     return new Promise((resolve, reject) => {
       const keys = new Array<Key>(values.length);
       const requests = new Array<IDBRequest>(values.length);
@@ -135,14 +138,16 @@ export class IdbTransaction implements ProviderTransaction {
           return reject(error);
         }
         let request: IDBRequest;
+        const key = path === undefined ? undefined : cloneKey(value, path);
         try {
-          request = store.put(value);
+          // The key read first: only a row whose key is not a plain number or string can be one
+          // with an undefined key to leave out.
+          request = store.put(generated === undefined || typeof key === 'number' || typeof key === 'string' ? value : withoutUndefinedKey(value, generated));
         } catch (error) {
           return fail(error, value);
         }
         requests[i] = request;
         request.onerror = onerror;
-        const key = path === undefined ? undefined : cloneKey(value, path);
         if (i === last) {
           request.onsuccess = () => {
             keys[i] = request.result as Key;
@@ -236,6 +241,12 @@ export class IdbTransaction implements ProviderTransaction {
     );
   }
 
+  /** The key path a table's key generator fills in, if it has one. */
+  private _generated(table: string): string | undefined {
+    const info = this._tables.find((candidate) => candidate.name === table);
+    return info?.autoIncrement && typeof info.key === 'string' ? info.key : undefined;
+  }
+
   private _store(table: string): Store {
     return this._tx.objectStore(table) as Store;
   }
@@ -285,4 +296,28 @@ export class IdbTransaction implements ProviderTransaction {
 function cloneKey(value: unknown, path: string): unknown {
   const field = Object.getOwnPropertyDescriptor(value, path);
   return field?.enumerable && 'value' in field ? field.value : undefined;
+}
+
+/**
+ * A row whose generated key is an own property holding undefined (a TypeScript class field such
+ * as `id?: number` is one) is stored as if the property were absent, so the key generator fills
+ * it in, as every other provider and Dexie do; IndexedDB itself refuses it with a bare DataError.
+ * The row is copied along the key path (the caller's object is not changed); any other row is
+ * returned as it is.
+ */
+export function withoutUndefinedKey(value: unknown, path: string): unknown {
+  const steps = path.split('.');
+  const copy = (node: unknown, at: number): object | undefined => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, steps[at]!)) return undefined;
+    const step = steps[at]!;
+    const child = (node as Record<string, unknown>)[step];
+    if (at === steps.length - 1) {
+      if (child !== undefined) return undefined;
+      const { [step]: _left, ...rest } = node as Record<string, unknown>;
+      return rest;
+    }
+    const inner = copy(child, at + 1);
+    return inner === undefined ? undefined : { ...node, [step]: inner };
+  };
+  return copy(value, 0) ?? value;
 }

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recentReports, registered } from '../../registry/registry.js';
 import { DatabaseUnavailableError, openDatabase, type DbEvent } from '../index.js';
-import { mapError } from './indexeddb-transaction.js';
+import { mapError, withoutUndefinedKey } from './indexeddb-transaction.js';
 
 const tables = { notes: { key: 'id' } };
 const real = globalThis.indexedDB;
@@ -188,6 +188,24 @@ describe('bulkPut: the keys it gives back are the keys stored', () => {
     const stored = await db.table('items').query();
     expect(stored.map((item) => (item as { id: number }).id)).toEqual(keys.slice().sort((a, b) => Number(a) - Number(b)));
     expect(keys[0]).toBe((stored.find((item) => (item as { text?: string }).text === 'counted') as { id: number }).id);
+    db.close();
+  });
+});
+
+describe('a generated key that is there but undefined', () => {
+  it('is left out of a copy along a nested key path; the row itself and any other row stay as they are', async () => {
+    const row = { meta: { id: undefined, at: 1 }, title: 'a' };
+    const stored = withoutUndefinedKey(row, 'meta.id');
+    expect(stored).toEqual({ meta: { at: 1 }, title: 'a' });
+    expect(Object.hasOwn((stored as typeof row).meta, 'id')).toBe(false);
+    expect(Object.hasOwn(row.meta, 'id')).toBe(true);
+    const keyed = { meta: { id: 3 } };
+    expect(withoutUndefinedKey(keyed, 'meta.id')).toBe(keyed);
+    const inherited = Object.create({ id: undefined }) as object;
+    expect(withoutUndefinedKey(inherited, 'id')).toBe(inherited);
+    const db = await openDatabase('nested-generated', { version: 1, tables: { notes: { key: 'meta.id', autoIncrement: true } } });
+    expect(await db.table('notes').put(row)).toBe(1);
+    expect(await db.table('notes').get(1)).toEqual({ meta: { id: 1, at: 1 }, title: 'a' });
     db.close();
   });
 });
