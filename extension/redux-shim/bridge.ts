@@ -6,7 +6,6 @@
  * (the action type labels the timeline), and a panel edit or restore goes back to it as the
  * Redux DevTools extension's own `JUMP_TO_STATE` message, which the library applies itself.
  */
-import '#runtime/devtools/hook.js';
 import { config, configureDevtools, panelListener } from '#runtime/registry/registry.js';
 import { start } from '#runtime/devtools/start.js';
 import { mirror, type MirrorSource, type StratumAdapter } from '#runtime/adapters/mirror.js';
@@ -36,7 +35,8 @@ function labelOf(action: unknown): string {
 }
 
 // Not a runtime yet: a page whose only connections are stores an adapter already shows must not
-// get an empty second runtime in the picker. Same tick as the registry's import, so this wins.
+// get an empty second runtime in the picker. Nothing listens until listen() below starts the
+// listener itself (this bundle leaves out the entries' hook, devtools/hook.ts); off until then.
 configureDevtools({ enabled: false });
 let listening = false;
 
@@ -46,7 +46,7 @@ function listen(): void {
   listening = true;
   // Beside a page's own Stratum runtime, the target picker tells the two apart by this name.
   configureDevtools({ enabled: true, name: `${document.title || location.host} (Redux DevTools protocol)` });
-  // What the entries' hook does once enabled (it found this bundle disabled in its first tick).
+  // What the entries' hook (devtools/hook.ts) does in a page: listen, and let configureDevtools stop it.
   panelListener._stop = start(config);
 }
 

@@ -11,7 +11,8 @@ import { catchRelay } from '../registry/relay-catch.js';
 
 declare const __STRATUM_NO_AGENT__: boolean | undefined;
 
-// Here, before the import, so that a bundler that defines NODE_ENV can drop the listener's chunk.
+// Read before the import below: a production bundle built from this entry never fetches the
+// listener's chunk.
 function isProductionBundle(): boolean {
   try {
     return process.env.NODE_ENV === 'production';
@@ -22,11 +23,14 @@ function isProductionBundle(): boolean {
 }
 
 if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
-  // In a microtask, so that configureDevtools({ enabled: false }) in the importing tick wins;
-  // still within the worker's first turn, before any message can be dispatched.
+  // In a worker, now, while the modules load: the app's module body runs after this one and may
+  // set `self.onmessage` at once, and a listener added first is the first to hear a message.
+  const caught = catchRelay();
+  // The rest in a microtask, so that configureDevtools({ enabled: false }) in the importing tick
+  // wins. Turned off, the catch still takes the relay's messages (and closes their ports): they
+  // are Stratum's, never the app's.
   queueMicrotask(() => {
-    if (!config.enabled || isProductionBundle()) return;
-    const caught = catchRelay();
+    if (!config.enabled || isProductionBundle()) return caught?._stop();
     // Node, or a window without events: there is no panel to listen for.
     if (!caught && (typeof window === 'undefined' || !window.addEventListener)) return;
     let stopped = false;
@@ -38,7 +42,11 @@ if (typeof __STRATUM_NO_AGENT__ === 'undefined') {
       ({ start }) => {
         if (!stopped) panelListener._stop = start(config, caught);
       },
-      (error: unknown) => console.error('stratum: the panel listener did not load, so no panel connects:', error),
+      (error: unknown) => {
+        // Nothing will link what the catch holds: let the relay's ports go.
+        caught?._stop();
+        console.error('stratum: the panel listener did not load, so no panel connects:', error);
+      },
     );
   });
 }

@@ -46,7 +46,7 @@ describe('listening for a panel', () => {
     // The public entry's wiring: the registry gets the agent's loader passed in.
     const { Store } = await import('../store/index.js');
     new Store({ name: 'page' }).createState(1, { key: 'k', scope: 'app' });
-    await tick();
+    await until(() => listening.on);
     expect(listening.on).toBe(true);
     await until(() => posted.length > 0);
     expect(posted[0]).toMatchObject({ v: PROTOCOL_VERSION, seq: 0, batch: [{ event: Event.announce, payload: {} }] });

@@ -22,7 +22,7 @@ export interface Via {
 
 let loadAgent: AgentLoader | undefined;
 
-/** The entries' hook: how a hello loads the agent. Without one, hellos are dropped (and counted). */
+/** How a hello loads the agent, set by devtools/start.ts. Without one, hellos are dropped (and counted). */
 export function setAgentLoader(load: AgentLoader): void {
   loadAgent = load;
 }
@@ -80,7 +80,7 @@ export function saysHello(batch: unknown): boolean {
   return Array.isArray(batch) && batch.some((message: { command?: unknown } | null) => message?.command === HELLO);
 }
 
-/** The agent loader the entries set (the worker listener loads it lazily too). */
+/** The agent loader devtools/start.ts set (the worker listener loads it lazily too). */
 export function agentLoader(): AgentLoader | undefined {
   return loadAgent;
 }

@@ -12,10 +12,13 @@ export interface Caught {
   _stop(): void;
 }
 
-/** Starts catching in a dedicated or shared worker; undefined anywhere else. */
+/**
+ * Starts catching in a dedicated or shared worker; undefined anywhere else (a service worker is
+ * never relayed, and may not import a chunk later).
+ */
 export function catchRelay(): Caught | undefined {
-  const scope = globalThis as unknown as { WorkerGlobalScope?: unknown } & EventTarget;
-  if (typeof scope.WorkerGlobalScope !== 'function') return undefined;
+  const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; ServiceWorkerGlobalScope?: unknown } & EventTarget;
+  if (typeof scope.WorkerGlobalScope !== 'function' || typeof scope.ServiceWorkerGlobalScope === 'function') return undefined;
   let on = true;
   const held: MessageEvent[] = [];
   const take = (event: Event): void => {
