@@ -80,8 +80,8 @@ export class IdbTransaction implements ProviderTransaction {
     // Before the store: in Node, fake-indexeddb's clone empties a URL instead of refusing it.
     checkWritable(value, `${table}.${add ? 'add' : 'put'}`, true);
     const generated = this._generated(table);
-    const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
     try {
+      const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
       const store = this._store(table);
       return (await (add ? store.add(stored) : store.put(stored))) as Key;
     } catch (error) {
@@ -301,23 +301,27 @@ function cloneKey(value: unknown, path: string): unknown {
 /**
  * A row whose generated key is an own property holding undefined (a TypeScript class field such
  * as `id?: number` is one) is stored as if the property were absent, so the key generator fills
- * it in, as every other provider and Dexie do; IndexedDB itself refuses it with a bare DataError.
- * The row is copied along the key path (the caller's object is not changed); any other row is
- * returned as it is.
+ * it in, as every other provider does; IndexedDB itself refuses it with a DataError. What is put
+ * is the row's structured clone (what IndexedDB stores anyway, so a Map, a Date or a class
+ * instance keeps what it would keep, and a Proxy is refused as before) without that property;
+ * the caller's row is not changed. Any other row is returned as it is.
  */
 export function withoutUndefinedKey(value: unknown, path: string): unknown {
   const steps = path.split('.');
-  const copy = (node: unknown, at: number): object | undefined => {
-    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, steps[at]!)) return undefined;
-    const step = steps[at]!;
-    const child = (node as Record<string, unknown>)[step];
-    if (at === steps.length - 1) {
-      if (child !== undefined) return undefined;
-      const { [step]: _left, ...rest } = node as Record<string, unknown>;
-      return rest;
+  const last = steps.pop()!;
+  const parentOf = (root: unknown): Record<string, unknown> | undefined => {
+    let node = root;
+    for (const step of steps) {
+      if (typeof node !== 'object' || node === null || !Object.hasOwn(node, step)) return undefined;
+      node = (node as Record<string, unknown>)[step];
     }
-    const inner = copy(child, at + 1);
-    return inner === undefined ? undefined : { ...node, [step]: inner };
+    return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
   };
-  return copy(value, 0) ?? value;
+  const parent = parentOf(value);
+  if (!parent || !Object.hasOwn(parent, last) || parent[last] !== undefined) return value;
+  const copy: unknown = structuredClone(value);
+  // A Map's or a Set's own fields are not in its clone: nothing to leave out there.
+  const inCopy = parentOf(copy);
+  if (inCopy) delete inCopy[last];
+  return copy;
 }

@@ -208,4 +208,21 @@ describe('a generated key that is there but undefined', () => {
     expect(await db.table('notes').get(1)).toEqual({ meta: { id: 1, at: 1 }, title: 'a' });
     db.close();
   });
+
+  it('keeps what the row holds beyond plain fields (a Map, a Date), and still refuses a Proxy', async () => {
+    const db = await openDatabase('generated-kinds', { version: 1, tables: { things: { key: 'id', autoIncrement: true } } });
+    const things = db.table('things');
+    class Inventory extends Map<string, number> {
+      id?: number = undefined;
+    }
+    const inventory = new Inventory([['apples', 3]]);
+    const key = await things.put(inventory);
+    expect((await things.get(key)) as Map<string, number>).toBeInstanceOf(Map);
+    expect(((await things.get(key)) as Map<string, number>).get('apples')).toBe(3);
+    const dated = { id: undefined, at: new Date(5) };
+    const second = await things.put(dated);
+    expect(await things.get(second)).toEqual({ id: second, at: new Date(5) });
+    await expect(things.put(new Proxy({ id: undefined, v: 1 }, {}))).rejects.toMatchObject({ name: 'DataCloneError' });
+    db.close();
+  });
 });

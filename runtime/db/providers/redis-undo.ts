@@ -33,8 +33,6 @@ export async function guard<T>(what: string, call: () => Promise<T>): Promise<T>
   try {
     return await call();
   } catch (error) {
-    // Already in words (a lock lost under an APPLY): said once, not wrapped again.
-    if (error instanceof DatabaseUnavailableError) throw error;
     const reason = describeError(error);
     const paused = /timed out/i.test(reason) ? ' (no answer in time: is the server paused or overloaded?)' : '';
     throw new DatabaseUnavailableError(`Redis failed during ${what}${paused}: ${reason}`, reason, { cause: error });

@@ -20,7 +20,7 @@ import type { FeedHub } from './feed.js';
 import { keyBuffer, Layout } from './redis-keys.js';
 import { places, placeKey, RedisPlace, type Held, type RedisProviderOptions } from './redis-place.js';
 import { RedisRows, RedisTransaction } from './redis-rows.js';
-import { adoptCache, apply, Batch, guard } from './redis-undo.js';
+import { adoptCache, guard } from './redis-undo.js';
 import { RedisSingleRead } from './redis-single.js';
 import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
 import { describeKey } from './software.js';
@@ -41,8 +41,16 @@ function parseMeta(text: string | null): Meta {
 
 let txIds = 0;
 
-/** Keys a deleteDatabase unlinks per APPLY. */
-const DELETE_BATCH = 1_000;
+/**
+ * Deletes a database's keys (ARGV[4..]) and its entry in the meta hash, while the lock is the
+ * caller's (0 when it is not: nothing deleted). UNLINK in slices of 1,000 stays under Lua's limit
+ * on unpacked values.
+ */
+const DELETE = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 4, #ARGV, 1000 do redis.call('unlink', unpack(ARGV, i, math.min(i + 999, #ARGV))) end
+redis.call('hdel', ARGV[2], ARGV[3])
+return 1`;
 
 /** How a transaction ends: its commit or rollback, then `settled` (the connection's count of those under way). */
 function ending(held: Held, db: string, settled: () => void) {
@@ -275,6 +283,7 @@ class RedisProvider implements Provider {
         const layout = place.layout(name);
         const pattern = `${layout.base.replace(/[*?[\]\\]/g, '\\$&')}[/#]*`;
         const doomed: string[] = [];
+        let lost = false;
         await guard(`deleting '${name}'`, async () => {
           let cursor = '0';
           do {
@@ -282,14 +291,18 @@ class RedisProvider implements Provider {
             cursor = next;
             doomed.push(...keys.filter((key) => key !== layout.lock));
           } while (cursor !== '0');
-          // Under the lock, checked in each APPLY as a transaction's writes are: had this process
-          // stalled past lockTtl, another one may hold the database now, and what it wrote since
-          // must stay. 1,000 keys an APPLY keeps each script short (Redis runs nothing beside it).
-          for (let at = 0; at < doomed.length; at += DELETE_BATCH) {
-            await apply(place.redis, layout, held.token, new Batch().command('unlink', ...doomed.slice(at, at + DELETE_BATCH)));
-          }
-          await apply(place.redis, layout, held.token, new Batch().hdel(Layout.meta(place.prefix), name));
+          // One script, as one UNLINK was before: every key and the database's entry go together
+          // or not at all (a database half deleted would open with its rows and indexes
+          // disagreeing). And only while the lock is still this process's: had it stalled past
+          // lockTtl, another process may hold the database now, and what that one wrote must stay.
+          lost = (await place.redis.eval(DELETE, 1, layout.lock, held.token, Layout.meta(place.prefix), name, ...doomed)) === 0;
         });
+        if (lost) {
+          throw new DatabaseUnavailableError(
+            `Redis: the lock on database '${name}' expired while it was being deleted (this process stalled or lost the server longer than lockTtl, and another process holds it now); nothing was deleted.`,
+            'lock lost',
+          );
+        }
         await held.commit([]);
       } catch (error) {
         await held.abort();
