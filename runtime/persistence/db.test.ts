@@ -116,6 +116,46 @@ describe.each(places)('%s', (_label, makePlace) => {
     db.close();
   });
 
+  it("a set made while another tab's change is read wins: both tabs end on it, as stored", async () => {
+    const tabA = await open();
+    const tabB = await open();
+    const a = new Store({ name: 'tab-a' }).createState('init', { key: 'k', scope: 'app', persist: { db: tabA } });
+    const b = new Store({ name: 'tab-b' }).createState('init', { key: 'k', scope: 'app', persist: { db: tabB } });
+    await Promise.all([a.ready, b.ready]);
+    let fired = false;
+    // Runs right after the persistence's own listener began reading tab B's change: the user
+    // sets a value in tab A while that read is under way.
+    tabA.subscribe((event) => {
+      if (fired || !('table' in event) || event.origin !== 'remote') return;
+      fired = true;
+      a.set('A-later');
+    });
+    b.set('B-earlier');
+    await until(() => fired && b.get() === 'A-later');
+    await tick(50);
+    expect(await tabA.cache.get(a.id)).toBe('A-later');
+    expect(a.get()).toBe('A-later');
+    expect(b.get()).toBe('A-later');
+    tabA.close();
+    tabB.close();
+  });
+
+  it('a set made while a transact is under way wins in memory too, as it is the one stored last', async () => {
+    const db = await open();
+    const counter = new Store({ name: 'a' }).createState(0, { key: 'n', scope: 'app', persist: { db } });
+    await counter.ready;
+    // The user sets a value while the transaction is open (its write then waits for the transaction).
+    const pending = counter.transact((n) => {
+      queueMicrotask(() => counter.set(100));
+      return n + 1;
+    });
+    await pending;
+    await tick(50);
+    expect(await db.cache.get(counter.id)).toBe(100);
+    expect(counter.get()).toBe(100);
+    db.close();
+  });
+
   it('a missing table is reported, and the state keeps working in memory', async () => {
     const db = await openDatabase(name, { version: 1, tables: {}, provider: provider() });
     const state = new Store({ name: 'no-cache' }).createState('x', { key: 'k', scope: 'app', persist: { db } });
@@ -133,3 +173,5 @@ async function until(check: () => Promise<boolean> | boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));

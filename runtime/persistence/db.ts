@@ -41,10 +41,15 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
     return stored === undefined ? { found: false } : { found: true, value: stored.value };
   };
 
+  // This instance's writes, counted as they are issued: a read of another tab's change that was
+  // under way meanwhile may return a row older than this instance's own (the write is ordered
+  // after the read), so its value must not be applied (see watch).
+  let writes = 0;
   return {
     describe: `db:${db.name}/${name}`,
     load: () => read(db.table(name)),
     save: async (value) => {
+      writes++;
       await db.table(name).put(row(value));
     },
     watch(listener) {
@@ -59,9 +64,12 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
           return;
         }
         reading = true;
+        const before = writes;
         read(db.table(name))
           .then(
             (stored) => {
+              // This instance wrote since the read began: read once more, after that write.
+              if (writes !== before) again = true;
               if (!again && stored.found) listener(stored.value);
             },
             // The state keeps its value; the next remote change reads again.
@@ -82,6 +90,7 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
     },
     transact: (fn, current) =>
       db.transaction([name], 'readwrite', async (tx) => {
+        writes++;
         const stored = await read(tx.table(name));
         const next = fn(stored.found ? stored.value : current);
         await tx.table(name).put(row(next));

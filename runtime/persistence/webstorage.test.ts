@@ -40,6 +40,39 @@ describe("persist: 'local'", () => {
     expect(state.get()).toBe('from another tab');
   });
 
+  it('a set to the initial value, or a reset, made before the restore wins over the stored value', async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    local.setItem(THEME_KEY, serialize('dark'));
+    // The user picks the value the state already shows (its initial one) before the restore.
+    const picked = create('light');
+    picked.set('light');
+    await picked.ready;
+    expect(picked.get()).toBe('light');
+    expect(local.getItem(THEME_KEY)).toBe(serialize('light'));
+    local.setItem(THEME_KEY, serialize('dark'));
+    // "Forget the preference" at start-up: reset() writes the initial value through.
+    const forgotten = create('light');
+    forgotten.reset();
+    await forgotten.ready;
+    expect(forgotten.get()).toBe('light');
+    expect(local.getItem(THEME_KEY)).toBe(serialize('light'));
+  });
+
+  it("an older write of another tab, heard after this tab's newer set, does not replace it", async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    const state = create();
+    await state.ready;
+    // Tab B wrote first; before its storage event reaches this tab, this tab sets its own value
+    // (the later write, so the storage holds it). B will hear this tab's write and follow it.
+    local.setItem(THEME_KEY, serialize('from-B'));
+    state.set('mine');
+    fake.storageEvent(local, THEME_KEY, null, serialize('from-B'), { overwritten: true });
+    expect(local.getItem(THEME_KEY)).toBe(serialize('mine'));
+    expect(state.get()).toBe('mine');
+  });
+
   it('keeps working in memory, reported, when the storage is unusable', async () => {
     fake = installWindow({ local: 'SecurityError' });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -46,10 +46,17 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
     });
   };
   const transact = adapter.transact?.bind(adapter);
+  // Local sets, counted: one made while a transact was under way is written after it, so it is
+  // the stored value, and the transact's result must not replace it in memory.
+  let saves = 0;
   state._link = {
     _save(value) {
+      saves++;
       if (attached) write(value);
       else state._touched = true;
+    },
+    get _attached() {
+      return attached;
     },
     _transact: transact && (async (fn) => {
       // A storage that transacts but whose stored value failed to load (the engine restarting):
@@ -63,8 +70,9 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
       }
       if (!attached) return undefined;
       // The state's value stands in for a stored value that does not exist yet.
+      const before = saves;
       const next = await transact(fn, state._value);
-      state._apply(next, 'transact', false);
+      if (saves === before) state._apply(next, 'transact', false);
       return [next];
     }),
   };

@@ -28,6 +28,8 @@ export interface StateInit<T> {
  */
 export interface StorageLink<T> {
   _save(value: T): void;
+  /** The stored value has loaded (until then a set is marked to win over it). */
+  readonly _attached: boolean;
   _transact: ((fn: (prev: T) => T) => Promise<[T] | undefined>) | undefined;
 }
 
@@ -145,7 +147,12 @@ export class State<T> {
    */
   _apply(value: T, label: string | undefined, save: boolean): void {
     const prev = this._value;
-    if (this._equals(prev, value)) return;
+    if (this._equals(prev, value)) {
+      // Before the stored value loaded, a set to the value the state already shows (its initial
+      // one, or reset()) still wins over the stored one, as any other set does.
+      if (save && this.persistence && !this._link?._attached) this._touched = true;
+      return;
+    }
     this._value = value;
     this._version++;
     if (save && this.persistence) {

@@ -34,6 +34,9 @@ function onStorage(event: StorageEvent): void {
   if (colon < 0) return; // not a namespaced key (another app's, or the availability probe)
   const subs = existingSubscriptions(pageChannel(slotOf(kind, event.key.slice(0, colon))));
   if (!subs?.size) return;
+  // A write made since (this page's, or another tab's whose own event follows) supersedes this
+  // one: applied now, an older value would replace a newer one in this page and stay there.
+  if (superseded(area!, event)) return;
   const key = event.key.slice(colon + 1);
   const change: WebStorageEvent = { key, origin: 'remote' };
   const value = decodeRemote(event.newValue, subs, key, kind);
@@ -42,6 +45,16 @@ function onStorage(event: StorageEvent): void {
   const old = decodeRemote(event.oldValue, undefined, key, kind);
   if (event.oldValue !== null && !old.error) change.oldValue = old.value;
   notify(subs, change);
+}
+
+function superseded(area: Storage, event: StorageEvent): boolean {
+  try {
+    return area.getItem(event.key!) !== event.newValue;
+  } catch (error) {
+    // Unreadable now (blocked since the event was queued): the event is all there is to go by.
+    console.debug('stratum: could not re-read a key another tab changed; applying its event as sent.', error);
+    return false;
+  }
 }
 
 function decodeRemote(

@@ -45,6 +45,13 @@ export class FakeStorage implements Storage {
     this.entries.clear();
   }
 
+  /** Another tab's write (or clear, for a null key) to the shared storage: no quota, no failure here. */
+  written(key: string | null, value: string | null): void {
+    if (key === null) this.entries.clear();
+    else if (value === null) this.entries.delete(key);
+    else this.entries.set(key, value);
+  }
+
   /** UTF-16 bytes of every key and value, as browsers count the quota. */
   bytes(): number {
     let total = 0;
@@ -65,8 +72,12 @@ export class FakeStorage implements Storage {
 
 export interface FakeWindow {
   window: EventTarget & { localStorage: Storage; sessionStorage: Storage };
-  /** What another tab's change looks like here. */
-  storageEvent(area: Storage, key: string | null, oldValue: string | null, newValue: string | null): void;
+  /**
+   * What another tab's change looks like here: the shared storage holds `newValue` (written as
+   * that tab did, unless the area is not a FakeStorage or `{ overwritten: true }` says a newer
+   * write has replaced it since), then the event is dispatched.
+   */
+  storageEvent(area: Storage, key: string | null, oldValue: string | null, newValue: string | null, options?: { overwritten?: boolean }): void;
   uninstall(): void;
 }
 
@@ -85,7 +96,8 @@ export function installWindow(setup: { local?: StorageSetup; session?: StorageSe
   Object.defineProperty(globalThis, 'window', { value: target, configurable: true, writable: true });
   return {
     window: target as FakeWindow['window'],
-    storageEvent(area, key, oldValue, newValue) {
+    storageEvent(area, key, oldValue, newValue, options = {}) {
+      if (area instanceof FakeStorage && !options.overwritten) area.written(key, newValue);
       target.dispatchEvent(Object.assign(new Event('storage'), { key, oldValue, newValue, storageArea: area }));
     },
     uninstall() {
