@@ -10,9 +10,11 @@ declare const __STRATUM_NO_AGENT__: boolean | undefined;
  */
 export function describePersistence(option: PersistOption, id: string): string {
   if (option === 'local' || option === 'session') return option;
-  if (typeof option !== 'object' || option === null || !('db' in option)) {
+  // An object without a database in db (the database not opened yet, so `{ db: undefined }`) too.
+  const db = (option as { db?: unknown } | null)?.db;
+  if (typeof db !== 'object' || db === null) {
     throw new TypeError(
-      typeof __STRATUM_NO_AGENT__ === 'undefined' ? `persist must be 'local', 'session' or { db, table? }; got ${String(option)} (state ${id}).` : coded(10, option, id),
+      typeof __STRATUM_NO_AGENT__ === 'undefined' ? `persist must be 'local', 'session' or { db, table? }; got ${option && typeof option === 'object' ? `db: ${String(db)}` : String(option)} (state ${id}).` : coded(10, option, id),
     );
   }
   return `db:${option.db.name}/${option.table ?? '$cache'}`;

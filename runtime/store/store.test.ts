@@ -89,6 +89,8 @@ describe('store API', () => {
     const store = new Store();
     const wrong = (persist: unknown) => () => store.createState(0, { key: 'k', scope: 'app', persist: persist as 'local' });
     expect(wrong('disk')).toThrow(`persist must be 'local', 'session' or { db, table? }; got disk (state ["app","k"]).`);
+    // The database not opened yet.
+    expect(wrong({ db: undefined })).toThrow(`persist must be 'local', 'session' or { db, table? }; got db: undefined (state ["app","k"]).`);
     expect(wrong({ table: 'states' })).toThrow(TypeError);
     expect(store.hasState({ key: 'k', scope: 'app' })).toBe(false);
   });

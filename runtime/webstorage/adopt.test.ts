@@ -33,6 +33,33 @@ describe('webstorage adopt()', () => {
     expect(prefs.get('theme')).toBe('dark mode');
   });
 
+  it("moves a key another namespace wrote in Stratum's format as its value, not as the marker's text", () => {
+    const local = legacy({});
+    webstorage('local', { namespace: 'v1' }).set('when', new Date(0));
+    const next = webstorage('local', { namespace: 'v2' });
+    expect(next.adopt('v1:when', { as: 'when' })).toEqual(new Date(0));
+    expect(next.get('when')).toEqual(new Date(0));
+    expect(local.getItem('v1:when')).toBeNull();
+  });
+
+  it("keeps an id of more digits than a number holds as its text, and refuses a Stratum value it cannot read", () => {
+    const local = legacy({ 'last-order': '1234567890123456789', count: '42', newer: 'stratum:99:{"a":1}' });
+    const app = webstorage('local', { namespace: 'app' });
+    expect(app.adopt('last-order', { as: 'order' })).toBe('1234567890123456789');
+    expect(app.get('order')).toBe('1234567890123456789');
+    expect(app.adopt('count', { as: 'count' })).toBe(42);
+    expect(() => app.adopt('newer', { as: 'newer' })).toThrow(/Stratum's format but cannot be read.*version 99.*Nothing was changed/);
+    expect(local.getItem('newer')).toBe('stratum:99:{"a":1}');
+    expect(app.get('newer')).toBeUndefined();
+  });
+
+  it('says in words what is missing when webstorage() or adopt() is called wrong', () => {
+    legacy({ theme: 'dark' });
+    expect(() => webstorage('local', null as never)).toThrow('webstorage(kind, options): options is an object ({ namespace? }); got null.');
+    const prefs = webstorage('local', { namespace: 'prefs' });
+    expect(() => (prefs.adopt as (key: string) => unknown)('theme')).toThrow('adopt("theme", { as }): as, the key to move it to in this namespace, is a string; got no options.');
+  });
+
   it('returns undefined when there is nothing to adopt', () => {
     legacy({});
     expect(webstorage('local', { namespace: 'n' }).adopt('missing', { as: 'x' })).toBeUndefined();

@@ -21,6 +21,7 @@ const DEFAULT_NAMESPACE = 'stratum';
  * unusable storage: it probes, falls back to memory and says why (`available`, `reason`).
  */
 export function webstorage(kind: WebStorageKind = 'local', options: WebStorageOptions = {}): WebStorage {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`webstorage(kind, options): options is an object ({ namespace? }); got ${String(options)}.`);
   return new NamespacedStorage(kind, options.namespace ?? DEFAULT_NAMESPACE);
 }
 
@@ -144,6 +145,7 @@ class NamespacedStorage implements WebStorage {
 
   adopt<T = unknown>(legacyKey: string, options: AdoptOptions): T | undefined {
     const as = options?.as;
+    if (typeof as !== 'string') throw new TypeError(`adopt("${String(legacyKey)}", { as }): as, the key to move it to in this namespace, is a string; got ${as === undefined && !options ? 'no options' : String(as)}.`);
     const full = this._full(as);
     if (typeof legacyKey !== 'string' || legacyKey === '' || legacyKey === full) {
       throw new TypeError(`adopt needs the old, un-namespaced key as a non-empty string other than "${full}".`);
@@ -155,7 +157,7 @@ class NamespacedStorage implements WebStorage {
     if (!options.overwrite && this._read(full) !== null) {
       throw new Error(`adopt("${legacyKey}", { as: "${as}" }): "${as}" already exists in namespace "${this.namespace}"; pass { overwrite: true } to replace it. Nothing was changed.`);
     }
-    const value = parseLegacy(text);
+    const value = parseLegacy(text, legacyKey);
     this.set(as, value);
     // Remove the old key only once the new one is really in the storage (set may have fallen back to memory).
     if (this._storage() && this._read(full) !== null) this._remove(legacyKey);
@@ -283,14 +285,24 @@ class NamespacedStorage implements WebStorage {
   }
 }
 
-/** A legacy value is JSON, or a plain string an app stored as is (a theme name, a token). */
-function parseLegacy(text: string): unknown {
+/**
+ * A legacy value is Stratum's own text (a key moved between namespaces), JSON, or a plain string
+ * an app stored as is (a theme name, a token). A number JSON cannot give back as written (an id
+ * of 19 digits) stays the text it was: read as a number it would lose digits, and adopt removes
+ * the original.
+ */
+function parseLegacy(text: string, legacyKey: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = deserialize(text);
   } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
+    if (!(error instanceof CodecError)) throw error;
+    // Our marker, but unreadable here (damaged, or a newer runtime's): moved as a string, it
+    // would read back as that string, and the original would be gone.
+    if (text.startsWith('stratum:')) throw new CodecError(`adopt("${legacyKey}"): its value is in Stratum's format but cannot be read (${error.message}). Nothing was changed.`);
     return text;
   }
+  return typeof value === 'number' && JSON.stringify(value) !== text.trim() ? text : value;
 }
 
 /**
