@@ -156,6 +156,26 @@ describe.each(places)('%s', (_label, makePlace) => {
     db.close();
   });
 
+  it("follows this page's other writers of its row (the panel's edit, the app's own put), not its own writes", async () => {
+    const db = await open();
+    const cart = new Store({ name: 'shop' }).createState<string[]>([], { key: 'cart', scope: 'app', persist: { db } });
+    await cart.ready;
+    let changes = 0;
+    cart.subscribe(() => void changes++);
+    cart.set(['socks']);
+    await tick(30);
+    // Its own write is not read back and applied again.
+    expect(changes).toBe(1);
+    // The panel's Database tab edits the row through the same database.
+    await db.cache.set(cart.id, ['socks', 'hat']);
+    await until(() => cart.get().length === 2);
+    expect(cart.get()).toEqual(['socks', 'hat']);
+    cart.set((items) => [...items, 'shoes']);
+    await tick(30);
+    expect(await db.cache.get(cart.id)).toEqual(['socks', 'hat', 'shoes']);
+    db.close();
+  });
+
   it('a missing table is reported, and the state keeps working in memory', async () => {
     const db = await openDatabase(name, { version: 1, tables: {}, provider: provider() });
     const state = new Store({ name: 'no-cache' }).createState('x', { key: 'k', scope: 'app', persist: { db } });

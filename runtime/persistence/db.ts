@@ -45,12 +45,15 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
   // under way meanwhile may return a row older than this instance's own (the write is ordered
   // after the read), so its value must not be applied (see watch).
   let writes = 0;
+  // Names this state's own writes in change events (the panel's timeline shows it too), so that
+  // watch can tell them from every other writer's.
+  const label = `persist ${id}`;
   return {
     describe: `db:${db.name}/${name}`,
     load: () => read(db.table(name)),
     save: async (value) => {
       writes++;
-      await db.table(name).put(row(value));
+      await db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label });
     },
     watch(listener) {
       // One read at a time: remote writes arriving while one is under way ask for one more
@@ -82,20 +85,28 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
             refresh();
           });
       };
+      // Other tabs' writes, and this page's other writers of the row: the panel editing it, an
+      // app's own put. Only this state's own writes are not followed (another store's state of
+      // the same id writes under the same label: the two do not follow each other).
       return db.subscribe((event) => {
-        if (!('table' in event) || event.origin !== 'remote' || event.table !== name) return;
+        if (!('table' in event) || event.table !== name || (event.origin !== 'remote' && event.label === label)) return;
         if (event.type !== 'clear' && !event.keys.includes(id)) return;
         refresh();
       });
     },
     transact: (fn, current) =>
-      db.transaction([name], 'readwrite', async (tx) => {
-        writes++;
-        const stored = await read(tx.table(name));
-        const next = fn(stored.found ? stored.value : current);
-        await tx.table(name).put(row(next));
-        return next;
-      }),
+      db.transaction(
+        [name],
+        'readwrite',
+        async (tx) => {
+          writes++;
+          const stored = await read(tx.table(name));
+          const next = fn(stored.found ? stored.value : current);
+          await tx.table(name).put(row(next));
+          return next;
+        },
+        { label },
+      ),
   };
 }
 

@@ -4,6 +4,7 @@ import { serialize } from '../codec/index.js';
 import { recentReports } from '../registry/registry.js';
 import { Store } from '../store/index.js';
 import { PERSIST_NAMESPACE } from './webstorage.js';
+import { webstorage } from '../webstorage/index.js';
 
 let fake: FakeWindow | undefined;
 afterEach(() => {
@@ -71,6 +72,24 @@ describe("persist: 'local'", () => {
     fake.storageEvent(local, THEME_KEY, null, serialize('from-B'), { overwritten: true });
     expect(local.getItem(THEME_KEY)).toBe(serialize('mine'));
     expect(state.get()).toBe('mine');
+  });
+
+  it("follows this page's other writers of its stored copy: the panel's edit, another store's state of the same key", async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    const cartKey = { key: 'cart', scope: 'app', persist: 'local' } as const;
+    const shell = new Store({ name: 'shell' }).createState<string[]>([], cartKey);
+    const widget = new Store({ name: 'widget' }).createState<string[]>([], cartKey);
+    await Promise.all([shell.ready, widget.ready]);
+    shell.set((items) => [...items, 'socks']);
+    widget.set((items) => [...items, 'shoes']);
+    expect(shell.get()).toEqual(['socks', 'shoes']);
+    expect(webstorage('local', { namespace: PERSIST_NAMESPACE }).get(shell.id)).toEqual(['socks', 'shoes']);
+    // The panel's Storage tab writes the stored copy through a webstorage of its own.
+    webstorage('local', { namespace: PERSIST_NAMESPACE }).set(shell.id, ['socks', 'hat']);
+    expect(shell.get()).toEqual(['socks', 'hat']);
+    shell.set((items) => [...items, 'shoes']);
+    expect(webstorage('local', { namespace: PERSIST_NAMESPACE }).get(shell.id)).toEqual(['socks', 'hat', 'shoes']);
   });
 
   it('keeps working in memory, reported, when the storage is unusable', async () => {

@@ -17,6 +17,9 @@ const MISSING: unique symbol = Symbol('missing');
 
 export function webstoragePersistence<T>(kind: 'local' | 'session', id: string): PersistAdapter<T> {
   const storage = webstorage(kind, { namespace: PERSIST_NAMESPACE });
+  // Set while this adapter writes: its own change comes back to it as a local event, which it
+  // must not follow; every other writer's is followed (see watch).
+  let writing = false;
   return {
     describe: kind,
     async load() {
@@ -29,12 +32,20 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
       return value === MISSING ? { found: false } : { found: true, value };
     },
     save(value) {
-      storage.set(id, value);
+      writing = true;
+      try {
+        storage.set(id, value);
+      } finally {
+        writing = false;
+      }
     },
     watch(listener) {
       return storage.subscribe((event) => {
-        // A removal or clear elsewhere leaves the state as it is; only a stored value is followed.
-        if (event.origin === 'remote' && event.key === id && !event.error && 'value' in event) listener(event.value as T);
+        // Another tab's write, and this page's other writers of the same stored copy: the panel
+        // editing it in the Storage tab, another store's state of the same scope and key (which
+        // share one stored copy). A removal or clear leaves the state as it is; only a stored
+        // value is followed.
+        if ((event.origin === 'remote' || !writing) && event.key === id && !event.error && 'value' in event) listener(event.value as T);
       });
     },
   };
