@@ -7,7 +7,8 @@
  *
  * Rules: states of the snapshot are set when they exist on the page (`$client:` scopes follow the
  * importing page's client); a namespace or a table is replaced as a whole (keys and rows the file
- * lacks are removed); an entry redacted on either side is left as the page holds it.
+ * lacks are removed), except the stored copy of a persisted state the file does not mention,
+ * which stays with its state; an entry redacted on either side is left as the page holds it.
  */
 import { CodecError, deserialize, encode, type Encoded, type Path } from '../../codec/index.js';
 import type { Key } from '../../db/keys.js';
@@ -124,6 +125,7 @@ class Planner {
       const current: SnapshotStore = { ...mine, name: theirs.name, states: [] };
       for (const state of theirs.states) {
         const id = JSON.stringify([scope(state.scope), state.key]);
+        this._mentioned.add(id);
         const path = ['state', theirs.name, scope(state.scope), state.key];
         const live = byId.get(id);
         const now = shown.get(id);
@@ -160,6 +162,19 @@ class Planner {
     return theirs ? JSON.stringify([`$client:${mine}`, parsed[1]]) : key;
   }
 
+  /** The page's state ids the file's stores name (in the page's scopes), whatever became of them. */
+  private readonly _mentioned = new Set<string>();
+
+  /**
+   * A persisted state's stored copy (namespace `stratum-state`, spelled here as the agent spells
+   * the client id's key, so the snapshot code does not load the persistence adapter) of a state
+   * on this page that the file does not mention: it stays, as the state itself does.
+   */
+  private _unmentionedCopy(namespace: string, key: string): boolean {
+    if (namespace !== 'stratum-state' || this._mentioned.has(key)) return false;
+    return this._targets.stores.some((store) => store.states().some((state) => state.id === key && state.persistence !== undefined));
+  }
+
   private _ownClientKey(key: string): boolean {
     const mine = this._myClient;
     return mine !== undefined && stateIdOf(key)?.[0] === `$client:${mine}`;
@@ -186,7 +201,7 @@ class Planner {
       this.current.webstorages.push({ ...mine, entries: mine.entries.filter((entry) => !hidden.has(entry.key)) });
       // This tab's own client keys go only when the snapshot replaces them: another tab's
       // snapshot knows nothing of this tab's session.
-      const removable = (key: string): boolean => !kept.some((entry) => entry.key === key) && !this._ownClientKey(key);
+      const removable = (key: string): boolean => !kept.some((entry) => entry.key === key) && !this._ownClientKey(key) && !this._unmentionedCopy(theirs.namespace, key);
       const write = { storage, set: [] as [string, unknown][], remove: [...now.keys()].filter(removable) };
       for (const entry of kept) {
         const text = now.get(entry.key);
