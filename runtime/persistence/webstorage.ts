@@ -45,7 +45,8 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
         // editing it in the Storage tab, another store's state of the same scope and key (which
         // share one stored copy). A removal or clear leaves the state as it is; only a stored
         // value is followed.
-        if ((event.origin === 'remote' || !writing) && event.key === id && !event.error && 'value' in event) listener(event.value as T);
+        // A superseded event's value is no longer stored: the write that replaced it is followed instead.
+        if ((event.origin === 'remote' || !writing) && event.key === id && !event.error && !event.superseded && 'value' in event) listener(event.value as T);
       });
     },
   };

@@ -85,6 +85,17 @@ describe('other tabs (the storage event)', () => {
     ]);
   });
 
+  it('marks an event whose value a later write has replaced as superseded, and still tells it', () => {
+    setup();
+    const { store, events } = record();
+    // Another tab wrote 'from-B'; before its event arrived here, this page set 'mine'.
+    store.set('theme', 'mine');
+    events.length = 0;
+    fake.storageEvent(local, 'ev:theme', null, serialize('from-B'), { overwritten: true });
+    expect(events).toEqual([{ key: 'theme', value: 'from-B', origin: 'remote', superseded: true }]);
+    expect(store.get('theme')).toBe('mine');
+  });
+
   it('ignores other namespaces, keys without one, and other storages', () => {
     setup();
     const { events } = record();

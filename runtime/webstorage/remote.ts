@@ -34,11 +34,12 @@ function onStorage(event: StorageEvent): void {
   if (colon < 0) return; // not a namespaced key (another app's, or the availability probe)
   const subs = existingSubscriptions(pageChannel(slotOf(kind, event.key.slice(0, colon))));
   if (!subs?.size) return;
-  // A write made since (this page's, or another tab's whose own event follows) supersedes this
-  // one: applied now, an older value would replace a newer one in this page and stay there.
-  if (superseded(area!, event)) return;
   const key = event.key.slice(colon + 1);
   const change: WebStorageEvent = { key, origin: 'remote' };
+  // A write made since (this page's, or another tab's whose own event follows) replaced this one:
+  // still told (a log of changes wants it), marked, so that a mirror of the stored value does not
+  // put an older value over a newer one and keep it.
+  if (superseded(area!, event)) change.superseded = true;
   const value = decodeRemote(event.newValue, subs, key, kind);
   if (value.error) change.error = value.error;
   else if (event.newValue !== null) change.value = value.value;

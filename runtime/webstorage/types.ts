@@ -25,6 +25,12 @@ export interface WebStorageEvent {
   origin: 'local' | 'remote';
   /** Set when a stored value could not be decoded; the value is left in place. */
   error?: CodecError;
+  /**
+   * `remote` only: the storage no longer holds this value (a later write replaced it, this page's
+   * or another tab's, whose own event follows). What happened, but not what is stored: code that
+   * mirrors the stored value (a persisted state does) ignores such an event.
+   */
+  superseded?: true;
 }
 
 /** One stored entry as the panel shows it: the key, the stored text, and its size. */
