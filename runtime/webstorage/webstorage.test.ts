@@ -220,9 +220,33 @@ describe('availability', () => {
     delete (local as { setItem?: unknown }).setItem;
     local.setItem('a:k', 'stratum:1:"other tab"');
     local.setItem('a:fresh', 'stratum:1:"other tab"');
+    const heard: WebStorageEvent[] = [];
+    a.subscribe((event) => heard.push(event));
     expect(a.recheck()).toBe(true);
     expect(a.get('k')).toBe('other tab');
     expect(a.get('fresh')).toBe('other tab');
+    // What the page showed meanwhile is replaced: its subscribers (a persisted state) are told.
+    expect(heard).toEqual([
+      { key: 'k', value: 'other tab', oldValue: 'stale', origin: 'remote' },
+      { key: 'fresh', value: 'other tab', oldValue: 'mine', origin: 'remote' },
+    ]);
+  });
+
+  it('tells subscribers of a key another tab changed during the outage that this page only read', () => {
+    const local = withStorage() as FakeStorage;
+    const a = webstorage('local', { namespace: 'a' });
+    a.set('theme', 'light');
+    a.set('same', 1);
+    breakWrites(local, new DOMException('The operation is insecure.', 'SecurityError'));
+    a.set('other', 'x');
+    expect(a.get('theme')).toBe('light');
+    delete (local as { setItem?: unknown }).setItem;
+    local.setItem('a:theme', 'stratum:1:"dark"');
+    const heard: WebStorageEvent[] = [];
+    a.subscribe((event) => heard.push(event));
+    expect(a.recheck()).toBe(true);
+    expect(a.get('theme')).toBe('dark');
+    expect(heard).toEqual([{ key: 'theme', value: 'dark', oldValue: 'light', origin: 'remote' }]);
   });
 
   it('keeps values readable when recheck() is what finds the storage broken (found by the model test)', () => {

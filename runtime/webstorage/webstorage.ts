@@ -127,8 +127,17 @@ class NamespacedStorage implements WebStorage {
     if (next.storage && !was) {
       // Back from memory: move what was written meanwhile into the storage, or stay in memory.
       const moved = moveIntoStorage(this.kind, next.storage);
-      if (moved === undefined) storageBack(this.kind);
-      setBacking(this.kind, moved === undefined ? next : { storage: undefined, reason: moved });
+      if (typeof moved === 'string') setBacking(this.kind, { storage: undefined, reason: moved });
+      else {
+        storageBack(this.kind);
+        setBacking(this.kind, next);
+        // Read from the storage from now on, so told only now: where it holds another value than
+        // the memory this page read meanwhile (another tab's write, which wins).
+        for (const [channel, event] of moved) {
+          const subs = existingSubscriptions(channel);
+          if (subs?.size) notify(subs, event);
+        }
+      }
     } else {
       // Found broken by the probe rather than by a write: what it still reads stays readable.
       if (was && !next.storage) carryIntoMemory(this.kind, was);
@@ -311,7 +320,8 @@ function parseLegacy(text: string, legacyKey: string): unknown {
  * then empties the fallback. Returns a reason when the storage refused; what was replayed so far
  * stays replayed, the rest stays in memory for the next recheck().
  */
-function moveIntoStorage(kind: StorageKind, storage: Storage): string | undefined {
+function moveIntoStorage(kind: StorageKind, storage: Storage): string | [Memory, WebStorageEvent][] {
+  const lost = new Map<Memory, Set<string>>();
   for (const [, memory] of pageMemories(kind)) {
     const changes = changesIn(memory);
     for (const [full, before] of changes) {
@@ -320,13 +330,59 @@ function moveIntoStorage(kind: StorageKind, storage: Storage): string | undefine
           const text = memory.get(full);
           if (text === undefined) storage.removeItem(full);
           else storage.setItem(full, text);
-        }
+        } else getOrSet(lost, memory).add(full);
       } catch (error) {
         return describeError(error);
       }
       changes.delete(full);
     }
   }
-  for (const [, memory] of pageMemories(kind)) memory.clear();
-  return undefined;
+  // What the page read from memory and the storage now answers differently: another tab's write
+  // made meanwhile, kept over this page's (above) or over the copy carried at the outage.
+  const told: [Memory, WebStorageEvent][] = [];
+  for (const [slot, memory] of pageMemories(kind)) {
+    const prefix = `${slot.slice(kind.length + 1)}:`;
+    for (const full of new Set([...memory.keys(), ...(lost.get(memory) ?? [])])) {
+      const was = memory.get(full) ?? null;
+      const now = readBack(storage, full);
+      if (now === undefined || now === was) continue;
+      const event: WebStorageEvent = { key: full.slice(prefix.length), origin: 'remote' };
+      if (now !== null) decodeInto(event, now);
+      if (was !== null) {
+        try {
+          event.oldValue = deserialize(was);
+        } catch (error) {
+          if (!(error instanceof CodecError)) throw error;
+        }
+      }
+      told.push([memory, event]);
+    }
+    memory.clear();
+  }
+  return told;
+}
+
+function getOrSet(map: Map<Memory, Set<string>>, memory: Memory): Set<string> {
+  let found = map.get(memory);
+  if (!found) map.set(memory, (found = new Set()));
+  return found;
+}
+
+/** The stored text, or undefined when the storage failed to answer (nothing is told then). */
+function readBack(storage: Storage, full: string): string | null | undefined {
+  try {
+    return storage.getItem(full);
+  } catch (error) {
+    console.debug('stratum: could not read a key back after the storage returned.', error);
+    return undefined;
+  }
+}
+
+function decodeInto(event: WebStorageEvent, text: string): void {
+  try {
+    event.value = deserialize(text);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    event.error = error;
+  }
 }
