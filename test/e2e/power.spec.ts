@@ -51,8 +51,15 @@ async function click(frame: Frame | Page, selector: string): Promise<ElementHand
 /** Types into an input or textarea as a user would (Preact hears input events). */
 async function fill(frame: Frame | Page, selector: string, text: string): Promise<void> {
   const field = await frame.waitForSelector(selector, { visible: true });
-  await field!.evaluate((element) => ((element as HTMLInputElement).value = ''));
+  // Emptied as a user's select-all and delete would, input event included: a field the panel
+  // controls would otherwise get its old text back from any render before the typing ends, and
+  // the typed text would be appended to it.
+  await field!.evaluate((element) => {
+    (element as HTMLInputElement).value = '';
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+  });
   await field!.type(text);
+  await frame.waitForFunction((element, wanted) => (element as HTMLInputElement).value === wanted, {}, field!, text);
 }
 
 async function choose(frame: Frame | Page, selector: string, value: string): Promise<void> {
