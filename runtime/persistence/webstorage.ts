@@ -44,8 +44,7 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
         // Another tab's write, and this page's other writers of the same stored copy: the panel
         // editing it in the Storage tab, another store's state of the same scope and key (which
         // share one stored copy). A removal or clear leaves the state as it is; only a stored
-        // value is followed.
-        // A superseded event's value is no longer stored: the write that replaced it is followed instead.
+        // value is followed, and not a superseded one (the write that replaced it is followed).
         if ((event.origin === 'remote' || !writing) && event.key === id && !event.error && !event.superseded && 'value' in event) listener(event.value as T);
       });
     },

@@ -34,18 +34,27 @@ function onStorage(event: StorageEvent): void {
   if (colon < 0) return; // not a namespaced key (another app's, or the availability probe)
   const subs = existingSubscriptions(pageChannel(slotOf(kind, event.key.slice(0, colon))));
   if (!subs?.size) return;
-  const key = event.key.slice(colon + 1);
-  const change: WebStorageEvent = { key, origin: 'remote' };
+  const change = remoteEvent(event.key.slice(colon + 1), event.newValue, event.oldValue, subs, kind);
   // A write made since (this page's, or another tab's whose own event follows) replaced this one:
   // still told (a log of changes wants it), marked, so that a mirror of the stored value does not
   // put an older value over a newer one and keep it.
   if (superseded(area!, event)) change.superseded = true;
-  const value = decodeRemote(event.newValue, subs, key, kind);
-  if (value.error) change.error = value.error;
-  else if (event.newValue !== null) change.value = value.value;
-  const old = decodeRemote(event.oldValue, undefined, key, kind);
-  if (event.oldValue !== null && !old.error) change.oldValue = old.value;
   notify(subs, change);
+}
+
+/**
+ * Another writer's change of `key` as subscribers hear it, decoded from the stored texts; an
+ * undecodable new value is an `error`, reported to the subscribers' owners. Also what recheck()
+ * tells where another tab's value won during an outage.
+ */
+export function remoteEvent(key: string, newText: string | null, oldText: string | null, subs: Iterable<{ owner: object }> | undefined, kind: string): WebStorageEvent {
+  const change: WebStorageEvent = { key, origin: 'remote' };
+  const value = decodeRemote(newText, subs, key, kind);
+  if (value.error) change.error = value.error;
+  else if (newText !== null) change.value = value.value;
+  const old = decodeRemote(oldText, undefined, key, kind);
+  if (oldText !== null && !old.error) change.oldValue = old.value;
+  return change;
 }
 
 function superseded(area: Storage, event: StorageEvent): boolean {

@@ -7,7 +7,7 @@ import { backing, carryIntoMemory, changesIn, findMemory, noteChange, pageMemori
 import { describeError, isQuotaError, WebStorageQuotaError } from './errors.js';
 import { notify } from './notify.js';
 import { probe, type StorageKind } from './probe.js';
-import { listenForOtherTabs } from './remote.js';
+import { listenForOtherTabs, remoteEvent } from './remote.js';
 import type { AdoptOptions, WebStorage, WebStorageBackend, WebStorageEvent, WebStorageKind, WebStorageOptions, WebStorageRawEntry } from './types.js';
 
 /** build.mjs defines it in production builds: the fault hooks below fold away (registry/faults.ts). */
@@ -321,7 +321,8 @@ function parseLegacy(text: string, legacyKey: string): unknown {
  * stays replayed, the rest stays in memory for the next recheck().
  */
 function moveIntoStorage(kind: StorageKind, storage: Storage): string | [Memory, WebStorageEvent][] {
-  const lost = new Map<Memory, Set<string>>();
+  // Full keys whose replay another tab's value refused (the kind's memories share no key).
+  const lost = new Set<string>();
   for (const [, memory] of pageMemories(kind)) {
     const changes = changesIn(memory);
     for (const [full, before] of changes) {
@@ -330,7 +331,7 @@ function moveIntoStorage(kind: StorageKind, storage: Storage): string | [Memory,
           const text = memory.get(full);
           if (text === undefined) storage.removeItem(full);
           else storage.setItem(full, text);
-        } else getOrSet(lost, memory).add(full);
+        } else lost.add(full);
       } catch (error) {
         return describeError(error);
       }
@@ -342,30 +343,15 @@ function moveIntoStorage(kind: StorageKind, storage: Storage): string | [Memory,
   const told: [Memory, WebStorageEvent][] = [];
   for (const [slot, memory] of pageMemories(kind)) {
     const prefix = `${slot.slice(kind.length + 1)}:`;
-    for (const full of new Set([...memory.keys(), ...(lost.get(memory) ?? [])])) {
+    for (const full of new Set([...memory.keys(), ...[...lost].filter((key) => key.startsWith(prefix))])) {
       const was = memory.get(full) ?? null;
       const now = readBack(storage, full);
       if (now === undefined || now === was) continue;
-      const event: WebStorageEvent = { key: full.slice(prefix.length), origin: 'remote' };
-      if (now !== null) decodeInto(event, now);
-      if (was !== null) {
-        try {
-          event.oldValue = deserialize(was);
-        } catch (error) {
-          if (!(error instanceof CodecError)) throw error;
-        }
-      }
-      told.push([memory, event]);
+      told.push([memory, remoteEvent(full.slice(prefix.length), now, was, existingSubscriptions(memory), kind)]);
     }
     memory.clear();
   }
   return told;
-}
-
-function getOrSet(map: Map<Memory, Set<string>>, memory: Memory): Set<string> {
-  let found = map.get(memory);
-  if (!found) map.set(memory, (found = new Set()));
-  return found;
 }
 
 /** The stored text, or undefined when the storage failed to answer (nothing is told then). */
@@ -375,14 +361,5 @@ function readBack(storage: Storage, full: string): string | null | undefined {
   } catch (error) {
     console.debug('stratum: could not read a key back after the storage returned.', error);
     return undefined;
-  }
-}
-
-function decodeInto(event: WebStorageEvent, text: string): void {
-  try {
-    event.value = deserialize(text);
-  } catch (error) {
-    if (!(error instanceof CodecError)) throw error;
-    event.error = error;
   }
 }
