@@ -154,15 +154,19 @@ describe(`the Stratum panel ${WHERE}`, () => {
       const rows = document.querySelector<HTMLElement>('[data-testid="row-grid"]')!;
       rows.scrollLeft = rows.scrollWidth;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
-      const head = [...document.querySelectorAll<HTMLElement>('[data-testid="column-head"]')].at(-1)!;
-      const cell = document.querySelector<HTMLElement>(`[data-testid="row"][data-index="0"] [data-testid="row-cell"][data-column="${CSS.escape(head.dataset.column!)}"]`)!;
+      const heads = [...document.querySelectorAll<HTMLElement>('[data-testid="column-head"]')];
+      const cellOf = (column: HTMLElement) =>
+        document.querySelector<HTMLElement>(`[data-testid="row"][data-index="0"] [data-testid="row-cell"][data-column="${CSS.escape(column.dataset.column!)}"]`)!;
+      const box = (element: HTMLElement) => [Math.round(element.getBoundingClientRect().left), Math.round(element.getBoundingClientRect().width)];
+      const head = heads.at(-1)!;
+      const cell = cellOf(head);
       const [h, c] = [head.getBoundingClientRect(), cell.getBoundingClientRect()];
       const at = (rect: DOMRect) => document.elementFromPoint(rect.left + 4, rect.top + rect.height / 2);
       const count = document.querySelector<HTMLElement>('[data-testid="row-total"]')!.getBoundingClientRect();
       return {
         scrolled: rows.scrollLeft,
-        head: [Math.round(h.left), Math.round(h.width)],
-        cell: [Math.round(c.left), Math.round(c.width)],
+        heads: heads.map(box),
+        cells: heads.map((column) => box(cellOf(column))),
         headHeight: Math.round(head.closest('.grid-head')!.getBoundingClientRect().height),
         headSeen: head.contains(at(h)),
         cellSeen: cell.contains(at(c)),
@@ -170,7 +174,9 @@ describe(`the Stratum panel ${WHERE}`, () => {
       };
     });
     expect(shown.scrolled).toBeGreaterThan(0);
-    expect(shown.cell).toEqual(shown.head);
+    // Every column's cells under its head, as wide as it.
+    expect(shown.heads.length).toBeGreaterThan(1);
+    expect(shown.cells).toEqual(shown.heads);
     expect(shown).toMatchObject({ headHeight: 20, headSeen: true, cellSeen: true, countSeen: true });
   });
 

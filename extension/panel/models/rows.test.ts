@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
-import { firstRows, HOLD_MS, PAGE_SIZE, RowsModel } from './rows.js';
+import { firstRows, gridHeight, HOLD_MS, PAGE_SIZE, RowsModel } from './rows.js';
 
 /** In node, without a window's height: the fallback. */
 const FIRST_ROWS = firstRows();
@@ -57,20 +57,22 @@ const settle = async () => {
 };
 
 describe('RowsModel: a table first shown', () => {
-  it('asks first for the rows the window can show (the grid is at most 55vh of 20 px rows)', async () => {
-    expect([firstRows(900), firstRows(1440), firstRows(200), firstRows(0)]).toEqual([26, 41, 16, 64]);
+  it('asks first for the rows the window can show (the grid is at most 55vh, less its head and count line, of 20 px rows)', async () => {
+    // 900 px: 495 px less 40 is 455 px, 23 rows in view (the last in part), and one more.
+    expect([firstRows(900), firstRows(1440), firstRows(200), firstRows(0)]).toEqual([24, 39, 16, 64]);
+    expect([gridHeight(900), gridHeight(1440), gridHeight(0)]).toEqual([455, 752, undefined]);
     vi.stubGlobal('innerHeight', 900);
     try {
       const { asked, connection } = fakeTable(1000);
       const rows = new RowsModel(connection, {} as Ui);
       rows.ensure(0, 24);
       rows.open(1, 'notes');
-      expect(asked.map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: 26 }]);
+      expect(asked.map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: 24 }]);
       asked[0]!.answer();
       await settle();
-      // Shown with those 26, then page 0 whole in their place.
-      expect(rows.rowAt(25)?.key).toBe(26);
-      expect(rows.rowAt(26)).toBeUndefined();
+      // Shown with those 24, then page 0 whole in their place.
+      expect(rows.rowAt(23)?.key).toBe(24);
+      expect(rows.rowAt(24)).toBeUndefined();
       expect(asked.slice(1).map(({ offset, limit }) => ({ offset, limit }))).toEqual([{ offset: 0, limit: PAGE_SIZE }]);
     } finally {
       vi.unstubAllGlobals();

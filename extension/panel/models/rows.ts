@@ -15,17 +15,33 @@ import type { Ui } from './ui.js';
 import { editAt, fetchPart, type ValueSource } from './value.js';
 
 export const PAGE_SIZE = 200;
+/** The row grid is at most this percentage of the window tall (RowGrid sets its max-height from it). */
+export const GRID_PERCENT = 55;
+/** A grid row's height in pixels (theme.css, `.grid-row`). */
+export const ROW_HEIGHT = 20;
+
 /**
- * What a new query asks for first (issue 18): the rows the grid can show at once. It is at most
- * 55vh tall (theme.css, `.row-grid`) with rows of 20 px, so ~26 rows in a 900 px window, ~41 in
- * 1440 px; the list draws just those until it scrolls, and they size the columns (RowGrid). Read,
- * encoded, cloned and validated, they cost in proportion: asking for 64 (two screens, as the
- * fourth pass did) spent a third of the click on rows nobody could see yet. Page 0 whole follows
- * at once and replaces them. Without a window's height (tests in node), 64.
+ * The most the grid's rows can take on screen before it is laid out: its share of the window less
+ * the head and the count line. The list draws that many rows at first (VirtualList's
+ * `initialHeight`); it is never less than the box will be, so the first paint needs no second
+ * render. Undefined without a window's height (tests in node).
  */
-export function firstRows(height: number = typeof innerHeight === 'number' ? innerHeight : 0): number {
-  if (!(height > 0)) return 64;
-  return Math.min(PAGE_SIZE, Math.max(16, Math.ceil((height * 0.55) / 20) + 1));
+export function gridHeight(height: number = typeof innerHeight === 'number' ? innerHeight : 0): number | undefined {
+  // Less the head and the count line, each at least a row tall.
+  return height > 0 ? Math.max(ROW_HEIGHT, Math.ceil((height * GRID_PERCENT) / 100) - 2 * ROW_HEIGHT) : undefined;
+}
+
+/**
+ * What a new query asks for first (issue 18): the rows the grid can show at once, ~26 rows in a
+ * 900 px window, ~41 in 1440 px; the list draws just those until it scrolls, and they size the
+ * columns (RowGrid). Read, encoded, cloned and validated, they cost in proportion: asking for 64
+ * (two screens, as the fourth pass did) spent a third of the click on rows nobody could see yet.
+ * Page 0 whole follows at once and replaces them. Without a window's height (tests in node), 64.
+ */
+export function firstRows(height?: number): number {
+  const shown = gridHeight(height);
+  if (shown === undefined) return 64;
+  return Math.min(PAGE_SIZE, Math.max(16, Math.ceil(shown / ROW_HEIGHT) + 1));
 }
 export const MAX_PAGES = 50;
 /**
@@ -36,7 +52,8 @@ export const MAX_PAGES = 50;
  * rows kept from the last query could take a click meant for the new one.
  */
 export const HOLD_MS = 100;
-const MAX_COLUMNS = 12;
+/** A record table shows at most this many fields as columns (theme.css has a width rule for each). */
+export const MAX_COLUMNS = 12;
 
 export interface RowQuery {
   database: number;

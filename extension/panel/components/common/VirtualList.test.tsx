@@ -21,11 +21,11 @@ function boxHeight(px: number): { reads: number } {
   return counted;
 }
 
-function mountList(count: number): HTMLElement {
+function mountList(count: number, initialHeight?: number): HTMLElement {
   const container = document.createElement('div');
   document.body.append(container);
   act(() => {
-    render(<VirtualList count={count} rowHeight={20} testid="list" row={(i) => <div key={i} data-testid="item">{i}</div>} />, container);
+    render(<VirtualList count={count} rowHeight={20} initialHeight={initialHeight} testid="list" row={(i) => <div key={i} data-testid="item">{i}</div>} />, container);
   });
   cleanups.push(() => {
     render(null, container);
@@ -57,6 +57,26 @@ describe('VirtualList', () => {
     act(() => observed[0]!([], {} as ResizeObserver));
     // 100 px tall: rows 0..4.
     expect(shown(container)).toBe(5);
+  });
+
+  it('draws the rows of the height its owner expects until it is measured, and fills in a taller box', () => {
+    const observed: ResizeObserverCallback[] = [];
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(callback: ResizeObserverCallback) {
+          observed.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    boxHeight(300);
+    const container = mountList(1000, 210);
+    // 210 px: rows 0..10 (the last in part), not the fallback's 24.
+    expect(shown(container)).toBe(11);
+    act(() => observed[0]!([], {} as ResizeObserver));
+    expect(shown(container)).toBe(15);
   });
 
   it('measures at once where there is no ResizeObserver', () => {

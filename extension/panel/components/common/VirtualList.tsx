@@ -2,7 +2,7 @@
  * A scroll box that renders only the rows in view (plus a few either side), so 100,000 rows cost
  * as much as thirty. Rows have one fixed height. `onRange` tells the owner which rows are shown
  * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
- * FALLBACK_HEIGHT pixels tall. The box is a listbox: each row a caller renders is an `option`
+ * `initialHeight` (FALLBACK_HEIGHT) pixels tall. The box is a listbox: each row a caller renders is an `option`
  * (role and aria-selected on the row), which is what a screen reader announces while arrowing.
  * Rows come as elements (`row`) or, for a grid of many cells, as one string of markup (`html`)
  * that the browser parses at once: Preact building a dozen spans per row was most of a table's
@@ -34,6 +34,13 @@ interface ListProps {
   onClick?: (event: MouseEvent) => void;
   /** The box scrolled sideways to `left` (a grid moves its head with it). */
   onScrollLeft?: (left: number) => void;
+  /**
+   * The box's height until it is measured (default FALLBACK_HEIGHT). Rows past the box's bottom
+   * are drawn and laid out for nothing (a third of a table's first rows in a 600 px window, issue
+   * 18); too low, and the measure draws the missing rows and lays out again before the first
+   * paint. An owner that knows its box's largest height passes it.
+   */
+  initialHeight?: number;
 }
 
 /**
@@ -42,10 +49,10 @@ interface ListProps {
  */
 export type VirtualListProps = ListProps & ({ row: (index: number) => ComponentChildren; html?: never } | { html: (first: number, last: number) => string; row?: never });
 
-export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, onScrollLeft, reveal, resetOn, label }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, onScrollLeft, reveal, resetOn, label, initialHeight = FALLBACK_HEIGHT }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
-  const [height, setHeight] = useState(FALLBACK_HEIGHT);
+  const [height, setHeight] = useState(initialHeight);
 
   useLayoutEffect(() => {
     const element = box.current;

@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memory, openDatabase } from '#runtime/db/index.js';
@@ -9,8 +11,18 @@ let h: Harness | undefined;
 // The memory provider keeps structured clones, and happy-dom's Blob does not survive
 // structuredClone (Node's does, as a browser's does): blobs in these tests are Node's.
 const domBlob = { Blob: globalThis.Blob, File: globalThis.File };
-beforeEach(() => Object.assign(globalThis, { Blob: NodeBlob, File: NodeFile }));
+// The panel's own stylesheet: a column's width reaches its cells through theme.css's rules.
+// (From the repository's root, vitest's working directory: happy-dom's import.meta.url is not a file.)
+const theme = readFileSync(path.resolve('extension/panel/theme.css'), 'utf8');
+beforeEach(() => {
+  Object.assign(globalThis, { Blob: NodeBlob, File: NodeFile });
+  const style = document.createElement('style');
+  style.dataset.testid = 'theme';
+  style.textContent = theme;
+  document.head.append(style);
+});
 afterEach(() => {
+  document.head.querySelector('[data-testid="theme"]')?.remove();
   h?.close();
   Object.assign(globalThis, domBlob);
   vi.restoreAllMocks();
@@ -78,6 +90,41 @@ describe('Database tab', () => {
     expect(grid.style.getPropertyValue('--row-width')).toMatch(/^\d+px$/);
     for (const column of ['constructor', 'toString', 'valueOf']) {
       expect(getComputedStyle(h.get('column-head', { column })).flexBasis).toMatch(/^\d+px$/);
+    }
+  });
+
+  it('gives each of the twelve columns a table can show its width, in its head and in every cell below it', async () => {
+    const fields = Array.from({ length: 14 }, (_, i) => `field${i}`);
+    const db = await openDatabase('wide-db', { version: 1, tables: { wide: { key: 'id' } }, provider: memory() });
+    await db.table('wide').bulkPut([1, 2].map((id) => ({ id, ...Object.fromEntries(fields.map((field, i) => [field, 'x'.repeat(i * 3 + 1)])) })));
+    const h = await openTable('wide-db', 'wide');
+    await h.wait('row', { key: '2' });
+    const heads = h.all('column-head');
+    expect(heads).toHaveLength(12);
+    const basis = (cell: HTMLElement) => getComputedStyle(cell).flexBasis;
+    for (const head of heads) {
+      expect(basis(head)).toMatch(/^\d+px$/);
+      const cells = h.all('row-cell').filter((cell) => cell.dataset.column === head.dataset.column);
+      expect(cells.map(basis)).toEqual([basis(head), basis(head)]);
+    }
+    // Sized by what they hold: the widest values are in the last columns shown.
+    expect(Number.parseInt(basis(heads[11]!), 10)).toBeGreaterThan(Number.parseInt(basis(heads[0]!), 10));
+    // The last column takes what is left of the row; the others keep their width.
+    expect([getComputedStyle(heads[11]!).flexGrow, getComputedStyle(heads[10]!).flexGrow]).toEqual(['1', '0']);
+  });
+
+  it('draws at first only the rows its share of a short window can show', async () => {
+    // The box is measured only after the first frame's layout; until then, the window decides.
+    vi.stubGlobal('ResizeObserver', class { observe() {} disconnect() {} });
+    vi.stubGlobal('innerHeight', 400);
+    try {
+      await notesDb('short-db', 1000);
+      const h = await openTable('short-db');
+      await h.wait('row', { key: '1' });
+      // 55% of 400 px less the head and the count line: 180 px, 9 rows (not the 24 of 480 px).
+      expect(h.all('row')).toHaveLength(9);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 

@@ -15,10 +15,9 @@ import { SortHeader } from '../common/SortHeader.js';
 import { focusValue, VirtualList } from '../common/VirtualList.js';
 import { usePanel } from '../context.js';
 import { plural } from '../../lib/format.js';
-import { firstRows } from '../../models/rows.js';
+import { firstRows, gridHeight, GRID_PERCENT, ROW_HEIGHT } from '../../models/rows.js';
 import { escapeHtml } from '../../lib/html.js';
 
-const ROW_HEIGHT = 20;
 /** A grid row's fixed parts (theme.css): 6 px padding each side and the 56 px row number; a 6 px gap before each cell. */
 const ROW_CHROME = 6 + 56 + 6;
 const GAP = 6;
@@ -128,8 +127,11 @@ export function RowGrid({ table }: { table: TableInfo }) {
   }, [revision, total, columns, whole]);
   // Own keys only: a column named `constructor` or `toString` must not find Object.prototype's.
   const widths = new Map([KEY, ...columns].map((column) => [column, Object.hasOwn(dragged, column) ? dragged[column]! : fitted.get(column)!]));
-  const flex = (column: string, last: boolean) => `${last ? 1 : 0} 0 ${widths.get(column)}px`;
-  const style = (column: string, last: boolean) => ({ flex: flex(column, last) });
+  // Each column's width as a custom property on the grid, which theme.css gives to its cells by
+  // their class (`key`, `c0`…): a style attribute on every cell was parsed once per cell and kept
+  // cells of a column from sharing their computed style (a tenth of a table's first rows, issue 18).
+  const columnWidths: Record<string, string> = { '--col-key': `${widths.get(KEY)}px` };
+  columns.forEach((column, c) => (columnWidths[`--col${c}`] = `${widths.get(column)}px`));
   // A row is as wide as its columns add up to (theme.css reads --row-width): with min-width:
   // fit-content the browser measured every cell's text to find that width, a tenth of laying out
   // a table's first rows (issue 18).
@@ -174,14 +176,14 @@ export function RowGrid({ table }: { table: TableInfo }) {
   const cellsHtml = (row: Row, i: number): string => {
     const key = preview(row.key);
     const keyWidth = widths.get(KEY)!;
-    let out = `<span class="num">${i + 1}</span><span class="cell key" data-testid="row-key" style="flex:${flex(KEY, columns.length === 0)}"${fits(key, keyWidth) ? '' : ` title="${escapeHtml(key)}"`}>${escapeHtml(key)}</span>`;
+    let out = `<span class="num">${i + 1}</span><span class="cell key" data-testid="row-key"${fits(key, keyWidth) ? '' : ` title="${escapeHtml(key)}"`}>${escapeHtml(key)}</span>`;
     const cells = textsOf(row);
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       const text = cells[c]!;
       const width = widths.get(column)!;
       const title = fits(text, width) ? '' : ` title="${escapeHtml(tooltip(row, column, text, whole))}"`;
-      out += `<span class="cell" data-testid="row-cell" data-column="${escapeHtml(column)}" style="flex:${flex(column, c === columns.length - 1)}"${title}>${escapeHtml(text)}</span>`;
+      out += `<span class="cell c${c}" data-testid="row-cell" data-column="${escapeHtml(column)}"${title}>${escapeHtml(text)}</span>`;
     }
     return out;
   };
@@ -194,17 +196,17 @@ export function RowGrid({ table }: { table: TableInfo }) {
   };
 
   return (
-    <div class="row-grid" style={{ '--row-width': `${rowWidth}px` }}>
+    <div class="row-grid" style={{ '--row-width': `${rowWidth}px`, maxHeight: `${GRID_PERCENT}vh`, ...columnWidths }}>
       <div class="grid-head grid-row" ref={head}>
         <span class="num">#</span>
-        <span class="cell key" style={style(KEY, columns.length === 0)}>
+        <span class="cell key">
           <SortHeader column="key" title="Key" active={sortedBy(undefined)} onSort={() => rows.sortBy(undefined)} />
           <Resizer name="key" width={widths.get(KEY)!} onResize={resize(KEY)} />
         </span>
         {columns.map((column, c) => {
           const index = byColumn.get(column);
           return (
-            <span class="cell" data-testid="column-head" data-column={column} style={style(column, c === columns.length - 1)}>
+            <span class={`cell c${c}`} data-testid="column-head" data-column={column}>
               {index === undefined ? (
                 <span class="th" title="Not indexed: only the key and indexed columns can be sorted across every row">
                   {column}
@@ -217,7 +219,7 @@ export function RowGrid({ table }: { table: TableInfo }) {
           );
         })}
       </div>
-      <VirtualList count={total} rowHeight={ROW_HEIGHT} html={html} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} onClick={click} onScrollLeft={scrolled} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
+      <VirtualList count={total} rowHeight={ROW_HEIGHT} initialHeight={gridHeight()} html={html} testid="row-grid" label="Rows" resetOn={query} onKeyDown={move} onClick={click} onScrollLeft={scrolled} reveal={at} onRange={(first, last) => rows.ensure(first, last)} />
       <div class="status-line" data-testid="row-total">
         {plural(total, 'row')}{query?.index !== undefined ? ` by index ${query.index}` : ''}
         {query?.range !== undefined ? ' in range' : ''}
