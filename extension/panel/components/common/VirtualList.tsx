@@ -2,8 +2,9 @@
  * A scroll box that renders only the rows in view (plus a few either side), so 100,000 rows cost
  * as much as thirty. Rows have one fixed height. `onRange` tells the owner which rows are shown
  * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
- * `initialHeight` (FALLBACK_HEIGHT) pixels tall. The box is a listbox: each row a caller renders is an `option`
- * (role and aria-selected on the row), which is what a screen reader announces while arrowing.
+ * `initialHeight` (FALLBACK_HEIGHT) pixels tall. The box is a listbox: each row a caller renders
+ * is an `option` (role and aria-selected on the row), which is what a screen reader announces
+ * while arrowing.
  * Rows come as elements (`row`) or, for a grid of many cells, as one string of markup (`html`)
  * that the browser parses at once: Preact building a dozen spans per row was most of a table's
  * first render (issue 18). Such rows carry no handlers; the list's own `onClick` sees their clicks.
