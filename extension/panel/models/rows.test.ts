@@ -60,7 +60,8 @@ describe('RowsModel: a table first shown', () => {
   it('asks first for the rows the window can show (the grid is at most 55vh, less its head and count line, of 20 px rows)', async () => {
     // 900 px: 495 px less 40 is 455 px, 23 rows in view (the last in part), and one more.
     expect([firstRows(900), firstRows(1440), firstRows(200), firstRows(0)]).toEqual([24, 39, 16, 64]);
-    expect([gridHeight(900), gridHeight(1440), gridHeight(0)]).toEqual([455, 752, undefined]);
+    // Never below the rows' box's 24 px min-height (theme.css), however short the window.
+    expect([gridHeight(900), gridHeight(1440), gridHeight(100), gridHeight(0)]).toEqual([455, 752, 24, undefined]);
     vi.stubGlobal('innerHeight', 900);
     try {
       const { asked, connection } = fakeTable(1000);

@@ -27,13 +27,14 @@ export const ROW_HEIGHT = 20;
  * render. Undefined without a window's height (tests in node).
  */
 export function gridHeight(height: number = typeof innerHeight === 'number' ? innerHeight : 0): number | undefined {
-  // Less the head and the count line, each at least a row tall.
-  return height > 0 ? Math.max(ROW_HEIGHT, Math.ceil((height * GRID_PERCENT) / 100) - 2 * ROW_HEIGHT) : undefined;
+  // Less the head (a row) and the count line (21.5 px); never below the rows' box's min-height
+  // in theme.css (24 px), which would leave a row to draw after the measure.
+  return height > 0 ? Math.max(24, Math.ceil((height * GRID_PERCENT) / 100) - 2 * ROW_HEIGHT) : undefined;
 }
 
 /**
- * What a new query asks for first (issue 18): the rows the grid can show at once, ~26 rows in a
- * 900 px window, ~41 in 1440 px; the list draws just those until it scrolls, and they size the
+ * What a new query asks for first (issue 18): the rows the grid can show at once, 24 rows in a
+ * 900 px window, 39 in 1440 px; the list draws just those until it scrolls, and they size the
  * columns (RowGrid). Read, encoded, cloned and validated, they cost in proportion: asking for 64
  * (two screens, as the fourth pass did) spent a third of the click on rows nobody could see yet.
  * Page 0 whole follows at once and replaces them. Without a window's height (tests in node), 64.

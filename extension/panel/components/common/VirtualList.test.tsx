@@ -79,6 +79,35 @@ describe('VirtualList', () => {
     expect(shown(container)).toBe(15);
   });
 
+  it('keeps drawing for the expected height after measuring a box only as tall as its few rows', () => {
+    const observed: ResizeObserverCallback[] = [];
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(callback: ResizeObserverCallback) {
+          observed.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    // A box that grows with its rows: 3 rows, 60 px, measured as such.
+    boxHeight(60);
+    const container = document.createElement('div');
+    document.body.append(container);
+    cleanups.push(() => {
+      render(null, container);
+      container.remove();
+    });
+    const list = (count: number) => <VirtualList count={count} rowHeight={20} initialHeight={300} testid="list" row={(i) => <div key={i} data-testid="item">{i}</div>} />;
+    act(() => render(list(3), container));
+    act(() => observed[0]!([], {} as ResizeObserver));
+    expect(shown(container)).toBe(3);
+    // A larger table's rows arrive: drawn for 300 px at once, not for the 60 px measured before.
+    act(() => render(list(1000), container));
+    expect(shown(container)).toBe(15);
+  });
+
   it('measures at once where there is no ResizeObserver', () => {
     vi.stubGlobal('ResizeObserver', undefined);
     const height = boxHeight(100);

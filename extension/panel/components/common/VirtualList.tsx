@@ -1,10 +1,10 @@
 /**
  * A scroll box that renders only the rows in view (plus a few either side), so 100,000 rows cost
  * as much as thirty. Rows have one fixed height. `onRange` tells the owner which rows are shown
- * (the row grid loads those pages). Without layout (happy-dom, a hidden panel) the box counts as
- * `initialHeight` (FALLBACK_HEIGHT) pixels tall. The box is a listbox: each row a caller renders
- * is an `option` (role and aria-selected on the row), which is what a screen reader announces
- * while arrowing.
+ * (the row grid loads those pages). Until it is measured, and without layout (a hidden panel),
+ * the box counts as `initialHeight` (FALLBACK_HEIGHT) pixels tall. The box is a listbox: each
+ * row a caller renders is an `option` (role and aria-selected on the row), which is what a screen
+ * reader announces while arrowing.
  * Rows come as elements (`row`) or, for a grid of many cells, as one string of markup (`html`)
  * that the browser parses at once: Preact building a dozen spans per row was most of a table's
  * first render (issue 18). Such rows carry no handlers; the list's own `onClick` sees their clicks.
@@ -50,18 +50,31 @@ interface ListProps {
  */
 export type VirtualListProps = ListProps & ({ row: (index: number) => ComponentChildren; html?: never } | { html: (first: number, last: number) => string; row?: never });
 
-export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, onScrollLeft, reveal, resetOn, label, initialHeight = FALLBACK_HEIGHT }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKeyDown, onClick, onScrollLeft, reveal, resetOn, label, initialHeight }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
-  const [height, setHeight] = useState(initialHeight);
+  const [height, setHeight] = useState(initialHeight ?? FALLBACK_HEIGHT);
+  // Whether the last measure found the box no taller than its rows. A box that grows with its
+  // content (a grid switched from a table of 3 rows, or shown before its rows came) tells nothing
+  // of the room a larger count will get: until it is measured again, rows are drawn for the
+  // owner's estimate if it gave one and that is taller. Only the rows drawn follow it; scrolling
+  // a row into view uses the measured height.
+  const [fitted, setFitted] = useState(false);
+  const sizing = useRef({ count, initialHeight });
+  sizing.current = { count, initialHeight };
 
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
-    const measure = () => setHeight(element.clientHeight || FALLBACK_HEIGHT);
+    const measure = () => {
+      const { count: rows, initialHeight: estimate } = sizing.current;
+      const measured = element.clientHeight || (estimate ?? FALLBACK_HEIGHT);
+      setHeight(measured);
+      setFitted(measured >= rows * rowHeight);
+    };
     // A ResizeObserver reports the box's first size after the frame's own layout, before it is
     // painted; reading clientHeight here instead forced a layout of the whole panel on every
-    // mount (issue 18: a table's first rows). Without one (happy-dom), measure now.
+    // mount (issue 18: a table's first rows). Without one, measure now.
     if (typeof ResizeObserver !== 'function') return measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
@@ -97,7 +110,8 @@ export function VirtualList({ count, rowHeight, row, html, testid, onRange, onKe
   const overscan = shown > 0 ? OVERSCAN : 0;
   const first = Math.max(0, Math.floor(shown / rowHeight) - overscan);
   // The last row with a pixel in view (a row starting at the box's bottom edge is not).
-  const last = Math.min(count - 1, Math.ceil((shown + height) / rowHeight) - 1 + overscan);
+  const room = fitted && initialHeight !== undefined ? Math.max(height, initialHeight) : height;
+  const last = Math.min(count - 1, Math.ceil((shown + room) / rowHeight) - 1 + overscan);
   useEffect(() => onRange?.(first, Math.max(first, last)), [first, last, count]);
 
   const rows: ComponentChildren[] = [];

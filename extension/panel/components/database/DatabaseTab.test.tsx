@@ -93,7 +93,8 @@ describe('Database tab', () => {
     }
   });
 
-  it('gives each of the twelve columns a table can show its width, in its head and in every cell below it', async () => {
+  it('gives the key and each of the twelve columns a table can show its width, in its head and in every cell below it', async () => {
+    // `id` and 14 fields: the grid shows the first twelve (id, field0 … field10).
     const fields = Array.from({ length: 14 }, (_, i) => `field${i}`);
     const db = await openDatabase('wide-db', { version: 1, tables: { wide: { key: 'id' } }, provider: memory() });
     await db.table('wide').bulkPut([1, 2].map((id) => ({ id, ...Object.fromEntries(fields.map((field, i) => [field, 'x'.repeat(i * 3 + 1)])) })));
@@ -107,6 +108,9 @@ describe('Database tab', () => {
       const cells = h.all('row-cell').filter((cell) => cell.dataset.column === head.dataset.column);
       expect(cells.map(basis)).toEqual([basis(head), basis(head)]);
     }
+    const key = h.container.querySelector<HTMLElement>('.grid-head .cell.key')!;
+    expect(basis(key)).toMatch(/^\d+px$/);
+    expect(h.all('row-key').map(basis)).toEqual([basis(key), basis(key)]);
     // Sized by what they hold: the widest values are in the last columns shown.
     expect(Number.parseInt(basis(heads[11]!), 10)).toBeGreaterThan(Number.parseInt(basis(heads[0]!), 10));
     // The last column takes what is left of the row; the others keep their width.
