@@ -21,6 +21,22 @@ function boxHeight(px: number): { reads: number } {
   return counted;
 }
 
+/** A ResizeObserver that reports only when the test calls one of the callbacks it returns. */
+function observers(): ResizeObserverCallback[] {
+  const observed: ResizeObserverCallback[] = [];
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      constructor(callback: ResizeObserverCallback) {
+        observed.push(callback);
+      }
+      observe() {}
+      disconnect() {}
+    },
+  );
+  return observed;
+}
+
 function mountList(count: number, initialHeight?: number): HTMLElement {
   const container = document.createElement('div');
   document.body.append(container);
@@ -38,17 +54,7 @@ const shown = (container: HTMLElement) => container.querySelectorAll('[data-test
 
 describe('VirtualList', () => {
   it('takes its height from a ResizeObserver after layout, so mounting forces no layout', () => {
-    const observed: ResizeObserverCallback[] = [];
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        constructor(callback: ResizeObserverCallback) {
-          observed.push(callback);
-        }
-        observe() {}
-        disconnect() {}
-      },
-    );
+    const observed = observers();
     const height = boxHeight(100);
     const container = mountList(1000);
     expect(height.reads).toBe(0);
@@ -60,17 +66,7 @@ describe('VirtualList', () => {
   });
 
   it('draws the rows of the height its owner expects until it is measured, and fills in a taller box', () => {
-    const observed: ResizeObserverCallback[] = [];
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        constructor(callback: ResizeObserverCallback) {
-          observed.push(callback);
-        }
-        observe() {}
-        disconnect() {}
-      },
-    );
+    const observed = observers();
     boxHeight(300);
     const container = mountList(1000, 210);
     // 210 px: rows 0..10 (the last in part), not the fallback's 24.
@@ -80,17 +76,7 @@ describe('VirtualList', () => {
   });
 
   it('keeps drawing for the expected height after measuring a box only as tall as its few rows', () => {
-    const observed: ResizeObserverCallback[] = [];
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        constructor(callback: ResizeObserverCallback) {
-          observed.push(callback);
-        }
-        observe() {}
-        disconnect() {}
-      },
-    );
+    const observed = observers();
     // A box that grows with its rows: 3 rows, 60 px, measured as such.
     boxHeight(60);
     const container = document.createElement('div');
