@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: builds the suites, serves them, opens each in a fresh page of one headless
- * Chromium (the SQLite suite in this process), samples every case, measures sizes, then prints
- * the table and writes bench/results.json. Progress goes to stderr, the table to stdout.
+ * `npm run bench`: builds the suites, serves them, opens each browser suite in a headless
+ * Chromium of its own (the node suites in this process), samples every case, measures sizes, then
+ * prints the table and writes bench/results.json. Progress goes to stderr, the table to stdout.
  *
  *   npm run bench                     every row, full rounds
  *   npm run bench -- --quick          fewer rounds and shorter samples (same data sizes)
@@ -162,15 +162,19 @@ export async function main(root: string, argv: string[]): Promise<void> {
   progress(`building ${suites.length} suites into ${path.relative(root, out)}/`);
   const built = await buildBench(root, out, suites);
   const served = await serveRepo(built.www);
-  let browser: Browser | undefined;
   // A page the bench drives is never in the background, but Chromium may still think so headless.
   const args = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
-  const startBrowser = async () => (browser ??= await launch({ extension: false, headless: true, args }));
-  /** A suite with flags of its own (the memory rows) gets its own Chromium, closed after it. */
+  let chromium = 'not started';
+  /**
+   * Each browser suite gets a Chromium of its own (a fresh profile), closed after it: in one
+   * shared browser, a suite's samples ran beside what earlier suites left behind (the IndexedDB
+   * backend still writing their 100,000-row tables, their renderer's heap), and a table's first
+   * rows had slow samples only after them (issue 18, eighth and eleventh passes).
+   */
   let own: Browser | undefined;
   const browserFor = (suite: Suite) => async () => {
-    if (!suite.flags) return startBrowser();
-    own = await launch({ extension: false, headless: true, args: [...args, ...suite.flags] });
+    own = await launch({ extension: false, headless: true, args: [...args, ...(suite.flags ?? [])] });
+    chromium = await own.version();
     return own;
   };
   const results: RowResult[] = [];
@@ -195,7 +199,6 @@ export async function main(root: string, argv: string[]): Promise<void> {
       progress('size');
       results.push(...(await sizeRows(root)));
     }
-    const chromium = browser ? await (browser as Browser).version() : 'not started';
     const report = {
       date: new Date().toISOString(),
       quick,
@@ -210,7 +213,7 @@ export async function main(root: string, argv: string[]): Promise<void> {
     console.log(`\n${report.machine.cpus} cores, node ${process.version}, ${chromium}; ${quick ? 'quick, ' : ''}${report.seconds} s; ours ÷ theirs is time or bytes (for ops/s the inverse); spread = interquartile range / median`);
     progress(`wrote ${path.relative(root, file)} and ${path.relative(root, path.join(out, 'table.md'))}`);
   } finally {
-    await (browser as Browser | undefined)?.close();
+    await own?.close();
     await served.close();
   }
 }

@@ -32,7 +32,7 @@ export interface Row {
   peers: Peer[];
 }
 
-/** `flags`: Chromium arguments this suite needs; it then gets a Chromium of its own. */
+/** `flags`: Chromium arguments this suite needs (every browser suite gets a Chromium of its own). */
 export type Suite = { name: string; where: 'browser' | 'node'; flags?: string[] };
 
 export const SUITES: Suite[] = [
