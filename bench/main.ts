@@ -168,8 +168,8 @@ export async function main(root: string, argv: string[]): Promise<void> {
   /**
    * Each browser suite gets a Chromium of its own (a fresh profile), closed after it: in one
    * shared browser, a suite's samples ran beside what earlier suites left behind (the IndexedDB
-   * backend still writing their 100,000-row tables, their renderer's heap), and a table's first
-   * rows had slow samples only after them (issue 18, eighth and eleventh passes).
+   * backend still writing their 100,000-row tables, their renderer's heap), so a row's figure
+   * depended on which suites ran before it (issue 18, eleventh pass).
    */
   let own: Browser | undefined;
   const browserFor = (suite: Suite) => async () => {
