@@ -87,7 +87,23 @@ async function openWithPeer(fixture: string): Promise<Peer> {
   };
 }
 
+/**
+ * What the page posted, once it posted anything. The announce comes from the panel listener,
+ * which loads lazily after the runtime's first tick: on a loaded machine, after the fixture has
+ * already said it is ready.
+ */
+async function firstPosted(peer: Peer): Promise<RuntimeEnvelope[]> {
+  for (let i = 0; i < 100; i++) {
+    const envelopes = await peer.received();
+    if (envelopes.length > 0) return envelopes;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the page posted nothing within 5 s of being ready');
+}
+
 async function connect(peer: Peer): Promise<{ session: string; snapshot: Snapshot }> {
+  // A hello sent before the listener loaded goes unheard; a panel says it again on the announce.
+  await firstPosted(peer);
   await peer.send(ANY_SESSION, [{ command: Command.hello, id: 'peer:1', payload: { protocol: PROTOCOL_VERSION, client: 'peer' } }]);
   const ready = await peer.answer('peer:1');
   if (!ready.ok || ready.command !== Command.hello) throw new Error(`hello failed: ${JSON.stringify(ready)}`);
@@ -102,7 +118,7 @@ async function connect(peer: Peer): Promise<{ session: string; snapshot: Snapsho
 describe('the agent in real Chromium', () => {
   it('announces itself, completes a handshake, sends a snapshot and applies an edit', async () => {
     const peer = await openWithPeer('index.html');
-    const first = await peer.received();
+    const first = await firstPosted(peer);
     expect(first[0]?.batch).toEqual([{ event: Event.announce, payload: {} }]);
 
     const { session, snapshot } = await connect(peer);

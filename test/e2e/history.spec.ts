@@ -94,6 +94,11 @@ async function open(context: BrowserContext): Promise<Peer> {
     }
     throw new Error(`no answer to ${name}`);
   };
+  // A hello sent before the panel listener loaded (lazily, after the runtime's first tick, so on a
+  // loaded machine after the fixture is ready) goes unheard: a panel says it on the announce.
+  for (let i = 0; i < 200 && !(await messages()).some((message) => message.event === Event.announce); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   const ready = await call(Command.hello, { protocol: PROTOCOL_VERSION, client: 'peer', trace: true });
   session = ready.runtime.id;
   let snapshot: Snapshot | undefined;
