@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PanelBridge, RuntimeBridge, type Wall, type WallState } from './bridge.js';
-import { Command, PROTOCOL_VERSION, type Ready, type WorkerInfo } from './messages.js';
-import { ClientSession, type SessionWall } from './session.js';
+import { Command, Event, PROTOCOL_VERSION, type Ready, type WorkerInfo } from './messages.js';
+import { ClientSession, ROLL_CALL_MS, type SessionWall } from './session.js';
 
 const now = (flush: () => void) => (queueMicrotask(flush), () => {});
 
@@ -101,6 +101,27 @@ describe('one client session for the panel and the kit (16.4)', () => {
     page.pageReady(0);
     const answer = await session.requestAfterHello(Command.stateSet, { store: 1, state: 's', value: 1, baseVersion: 0 });
     expect(answer).toEqual({ version: 1 });
+    expect(page.seen.filter((entry) => entry.command === Command.stateSet)).toEqual([{ session: 'rt-new', command: Command.stateSet }]);
+    session.dispose();
+    bridge.shutdown();
+  });
+
+  it('holds a command until a reloaded page announces itself after the roll call, then sends it there', async () => {
+    const page = tab();
+    page.runtime('rt-old', 0);
+    const bridge = new PanelBridge({ wall: page.wall, client: 'kit-1', schedule: now });
+    const session = new ClientSession(bridge, page.wall, 'kit-1');
+    session.hello();
+    await session.whenTargeted({ timeout: 2000 });
+    // The page reloads; its new runtime's listener loads only after the roll call gave up on the
+    // old one (as on a loaded machine), then announces itself.
+    page.runtimes.delete('rt-old');
+    page.pageReady(0);
+    const answer = session.requestAfterHello(Command.stateSet, { store: 1, state: 's', value: 1, baseVersion: 0 });
+    await new Promise((resolve) => setTimeout(resolve, ROLL_CALL_MS + 200));
+    expect(session.target).toBeNull();
+    page.runtime('rt-new', 0).send(Event.announce, {});
+    expect(await answer).toEqual({ version: 1 });
     expect(page.seen.filter((entry) => entry.command === Command.stateSet)).toEqual([{ session: 'rt-new', command: Command.stateSet }]);
     session.dispose();
     bridge.shutdown();

@@ -189,6 +189,10 @@ export class ClientSession {
   /** A command to the target once a hello under way has found it (after a reload, a new runtime). */
   async requestAfterHello<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<CommandResult<K>> {
     await this._rehello?.promise;
+    // The roll call ended with no runtime: a reloaded page whose panel listener has not loaded yet
+    // (it loads lazily; on a loaded machine, after ROLL_CALL_MS). Its announce brings the next
+    // hello. Sent now, the command would go to no one and time out.
+    if (!this.ready?.compatible) await this.whenTargeted({ topWaitMs: 0 });
     return this.request(name, payload);
   }
 

@@ -14,10 +14,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(readOnly = false) {
+async function startServer(readOnly = false) {
   const root = mkdtempSync(path.join(tmpdir(), 'stratum-kit-ws-'));
   const server = await startDevtoolsServer({ root, port: 0, token: 'tok', readOnly });
   cleanups.push(() => rmSync(root, { recursive: true, force: true }), () => server.close());
+  return server;
+}
+
+async function setup(readOnly = false) {
+  const server = await startServer(readOnly);
   const store = new Store({ name: `kit-ws-${Math.random()}` });
   const greeting = store.useState('hello', { key: `greeting-${store.name}`, scope: 'app' });
   const runtime = connectWith((url) => new WebSocket(url) as unknown as SocketLike, () => ({ name: 'x', url: 'node://test/pid/1', title: '' }), {
@@ -39,6 +44,25 @@ describe('connect({ url, token }) against the standalone server', () => {
     expect(await state.get()).toBe('hello');
     await state.set('from the test');
     expect(greeting.get()).toBe('from the test');
+  });
+
+  it('finds a runtime that joins the server after the kit connected', async () => {
+    const server = await startServer();
+    const connecting = connect({ url: server.url, token: 'tok', runtime: 'late' }, { timeout: 8000 });
+    // Longer than the 3 s the kit used to wait for a hello's answer before giving up.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const store = new Store({ name: `kit-ws-late-${Math.random()}` });
+    const flag = store.useState(1, { key: 'flag', scope: 'app' });
+    const runtime = connectWith((url) => new WebSocket(url) as unknown as SocketLike, () => ({ name: 'x', url: 'node://test/pid/2', title: '' }), {
+      url: server.url,
+      token: 'tok',
+      name: 'late',
+    });
+    cleanups.push(() => runtime.close());
+    const client = await connecting;
+    cleanups.push(() => client.close());
+    expect(client.ready.runtime.name).toBe('late');
+    expect(await client.state<number>({ key: flag.key, scope: 'app' }).get()).toBe(1);
   });
 
   it('says in words when the token is wrong, the runtime is unknown, or the server is read-only', async () => {

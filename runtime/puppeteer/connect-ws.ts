@@ -21,6 +21,8 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
   const client = `kit-${Math.random().toString(36).slice(2, 10)}`;
   const listeners = new Set<(data: unknown) => void>();
   let onConnected: (() => void) | undefined;
+  /** Set while connect waits for its runtime: a runtime that joins the server later is asked too. */
+  let onRuntimesChanged: (() => void) | undefined;
   const socket = reconnectingSocket({
     url: url.href,
     token: target.token,
@@ -28,6 +30,7 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
     create: (href) => new WebSocket(href) as unknown as SocketLike,
     onFrame: (frame) => {
       if (frame.kind === 'envelope') for (const listener of [...listeners]) listener(frame.data);
+      else if (frame.kind === 'runtimes-changed') onRuntimesChanged?.();
     },
     onStatus: (status) => status === 'connected' && onConnected?.(),
   });
@@ -47,7 +50,9 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
   clearTimeout(timer);
   if (!socket.connected) throw fail(`connect: no answer from ${target.url} within ${timeout} ms (is \`stratumjs devtools\` running, and is the token this run's?)`);
 
-  // Every runtime answers hello; take the one named, or the first.
+  // Every runtime answers hello; take the one named, or the first. A runtime may join the server
+  // after the kit (an app started beside the test): each join is asked again, until `timeout`.
+  const hello = () => void bridge.hello().catch(() => undefined); // answers arrive through the listener below
   const ready = await new Promise<Ready | undefined>((resolve) => {
     const stop = bridge.on(Event.response, (response) => {
       if (response.command !== Command.hello || !response.ok) return;
@@ -57,10 +62,12 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
       clearTimeout(giveUp);
       resolve(answer);
     });
-    const giveUp = setTimeout(() => (stop(), resolve(undefined)), Math.min(timeout, 3000));
-    bridge.hello().catch(() => undefined); // answers arrive through the listener above
+    const giveUp = setTimeout(() => (stop(), resolve(undefined)), timeout);
+    onRuntimesChanged = hello;
+    hello();
   });
-  if (!ready) throw fail(`connect: no runtime${target.runtime ? ` named "${target.runtime}"` : ''} answered on ${target.url}`);
+  onRuntimesChanged = undefined;
+  if (!ready) throw fail(`connect: no runtime${target.runtime ? ` named "${target.runtime}"` : ''} answered on ${target.url} within ${timeout} ms`);
   bridge.target = ready.runtime.id;
 
   return {

@@ -89,7 +89,9 @@ describe('listening for a panel', () => {
     const posted = recordPosts();
     await import('../devtools/hook.js');
     const { listening } = await import('./listen.js');
-    await tick();
+    // The listener loads lazily: messages before it are no one's to count.
+    await until(() => listening.on);
+    expect(listening.on).toBe(true);
     fromContent(hello, null);
     fromContent({ ...hello, source: 'someone-else' });
     fromContent({ ...hello, batch: [{ command: Command.snapshot, id: 'p:2', payload: {} }] });

@@ -94,6 +94,8 @@ describe(`stratumjs/puppeteer connect() in ${BROWSER}`, () => {
     const { page, client } = await openDemo();
     await page.click('[data-testid="note-1"]');
     await page.click('[data-testid="attach-text"]');
+    // The demo lists the attachment once its IndexedDB writes committed.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="attachments"] li a')].some((link) => link.getAttribute('download') === 'note.txt'));
     const [blob] = await client.blobs('notes').list().then((blobs) => blobs.filter((item) => item.name === 'note.txt'));
     expect(blob?.type).toBe('text/plain');
     const bytes = await client.blobs('notes').read(blob!.id);

@@ -54,7 +54,8 @@ describe('call sites in the timeline', () => {
     await frame.waitForSelector(byId('status', '[data-status="connected"]'));
     await click(frame, byId('tab-timeline'));
     await click(frame, byId('timeline-trace'));
-    await frame.waitForFunction(() => (document.querySelector('[data-testid="timeline-trace"]') as HTMLInputElement).checked);
+    // Once the runtime confirmed it: the box is checked by the click itself, before the answer.
+    await frame.waitForSelector(byId('timeline-trace', '[data-on="true"]'));
 
     await page.evaluate(() => (window as unknown as { addToCart(sku: string): void }).addToCart('socks'));
     await click(frame, `${byId('timeline-row', '[data-stratum="state"]')}:has(${byId('timeline-label')})`);

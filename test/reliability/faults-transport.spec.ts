@@ -187,7 +187,9 @@ describe('navigation with a client connected', () => {
     /** The kit heard the page come back (page-ready, hello, a snapshot) before a client command goes. */
     const heard = async (since: number) => until('a snapshot of the page on the stream', async () => (await live.view(), live.counts.snapshots > since));
     for (let round = 1; round <= 3; round++) {
-      let since = live.counts.snapshots;
+      // Counted from what the follower has taken in so far: before its first view, a snapshot
+      // from before the reload would pass for one after it.
+      let since = (await live.view(), live.counts.snapshots);
       await page.reload();
       await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
       await heard(since);

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'puppeteer';
+import { TimeoutError, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../runtime/protocol/messages.js';
 import { connect } from '../../runtime/puppeteer/index.js';
@@ -135,15 +135,29 @@ describe('dist/', () => {
 });
 
 describe('the production build', () => {
-  /** Loads the fixture, posts a forged hello as the content script would, and reports what the runtime said. */
+  /**
+   * Loads the fixture, posts a forged hello as the content script would (and again on an announce,
+   * as a panel does: the listener loads lazily, and may not hear a hello posted before it), and
+   * reports what the runtime said within 2 s.
+   */
   async function probe(build: 'production' | 'development'): Promise<{ page: Page; spoke: number; added: string[] }> {
     const page = await started.browser.newPage();
     await page.goto(`${served.origin}/fixtures/reliability/production.html?build=${build}`);
     await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
     await page.evaluate((protocol) => {
-      window.postMessage({ source: 'stratum-content', v: protocol, session: '*', seq: 1, batch: [{ command: 'hello', id: 'forged:1', payload: { protocol, client: 'forged' } }] }, '*');
+      const hello = () => window.postMessage({ source: 'stratum-content', v: protocol, session: '*', seq: 1, batch: [{ command: 'hello', id: 'forged:1', payload: { protocol, client: 'forged' } }] }, '*');
+      window.addEventListener('message', (event) => {
+        const data = event.data as { source?: unknown; batch?: { event?: unknown }[] } | null;
+        if (data?.source === 'stratum-runtime' && data.batch?.some((message) => message.event === 'announce')) hello();
+      });
+      hello();
     }, PROTOCOL_VERSION);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await page
+      .waitForFunction(() => (window as unknown as { seen: { batch?: { event?: unknown }[] }[] }).seen.some((message) => message.batch?.some((each) => each.event === 'snapshot')), { timeout: 2000 })
+      // The production build never answers: its wait ends at the timeout, which is the probe's answer.
+      .catch((error: unknown) => {
+        if (!(error instanceof TimeoutError)) throw error;
+      });
     const result = await page.evaluate(() => {
       const w = window as unknown as { seen: { source: string }[]; added: string[] };
       return { spoke: w.seen.filter((message) => message.source === 'stratum-runtime').length, added: w.added };

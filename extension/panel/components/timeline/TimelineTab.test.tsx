@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memory, openDatabase } from '#runtime/db/index.js';
 import { Store } from '#runtime/store/store.js';
 import { webstorage } from '#runtime/webstorage/webstorage.js';
+import { PanelBridge } from '#protocol/bridge.js';
+import { CommandError } from '#protocol/errors.js';
+import { Command } from '#protocol/messages.js';
 import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;
@@ -76,13 +79,27 @@ describe('Timeline tab', () => {
     await waitFor(() => rows(h).length === 0);
   });
 
+  it('unchecks the call-site box again when the runtime refuses it', async () => {
+    const request = PanelBridge.prototype.request;
+    vi.spyOn(PanelBridge.prototype, 'request').mockImplementation(function (this: PanelBridge, ...args: Parameters<PanelBridge['request']>) {
+      if (args[0] === Command.trace) return Promise.reject(new CommandError('failed', 'tracing refused here'));
+      return request.apply(this, args);
+    });
+    const h = await openTimeline();
+    const box = h.get('timeline-trace') as HTMLInputElement;
+    check(box, true);
+    expect(box.checked).toBe(true);
+    await waitFor(() => !box.checked);
+    expect(box.dataset.on).toBe('false');
+  });
+
   it('shows call-site frames while tracing, linked to the Sources panel', async () => {
     const store = new Store({ name: 'trace-store' });
     const state = store.createState(0, { key: 'traced', scope: 'app' });
     const h = await openTimeline();
     check(h.get('timeline-trace'), true);
-    await waitFor(() => (h.get('timeline-trace') as HTMLInputElement).checked && h.runtime.agent.connected);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // data-on is what the runtime confirmed: the click alone checks the box.
+    await waitFor(() => h.get('timeline-trace').dataset.on === 'true' && h.runtime.agent.connected);
     (function saveTraced() {
       state.set(1);
     })();

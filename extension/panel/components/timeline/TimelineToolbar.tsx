@@ -31,7 +31,17 @@ export function TimelineToolbar() {
         Export JSON
       </button>
       <label class="chip" title="Deltas carry the call site of each change (costs the page a stack capture per change)">
-        <input type="checkbox" data-testid="timeline-trace" checked={timeline.trace.value} onChange={(event) => void timeline.setTrace(event.currentTarget.checked)} />
+        {/* data-on is what the runtime confirmed; the box shows the click at once, and what was confirmed once the answer (or a refusal) is in. */}
+        <input
+          type="checkbox"
+          data-testid="timeline-trace"
+          data-on={String(timeline.trace.value)}
+          checked={timeline.trace.value}
+          onChange={(event) => {
+            const box = event.currentTarget;
+            void timeline.setTrace(box.checked).finally(() => (box.checked = timeline.trace.peek()));
+          }}
+        />
         record call sites
       </label>
       <label class="chip" title="Keep the events when the page reloads (off: the timeline starts empty on each page load, as in the Network panel)">
