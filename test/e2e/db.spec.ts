@@ -134,6 +134,8 @@ describe('stratumjs/db in real Chromium', () => {
     });
     await next.waitForFunction(() => ((window as unknown as W).events ?? []).length > 0);
     expect(await next.evaluate(() => (window as unknown as W).events)).toEqual([{ type: 'blocked', oldVersion: 1, newVersion: 2 }]);
+    // The old tab hears its versionchange in its own renderer, which may come after the new tab's blocked.
+    await stratumOld.waitForFunction(() => ((window as unknown as W).events ?? []).length >= 2);
     expect(await stratumOld.evaluate(() => (window as unknown as W).events)).toEqual([
       { type: 'versionchange', newVersion: 2 },
       { type: 'close', reason: 'another connection upgrades it to version 2' },
