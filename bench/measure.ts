@@ -2,6 +2,9 @@
  * How a case is sampled: a warm-up that also sizes each throughput sample, then rounds in which
  * every variant runs once, the order reversed every other round (ours, a, b, b, a, ours, …) so
  * that a machine getting slower or faster during the run weighs on every variant alike.
+ * A case whose rounds are quick takes more of them (up to `maxRounds`, within `caseBudgetMs`):
+ * the median of 7 one-click samples flipped with which of two modes held 4 of them (issue 18,
+ * twelfth pass), while a bulkPut or a transact, seconds a round, keeps the 7 it had.
  */
 import type { Kind } from './rows.js';
 
@@ -14,8 +17,12 @@ export interface Target {
 }
 
 export interface Plan {
-  /** Samples per variant of a throughput or time case. */
+  /** Samples per variant of a throughput or time case, at least. */
   rounds: number;
+  /** At most, for a case whose rounds fit `caseBudgetMs`: more rounds go in pairs (the order stays balanced, the count odd). */
+  maxRounds: number;
+  /** The time a case's rounds may take (after its warm-up) before it stops adding rounds. */
+  caseBudgetMs: number;
   /** Warm-up samples per variant of a time case (a throughput case warms up while it sizes). */
   warmup: number;
   /** How long one throughput sample should take, in ms. */
@@ -24,8 +31,8 @@ export interface Plan {
   latencySamples: number;
 }
 
-export const FULL: Plan = { rounds: 7, warmup: 2, sampleMs: 60, latencySamples: 200 };
-export const QUICK: Plan = { rounds: 3, warmup: 1, sampleMs: 20, latencySamples: 40 };
+export const FULL: Plan = { rounds: 7, maxRounds: 21, caseBudgetMs: 10_000, warmup: 2, sampleMs: 60, latencySamples: 200 };
+export const QUICK: Plan = { rounds: 3, maxRounds: 3, caseBudgetMs: 0, warmup: 1, sampleMs: 20, latencySamples: 40 };
 
 /**
  * Per variant, the samples in the row's unit: ops/s for throughput, ms for time and latency.
@@ -49,7 +56,8 @@ export async function measureCase(
       if (sized) iterations.set(name, await size(target, id, name, plan.sampleMs));
       else for (let i = 0; i < plan.warmup; i++) await target.sample(id, name, 1);
     }
-    const rounds = kind === 'latency' ? plan.latencySamples : plan.rounds;
+    let rounds = kind === 'latency' ? plan.latencySamples : plan.rounds;
+    const started = performance.now();
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? variants : [...variants].reverse();
       for (const name of order) {
@@ -57,11 +65,18 @@ export async function measureCase(
         const ms = await target.sample(id, name, n);
         samples.get(name)!.push(kind === 'throughput' ? (n / ms) * 1000 : ms / n);
       }
+      if (round === rounds - 1 && kind !== 'latency') rounds = more(rounds, performance.now() - started, plan);
     }
   } finally {
     await target.teardown(id);
   }
   return samples;
+}
+
+/** The round count after `rounds` took `elapsed` ms: two more while they fit the case's budget. */
+export function more(rounds: number, elapsed: number, plan: Plan): number {
+  const perRound = elapsed / rounds;
+  return rounds + 2 <= plan.maxRounds && elapsed + 2 * perRound <= plan.caseBudgetMs ? rounds + 2 : rounds;
 }
 
 /**
