@@ -3,8 +3,10 @@
  * library stays the source of truth. Its changes are copied into the states (labelled with what
  * the library says happened); a change to a state that the library does not hold yet (a panel
  * edit, a restore, a snapshot) is written back through the library's own API, then the state
- * takes whatever the library kept. Equality of data on both sides is the echo guard, so no
- * flag has to survive the library's (sometimes deferred) notifications.
+ * takes whatever the library kept. Equality of data on both sides is the echo guard for the
+ * library's (sometimes deferred) notifications; the ones it gives while the mirror writes are
+ * skipped, as the write is one change (valtio told each field of a restore as a change of its
+ * own, with half the restore written).
  */
 import { Store } from '../store/store.js';
 import type { State } from '../store/state.js';
@@ -60,7 +62,7 @@ export function mirror(library: string, name: string, sources: Record<string, Mi
   const stops: (() => void)[] = [];
   for (const [key, source] of Object.entries(sources)) {
     const state = store.createState(source.read(), { key, scope, equals: sameData });
-    stops.push(follow(store, state, source));
+    stops.push(follow(store, state, source, `The ${library} store "${name}"`));
   }
   return {
     store,
@@ -73,10 +75,12 @@ export function mirror(library: string, name: string, sources: Record<string, Mi
   };
 }
 
-function follow(store: Store, state: State<unknown>, source: MirrorSource): () => void {
+function follow(store: Store, state: State<unknown>, source: MirrorSource, what: string): () => void {
   const claim = () => source.raw && markMirrored(source.raw());
   claim();
+  let writing = false;
   const fromLibrary = source.subscribe((label) => {
+    if (writing) return;
     claim();
     state.set(source.read(), { label });
   });
@@ -84,10 +88,19 @@ function follow(store: Store, state: State<unknown>, source: MirrorSource): () =
     if (event.type !== 'changed' || event.state !== state) return;
     // Only the newest value goes back: a listener may have moved the state on meanwhile.
     const value = event.value;
-    if (value !== state.value || sameData(value, source.read())) return;
+    const current = source.read();
+    if (value !== state.value || sameData(value, current)) return;
+    // The library moved on without telling yet (Redux Toolkit's auto-batched actions notify a
+    // frame later): the edit was made on an older value, and writing it would undo that change.
+    if (!sameData(current, event.prev)) {
+      state.set(current, { label: 'kept by the library' });
+      throw new Error(`${what} changed since the panel read it, and has not said so yet: the edit was not applied; the panel shows its newest value.`);
+    }
+    writing = true;
     try {
       source.write(value, event.label ?? 'devtools');
     } finally {
+      writing = false;
       // The library has the last word (a reducer may normalise, a write may throw): show what it kept.
       const kept = source.read();
       if (!sameData(kept, value)) state.set(kept, { label: 'kept by the library' });

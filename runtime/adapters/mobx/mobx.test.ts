@@ -50,3 +50,45 @@ describe('stratumMobx', () => {
 function toJSList(list: { text: string; done: boolean }[]) {
   return list.map((item) => ({ ...item }));
 }
+
+class Model {
+  text: string;
+  done = false;
+  constructor(text: string) {
+    this.text = text;
+    makeAutoObservable(this);
+  }
+  toggle() {
+    this.done = !this.done;
+  }
+}
+
+class ModelList {
+  todos = [new Model('milk'), new Model('tea')];
+  filter = 'all';
+  constructor() {
+    makeAutoObservable(this);
+  }
+}
+
+describe('stratumMobx: a panel edit of one nested field', () => {
+  it('a panel edit of one nested field keeps the model instances (their actions) in place', async () => {
+    const list = new ModelList();
+    const { edit } = await adapterKit(stratumMobx(list, { name: 'models' }));
+    await edit(['todos', 0, 'text'], 'oat milk');
+    expect(list.todos[0]!.text).toBe('oat milk');
+    expect(list.todos[0]).toBeInstanceOf(Model);
+    expect(list.todos[1]).toBeInstanceOf(Model);
+    list.todos[1]!.toggle();
+    expect(list.todos[1]!.done).toBe(true);
+  });
+
+  it('a panel edit of one nested field leaves the other nested observables the app holds attached', async () => {
+    const app = observable({ user: { name: 'ann', prefs: { theme: 'light' } }, count: 0 });
+    const prefs = app.user.prefs; // held by a component / another store
+    const { edit } = await adapterKit(stratumMobx(app, { name: 'held' }));
+    await edit(['user', 'name'], 'bob');
+    prefs.theme = 'dark';
+    expect(app.user.prefs.theme).toBe('dark');
+  });
+});

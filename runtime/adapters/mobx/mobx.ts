@@ -3,12 +3,13 @@
  * class instance under `makeAutoObservable`) as the state `state` of scope `mobx:<name>`, read
  * with `toJS` (functions, i.e. actions, left out). A change is reported once its outermost action
  * ended (a reaction), labelled with that action's name when MobX's spy reports it (dev builds),
- * else `change`. A panel edit is written field by field inside `runInAction`.
+ * else `change`. A panel edit is written inside `runInAction`, only what differs, into the observables
+ * (and model instances) the object holds (patch.ts).
  */
-import { reaction, runInAction, spy, toJS } from 'mobx';
+import { isObservable, reaction, runInAction, spy, toJS } from 'mobx';
 import { copyData } from '../copy.js';
 import { adapterName, mirror, type AdapterOptions, type StratumAdapter } from '../mirror.js';
-import { sameData } from '../same.js';
+import { patchInto } from '../patch.js';
 
 type Fields = Record<string, unknown>;
 
@@ -40,7 +41,6 @@ export function stratumMobx(observable: object, options: AdapterOptions): Stratu
   if (typeof observable !== 'object' || observable === null || Array.isArray(observable)) {
     throw new TypeError('stratumMobx takes an observable object: observable({ ... }) or a class instance under makeAutoObservable.');
   }
-  const target = observable as Fields;
   return mirror('mobx', name, {
     state: {
       read: () => data(observable),
@@ -48,12 +48,9 @@ export function stratumMobx(observable: object, options: AdapterOptions): Stratu
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
           throw new TypeError(`MobX state "${name}" is an object of fields: set a field, not the whole state to ${String(value)}.`);
         }
-        const next = value as Fields;
         const now = data(observable);
-        runInAction(() => {
-          for (const key of Object.keys(now)) if (!Object.hasOwn(next, key)) delete target[key];
-          for (const [key, item] of Object.entries(next)) if (!sameData(now[key], item)) target[key] = copyData(item);
-        });
+        // Into the observables it holds (model instances keep their class and methods).
+        runInAction(() => patchInto(observable, now, value as Fields, { copy: (item) => copyData(item), watched: isObservable }));
       },
       subscribe(changed) {
         const names = actionNames();

@@ -48,3 +48,48 @@ describe('stratumPinia', () => {
     expect(store.items).toHaveLength(3);
   });
 });
+
+const useAccount = defineStore('account', {
+  state: () => ({ user: { name: 'ann', prefs: { theme: 'light' } }, coupon: null as string | null }),
+});
+
+describe('stratumPinia: edits into what the app holds', () => {
+  it('a panel edit of one field leaves the other fields (and the objects the app holds) as they were', async () => {
+    setActivePinia(createPinia());
+    const store = useAccount();
+    const user = store.user; // held by a composable / component
+    const { edit } = await adapterKit(stratumPinia(store, { name: 'held' }));
+    await edit(['coupon'], 'TEN');
+    expect(store.coupon).toBe('TEN');
+    user.name = 'bob';
+    expect(store.user.name).toBe('bob');
+  });
+});
+
+const useFeed = defineStore('feed', {
+  state: () => ({ posts: [] as string[], coupon: null as string | null }),
+  actions: {
+    async load(post: string, wait: Promise<void>) {
+      await wait;
+      this.posts.push(post);
+    },
+  },
+});
+
+describe('stratumPinia: labels', () => {
+  it('labels a later direct mutation "direct" after two async actions overlapped', async () => {
+    setActivePinia(createPinia());
+    const store = useFeed();
+    const { changes } = await adapterKit(stratumPinia(store, { name: 'labels' }));
+    let releaseA!: () => void;
+    let releaseB!: () => void;
+    const a = store.load('a', new Promise<void>((resolve) => (releaseA = resolve)));
+    const b = store.load('b', new Promise<void>((resolve) => (releaseB = resolve)));
+    releaseA();
+    await a;
+    releaseB();
+    await b;
+    store.coupon = 'TEN';
+    expect(changes().at(-1)).toMatchObject({ label: 'direct', value: { coupon: 'TEN' } });
+  });
+});

@@ -6,9 +6,10 @@
  * timeline and plugins see it as a patch.
  */
 import type { StoreGeneric } from 'pinia';
-import { toRaw } from 'vue';
+import { isReactive, toRaw } from 'vue';
 import { copyData } from '../copy.js';
 import { adapterName, mirror, type StratumAdapter } from '../mirror.js';
+import { patchInto } from '../patch.js';
 
 type Fields = Record<string, unknown>;
 
@@ -18,7 +19,6 @@ const plain = (value: unknown) => copyData(value, toRaw);
 /** Shows a Pinia store in the panel as the state `state` of scope `pinia:<id>`. */
 export function stratumPinia(store: StoreGeneric, options?: { name?: string }): StratumAdapter {
   const name = adapterName('Pinia', options as { name: string } | undefined, store?.$id);
-  let action: string | undefined;
   return mirror('pinia', name, {
     state: {
       read: () => plain(store.$state),
@@ -26,24 +26,30 @@ export function stratumPinia(store: StoreGeneric, options?: { name?: string }): 
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
           throw new TypeError(`Pinia store "${name}" holds an object of fields: set a field, not the whole state to ${Array.isArray(value) ? 'a list' : String(value)}.`);
         }
-        // A copy: Vue makes the assigned objects reactive in place, and Pinia would then mutate
-        // the very objects the mirror holds as the state's value.
-        const next = plain(value) as Fields;
-        store.$patch((state: Fields) => {
-          for (const key of Object.keys(state)) if (!Object.hasOwn(next, key)) delete state[key];
-          Object.assign(state, next);
-        });
+        // Only what differs, into the reactive objects the state holds (a composable may hold
+        // them); what is assigned is a copy: Vue makes assigned objects reactive in place, and
+        // Pinia would then mutate the very objects the mirror holds as the state's value.
+        const now = plain(store.$state) as Fields;
+        store.$patch((state: Fields) => patchInto(state, now, value as Fields, { copy: plain, watched: isReactive }));
       },
       subscribe(changed) {
-        const stopActions = store.$onAction(({ name: running, after, onError }) => {
-          const outer = action;
-          action = running;
-          // An async action's later mutations carry no name: they are labelled by their type.
-          const done = () => (action = outer);
+        // The actions whose synchronous part is running, innermost last. An async action leaves
+        // when its synchronous part returned (a microtask later; its `after` waits for the
+        // promise): mutations after an await, and the app's own meanwhile, are labelled by
+        // their type. Removed by identity, as overlapping async actions end in any order.
+        const running: { name: string }[] = [];
+        const stopActions = store.$onAction(({ name: action, after, onError }) => {
+          const entry = { name: action };
+          running.push(entry);
+          const done = () => {
+            const at = running.indexOf(entry);
+            if (at >= 0) running.splice(at, 1);
+          };
           after(done);
           onError(done);
+          queueMicrotask(done);
         }, true);
-        const stopMutations = store.$subscribe((mutation) => changed(action ?? mutation.type), { flush: 'sync', detached: true });
+        const stopMutations = store.$subscribe((mutation) => changed(running.at(-1)?.name ?? mutation.type), { flush: 'sync', detached: true });
         return () => {
           stopActions();
           stopMutations();

@@ -1,4 +1,4 @@
-import { configureStore, createSlice, type Middleware, type PayloadAction } from '@reduxjs/toolkit';
+import { configureStore, createSlice, prepareAutoBatched, type Middleware, type PayloadAction } from '@reduxjs/toolkit';
 import { legacy_createStore } from 'redux';
 import { describe, expect, it } from 'vitest';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
@@ -75,5 +75,34 @@ describe('stratumRedux', () => {
     await expect(edit(['filter'], 'done')).rejects.toThrow(/withStratumEdits/);
     expect(store.getState().filter).toBe('all');
     expect(state.value).toEqual(store.getState());
+  });
+});
+
+const feed = createSlice({
+  name: 'feed',
+  initialState: { posts: ['a'], filter: 'all' },
+  reducers: {
+    // What RTK Query's own actions do: notify subscribers later, batched (a frame by default).
+    received: { reducer: (state, action: PayloadAction<string>) => void state.posts.push(action.payload), prepare: prepareAutoBatched<string>() },
+  },
+});
+
+describe('stratumRedux: a change not told yet', () => {
+  it('refuses a panel edit while the store holds a change its subscribers have not heard yet (auto-batched)', async () => {
+    let notify: (() => void) | undefined;
+    const store = configureStore({
+      reducer: withStratumEdits(feed.reducer),
+      enhancers: (defaults) => defaults({ autoBatch: { type: 'callback', queueNotification: (run) => void (notify = run) } }),
+    });
+    const { edit, state } = await adapterKit(stratumRedux(store, { name: 'batched' }));
+    store.dispatch(feed.actions.received('b')); // in the store; the notification waits for the next frame
+    await expect(edit(['filter'], 'mine')).rejects.toThrow(/redux store "batched" changed since the panel read it.*not applied/);
+    // The panel is shown the store's newest value at once, not after the frame.
+    expect(state.value).toEqual({ posts: ['a', 'b'], filter: 'all' });
+    notify?.();
+    expect(store.getState()).toEqual({ posts: ['a', 'b'], filter: 'all' });
+    // Edited again over what it now shows, the edit goes through.
+    await edit(['filter'], 'mine');
+    expect(store.getState()).toEqual({ posts: ['a', 'b'], filter: 'mine' });
   });
 });

@@ -3,13 +3,14 @@
  * `valtio:<name>`, from its snapshots. Changes are labelled with the operations valtio reports
  * (`set todos.0.done`) when the app enabled them (`unstable_enableOp`, off by default in valtio
  * 2: the adapter does not switch it on for the whole page), else with the top-level fields that
- * changed (`set todos`: snapshots share what did not change, so identity tells). A panel edit is written into the proxy field by field (only the fields
- * that differ; removed ones deleted), as the app itself would write it.
+ * changed (`set todos`: snapshots share what did not change, so identity tells). A panel edit is
+ * written into the proxy and the proxies it holds, only what differs (removed keys deleted), as
+ * the app itself would write it (patch.ts).
  */
-import { snapshot, subscribe } from 'valtio/vanilla';
+import { getVersion, snapshot, subscribe } from 'valtio/vanilla';
 import { copyData } from '../copy.js';
 import { adapterName, mirror, type AdapterOptions, type StratumAdapter } from '../mirror.js';
-import { sameData } from '../same.js';
+import { patchInto } from '../patch.js';
 
 type Fields = Record<string, unknown>;
 type Op = readonly [string, readonly PropertyKey[], ...unknown[]];
@@ -28,7 +29,6 @@ function labelOf(ops: readonly Op[], before: Fields, after: Fields): string {
 /** Shows a valtio proxy in the panel. */
 export function stratumValtio<T extends object>(state: T, options: AdapterOptions): StratumAdapter {
   const name = adapterName('Valtio', options);
-  const target = state as Fields;
   return mirror('valtio', name, {
     state: {
       read: () => snapshot(state) as unknown as Fields,
@@ -36,11 +36,10 @@ export function stratumValtio<T extends object>(state: T, options: AdapterOption
         if (typeof value !== 'object' || value === null || Array.isArray(value) !== Array.isArray(state)) {
           throw new TypeError(`valtio state "${name}" is a proxy ${Array.isArray(state) ? 'list' : 'object'}: edit inside it rather than replacing it with ${String(value)}.`);
         }
-        const next = value as Fields;
-        for (const key of Object.keys(target)) if (!Object.hasOwn(next, key)) delete target[key];
-        // Copies: a snapshot's parts are frozen, and valtio would keep them unproxied.
+        // Into the nested proxies (the app may hold them); what is assigned is a copy: a
+        // snapshot's parts are frozen, and valtio would keep them unproxied.
         const now = snapshot(state) as unknown as Fields;
-        for (const [key, item] of Object.entries(next)) if (!sameData(now[key], item)) target[key] = copyData(item);
+        patchInto(state, now, value as Fields, { copy: (item) => copyData(item), watched: (live) => getVersion(live) !== undefined });
       },
       // In sync, so a change is labelled with its own ops rather than a batch of a tick.
       subscribe(changed) {

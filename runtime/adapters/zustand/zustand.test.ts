@@ -86,3 +86,25 @@ describe('stratumZustand', () => {
     expect(() => stratumZustand(store, {} as { name: string })).toThrow(/needs a non-empty name/);
   });
 });
+
+describe('stratumZustand: whole values and restarts', () => {
+  it('refuses, in words, a whole-value set that would replace the store (and its actions) with a non-object', async () => {
+    const store = createStore<Cart>()(cart);
+    const { t, at, state } = await adapterKit(stratumZustand(store, { name: 'whole' }));
+    await expect(
+      t.call(Command.stateSet, { ...at, value: encode(null), baseVersion: state.version, label: 'devtools' }),
+    ).rejects.toThrow(/object/);
+    expect(typeof store.getState().add).toBe('function');
+  });
+
+  it('follows the library again after stop() and a new adapter of the same name', async () => {
+    const store = createStore<Cart>()(cart);
+    stratumZustand(store, { name: 'again' }).stop();
+    const again = stratumZustand(store, { name: 'again' });
+    const { edit, state } = await adapterKit(again);
+    store.getState().add(2);
+    expect(state.value).toEqual({ items: [{ id: 1, qty: 1 }, { id: 2, qty: 1 }], coupon: null });
+    await edit(['coupon'], 'TEN');
+    expect(store.getState().coupon).toBe('TEN');
+  });
+});

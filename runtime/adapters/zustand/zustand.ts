@@ -42,7 +42,13 @@ export function stratumZustand<T>(store: ZustandStore<T>, options: AdapterOption
     state: {
       read: () => split(store.getState()).data,
       write(value) {
-        const { actions } = split(store.getState());
+        const current = store.getState();
+        // A store of fields (the usual one, actions among them) replaced by a number or null
+        // would lose its actions, and the app would fail on its next call to one.
+        if (isRecord(current) && !isRecord(value)) {
+          throw new TypeError(`zustand store "${name}" holds an object of fields: set a field, not the whole state to ${Array.isArray(value) ? 'a list' : String(value)}.`);
+        }
+        const { actions } = split(current);
         store.setState((isRecord(value) ? { ...value, ...actions } : value) as T, true);
       },
       subscribe: (changed) => store.subscribe((state, prev) => changed(labelOf(state, prev))),
