@@ -129,3 +129,26 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('startDevtoolsServer: upgrade requests it cannot read', () => {
+  it('answers an upgrade whose path is not a URL, and keeps serving', async () => {
+    const server = await serve();
+    const { port } = new URL(server.url);
+    const { connect: connectTcp } = await import('node:net');
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connectTcp(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+        );
+      });
+      socket.setTimeout(2000, () => socket.destroy());
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await get(server.url)).status).toBe(200);
+  });
+});

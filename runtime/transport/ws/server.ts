@@ -44,6 +44,16 @@ function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The request's path, or undefined when its target is not a URL (`//[` throws in `new URL`). */
+function pathnameOf(request: IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://x').pathname;
+  } catch (error) {
+    if (error instanceof TypeError) return undefined;
+    throw error;
+  }
+}
+
 export async function startDevtoolsServer(options: DevtoolsServerOptions): Promise<DevtoolsServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -63,7 +73,11 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions): Promi
       response.writeHead(421, { 'content-type': 'text/plain' }).end(`stratum devtools: unexpected Host "${hostHeader}"`);
       return;
     }
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    const pathname = pathnameOf(request);
+    if (pathname === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('stratum devtools: the request path is not a URL');
+      return;
+    }
     const name = pathname === '/' ? 'index.html' : pathname.slice(1);
     // Only the few flat files of the panel: no path walks out of root.
     if (!/^[\w.-]+$/.test(name)) {
@@ -93,7 +107,14 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions): Promi
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   http.on('upgrade', (request, socket, head) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    const pathname = pathnameOf(request);
+    if (pathname === undefined) {
+      // An exception here would be uncaught (an event handler) and end the whole server.
+      options.onDrop?.('an upgrade whose path is not a URL');
+      const body = 'stratum devtools: the request path is not a URL';
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+      return;
+    }
     const role = pathname === RUNTIME_PATH ? 'runtime' : pathname === PANEL_PATH ? 'panel' : undefined;
     if (!role) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
