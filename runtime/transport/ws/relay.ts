@@ -28,6 +28,8 @@ export interface RelayOptions {
 export interface Connection {
   receive(text: string): void;
   closed(): void;
+  /** True once the socket sent the right token; the server's auth deadline stands until then. */
+  readonly authed: boolean;
 }
 
 /** Commands that only read: the only ones a read-only relay passes on. */
@@ -84,11 +86,14 @@ export class Relay {
     if (role === 'panel' && origin !== undefined && !this._options.panelOrigins.includes(origin)) {
       this._drop(`a panel socket from origin ${origin}`);
       peer.close(CLOSE.badOrigin, 'this origin may not open the Stratum panel');
-      return { receive: () => undefined, closed: () => undefined };
+      return { receive: () => undefined, closed: () => undefined, authed: false };
     }
     let authed = false;
     let runtime: RuntimePeer | undefined;
     return {
+      get authed() {
+        return authed;
+      },
       receive: (text) => {
         if (text.length > MAX_FRAME_BYTES) return this._drop(`a frame of ${text.length} characters`);
         const parsed = parsePeerFrame(text);

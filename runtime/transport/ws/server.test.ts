@@ -10,7 +10,7 @@ import { opener, parseArgs } from './args.js';
 import { connectWith } from './connect.js';
 import { startDevtoolsServer, type DevtoolsServer } from './server.js';
 import type { SocketLike } from './socket.js';
-import { CLOSE } from './wire.js';
+import { AUTH_TIMEOUT_MS, CLOSE } from './wire.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -150,5 +150,18 @@ describe('startDevtoolsServer: upgrade requests it cannot read', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect((await get(server.url)).status).toBe(200);
+  });
+});
+
+describe('startDevtoolsServer: the auth deadline', () => {
+  it('closes a socket whose first frame is binary, instead of sparing it the deadline', async () => {
+    const server = await serve();
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}runtime`);
+    cleanups.push(() => socket.terminate());
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(Buffer.from([1, 2, 3]));
+    const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), AUTH_TIMEOUT_MS + 1500))]);
+    expect(code).toBe(CLOSE.badFrame);
   });
 });

@@ -128,9 +128,17 @@ export async function startDevtoolsServer(options: DevtoolsServerOptions): Promi
       );
       const timer = setTimeout(() => ws.close(CLOSE.timeout, 'no auth in time'), AUTH_TIMEOUT_MS);
       ws.on('message', (data, binary) => {
-        clearTimeout(timer);
-        if (binary) return void options.onDrop?.('a binary frame');
+        if (binary) {
+          // Frames are JSON text; before auth a binary one is as wrong a first frame as any other.
+          if (!connection.authed) {
+            options.onDrop?.('a binary frame before auth');
+            return ws.close(CLOSE.badFrame, 'send auth with the token first');
+          }
+          return void options.onDrop?.('a binary frame');
+        }
         connection.receive(data.toString());
+        // Only a socket that authenticated is spared the deadline; any other frame does not count.
+        if (connection.authed) clearTimeout(timer);
       });
       ws.on('close', () => {
         clearTimeout(timer);
