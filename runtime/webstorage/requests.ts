@@ -135,4 +135,7 @@ class RequestView implements WebStorage {
   rawEntries(): WebStorageRawEntry[] {
     return this._in(() => this._owner.rawEntries());
   }
+  setRaw(key: string, text: string): void {
+    this._in(() => this._owner.setRaw(key, text));
+  }
 }

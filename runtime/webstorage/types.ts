@@ -83,6 +83,12 @@ export interface WebStorage {
   adopt<T = unknown>(legacyKey: string, options: AdoptOptions): T | undefined;
   /** This namespace's entries as stored (for the devtools panel). */
   rawEntries(): WebStorageRawEntry[];
+  /**
+   * Stores `text` under `key` exactly as given, as rawEntries() read it (the devtools' snapshot
+   * import and its rollback): another app's plain JSON or raw text comes back byte for byte,
+   * where set() would store it in Stratum's format. Throws WebStorageQuotaError like set().
+   */
+  setRaw(key: string, text: string): void;
   /** Set only on the panel's view of one live server request's memory (runRequest in the `node` build). */
   readonly request?: WebStorageRequest;
 }

@@ -292,4 +292,16 @@ describe('devtools', () => {
     expect(entry).toBeDefined();
     expect(store.rawEntries()).toEqual([{ key: 'n', text: 'stratum:1:1', bytes: ('dev:n'.length + 'stratum:1:1'.length) * 2 }]);
   });
+
+  it('setRaw stores a text as given, and subscribers hear its value or that it cannot be decoded', () => {
+    const local = withStorage() as FakeStorage;
+    const store = webstorage('local', { namespace: 'raw' });
+    const events: WebStorageEvent[] = [];
+    store.subscribe((event) => events.push(event));
+    store.setRaw('json', '{"x":1}');
+    store.setRaw('text', 'not json');
+    expect([local.getItem('raw:json'), local.getItem('raw:text')]).toEqual(['{"x":1}', 'not json']);
+    expect(events[0]).toMatchObject({ key: 'json', value: { x: 1 } });
+    expect(events[1]).toMatchObject({ key: 'text', error: expect.any(CodecError) });
+  });
 });

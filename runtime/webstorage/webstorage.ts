@@ -182,6 +182,25 @@ class NamespacedStorage implements WebStorage {
     return out;
   }
 
+  setRaw(key: string, text: string): void {
+    if (typeof text !== 'string') throw new TypeError(`webstorage.setRaw("${String(key)}", text): text is the stored string; got ${text === null ? 'null' : typeof text}.`);
+    const full = this._full(key);
+    const subs = existingSubscriptions(this._channel());
+    const oldText = subs?.size ? this._read(full) : null;
+    this._write(key, full, text);
+    if (!subs?.size) return;
+    // Subscribers (a persisted state, the panel) hear the value, or that it cannot be decoded.
+    let next: { value?: unknown };
+    try {
+      next = { value: deserialize(text) };
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      this._undecodable(key, text, error);
+      return;
+    }
+    notify(subs, this._event(key, next, oldText));
+  }
+
   private _full(key: string): string {
     if (typeof key !== 'string') throw new TypeError(`webstorage keys are strings, got ${key === null ? 'null' : typeof key}.`);
     return this._prefix + key;

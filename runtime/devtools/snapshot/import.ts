@@ -8,7 +8,6 @@
  * Databases cannot share a transaction: when one fails after others committed, the error names
  * those that were restored and says that webstorage and states were left alone.
  */
-import { deserialize } from '../../codec/index.js';
 import type { SnapshotSummary } from '../../protocol/values.js';
 import { planImport, type ImportOptions, type Plan } from './plan.js';
 import { summarize } from './summary.js';
@@ -45,15 +44,16 @@ function writeWebstorage({ storage, set, remove }: Plan['webstorages'][number]):
   const before = new Map(storage.rawEntries().map((entry) => [entry.key, entry.text]));
   try {
     for (const key of remove) storage.remove(key);
-    for (const [key, value] of set) storage.set(key, value);
+    // Texts as stored: set() would rewrite another app's JSON in Stratum's format.
+    for (const [key, text] of set) storage.setRaw(key, text);
   } catch (error) {
-    // Put back every key this import touched; a text that cannot be decoded cannot be written back.
+    // Put back every key this import touched, byte for byte (a raw text, another app's JSON).
     const lost: string[] = [];
     for (const key of [...remove, ...set.map(([key]) => key)]) {
       const text = before.get(key);
       try {
         if (text === undefined) storage.remove(key);
-        else storage.set(key, deserialize(text));
+        else storage.setRaw(key, text);
       } catch (undo) {
         lost.push(`${key} (${reason(undo)})`);
       }

@@ -60,7 +60,8 @@ export interface TableWrite {
 
 export interface Plan {
   stores: { store: Store; states: { state: State<unknown>; value: unknown }[] }[];
-  webstorages: { storage: WebStorageLike; set: [string, unknown][]; remove: string[] }[];
+  /** `set` holds stored texts, written as they are (setRaw). */
+  webstorages: { storage: WebStorageLike; set: [string, string][]; remove: string[] }[];
   databases: { db: Database; tables: TableWrite[] }[];
   differences: Difference[];
   skipped: Skip[];
@@ -202,16 +203,21 @@ class Planner {
       // This tab's own client keys go only when the snapshot replaces them: another tab's
       // snapshot knows nothing of this tab's session.
       const removable = (key: string): boolean => !kept.some((entry) => entry.key === key) && !this._ownClientKey(key) && !this._unmentionedCopy(theirs.namespace, key);
-      const write = { storage, set: [] as [string, unknown][], remove: [...now.keys()].filter(removable) };
+      const write = { storage, set: [] as [string, string][], remove: [...now.keys()].filter(removable) };
       for (const entry of kept) {
         const text = now.get(entry.key);
         if (text !== undefined && same(storedValue(text), storedValue(entry.text), this._file, this._file)) continue;
         try {
-          write.set.push([entry.key, deserialize(entry.text)]);
+          deserialize(entry.text);
         } catch (error) {
           if (!(error instanceof CodecError)) throw error;
-          throw new SnapshotError('malformed', `key "${entry.key}" of namespace "${theirs.namespace}" cannot be decoded (${error.message})`);
+          // Another app's text that is not JSON is written back as it was exported; a text in
+          // Stratum's format that this runtime cannot read (damaged, or a newer codec's) is refused.
+          if (entry.text.startsWith('stratum:')) {
+            throw new SnapshotError('malformed', `key "${entry.key}" of namespace "${theirs.namespace}" cannot be decoded (${error.message})`);
+          }
         }
+        write.set.push([entry.key, entry.text]);
       }
       this.plan.webstorages.push(write);
     }
