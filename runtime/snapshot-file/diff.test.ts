@@ -89,4 +89,11 @@ describe('diff', () => {
       { path: ['database', 'notes', 'tables', 'notes', 'keyPath'], kind: 'changed', before: 'id', after: 'uuid' },
     ]);
   });
+
+  it('tells a raw stored text from the JSON of the same string', () => {
+    const a = file({ webstorages: [{ kind: 'local', namespace: 'app', entries: [{ key: 'theme', text: 'dark' }] }] });
+    const b = file({ webstorages: [{ kind: 'local', namespace: 'app', entries: [{ key: 'theme', text: '"dark"' }] }] });
+    expect(diff(a, b)).toEqual([{ path: ['webstorage', 'local', 'app', 'theme'], kind: 'changed', before: 'dark', after: 'dark' }]);
+    expect(diff(a, structuredClone(a))).toEqual([]);
+  });
 });

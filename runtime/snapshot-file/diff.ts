@@ -22,19 +22,33 @@ export const ENTRY_DEPTH: Record<Stratum, number> = { state: 4, webstorage: 4, d
 interface Entry {
   path: Path;
   value: Encoded;
+  /** A webstorage text that is not JSON: `value` is the text, which is not the same as the JSON string of it. */
+  raw?: true;
 }
 
 const STORED = /^stratum:\d+:/;
 
-/** A stored webstorage text as an encoded value (another app's JSON encoded; unreadable text as itself). */
-export function storedValue(text: string): Encoded {
+/** A stored webstorage text as an encoded value (another app's JSON encoded), or undefined when it is neither. */
+function decodeStored(text: string): Encoded | undefined {
   const marker = STORED.exec(text);
   try {
     return marker ? (JSON.parse(text.slice(marker[0].length)) as Encoded) : encode(JSON.parse(text));
-  } catch {
-    // Unreadable text compares as the text itself: equal to the same text, different from any value.
-    return text;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
   }
+}
+
+/**
+ * Whether two stored webstorage texts hold the same value. An unreadable text is its own kind:
+ * equal to the same text only, never to the JSON of that string (`dark` is not `"dark"`: code
+ * reading one with JSON.parse fails on the other).
+ */
+export function sameStored(x: string, y: string, a: SnapshotFile, b: SnapshotFile): boolean {
+  const p = decodeStored(x);
+  const q = decodeStored(y);
+  if (p === undefined || q === undefined) return p === q && x === y;
+  return same(p, q, a, b);
 }
 
 /** A key as a path step: strings and numbers as they are, anything else as the JSON of its encoding. */
@@ -43,7 +57,7 @@ export function keyStep(key: Encoded): string | number {
 }
 
 /** Adds an entry; `key` is the encoded key of a row or cache entry (1 and '1' are different rows). */
-type Add = (path: Path, value: Encoded, key?: Encoded) => void;
+type Add = (path: Path, value: Encoded, key?: Encoded, raw?: boolean) => void;
 
 function databaseEntries(db: SnapshotDatabase, add: Add): void {
   const tables: Record<string, Encoded> = {};
@@ -60,7 +74,7 @@ function databaseEntries(db: SnapshotDatabase, add: Add): void {
 /** Every entry of a file by identity, in document order. */
 export function entries(file: SnapshotFile): Map<string, Entry> {
   const out = new Map<string, Entry>();
-  const add: Add = (path, value, key) => out.set(JSON.stringify(key === undefined ? path : [...path.slice(0, -1), key]), { path, value });
+  const add: Add = (path, value, key, raw) => out.set(JSON.stringify(key === undefined ? path : [...path.slice(0, -1), key]), raw ? { path, value, raw } : { path, value });
   const seen = new Map<string, number>();
   for (const store of file.stores) {
     const count = (seen.get(store.name) ?? 0) + 1;
@@ -73,7 +87,10 @@ export function entries(file: SnapshotFile): Map<string, Entry> {
     for (const state of store.states) add(['state', name, scope(state.scope), state.key], state.value);
   }
   for (const ws of file.webstorages) {
-    for (const entry of ws.entries) add(['webstorage', ws.kind, ws.namespace, entry.key], storedValue(entry.text));
+    for (const entry of ws.entries) {
+      const value = decodeStored(entry.text);
+      add(['webstorage', ws.kind, ws.namespace, entry.key], value ?? entry.text, undefined, value === undefined);
+    }
   }
   for (const db of file.databases) databaseEntries(db, add);
   return out;
@@ -159,7 +176,10 @@ export function diff(a: SnapshotFile, b: SnapshotFile): Difference[] {
   for (const [id, entry] of right) {
     const old = left.get(id);
     if (!old) out.push({ path: entry.path, kind: 'added', after: entry.value });
-    else compare(old.value, entry.value, entry.path, a, b, out);
+    else if (old.raw !== entry.raw) {
+      // Raw text on one side only: changed as a whole, even where the text is the other side's string.
+      out.push({ path: entry.path, kind: 'changed', before: old.value, after: entry.value });
+    } else compare(old.value, entry.value, entry.path, a, b, out);
   }
   return out;
 }

@@ -14,6 +14,19 @@ afterEach(() => {
   delete faults.storage;
 });
 
+describe('import writes what differs', () => {
+  it('restores a webstorage key that holds raw text where the file holds the JSON of that string', async () => {
+    const ns = `writes${Math.floor(Math.random() * 1e9)}`;
+    const storage = webstorage('local', { namespace: ns });
+    storage.set('theme', 'dark');
+    const file = await exportSnapshot({ stores: [], webstorages: [storage], databases: [] });
+    localStorage.setItem(`${ns}:theme`, 'dark'); // other code wrote it raw: unreadable as JSON
+    expect(storage.get('theme', 'unreadable')).toBe('unreadable');
+    await importSnapshot(file, { targets: { stores: [], webstorages: [storage], databases: [] } });
+    expect(storage.get('theme', 'unreadable')).toBe('dark');
+  });
+});
+
 describe('a namespace write that fails is put back as it was', () => {
   it('puts back the exact text of keys other code wrote (raw text, plain JSON)', async () => {
     const ns = `writes${Math.floor(Math.random() * 1e9)}`;

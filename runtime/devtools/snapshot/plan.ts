@@ -17,7 +17,7 @@ import type { Database } from '../../db/types.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { WebStorageLike } from '../agent/targets.js';
-import { diff, keyStep, same, storedValue, type Difference } from '../../snapshot-file/diff.js';
+import { diff, keyStep, same, sameStored, type Difference } from '../../snapshot-file/diff.js';
 import { Collected, exportDatabase, exportStore, exportWebstorage, targetsOf, usedRefs, type Targets } from './export.js';
 import { SnapshotError, type SnapshotDatabase, type SnapshotFile, type SnapshotStore, type SnapshotWebstorage } from '../../snapshot-file/format.js';
 import { Rebuilder, unrestorable } from './rebuild.js';
@@ -206,7 +206,7 @@ class Planner {
       const write = { storage, set: [] as [string, string][], remove: [...now.keys()].filter(removable) };
       for (const entry of kept) {
         const text = now.get(entry.key);
-        if (text !== undefined && same(storedValue(text), storedValue(entry.text), this._file, this._file)) continue;
+        if (text !== undefined && sameStored(text, entry.text, this._file, this._file)) continue;
         try {
           deserialize(entry.text);
         } catch (error) {
