@@ -42,6 +42,11 @@ export function pathText(path: readonly (string | number)[]): string {
     .join('');
 }
 
+/** Whether `node[key]` is a record with literal keys (an `object`/`instance` node's `v`, an error's `fields`): a `$t` there is data. */
+export function literalField(node: Tagged, key: string): boolean {
+  return (key === 'v' && (node[TAG] === 'object' || node[TAG] === 'instance')) || key === 'fields';
+}
+
 /** Calls `visit` for every tagged node (blob, truncated, date, …) in `value`. */
 export function eachTagged(value: Encoded, visit: (node: Node) => void): void {
   // Each item: a value position, or (record = true) a record whose values are value positions.
@@ -60,8 +65,7 @@ export function eachTagged(value: Encoded, visit: (node: Node) => void): void {
     visit(item);
     for (const key of Object.keys(item)) {
       if (key === TAG) continue;
-      const literal = (key === 'v' && (item[TAG] === 'object' || item[TAG] === 'instance')) || key === 'fields';
-      stack.push({ value: item[key]!, record: literal });
+      stack.push({ value: item[key]!, record: literalField(item as Tagged, key) });
     }
   }
 }

@@ -96,4 +96,11 @@ describe('diff', () => {
     expect(diff(a, b)).toEqual([{ path: ['webstorage', 'local', 'app', 'theme'], kind: 'changed', before: 'dark', after: 'dark' }]);
     expect(diff(a, structuredClone(a))).toEqual([]);
   });
+
+  it('tells apart two plain objects whose own keys are `$t: "blob"` and `ref`', () => {
+    const state = (ref: string) => ({ scope: 'app', key: 'k', value: encode({ $t: 'blob', ref }) });
+    const a = file({ stores: [{ name: 'app', clientId: null, userId: null, states: [state('a')] }] });
+    const b = file({ stores: [{ name: 'app', clientId: null, userId: null, states: [state('b')] }] });
+    expect(diff(a, b)).toHaveLength(1);
+  });
 });

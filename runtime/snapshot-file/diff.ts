@@ -10,7 +10,7 @@
  */
 import { encode, type Encoded, type Path } from '../codec/index.js';
 import type { SnapshotDifference } from '../protocol/values.js';
-import { isNode, isTagged, type Node } from '../codec/encoded.js';
+import { isNode, isTagged, literalField, type Node, type Tagged } from '../codec/encoded.js';
 import type { SnapshotDatabase, SnapshotFile } from './format.js';
 
 export type Difference = SnapshotDifference;
@@ -107,17 +107,20 @@ function blobsEqual(x: Node, y: Node, a: SnapshotFile, b: SnapshotFile): boolean
 
 /** Whether two encoded values (of files a and b) are the same value. Iterative. */
 export function same(x: Encoded, y: Encoded, a: SnapshotFile, b: SnapshotFile): boolean {
-  const stack: [Encoded, Encoded][] = [[x, y]];
+  // `record`: a record with literal keys (inside an object/instance node or an error's fields),
+  // where `{ $t: 'blob', ref }` is data, not a blob whose ref may differ.
+  const stack: [Encoded, Encoded, boolean][] = [[x, y, false]];
   while (stack.length > 0) {
-    const [p, q] = stack.pop()!;
+    const [p, q, record] = stack.pop()!;
     if (p === q) continue;
     if (Array.isArray(p) && Array.isArray(q)) {
       if (p.length !== q.length) return false;
-      for (let i = 0; i < p.length; i++) stack.push([p[i]!, q[i]!]);
+      for (let i = 0; i < p.length; i++) stack.push([p[i]!, q[i]!, false]);
       continue;
     }
     if (!isNode(p) || !isNode(q)) return false;
-    if (isTagged(p) && p['$t'] === 'blob' && q['$t'] === 'blob') {
+    const tagged = !record && isTagged(p);
+    if (tagged && p['$t'] === 'blob' && q['$t'] === 'blob') {
       if (!blobsEqual(p, q, a, b)) return false;
       continue;
     }
@@ -125,7 +128,7 @@ export function same(x: Encoded, y: Encoded, a: SnapshotFile, b: SnapshotFile): 
     if (keys.length !== Object.keys(q).length) return false;
     for (const key of keys) {
       if (!Object.hasOwn(q, key)) return false;
-      stack.push([p[key]!, q[key]!]);
+      stack.push([p[key]!, q[key]!, tagged && literalField(p as Tagged, key)]);
     }
   }
   return true;

@@ -15,6 +15,15 @@ afterEach(() => {
 });
 
 describe('import writes what differs', () => {
+  it('restores a state whose value is a plain object with keys `$t: "blob"` and `ref`', async () => {
+    const source = new Store({ name: `writes-${Math.random()}` });
+    const state = source.createState<Record<string, string>>({ $t: 'blob', ref: 'from-the-file' }, { key: 'k', scope: 'app' });
+    const file = await exportSnapshot({ stores: [source], webstorages: [], databases: [] });
+    state.set({ $t: 'blob', ref: 'on-the-page' });
+    await importSnapshot(file, { targets: { stores: [source], webstorages: [], databases: [] } });
+    expect(state.get()).toEqual({ $t: 'blob', ref: 'from-the-file' });
+  });
+
   it('restores a webstorage key that holds raw text where the file holds the JSON of that string', async () => {
     const ns = `writes${Math.floor(Math.random() * 1e9)}`;
     const storage = webstorage('local', { namespace: ns });
