@@ -103,4 +103,13 @@ describe('diff', () => {
     const b = file({ stores: [{ name: 'app', clientId: null, userId: null, states: [state('b')] }] });
     expect(diff(a, b)).toHaveLength(1);
   });
+
+  it('does not mix up the second store named "app" with a store named "app#2"', () => {
+    const stores = (second: number) => [
+      { name: 'app', clientId: null, userId: null, states: [{ scope: 'app', key: 'k', value: 1 }] },
+      { name: 'app', clientId: null, userId: null, states: [{ scope: 'app', key: 'k', value: second }] },
+      { name: 'app#2', clientId: null, userId: null, states: [{ scope: 'app', key: 'k', value: 3 }] },
+    ];
+    expect(diff(file({ stores: stores(2) }), file({ stores: stores(9) }))).toHaveLength(1);
+  });
 });

@@ -79,12 +79,17 @@ export function entries(file: SnapshotFile): Map<string, Entry> {
   for (const store of file.stores) {
     const count = (seen.get(store.name) ?? 0) + 1;
     seen.set(store.name, count);
+    // Identity is [name, index]: a store really named `app#2` is not the second `app`. `#n` only shows.
     const name = count === 1 ? store.name : `${store.name}#${count}`;
+    const identity = [store.name, count];
     // The tab's own client (and signed-in user) scopes compare as `$client` (`$user`): two tabs,
     // two client ids, the same app state.
     const scope = (resolved: string) =>
       store.clientId !== null && resolved === `$client:${store.clientId}` ? '$client' : store.userId !== null && resolved === `$user:${store.userId}` ? '$user' : resolved;
-    for (const state of store.states) add(['state', name, scope(state.scope), state.key], state.value);
+    for (const state of store.states) {
+      const at = scope(state.scope);
+      out.set(JSON.stringify(['state', identity, at, state.key]), { path: ['state', name, at, state.key], value: state.value });
+    }
   }
   for (const ws of file.webstorages) {
     for (const entry of ws.entries) {
