@@ -121,8 +121,8 @@ function base64Length(text: string): number {
 function* values(file: SnapshotFile): Generator<[string, Encoded]> {
   for (const store of file.stores) for (const state of store.states) yield [`state "${state.key}" of store "${store.name}"`, state.value];
   for (const db of file.databases) {
-    for (const table of db.tables) for (const row of table.rows) yield [`a row of "${db.name}"/"${table.name}"`, row.value];
-    for (const entry of db.cache ?? []) yield [`a cache entry of "${db.name}"`, entry.value];
+    for (const table of db.tables) for (const row of table.rows) yield [`the row ${JSON.stringify(row.key)} of "${db.name}"/"${table.name}"`, row.value];
+    for (const entry of db.cache ?? []) yield [`the cache entry ${JSON.stringify(entry.key)} of "${db.name}"`, entry.value];
     for (const blob of db.blobs ?? []) {
       yield [`blob ${blob.id} of "${db.name}"`, blob.data];
       if (blob.meta !== undefined) yield [`blob ${blob.id} of "${db.name}"`, blob.meta];

@@ -277,7 +277,8 @@ class Planner {
     for (const table of theirs.tables) {
       if (!touched('row', table.name)) continue;
       const rows = table.rows.map((row) => {
-        const where = `a row of "${theirs.name}"/"${table.name}"`;
+        // Which row, as the file spells its key, so the person can find it there.
+        const where = `the row ${JSON.stringify(row.key)} of "${theirs.name}"/"${table.name}"`;
         const why = unrestorable(row.value, false);
         if (why !== undefined) throw new SnapshotError('unrestorable', `${where} holds ${why}, which a database cannot store`);
         const value = this._rebuild.value(row.value, where);
@@ -290,8 +291,8 @@ class Planner {
     }
     if (theirs.cache && touched('cache')) {
       const rows = theirs.cache.map((entry) => ({
-        key: this._rebuild.value(entry.key, `a cache key of "${theirs.name}"`),
-        value: this._rebuild.value(entry.value, `a cache entry of "${theirs.name}"`),
+        key: this._rebuild.value(entry.key, `the cache key ${JSON.stringify(entry.key)} of "${theirs.name}"`),
+        value: this._rebuild.value(entry.value, `the cache entry ${JSON.stringify(entry.key)} of "${theirs.name}"`),
         expires: entry.expires,
       }));
       write.tables.push({ name: '$cache', rows, keep: keep.get('$cache') ?? [] });

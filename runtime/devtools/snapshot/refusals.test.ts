@@ -93,6 +93,18 @@ describe('refused, nothing applied', () => {
     await refused(JSON.parse(text), await page({ tables: extraTable }), 'schema', /table "users" is missing from the snapshot/);
   });
 
+  it('a row that cannot be decoded, named by its key', async () => {
+    let key = '';
+    const input = edited((file) => {
+      const rows = (file as unknown as SnapshotFile).databases[0]!.tables.find((table) => table.name === 'products')!.rows;
+      const bad = rows[rows.length - 1]!;
+      key = JSON.stringify(bad.key);
+      (bad.value as Record<string, Encoded>)['extra'] = { $t: 'a-tag-of-a-newer-stratum' };
+    });
+    const named = new RegExp(`the row ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} of "refuse"/"products" cannot be decoded`);
+    await refused(input, await page(), 'malformed', named);
+  });
+
   it('a strict import with an entry the page does not have', async () => {
     const fresh = await page();
     fresh.targets.webstorages = [fresh.local];
