@@ -76,3 +76,36 @@ describe('connect({ url, token }) against the standalone server', () => {
     expect(readOnly.greeting.get()).toBe('hello');
   });
 });
+
+describe('connect({ url, token }) across a server restart', () => {
+  it('still reads and sets a state after the server restarts with the same token', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'stratum-kit-ws-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const first = await startDevtoolsServer({ root, port: 0, token: 'tok' });
+    const port = Number(new URL(first.url).port);
+    const store = new Store({ name: `kit-ws-restart-${Math.random()}` });
+    const greeting = store.useState('hello', { key: 'greeting', scope: 'app' });
+    const runtime = connectWith((url) => new WebSocket(url) as unknown as SocketLike, () => ({ name: 'x', url: 'node://test/pid/3', title: '' }), {
+      url: first.url,
+      token: 'tok',
+      name: 'restart',
+    });
+    cleanups.push(() => runtime.close());
+    const client = await connect({ url: first.url, token: 'tok', runtime: 'restart' }, { timeout: 3000 });
+    cleanups.push(() => client.close());
+    const state = client.state<string>({ key: greeting.key, scope: 'app' });
+    expect(await state.get()).toBe('hello');
+
+    await first.close();
+    const second = await startDevtoolsServer({ root, port, token: 'tok' });
+    cleanups.push(() => second.close());
+    // Both the runtime and the kit's socket are back.
+    const end = Date.now() + 5000;
+    while ((second.relay.runtimeCount < 1 || second.relay.panelCount < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(second.relay.runtimeCount).toBe(1);
+    expect(second.relay.panelCount).toBe(1);
+
+    await state.set('after restart');
+    expect(greeting.get()).toBe('after restart');
+  });
+});

@@ -7,7 +7,7 @@ import { decode } from '../codec/index.js';
 import { PanelBridge } from '../protocol/bridge.js';
 import { CommandError } from '../protocol/errors.js';
 import { Command, Event, type CommandName, type CommandRequest, type CommandResult, type Ready } from '../protocol/messages.js';
-import { reconnectingSocket, type SocketLike } from '../transport/ws/socket.js';
+import { reconnectingSocket, type SocketLike, type SocketStatus } from '../transport/ws/socket.js';
 import { PANEL_PATH } from '../transport/ws/wire.js';
 import { StratumError, type ServerTarget } from './connect.js';
 
@@ -23,6 +23,7 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
   let onConnected: (() => void) | undefined;
   /** Set while connect waits for its runtime: a runtime that joins the server later is asked too. */
   let onRuntimesChanged: (() => void) | undefined;
+  const statusListeners = new Set<(status: SocketStatus) => void>();
   const socket = reconnectingSocket({
     url: url.href,
     token: target.token,
@@ -32,10 +33,19 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
       if (frame.kind === 'envelope') for (const listener of [...listeners]) listener(frame.data);
       else if (frame.kind === 'runtimes-changed') onRuntimesChanged?.();
     },
-    onStatus: (status) => status === 'connected' && onConnected?.(),
+    onStatus: (status) => {
+      if (status === 'connected') onConnected?.();
+      for (const listener of [...statusListeners]) listener(status);
+    },
   });
   const bridge = new PanelBridge({
-    wall: { send: (envelope) => socket.send(JSON.stringify({ kind: 'envelope', data: envelope })), listen: (l) => (listeners.add(l), () => listeners.delete(l)) },
+    // With the socket's status the bridge fails pending commands with `disconnected` on a drop,
+    // rather than letting them time out as if the runtime were gone.
+    wall: {
+      send: (envelope) => socket.send(JSON.stringify({ kind: 'envelope', data: envelope })),
+      listen: (l) => (listeners.add(l), () => listeners.delete(l)),
+      onStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
+    },
     client,
     timeout,
   });
@@ -70,6 +80,18 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
   if (!ready) throw fail(`connect: no runtime${target.runtime ? ` named "${target.runtime}"` : ''} answered on ${target.url} within ${timeout} ms`);
   bridge.target = ready.runtime.id;
 
+  // A restarted server (or runtime) knows nothing of this client: the runtime answers no command
+  // until it hears hello again, and the relay routes to it only once it has spoken. So hello
+  // again when the socket is back and whenever a runtime joins, and follow the runtime's answer.
+  const name = target.runtime ?? ready.runtime.name;
+  const stopAnswers = bridge.on(Event.response, (response) => {
+    if (response.command !== Command.hello || !response.ok) return;
+    const answer = response.result as Ready;
+    if (answer.compatible && answer.runtime.name === name) bridge.target = answer.runtime.id;
+  });
+  statusListeners.add((status) => status === 'connected' && hello());
+  onRuntimesChanged = hello;
+
   return {
     ready,
     async request(name, payload) {
@@ -81,6 +103,9 @@ export async function connectServer(target: ServerTarget, timeout: number): Prom
       }
     },
     async close() {
+      stopAnswers();
+      statusListeners.clear();
+      onRuntimesChanged = undefined;
       bridge.request(Command.stop, { client }).catch(() => undefined); // the socket closes next; the relay says stop too
       bridge.flush();
       bridge.shutdown();
