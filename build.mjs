@@ -65,7 +65,9 @@ const ENTRIES = [
   // mark of a late storage event (11,007 → 11,383 B measured, the lazy listener having taken 253 B off).
   { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 11456 },
   // The same +128 B for the node build (11,868 B measured).
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11904 },
+  // +64 B (review of the standalone server and snapshots): setRaw(), which the snapshot import
+  // writes and puts back stored texts with (11,830 → 11,922 B measured; the browser build stays under).
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 11968 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   // +0.2 kB (this session's merge): issue 22's fault hooks and console symbol, issue 18's IndexedDB putAll and codec paths.
@@ -188,7 +190,10 @@ const EXTENSION_SCRIPTS = [
 // it would need its chunks listed as web-accessible (a follow-up).
 // +1 kB (issue 18, third pass): the agent it inlines grew by the snapshot columns and row slices
 // (62,787 B measured after the merge).
-const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 63488 }];
+// +128 B (review of the standalone server and snapshots): the agent's snapshot import compares
+// raw webstorage texts apart, follows literal records in same(), names rows in refusals, and
+// writes texts through setRaw() (63,333 → 63,563 B measured).
+const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 63616 }];
 const EXTENSION_STATIC = [
   ['extension/devtools.html', 'devtools.html'],
   ['extension/kit/kit.html', 'kit.html'],
