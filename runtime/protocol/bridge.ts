@@ -236,7 +236,7 @@ export class PanelBridge {
     const checked = validateCommand({ command: name, id, payload });
     if (!checked.ok) return Promise.reject(new CommandError('invalid', `${name} was not sent: ${checked.reason}`));
     if (this._down) {
-      return Promise.reject(new CommandError('disconnected', `${name} was not sent, so it was not applied: the extension is reconnecting to the page (its service worker restarted). The page is re-read when it is back; try again then`));
+      return Promise.reject(new CommandError('disconnected', `${name} was not sent, so it was not applied: the connection to the page dropped (the extension's service worker restarted, or the devtools server went away) and is being made again. The page is re-read when it is back; try again then`));
     }
     return new Promise<CommandResult<K>>((resolve, reject) => {
       const timeout = this._options.timeout ?? COMMAND_TIMEOUT_MS;

@@ -5,7 +5,7 @@
  * (a file's own `ref`s are arbitrary). The tab's own client and user scopes read `$client`/`$user`.
  */
 import type { Encoded } from '../codec/index.js';
-import { isNode } from '../codec/encoded.js';
+import { isNode, isTagged, literalField, type Tagged } from '../codec/encoded.js';
 import { entries } from './diff.js';
 import type { SnapshotFile } from './format.js';
 import { contentHash } from './recording.js';
@@ -23,13 +23,18 @@ export interface EndState {
   blobs: Record<string, Encoded>;
 }
 
-/** `value` with every blob node's `ref` replaced by the content hash of its bytes in `file`. */
-function hashed(value: Encoded, file: SnapshotFile): Encoded {
+/**
+ * `value` with every blob node's `ref` replaced by the content hash of its bytes in `file`.
+ * `record`: a record with literal keys (an object node's `v`, an error's `fields`), where
+ * `{ $t: 'blob', ref }` is the app's data and its `ref` stays as written.
+ */
+function hashed(value: Encoded, file: SnapshotFile, record = false): Encoded {
   if (Array.isArray(value)) return value.map((item) => hashed(item, file));
   if (!isNode(value)) return value;
+  const tagged = !record && isTagged(value);
   const out: Record<string, Encoded> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = hashed(item, file);
-  if (value['$t'] === 'blob' && typeof value['ref'] === 'string') {
+  for (const [key, item] of Object.entries(value)) out[key] = hashed(item, file, tagged && literalField(value as Tagged, key));
+  if (tagged && value['$t'] === 'blob' && typeof value['ref'] === 'string') {
     const bytes = file.bytes[value['ref']];
     out['ref'] = bytes === undefined ? null : contentHash(bytes);
   }

@@ -56,6 +56,12 @@ describe('the recording file', () => {
     expect(endState({ ...file('b1', 'tab-a'), bytes: { b1: 'aGo=' } })).not.toEqual(a);
   });
 
+  it("leaves the app's own { $t: 'blob', ref } object as written: it is data, not a blob", () => {
+    const literal = { $t: 'object', v: { $t: 'blob', ref: 'on-the-page' } };
+    const withData: SnapshotFile = { ...file('b1', 'tab-a'), stores: [{ name: 'app', clientId: null, userId: null, states: [{ scope: 'app', key: 'note', value: literal }] }] };
+    expect(endState(withData).states['app/app/note']).toEqual(literal);
+  });
+
   it('writes a test that holds the recording whole and spells out the end', () => {
     const text = testFromRecording(recording());
     const line = /^const recording = (.*) as unknown as RecordingFile;$/m.exec(text);
