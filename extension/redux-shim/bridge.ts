@@ -58,7 +58,8 @@ export function attach(connection: ShimConnection): void {
   let name: string | undefined;
 
   const source: MirrorSource = {
-    read: () => dataOf(current),
+    // The enhancer's store is read as it is now; a connect() library only tells what it holds.
+    read: () => dataOf(connection.read ? connection.read() : current),
     write(value) {
       if (connection.listeners.size === 0) {
         throw new Error(`"${name}" cannot be changed from the panel: its library does not listen to Redux DevTools messages (or it unsubscribed).`);

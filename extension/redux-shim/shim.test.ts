@@ -137,6 +137,23 @@ describe('the Redux DevTools shim with Redux Toolkit (configureStore, devTools o
     await edit([], 40);
     expect(counter.getState()).toBe(40);
   });
+
+  it('a reducer replaced later (a code-split slice): the panel shows the new state, and an edit keeps the slice', async () => {
+    const { legacy_createStore, combineReducers } = await import('redux');
+    const enhancer = (page.__REDUX_DEVTOOLS_EXTENSION__ as (options: { name: string }) => never)({ name: 'split' });
+    const todos = (list: string[] = ['a'], action: { type: string }) => (action.type === 'add' ? [...list, 'x'] : list);
+    const user = (name = 'ada') => name;
+    const app = legacy_createStore(combineReducers({ todos }), enhancer);
+    const store = await shown('redux:split');
+    const { state, changes, edit } = await adapterKit({ store, stop: () => {} });
+
+    app.replaceReducer(combineReducers({ todos, user }) as never);
+    expect(changes().at(-1)).toMatchObject({ label: '@@redux/REPLACE', value: { todos: ['a'], user: 'ada' } });
+    // The edit's whole-state JUMP was made from the old state before: the new slice was wiped.
+    await edit(['todos', 0], 'b');
+    expect(app.getState()).toEqual({ todos: ['b'], user: 'ada' });
+    expect(state.value).toEqual(app.getState());
+  });
 });
 
 describe('installShim', () => {

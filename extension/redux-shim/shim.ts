@@ -36,6 +36,12 @@ export interface ShimConnection {
   readonly listeners: Set<(message: DevtoolsMessage) => void>;
   /** Calls made before the bridge took the connection. */
   readonly queue: ShimCall[];
+  /**
+   * The store's state now, for a store made through the shim's enhancer: the mirror checks an
+   * edit against what the store holds, not against the last state it was sent (a change that
+   * bypassed `send` would otherwise be undone by the edit's whole-state JUMP).
+   */
+  readonly read?: () => unknown;
   /** Set by the bridge: takes every later call. */
   sink?: (call: ShimCall) => void;
 }
@@ -78,8 +84,8 @@ export function installShim(target: object, load: () => Promise<Bridge>): void {
   if (page.__REDUX_DEVTOOLS_EXTENSION__ || page.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__) return;
   let bridge: Promise<Bridge> | undefined;
 
-  const connect = (options: ConnectOptions = {}, library: ShimConnection['library'] = 'devtools'): DevtoolsConnection => {
-    const connection: ShimConnection = { options, library, listeners: new Set(), queue: [] };
+  const connect = (options: ConnectOptions = {}, library: ShimConnection['library'] = 'devtools', read?: () => unknown): DevtoolsConnection => {
+    const connection: ShimConnection = { options, library, listeners: new Set(), queue: [], read };
     const call = (item: ShimCall) => (connection.sink ? connection.sink(item) : connection.queue.push(item));
     (bridge ??= load()).then(
       (loaded) => loaded.attach(connection),
@@ -99,7 +105,7 @@ export function installShim(target: object, load: () => Promise<Bridge>): void {
   const lift = (reducer: Reducer): Reducer => (state, action) => (action.type === JUMP ? action.state : reducer(state, action));
   const enhancer = (options: ConnectOptions = {}): Enhancer => (createStore) => (reducer, preloaded) => {
     const store = createStore(lift(reducer), preloaded);
-    const connection = connect(options, 'redux');
+    const connection = connect(options, 'redux', () => store.getState());
     // Innermost (below middleware), so every plain action that reaches the reducer passes here.
     const dispatch = (action: ReduxAction) => {
       const result = store.dispatch(action);
@@ -108,7 +114,13 @@ export function installShim(target: object, load: () => Promise<Bridge>): void {
     };
     connection.subscribe((message) => dispatch({ type: JUMP, state: structuredClone(message.value) }));
     connection.init(store.getState());
-    return { ...store, dispatch, replaceReducer: (next: Reducer) => store.replaceReducer(lift(next)) };
+    // Redux dispatches its own REPLACE action through the inner store, past `dispatch` above: told
+    // here, or the panel keeps the old state (code splitting adds a slice this way).
+    const replaceReducer = (next: Reducer) => {
+      store.replaceReducer(lift(next));
+      connection.send({ type: '@@redux/REPLACE' }, store.getState());
+    };
+    return { ...store, dispatch, replaceReducer };
   };
   const composeWith = (options: ConnectOptions) => (...enhancers: Enhancer[]): Enhancer => (createStore) =>
     enhancers.reduceRight((inner, outer) => outer(inner), enhancer(options)(createStore));
