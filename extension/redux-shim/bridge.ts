@@ -66,8 +66,9 @@ export function attach(connection: ShimConnection): void {
       }
       const message: DevtoolsMessage = { type: 'DISPATCH', payload: { type: 'JUMP_TO_STATE' }, state: JSON.stringify(value), value };
       // What the library was told; a library that reports the state it kept (the enhancer does,
-      // synchronously) replaces it through `send` before the mirror reads it back.
-      current = value;
+      // synchronously) replaces it through `send` before the mirror reads it back. A connect()
+      // library parses the JSON and does not echo, so it holds the parsed value (a Date is a string).
+      current = connection.library === 'devtools' ? JSON.parse(message.state) : value;
       for (const listener of [...connection.listeners]) listener(message);
     },
     subscribe(fn) {

@@ -82,6 +82,15 @@ describe('the Redux DevTools shim with zustand (devtools middleware)', () => {
     adapter.stop();
   });
 
+  it('after an edit, the panel shows what zustand holds: the JSON it parsed (a Date arrives as a string)', async () => {
+    const clock = createStore<{ at: Date; n: number }>()(devtools(() => ({ at: new Date(0), n: 1 }), { name: 'clock' }));
+    const store = await shown('devtools:clock');
+    const { state, edit } = await adapterKit({ store, stop: () => {} });
+    await edit(['n'], 2);
+    expect(clock.getState()).toEqual({ at: '1970-01-01T00:00:00.000Z', n: 2 });
+    expect(state.value).toEqual(clock.getState());
+  });
+
   it('refuses an edit in words when the library listens to nothing', async () => {
     const extension = page.__REDUX_DEVTOOLS_EXTENSION__ as { connect(options: { name: string }): { init(state: unknown): void } };
     extension.connect({ name: 'deaf' }).init({ n: 1 });
