@@ -14,16 +14,16 @@ export function useStratum<T, S>(state: State<T>, selector?: (value: T) => S): S
   latest.current = selector;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const selected = cache.read(state, selector);
+  // What the screen shows, as useSyncExternalStore keeps it: a change is compared with the last
+  // render's pick, not with the pick when the effect ran (a selector that changed with a prop
+  // since then would have a change back to that old pick skipped).
+  const shown = useRef(selected);
+  shown.current = selected;
   // preact/hooks has no useSyncExternalStore: subscribe in a layout effect and check once for
   // a change made between render and subscription.
   useLayoutEffect(() => {
-    let shown = cache.read(state, latest.current);
     const check = () => {
-      const next = cache.read(state, latest.current);
-      if (!Object.is(next, shown)) {
-        shown = next;
-        rerender(0);
-      }
+      if (!Object.is(cache.read(state, latest.current), shown.current)) rerender(0);
     };
     const stop = state.subscribe(check);
     check();

@@ -92,6 +92,20 @@ describe('preact useStratumState', () => {
     expect(renders).toBe(2);
   });
 
+  it('useStratum follows a selector that changed with a prop', () => {
+    const state = new Store().createState({ a: 1, b: 2 }, { key: 'pair', scope: 'app' });
+    function Field({ field }: { field: 'a' | 'b' }): ComponentChildren {
+      return h('span', { 'data-testid': 'f' }, String(useStratum(state, (pair) => pair[field])));
+    }
+    const { rerender } = render(h(Field, { field: 'a' }));
+    expect(screen.getByTestId('f').textContent).toBe('1');
+    rerender(h(Field, { field: 'b' }));
+    expect(screen.getByTestId('f').textContent).toBe('2');
+    // b becomes 1, which field a showed when the subscription began: the screen must still follow.
+    act(() => state.set({ a: 1, b: 1 }));
+    expect(screen.getByTestId('f').textContent).toBe('1');
+  });
+
   it('renders on a server with forClient and hydrates into the same component scopes', async () => {
     const server = new Store({ name: 'server' }).forClient('c1');
     const html = renderToString(app(server, [h(Counter, { id: 'a', key: 'a' }), h(Counter, { id: 'b', key: 'b' })]));
