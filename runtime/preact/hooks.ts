@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useReducer, useRef } from 'preact/hooks';
 import { acquire, claim, Selection, stateOptions, type ComponentStateOptions, type Setter } from '../bindings/component-state.js';
 import type { State } from '../store/state.js';
-import { useStore } from './provider.js';
+import { useProvided } from './provider.js';
 
 /** The state's value (or what `selector` picks from it); re-renders when that changes. */
 export function useStratum<T>(state: State<T>): T;
@@ -34,11 +34,12 @@ export function useStratum<T, S>(state: State<T>, selector?: (value: T) => S): S
 
 /**
  * A state of the nearest StratumProvider's store, `[value, set, state]`. In Scopes.Component
- * (the default) each mounted instance has its own, keyed by Preact's useId.
+ * (the default) each mounted instance has its own, keyed by Preact's useId after its
+ * StratumProvider's prefix (useId restarts in every root).
  */
 export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>): [T, Setter<T>, State<T>] {
-  const store = useStore();
-  const id = useId();
+  const { store, prefix } = useProvided();
+  const id = prefix + useId();
   const resolved = stateOptions(options, id);
   const keep = useRef(options.keep === true);
   keep.current = options.keep === true;

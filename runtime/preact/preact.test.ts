@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { effect } from '@preact/signals';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/preact';
-import { h, hydrate, type ComponentChildren } from 'preact';
+import { h, hydrate, render as preactRender, type ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Store } from '../store/index.js';
@@ -104,6 +104,35 @@ describe('preact useStratumState', () => {
     // b becomes 1, which field a showed when the subscription began: the screen must still follow.
     act(() => state.set({ a: 1, b: 1 }));
     expect(screen.getByTestId('f').textContent).toBe('1');
+  });
+
+  it('gives two roots sharing a store two states (useId restarts in every root)', async () => {
+    const store = new Store();
+    const one = document.createElement('div');
+    const two = document.createElement('div');
+    document.body.append(one, two);
+    act(() => preactRender(app(store, h(Counter, { id: 'one' })), one));
+    act(() => preactRender(app(store, h(Counter, { id: 'two' })), two));
+    act(() => screen.getByTestId('one').click());
+    expect(screen.getByTestId('one').textContent).toBe('1');
+    expect(screen.getByTestId('two').textContent).toBe('0');
+    act(() => preactRender(null, one));
+    await settle();
+    // Unmounting one root deletes its state only.
+    expect(componentScopes(store)).toHaveLength(1);
+    act(() => preactRender(null, two));
+    one.remove();
+    two.remove();
+  });
+
+  it('takes an id for a root that mounts in another order than on the server, and refuses an empty one', () => {
+    const store = new Store();
+    render(h(StratumProvider, { store, id: 'sidebar' }, h(Counter, { id: 'c' })));
+    expect(componentScopes(store)).toEqual([expect.stringMatching(/^\$component:sidebar:/)]);
+    cleanup();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(h(StratumProvider, { store, id: '' }, h(Counter, { id: 'c' })))).toThrow(/id must be a non-empty string/);
+    errors.mockRestore();
   });
 
   it('renders on a server with forClient and hydrates into the same component scopes', async () => {
