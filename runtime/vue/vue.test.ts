@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
-import { createSSRApp, defineComponent, h, nextTick, ref } from 'vue';
+import { createApp, createSSRApp, defineComponent, h, nextTick, ref } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Store } from '../store/index.js';
@@ -120,6 +120,28 @@ describe('vue useStratumState', () => {
     expect(componentScopes(browser)).toEqual(componentScopes(server));
     app.unmount();
     container.remove();
+  });
+
+  it('gives two apps sharing a store two states (useId restarts in every app)', async () => {
+    const store = new Store();
+    const one = document.createElement('div');
+    const two = document.createElement('div');
+    document.body.append(one, two);
+    const a = createApp(Counter).use(createStratum(store));
+    const b = createApp(Counter).use(createStratum(store));
+    a.mount(one);
+    b.mount(two);
+    one.querySelector('button')!.click();
+    await nextTick();
+    expect(one.textContent).toBe('1');
+    expect(two.textContent).toBe('0');
+    a.unmount();
+    await Promise.resolve();
+    // Unmounting one app deletes its state only.
+    expect(componentScopes(store)).toHaveLength(1);
+    b.unmount();
+    one.remove();
+    two.remove();
   });
 
   it('says what is missing without the plugin', () => {

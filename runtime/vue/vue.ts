@@ -1,13 +1,36 @@
-import { customRef, getCurrentInstance, getCurrentScope, inject, onMounted, onScopeDispose, onUnmounted, provide, useId, type InjectionKey, type Plugin, type Ref } from 'vue';
+import { customRef, getCurrentInstance, getCurrentScope, inject, onMounted, onScopeDispose, onUnmounted, provide, useId, type App, type InjectionKey, type Plugin, type Ref } from 'vue';
 import { acquire, claim, stateOptions, type ComponentStateOptions } from '../bindings/component-state.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
 const STORE: InjectionKey<Store> = Symbol('stratum store');
 
+/**
+ * Each app's prefix before useId, per store. useId is `v-0`, `v-1`… in every app (unless the app
+ * sets `config.idPrefix`), so two apps on one store would share their component states. The
+ * prefix is the app's number among the apps of that Store object, counted when the plugin is
+ * installed: a server render with a per-request `forClient` view creates its apps in the same
+ * order as the client. Kept here rather than in `app.config.idPrefix`, which would change the
+ * ids the app's own markup uses.
+ */
+const prefixes = new WeakMap<Store, { count: number; apps: WeakMap<App, string> }>();
+
+function prefixOf(store: Store, app: App): string {
+  let known = prefixes.get(store);
+  if (!known) prefixes.set(store, (known = { count: 0, apps: new WeakMap() }));
+  let prefix = known.apps.get(app);
+  if (prefix === undefined) known.apps.set(app, (prefix = `${++known.count}:`));
+  return prefix;
+}
+
 /** `app.use(createStratum(store))`: every component of the app gets this store. */
 export function createStratum(store: Store): Plugin {
-  return { install: (app) => void app.provide(STORE, store) };
+  return {
+    install(app) {
+      prefixOf(store, app);
+      app.provide(STORE, store);
+    },
+  };
 }
 
 /** Gives this component's subtree a store (on a server: `store.forClient(clientId)`). */
@@ -46,13 +69,15 @@ export function useStratum<T>(state: State<T>): StratumRef<T> {
 
 /**
  * A state of the app's store as a writable Ref (`.state` is the State). In Scopes.Component
- * (the default) each component instance has its own, keyed by Vue's useId (equal on server and
- * client), deleted when the component unmounts unless `keep`.
+ * (the default) each component instance has its own, keyed by its app's prefix and Vue's useId
+ * (equal on server and client), deleted when the component unmounts unless `keep`.
  */
 export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>): StratumRef<T> {
-  if (!getCurrentInstance()) throw new Error('useStratumState must be called in a component\'s setup().');
+  const instance = getCurrentInstance();
+  if (!instance) throw new Error('useStratumState must be called in a component\'s setup().');
   const store = useStore();
-  const resolved = stateOptions(options, useId());
+  // An app that only calls provideStore gets its prefix here, on its first component state.
+  const resolved = stateOptions(options, prefixOf(store, instance.appContext.app) + useId());
   const state = acquire(store, initial, resolved);
   let release: (() => void) | undefined;
   // A setup that runs on a server never mounts; the store's sweep deletes what it created there.
