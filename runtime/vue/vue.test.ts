@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
-import { createApp, createSSRApp, defineComponent, h, nextTick, ref } from 'vue';
+import { createApp, createSSRApp, defineComponent, h, nextTick, ref, Suspense } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UNCLAIMED_MS } from '../bindings/component-state.js';
 import { Store } from '../store/index.js';
 import { createStratum, useStratum, useStratumState } from './index.js';
 
@@ -142,6 +143,33 @@ describe('vue useStratumState', () => {
     b.unmount();
     one.remove();
     two.remove();
+  });
+
+  it('an async setup that resolves after the sweep shows and writes the state the store holds for it', async () => {
+    const store = new Store();
+    const Slow = defineComponent({
+      async setup() {
+        const n = useStratumState(0, { key: 'n', component: 'slow' });
+        await new Promise((done) => setTimeout(done, UNCLAIMED_MS + 100));
+        return () => h('button', { class: 'n', onClick: () => n.value++ }, String(n.value));
+      },
+    });
+    const wrapper = mount(defineComponent({ setup: () => () => h(Suspense, null, { default: () => h(Slow) }) }), {
+      global: { plugins: [createStratum(store)] },
+    });
+    // The state was swept meanwhile (nothing had claimed it); mounting made it again.
+    await new Promise((done) => setTimeout(done, UNCLAIMED_MS + 300));
+    await nextTick();
+    expect(wrapper.find('button.n').text()).toBe('0');
+    // A panel edit of the state the store holds for this component shows…
+    store.getState<number>({ key: 'n', component: 'slow' })!.set(5);
+    await nextTick();
+    expect(wrapper.find('button.n').text()).toBe('5');
+    // …and the component's own write reaches it.
+    await wrapper.find('button.n').trigger('click');
+    expect(store.getState<number>({ key: 'n', component: 'slow' })!.get()).toBe(6);
+    expect(wrapper.find('button.n').text()).toBe('6');
+    wrapper.unmount();
   });
 
   it('says what is missing without the plugin', () => {

@@ -50,11 +50,13 @@ export function useStore(): Store {
 /** A Ref that holds the state's value; setting `.value` sets the state. */
 export type StratumRef<T> = Ref<T> & { readonly state: State<T> };
 
-/** The state as a writable Ref; inside a component (or effect scope) it unsubscribes with it. */
-export function useStratum<T>(state: State<T>): StratumRef<T> {
-  let stop: (() => void) | undefined;
-  const ref = customRef<T>((track, trigger) => {
-    stop = state.subscribe(() => trigger());
+/** A Ref on a state it can be moved to another state of (claim may re-create a swept one). */
+function stateRef<T>(first: State<T>): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void } {
+  let state = first;
+  let trigger = () => {};
+  let stop = state.subscribe(() => trigger());
+  const ref = customRef<T>((track, triggerRef) => {
+    trigger = triggerRef;
     return {
       get: () => {
         track();
@@ -63,8 +65,25 @@ export function useStratum<T>(state: State<T>): StratumRef<T> {
       set: (value) => state.set(value),
     };
   });
-  if (getCurrentScope()) onScopeDispose(() => stop?.());
-  return Object.assign(ref, { state }) as StratumRef<T>;
+  Object.defineProperty(ref, 'state', { get: () => state, enumerable: true });
+  return {
+    ref: ref as StratumRef<T>,
+    follow(next) {
+      if (next === state) return;
+      stop();
+      state = next;
+      stop = state.subscribe(() => trigger());
+      trigger();
+    },
+    stop: () => stop(),
+  };
+}
+
+/** The state as a writable Ref; inside a component (or effect scope) it unsubscribes with it. */
+export function useStratum<T>(state: State<T>): StratumRef<T> {
+  const { ref, stop } = stateRef(state);
+  if (getCurrentScope()) onScopeDispose(stop);
+  return ref;
 }
 
 /**
@@ -79,11 +98,17 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   // An app that only calls provideStore gets its prefix here, on its first component state.
   const resolved = stateOptions(options, prefixOf(store, instance.appContext.app) + useId());
   const state = acquire(store, initial, resolved);
+  const { ref, follow, stop } = stateRef(state);
   let release: (() => void) | undefined;
   // A setup that runs on a server never mounts; the store's sweep deletes what it created there.
   onMounted(() => {
-    release = claim(store, state, resolved, () => options.keep === true).release;
+    const claimed = claim(store, state, resolved, () => options.keep === true);
+    release = claimed.release;
+    // An async setup (Suspense) that outlived the sweep: claim made the state again, and the Ref
+    // must show and write that one, not the deleted one the panel no longer lists.
+    follow(claimed.current);
   });
   onUnmounted(() => release?.());
-  return useStratum(state);
+  onScopeDispose(stop);
+  return ref;
 }
