@@ -172,6 +172,47 @@ describe('vue useStratumState', () => {
     wrapper.unmount();
   });
 
+  it('server renders leave no listener on a shared state, and the client still follows it', async () => {
+    const store = new Store({ name: 'server' });
+    const total = store.createState(0, { key: 'total', scope: 'app' });
+    const listeners = () => (total as unknown as { _listeners: Set<unknown> })._listeners.size;
+    const Page = defineComponent({
+      setup() {
+        const n = useStratumState(0, { key: 'total', scope: 'app' });
+        const outside = useStratum(total);
+        return () => h('b', `${n.value}/${outside.value}`);
+      },
+    });
+    for (let request = 0; request < 3; request++) {
+      await renderToString(createSSRApp(Page).use(createStratum(store.forClient(`c${request}`))));
+    }
+    expect(listeners()).toBe(0);
+    const wrapper = mount(Page, { global: { plugins: [createStratum(store)] } });
+    expect(listeners()).toBe(2);
+    total.set(3);
+    await nextTick();
+    expect(wrapper.text()).toBe('3/3');
+    wrapper.unmount();
+    expect(listeners()).toBe(0);
+  });
+
+  it('shows a change made between a component\'s render and its mount', async () => {
+    const store = new Store();
+    const total = store.createState(0, { key: 'total', scope: 'app' });
+    // A child's setup runs after its parent rendered and before the parent mounts.
+    const Child = defineComponent({ setup: () => (total.set(7), () => null) });
+    const Parent = defineComponent({
+      setup() {
+        const n = useStratum(total);
+        return () => h('div', [h('b', String(n.value)), h(Child)]);
+      },
+    });
+    const wrapper = mount(Parent, { global: { plugins: [createStratum(store)] } });
+    await nextTick();
+    expect(wrapper.find('b').text()).toBe('7');
+    wrapper.unmount();
+  });
+
   it('says what is missing without the plugin', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => mount(Counter)).toThrow(/createStratum/);

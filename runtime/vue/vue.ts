@@ -50,17 +50,25 @@ export function useStore(): Store {
 /** A Ref that holds the state's value; setting `.value` sets the state. */
 export type StratumRef<T> = Ref<T> & { readonly state: State<T> };
 
-/** A Ref on a state it can be moved to another state of (claim may re-create a swept one). */
+/** What a Ref read last, before its first read. */
+const UNREAD = {};
+
+/**
+ * A Ref on a state, listening from `follow` on: a server render never mounts nor disposes its
+ * components' scopes, so a listener added in setup stayed on a shared state for good, one per
+ * request. `follow` may also move it to another state (claim may re-create a swept one).
+ */
 function stateRef<T>(first: State<T>): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void } {
   let state = first;
   let trigger = () => {};
-  let stop = state.subscribe(() => trigger());
+  let stop: (() => void) | undefined;
+  let seen: unknown = UNREAD;
   const ref = customRef<T>((track, triggerRef) => {
     trigger = triggerRef;
     return {
       get: () => {
         track();
-        return state.get();
+        return (seen = state.get()) as T;
       },
       set: (value) => state.set(value),
     };
@@ -69,19 +77,26 @@ function stateRef<T>(first: State<T>): { ref: StratumRef<T>; follow(next: State<
   return {
     ref: ref as StratumRef<T>,
     follow(next) {
-      if (next === state) return;
-      stop();
-      state = next;
-      stop = state.subscribe(() => trigger());
-      trigger();
+      if (next !== state || !stop) {
+        stop?.();
+        state = next;
+        stop = state.subscribe(() => trigger());
+      }
+      // A change between the render and the subscription (or a re-created state) is shown now.
+      if (!Object.is(state.get(), seen)) trigger();
     },
-    stop: () => stop(),
+    stop: () => stop?.(),
   };
 }
 
-/** The state as a writable Ref; inside a component (or effect scope) it unsubscribes with it. */
+/**
+ * The state as a writable Ref; inside a component (or effect scope) it unsubscribes with it. In
+ * a component it listens from the mount on, so a server render leaves no listener behind.
+ */
 export function useStratum<T>(state: State<T>): StratumRef<T> {
-  const { ref, stop } = stateRef(state);
+  const { ref, follow, stop } = stateRef(state);
+  if (getCurrentInstance()) onMounted(() => follow(state));
+  else follow(state);
   if (getCurrentScope()) onScopeDispose(stop);
   return ref;
 }
@@ -100,7 +115,8 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   const state = acquire(store, initial, resolved);
   const { ref, follow, stop } = stateRef(state);
   let release: (() => void) | undefined;
-  // A setup that runs on a server never mounts; the store's sweep deletes what it created there.
+  // A setup that runs on a server never mounts: the store's sweep deletes what it created there,
+  // and the Ref never listened.
   onMounted(() => {
     const claimed = claim(store, state, resolved, () => options.keep === true);
     release = claimed.release;
