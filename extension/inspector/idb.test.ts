@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '#codec/index.js';
+import { decode, encode, type Encoded } from '#codec/index.js';
 import { CommandError } from '#protocol/errors.js';
 import { PageDatabases } from './idb.js';
 import { standIn } from './show.js';
@@ -151,6 +151,28 @@ describe('the page storage inspector: IndexedDB', () => {
     expect(standIn(decode(encode({ when: new Date(0), tags: new Map([['a', 1]]) })))).toBeUndefined();
     const { inspector, id, db } = await friends();
     await expect(inspector.put(id, 'friends', encode({ id: 1, name: 'Ada', secret: new Secret() }), null)).rejects.toMatchObject({ code: 'not-editable' });
+    db.close();
+  });
+  it('a whole-row write over a row whose Blob the app replaced since keeps the app\'s Blob, not the old one written back', async () => {
+    const db = await appDb((d) => d.createObjectStore('photos', { keyPath: 'id' }));
+    await put(db, 'photos', [{ id: 1, image: new Blob(['old'], { type: 'image/png' }), caption: 'a' }]);
+    const inspector = new PageDatabases(indexedDB);
+    const { id } = await inspector.describe(db.name);
+    const [row] = (await inspector.query({ database: id, table: 'photos' })).rows;
+    // The app replaces the picture (same type and size, other bytes): the row's hash cannot tell.
+    await put(db, 'photos', [{ id: 1, image: new Blob(['new'], { type: 'image/png' }), caption: 'a' }]);
+    // The panel saves the caption in the row editor: the row it showed, one field changed.
+    const edited = { ...(row!.value as Record<string, Encoded>), caption: 'b' };
+    await inspector.put(id, 'photos', edited, row!.hash);
+    const stored = (await get(db, 'photos', 1)) as { image: Blob; caption: string };
+    expect(stored.caption).toBe('b');
+    expect(await stored.image.text()).toBe('new');
+    // The app removed the picture since: even over the new hash (Overwrite), the old one is not written back.
+    const [again] = (await inspector.query({ database: id, table: 'photos' })).rows;
+    await put(db, 'photos', [{ id: 1, image: null, caption: 'b' }]);
+    const [now] = (await inspector.query({ database: id, table: 'photos' })).rows;
+    await expect(inspector.put(id, 'photos', { ...(again!.value as Record<string, Encoded>), caption: 'c' }, now!.hash)).rejects.toThrow(/\["image"\] is a blob the app has replaced or removed/);
+    expect(await get(db, 'photos', 1)).toEqual({ id: 1, image: null, caption: 'b' });
     db.close();
   });
 });

@@ -10,7 +10,7 @@ import { CommandError } from '#protocol/errors.js';
 import type { DatabaseInfo, Hash, Range, Row, RowPage, TableInfo } from '#protocol/messages.js';
 import { applyEdit, decodeEdit, type EditOp } from '#runtime/devtools/agent/edit.js';
 import type { InlineBlobs } from '#runtime/devtools/agent/show.js';
-import { Blobs, conflict, guardStandIns, hashOf, reason, show } from './show.js';
+import { Blobs, children, conflict, guardStandIns, hashOf, nodeAt, reason, show } from './show.js';
 
 /** The most rows one query returns (the protocol's MAX_PAGE is the agent's; the panel asks for 200). */
 const MAX_ROWS = 1000;
@@ -44,6 +44,14 @@ function done(tx: IDBTransaction): Promise<void> {
     tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
     tx.onerror = () => reject(tx.error ?? new Error('the transaction failed'));
   });
+}
+
+function isBlob(value: unknown): value is Blob {
+  return typeof Blob === 'function' && value instanceof Blob;
+}
+
+function where(path: Path): string {
+  return path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('');
 }
 
 function keyPathOf(path: string | string[] | null): string | string[] {
@@ -226,6 +234,7 @@ export class PageDatabases {
           return cursor.advance(offset);
         }
         const value = own(cursor.value as unknown);
+        this.blobs.place(value, { database: q.database, table: q.table, key: cursor.primaryKey });
         rows.push({ key: show(own(cursor.primaryKey), this.blobs), value: show(value, this.blobs), hash: hashOf(value), redacted: [] });
         if (rows.length >= limit) return resolve();
         cursor.continue();
@@ -237,14 +246,16 @@ export class PageDatabases {
   /** The row now, for `expand`. */
   async get(database: number, table: string, key: Encoded): Promise<unknown> {
     const { store } = await this._store(database, table, 'readonly');
-    const value = await request(store.get(decodeKey(key, 'the row key')));
+    const rowKey = decodeKey(key, 'the row key');
+    const value = own((await request(store.get(rowKey))) as unknown);
     if (value === undefined) throw new CommandError('not-found', `object store "${table}" has no such row (deleted?)`);
-    return own(value as unknown);
+    this.blobs.place(value, { database, table, key: rowKey });
+    return value;
   }
 
   /** A whole row from the panel (inline keys only: the key is inside the value). */
   async put(database: number, table: string, encoded: Encoded, baseVersion: Hash | null): Promise<{ key: IDBValidKey; hash: Hash }> {
-    const next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
+    let next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
     guardStandIns(next);
     const { tx, store } = await this._store(database, table, 'readwrite');
     if (store.keyPath === null) {
@@ -259,6 +270,13 @@ export class PageDatabases {
       tx.abort();
       await committed.catch(() => undefined);
       throw conflict(`row ${JSON.stringify(show(key, this.blobs))} of "${table}"`, current, hash, this.blobs);
+    }
+    try {
+      if (key !== undefined) next = this._freshBlobs(next, current, database, table, key);
+    } catch (error) {
+      tx.abort();
+      await committed.catch(() => undefined);
+      throw error;
     }
     const written = await request(store.put(next));
     const stored = await request(store.get(written));
@@ -326,6 +344,7 @@ export class PageDatabases {
     let next: unknown;
     try {
       next = applyEdit(current, edit.path, edit.op, part, edit.to);
+      next = this._freshBlobs(next, current, database, table, key);
     } catch (error) {
       return fail(error instanceof CommandError ? error : new CommandError('invalid', reason(error)));
     }
@@ -341,6 +360,56 @@ export class PageDatabases {
     const stored = own((await request(store.get(key))) as unknown);
     await committed;
     return { key, hash: hashOf(stored) };
+  }
+
+  /**
+   * Puts back, in `next`, the Blobs the row holds now wherever the panel sent one of this row's
+   * Blobs back by its ref. The panel cannot change a Blob's bytes (a new file never comes as a
+   * ref), and a row's hash sees a Blob only as type and size, so the Blob read when the panel
+   * was shown the row may be older than the app's: writing it back would undo the app's. A Blob
+   * whose place holds no Blob now (the app removed it) is refused rather than written back.
+   */
+  private _freshBlobs(next: unknown, current: unknown, database: number, table: string, key: IDBValidKey): unknown {
+    const fresh = (node: unknown, path: Path): unknown => {
+      if (!isBlob(node)) return node;
+      const place = this.blobs.placeOf(node);
+      // Not one of this row's Blobs (copied from another row): it overwrites nothing of this row's.
+      if (!place || place.database !== database || place.table !== table || this._idb.cmp(place.key, key) !== 0) return node;
+      const now = nodeAt(current, place.path);
+      if (isBlob(now)) return now;
+      throw new CommandError('not-editable', `${where(path)} is a blob the app has replaced or removed since the panel read the row: reload the row, then edit it`);
+    };
+    const seen = new Set<object>();
+    const visit = (node: unknown, path: Path): void => {
+      if (typeof node !== 'object' || node === null || seen.has(node) || isBlob(node) || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
+      seen.add(node);
+      if (node instanceof Map) {
+        const before = [...node];
+        const after = before.map(([k, v], i) => [fresh(k, [...path, i, 0]), fresh(v, [...path, i, 1])] as const);
+        // Rebuilt in order only when a Blob changed: a Map cannot swap a key in place.
+        if (after.some(([k, v], i) => k !== before[i]![0] || v !== before[i]![1])) {
+          node.clear();
+          for (const [k, v] of after) node.set(k, v);
+        }
+      } else if (node instanceof Set) {
+        const before = [...node];
+        const after = before.map((item, i) => fresh(item, [...path, i]));
+        if (after.some((item, i) => item !== before[i])) {
+          node.clear();
+          for (const item of after) node.add(item);
+        }
+      } else {
+        const record = node as Record<string, unknown>;
+        for (const k of Object.keys(record)) {
+          const now = fresh(record[k], [...path, Array.isArray(node) && /^\d+$/.test(k) ? Number(k) : k]);
+          if (now !== record[k]) Object.defineProperty(record, k, { value: now, writable: true, enumerable: true, configurable: true });
+        }
+      }
+      for (const [step, child] of children(node)) visit(child, [...path, step]);
+    };
+    const root = fresh(next, []);
+    visit(root, []);
+    return root;
   }
 
   /** Closes every connection (the inspector stops). */

@@ -3,16 +3,27 @@
  * hash (runtime/devtools/agent/show.ts), without the agent's registry (the content script must
  * never load the registry, which would start a runtime listener in the isolated world).
  */
-import { encode, stringifyDeep, type Encoded, type EncodeLimits } from '#codec/index.js';
+import { encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
 import type { Current, Hash } from '#protocol/messages.js';
 import { CommandError } from '#protocol/errors.js';
 
 /** The same limits the agent uses: a value always fits an envelope, cut parts expand by path. */
 export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000 };
 
+/** The row and the place in it where a Blob was read (see Blobs.place). */
+export interface BlobPlace {
+  database: number;
+  table: string;
+  key: IDBValidKey;
+  path: Path;
+}
+
 /** Blob refs for values in rows (the panel reads their bytes with blobRead database 0). */
 export class Blobs {
   private readonly _byRef = new Map<string, Blob>();
+  // A Blob's hash is only its type and size, so a row's hash cannot tell the Blob the panel was
+  // shown from one the app put there since: a write looks the row's Blob up again by its place.
+  private readonly _places = new WeakMap<Blob, BlobPlace>();
   private _next = 0;
 
   ref(blob: Blob): string {
@@ -26,6 +37,52 @@ export class Blobs {
   get(ref: string): Blob | undefined {
     return this._byRef.get(ref);
   }
+
+  /** Remembers where each Blob of a row read from IndexedDB sits in it. */
+  place(value: unknown, at: Omit<BlobPlace, 'path'>): void {
+    for (const [blob, path] of blobPaths(value)) if (!this._places.has(blob)) this._places.set(blob, { ...at, path });
+  }
+
+  placeOf(blob: Blob): BlobPlace | undefined {
+    return this._places.get(blob);
+  }
+}
+
+/** A container's children with the steps to them, as the codec's paths count them. */
+export function children(node: object): [string | number, unknown][] {
+  if (node instanceof Map) return [...node].map((entry, i) => [i, entry]);
+  if (node instanceof Set) return [...node].map((item, i) => [i, item]);
+  return Object.keys(node).map((key) => [Array.isArray(node) && /^\d+$/.test(key) ? Number(key) : key, (node as Record<string, unknown>)[key]]);
+}
+
+/** Every Blob in `value` with the path to its first place. */
+function blobPaths(value: unknown): Map<Blob, Path> {
+  const found = new Map<Blob, Path>();
+  const seen = new Set<object>();
+  const visit = (node: unknown, path: Path): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (typeof Blob === 'function' && node instanceof Blob) {
+      found.set(node, path);
+      return;
+    }
+    if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
+    for (const [step, child] of children(node)) visit(child, [...path, step]);
+  };
+  visit(value, []);
+  return found;
+}
+
+/** What `value` holds at `path` (paths as blobPaths gives them), or undefined. */
+export function nodeAt(value: unknown, path: Path): unknown {
+  let node = value;
+  for (const step of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    const child = children(node).find(([at]) => at === step);
+    if (!child) return undefined;
+    node = child[1];
+  }
+  return node;
 }
 
 export function show(value: unknown, blobs: Blobs): Encoded {
