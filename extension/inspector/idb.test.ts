@@ -175,4 +175,18 @@ describe('the page storage inspector: IndexedDB', () => {
     expect(await get(db, 'photos', 1)).toEqual({ id: 1, image: null, caption: 'b' });
     db.close();
   });
+  it('a row whose key is a long string (a data: URL) is deleted by the key the panel was shown; a cut key is refused in words', async () => {
+    const db = await appDb((d) => d.createObjectStore('thumbs'));
+    const url = `data:image/png;base64,${'A'.repeat(20_000)}`;
+    await put(db, 'thumbs', [{ w: 1 }, { w: 2 }], [url, 'short']);
+    const inspector = new PageDatabases(indexedDB);
+    const { id } = await inspector.describe(db.name);
+    const [row] = (await inspector.query({ database: id, table: 'thumbs' })).rows;
+    expect(decode(row!.key)).toBe(url);
+    await inspector.delete(id, 'thumbs', row!.key, row!.hash);
+    expect(await get(db, 'thumbs', url)).toBeUndefined();
+    const cut = encode(url, { maxString: 100 });
+    await expect(inspector.delete(id, 'thumbs', cut, row!.hash)).rejects.toThrow(/the key is cut short/);
+    db.close();
+  });
 });

@@ -5,7 +5,7 @@
  * readwrite transaction). The inspector's connection closes on `versionchange`, so an app that
  * upgrades or deletes its database is never blocked by the panel.
  */
-import { decode, type Encoded, type Path } from '#codec/index.js';
+import { decode, encode, Truncated, type Encoded, type Path } from '#codec/index.js';
 import { CommandError } from '#protocol/errors.js';
 import type { DatabaseInfo, Hash, Range, Row, RowPage, TableInfo } from '#protocol/messages.js';
 import { applyEdit, decodeEdit, type EditOp } from '#runtime/devtools/agent/edit.js';
@@ -60,11 +60,24 @@ function keyPathOf(path: string | string[] | null): string | string[] {
 }
 
 function decodeKey(encoded: Encoded, what: string): IDBValidKey {
+  let key: unknown;
   try {
-    return decode(encoded) as IDBValidKey;
+    key = decode(encoded);
   } catch (error) {
     throw new CommandError('invalid', `${what} cannot be decoded: ${reason(error)}`);
   }
+  // Keys go out whole (encodeKey), so a cut one was cut elsewhere: IndexedDB would only say DataError.
+  const cut = (part: unknown): boolean => part instanceof Truncated || (Array.isArray(part) && part.some(cut));
+  if (cut(key)) throw new CommandError('invalid', `${what} is cut short (the panel shows a shortened key): reload the rows and try again`);
+  return key as IDBValidKey;
+}
+
+/**
+ * A primary key as the panel sends it back: whole, without the display limits. A key cut for
+ * display (a long data: URL, a large binary key) could never find its row again.
+ */
+function encodeKey(key: IDBValidKey): Encoded {
+  return encode(key);
 }
 
 function rangeOf(range: Range | undefined): IDBKeyRange | undefined {
@@ -235,7 +248,7 @@ export class PageDatabases {
         }
         const value = own(cursor.value as unknown);
         this.blobs.place(value, { database: q.database, table: q.table, key: cursor.primaryKey });
-        rows.push({ key: show(own(cursor.primaryKey), this.blobs), value: show(value, this.blobs), hash: hashOf(value), redacted: [] });
+        rows.push({ key: encodeKey(own(cursor.primaryKey)), value: show(value, this.blobs), hash: hashOf(value), redacted: [] });
         if (rows.length >= limit) return resolve();
         cursor.continue();
       };
