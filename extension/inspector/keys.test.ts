@@ -91,4 +91,25 @@ describe('the page storage inspector: webstorage keys', () => {
     expect(localStorage.getItem('notes:list')).toBe('stratum:1:["a"]');
     expect(localStorage.getItem('stratum.client-id')).toBe('c1');
   });
+  it('JSON text with a number JavaScript cannot hold exactly is text: a field edit is refused in words, the text is never rewritten', () => {
+    const localStorage = new MemoryStorage();
+    const sessionStorage = new MemoryStorage();
+    // A Snowflake-style id, as many APIs send and apps cache as JSON text.
+    const text = '{"userId":1234567890123456789,"name":"Ada"}';
+    localStorage.setItem('session', text);
+    localStorage.setItem('plain', '{"n":1.50,"big":1e300,"tiny":0.1,"s":"12345678901234567890"}');
+    const keys = new PageKeys({ localStorage, sessionStorage });
+    const [entry, plain] = keys.list('local').keys;
+    expect(decode(entry!.value)).toBe(text);
+    expect(() => keys.edit(AREA_IDS.local, 'session', { path: ['name'], op: 'set', value: encode('Grace'), baseVersion: entry!.hash })).toThrow(
+      /number JavaScript cannot hold exactly \(1234567890123456789\)/,
+    );
+    expect(localStorage.getItem('session')).toBe(text);
+    // Edited as the text it is, it is written as that text.
+    keys.set(AREA_IDS.local, 'session', encode(text.replace('Ada', 'Grace')), entry!.hash);
+    expect(localStorage.getItem('session')).toBe('{"userId":1234567890123456789,"name":"Grace"}');
+    // Numbers that read back as themselves (however spelled) and digits inside strings keep ordinary JSON editable.
+    keys.edit(AREA_IDS.local, 'plain', { path: ['tiny'], op: 'set', value: encode(0.2), baseVersion: plain!.hash });
+    expect(localStorage.getItem('plain')).toBe('{"n":1.5,"big":1e+300,"tiny":0.2,"s":"12345678901234567890"}');
+  });
 });

@@ -20,13 +20,46 @@ const STRATUM_KEYS = new Set(['stratum.client-id']);
 export type Area = 'local' | 'session';
 export const AREA_IDS: Record<Area, number> = { local: 1, session: 2 };
 
-/** What a stored text reads as: JSON's value, or the text itself. */
-export function parseStored(text: string): { json: boolean; value: unknown } {
+/**
+ * What a stored text reads as: JSON's value, or the text itself. JSON whose numbers JavaScript
+ * cannot hold exactly (`lossy`: the first such number) is text too: read as a value and written
+ * back, 1234567890123456789 would become 1234567890123456800 by an edit of another field.
+ */
+export function parseStored(text: string): { json: boolean; value: unknown; lossy?: string } {
+  let value: unknown;
   try {
-    return { json: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch {
     return { json: false, value: text };
   }
+  const lossy = inexactNumber(text);
+  return lossy === undefined ? { json: true, value } : { json: false, value: text, lossy };
+}
+
+/** A number literal of valid JSON `text` that JSON.stringify would not write back as the same number. */
+function inexactNumber(text: string): string | undefined {
+  // Strings are matched whole so that digits inside them are skipped.
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    if (token.startsWith('"')) continue;
+    if (decimal(token) !== decimal(JSON.stringify(Number(token)))) return token;
+  }
+  return undefined;
+}
+
+/** A JSON number literal as sign, significant digits and exponent (1.50 and 15e-1 read the same). */
+function decimal(literal: string): string | undefined {
+  const parts = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(literal);
+  // JSON.stringify writes null for a number too large to hold (1e400 read as Infinity).
+  if (!parts) return undefined;
+  const [, sign, whole, fraction = '', exponent = '0'] = parts;
+  let digits = `${whole}${fraction}`.replace(/^0+/, '');
+  let power = Number(exponent) - fraction.length;
+  while (digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    power++;
+  }
+  // -0 is kept apart from 0: JSON.stringify writes it as 0.
+  return digits === '' ? `${sign}0` : `${sign}${digits}e${power}`;
 }
 
 /** Whether `value` survives JSON text unchanged (what localStorage can hold as JSON). */
@@ -163,6 +196,12 @@ export class PageKeys {
     this._check(area, key, current, edit.baseVersion);
     const part = edit.value === undefined ? undefined : decodeEdit(edit.value, this.blobs as unknown as InlineBlobs);
     const stored = parseStored(current);
+    if (stored.lossy !== undefined && edit.path.length > 0) {
+      throw new CommandError(
+        'not-editable',
+        `key "${key}" holds JSON with a number JavaScript cannot hold exactly (${stored.lossy.length > 40 ? `${stored.lossy.slice(0, 40)}…` : stored.lossy}), so it is shown as text: edit the text as a whole, or in the app`,
+      );
+    }
     const next = applyEdit(stored.value, edit.path, edit.op, part, edit.to);
     const text = textFor(next, stored.json);
     return { hash: this._write(area, key, text), text };
