@@ -189,4 +189,16 @@ describe('the page storage inspector: IndexedDB', () => {
     await expect(inspector.delete(id, 'thumbs', cut, row!.hash)).rejects.toThrow(/the key is cut short/);
     db.close();
   });
+  it('a whole-row write that changes an inline key is refused in words, as a field edit of the key is, and leaves one row', async () => {
+    const { inspector, id, db } = await friends();
+    const [row] = (await inspector.query({ database: id, table: 'friends', limit: 1 })).rows;
+    const edited = { ...(row!.value as Record<string, Encoded>), id: 7 };
+    await expect(inspector.put(id, 'friends', edited, row!.hash, row!.key)).rejects.toThrow(/change the row's key/);
+    expect(await get(db, 'friends', 7)).toBeUndefined();
+    expect(await get(db, 'friends', 1)).toMatchObject({ name: 'Ada' });
+    // The same row under its own key is written as before.
+    await inspector.put(id, 'friends', { ...(row!.value as Record<string, Encoded>), age: 37 }, row!.hash, row!.key);
+    expect(await get(db, 'friends', 1)).toMatchObject({ age: 37 });
+    db.close();
+  });
 });

@@ -54,6 +54,10 @@ function where(path: Path): string {
   return path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('');
 }
 
+function keyChange(keyPath: string | string[]): CommandError {
+  return new CommandError('invalid', `the edit would change the row's key (${JSON.stringify(keyPath)}): add a row with the new key and delete this one instead`);
+}
+
 function keyPathOf(path: string | string[] | null): string | string[] {
   // Out-of-line keys (localForage, many idb stores): '' is what the panel shows as "(out of line)".
   return path === null ? '' : typeof path === 'string' ? path : [...path];
@@ -266,17 +270,26 @@ export class PageDatabases {
     return value;
   }
 
-  /** A whole row from the panel (inline keys only: the key is inside the value). */
-  async put(database: number, table: string, encoded: Encoded, baseVersion: Hash | null): Promise<{ key: IDBValidKey; hash: Hash }> {
+  /**
+   * A whole row from the panel (inline keys only: the key is inside the value). `shown`, with a
+   * baseVersion hash, is the key of the row the panel saw: a value with another key would write a
+   * second row and leave that one, so it is refused as `edit` refuses a key change.
+   */
+  async put(database: number, table: string, encoded: Encoded, baseVersion: Hash | null, shown?: Encoded): Promise<{ key: IDBValidKey; hash: Hash }> {
     let next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
     guardStandIns(next);
+    const was = baseVersion === null || shown === undefined ? undefined : decodeKey(shown, 'the row key');
     const { tx, store } = await this._store(database, table, 'readwrite');
     if (store.keyPath === null) {
       tx.abort();
       throw new CommandError('not-editable', `object store "${table}" keeps its keys outside the values (out of line): edit a row's fields in place, or add rows from the app`);
     }
-    const committed = done(tx);
     const key = keyAtPath(next, store.keyPath);
+    if (was !== undefined && (key === undefined || !this._sameKey(key, was))) {
+      tx.abort();
+      throw keyChange(store.keyPath);
+    }
+    const committed = done(tx);
     const current = key === undefined ? undefined : own((await request(store.get(key))) as unknown);
     const hash = current === undefined ? null : hashOf(current);
     if (hash !== baseVersion) {
@@ -363,8 +376,8 @@ export class PageDatabases {
     }
     if (store.keyPath !== null) {
       const after = keyAtPath(next, store.keyPath);
-      if (after === undefined || this._idb.cmp(after, key) !== 0) {
-        return fail(new CommandError('invalid', `the edit would change the row's key (${JSON.stringify(store.keyPath)}): add a row with the new key and delete this one instead`));
+      if (after === undefined || !this._sameKey(after, key)) {
+        return fail(keyChange(store.keyPath));
       }
       await request(store.put(next));
     } else {
@@ -423,6 +436,16 @@ export class PageDatabases {
     const root = fresh(next, []);
     visit(root, []);
     return root;
+  }
+
+  private _sameKey(a: IDBValidKey, b: IDBValidKey): boolean {
+    try {
+      return this._idb.cmp(a, b) === 0;
+    } catch (error) {
+      // Not a valid key at all (an object where the key path points): not the row's key either.
+      if (error instanceof DOMException && error.name === 'DataError') return false;
+      throw error;
+    }
   }
 
   /** Closes every connection (the inspector stops). */

@@ -174,8 +174,8 @@ export class Inspector {
     }
   }
 
-  private async _dbPut({ database, table, value, baseVersion, label }: CommandRequest<'dbPut'>) {
-    const { key, hash } = await this._dbs.put(database, table, value, baseVersion);
+  private async _dbPut({ database, table, value, baseVersion, key: shown, label }: CommandRequest<'dbPut'>) {
+    const { key, hash } = await this._dbs.put(database, table, value, baseVersion, shown);
     this._dbChanged(database, table, 'put', [key], label ?? `${LABEL}: put`);
     return { key: encode(key), hash };
   }

@@ -240,9 +240,14 @@ export interface PanelCommands {
     };
     response: RowPage;
   };
-  /** baseVersion: the hash of the row the panel saw at that key, or null for a new row; `label` as for webstorageSet. */
+  /**
+   * baseVersion: the hash of the row the panel saw at that key, or null for a new row; `label` as
+   * for webstorageSet. `key`, with a baseVersion hash: the key of the row the panel saw, so a value
+   * whose inline key differs is refused rather than written as a second row (the page storage
+   * inspector checks it; the agent does not yet).
+   */
   dbPut: {
-    request: { database: number; table: string; value: Encoded; baseVersion: Hash | null; label?: string };
+    request: { database: number; table: string; value: Encoded; baseVersion: Hash | null; key?: Encoded; label?: string };
     response: { key: Encoded; hash: Hash };
   };
   dbAdd: { request: { database: number; table: string; value: Encoded }; response: { key: Encoded; hash: Hash } };

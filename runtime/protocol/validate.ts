@@ -66,7 +66,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
     limit: opt(int),
     direction: opt(literal('next', 'prev')),
   }),
-  dbPut: obj({ database: int, table: s.text, value: s.encoded, baseVersion: nullable(s.hash), label: opt(s.text) }),
+  dbPut: obj({ database: int, table: s.text, value: s.encoded, baseVersion: nullable(s.hash), key: opt(s.encoded), label: opt(s.text) }),
   dbAdd: obj({ database: int, table: s.text, value: s.encoded }),
   dbDelete: obj({ database: int, table: s.text, key: s.encoded, baseVersion: s.hash, label: opt(s.text) }),
   dbClear: obj({ database: int, table: s.text }),

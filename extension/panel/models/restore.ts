@@ -129,7 +129,7 @@ export class RestoreModel {
   private async _restoreRow(db: DatabaseInfo, subject: Of<'row'>, value: Encoded, base: Hash | null): Promise<boolean> {
     const what = subjectName(subject);
     const send = (baseVersion: Hash | null) =>
-      this._connection.request(Command.dbPut, { database: db.id, table: subject.table, value, baseVersion, label: RESTORE_LABEL });
+      this._connection.request(Command.dbPut, { database: db.id, table: subject.table, value, baseVersion, ...(baseVersion !== null && { key: subject.key }), label: RESTORE_LABEL });
     const done = await this._ui.run(() => send(base), {
       what,
       overwrite: (version) => send(typeof version === 'string' ? version : null),
