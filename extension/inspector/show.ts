@@ -89,7 +89,10 @@ export function show(value: unknown, blobs: Blobs): Encoded {
   return encode(value, { ...DISPLAY, onBlob: (blob) => blobs.ref(blob) });
 }
 
-/** FNV-1a over the full encoded JSON, two 32-bit halves (the agent's fingerprint). */
+/**
+ * FNV-1a over the full encoded JSON, two 32-bit halves (the agent's fingerprint), and over what
+ * the value's platform objects show (platformFacts): a value without any hashes as the agent's.
+ */
 export function hashOf(value: unknown): Hash {
   const encoded = encode(value);
   let text: string;
@@ -99,6 +102,7 @@ export function hashOf(value: unknown): Hash {
     if (!(error instanceof RangeError)) throw error;
     text = stringifyDeep(encoded);
   }
+  text += platformFacts(value);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
   for (let i = 0; i < text.length; i++) {
@@ -107,6 +111,50 @@ export function hashOf(value: unknown): Hash {
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
   return `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36).padStart(7, '0')}`;
+}
+
+/** Containers and leaves the codec reads itself: their prototypes' getters add nothing. */
+function codecReads(node: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(node);
+  return (
+    proto === Object.prototype || proto === Array.prototype || proto === null || node instanceof Map || node instanceof Set || node instanceof Date ||
+    node instanceof RegExp || node instanceof Error || node instanceof ArrayBuffer || ArrayBuffer.isView(node) || (typeof Blob === 'function' && node instanceof Blob)
+  );
+}
+
+/**
+ * What each platform object in `value` shows through its prototypes' getters, which the codec
+ * (own fields only) never sees: a CryptoKey's type, extractable, algorithm and usages, a
+ * DOMMatrix's entries. Without them every CryptoKey encodes alike, so a key the app rotated
+ * since kept the row's hash and a delete or write over the stale hash went through. Empty when
+ * there is none, so such values hash as the agent's.
+ */
+function platformFacts(value: unknown): string {
+  const facts: Encoded[] = [];
+  const seen = new Set<object>();
+  const visit = (node: unknown, path: Path): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (!codecReads(node)) {
+      const shown: Record<string, Encoded> = {};
+      for (let proto: unknown = Object.getPrototypeOf(node); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+          if (!descriptor.get || name in shown) continue;
+          try {
+            shown[name] = encode(descriptor.get.call(node), DISPLAY);
+          } catch (error) {
+            // A getter that throws on this object shows nothing to tell two of them apart by.
+            shown[name] = `throws ${reason(error)}`;
+          }
+        }
+      }
+      facts.push({ path, shown });
+    }
+    if (node instanceof ArrayBuffer || ArrayBuffer.isView(node) || (typeof Blob === 'function' && node instanceof Blob)) return;
+    for (const [step, child] of children(node)) visit(child, [...path, step]);
+  };
+  visit(value, []);
+  return facts.length === 0 ? '' : JSON.stringify(facts);
 }
 
 /** `conflict`, with what the edit would have overwritten, as the agent words it. */
