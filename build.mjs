@@ -162,7 +162,10 @@ const EXTENSION_SCRIPTS = [
   // least-privilege check refuses (any page could then detect the extension); see ARCHITECTURE.
   // +0.9 kB (this session's merge): the page-storage inspector (issue 21.2–5) with the Redux shim's bridge locator (21).
   // +0.5 kB (issue 18, third pass: h18-snapshot): the content script validates snapshot columns (22,414 → 22,930 B).
-  { name: 'content', source: 'extension/content.ts', budget: 23040 },
+  // +1.2 kB (inspector review fixes): Blobs looked up again by row and path on a write (+0.55 kB),
+  // exact-number check of webstorage JSON (+0.33), platform-object facts in the row hash (+0.17),
+  // the key checks of dbPut and decodeKey (+0.17) (22,975 → 24,194 B).
+  { name: 'content', source: 'extension/content.ts', budget: 24256 },
   { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
   // 64 → 70 kB (this session): the Search, Simulate, Budget and Record tabs (issues 22, 23), the
   // query console, the page-storage inspector's header and origin stores (21).
