@@ -129,7 +129,9 @@ export class RestoreModel {
   private async _restoreRow(db: DatabaseInfo, subject: Of<'row'>, value: Encoded, base: Hash | null): Promise<boolean> {
     const what = subjectName(subject);
     const send = (baseVersion: Hash | null) =>
-      this._connection.request(Command.dbPut, { database: db.id, table: subject.table, value, baseVersion, ...(baseVersion !== null && { key: subject.key }), label: RESTORE_LABEL });
+      // `key` only to the page storage inspector, which ships with this panel: a Stratum runtime
+      // of an earlier release refuses a field it does not know, and its agent does not check it.
+      this._connection.request(Command.dbPut, { database: db.id, table: subject.table, value, baseVersion, ...(baseVersion !== null && this._connection.inspecting && { key: subject.key }), label: RESTORE_LABEL });
     const done = await this._ui.run(() => send(base), {
       what,
       overwrite: (version) => send(typeof version === 'string' ? version : null),
