@@ -136,3 +136,24 @@ describe("persist: 'local'", () => {
     expect(warn).not.toHaveBeenCalled();
   });
 });
+
+describe("persist: 'local', several states of one stored copy", () => {
+  const QTY_KEY = `${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'qty'])}`;
+  const qty = { key: 'qty', scope: 'app', persist: 'local' } as const;
+
+  it('a third state of the same copy ends with what is stored, not an event the storage no longer holds', async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    const a = new Store({ name: 'a' }).createState(0, qty);
+    const b = new Store({ name: 'b' }).createState(0, qty);
+    const c = new Store({ name: 'c' }).createState(0, qty);
+    await Promise.all([a.ready, b.ready, c.ready]);
+    // b clamps what it is given (a listener that sets the state again, so writes while told).
+    b.subscribe((value) => {
+      if (value > 10) b.set(10);
+    });
+    a.set(50);
+    expect(local.getItem(QTY_KEY)).toBe(serialize(10));
+    expect(c.get()).toBe(10);
+  });
+});

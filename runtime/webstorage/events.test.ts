@@ -67,6 +67,35 @@ describe('local changes', () => {
     expect(heard).toEqual(['second ran']);
     expect(store.get('k')).toBe(1);
   });
+
+  it('a subscriber that writes while told: a later subscriber hears the changes in the order they happened', () => {
+    setup();
+    const store = webstorage('local', { namespace: 'rv' });
+    // A clamp: a listener that writes the key again while told of a change.
+    const clamp: WebStorageEvent[] = [];
+    store.subscribe((event) => {
+      clamp.push(event);
+      if (event.key === 'qty' && typeof event.value === 'number' && event.value > 10) store.set('qty', 10);
+    });
+    // A mirror of the stored value, as the README says to write one (skips superseded events).
+    let mirror: unknown;
+    const heard: WebStorageEvent[] = [];
+    webstorage('local', { namespace: 'rv' }).subscribe((event: WebStorageEvent) => {
+      heard.push(event);
+      if (!event.superseded && 'value' in event) mirror = event.value;
+    });
+    store.set('qty', 50);
+    expect(store.get('qty')).toBe(10);
+    expect(heard.map((event) => event.value)).toEqual([50, 10]);
+    expect(mirror).toBe(10);
+    // Heard after the clamp's write replaced it: marked, as another tab's late event is; the
+    // clamp heard it before, when it was still the stored value.
+    expect(heard[0]).toEqual({ key: 'qty', value: 50, origin: 'local', superseded: true });
+    expect(clamp).toEqual([
+      { key: 'qty', value: 50, origin: 'local' },
+      { key: 'qty', value: 10, oldValue: 50, origin: 'local' },
+    ]);
+  });
 });
 
 describe('other tabs (the storage event)', () => {

@@ -1,17 +1,38 @@
 import type { WebStorageEvent } from './types.js';
 import type { Subscription } from './backing.js';
 
-/** Runs every listener; a throwing one does not stop the others, and the first error is rethrown. */
-export function notify(subscriptions: Iterable<Subscription>, event: WebStorageEvent): void {
+/** Per channel (its subscription set): the events being delivered now; the first is under way, the rest wait their turn. */
+const delivering = new WeakMap<Set<Subscription>, WebStorageEvent[]>();
+
+/**
+ * Runs every listener; a throwing one does not stop the others, and the first error is rethrown.
+ * An event raised while listeners run (one that writes the storage while told) waits until the
+ * current one reached every listener, so everyone hears a channel's changes in the order they
+ * happened; the outer call delivers it, and rethrows its listeners' errors too.
+ */
+export function notify(subscriptions: Set<Subscription>, event: WebStorageEvent): void {
+  const queue = delivering.get(subscriptions);
+  if (queue) return void queue.push(event);
+  const events = [event];
+  delivering.set(subscriptions, events);
   let failed = false;
   let first: unknown;
-  for (const { listener } of [...subscriptions]) {
-    try {
-      listener(event);
-    } catch (error) {
-      if (!failed) first = error;
-      failed = true;
+  for (let i = 0; i < events.length; i++) {
+    let next = events[i]!;
+    for (const { listener } of [...subscriptions]) {
+      // A listener before this one changed the key again (or cleared it): the storage no longer
+      // holds this value. Still told, marked as another tab's late event is, so that a mirror
+      // of the stored value does not take it after the newer one's event.
+      if (!next.superseded && next.key !== null && events.some((later, j) => j > i && (later.key === next.key || later.key === null))) next = { ...next, superseded: true };
+      try {
+        listener(next);
+      } catch (error) {
+        if (!failed) first = error;
+        failed = true;
+      }
     }
   }
+  // Listeners' errors are caught above, so nothing leaves the loop early and stalls the channel.
+  delivering.delete(subscriptions);
   if (failed) throw first;
 }

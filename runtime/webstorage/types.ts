@@ -26,9 +26,10 @@ export interface WebStorageEvent {
   /** Set when a stored value could not be decoded; the value is left in place. */
   error?: CodecError;
   /**
-   * `remote` only: the storage no longer holds this value (a later write replaced it, this page's
-   * or another tab's, whose own event follows). What happened, but not what is stored: code that
-   * mirrors the stored value (a persisted state does) ignores such an event.
+   * The storage no longer holds this value: a later write replaced it, whose own event follows
+   * (another tab's event heard late; or this page's, made by a listener told before this one).
+   * What happened, but not what is stored: code that mirrors the stored value (a persisted state
+   * does) ignores such an event.
    */
   superseded?: true;
 }
