@@ -141,6 +141,23 @@ describe("persist: 'local', several states of one stored copy", () => {
   const QTY_KEY = `${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'qty'])}`;
   const qty = { key: 'qty', scope: 'app', persist: 'local' } as const;
 
+  it("follows another writer of its stored copy that writes while this state's own write is being told", async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    const shell = new Store({ name: 'shell' }).createState(0, qty);
+    const widget = new Store({ name: 'widget' }).createState(0, qty);
+    await Promise.all([shell.ready, widget.ready]);
+    // The widget clamps what it is given (a listener that sets the state again).
+    widget.subscribe((value) => {
+      if (value > 10) widget.set(10);
+    });
+    shell.set(50);
+    expect(local.getItem(QTY_KEY)).toBe(serialize(10));
+    expect(widget.get()).toBe(10);
+    // The stored copy and the other state say 10: the shell, which follows every other writer, too.
+    expect(shell.get()).toBe(10);
+  });
+
   it('a third state of the same copy ends with what is stored, not an event the storage no longer holds', async () => {
     const local = new FakeStorage();
     fake = installWindow({ local });

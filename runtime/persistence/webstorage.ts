@@ -17,9 +17,10 @@ const MISSING: unique symbol = Symbol('missing');
 
 export function webstoragePersistence<T>(kind: 'local' | 'session', id: string): PersistAdapter<T> {
   const storage = webstorage(kind, { namespace: PERSIST_NAMESPACE });
-  // Set while this adapter writes: its own change comes back to it as a local event, which it
-  // must not follow; every other writer's is followed (see watch).
-  let writing = false;
+  // This adapter's last write until its event comes back (a local event carries the very value
+  // set): that one event is not followed, every other writer's is (see watch), including one
+  // that writes from a listener while this write is told, whose event now comes after it.
+  let own: { value: T } | undefined;
   return {
     describe: kind,
     async load() {
@@ -32,11 +33,14 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
       return value === MISSING ? { found: false } : { found: true, value };
     },
     save(value) {
-      writing = true;
+      const token = { value };
+      own = token;
       try {
         storage.set(id, value);
-      } finally {
-        writing = false;
+      } catch (error) {
+        // Not written (quota): no event of it will come.
+        if (own === token) own = undefined;
+        throw error;
       }
     },
     watch(listener) {
@@ -45,7 +49,12 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
         // editing it in the Storage tab, another store's state of the same scope and key (which
         // share one stored copy). A removal or clear leaves the state as it is; only a stored
         // value is followed, and not a superseded one (the write that replaced it is followed).
-        if ((event.origin === 'remote' || !writing) && event.key === id && !event.error && !event.superseded && 'value' in event) listener(event.value as T);
+        if (event.key !== id) return;
+        if (own && event.origin === 'local' && 'value' in event && event.value === own.value) {
+          own = undefined;
+          return;
+        }
+        if (!event.error && !event.superseded && 'value' in event) listener(event.value as T);
       });
     },
   };
