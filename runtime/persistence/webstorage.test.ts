@@ -174,3 +174,43 @@ describe("persist: 'local', several states of one stored copy", () => {
     expect(c.get()).toBe(10);
   });
 });
+
+describe("persist: 'local' during a storage outage", () => {
+  it('a state created while the storage is out is written once recheck() brings the storage back, as one created before is', async () => {
+    const local = new FakeStorage();
+    fake = installWindow({ local });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const before = new Store({ name: 'before' }).createState('a', { key: 'early', scope: 'app', persist: 'local' });
+    await before.ready;
+    // Writes start failing (after the probe passed): every instance of the kind moves to memory.
+    const setItem = local.setItem;
+    Object.defineProperty(local, 'setItem', { configurable: true, value: () => { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+    before.set('b');
+    const during = new Store({ name: 'during' }).createState('x', { key: 'late', scope: 'app', persist: 'local' });
+    await during.ready;
+    during.set('y');
+    Object.defineProperty(local, 'setItem', { configurable: true, value: setItem });
+    expect(webstorage('local', { namespace: PERSIST_NAMESPACE }).recheck()).toBe(true);
+    expect(local.getItem(`${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'early'])}`)).toBe(serialize('b'));
+    // The state created during the outage: what it set meanwhile moved too, and its next set goes straight there.
+    expect(local.getItem(`${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'late'])}`)).toBe(serialize('y'));
+    during.set('z');
+    expect(local.getItem(`${PERSIST_NAMESPACE}:${JSON.stringify(['app', 'late'])}`)).toBe(serialize('z'));
+  });
+
+  it('a state created while the storage is blocked at start-up is written once the user allows it, and reported once', async () => {
+    fake = installWindow({ local: 'SecurityError' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = create();
+    await state.ready;
+    state.set('dark');
+    // Cookie consent given: the storage can be reached from now on.
+    const local = new FakeStorage();
+    Object.defineProperty(fake.window, 'localStorage', { get: () => local, configurable: true });
+    expect(webstorage('local', { namespace: PERSIST_NAMESPACE }).recheck()).toBe(true);
+    expect(local.getItem(THEME_KEY)).toBe(serialize('dark'));
+    state.set('blue');
+    expect(local.getItem(THEME_KEY)).toBe(serialize('blue'));
+    expect(warn).toHaveBeenCalledOnce();
+  });
+});

@@ -2,9 +2,11 @@
  * Store persistence in localStorage / sessionStorage (`persist: 'local' | 'session'`), loaded
  * lazily by runtime/store/persist.ts. A state is stored under its id in the `stratum-state`
  * namespace: restored on creation, written through on change, updated from other tabs.
- * Failures never break the state: an unusable storage makes load() reject, which the store
- * reports ("keeps working in memory"); a full one makes save() throw WebStorageQuotaError,
- * reported the same way. On a server there is nothing to persist to and nothing to report.
+ * Failures never break the state: a storage unusable at load (blocked until the user consents,
+ * or failing since) is reported ("keeps working in memory"), and the state links to webstorage's
+ * memory fallback, whose writes recheck() moves into the storage once it works; a full one makes
+ * save() throw WebStorageQuotaError, reported the same way. In a worker (no window) load()
+ * rejects; on a server there is nothing to persist to and nothing to report.
  */
 import type { PersistAdapter } from '../store/types.js';
 import { linkStorage } from '../store/link.js';
@@ -15,7 +17,7 @@ export const PERSIST_NAMESPACE = 'stratum-state';
 
 const MISSING: unique symbol = Symbol('missing');
 
-export function webstoragePersistence<T>(kind: 'local' | 'session', id: string): PersistAdapter<T> {
+export function webstoragePersistence<T>(kind: 'local' | 'session', id: string, outage?: (error: Error) => void): PersistAdapter<T> {
   const storage = webstorage(kind, { namespace: PERSIST_NAMESPACE });
   // This adapter's last write until its event comes back (a local event carries the very value
   // set): that one event is not followed, every other writer's is (see watch), including one
@@ -25,7 +27,14 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
     describe: kind,
     async load() {
       if (!storage.available && storage.reason !== 'server') {
-        throw new Error(`${kind}Storage is unusable (${storage.reason ?? 'unknown reason'})`);
+        const unusable = `${kind}Storage is unusable (${storage.reason ?? 'unknown reason'})`;
+        // A worker has no window, for good: there is no storage to come back.
+        if (storage.reason === 'no window' || !outage) throw new Error(unusable);
+        // An outage may end (consent given, Storage Access granted): loaded from the memory
+        // fallback and linked, the state's writes are journaled there and recheck() moves them
+        // into the storage (never over another tab's newer value). Rejecting left it unlinked,
+        // so nothing it set reached the storage even after recheck().
+        outage(new Error(`${unusable}; what it sets goes there once recheck() finds it working`));
       }
       // An undecodable stored copy reads as missing (webstorage reported it and left it in
       // place); the state keeps its initial value until its next change overwrites the copy.
@@ -62,5 +71,5 @@ export function webstoragePersistence<T>(kind: 'local' | 'session', id: string):
 
 /** `persist: 'local' | 'session'`: the state restored from here, written through, following other tabs. */
 export function persistToWebstorage<T>(state: State<T>, kind: 'local' | 'session'): Promise<void> {
-  return linkStorage(state, webstoragePersistence<T>(kind, state.id));
+  return linkStorage(state, webstoragePersistence<T>(kind, state.id, (error) => state._host._persistFailed(state as State<unknown>, 'restore', error)));
 }
