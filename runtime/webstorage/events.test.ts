@@ -96,6 +96,19 @@ describe('local changes', () => {
       { key: 'qty', value: 10, oldValue: 50, origin: 'local' },
     ]);
   });
+
+  it('setRaw of a text once reported as undecodable still tells subscribers that the key changed', () => {
+    setup();
+    const store = webstorage('local', { namespace: 'rv2' });
+    local.setItem('rv2:k', 'not json {');
+    expect(store.get('k', 'fallback')).toBe('fallback'); // read once: reported
+    store.set('k', 1);
+    const heard: WebStorageEvent[] = [];
+    store.subscribe((event) => heard.push(event));
+    store.setRaw('k', 'not json {'); // the panel's rollback puts the old text back
+    expect(local.getItem('rv2:k')).toBe('not json {');
+    expect(heard).toEqual([{ key: 'k', oldValue: 1, origin: 'local', error: expect.any(CodecError) }]);
+  });
 });
 
 describe('other tabs (the storage event)', () => {

@@ -195,8 +195,8 @@ class NamespacedStorage implements WebStorage {
       next = { value: deserialize(text) };
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
-      this._undecodable(key, text, error);
-      return;
+      // A change, so told every time; only the report is skipped for a text reported before.
+      return this._undecodable(key, text, error, this._event(key, { error }, oldText));
     }
     notify(subs, this._event(key, next, oldText));
   }
@@ -292,15 +292,21 @@ class NamespacedStorage implements WebStorage {
     report(this, 'unavailable', `${kind}Storage stopped working (${reason}); using memory until recheck()`);
   }
 
-  private _undecodable(key: string, text: string, error: CodecError): void {
-    if (this._reported.get(key) === text) return;
-    this._reported.set(key, text);
-    report(this, 'decode-error', `"${key}" in ${this.backend} cannot be decoded (${error.message}); it is left in place`);
+  /**
+   * Reported once per key and text, so reading it again does not flood the panel; told then too,
+   * or every time when it is a change (`change`: setRaw wrote it).
+   */
+  private _undecodable(key: string, text: string, error: CodecError, change?: WebStorageEvent): void {
+    const repeated = this._reported.get(key) === text;
+    if (!repeated) {
+      this._reported.set(key, text);
+      report(this, 'decode-error', `"${key}" in ${this.backend} cannot be decoded (${error.message}); it is left in place`);
+    } else if (!change) return;
     const subs = existingSubscriptions(this._channel());
-    if (subs?.size) notify(subs, { key, origin: 'local', error });
+    if (subs?.size) notify(subs, change ?? { key, origin: 'local', error });
   }
 
-  private _event(key: string, next: { value?: unknown }, oldText: string | null): WebStorageEvent {
+  private _event(key: string, next: Pick<WebStorageEvent, 'value' | 'error'>, oldText: string | null): WebStorageEvent {
     const event: WebStorageEvent = { key, origin: 'local', ...next };
     if (oldText === null) return event;
     try {
