@@ -18,11 +18,23 @@ describe('reading encoded values', () => {
     expect(children.m).toMatchObject({ type: 'Map', container: 'map', preview: 'Map(1)' });
     expect(children.m!.children![0]).toMatchObject({ path: ['m', 0, 1], keyPath: ['m', 0, 0], label: '1 →' });
     expect(children.set).toMatchObject({ container: 'set' });
-    expect(children.p).toMatchObject({ type: 'Point', locked: expect.stringMatching(/as a whole/) });
+    expect(children.p).toMatchObject({ type: 'Point', locked: expect.stringMatching(/cannot rebuild a class instance/) });
     expect(children.p!.container).toBeUndefined();
+    // A JSON editor would write back a plain object that only carries the class name.
+    expect(children.p!.editor).toBeUndefined();
     expect(children.f).toMatchObject({ type: 'function', locked: expect.any(String) });
     expect(children.f!.editor).toBeUndefined();
     expect(children.u).toMatchObject({ editor: 'undefined' });
+  });
+
+  it('offers the JSON editor on a built-in Error only: a page Error class would come back as a plain Error', () => {
+    class HttpError extends Error {
+      override name = 'HttpError';
+    }
+    expect(view(encode(new TypeError('t')), [])).toMatchObject({ type: 'TypeError', editor: 'json' });
+    const custom = view(encode(new HttpError('gone')), []);
+    expect(custom).toMatchObject({ type: 'HttpError', locked: expect.stringMatching(/only write built-in errors/) });
+    expect(custom.editor).toBeUndefined();
   });
 
   it('shows cut parts with where to expand them', () => {

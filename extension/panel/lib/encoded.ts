@@ -5,6 +5,7 @@
  */
 import type { Encoded, Path, PathSegment } from '#codec/types.js';
 import { isRecord, isTagged, pathText, type Node, type Tagged } from '#codec/encoded.js';
+import { ERROR_TYPES } from '#codec/tags.js';
 
 export { isRecord, isTagged, type Tagged };
 export type EncodedRecord = Node;
@@ -157,8 +158,10 @@ function tagged(node: Tagged, path: Path): NodeView {
     case 'instance': {
       const name = str(node.class) || 'Object';
       const record = isRecord(node.v) ? node.v : {};
-      const locked = `a ${name}: set it as a whole (JSON), a copy by path would lose what the class keeps private`;
-      return withId(node, { type: name, preview: `${name} ${keysPreview(record)}`, children: entries(record, path), editor: 'json', locked });
+      // No JSON editor: written back, the instance would be a plain object that only carries the
+      // class name (its prototype and methods gone), and the agent refuses that over a live one.
+      const locked = `a ${name}: the panel cannot rebuild a class instance (its prototype and methods would be lost); change it from the page's code`;
+      return withId(node, { type: name, preview: `${name} ${keysPreview(record)}`, children: entries(record, path), locked });
     }
     case 'error':
       return withId(node, errorView(node, path));
@@ -182,7 +185,12 @@ function errorView(node: Tagged, path: Path): NodeView {
   if (node.cause !== undefined) children.push({ label: 'cause', path: [...path, 'cause'], value: node.cause });
   if (node.errors !== undefined) children.push({ label: 'errors', path: [...path, 'errors'], value: node.errors });
   if (isRecord(node.fields)) children.push(...entries(node.fields, path));
-  return { type: str(node.name) || 'Error', preview: `${str(node.name)}: ${quote(str(node.message)).slice(1, -1)}`, children, editor: 'json', locked: 'an Error: set it as a whole (JSON)' };
+  const name = str(node.name) || 'Error';
+  const out: NodeView = { type: name, preview: `${str(node.name)}: ${quote(str(node.message)).slice(1, -1)}`, children };
+  // Only a built-in error comes back as itself. The encoded node does not say whether its class
+  // is a page subclass named like a built-in one; the agent refuses that case in words.
+  if ((ERROR_TYPES as readonly string[]).includes(name)) return { ...out, editor: 'json', locked: `a ${name}: set it as a whole (JSON)` };
+  return { ...out, locked: `a ${name}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code` };
 }
 
 function blobView(node: Tagged): NodeView {

@@ -4,6 +4,7 @@
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
 import { BlobRef, decode, Opaque, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { InlineBlobs } from './show.js';
 
@@ -62,6 +63,71 @@ export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
     return node;
   };
   return visit(value, []);
+}
+
+/** What a decoded class instance is: a plain object keeping its class name as an own Symbol.toStringTag. */
+function lookAlikeOf(node: unknown): string | undefined {
+  if (typeof node !== 'object' || node === null || Object.getPrototypeOf(node) !== Object.prototype) return undefined;
+  const tag = Object.getOwnPropertyDescriptor(node, Symbol.toStringTag)?.value as unknown;
+  return typeof tag === 'string' ? tag : undefined;
+}
+
+const BUILT_IN_ERRORS = new Set<unknown>(ERROR_TYPES.map((name) => (globalThis as unknown as Record<string, { prototype?: unknown } | undefined>)[name]?.prototype));
+const ERROR_NAMES = new Set<string>(ERROR_TYPES);
+
+function classOf(node: object): string {
+  const proto = Object.getPrototypeOf(node) as { constructor?: { name?: unknown } } | null;
+  const name = proto?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : 'class instance';
+}
+
+/** The live value at one step, or undefined; never runs a page getter. */
+function peek(node: unknown, step: string | number): unknown {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (node instanceof Map || node instanceof Set) return typeof step === 'number' ? [...(node as Iterable<unknown>)][step] : undefined;
+  return Object.getOwnPropertyDescriptor(node, step)?.value as unknown;
+}
+
+/** The live value at `path`, or undefined where the path leads nowhere. */
+export function liveAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const step of path) node = peek(node, step);
+  return node;
+}
+
+/**
+ * Refuses a decoded value that would put a look-alike where the page holds a class: the codec
+ * writes a class instance back as a plain object that only carries the class name, and an Error
+ * of a page class as a built-in Error, so its prototype and methods would be gone. `live` is what
+ * the value replaces (undefined for nothing); a look-alike over a look-alike (a stored row, which
+ * never held the class) loses nothing and is let through.
+ */
+export function guardClasses(next: unknown, live: unknown, path: Path, seen = new Set<object>()): void {
+  if (typeof next !== 'object' || next === null || seen.has(next)) return;
+  seen.add(next);
+  const tag = lookAlikeOf(next);
+  if (tag !== undefined && lookAlikeOf(live) === undefined) {
+    const name = typeof live === 'object' && live !== null && !(live instanceof Error) && Object.getPrototypeOf(live) !== Object.prototype ? classOf(live) : tag;
+    throw new CommandError(
+      'not-editable',
+      `${describe(path)} is a ${name}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
+    );
+  }
+  if (next instanceof Error) {
+    if (live instanceof Error && !BUILT_IN_ERRORS.has(Object.getPrototypeOf(live))) {
+      throw new CommandError('not-editable', `${describe(path)} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
+    }
+    if (!ERROR_NAMES.has(next.name) && !(live instanceof Error)) {
+      throw new CommandError('not-editable', `${describe(path)} would be an Error named ${JSON.stringify(next.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
+    }
+  }
+  if (next instanceof Map || next instanceof Set || Array.isArray(next)) {
+    const liveItems: unknown[] | undefined = live instanceof Map || live instanceof Set ? [...(live as Iterable<unknown>)] : Array.isArray(live) ? live : undefined;
+    [...(next as Iterable<unknown>)].forEach((item, i) => guardClasses(item, liveItems?.[i], [...path, i], seen));
+    return;
+  }
+  for (const key of Object.keys(next)) guardClasses((next as Record<string, unknown>)[key], peek(live, key), [...path, key], seen);
+  if (next instanceof Error) for (const key of ['cause', 'errors']) if (Object.hasOwn(next, key)) guardClasses((next as unknown as Record<string, unknown>)[key], peek(live, key), [...path, key], seen);
 }
 
 /** What the edit may copy: data containers. A class instance would lose its private fields. */

@@ -128,3 +128,28 @@ describe('value view', () => {
     expect(text(h.get('blob-text', {}, preview))).toBe('hello from a file');
   });
 });
+
+describe('value editing', () => {
+  it('offers no JSON editor on a class instance, says why, and the agent refuses it inside a JSON edit of its parent', async () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+      length(): number {
+        return Math.hypot(this.x, this.y);
+      }
+    }
+    const { h, state } = await show('instance-json', { p: new Point(3, 4), n: 1 });
+    const node = await h.wait('value-node', { path: '["p"]' });
+    expect(h.find('value-edit', {}, node)).toBeNull();
+    expect(h.get('value-preview', {}, node).getAttribute('title')).toMatch(/cannot rebuild a class instance/);
+    click(h.get('json-mode'));
+    const input = (await h.wait('json-editor')) as HTMLTextAreaElement;
+    type(input, input.value.replace('"x": 3', '"x": 6'));
+    click(h.get('json-save'));
+    expect(text(await h.wait('toast-text'))).toMatch(/is a Point: the panel cannot rebuild a class instance/);
+    expect(state.version).toBe(0);
+    expect((state.value as { p: unknown }).p).toBeInstanceOf(Point);
+  });
+});

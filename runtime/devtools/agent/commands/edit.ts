@@ -12,7 +12,7 @@ import { CACHE_TABLE, keyAt } from '../../../db/schema.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { CommandRequest, Hash, ValueRef } from '../../../protocol/messages.js';
 import { conflict, guardRedacted, type Context, type Handlers } from '../context.js';
-import { applyEdit, decodeEdit } from '../edit.js';
+import { applyEdit, decodeEdit, guardClasses, liveAt } from '../edit.js';
 import { fingerprint } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
@@ -36,6 +36,7 @@ function edited(current: unknown, root: Path, edit: Edit, next: unknown): unknow
   const { path, op, to } = edit;
   guardRedacted(current, root, path, op === 'set' || op === 'insert' ? { value: next } : undefined);
   if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to]);
+  if (op === 'set' || op === 'insert') guardClasses(next, op === 'set' ? liveAt(current, path) : undefined, path);
   return applyEdit(current, path, op, next, to);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
-import { encode } from '../../../codec/index.js';
+import { decode, encode, type Encoded } from '../../../codec/index.js';
 import { Command } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
 import { registryId } from '../../../registry/registry.js';
@@ -98,5 +98,64 @@ describe('edit on a state', () => {
       t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path: ['title'], op: 'set', value: 'stale' }),
     ).rejects.toMatchObject({ code: 'conflict', current: { version: 1 } });
     expect((state.value as { title: string }).title).toBe('moved on');
+  });
+});
+
+describe('edit over a class instance (the codec writes one back as a plain look-alike)', () => {
+  class Point {
+    constructor(
+      public x: number,
+      public y: number,
+    ) {}
+    length(): number {
+      return Math.hypot(this.x, this.y);
+    }
+  }
+  class HttpError extends Error {}
+
+  async function withClasses() {
+    const t = kit();
+    const store = new Store({ name: 'classes' });
+    const state = store.createState<unknown>({ p: new Point(3, 4), e: new HttpError('gone'), plain: new TypeError('t'), n: 1 }, { key: 'doc', scope: 'app' });
+    await t.hello();
+    const target = { kind: 'state' as const, store: registryId(store)!, state: state.id };
+    return { t, state, target, at: { store: target.store, state: target.state } };
+  }
+
+  it('refuses in words to set an instance or a page Error class as JSON, by path or as a whole, and keeps the value', async () => {
+    const { t, state, target, at } = await withClasses();
+    const before = state.value;
+    const shown = encode(state.value);
+    const fields = shown as Record<string, Encoded>;
+    const p = fields['p'];
+    const e = fields['e'];
+    await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['p'], op: 'set', value: p! })).rejects.toMatchObject({
+      code: 'not-editable',
+      message: expect.stringMatching(/\["p"\] is a Point: the panel cannot rebuild a class instance/),
+    });
+    await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['e'], op: 'set', value: e! })).rejects.toMatchObject({
+      code: 'not-editable',
+      message: expect.stringMatching(/HttpError: the panel can only write built-in errors/),
+    });
+    await expect(t.call(Command.stateSet, { ...at, value: shown, baseVersion: 0 })).rejects.toMatchObject({ code: 'not-editable', message: expect.stringMatching(/Point/) });
+    await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['n'], op: 'set', value: p! })).rejects.toMatchObject({ code: 'not-editable' });
+    expect(state.value).toBe(before);
+    expect(state.version).toBe(0);
+  });
+
+  it('still sets a built-in Error, and replaces an instance with a plain value the user chose', async () => {
+    const { t, state, target } = await withClasses();
+    await t.call(Command.edit, { target, baseVersion: 0, path: ['plain'], op: 'set', value: encode(new RangeError('r')) });
+    expect((state.value as { plain: unknown }).plain).toBeInstanceOf(RangeError);
+    await t.call(Command.edit, { target, baseVersion: 1, path: ['p'], op: 'set', value: encode({ x: 1, y: 2 }) });
+    expect((state.value as { p: unknown }).p).toEqual({ x: 1, y: 2 });
+  });
+
+  it('lets a look-alike replace a look-alike (a value that never held the class loses nothing)', async () => {
+    const { t, state, target } = await withClasses();
+    await t.call(Command.edit, { target, baseVersion: 0, path: ['p'], op: 'set', value: { x: 0 } });
+    state.set({ p: decode({ $t: 'instance', class: 'Point', v: { x: 1 } }) });
+    await t.call(Command.edit, { target, baseVersion: 2, path: ['p'], op: 'set', value: { $t: 'instance', class: 'Point', v: { x: 2 } } });
+    expect(encode((state.value as { p: unknown }).p)).toEqual({ $t: 'instance', class: 'Point', v: { x: 2 } });
   });
 });

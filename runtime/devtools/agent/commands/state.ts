@@ -1,7 +1,7 @@
 /** stateSet: a whole value, versioned, refused with `conflict` when the state moved on (path edits: commands/edit.ts). */
 import type { State } from '../../../store/state.js';
 import { conflict, guardRedacted, type Handlers } from '../context.js';
-import { decodeEdit } from '../edit.js';
+import { decodeEdit, guardClasses } from '../edit.js';
 import { stateOf } from '../targets.js';
 import type { InlineBlobs } from '../show.js';
 
@@ -22,6 +22,7 @@ export const stateCommands: Handlers<'stateSet'> = {
     checkBase(state, baseVersion, blobs);
     const next = decodeEdit(value, blobs);
     guardRedacted(state.value, root(state), [], { value: next });
+    guardClasses(next, state.value, []);
     state.set(next, { label: label ?? LABEL });
     return { version: state.version };
   },
