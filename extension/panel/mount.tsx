@@ -29,7 +29,8 @@
  *               console-write-label, console-write-ops, console-write-run, console-written,
  *               console-history, console-history-entry
  *   Messages    toast (data-kind = error | info), toast-text, toast-close
- *   Conflict    conflict, conflict-message, conflict-current, conflict-reload, conflict-overwrite
+ *   Conflict    conflict, conflict-message, conflict-current, conflict-reload, conflict-overwrite,
+ *               conflict-no-overwrite (why Overwrite is not offered)
  *   Confirm     confirm, confirm-yes, confirm-no (after clicking any destructive button)
  *   Sorting     sort-<column> (a grid header: sort-key, sort-version, sort-value, sort-size, …)
  *

@@ -97,6 +97,44 @@ function setHere(node: Encoded, step: PathSegment, value: Encoded, at: Path): En
   return found.rebuild(list);
 }
 
+/**
+ * Why an index path no longer points where it did, or undefined while it does: every list, Set
+ * and Map on the way must hold the same items before the index in `now` as in `seen` (the value
+ * the editor opened on). Sent again over a list that gained or lost an item in front, the same
+ * index would write or delete its neighbour.
+ */
+export function movedPositions(seen: Encoded, now: Encoded, path: Path): string | undefined {
+  let before: Encoded | undefined = seen;
+  let after: Encoded | undefined = now;
+  let last = -1;
+  path.forEach((step, depth) => typeof step === 'number' && (last = depth));
+  for (let depth = 0; depth <= last; depth++) {
+    const step = path[depth]!;
+    const at = path.slice(0, depth);
+    let a: Slot;
+    let b: Slot;
+    try {
+      a = slot(before, at);
+      b = slot(after, at);
+    } catch (error) {
+      // Not a container any more where the panel saw one: the path means nothing now.
+      return `${formatPath(at)} changed on the page (${(error as Error).message})`;
+    }
+    if (a.kind === 'object' || b.kind === 'object') {
+      if (a.kind !== 'object' || b.kind !== 'object') return `${formatPath(at)} changed on the page`;
+      before = a.record[String(step)];
+      after = b.record[String(step)];
+      continue;
+    }
+    if (typeof step !== 'number' || JSON.stringify(a.list.slice(0, step)) !== JSON.stringify(b.list.slice(0, step))) {
+      return `the list at ${formatPath(at)} changed on the page before the item you edited, so its position points elsewhere now`;
+    }
+    before = a.list[step];
+    after = b.list[step];
+  }
+  return undefined;
+}
+
 /** The node at `path` of the panel's copy (through cut previews too). */
 export function nodeAt(root: Encoded, path: Path): Encoded {
   let node = root;

@@ -92,7 +92,7 @@ export class CacheModel {
       redacted: computed(() => this.entries.value.find((candidate) => JSON.stringify(candidate.key) === key)?.redacted ?? []),
       ref: { kind: 'cache', database: this.database.peek() ?? 0, key: entry.key },
       base: () => current()?.hash ?? null,
-      edit: (base, path, op, value, to) =>
+      edit: (base, path, op, value, to, seen) =>
         editAt(
           { connection: this._connection, ui: this._ui },
           {
@@ -106,6 +106,7 @@ export class CacheModel {
           op,
           value,
           to,
+            seen,
         ),
       expand: (path, more) => this._expand(key, path, more),
     };

@@ -262,7 +262,7 @@ export class RowsModel {
       redacted: computed(() => this.selectedRow.value?.redacted ?? []),
       ref: { kind: 'row', database: query.database, table: query.table, key: row.key },
       base: () => current()?.hash ?? null,
-      edit: (base, path, op, value, to) =>
+      edit: (base, path, op, value, to, seen) =>
         this._editing(() => editAt(
           { connection: this._connection, ui: this._ui },
           {
@@ -276,6 +276,7 @@ export class RowsModel {
           op,
           value,
           to,
+            seen,
         )),
       expand: (path, more) => this._expand(path, more),
     };

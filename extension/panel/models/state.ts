@@ -240,7 +240,7 @@ export class StateModel {
       redacted: entry.redacted,
       ref: { kind: 'state', store: entry.store, state: entry.id },
       base: () => entry.version.peek(),
-      edit: (base, path, op, value, to) => this._edit(entry, base, path, op, value, to),
+      edit: (base, path, op, value, to, seen) => this._edit(entry, base, path, op, value, to, undefined, seen),
       expand: (path, more) => this._expand(entry, path, more),
     };
     return entry.source;
@@ -284,7 +284,7 @@ export class StateModel {
     return done;
   }
 
-  private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string): Promise<boolean> {
+  private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string, seen?: Encoded): Promise<boolean> {
     const at = { store: entry.store, state: entry.id };
     if (path.length === 0 && op === 'set' && label !== undefined) {
       // A whole value with a label of its own (a restore): stateSet names it in the timeline.
@@ -302,7 +302,7 @@ export class StateModel {
       reload: (current: { value: Encoded; version: Base; redacted: Path[] }) =>
         this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
     };
-    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to);
+    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to, seen);
   }
 
   private async _expand(entry: StateEntry, path: Path, more?: boolean): Promise<void> {

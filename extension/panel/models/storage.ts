@@ -121,7 +121,7 @@ export class StorageModel {
         },
         ref: { kind: 'webstorage', storage: item.info.id, key },
         base: () => entry()?.hash ?? null,
-        edit: (base, path, op, value, to) =>
+        edit: (base, path, op, value, to, seen) =>
           editAt(
             { connection: this._connection, ui: this._ui },
             {
@@ -134,6 +134,7 @@ export class StorageModel {
             op,
             value,
             to,
+            seen,
           ),
         expand: (path, more) => this._expand(item, key, path, more),
       };

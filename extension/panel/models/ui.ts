@@ -23,6 +23,8 @@ export interface Conflict {
   current: Current;
   /** Writes the edit again over `current` (its version or hash). */
   overwrite(): Promise<void>;
+  /** Why overwriting is not offered (the edit would land elsewhere), when it is not. */
+  noOverwrite?: string;
   /** Drops the edit and shows `current`. */
   reload(): void;
 }
@@ -32,6 +34,8 @@ export interface OnConflict {
   what: string;
   overwrite(base: Current['version']): Promise<unknown>;
   reload(current: Current): void;
+  /** Why the edit cannot be written over `current` as it is, in words; undefined when it can. */
+  refuseOverwrite?(current: Current): string | undefined;
 }
 
 export class Ui {
@@ -71,12 +75,15 @@ export class Ui {
   }
 
   private _showConflict(error: CommandError, current: Current, onConflict: OnConflict): void {
+    const noOverwrite = onConflict.refuseOverwrite?.(current);
     const conflict: Conflict = {
+      ...(noOverwrite !== undefined && { noOverwrite }),
       what: onConflict.what,
       message: error.message,
       current,
       overwrite: async () => {
         this.conflict.value = null;
+        if (noOverwrite !== undefined) return this.fail(new Error(noOverwrite));
         const done = await this.run(() => onConflict.overwrite(current.version), onConflict);
         if (done !== undefined) this.notify(`${onConflict.what}: overwritten`);
       },

@@ -8,7 +8,7 @@ import { Command, type Current, type EditOp, type Hash, type ValueRef } from '#p
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
 import { appendPage, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';
-import { nodeAt } from '../lib/splice.js';
+import { movedPositions, nodeAt } from '../lib/splice.js';
 
 /** What an edit is based on: a state's version, a key's or row's hash, null for "no such thing". */
 export type Base = number | Hash | null;
@@ -22,8 +22,12 @@ export interface ValueSource {
   readonly redacted: ReadonlySignal<Path[]>;
   /** The version now: an editor captures it when it opens, and its save is based on it. */
   base(): Base;
-  /** Resolves true when applied; false when refused (the toast or conflict banner says why). */
-  edit(base: Base, path: Path, op: EditOp, value?: Encoded, to?: string): Promise<boolean>;
+  /**
+   * Resolves true when applied; false when refused (the toast or conflict banner says why).
+   * `seen` is the value the editor opened on: a conflict offers no overwrite when an index on the
+   * path points elsewhere in the page's value now.
+   */
+  edit(base: Base, path: Path, op: EditOp, value?: Encoded, to?: string, seen?: Encoded): Promise<boolean>;
   /** Where the agent finds it (expand, store as global); absent for read-only copies. */
   readonly ref?: ValueRef;
   /** Fetches a truncated part and splices it in: all of it, or (`more`) its next page. */
@@ -55,6 +59,7 @@ export async function editAt(
   op: EditOp,
   value?: Encoded,
   to?: string,
+  seen?: Encoded,
 ): Promise<boolean> {
   const send = (baseVersion: Base) =>
     io.connection.request(Command.edit, {
@@ -65,7 +70,12 @@ export async function editAt(
       ...(value !== undefined && { value }),
       ...(to !== undefined && { to }),
     });
-  const done = await io.ui.run(() => send(base), { what: target.what, overwrite: (version) => send(version), reload: (current) => target.reload(current) });
+  const done = await io.ui.run(() => send(base), {
+    what: target.what,
+    overwrite: (version) => send(version),
+    reload: (current) => target.reload(current),
+    ...(seen !== undefined && { refuseOverwrite: (current: Current) => (current.version === null ? undefined : movedPositions(seen, current.value, path)) }),
+  });
   if (done) await target.done?.(done.version);
   return done !== undefined;
 }

@@ -24,10 +24,17 @@ export function ConflictBanner() {
         <button type="button" data-testid="conflict-reload" onClick={() => conflict.reload()}>
           Reload (drop my edit)
         </button>
-        <button type="button" class="danger" data-testid="conflict-overwrite" onClick={() => void conflict.overwrite()}>
-          Overwrite
-        </button>
+        {conflict.noOverwrite === undefined && (
+          <button type="button" class="danger" data-testid="conflict-overwrite" onClick={() => void conflict.overwrite()}>
+            Overwrite
+          </button>
+        )}
       </div>
+      {conflict.noOverwrite !== undefined && (
+        <div class="note" data-testid="conflict-no-overwrite">
+          No overwrite: {conflict.noOverwrite}. Reload and edit again.
+        </div>
+      )}
     </div>
   );
 }

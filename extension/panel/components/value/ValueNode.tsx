@@ -36,16 +36,19 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
   const panel = usePanel();
   const [mode, setMode] = useState<Mode>('view');
   const base = useRef<Base>(null);
+  // The value the editor opened on: an index in the path means a position in it.
+  const seen = useRef<Encoded | undefined>(undefined);
   const node = view(value, path);
   const redacted = isRedacted(path, source.redacted.value);
   const canEdit = editable && !redacted && source.locked === undefined;
   const open = node.children !== undefined && panel.expanded.has(source.key, path);
   const begin = (next: Mode) => {
     base.current = source.base();
+    seen.current = source.value.peek();
     setMode(next);
   };
   const close = () => setMode('view');
-  const edit = (at: Path, op: 'set' | 'delete' | 'insert' | 'rename', next?: Encoded, to?: string) => source.edit(base.current, at, op, next, to);
+  const edit = (at: Path, op: 'set' | 'delete' | 'insert' | 'rename', next?: Encoded, to?: string) => source.edit(base.current, at, op, next, to, seen.current);
   const removePath = keyPath ? keyPath.slice(0, -1) : path;
   const locked = redacted ? 'redacted by configureDevtools({ redact })' : (source.locked ?? node.locked);
 
@@ -120,7 +123,7 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
               </button>
             )}
             {canEdit && parent !== undefined && (
-              <button type="button" class="icon" data-testid="value-remove" title="Remove" aria-label="Remove" onClick={() => ((base.current = source.base()), void edit(removePath, 'delete'))}>
+              <button type="button" class="icon" data-testid="value-remove" title="Remove" aria-label="Remove" onClick={() => ((base.current = source.base()), (seen.current = source.value.peek()), void edit(removePath, 'delete'))}>
                 <Icon name="close" />
               </button>
             )}

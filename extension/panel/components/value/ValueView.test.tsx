@@ -152,4 +152,47 @@ describe('value editing', () => {
     expect(state.version).toBe(0);
     expect((state.value as { p: unknown }).p).toBeInstanceOf(Point);
   });
+
+  it('after a page insert in front, a conflict on a list item offers Reload, not an Overwrite that would write its neighbour', async () => {
+    const { h, state } = await show('list-overwrite', { list: ['a', 'b', 'c'] });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["list"]' })));
+    const node = await h.wait('value-node', { path: '["list",2]' });
+    click(h.get('value-edit', {}, node)); // editing "c"
+    const input = await h.wait('value-input', {}, node);
+    state.set({ list: ['z', 'a', 'b', 'c'] });
+    type(input, 'C');
+    press(input, 'Enter');
+    await h.wait('conflict');
+    expect(h.find('conflict-overwrite')).toBeNull();
+    expect(text(h.get('conflict-no-overwrite'))).toMatch(/the list at list changed on the page before the item you edited/);
+    click(h.get('conflict-reload'));
+    expect(state.version).toBe(1);
+    expect((state.value as { list: string[] }).list).toEqual(['z', 'a', 'b', 'c']);
+  });
+
+  it('Remove of a list item raced by a page insert offers no Overwrite (it would delete another item)', async () => {
+    const { h, state } = await show('list-remove', { list: ['a', 'b', 'c'] });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["list"]' })));
+    const node = await h.wait('value-node', { path: '["list",2]' });
+    click(h.get('value-remove', {}, node)); // removing "c"; the command leaves at the end of this task
+    state.set({ list: ['z', 'a', 'b', 'c'] });
+    await h.wait('conflict');
+    expect(h.find('conflict-overwrite')).toBeNull();
+    expect((state.value as { list: string[] }).list).toEqual(['z', 'a', 'b', 'c']);
+  });
+
+  it('still offers Overwrite when the page changed only the edited item itself', async () => {
+    const { h, state } = await show('list-same-place', { list: ['a', 'b', 'c'] });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["list"]' })));
+    const node = await h.wait('value-node', { path: '["list",2]' });
+    click(h.get('value-edit', {}, node));
+    const input = await h.wait('value-input', {}, node);
+    state.set({ list: ['a', 'b', 'd'] });
+    type(input, 'C');
+    press(input, 'Enter');
+    await h.wait('conflict');
+    click(h.get('conflict-overwrite'));
+    await waitFor(() => state.version === 2);
+    expect((state.value as { list: string[] }).list).toEqual(['a', 'b', 'C']);
+  });
 });
