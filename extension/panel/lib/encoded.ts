@@ -25,6 +25,8 @@ export interface Child {
   value: Encoded;
   /** For a Map entry: the path of its key (renaming a Map key sets it). */
   keyPath?: Path;
+  /** For a Map entry: its key whole, as encoded (the label is a preview, cut and untyped). */
+  key?: Encoded;
 }
 
 export interface NodeView {
@@ -78,7 +80,7 @@ function items(list: Encoded[], base: Path): Child[] {
 function mapEntries(list: Encoded[], base: Path): Child[] {
   return list.map((pair, index) => {
     const [key, value] = Array.isArray(pair) ? pair : [null, null];
-    return { label: `${preview(key ?? null)} →`, path: [...base, index, 1], keyPath: [...base, index, 0], value: value ?? null };
+    return { label: `${preview(key ?? null)} →`, path: [...base, index, 1], keyPath: [...base, index, 0], key: key ?? null, value: value ?? null };
   });
 }
 

@@ -28,11 +28,13 @@ export interface ValueNodeProps {
   editable: boolean;
   /** For a Map entry's value: the path of its key. */
   keyPath?: Path | undefined;
+  /** For a Map entry's value: its key, whole and typed. */
+  mapKey?: Encoded | undefined;
 }
 
 type Mode = 'view' | 'edit' | 'rename' | 'add';
 
-export function ValueNode({ source, label, path, value, depth, parent, editable, keyPath }: ValueNodeProps) {
+export function ValueNode({ source, label, path, value, depth, parent, editable, keyPath, mapKey }: ValueNodeProps) {
   const panel = usePanel();
   const [mode, setMode] = useState<Mode>('view');
   const base = useRef<Base>(null);
@@ -91,7 +93,9 @@ export function ValueNode({ source, label, path, value, depth, parent, editable,
           <span class="toggle" />
         )}
         {mode === 'rename' ? (
-          <RenameBox initial={keyPath ? label.replace(/ →$/, '') : label} onSave={rename} onCancel={close} />
+          // A Map key starts as its whole tagged JSON, which parseKey reads back as the same type:
+          // the label is a preview (a Date as bare text, a long string cut with …).
+          <RenameBox initial={keyPath ? JSON.stringify(mapKey ?? null) : label} onSave={rename} onCancel={close} />
         ) : (
           <span class="key" data-testid="value-key">
             {label}
@@ -209,6 +213,7 @@ function Children({ source, node, path, depth, editable }: ChildrenProps) {
         parent={node.container}
         editable={editable}
         keyPath={child.keyPath}
+        mapKey={child.key}
       />
     ));
   const ranges = node.container === 'object' ? [] : groups(children.length);

@@ -129,6 +129,14 @@ describe('value view', () => {
   });
 });
 
+async function renameMapKey(h: Harness, entry: string, edit: (initial: string) => string) {
+  const row = await h.wait('value-node', { path: entry });
+  click(h.get('value-rename', {}, row));
+  const input = (await h.wait('rename-input', {}, row)) as HTMLInputElement;
+  type(input, edit(input.value));
+  press(input, 'Enter');
+}
+
 describe('value editing', () => {
   it('offers no JSON editor on a class instance, says why, and the agent refuses it inside a JSON edit of its parent', async () => {
     class Point {
@@ -194,5 +202,33 @@ describe('value editing', () => {
     click(h.get('conflict-overwrite'));
     await waitFor(() => state.version === 2);
     expect((state.value as { list: string[] }).list).toEqual(['a', 'b', 'C']);
+  });
+
+  it('renaming a Date key of a Map to another date keeps it a Date', async () => {
+    const { h, state } = await show('map-date-key', { m: new Map([[new Date('2024-01-01T00:00:00.000Z'), 'x']]) });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["m"]' })));
+    await renameMapKey(h, '["m",0,1]', (initial) => initial.replace('2024', '2025'));
+    await waitFor(() => state.version === 1);
+    const key = [...(state.value as { m: Map<unknown, unknown> }).m.keys()][0];
+    expect(key).toEqual(new Date('2025-01-01T00:00:00.000Z'));
+  });
+
+  it('renaming a BigInt key of a Map keeps it a BigInt', async () => {
+    const { h, state } = await show('map-bigint-key', { m: new Map([[10n, 'x']]) });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["m"]' })));
+    await renameMapKey(h, '["m",0,1]', (initial) => initial.replace('10', '11'));
+    await waitFor(() => state.version === 1);
+    expect([...(state.value as { m: Map<unknown, unknown> }).m.keys()]).toEqual([11n]);
+  });
+
+  it('renaming a long string key of a Map starts from the whole key, not the cut preview', async () => {
+    const long = `${'k'.repeat(199)}!`;
+    const { h, state } = await show('map-long-key', { m: new Map([[long, 'x']]) });
+    click(h.get('value-toggle', {}, await h.wait('value-node', { path: '["m"]' })));
+    // The user changes the first letter and keeps the rest of what the box shows.
+    await renameMapKey(h, '["m",0,1]', (initial) => initial.replace('"k', '"K'));
+    await waitFor(() => state.version === 1);
+    const key = [...(state.value as { m: Map<string, unknown> }).m.keys()][0]!;
+    expect(key).toBe(`K${long.slice(1)}`);
   });
 });
