@@ -51,3 +51,23 @@ describe('applyEdit on a frozen value (issue 21: Redux Toolkit and valtio hand o
     expect((applyEdit(frozen, ['filter'], 'delete', undefined) as object)).toEqual({ items: [{ done: false }] });
   });
 });
+
+describe('applyEdit keeps what the edit does not touch', () => {
+  it('keeps the holes of a sparse array when one item is set', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const root = { list: [1, , 3] };
+    const next = applyEdit(root, ['list', 0], 'set', 5) as { list: unknown[] };
+    expect(next.list[0]).toBe(5);
+    expect(1 in next.list).toBe(false); // still a hole, not an explicit undefined
+  });
+
+  it('keeps the holes of a sparse array when a field of an item is set or an item removed', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const root = [{ a: 1 }, , { a: 3 }, , 5];
+    const next = applyEdit(root, [0, 'a'], 'set', 2) as unknown[];
+    expect(1 in next).toBe(false);
+    expect(next).toHaveLength(5);
+    const removed = applyEdit(root, [0], 'delete', undefined) as unknown[];
+    expect([0 in removed, 1 in removed, 2 in removed]).toEqual([false, true, false]);
+  });
+});

@@ -211,7 +211,8 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     return copy;
   }
   if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describe(path.slice(0, -1))} is a ${kind}`);
-  const items: unknown[] = kind === 'array' ? [...(node as unknown[])] : [...(node as Map<unknown, unknown> | Set<unknown>)];
+  // slice(), not spread: a spread turns a sparse array's holes into explicit undefined items.
+  const items: unknown[] = kind === 'array' ? (node as unknown[]).slice() : [...(node as Map<unknown, unknown> | Set<unknown>)];
   const i = index(step, items.length, path, op !== 'delete');
   if (op === 'insert') items.splice(i, 0, value);
   else if (op === 'delete') items.splice(i, 1);
