@@ -71,3 +71,15 @@ describe('applyEdit keeps what the edit does not touch', () => {
     expect([0 in removed, 1 in removed, 2 in removed]).toEqual([false, true, false]);
   });
 });
+
+describe('applyEdit on a Set', () => {
+  it('refuses in words to set an item to a value another member has, instead of dropping a member', () => {
+    const root = { tags: new Set(['a', 'b', 'c']) };
+    expect(() => applyEdit(root, ['tags', 0], 'set', 'b')).toThrow(expect.objectContaining({ code: 'invalid', message: expect.stringMatching(/already holds that value/) }));
+    expect(() => applyEdit(root, ['tags', 3], 'insert', 'c')).toThrow(expect.objectContaining({ code: 'invalid' }));
+    expect(root.tags.size).toBe(3);
+    // The item's own value again, or a new one, is fine.
+    expect([...(applyEdit(root, ['tags', 1], 'set', 'b') as typeof root).tags]).toEqual(['a', 'b', 'c']);
+    expect([...(applyEdit(root, ['tags', 1], 'set', 'B') as typeof root).tags]).toEqual(['a', 'B', 'c']);
+  });
+});

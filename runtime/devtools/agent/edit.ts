@@ -214,6 +214,10 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
   // slice(), not spread: a spread turns a sparse array's holes into explicit undefined items.
   const items: unknown[] = kind === 'array' ? (node as unknown[]).slice() : [...(node as Map<unknown, unknown> | Set<unknown>)];
   const i = index(step, items.length, path, op !== 'delete');
+  if (kind === 'set' && op !== 'delete' && new Set(op === 'set' ? items.filter((_, j) => j !== i) : items).has(value)) {
+    // A Set keeps one of equal members: writing a value another member has would drop one silently.
+    throw new CommandError('invalid', `${describe(path.slice(0, -1))} already holds that value: a Set keeps each value once, so one member would be lost`);
+  }
   if (op === 'insert') items.splice(i, 0, value);
   else if (op === 'delete') items.splice(i, 1);
   else items[i] = value;
