@@ -83,3 +83,21 @@ describe('applyEdit on a Set', () => {
     expect([...(applyEdit(root, ['tags', 1], 'set', 'B') as typeof root).tags]).toEqual(['a', 'B', 'c']);
   });
 });
+
+describe('applyEdit rename', () => {
+  it('keeps symbol-keyed and non-enumerable properties of the object, as set does, and the key order', () => {
+    const tag = Symbol('tag');
+    const root = { user: { id: 1, name: 'Ada', age: 36, [tag]: 'kept' } };
+    Object.defineProperty(root.user, 'hidden', { value: 42, enumerable: false });
+    const set = applyEdit(root, ['user', 'name'], 'set', 'Grace') as { user: Record<PropertyKey, unknown> };
+    expect(set.user[tag]).toBe('kept');
+    expect(set.user['hidden']).toBe(42);
+    const renamed = applyEdit(root, ['user', 'name'], 'rename', undefined, 'fullName') as { user: Record<PropertyKey, unknown> };
+    expect(renamed.user['fullName']).toBe('Ada');
+    expect(renamed.user[tag]).toBe('kept');
+    expect(renamed.user['hidden']).toBe(42);
+    expect(Object.getOwnPropertyDescriptor(renamed.user, 'hidden')?.enumerable).toBe(false);
+    expect(Object.keys(renamed.user)).toEqual(['id', 'fullName', 'age']);
+    expect(Object.hasOwn(renamed.user, 'name')).toBe(false);
+  });
+});

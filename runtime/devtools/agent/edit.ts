@@ -203,9 +203,10 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     else {
       if (to === undefined || to === '') throw new CommandError('invalid', 'rename needs the new key name (`to`)');
       if (Object.hasOwn(copy, to)) throw new CommandError('conflict', `${describe([...path.slice(0, -1), to])} already exists`);
-      // Rebuild in order so the renamed key keeps its place.
+      // Rebuild in order so the renamed key keeps its place; every own property comes along as
+      // it is (symbol keys, non-enumerable ones), as a set keeps them.
       const renamed = Object.create(Object.getPrototypeOf(copy) as object | null) as Record<string, unknown>;
-      for (const k of Object.keys(copy)) defineOwn(renamed, k === key ? to : k, copy[k]);
+      for (const k of Reflect.ownKeys(copy)) Object.defineProperty(renamed, k === key ? to : k, Object.getOwnPropertyDescriptor(copy, k)!);
       return renamed;
     }
     return copy;
