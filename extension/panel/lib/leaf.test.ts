@@ -35,3 +35,26 @@ describe('inline editor values', () => {
     expect(parseKey('  ')).toMatchObject({ ok: false });
   });
 });
+
+describe('number editor: the text typed is the number written, or a refusal in words', () => {
+  it('refuses 1e400 instead of writing Infinity, and suggests a bigint', () => {
+    expect(parseLeaf('number', '1e400')).toMatchObject({ ok: false, reason: expect.stringMatching(/too large.*bigint/) });
+    expect(parseLeaf('number', '-1e400')).toMatchObject({ ok: false });
+    expect(parseLeaf('number', 'Infinity')).toEqual({ ok: true, value: { $t: 'number', v: 'Infinity' } });
+  });
+  it('refuses an integer past 2^53 it would round, and keeps the ones it holds exactly', () => {
+    expect(parseLeaf('number', '9007199254740993')).toMatchObject({ ok: false, reason: expect.stringMatching(/9007199254740992.*bigint/) });
+    expect(parseLeaf('number', '9007199254740993.0')).toMatchObject({ ok: false });
+    expect(parseLeaf('number', '9007199254740992')).toEqual({ ok: true, value: 9007199254740992 });
+    expect(parseLeaf('number', '1e21')).toEqual({ ok: true, value: 1e21 });
+    expect(parseLeaf('number', '0.1')).toEqual({ ok: true, value: 0.1 });
+  });
+  it('refuses a value so small it would be written as 0', () => {
+    expect(parseLeaf('number', '1e-400')).toMatchObject({ ok: false, reason: expect.stringMatching(/too small/) });
+    expect(parseLeaf('number', '0.000')).toEqual({ ok: true, value: 0 });
+  });
+  it('keeps -0 when typed as -0.0 (a bare -0 number does not survive the JSON wire)', () => {
+    expect(parseLeaf('number', '-0.0')).toEqual({ ok: true, value: { $t: 'number', v: '-0' } });
+    expect(parseLeaf('number', '-0')).toEqual({ ok: true, value: { $t: 'number', v: '-0' } });
+  });
+});

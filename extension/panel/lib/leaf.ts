@@ -34,6 +34,28 @@ export function leafText(type: LeafType, value: Encoded): string {
   }
 }
 
+/** Decimal digits with no fraction (or only zeros after the point): an integer the user spelled out. */
+const INTEGER = /^([+-]?\d+)(?:\.0*)?$/;
+
+/**
+ * The number as typed, or why it cannot be written as typed: a JavaScript number overflows to
+ * Infinity, rounds integers past 2^53 and flushes tiny values to 0, and a bare -0 arrives as 0
+ * over JSON (the codec's tagged -0 does not).
+ */
+function exactNumber(trimmed: string, n: number): Parsed {
+  if (!Number.isFinite(n)) {
+    return { ok: false, reason: `${trimmed} is too large for a number (it would be written as ${n}): use a bigint for large integers, or type ${n} if you mean it` };
+  }
+  const integer = INTEGER.exec(trimmed);
+  if (integer && BigInt(integer[1]!) !== BigInt(n)) {
+    return { ok: false, reason: `${trimmed} is past what a number holds exactly (2^53 = 9007199254740992) and would be written as ${BigInt(n)}: use a bigint for large integers` };
+  }
+  if (n === 0 && /[1-9]/.test(trimmed.replace(/e.*$/i, ''))) {
+    return { ok: false, reason: `${trimmed} is too small for a number (it would be written as 0)` };
+  }
+  return { ok: true, value: Object.is(n, -0) ? { $t: 'number', v: '-0' } : n };
+}
+
 /** Reads the editor's text as the chosen type. */
 export function parseLeaf(type: LeafType, text: string): Parsed {
   switch (type) {
@@ -44,8 +66,7 @@ export function parseLeaf(type: LeafType, text: string): Parsed {
       if (NUMBER_NAMES.has(trimmed)) return { ok: true, value: { $t: 'number', v: trimmed } };
       const n = Number(trimmed);
       if (trimmed === '' || Number.isNaN(n)) return { ok: false, reason: `"${text}" is not a number` };
-      if (!Number.isFinite(n)) return { ok: true, value: { $t: 'number', v: n > 0 ? 'Infinity' : '-Infinity' } };
-      return { ok: true, value: n };
+      return exactNumber(trimmed, n);
     }
     case 'boolean': {
       const trimmed = text.trim();
