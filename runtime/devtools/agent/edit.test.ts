@@ -101,3 +101,32 @@ describe('applyEdit rename', () => {
     expect(Object.hasOwn(renamed.user, 'name')).toBe(false);
   });
 });
+
+describe('applyEdit on a value with shared and circular references', () => {
+  it('refuses in words an edit through a container that is referenced again (a child pointing to its parent)', () => {
+    const root: { name: string; children: { name: string; parent?: unknown }[] } = { name: 'root', children: [] };
+    root.children.push({ name: 'a', parent: root });
+    expect(() => applyEdit(root, ['children', 0, 'name'], 'set', 'b')).toThrow(
+      expect.objectContaining({ code: 'not-editable', message: expect.stringMatching(/^the value is also referenced from elsewhere/) }),
+    );
+    expect(root.children[0]!.name).toBe('a');
+  });
+
+  it('refuses an edit through one of two references to the same object, and allows one beside it', () => {
+    const shared = { n: 1 };
+    const root = { a: shared, b: shared, c: { n: 2 } };
+    expect(() => applyEdit(root, ['a', 'n'], 'set', 5)).toThrow(expect.objectContaining({ code: 'not-editable', message: expect.stringMatching(/\["a"\] is also referenced/) }));
+    const next = applyEdit(root, ['c', 'n'], 'set', 3) as typeof root;
+    expect(next.c.n).toBe(3);
+    expect(next.a).toBe(next.b); // still one object, untouched
+    // Setting the shared object itself replaces one reference, as the user asked; nothing is copied.
+    expect((applyEdit(root, ['a'], 'set', { n: 9 }) as typeof root).b).toBe(shared);
+  });
+
+  it('counts references held in Maps and Sets too', () => {
+    const item = { n: 1 };
+    const root = { list: [item], index: new Map([['first', item]]) };
+    expect(() => applyEdit(root, ['list', 0, 'n'], 'set', 2)).toThrow(expect.objectContaining({ code: 'not-editable' }));
+    expect((applyEdit({ m: new Map([['k', { n: 1 }]]) }, ['m', 0, 1, 'n'], 'set', 2) as { m: Map<string, { n: number }> }).m.get('k')!.n).toBe(2);
+  });
+});

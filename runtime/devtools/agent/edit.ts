@@ -226,6 +226,51 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
   return kind === 'map' ? mapFrom(items, path) : new Set(items);
 }
 
+/** The objects `node` holds directly (property values, Map keys and values, Set items); never runs a getter. */
+function edgesOf(node: object): unknown[] {
+  if (node instanceof Map) return [...(node as Map<unknown, unknown>)].flat();
+  if (node instanceof Set) return [...(node as Set<unknown>)];
+  // A typed array's items are numbers, and listing its indexes would cost one string each.
+  if (ArrayBuffer.isView(node)) return [];
+  const out: unknown[] = [];
+  for (const key of Reflect.ownKeys(node)) {
+    const descriptor = Object.getOwnPropertyDescriptor(node, key);
+    if (descriptor && 'value' in descriptor && typeof descriptor.value === 'object' && descriptor.value !== null) out.push(descriptor.value);
+  }
+  return out;
+}
+
+/**
+ * Refuses a path edit through a container the value also reaches another way (a circular or a
+ * second reference): the edit copies the containers on the path, so every other reference would
+ * still point at the old copy and the value would silently hold both.
+ */
+function guardShared(root: unknown, containers: unknown[], path: Path): void {
+  const depthOf = new Map<object, number>();
+  containers.forEach((node, depth) => typeof node === 'object' && node !== null && !depthOf.has(node) && depthOf.set(node, depth));
+  const incoming = new Map<object, number>();
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    for (const next of edgesOf(node)) {
+      if (depthOf.has(next as object)) incoming.set(next as object, (incoming.get(next as object) ?? 0) + 1);
+      stack.push(next);
+    }
+  }
+  for (const [node, depth] of depthOf) {
+    // The root has no parent to hold it; any other container on the path, exactly its parent.
+    if ((incoming.get(node) ?? 0) > (depth === 0 ? 0 : 1)) {
+      throw new CommandError(
+        'not-editable',
+        `${describe(path.slice(0, depth))} is also referenced from elsewhere in the value (a shared or circular reference): an edit by path would copy it and leave the other references on the old copy; set the whole value instead, or change it from the page's code`,
+      );
+    }
+  }
+}
+
 /** The whole value after one path edit; `root` itself is never modified. */
 export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown, to?: string): unknown {
   if (path.length === 0) {
@@ -234,6 +279,7 @@ export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown,
   }
   const nodes: unknown[] = [root];
   for (let depth = 0; depth < path.length - 1; depth++) nodes.push(child(nodes[depth], path[depth]!, path.slice(0, depth + 1)));
+  guardShared(root, nodes, path);
   let next = applyHere(nodes[path.length - 1], path[path.length - 1]!, op, value, to, path);
   for (let depth = path.length - 2; depth >= 0; depth--) next = applyHere(nodes[depth], path[depth]!, 'set', next, undefined, path.slice(0, depth + 1));
   return next;
