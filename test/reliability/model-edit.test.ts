@@ -3,7 +3,8 @@
  * objects, some shared), shown to the panel the way the agent shows them (blobs by ref), then a
  * random path set to a random new value (its blobs sent back by ref too). Afterwards the path
  * holds exactly the new value (the very Blobs), everything else is what it was (the same
- * objects where nothing on the path changed), and the old value is untouched.
+ * objects where nothing on the path changed), and the old value is untouched. An edit through a
+ * shared container is refused in words instead (it would leave the other references behind).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,38 @@ function pathsOf(root: unknown): Path[] {
   return out;
 }
 
+/** How many references each object of a value has from inside it (properties, items, Map keys and values, Set items). */
+function referenceCounts(root: unknown): Map<object, number> {
+  const counts = new Map<object, number>();
+  const seen = new Set<unknown>();
+  const walk = (node: unknown) => {
+    if (typeof node !== 'object' || node === null || node instanceof Blob || seen.has(node)) return;
+    seen.add(node);
+    const edges = node instanceof Map ? [...node].flat() : node instanceof Set ? [...node] : Object.values(node);
+    for (const next of edges) {
+      if (typeof next === 'object' && next !== null) counts.set(next, (counts.get(next) ?? 0) + 1);
+      walk(next);
+    }
+  };
+  walk(root);
+  return counts;
+}
+
+/**
+ * Whether an edit at `path` goes through a container the value also reaches another way (the
+ * root referenced from inside, any other container from more than its parent): such an edit is
+ * refused in words, as copying the path would leave the other references on the old copy.
+ */
+function throughShared(root: unknown, path: Path): boolean {
+  const counts = referenceCounts(root);
+  for (let depth = 0; depth < path.length; depth++) {
+    const node = at(root, path.slice(0, depth));
+    if (typeof node !== 'object' || node === null) continue;
+    if ((counts.get(node) ?? 0) > (depth === 0 ? 0 : 1)) return true;
+  }
+  return false;
+}
+
 /** Deep equality with Blob identity: a Blob must be the very same Blob. */
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Blob || b instanceof Blob) return a === b;
@@ -113,6 +146,7 @@ describe('panel edits against their model', () => {
     );
     let runs = 0;
     let refused = 0;
+    let throughSharedRefused = 0;
     fc.assert(
       fc.property(shared, fc.nat(), value, (root, pick, next) => {
         runs++;
@@ -125,16 +159,21 @@ describe('panel edits against their model', () => {
         const before = copy(root);
         const sent = decodeEdit(show(next), blobs);
         expect(same(sent, next)).toBe(true);
+        const viaShared = throughShared(root, path);
         let result: unknown;
         try {
           result = applyEdit(root, path, 'set', sent);
         } catch (error) {
-          // Refused in words (a Map key set to one it already has, a Set item to a duplicate).
-          expect((error as { code?: string }).code).toMatch(/invalid|conflict/);
+          // Refused in words: a Map key set to one it already has, a Set item to a duplicate, or
+          // (and only then `not-editable`) a path through a shared or circular reference.
+          expect((error as { code?: string }).code).toMatch(viaShared ? /not-editable/ : /invalid|conflict/);
           refused++;
+          if (viaShared) throughSharedRefused++;
           expect(same(root, before)).toBe(true);
           return;
         }
+        // Through a shared container the edit must have been refused (it would split the references).
+        expect(viaShared).toBe(false);
         expect(same(root, before)).toBe(true);
         if (path.length === 0) {
           expect(same(result, next)).toBe(true);
@@ -153,6 +192,6 @@ describe('panel edits against their model', () => {
       }),
       { numRuns: RUNS },
     );
-    row.done({ times: runs, lost: [], figures: `${refused} edits refused in words (duplicate Map key or Set item)` });
+    row.done({ times: runs, lost: [], figures: `${refused} edits refused in words (duplicate Map key or Set item; ${throughSharedRefused} through a shared reference)` });
   }, SOAK ? 3_600_000 : 60_000);
 });
