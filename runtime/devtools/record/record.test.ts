@@ -170,6 +170,24 @@ describe('record and replay', () => {
     expect(diff(recording.end, await exported(t))).toEqual([]);
   });
 
+  it('replays a stored text as it was stored: a text that is not JSON, and JSON that is not the codec\'s', async () => {
+    const t = kit();
+    await t.hello();
+    const prefs = webstorage('memory', { namespace: 'raw' });
+    prefs.set('theme', 'light');
+    await t.call(Command.recordStart, {});
+    prefs.setRaw('theme', 'dark');
+    prefs.setRaw('size', '{"w":1}');
+    const recording = await stop(t);
+    expect(recording.changes).toMatchObject([{ kind: 'webstorage', key: 'theme', text: 'dark' }, { kind: 'webstorage', key: 'size', text: '{"w":1}' }]);
+    prefs.clear();
+    const transfer = await push(t, JSON.stringify(recording));
+    await t.call(Command.replayApply, { transfer, from: 0, to: recording.changes.length });
+    await t.call(Command.snapshotDiscard, { transfer });
+    expect(prefs.rawEntries()).toMatchObject([{ key: 'theme', text: 'dark' }, { key: 'size', text: '{"w":1}' }]);
+    expect(diff(recording.end, await exported(t))).toEqual([]);
+  });
+
   it('refuses a newer, truncated or ill-fitting recording in words, applying nothing', async () => {
     const t = kit();
     await t.hello();

@@ -4,7 +4,7 @@
  * [from, to) applied in order through each stratum's public API, labelled `devtools: replay`.
  * A change whose state, namespace or database the page lacks is skipped and counted.
  */
-import { decode, deserialize } from '../../codec/index.js';
+import { decode } from '../../codec/index.js';
 import type { Key } from '../../db/keys.js';
 import type { RecordedChange, RecordingFile } from '../../snapshot-file/recording.js';
 import { targetsOf } from '../snapshot/export.js';
@@ -39,7 +39,8 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
       hooks.label(REPLAY_LABEL, () => {
         if (change.key === null) storage.clear();
         else if (change.text === undefined) storage.remove(change.key);
-        else storage.set(change.key, deserialize(change.text));
+        // The text as it was stored: another app's JSON stays that text, and a text that is not JSON is no error.
+        else storage.setRaw(change.key, change.text);
       });
     } finally {
       replaying.webstorage = false;
