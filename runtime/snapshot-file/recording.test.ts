@@ -81,6 +81,19 @@ describe('the recording file', () => {
   });
 });
 
+describe('the recording file, checked before anything is applied', () => {
+  it('refuses a change whose blob bytes are not base64 or not the blob\'s size', () => {
+    const blob = (bytes: string) => ({
+      ...recording(),
+      changes: [{ kind: 'state', store: 'app', scope: 'app', key: 'file', value: { $t: 'blob', type: '', size: 2, name: null, lastModified: null, ref: 'h' }, at: 0, label: 'set' }],
+      bytes: { h: bytes },
+    });
+    expect(() => parseRecording(JSON.stringify(blob('aGk=')))).not.toThrow();
+    expect(() => parseRecording(JSON.stringify(blob('not base64!')))).toThrow(/not base64/);
+    expect(() => parseRecording(JSON.stringify(blob('aGVsbG8=')))).toThrow(/5 of its 2 bytes/);
+  });
+});
+
 describe('copy as test from a recording someone sent', () => {
   it('keeps the recording\'s own text out of the code: a line break in its date or page cannot start a statement', () => {
     const hostile = recording();

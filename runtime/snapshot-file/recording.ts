@@ -14,7 +14,7 @@ import { CODEC_VERSION, type Encoded, type Path } from '../codec/index.js';
 import { eachTagged } from '../codec/encoded.js';
 import { arr, finite, int, isPlainObject, literal, nullable, obj, oneOf, opt, ShapeError, str, tagged, type Check } from '../protocol/shape.js';
 import { SnapshotError, type SnapshotFile } from './format.js';
-import { checkSnapshot } from './validate.js';
+import { checkBlobBytes, checkSnapshot } from './validate.js';
 
 export const RECORDING_FORMAT = 'stratum-recording';
 /** Bumped when a field changes meaning; an older runtime refuses a newer recording in words. */
@@ -188,6 +188,8 @@ export function checkRecording(input: unknown): RecordingFile {
         if (node['$t'] !== 'blob') return;
         const ref = node['ref'];
         if (typeof ref !== 'string' || !Object.hasOwn(file.bytes, ref)) refuse('truncated', `change ${i + 1} holds a blob whose bytes are not in the recording (${String(ref)}): the file is incomplete`);
+        // Checked here as a snapshot's are: bytes that are not base64 or not the blob's size would fail half-way through a replay.
+        checkBlobBytes(node, file.bytes[ref]!, `change ${i + 1}`);
       });
     }
   });

@@ -117,6 +117,16 @@ function base64Length(text: string): number {
   return (text.length / 4) * 3 - pad;
 }
 
+/** A blob node's bytes (base64) checked: base64 of exactly the node's size, else refused in words. */
+export function checkBlobBytes(node: Record<string, unknown>, bytes: string, where: string): void {
+  const ref = node['ref'];
+  if (bytes.length % 4 !== 0 || !BASE64.test(bytes)) refuse('malformed', `the bytes of blob ${String(ref)} are not base64`);
+  const size = typeof node['size'] === 'number' ? node['size'] : -1;
+  if (base64Length(bytes) !== size) {
+    refuse('truncated', `blob ${String(ref)} in ${where} has ${base64Length(bytes)} of its ${size} bytes: the file is truncated or damaged`);
+  }
+}
+
 /** Every value of the file with where it is, for the checks that look inside values. */
 function* values(file: SnapshotFile): Generator<[string, Encoded]> {
   for (const store of file.stores) for (const state of store.states) yield [`state "${state.key}" of store "${store.name}"`, state.value];
@@ -138,11 +148,7 @@ function checkValues(file: SnapshotFile): void {
       const ref = node['ref'];
       const bytes = typeof ref === 'string' && Object.hasOwn(file.bytes, ref) ? file.bytes[ref]! : undefined;
       if (bytes === undefined) refuse('truncated', `${where} holds a blob whose bytes are not in the file (ref ${JSON.stringify(ref)}): the file is incomplete`);
-      if (bytes.length % 4 !== 0 || !BASE64.test(bytes)) refuse('malformed', `the bytes of blob ${ref} are not base64`);
-      const size = typeof node['size'] === 'number' ? node['size'] : -1;
-      if (base64Length(bytes) !== size) {
-        refuse('truncated', `blob ${ref} in ${where} has ${base64Length(bytes)} of its ${size} bytes: the file is truncated or damaged`);
-      }
+      checkBlobBytes(node, bytes, where);
     });
   }
   for (const db of file.databases) {
