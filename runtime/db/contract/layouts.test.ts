@@ -25,6 +25,13 @@ contract((t, { open }) => {
       await expect(db.cache.set('x', 1, { ttl: -5 })).rejects.toThrow(/ttl/);
     });
 
+    it('keeps an entry with a very long ttl (far beyond what a server expiry can hold)', async () => {
+      const db = await open({ cache: true });
+      await db.cache.set('long', 'kept', { ttl: 1e300 });
+      expect(await db.cache.get('long')).toBe('kept');
+      expect(await db.cache.prune()).toBe(0);
+    });
+
     it('says in words when the layout was not asked for', async () => {
       const db = await open();
       expect(() => db.cache).toThrow(/cache: true/);

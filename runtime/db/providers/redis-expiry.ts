@@ -54,7 +54,14 @@ export const READ_ENTRY = `
 if not redis.call('zscore', KEYS[1], ARGV[1]) then return false end
 return redis.call('hmget', KEYS[2], 'v', 'b')`;
 
+/**
+ * The longest native expiry set, in ms (about 300 years): the write script adds it to the server's
+ * time and hands the sum to PEXPIREAT, which takes only an integer that Lua still prints in
+ * plain digits; a longer ttl (say 1e300) would fail the whole write.
+ */
+export const MAX_KEEP = 1e13;
+
 /** How many ms from now (server time) Redis should keep an entry that expires at `expires` (app time). */
 export function keepFor(expiry: Expiry, expires: number): number {
-  return Math.max(1, Math.ceil(expires - expiry.now() + expiry.grace));
+  return Math.min(MAX_KEEP, Math.max(1, Math.ceil(expires - expiry.now() + expiry.grace)));
 }
