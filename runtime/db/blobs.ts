@@ -21,6 +21,17 @@ function checkId(id: unknown, method: string): string {
   return id;
 }
 
+/**
+ * `created` of the last blob put here: the next one is at least 1 ms later, so `list()` (by the
+ * `created` index, ties by random id) keeps puts within one millisecond in the order they came.
+ */
+let lastCreated = 0;
+
+function createdNow(): number {
+  lastCreated = Math.max(Date.now(), lastCreated + 1);
+  return lastCreated;
+}
+
 export class BlobStoreImpl implements BlobStore {
   private _host: OpHost;
 
@@ -37,7 +48,7 @@ export class BlobStoreImpl implements BlobStore {
       name: name ?? (typeof File === 'function' && blob instanceof File ? blob.name : ''),
       type: blob.type,
       size: blob.size,
-      created: Date.now(),
+      created: createdNow(),
     };
     if (meta !== undefined) info.meta = meta;
     return this._host._op(TABLES, true, async (tx, changes) => {

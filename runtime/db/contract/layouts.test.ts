@@ -61,6 +61,13 @@ contract((t, { open }) => {
       expect(await db.blobs.info(id)).toBeUndefined();
       expect(await db.blobs.usage()).toBe(5);
     });
+
+    it('lists blobs oldest first even when several are put within one millisecond', async () => {
+      const db = await open({ blobs: true });
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push(await db.blobs.put(new Blob([String(i)])));
+      expect((await db.blobs.list()).map((entry) => entry.id)).toEqual(ids);
+    });
   });
 
 });
