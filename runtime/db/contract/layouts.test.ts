@@ -68,6 +68,13 @@ contract((t, { open }) => {
       for (let i = 0; i < 20; i++) ids.push(await db.blobs.put(new Blob([String(i)])));
       expect((await db.blobs.list()).map((entry) => entry.id)).toEqual(ids);
     });
+
+    it('refuses bad options to blobs.put in words, storing nothing', async () => {
+      const db = await open({ blobs: true });
+      await expect(db.blobs.put(new Blob(['x']), null as never)).rejects.toThrow(/blobs\.put: options/);
+      await expect(db.blobs.put(new Blob(['x']), { meta: 'x' as never })).rejects.toThrow(/blobs\.put: meta/);
+      expect(await db.blobs.list()).toEqual([]);
+    });
   });
 
 });
