@@ -76,7 +76,11 @@ export class SearchModel {
 
   async start(): Promise<void> {
     const run = ++this._run;
+    // One search is what the toolbar said when it started: changing the mode or case meanwhile
+    // must not change how its later slices match.
     const query = this.query.peek();
+    const mode = this.mode.peek();
+    const caseSensitive = this.caseSensitive.peek();
     batch(() => {
       this.matches.value = [];
       this.over.value = 0;
@@ -85,7 +89,7 @@ export class SearchModel {
     let cursor: SearchCursor | undefined;
     do {
       const room = MAX_RESULTS - this.matches.peek().length;
-      const request = { query, mode: this.mode.peek(), caseSensitive: this.caseSensitive.peek(), room, ...(cursor && { cursor }) };
+      const request = { query, mode, caseSensitive, room, ...(cursor && { cursor }) };
       const result = await this._ui.run(() => this._connection.request(Command.search, request));
       // Cancelled, or a newer search started: this one's answers are dropped.
       if (run !== this._run) return;
