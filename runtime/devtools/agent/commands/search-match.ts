@@ -48,9 +48,26 @@ export function matcher(query: string, mode: SearchMode, caseSensitive = false):
   }
   const needle = caseSensitive ? query : query.toLowerCase();
   return (text) => {
-    const at = (caseSensitive ? text : text.toLowerCase()).indexOf(needle);
-    return at < 0 ? undefined : [at, at + needle.length];
+    const lower = caseSensitive ? text : text.toLowerCase();
+    const at = lower.indexOf(needle);
+    if (at < 0) return undefined;
+    return lower.length === text.length ? [at, at + needle.length] : inOriginal(text, at, at + needle.length);
   };
+}
+
+/** [start, end) in the lower-cased text as indexes in `text` ('İ' lower-cases to two units). */
+function inOriginal(text: string, start: number, end: number): [number, number] {
+  let from = 0;
+  let lowered = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (lowered <= start) from = i;
+    if (lowered >= end) break;
+    const char = String.fromCodePoint(text.codePointAt(i)!);
+    lowered += char.toLowerCase().length;
+    i += char.length;
+  }
+  return [from, i];
 }
 
 export function excerpt(text: string, [start, end]: [number, number]): [string, string, string] {

@@ -93,3 +93,13 @@ describe('search-match', () => {
     expect(hidden.map((hit) => hit.path)).toEqual([['s', 0]]);
   });
 });
+
+describe('search review', () => {
+  it('marks the matched text even when lower-casing changes the length of what comes before', () => {
+    // 'İ'.toLowerCase() is two code units: indexes in the lowered text are off by one.
+    const text = 'İstanbul zebra';
+    const found = matcher('zebra', 'text')(text)!;
+    expect(text.slice(found[0], found[1])).toBe('zebra');
+  });
+
+});
