@@ -9,7 +9,8 @@ export type SearchMode = 'text' | 'number' | 'regex';
 
 /**
  * Where a search goes on: the stage (0 states, 1 webstorage keys, 2 table rows), the item
- * within it (flat state index, webstorage, database), the table, and the last row key read.
+ * within it (flat state index, webstorage, database), the table, and the last row or webstorage
+ * key read.
  * The panel hands it back unchanged; the agent reads what is there by then.
  */
 export interface SearchCursor {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
@@ -102,4 +102,30 @@ describe('search review', () => {
     expect(text.slice(found[0], found[1])).toBe('zebra');
   });
 
+  it('neither skips nor repeats a webstorage key removed between two calls', async () => {
+    const storage = webstorage('memory', { namespace: 'search-skip' });
+    for (const key of ['k1', 'k2', 'k3', 'k4']) storage.set(key, `needle ${key}`);
+    const t = kit();
+    await t.hello();
+    // Every pause ends the call: one value per call.
+    let now = 0;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => (now += 1000));
+    try {
+      const found: string[] = [];
+      let cursor: SearchRequest['cursor'];
+      let removed = false;
+      do {
+        const result: SearchResult = await t.call(Command.search, { query: 'needle', mode: 'text', room: 100, ...(cursor && { cursor }) });
+        for (const match of result.matches) if (match.target.kind === 'webstorage' && match.group.endsWith('search-skip')) found.push(match.name);
+        cursor = result.cursor ?? undefined;
+        if (!removed && found.includes('k2')) {
+          storage.remove('k1');
+          removed = true;
+        }
+      } while (cursor);
+      expect(found).toEqual(['k1', 'k2', 'k3', 'k4']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -119,16 +119,22 @@ class Search {
     while (cursor.item < list.length) {
       const { id, object } = list[cursor.item]!;
       this.where = `${object.kind} ${object.namespace}`;
-      const keys = object.keys();
-      while (cursor.table < keys.length) {
-        const key = keys[cursor.table]!;
+      // Keys in sorted order, resumed after the last one read (not at an index): a key added or
+      // removed between two calls neither skips nor repeats another.
+      const after = typeof cursor.after === 'string' ? cursor.after : undefined;
+      const keys = object
+        .keys()
+        .sort()
+        .filter((key) => after === undefined || key > after);
+      for (const key of keys) {
         this.add(this.value(object.get(key), ['webstorage', object.namespace, key], key), { kind: 'webstorage', storage: id, key }, `${object.kind} ${object.namespace}`, key);
-        cursor.table++;
+        cursor.after = key;
         cursor.scanned++;
         if (await this.pause()) return false;
       }
       cursor.item++;
       cursor.table = 0;
+      delete cursor.after;
     }
     return true;
   }
