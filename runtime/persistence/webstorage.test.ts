@@ -213,4 +213,19 @@ describe("persist: 'local' during a storage outage", () => {
     expect(local.getItem(THEME_KEY)).toBe(serialize('blue'));
     expect(warn).toHaveBeenCalledOnce();
   });
+
+  it('a state created while the storage is blocked, and not set, shows what the storage holds once the user allows it', async () => {
+    fake = installWindow({ local: 'SecurityError' });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = create();
+    await state.ready;
+    expect(state.get()).toBe('light');
+    // Consent given: the storage holds the theme from an earlier visit, which the page could not read.
+    const local = new FakeStorage();
+    local.setItem(THEME_KEY, serialize('dark'));
+    Object.defineProperty(fake.window, 'localStorage', { get: () => local, configurable: true });
+    expect(webstorage('local', { namespace: PERSIST_NAMESPACE }).recheck()).toBe(true);
+    expect(state.get()).toBe('dark');
+    expect(local.getItem(THEME_KEY)).toBe(serialize('dark'));
+  });
 });

@@ -249,6 +249,25 @@ describe('availability', () => {
     expect(heard).toEqual([{ key: 'theme', value: 'dark', oldValue: 'light', origin: 'remote' }]);
   });
 
+  it('tells subscribers of what a storage blocked from the start held, once it works: keys the page read as missing', () => {
+    withStorage('SecurityError');
+    const a = webstorage('local', { namespace: 'a' });
+    expect(a.get('theme')).toBeUndefined();
+    a.set('mine', 1);
+    const heard: WebStorageEvent[] = [];
+    a.subscribe((event) => heard.push(event));
+    // Consent given: the storage holds an earlier visit's keys, this namespace's and others'.
+    const local = new FakeStorage();
+    local.setItem('a:theme', 'stratum:1:"dark"');
+    local.setItem('b:theme', 'stratum:1:"blue"');
+    local.setItem('otherlib:token', 'abc');
+    Object.defineProperty(fake!.window, 'localStorage', { get: () => local, configurable: true });
+    expect(a.recheck()).toBe(true);
+    expect(a.get('theme')).toBe('dark');
+    expect(heard).toEqual([{ key: 'theme', value: 'dark', oldValue: undefined, origin: 'remote' }]);
+    expect([local.getItem('a:mine'), local.getItem('b:theme'), local.getItem('otherlib:token')]).toEqual(['stratum:1:1', 'stratum:1:"blue"', 'abc']);
+  });
+
   it('keeps values readable when recheck() is what finds the storage broken (found by the model test)', () => {
     const local = withStorage() as FakeStorage;
     const a = webstorage('local', { namespace: 'a' });

@@ -364,11 +364,21 @@ function moveIntoStorage(kind: StorageKind, storage: Storage): string | [Memory,
     }
   }
   // What the page read from memory and the storage now answers differently: another tab's write
-  // made meanwhile, kept over this page's (above) or over the copy carried at the outage.
+  // made meanwhile, kept over this page's (above) or over the copy carried at the outage; and a
+  // key memory never held, which the page read as missing: stored by an earlier visit when the
+  // storage was blocked from the start (until consent), or by another tab meanwhile. A state
+  // restored from memory then shows what is stored, not its initial value.
+  const stored: string[] = [];
+  try {
+    for (let i = 0; i < storage.length; i++) stored.push(storage.key(i)!);
+  } catch (error) {
+    return describeError(error);
+  }
   const told: [Memory, WebStorageEvent][] = [];
   for (const [slot, memory] of pageMemories(kind)) {
     const prefix = `${slot.slice(kind.length + 1)}:`;
-    for (const full of new Set([...memory.keys(), ...[...lost].filter((key) => key.startsWith(prefix))])) {
+    const ours = (key: string): boolean => key.startsWith(prefix);
+    for (const full of new Set([...memory.keys(), ...[...lost].filter(ours), ...stored.filter(ours)])) {
       const was = memory.get(full) ?? null;
       const now = readBack(storage, full);
       if (now === undefined || now === was) continue;
