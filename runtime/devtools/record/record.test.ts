@@ -170,6 +170,40 @@ describe('record and replay', () => {
     expect(diff(recording.end, await exported(t))).toEqual([]);
   });
 
+  it('lets go of every database when the end cannot be read, so later writes are not kept by a recording nobody holds', async () => {
+    const t = kit();
+    await t.hello();
+    const kept = await openDatabase('rec-kept', { version: 1, tables: { notes: { key: 'id' } }, provider: memory() });
+    const failing = await openDatabase('rec-failing', { version: 1, tables: { notes: { key: 'id' } }, provider: memory() });
+    const listening = new Set<unknown>();
+    const subscribe = kept.subscribe.bind(kept);
+    kept.subscribe = (listener) => {
+      listening.add(listener);
+      const stop = subscribe(listener);
+      return () => {
+        listening.delete(listener);
+        stop();
+      };
+    };
+    await t.call(Command.recordStart, {});
+    expect(listening.size).toBe(1);
+    await kept.table('notes').put({ id: 1 });
+    // A server database whose connection drops as the recording stops: its end cannot be read.
+    const transaction = failing.transaction.bind(failing);
+    failing.transaction = (() => Promise.reject(new Error('connection to rec-failing lost'))) as typeof failing.transaction;
+    expect(await refusal(t.call(Command.recordStop, {}))).toMatch(/rec-failing lost/);
+    expect(listening.size).toBe(0);
+    // Back: a new recording starts and ends as usual.
+    failing.transaction = transaction;
+    await t.call(Command.recordStart, {});
+    await kept.table('notes').put({ id: 2 });
+    expect(listening.size).toBe(1);
+    expect((await stop(t)).changes).toHaveLength(1);
+    expect(listening.size).toBe(0);
+    kept.close();
+    failing.close();
+  });
+
   it('replays a stored text as it was stored: a text that is not JSON, and JSON that is not the codec\'s', async () => {
     const t = kit();
     await t.hello();

@@ -18,7 +18,7 @@ import type { Database, DbEvent } from '../../db/types.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { contentHash, RECORDING_FORMAT, RECORDING_VERSION, type DbChange, type DbOperation, type RecordedChange, type RecordingFile } from '../../snapshot-file/recording.js';
-import type { SnapshotFile } from '../../snapshot-file/format.js';
+import type { SnapshotDatabase, SnapshotFile } from '../../snapshot-file/format.js';
 import type { WebStorageLike, WebStorageEventLike } from '../agent/targets.js';
 import { capture, captureFirst, frames, type Site } from '../agent/trace.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../snapshot-file/format.js';
@@ -122,9 +122,16 @@ export class Recorder {
     this._stopStates = true;
     for (const stop of this._stops.splice(0)) stop();
     return (async () => {
-      await this._settle();
-      const databases = await Promise.all(targets.databases.filter((db) => !db.name.startsWith(REHEARSAL_PREFIX)).map((db) => exportDatabase(db, collected)));
-      this._unlisten();
+      let databases: SnapshotDatabase[];
+      try {
+        await this._settle();
+        databases = await Promise.all(targets.databases.filter((db) => !db.name.startsWith(REHEARSAL_PREFIX)).map((db) => exportDatabase(db, collected)));
+      } finally {
+        // Also when a database's end could not be read (a server's connection dropped): the
+        // command drops this recorder, and a listener left behind would keep every later
+        // transaction's rows in it for good.
+        this._unlisten();
+      }
       const file = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, codec: CODEC_VERSION, createdAt: new Date().toISOString(), page: currentPage(), stores, webstorages, databases } as const;
       return { ...file, bytes: await collected.bytes(usedRefs(file)) };
     })();
