@@ -227,7 +227,9 @@ const EXTENSION_SCRIPTS = [
 // blob bytes with the snapshot's check (64,539 B measured).
 // +64 B (search review, rev-search): the agent's search resumes webstorage keys after the last
 // key read and marks case-insensitive matches in the original text (64,633 B measured).
-const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 64640 }];
+// +128 B (issue 18, thirteenth pass): webstorage's recheck() tells of keys read as missing during
+// an outage, and the recorder lets go of its databases when the end's read fails (64,717 B measured).
+const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 64768 }];
 const EXTENSION_STATIC = [
   ['extension/devtools.html', 'devtools.html'],
   ['extension/kit/kit.html', 'kit.html'],
