@@ -22,6 +22,9 @@ export interface Hit {
 /** Finds the first match in a text: [start, end), or undefined. */
 export type Matcher = (text: string) => [number, number] | undefined;
 
+/** A number as JSON and the panel write it (signs, a fraction, an exponent): not hex, not octal. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
 /** The query as a matcher; an invalid regular expression or number is a CommandError in words. */
 export function matcher(query: string, mode: SearchMode, caseSensitive = false): Matcher {
   if (query === '') throw new CommandError('invalid', 'type something to search for');
@@ -43,8 +46,10 @@ export function matcher(query: string, mode: SearchMode, caseSensitive = false):
   if (mode === 'number') {
     const wanted = Number(query.trim());
     if (query.trim() === '' || !Number.isFinite(wanted)) throw new CommandError('invalid', `"${query}" is not a number`);
-    // A number matches numbers equal to it, whatever their spelling (1e3 finds 1000).
-    return (text) => (text !== '' && Number(text) === wanted ? [0, text.length] : undefined);
+    // A number matches numbers equal to it, whatever their spelling (1e3 finds 1000), and a
+    // string only when it holds one in decimal, as numbers are shown: Number() also reads
+    // "0x2A" as 42.
+    return (text) => (DECIMAL.test(text) && Number(text) === wanted ? [0, text.length] : undefined);
   }
   const needle = caseSensitive ? query : query.toLowerCase();
   return (text) => {
@@ -73,7 +78,7 @@ function inOriginal(text: string, start: number, end: number): [number, number] 
 export function excerpt(text: string, [start, end]: [number, number]): [string, string, string] {
   const from = Math.max(0, start - CONTEXT);
   const to = Math.min(text.length, end + CONTEXT);
-  const match = text.slice(start, Math.min(end, start + 120));
+  const match = end - start > 120 ? `${text.slice(start, start + 120)}…` : text.slice(start, end);
   return [(from > 0 ? '…' : '') + text.slice(from, start), match, text.slice(end, to) + (to < text.length ? '…' : '')];
 }
 
@@ -86,8 +91,11 @@ function scalarText(value: unknown, mode: SearchMode): string | undefined {
     case 'bigint':
       return String(value);
     case 'boolean':
+    case 'undefined':
       return mode === 'number' ? undefined : String(value);
     default:
+      // As the panel shows it.
+      if (value === null) return mode === 'number' ? undefined : 'null';
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : mode === 'number' ? String(value.getTime()) : value.toISOString();
       return undefined;
   }

@@ -8,7 +8,7 @@ import { Command } from '../../../protocol/messages.js';
 import { registryId } from '../../../registry/registry.js';
 import { Store } from '../../../store/store.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { matcher, readablePath, searchValue } from './search-match.js';
+import { excerpt, matcher, readablePath, searchValue } from './search-match.js';
 
 async function setup() {
   const store = new Store({ name: 'search-store' });
@@ -91,6 +91,26 @@ describe('search-match', () => {
     expect(hits.map((hit) => readablePath('v', hit.path))).toEqual(['v.a[0][0]', 'v.a[0][1].b[1]', 'v.s[0]']);
     const hidden = searchValue(value, matcher('needle', 'text'), 'text', 10, (path) => path[0] === 'a');
     expect(hidden.map((hit) => hit.path)).toEqual([['s', 0]]);
+  });
+
+  it('finds a number typed in a string only when it is written in decimal, as the panel shows numbers', () => {
+    const value = { id: '42', hex: '0x2A', octal: '0o52', binary: '0b101010', padded: ' 42 ', exp: '4.2e1', n: 42 };
+    const hits = searchValue(value, matcher('42', 'number'), 'number', 10);
+    expect(hits.map((hit) => hit.path[0])).toEqual(['id', 'padded', 'exp', 'n']);
+  });
+
+  it('finds null and undefined by the words the panel shows for them, not in number mode', () => {
+    const value = { a: null, b: undefined, c: 'nullable', list: [undefined] };
+    expect(searchValue(value, matcher('null', 'text'), 'text', 10).map((hit) => hit.path)).toEqual([['a'], ['c']]);
+    expect(searchValue(value, matcher('^undefined$', 'regex'), 'regex', 10).map((hit) => hit.path)).toEqual([['b'], ['list', 0]]);
+    expect(searchValue(value, matcher('0', 'number'), 'number', 10)).toEqual([]);
+  });
+
+  it('marks a match cut at 120 characters as cut', () => {
+    const text = `before ${'x'.repeat(300)} after`;
+    const [, match] = excerpt(text, [7, 307]);
+    expect(match).toBe(`${'x'.repeat(120)}…`);
+    expect(excerpt('a zebra b', [2, 7])).toEqual(['a ', 'zebra', ' b']);
   });
 });
 
