@@ -76,7 +76,9 @@ const ENTRIES = [
   // writes and puts back stored texts with (11,830 → 11,922 B measured; the browser build stays under).
   // The same +64 B for the node build (11,927 → 12,015 B measured); +64 B more once merged with the
   // value editor's fixes, whose codec helpers the node build shares (12,060 B measured).
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12096 },
+  // +64 B (issue 18, thirteenth pass): recheck() lists the storage's keys to tell of those read as
+  // missing during an outage (12,098 B measured; the browser build stays under).
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12160 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   // +0.2 kB (this session's merge): issue 22's fault hooks and console symbol, issue 18's IndexedDB putAll and codec paths.
