@@ -93,3 +93,21 @@ describe('deltas', () => {
     expect(order).toEqual(['state add', 'storage todos-backup', 'storage last-change', 'state add more']);
   });
 });
+
+describe('a state created while listeners run', () => {
+  it('carries its value and time in a delta queued before the panel heard it was created', async () => {
+    const { t, store } = await connected();
+    const trigger = store.createState(0, { key: 'trigger', scope: 'app' });
+    let made: ReturnType<typeof store.createState<number>> | undefined;
+    // The app's listener creates a state and sets it: the set is heard at once, the creation
+    // only after the current change reached every listener.
+    trigger.subscribe(() => {
+      made = store.createState(0, { key: 'made', scope: 'app' });
+      made.set(7, { label: 'init' });
+    });
+    trigger.set(1);
+    t.frame();
+    const deltas = t.events(Event.stateChanged).filter((delta) => delta.state === made!.id);
+    expect(deltas.map((delta) => [delta.label, delta.value, delta.at > 0])).toEqual([['init', 7, true]]);
+  });
+});

@@ -203,6 +203,14 @@ export class Watcher {
 
   private _store(store: number, event: StoreEvent): void {
     if (event.type === 'created') {
+      // Created while a listener ran (a listener creating a state and setting it): the set was
+      // heard at once, the creation only now, so a delta is out already. It gets its value here;
+      // dropped from the queue unfilled, it reached the timeline as `null` at time 0.
+      const queued = this._pendingStates.get(event.state);
+      if (queued) {
+        queued.payload.at = Date.now();
+        this._fillNow(queued);
+      }
       this._pendingStates.delete(event.state);
       this._forgetLast();
       this._bridge.send(Event.stateAdded, { store, state: stateInfo(event.state, this._blobs) });
