@@ -3,6 +3,8 @@ import { kit } from '../../../test/helpers/agent-kit.js';
 import { decode } from '../../codec/index.js';
 import { Command, Event, PROTOCOL_VERSION } from '../../protocol/messages.js';
 import { Store } from '../../store/store.js';
+import { openDatabase } from '../../db/database.js';
+import { memory } from '../../db/providers/memory.js';
 import { configureDevtools, registryId } from '../../registry/registry.js';
 
 afterEach(() => configureDevtools({ redact: () => false }));
@@ -82,6 +84,34 @@ describe('handshake', () => {
     const registered = t.events(Event.registered).find((event) => event.kind === 'store' && event.store.name === 'late');
     expect(registered).toMatchObject({ kind: 'store', store: { id: registryId(store) } });
     expect(t.events(Event.stateAdded).some((added) => added.store === registryId(store))).toBe(true);
+  });
+
+  it('keeps a database opened while the snapshot was still counting the others', async () => {
+    const slow = await openDatabase(`counted-slowly-${Math.random()}`, { version: 1, tables: { rows: { key: 'id' } }, provider: memory() });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // A large table: its count takes a while, and the snapshot waits for it.
+    const table = slow.table.bind(slow);
+    slow.table = ((name: string) => {
+      const opened = table(name);
+      const count = opened.count.bind(opened);
+      opened.count = async (query) => (await gate, count(query));
+      return opened;
+    }) as typeof slow.table;
+    const t = kit();
+    await t.hello();
+    const late = await openDatabase(`opened-meanwhile-${Math.random()}`, { version: 1, tables: { notes: { key: 'id' } }, provider: memory() });
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    release();
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    // What a panel shows: the snapshot replaces its list, `registered` adds to it.
+    let shown: number[] = [];
+    for (const message of t.events()) {
+      if (message.event === Event.snapshot) shown = message.payload.databases.map((db) => db.id);
+      else if (message.event === Event.registered && message.payload.kind === 'database') shown.push(message.payload.database.id);
+    }
+    expect(shown).toContain(registryId(late));
+    expect(shown).toContain(registryId(slow));
   });
 
   it('drops and counts spoofed and malformed envelopes', async () => {

@@ -10,6 +10,7 @@ import {
   type CommandMessage,
   type CommandName,
   type CommandRequest,
+  type DatabaseInfo,
   type Ready,
   type RuntimeInfo,
   type Snapshot,
@@ -262,7 +263,14 @@ export class Agent {
    * snapshot leaves, in the same tick as the deltas queued with it, so none is missing or older.
    */
   private async _snapshot(form: SnapshotForm): Promise<Snapshot> {
-    const databases = await Promise.all(all('database').map(({ id, object }) => databaseInfo(id, object)));
+    // A database opened while others are counted sends its own `registered` once described,
+    // maybe before this snapshot, which panels apply by replacing their list: so until no new
+    // one appeared, it is described here too (and one gone meanwhile is left out).
+    const described = new Map<number, DatabaseInfo>();
+    for (let fresh = all('database'); fresh.length > 0; fresh = all('database').filter(({ id }) => !described.has(id))) {
+      for (const info of await Promise.all(fresh.map(({ id, object }) => databaseInfo(id, object)))) described.set(info.id, info);
+    }
+    const databases = all('database').flatMap(({ id }) => described.get(id) ?? []);
     const snapshot: Snapshot = { at: 0, stores: [], webstorages: [], databases, reports: [], trace: this._watcher.trace };
     this._unfilled.set(snapshot, form);
     return snapshot;
