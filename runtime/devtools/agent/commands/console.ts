@@ -14,7 +14,7 @@ import { guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
 import { DISPLAY, fingerprint, redactedPaths, show } from '../show.js';
 import { target } from '../targets.js';
-import { decodeKey, page, rowRoot, tableOf } from './db.js';
+import { decodeKey, guardFields, page, rowRoot, tableOf } from './db.js';
 
 /** Rows read per engine call while a filter runs in the agent. */
 const SCAN_PAGE = 500;
@@ -80,26 +80,6 @@ function describeRange(range: ConsoleQuery['range']): string {
     .join(' and ');
 }
 
-/**
- * A condition or an index on a field redact() hides would tell the secret by the count of rows
- * it matches (a range narrowed step by step reads it out): refused. The field's path and every
- * path above it are asked as redact() is asked for a row (value-independent redactions); a
- * redaction that depends on the value is caught row by row while filtering (`hiddenIn`).
- */
-function guardFields(db: Database, table: string, fields: string[]): void {
-  const redact = config.redact;
-  if (!redact) return;
-  const root = rowRoot(db, table);
-  for (const field of fields) {
-    const steps = field.split('.');
-    for (let n = 1; n <= steps.length; n++) {
-      if (redact([...root, ...steps.slice(0, n)], undefined)) {
-        throw new CommandError('redacted', `"${field}" is redacted by configureDevtools({ redact }): the console does not filter or read an index on it (the count of matches would show it)`);
-      }
-    }
-  }
-}
-
 /** The filtered field of `row` that redact() hides there, if any. */
 function hiddenIn(db: Database, table: string, row: unknown, fields: string[]): string | undefined {
   const hidden = redactedPaths(row, rowRoot(db, table));
@@ -158,7 +138,7 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
       throw new CommandError('not-found', `table "${query.table}" has no index "${query.index}"`);
     }
     const indexPath = query.index === undefined ? [] : [info.indexes.find((candidate) => candidate.name === query.index)!.path].flat();
-    guardFields(db, query.table, [...(query.filter ?? []).map((filter) => filter.field), ...indexPath]);
+    guardFields(db, query.table, [...(query.filter ?? []).map((filter) => filter.field), ...indexPath], 'the console does not filter or read an index on it');
     const started = performance.now();
     const { rows, total, scanned } = await run(db, query.table, query);
     const ms = performance.now() - started;

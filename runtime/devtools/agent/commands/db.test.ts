@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 
 interface Note {
   id?: number;
@@ -55,6 +55,28 @@ describe('dbQuery', () => {
     const { t, id } = await setup('db-missing');
     await expect(t.call(Command.dbQuery, { database: id, table: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(t.call(Command.dbQuery, { database: id, table: 'notes', index: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('dbQuery with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('does not read through an index on a field redact() hides: the count and order of matches would give the secret away', async () => {
+    const db = await openDatabase('db-query-redact', { version: 1, tables: { users: { key: 'id', indexes: { byPassword: 'password', byName: 'name' } } }, provider: memory() });
+    await db.table('users').bulkPut([
+      { id: 1, name: 'ann', password: 'hunter2' },
+      { id: 2, name: 'bob', password: 'swordfish' },
+    ]);
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    // A range on the secret, narrowed step by step, would read it out one character at a time.
+    await expect(t.call(Command.dbQuery, { database, table: 'users', index: 'byPassword', range: { eq: 'hunter2' } })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbQuery, { database, table: 'users', index: 'byPassword' })).rejects.toMatchObject({ code: 'redacted' });
+    // An index on a field not hidden still reads.
+    const named = await t.call(Command.dbQuery, { database, table: 'users', index: 'byName', range: { eq: 'bob' } });
+    expect(named.total).toBe(1);
   });
 });
 

@@ -9,6 +9,7 @@ import { keyAt } from '../../../db/schema.js';
 import type { Database, Range } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
 import { CommandError } from '../../../protocol/errors.js';
+import { config } from '../../../registry/registry.js';
 import { MAX_PAGE, type Hash, type Range as WireRange, type Row } from '../../../protocol/messages.js';
 import { conflict, guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
@@ -54,6 +55,26 @@ export function page(offset: number | undefined, limit: number | undefined): { o
 
 export function rowRoot(db: Database, table: string): string[] {
   return ['db', db.name, table];
+}
+
+/**
+ * A condition or an index on a field redact() hides would tell the secret by the count of rows
+ * it matches, and an index by their order (a range narrowed step by step reads it out): refused,
+ * saying `refusal`. The field's path and every path above it are asked as redact() is asked for
+ * a row (value-independent redactions).
+ */
+export function guardFields(db: Database, table: string, fields: string[], refusal: string): void {
+  const redact = config.redact;
+  if (!redact) return;
+  const root = rowRoot(db, table);
+  for (const field of fields) {
+    const steps = field.split('.');
+    for (let n = 1; n <= steps.length; n++) {
+      if (redact([...root, ...steps.slice(0, n)], undefined)) {
+        throw new CommandError('redacted', `"${field}" is redacted by configureDevtools({ redact }): ${refusal} (the count of matches would show it)`);
+      }
+    }
+  }
 }
 
 /**
@@ -111,9 +132,9 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
   async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
     const db = target('database', database);
     const info = tableOf(db, name);
-    if (index !== undefined && !info.indexes.some((candidate) => candidate.name === index)) {
-      throw new CommandError('not-found', `table "${name}" has no index "${index}"`);
-    }
+    const indexInfo = index === undefined ? undefined : info.indexes.find((candidate) => candidate.name === index);
+    if (index !== undefined && !indexInfo) throw new CommandError('not-found', `table "${name}" has no index "${index}"`);
+    if (indexInfo) guardFields(db, name, [indexInfo.path].flat(), 'the grid does not read an index on it');
     const selection = { ...(index !== undefined && { index }), ...(range && { range: decodeRange(range) }) } as { index?: undefined; range?: Range };
     const table = db.table(name);
     const paging = page(offset, limit);
