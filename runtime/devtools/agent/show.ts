@@ -77,6 +77,15 @@ export function redactedPaths(value: unknown, root: Path, at: Path = []): Path[]
 }
 
 /**
+ * Why a stored text cannot be decoded, for the panel. The JSON parser's message quotes the text,
+ * so where redact() hides the key (asked with no value: there is none to offer), only the name.
+ */
+export function decodeErrorText(error: Error, root: Path): string {
+  if (redactedPaths(undefined, root).length > 0) return `${error.name}: the stored text cannot be decoded (its details are redacted by configureDevtools({ redact }))`;
+  return `${error.name}: ${error.message}`;
+}
+
+/**
  * A version for what has none: a 64-bit FNV-1a of the full encoded JSON (two 32-bit halves),
  * and the length of that JSON (what storing the value costs, near enough). Blobs hash by type
  * and size; a ref would differ between two reads of the same row.

@@ -8,7 +8,7 @@ import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { config, liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
 import type { Encoded, Path } from '../../codec/index.js';
-import { fingerprint, PREVIEW, show, type InlineBlobs, type Shown } from './show.js';
+import { decodeErrorText, fingerprint, PREVIEW, show, type InlineBlobs, type Shown } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
 /**
@@ -126,7 +126,7 @@ export function webstorageKey(storage: WebStorageLike, entry: WebStorageRawEntry
     deserialize(entry.text);
   } catch (error) {
     // Left in place by the webstorage (never deleted); shown with the reason, not editable.
-    info.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    info.error = error instanceof Error ? decodeErrorText(error, ['webstorage', storage.namespace, entry.key]) : String(error);
   }
   return info;
 }

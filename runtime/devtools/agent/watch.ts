@@ -20,7 +20,7 @@ import type { StoreEvent } from '../../store/types.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
-import { fingerprint, show, type InlineBlobs } from './show.js';
+import { decodeErrorText, fingerprint, show, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
 import { capture, captureFirst, frames, type Site } from './trace.js';
 
@@ -319,12 +319,12 @@ export class Watcher {
       pending.payload.changes++;
       pending.payload.at = base.at;
       pending.payload.origin = event.origin;
-      if (event.error) pending.payload.error = `${event.error.name}: ${event.error.message}`;
+      if (event.error) pending.payload.error = decodeErrorText(event.error, ['webstorage', target.namespace, event.key]);
       return;
     }
     if (pending) this._fillNow(pending);
     const payload: StorageDelta = { ...base, key: event.key, label };
-    if (event.error) payload.error = `${event.error.name}: ${event.error.message}`;
+    if (event.error) payload.error = decodeErrorText(event.error, ['webstorage', target.namespace, event.key]);
     this._pending.set(key, { kind: 'webstorage', payload, storage: target, value: event.value, removed, site });
     this._bridge.send(Event.webstorageChanged, payload);
   }

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { FakeStorage, installWindow } from '../../../../test/helpers/webstorage-fakes.js';
 import { decode, encode } from '../../../codec/index.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 
 async function setup(namespace: string) {
   const t = kit();
@@ -79,6 +79,29 @@ describe('webstorage commands', () => {
     const removed = deltas.find((delta) => delta.key === 'theme')!;
     expect(removed.value).toBeUndefined();
     expect(removed.label).toBe('remove');
+  });
+});
+
+describe('webstorage with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('does not quote the stored text of a redacted key that cannot be decoded', async () => {
+    const storage = webstorage('memory', { namespace: 'ws-redact-raw' });
+    // Another script's raw token, not JSON: the parser's message quotes the text it met.
+    storage.setRaw('token', 'sk_live_4242abcd');
+    configureDevtools({ redact: (path) => path[0] === 'webstorage' && path[2] === 'token' });
+    const t = kit();
+    await t.hello();
+    const id = registryId(storage)!;
+    const info = t.events(Event.snapshot)[0]!.webstorages.find((candidate) => candidate.id === id)!;
+    const key = info.keys.find((candidate) => candidate.key === 'token')!;
+    expect(key.value).toBe('[redacted]');
+    expect(key.error).toMatch(/CodecError/);
+    storage.setRaw('token', 'sk_live_5353efgh');
+    t.frame();
+    const deltas = t.events(Event.webstorageChanged).filter((delta) => delta.storage === id && delta.key === 'token');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(JSON.stringify([key, deltas])).not.toMatch(/sk_live/);
   });
 });
 
