@@ -33,6 +33,25 @@ describe('expand', () => {
   });
 });
 
+describe('expand of a whole state', () => {
+  it('gives the version the value was read at, when the app changes the state while the answer is made', async () => {
+    const store = new Store({ name: `expand-version-${Math.random()}` });
+    const state = store.createState({ n: 1 }, { key: 's', scope: 'app' });
+    const t = kit();
+    await t.hello();
+    // The app's own promise work, already queued when the panel's request arrives.
+    queueMicrotask(() => state.set({ n: 2 }));
+    t.post(t.envelope([{ command: Command.expand, id: 'expand-race:1', payload: { target: { kind: 'state', store: registryId(store)!, state: state.id }, path: [] } }]));
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    const answer = t.events(Event.response).find((response) => response.id === 'expand-race:1');
+    expect(answer).toMatchObject({ ok: true });
+    const { value, version } = (answer as { result: { value: unknown; version: number } }).result;
+    // The pair the panel files: never an older value under a newer version (an edit over it would win).
+    // The value is read as the request arrives, before the app's set: so is its version.
+    expect([decode(value as never), version]).toEqual([{ n: 1 }, 0]);
+  });
+});
+
 describe('storeAsGlobal', () => {
   it('puts the value at a path in window.$stratum, without eval', async () => {
     const store = new Store({ name: 'global' });

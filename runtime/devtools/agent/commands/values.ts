@@ -8,12 +8,12 @@ import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
 import { decodeKey, rowRoot } from './db.js';
 
-/** The value a ref points at, and where redact() sees it. */
-async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path }> {
+/** The value a ref points at, where redact() sees it, and a state's version read with it. */
+async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; version?: number }> {
   switch (ref.kind) {
     case 'state': {
       const { state } = stateOf(ref.store, ref.state);
-      return { value: state.value, root: ['state', state.scope, state.key] };
+      return { value: state.value, root: ['state', state.scope, state.key], version: state.version };
     }
     case 'webstorage': {
       const storage = target('webstorage', ref.storage);
@@ -37,8 +37,8 @@ async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path }
 }
 
 /** The part at `path`, refused when redact() hides it or anything on the way to it. */
-async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path }> {
-  const { value, root } = await resolveRef(ref);
+async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path; version?: number }> {
+  const { value, root, version } = await resolveRef(ref);
   let part: unknown;
   try {
     part = resolvePath(value, path);
@@ -50,18 +50,20 @@ async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unkno
   if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
     throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
   }
-  return { value: part, root };
+  return { value: part, root, ...(version !== undefined && { version }) };
 }
 
 export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
   async expand({ target: ref, path, offset, limit }, { blobs }) {
-    const { value, root } = await resolveVisible(ref, path);
+    const { value, root, version } = await resolveVisible(ref, path);
     // Paging loads on first use: most sessions never read past the display limits.
     if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit);
     const shown = show(value, root, blobs, path);
     // A whole state (the panel pulling what a snapshot's preview left out) says which version it is,
-    // so the panel never files a newer value under an older version.
-    if (ref.kind === 'state' && path.length === 0) return { ...shown, version: stateOf(ref.store, ref.state).state.version };
+    // so the panel never files a newer value under an older version. Read with the value: the
+    // app's own promise work may set the state while this answer is made, and an older value
+    // filed under the newer version would let an edit from the panel overwrite that set.
+    if (ref.kind === 'state' && path.length === 0 && version !== undefined) return { ...shown, version };
     return shown;
   },
 
