@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event, type ValueRef } from '../../../protocol/messages.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
+import { Store } from '../../../store/store.js';
 import { pathLabel } from './edit.js';
 
 const body = 'b'.repeat(15_000);
@@ -96,5 +97,20 @@ describe('edit', () => {
   it('reads paths in labels as people write them', () => {
     expect(pathLabel(['user', 'tags', 0, 'odd key'])).toBe('user.tags[0]["odd key"]');
     expect(pathLabel([])).toBe('(whole value)');
+  });
+});
+
+describe('edit with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('refuses a rename that would write a value under a name redact() hides', async () => {
+    const store = new Store({ name: `edit-redact-${Math.random()}` });
+    const user = store.createState<Record<string, string>>({ name: 'Ada', draft: 'chosen-by-panel' }, { key: 'user', scope: 'app' });
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const t = kit();
+    await t.hello();
+    const target: ValueRef = { kind: 'state', store: registryId(store)!, state: user.id };
+    await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['draft'], op: 'rename', to: 'password' })).rejects.toMatchObject({ code: 'redacted' });
+    expect(user.value).toEqual({ name: 'Ada', draft: 'chosen-by-panel' });
   });
 });

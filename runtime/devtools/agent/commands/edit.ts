@@ -35,7 +35,8 @@ function newPart({ op, value }: Edit, context: Context): unknown {
 function edited(current: unknown, root: Path, edit: Edit, next: unknown): unknown {
   const { path, op, to } = edit;
   guardRedacted(current, root, path, op === 'set' || op === 'insert' ? { value: next } : undefined);
-  if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to]);
+  // The value renamed lands under `to`: where redact() hides that name, the panel would be writing it.
+  if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to], { value: liveAt(current, path) });
   if (op === 'set' || op === 'insert') guardClasses(next, op === 'set' ? liveAt(current, path) : undefined, path);
   return applyEdit(current, path, op, next, to);
 }
