@@ -69,6 +69,21 @@ export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = 
   return applyRedaction(encoded, value, redact, root, at);
 }
 
+/**
+ * A part of a value (expand) at `at`: as show(), and also hiding what redact() hid in the whole
+ * value below `at` (`hidden`, redactedPaths of the whole). A part shared with a redacted one is
+ * a `ref` there, hidden for that; encoded alone, the part holds it in full, and redact() alone
+ * does not hide it.
+ */
+export function showPart(value: unknown, root: Path, blobs: InlineBlobs, at: Path, hidden: Path[], limits: EncodeLimits = DISPLAY): Shown {
+  const redact = config.redact;
+  if (!redact || hidden.length === 0) return show(value, root, blobs, at, limits);
+  const encoded = encode(value, { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) });
+  const cut = root.length;
+  const inHidden = (path: Path) => hidden.some((secret) => secret.length <= path.length - cut && secret.every((step, i) => step === path[cut + i]));
+  return applyRedaction(encoded, value, (path, v) => inHidden(path) || redact(path, v), root, at);
+}
+
 /** The paths `redact` hides in `value` (everything, not only what DISPLAY shows). */
 export function redactedPaths(value: unknown, root: Path, at: Path = []): Path[] {
   const redact = config.redact;

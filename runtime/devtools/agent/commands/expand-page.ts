@@ -6,7 +6,7 @@
  */
 import { encode, type Encoded, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
-import { show, type InlineBlobs } from '../show.js';
+import { showPart, type InlineBlobs } from '../show.js';
 
 /** Items per page at most; a page also ends early past PAGE_CHARS of encoded JSON. */
 export const MAX_PAGE_ITEMS = 1000;
@@ -56,7 +56,8 @@ function itemsOf(part: unknown): { total: number; at(i: number): Item; kind: 'li
 /** Stands for a missing array element, encoded as the codec's hole. */
 const HOLE = Symbol('hole');
 
-export function expandPage(part: unknown, root: Path, path: Path, blobs: InlineBlobs, offset: number | undefined, limit: number | undefined): ExpandPage {
+/** `hidden`: what redact() hid in the whole value (a part shared with a redacted one stays hidden here). */
+export function expandPage(part: unknown, root: Path, path: Path, blobs: InlineBlobs, offset: number | undefined, limit: number | undefined, hidden: Path[] = []): ExpandPage {
   if (typeof part === 'string') {
     const { from, to } = bounds(offset, limit, MAX_PAGE_TEXT, part.length);
     return { value: part.slice(from, to), redacted: [], offset: from, total: part.length };
@@ -69,7 +70,7 @@ export function expandPage(part: unknown, root: Path, path: Path, blobs: InlineB
   let chars = 0;
   const encodeAt = (item: unknown, at: Path): Encoded => {
     if (item === HOLE) return { $t: 'hole' };
-    const shown = show(item, root, blobs, at);
+    const shown = showPart(item, root, blobs, at, hidden);
     redacted.push(...shown.redacted);
     return shown.value;
   };

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { openDatabase } from '../../../db/database.js';
@@ -6,7 +6,7 @@ import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { Store } from '../../../store/store.js';
 import { webstorage } from '../../../webstorage/index.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 
 describe('expand', () => {
   it('expands a truncated path of a webstorage key, a row and a cache entry', async () => {
@@ -49,6 +49,24 @@ describe('expand of a whole state', () => {
     // The pair the panel files: never an older value under a newer version (an edit over it would win).
     // The value is read as the request arrives, before the app's set: so is its version.
     expect([decode(value as never), version]).toEqual([{ n: 1 }, 0]);
+  });
+});
+
+describe('expand with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('keeps hidden a part shared with a redacted one, when its container is expanded (whole or by page)', async () => {
+    const store = new Store({ name: `expand-shared-${Math.random()}` });
+    const auth = { token: 'sk_live_shared' };
+    const session = store.createState({ auth, recent: [auth] }, { key: 'session', scope: 'app' });
+    configureDevtools({ redact: (path) => path.at(-1) === 'auth' });
+    const t = kit();
+    await t.hello();
+    const target = { kind: 'state' as const, store: registryId(store)!, state: session.id };
+    // The whole value hides the shared object at both places (a ref to a redacted node is redacted).
+    expect(JSON.stringify(await t.call(Command.expand, { target, path: [] }))).not.toMatch(/sk_live/);
+    expect(JSON.stringify(await t.call(Command.expand, { target, path: ['recent'] }))).not.toMatch(/sk_live/);
+    expect(JSON.stringify(await t.call(Command.expand, { target, path: ['recent'], offset: 0, limit: 10 }))).not.toMatch(/sk_live/);
   });
 });
 

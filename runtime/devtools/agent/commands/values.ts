@@ -3,7 +3,7 @@ import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { ValueRef } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
-import { redactedPaths, show } from '../show.js';
+import { redactedPaths, showPart } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
 import { decodeKey, rowRoot } from './db.js';
@@ -37,7 +37,7 @@ async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; 
 }
 
 /** The part at `path`, refused when redact() hides it or anything on the way to it. */
-async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path; version?: number }> {
+async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path; hidden: Path[]; version?: number }> {
   const { value, root, version } = await resolveRef(ref);
   let part: unknown;
   try {
@@ -50,15 +50,15 @@ async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unkno
   if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
     throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
   }
-  return { value: part, root, ...(version !== undefined && { version }) };
+  return { value: part, root, hidden, ...(version !== undefined && { version }) };
 }
 
 export const valueCommands: Handlers<'expand' | 'storeAsGlobal'> = {
   async expand({ target: ref, path, offset, limit }, { blobs }) {
-    const { value, root, version } = await resolveVisible(ref, path);
+    const { value, root, hidden, version } = await resolveVisible(ref, path);
     // Paging loads on first use: most sessions never read past the display limits.
-    if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit);
-    const shown = show(value, root, blobs, path);
+    if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit, hidden);
+    const shown = showPart(value, root, blobs, path, hidden);
     // A whole state (the panel pulling what a snapshot's preview left out) says which version it is,
     // so the panel never files a newer value under an older version. Read with the value: the
     // app's own promise work may set the state while this answer is made, and an older value
