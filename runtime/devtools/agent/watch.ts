@@ -306,7 +306,8 @@ export class Watcher {
       return;
     }
     const key = `w${storage}.${epoch}:${event.key}`;
-    const removed = !('value' in event) || (event.value === undefined && !target.has(event.key));
+    // A value that cannot be decoded comes without one, and is still there (left in place).
+    const removed = !event.error && (!('value' in event) || (event.value === undefined && !target.has(event.key)));
     // A value that could not be decoded is reported by the read that met it, not by a write.
     const label = own ?? (event.error ? 'unreadable' : removed ? 'remove' : 'set');
     const site =
@@ -404,8 +405,12 @@ export class Watcher {
     const { hash, chars } = fingerprint(pending.value);
     Object.assign(payload, show(pending.value, ['webstorage', storage.namespace, payload.key!], this._blobs));
     payload.hash = hash;
-    // UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + this JSON).
-    payload.size = (storage.namespace.length + 1 + payload.key!.length + STORED_PREFIX + chars) * 2;
+    // UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + this JSON);
+    // a text that cannot be decoded is not that JSON: its bytes as stored, as the snapshot says.
+    payload.size =
+      payload.error !== undefined
+        ? (storage.rawEntries().find((entry) => entry.key === payload.key)?.bytes ?? 0)
+        : (storage.namespace.length + 1 + payload.key!.length + STORED_PREFIX + chars) * 2;
   }
 }
 

@@ -82,6 +82,22 @@ describe('webstorage commands', () => {
   });
 });
 
+describe('webstorage deltas of a value that cannot be decoded', () => {
+  it('keep the key, with its error, instead of saying it was removed', async () => {
+    const { t, storage, id } = await setup('ws-unreadable');
+    // Another script (or another tab) writes text that is neither JSON nor Stratum's format.
+    storage.setRaw('theme', 'dark mode, not JSON');
+    t.frame();
+    expect(storage.has('theme')).toBe(true);
+    const delta = t.events(Event.webstorageChanged).filter((candidate) => candidate.storage === id && candidate.key === 'theme').at(-1)!;
+    expect(delta.label).toBe('unreadable');
+    expect(delta.error).toMatch(/CodecError/);
+    // A delta without a value is a removal: the panel would drop a key that is still there.
+    expect(delta.value).toBeDefined();
+    expect(delta.size).toBe(storage.rawEntries().find((entry) => entry.key === 'theme')!.bytes);
+  });
+});
+
 describe('webstorage with redact', () => {
   afterEach(() => configureDevtools({ redact: () => false }));
 
