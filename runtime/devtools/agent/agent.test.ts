@@ -165,6 +165,25 @@ describe('snapshot', () => {
     expect(refreshed.stores.find((s) => s.id === id)!.scopes[0]!.states.find((s) => s.key === 'user')!.preview).toBe(true);
   });
 
+  it('still answers and sends its snapshot when a state holds a value that cannot be encoded', async () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const store = new Store({ name: 'unencodable' });
+    store.createState<unknown>(proxy, { key: 'revoked', scope: 'app' });
+    store.createState(1, { key: 'fine', scope: 'app' });
+    const t = kit({ timeout: 500 });
+    await t.hello();
+    const snapshot = t.events(Event.snapshot)[0]!;
+    const states = snapshot.stores.find((candidate) => candidate.name === 'unencodable')!.scopes[0]!.states;
+    expect(states.find((state) => state.key === 'fine')!.value).toBe(1);
+    expect(states.find((state) => state.key === 'revoked')!.value).toMatch(/^\[cannot show: .*revoked/);
+    // Created while connected, too: the panel is told, and the app's createState does not throw.
+    store.createState<unknown>(proxy, { key: 'revoked-later', scope: 'app' });
+    t.frame();
+    expect(t.events(Event.stateAdded).map((added) => added.state.key)).toContain('revoked-later');
+    expect(await t.call(Command.pageFacts, {})).toBeDefined();
+  });
+
   it('shows a huge state cut short, expandable by path', async () => {
     const t = kit();
     const store = new Store({ name: 'huge' });

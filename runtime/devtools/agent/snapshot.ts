@@ -53,9 +53,22 @@ export class Previews {
   }
 }
 
+/**
+ * A state's value as a snapshot or `stateAdded` shows it. A value the codec cannot read (a revoked
+ * proxy, a getter that throws) is said in words: thrown, it failed the flush every answer and
+ * delta waits on, so the agent answered nothing more (and failed the app's createState).
+ */
+function showState(state: State<unknown>, blobs: InlineBlobs, previews: Previews | undefined): Shown {
+  try {
+    return previews?.quick(state.value) ?? show(state.value, ['state', state.scope, state.key], blobs, [], previews ? PREVIEW : undefined);
+  } catch (error) {
+    return { value: `[cannot show: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}]`, redacted: [] };
+  }
+}
+
 /** With `previews`, the value as a short preview (PREVIEW), marked so the panel pulls the rest. */
 export function stateInfo(state: State<unknown>, blobs: InlineBlobs, previews?: Previews): StateInfo {
-  let shown = previews?.quick(state.value) ?? show(state.value, ['state', state.scope, state.key], blobs, [], previews ? PREVIEW : undefined);
+  let shown = showState(state, blobs, previews);
   const cut = previews !== undefined && isCut(shown.value);
   if (cut) shown = previews.share(shown);
   const info: StateInfo = { id: state.id, key: state.key, scope: state.scope, version: state.version, value: shown.value, redacted: shown.redacted };
@@ -92,7 +105,7 @@ export function scopeColumns(states: Iterable<State<unknown>>, blobs: InlineBlob
   const columns: StateColumns = { ids: [], keys: [], versions: [], values: [], redactedAt: [], redacted: [], persistedAt: [], persistence: [] };
   let index = 0;
   for (const state of states) {
-    let shown = previews.quick(state.value) ?? show(state.value, ['state', state.scope, state.key], blobs, [], PREVIEW);
+    let shown = showState(state, blobs, previews);
     if (isCut(shown.value)) shown = previews.share(shown);
     columns.ids.push(state.id);
     columns.keys.push(state.key);
