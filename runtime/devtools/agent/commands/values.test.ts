@@ -68,6 +68,18 @@ describe('expand with redact', () => {
     expect(JSON.stringify(await t.call(Command.expand, { target, path: ['recent'] }))).not.toMatch(/sk_live/);
     expect(JSON.stringify(await t.call(Command.expand, { target, path: ['recent'], offset: 0, limit: 10 }))).not.toMatch(/sk_live/);
   });
+
+  it('answers the same for any path inside a redacted part, there or not (no probing its keys or length)', async () => {
+    const store = new Store({ name: `expand-probe-${Math.random()}` });
+    const session = store.createState({ auth: { token: 'sk_live_x', scopes: ['read'] } }, { key: 'session', scope: 'app' });
+    configureDevtools({ redact: (path) => path.at(-1) === 'auth' });
+    const t = kit();
+    await t.hello();
+    const target = { kind: 'state' as const, store: registryId(store)!, state: session.id };
+    for (const path of [['auth', 'token'], ['auth', 'password'], ['auth', 'scopes', 0], ['auth', 'scopes', 5]]) {
+      await expect(t.call(Command.expand, { target, path })).rejects.toMatchObject({ code: 'redacted' });
+    }
+  });
 });
 
 describe('storeAsGlobal', () => {

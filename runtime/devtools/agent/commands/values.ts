@@ -39,16 +39,18 @@ async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; 
 /** The part at `path`, refused when redact() hides it or anything on the way to it. */
 async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path; hidden: Path[]; version?: number }> {
   const { value, root, version } = await resolveRef(ref);
+  // Before the path is looked up: a `not-found` there would tell which keys (or how many items)
+  // a redacted part holds.
+  const hidden = redactedPaths(value, root);
+  if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
+    throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
+  }
   let part: unknown;
   try {
     part = resolvePath(value, path);
   } catch (error) {
     if (error instanceof CodecError) throw new CommandError('not-found', `${error.message} (the value changed? refresh)`);
     throw error;
-  }
-  const hidden = redactedPaths(value, root);
-  if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
-    throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
   }
   return { value: part, root, hidden, ...(version !== undefined && { version }) };
 }
