@@ -160,8 +160,10 @@ export class Agent {
     };
     this._watcher = new Watcher(this.bridge, this._context.blobs);
     this.bridge.beforeFlush(() => {
-      this._watcher.fill();
+      // Snapshots first: reading a webstorage can queue a delta (a text read for the first time
+      // that cannot be decoded is reported), which leaves in this flush and must be filled too.
       this._fillSnapshots();
+      this._watcher.fill();
     });
   }
 

@@ -98,6 +98,29 @@ describe('webstorage deltas of a value that cannot be decoded', () => {
   });
 });
 
+describe('webstorage text no one has read yet', () => {
+  it('is listed by the snapshot, and not then removed by the delta its first read sends', async () => {
+    const local = new FakeStorage();
+    const fake = installWindow({ local });
+    try {
+      const storage = webstorage('local', { namespace: 'ws-first-read' });
+      // Another script's text under the namespace, never read through Stratum.
+      local.setItem('ws-first-read:legacy', 'plain words, not JSON');
+      const t = kit();
+      await t.hello();
+      const id = registryId(storage)!;
+      t.frame();
+      const info = t.events(Event.snapshot)[0]!.webstorages.find((candidate) => candidate.id === id)!;
+      expect(info.keys.map((key) => [key.key, key.error !== undefined])).toEqual([['legacy', true]]);
+      // What a panel does with each delta after the snapshot: one without a value is a removal.
+      const removed = t.events(Event.webstorageChanged).filter((delta) => delta.storage === id && delta.key === 'legacy' && delta.value === undefined);
+      expect(removed).toEqual([]);
+    } finally {
+      fake.uninstall();
+    }
+  });
+});
+
 describe('webstorage with redact', () => {
   afterEach(() => configureDevtools({ redact: () => false }));
 
