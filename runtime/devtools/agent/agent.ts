@@ -267,9 +267,10 @@ export class Agent {
   private async _snapshot(form: SnapshotForm): Promise<Snapshot> {
     // A database opened while others are counted sends its own `registered` once described,
     // maybe before this snapshot, which panels apply by replacing their list: so until no new
-    // one appeared, it is described here too (and one gone meanwhile is left out).
+    // one appeared, it is described here too (and one gone meanwhile is left out). A few rounds
+    // at most: a server opening databases all the time must still get its snapshot.
     const described = new Map<number, DatabaseInfo>();
-    for (let fresh = all('database'); fresh.length > 0; fresh = all('database').filter(({ id }) => !described.has(id))) {
+    for (let fresh = all('database'), round = 0; fresh.length > 0 && round < 4; fresh = all('database').filter(({ id }) => !described.has(id)), round++) {
       for (const info of await Promise.all(fresh.map(({ id, object }) => databaseInfo(id, object)))) described.set(info.id, info);
     }
     const databases = all('database').flatMap(({ id }) => described.get(id) ?? []);
