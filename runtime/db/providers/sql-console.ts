@@ -8,13 +8,15 @@
 export const SQL_TIMEOUT_MS = 10_000;
 
 /**
- * The text past leading whitespace, `--` lines and block comments (nested in Postgres; in SQLite
- * the first `*\/` ends one, so a nested-looking comment cannot hide a statement).
+ * The text past leading whitespace, `--` lines, block comments (nested in Postgres; in SQLite
+ * the first `*\/` ends one, so a nested-looking comment cannot hide a statement) and empty
+ * statements: both engines skip a leading `;`, so `;COPY …` or `;ATTACH …` runs as the COPY or
+ * the ATTACH.
  */
 export function statementStart(text: string, nested: boolean): string {
   let at = 0;
   for (;;) {
-    while (at < text.length && /\s/.test(text[at]!)) at++;
+    while (at < text.length && /[\s;]/.test(text[at]!)) at++;
     if (text.startsWith('--', at)) {
       const end = text.indexOf('\n', at);
       at = end < 0 ? text.length : end + 1;

@@ -184,6 +184,35 @@ describe('dbSql', () => {
     }
   });
 
+  it('Postgres: COPY after an empty statement (a leading ";") is refused too, not sent to the server', async () => {
+    const { t, db, database } = await setup('console-pg-semi', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const file = `/tmp/stratum-rev-sql-copy-${process.pid}.txt`;
+    rmSync(file, { force: true });
+    try {
+      await expect(t.call(Command.dbSql, { database, sql: `; copy (SELECT 'leak') TO '${file}'` })).rejects.toThrow(/COPY is not run/);
+      await expect(t.call(Command.dbSql, { database, sql: `/* a */ ;; -- b\n DO $$ BEGIN END $$` })).rejects.toThrow(/DO is not run/);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(file, { force: true });
+      db.close();
+    }
+  });
+
+  it('libSQL: ATTACH, COMMIT and pragma writes after a leading ";" are refused too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const { t, db, database } = await setup('console-sql-semi', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      const other = path.join(dir, 'other.db');
+      await expect(t.call(Command.dbSql, { database, sql: `; ATTACH DATABASE '${other}' AS x` })).rejects.toThrow(/ATTACH is not run/);
+      expect(existsSync(other)).toBe(false);
+      await expect(t.call(Command.dbSql, { database, sql: ';COMMIT' })).rejects.toThrow(/COMMIT is not run/);
+      await expect(t.call(Command.dbSql, { database, sql: ' ; PRAGMA case_sensitive_like = 1' })).rejects.toThrow(/PRAGMA case_sensitive_like with a value/);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
