@@ -213,6 +213,47 @@ describe('dbSql', () => {
     }
   });
 
+  it('libSQL: a pragma write is refused however it is dressed (EXPLAIN, comments, inside sha3_query), and the app\'s connection keeps its settings', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const { t, db, database } = await setup('console-sql-pragma', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    const writableSchema = async () => decode((await t.call(Command.dbSql, { database, sql: 'PRAGMA writable_schema' })).rows[0]![0]!);
+    try {
+      for (const sql of [
+        'EXPLAIN PRAGMA writable_schema = 1',
+        'explain query plan pragma writable_schema = 1',
+        'PRAGMA/**/writable_schema=1',
+        'PRAGMA writable_schema /* on */ = 1',
+        'PRAGMA writable_schema -- on\n = 1',
+        "SELECT sha3_query('PRAGMA writable_schema = 1')",
+      ]) {
+        await t.call(Command.dbSql, { database, sql }).then(
+          () => undefined,
+          (error: Error) => expect(error.message).toMatch(/not run from the console/),
+        );
+        expect({ sql, writableSchema: await writableSchema() }).toEqual({ sql, writableSchema: 0n });
+      }
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('libSQL: writefile() (which writes any file the process may write) is refused in words', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const { t, db, database } = await setup('console-sql-writefile', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      const file = path.join(dir, 'written.txt');
+      await expect(t.call(Command.dbSql, { database, sql: `SELECT WriteFile('${file}', 'x')` })).rejects.toThrow(/writefile.*not run from the console/i);
+      expect(existsSync(file)).toBe(false);
+      // A column or a string that only mentions the name still runs.
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT 'writefile' AS writefile_note" });
+      expect(read.rows).toEqual([['writefile']]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
