@@ -254,6 +254,32 @@ describe('dbSql', () => {
     }
   });
 
+  it("Postgres: functions that act outside the transaction are refused in words: pg_terminate_backend would end the app's own connections (same role)", async () => {
+    const { t, db, database } = await setup('console-pg-kill', postgres({ url: PG_URL, schema: 'h22_console' }));
+    const app = new pg.Client({ connectionString: PG_URL });
+    await app.connect();
+    app.on('error', () => undefined); // the terminated connection reports here before the fix
+    try {
+      const pid = (await app.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      for (const sql of [
+        `SELECT pg_terminate_backend(${pid})`,
+        `SELECT pg_catalog."pg_terminate_backend" /* x */ (${pid})`,
+        `SELECT * FROM query_to_xml('SELECT pg_terminate_' || 'backend(${pid})', false, false, '')`,
+        `SELECT pg_cancel_backend(${pid})`,
+        'SELECT pg_reload_conf()',
+      ]) {
+        await expect(t.call(Command.dbSql, { database, sql }), sql).rejects.toThrow(/not run from the console/);
+      }
+      expect((await app.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      // Reading about them still runs.
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'pg_terminate_backend'" });
+      expect(read.rows).toEqual([[1]]);
+    } finally {
+      await app.end().catch(() => undefined);
+      db.close();
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
