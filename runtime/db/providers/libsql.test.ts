@@ -135,3 +135,23 @@ describe('libSQL row counts (kept per table, issue 18)', () => {
     again.close();
   });
 });
+
+describe('libSQL names', () => {
+  it('tables, indexes or databases whose names differ only by case (SQLite folds the case of its names) are refused in words, and the file is left as it was', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-libsql-'));
+    dirs.push(dir);
+    const provider = libsql({ url: `file:${path.join(dir, 'case.db')}` });
+    await expect(openDatabase('case', { version: 1, tables: { notes: { key: 'id', indexes: { byTag: 'tag', bytag: 'other' } } }, provider })).rejects.toThrow(
+      /Index 'bytag' of table 'notes' in 'case' cannot be made in this SQLite file: SQLite ignores the case/,
+    );
+    await expect(openDatabase('case', { version: 1, tables: { notes: { key: 'id' }, Notes: { key: 'id' } }, provider })).rejects.toMatchObject({
+      name: 'ConstraintError',
+      message: expect.stringMatching(/Table 'Notes' of 'case' cannot be made .* "t:case\/notes"/),
+    });
+    const db = await openDatabase('case', { version: 1, tables: { notes: { key: 'id' } }, provider });
+    await db.table('notes').put({ id: 1, tag: 'a' });
+    await expect(openDatabase('CASE', { version: 1, tables: { notes: { key: 'id' } }, provider })).rejects.toThrow(/Table 'notes' of 'CASE' cannot be made/);
+    expect(await db.table('notes').count()).toBe(1);
+    db.close();
+  });
+});

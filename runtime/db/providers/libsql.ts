@@ -15,7 +15,7 @@ import { compareKeys, type Key } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { ensureLayout } from './libsql-layout.js';
-import { countSql, countTriggers, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableSql, type SqlRunner } from './libsql-rows.js';
+import { countSql, countTriggers, indexName, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableName, tableSql, type SqlRunner } from './libsql-rows.js';
 import { describeKey } from './software.js';
 import { refusedOnSqlite } from './sql-console.js';
 import { Lock } from './tasks.js';
@@ -74,8 +74,23 @@ async function readVersion(sql: SqlRunner, name: string): Promise<number> {
   return rows[0] ? Number(rows[0][0]) : 0;
 }
 
+/**
+ * SQLite compares its names without ASCII case: the SQL table for 'Notes' is the one for 'notes'
+ * (of this database, or of one named 'APP' beside 'app'). Refused in words before CREATE TABLE
+ * fails with "already exists".
+ */
+async function ensureFree(tx: SqlTransaction, name: string, what: string): Promise<void> {
+  const { rows } = await tx.execute({ sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE", args: [name] });
+  const taken = rows[0]?.[0];
+  if (taken === undefined) return;
+  throw new ConstraintError(
+    `${what} cannot be made in this SQLite file: SQLite ignores the case of its table names, and the SQL table "${String(taken)}" (a table, index or database whose name differs only by case) is already there. Rename one of them.`,
+  );
+}
+
 async function createIndex(tx: SqlTransaction, db: string, table: string, index: IndexInfo): Promise<void> {
   const sql = indexSql(db, table, index.name);
+  await ensureFree(tx, indexName(db, table, index.name), `Index '${index.name}' of table '${table}' in '${db}'`);
   for (const statement of indexTableSql(db, table, index.name)) await tx.execute(statement);
   // Index the rows already there; a unique index over repeated values fails the upgrade, as in IndexedDB.
   const { rows } = await tx.execute(`SELECT k, v, b, r FROM ${tableSql(db, table)}`);
@@ -316,6 +331,7 @@ class LibsqlProvider implements Provider {
     const db = request.name;
     const plan = planUpgrade(existing, request.tables);
     for (const table of plan.create) {
+      await ensureFree(tx, tableName(db, table.name), `Table '${table.name}' of '${db}'`);
       await tx.execute(rowsTableSql(tableSql(db, table.name)));
       for (const index of table.indexes) await createIndex(tx, db, table.name, index);
     }
