@@ -16,7 +16,7 @@ import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlR
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { ensureLayout } from './libsql-layout.js';
 import { countSql, countTriggers, indexName, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableName, tableSql, type SqlRunner } from './libsql-rows.js';
-import { describeKey } from './software.js';
+import { checkNames, describeKey } from './software.js';
 import { refusedOnSqlite } from './sql-console.js';
 import { Lock } from './tasks.js';
 
@@ -247,6 +247,7 @@ class LibsqlProvider implements Provider {
   }
 
   async open(request: OpenRequest): Promise<Connection> {
+    checkNames('SQLite', true, request.name, request.tables);
     const { client, place } = this._connect(request.name);
     this._users++;
     const release = await place.lock.acquire();
@@ -283,6 +284,7 @@ class LibsqlProvider implements Provider {
   }
 
   async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    checkNames('SQLite', true, name);
     const { client, place } = this._connect(name);
     this._users++;
     const mine = [...place.connections].filter((connection) => connection.name === name);

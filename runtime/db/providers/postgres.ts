@@ -20,7 +20,7 @@ import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
 import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
-import { describeKey } from './software.js';
+import { checkNames, describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
 export interface PostgresOptions {
@@ -275,6 +275,7 @@ class PostgresProvider implements Provider {
   }
 
   async open(request: OpenRequest): Promise<Connection> {
+    checkNames('PostgreSQL', true, request.name, request.tables);
     const place = this._use();
     let connection: PgConnection | undefined;
     try {
@@ -312,6 +313,7 @@ class PostgresProvider implements Provider {
   }
 
   async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    checkNames('PostgreSQL', true, name);
     const place = this._use();
     try {
       const open = [...place.connections].filter((other) => (other as PgConnection).db === name) as PgConnection[];

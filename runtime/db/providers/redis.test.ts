@@ -176,3 +176,18 @@ describe.skipIf(!up)('redis: single reads beside a writer', () => {
     db.close();
   });
 });
+
+describe.skipIf(!up)('redis: names a server cannot keep apart', () => {
+  it('tables whose names differ only in a lone surrogate are refused in words, not merged into one Redis key', async () => {
+    const provider = redis({ url: REDIS_URL }, { prefix });
+    await expect(openDatabase('lone', { version: 1, tables: { 'a\ud800': { key: 'id' }, 'a\ud801': { key: 'id' } }, provider })).rejects.toThrow(
+      /table name "a\\ud800" of 'lone' has a lone surrogate.*Redis/,
+    );
+    await expect(openDatabase('lone\udfff', { version: 1, tables: { a: { key: 'id', indexes: { ['i\udc00']: 'x' } } }, provider })).rejects.toThrow(/lone surrogate/);
+    // NUL is a byte like any other in a Redis key.
+    const db = await openDatabase('nul\u0000', { version: 1, tables: { 'a\u0000': { key: 'id' } }, provider });
+    await db.table('a\u0000').put({ id: 1 });
+    expect(await db.table('a\u0000').count()).toBe(1);
+    await db.delete();
+  });
+});

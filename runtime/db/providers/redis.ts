@@ -23,7 +23,7 @@ import { RedisRows, RedisTransaction } from './redis-rows.js';
 import { adoptCache, guard } from './redis-undo.js';
 import { RedisSingleRead } from './redis-single.js';
 import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
-import { describeKey } from './software.js';
+import { checkNames, describeKey } from './software.js';
 import { loadValue } from './libsql-values.js';
 
 export type { RedisProviderOptions };
@@ -234,6 +234,7 @@ class RedisProvider implements Provider {
   }
 
   async open(request: OpenRequest): Promise<Connection> {
+    checkNames('Redis', false, request.name, request.tables);
     const place = this._use();
     try {
       const held = await place.hold(request.name);
@@ -273,6 +274,7 @@ class RedisProvider implements Provider {
   }
 
   async deleteDatabase(name: string, blocked: () => void): Promise<void> {
+    checkNames('Redis', false, name);
     const place = this._use();
     try {
       const open = ([...place.connections] as RedisConnection[]).filter((other) => other.db === name);
