@@ -11,7 +11,7 @@
  * it shared). No transaction ever runs at SERIALIZABLE, so none fails with a serialization
  * error that would need its function run twice.
  */
-import type { Pool, PoolClient, QueryArrayConfig } from 'pg';
+import type { Pool, PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg';
 import { ConstraintError, VersionError } from '../errors.js';
 import { compareKeys } from '../keys.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlRows } from '../provider.js';
@@ -19,7 +19,7 @@ import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schem
 import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
-import { refusedOnPostgres, SQL_TIMEOUT_MS } from './sql-console.js';
+import { refusedOnPostgres, SQL_ROWS_READ, SQL_TIMEOUT_MS } from './sql-console.js';
 import { checkNames, describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
@@ -203,7 +203,19 @@ class PgConnection implements Connection {
       await client.query('SELECT 1');
       // @types/pg does not list queryMode (pg 8.12+ reads it): the config is typed here, not as a literal.
       const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
-      const result = await client.query(config);
+      // A query is read through a cursor, SQL_ROWS_READ rows at most: `SELECT *` over a big table
+      // would otherwise come whole into the app's memory. What a cursor cannot hold (SHOW,
+      // EXPLAIN, …) is a syntax error there, and runs as it is.
+      await client.query('SAVEPOINT stratum_console');
+      let result: QueryArrayResult;
+      try {
+        await client.query({ ...config, text: `DECLARE stratum_console NO SCROLL CURSOR FOR ${text}` });
+        result = await client.query({ text: `FETCH ${SQL_ROWS_READ} FROM stratum_console`, rowMode: 'array' });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '42601') throw error;
+        await client.query('ROLLBACK TO SAVEPOINT stratum_console');
+        result = await client.query(config);
+      }
       return { columns: (result.fields ?? []).map((field) => field.name), rows: result.rows ?? [] };
     } finally {
       await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));

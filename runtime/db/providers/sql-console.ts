@@ -8,6 +8,12 @@
 export const SQL_TIMEOUT_MS = 10_000;
 
 /**
+ * Rows a console query reads at most: the console shows 500 (MAX_SQL_ROWS in protocol/power.ts)
+ * and says when there were more, so one more is read, never the whole result into the app.
+ */
+export const SQL_ROWS_READ = 501;
+
+/**
  * The text past leading whitespace, `--` lines, block comments (nested in Postgres; in SQLite
  * the first `*\/` ends one, so a nested-looking comment cannot hide a statement) and empty
  * statements: both engines skip a leading `;`, so `;COPY …` or `;ATTACH …` runs as the COPY or

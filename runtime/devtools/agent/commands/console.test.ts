@@ -280,6 +280,29 @@ describe('dbSql', () => {
     }
   });
 
+  it('Postgres: a SELECT over millions of rows reads only the rows the console shows (plus one, to say there are more), not all of them into the app', async () => {
+    const { t, db, database } = await setup('console-pg-many', postgres({ url: PG_URL, schema: 'h22_console' }));
+    try {
+      const started = performance.now();
+      const result = await t.call(Command.dbSql, { database, sql: "SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 3000000) AS g" });
+      const ms = performance.now() - started;
+      expect(result.columns).toEqual(['g', 'pad']);
+      expect(result.rows).toHaveLength(500);
+      expect(result.truncated).toBe(true);
+      // Reading 3,000,000 rows of ~100 bytes into the app takes seconds and ~0.5 GB; 501 rows take milliseconds.
+      expect(ms).toBeLessThan(1500);
+      // Statements that are not queries (no cursor for them) still run, and say no more than they have.
+      const shown = await t.call(Command.dbSql, { database, sql: 'SHOW statement_timeout' });
+      expect(shown.rows).toEqual([['10s']]);
+      expect(shown.truncated).toBe(false);
+      const explained = await t.call(Command.dbSql, { database, sql: 'EXPLAIN SELECT 1' });
+      expect(explained.columns).toEqual(['QUERY PLAN']);
+      await expect(t.call(Command.dbSql, { database, sql: 'SELECT * FROM no_such_table' })).rejects.toThrow(/SQL failed: relation "no_such_table" does not exist/);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
