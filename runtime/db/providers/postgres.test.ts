@@ -81,3 +81,17 @@ describe.skipIf(!up)('postgres: names a server cannot keep apart', () => {
     await expect(openDatabase('n\u0000ul', { version: 1, tables: { a: { key: 'id' } }, provider })).rejects.toThrow(/database name "n\\u0000ul" has NUL/);
   });
 });
+
+describe.skipIf(!up)('postgres: schema names', () => {
+  it('a schema name past 63 bytes (PostgreSQL cuts it there) is refused in words, so two such names never share one schema', async () => {
+    // 31 × 'é' is 62 bytes: both names below are cut to the same 63 bytes by the server.
+    const cut = `${'é'.repeat(31)}a`;
+    try {
+      const make = async (schema: string) => openDatabase('cut', { version: 1, tables: { notes: { key: 'id' } }, provider: postgres({ url: PG_URL, schema }) });
+      await expect(make(`${cut}b`)).rejects.toThrow(/schema .* is 64 bytes in UTF-8; PostgreSQL keeps 63/);
+      await expect(make(`${cut}c`)).rejects.toThrow(/PostgreSQL keeps 63/);
+    } finally {
+      await dropSchema(cut);
+    }
+  });
+});

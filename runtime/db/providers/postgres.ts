@@ -275,6 +275,10 @@ class PostgresProvider implements Provider {
     if (options.schema !== undefined && (typeof options.schema !== 'string' || options.schema === '' || options.schema.length > 40)) {
       throw new TypeError(`postgres: schema is a name of 1–40 characters; got ${JSON.stringify(options.schema)}.`);
     }
+    // The server cuts a longer name to 63 bytes without an error: two such names would share one schema.
+    if (options.schema !== undefined && Buffer.byteLength(options.schema) > 63) {
+      throw new TypeError(`postgres: schema ${JSON.stringify(options.schema)} is ${Buffer.byteLength(options.schema)} bytes in UTF-8; PostgreSQL keeps 63 and cuts the rest, so give a shorter name.`);
+    }
     this._options = options;
     this._key = placeKey(options);
   }
