@@ -118,6 +118,15 @@ export function refusedOnPostgres(text: string): string | undefined {
       return 'COPY is not run from the console: inside a read-only transaction COPY … TO still writes server files or runs a program. Use SELECT.';
     case 'DO':
       return 'DO is not run from the console: its code can run statements the read-only transaction does not cover (COPY, dblink). Use SELECT.';
+    case 'REINDEX':
+    case 'CLUSTER':
+    case 'VACUUM':
+    case 'ANALYZE':
+    case 'ANALYSE':
+      // Postgres counts these as read-only (they change no data), yet they lock the app's tables while they rewrite or scan them.
+      return `${keyword(statementStart(text, true))} is not run from the console: a read-only transaction lets it run, and it locks the app's tables while it works. Run it from psql.`;
+    case 'LOAD':
+      return 'LOAD is not run from the console: it loads a library into the server process. Run it from psql.';
   }
   for (const { name, call, uescape } of postgresNames(text)) {
     if (uescape) return 'UESCAPE is not run from the console: a name spelled with escapes of its own cannot be checked. Write the name out.';

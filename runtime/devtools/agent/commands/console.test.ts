@@ -303,6 +303,17 @@ describe('dbSql', () => {
     }
   }, 30_000);
 
+  it('Postgres: REINDEX, CLUSTER, VACUUM, ANALYZE and LOAD (which a read-only transaction lets run, locking the app\'s tables or loading code) are refused in words', async () => {
+    const { t, db, database } = await setup('console-pg-maintenance', postgres({ url: PG_URL, schema: 'h22_console' }));
+    try {
+      for (const sql of ['REINDEX TABLE h22_console.stratum_rows', '/* x */ cluster h22_console.stratum_rows USING stratum_rows_pkey', 'ANALYZE h22_console.stratum_rows', 'VACUUM h22_console.stratum_rows', "LOAD 'auto_explain'"]) {
+        await expect(t.call(Command.dbSql, { database, sql }), sql).rejects.toThrow(/is not run from the console/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
