@@ -7,7 +7,7 @@
  * 63-byte identifier limit.
  */
 import type { PoolClient, QueryResult } from 'pg';
-import { DatabaseUnavailableError, describeError, TransactionInactiveError } from '../errors.js';
+import { DatabaseUnavailableError, DataError, describeError, TransactionInactiveError } from '../errors.js';
 import type { Key } from '../keys.js';
 import type { KeyRange, ProviderQuery } from '../provider.js';
 import type { TableInfo } from '../schema.js';
@@ -51,12 +51,26 @@ export function rowValue(row: ValueRow): unknown {
   return loadValue(row.v, arrayBuffer(row.b));
 }
 
-/** Runs a statement; a driver's failure becomes a DatabaseUnavailableError in words. */
+/**
+ * A statement's failure in words: a key or index value past a btree's row limit (program_limit_exceeded,
+ * about 2.7 kB after compression) is the caller's data, a DataError, not the server unavailable.
+ */
+function failed(error: unknown): Error {
+  if ((error as { code?: unknown }).code === '54000' && /index row/i.test(describeError(error))) {
+    return new DataError(
+      `The key or index value is too long for a PostgreSQL index (${describeError(error)}): it may take at most 2704 bytes there, after compression. Index a shorter field, or a hash of it.`,
+      { cause: error },
+    );
+  }
+  return new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
+}
+
+/** Runs a statement; a driver's failure becomes an error in words (`failed`). */
 export async function run<R extends object = Record<string, unknown>>(client: PoolClient, sql: string, args: unknown[] = []): Promise<R[]> {
   try {
     return (await client.query<R>(sql, args)).rows;
   } catch (error) {
-    throw new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
+    throw failed(error);
   }
 }
 
@@ -69,7 +83,7 @@ export async function runScript<R extends object = Record<string, unknown>>(clie
     const result = (await client.query<R>(sql)) as unknown as QueryResult<R> | Array<QueryResult<R>>;
     return Array.isArray(result) ? result.map((one) => one.rows) : [result.rows];
   } catch (error) {
-    throw new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
+    throw failed(error);
   }
 }
 

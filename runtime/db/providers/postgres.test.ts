@@ -95,3 +95,18 @@ describe.skipIf(!up)('postgres: schema names', () => {
     }
   });
 });
+
+describe.skipIf(!up)('postgres: keys past the index row limit', () => {
+  it('a key or index value too long for a PostgreSQL index fails as a DataError in words (not "unavailable"), nothing written, the database still usable', async () => {
+    const db = await openDatabase('long-keys', { version: 1, tables: { notes: { key: 'id', indexes: { byText: 'text' } } }, provider: postgres({ url: PG_URL, schema }) });
+    // Text that does not compress: its index row is past 2704 bytes.
+    let seed = 7;
+    const noise = () => Array.from({ length: 3000 }, () => String.fromCharCode(0x4e00 + ((seed = (seed * 48271) % 2147483647) % 20000))).join('');
+    await expect(db.table('notes').put({ id: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for a PostgreSQL index/) });
+    await expect(db.table('notes').put({ id: 1, text: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for a PostgreSQL index/) });
+    expect(await db.table('notes').count()).toBe(0);
+    await db.table('notes').put({ id: 2, text: 'short' });
+    expect(await db.table('notes').count()).toBe(1);
+    await db.delete();
+  });
+});
