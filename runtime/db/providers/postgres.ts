@@ -38,6 +38,9 @@ export interface PostgresOptions {
   queryTimeout?: number;
 }
 
+/** PostgreSQL's type id of int8 (bigint). */
+const INT8_OID = 20;
+
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
@@ -202,7 +205,9 @@ class PgConnection implements Connection {
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
       await client.query('SELECT 1');
       // @types/pg does not list queryMode (pg 8.12+ reads it): the config is typed here, not as a literal.
-      const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+      // int8 (count(*), bigserial ids) as BigInt, as libSQL gives integers, rather than pg's text; other types as pg reads them.
+      const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? BigInt : client.getTypeParser(oid, format))) as PoolClient['getTypeParser'] };
+      const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended', types };
       // A query is read through a cursor, SQL_ROWS_READ rows at most: `SELECT *` over a big table
       // would otherwise come whole into the app's memory. What a cursor cannot hold (SHOW,
       // EXPLAIN, …) is a syntax error there, and runs as it is.
@@ -210,7 +215,7 @@ class PgConnection implements Connection {
       let result: QueryArrayResult;
       try {
         await client.query({ ...config, text: `DECLARE stratum_console NO SCROLL CURSOR FOR ${text}` });
-        result = await client.query({ text: `FETCH ${SQL_ROWS_READ} FROM stratum_console`, rowMode: 'array' });
+        result = await client.query({ text: `FETCH ${SQL_ROWS_READ} FROM stratum_console`, rowMode: 'array', types });
       } catch (error) {
         if ((error as { code?: unknown }).code !== '42601') throw error;
         await client.query('ROLLBACK TO SAVEPOINT stratum_console');

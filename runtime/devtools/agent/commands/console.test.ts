@@ -314,6 +314,18 @@ describe('dbSql', () => {
     }
   });
 
+  it('Postgres: a bigint column (count(*), an id) reads as a number, as on libSQL, not as text', async () => {
+    const { t, db, database } = await setup('console-pg-int8', postgres({ url: PG_URL, schema: 'h22_console' }));
+    try {
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT count(*) AS n, 9007199254740993::int8 AS big, 1.5::numeric AS exact FROM h22_console.stratum_rows WHERE db = 'console-pg-int8'" });
+      expect(read.rows[0]!.map((cell) => decode(cell))).toEqual([40n, 9007199254740993n, '1.5']);
+      const shown = await t.call(Command.dbSql, { database, sql: 'SHOW statement_timeout' });
+      expect(shown.rows).toEqual([['10s']]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('says where SQL does not run', async () => {
     const { t, database } = await setup('console-nosql');
     await expect(t.call(Command.dbSql, { database, sql: 'SELECT 1' })).rejects.toThrow(/SQL runs on libSQL and Postgres databases; "console-nosql" is memory/);
