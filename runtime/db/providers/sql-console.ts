@@ -108,7 +108,7 @@ function postgresNames(text: string): { name: string; call: boolean; uescape: bo
 
 /** Functions whose effects a read-only transaction and its rollback do not stop, or that run SQL given as text (which the console cannot read). */
 const POSTGRES_EFFECTS =
-  /^(?:pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_log_backend_memory_contexts|pg_stat_reset\w*|pg_stat_statements_reset|pg_\w*replication_slot\w*|pg_replication_origin_\w+|pg_logical_emit_message|lo_export|pg_file_\w+)$/i;
+  /^(?:pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_log_backend_memory_contexts|pg_stat_reset\w*|pg_stat_statements_reset|pg_(?:create_physical|create_logical|drop|copy_physical|copy_logical)_replication_slot|pg_replication_slot_advance|pg_replication_origin_(?:create|drop|advance|session_setup|session_reset|xact_setup|xact_reset)|pg_logical_emit_message|lo_export|pg_file_(?:write|rename|unlink|sync))$/i;
 const POSTGRES_SQL_TEXT = /^(?:query_to_xml\w*|cursor_to_xml\w*|ts_stat|crosstab\d*|dblink\w*)$/i;
 
 /** Why Postgres refuses the statement, in words, or undefined. */

@@ -274,6 +274,10 @@ describe('dbSql', () => {
       // Reading about them still runs.
       const read = await t.call(Command.dbSql, { database, sql: "SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'pg_terminate_backend'" });
       expect(read.rows).toEqual([[1]]);
+      // Functions that only read, whose names are near those refused, still run.
+      for (const sql of ['SELECT count(*) FROM pg_get_replication_slots()', "SELECT pg_replication_origin_oid('x')"]) {
+        await expect(t.call(Command.dbSql, { database, sql }), sql).resolves.toMatchObject({ truncated: false });
+      }
     } finally {
       await app.end().catch(() => undefined);
       db.close();
