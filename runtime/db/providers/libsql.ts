@@ -17,7 +17,7 @@ import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schem
 import { ensureLayout } from './libsql-layout.js';
 import { countSql, countTriggers, indexName, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableName, tableSql, type SqlRunner } from './libsql-rows.js';
 import { checkNames, describeKey } from './software.js';
-import { refusedOnSqlite } from './sql-console.js';
+import { refusedOnSqlite } from './sql-console-sqlite.js';
 import { Lock } from './tasks.js';
 
 export interface LibsqlOptions {

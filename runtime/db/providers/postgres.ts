@@ -19,7 +19,8 @@ import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schem
 import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
-import { refusedOnPostgres, SQL_ROWS_READ, SQL_TIMEOUT_MS } from './sql-console.js';
+import { SQL_ROWS_READ, SQL_TIMEOUT_MS } from './sql-console.js';
+import { refusedOnPostgres } from './sql-console-postgres.js';
 import { checkNames, describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 

@@ -234,9 +234,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function checkNames(engine: string, nul: boolean, name: string, tables: readonly TableInfo[] = []): void {
   const check = (text: string, what: string): void => {
     const problem = LONE_SURROGATE.test(text)
-      ? 'a lone surrogate, which UTF-8 cannot carry (the driver would send U+FFFD, so it would share its rows with other names)'
+      ? 'a lone surrogate (sent as U+FFFD, it would share rows with other names)'
       : nul && text.includes('\u0000')
-        ? 'NUL (U+0000), where the server ends the name'
+        ? 'NUL'
         : undefined;
     if (problem) throw new TypeError(`The ${what} has ${problem}: ${engine} cannot store it. Rename it.`);
   };
