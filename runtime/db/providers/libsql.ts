@@ -17,7 +17,6 @@ import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schem
 import { ensureLayout } from './libsql-layout.js';
 import { countSql, countTriggers, indexName, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableName, tableSql, type SqlRunner } from './libsql-rows.js';
 import { checkNames, describeKey } from './software.js';
-import { refusedOnSqlite } from './sql-console-sqlite.js';
 import { Lock } from './tasks.js';
 
 export interface LibsqlOptions {
@@ -163,7 +162,8 @@ class LibsqlConnection implements Connection {
    * client again after close whatever happened inside.
    */
   async sql(text: string): Promise<SqlRows> {
-    const refused = refusedOnSqlite(text);
+    // Loaded on the console's first statement: an app that never opens the console does not carry it.
+    const refused = (await import('./sql-console-sqlite.js')).refusedOnSqlite(text);
     if (refused) throw new TypeError(refused);
     const { client, place } = this._provider.use();
     const release = await place.lock.acquire();

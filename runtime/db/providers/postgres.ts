@@ -20,7 +20,6 @@ import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
 import { SQL_ROWS_READ, SQL_TIMEOUT_MS } from './sql-console.js';
-import { refusedOnPostgres } from './sql-console-postgres.js';
 import { checkNames, describeKey } from './software.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
@@ -197,7 +196,8 @@ class PgConnection implements Connection {
    * `timeoutMs`: a long query would hold a connection and its snapshot.
    */
   async sql(text: string, timeoutMs = SQL_TIMEOUT_MS): Promise<SqlRows> {
-    const refused = refusedOnPostgres(text);
+    // Loaded on the console's first statement: an app that never opens the console does not carry it.
+    const refused = (await import('./sql-console-postgres.js')).refusedOnPostgres(text);
     if (refused) throw new TypeError(refused);
     const { client, done } = await this._place.checkout(this._request.name);
     let broken: Error | undefined;
