@@ -4,6 +4,7 @@
  * column beside it — never base64. A blob node's `ref` is its offset in those bytes.
  */
 import { BlobRef, CODEC_VERSION, deserialize, encode, stringifyDeep, TAG, type Encoded } from '../../codec/index.js';
+import type { TableInfo } from '../schema.js';
 
 export interface StoredRow {
   /** `stratum:<codec version>:` + the encoded JSON, as `serialize` writes it. */
@@ -132,4 +133,19 @@ export function loadValue(text: string, bytes: ArrayBuffer | null): unknown {
   }
   const value = deserialize(text);
   return bytes === null ? value : restoreBlobs(value, bytes);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A server provider's names go to the server as UTF-8, where a lone surrogate has no spelling:
+ * the driver sends U+FFFD, so 'a\ud800' and 'a\ud801' would name the same rows. Postgres text
+ * and SQLite's SQL text cannot hold NUL (`nul`). Such a database, table or index name is
+ * refused in words at open and delete, before anything is written.
+ */
+export function checkNames(engine: string, nul: boolean, name: string, tables: readonly TableInfo[] = []): void {
+  for (const text of [name, ...tables.flatMap((table) => [table.name, ...table.indexes.map((index) => index.name)])]) {
+    const problem = LONE_SURROGATE.test(text) ? 'a lone surrogate (sent as U+FFFD, it would share rows with other names)' : nul && text.includes('\0') ? 'NUL' : '';
+    if (problem) throw new TypeError(`The name ${JSON.stringify(text)} in database '${name}' has ${problem}: ${engine} cannot store it. Rename it.`);
+  }
 }

@@ -157,7 +157,7 @@ describe('libSQL names', () => {
 
   it('names holding NUL (SQL text ends there) or a lone surrogate (no UTF-8 for it) are refused in words', async () => {
     const provider = libsql({ url: ':memory:' });
-    await expect(openDatabase('nul', { version: 1, tables: { 'a\u0000b': { key: 'id' } }, provider })).rejects.toThrow(/table name "a\\u0000b" of 'nul' has NUL.*SQLite/);
-    await expect(openDatabase('lone\ud800', { version: 1, tables: { a: { key: 'id' } }, provider })).rejects.toThrow(/database name "lone\\ud800" has a lone surrogate/);
+    await expect(openDatabase('nul', { version: 1, tables: { 'a\u0000b': { key: 'id' } }, provider })).rejects.toThrow(/name "a\\u0000b" in database 'nul' has NUL.*SQLite/);
+    await expect(openDatabase('lone\ud800', { version: 1, tables: { a: { key: 'id' } }, provider })).rejects.toThrow(/name "lone\\ud800" in database .* has a lone surrogate/);
   });
 });

@@ -16,7 +16,8 @@ import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction, SqlR
 import { indexKeys, planUpgrade, type IndexInfo, type TableInfo } from '../schema.js';
 import { ensureLayout } from './libsql-layout.js';
 import { countSql, countTriggers, indexName, indexSql, indexTableSql, keyArg, LibsqlTransaction, rowsTableSql, rowValue, tableName, tableSql, type SqlRunner } from './libsql-rows.js';
-import { checkNames, describeKey } from './software.js';
+import { describeKey } from './software.js';
+import { checkNames } from './libsql-values.js';
 import { Lock } from './tasks.js';
 
 export interface LibsqlOptions {

@@ -75,10 +75,10 @@ describe.skipIf(!up)('postgres: names a server cannot keep apart', () => {
     const provider = postgres({ url: PG_URL, schema });
     // UTF-8 has no lone surrogate: the driver sends U+FFFD for both, so the two tables would share rows.
     await expect(openDatabase('lone', { version: 1, tables: { 'a\ud800': { key: 'id' }, 'a\ud801': { key: 'id' } }, provider })).rejects.toThrow(
-      /table name "a\\ud800" of 'lone' has a lone surrogate.*PostgreSQL/,
+      /name "a\\ud800" in database 'lone' has a lone surrogate.*PostgreSQL/,
     );
-    await expect(openDatabase('nul', { version: 1, tables: { 'a\u0000b': { key: 'id' } }, provider })).rejects.toThrow(/table name "a\\u0000b" of 'nul' has NUL/);
-    await expect(openDatabase('n\u0000ul', { version: 1, tables: { a: { key: 'id' } }, provider })).rejects.toThrow(/database name "n\\u0000ul" has NUL/);
+    await expect(openDatabase('nul', { version: 1, tables: { 'a\u0000b': { key: 'id' } }, provider })).rejects.toThrow(/name "a\\u0000b" in database 'nul' has NUL/);
+    await expect(openDatabase('n\u0000ul', { version: 1, tables: { a: { key: 'id' } }, provider })).rejects.toThrow(/name "n\\u0000ul" in database .* has NUL/);
   });
 });
 

@@ -20,7 +20,8 @@ import { Calls } from './calls.js';
 import { FeedHub } from './feed.js';
 import { keyBytes, PgRows, PgTransaction, rowValue, run, runScript } from './postgres-rows.js';
 import { SQL_ROWS_READ, SQL_TIMEOUT_MS } from './sql-console.js';
-import { checkNames, describeKey } from './software.js';
+import { describeKey } from './software.js';
+import { checkNames } from './libsql-values.js';
 import { PgPlace, places, placeKey } from './postgres-place.js';
 
 export interface PostgresOptions {

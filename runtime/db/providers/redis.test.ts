@@ -181,7 +181,7 @@ describe.skipIf(!up)('redis: names a server cannot keep apart', () => {
   it('tables whose names differ only in a lone surrogate are refused in words, not merged into one Redis key', async () => {
     const provider = redis({ url: REDIS_URL }, { prefix });
     await expect(openDatabase('lone', { version: 1, tables: { 'a\ud800': { key: 'id' }, 'a\ud801': { key: 'id' } }, provider })).rejects.toThrow(
-      /table name "a\\ud800" of 'lone' has a lone surrogate.*Redis/,
+      /name "a\\ud800" in database 'lone' has a lone surrogate.*Redis/,
     );
     await expect(openDatabase('lone\udfff', { version: 1, tables: { a: { key: 'id', indexes: { ['i\udc00']: 'x' } } }, provider })).rejects.toThrow(/lone surrogate/);
     // NUL is a byte like any other in a Redis key.

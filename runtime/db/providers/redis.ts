@@ -23,8 +23,8 @@ import { RedisRows, RedisTransaction } from './redis-rows.js';
 import { adoptCache, guard } from './redis-undo.js';
 import { RedisSingleRead } from './redis-single.js';
 import { CACHE_TABLE, DEFAULT_GRACE, type Expiry } from './redis-expiry.js';
-import { checkNames, describeKey } from './software.js';
-import { loadValue } from './libsql-values.js';
+import { describeKey } from './software.js';
+import { checkNames, loadValue } from './libsql-values.js';
 
 export type { RedisProviderOptions };
 

@@ -222,27 +222,3 @@ export function describeKey(key: Key): string {
   if (Array.isArray(key)) return `[${key.map(describeKey).join(', ')}]`;
   return JSON.stringify(key);
 }
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * A server provider's names go to the server as UTF-8, where a lone surrogate has no spelling:
- * the driver sends U+FFFD, so 'a\ud800' and 'a\ud801' would name the same rows. Postgres text
- * and SQLite's SQL text cannot hold NUL (`nul`). Such a database, table or index name is
- * refused in words at open and delete, before anything is written.
- */
-export function checkNames(engine: string, nul: boolean, name: string, tables: readonly TableInfo[] = []): void {
-  const check = (text: string, what: string): void => {
-    const problem = LONE_SURROGATE.test(text)
-      ? 'a lone surrogate (sent as U+FFFD, it would share rows with other names)'
-      : nul && text.includes('\u0000')
-        ? 'NUL'
-        : undefined;
-    if (problem) throw new TypeError(`The ${what} has ${problem}: ${engine} cannot store it. Rename it.`);
-  };
-  check(name, `database name ${JSON.stringify(name)}`);
-  for (const table of tables) {
-    check(table.name, `table name ${JSON.stringify(table.name)} of '${name}'`);
-    for (const index of table.indexes) check(index.name, `index name ${JSON.stringify(index.name)} of table ${JSON.stringify(table.name)} in '${name}'`);
-  }
-}
