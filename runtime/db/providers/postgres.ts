@@ -212,14 +212,15 @@ class PgConnection implements Connection {
       const config: QueryArrayConfig & { queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended', types };
       // A query is read through a cursor, SQL_ROWS_READ rows at most: `SELECT *` over a big table
       // would otherwise come whole into the app's memory. What a cursor cannot hold (SHOW,
-      // EXPLAIN, …) is a syntax error there, and runs as it is.
+      // EXPLAIN, …) is a syntax error there, and a write inside WITH is not supported there: both run as they are.
       await client.query('SAVEPOINT stratum_console');
       let result: QueryArrayResult;
       try {
         await client.query({ ...config, text: `DECLARE stratum_console NO SCROLL CURSOR FOR ${text}` });
         result = await client.query({ text: `FETCH ${SQL_ROWS_READ} FROM stratum_console`, rowMode: 'array', types });
       } catch (error) {
-        if ((error as { code?: unknown }).code !== '42601') throw error;
+        const code = (error as { code?: unknown }).code;
+        if (code !== '42601' && code !== '0A000') throw error;
         await client.query('ROLLBACK TO SAVEPOINT stratum_console');
         result = await client.query(config);
       }

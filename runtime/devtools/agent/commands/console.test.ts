@@ -302,6 +302,9 @@ describe('dbSql', () => {
       const explained = await t.call(Command.dbSql, { database, sql: 'EXPLAIN SELECT 1' });
       expect(explained.columns).toEqual(['QUERY PLAN']);
       await expect(t.call(Command.dbSql, { database, sql: 'SELECT * FROM no_such_table' })).rejects.toThrow(/SQL failed: relation "no_such_table" does not exist/);
+      // A write inside WITH, which a cursor cannot hold, is still refused by the read-only transaction, in its words.
+      await expect(t.call(Command.dbSql, { database, sql: "WITH gone AS (DELETE FROM h22_console.stratum_rows WHERE db = 'console-pg-many' RETURNING 1) SELECT count(*) FROM gone" })).rejects.toThrow(/Not run: the console's SQL is read-only/);
+      expect(await db.table('notes').count()).toBe(40);
     } finally {
       db.close();
     }
