@@ -1,7 +1,8 @@
+import vm from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyValue, linkedValue, Point, sameValue } from '../../test/helpers/codec-arbitraries.js';
-import { BlobRef, decode, encode, Opaque, stringifyDeep, type Encoded } from './index.js';
+import { BlobRef, decode, deserialize, encode, Opaque, resolvePath, serialize, stringifyDeep, type Encoded } from './index.js';
 
 /** What another process sees: the encoded form after a trip through JSON text. */
 const throughJson = (value: unknown): unknown => decode(JSON.parse(JSON.stringify(encode(value))) as Encoded);
@@ -105,6 +106,52 @@ describe('encode → JSON → decode', () => {
     expect(back.again).toBe(back.file);
     expect(JSON.stringify(encoded)).not.toContain('hello');
     expect(encode(back)).toEqual(encoded);
+  });
+});
+
+describe('values made in another realm (an iframe, a vm context)', () => {
+  const foreign = (): Record<string, unknown> =>
+    vm.runInNewContext(`({
+      date: new Date(5), re: /a+/gi, map: new Map([[1, { one: 1 }]]), set: new Set(['x']),
+      buffer: new Uint8Array([1, 2]).buffer, bytes: new Uint16Array([7, 8]),
+      error: new TypeError('boom', { cause: 'why' }), list: [{ a: 1 }],
+    })`) as Record<string, unknown>;
+
+  it('keep their type and contents through serialize, as structured clone keeps them', () => {
+    const back = deserialize(serialize(foreign())) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.getOwnPropertySymbols(back)).toEqual([]);
+    expect(back.date).toEqual(new Date(5));
+    expect(back.re).toEqual(/a+/gi);
+    expect(back.map).toEqual(new Map([[1, { one: 1 }]]));
+    expect(back.set).toEqual(new Set(['x']));
+    expect(back.buffer).toEqual(new Uint8Array([1, 2]).buffer);
+    expect(back.bytes).toEqual(new Uint16Array([7, 8]));
+    expect(back.error).toBeInstanceOf(TypeError);
+    expect(back.error).toMatchObject({ message: 'boom', cause: 'why' });
+    expect(back.list).toEqual([{ a: 1 }]);
+  });
+
+  it("refuses another realm's SharedArrayBuffer for storage, as this realm's", () => {
+    const shared = vm.runInNewContext('({ shared: new SharedArrayBuffer(2) })') as object;
+    expect(() => serialize(shared)).toThrow(/cannot store \$\.shared: a SharedArrayBuffer/);
+  });
+
+  it('tells a look-alike by its internal slots, not by the name its Symbol.toStringTag claims', () => {
+    const fake = vm.runInNewContext("({ map: { [Symbol.toStringTag]: 'Map', size: 1 }, bytes: { [Symbol.toStringTag]: 'ArrayBuffer', 0: 9, length: 1 } })") as object;
+    expect(encode(fake)).toEqual({
+      map: { $t: 'instance', class: 'Object', v: { size: 1 } },
+      bytes: { $t: 'instance', class: 'Object', v: { 0: 9, length: 1 } },
+    });
+  });
+
+  it("are cut and expanded by path like this realm's", () => {
+    const value = foreign();
+    const cut = encode(value, { maxDepth: 2 }) as Record<string, { $t: string; path: (string | number)[] }>;
+    expect(cut.map).toMatchObject({ $t: 'map' });
+    const inner = (cut.map as unknown as { v: [unknown, { $t: string; path: (string | number)[] }][] }).v[0]![1];
+    expect(inner).toMatchObject({ $t: 'truncated', path: ['map', 0, 1] });
+    expect(resolvePath(value, inner.path)).toEqual({ one: 1 });
   });
 });
 

@@ -8,7 +8,7 @@
  * of a shared object is always the one that gets the `id`, and every `ref` follows it.
  */
 import { CodecError, formatPath } from './error.js';
-import { leafObjectNode, refuseForStorage, refuseSymbolKeys } from './kinds.js';
+import { foreignKind, leafObjectNode, refuseForStorage, refuseSymbolKeys } from './kinds.js';
 import { blobNode, bufferNode, className, dateNode, functionNode, numberNode, truncatedNode } from './leaves.js';
 import { BlobRef, Opaque, Truncated } from './markers.js';
 import { HOLE, isFinalJson, TAG, UNDEFINED } from './tags.js';
@@ -158,21 +158,29 @@ class Encoder {
     }
     if (Array.isArray(value)) return this._array(value);
     if (proto === null) return this._record(value, 'null', null);
-    if (value instanceof Date) return this._node(dateNode(value), value);
-    if (value instanceof RegExp) return this._node({ $t: 'regexp', source: value.source, flags: value.flags }, value);
-    if (value instanceof Map) return this._collection(value, 'map');
-    if (value instanceof Set) return this._collection(value, 'set');
-    if (value instanceof ArrayBuffer) {
-      if (value.byteLength > this._maxBytes) return this._truncated('ArrayBuffer', value.byteLength);
-      return this._node(bufferNode(value), value);
+    // One made in another realm (an iframe, a vm context) fails every instanceof below: tell it
+    // by its internal slots. Only objects outside this realm's Object pay for that.
+    const foreign = value instanceof Object ? undefined : foreignKind(value);
+    if (foreign === 'Object') return this._record(value, hasOwn.call(value, TAG) ? 'object' : 'plain', null);
+    if (value instanceof Date || foreign === 'Date') return this._node(dateNode(value as Date), value);
+    if (value instanceof RegExp || foreign === 'RegExp') {
+      const { source, flags } = value as RegExp;
+      return this._node({ $t: 'regexp', source, flags }, value);
+    }
+    if (value instanceof Map || foreign === 'Map') return this._collection(value as Map<unknown, unknown>, 'map');
+    if (value instanceof Set || foreign === 'Set') return this._collection(value as Set<unknown>, 'set');
+    if (value instanceof ArrayBuffer || foreign === 'ArrayBuffer') {
+      const buffer = value as ArrayBuffer;
+      if (buffer.byteLength > this._maxBytes) return this._truncated('ArrayBuffer', buffer.byteLength);
+      return this._node(bufferNode(buffer), value);
     }
     if (ArrayBuffer.isView(value)) return this._view(value);
-    if (value instanceof Error) return this._error(value);
+    if (value instanceof Error || foreign === 'Error') return this._error(value as Error);
     if (typeof Blob === 'function' && value instanceof Blob) return this._blob(value);
     if (value instanceof Opaque) return this._opaque(value);
     if (value instanceof BlobRef) return this._node(blobNode(value.type, value.size, value.ref, value.name, value.lastModified), value);
     if (value instanceof Truncated) return this._retruncate(value);
-    if (this._strict) refuseForStorage(value, this._pathAt(this._parent, this._key));
+    if (this._strict) refuseForStorage(value, this._pathAt(this._parent, this._key), foreign);
     const leaf = leafObjectNode(value);
     if (leaf) return this._node(leaf, value);
     return this._record(value, 'instance', className(proto as object));
@@ -224,7 +232,7 @@ class Encoder {
     const items: Encoded[] = [];
     const out = count < value.size ? this._truncated(type, value.size, items) : { $t: type, v: items };
     this._node(out, count < value.size ? undefined : value);
-    this._fillEntries(value, count, items, this._nOut.length - 1);
+    this._fillEntries(value, type, count, items, this._nOut.length - 1);
     return out;
   }
 
@@ -276,10 +284,10 @@ class Encoder {
   }
 
   /** Map entries become [key, value] pairs (each its own path step); Set values a list. */
-  private _fillEntries(value: Iterable<unknown>, count: number, items: Encoded[], node: number): void {
-    if (value instanceof Set) return this._fillArray([...value].slice(0, count), count, items, node);
+  private _fillEntries(value: Iterable<unknown>, type: 'map' | 'set', count: number, items: Encoded[], node: number): void {
+    if (type === 'set') return this._fillArray([...value].slice(0, count), count, items, node);
     const pairs: Encoded[][] = [];
-    for (const entry of value as Map<unknown, unknown>) {
+    for (const entry of value) {
       if (pairs.length === count) break;
       pairs.push(entry as Encoded[]);
     }
@@ -357,7 +365,7 @@ class Encoder {
     const out = truncatedNode(value.type, value.size, value.path, holder, value.className);
     const node = this._nOut.length;
     this._node(out);
-    if (preview instanceof Map || preview instanceof Set) this._fillEntries(preview, preview.size, holder as Encoded[], node);
+    if (preview instanceof Map || preview instanceof Set) this._fillEntries(preview, preview instanceof Map ? 'map' : 'set', preview.size, holder as Encoded[], node);
     else if (Array.isArray(preview)) this._fillArray(preview, preview.length, holder as Encoded[], node);
     else if (typeof preview === 'object' && preview !== null) {
       const keys = Object.keys(preview);

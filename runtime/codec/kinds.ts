@@ -27,11 +27,49 @@ export function leafObjectNode(value: object): Node | undefined {
   return undefined;
 }
 
-/** Refuses, for storage, what could not be read back the same. */
-export function refuseForStorage(value: object, path: Path): void {
-  if (typeof SharedArrayBuffer === 'function') {
+const builtinTag = Object.prototype.toString;
+const getter = (proto: object, key: string): ((this: object) => unknown) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
+/** Per builtin tag, a method of this realm that throws for an object without the internal slot (null: the tag comes from the slot). */
+const BRANDS: Record<string, ((this: object) => unknown) | null> = {
+  Object: null,
+  Error: null,
+  SharedArrayBuffer: null,
+  Date: Date.prototype.getTime,
+  RegExp: getter(RegExp.prototype, 'flags'),
+  Map: getter(Map.prototype, 'size'),
+  Set: getter(Set.prototype, 'size'),
+  ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength'),
+};
+
+/**
+ * What an object made in another realm (an iframe, a vm context) is, where instanceof sees none
+ * of this realm's classes: 'Object' (plain data), 'Date', 'RegExp', 'Map', 'Set', 'ArrayBuffer',
+ * 'SharedArrayBuffer', 'Error', or undefined. A Symbol.toStringTag that claims a name is checked
+ * against the internal slot.
+ */
+export function foreignKind(value: object): string | undefined {
+  const tag = builtinTag.call(value).slice(8, -1);
+  if (!Object.hasOwn(BRANDS, tag)) return undefined;
+  const brand = BRANDS[tag];
+  if (tag === 'Object') {
+    // Plain data: its prototype is that realm's Object.prototype, the last before null.
+    const proto = Object.getPrototypeOf(value) as object | null;
+    return proto !== null && Object.getPrototypeOf(proto) === null ? tag : undefined;
+  }
+  try {
+    brand?.call(value);
+    return tag;
+  } catch {
+    // The getter's brand check threw: a look-alike whose Symbol.toStringTag claims the name.
+    return undefined;
+  }
+}
+
+/** Refuses, for storage, what could not be read back the same (`foreign`: from foreignKind). */
+export function refuseForStorage(value: object, path: Path, foreign?: string): void {
+  if (foreign === 'SharedArrayBuffer' || typeof SharedArrayBuffer === 'function') {
     const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (buffer instanceof SharedArrayBuffer) {
+    if (foreign === 'SharedArrayBuffer' || buffer instanceof SharedArrayBuffer) {
       throw new CodecError(
         `cannot store ${formatPath(path)}: a SharedArrayBuffer is memory shared with other threads, not a value; store a copy (new Uint8Array(shared).slice())`,
       );

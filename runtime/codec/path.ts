@@ -1,4 +1,5 @@
 import { CodecError, formatPath } from './error.js';
+import { foreignKind } from './kinds.js';
 import type { Path } from './types.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -22,11 +23,11 @@ export function resolvePath(root: unknown, path: Path): unknown {
       if (step !== 0 && step !== 1) missing();
       current = pair[step as 0 | 1];
       pair = undefined;
-    } else if (current instanceof Map) {
+    } else if (current instanceof Map || foreign<Map<unknown, unknown>>(current, 'Map')) {
       if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step >= current.size) missing();
       pair = [...current][step as number];
       current = pair;
-    } else if (current instanceof Set) {
+    } else if (current instanceof Set || foreign<Set<unknown>>(current, 'Set')) {
       if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step >= current.size) missing();
       current = [...current][step as number];
     } else if (ArrayBuffer.isView(current) && step === 'buffer') {
@@ -43,4 +44,9 @@ export function resolvePath(root: unknown, path: Path): unknown {
     } else missing();
   }
   return current;
+}
+
+/** A Map or Set from another realm (an iframe, a vm context): the encoder writes paths into those too. */
+function foreign<T>(value: unknown, kind: 'Map' | 'Set'): value is T {
+  return typeof value === 'object' && value !== null && !(value instanceof Object) && foreignKind(value) === kind;
 }
