@@ -337,9 +337,11 @@ export class Decoder {
     if (!(buffer instanceof ArrayBuffer)) return this._fail(`a ${type} needs an ArrayBuffer`);
     const offset = this._optional(node, 'offset', 'number') as number | null;
     const length = this._optional(node, 'length', 'number') as number | null;
+    // The constructor would round 1.5 down and read other bytes than the node names.
+    if (!Number.isInteger(offset ?? 0) || !Number.isInteger(length ?? 0)) this._fail(`bad ${type}: offset and length must be whole numbers`);
     try {
       const View = Ctor as new (buffer: ArrayBuffer, offset?: number, length?: number) => ArrayBufferView;
-      return offset === null ? new View(buffer) : new View(buffer, offset, length ?? undefined);
+      return new View(buffer, offset ?? 0, length ?? undefined);
     } catch (error) {
       return this._fail(`bad ${type}: ${(error as Error).message}`);
     }

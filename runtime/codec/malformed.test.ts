@@ -22,6 +22,8 @@ const BAD: [string, unknown, RegExp][] = [
   ['a hole outside an array', { a: { $t: 'hole' } }, /hole outside an array/],
   ['an unknown view type', { $t: 'typed', type: 'Function', buffer: { $t: 'arraybuffer', v: '' } }, /unknown view type/],
   ['a misaligned view', { $t: 'typed', type: 'Uint16Array', buffer: { $t: 'arraybuffer', v: 'AAAA' } }, /bad Uint16Array/],
+  ['a fractional view offset', { $t: 'typed', type: 'Uint8Array', buffer: { $t: 'arraybuffer', v: 'AAAA' }, offset: 1.5, length: 1 }, /bad Uint8Array: offset and length must be whole numbers/],
+  ['a fractional view length', { $t: 'typed', type: 'Uint8Array', buffer: { $t: 'arraybuffer', v: 'AAAA' }, offset: 0, length: 0.5 }, /bad Uint8Array: offset and length must be whole numbers/],
   ['a view without a buffer', { $t: 'typed', type: 'Uint8Array', buffer: [1, 2] }, /needs an ArrayBuffer/],
   ['object fields that are not an object', { $t: 'object', v: [1] }, /expected an object of fields/],
   ['an instance without a class', { $t: 'instance', v: {} }, /needs a string class/],
@@ -38,6 +40,11 @@ describe('decode of malformed input', () => {
   it.each(BAD)('refuses %s with a CodecError', (_name, input, message) => {
     expect(() => decode(input)).toThrow(CodecError);
     expect(() => decode(input)).toThrow(message);
+  });
+
+  it("keeps a view's length when its offset is left out (as someone writing the node by hand may)", () => {
+    const view = decode({ $t: 'typed', type: 'Uint8Array', buffer: { $t: 'arraybuffer', v: 'AAAA' }, length: 1 }) as Uint8Array;
+    expect([view.byteOffset, view.length]).toEqual([0, 1]);
   });
 
   it('either decodes or throws a CodecError for any JSON-shaped input, never anything else', () => {
