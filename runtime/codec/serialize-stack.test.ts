@@ -8,7 +8,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 afterEach(() => {
   vi.doUnmock('./decode-parsed.js');
   vi.resetModules();
+  vi.restoreAllMocks();
 });
+
+/** What Firefox throws where V8 throws a RangeError: its own InternalError, not a RangeError. */
+function tooMuchRecursion(): Error {
+  const error = new Error('too much recursion');
+  error.name = 'InternalError';
+  return error;
+}
 
 describe('deserialize when the in-place pass runs out of stack', () => {
   it('gives the value, decoded without recursion', async () => {
@@ -24,5 +32,35 @@ describe('deserialize when the in-place pass runs out of stack', () => {
     let back = deserialize(serialize(deep));
     for (let i = 0; i < 900; i++) back = (back as Map<string, unknown>).get('next');
     expect(back).toEqual(new Map([['end', new Date(0)]]));
+  });
+
+  it("gives the value in Firefox too, where running out of stack is an InternalError", async () => {
+    vi.resetModules();
+    vi.doMock('./decode-parsed.js', () => ({
+      decodeParsed: () => {
+        throw tooMuchRecursion();
+      },
+    }));
+    const { deserialize, serialize } = await import('./index.js');
+    expect(deserialize(serialize({ at: new Date(0) }))).toEqual({ at: new Date(0) });
+  });
+});
+
+describe('serialize when JSON.stringify runs out of stack', () => {
+  it("writes the deep value in Firefox too, where that is an InternalError", async () => {
+    const stringify = JSON.stringify;
+    vi.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof JSON.stringify>) => {
+      try {
+        return stringify(...args);
+      } catch (error) {
+        throw error instanceof RangeError ? tooMuchRecursion() : error;
+      }
+    });
+    const { deserialize, serialize } = await import('./index.js');
+    let chain: unknown = new Date(0);
+    for (let i = 0; i < 10_000; i++) chain = [chain];
+    let back = deserialize(serialize(chain));
+    for (let i = 0; i < 10_000; i++) back = (back as unknown[])[0];
+    expect(back).toEqual(new Date(0));
   });
 });

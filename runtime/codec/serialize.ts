@@ -41,9 +41,14 @@ function stringify(encoded: Encoded): string {
     return JSON.stringify(encoded);
   } catch (error) {
     // JSON.stringify recurses and runs out of stack a few thousand levels down.
-    if (error instanceof RangeError) return stringifyDeep(encoded);
+    if (outOfStack(error)) return stringifyDeep(encoded);
     throw error;
   }
+}
+
+/** Running out of stack: a RangeError in V8 and WebKit, an InternalError (not a RangeError) in Firefox. */
+function outOfStack(error: unknown): boolean {
+  return error instanceof RangeError || (error instanceof Error && error.name === 'InternalError');
 }
 
 export function deserialize(text: string): unknown {
@@ -75,7 +80,7 @@ export function deserialize(text: string): unknown {
   try {
     return decodeParsed(json);
   } catch (error) {
-    if (!(error instanceof CodecError) && !(error instanceof RangeError)) throw error;
+    if (!(error instanceof CodecError) && !outOfStack(error)) throw error;
     return decode(JSON.parse(body));
   }
 }
