@@ -26,6 +26,12 @@ describe('serialize / deserialize', () => {
     expect(() => deserialize('stratum:1:{"$t":"nope"}')).toThrow(CodecError);
   });
 
+  it("refuses a Blob or File in words: text has no room for its bytes, which would read back as metadata only", () => {
+    expect(() => serialize({ photo: new Blob(['hello'], { type: 'text/plain' }) })).toThrow(CodecError);
+    expect(() => serialize({ photo: new Blob(['hello']) })).toThrow(/cannot store \$\.photo: a Blob's bytes/);
+    expect(() => serialize([new File(['x'], 'a.txt')])).toThrow(/cannot store \$\[0\]: a File's bytes/);
+  });
+
   it('serializes values nested deeper than JSON.stringify can go', () => {
     let chain: unknown = 'end';
     for (let i = 0; i < 10_000; i++) chain = [chain];
