@@ -348,10 +348,7 @@ class Encoder {
     const isFile = typeof File === 'function' && blob instanceof File;
     if (this._strict && !this._onBlob) {
       // Nothing keeps the bytes (serialize's text has no room for them): it would read back as a BlobRef.
-      const kind = isFile ? 'File' : 'Blob';
-      throw new CodecError(
-        `cannot store ${formatPath(this._pathAt(this._parent, this._key))}: a ${kind}'s bytes do not fit in text; store await blob.arrayBuffer() (or use a database's blobs)`,
-      );
+      throw new CodecError(`cannot store ${formatPath(this._pathAt(this._parent, this._key))}: a ${isFile ? 'File' : 'Blob'}'s bytes do not fit in text; store its arrayBuffer()`);
     }
     const ref = this._onBlob ? this._onBlob(blob) : null;
     return this._node(blobNode(blob.type, blob.size, ref, isFile ? blob.name : null, isFile ? blob.lastModified : null), blob);
