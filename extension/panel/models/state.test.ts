@@ -4,9 +4,10 @@
  * never shows the old page's v5 as "now" beside a v0 badge.
  */
 import { signal } from '@preact/signals';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeEvents, StoreInfo } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
+import { estimateBytes, MEMORY } from './memory.js';
 import { StateModel } from './state.js';
 import { stops } from './state-history.js';
 import { Ui } from './ui.js';
@@ -155,5 +156,28 @@ describe('a snapshot whose states came as columns (issue 18, third pass)', () =>
     // A stale snapshot (versions went back) drops them: a new page.
     model.applySnapshot(columns(1));
     expect(entry().history.peek()).toEqual([]);
+  });
+});
+
+describe('the history byte budget across snapshots', () => {
+  const saved = { ...MEMORY };
+  afterEach(() => Object.assign(MEMORY, saved));
+  const text = (v: number) => `${v}:`.padEnd(5_000, 'x');
+  const bigChanged = (to: number): RuntimeEvents['stateChanged'] => ({ store: 1, state: STATE, value: text(to), versions: { from: to, to }, changes: 1, at: to, redacted: [] });
+  const historyBytes = (changes: { before: unknown; after: unknown }[]) => changes.reduce((sum, change) => sum + estimateBytes(change.before as never) + estimateBytes(change.after as never), 0);
+
+  it('still holds a state\'s history within the budget after a refresh kept it', () => {
+    // Each step holds two 5,000-character values (about 20 kB): the budget keeps about 5.
+    MEMORY.historyBytes = 100_000;
+    const connection = fakeConnection();
+    const model = new StateModel(connection as unknown as Connection, new Ui());
+    model.applySnapshot(snapshot(0, 0));
+    for (let v = 1; v <= 4; v++) connection.emit('stateChanged', bigChanged(v));
+    // A refresh (same runtime): the entry is made again and keeps its recent changes.
+    model.applySnapshot([{ id: 1, name: 'app', scopes: [{ name: 'app', states: [{ id: STATE, key: 'count', scope: 'app', version: 4, value: text(4), redacted: [] }] }] }]);
+    for (let v = 5; v <= 20; v++) connection.emit('stateChanged', bigChanged(v));
+    const history = model.entry(1, STATE)!.history.peek();
+    expect(historyBytes(history)).toBeLessThanOrEqual(MEMORY.historyBytes);
+    expect(history[0]!.versions.to).toBe(20);
   });
 });

@@ -97,6 +97,15 @@ export class StateEntry {
     return this._history?.peek() ?? [];
   }
 
+  /**
+   * Takes over the history of the same state before a snapshot made this entry again. The signal
+   * itself, not its steps: the history budget trims steps through the signal it was given, and a
+   * copy would keep steps the budget no longer counts.
+   */
+  adoptHistory(known: StateEntry): void {
+    this._history = known._history;
+  }
+
   /** Read for every row the tree lists: made once. */
   get uid(): string {
     return (this._uid ??= entryKey(this.store, this.id));
@@ -356,7 +365,7 @@ export class StateModel {
   private _keep(states: StateEntry[], key: string, entry: StateEntry, known: StateEntry | undefined): void {
     // The same state seen before the reconnect keeps its recent changes (a version that went
     // back means a new page, whatever the session said).
-    if (known && known.recent.length > 0 && known.currentVersion <= entry.currentVersion) entry.history.value = known.recent;
+    if (known && known.recent.length > 0 && known.currentVersion <= entry.currentVersion) entry.adoptHistory(known);
     states.push(entry);
     this._entries.set(key, entry);
   }
