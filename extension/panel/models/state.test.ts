@@ -180,4 +180,22 @@ describe('the history byte budget across snapshots', () => {
     expect(historyBytes(history)).toBeLessThanOrEqual(MEMORY.historyBytes);
     expect(history[0]!.versions.to).toBe(20);
   });
+
+  it('stops counting the history of states that went away (their store garbage-collected)', () => {
+    MEMORY.historyBytes = 100_000;
+    const connection = fakeConnection();
+    const model = new StateModel(connection as unknown as Connection, new Ui());
+    const OTHER = JSON.stringify(['tmp', 'draft']);
+    model.applySnapshot([
+      ...snapshot(0, 0),
+      { id: 2, name: 'scratch', scopes: [{ name: 'tmp', states: [{ id: OTHER, key: 'draft', scope: 'tmp', version: 0, value: '', redacted: [] }] }] },
+    ]);
+    for (let v = 1; v <= 2; v++) connection.emit('stateChanged', bigChanged(v));
+    for (let v = 1; v <= 2; v++) connection.emit('stateChanged', { ...bigChanged(v), store: 2, state: OTHER });
+    // The scratch store goes (its states with it): its two steps (about 40 kB) no longer count.
+    connection.emit('unregistered', { kind: 'store', id: 2 });
+    for (let v = 3; v <= 4; v++) connection.emit('stateChanged', bigChanged(v));
+    // 4 steps of about 20 kB are within 100 kB: none of them was dropped for the gone store's.
+    expect(stops(model.entry(1, STATE)!.history.peek()).map((stop) => stop.version)).toEqual([0, 1, 2, 3, 4]);
+  });
 });

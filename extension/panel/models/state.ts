@@ -209,7 +209,8 @@ export class StateModel {
     const sameLoad = session === this._session;
     this._session = session;
     batch(() => {
-      const known = sameLoad ? new Map(this._entries) : new Map<string, StateEntry>();
+      const before = new Map(this._entries);
+      const known = sameLoad ? before : new Map<string, StateEntry>();
       if (!sameLoad) this.preview.value = null;
       this.stores.length = 0;
       this._entries.clear();
@@ -229,6 +230,10 @@ export class StateModel {
             this._keep(into.states, key, new StateEntry(info.id, state), known.get(key));
           }
         }
+      }
+      // States the snapshot no longer lists (gone, or all of them after a reload) stop counting.
+      for (const [key, entry] of before) {
+        if (entry.recent.length > 0 && this._entries.get(key)?.recent !== entry.recent) this._history.forget(entry);
       }
       this.structure.value++;
     });
@@ -346,7 +351,13 @@ export class StateModel {
   private _removeStore(id: number): void {
     const index = this.stores.findIndex((store) => store.id === id);
     if (index < 0) return;
-    for (const scope of this.stores[index]!.scopes) for (const state of scope.states) this._entries.delete(state.uid);
+    for (const scope of this.stores[index]!.scopes) {
+      for (const state of scope.states) {
+        this._entries.delete(state.uid);
+        // Its steps stop counting: left counted, they pushed live states' steps out of the budget.
+        this._history.forget(state);
+      }
+    }
     this.stores.splice(index, 1);
     this.structure.value++;
   }
