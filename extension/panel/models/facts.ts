@@ -13,7 +13,8 @@ export class FactsModel {
   /** Cache Storage and OPFS with sizes: read only when asked (sizing a cache may read bodies). */
   readonly origin = signal<OriginStores | null>(null);
   readonly originLoading = signal(false);
-  private _loading: Promise<void> | undefined;
+  /** The read under way, and the target it asks: one read per target at a time. */
+  private _loading: { target: string | null; done: Promise<void> } | undefined;
   private _target: string | null = null;
 
   constructor(
@@ -38,12 +39,21 @@ export class FactsModel {
       this._target = target;
       this.origin.value = null;
     }
-    this._loading ??= this._ui
-      .run(() => this._connection.request(Command.pageFacts, {}))
-      .then((facts) => {
-        if (facts) this.facts.value = facts;
-      })
-      .finally(() => (this._loading = undefined));
-    return this._loading;
+    // A read under way for another target (a frame's runtime, before the top page answered) is
+    // not this one's: ask again, and show only the answer of the runtime targeted now.
+    if (this._loading?.target === target) return this._loading.done;
+    const loading: { target: string | null; done: Promise<void> } = {
+      target,
+      done: this._ui
+        .run(() => this._connection.request(Command.pageFacts, {}))
+        .then((facts) => {
+          if (facts && this._connection.target.peek() === target) this.facts.value = facts;
+        })
+        .finally(() => {
+          if (this._loading === loading) this._loading = undefined;
+        }),
+    };
+    this._loading = loading;
+    return loading.done;
   }
 }
