@@ -43,6 +43,8 @@ export class BlobsModel {
   readonly preview = signal<Preview | null>(null);
   /** Bytes sent of the running upload, or null. */
   readonly upload = signal<{ name: string; sent: number; size: number } | null>(null);
+  /** Bumped by every preview asked for or closed: a preview still loading for an older one is dropped. */
+  private _previewing = 0;
 
   constructor(
     private readonly _connection: Connection,
@@ -93,11 +95,14 @@ export class BlobsModel {
 
   async showPreview(target: BlobTarget): Promise<void> {
     const declared = kindOf(target.type);
+    const asked = ++this._previewing;
     const bytes = await this._ui.run(() => this.read(target, PREVIEW_BYTES[declared ?? 'text']));
-    if (bytes) this._setPreview(this._build(target, declared, bytes));
+    // A big blob's chunks take a while: another preview asked for (or this one closed) meanwhile wins.
+    if (bytes && asked === this._previewing) this._setPreview(this._build(target, declared, bytes));
   }
 
   closePreview(): void {
+    this._previewing++;
     this._setPreview(null);
   }
 
