@@ -199,3 +199,24 @@ describe('the history byte budget across snapshots', () => {
     expect(stops(model.entry(1, STATE)!.history.peek()).map((stop) => stop.version)).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('a state deleted and created again under the same id', () => {
+  it('does not preview the new state\'s value at the version the old one was previewed at', () => {
+    const { connection, model, entry } = setup();
+    // The slider moved back to v2 of the old state.
+    model.preview.value = { uid: entry().uid, version: 2 };
+    connection.emit('stateRemoved', { store: 1, state: STATE, version: 5 });
+    connection.emit('stateAdded', { store: 1, state: { id: STATE, key: 'count', scope: 'app', version: 0, value: 0, redacted: [] } });
+    for (let v = 1; v <= 3; v++) connection.emit('stateChanged', changed(v, v));
+    // The new state's v2 is not what was previewed: the value view shows the state now.
+    expect(model.preview.peek()).toBeNull();
+    expect(stops(entry().history.peek()).map((stop) => stop.version)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('nor after a reconnect whose snapshot shows it created again (its version went back)', () => {
+    const { model, entry } = setup();
+    model.preview.value = { uid: entry().uid, version: 2 };
+    model.applySnapshot(snapshot(3, 3));
+    expect(model.preview.peek()).toBeNull();
+  });
+});

@@ -235,6 +235,9 @@ export class StateModel {
       for (const [key, entry] of before) {
         if (entry.recent.length > 0 && this._entries.get(key)?.recent !== entry.recent) this._history.forget(entry);
       }
+      // A previewed version is one of the history's: gone with it (the state went, or came back anew).
+      const previewed = this.preview.peek();
+      if (previewed && before.get(previewed.uid)?.recent !== this._entries.get(previewed.uid)?.recent) this.preview.value = null;
       this.structure.value++;
     });
   }
@@ -356,6 +359,7 @@ export class StateModel {
         this._entries.delete(state.uid);
         // Its steps stop counting: left counted, they pushed live states' steps out of the budget.
         this._history.forget(state);
+        if (this.preview.peek()?.uid === state.uid) this.preview.value = null;
       }
     }
     this.stores.splice(index, 1);
@@ -386,6 +390,9 @@ export class StateModel {
     if (!entry) return;
     this._entries.delete(entry.uid);
     this._history.forget(entry);
+    // The slider points at one of its versions: a state created again under this id starts at v0,
+    // and its own v2 is not the value that was previewed.
+    if (this.preview.peek()?.uid === entry.uid) this.preview.value = null;
     const node = this.stores.find((candidate) => candidate.id === store);
     const scope = node?.scopes.find((candidate) => candidate.name === entry.scope);
     if (node && scope) {
