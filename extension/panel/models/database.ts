@@ -132,7 +132,12 @@ export class DatabaseModel {
     const query = this.rows.query.peek();
     // A blob's put or delete writes $blobs and $blobdata and is announced once, for $blobs.
     const tables = BLOB_TABLES.has(delta.table) ? [...BLOB_TABLES] : [delta.table];
-    if (query && query.database === delta.database && tables.includes(query.table)) this.rows.invalidate();
+    if (query && query.database === delta.database && tables.includes(query.table)) {
+      this.rows.invalidate();
+      // The selected row is no longer on the page: its editor would offer a row that is not there.
+      const selected = this.rows.selectedKey.peek();
+      if (selected !== null && (delta.change === 'clear' || (delta.change === 'delete' && delta.keys.some((key) => JSON.stringify(key) === selected)))) this.rows.select(null);
+    }
     if (db?.id === delta.database) {
       if (delta.table === CACHE_TABLE && this.view.peek() === 'cache') void this.cache.reload();
       if (BLOB_TABLES.has(delta.table) && this.view.peek() === 'blobs') void this.blobs.reload();

@@ -294,6 +294,23 @@ describe('Database tab', () => {
     await waitFor(async () => (await notes.get(51)) === undefined);
   });
 
+  it('stops showing the selected row as editable once the page deleted it, or cleared its table', async () => {
+    const db = await notesDb('gone-db', 20);
+    const notes = db.table('notes');
+    const h = await openTable('gone-db');
+    click(await h.wait('row', { key: '7' }));
+    await h.wait('row-editor', { key: '7' });
+    await notes.delete(7);
+    await waitFor(() => h.find('row', { key: '7' }) === null);
+    await waitFor(() => h.find('row-editor') === null, 1000);
+
+    click(await h.wait('row', { key: '8' }));
+    await h.wait('row-editor', { key: '8' });
+    await notes.clear();
+    await waitFor(() => h.find('row', { key: '8' }) === null);
+    await waitFor(() => h.find('row-editor') === null, 1000);
+  });
+
   it('clears a table after confirmation', async () => {
     const db = await notesDb('clear-db', 20);
     const h = await openTable('clear-db');
