@@ -13,6 +13,10 @@ export class BudgetModel {
   readonly loading = signal(false);
   /** The page's answer to the last "Request persistent storage". */
   readonly persistAnswer = signal<{ granted: boolean; persisted: boolean } | null>(null);
+  /** Bumped per measure asked for: only the last one's answer is shown, and ends "Measuring…". */
+  private _measures = 0;
+  /** The runtime whose measure `budget` holds. */
+  private _target: string | null = null;
 
   constructor(
     private readonly _connection: Connection,
@@ -20,12 +24,21 @@ export class BudgetModel {
   ) {}
 
   async load(top = 10): Promise<void> {
+    const measure = ++this._measures;
+    const target = this._connection.target.peek();
+    // Another runtime (a frame, a reload): the last one's numbers are not this one's.
+    if (target !== this._target) {
+      this._target = target;
+      this.budget.value = null;
+      this.persistAnswer.value = null;
+    }
     this.loading.value = true;
     try {
       const budget = await this._ui.run(() => this._connection.request(Command.storageBudget, { top }));
-      if (budget) this.budget.value = budget;
+      // A measure of the last target that took longer than this one's is not shown over it.
+      if (budget && measure === this._measures) this.budget.value = budget;
     } finally {
-      this.loading.value = false;
+      if (measure === this._measures) this.loading.value = false;
     }
   }
 
