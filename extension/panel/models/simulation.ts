@@ -4,13 +4,15 @@
  * and whenever the page reports a simulation on or off (a fault that ends by itself too).
  */
 import { signal } from '@preact/signals';
-import { Command, Event, type ActiveSimulation, type SimulationSpec } from '#protocol/messages.js';
+import { Command, Event, type ActiveSimulation, type CommandRequest, type SimulationSpec } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
 
 export class SimulationModel {
   readonly active = signal<ActiveSimulation[]>([]);
   private readonly _stop: () => void;
+  /** Bumped per request: each answers with the whole list, and only the last one asked is shown. */
+  private _asked = 0;
 
   constructor(
     private readonly _connection: Connection,
@@ -21,23 +23,28 @@ export class SimulationModel {
     });
   }
 
-  async load(): Promise<void> {
-    const answer = await this._ui.run(() => this._connection.request(Command.simulate, {}));
-    if (answer) this.active.value = answer.active;
+  load(): Promise<void> {
+    return this._ask({});
   }
 
-  async on(spec: SimulationSpec, pinned: boolean): Promise<void> {
-    const answer = await this._ui.run(() => this._connection.request(Command.simulate, { on: spec, pinned }));
-    if (answer) this.active.value = answer.active;
+  on(spec: SimulationSpec, pinned: boolean): Promise<void> {
+    return this._ask({ on: spec, pinned });
   }
 
-  async off(id: string): Promise<void> {
-    const answer = await this._ui.run(() => this._connection.request(Command.simulate, { off: id }));
-    if (answer) this.active.value = answer.active;
+  off(id: string): Promise<void> {
+    return this._ask({ off: id });
   }
 
   clear(): void {
+    this._asked++;
     this.active.value = [];
+  }
+
+  private async _ask(request: CommandRequest<'simulate'>): Promise<void> {
+    const asked = ++this._asked;
+    const answer = await this._ui.run(() => this._connection.request(Command.simulate, request));
+    // An earlier answer that came late (another target's, before a reload) is not what the page simulates now.
+    if (answer && asked === this._asked) this.active.value = answer.active;
   }
 
   dispose(): void {
