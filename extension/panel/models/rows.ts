@@ -117,6 +117,8 @@ export class RowsModel {
   open(database: number, table: string, keepFilter = false): void {
     const current = this._latest();
     if (keepFilter && current?.table === table) {
+      // A snapshot came (a reconnect, a reload): deltas may have been missed meanwhile.
+      void this._recheckSelected(database, table);
       if (current.database === database) return this.invalidate();
       return this._run({ ...current, database });
     }
@@ -456,6 +458,29 @@ export class RowsModel {
       ...(query.index !== undefined && { index: query.index }),
       ...(query.range !== undefined && { range: query.range }),
     });
+  }
+
+  /**
+   * The selected row read again by its key after a snapshot: a delete the panel did not hear (the
+   * service worker was stopped, the page reloaded) would leave it in the editor, editable, though
+   * the page no longer holds it. The grid's pages cannot tell: the row may sit on one not loaded.
+   */
+  private async _recheckSelected(database: number, table: string): Promise<void> {
+    const key = this.selectedKey.peek();
+    const row = this.selectedRow.peek();
+    if (key === null || !row) return;
+    let page: { rows: Row[] };
+    try {
+      page = await this._connection.request(Command.dbQuery, { database, table, range: { eq: row.key }, limit: 1 });
+    } catch (error) {
+      // Left selected: the grid's reload shows whether the page still answers.
+      console.debug('stratum panel: could not read the selected row again', error);
+      return;
+    }
+    if (this.selectedKey.peek() !== key || this._latest()?.table !== table) return;
+    const fresh = page.rows[0];
+    if (!fresh) return this.select(null);
+    if (this._edits === 0 && fresh.hash !== this.selectedRow.peek()?.hash) this.selectedRow.value = fresh;
   }
 
   private _refreshSelected(rows: Row[]): void {

@@ -311,6 +311,21 @@ describe('Database tab', () => {
     await waitFor(() => h.find('row-editor') === null, 1000);
   });
 
+  it('drops the selected row when, after a reconnect, the page no longer holds it', async () => {
+    const db = await notesDb('resync-db', 20);
+    const notes = db.table('notes');
+    const h = await openTable('resync-db');
+    click(await h.wait('row', { key: '7' }));
+    await h.wait('row-editor', { key: '7' });
+    // The service worker stopped: the delete's delta never reaches the panel; the snapshot after does.
+    h.page.setStatus('reconnecting');
+    await notes.delete(7);
+    await notes.put({ id: 8, tag: 'even', text: 'changed while away' });
+    h.page.setStatus('connected');
+    await waitFor(() => h.find('row', { key: '7' }) === null);
+    await waitFor(() => h.find('row-editor') === null, 1000);
+  });
+
   it('clears a table after confirmation', async () => {
     const db = await notesDb('clear-db', 20);
     const h = await openTable('clear-db');
