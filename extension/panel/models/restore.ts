@@ -63,6 +63,12 @@ export class RestoreModel {
     const value = held.value;
     const subject = held.subject;
     const current = entry.load === this._timeline.load.peek();
+    const other = current ? undefined : this._timeline.otherApp(entry.load);
+    if (other) {
+      // Found by name, another app's store of the same name ("store-1") would take this app's value.
+      this._ui.fail(`Cannot restore ${subjectName(held.subject)}: it was recorded in ${other.name} (${other.frame.url}), not in the app shown now`);
+      return false;
+    }
     switch (subject.kind) {
       case 'state': {
         const state = this._state(subject, current);

@@ -54,6 +54,8 @@ export class TimelineModel {
   /** The runtime whose snapshot came last (null before the first). */
   private _session: string | null = null;
   private _runtime: RuntimeInfo | undefined;
+  /** Which runtime each page load showed: a restore finds things by name only within one app. */
+  private readonly _loads = new Map<number, RuntimeInfo>();
 
   constructor(
     private readonly _connection: Connection,
@@ -84,8 +86,21 @@ export class TimelineModel {
       if (this._session !== null && session !== this._session) this._newLoad(runtime);
       this._session = session;
       this._runtime = runtime;
+      if (runtime) this._loads.set(this.load.peek(), runtime);
     }
     this._record(describe('snapshot', snapshot, this._names, Date.now()));
+  }
+
+  /**
+   * The app of an earlier page load when it is not the one shown now (another runtime picked, not
+   * a reload of the same one): names found again in it would name another app's things.
+   */
+  otherApp(load: number): RuntimeInfo | undefined {
+    const then = this._loads.get(load);
+    const now = this._loads.get(this.load.peek());
+    if (!then || !now) return undefined;
+    const same = then.name === now.name && then.frame.url === now.frame.url && then.worker?.url === now.worker?.url;
+    return same ? undefined : then;
   }
 
   /** The entry with this id, if still in the buffer. */
