@@ -270,3 +270,33 @@ describe('RowsModel: what a review of the fast paths found (issue 18, seventh pa
     expect(rows.layout.value.whole).toBe(false);
   });
 });
+
+describe('RowsModel: the selection after the table changed', () => {
+  it('follows the selected row to where it now is, so ↓ moves to the row below it', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => i + 1);
+    const asked: (() => void)[] = [];
+    const connection = {
+      bridge: { flush: () => undefined },
+      request: (_name: string, payload: { offset: number; limit: number }) =>
+        new Promise((resolve) =>
+          asked.push(() => resolve({ total: keys.length, rows: keys.slice(payload.offset, payload.offset + payload.limit).map((key) => ({ key, value: { n: key }, hash: `h${key}`, redacted: [] })) })),
+        ),
+    };
+    const rows = new RowsModel(connection as unknown as Connection, {} as Ui);
+    rows.ensure(0, 20);
+    rows.open(1, 'notes');
+    asked.shift()!();
+    await settle();
+    // The user picked row 5 (the fifth in the grid).
+    rows.select(rows.rowAt(4)!, 4);
+    // The page deletes rows 1 and 2: row 5 is third now.
+    keys.splice(0, 2);
+    rows.invalidate();
+    while (asked.length > 0) {
+      asked.shift()!();
+      await settle();
+    }
+    expect(rows.selectedKey.peek()).toBe('5');
+    expect(rows.rowAt(rows.selectedIndex.peek() + 1)?.key).toBe(6);
+  });
+});

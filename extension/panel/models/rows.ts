@@ -411,7 +411,7 @@ export class RowsModel {
           // Shown as a stale page would be: in view, while page 0 itself still loads.
           this._stale.set(0, first.rows);
           this.total.value = first.total;
-          this._refreshSelected(first.rows);
+          this._refreshSelected(first.rows, 0);
           this.revision.value++;
         });
         result = undefined;
@@ -430,7 +430,7 @@ export class RowsModel {
         this._stale.delete(page);
         this._evict();
         this.total.value = result.total;
-        this._refreshSelected(result.rows);
+        this._refreshSelected(result.rows, page * PAGE_SIZE);
         this.revision.value++;
       });
     } catch (error) {
@@ -483,10 +483,13 @@ export class RowsModel {
     if (this._edits === 0 && fresh.hash !== this.selectedRow.peek()?.hash) this.selectedRow.value = fresh;
   }
 
-  private _refreshSelected(rows: Row[]): void {
+  private _refreshSelected(rows: Row[], offset: number): void {
     const key = this.selectedKey.peek();
     if (key === null) return;
-    const row = rows.find((candidate) => JSON.stringify(candidate.key) === key);
+    const at = rows.findIndex((candidate) => JSON.stringify(candidate.key) === key);
+    const row = rows[at];
+    // Rows came or went above it: ↑/↓ move from where the row is now, not from where it was picked.
+    if (row && this.selectedIndex.peek() >= 0) this.selectedIndex.value = offset + at;
     // The same row (same hash) keeps what the editor paged in beyond the grid's display cut; during
     // an edit of it, the edit's own refresh brings the new part.
     if (row && this._edits === 0 && row.hash !== this.selectedRow.peek()?.hash) this.selectedRow.value = row;
