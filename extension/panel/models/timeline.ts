@@ -132,6 +132,8 @@ export class TimelineModel {
     this._connection.trace = enabled;
     const done = await this._ui.run(() => this._connection.request(Command.trace, { enabled }));
     if (done) this.trace.value = done.enabled;
+    // Every later hello carries the choice: a refused one must not turn tracing on behind an unticked box.
+    this._connection.trace = this.trace.peek();
   }
 
   private _newLoad(runtime: RuntimeInfo | undefined): void {
