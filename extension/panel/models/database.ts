@@ -62,7 +62,15 @@ export class DatabaseModel {
       this.databases.value = [...this.databases.peek().filter((db) => db.id !== message.database.id), message.database];
     });
     _connection.on('unregistered', ({ kind, id }) => {
-      if (kind === 'database') this.databases.value = this.databases.peek().filter((db) => db.id !== id);
+      if (kind !== 'database') return;
+      const shown = this.current.peek()?.id === id;
+      this.databases.value = this.databases.peek().filter((db) => db.id !== id);
+      // The tab falls back to another database: the gone one's rows, cache or blobs are not its.
+      if (shown) {
+        this.selectedTable.value = null;
+        this.view.value = 'rows';
+        this.rows.close();
+      }
     });
   }
 
