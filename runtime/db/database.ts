@@ -284,8 +284,9 @@ export async function openDatabase<S = unknown>(name: string, options: OpenOptio
   if (typeof name !== 'string' || name === '') throw new TypeError('openDatabase: the name must be a non-empty string.');
   if (!options || typeof options !== 'object') throw new TypeError(`openDatabase('${name}'): options { version, tables } are required.`);
   const { version } = options;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new TypeError(`openDatabase('${name}'): version must be a whole number ≥ 1; got ${String(version)}.`);
+  // IndexedDB's bound (an unsigned long long limited to 2^53 - 1), kept by every provider.
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw new TypeError(`openDatabase('${name}'): version must be a whole number from 1 to 2^53 - 1; got ${String(version)}.`);
   }
   if (options.fallback !== undefined && options.fallback !== 'memory') {
     throw new TypeError(`openDatabase('${name}'): fallback is 'memory' or absent; got ${String(options.fallback)}.`);

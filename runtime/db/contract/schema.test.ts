@@ -98,6 +98,21 @@ contract((t, { open, name, track }) => {
       await expect(open({ version: 4, tables: { notes: { key: 'uuid' } } })).rejects.toThrow(/cannot change in place/);
     });
 
+    it('takes any version IndexedDB takes (up to 2^53 - 1, a timestamp too), and refuses a larger one in words', async () => {
+      // IndexedDB's version is an unsigned long long bounded to 2^53 - 1: Date.now() is a version.
+      const big = 2 ** 40;
+      (await open({ version: big })).close();
+      const again = await open({ version: big });
+      expect(again.version).toBe(big);
+      await again.table('keys').put({ k: 'kept' });
+      again.close();
+      const top = await open({ version: Number.MAX_SAFE_INTEGER });
+      expect(top.version).toBe(Number.MAX_SAFE_INTEGER);
+      expect(await top.table('keys').get('kept')).toEqual({ k: 'kept' });
+      top.close();
+      await expect(open({ version: 2 ** 53 })).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/version must be a whole number from 1 to 2\^53 - 1/) });
+    });
+
     it('an old connection closes itself when another upgrades, and says why', async () => {
       const old = await open();
       const events: DbEvent[] = [];

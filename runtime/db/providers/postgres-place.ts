@@ -130,7 +130,11 @@ export class PgPlace {
       await run(client, 'BEGIN');
       await run(client, "SELECT pg_advisory_xact_lock(hashtextextended('stratum:bootstrap', 0))");
       await run(client, `CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await run(client, `CREATE TABLE IF NOT EXISTS ${s}.stratum_databases (name text PRIMARY KEY, version integer NOT NULL, tables text NOT NULL)`);
+      // bigint: a version goes up to 2^53 - 1 as in IndexedDB (Date.now() is one), past integer's 2^31 - 1.
+      await run(client, `CREATE TABLE IF NOT EXISTS ${s}.stratum_databases (name text PRIMARY KEY, version bigint NOT NULL, tables text NOT NULL)`);
+      // A schema made by an earlier release has an integer column: widened once (a rewrite of one row per database).
+      const [column] = await run<{ type: string }>(client, "SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'version'", [`${s}.stratum_databases`]);
+      if (column?.type === 'integer') await run(client, `ALTER TABLE ${s}.stratum_databases ALTER COLUMN version TYPE bigint`);
       await run(client, `CREATE TABLE IF NOT EXISTS ${s}.stratum_rows (db text NOT NULL, tbl text NOT NULL, k bytea NOT NULL, v text NOT NULL, b bytea, PRIMARY KEY (db, tbl, k))`);
       await run(client, `CREATE TABLE IF NOT EXISTS ${s}.stratum_index (db text NOT NULL, tbl text NOT NULL, idx text NOT NULL, ik bytea NOT NULL, pk bytea NOT NULL, PRIMARY KEY (db, tbl, idx, ik, pk))`);
       await run(client, `CREATE INDEX IF NOT EXISTS stratum_index_by_row ON ${s}.stratum_index (db, tbl, pk)`);

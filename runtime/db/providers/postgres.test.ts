@@ -110,3 +110,27 @@ describe.skipIf(!up)('postgres: keys past the index row limit', () => {
     await db.delete();
   });
 });
+
+describe.skipIf(!up)('postgres: versions', () => {
+  it('a schema whose version column an earlier release made integer takes a version past 2^31 - 1, keeping its rows', async () => {
+    const old = `${runName()}_int`;
+    const raw = new pg.Client({ connectionString: PG_URL });
+    await raw.connect();
+    try {
+      // The tables as an earlier release created them: version integer.
+      await raw.query(`CREATE SCHEMA "${old}"`);
+      await raw.query(`CREATE TABLE "${old}".stratum_databases (name text PRIMARY KEY, version integer NOT NULL, tables text NOT NULL)`);
+      const v1 = await openDatabase('app', { version: 1, tables: { notes: { key: 'id' } }, provider: postgres({ url: PG_URL, schema: old }) });
+      await v1.table('notes').put({ id: 1, text: 'kept' });
+      v1.close();
+      const stamp = 1_765_000_000_000;
+      const v2 = await openDatabase('app', { version: stamp, tables: { notes: { key: 'id' } }, provider: postgres({ url: PG_URL, schema: old }) });
+      expect(v2.version).toBe(stamp);
+      expect(await v2.table('notes').get(1)).toEqual({ id: 1, text: 'kept' });
+      v2.close();
+    } finally {
+      await raw.end();
+      await dropSchema(old);
+    }
+  });
+});
