@@ -277,7 +277,14 @@ export class IdbTransaction implements ProviderTransaction {
     if (name !== 'ConstraintError') return mapError(error, where);
     const unique = info.indexes.filter((index) => index.unique).map((index) => `'${index.name}'`);
     const key = keyAt(value, info.key);
-    const row = key === undefined ? 'the generated key' : `key ${JSON.stringify(key)}`;
+    if (key === undefined && info.autoIncrement) {
+      // A generated key is never one already used: past 2^53 the generator refuses to make one
+      // (IndexedDB's ConstraintError, which says no more), as the other providers say.
+      const exhausted = `${where}: the key generator of '${table}' is exhausted (it stops at 2^53)`;
+      const message = unique.length === 0 ? `${exhausted}.` : `${exhausted}, or the row repeats a value of unique index ${unique.join(' or ')}.`;
+      return new ConstraintError(message, { cause: error });
+    }
+    const row = `key ${JSON.stringify(key)}`;
     const message = !add
       ? `${where}: the row repeats a value of unique index ${unique.join(' or ')}.`
       : unique.length === 0
