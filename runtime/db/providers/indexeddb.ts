@@ -6,7 +6,7 @@
  */
 import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { faults } from '../../registry/faults.js';
-import { DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
+import { ConstraintError, DatabaseUnavailableError, describeError, VersionError } from '../errors.js';
 import type { Connection, Mode, OpenRequest, Provider, ProviderTransaction } from '../provider.js';
 import { planUpgrade, type TableInfo } from '../schema.js';
 import { describeStores, IdbTransaction, mapError, type Tx } from './indexeddb-transaction.js';
@@ -52,9 +52,10 @@ class IdbConnection implements Connection {
 }
 
 /** Creates and deletes stores and indexes inside the versionchange transaction, around the user's upgrade. */
-function runUpgrade(db: IDBPDatabase, tx: UpgradeTx, request: OpenRequest, oldVersion: number): Promise<void> {
+function runUpgrade(db: IDBPDatabase, tx: UpgradeTx, request: OpenRequest, oldVersion: number, unique: string[]): Promise<void> {
   const existing = describeStores([...db.objectStoreNames].map((name) => tx.objectStore(name)));
   const plan = planUpgrade(existing, request.tables);
+  for (const { table, index } of plan.add) if (index.unique) unique.push(`'${index.name}' on '${table}' (at ${JSON.stringify(index.path)})`);
   for (const table of plan.create) {
     const store = db.createObjectStore(table.name, { keyPath: table.key, autoIncrement: table.autoIncrement });
     for (const index of table.indexes) store.createIndex(index.name, index.path, { unique: index.unique, multiEntry: index.multiEntry });
@@ -94,6 +95,8 @@ class IndexedDBProvider implements Provider {
     // transaction's (a unique index over repeated values aborts it by itself).
     let failure: unknown;
     let aborted: unknown;
+    /** Unique indexes the upgrade adds over rows already there, in words. */
+    const unique: string[] = [];
     let db: IDBPDatabase;
     try {
       // A simulated failing open throws here, so the browser's error takes the real path below.
@@ -113,7 +116,7 @@ class IndexedDBProvider implements Provider {
           // createIndex on rows that break a new unique index aborts the transaction later, by itself.
           tx.done.catch((error: unknown) => (aborted ??= error));
           try {
-            runUpgrade(database, tx, request, oldVersion).catch(fail);
+            runUpgrade(database, tx, request, oldVersion, unique).catch(fail);
           } catch (error) {
             fail(error);
           }
@@ -123,6 +126,14 @@ class IndexedDBProvider implements Provider {
         terminated: () => request.lost('the browser closed the connection (storage cleared or the disk failed)'),
       });
     } catch (error) {
+      if (failure === undefined && (aborted as Error | undefined)?.name === 'ConstraintError' && unique.length > 0) {
+        // IndexedDB says only "ConstraintError": a unique index created over rows that repeat a
+        // value aborts the upgrade by itself. The user's own requests fail with words (failure).
+        throw new ConstraintError(
+          `Cannot create unique index ${unique.join(' or ')}: more than one row has the same value there; '${name}' stays at its old version, unchanged.`,
+          { cause: aborted },
+        );
+      }
       failure ??= aborted;
       if (failure !== undefined) throw mapError(failure, `upgrading '${name}' to version ${version}`);
       if ((error as Error | null)?.name === 'VersionError') {
