@@ -104,10 +104,13 @@ function evaluateOne(value: unknown, path: string): unknown {
   if (path === '') return value;
   let current = value;
   for (const part of path.split('.')) {
-    // IndexedDB reads `length` of strings and arrays too; other properties only from objects.
+    // IndexedDB reads `length` of strings and arrays, a Blob's `size` and `type` and a File's
+    // `name` and `lastModified` too (none of them own properties); other properties only from objects.
     if (typeof current === 'string' && part === 'length') current = current.length;
     else if (current !== null && typeof current === 'object' && Object.hasOwn(current, part)) current = (current as Record<string, unknown>)[part];
     else if (Array.isArray(current) && part === 'length') current = current.length;
+    else if (typeof Blob === 'function' && current instanceof Blob && (part === 'size' || part === 'type')) current = current[part];
+    else if (typeof File === 'function' && current instanceof File && (part === 'name' || part === 'lastModified')) current = current[part];
     else return undefined;
   }
   return current;
