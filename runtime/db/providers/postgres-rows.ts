@@ -58,7 +58,8 @@ export function rowValue(row: ValueRow): unknown {
 function failed(error: unknown): Error {
   if ((error as { code?: unknown }).code === '54000' && /index row/i.test(describeError(error))) {
     return new DataError(
-      `The key or index value is too long for a PostgreSQL index (${describeError(error)}): it may take at most 2704 bytes there, after compression. Index a shorter field, or a hash of it.`,
+      `A key or index value is too long for PostgreSQL's index (${describeError(error)}): one entry holds about 2,700 bytes once encoded ` +
+        '(as many ASCII characters, fewer beyond ASCII); IndexedDB, libSQL and Redis take it. Use a shorter key, or index a hash of the field; nothing was written.',
       { cause: error },
     );
   }

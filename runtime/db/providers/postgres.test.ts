@@ -102,8 +102,8 @@ describe.skipIf(!up)('postgres: keys past the index row limit', () => {
     // Text that does not compress: its index row is past 2704 bytes.
     let seed = 7;
     const noise = () => Array.from({ length: 3000 }, () => String.fromCharCode(0x4e00 + ((seed = (seed * 48271) % 2147483647) % 20000))).join('');
-    await expect(db.table('notes').put({ id: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for a PostgreSQL index/) });
-    await expect(db.table('notes').put({ id: 1, text: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for a PostgreSQL index/) });
+    await expect(db.table('notes').put({ id: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for PostgreSQL's index/) });
+    await expect(db.table('notes').put({ id: 1, text: noise() })).rejects.toMatchObject({ name: 'DataError', message: expect.stringMatching(/too long for PostgreSQL's index/) });
     expect(await db.table('notes').count()).toBe(0);
     await db.table('notes').put({ id: 2, text: 'short' });
     expect(await db.table('notes').count()).toBe(1);
@@ -132,5 +132,32 @@ describe.skipIf(!up)('postgres: versions', () => {
       await raw.end();
       await dropSchema(old);
     }
+  });
+});
+
+describe.skipIf(!up)('postgres: keys past its btree limit', () => {
+  it('a key or index key too long for a btree entry is a DataError in words, and nothing of its transaction is written', async () => {
+    const db = await openDatabase('long-keys', { version: 1, tables: { t: { key: 'k', indexes: { byTag: 'tag' } } }, provider: postgres({ url: PG_URL, schema }) });
+    // Incompressible text: PostgreSQL compresses an entry before it measures it against the limit.
+    let long = '';
+    for (let i = 0, seed = 7; i < 6000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      long += String.fromCharCode(33 + (seed % 90));
+    }
+    const refused = { name: 'DataError', message: expect.stringMatching(/too long for PostgreSQL's index.*IndexedDB, libSQL and Redis take it.*nothing was written/s) };
+    await expect(db.table('t').put({ k: long })).rejects.toMatchObject(refused);
+    await expect(
+      db.transaction(['t'], 'readwrite', async (tx) => {
+        await tx.table('t').put({ k: 'first' });
+        await tx.table('t').put({ k: 'second', tag: long });
+      }),
+    ).rejects.toMatchObject(refused);
+    await expect(db.table('t').bulkPut([{ k: 'a' }, { k: 'b', tag: long }])).rejects.toMatchObject(refused);
+    expect(await db.table('t').count()).toBe(0);
+    // A long key still reads as absent, and the connection goes on working.
+    expect(await db.table('t').get(long)).toBeUndefined();
+    await db.table('t').put({ k: 'short', tag: 'x' });
+    expect(await db.table('t').count({ index: 'byTag' })).toBe(1);
+    db.close();
   });
 });
