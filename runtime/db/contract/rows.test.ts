@@ -32,6 +32,20 @@ contract((t, { open }) => {
       await expect(db.table('users').put({ email: undefined, handle: 'x' })).rejects.toMatchObject({ name: 'DataError', message: expect.stringContaining('"email"') });
     });
 
+    it('a row the generated key cannot be written into is a DataError in words, and nothing is stored', async () => {
+      const db = await open({ tables: { notes: { key: 'id', autoIncrement: true }, nested: { key: 'meta.id', autoIncrement: true } } });
+      const refused = { name: 'DataError', message: expect.stringMatching(/cannot write the generated key into the row at '(id|meta\.id)'/) };
+      await expect(db.table('notes').put('just text')).rejects.toMatchObject(refused);
+      await expect(db.table('notes').add(5)).rejects.toMatchObject(refused);
+      await expect(db.table('nested').put({ meta: 5 })).rejects.toMatchObject(refused);
+      await expect(db.table('nested').bulkPut([{ meta: {} }, { meta: 'text' }])).rejects.toMatchObject(refused);
+      expect(await db.table('notes').count()).toBe(0);
+      expect(await db.table('nested').count()).toBe(0);
+      // An object (or none yet) on the way takes the key.
+      expect(await db.table('nested').put({ other: 1 })).toBe(1);
+      expect(await db.table('nested').get(1)).toEqual({ other: 1, meta: { id: 1 } });
+    });
+
     it('a duplicate add is a ConstraintError in words and changes nothing', async () => {
       const db = await open();
       const users = db.table('users');

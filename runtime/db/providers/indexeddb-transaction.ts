@@ -274,6 +274,11 @@ export class IdbTransaction implements ProviderTransaction {
         return keyError;
       }
     }
+    // A missing key the generator would fill in, with no object to write it into (IndexedDB's
+    // "check that a key could be injected"): say so, as the other providers do.
+    if (name === 'DataError' && info.autoIncrement && typeof info.key === 'string' && raw === undefined && !canInject(value, info.key)) {
+      return new DataError(`${where}: cannot write the generated key into the row at '${info.key}'; the row must be an object.`, { cause: error });
+    }
     if (name !== 'ConstraintError') return mapError(error, where);
     const unique = info.indexes.filter((index) => index.unique).map((index) => `'${index.name}'`);
     const key = keyAt(value, info.key);
@@ -292,6 +297,17 @@ export class IdbTransaction implements ProviderTransaction {
         : `${where}: a row with ${row} already exists, or the row repeats a value of unique index ${unique.join(' or ')}.`;
     return new ConstraintError(message, { cause: error });
   }
+}
+
+/** Whether a generated key could be written at `path` (IndexedDB "check that a key could be injected"), as schema.ts's injectKey does. */
+function canInject(value: unknown, path: string): boolean {
+  let current = value;
+  for (const part of path.split('.').slice(0, -1)) {
+    if (current === null || typeof current !== 'object') return false;
+    if (!Object.hasOwn(current, part)) return true;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current !== null && typeof current === 'object' && !Array.isArray(current);
 }
 
 /**
