@@ -71,6 +71,20 @@ contract((t, { open }) => {
       await expect(ks({ range: { gt: 1, gte: 2 } })).rejects.toThrow(/both gt and gte/);
     });
 
+    it('a limit past 2^32 - 1 (Number.MAX_SAFE_INTEGER for "no limit") returns every row, as any larger limit does', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.bulkPut([1, 2, 3].map((k) => ({ k })));
+      const ks = async (query: Parameters<typeof keys.query>[0]) => (await keys.query(query)).map((row) => (row as { k: number }).k);
+      expect(await ks({ limit: Number.MAX_SAFE_INTEGER })).toEqual([1, 2, 3]);
+      expect(await ks({ limit: 2 ** 32 })).toEqual([1, 2, 3]);
+      expect(await ks({ limit: 2 ** 32 - 1, range: { gte: 2 } })).toEqual([2, 3]);
+      expect(await ks({ limit: 2 ** 40, direction: 'prev' })).toEqual([3, 2, 1]);
+      const notes = db.table('notes');
+      await notes.bulkPut([{ title: 'b', tags: ['x'] }, { title: 'a', tags: ['x', 'y'] }]);
+      expect((await notes.query({ index: 'byTitle', limit: Number.MAX_SAFE_INTEGER })).map((row) => (row as { title: string }).title)).toEqual(['a', 'b']);
+    });
+
     it('integers beyond 2^53 stay exact in ranges, bounded by BigInt', async () => {
       const db = await open();
       const keys = db.table('keys');

@@ -178,7 +178,11 @@ export class IdbTransaction implements ProviderTransaction {
     const source = query.index === undefined ? store : store.index(query.index);
     const range = toIDBRange(query.range);
     try {
-      if (query.direction === 'next' && query.offset === 0) return await source.getAll(range, query.limit);
+      if (query.direction === 'next' && query.offset === 0) {
+        // getAll's count is an unsigned long (a larger one is a bare TypeError); no array holds
+        // more than 2^32 - 1 rows anyway, so a larger limit is no limit.
+        return await source.getAll(range, query.limit !== undefined && query.limit <= 0xffff_ffff ? query.limit : undefined);
+      }
       const limit = query.limit ?? Infinity;
       const out: unknown[] = [];
       let cursor = await source.openCursor(range, query.direction);
