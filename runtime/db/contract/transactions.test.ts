@@ -43,6 +43,25 @@ contract((t, { open }) => {
       expect(await db.table('keys').count()).toBe(0);
     });
 
+    it('writes issued without awaiting behind one that fails are rolled back with it, never left behind', async () => {
+      const db = await open();
+      const failure = db.transaction(['keys', 'notes'], 'readwrite', async (tx) => {
+        void tx.table('keys').put({ k: 1 });
+        void tx.table('keys').add({ k: 1 }).catch(() => 'ignored');
+        // Already queued when the add fails: each either runs inside the transaction (and is rolled
+        // back with it) or is refused, but none may land after the rollback.
+        for (let k = 2; k <= 5; k++) void tx.table('keys').put({ k }).catch(() => 'refused');
+        void tx.table('notes').bulkPut([{ title: 'x', tags: ['a'] }, { title: 'y', tags: [] }]).catch(() => 'refused');
+      });
+      await expect(failure).rejects.toMatchObject({ name: 'ConstraintError' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await db.table('keys').query()).toEqual([]);
+      expect(await db.table('notes').count()).toBe(0);
+      expect(await db.table('notes').count({ index: 'byTag' })).toBe(0);
+      // The key generator went back too.
+      expect(await db.table('notes').add({ title: 'z', tags: [] })).toBe(1);
+    });
+
     it('awaiting something else inside is a TransactionInactiveError in words, with nothing written', async () => {
       const db = await open();
       let later: unknown;

@@ -49,6 +49,8 @@ class MemoryTransaction extends SoftwareTransaction {
 
   async abort(): Promise<void> {
     this._ended = true;
+    // An operation queued behind the failed one may have started already: undo after it.
+    await this._settled();
     const undo = this._rows.undo;
     while (undo.length) (undo.pop() as () => void)();
     this._release();

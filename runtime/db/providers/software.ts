@@ -130,6 +130,15 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
   abstract abort(): Promise<void>;
 
   /**
+   * Resolves once the operation under way (if any) has settled; call after setting `_ended`, so
+   * the ones queued behind it are refused. An abort waits for it: a write that started before
+   * the rollback and lands after it would outlive the rollback.
+   */
+  protected _settled(): Promise<unknown> {
+    return this._tail;
+  }
+
+  /**
    * One operation at a time, in the order issued, as IndexedDB runs requests: two puts issued
    * together must not both read the key generator before either advances it.
    */
