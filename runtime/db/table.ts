@@ -159,9 +159,11 @@ export class TableImpl implements Table {
       const limit = count(query.limit, 'limit', where);
       const direction = query.direction ?? 'next';
       if (direction !== 'next' && direction !== 'prev') throw new TypeError(`${where}: direction is 'next' or 'prev'; got ${String(direction)}.`);
-      if (limit === 0) return [];
+      // No table holds 2^53 rows: skipping more is none left, and taking more is no limit. Past
+      // it the SQL engines and Redis take no such number (a driver's 'out of range').
+      if (limit === 0 || offset > Number.MAX_SAFE_INTEGER) return [];
       const full: ProviderQuery = { ...request, direction, offset };
-      if (limit !== Infinity) full.limit = limit;
+      if (limit <= Number.MAX_SAFE_INTEGER) full.limit = limit;
       return tx.query(this.name, full);
     });
   }

@@ -85,6 +85,19 @@ contract((t, { open }) => {
       expect((await notes.query({ index: 'byTitle', limit: Number.MAX_SAFE_INTEGER })).map((row) => (row as { title: string }).title)).toEqual(['a', 'b']);
     });
 
+    it('a whole-number limit or offset past 2^53 (2^63, 1e21, Number.MAX_VALUE) answers as a smaller huge one does, never a driver error', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.bulkPut([1, 2, 3].map((k) => ({ k })));
+      const ks = async (query: Parameters<typeof keys.query>[0]) => (await keys.query(query)).map((row) => (row as { k: number }).k);
+      expect(await ks({ limit: 2 ** 63 })).toEqual([1, 2, 3]);
+      expect(await ks({ limit: 1e21, offset: 1 })).toEqual([2, 3]);
+      expect(await ks({ limit: Number.MAX_VALUE, direction: 'prev' })).toEqual([3, 2, 1]);
+      expect(await ks({ offset: 2 ** 63 })).toEqual([]);
+      expect(await ks({ offset: 1e21, limit: 1, direction: 'prev' })).toEqual([]);
+      expect((await db.table('notes').query({ index: 'byTag', limit: 2 ** 64 })).length).toBe(0);
+    });
+
     it('integers beyond 2^53 stay exact in ranges, bounded by BigInt', async () => {
       const db = await open();
       const keys = db.table('keys');
