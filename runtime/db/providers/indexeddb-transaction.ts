@@ -278,9 +278,9 @@ export class IdbTransaction implements ProviderTransaction {
         return keyError;
       }
     }
-    // A missing key the generator would fill in, with no object to write it into (IndexedDB's
-    // "check that a key could be injected"): say so, as the other providers do.
-    if (name === 'DataError' && info.autoIncrement && typeof info.key === 'string' && raw === undefined && !canInject(value, info.key)) {
+    // A missing key the generator would fill in is a DataError only when there is no object to
+    // write it into (IndexedDB's "check that a key could be injected"): say so, as the other providers do.
+    if (name === 'DataError' && info.autoIncrement && raw === undefined) {
       return new DataError(`${where}: cannot write the generated key into the row at '${info.key}'; the row must be an object.`, { cause: error });
     }
     if (name !== 'ConstraintError') return mapError(error, where);
@@ -289,9 +289,8 @@ export class IdbTransaction implements ProviderTransaction {
     if (key === undefined && info.autoIncrement) {
       // A generated key is never one already used: past 2^53 the generator refuses to make one
       // (IndexedDB's ConstraintError, which says no more), as the other providers say.
-      const exhausted = `${where}: the key generator of '${table}' is exhausted (it stops at 2^53)`;
-      const message = unique.length === 0 ? `${exhausted}.` : `${exhausted}, or the row repeats a value of unique index ${unique.join(' or ')}.`;
-      return new ConstraintError(message, { cause: error });
+      const or = unique.length ? `, or the row repeats a value of unique index ${unique.join(' or ')}` : '';
+      return new ConstraintError(`${where}: the key generator of '${table}' is exhausted (it stops at 2^53)${or}.`, { cause: error });
     }
     const row = `key ${JSON.stringify(key)}`;
     const message = !add
@@ -301,17 +300,6 @@ export class IdbTransaction implements ProviderTransaction {
         : `${where}: a row with ${row} already exists, or the row repeats a value of unique index ${unique.join(' or ')}.`;
     return new ConstraintError(message, { cause: error });
   }
-}
-
-/** Whether a generated key could be written at `path` (IndexedDB "check that a key could be injected"), as schema.ts's injectKey does. */
-function canInject(value: unknown, path: string): boolean {
-  let current = value;
-  for (const part of path.split('.').slice(0, -1)) {
-    if (current === null || typeof current !== 'object') return false;
-    if (!Object.hasOwn(current, part)) return true;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current !== null && typeof current === 'object' && !Array.isArray(current);
 }
 
 /**

@@ -55,7 +55,7 @@ class IdbConnection implements Connection {
 function runUpgrade(db: IDBPDatabase, tx: UpgradeTx, request: OpenRequest, oldVersion: number, unique: string[]): Promise<void> {
   const existing = describeStores([...db.objectStoreNames].map((name) => tx.objectStore(name)));
   const plan = planUpgrade(existing, request.tables);
-  for (const { table, index } of plan.add) if (index.unique) unique.push(`'${index.name}' on '${table}' (at ${JSON.stringify(index.path)})`);
+  for (const { table, index } of plan.add) if (index.unique) unique.push(`'${index.name}' on '${table}'`);
   for (const table of plan.create) {
     const store = db.createObjectStore(table.name, { keyPath: table.key, autoIncrement: table.autoIncrement });
     for (const index of table.indexes) store.createIndex(index.name, index.path, { unique: index.unique, multiEntry: index.multiEntry });
@@ -129,10 +129,7 @@ class IndexedDBProvider implements Provider {
       if (failure === undefined && (aborted as Error | undefined)?.name === 'ConstraintError' && unique.length > 0) {
         // IndexedDB says only "ConstraintError": a unique index created over rows that repeat a
         // value aborts the upgrade by itself. The user's own requests fail with words (failure).
-        throw new ConstraintError(
-          `Cannot create unique index ${unique.join(' or ')}: more than one row has the same value there; '${name}' stays at its old version, unchanged.`,
-          { cause: aborted },
-        );
+        throw new ConstraintError(`Cannot create unique index ${unique.join(' or ')}: rows repeat a value; '${name}' stays at its old version.`, { cause: aborted });
       }
       failure ??= aborted;
       if (failure !== undefined) throw mapError(failure, `upgrading '${name}' to version ${version}`);

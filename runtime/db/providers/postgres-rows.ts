@@ -56,12 +56,8 @@ export function rowValue(row: ValueRow): unknown {
  * about 2.7 kB after compression) is the caller's data, a DataError, not the server unavailable.
  */
 function failed(error: unknown): Error {
-  if ((error as { code?: unknown }).code === '54000' && /index row/i.test(describeError(error))) {
-    return new DataError(
-      `A key or index value is too long for PostgreSQL's index (${describeError(error)}): one entry holds about 2,700 bytes once encoded ` +
-        '(as many ASCII characters, fewer beyond ASCII); IndexedDB, libSQL and Redis take it. Use a shorter key, or index a hash of the field; nothing was written.',
-      { cause: error },
-    );
+  if ((error as { code?: unknown } | null)?.code === '54000' && /index row/i.test(describeError(error))) {
+    return new DataError(`A key is too long for PostgreSQL's index (about 2,700 bytes fit; IndexedDB, libSQL and Redis take it): ${describeError(error)}; nothing was written.`, { cause: error });
   }
   return new DatabaseUnavailableError(`PostgreSQL refused or lost a statement: ${describeError(error)}`, describeError(error), { cause: error });
 }
