@@ -56,12 +56,12 @@ export class State<T> {
   /** @internal This state's rule for "no change" (the store's batch uses it for A→B→A). */
   declare _equals: (a: T, b: T) => boolean;
   private _listeners = new Set<Listener<T>>();
-  /** @internal Set by store/link.ts once the storage's adapter loaded. */
-  _link: StorageLink<T> | undefined;
+  /** @internal Set by store/link.ts once the storage's adapter loaded (declared: no field to write out until then). */
+  declare _link: StorageLink<T> | undefined;
   /** @internal Set before the stored value loaded: this value wins over it and is written once it did. */
   _touched = false;
   /** @internal Stops following the storage (its `watch`). */
-  _stop: (() => void) | undefined;
+  declare _stop: (() => void) | undefined;
   /** @internal The store deleted this state. */
   _detached = false;
 

@@ -52,6 +52,8 @@ class StoreCore implements StateHost {
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
+  /** Listeners are being told: events raised meanwhile wait their turn in `_delivering`. */
+  private declare _busy: boolean | undefined;
   /** The devtools agents' hooks (one per agent; usually none or one); development builds only. */
   declare _hooks: ChangeHook[];
   declare _shapes: StructureHook[];
@@ -77,14 +79,13 @@ class StoreCore implements StateHost {
       }
       return;
     }
-    this._emitChange(state, prev, label);
+    this._deliver(this._change(state, prev, label));
   }
 
   _persistFailed(state: State<unknown>, action: string, error: unknown): void {
-    // An Error (DOMException too) says `Name: message` by its own toString.
-    const reason = String(error);
-    if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return void console.warn(coded(11, state.id, action, reason));
-    const message = `state ${state.id} could not ${action} its ${state.persistence} copy (${reason}); it keeps working in memory`;
+    // An Error (DOMException too) says `Name: message` by its own toString (coded() calls String too).
+    if (typeof __STRATUM_NO_AGENT__ !== 'undefined') return void console.warn(coded(11, state.id, action, error));
+    const message = `state ${state.id} could not ${action} its ${state.persistence} copy (${String(error)}); it keeps working in memory`;
     storeRegistry._report?.(this._root, 'persist-error', message);
     console.warn(`stratum: ${message}`);
   }
@@ -94,36 +95,47 @@ class StoreCore implements StateHost {
     else this._deliver(event);
   }
 
-  _emitChange(state: State<unknown>, prev: unknown, label: string | undefined): void {
+  /** A change's event, the value and version as of now: a listener may change the state again meanwhile. */
+  private _change(state: State<unknown>, prev: unknown, label: string | undefined): StoreEvent {
     // The agent hears the change before any listener of the app runs (a listener's own writes
     // are listed after the change that caused them).
     if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._hooks) hook(state, label, false);
-    // The value and version as of this change: a listener may change the state again meanwhile.
     const event: StoreEvent = { type: 'changed', state, value: state.value, prev, version: state.version };
     if (label !== undefined) event.label = label;
-    this._deliver(event);
+    return event;
   }
 
   /**
-   * Events raised while listeners run (a listener that sets a state) wait until the current one
-   * reached every listener, so everyone hears changes in the order they happened.
+   * Events raised while listeners run (a listener that sets a state, the rest of a batch) wait
+   * until the current one reached every listener, so everyone hears changes in the order they
+   * happened. `event` is undefined when the batch's events are all waiting already (_flush).
    */
-  private _deliver(event: StoreEvent): void {
-    this._delivering.push(event);
-    if (this._delivering.length > 1) return;
-    const round = new Round();
-    try {
-      for (let i = 0; i < this._delivering.length; i++) {
-        const next = this._delivering[i]!;
-        if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
-        // Production builds have no agent (the define drops the loop).
-        else if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._shapes) round._call(hook, next);
-        if (this._listeners.size > 0) round._emit(this._listeners, next);
+  private _deliver(event: StoreEvent | undefined, round = new Round()): void {
+    if (event) this._push(event, round);
+    if (!this._busy) {
+      this._busy = true;
+      try {
+        for (let i = 0; i < this._delivering.length; i++) {
+          const next = this._delivering[i]!;
+          if (next.type === 'changed') next.state._notify(next.value, next.prev, round);
+          if (this._listeners.size > 0) round._emit(this._listeners, next);
+        }
+      } finally {
+        this._busy = false;
+        this._delivering = [];
       }
-    } finally {
-      this._delivering = [];
     }
     round._done();
+  }
+
+  /**
+   * An event waits its turn for the listeners; the agent's shape hooks hear it now, as its
+   * ChangeHooks hear a change when it is made (`_change`), so the agent hears all in order.
+   */
+  private _push(event: StoreEvent, round: Round): void {
+    // Production builds have no agent (the define drops the loop).
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined' && event.type !== 'changed') for (const hook of this._shapes) round._call(hook, event);
+    this._delivering.push(event);
   }
 
   _flush(): void {
@@ -132,17 +144,15 @@ class StoreCore implements StateHost {
     this._queue = [];
     this._pending = new Map();
     const round = new Round();
+    // Every event of the batch is built (values and versions as the batch left them) before any
+    // listener runs: a listener that sets a state the batch changed too is told after them, once.
     round._each(queue, (item) => {
-      if (item.type !== 'pending') {
-        this._emit(item);
-        return;
-      }
-      const seen = pending.get(item.state);
+      const seen = item.type === 'pending' && pending.get(item.state);
       // A→B→A inside one batch is no change for anyone listening.
-      if (!seen || item.state._equals(seen.prev, item.state.value)) return;
-      this._emitChange(item.state, seen.prev, seen.label);
+      if (!seen) this._push(item as StoreEvent, round);
+      else if (!item.state._equals(seen.prev, item.state.value)) this._push(this._change(item.state, seen.prev, seen.label), round);
     });
-    round._done();
+    this._deliver(undefined, round);
   }
 }
 

@@ -322,6 +322,28 @@ describe('store events and batches', () => {
     expect(log).toEqual(['created:n:1@0']);
   });
 
+  it('a listener that sets a state the batch also changed: each change told once, in order, with its own prev', () => {
+    const store = new Store();
+    const a = store.createState(0, { key: 'a', scope: 'app' });
+    const b = store.createState(0, { key: 'b', scope: 'app' });
+    a.subscribe((value) => {
+      if (value === 1) b.set(100);
+    });
+    const log = recorder(store);
+    const bCalls: [number, number][] = [];
+    b.subscribe((value, prev) => bCalls.push([value, prev]));
+    store.batch(() => {
+      a.set(1);
+      b.set(10);
+    });
+    // The batch changed b to 10 before the listener set it to 100: b's listeners hear 0→10, then 10→100.
+    expect(log).toEqual(['changed:a:0→1@1', 'changed:b:0→10@1', 'changed:b:10→100@2']);
+    expect(bCalls).toEqual([
+      [10, 0],
+      [100, 10],
+    ]);
+  });
+
   it('runs every listener when one throws, then rethrows the first error', () => {
     const store = new Store();
     const state = store.createState(0, { key: 'a', scope: 'app' });
@@ -362,11 +384,12 @@ describe("the devtools agent's hooks (_observe)", () => {
       'change a',
       'app changed a',
       'change a (deferred)',
+      // The batch's events, as the batch left them, reach the agent before any listener runs.
       'created b',
-      'app created b',
       'change a',
-      'app changed a',
       'deleted b',
+      'app created b',
+      'app changed a',
       'app deleted b',
     ]);
     heard.length = 0;
