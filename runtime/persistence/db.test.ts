@@ -176,6 +176,24 @@ describe.each(places)('%s', (_label, makePlace) => {
     db.close();
   });
 
+  it("follows another store's state of the same scope and key on the page, which shares its row", async () => {
+    const db = await open();
+    const a = new Store({ name: 'header' }).createState('light', { key: 'theme', scope: 'app', persist: { db } });
+    const b = new Store({ name: 'settings' }).createState('light', { key: 'theme', scope: 'app', persist: { db } });
+    await Promise.all([a.ready, b.ready]);
+    let heard = 0;
+    a.subscribe(() => void heard++);
+    a.set('dark');
+    await until(() => b.get() === 'dark');
+    b.set('sepia');
+    await until(() => a.get() === 'sepia');
+    await tick(30);
+    // Each state hears its own write once and the other's once: neither reads its own back.
+    expect(heard).toBe(2);
+    expect(await db.cache.get(a.id)).toBe('sepia');
+    db.close();
+  });
+
   it('a missing table is reported, and the state keeps working in memory', async () => {
     const db = await openDatabase(name, { version: 1, tables: {}, provider: provider() });
     const state = new Store({ name: 'no-cache' }).createState('x', { key: 'k', scope: 'app', persist: { db } });

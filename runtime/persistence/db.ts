@@ -48,12 +48,27 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
   // Names this state's own writes in change events (the panel's timeline shows it too), so that
   // watch can tell them from every other writer's.
   const label = `persist ${id}`;
+  // This instance's committed-or-pending writes whose change event has not come yet: the database
+  // tells a local commit at once, one event per transaction, so that many events under the label
+  // are its own. Any other is another state's of the same id (another store on this page, which
+  // shares the row), followed as every other writer is (they used to ignore each other).
+  let unheard = 0;
+  const mine = async <R>(write: () => Promise<R>): Promise<R> => {
+    unheard++;
+    try {
+      return await write();
+    } catch (error) {
+      // Not committed: no event of it will come.
+      unheard--;
+      throw error;
+    }
+  };
   return {
     describe: `db:${db.name}/${name}`,
     load: () => read(db.table(name)),
     save: async (value) => {
       writes++;
-      await db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label });
+      await mine(() => db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label }));
     },
     watch(listener) {
       // One read at a time: remote writes arriving while one is under way ask for one more
@@ -86,26 +101,29 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
           });
       };
       // Other tabs' writes, and this page's other writers of the row: the panel editing it, an
-      // app's own put. Only this state's own writes are not followed (another store's state of
-      // the same id writes under the same label: the two do not follow each other).
+      // app's own put, another store's state of the same id. Only this state's own writes are
+      // not followed.
       return db.subscribe((event) => {
-        if (!('table' in event) || event.table !== name || (event.origin !== 'remote' && event.label === label)) return;
+        if (!('table' in event) || event.table !== name) return;
+        if (event.origin !== 'remote' && event.label === label && unheard > 0) return void unheard--;
         if (event.type !== 'clear' && !event.keys.includes(id)) return;
         refresh();
       });
     },
     transact: (fn, current) =>
-      db.transaction(
-        [name],
-        'readwrite',
-        async (tx) => {
-          writes++;
-          const stored = await read(tx.table(name));
-          const next = fn(stored.found ? stored.value : current);
-          await tx.table(name).put(row(next));
-          return next;
-        },
-        { label },
+      mine(() =>
+        db.transaction(
+          [name],
+          'readwrite',
+          async (tx) => {
+            writes++;
+            const stored = await read(tx.table(name));
+            const next = fn(stored.found ? stored.value : current);
+            await tx.table(name).put(row(next));
+            return next;
+          },
+          { label },
+        ),
       ),
   };
 }
