@@ -89,17 +89,7 @@ describe.each(places)('%s', (_label, makePlace) => {
     for (let i = 0; i < 5; i++) await first.transact((n) => n + 1);
     // Every read and transaction fails while `away` (a server restarting), through the real store and adapter.
     let away = true;
-    const unavailable = (): Promise<never> => Promise.reject(new DatabaseUnavailableError('Redis failed during a read: Connection is closed.', 'Connection is closed.'));
-    const flaky = new Proxy(db, {
-      get(target, property) {
-        if (property === 'transaction') return (...args: Parameters<Database['transaction']>) => (away ? unavailable() : target.transaction(...args));
-        if (property === 'table') {
-          return (table: string) => new Proxy(target.table(table), { get: (rows, method) => (away && method === 'get' ? unavailable : (Reflect.get(rows, method) as unknown)) });
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const flaky = failingWhile(db, () => away);
     const late = new Store({ name: 'late' }).createState(0, { key: 'counter', scope: 'app', persist: { db: flaky } });
     await late.ready;
     expect(late.get()).toBe(0);
@@ -113,6 +103,23 @@ describe.each(places)('%s', (_label, makePlace) => {
     await first.transact((n) => n + 1);
     await until(() => late.get() === 8);
     other.close();
+    db.close();
+  });
+
+  it('a set after a failed restore (the engine away) reaches the storage once it is back, so a reload brings it back', async () => {
+    const db = await open();
+    let away = true;
+    const flaky = failingWhile(db, () => away);
+    const theme = new Store({ name: 'late' }).createState('light', { key: 'theme', scope: 'app', persist: { db: flaky } });
+    await theme.ready;
+    theme.set('dark');
+    await tick(20);
+    away = false;
+    theme.set('sepia');
+    await until(async () => (await db.cache.get(theme.id)) === 'sepia');
+    const reload = new Store({ name: 'reload' }).createState('light', { key: 'theme', scope: 'app', persist: { db } });
+    await reload.ready;
+    expect(reload.get()).toBe('sepia');
     db.close();
   });
 
@@ -204,6 +211,21 @@ describe.each(places)('%s', (_label, makePlace) => {
     db.close();
   });
 });
+
+/** `db` whose reads and transactions fail while `away()` (a server restarting), as DatabaseUnavailableError. */
+function failingWhile(db: Database, away: () => boolean): Database {
+  const unavailable = (): Promise<never> => Promise.reject(new DatabaseUnavailableError('Redis failed during a read: Connection is closed.', 'Connection is closed.'));
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'transaction') return (...args: Parameters<Database['transaction']>) => (away() ? unavailable() : target.transaction(...args));
+      if (property === 'table') {
+        return (table: string) => new Proxy(target.table(table), { get: (rows, method) => (away() && method === 'get' ? unavailable : (Reflect.get(rows, method) as unknown)) });
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   for (let tries = 0; !(await check()); tries++) {

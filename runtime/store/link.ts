@@ -45,6 +45,11 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
       }
     });
   };
+  /** One load at a time: the first, or one again after it failed (the engine away). */
+  const load = (): Promise<void> =>
+    (restoring ??= attach().finally(() => {
+      restoring = undefined;
+    }));
   const transact = adapter.transact?.bind(adapter);
   // Local sets, counted: one made while a transact was under way is written after it, so it is
   // the stored value, and the transact's result must not replace it in memory.
@@ -52,8 +57,13 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
   state._link = {
     _save(value) {
       saves++;
-      if (attached) write(value);
-      else state._touched = true;
+      if (attached) return write(value);
+      // Written once the stored value loaded (attach writes a touched state's value).
+      state._touched = true;
+      // A storage that transacts (a database) whose stored value failed to load, the engine
+      // restarting: load again, so what is set reaches it once it is back instead of staying in
+      // memory until a transact (a reload lost every set). A load under way writes it already.
+      if (transact && !restoring && !state._detached) load().catch(failed);
     },
     get _attached() {
       return attached;
@@ -62,12 +72,7 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
       // A storage that transacts but whose stored value failed to load (the engine restarting):
       // running `fn` in memory would acknowledge a change that no other instance sees and no
       // reload restores. So load again first, and reject (the engine's error) while that fails.
-      if (!attached && !state._detached) {
-        restoring ??= attach().finally(() => {
-          restoring = undefined;
-        });
-        await restoring;
-      }
+      if (!attached && !state._detached) await load();
       if (!attached) return undefined;
       // The state's value stands in for a stored value that does not exist yet.
       const before = saves;
@@ -76,5 +81,5 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
       return [next];
     }),
   };
-  await attach();
+  await load();
 }
