@@ -53,22 +53,20 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
   // are its own. Any other is another state's of the same id (another store on this page, which
   // shares the row), followed as every other writer is (they used to ignore each other).
   let unheard = 0;
-  const mine = async <R>(write: () => Promise<R>): Promise<R> => {
+  const mine = <R>(write: Promise<R>): Promise<R> => {
     unheard++;
-    try {
-      return await write();
-    } catch (error) {
+    return write.catch((error: unknown) => {
       // Not committed: no event of it will come.
       unheard--;
       throw error;
-    }
+    });
   };
   return {
     describe: `db:${db.name}/${name}`,
     load: () => read(db.table(name)),
     save: async (value) => {
       writes++;
-      await mine(() => db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label }));
+      await mine(db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label }));
     },
     watch(listener) {
       // One read at a time: remote writes arriving while one is under way ask for one more
@@ -111,7 +109,7 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
       });
     },
     transact: (fn, current) =>
-      mine(() =>
+      mine(
         db.transaction(
           [name],
           'readwrite',

@@ -62,8 +62,9 @@ export async function linkStorage<T>(state: State<T>, adapter: PersistAdapter<T>
       state._touched = true;
       // A storage that transacts (a database) whose stored value failed to load, the engine
       // restarting: load again, so what is set reaches it once it is back instead of staying in
-      // memory until a transact (a reload lost every set). A load under way writes it already.
-      if (transact && !restoring && !state._detached) load().catch(failed);
+      // memory until a transact (a reload lost every set). A load under way writes it already;
+      // a deleted state's load applies and writes nothing (attach checks).
+      if (transact && !restoring) load().catch(failed);
     },
     get _attached() {
       return attached;
