@@ -46,13 +46,18 @@ export class State<T> {
   declare readonly ready: Promise<void>;
   /** Where the state is persisted (`local`, `session`, `db:<name>/<table>`), or undefined. */
   declare readonly persistence: string | undefined;
+  /**
+   * +1 on every change; a set that `equals` deems equal changes nothing, and so does A→B→A in a
+   * batch (the store puts the version back). A field the state and its store write, not a getter.
+   */
+  declare readonly version: number;
 
   /** @internal */
   declare _host: StateHost;
   /** @internal */
   declare _value: T;
   private declare _initial: T;
-  private _version = 0;
+
   /** @internal This state's rule for "no change" (the store's batch uses it for A→B→A). */
   declare _equals: (a: T, b: T) => boolean;
   private _listeners = new Set<Listener<T>>();
@@ -71,6 +76,7 @@ export class State<T> {
     this.key = init.key;
     this.scope = init.scope;
     this._value = init.initial;
+    this.version = 0;
     this._initial = init.initial;
     this._equals = init.equals ?? Object.is;
     const persist = init.persist;
@@ -81,11 +87,6 @@ export class State<T> {
           this._host._persistFailed(this as State<unknown>, 'restore', error);
         })
       : Promise.resolve();
-  }
-
-  /** +1 on every change; a set that `equals` deems equal changes nothing. */
-  get version(): number {
-    return this._version;
   }
 
   get value(): T {
@@ -154,7 +155,7 @@ export class State<T> {
       return;
     }
     this._value = value;
-    this._version++;
+    (this as { version: number }).version++;
     if (save && this.persistence) {
       if (this._link) this._link._save(value);
       else this._touched = true;

@@ -49,7 +49,8 @@ class StoreCore implements StateHost {
   declare _root: Store;
   _batchDepth = 0;
   _queue: Queued[] = [];
-  _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined }>();
+  /** Per state changed in the batch: its value and version before the batch, the last label. */
+  _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined; version: number }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
   /** Listeners are being told: events raised meanwhile wait their turn in `_delivering`. */
@@ -74,7 +75,7 @@ class StoreCore implements StateHost {
       const seen = this._pending.get(state);
       if (seen) seen.label = label ?? seen.label;
       else {
-        this._pending.set(state, { prev, label });
+        this._pending.set(state, { prev, label, version: state.version - 1 });
         this._queue.push({ type: 'pending', state });
       }
       return;
@@ -148,9 +149,11 @@ class StoreCore implements StateHost {
     // listener runs: a listener that sets a state the batch changed too is told after them, once.
     round._each(queue, (item) => {
       const seen = item.type === 'pending' && pending.get(item.state);
-      // A→B→A inside one batch is no change for anyone listening.
       if (!seen) this._push(item as StoreEvent, round);
-      else if (!item.state._equals(seen.prev, item.state.value)) this._push(this._change(item.state, seen.prev, seen.label), round);
+      // A→B→A inside one batch is no change for anyone listening, nor for the version they saw
+      // (the panel's next edit carries it: it would be refused as stale).
+      else if (item.state._equals(seen.prev, item.state.value)) (item.state as { version: number }).version = seen.version;
+      else this._push(this._change(item.state, seen.prev, seen.label), round);
     });
     this._deliver(undefined, round);
   }

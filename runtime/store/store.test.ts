@@ -296,6 +296,21 @@ describe('store events and batches', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
+  it('A→B→A inside a batch leaves the version as it was, so an edit made against it is not refused as stale', () => {
+    const store = new Store();
+    const a = store.createState({ id: 1, n: 1 }, { key: 'a', scope: 'app', equals: (x, y) => x.id === y.id });
+    a.set({ id: 1, n: 2 });
+    expect(a.version).toBe(0);
+    store.batch(() => {
+      a.set({ id: 2, n: 1 });
+      a.set({ id: 1, n: 3 });
+    });
+    // No listener heard a change and the devtools panel got none: the version they saw stands.
+    expect(a.version).toBe(0);
+    a.set({ id: 5, n: 0 });
+    expect(a.version).toBe(1);
+  });
+
   it('a throwing batch notifies what changed, then rethrows its error', () => {
     const store = new Store();
     const a = store.createState(0, { key: 'a', scope: 'app' });
