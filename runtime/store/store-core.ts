@@ -208,7 +208,8 @@ export class Store {
   }
 
   hasState(options: StateLocator): boolean {
-    return this.getState(options) !== undefined;
+    // A state is an object: found is truthy.
+    return !!this.getState(options);
   }
 
   /** Removes a state; a persisted copy stays where it is. */
@@ -258,12 +259,10 @@ export class Store {
     try {
       result = fn();
     } catch (error) {
-      core._batchDepth--;
-      if (core._batchDepth === 0) flushAfterThrow(core);
+      if (--core._batchDepth === 0) flushAfterThrow(core);
       throw error;
     }
-    core._batchDepth--;
-    if (core._batchDepth === 0) core._flush();
+    if (--core._batchDepth === 0) core._flush();
     return result;
   }
 
