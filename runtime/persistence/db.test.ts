@@ -123,6 +123,45 @@ describe.each(places)('%s', (_label, makePlace) => {
     db.close();
   });
 
+  it("another tab's write made while the stored value loads is followed, not missed", async () => {
+    const tabA = await open();
+    const tabB = await open();
+    const b = new Store({ name: 'tab-b' }).createState('init', { key: 'k', scope: 'app', persist: { db: tabB } });
+    await b.ready;
+    let first = true;
+    // Tab A's restore read returns what it read only after tab B wrote, and that write's event reached tab A.
+    const slow = new Proxy(tabA, {
+      get(target, property) {
+        if (property === 'table') {
+          return (table: string) => {
+            const rows = target.table(table);
+            return new Proxy(rows, {
+              get: (real, method) => {
+                if (method !== 'get' || !first) return (Reflect.get(real, method) as (...args: unknown[]) => unknown).bind(real);
+                first = false;
+                return async (key: unknown) => {
+                  const read = await (real.get as (key: unknown) => Promise<unknown>)(key);
+                  b.set('B-during-load');
+                  await tick(100);
+                  return read;
+                };
+              },
+            });
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const a = new Store({ name: 'tab-a' }).createState('init', { key: 'k', scope: 'app', persist: { db: slow } });
+    await a.ready;
+    await until(async () => (await tabA.cache.get(a.id)) === 'B-during-load');
+    await tick(100);
+    expect(a.get()).toBe('B-during-load');
+    tabA.close();
+    tabB.close();
+  });
+
   it("a set made while another tab's change is read wins: both tabs end on it, as stored", async () => {
     const tabA = await open();
     const tabB = await open();

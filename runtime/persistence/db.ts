@@ -63,7 +63,24 @@ export function databasePersistence<T>(db: PersistDatabase, table: string | unde
   };
   return {
     describe: `db:${db.name}/${name}`,
-    load: () => read(db.table(name)),
+    async load() {
+      // Another writer's change told while the row is read, before watch follows the row, would
+      // be missed (the state kept the older value it read): read again after one, a few times
+      // at most (watch follows what comes later).
+      let moved = false;
+      const stop = db.subscribe((event) => {
+        if ('table' in event && event.table === name && (event.type === 'clear' || event.keys.includes(id))) moved = true;
+      });
+      try {
+        for (let tries = 0; ; tries++) {
+          moved = false;
+          const stored = await read(db.table(name));
+          if (!moved || tries === 3) return stored;
+        }
+      } finally {
+        stop();
+      }
+    },
     save: async (value) => {
       writes++;
       await mine(db.transaction([name], 'readwrite', (tx) => tx.table(name).put(row(value)), { label }));
