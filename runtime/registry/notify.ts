@@ -7,8 +7,8 @@
  * db/database.ts: importing it from here made this module a chunk of its own in both entries.
  */
 export class Round {
-  private _failed = false;
-  private _first: unknown;
+  /** The first error a listener threw, boxed (an error may be any value, undefined too); none until one throws. */
+  private declare _error: [unknown] | undefined;
 
   _each<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
     for (const listener of [...listeners]) this._call(call, listener);
@@ -31,13 +31,12 @@ export class Round {
     try {
       fn(arg);
     } catch (error) {
-      if (!this._failed) this._first = error;
-      this._failed = true;
+      this._error ??= [error];
     }
   }
 
   /** Rethrows the round's first error, once every listener ran. */
   _done(): void {
-    if (this._failed) throw this._first;
+    if (this._error) throw this._error[0];
   }
 }

@@ -53,8 +53,6 @@ class StoreCore implements StateHost {
   _pending = new Map<State<unknown>, { prev: unknown; label: string | undefined; version: number }>();
   /** Events being delivered now; the first is under way, the rest wait their turn. */
   private _delivering: StoreEvent[] = [];
-  /** Listeners are being told: events raised meanwhile wait their turn in `_delivering`. */
-  private declare _busy: boolean | undefined;
   /** The devtools agents' hooks (one per agent; usually none or one); development builds only. */
   declare _hooks: ChangeHook[];
   declare _shapes: StructureHook[];
@@ -109,12 +107,12 @@ class StoreCore implements StateHost {
   /**
    * Events raised while listeners run (a listener that sets a state, the rest of a batch) wait
    * until the current one reached every listener, so everyone hears changes in the order they
-   * happened. `event` is undefined when the batch's events are all waiting already (_flush).
+   * happened: the call that found none waiting tells them all. `event` is undefined when the
+   * batch's events are all waiting already (_flush, which says whether it found none).
    */
-  private _deliver(event: StoreEvent | undefined, round = new Round()): void {
+  private _deliver(event: StoreEvent | undefined, round = new Round(), idle = this._delivering.length === 0): void {
     if (event) this._push(event, round);
-    if (!this._busy) {
-      this._busy = true;
+    if (idle) {
       try {
         for (let i = 0; i < this._delivering.length; i++) {
           const next = this._delivering[i]!;
@@ -122,7 +120,6 @@ class StoreCore implements StateHost {
           if (this._listeners.size > 0) round._emit(this._listeners, next);
         }
       } finally {
-        this._busy = false;
         this._delivering = [];
       }
     }
@@ -145,6 +142,7 @@ class StoreCore implements StateHost {
     this._queue = [];
     this._pending = new Map();
     const round = new Round();
+    const idle = this._delivering.length === 0;
     // Every event of the batch is built (values and versions as the batch left them) before any
     // listener runs: a listener that sets a state the batch changed too is told after them, once.
     round._each(queue, (item) => {
@@ -155,7 +153,7 @@ class StoreCore implements StateHost {
       else if (item.state._equals(seen.prev, item.state.value)) (item.state as { version: number }).version = seen.version;
       else this._push(this._change(item.state, seen.prev, seen.label), round);
     });
-    this._deliver(undefined, round);
+    this._deliver(undefined, round, idle);
   }
 }
 
