@@ -263,7 +263,11 @@ export interface PanelCommands {
     request: { database: number; key: Encoded; value: Encoded; ttl?: number };
     response: { hash: Hash };
   };
-  cacheDelete: { request: { database: number; key: Encoded }; response: { deleted: true } };
+  /**
+   * `baseVersion`: the hash of the entry's value as the panel listed it; an entry the app set
+   * since (or removed) is a `conflict` with its value, kept. Without it the entry is deleted as it is.
+   */
+  cacheDelete: { request: { database: number; key: Encoded; baseVersion?: Hash }; response: { deleted: true } };
   cachePrune: { request: { database: number }; response: { removed: number } };
 
   /** One page of a database's blobs, oldest first: at most `limit` (capped at BLOB_PAGE) from `offset`. */

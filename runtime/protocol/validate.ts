@@ -73,7 +73,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   dbDeleteDatabase: obj({ database: int }),
   cacheList: obj({ database: int, offset: opt(int), limit: opt(int) }),
   cacheSet: obj({ database: int, key: s.encoded, value: s.encoded, ttl: opt(int) }),
-  cacheDelete: obj({ database: int, key: s.encoded }),
+  cacheDelete: obj({ database: int, key: s.encoded, baseVersion: opt(s.hash) }),
   cachePrune: obj({ database: int }),
   blobList: obj({ database: int, offset: opt(int), limit: opt(int) }),
   blobRead: obj({ database: int, id: s.text, offset: int, length: int }),

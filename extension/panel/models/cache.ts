@@ -1,11 +1,11 @@
 /**
- * A database's Cache layout (`$cache`): entries with their expiry. A whole entry is written without
- * a base (a cache entry is a disposable copy); a path edit carries the hash it saw, and the entry
- * keeps the time it had left.
+ * A database's Cache layout (`$cache`): entries with their expiry. A path edit carries the hash it
+ * saw, and the entry keeps the time it had left; a delete carries it too, so an entry the app set
+ * since is a conflict (reload or delete anyway), never a newer value gone unseen.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Encoded, Path } from '#codec/types.js';
-import { Command, MAX_PAGE, type CacheEntry } from '#protocol/messages.js';
+import type { Path } from '#codec/types.js';
+import { Command, MAX_PAGE, type CacheEntry, type Hash } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
 import type { Connection } from './connection.js';
@@ -50,19 +50,17 @@ export class CacheModel {
     return database === null ? Promise.resolve() : this.load(database);
   }
 
-  async set(key: Encoded, value: Encoded, expires: number | null): Promise<boolean> {
-    const database = this.database.peek();
-    if (database === null) return false;
-    const ttl = expires === null ? undefined : Math.max(1, expires - Date.now());
-    const done = await this._ui.run(() => this._connection.request(Command.cacheSet, { database, key, value, ...(ttl !== undefined && { ttl }) }));
-    if (done) await this.reload();
-    return done !== undefined;
-  }
-
   async remove(entry: CacheEntry): Promise<void> {
     const database = this.database.peek();
     if (database === null) return;
-    if (await this._ui.run(() => this._connection.request(Command.cacheDelete, { database, key: entry.key }))) await this.reload();
+    const send = (baseVersion: Hash) => this._connection.request(Command.cacheDelete, { database, key: entry.key, baseVersion });
+    const done = await this._ui.run(() => send(entry.hash), {
+      what: `cache entry ${JSON.stringify(entry.key)}`,
+      // Gone meanwhile: nothing left to delete.
+      overwrite: (version) => (typeof version === 'string' ? send(version) : Promise.resolve({ deleted: true as const })),
+      reload: () => void this.reload(),
+    });
+    if (done) await this.reload();
   }
 
   async prune(): Promise<void> {

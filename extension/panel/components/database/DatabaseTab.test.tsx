@@ -353,6 +353,22 @@ describe('Database tab', () => {
     await waitFor(async () => (await db.cache.keys()).join() === 'forever');
   });
 
+  it('keeps a cache entry the app set since it was listed: the delete is a conflict showing the newer value', async () => {
+    const db = await notesDb('cache-conflict-db', 1);
+    await db.cache.set('session', { user: 'ada' });
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'cache-conflict-db' }));
+    click(await h.wait('view-cache'));
+    const row = await h.wait('cache-row', { key: '"session"' });
+    await db.cache.set('session', { user: 'grace' });
+    click(h.get('cache-delete', {}, row));
+    expect(text(await h.wait('conflict-current'))).toContain('grace');
+    expect(await db.cache.get('session')).toEqual({ user: 'grace' });
+    click(h.get('conflict-overwrite'));
+    await waitFor(async () => (await db.cache.keys()).length === 0);
+  });
+
   it('previews blobs: an image as an image, text as text, other bytes as hex', async () => {
     const db = await notesDb('blob-db', 1);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

@@ -2,11 +2,12 @@
 import { encode } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
-import { guardRedacted, type Handlers } from '../context.js';
+import { conflict, guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
 import { fingerprint, show } from '../show.js';
 import { target } from '../targets.js';
 import { decodeKey, page } from './db.js';
+import { DEVTOOLS } from '../watch.js';
 
 /** A row of `$cache` as stratumjs/db stores it: `{ key, value, expires }` (epoch ms or null). */
 interface CacheRow {
@@ -57,8 +58,20 @@ export const cacheCommands: Handlers<'cacheList' | 'cacheSet' | 'cacheDelete' | 
     return { hash: fingerprint(next).hash };
   },
 
-  async cacheDelete({ database, key }) {
-    await withCache(database).cache.delete(decodeKey(key, 'the cache key'));
+  async cacheDelete({ database, key: encodedKey, baseVersion }, { blobs }) {
+    const db = withCache(database);
+    const key = decodeKey(encodedKey, 'the cache key');
+    if (baseVersion === undefined) await db.cache.delete(key);
+    else {
+      // As a row's delete: only the value the panel listed goes, in one transaction with the check.
+      await db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
+        const table = tx.table(CACHE_TABLE);
+        const row = (await table.get(key)) as CacheRow | undefined;
+        const hash = row === undefined ? null : fingerprint(row.value).hash;
+        if (hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, cacheRoot(db, key), blobs);
+        await table.delete(key);
+      }, { label: `${DEVTOOLS}: cache.delete` });
+    }
     return { deleted: true };
   },
 

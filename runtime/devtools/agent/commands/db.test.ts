@@ -204,6 +204,22 @@ describe('cache and blobs', () => {
     expect(await db.cache.keys()).toEqual(['forever']);
   });
 
+  it('deletes a cache entry only as the panel listed it: one the app set since is a conflict with its value, kept', async () => {
+    const { t, db, id } = await setup('db-cache-conflict');
+    await db.cache.set('session', { user: 'ada' });
+    const listed = (await t.call(Command.cacheList, { database: id })).entries.find((entry) => entry.key === 'session')!;
+    await db.cache.set('session', { user: 'grace' });
+    await expect(t.call(Command.cacheDelete, { database: id, key: 'session', baseVersion: listed.hash })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('cache entry "session"'),
+      current: { value: { user: 'grace' } },
+    });
+    expect(await db.cache.get('session')).toEqual({ user: 'grace' });
+    const now = (await t.call(Command.cacheList, { database: id })).entries.find((entry) => entry.key === 'session')!;
+    expect(await t.call(Command.cacheDelete, { database: id, key: 'session', baseVersion: now.hash })).toEqual({ deleted: true });
+    expect(await db.cache.keys()).toEqual([]);
+  });
+
   it('reads blob bytes by range and uploads in chunks, replacing a blob', async () => {
     const { t, db, id } = await setup('db-blobs');
     const original = await db.blobs.put(new Blob(['hello world'], { type: 'text/plain' }), { name: 'a.txt' });
