@@ -6,10 +6,14 @@ import { keyword, skipSpace, statementStart } from './sql-console.js';
  * out: enough to find a function called under a comment, a schema or quotes. `U&"…"` names are
  * read with their `\\XXXX` escapes.
  */
+/** A dollar quote's opening tag: `$$` or `$name$`. */
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/u;
+
 function postgresNames(text: string): { name: string; call: boolean; uescape: boolean }[] {
   const found: { name: string; call: boolean; uescape: boolean }[] = [];
   let at = 0;
   let escapes = false;
+  let tag: string | undefined;
   const next = (): string | undefined => text[(at = skipSpace(text, at, true))];
   for (let c = next(); c !== undefined; c = next()) {
     if (c === "'") {
@@ -22,8 +26,7 @@ function postgresNames(text: string): { name: string; call: boolean; uescape: bo
       }
       at++;
       escapes = false;
-    } else if (c === '$' && /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/u.test(text.slice(at, at + 64))) {
-      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/u.exec(text.slice(at, at + 64))![0];
+    } else if (c === '$' && (tag = DOLLAR_TAG.exec(text.slice(at, at + 64))?.[0])) {
       const end = text.indexOf(tag, at + tag.length);
       at = end < 0 ? text.length : end + tag.length;
     } else if (c === '"') {
