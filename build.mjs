@@ -228,7 +228,9 @@ const EXTENSION_SCRIPTS = [
   // +640 B (issue 18, thirteenth pass, six reviews): the panel review (history budgets, targets'
   // facts and budgets, blob previews, the selected row, restores across apps), the cache delete's
   // conflict, the codec fixes (73,701 → 74,488 B measured).
-  { name: 'panel', source: 'extension/panel/index.tsx', budget: 74496 },
+  // +64 B (the same pass, last read): JSON mode waits for the whole value when the list's preview
+  // is all the panel has yet (74,546 B measured).
+  { name: 'panel', source: 'extension/panel/index.tsx', budget: 74560 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
   { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
   // Issue 21: the Redux DevTools globals in every http(s) page's main world; every page pays it.

@@ -27,6 +27,8 @@ export async function shown(frame: Frame, key: string): Promise<{ version: numbe
   await click(frame, byId('state-row', `[data-key="${key}"]`));
   await frame.waitForSelector(byId('state-detail', `[data-key="${key}"]`));
   await click(frame, `${byId('state-detail')} ${byId('json-mode')}`);
+  // Shown once the whole value came (the list holds a preview until then).
+  await frame.waitForSelector(`${byId('state-detail')} ${byId('json-editor')}`);
   const text = await frame.$eval(`${byId('state-detail')} ${byId('json-editor')}`, (node) => (node as HTMLTextAreaElement).value);
   const version = Number((await frame.$eval(`${byId('state-detail')} ${byId('state-version')}`, (node) => node.textContent ?? '')).replace(/^v/, ''));
   await click(frame, `${byId('state-detail')} ${byId('json-cancel')}`);

@@ -1,5 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import type { Encoded } from '#codec/types.js';
+import type { ValueSource } from '../../models/value.js';
+import { ValueView } from './ValueView.js';
+import { Panel } from '../../models/panel.js';
+import { memoryPanelWall } from '../../testing/memory-wall.js';
+import { PanelContext } from '../context.js';
 import { configureDevtools } from '#runtime/registry/registry.js';
 import { Store } from '#runtime/store/store.js';
 import { click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
@@ -22,6 +30,31 @@ async function show(name: string, value: unknown) {
 }
 
 describe('value view', () => {
+  it('opens JSON mode on the whole value, not on the preview the list showed before it came', async () => {
+    const whole = { title: 'fixture', tags: ['a', 'b'] };
+    const value = signal<Encoded>({ $t: 'truncated', type: 'object', size: 2, path: [], v: {} });
+    const source: ValueSource = { key: 'early', what: 'state "early"', value, redacted: signal([]), base: () => 0, edit: async () => true };
+    const page = memoryPanelWall();
+    const panel = new Panel({ wall: page.wall });
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(
+      <PanelContext.Provider value={panel}>
+        <ValueView source={source} />
+      </PanelContext.Provider>,
+      root,
+    );
+    click(root.querySelector('[data-testid="json-mode"]')!);
+    await waitFor(() => root.querySelector('[data-testid="json-waiting"]') !== null);
+    expect(root.querySelector('[data-testid="json-editor"]')).toBeNull();
+    value.value = whole;
+    await waitFor(() => root.querySelector('[data-testid="json-editor"]') !== null);
+    expect(JSON.parse((root.querySelector('[data-testid="json-editor"]') as HTMLTextAreaElement).value)).toEqual(whole);
+    render(null, root);
+    panel.dispose();
+    root.remove();
+  });
+
   it('loads a part the agent cut by depth, and says how much of a long list is shown', async () => {
     let deep: Record<string, unknown> = { end: 'bottom' };
     for (let i = 0; i < 20; i++) deep = { d: deep };

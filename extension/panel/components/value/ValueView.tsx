@@ -36,7 +36,17 @@ export function ValueView({ source }: { source: ValueSource }) {
           </span>
         )}
       </div>
-      {mode === 'tree' ? <ValueTree source={source} adding={adding} onAdded={() => setAdding(false)} /> : <JsonEditor source={source} onDone={() => setMode('tree')} />}
+      {mode === 'tree' ? (
+        <ValueTree source={source} adding={adding} onAdded={() => setAdding(false)} />
+      ) : root.truncated === undefined ? (
+        <JsonEditor source={source} onDone={() => setMode('tree')} />
+      ) : (
+        // The list's preview of a value read whole on select: until the whole value came, raw
+        // JSON would show the preview's tagged form, which a save can only be refused for.
+        <div class="note" data-testid="json-waiting">
+          Reading the whole value…
+        </div>
+      )}
       <BlobPreview inline />
     </div>
   );
