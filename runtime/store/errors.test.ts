@@ -31,13 +31,28 @@ async function productionStore(): Promise<{ text: string; Store: typeof Store }>
 
 describe('error messages', () => {
   it('are words in development', () => {
-    expect(() => new Store().forClient('')).toThrow('forClient needs a non-empty client id string.');
+    expect(() => new Store().forClient('')).toThrow('clientId must be a non-empty string.');
+  });
+
+  it('refuse an empty client or user id given to the constructor, as forClient and setUser do', () => {
+    // '' would make Scopes.Client / Scopes.User resolve to `$client:` / `$user:`, a scope no
+    // client or user owns, where states of different stores' misconfigured users would meet.
+    expect(() => new Store({ clientId: '' })).toThrow('clientId must be a non-empty string.');
+    expect(() => new Store({ userId: '' })).toThrow('userId must be a non-empty string, or null to sign out.');
+    expect(() => new Store({ userId: 7 as unknown as string })).toThrow(TypeError);
+    expect(() => new Store().forClient(undefined as unknown as string)).toThrow('clientId must be a non-empty string.');
+    // What was accepted still is.
+    expect(new Store({ clientId: 'tab-1', userId: null }).clientId).toBe('tab-1');
+    expect(new Store({ userId: 'ada' }).userId).toBe('ada');
+    expect(new Store().forClient('tab-2').userId).toBeNull();
   });
 
   it('are codes with their values in a production build, and the words are not in it', async () => {
     const production = await productionStore();
     const store = new production.Store({ name: 'main' });
     expect(() => store.forClient('')).toThrow(/^stratum error 1: see docs\/ERRORS\.md/);
+    expect(() => new production.Store({ clientId: '' })).toThrow(/^stratum error 1: /);
+    expect(() => new production.Store({ userId: '' })).toThrow(/^stratum error 2: /);
     expect(() => store.createState(0, { key: 'count' })).toThrow('stratum error 4 (count)');
     expect(() => store.createState(0, { key: 'k', scope: '$mine' })).toThrow('stratum error 7 ($mine)');
     store.createState(0, { key: 'k', scope: 'app' });

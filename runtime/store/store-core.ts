@@ -163,12 +163,17 @@ export class Store {
   private declare _clientId: string | undefined;
   private declare _userId: string | null;
 
-  constructor(options: StoreOptions = {}) {
+  constructor({ name, clientId, userId = null }: StoreOptions = {}) {
     const shared = adopting;
     adopting = undefined;
-    this._clientId = options.clientId;
-    this._userId = options.userId ?? null;
-    this._core = shared ?? new StoreCore(options.name ?? `store-${++storeCount}`);
+    // Checked as forClient and setUser check them: '' would make Scopes.Client and Scopes.User
+    // resolve to a scope no client or user owns (forClient's view passes its id through here).
+    if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) {
+      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'clientId must be a non-empty string.' : coded(1));
+    }
+    this._clientId = clientId;
+    this.setUser(userId);
+    this._core = shared ?? new StoreCore(name ?? `store-${++storeCount}`);
     // The panel's registry and reports: a production build has neither (the define drops this).
     if (typeof __STRATUM_NO_AGENT__ === 'undefined' && !shared) {
       this._core._root = this;
@@ -206,8 +211,9 @@ export class Store {
   }
 
   hasState(options: StateLocator): boolean {
-    // A state is an object: found is truthy.
-    return !!this.getState(options);
+    // Written as getState and deleteState are: the production build is smaller for the likeness.
+    const { scope, key } = this._locate(options, true);
+    return this._core._states.has(stateId(scope, key));
   }
 
   /** Removes a state; a persisted copy stays where it is. */
@@ -234,17 +240,15 @@ export class Store {
 
   /** A view that shares this store's states, in which Scopes.Client resolves to `clientId`. */
   forClient(clientId: string): Store {
-    if (typeof clientId !== 'string' || clientId === '') {
-      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'forClient needs a non-empty client id string.' : coded(1));
-    }
+    // The view's constructor checks the id (undefined too: a view needs one).
     adopting = this._core;
-    return new Store({ clientId, userId: this._userId });
+    return new Store({ clientId: clientId ?? '', userId: this._userId });
   }
 
   /** Scopes.User resolves to this id in this store (or view); null signs the user out. */
   setUser(userId: string | null): void {
     if (userId !== null && (typeof userId !== 'string' || userId === '')) {
-      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'setUser takes a non-empty user id string, or null to sign out.' : coded(2));
+      throw new TypeError(typeof __STRATUM_NO_AGENT__ === 'undefined' ? 'userId must be a non-empty string, or null to sign out.' : coded(2));
     }
     this._userId = userId;
   }
