@@ -8,7 +8,7 @@ import type { RowPage } from './values.js';
 const MAX_MATCHES = 1000;
 const MAX_COLUMNS = 200;
 
-const cursor = obj<SearchCursor>({ stage: int, item: int, table: int, after: opt(encoded), scanned: int, total: int });
+const cursor = obj<SearchCursor>({ stage: int, item: int, table: opt(text), after: opt(encoded), scanned: int, total: int });
 
 export const searchRequest = obj<SearchRequest>({
   query: str(1000),

@@ -8,15 +8,17 @@ import type { Encoded, Path, Range, RowPage, ValueRef } from './values.js';
 export type SearchMode = 'text' | 'number' | 'regex';
 
 /**
- * Where a search goes on: the stage (0 states, 1 webstorage keys, 2 table rows), the item
- * within it (flat state index, webstorage, database), the table, and the last row or webstorage
- * key read.
+ * Where a search goes on: the stage (0 states, 1 webstorage keys, 2 table rows), the registry id
+ * of the store, webstorage or database it reads (or the next one's, none below it is left), the
+ * table by name, and the last state id, webstorage key or row key read. Everything is named, not
+ * counted: a state, key, table or instance that goes away between two calls makes the search
+ * neither skip nor repeat another.
  * The panel hands it back unchanged; the agent reads what is there by then.
  */
 export interface SearchCursor {
   stage: number;
   item: number;
-  table: number;
+  table?: string;
   after?: Encoded;
   scanned: number;
   total: number;

@@ -17,7 +17,7 @@ describe('SearchModel', () => {
         requests.push(request);
         if (requests.length === 1) await new Promise<void>((resolve) => (release = resolve));
         const last = requests.length === 2;
-        return { matches: [], over: 0, cursor: last ? null : { stage: 0, item: 1, table: 0, scanned: 1, total: 2 }, scanned: requests.length, total: 2, where: last ? 'done' : 'states' };
+        return { matches: [], over: 0, cursor: last ? null : { stage: 0, item: 1, scanned: 1, total: 2 }, scanned: requests.length, total: 2, where: last ? 'done' : 'states' };
       },
     } as unknown as Connection;
     const ui = { run: (work: () => Promise<unknown>) => work() } as unknown as Ui;

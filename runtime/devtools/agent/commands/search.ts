@@ -2,15 +2,16 @@
  * search: every state, webstorage key and table row, a slice at a time. One call works for at
  * most CALL_MS and yields a task every SLICE_MS, so the page gets its frames while a search runs
  * (rendering happens between tasks); the panel calls again with the cursor it got, and stops
- * calling to cancel. Tables are read in pages by primary key after the last key read, so rows
- * added or removed meanwhile never make the scan skip or repeat one.
+ * calling to cancel. Everything resumes after the last thing read, by name, never at a count:
+ * stores, webstorages and databases by registry id, states by id, webstorage keys and tables by
+ * name, rows by primary key (read in pages after the last key). So a state, key, row, table or
+ * instance added or removed between two calls never makes the scan skip or repeat another.
  */
 import { decode, encode, type Path } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
 import { keyAt } from '../../../db/schema.js';
 import type { SearchCursor, SearchMatch, SearchRequest, SearchResult } from '../../../protocol/power.js';
-import type { State } from '../../../store/state.js';
 import type { Handlers } from '../context.js';
 import { countRows, keepsCount } from '../counts.js';
 import { redactedPaths } from '../show.js';
@@ -31,10 +32,18 @@ const ROWS = 2;
 /** A task boundary: setTimeout(0) lets the browser render a frame that is due. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function flatStates(): { store: number; storeName: string; state: State<unknown> }[] {
-  const out: { store: number; storeName: string; state: State<unknown> }[] = [];
-  for (const { id, object } of all('store')) for (const state of object.states()) out.push({ store: id, storeName: object.name, state });
-  return out;
+/** Instances in registry id order (ids only grow), from the one the cursor is at. */
+function from<K extends 'store' | 'webstorage' | 'database'>(kind: K, at: number) {
+  return all(kind)
+    .filter((entry) => entry.id >= at)
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Items in code-unit order of their names, past `last` (or from it, `inclusive`) when there is one. */
+function after<T>(items: T[], name: (item: T) => string, last: unknown, inclusive = false): T[] {
+  const sorted = items.map((item) => [name(item), item] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rest = typeof last === 'string' ? sorted.filter(([key]) => key > last || (inclusive && key === last)) : sorted;
+  return rest.map(([, item]) => item);
 }
 
 function within(path: Path, hidden: Path[]): boolean {
@@ -46,7 +55,8 @@ function keyText(key: Key): string {
 }
 
 async function totalOf(): Promise<number> {
-  let total = flatStates().length;
+  let total = 0;
+  for (const { object } of all('store')) total += object.states().length;
   for (const { object } of all('webstorage')) total += object.keys().length;
   for (const { id, object } of all('database')) {
     if (object.closed) continue;
@@ -100,63 +110,69 @@ class Search {
   }
 
   async states(): Promise<boolean> {
-    const list = flatStates();
     const cursor = this.cursor;
     this.where = 'states';
-    while (cursor.item < list.length) {
-      const { store, storeName, state } = list[cursor.item]!;
-      this.add(this.value(state.value, ['state', state.scope, state.key], state.key), { kind: 'state', store, state: state.id }, `store ${storeName}`, state.key);
-      cursor.item++;
-      cursor.scanned++;
-      if (await this.pause()) return false;
+    for (const { id, object } of from('store', cursor.item)) {
+      this.enter(id);
+      for (const state of after(object.states(), (state) => state.id, cursor.after)) {
+        this.add(this.value(state.value, ['state', state.scope, state.key], state.key), { kind: 'state', store: id, state: state.id }, `store ${object.name}`, state.key);
+        cursor.after = state.id;
+        cursor.scanned++;
+        if (await this.pause()) return false;
+      }
+      this.leave(id);
     }
     return true;
   }
 
   async webstorage(): Promise<boolean> {
-    const list = all('webstorage');
     const cursor = this.cursor;
-    while (cursor.item < list.length) {
-      const { id, object } = list[cursor.item]!;
+    for (const { id, object } of from('webstorage', cursor.item)) {
+      this.enter(id);
       this.where = `${object.kind} ${object.namespace}`;
-      // Keys in sorted order, resumed after the last one read (not at an index): a key added or
-      // removed between two calls neither skips nor repeats another.
-      const after = typeof cursor.after === 'string' ? cursor.after : undefined;
-      const keys = object
-        .keys()
-        .sort()
-        .filter((key) => after === undefined || key > after);
-      for (const key of keys) {
+      for (const key of after(object.keys(), (key) => key, cursor.after)) {
         this.add(this.value(object.get(key), ['webstorage', object.namespace, key], key), { kind: 'webstorage', storage: id, key }, `${object.kind} ${object.namespace}`, key);
         cursor.after = key;
         cursor.scanned++;
         if (await this.pause()) return false;
       }
-      cursor.item++;
-      cursor.table = 0;
-      delete cursor.after;
+      this.leave(id);
     }
     return true;
   }
 
   async rows(): Promise<boolean> {
-    const list = all('database');
     const cursor = this.cursor;
     const size = Math.max(1, Math.min(this._request.pageSize ?? PAGE, 1000));
-    while (cursor.item < list.length) {
-      const { id, object } = list[cursor.item]!;
-      const tables = object.closed ? [] : object.tables();
-      while (cursor.table < tables.length) {
-        const info = tables[cursor.table]!;
+    for (const { id, object } of from('database', cursor.item)) {
+      this.enter(id);
+      // From the table it was reading: a call can end inside one.
+      for (const info of after(object.closed ? [] : object.tables(), (info) => info.name, cursor.table, true)) {
+        if (cursor.table !== info.name) {
+          cursor.table = info.name;
+          delete cursor.after;
+        }
         this.where = `${object.name} / ${info.name}`;
         if (!(await this.table(id, object, info.name, info.key, size))) return false;
-        cursor.table++;
-        delete cursor.after;
       }
-      cursor.item++;
-      cursor.table = 0;
+      this.leave(id);
     }
     return true;
+  }
+
+  /** Starts on instance `id` (the cursor is at it already when a call resumes there). */
+  private enter(id: number): void {
+    if (this.cursor.item === id) return;
+    this.cursor.item = id;
+    delete this.cursor.table;
+    delete this.cursor.after;
+  }
+
+  /** Done with instance `id`: the next call starts past it, even if it is the last one. */
+  private leave(id: number): void {
+    this.cursor.item = id + 1;
+    delete this.cursor.table;
+    delete this.cursor.after;
   }
 
   private async table(id: number, db: Database, name: string, keyPath: string | string[], size: number): Promise<boolean> {
@@ -181,7 +197,7 @@ class Search {
 export const searchCommands: Handlers<'search'> = {
   async search(request) {
     const match = matcher(request.query, request.mode, request.caseSensitive);
-    const cursor: SearchCursor = request.cursor ? { ...request.cursor } : { stage: STATES, item: 0, table: 0, scanned: 0, total: await totalOf() };
+    const cursor: SearchCursor = request.cursor ? { ...request.cursor } : { stage: STATES, item: 0, scanned: 0, total: await totalOf() };
     const search = new Search(match, request, cursor);
     const stages = [() => search.states(), () => search.webstorage(), () => search.rows()];
     let done = true;
@@ -192,7 +208,7 @@ export const searchCommands: Handlers<'search'> = {
       }
       cursor.stage++;
       cursor.item = 0;
-      cursor.table = 0;
+      delete cursor.table;
       delete cursor.after;
     }
     const result: SearchResult = {
