@@ -7,6 +7,19 @@ import { DatabaseUnavailableError, openDatabase, type DbEvent } from '../index.j
 import { mapError, withoutUndefinedKey } from './indexeddb-transaction.js';
 
 const tables = { notes: { key: 'id' } };
+
+// Browsers bind IDBCursor.advance(count) as an [EnforceRange] unsigned long: a count past
+// 2^32 - 1 is a TypeError. fake-indexeddb takes any whole number, so it is made to refuse as
+// browsers do, for the whole file: `idb` recognises a cursor's advance by the function it finds
+// on the prototype the first time, so it is replaced before any cursor is opened.
+const cursorPrototype = (globalThis as unknown as { IDBCursor: { prototype: { advance(count: number): void } } }).IDBCursor.prototype;
+const fakeAdvance = cursorPrototype.advance;
+const advanced: number[] = [];
+cursorPrototype.advance = function (this: unknown, count: number) {
+  advanced.push(count);
+  if (count > 0xffff_ffff) throw new TypeError("Failed to execute 'advance' on 'IDBCursor': Value is outside the 'unsigned long' value range.");
+  fakeAdvance.call(this, count);
+};
 const real = globalThis.indexedDB;
 
 beforeEach(() => {
@@ -223,6 +236,21 @@ describe('a generated key that is there but undefined', () => {
     const second = await things.put(dated);
     expect(await things.get(second)).toEqual({ id: second, at: new Date(5) });
     await expect(things.put(new Proxy({ id: undefined, v: 1 }, {}))).rejects.toMatchObject({ name: 'DataCloneError' });
+    db.close();
+  });
+});
+
+describe('query offsets past 2^32 - 1', () => {
+  it('skipping 2^32 or more rows of a 3-row table gives no rows, not an error, in either direction', async () => {
+    const db = await openDatabase('offsets', { version: 1, tables });
+    await db.table('notes').bulkPut([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    advanced.length = 0;
+    expect(await db.table('notes').query({ offset: 2 ** 32 })).toEqual([]);
+    expect(await db.table('notes').query({ offset: Number.MAX_SAFE_INTEGER, direction: 'prev' })).toEqual([]);
+    // One step each: the cursor had ended after it, so nothing more was asked of it.
+    expect(advanced).toEqual([0xffff_ffff, 0xffff_ffff]);
+    expect(await db.table('notes').query({ offset: 1, limit: 1 })).toEqual([{ id: 2 }]);
+    expect(await db.table('notes').query({ offset: 2, direction: 'prev' })).toEqual([{ id: 1 }]);
     db.close();
   });
 });
