@@ -213,4 +213,19 @@ describe('stratumjs/db in real Chromium', () => {
     expect(result.count).toBe(0);
     await page.close();
   });
+
+  it('a query that skips 2^32 or more rows gives no rows rather than the TypeError of advance()', async () => {
+    const page = await open();
+    const result = await page.evaluate(async () => {
+      const { openDatabase, failure } = (window as unknown as W).fixture;
+      const db = await openDatabase('e2e-offsets', { version: 1, tables: { notes: { key: 'id' } } });
+      await db.table('notes').bulkPut([{ id: 1 }, { id: 2 }, { id: 3 }]);
+      const ask = (q: Db.Query) => db.table('notes').query(q).catch(failure);
+      const out = [await ask({ offset: 2 ** 32 }), await ask({ offset: Number.MAX_SAFE_INTEGER, direction: 'prev' }), await ask({ offset: 1, limit: 1 })];
+      db.close();
+      return out;
+    });
+    expect(result).toEqual([[], [], [{ id: 2 }]]);
+    await page.close();
+  });
 });

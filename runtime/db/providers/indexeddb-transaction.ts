@@ -9,8 +9,6 @@ import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.j
 import { isInternalTable, keyAt, valueAt, type TableInfo } from '../schema.js';
 import { checkWritable } from '../writable.js';
 
-const MAX_ADVANCE = 0xffff_ffff;
-
 export type Tx = IDBPTransaction<unknown, string[], IDBTransactionMode>;
 // Typed as writable: which operations a readonly transaction may run is checked before they get here.
 type Store = IDBPObjectStore<unknown, string[], string, 'readwrite'>;
@@ -190,9 +188,7 @@ export class IdbTransaction implements ProviderTransaction {
       let cursor = await source.openCursor(range, query.direction);
       // advance() takes an [EnforceRange] unsigned long: a count past 2^32 - 1 is a TypeError in
       // browsers, so a larger offset is skipped in steps, stopping once the cursor has ended.
-      for (let left = query.offset; cursor && left > 0; left -= MAX_ADVANCE) {
-        cursor = await cursor.advance(Math.min(left, MAX_ADVANCE));
-      }
+      for (let left = query.offset; cursor && left > 0; left -= 2 ** 32 - 1) cursor = await cursor.advance(Math.min(left, 2 ** 32 - 1));
       while (cursor && out.length < limit) {
         out.push(cursor.value);
         cursor = await cursor.continue();
