@@ -93,6 +93,19 @@ const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
+/**
+ * Overlapping prefixes name the same keys (prefix 'app:' with database 'xy' and prefix 'app:x'
+ * with database 'y' are both 'app:xy…'), so each base keeps its owner, [prefix, db], and each
+ * prefix claims its own name (a database 'x' under 'app:' would otherwise delete the list of
+ * prefix 'app:x'). Both or neither: KEYS are the owner keys, ARGV their owners; returns the
+ * other owner, if any. Keys stored before owners were kept get theirs here.
+ */
+const CLAIM = `
+for i, key in ipairs(KEYS) do
+  local owner = redis.call('get', key)
+  if owner and owner ~= ARGV[i] then return owner end
+end
+for i, key in ipairs(KEYS) do redis.call('set', key, ARGV[i]) end`;
 
 export interface Held {
   token: string;
@@ -162,6 +175,19 @@ export class RedisPlace {
 
   layout(db: string): Layout {
     return new Layout(this.prefix, db);
+  }
+
+  /** Refuses, in words, a database whose keys another prefix and database own; claims them otherwise. */
+  async claim(db: string): Promise<void> {
+    const owner = (await guard(`checking the owner of '${db}'`, () =>
+      this.redis.eval(CLAIM, 2, `${this.layout(db).base}#owner`, `${this.prefix}#owner`, JSON.stringify([this.prefix, db]), JSON.stringify([this.prefix, null])),
+    )) as string | null;
+    if (owner === null) return;
+    const [prefix, other] = JSON.parse(owner) as [string, string | null];
+    throw new DatabaseUnavailableError(
+      `Redis: prefix '${this.prefix}' with database '${db}' would share its keys with prefix '${prefix}'${other === null ? '' : ` with database '${other}'`}; give one of them a prefix that does not start the other's keys.`,
+      'keys of another database',
+    );
   }
 
   /** Takes a database's lock (after this process's earlier transactions on it), recovering a crashed holder's work first. */

@@ -191,3 +191,55 @@ describe.skipIf(!up)('redis: names a server cannot keep apart', () => {
     await db.delete();
   });
 });
+
+describe.skipIf(!up)('redis: prefixes that overlap', () => {
+  const tables = { notes: { key: 'id' } };
+  const open = (at: string, name: string) => openDatabase(name, { version: 1, tables, provider: redis({ url: REDIS_URL }, { prefix: at }) });
+
+  it("prefix 'p:' with database 'xy' and prefix 'p:x' with database 'y' (both stored under 'p:xy') are not merged: the second is refused in words naming both", async () => {
+    const first = await open(prefix, 'xy');
+    await first.table('notes').put({ id: 1, text: 'first' });
+    const refused = await open(`${prefix}x`, 'y').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ name: 'DatabaseUnavailableError' });
+    expect((refused as Error).message).toContain(`prefix '${prefix}x' with database 'y'`);
+    expect((refused as Error).message).toContain(`prefix '${prefix}' with database 'xy'`);
+    // Refused, not deleted either: the first database's rows stay its own.
+    await expect(redis({ url: REDIS_URL }, { prefix: `${prefix}x` }).deleteDatabase('y', () => undefined)).rejects.toMatchObject({ name: 'DatabaseUnavailableError' });
+    expect(await first.table('notes').query()).toEqual([{ id: 1, text: 'first' }]);
+    first.close();
+  });
+
+  it("a database named like another prefix ('x' under 'p:', beside prefix 'p:x') is refused: deleting it would delete that prefix's list of databases", async () => {
+    const other = await open(`${prefix}x`, 'kept');
+    await other.table('notes').put({ id: 1 });
+    other.close();
+    await expect(open(prefix, 'x')).rejects.toMatchObject({ name: 'DatabaseUnavailableError', message: expect.stringContaining(`prefix '${prefix}x'`) });
+    await expect(redis({ url: REDIS_URL }, { prefix }).deleteDatabase('x', () => undefined)).rejects.toMatchObject({ name: 'DatabaseUnavailableError' });
+    const again = await open(`${prefix}x`, 'kept');
+    expect(await again.table('notes').query()).toEqual([{ id: 1 }]);
+    again.close();
+  });
+
+  it('a database stored before owners were kept gets its owner at open, its rows as they were; deleting it frees the name', async () => {
+    const db = await open(prefix, 'old');
+    await db.table('notes').put({ id: 7 });
+    db.close();
+    const raw = new Redis(REDIS_URL);
+    try {
+      // What today's layout left: no owner key.
+      await raw.del(`${prefix}old#owner`);
+      const reopened = await open(prefix, 'old');
+      expect(await reopened.table('notes').query()).toEqual([{ id: 7 }]);
+      reopened.close();
+      expect(JSON.parse((await raw.get(`${prefix}old#owner`))!)).toEqual([prefix, 'old']);
+      await expect(open(`${prefix}o`, 'ld')).rejects.toMatchObject({ name: 'DatabaseUnavailableError' });
+      await redis({ url: REDIS_URL }, { prefix }).deleteDatabase('old', () => undefined);
+      expect(await raw.exists(`${prefix}old#owner`)).toBe(0);
+      const moved = await open(`${prefix}o`, 'ld');
+      expect(await moved.table('notes').query()).toEqual([]);
+      moved.close();
+    } finally {
+      raw.disconnect();
+    }
+  });
+});

@@ -237,6 +237,7 @@ class RedisProvider implements Provider {
     checkNames('Redis', false, request.name, request.tables);
     const place = this._use();
     try {
+      await place.claim(request.name);
       const held = await place.hold(request.name);
       let tables: TableInfo[];
       let upgraded = false;
@@ -277,6 +278,7 @@ class RedisProvider implements Provider {
     checkNames('Redis', false, name);
     const place = this._use();
     try {
+      await place.claim(name);
       const open = ([...place.connections] as RedisConnection[]).filter((other) => other.db === name);
       for (const other of open) other._versionchange(null);
       if (open.some((other) => place.connections.has(other))) blocked();
