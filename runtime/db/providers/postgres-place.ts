@@ -105,9 +105,13 @@ export class PgPlace {
     return queue;
   }
 
-  /** Names a lock: the database, or one of its tables. */
+  /**
+   * Names a lock: the database, or one of its tables. `%` and `/` in the database's name are
+   * escaped, so database 'a/b' is not database 'a' + table 'b'; a name without them keeps the
+   * lock name earlier releases used (processes of both still exclude each other).
+   */
   lockName(db: string, table?: string): string {
-    return `stratum:${this.schema}:${db}${table === undefined ? '' : `/${table}`}`;
+    return `stratum:${this.schema}:${db.replace(/%/g, '%25').replace(/\//g, '%2F')}${table === undefined ? '' : `/${table}`}`;
   }
 
   private get _channel(): string {

@@ -161,3 +161,35 @@ describe.skipIf(!up)('postgres: keys past its btree limit', () => {
     db.close();
   });
 });
+
+describe.skipIf(!up)('postgres: lock names', () => {
+  it("database 'a/b' does not wait for a writer on table 'b' of database 'a' (their locks were one name)", async () => {
+    const provider = postgres({ url: PG_URL, schema });
+    const a = await openDatabase('a', { version: 1, tables: { b: { key: 'k' } }, provider });
+    let released = false;
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const writer = a.transaction(['b'], 'readwrite', async (tx) => {
+      await tx.table('b').put({ k: 1 });
+      holding();
+      // Held open by its own reads (awaiting anything else would end it): the server's
+      // transaction keeps its table lock until this returns.
+      while (!released) await tx.table('b').get(1);
+    });
+    await held;
+    try {
+      const opened = openDatabase('a/b', { version: 1, tables: { t: { key: 'k' } }, provider }).then((db) => db);
+      const waited = await Promise.race([opened.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 3000))]);
+      expect(waited).toBe(false);
+      const ab = await opened;
+      await ab.table('t').put({ k: 2 });
+      expect(await ab.table('t').query()).toEqual([{ k: 2 }]);
+      ab.close();
+    } finally {
+      released = true;
+      await writer;
+    }
+    expect(await a.table('b').query()).toEqual([{ k: 1 }]);
+    a.close();
+  });
+});
