@@ -69,6 +69,9 @@ function sqliteTokens(text: string): SqlToken[] {
  */
 const SQLITE_EFFECTS: Record<string, string> = {
   writefile: 'it writes a file on the machine',
+  readfile: 'it reads any file the process may read',
+  fsdir: 'it lists and reads files on the machine',
+  zipfile: 'it reads a zip archive from a file on the machine',
   sha3_query: 'it compiles SQL text of its own, and a pragma in it changes the connection while compiled',
   load_extension: 'it loads native code into the process',
   sqlite3mc_config: "it changes the connection's encryption settings",
@@ -78,7 +81,11 @@ const SQLITE_EFFECTS: Record<string, string> = {
 /** Why SQLite (libSQL) refuses the statement, in words, or undefined. */
 export function refusedOnSqlite(text: string): string | undefined {
   const tokens = sqliteTokens(text);
-  const call = tokens.findIndex((token, i) => (token.kind === 'word' || token.kind === 'name') && Object.hasOwn(SQLITE_EFFECTS, token.text.toLowerCase()) && tokens[i + 1]?.text === '(');
+  // fsdir and zipfile are eponymous tables too: `FROM fsdir WHERE path = …` calls one with no parentheses.
+  const call = tokens.findIndex((token, i) => {
+    const name = token.text.toLowerCase();
+    return (token.kind === 'word' || token.kind === 'name') && Object.hasOwn(SQLITE_EFFECTS, name) && (tokens[i + 1]?.text === '(' || name === 'fsdir' || name === 'zipfile');
+  });
   if (call >= 0) {
     const name = tokens[call]!.text.toLowerCase();
     return `${name}() is not run from the console: ${SQLITE_EFFECTS[name]}.`;

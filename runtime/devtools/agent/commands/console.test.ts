@@ -254,6 +254,55 @@ describe('dbSql', () => {
     }
   });
 
+  it("libSQL: readfile(), fsdir and zipfile (which read the machine's files, fsdir even as a plain table name) and load_extension() are refused in words", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const { t, db, database } = await setup('console-sql-readfile', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      for (const [sql, name] of [
+        ["SELECT readfile('/etc/hostname')", 'readfile'],
+        ["SELECT \"ReadFile\" /* x */ ('/etc/hostname')", 'readfile'],
+        ["SELECT data FROM fsdir('/etc/hostname')", 'fsdir'],
+        // fsdir is an eponymous table: a constraint on its hidden `path` column calls it without parentheses.
+        ["SELECT name, data FROM FSDIR WHERE path = '/etc/hostname'", 'fsdir'],
+        ["SELECT * FROM zipfile('/tmp/any.zip')", 'zipfile'],
+        ["SELECT load_extension('/tmp/any.so')", 'load_extension'],
+      ]) {
+        await expect(t.call(Command.dbSql, { database, sql: sql! }), sql).rejects.toThrow(new RegExp(`${name}\\(\\) is not run from the console: it (reads|lists|loads)`));
+      }
+      // A column or a string that only mentions the names still runs.
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT 'readfile fsdir' AS readfile_note" });
+      expect(read.rows).toEqual([['readfile fsdir']]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Postgres: functions that read the server's files and directories, and COPY … FROM a file or a program, are refused in words before the server sees them", async () => {
+    const { t, db, database } = await setup('console-pg-files', postgres({ url: PG_URL, schema: 'h22_console' }));
+    try {
+      for (const [sql, name] of [
+        ["SELECT pg_read_file('/etc/hostname')", 'pg_read_file'],
+        ["SELECT pg_catalog.pg_read_binary_file('/etc/hostname')", 'pg_read_binary_file'],
+        ["SELECT * FROM pg_ls_dir('.')", 'pg_ls_dir'],
+        ['SELECT * FROM pg_ls_waldir()', 'pg_ls_waldir'],
+        ["SELECT (pg_stat_file('postgresql.conf')).size", 'pg_stat_file'],
+        ["SELECT \"lo_import\"('/etc/hostname')", 'lo_import'],
+        ["SELECT lo_export(1, '/tmp/stratum-never.txt')", 'lo_export'],
+      ]) {
+        await expect(t.call(Command.dbSql, { database, sql: sql! }), sql).rejects.toThrow(new RegExp(`${name}\\(\\) is not run from the console: it (reads|acts)`));
+      }
+      for (const sql of ["COPY h22_console.stratum_databases FROM '/etc/hostname'", "copy h22_console.stratum_databases from program 'cat /etc/hostname'"]) {
+        await expect(t.call(Command.dbSql, { database, sql }), sql).rejects.toThrow(/COPY is not run from the console: .*COPY … FROM reads server files or runs a program/);
+      }
+      // Reading about them still runs.
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'pg_read_file'" });
+      expect(read.rows[0]![0]).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it("Postgres: functions that act outside the transaction are refused in words: pg_terminate_backend would end the app's own connections (same role)", async () => {
     const { t, db, database } = await setup('console-pg-kill', postgres({ url: PG_URL, schema: 'h22_console' }));
     const app = new pg.Client({ connectionString: PG_URL });
