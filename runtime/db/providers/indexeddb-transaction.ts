@@ -188,7 +188,12 @@ export class IdbTransaction implements ProviderTransaction {
       let cursor = await source.openCursor(range, query.direction);
       // advance() takes an [EnforceRange] unsigned long: a count past 2^32 - 1 is a TypeError in
       // browsers, so a larger offset is skipped in steps, stopping once the cursor has ended.
-      for (let left = query.offset; cursor && left > 0; left -= 2 ** 32 - 1) cursor = await cursor.advance(Math.min(left, 2 ** 32 - 1));
+      let left = query.offset;
+      while (cursor && left > 0) {
+        const step = Math.min(left, 2 ** 32 - 1);
+        left -= step;
+        cursor = await cursor.advance(step);
+      }
       while (cursor && out.length < limit) {
         out.push(cursor.value);
         cursor = await cursor.continue();

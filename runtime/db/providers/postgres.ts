@@ -190,8 +190,9 @@ class PgConnection implements Connection {
    * READ WRITE` can no longer lift it), the text through the extended protocol, forced: pg's default
    * simple protocol would run `COMMIT; DELETE …` as two statements, the DELETE after the read-only
    * transaction ended; extended, the server refuses more than one statement. Then ROLLBACK.
-   * A read-only transaction still lets COPY … TO write server files or run programs, and DO run
-   * any code: both are refused before they reach the server. Session state outlives a rollback
+   * A read-only transaction still lets COPY write or read server files or run programs, DO run
+   * any code, and functions such as pg_read_file read server files: all are refused before they
+   * reach the server (sql-console-postgres.ts). Session state outlives a rollback
    * (`pg_advisory_lock` holds until the session ends, and would block the app's writers from the
    * pool), so the connection is dropped, never pooled again. The server cancels a statement past
    * `timeoutMs`: a long query would hold a connection and its snapshot.

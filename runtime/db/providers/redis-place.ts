@@ -100,12 +100,8 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
  * prefix 'app:x'). Both or neither: KEYS are the owner keys, ARGV their owners; returns the
  * other owner, if any. Keys stored before owners were kept get theirs here.
  */
-const CLAIM = `
-for i, key in ipairs(KEYS) do
-  local owner = redis.call('get', key)
-  if owner and owner ~= ARGV[i] then return owner end
-end
-for i, key in ipairs(KEYS) do redis.call('set', key, ARGV[i]) end`;
+const CLAIM = `for i, k in ipairs(KEYS) do local o = redis.call('get', k) if o and o ~= ARGV[i] then return o end end
+for i, k in ipairs(KEYS) do redis.call('set', k, ARGV[i]) end`;
 
 export interface Held {
   token: string;
@@ -185,8 +181,8 @@ export class RedisPlace {
     if (owner === null) return;
     const [prefix, other] = JSON.parse(owner) as [string, string | null];
     throw new DatabaseUnavailableError(
-      `Redis: prefix '${this.prefix}' with database '${db}' would share its keys with prefix '${prefix}'${other === null ? '' : ` with database '${other}'`}; give one of them a prefix that does not start the other's keys.`,
-      'keys of another database',
+      `Redis: prefix '${this.prefix}' with database '${db}' would share keys with prefix '${prefix}'${other === null ? '' : ` with database '${other}'`}; give one of them another prefix.`,
+      'keys taken',
     );
   }
 

@@ -62,14 +62,14 @@ function postgresNames(text: string): { name: string; call: boolean; uescape: bo
 const POSTGRES_EFFECTS =
   /^(?:pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_promote|pg_wal_replay_pause|pg_wal_replay_resume|pg_log_backend_memory_contexts|pg_stat_reset\w*|pg_stat_statements_reset|pg_(?:create_physical|create_logical|drop|copy_physical|copy_logical)_replication_slot|pg_replication_slot_advance|pg_replication_origin_(?:create|drop|advance|session_setup|session_reset|xact_setup|xact_reset)|pg_logical_emit_message|lo_export|pg_file_(?:write|rename|unlink|sync))$/i;
 /** Functions that read the server's files or directories (as the superuser or a pg_read_server_files role the app may run as). */
-const POSTGRES_FILES = /^(?:pg_read_(?:binary_)?file|pg_ls_\w*dir|pg_logdir_ls|pg_stat_file|lo_import|pg_show_all_file_settings|pg_hba_file_rules|pg_ident_file_mappings)$/i;
+const POSTGRES_FILES = /^(?:pg_read_(?:binary_)?file|pg_ls_\w*dir|pg_stat_file|lo_import|pg_show_all_file_settings|pg_hba_file_rules|pg_ident_file_mappings)$/i;
 const POSTGRES_SQL_TEXT = /^(?:query_to_xml\w*|cursor_to_xml\w*|ts_stat|crosstab\d*|dblink\w*)$/i;
 
 /** Why Postgres refuses the statement, in words, or undefined. */
 export function refusedOnPostgres(text: string): string | undefined {
   switch (keyword(statementStart(text, true))) {
     case 'COPY':
-      return 'COPY is not run from the console: inside a read-only transaction COPY … TO still writes server files or runs a program, and COPY … FROM reads server files or runs a program. Use SELECT.';
+      return 'COPY is not run from the console: inside a read-only transaction COPY … TO still writes server files, COPY … FROM reads them, and either runs programs. Use SELECT.';
     case 'DO':
       return 'DO is not run from the console: its code can run statements the read-only transaction does not cover (COPY, dblink). Use SELECT.';
     case 'REINDEX':
@@ -88,7 +88,7 @@ export function refusedOnPostgres(text: string): string | undefined {
     if (POSTGRES_EFFECTS.test(name)) {
       return `${name}() is not run from the console: it acts outside the read-only transaction (on other sessions, the server or its files), and the rollback does not undo it.`;
     }
-    if (POSTGRES_FILES.test(name)) return `${name}() is not run from the console: it reads files or directories of the database server, which are not the app's data.`;
+    if (POSTGRES_FILES.test(name)) return `${name}() is not run from the console: it reads the database server's files.`;
     if (POSTGRES_SQL_TEXT.test(name)) return `${name}() is not run from the console: it runs SQL given as text, which the console cannot check.`;
   }
   return undefined;
