@@ -4,7 +4,7 @@
  * then the old one goes, as the agent does it). Object URLs made for previews are revoked when
  * the preview changes or the panel unmounts.
  */
-import { signal } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import { base64ToBytes, bytesToBase64 } from '#codec/base64.js';
 import { Command, MAX_BLOB_CHUNK, type BlobInfo } from '#protocol/messages.js';
 import { saveBlob } from '../lib/download.js';
@@ -70,6 +70,20 @@ export class BlobsModel {
     this.list.value = [...this.list.peek(), ...listing.blobs];
     this.usage.value = listing.usage;
     this.total.value = listing.total;
+  }
+
+  /** No blobs shown (their database was deleted or closed); a preview of one of them closes too. */
+  close(database: number): void {
+    batch(() => {
+      if (this.database.peek() === database) {
+        this.database.value = null;
+        this.list.value = [];
+        this.usage.value = 0;
+        this.total.value = 0;
+        this.selected.value = null;
+      }
+      if (this.preview.peek()?.target.database === database) this.closePreview();
+    });
   }
 
   reload(): Promise<void> {

@@ -4,7 +4,7 @@
  * since is a conflict (reload or delete anyway), never a newer value gone unseen.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Path } from '#codec/types.js';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import { Command, MAX_PAGE, type CacheEntry, type Hash } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
@@ -43,6 +43,16 @@ export class CacheModel {
     if (!listing || this.database.peek() !== database) return;
     this.entries.value = more ? [...this.entries.peek(), ...listing.entries] : listing.entries;
     this.total.value = listing.total;
+  }
+
+  /** No cache shown (its database was deleted or closed): none of its entries stays on screen. */
+  close(): void {
+    batch(() => {
+      this.database.value = null;
+      this.entries.value = [];
+      this.total.value = 0;
+      this.selected.value = null;
+    });
   }
 
   reload(): Promise<void> {

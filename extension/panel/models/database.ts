@@ -5,7 +5,7 @@
  * again (debounced), so the list never shows a count older than a moment.
  */
 import { ConsoleModel } from './console.js';
-import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import { Command, type DatabaseInfo, type RuntimeEvents, type TableInfo } from '#protocol/messages.js';
 import { BlobsModel } from './blobs.js';
 import { CacheModel } from './cache.js';
@@ -49,7 +49,15 @@ export class DatabaseModel {
     this.console = new ConsoleModel(_connection, _ui);
     this.current = computed(() => {
       const list = this.databases.value;
-      return list.find((db) => db.name === this.selected.value) ?? list[0];
+      const name = this.selected.value;
+      // An open database first: one deleted (or closed) and opened again under its name is listed twice
+      // until the closed object leaves the page, and only the open one can be read.
+      return (
+        list.find((db) => db.name === name && !db.closed) ??
+        list.find((db) => db.name === name) ??
+        list.find((db) => !db.closed) ??
+        list[0]
+      );
     });
     // By name: a reload gives the database a new id, and the grid keeps its table meanwhile.
     this.shownTable = computed(() => {
@@ -63,14 +71,19 @@ export class DatabaseModel {
     });
     _connection.on('unregistered', ({ kind, id }) => {
       if (kind !== 'database') return;
-      const shown = this.current.peek()?.id === id;
-      this.databases.value = this.databases.peek().filter((db) => db.id !== id);
-      // The tab falls back to another database: the gone one's rows, cache or blobs are not its.
-      if (shown) {
-        this.selectedTable.value = null;
-        this.view.value = 'rows';
-        this.rows.close();
-      }
+      batch(() => {
+        this._leave(id);
+        this.databases.value = this.databases.peek().filter((db) => db.id !== id);
+      });
+    });
+    // The page deleted the database (delete(), or another tab's deleteDatabase), or closed it: the
+    // object stays registered, listed as closed, but nothing of it can be read or written any more.
+    _connection.on('report', ({ kind, id, type }) => {
+      if (kind !== 'database' || (type !== 'close' && type !== 'versionchange')) return;
+      batch(() => {
+        this._leave(id);
+        this.databases.value = this.databases.peek().map((db) => (db.id === id && !db.closed ? { ...db, closed: true } : db));
+      });
     });
   }
 
@@ -125,14 +138,39 @@ export class DatabaseModel {
     const done = await this._ui.run(() => this._connection.request(Command.dbDeleteDatabase, { database: db.id }));
     if (!done) return;
     this._ui.notify(`Deleted database ${db.name}`);
-    this.databases.value = this.databases.peek().filter((candidate) => candidate.id !== db.id);
-    if (this.selected.peek() === db.name) this.selected.value = null;
-    this.rows.close();
+    batch(() => {
+      this._leave(db.id);
+      this.databases.value = this.databases.peek().filter((candidate) => candidate.id !== db.id);
+    });
   }
 
   dispose(): void {
     for (const timer of this._counting.values()) clearTimeout(timer);
     this.blobs.dispose();
+  }
+
+  /**
+   * The database with this id was deleted, closed or left the page. What of it was selected or open
+   * goes: its table (a table of the same name in the database shown next is not the one picked), the
+   * selected row and its editor, the cache or blobs view. The selection moves to the first open
+   * database. One created again under the same name is a new database: it is listed, not reopened at
+   * the old table, whose rows were deleted (an editor reopened there would offer the deleted row's
+   * value for writing into the new one). A reload is not this: its snapshot keeps the table.
+   */
+  private _leave(database: number): void {
+    const gone = this.databases.peek().find((db) => db.id === database);
+    const shown =
+      this.current.peek()?.id === database ||
+      this.rows.query.peek()?.database === database ||
+      this.cache.database.peek() === database ||
+      this.blobs.database.peek() === database;
+    this.blobs.close(database);
+    if (!shown) return;
+    if (gone && this.selected.peek() === gone.name) this.selected.value = null;
+    this.selectedTable.value = null;
+    this.view.value = 'rows';
+    this.rows.close();
+    this.cache.close();
   }
 
   private _changed(delta: RuntimeEvents['dbChanged']): void {

@@ -186,7 +186,11 @@ export class RowsModel {
     this._again = false;
     this._generation++;
     this._loading.clear();
-    this.query.value = null;
+    batch(() => {
+      this.query.value = null;
+      // A row of no table shown: its editor would offer to write a row the grid no longer holds.
+      this.select(null);
+    });
   }
 
   /** The table changed: reload the rows in view; the others load when scrolled to. */

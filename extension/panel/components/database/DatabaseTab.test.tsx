@@ -452,4 +452,63 @@ describe('Database tab', () => {
     await waitFor(() => db.closed);
     await waitFor(() => h!.find('database-item', { name: 'doomed-db' }) === null);
   });
+
+  it('moves off a database the page deleted: no table, row or row editor of it stays open', async () => {
+    await notesDb('stays-db', 3);
+    const doomed = await notesDb('page-deletes-db', 3);
+    const h = await openTable('page-deletes-db');
+    click(h.get('row-cell', {}, await h.wait('row', { key: '2' })));
+    await h.wait('row-editor', { key: '2' });
+    await doomed.delete();
+    // Neither its grid nor an editor offering to write a row of a database that is gone.
+    await waitFor(() => h.find('row-editor') === null && h.find('table-view') === null);
+    expect(h.find('database-item', { name: 'page-deletes-db' })?.classList.contains('selected') ?? false).toBe(false);
+    expect(h.all('table-item').filter((item) => item.classList.contains('selected'))).toEqual([]);
+  });
+
+  it('after the panel deletes a database, opens no table of the next one in its place', async () => {
+    await notesDb('next-db', 3);
+    await notesDb('panel-deletes-db', 3);
+    const h = await openTable('panel-deletes-db');
+    click(h.get('row-cell', {}, await h.wait('row', { key: '2' })));
+    await h.wait('row-editor', { key: '2' });
+    click(await h.wait('delete-database'));
+    click(await h.wait('confirm-yes'));
+    await waitFor(() => h.find('database-item', { name: 'panel-deletes-db' }) === null);
+    // next-db also has "notes": a selection kept by table name would show it as if picked.
+    expect(h.all('table-item').filter((item) => item.classList.contains('selected'))).toEqual([]);
+    expect(h.find('row-editor')).toBeNull();
+    expect(h.find('table-view')).toBeNull();
+  });
+
+  it('after the panel deletes a database from its cache view, shows no cache entry of it under the next one', async () => {
+    await notesDb('cache-next-db', 3);
+    const doomed = await notesDb('cache-deletes-db', 3);
+    await doomed.cache.set('only-in-doomed', 1);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'cache-deletes-db' }));
+    click(await h.wait('view-cache'));
+    await h.wait('cache-row', { key: '"only-in-doomed"' });
+    click(await h.wait('delete-database'));
+    click(await h.wait('confirm-yes'));
+    await waitFor(() => h!.find('database-item', { name: 'cache-deletes-db' }) === null);
+    expect(h.find('cache-row', { key: '"only-in-doomed"' })).toBeNull();
+    expect(h.all('table-item').filter((item) => item.classList.contains('selected'))).toEqual([]);
+  });
+
+  it('a database deleted and created again under its name is listed anew, with no table of the old one open', async () => {
+    const doomed = await notesDb('recreated-db', 3);
+    const h = await openTable('recreated-db');
+    click(h.get('row-cell', {}, await h.wait('row', { key: '2' })));
+    await h.wait('row-editor', { key: '2' });
+    await doomed.delete();
+    const again = await notesDb('recreated-db', 5);
+    await waitFor(() => h.find('table-view') === null);
+    // The new database's registration reaches the list; its rows are not the ones that were open.
+    await h.wait('database-item', { name: 'recreated-db' });
+    expect(again.closed).toBe(false);
+    expect(h.find('row-editor')).toBeNull();
+    expect(h.all('table-item').filter((item) => item.classList.contains('selected'))).toEqual([]);
+  });
 });
