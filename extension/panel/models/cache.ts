@@ -3,8 +3,8 @@
  * saw, and the entry keeps the time it had left; a delete carries it too, so an entry the app set
  * since is a conflict (reload or delete anyway), never a newer value gone unseen.
  */
-import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { Path } from '#codec/types.js';
 import { Command, MAX_PAGE, type CacheEntry, type Hash } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
