@@ -1,7 +1,7 @@
 /**
  * The panel's transport in the standalone panel: a WebSocket to the relay of
  * `npx stratumjs devtools`. A runtime joining or leaving counts as a page frame being ready
- * (the panel says hello again, and its roll call drops runtimes that went away); the socket
+ * (the panel says hello again; a runtime silent at two roll calls in a row is dropped); the socket
  * reconnects with backoff after a server restart, as the extension's port does.
  */
 import { reconnectingSocket, type CreateSocket } from '#runtime/transport/ws/socket.js';

@@ -254,9 +254,12 @@ export class PanelBridge {
     });
   }
 
-  /** Says hello to every runtime in the frame; each answers with a `response` event (see `on`). */
-  hello(trace = false): Promise<CommandResult<typeof Command.hello>> {
-    return this.request(Command.hello, { protocol: PROTOCOL_VERSION, client: this._options.client, trace }, ANY_SESSION);
+  /**
+   * Says hello to every runtime in the frame (or to one: `session`, asked again after it missed a
+   * roll call); each answers with a `response` event (see `on`).
+   */
+  hello(trace = false, session = ANY_SESSION): Promise<CommandResult<typeof Command.hello>> {
+    return this.request(Command.hello, { protocol: PROTOCOL_VERSION, client: this._options.client, trace }, session);
   }
 
   /** Listens to one event; `session` is the runtime instance that sent it. */

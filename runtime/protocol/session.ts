@@ -33,6 +33,12 @@ export interface RuntimeEntry {
 
 /** How long after a hello a silent page counts as having no Stratum runtime. */
 export const ROLL_CALL_MS = 1000;
+/**
+ * Roll calls in a row a runtime must leave unanswered before it is dropped. One is no proof it is
+ * gone (a worker busy, a page in a long task answers late), and dropping it drops what the panel
+ * learnt of it (its states' recent changes, the timeline, when another runtime is picked).
+ */
+const MISSES_TO_DROP = 2;
 /** How long mount waits for the transport to report itself before saying hello anyway. */
 const START_GRACE_MS = 100;
 
@@ -55,6 +61,11 @@ export class ClientSession {
   private _startTimer: ReturnType<typeof setTimeout> | undefined;
   private _rollCall: ReturnType<typeof setTimeout> | undefined;
   private _answered = new Set<string>();
+  /** Who the roll call under way asked: everyone (a hello to all), or the runtimes asked again. */
+  private _asked: ReadonlySet<string> | 'all' = 'all';
+  /** Roll calls in a row each runtime left unanswered (absent: it answered the last one). */
+  private readonly _misses = new Map<string, number>();
+  private _disposed = false;
   /** The runtime the user picked, by name and frame, so a reload (new runtime id) keeps the choice. */
   private _preferred: { name: string; url: string } | undefined;
   /** Settles when the hello under way has a target (or its roll call ended): commands wait for it. */
@@ -118,15 +129,23 @@ export class ClientSession {
     queueMicrotask(() => {
       this._helloQueued = false;
       this._hellos++;
-      this._answered = new Set();
-      this.bridge.hello(this.trace).catch((error: unknown) => {
+      this._rollCallOf('all');
+    });
+  }
+
+  /** Sends hello to everyone (or to the runtimes asked again) and ends the roll call ROLL_CALL_MS later. */
+  private _rollCallOf(asked: ReadonlySet<string> | 'all'): void {
+    this._answered = new Set();
+    this._asked = asked;
+    for (const session of asked === 'all' ? [ANY_SESSION] : asked) {
+      this.bridge.hello(this.trace, session).catch((error: unknown) => {
         // Unanswered (no runtime: the roll call below says so) or the client closed.
         if (error instanceof CommandError && (error.code === 'timeout' || error.code === 'disconnected')) return;
         console.warn('stratum: hello failed', error);
       });
-      clearTimeout(this._rollCall);
-      this._rollCall = setTimeout(() => this._endRollCall(), ROLL_CALL_MS);
-    });
+    }
+    clearTimeout(this._rollCall);
+    this._rollCall = setTimeout(() => this._endRollCall(), ROLL_CALL_MS);
   }
 
   /**
@@ -192,6 +211,13 @@ export class ClientSession {
     // The roll call ended with no runtime: a reloaded page whose panel listener has not loaded yet
     // (it loads lazily; on a loaded machine, after ROLL_CALL_MS). Its announce brings the next
     // hello. Sent now, the command would go to no one and time out.
+    // A target that missed that roll call is asked again: gone (a reload) or late, the next answer or
+    // roll call says which, and a command sent to it meanwhile may go to no one.
+    while (!this._disposed && this.target !== null && this._misses.has(this.target)) {
+      await new Promise<void>((resolve) => {
+        const stop = this.onChange(() => (stop(), resolve()));
+      });
+    }
     if (!this.ready?.compatible) await this.whenTargeted({ topWaitMs: 0 });
     return this.request(name, payload);
   }
@@ -223,9 +249,12 @@ export class ClientSession {
   }
 
   dispose(): void {
+    this._disposed = true;
     clearTimeout(this._rollCall);
     clearTimeout(this._startTimer);
     this._rehello?.done();
+    // Wakes a command waiting for a target in doubt: it then fails as sent after the close.
+    this._changed();
     for (const stop of this._stops) stop();
     this._stops.length = 0;
   }
@@ -250,6 +279,7 @@ export class ClientSession {
 
   private _answer(session: string, ready: Ready): void {
     this._answered.add(session);
+    this._misses.delete(session);
     const others = this.runtimes.filter((entry) => entry.session !== session);
     this.runtimes = [...others, { session, ready }].sort(byFrame);
     const target = this.runtimes.find((entry) => entry.session === this.target);
@@ -269,14 +299,33 @@ export class ClientSession {
     this.settled = true;
     this._settleRehello();
     // A transport that is down answers nothing: keep the runtimes we know until it is back.
+    const again = new Set<string>();
     if (this.wallStatus !== 'reconnecting') {
-      const alive = this.runtimes.filter((entry) => this._answered.has(entry.session));
+      const answered = this.runtimes.filter((entry) => this._answered.has(entry.session));
+      const alive = this.runtimes.filter((entry) => {
+        if (this._answered.has(entry.session) || (this._asked !== 'all' && !this._asked.has(entry.session))) return true;
+        // Gone for sure: the same app in the same frame answered under a new id (the page reloaded).
+        if (answered.some((other) => sameRuntime(other.ready, entry.ready))) return this._forget(entry.session);
+        const misses = (this._misses.get(entry.session) ?? 0) + 1;
+        // Asked again and silent again: gone (its page navigated away, its worker ended).
+        if (misses >= MISSES_TO_DROP) return this._forget(entry.session);
+        this._misses.set(entry.session, misses);
+        again.add(entry.session);
+        return true;
+      });
       if (alive.length !== this.runtimes.length) {
         this.runtimes = alive;
         if (!alive.some((entry) => entry.session === this.target)) this._pick(undefined);
       }
     }
     this._changed();
+    // Only the silent ones are asked again: a hello makes a runtime send its whole snapshot.
+    if (again.size > 0) this._rollCallOf(again);
+  }
+
+  private _forget(session: string): false {
+    this._misses.delete(session);
+    return false;
   }
 
   private _settleRehello(): void {

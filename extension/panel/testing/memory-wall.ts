@@ -30,6 +30,11 @@ export interface MemoryRuntime {
   wall: Wall;
   /** Stops this runtime (a page that went away). */
   remove(): void;
+  /**
+   * Holds what the panel sends this runtime (a busy worker, a page stuck in a long task) until the
+   * returned release, which delivers it: the runtime's answers then come late.
+   */
+  hold(): () => void;
 }
 
 export interface MemoryPanelWall {
@@ -90,18 +95,28 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
     },
   };
 
-  function addPage(): { wall: Wall; remove(): void } {
+  function addPage(): { wall: Wall; remove(): void; hold(): () => void } {
     const [pageWall, panelSide] = memoryWalls();
     const stop = panelSide.listen((data) => {
       if (!up()) return;
       for (const listener of [...panelListeners]) listener(data);
     });
-    pages.add(panelSide);
+    let held: unknown[] | undefined;
+    const side: Wall = { ...panelSide, send: (envelope) => (held ? held.push(envelope) : panelSide.send(envelope)) };
+    pages.add(side);
     return {
       wall: pageWall,
       remove() {
-        pages.delete(panelSide);
+        pages.delete(side);
         stop();
+      },
+      hold() {
+        held = [];
+        return () => {
+          const late = held ?? [];
+          held = undefined;
+          for (const envelope of late) panelSide.send(envelope);
+        };
       },
     };
   }
@@ -133,6 +148,7 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
           page.remove();
           agent.shutdown();
         },
+        hold: () => page.hold(),
       };
     },
     setStatus(next) {

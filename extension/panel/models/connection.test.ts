@@ -1,0 +1,71 @@
+/**
+ * The roll call (a hello to every runtime, answers awaited ROLL_CALL_MS) decides which runtimes the
+ * page has. One answer that comes late (a worker busy, a page in a long task) must not make the
+ * panel forget the runtime it shows: its states' recent changes and the timeline would go with it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '#runtime/store/index.js';
+import { memoryPanelWall, type MemoryRuntime } from '../testing/memory-wall.js';
+import { waitFor } from '../testing/harness.js';
+import { ROLL_CALL_MS } from './connection.js';
+import { Panel } from './panel.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function watched(name: string): Promise<{ panel: Panel; runtime: MemoryRuntime; page: ReturnType<typeof memoryPanelWall>; set: (n: number) => void; recent: () => number }> {
+  const store = new Store({ name });
+  const state = store.createState(0, { key: 'n', scope: 'app' });
+  const page = memoryPanelWall();
+  const runtime = page.addRuntime({ name });
+  const panel = new Panel({ wall: page.wall });
+  panel.start();
+  cleanups.push(() => (panel.dispose(), runtime.remove()));
+  const storeId = (await waitFor(() => panel.states.stores.find((candidate) => candidate.name === name)?.id))!;
+  const recent = () => panel.states.entry(storeId, state.id)?.recent.length ?? -1;
+  return { panel, runtime, page, set: (n) => state.set(n), recent };
+}
+
+describe('the roll call', () => {
+  it('keeps the history of a runtime whose answer came late once', async () => {
+    const { panel, runtime, page, set, recent } = await watched('late-answer-store');
+    set(1);
+    await waitFor(() => recent() === 1);
+    set(2);
+    await waitFor(() => recent() === 2);
+    const changes = panel.timeline.entries.filter((entry) => entry.event === 'stateChanged').length;
+    expect(changes).toBeGreaterThan(0);
+    const target = panel.connection.target.peek();
+
+    // A frame of the page says it is ready: hello again; this runtime is busy past the roll call.
+    const release = runtime.hold();
+    page.pageReady();
+    await sleep(ROLL_CALL_MS + 200);
+    release();
+    await waitFor(() => panel.connection.runtimes.peek().some((entry) => entry.session === target));
+    await sleep(50);
+
+    expect(panel.connection.target.peek()).toBe(target);
+    expect(recent()).toBe(2);
+    expect(panel.timeline.entries.filter((entry) => entry.event === 'stateChanged').length).toBe(changes);
+    set(3);
+    await waitFor(() => recent() === 3);
+  });
+
+  it('drops a runtime that stays silent when asked again, and says the page has none', async () => {
+    const { panel, runtime, page } = await watched('gone-store');
+    // Held for good: it never answers (the page went, and its port with it).
+    runtime.hold();
+    page.pageReady();
+    await sleep(ROLL_CALL_MS + 200);
+    // One missed answer is no proof: it stays listed while it is asked again.
+    expect(panel.connection.runtimes.peek()).toHaveLength(1);
+    await waitFor(() => panel.connection.status.peek() === 'no-runtime', 3 * ROLL_CALL_MS);
+    expect(panel.connection.runtimes.peek()).toEqual([]);
+    expect(panel.states.stores).toEqual([]);
+  });
+});
