@@ -48,6 +48,8 @@ export class StorageModel {
   readonly current: ReadonlySignal<StorageItem | undefined>;
   /** The selected storage's keys, filtered and sorted as the grid shows them. */
   readonly visibleKeys: ReadonlySignal<WebstorageKeyInfo[]>;
+  /** The storage shown before the list last emptied (the selected key is one of its keys). */
+  private _lastShown: string | undefined;
 
   constructor(
     private readonly _connection: Connection,
@@ -68,12 +70,37 @@ export class StorageModel {
     });
     _connection.on('webstorageChanged', (delta) => this._changed(delta));
     _connection.on('registered', (message) => message.kind === 'webstorage' && this._register(message.webstorage));
-    _connection.on('unregistered', ({ kind, id }) => kind === 'webstorage' && (this.items.value = this.items.peek().filter((item) => item.info.id !== id)));
+    _connection.on('unregistered', ({ kind, id }) => {
+      if (kind !== 'webstorage') return;
+      this._replace(this.items.peek().filter((item) => item.info.id !== id));
+    });
   }
 
   applySnapshot(list: WebstorageInfo[], requests?: { live: number; listed: number }): void {
-    this.items.value = list.map((info) => new StorageItem(info));
-    this.requests.value = requests;
+    batch(() => {
+      this._replace(list.map((info) => new StorageItem(info)));
+      this.requests.value = requests;
+    });
+  }
+
+  /**
+   * A new list. When the storage shown is not in it (it left the page; a server request ended), the
+   * tab falls back to another one, and the selected key goes: a key of the same name there is
+   * another value, which the detail and its editor would show as the one picked.
+   */
+  private _replace(items: StorageItem[]): void {
+    // An empty list (no runtime for a moment) shows nothing to mistake: the selection waits for the next.
+    const shown = this.current.peek()?.uid ?? this._lastShown;
+    batch(() => {
+      this.items.value = items;
+      const now = this.current.peek()?.uid;
+      if (now === undefined) return;
+      this._lastShown = now;
+      if (shown !== undefined && now !== shown) {
+        this.selectedKey.value = null;
+        if (this.selected.peek() === shown) this.selected.value = null;
+      }
+    });
   }
 
   byId(id: number): StorageItem | undefined {
