@@ -123,9 +123,12 @@ export class TimelineModel {
     this.revision.value++;
   }
 
-  /** Everything recorded (not only what the filter shows), as JSON a bug report can carry. */
+  /**
+   * Everything recorded (not only what the filter shows), as JSON a bug report can carry, with what
+   * it lacks: entries dropped off the front, and events left out while paused.
+   */
   exportJson(): string {
-    return JSON.stringify({ exported: new Date().toISOString(), evicted: this.evicted.peek(), entries: this.entries }, null, 2);
+    return JSON.stringify({ exported: new Date().toISOString(), evicted: this.evicted.peek(), skipped: this.skipped.peek(), entries: this.entries }, null, 2);
   }
 
   async setTrace(enabled: boolean): Promise<void> {
