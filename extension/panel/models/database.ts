@@ -88,7 +88,12 @@ export class DatabaseModel {
   }
 
   applySnapshot(list: DatabaseInfo[]): void {
-    this.databases.value = list;
+    batch(() => {
+      this.databases.value = list;
+      const db = this.current.peek();
+      // Deleted or closed while the panel was away (a stopped service worker): its report was missed.
+      if (db?.closed && (this.selectedTable.peek() !== null || this.rows.query.peek() !== null)) this._leave(db.id);
+    });
     this.reopen();
   }
 
