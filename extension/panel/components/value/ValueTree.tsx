@@ -41,9 +41,11 @@ export function ValueTree({ source, adding, onAdded }: { source: ValueSource; ad
           onCancel={onAdded}
           onAdd={(key, next) => {
             const base = source.base();
+            // The end of the page's list: one too long to show whole holds more than its shown children.
+            const end = root.truncated?.size ?? root.children!.length;
             return container === 'object'
               ? source.edit(base, [String(key)], 'insert', next)
-              : source.edit(base, [root.children!.length], 'insert', container === 'map' ? [key ?? null, next] : next);
+              : source.edit(base, [end], 'insert', container === 'map' ? [key ?? null, next] : next);
           }}
         />
       )}

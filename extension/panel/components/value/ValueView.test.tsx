@@ -30,6 +30,18 @@ async function show(name: string, value: unknown) {
 }
 
 describe('value view', () => {
+  it('appends to a list too long to show whole at its end, not after the items shown', async () => {
+    // 250 items: the panel shows the first 200 ("200 of 250 shown").
+    const { state, h } = await show('long-list-add', Array.from({ length: 250 }, (_, i) => i));
+    click(await h.wait('value-add-root'));
+    type(await h.wait('value-input', {}, await h.wait('add-entry')), 'appended');
+    click(h.get('value-save', {}, h.get('add-entry')));
+    await waitFor(() => (state.get() as unknown[]).length === 251);
+    const list = state.get() as unknown[];
+    expect(list[250]).toBe('appended');
+    expect(list[200]).toBe(200);
+  });
+
   it('opens JSON mode on the whole value, not on the preview the list showed before it came', async () => {
     const whole = { title: 'fixture', tags: ['a', 'b'] };
     const value = signal<Encoded>({ $t: 'truncated', type: 'object', size: 2, path: [], v: {} });
