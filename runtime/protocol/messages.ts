@@ -259,8 +259,13 @@ export interface PanelCommands {
   dbDeleteDatabase: { request: { database: number }; response: { deleted: true } };
 
   cacheList: { request: { database: number; offset?: number; limit?: number }; response: CacheListing };
+  /**
+   * `baseVersion`: the hash of the entry's value as the panel listed it, or null when it expects
+   * no such entry; an entry the app set (or removed) since is a `conflict` with its value, kept.
+   * Without it the entry is set as it is (the test kit's `cacheSet`).
+   */
   cacheSet: {
-    request: { database: number; key: Encoded; value: Encoded; ttl?: number };
+    request: { database: number; key: Encoded; value: Encoded; ttl?: number; baseVersion?: Hash | null };
     response: { hash: Hash };
   };
   /**

@@ -72,7 +72,7 @@ const requests: { [K in CommandName]: Check<CommandRequest<K>> } = {
   dbClear: obj({ database: int, table: s.text }),
   dbDeleteDatabase: obj({ database: int }),
   cacheList: obj({ database: int, offset: opt(int), limit: opt(int) }),
-  cacheSet: obj({ database: int, key: s.encoded, value: s.encoded, ttl: opt(int) }),
+  cacheSet: obj({ database: int, key: s.encoded, value: s.encoded, ttl: opt(int), baseVersion: opt(nullable(s.hash)) }),
   cacheDelete: obj({ database: int, key: s.encoded, baseVersion: opt(s.hash) }),
   cachePrune: obj({ database: int }),
   blobList: obj({ database: int, offset: opt(int), limit: opt(int) }),

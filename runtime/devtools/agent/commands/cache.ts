@@ -49,12 +49,28 @@ export const cacheCommands: Handlers<'cacheList' | 'cacheSet' | 'cacheDelete' | 
     };
   },
 
-  async cacheSet({ database, key: encodedKey, value, ttl }, { blobs }) {
+  async cacheSet({ database, key: encodedKey, value, ttl, baseVersion }, { blobs }) {
     const db = withCache(database);
     const key = decodeKey(encodedKey, 'the cache key');
     const next = decodeEdit(value, blobs);
-    guardRedacted(await db.cache.get(key), cacheRoot(db, key), [], { value: next });
-    await db.cache.set(key, next, ttl === undefined ? {} : { ttl });
+    const root = cacheRoot(db, key);
+    if (baseVersion === undefined) {
+      guardRedacted(await db.cache.get(key), root, [], { value: next });
+      await db.cache.set(key, next, ttl === undefined ? {} : { ttl });
+      return { hash: fingerprint(next).hash };
+    }
+    if (ttl !== undefined && !(ttl > 0)) throw new CommandError('invalid', `ttl is a number of milliseconds > 0 (omit it for no expiry); got ${ttl}`);
+    // As cacheDelete: the check and the write in one transaction, so the app cannot slip a set in
+    // between; written as cache.set writes its row (db.cache.set would open a transaction of its own).
+    await db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
+      const table = tx.table(CACHE_TABLE);
+      const row = (await table.get(key)) as CacheRow | undefined;
+      const live = row === undefined || (row.expires !== null && row.expires <= Date.now()) ? undefined : row;
+      const hash = live === undefined ? null : fingerprint(live.value).hash;
+      if (hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, live?.value, hash, root, blobs);
+      guardRedacted(live?.value, root, [], { value: next });
+      await table.put({ key, value: next, expires: ttl === undefined ? null : Date.now() + ttl } satisfies CacheRow);
+    }, { label: `${DEVTOOLS}: cache.set` });
     return { hash: fingerprint(next).hash };
   },
 

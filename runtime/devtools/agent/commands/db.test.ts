@@ -220,6 +220,29 @@ describe('cache and blobs', () => {
     expect(await db.cache.keys()).toEqual([]);
   });
 
+  it('sets a cache entry only over the value the panel listed: one the app set since is a conflict with its value, kept', async () => {
+    const { t, db, id } = await setup('db-cache-set-conflict');
+    await db.cache.set('session', { user: 'ada' });
+    const listed = (await t.call(Command.cacheList, { database: id })).entries.find((entry) => entry.key === 'session')!;
+    await db.cache.set('session', { user: 'grace' });
+    await expect(t.call(Command.cacheSet, { database: id, key: 'session', value: encode({ user: 'panel' }), baseVersion: listed.hash })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('cache entry "session"'),
+      current: { value: { user: 'grace' } },
+    });
+    expect(await db.cache.get('session')).toEqual({ user: 'grace' });
+    // null: the panel expects no such entry, so one the app added meanwhile is not overwritten.
+    await db.cache.set('fresh', 1);
+    await expect(t.call(Command.cacheSet, { database: id, key: 'fresh', value: 2, baseVersion: null })).rejects.toMatchObject({ code: 'conflict', current: { value: 1 } });
+    expect(await db.cache.get('fresh')).toBe(1);
+    const now = (await t.call(Command.cacheList, { database: id })).entries.find((entry) => entry.key === 'session')!;
+    const { hash } = await t.call(Command.cacheSet, { database: id, key: 'session', value: encode({ user: 'panel' }), baseVersion: now.hash });
+    expect(await db.cache.get('session')).toEqual({ user: 'panel' });
+    expect((await t.call(Command.cacheList, { database: id })).entries.find((entry) => entry.key === 'session')!.hash).toBe(hash);
+    expect(await t.call(Command.cacheSet, { database: id, key: 'new', value: 3, baseVersion: null })).toHaveProperty('hash');
+    expect(await db.cache.get('new')).toBe(3);
+  });
+
   it('reads blob bytes by range and uploads in chunks, replacing a blob', async () => {
     const { t, db, id } = await setup('db-blobs');
     const original = await db.blobs.put(new Blob(['hello world'], { type: 'text/plain' }), { name: 'a.txt' });
