@@ -95,6 +95,24 @@ describe('storeAsGlobal', () => {
     expect(info).toHaveBeenCalledOnce();
     info.mockRestore();
   });
+
+  it('puts redacted parts below the path in $stratum as the panel shows them, never the secret', async () => {
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const store = new Store({ name: 'global-redacted' });
+    const state = store.createState({ user: { name: 'ada', password: 'hunter2', seen: new Date(0), roles: new Set(['admin']) } }, { key: 'g', scope: 'app' });
+    const t = kit();
+    await t.hello();
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const target = { kind: 'state' as const, store: registryId(store)!, state: state.id };
+    expect(await t.call(Command.storeAsGlobal, { target, path: ['user'] })).toEqual({ name: '$stratum' });
+    const global = (globalThis as { $stratum?: unknown }).$stratum;
+    expect(global).toEqual({ name: 'ada', password: '[redacted]', seen: new Date(0), roles: new Set(['admin']) });
+    expect(JSON.stringify(info.mock.calls)).not.toContain('hunter2');
+    // A copy: the page's own value keeps its secret, and changing $stratum does not reach it.
+    expect(global).not.toBe(state.value.user);
+    expect(state.value.user.password).toBe('hunter2');
+    info.mockRestore();
+  });
 });
 
 describe('blobs inside values', () => {
