@@ -262,7 +262,7 @@ export interface PanelCommands {
   /**
    * `baseVersion`: the hash of the entry's value as the panel listed it, or null when it expects
    * no such entry; an entry the app set (or removed) since is a `conflict` with its value, kept.
-   * Without it the entry is set as it is (the test kit's `cacheSet`).
+   * Without it the entry is set whatever it holds.
    */
   cacheSet: {
     request: { database: number; key: Encoded; value: Encoded; ttl?: number; baseVersion?: Hash | null };

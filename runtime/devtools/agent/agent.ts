@@ -107,6 +107,10 @@ const ROUTED: Handlers<Routed> = {
   ...cacheCommands,
   ...blobCommands,
   ...valueCommands,
+  // Whole cache entries and $stratum load on the first one: a session that only looks never needs them (size budget).
+  cacheSet: (payload, context) => (editModule ??= import('./commands/edit.js')).then(({ cacheWrites }) => cacheWrites.cacheSet(payload, context)),
+  cacheDelete: (payload, context) => (editModule ??= import('./commands/edit.js')).then(({ cacheWrites }) => cacheWrites.cacheDelete(payload, context)),
+  storeAsGlobal: (payload, context) => import('./commands/global.js').then(({ globalCommands }) => globalCommands.storeAsGlobal(payload, context)),
   pageFacts: (_payload, context) => pageFacts(context.dropped()),
   search: (payload, context) => (searchModule ??= import('./commands/search.js')).then((module) => module.searchCommands.search(payload, context)),
   dbConsole: (payload, context) => (consoleModule ??= import('./commands/console.js')).then((module) => module.consoleCommands.dbConsole(payload, context)),

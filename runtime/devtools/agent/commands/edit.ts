@@ -14,8 +14,9 @@ import type { CommandRequest, Hash, ValueRef } from '../../../protocol/messages.
 import { conflict, guardRedacted, type Context, type Handlers } from '../context.js';
 import { applyEdit, decodeEdit, guardClasses, liveAt } from '../edit.js';
 import { fingerprint } from '../show.js';
+import { DEVTOOLS } from '../watch.js';
 import { stateOf, target } from '../targets.js';
-import { cacheRoot } from './cache.js';
+import { cacheRoot, withCache, type CacheRow } from './cache.js';
 import { decodeKey, rowRoot, tableOf } from './db.js';
 
 type Edit = CommandRequest<'edit'>;
@@ -129,5 +130,49 @@ export const editCommands: Handlers<'edit'> = {
   edit(payload, context) {
     const { target: ref } = payload;
     return ref.kind === 'state' ? editState(ref, payload, context) : editTarget(ref, payload, context);
+  },
+};
+
+/**
+ * The panel's writes of whole cache entries, here for the same reason as edits (loaded on the
+ * first one). Each takes the hash the panel listed and checks it in the transaction that writes,
+ * as a row's put and delete do.
+ */
+export const cacheWrites: Handlers<'cacheSet' | 'cacheDelete'> = {
+  async cacheSet({ database, key: encodedKey, value, ttl, baseVersion }, { blobs }) {
+    const db = withCache(database);
+    const key = decodeKey(encodedKey, 'the cache key');
+    const next = decodeEdit(value, blobs);
+    const root = cacheRoot(db, key);
+    if (ttl !== undefined && !(ttl > 0)) throw new CommandError('invalid', `ttl is a number of milliseconds > 0 (omit it for no expiry); got ${ttl}`);
+    // The check and the write in one transaction, so the app cannot slip a set in between; the row
+    // as cache.set writes it (db.cache.set would open a transaction of its own).
+    await db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
+      const table = tx.table(CACHE_TABLE);
+      let row = (await table.get(key)) as CacheRow | undefined;
+      if (row && row.expires !== null && row.expires <= Date.now()) row = undefined;
+      const hash = row ? fingerprint(row.value).hash : null;
+      if (baseVersion !== undefined && hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, root, blobs);
+      guardRedacted(row?.value, root, [], { value: next });
+      await table.put({ key, value: next, expires: ttl === undefined ? null : Date.now() + ttl } satisfies CacheRow);
+    }, { label: `${DEVTOOLS}: cache.set` });
+    return { hash: fingerprint(next).hash };
+  },
+
+  async cacheDelete({ database, key: encodedKey, baseVersion }, { blobs }) {
+    const db = withCache(database);
+    const key = decodeKey(encodedKey, 'the cache key');
+    if (baseVersion === undefined) await db.cache.delete(key);
+    else {
+      // As a row's delete: only the value the panel listed goes, in one transaction with the check.
+      await db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
+        const table = tx.table(CACHE_TABLE);
+        const row = (await table.get(key)) as CacheRow | undefined;
+        const hash = row === undefined ? null : fingerprint(row.value).hash;
+        if (hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, cacheRoot(db, key), blobs);
+        await table.delete(key);
+      }, { label: `${DEVTOOLS}: cache.delete` });
+    }
+    return { deleted: true };
   },
 };
