@@ -8,7 +8,7 @@ import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { config, liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
 import type { Encoded, Path } from '../../codec/index.js';
-import { decodeErrorText, fingerprint, PREVIEW, show, type InlineBlobs, type Shown } from './show.js';
+import { decodeErrorText, fingerprint, PREVIEW, redactedPaths, show, type InlineBlobs, type Shown } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
 /**
@@ -199,7 +199,20 @@ export async function databaseInfo(id: number, db: Database): Promise<DatabaseIn
 }
 
 export function reportInfo(report: RegistryReport): ReportInfo {
-  return { kind: report.kind, id: report.id, type: report.type, message: report.message, at: report.at };
+  return { kind: report.kind, id: report.id, type: report.type, message: withheld(report) ?? report.message, at: report.at };
+}
+
+/**
+ * A webstorage's decode error quotes the JSON parser, which quotes the stored text: where
+ * redact() hides the key it names, or no key of the webstorage can be told from the words (the
+ * webstorage writes them; the key may be gone since), the words without the text.
+ */
+function withheld({ kind, id, type, message }: RegistryReport): string | undefined {
+  if (kind !== 'webstorage' || type !== 'decode-error' || !config.redact) return undefined;
+  const storage = all('webstorage').find((entry) => entry.id === id)?.object;
+  const named = storage?.keys().filter((key) => message.startsWith(`"${key}" in `) || message.startsWith(`another tab stored "${key}" in `)) ?? [];
+  if (named.length > 0 && named.every((key) => redactedPaths(undefined, ['webstorage', storage!.namespace, key]).length === 0)) return undefined;
+  return `${named.length === 1 ? `"${named[0]}"` : 'a key'} in ${storage?.backend ?? 'a webstorage'} cannot be decoded (its details are redacted by configureDevtools({ redact })); it is left in place`;
 }
 
 export async function snapshot(blobs: InlineBlobs, trace: boolean): Promise<Snapshot> {

@@ -142,6 +142,27 @@ describe('webstorage with redact', () => {
     expect(deltas.length).toBeGreaterThan(0);
     expect(JSON.stringify([key, deltas])).not.toMatch(/sk_live/);
   });
+
+  it('does not quote the stored text of a redacted key in its decode-error reports, and still quotes it for a key not redacted', async () => {
+    configureDevtools({ redact: (path) => path[0] === 'webstorage' && path[2] === 'token' });
+    const storage = webstorage('memory', { namespace: 'ws-redact-report' });
+    storage.setRaw('token', 'sk_live_1111aaaa');
+    storage.get('token');
+    storage.setRaw('plain', 'not json either');
+    storage.get('plain');
+    const t = kit();
+    await t.hello();
+    const id = registryId(storage)!;
+    const early = t.events(Event.snapshot)[0]!.reports.filter((report) => report.id === id);
+    storage.setRaw('token', 'sk_live_2222bbbb');
+    t.frame();
+    const late = t.events(Event.report).filter((report) => report.id === id);
+    expect(early.map((report) => report.type)).toEqual(['decode-error', 'decode-error']);
+    expect(late.map((report) => report.type)).toEqual(['decode-error']);
+    expect(JSON.stringify([early, late])).not.toMatch(/sk_live/);
+    expect(late[0]!.message).toMatch(/"token" .*cannot be decoded \(its details are redacted by configureDevtools\(\{ redact \}\)\)/);
+    expect(early[1]!.message).toMatch(/"plain" in memory cannot be decoded \(.*not json either/);
+  });
 });
 
 describe('webstorage availability', () => {
