@@ -3,7 +3,7 @@
  * first entries and a way to expand, never a frozen page), redacted as the app asked, and, for
  * things without a version (webstorage keys, rows), hashed so a stale edit can be told apart.
  */
-import { encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
+import { CODEC_VERSION, encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
 import type { Hash } from '../../protocol/messages.js';
 import { config } from '../../registry/registry.js';
 import { applyRedaction } from './redact.js';
@@ -103,19 +103,54 @@ export function decodeErrorText(error: Error, root: Path): string {
 /**
  * A version for what has none: a 64-bit FNV-1a of the full encoded JSON (two 32-bit halves),
  * and the length of that JSON (what storing the value costs, near enough). Blobs hash by type
- * and size; a ref would differ between two reads of the same row.
+ * and size; a ref would differ between two reads of the same row. `root` is where redact() sees
+ * the value: where it hides a part, the panel gets a stand-in for the hash (see masked) and the
+ * length of the value as shown, so neither a guess at a short secret nor its length can be checked.
  */
-export function fingerprint(value: unknown): { hash: Hash; chars: number } {
+export function fingerprint(value: unknown, root: Path): { hash: Hash; chars: number; masked?: true } {
   const encoded = encode(value);
-  let text: string;
+  const text = jsonOf(encoded);
+  const redact = config.redact;
+  // After the text was taken: applyRedaction rewrites the encoding in place.
+  const shown = redact && applyRedaction(encoded, value, redact, root);
+  if (shown && shown.redacted.length > 0) return { hash: masked(root, hashText(text)), chars: jsonOf(shown.value).length, masked: true };
+  return { hash: hashText(text), chars: text.length };
+}
+
+const STORED_PREFIX = `stratum:${CODEC_VERSION}:`.length;
+
+/** UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + JSON of `chars` characters). */
+export function storedBytes(namespace: string, key: string, chars: number): number {
+  return (namespace.length + 1 + key.length + STORED_PREFIX + chars) * 2;
+}
+
+function jsonOf(encoded: unknown): string {
   try {
-    text = JSON.stringify(encoded);
+    return JSON.stringify(encoded);
   } catch (error) {
     // V8's JSON.stringify recurses; thousands of levels need the codec's iterative writer.
     if (!(error instanceof RangeError)) throw error;
-    text = stringifyDeep(encoded);
+    return stringifyDeep(encoded as Encoded);
   }
-  return { hash: hashText(text), chars: text.length };
+}
+
+/**
+ * Stand-ins for the hashes of values with redacted parts, one per value and place, numbered: a
+ * change of the hidden part still changes the version (an edit over the older one is refused),
+ * and nothing sent is computed from the secret. Longer than any real hash, so never one. Bounded:
+ * a forgotten one makes a new stand-in, and an edit over the old one a conflict, never a write.
+ */
+const stand = new Map<string, Hash>();
+let stood = 0;
+
+function masked(root: Path, hash: Hash): Hash {
+  const at = JSON.stringify(root) + hash;
+  let token = stand.get(at);
+  if (token === undefined) {
+    stand.set(at, (token = `h${(++stood).toString(36).padStart(15, '0')}`));
+    if (stand.size > 10_000) stand.delete(stand.keys().next().value!);
+  }
+  return token;
 }
 
 /** The FNV-1a pair of fingerprint(), over an encoding's JSON text. */
@@ -150,12 +185,11 @@ export function showRow(value: unknown, root: Path, blobs: InlineBlobs): Shown &
   // Before redaction, which rewrites the encoding in place: the version is of the stored row.
   // A string that merely contains the marker only costs the second walk, never a wrong hash.
   const text = blob ? '' : JSON.stringify(encoded);
-  const hash = blob || text.includes('"$t":"truncated"') ? fingerprint(value).hash : hashText(text);
+  const whole = blob || text.includes('"$t":"truncated"');
+  const hash = whole ? fingerprint(value, root).hash : hashText(text);
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [], hash };
-  return { ...applyRedaction(encoded, value, redact, root, []), hash };
-}
-
-export function hashOf(value: unknown): Hash {
-  return fingerprint(value).hash;
+  const shown = applyRedaction(encoded, value, redact, root, []);
+  // Nothing cut: what redact() hid here is all it hides, and fingerprint() would mask the same.
+  return { ...shown, hash: whole || shown.redacted.length === 0 ? hash : masked(root, hash) };
 }

@@ -8,7 +8,7 @@ import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import { config, liveRequests, recentReports, type RegistryReport } from '../../registry/registry.js';
 import type { Encoded, Path } from '../../codec/index.js';
-import { decodeErrorText, fingerprint, PREVIEW, redactedPaths, show, type InlineBlobs, type Shown } from './show.js';
+import { decodeErrorText, fingerprint, PREVIEW, redactedPaths, show, storedBytes, type InlineBlobs, type Shown } from './show.js';
 import { all, type WebStorageLike } from './targets.js';
 
 /**
@@ -129,11 +129,14 @@ export function scopeColumns(states: Iterable<State<unknown>>, blobs: InlineBlob
 /** One key of a webstorage as the grid shows it: value, hash (its version), stored bytes. */
 export function webstorageKey(storage: WebStorageLike, entry: WebStorageRawEntry, blobs: InlineBlobs): WebstorageKeyInfo {
   const value = storage.get(entry.key);
+  const root = ['webstorage', storage.namespace, entry.key];
+  const { hash, chars, masked } = fingerprint(value, root);
   const info: WebstorageKeyInfo = {
     key: entry.key,
-    hash: fingerprint(value).hash,
-    size: entry.bytes,
-    ...show(value, ['webstorage', storage.namespace, entry.key], blobs),
+    hash,
+    // Where redact() hides a part, the size of the value as shown: the stored one tells the secret's length.
+    size: masked ? storedBytes(storage.namespace, entry.key, chars) : entry.bytes,
+    ...show(value, root, blobs),
   };
   try {
     deserialize(entry.text);

@@ -10,7 +10,7 @@
  * State changes arrive through the store's ChangeHook, before any listener of the app runs: a
  * listener that writes webstorage is listed after the state change that made it write.
  */
-import { CODEC_VERSION, encode } from '../../codec/index.js';
+import { encode } from '../../codec/index.js';
 import type { DbEvent } from '../../db/types.js';
 import { Event, MAX_DELTA_KEYS, type Path, type RuntimeEvents } from '../../protocol/messages.js';
 import type { RuntimeBridge } from '../../protocol/bridge.js';
@@ -20,11 +20,10 @@ import type { StoreEvent } from '../../store/types.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
-import { decodeErrorText, fingerprint, show, type InlineBlobs } from './show.js';
+import { decodeErrorText, fingerprint, show, storedBytes, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
 import { capture, captureFirst, frames, type Site } from './trace.js';
 
-const STORED_PREFIX = `stratum:${CODEC_VERSION}:`.length;
 /** What the agent's own writes are labelled with; they carry no call site (the panel made them). */
 export const DEVTOOLS = 'devtools';
 
@@ -402,15 +401,16 @@ export class Watcher {
       delete payload.value;
       return;
     }
-    const { hash, chars } = fingerprint(pending.value);
-    Object.assign(payload, show(pending.value, ['webstorage', storage.namespace, payload.key!], this._blobs));
+    const root = ['webstorage', storage.namespace, payload.key!];
+    const { hash, chars, masked } = fingerprint(pending.value, root);
+    Object.assign(payload, show(pending.value, root, this._blobs));
     payload.hash = hash;
-    // UTF-16 bytes of `<namespace>:<key>` and the stored text (`stratum:<version>:` + this JSON);
-    // a text that cannot be decoded is not that JSON: its bytes as stored, as the snapshot says.
+    // A text that cannot be decoded is not that JSON: its bytes as stored, as the snapshot says
+    // (unless redact() hides it: then, as every hidden value, the size of what is shown).
     payload.size =
-      payload.error !== undefined
+      payload.error !== undefined && !masked
         ? (storage.rawEntries().find((entry) => entry.key === payload.key)?.bytes ?? 0)
-        : (storage.namespace.length + 1 + payload.key!.length + STORED_PREFIX + chars) * 2;
+        : storedBytes(storage.namespace, payload.key!, chars);
   }
 }
 

@@ -39,7 +39,7 @@ export const cacheCommands: Handlers<'cacheList' | 'cachePrune'> = {
       total,
       entries: (rows as CacheRow[]).map((row) => ({
         key: encode(row.key),
-        hash: fingerprint(row.value).hash,
+        hash: fingerprint(row.value, cacheRoot(db, row.key)).hash,
         expires: row.expires,
         expired: row.expires !== null && row.expires <= now,
         ...show(row.value, cacheRoot(db, row.key), blobs),

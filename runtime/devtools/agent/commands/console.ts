@@ -156,7 +156,7 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     return {
       total,
       explain,
-      rows: rows.map((row) => ({ key: encode(keyAt(row, info.key) ?? null), hash: fingerprint(row).hash, ...show(row, rowRoot(db, query.table), blobs) })),
+      rows: rows.map((row) => ({ key: encode(keyAt(row, info.key) ?? null), hash: fingerprint(row, rowRoot(db, query.table)).hash, ...show(row, rowRoot(db, query.table), blobs) })),
     };
   },
 

@@ -78,6 +78,35 @@ describe('dbQuery with redact', () => {
     const named = await t.call(Command.dbQuery, { database, table: 'users', index: 'byName', range: { eq: 'bob' } });
     expect(named.total).toBe(1);
   });
+
+  it('sends no hash of a row or cache entry a redacted part could be guessed from, and still checks edits', async () => {
+    const tables = { users: { key: 'id' }, copies: { key: 'id' } };
+    const db = await openDatabase('db-hash-redact', { version: 1, tables, cache: true, provider: memory() });
+    // `copies` and the cache key `plain` hold the same values unredacted: their hashes are what anyone computes for a guess.
+    for (const table of ['users', 'copies']) await db.table(table).put({ id: 1, name: 'ann', pin: '1234' });
+    await db.cache.set('secret', '1234');
+    await db.cache.set('plain', '1234');
+    configureDevtools({ redact: (path) => (path[2] === 'users' && path.at(-1) === 'pin') || (path[0] === 'cache' && path[2] === 'secret') });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const row = async (table: string) => (await t.call(Command.dbQuery, { database, table })).rows[0]!;
+    const users = await row('users');
+    expect(users.redacted).toEqual([['pin']]);
+    expect(users.hash).not.toBe((await row('copies')).hash);
+    const entries = (await t.call(Command.cacheList, { database })).entries;
+    const entry = (key: string) => entries.find((candidate) => candidate.key === key)!;
+    expect(entry('secret').hash).not.toBe(entry('plain').hash);
+    // The version still moves with the hidden part: an edit over the older one is refused.
+    const target = { kind: 'row' as const, database, table: 'users', key: 1 };
+    await db.table('users').put({ id: 1, name: 'ann', pin: '9999' });
+    await expect(t.call(Command.edit, { target, baseVersion: users.hash, path: ['name'], op: 'set', value: 'bea' })).rejects.toMatchObject({ code: 'conflict' });
+    const now = await row('users');
+    await t.call(Command.edit, { target, baseVersion: now.hash, path: ['name'], op: 'set', value: 'bea' });
+    expect(await db.table('users').get(1)).toEqual({ id: 1, name: 'bea', pin: '9999' });
+    await db.cache.set('secret', '5678');
+    await expect(t.call(Command.cacheDelete, { database, key: 'secret', baseVersion: entry('secret').hash })).rejects.toMatchObject({ code: 'conflict' });
+  });
 });
 
 describe('row edits', () => {

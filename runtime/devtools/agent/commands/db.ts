@@ -166,12 +166,12 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     return db.transaction([name], 'readwrite', async (tx) => {
       const table = tx.table(name);
       const current = key === undefined ? undefined : await table.get(key);
-      const hash: Hash | null = current === undefined ? null : fingerprint(current).hash;
+      const hash: Hash | null = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
       if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encode(key))} of "${name}"`, current, hash, rowRoot(db, name), blobs);
       guardRedacted(current, rowRoot(db, name), [], { value: next });
       const written = await table.put(next);
       const stored = await table.get(written);
-      return { key: encode(written), hash: fingerprint(stored).hash };
+      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
     }, { label: label ?? `${DEVTOOLS}: put` });
   },
 
@@ -184,7 +184,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
       const table = tx.table(name);
       const written = await table.add(next);
       const stored = await table.get(written);
-      return { key: encode(written), hash: fingerprint(stored).hash };
+      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
     }, { label: `${DEVTOOLS}: add` });
   },
 
@@ -195,7 +195,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     return db.transaction([name], 'readwrite', async (tx) => {
       const table = tx.table(name);
       const current = await table.get(key);
-      const hash = current === undefined ? null : fingerprint(current).hash;
+      const hash = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
       if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encodedKey)} of "${name}"`, current, hash, rowRoot(db, name), blobs);
       await table.delete(key);
       return { deleted: true };

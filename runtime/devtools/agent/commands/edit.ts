@@ -78,11 +78,11 @@ async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit,
       if (!storage.has(ref.key)) throw new CommandError('not-found', `namespace "${storage.namespace}" has no key "${ref.key}"`);
       const root = ['webstorage', storage.namespace, ref.key];
       const current = storage.get(ref.key);
-      const hash = fingerprint(current).hash;
+      const hash = fingerprint(current, root).hash;
       if (stale(edit, hash)) throw conflict(`key "${ref.key}" of ${storage.backend} namespace "${storage.namespace}"`, current, hash, root, context.blobs);
       const value = edited(current, root, edit, next);
       context.label(label, () => storage.set(ref.key, value));
-      return { version: fingerprint(storage.get(ref.key)).hash };
+      return { version: fingerprint(storage.get(ref.key), root).hash };
     }
     case 'row': {
       const db = target('database', ref.database);
@@ -94,14 +94,14 @@ async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit,
         const table = tx.table(ref.table);
         const current = await table.get(key);
         if (current === undefined) throw new CommandError('not-found', `table "${ref.table}" has no such row (deleted?)`);
-        const hash = fingerprint(current).hash;
+        const hash = fingerprint(current, root).hash;
         if (stale(edit, hash)) throw conflict(`row ${JSON.stringify(ref.key)} of "${ref.table}"`, current, hash, root, context.blobs);
         const value = edited(current, root, edit, next);
         if (!sameKey(keyAt(value, info.key), key)) {
           throw new CommandError('invalid', `the edit would change the row's key (${JSON.stringify(info.key)}): add a row with the new key and delete this one instead`);
         }
         await table.put(value);
-        return { version: fingerprint(await table.get(key)).hash };
+        return { version: fingerprint(await table.get(key), root).hash };
       }, { label });
     }
     case 'cache': {
@@ -115,12 +115,12 @@ async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit,
         if (row === undefined || (row.expires !== null && row.expires <= Date.now())) {
           throw new CommandError('not-found', 'no such cache entry (deleted or expired?)');
         }
-        const hash = fingerprint(row.value).hash;
+        const hash = fingerprint(row.value, root).hash;
         if (stale(edit, hash)) throw conflict(`cache entry ${JSON.stringify(ref.key)} of "${db.name}"`, row.value, hash, root, context.blobs);
         // The entry keeps its expiry: an edit is not a fresh cache.set.
         const value = edited(row.value, root, edit, next);
         await table.put({ ...row, value });
-        return { version: fingerprint(value).hash };
+        return { version: fingerprint(value, root).hash };
       }, { label });
     }
   }
@@ -151,12 +151,12 @@ export const cacheWrites: Handlers<'cacheSet' | 'cacheDelete'> = {
       const table = tx.table(CACHE_TABLE);
       let row = (await table.get(key)) as CacheRow | undefined;
       if (row && row.expires !== null && row.expires <= Date.now()) row = undefined;
-      const hash = row ? fingerprint(row.value).hash : null;
+      const hash = row ? fingerprint(row.value, root).hash : null;
       if (baseVersion !== undefined && hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, root, blobs);
       guardRedacted(row?.value, root, [], { value: next });
       await table.put({ key, value: next, expires: ttl === undefined ? null : Date.now() + ttl } satisfies CacheRow);
     }, { label: `${DEVTOOLS}: cache.set` });
-    return { hash: fingerprint(next).hash };
+    return { hash: fingerprint(next, root).hash };
   },
 
   async cacheDelete({ database, key: encodedKey, baseVersion }, { blobs }) {
@@ -168,8 +168,9 @@ export const cacheWrites: Handlers<'cacheSet' | 'cacheDelete'> = {
       await db.transaction([CACHE_TABLE], 'readwrite', async (tx) => {
         const table = tx.table(CACHE_TABLE);
         const row = (await table.get(key)) as CacheRow | undefined;
-        const hash = row === undefined ? null : fingerprint(row.value).hash;
-        if (hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, cacheRoot(db, key), blobs);
+        const root = cacheRoot(db, key);
+        const hash = row === undefined ? null : fingerprint(row.value, root).hash;
+        if (hash !== baseVersion) throw conflict(`cache entry ${JSON.stringify(encodedKey)} of "${db.name}"`, row?.value, hash, root, blobs);
         await table.delete(key);
       }, { label: `${DEVTOOLS}: cache.delete` });
     }

@@ -165,6 +165,48 @@ describe('webstorage with redact', () => {
   });
 });
 
+describe('webstorage with redact: versions and sizes', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('sends no hash or size a redacted value could be guessed from, and still refuses a stale edit', async () => {
+    configureDevtools({ redact: (path) => path[1] === 'ws-secret' && (path[2] === 'pinA' || path[2] === 'pinB' || path.at(-1) === 'password') });
+    const secret = webstorage('memory', { namespace: 'ws-secret' });
+    const plain = webstorage('memory', { namespace: 'ws-plain' });
+    for (const storage of [secret, plain]) {
+      storage.set('pinA', '1234');
+      storage.set('pinB', '123456789');
+      storage.set('user', { name: 'ada', password: 'hunter2' });
+    }
+    const t = kit();
+    await t.hello();
+    const keysOf = (storage: typeof secret) => t.events(Event.snapshot)[0]!.webstorages.find((info) => info.id === registryId(storage))!.keys;
+    const hidden = keysOf(secret);
+    const shown = keysOf(plain);
+    const at = (keys: typeof hidden, key: string) => keys.find((info) => info.key === key)!;
+    // The plain namespace holds the same values: its hashes are what anyone can compute for a guess.
+    for (const key of ['pinA', 'pinB', 'user']) expect(at(hidden, key).hash).not.toBe(at(shown, key).hash);
+    // A 4-digit and a 9-digit secret take the same size as the panel is told it.
+    expect(at(hidden, 'pinA').size).toBe(at(hidden, 'pinB').size);
+    expect(at(shown, 'pinA').size).not.toBe(at(shown, 'pinB').size);
+
+    secret.set('pinA', '99999');
+    plain.set('pinA', '99999');
+    t.frame();
+    const delta = (storage: typeof secret) => t.events(Event.webstorageChanged).filter((d) => d.storage === registryId(storage) && d.key === 'pinA').at(-1)!;
+    expect(delta(secret).hash).not.toBe(delta(plain).hash);
+    expect(delta(secret).size).toBe(at(hidden, 'pinB').size);
+
+    // Editing what is shown still works over the version the panel holds; a change of the hidden
+    // part alone is still a change: a delete over the older version is refused.
+    const user = { kind: 'webstorage' as const, storage: registryId(secret)!, key: 'user' };
+    const { version } = await t.call(Command.edit, { target: user, baseVersion: at(hidden, 'user').hash, path: ['name'], op: 'set', value: 'grace' });
+    expect(secret.get('user')).toEqual({ name: 'grace', password: 'hunter2' });
+    secret.set('user', { name: 'grace', password: 'swordfish' });
+    await expect(t.call(Command.webstorageRemove, { storage: registryId(secret)!, key: 'user', baseVersion: version as `h${string}` })).rejects.toMatchObject({ code: 'conflict' });
+    expect(secret.get('user')).toEqual({ name: 'grace', password: 'swordfish' });
+  });
+});
+
 describe('webstorage availability', () => {
   it('sends every webstorage again when its storage stops working, and when recheck() finds it back', async () => {
     const local = new FakeStorage();

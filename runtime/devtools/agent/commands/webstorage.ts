@@ -14,7 +14,7 @@ import type { InlineBlobs } from '../show.js';
 function checkBase(storage: WebStorageLike, key: string, baseVersion: string | null, blobs: InlineBlobs): unknown {
   const exists = storage.has(key);
   const current = exists ? storage.get(key) : undefined;
-  const hash = exists ? fingerprint(current).hash : null;
+  const hash = exists ? fingerprint(current, ['webstorage', storage.namespace, key]).hash : null;
   if (hash !== baseVersion) {
     throw conflict(`key "${key}" of ${storage.backend} namespace "${storage.namespace}"`, current, hash, ['webstorage', storage.namespace, key], blobs);
   }
@@ -29,7 +29,7 @@ export const webstorageCommands: Handlers<'webstorageSet' | 'webstorageRemove' |
     const next = decodeEdit(value, blobs);
     guardRedacted(current, ['webstorage', storage.namespace, key], [], { value: next });
     labelled(label ?? `${DEVTOOLS}: set`, () => storage.set(key, next));
-    return { hash: fingerprint(storage.get(key)).hash };
+    return { hash: fingerprint(storage.get(key), ['webstorage', storage.namespace, key]).hash };
   },
 
   webstorageRemove({ storage: id, key, baseVersion, label }, { blobs, label: labelled }) {
