@@ -3,10 +3,11 @@
  * largest keys and rows. Sizes are the codec's (see sizes.ts), read through the public APIs; a
  * table is read at most SCAN_LIMIT rows deep (the rest is counted, not measured).
  */
-import { encode } from '../../../codec/index.js';
+import { encode, type Path } from '../../../codec/index.js';
 import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt, type TableInfo } from '../../../db/schema.js';
 import type { Database } from '../../../db/types.js';
 import type { BudgetItem, DatabaseBudget, StorageBudget, TableBudget, WebstorageBudget } from '../../../protocol/messages.js';
+import { redactedPaths } from '../show.js';
 import { all, type WebStorageLike } from '../targets.js';
 import { estimate, persisted } from '../commands/page.js';
 import { utf8Length, valueBytes } from './sizes.js';
@@ -39,9 +40,17 @@ function webstorageBudget(id: number, storage: WebStorageLike, top: number): Web
   const entries = storage.rawEntries();
   for (const entry of entries) {
     bytes += entry.bytes;
-    best.add(entry.key, entry.bytes);
+    if (!hides(storage.get(entry.key), ['webstorage', storage.namespace, entry.key])) best.add(entry.key, entry.bytes);
   }
   return { id, kind: storage.kind, namespace: storage.namespace, bytes, keys: entries.length, top: best.list() };
+}
+
+/**
+ * Where redact() hides a part, the item's own size would tell the secret's length: it is left out
+ * of the largest items (the totals, what the quota counts, still hold it).
+ */
+function hides(value: unknown, root: Path): boolean {
+  return redactedPaths(value, root).length > 0;
 }
 
 function keyBytes(key: unknown): number {
@@ -59,7 +68,7 @@ async function tableBudget(db: Database, info: TableInfo, top: number): Promise<
     const size = valueBytes(row);
     const key = keyAt(row, info.key);
     bytes += size;
-    best.add(key, size);
+    if (!hides(row, ['db', db.name, info.name])) best.add(key, size);
     const primary = key === undefined ? 0 : keyBytes(key);
     for (const index of indexes) {
       // An index entry is its key and the row's primary key (estimated with the codec's sizes).

@@ -6,7 +6,7 @@ import { openDatabase } from '../../../db/index.js';
 import { memory } from '../../../db/providers/memory.js';
 import { Command, Event } from '../../../protocol/messages.js';
 import { faults } from '../../../registry/faults.js';
-import { registryId } from '../../../registry/registry.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
 import { webstorage, WebStorageQuotaError } from '../../../webstorage/index.js';
 
 let fake: FakeWindow | undefined;
@@ -166,6 +166,27 @@ describe('storage budget', () => {
     expect(notes.top[0]!.bytes).toBeGreaterThan(1000);
     expect(notes.indexes).toEqual([{ name: 'tag', bytes: expect.any(Number) }]);
     expect(budget.warnAt).toBe(0.8);
+  });
+});
+
+describe('storage budget with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('lists no key or row with a redacted part among the largest (its size would tell the secret\'s length); totals still count it', async () => {
+    fake = installWindow();
+    configureDevtools({ redact: (path) => path.at(-1) === 'token' || path.at(-1) === 'pin' });
+    const storage = webstorage('local', { namespace: 'budget-secret' });
+    storage.set('token', 'x'.repeat(1000));
+    storage.set('note', 'short');
+    const db = await openDatabase('budget-secret-db', { version: 1, tables: { users: { key: 'id' } }, provider: memory() });
+    await db.table('users').bulkPut([{ id: 1, pin: '9'.repeat(500) }, { id: 2, name: 'ann' }]);
+    const t = await connected();
+    const budget = await t.call(Command.storageBudget, { top: 5 });
+    const ns = budget.webstorages.find((entry) => entry.namespace === 'budget-secret')!;
+    expect(ns.top.map((item) => item.key)).toEqual(['note']);
+    expect(ns.bytes).toBe(storage.rawEntries().reduce((sum, entry) => sum + entry.bytes, 0));
+    const users = budget.databases.find((entry) => entry.name === 'budget-secret-db')!.tables.find((table) => table.name === 'users')!;
+    expect(users.top.map((item) => item.key)).toEqual([2]);
   });
 });
 
