@@ -308,7 +308,12 @@ export class StateModel {
       const send = (baseVersion: number) => this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, label });
       const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
         what: `state "${entry.key}"`,
-        overwrite: (version) => send(typeof version === 'number' ? version : entry.version.peek()),
+        // A state deleted and created again answers a token for its version (the page could not
+        // tell which of the two the edit was made for): only `edit` carries one back.
+        overwrite: (version) =>
+          typeof version === 'string'
+            ? this._connection.request(Command.edit, { target: { kind: 'state', ...at }, baseVersion: version, path: [], op: 'set', value: value ?? null, label })
+            : send(version ?? entry.version.peek()),
         reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
       });
       return done !== undefined;

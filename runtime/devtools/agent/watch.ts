@@ -22,6 +22,7 @@ import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
 import { decodeErrorText, fingerprint, show, storedBytes, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
+import { stateDeleted } from './recreated.js';
 import { capture, captureFirst, frames, type Site } from './trace.js';
 
 /** What the agent's own writes are labelled with; they carry no call site (the panel made them). */
@@ -222,6 +223,7 @@ export class Watcher {
       }
       this._pendingStates.delete(event.state);
       this._forgetLast();
+      stateDeleted(store, event.state, event.version);
       this._bridge.send(Event.stateRemoved, { store, state: event.state.id, version: event.version });
     }
     // `changed` came through the hook already, before this listener.

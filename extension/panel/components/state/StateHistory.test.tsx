@@ -85,6 +85,30 @@ describe('State history', () => {
     expect(n.value).toBe(30);
   });
 
+  it('restores into a state deleted and created again: the page cannot tell it from the old one, and overwrite writes it', async () => {
+    const store = new Store({ name: 'recreated-store' });
+    const old = store.createState(0, { key: 'n', scope: 'app' });
+    const h = await openState('recreated-store', 'n');
+    old.set(10);
+    old.set(20);
+    await h.wait('change-row', { version: '2' });
+    store.deleteState({ key: 'n', scope: 'app' });
+    const fresh = store.createState(0, { key: 'n', scope: 'app' });
+    click(await h.wait('state-row', { store: 'recreated-store', key: 'n' }));
+    await waitFor(() => text(h.get('state-version')) === 'v0');
+    fresh.set(5);
+    await waitFor(() => text(h.get('state-version')) === 'v1');
+    fresh.set(6);
+    await waitFor(() => text(h.get('state-version')) === 'v2');
+    // Version 2 is also the old state's last: an edit over it may have been made for that one.
+    click(h.get('change-restore', {}, h.get('change-row', { version: '1' })));
+    await h.wait('conflict');
+    expect(fresh.value).toBe(6);
+    click(h.get('conflict-overwrite'));
+    await waitFor(() => fresh.value === 5);
+    await waitFor(() => h.find('conflict') === null);
+  });
+
   it('does not offer a value it only holds shortened or redacted', async () => {
     const store = new Store({ name: 'long-store' });
     const long = store.createState('short', { key: 'long', scope: 'app' });

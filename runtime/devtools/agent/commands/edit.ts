@@ -15,6 +15,7 @@ import { conflict, guardRedacted, type Context, type Handlers } from '../context
 import { applyEdit, decodeEdit, guardClasses, liveAt } from '../edit.js';
 import { fingerprint } from '../show.js';
 import { DEVTOOLS } from '../watch.js';
+import { versionOf } from '../recreated.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot, withCache, type CacheRow } from './cache.js';
 import { decodeKey, rowRoot, tableOf } from './db.js';
@@ -62,8 +63,10 @@ function editState(ref: Extract<ValueRef, { kind: 'state' }>, edit: Edit, contex
   const next = newPart(edit, context);
   const { state } = stateOf(ref.store, ref.state);
   const root = ['state', state.scope, state.key];
-  if (stale(edit, state.version)) {
-    throw conflict(`state "${state.key}" (version ${String(edit.baseVersion)} → ${state.version})`, state.value, state.version, root, context.blobs);
+  const version = versionOf(ref.store, state);
+  if (stale(edit, version)) {
+    const again = version === state.version ? '' : ', deleted and created again';
+    throw conflict(`state "${state.key}" (version ${String(edit.baseVersion)} → ${state.version}${again})`, state.value, version, root, context.blobs);
   }
   state.set(edited(state.value, root, edit, next), { label: labelOf(edit) });
   return { version: state.version };

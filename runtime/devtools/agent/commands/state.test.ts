@@ -159,3 +159,57 @@ describe('edit over a class instance (the codec writes one back as a plain look-
     expect(encode((state.value as { p: unknown }).p)).toEqual({ $t: 'instance', class: 'Point', v: { x: 2 } });
   });
 });
+
+describe('a state deleted and created again under the same id', () => {
+  async function recreated() {
+    const t = kit();
+    const store = new Store({ name: 'recreated' });
+    const old = store.createState<unknown>('old', { key: 'n', scope: 'app' });
+    await t.hello();
+    old.set('old 1');
+    old.set('old 2');
+    store.deleteState({ key: 'n', scope: 'app' });
+    const fresh = store.createState<unknown>('new', { key: 'n', scope: 'app' });
+    expect(fresh.id).toBe(old.id);
+    return { t, store, fresh, at: { store: registryId(store)!, state: old.id } };
+  }
+
+  it('refuses an edit the panel made for the old state as stale, with the new value, at any version the old one had', async () => {
+    const { t, fresh, at } = await recreated();
+    // Version 0: what the panel read of the old state; the new one starts there too.
+    await expect(t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path: [], op: 'set', value: 'panel' })).rejects.toMatchObject({
+      code: 'conflict',
+      current: { value: 'new' },
+    });
+    await expect(t.call(Command.stateSet, { ...at, value: 'panel', baseVersion: 0 })).rejects.toMatchObject({ code: 'conflict', current: { value: 'new' } });
+    // Version 2: the old state's last, which the new one reaches too.
+    fresh.set('new 1');
+    fresh.set('new 2');
+    await expect(t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 2, path: [], op: 'set', value: 'panel' })).rejects.toMatchObject({
+      code: 'conflict',
+      current: { value: 'new 2' },
+    });
+    await expect(t.call(Command.stateSet, { ...at, value: 'panel', baseVersion: 2 })).rejects.toMatchObject({ code: 'conflict' });
+    expect(fresh.value).toBe('new 2');
+  });
+
+  it('writes over the version the conflict answered (overwrite), and once the new state is past the old one, as any edit', async () => {
+    const { t, fresh, at } = await recreated();
+    const refused = await t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path: [], op: 'set', value: 'panel' }).catch((error: { current: { version: number | `h${string}` } }) => error);
+    const { version } = (refused as { current: { version: number | `h${string}` } }).current;
+    expect(await t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: version, path: [], op: 'set', value: 'overwritten' })).toEqual({ version: 1 });
+    expect(fresh.value).toBe('overwritten');
+    // The token was for version 0 of the new state: it does not stand for a later one.
+    await expect(t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: version, path: [], op: 'set', value: 'again' })).rejects.toMatchObject({ code: 'conflict' });
+    fresh.set('new 2');
+    fresh.set('new 3');
+    expect(await t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 3, path: [], op: 'set', value: 'past' })).toEqual({ version: 4 });
+    expect(await t.call(Command.stateSet, { ...at, value: 'set', baseVersion: 4 })).toEqual({ version: 5 });
+  });
+
+  it('still edits a state that was never created again, at version 0', async () => {
+    const { t, state, at } = await setup();
+    expect(await t.call(Command.edit, { target: { kind: 'state', ...at }, baseVersion: 0, path: ['title'], op: 'set', value: 'b' })).toEqual({ version: 1 });
+    expect((state.value as { title: string }).title).toBe('b');
+  });
+});

@@ -2,14 +2,16 @@
 import type { State } from '../../../store/state.js';
 import { conflict, guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit, guardClasses } from '../edit.js';
+import { versionOf } from '../recreated.js';
 import { stateOf } from '../targets.js';
 import type { InlineBlobs } from '../show.js';
 
 const LABEL = 'devtools';
 
-function checkBase(state: State<unknown>, baseVersion: number, blobs: InlineBlobs): void {
-  if (state.version === baseVersion) return;
-  throw conflict(`state "${state.key}" (version ${baseVersion} → ${state.version})`, state.value, state.version, root(state), blobs);
+function checkBase(store: number, state: State<unknown>, baseVersion: number, blobs: InlineBlobs): void {
+  const version = versionOf(store, state);
+  if (version === baseVersion) return;
+  throw conflict(`state "${state.key}" (version ${baseVersion} → ${state.version}${version === state.version ? '' : ', deleted and created again'})`, state.value, version, root(state), blobs);
 }
 
 function root(state: State<unknown>): string[] {
@@ -19,7 +21,7 @@ function root(state: State<unknown>): string[] {
 export const stateCommands: Handlers<'stateSet'> = {
   stateSet({ store, state: id, value, baseVersion, label }, { blobs }) {
     const { state } = stateOf(store, id);
-    checkBase(state, baseVersion, blobs);
+    checkBase(store, state, baseVersion, blobs);
     const next = decodeEdit(value, blobs);
     guardRedacted(state.value, root(state), [], { value: next });
     guardClasses(next, state.value, []);
