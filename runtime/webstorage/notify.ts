@@ -1,6 +1,17 @@
 import type { WebStorageEvent } from './types.js';
 import type { Subscription } from './backing.js';
 
+/** build.mjs defines it in production builds: no agent, so no listener is told first. */
+declare const __STRATUM_NO_AGENT__: boolean | undefined;
+
+/**
+ * A listener marked `early` is told before the others: the devtools agent's (devtools/agent/
+ * watch.ts), which subscribes when a panel connects, after the app's listeners. Told after them,
+ * it would hear a change only once an app listener had set a state in response, and list the
+ * effect before its cause. Sorting is stable: the others keep their order.
+ */
+export type Early = { early?: true };
+
 /** Per channel (its subscription set): the events being delivered now; the first is under way, the rest wait their turn. */
 const delivering = new WeakMap<Set<Subscription>, WebStorageEvent[]>();
 
@@ -19,7 +30,9 @@ export function notify(subscriptions: Set<Subscription>, event: WebStorageEvent)
   let first: unknown;
   for (let i = 0; i < events.length; i++) {
     let next = events[i]!;
-    for (const { listener } of [...subscriptions]) {
+    const told = [...subscriptions];
+    if (typeof __STRATUM_NO_AGENT__ === 'undefined') told.sort((a, b) => +!!(b.listener as Early).early - +!!(a.listener as Early).early);
+    for (const { listener } of told) {
       // A listener before this one changed the key again (or cleared it): the storage no longer
       // holds this value. Still told, marked as another tab's late event is, so that a mirror
       // of the stored value does not take it after the newer one's event.

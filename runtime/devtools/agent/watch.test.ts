@@ -94,6 +94,27 @@ describe('deltas', () => {
   });
 });
 
+describe('a webstorage listener of the app', () => {
+  it('has the state it sets in response listed after the webstorage change that caused it', async () => {
+    // Subscribed before any panel connected, as an app does at start: the agent subscribes later.
+    const store = new Store({ name: `cause-${Math.random()}` });
+    const storage = webstorage('memory', { namespace: `cause${Math.random().toString(36).slice(2)}` });
+    const theme = store.createState<unknown>('light', { key: 'theme', scope: 'app' });
+    storage.subscribe((event) => event.key === 'theme' && theme.set(event.value, { label: 'follow storage' }));
+    const t = kit();
+    kits.push(t);
+    await t.hello();
+    storage.set('theme', 'dark');
+    t.frame();
+    const order = t
+      .events()
+      .filter((message) => message.event === Event.stateChanged || message.event === Event.webstorageChanged)
+      .map((message) => (message.event === Event.stateChanged ? `state ${String(message.payload.label)}` : `storage ${message.payload.key}`));
+    expect(order).toEqual(['storage theme', 'state follow storage']);
+    expect(theme.value).toBe('dark');
+  });
+});
+
 describe('a state created while listeners run', () => {
   it('carries its value and time in a delta queued before the panel heard it was created', async () => {
     const { t, store } = await connected();

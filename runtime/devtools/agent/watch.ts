@@ -17,6 +17,7 @@ import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { StoreEvent } from '../../store/types.js';
+import type { Early } from '../../webstorage/notify.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
@@ -190,7 +191,9 @@ export class Watcher {
       );
     } else if (entry.kind === 'webstorage') {
       const storage = object as Kinds['webstorage'];
-      this._stops.set(id, storage.subscribe((event) => this._webstorage(id, storage, event)));
+      // Told before the app's listeners (see webstorage/notify.ts): a state one sets in response is listed after its cause.
+      const early: Early = { early: true };
+      this._stops.set(id, storage.subscribe(Object.assign((event: WebStorageEventLike) => this._webstorage(id, storage, event), early)));
     } else {
       this._stops.set(id, (object as Kinds['database']).subscribe((event) => this._database(id, event)));
     }
