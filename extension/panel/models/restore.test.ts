@@ -71,7 +71,7 @@ describe('RestoreModel: an entry of an earlier page load', () => {
     const { restore, load, entry, sent } = setup();
     load('a-2', 0);
     expect(await restore.restore(entry, entry.held![0]!)).toBe(true);
-    expect(sent.map(([name]) => name)).toEqual(['stateSet']);
+    expect(sent.map(([name]) => name)).toEqual(['edit']);
   });
 
   it('refuses, in words, to write another app\'s value into a state that only shares its store name and id', async () => {

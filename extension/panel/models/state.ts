@@ -302,29 +302,17 @@ export class StateModel {
   }
 
   private async _edit(entry: StateEntry, base: Base, path: Path, op: 'set' | 'delete' | 'insert' | 'rename', value?: Encoded, to?: string, label?: string, seen?: Encoded): Promise<boolean> {
+    // One command for every edit, a restore's whole value too (its label names it in the
+    // timeline): a state deleted and created again answers its conflict with a token for its
+    // version, which only `edit` carries back (stateSet takes a number).
     const at = { store: entry.store, state: entry.id };
-    if (path.length === 0 && op === 'set' && label !== undefined) {
-      // A whole value with a label of its own (a restore): stateSet names it in the timeline.
-      const send = (baseVersion: number) => this._connection.request(Command.stateSet, { ...at, value: value ?? null, baseVersion, label });
-      const done = await this._ui.run(() => send(typeof base === 'number' ? base : entry.version.peek()), {
-        what: `state "${entry.key}"`,
-        // A state deleted and created again answers a token for its version (the page could not
-        // tell which of the two the edit was made for): only `edit` carries one back.
-        overwrite: (version) =>
-          typeof version === 'string'
-            ? this._connection.request(Command.edit, { target: { kind: 'state', ...at }, baseVersion: version, path: [], op: 'set', value: value ?? null, label })
-            : send(version ?? entry.version.peek()),
-        reload: (current) => this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
-      });
-      return done !== undefined;
-    }
     const target = {
       ref: { kind: 'state' as const, ...at },
       what: `state "${entry.key}"`,
       reload: (current: { value: Encoded; version: Base; redacted: Path[] }) =>
         this._adopt(entry, current.value, typeof current.version === 'number' ? current.version : entry.version.peek(), current.redacted),
     };
-    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to, seen);
+    return editAt({ connection: this._connection, ui: this._ui }, target, typeof base === 'number' ? base : entry.version.peek(), path, op, value, to, seen, label);
   }
 
   private async _expand(entry: StateEntry, path: Path, more?: boolean): Promise<void> {

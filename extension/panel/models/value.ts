@@ -60,6 +60,7 @@ export async function editAt(
   value?: Encoded,
   to?: string,
   seen?: Encoded,
+  label?: string,
 ): Promise<boolean> {
   const send = (baseVersion: Base) =>
     io.connection.request(Command.edit, {
@@ -69,6 +70,7 @@ export async function editAt(
       op,
       ...(value !== undefined && { value }),
       ...(to !== undefined && { to }),
+      ...(label !== undefined && { label }),
     });
   const done = await io.ui.run(() => send(base), {
     what: target.what,
