@@ -21,9 +21,8 @@ import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
 import { pageFacts } from './commands/page.js';
-import { stateCommands } from './commands/state.js';
 import { valueCommands } from './commands/values.js';
-import { webstorageCommands } from './commands/webstorage.js';
+import type { Write } from './commands/edit.js';
 import type { SnapshotCommand } from '../snapshot/commands.js';
 import type { RecordCommand } from '../record/commands.js';
 import type { Context, Handler, Handlers } from './context.js';
@@ -66,10 +65,16 @@ let searchModule: Promise<typeof import('./commands/search.js')> | undefined;
 /** The query console loads on its first command, as search does. */
 let consoleModule: Promise<typeof import('./commands/console.js')> | undefined;
 
-/** Edits load on the first one: a session that only looks never needs them (size budget). */
-let editModule: Promise<typeof import('./commands/edit.js')> | undefined;
-/** Once loaded, an edit runs in the command's own tick (a state edit is answered at once, as before). */
-let editCommands: Handlers<'edit'> | undefined;
+/** Writes load on the first one: a session that only looks never needs them (size budget). */
+let writeModule: Promise<typeof import('./commands/edit.js')> | undefined;
+/** Once loaded, a write runs in the command's own tick (a state's edit or set is answered at once, as before). */
+let writeCommands: Handlers<Write> | undefined;
+
+function write<K extends Write>(name: K): Handler<K> {
+  return (payload, context) =>
+    writeCommands?.[name](payload, context) ??
+    (writeModule ??= import('./commands/edit.js')).then((module) => (writeCommands = module.writes)[name](payload, context));
+}
 
 /** Failure simulation and the storage budget load on first use (or for pinned faults after a reload). */
 let simulateModule: Promise<typeof import('./simulate/commands.js')> | undefined;
@@ -86,9 +91,16 @@ const ROUTED: Handlers<Routed> = {
       : simulation(context).then((module) => module.simulateCommands.simulate(payload, context)),
   storageBudget: (payload, context) => simulation(context).then((module) => module.simulateCommands.storageBudget(payload, context)),
   storagePersist: (payload, context) => simulation(context).then((module) => module.simulateCommands.storagePersist(payload, context)),
-  edit: (payload, context) =>
-    editCommands?.edit(payload, context) ??
-    (editModule ??= import('./commands/edit.js')).then((module) => (editCommands = module.editCommands).edit(payload, context)),
+  edit: write('edit'),
+  stateSet: write('stateSet'),
+  webstorageSet: write('webstorageSet'),
+  webstorageRemove: write('webstorageRemove'),
+  webstorageClear: write('webstorageClear'),
+  dbPut: write('dbPut'),
+  dbAdd: write('dbAdd'),
+  dbDelete: write('dbDelete'),
+  cacheSet: write('cacheSet'),
+  cacheDelete: write('cacheDelete'),
   resolveFrames: (payload, context) => (frameCommands ??= import('./commands/frames.js')).then((module) => module.frameCommands.resolveFrames(payload, context)),
   snapshotExport: lazy('snapshotExport'),
   snapshotRead: lazy('snapshotRead'),
@@ -101,15 +113,11 @@ const ROUTED: Handlers<Routed> = {
   recordStop: recording('recordStop'),
   replayApply: recording('replayApply'),
   rehearseUpgrade: recording('rehearseUpgrade'),
-  ...stateCommands,
-  ...webstorageCommands,
   ...dbCommands,
   ...cacheCommands,
   ...blobCommands,
   ...valueCommands,
-  // Whole cache entries and $stratum load on the first one: a session that only looks never needs them (size budget).
-  cacheSet: (payload, context) => (editModule ??= import('./commands/edit.js')).then(({ cacheWrites }) => cacheWrites.cacheSet(payload, context)),
-  cacheDelete: (payload, context) => (editModule ??= import('./commands/edit.js')).then(({ cacheWrites }) => cacheWrites.cacheDelete(payload, context)),
+  // $stratum loads on the first one: most sessions never store a value as a global.
   storeAsGlobal: (payload, context) => import('./commands/global.js').then(({ globalCommands }) => globalCommands.storeAsGlobal(payload, context)),
   pageFacts: (_payload, context) => pageFacts(context.dropped()),
   search: (payload, context) => (searchModule ??= import('./commands/search.js')).then((module) => module.searchCommands.search(payload, context)),

@@ -10,11 +10,10 @@ import type { Database, Range } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { config } from '../../../registry/registry.js';
-import { MAX_PAGE, type Hash, type Range as WireRange, type Row } from '../../../protocol/messages.js';
-import { conflict, guardRedacted, type Handlers } from '../context.js';
-import { decodeEdit } from '../edit.js';
+import { MAX_PAGE, type Range as WireRange, type Row } from '../../../protocol/messages.js';
+import type { Handlers } from '../context.js';
 import { nextTask } from '../../../db/providers/tasks.js';
-import { fingerprint, showRow, type InlineBlobs } from '../show.js';
+import { showRow, type InlineBlobs } from '../show.js';
 import { target } from '../targets.js';
 import { DEVTOOLS } from '../watch.js';
 
@@ -128,7 +127,7 @@ function contradicts(offset: number, limit: number, read: number, total: number)
   return read > 0 || offset === 0 ? offset + read !== total : total > offset;
 }
 
-export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | 'dbClear' | 'dbDeleteDatabase'> = {
+export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = {
   async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
     const db = target('database', database);
     const info = tableOf(db, name);
@@ -153,53 +152,6 @@ export const dbCommands: Handlers<'dbQuery' | 'dbPut' | 'dbAdd' | 'dbDelete' | '
     // writer the agent does not hear changed the table, or one landed between read and count.
     const total = whole && contradicts(paging.offset, paging.limit, rows.length, counted) ? await countWhole(true) : counted;
     return { total, rows: await encodeRows(rows, info.key, rowRoot(db, name), blobs) };
-  },
-
-  async dbPut({ database, table: name, value, baseVersion, label }, { blobs }) {
-    const db = target('database', database);
-    const info = tableOf(db, name);
-    const next = decodeEdit(value, blobs);
-    const key = keyAt(next, info.key);
-    if (key === undefined && !info.autoIncrement) {
-      throw new CommandError('invalid', `the row has no key at ${JSON.stringify(info.key)}, and table "${name}" does not generate keys`);
-    }
-    return db.transaction([name], 'readwrite', async (tx) => {
-      const table = tx.table(name);
-      const current = key === undefined ? undefined : await table.get(key);
-      const hash: Hash | null = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
-      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encode(key))} of "${name}"`, current, hash, rowRoot(db, name), blobs);
-      guardRedacted(current, rowRoot(db, name), [], { value: next });
-      const written = await table.put(next);
-      const stored = await table.get(written);
-      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
-    }, { label: label ?? `${DEVTOOLS}: put` });
-  },
-
-  async dbAdd({ database, table: name, value }, { blobs }) {
-    const db = target('database', database);
-    tableOf(db, name);
-    const next = decodeEdit(value, blobs);
-    guardRedacted(undefined, rowRoot(db, name), [], { value: next });
-    return db.transaction([name], 'readwrite', async (tx) => {
-      const table = tx.table(name);
-      const written = await table.add(next);
-      const stored = await table.get(written);
-      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
-    }, { label: `${DEVTOOLS}: add` });
-  },
-
-  async dbDelete({ database, table: name, key: encodedKey, baseVersion, label }, { blobs }) {
-    const db = target('database', database);
-    tableOf(db, name);
-    const key = decodeKey(encodedKey, 'the key');
-    return db.transaction([name], 'readwrite', async (tx) => {
-      const table = tx.table(name);
-      const current = await table.get(key);
-      const hash = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
-      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encodedKey)} of "${name}"`, current, hash, rowRoot(db, name), blobs);
-      await table.delete(key);
-      return { deleted: true };
-    }, { label: label ?? `${DEVTOOLS}: delete` });
   },
 
   async dbClear({ database, table: name }) {

@@ -19,6 +19,9 @@ import { versionOf } from '../recreated.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot, withCache, type CacheRow } from './cache.js';
 import { decodeKey, rowRoot, tableOf } from './db.js';
+import { dbWrites } from './db-write.js';
+import { stateCommands } from './state.js';
+import { webstorageCommands } from './webstorage.js';
 
 type Edit = CommandRequest<'edit'>;
 
@@ -180,3 +183,8 @@ export const cacheWrites: Handlers<'cacheSet' | 'cacheDelete'> = {
     return { deleted: true };
   },
 };
+
+/** Every command that writes (loaded together on the first one): a session that only looks never needs them. */
+export type Write = 'edit' | 'cacheSet' | 'cacheDelete' | 'stateSet' | 'webstorageSet' | 'webstorageRemove' | 'webstorageClear' | 'dbPut' | 'dbAdd' | 'dbDelete';
+
+export const writes: Handlers<Write> = { ...editCommands, ...cacheWrites, ...stateCommands, ...webstorageCommands, ...dbWrites };

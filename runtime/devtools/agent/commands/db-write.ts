@@ -1,0 +1,64 @@
+/**
+ * The panel's row writes (dbPut, dbAdd, dbDelete), loaded with the edit chunk on the first write:
+ * each checks the hash of the row the panel saw and writes in one readwrite transaction.
+ */
+import { encode } from '../../../codec/index.js';
+import { keyAt } from '../../../db/schema.js';
+import { CommandError } from '../../../protocol/errors.js';
+import type { Hash } from '../../../protocol/messages.js';
+import { conflict, guardRedacted, type Handlers } from '../context.js';
+import { decodeEdit } from '../edit.js';
+import { fingerprint } from '../show.js';
+import { target } from '../targets.js';
+import { DEVTOOLS } from '../watch.js';
+import { decodeKey, rowRoot, tableOf } from './db.js';
+
+export const dbWrites: Handlers<'dbPut' | 'dbAdd' | 'dbDelete'> = {
+  async dbPut({ database, table: name, value, baseVersion, label }, { blobs }) {
+    const db = target('database', database);
+    const info = tableOf(db, name);
+    const next = decodeEdit(value, blobs);
+    const key = keyAt(next, info.key);
+    if (key === undefined && !info.autoIncrement) {
+      throw new CommandError('invalid', `the row has no key at ${JSON.stringify(info.key)}, and table "${name}" does not generate keys`);
+    }
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const current = key === undefined ? undefined : await table.get(key);
+      const hash: Hash | null = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
+      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encode(key))} of "${name}"`, current, hash, rowRoot(db, name), blobs);
+      guardRedacted(current, rowRoot(db, name), [], { value: next });
+      const written = await table.put(next);
+      const stored = await table.get(written);
+      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
+    }, { label: label ?? `${DEVTOOLS}: put` });
+  },
+
+  async dbAdd({ database, table: name, value }, { blobs }) {
+    const db = target('database', database);
+    tableOf(db, name);
+    const next = decodeEdit(value, blobs);
+    guardRedacted(undefined, rowRoot(db, name), [], { value: next });
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const written = await table.add(next);
+      const stored = await table.get(written);
+      return { key: encode(written), hash: fingerprint(stored, rowRoot(db, name)).hash };
+    }, { label: `${DEVTOOLS}: add` });
+  },
+
+  async dbDelete({ database, table: name, key: encodedKey, baseVersion, label }, { blobs }) {
+    const db = target('database', database);
+    tableOf(db, name);
+    const key = decodeKey(encodedKey, 'the key');
+    return db.transaction([name], 'readwrite', async (tx) => {
+      const table = tx.table(name);
+      const current = await table.get(key);
+      const hash = current === undefined ? null : fingerprint(current, rowRoot(db, name)).hash;
+      if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(encodedKey)} of "${name}"`, current, hash, rowRoot(db, name), blobs);
+      await table.delete(key);
+      return { deleted: true };
+    }, { label: label ?? `${DEVTOOLS}: delete` });
+  },
+
+};
