@@ -162,7 +162,12 @@ export interface RuntimeEvents {
 
 // ---- Panel → runtime ---------------------------------------------------------------------------
 
-/** A conflict names what the edit would have overwritten. */
+/**
+ * A conflict names what the edit would have overwritten. `version` is what an overwrite sends
+ * back as `baseVersion`: a state's version, or a Hash for a state deleted and created again under
+ * the same id at a version the old one also had (the page cannot tell which of the two an edit
+ * over that number was made for; only `edit` takes the Hash back).
+ */
 export interface Current {
   value: Encoded;
   version: number | Hash | null;

@@ -53,8 +53,12 @@ export interface StoreInfo {
 export interface WebstorageKeyInfo {
   key: string;
   value: Encoded;
+  /** The version edits carry; where redact() hides a part, a stand-in the agent keeps (nothing computed from the secret). */
   hash: Hash;
-  /** Bytes the stored entry takes: UTF-16, 2 per code unit of `<namespace>:<key>` and the stored text. */
+  /**
+   * Bytes the stored entry takes: UTF-16, 2 per code unit of `<namespace>:<key>` and the stored
+   * text; where redact() hides a part, counted for the value as shown (the secret's length stays hidden).
+   */
   size: number;
   redacted: Path[];
   /** Set when the stored value cannot be decoded: it is left in place, shown, not editable. */
