@@ -3,7 +3,7 @@
  * hash (runtime/devtools/agent/show.ts), without the agent's registry (the content script must
  * never load the registry, which would start a runtime listener in the isolated world).
  */
-import { encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
+import { encode, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
 import type { Current, Hash } from '#protocol/messages.js';
 import { CommandError } from '#protocol/errors.js';
 
@@ -94,14 +94,8 @@ export function show(value: unknown, blobs: Blobs): Encoded {
  * the value's platform objects show (platformFacts): a value without any hashes as the agent's.
  */
 export function hashOf(value: unknown): Hash {
-  const encoded = encode(value);
-  let text: string;
-  try {
-    text = JSON.stringify(encoded);
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    text = stringifyDeep(encoded);
-  }
+  // The codec's writer: JSON.stringify runs out of stack on deep rows (differently per engine).
+  let text = stringifyEncoded(encode(value));
   text += platformFacts(value);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;

@@ -11,7 +11,7 @@ import { decodeParsed } from './decode-parsed.js';
 import { encode } from './encode.js';
 import { CodecError } from './error.js';
 import { isPlainJson } from './plain.js';
-import { stringifyDeep } from './stringify.js';
+import { outOfStack, stringifyEncoded } from './stringify.js';
 import type { Encoded } from './types.js';
 
 /** Bumped when an existing tag changes meaning; deserialize refuses data from a newer version. */
@@ -22,7 +22,7 @@ const PREFIX = `${MARKER}${CODEC_VERSION}:`;
 
 export function serialize(value: unknown): string {
   try {
-    if (isPlainJson(value)) return PREFIX + stringify(value as Encoded);
+    if (isPlainJson(value)) return PREFIX + stringifyEncoded(value as Encoded);
   } catch {
     // A getter or proxy trap that threw (or changed what it gives between the check and
     // JSON.stringify): the encoder reads the value again and tags it, or refuses it in words
@@ -30,25 +30,10 @@ export function serialize(value: unknown): string {
   }
   const encoded = encode(value, { strict: true });
   try {
-    return PREFIX + stringify(encoded);
+    return PREFIX + stringifyEncoded(encoded);
   } catch (error) {
     throw new CodecError(`cannot serialize: ${(error as Error).message}`);
   }
-}
-
-function stringify(encoded: Encoded): string {
-  try {
-    return JSON.stringify(encoded);
-  } catch (error) {
-    // JSON.stringify recurses and runs out of stack a few thousand levels down.
-    if (outOfStack(error)) return stringifyDeep(encoded);
-    throw error;
-  }
-}
-
-/** Running out of stack: a RangeError in V8 and WebKit, an InternalError (not a RangeError) in Firefox. */
-function outOfStack(error: unknown): boolean {
-  return error instanceof RangeError || (error instanceof Error && error.name === 'InternalError');
 }
 
 export function deserialize(text: string): unknown {

@@ -3,7 +3,7 @@
  * come back as they went in), and the bytes of every Blob in it, concatenated, in a BLOB
  * column beside it — never base64. A blob node's `ref` is its offset in those bytes.
  */
-import { BlobRef, CODEC_VERSION, deserialize, encode, stringifyDeep, TAG, type Encoded } from '../../codec/index.js';
+import { BlobRef, CODEC_VERSION, deserialize, encode, stringifyEncoded, TAG, type Encoded } from '../../codec/index.js';
 import type { TableInfo } from '../schema.js';
 
 export interface StoredRow {
@@ -52,15 +52,8 @@ export async function storeValue(value: unknown): Promise<StoredRow> {
     },
   });
   checkStorable(encoded);
-  let json: string;
-  try {
-    json = JSON.stringify(encoded);
-  } catch (error) {
-    // JSON.stringify recurses; the codec's own writer does not (values thousands of levels deep).
-    if (!(error instanceof RangeError)) throw error;
-    json = stringifyDeep(encoded);
-  }
-  const text = `stratum:${CODEC_VERSION}:${json}`;
+  // JSON.stringify recurses; the codec's writer also takes values thousands of levels deep.
+  const text = `stratum:${CODEC_VERSION}:${stringifyEncoded(encoded)}`;
   if (blobs.length === 0) return { text, bytes: null };
   const bytes = new Uint8Array(offset);
   let at = 0;

@@ -3,7 +3,7 @@
  * first entries and a way to expand, never a frozen page), redacted as the app asked, and, for
  * things without a version (webstorage keys, rows), hashed so a stale edit can be told apart.
  */
-import { CODEC_VERSION, encode, stringifyDeep, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
+import { CODEC_VERSION, encode, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
 import type { Hash } from '../../protocol/messages.js';
 import { config } from '../../registry/registry.js';
 import { applyRedaction } from './redact.js';
@@ -124,14 +124,9 @@ export function storedBytes(namespace: string, key: string, chars: number): numb
   return (namespace.length + 1 + key.length + STORED_PREFIX + chars) * 2;
 }
 
+/** JSON.stringify recurses; thousands of levels need the codec's iterative writer, in every engine. */
 function jsonOf(encoded: unknown): string {
-  try {
-    return JSON.stringify(encoded);
-  } catch (error) {
-    // V8's JSON.stringify recurses; thousands of levels need the codec's iterative writer.
-    if (!(error instanceof RangeError)) throw error;
-    return stringifyDeep(encoded as Encoded);
-  }
+  return stringifyEncoded(encoded as Encoded);
 }
 
 /**
