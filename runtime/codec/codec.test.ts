@@ -155,6 +155,81 @@ describe('values made in another realm (an iframe, a vm context)', () => {
   });
 });
 
+/**
+ * Node's vm contexts have no URL, URLSearchParams, Blob or File (checked on Node 20): such an
+ * object is made here, then re-parented onto a prototype made in a vm context that carries its
+ * class's accessors. To the codec it then looks as an iframe's does: an instance of none of this
+ * realm's classes (not even Object), its internal slots intact, its accessors working.
+ */
+function asIfFromAnotherRealm<T extends object>(value: T): T {
+  const proto = vm.runInNewContext('Object.create(Object.prototype)') as object;
+  for (let p = Object.getPrototypeOf(value) as object; p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
+    for (const key of Reflect.ownKeys(p)) if (!Object.hasOwn(proto, key)) Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(p, key)!);
+  }
+  Object.setPrototypeOf(value, proto);
+  expect(value instanceof Object).toBe(false);
+  return value;
+}
+
+describe('boxed primitives, URL and Blob/File made in another realm', () => {
+  it('keep boxed primitives boxed, with their values, as this realm\'s', () => {
+    const value = vm.runInNewContext("({ n: new Number(3), nan: new Number(NaN), s: new String('text'), b: new Boolean(false), big: Object(10n) })") as object;
+    expect(encode(value)).toMatchObject({ n: { $t: 'boxed', type: 'Number', v: 3 }, s: { $t: 'boxed', type: 'String', v: 'text' } });
+    const back = deserialize(serialize(value)) as Record<string, object>;
+    expect(back.n).toBeInstanceOf(Number);
+    expect(back.n!.valueOf()).toBe(3);
+    expect(Number.isNaN(back.nan!.valueOf())).toBe(true);
+    expect(back.s).toBeInstanceOf(String);
+    expect(back.s!.valueOf()).toBe('text');
+    expect(back.b).toBeInstanceOf(Boolean);
+    expect(back.b!.valueOf()).toBe(false);
+    expect(back.big!.valueOf()).toBe(10n);
+  });
+
+  it("refuses another realm's boxed Symbol for storage, as this realm's", () => {
+    const value = vm.runInNewContext("({ sym: Object(Symbol('s')) })") as object;
+    expect(() => serialize(value)).toThrow(/cannot store \$\.sym: a boxed Symbol has no stored form/);
+  });
+
+  it('keep URL and URLSearchParams', () => {
+    const url = asIfFromAnotherRealm(new URL('https://example.com/a?b=c#d'));
+    const params = asIfFromAnotherRealm(new URLSearchParams('q=1&q=2'));
+    expect(encode({ url, params })).toEqual({ url: { $t: 'url', v: 'https://example.com/a?b=c#d' }, params: { $t: 'urlsearchparams', v: 'q=1&q=2' } });
+    const back = deserialize(serialize({ url, again: url })) as { url: URL; again: URL };
+    expect(back.url).toBeInstanceOf(URL);
+    expect(back.url.href).toBe('https://example.com/a?b=c#d');
+    expect(back.again).toBe(back.url);
+  });
+
+  it("refuses a Blob or File in storage text in words, as this realm's", () => {
+    expect(() => serialize({ photo: asIfFromAnotherRealm(new Blob(['abc'])) })).toThrow(/cannot store \$\.photo: a Blob's bytes do not fit in text/);
+    expect(() => serialize({ doc: asIfFromAnotherRealm(new File(['abc'], 'a.txt')) })).toThrow(/cannot store \$\.doc: a File's bytes do not fit in text/);
+  });
+
+  it('encodes a Blob or File as a blob (its bytes kept by ref), elsewhere than in storage text', () => {
+    const blob = asIfFromAnotherRealm(new Blob(['abc'], { type: 'text/plain' }));
+    const file = asIfFromAnotherRealm(new File(['hello'], 'note.txt', { type: 'text/plain', lastModified: 1234 }));
+    const seen: object[] = [];
+    const encoded = encode({ blob, file }, { strict: true, onBlob: (b) => `blob-${seen.push(b)}` });
+    expect(seen).toEqual([blob, file]);
+    expect(encoded).toEqual({
+      blob: { $t: 'blob', type: 'text/plain', size: 3, ref: 'blob-1' },
+      file: { $t: 'blob', type: 'text/plain', size: 5, ref: 'blob-2', name: 'note.txt', lastModified: 1234 },
+    });
+  });
+
+  it('tells look-alikes by their internal slots, not by the name their Symbol.toStringTag claims', () => {
+    const fake = vm.runInNewContext(
+      "({ n: { [Symbol.toStringTag]: 'Number' }, url: { [Symbol.toStringTag]: 'URL', href: 'https://x.example/' }, blob: { [Symbol.toStringTag]: 'Blob', size: 3 } })",
+    ) as object;
+    expect(encode(fake)).toEqual({
+      n: { $t: 'instance', class: 'Object', v: {} },
+      url: { $t: 'instance', class: 'Object', v: { href: 'https://x.example/' } },
+      blob: { $t: 'instance', class: 'Object', v: { size: 3 } },
+    });
+  });
+});
+
 describe('data that looks like a tag', () => {
   it('stays plain data, at any depth and with any $t value', () => {
     const lookalike = fc.dictionary(fc.constantFrom('$t', 'v', 'id', 'type', 'size', 'path'), fc.jsonValue(), { minKeys: 1 });

@@ -176,12 +176,12 @@ class Encoder {
     }
     if (ArrayBuffer.isView(value)) return this._view(value);
     if (value instanceof Error || foreign === 'Error') return this._error(value as Error);
-    if (typeof Blob === 'function' && value instanceof Blob) return this._blob(value);
+    if ((typeof Blob === 'function' && value instanceof Blob) || foreign === 'Blob' || foreign === 'File') return this._blob(value as Blob, foreign);
     if (value instanceof Opaque) return this._opaque(value);
     if (value instanceof BlobRef) return this._node(blobNode(value.type, value.size, value.ref, value.name, value.lastModified), value);
     if (value instanceof Truncated) return this._retruncate(value);
     if (this._strict) refuseForStorage(value, this._pathAt(this._parent, this._key), foreign);
-    const leaf = leafObjectNode(value);
+    const leaf = leafObjectNode(value, foreign);
     if (leaf) return this._node(leaf, value);
     return this._record(value, 'instance', className(proto as object));
   }
@@ -344,14 +344,15 @@ class Encoder {
     return out;
   }
 
-  private _blob(blob: Blob): Encoded {
-    const isFile = typeof File === 'function' && blob instanceof File;
+  private _blob(blob: Blob, foreign: string | undefined): Encoded {
+    const isFile = foreign === 'File' || (typeof File === 'function' && blob instanceof File);
     if (this._strict && !this._onBlob) {
       // Nothing keeps the bytes (serialize's text has no room for them): it would read back as a BlobRef.
       throw new CodecError(`cannot store ${formatPath(this._pathAt(this._parent, this._key))}: a ${isFile ? 'File' : 'Blob'}'s bytes do not fit in text; store its arrayBuffer()`);
     }
     const ref = this._onBlob ? this._onBlob(blob) : null;
-    return this._node(blobNode(blob.type, blob.size, ref, isFile ? blob.name : null, isFile ? blob.lastModified : null), blob);
+    const file = blob as File;
+    return this._node(blobNode(blob.type, blob.size, ref, isFile ? file.name : null, isFile ? file.lastModified : null), blob);
   }
 
   private _opaque(value: Opaque): Encoded {

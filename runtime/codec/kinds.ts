@@ -13,22 +13,33 @@ type Node = { [key: string]: Encoded };
 
 export const BOXED_TYPES = ['Number', 'String', 'Boolean', 'BigInt'] as const;
 
-/** The node of a boxed primitive, URL or URLSearchParams; undefined for anything else. */
-export function leafObjectNode(value: object): Node | undefined {
-  if (value instanceof Number) {
-    const n = value.valueOf();
+/**
+ * The node of a boxed primitive, URL or URLSearchParams; undefined for anything else. `foreign`
+ * (from foreignKind) names one made in another realm. Values are read by this realm's
+ * brand-checked methods, so an own `valueOf` or `href` cannot change what is stored.
+ */
+export function leafObjectNode(value: object, foreign?: string): Node | undefined {
+  if (value instanceof Number || foreign === 'Number') {
+    const n = numberValue.call(value);
     return { $t: 'boxed', type: 'Number', v: isFinalJson(n, Infinity) ? n : numberNode(n) };
   }
-  if (value instanceof String) return { $t: 'boxed', type: 'String', v: value.valueOf() };
-  if (value instanceof Boolean) return { $t: 'boxed', type: 'Boolean', v: value.valueOf() };
-  if (typeof BigInt === 'function' && value instanceof BigInt) return { $t: 'boxed', type: 'BigInt', v: value.valueOf().toString() };
-  if (typeof URL === 'function' && value instanceof URL) return { $t: 'url', v: value.href };
-  if (typeof URLSearchParams === 'function' && value instanceof URLSearchParams) return { $t: 'urlsearchparams', v: value.toString() };
+  if (value instanceof String || foreign === 'String') return { $t: 'boxed', type: 'String', v: stringValue.call(value) };
+  if (value instanceof Boolean || foreign === 'Boolean') return { $t: 'boxed', type: 'Boolean', v: booleanValue.call(value) };
+  if ((typeof BigInt === 'function' && value instanceof BigInt) || foreign === 'BigInt') return { $t: 'boxed', type: 'BigInt', v: (BigInt.prototype.valueOf.call(value) as bigint).toString() };
+  if ((typeof URL === 'function' && value instanceof URL) || foreign === 'URL') return { $t: 'url', v: hrefOf!.call(value) as string };
+  if ((typeof URLSearchParams === 'function' && value instanceof URLSearchParams) || foreign === 'URLSearchParams') {
+    return { $t: 'urlsearchparams', v: URLSearchParams.prototype.toString.call(value) };
+  }
   return undefined;
 }
 
-const builtinTag = Object.prototype.toString;
 const getter = (proto: object, key: string): ((this: object) => unknown) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
+const numberValue = Number.prototype.valueOf;
+const stringValue = String.prototype.valueOf;
+const booleanValue = Boolean.prototype.valueOf;
+const hrefOf = typeof URL === 'function' ? getter(URL.prototype, 'href') : undefined;
+
+const builtinTag = Object.prototype.toString;
 /** Per builtin tag, a method of this realm that throws for an object without the internal slot (null: the tag comes from the slot). */
 const BRANDS: Record<string, ((this: object) => unknown) | null> = {
   Object: null,
@@ -39,12 +50,25 @@ const BRANDS: Record<string, ((this: object) => unknown) | null> = {
   Map: getter(Map.prototype, 'size'),
   Set: getter(Set.prototype, 'size'),
   ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength'),
+  // Boxed primitives: their valueOf methods check the slot ([[NumberData]], …).
+  Number: Number.prototype.valueOf,
+  String: String.prototype.valueOf,
+  Boolean: Boolean.prototype.valueOf,
+  ...(typeof BigInt === 'function' && { BigInt: BigInt.prototype.valueOf }),
+  Symbol: Symbol.prototype.valueOf,
+  // Web IDL checks that an object implements the interface, whatever realm made it (an iframe's
+  // URL passes this realm's getter); Node's classes check their private fields.
+  ...(hrefOf && { URL: hrefOf }),
+  ...(typeof URLSearchParams === 'function' && { URLSearchParams: URLSearchParams.prototype.toString }),
+  ...(typeof Blob === 'function' && { Blob: getter(Blob.prototype, 'size') }),
+  ...(typeof File === 'function' && { File: getter(File.prototype, 'name') }),
 };
 
 /**
  * What an object made in another realm (an iframe, a vm context) is, where instanceof sees none
  * of this realm's classes: 'Object' (plain data), 'Date', 'RegExp', 'Map', 'Set', 'ArrayBuffer',
- * 'SharedArrayBuffer', 'Error', or undefined. A Symbol.toStringTag that claims a name is checked
+ * 'SharedArrayBuffer', 'Error', a boxed primitive's 'Number', 'String', 'Boolean', 'BigInt' or
+ * 'Symbol', 'URL', 'URLSearchParams', 'Blob', 'File', or undefined. A Symbol.toStringTag that claims a name is checked
  * against the internal slot.
  */
 export function foreignKind(value: object): string | undefined {
@@ -75,7 +99,7 @@ export function refuseForStorage(value: object, path: Path, foreign?: string): v
       );
     }
   }
-  if (value instanceof Symbol) throw new CodecError(`cannot store ${formatPath(path)}: a boxed Symbol has no stored form`);
+  if (value instanceof Symbol || foreign === 'Symbol') throw new CodecError(`cannot store ${formatPath(path)}: a boxed Symbol has no stored form`);
 }
 
 /**

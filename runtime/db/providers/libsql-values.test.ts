@@ -2,6 +2,7 @@
  * Rows as the SQL providers store them (libsql-values.ts): a value deeper than JSON.stringify
  * reaches is still written, in every engine.
  */
+import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadValue, storeValue } from './libsql-values.js';
 
@@ -33,5 +34,23 @@ describe('storeValue of a value deeper than JSON.stringify reaches', () => {
     let back = loadValue(row.text, row.bytes);
     for (let i = 0; i < 10_000; i++) back = (back as unknown[])[0];
     expect(back).toEqual(new Date(0));
+  });
+});
+
+describe('a File made in another realm (an iframe)', () => {
+  it('is stored with its bytes, as a File of this realm is', async () => {
+    // Node's vm contexts have no File: a real one on a prototype made in a vm context is what an
+    // iframe's File looks like to the codec (no instance of this realm's classes, slots intact).
+    const file = new File(['hello'], 'note.txt', { type: 'text/plain', lastModified: 1234 });
+    const proto = vm.runInNewContext('Object.create(Object.prototype)') as object;
+    for (let p = Object.getPrototypeOf(file) as object; p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
+      for (const key of Reflect.ownKeys(p)) if (!Object.hasOwn(proto, key)) Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(p, key)!);
+    }
+    Object.setPrototypeOf(file, proto);
+    const row = await storeValue({ file });
+    const back = loadValue(row.text, row.bytes) as { file: File };
+    expect(back.file).toBeInstanceOf(File);
+    expect(back.file.name).toBe('note.txt');
+    expect(await back.file.text()).toBe('hello');
   });
 });
