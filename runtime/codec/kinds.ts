@@ -26,30 +26,36 @@ export function leafObjectNode(value: object, foreign?: string): Node | undefine
   if (value instanceof String || foreign === 'String') return { $t: 'boxed', type: 'String', v: stringValue.call(value) };
   if (value instanceof Boolean || foreign === 'Boolean') return { $t: 'boxed', type: 'Boolean', v: booleanValue.call(value) };
   if ((typeof BigInt === 'function' && value instanceof BigInt) || foreign === 'BigInt') return { $t: 'boxed', type: 'BigInt', v: (BigInt.prototype.valueOf.call(value) as bigint).toString() };
-  if ((typeof URL === 'function' && value instanceof URL) || foreign === 'URL') return { $t: 'url', v: hrefOf!.call(value) as string };
+  if ((typeof URL === 'function' && value instanceof URL) || foreign === 'URL') return { $t: 'url', v: (hrefOf ? hrefOf.call(value) : (value as URL).href) as string };
   if ((typeof URLSearchParams === 'function' && value instanceof URLSearchParams) || foreign === 'URLSearchParams') {
     return { $t: 'urlsearchparams', v: URLSearchParams.prototype.toString.call(value) };
   }
   return undefined;
 }
 
-const getter = (proto: object, key: string): ((this: object) => unknown) => Object.getOwnPropertyDescriptor(proto, key)!.get!;
+/** A prototype's getter; undefined where the class has none (happy-dom's URL keeps `href` on the instance). */
+const getter = (proto: object, key: string): ((this: object) => unknown) | undefined => Object.getOwnPropertyDescriptor(proto, key)?.get;
 const numberValue = Number.prototype.valueOf;
 const stringValue = String.prototype.valueOf;
 const booleanValue = Boolean.prototype.valueOf;
 const hrefOf = typeof URL === 'function' ? getter(URL.prototype, 'href') : undefined;
 
 const builtinTag = Object.prototype.toString;
+
+function branded(tag: string, check: ((this: object) => unknown) | undefined): Record<string, (this: object) => unknown> {
+  return typeof check === 'function' ? { [tag]: check } : {};
+}
+
 /** Per builtin tag, a method of this realm that throws for an object without the internal slot (null: the tag comes from the slot). */
 const BRANDS: Record<string, ((this: object) => unknown) | null> = {
   Object: null,
   Error: null,
   SharedArrayBuffer: null,
   Date: Date.prototype.getTime,
-  RegExp: getter(RegExp.prototype, 'flags'),
-  Map: getter(Map.prototype, 'size'),
-  Set: getter(Set.prototype, 'size'),
-  ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength'),
+  RegExp: getter(RegExp.prototype, 'flags')!,
+  Map: getter(Map.prototype, 'size')!,
+  Set: getter(Set.prototype, 'size')!,
+  ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength')!,
   // Boxed primitives: their valueOf methods check the slot ([[NumberData]], …).
   Number: Number.prototype.valueOf,
   String: String.prototype.valueOf,
@@ -57,19 +63,20 @@ const BRANDS: Record<string, ((this: object) => unknown) | null> = {
   ...(typeof BigInt === 'function' && { BigInt: BigInt.prototype.valueOf }),
   Symbol: Symbol.prototype.valueOf,
   // Web IDL checks that an object implements the interface, whatever realm made it (an iframe's
-  // URL passes this realm's getter); Node's classes check their private fields.
-  ...(hrefOf && { URL: hrefOf }),
-  ...(typeof URLSearchParams === 'function' && { URLSearchParams: URLSearchParams.prototype.toString }),
-  ...(typeof Blob === 'function' && { Blob: getter(Blob.prototype, 'size') }),
-  ...(typeof File === 'function' && { File: getter(File.prototype, 'name') }),
+  // URL passes this realm's getter); Node's classes check their private fields. A kind whose
+  // class has no such getter here is not told from another realm (as before).
+  ...branded('URL', hrefOf),
+  ...branded('URLSearchParams', typeof URLSearchParams === 'function' ? URLSearchParams.prototype.toString : undefined),
+  ...branded('Blob', typeof Blob === 'function' ? getter(Blob.prototype, 'size') : undefined),
+  ...branded('File', typeof File === 'function' ? getter(File.prototype, 'name') : undefined),
 };
 
 /**
  * What an object made in another realm (an iframe, a vm context) is, where instanceof sees none
  * of this realm's classes: 'Object' (plain data), 'Date', 'RegExp', 'Map', 'Set', 'ArrayBuffer',
  * 'SharedArrayBuffer', 'Error', a boxed primitive's 'Number', 'String', 'Boolean', 'BigInt' or
- * 'Symbol', 'URL', 'URLSearchParams', 'Blob', 'File', or undefined. A Symbol.toStringTag that claims a name is checked
- * against the internal slot.
+ * 'Symbol', 'URL', 'URLSearchParams', 'Blob', 'File', or undefined. A Symbol.toStringTag that
+ * claims a name is checked against the internal slot.
  */
 export function foreignKind(value: object): string | undefined {
   const tag = builtinTag.call(value).slice(8, -1);
