@@ -15,60 +15,47 @@ export const BOXED_TYPES = ['Number', 'String', 'Boolean', 'BigInt'] as const;
 
 /**
  * The node of a boxed primitive, URL or URLSearchParams; undefined for anything else. `foreign`
- * (from foreignKind) names one made in another realm. Values are read by this realm's
- * brand-checked methods, so an own `valueOf` or `href` cannot change what is stored.
+ * (from foreignKind) names one made in another realm, whose own methods read it as well.
  */
 export function leafObjectNode(value: object, foreign?: string): Node | undefined {
   if (value instanceof Number || foreign === 'Number') {
-    const n = numberValue.call(value);
+    const n = value.valueOf() as number;
     return { $t: 'boxed', type: 'Number', v: isFinalJson(n, Infinity) ? n : numberNode(n) };
   }
-  if (value instanceof String || foreign === 'String') return { $t: 'boxed', type: 'String', v: stringValue.call(value) };
-  if (value instanceof Boolean || foreign === 'Boolean') return { $t: 'boxed', type: 'Boolean', v: booleanValue.call(value) };
-  if ((typeof BigInt === 'function' && value instanceof BigInt) || foreign === 'BigInt') return { $t: 'boxed', type: 'BigInt', v: (BigInt.prototype.valueOf.call(value) as bigint).toString() };
-  if ((typeof URL === 'function' && value instanceof URL) || foreign === 'URL') return { $t: 'url', v: (hrefOf ? hrefOf.call(value) : (value as URL).href) as string };
-  if ((typeof URLSearchParams === 'function' && value instanceof URLSearchParams) || foreign === 'URLSearchParams') {
-    return { $t: 'urlsearchparams', v: URLSearchParams.prototype.toString.call(value) };
-  }
+  if (value instanceof String || foreign === 'String') return { $t: 'boxed', type: 'String', v: value.valueOf() as string };
+  if (value instanceof Boolean || foreign === 'Boolean') return { $t: 'boxed', type: 'Boolean', v: value.valueOf() as boolean };
+  if ((typeof BigInt === 'function' && value instanceof BigInt) || foreign === 'BigInt') return { $t: 'boxed', type: 'BigInt', v: String(value.valueOf()) };
+  if ((typeof URL === 'function' && value instanceof URL) || foreign === 'URL') return { $t: 'url', v: (value as URL).href };
+  if ((typeof URLSearchParams === 'function' && value instanceof URLSearchParams) || foreign === 'URLSearchParams') return { $t: 'urlsearchparams', v: value.toString() };
   return undefined;
 }
 
-/** A prototype's getter; undefined where the class has none (happy-dom's URL keeps `href` on the instance). */
-const getter = (proto: object, key: string): ((this: object) => unknown) | undefined => Object.getOwnPropertyDescriptor(proto, key)?.get;
-const numberValue = Number.prototype.valueOf;
-const stringValue = String.prototype.valueOf;
-const booleanValue = Boolean.prototype.valueOf;
-const hrefOf = typeof URL === 'function' ? getter(URL.prototype, 'href') : undefined;
-
 const builtinTag = Object.prototype.toString;
-
-function branded(tag: string, check: ((this: object) => unknown) | undefined): Record<string, (this: object) => unknown> {
-  return typeof check === 'function' ? { [tag]: check } : {};
-}
-
+/** A prototype's getter; undefined where the class has none there (happy-dom's URL keeps `href` on the instance). */
+const getter = (proto: object | undefined, key: string): ((this: object) => unknown) | undefined => proto && Object.getOwnPropertyDescriptor(proto, key)?.get;
 /** Per builtin tag, a method of this realm that throws for an object without the internal slot (null: the tag comes from the slot). */
-const BRANDS: Record<string, ((this: object) => unknown) | null> = {
+const BRANDS: Record<string, ((this: object) => unknown) | null | undefined> = {
   Object: null,
   Error: null,
   SharedArrayBuffer: null,
   Date: Date.prototype.getTime,
-  RegExp: getter(RegExp.prototype, 'flags')!,
-  Map: getter(Map.prototype, 'size')!,
-  Set: getter(Set.prototype, 'size')!,
-  ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength')!,
-  // Boxed primitives: their valueOf methods check the slot ([[NumberData]], …).
+  RegExp: getter(RegExp.prototype, 'flags'),
+  Map: getter(Map.prototype, 'size'),
+  Set: getter(Set.prototype, 'size'),
+  ArrayBuffer: getter(ArrayBuffer.prototype, 'byteLength'),
+  // Boxed primitives: valueOf checks the slot ([[NumberData]], …).
   Number: Number.prototype.valueOf,
   String: String.prototype.valueOf,
   Boolean: Boolean.prototype.valueOf,
-  ...(typeof BigInt === 'function' && { BigInt: BigInt.prototype.valueOf }),
+  BigInt: BigInt.prototype.valueOf,
   Symbol: Symbol.prototype.valueOf,
-  // Web IDL checks that an object implements the interface, whatever realm made it (an iframe's
-  // URL passes this realm's getter); Node's classes check their private fields. A kind whose
-  // class has no such getter here is not told from another realm (as before).
-  ...branded('URL', hrefOf),
-  ...branded('URLSearchParams', typeof URLSearchParams === 'function' ? URLSearchParams.prototype.toString : undefined),
-  ...branded('Blob', typeof Blob === 'function' ? getter(Blob.prototype, 'size') : undefined),
-  ...branded('File', typeof File === 'function' ? getter(File.prototype, 'name') : undefined),
+  // Web IDL getters check that an object implements the interface, whatever realm made it (an
+  // iframe's URL passes this realm's); Node's check their private fields. A class without the
+  // getter here (undefined) leaves that kind untold, as before.
+  URL: getter(typeof URL === 'function' ? URL.prototype : undefined, 'href'),
+  URLSearchParams: typeof URLSearchParams === 'function' ? URLSearchParams.prototype.toString : undefined,
+  Blob: getter(typeof Blob === 'function' ? Blob.prototype : undefined, 'size'),
+  File: getter(typeof File === 'function' ? File.prototype : undefined, 'name'),
 };
 
 /**
@@ -80,8 +67,8 @@ const BRANDS: Record<string, ((this: object) => unknown) | null> = {
  */
 export function foreignKind(value: object): string | undefined {
   const tag = builtinTag.call(value).slice(8, -1);
-  if (!Object.hasOwn(BRANDS, tag)) return undefined;
-  const brand = BRANDS[tag];
+  const brand = Object.hasOwn(BRANDS, tag) ? BRANDS[tag] : undefined;
+  if (brand === undefined) return undefined;
   if (tag === 'Object') {
     // Plain data: its prototype is that realm's Object.prototype, the last before null.
     const proto = Object.getPrototypeOf(value) as object | null;
