@@ -45,7 +45,9 @@ export const ENTRIES = [
   // the chunks' hash names (staticClosure below), which put index at 25,443 B with no code change.
   // +64 B (the same pass): IndexedDB offsets past 2^32 - 1 in steps, the agent's webstorage listener
   // told first (25,517 B measured).
-  { name: 'index', source: 'runtime/index.ts', budget: 25536 },
+  // +192 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (25,690 B measured).
+  { name: 'index', source: 'runtime/index.ts', budget: 25728 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   // Lowered to what issue 18 reached (4,455 B): see docs/PERFORMANCE.md for what the rest is;
@@ -81,7 +83,9 @@ export const ENTRIES = [
   // +320 B (issue 18, thirteenth pass, six reviews): the codec's other-realm kinds, Blob refusal
   // and Firefox stack error (11,563 → 11,882 B measured).
   // +64 B (issue 18, fourteenth pass): measured in the stable order (staticClosure), 11,925 B with no code change.
-  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 11968 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (12,066 B measured).
+  { name: 'webstorage', source: 'runtime/webstorage/index.ts', budget: 12096 },
   // The same +128 B for the node build (11,868 B measured).
   // +64 B (review of the standalone server and snapshots): setRaw(), which the snapshot import
   // writes and puts back stored texts with (11,830 → 11,922 B measured; the browser build stays under).
@@ -91,7 +95,9 @@ export const ENTRIES = [
   // missing during an outage (12,098 B measured; the browser build stays under).
   // +320 B (issue 18, thirteenth pass, six reviews): the same codec fixes (12,098 → 12,436 B
   // measured).
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12480 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (12,606 B measured).
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12608 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   // +0.2 kB (this session's merge): issue 22's fault hooks and console symbol, issue 18's IndexedDB putAll and codec paths.
@@ -110,7 +116,9 @@ export const ENTRIES = [
   // the servers (17,156 → 17,389 B measured).
   // +128 B (issue 18, thirteenth pass, six reviews): the codec and database fixes, names SQLite
   // cannot keep apart refused (the console's checks now load lazily) (17,359 → 17,503 B measured).
-  { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 17536 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (17,638 B measured).
+  { name: 'db/libsql', source: 'runtime/db/libsql.ts', budget: 17664 },
   // PostgreSQL and Redis for servers (issue 19); pg and ioredis stay external (optional peers).
   // Merged with issue 14's value and key checks (the shared software provider): +1 kB each.
   // Issue 19, third pass: Postgres settles a commit whose answer was lost (+0.3 kB); Redis
@@ -123,7 +131,9 @@ export const ENTRIES = [
   // writes, close() waiting for the calls under way (17,525 → 18,701 B measured).
   // +576 B (issue 18, thirteenth pass, six reviews): the codec and database fixes, the console's
   // cursor, bigint versions, long keys and schema names in words (18,723 → 19,309 B measured).
-  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 19328 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (19,443 B measured).
+  { name: 'db/postgres', source: 'runtime/db/postgres.ts', budget: 19456 },
   // +64 B (issue 18, third pass, merged): the store's registry split adds one chunk import (19,315 B measured).
   // +64 B (issue 18, fourth pass): close() waits for the transactions under way (19,315 → 19,387 B measured).
   // +1.4 kB (issue 18, eighth pass): bulkPut's rows in chunks (putAll, writeAll) and lone reads
@@ -134,7 +144,9 @@ export const ENTRIES = [
   // cannot keep apart refused at open (20,956 → 21,524 B measured).
   // +192 B (issue 18, fourteenth pass, database review): each base and prefix keeps its owner
   // (one script at open and delete), so overlapping prefixes are refused in words (21,714 B measured).
-  { name: 'db/redis', source: 'runtime/db/redis.ts', budget: 21760 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (21,866 B measured).
+  { name: 'db/redis', source: 'runtime/db/redis.ts', budget: 21888 },
   // The agent (protocol, validators, commands) plus the codec (~5.7 kB, shared with webstorage);
   // the other entries reach it lazily, on a panel's hello, so it never counts against them.
   // History (issue 10) adds ~1.3 kB: call-site traces, labels, the snapshot commands' validators;
@@ -157,13 +169,17 @@ export const ENTRIES = [
   // delete's version check, the codec fixes (31,249 → 32,182 B measured).
   // Lowered (issue 18, fourteenth pass, agent review): every write command and storeAsGlobal load
   // with the edit chunk on first use, 32,153 → 29,901 B measured.
-  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 29952 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (30,048 B measured).
+  { name: 'devtools', source: 'runtime/devtools/index.ts', production: 'runtime/devtools/production.ts', budget: 30080 },
   // The `node` condition (issue 20): the same, with connectDevtools over `ws` (external, a dependency).
   // +64 B (search review, rev-search): search resumes webstorage keys after the last key read and
   // marks case-insensitive matches in the original text (31,426 B measured).
   // +832 B (issue 18, thirteenth pass, six reviews): the same (31,393 → 32,282 B measured).
   // Lowered with devtools (the lazy writes), 32,239 → 29,995 B measured.
-  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 30016 },
+  // +192 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (30,165 B measured).
+  { name: 'devtools.node', source: 'runtime/devtools/node.ts', production: 'runtime/devtools/production.ts', budget: 30208 },
   // Framework bindings (issue 15): hooks and the component-scope lifecycle only; the framework
   // is an optional peer and stays external, the store comes in through the shared chunks.
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },
@@ -200,7 +216,9 @@ export const ENTRIES = [
   // measured).
   // +64 B (issue 18, fourteenth pass): the search cursor names the table it reads (the protocol's
   // schema), 22,992 B measured.
-  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 23040 },
+  // +128 B (issue 18, fourteenth pass, codec review): another realm's boxed primitives, URL, Blob and
+  // File told by their internal slots; Firefox's stack error in the show/store paths (23,122 B measured).
+  { name: 'puppeteer', source: 'runtime/puppeteer/index.ts', budget: 23168 },
 ];
 
 /**
@@ -222,7 +240,8 @@ const EXTENSION_SCRIPTS = [
   // keeps holes and hidden properties and refuses duplicate Set members and shared paths (24,528 B).
   // +384 B (issue 18, thirteenth pass, six reviews): the codec fixes, which the page storage
   // inspector carries (24,528 → 24,925 B measured).
-  { name: 'content', source: 'extension/content.ts', budget: 24960 },
+  // +128 B (issue 18, fourteenth pass, codec review): the codec it carries (25,070 B measured).
+  { name: 'content', source: 'extension/content.ts', budget: 25088 },
   { name: 'devtools', source: 'extension/devtools.ts', budget: 6144 },
   // 64 → 70 kB (this session): the Search, Simulate, Budget and Record tabs (issues 22, 23), the
   // query console, the page-storage inspector's header and origin stores (21).
@@ -245,7 +264,8 @@ const EXTENSION_SCRIPTS = [
   // +416 B (issue 18, fourteenth pass, panel review): a deleted or closed database closes its views,
   // the roll call asks a silent runtime again, the Storage tab's selection leaves with its storage,
   // the export counts skipped events, "add" appends at a long list's end (74,951 B measured).
-  { name: 'panel', source: 'extension/panel/index.tsx', budget: 74976 },
+  // +128 B (issue 18, fourteenth pass, codec review): the codec it carries (75,077 B measured).
+  { name: 'panel', source: 'extension/panel/index.tsx', budget: 75104 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
   { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
   // Issue 21: the Redux DevTools globals in every http(s) page's main world; every page pays it.
@@ -285,7 +305,8 @@ const EXTENSION_SCRIPTS = [
 // +1,152 B (the same pass, agent review): the agent it inlines (its lazy chunks are inlined here)
 // hides hashes and sizes of redacted parts, checks re-created states' versions, checks cacheSet,
 // and copies redacted values for storeAsGlobal (66,899 B measured).
-const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 66944 }];
+// +128 B (the same pass, codec review): the codec it inlines (67,054 B measured).
+const EXTENSION_MODULES = [{ name: 'redux-bridge', source: 'extension/redux-shim/bridge.ts', budget: 67072 }];
 const EXTENSION_STATIC = [
   ['extension/devtools.html', 'devtools.html'],
   ['extension/kit/kit.html', 'kit.html'],
