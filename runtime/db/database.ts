@@ -4,7 +4,7 @@
  * connections), and its entry in the devtools registry.
  */
 import { faults } from '../registry/faults.js';
-import { register, report } from '../registry/registry.js';
+import { register, report, unregister } from '../registry/registry.js';
 import { BlobStoreImpl } from './blobs.js';
 import { CacheImpl } from './cache.js';
 import { DatabaseUnavailableError, describeError, NotFoundError } from './errors.js';
@@ -134,6 +134,9 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   async delete(): Promise<void> {
     this._close('deleted by delete()');
     await this._provider.deleteDatabase(this.name, () => this._blocked(this.version, null));
+    // Gone, not only closed: the panel drops it, as Chrome's Application panel drops a deleted
+    // database (a closed one stays listed, with why: its data is still there).
+    unregister(this);
   }
 
   /** @internal */

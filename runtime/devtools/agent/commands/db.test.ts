@@ -37,6 +37,22 @@ describe('databases in the snapshot', () => {
     expect(notes.indexes).toEqual([{ name: 'byTag', keyPath: 'tag', unique: false, multiEntry: false }]);
     expect(info.tables.find((table) => table.name === '$cache')!.internal).toBe(true);
   });
+
+  it('leaves out a database the page deleted (the panel is told it is gone), and keeps one it only closed, saying so', async () => {
+    const { t, db, id } = await setup('db-deleted');
+    const kept = await openDatabase('db-closed', { version: 1, tables: { notes: { key: 'id' } }, provider: memory() });
+    const keptId = registryId(kept)!;
+    kept.close();
+    await db.delete();
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    // As Chrome's Application panel drops a deleted database; a closed one still holds its data.
+    expect(t.events(Event.unregistered)).toContainEqual({ kind: 'database', id });
+    const again = kit();
+    await again.hello();
+    const listed = again.events(Event.snapshot)[0]!.databases;
+    expect(listed.map((info) => info.id)).not.toContain(id);
+    expect(listed.find((info) => info.id === keptId)).toMatchObject({ name: 'db-closed', closed: true });
+  });
 });
 
 describe('dbQuery', () => {
