@@ -4,17 +4,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashOf } from './show.js';
+import { tooMuchRecursion } from '../../test/helpers/firefox-stack.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** What Firefox throws where V8 throws a RangeError: its own InternalError, not a RangeError. */
-function tooMuchRecursion(): Error {
-  const error = new Error('too much recursion');
-  error.name = 'InternalError';
-  return error;
-}
 
 describe('hashOf a row JSON.stringify runs out of stack on', () => {
   it('hashes it in Firefox too, where running out of stack is an InternalError', () => {

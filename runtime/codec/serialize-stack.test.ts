@@ -4,19 +4,13 @@
  * otherwise take: the value must still come back, from decode().
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stringifyAsFirefox, tooMuchRecursion } from '../../test/helpers/firefox-stack.js';
 
 afterEach(() => {
   vi.doUnmock('./decode-parsed.js');
   vi.resetModules();
   vi.restoreAllMocks();
 });
-
-/** What Firefox throws where V8 throws a RangeError: its own InternalError, not a RangeError. */
-function tooMuchRecursion(): Error {
-  const error = new Error('too much recursion');
-  error.name = 'InternalError';
-  return error;
-}
 
 describe('deserialize when the in-place pass runs out of stack', () => {
   it('gives the value, decoded without recursion', async () => {
@@ -48,14 +42,7 @@ describe('deserialize when the in-place pass runs out of stack', () => {
 
 describe('serialize when JSON.stringify runs out of stack', () => {
   it("writes the deep value in Firefox too, where that is an InternalError", async () => {
-    const stringify = JSON.stringify;
-    vi.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof JSON.stringify>) => {
-      try {
-        return stringify(...args);
-      } catch (error) {
-        throw error instanceof RangeError ? tooMuchRecursion() : error;
-      }
-    });
+    stringifyAsFirefox();
     const { deserialize, serialize } = await import('./index.js');
     let chain: unknown = new Date(0);
     for (let i = 0; i < 10_000; i++) chain = [chain];

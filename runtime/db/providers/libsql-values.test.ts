@@ -5,30 +5,17 @@
 import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadValue, storeValue } from './libsql-values.js';
+import { stringifyAsFirefox } from '../../../test/helpers/firefox-stack.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** What Firefox throws where V8 throws a RangeError: its own InternalError, not a RangeError. */
-function tooMuchRecursion(): Error {
-  const error = new Error('too much recursion');
-  error.name = 'InternalError';
-  return error;
-}
-
 describe('storeValue of a value deeper than JSON.stringify reaches', () => {
   it('writes it in Firefox too, where running out of stack is an InternalError', async () => {
     let deep: unknown = new Date(0);
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    const stringify = JSON.stringify;
-    vi.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof JSON.stringify>) => {
-      try {
-        return stringify(...args);
-      } catch (error) {
-        throw error instanceof RangeError ? tooMuchRecursion() : error;
-      }
-    });
+    stringifyAsFirefox();
     const row = await storeValue(deep);
     vi.restoreAllMocks();
     let back = loadValue(row.text, row.bytes);

@@ -4,29 +4,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fingerprint } from './show.js';
+import { stringifyAsFirefox } from '../../../test/helpers/firefox-stack.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** What Firefox throws where V8 throws a RangeError: its own InternalError, not a RangeError. */
-function tooMuchRecursion(): Error {
-  const error = new Error('too much recursion');
-  error.name = 'InternalError';
-  return error;
-}
-
-/** JSON.stringify as Firefox's: running out of stack is an InternalError. */
-function stringifyAsFirefox(): void {
-  const stringify = JSON.stringify;
-  vi.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof JSON.stringify>) => {
-    try {
-      return stringify(...args);
-    } catch (error) {
-      throw error instanceof RangeError ? tooMuchRecursion() : error;
-    }
-  });
-}
 
 function deepChain(levels: number): unknown {
   let chain: unknown = new Date(0);
