@@ -209,6 +209,20 @@ describe.skipIf(!up)('redis: prefixes that overlap', () => {
     first.close();
   });
 
+  it("a prefix holding '/' or '#' is refused in words: prefix 'p:x/' would keep its databases under the keys of database 'x' of prefix 'p:', and deleting that one would take them", async () => {
+    for (const bad of [`${prefix}x/`, `${prefix}x#`, 'app/tenant:']) {
+      expect(() => redis({ url: REDIS_URL }, { prefix: bad })).toThrow(`redis: prefix '${bad}' holds '${bad.includes('/') ? '/' : '#'}'`);
+    }
+    // What it would have cost: database 'x' of 'p:' is deleted, prefix 'p:x' (no separator) keeps its own.
+    const kept = await open(`${prefix}x:`, 'kept');
+    await kept.table('notes').put({ id: 1 });
+    kept.close();
+    await redis({ url: REDIS_URL }, { prefix }).deleteDatabase('x', () => undefined);
+    const again = await open(`${prefix}x:`, 'kept');
+    expect(await again.table('notes').query()).toEqual([{ id: 1 }]);
+    again.close();
+  });
+
   it("a database named like another prefix ('x' under 'p:', beside prefix 'p:x') is refused: deleting it would delete that prefix's list of databases", async () => {
     const other = await open(`${prefix}x`, 'kept');
     await other.table('notes').put({ id: 1 });

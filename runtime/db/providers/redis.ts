@@ -216,6 +216,14 @@ class RedisProvider implements Provider {
     if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) {
       throw new TypeError(`redis: prefix is a non-empty string such as 'myapp:'; got ${JSON.stringify(options.prefix)}.`);
     }
+    // Each database's keys are its base and then '/' or '#' (redis-keys.ts), and names are
+    // escaped, so without them in a prefix two (prefix, database) pairs share a key only when
+    // their bases are equal, which the owner keys catch. With them, prefix 'p:x/' would keep its
+    // databases among the keys of database 'x' of prefix 'p:', and deleting that one takes them.
+    const separator = options.prefix?.match(/[/#]/)?.[0];
+    if (separator !== undefined) {
+      throw new TypeError(`redis: prefix '${options.prefix!}' holds '${separator}', which Stratum puts between a database's name and its keys; choose a prefix without '/' or '#', such as 'myapp:'.`);
+    }
     this._target = target;
     this._options = options;
     this._prefix = options.prefix ?? 'stratum:';
