@@ -211,7 +211,7 @@ describe.skipIf(!up)('redis: prefixes that overlap', () => {
 
   it("a prefix holding '/' or '#' is refused in words: prefix 'p:x/' would keep its databases under the keys of database 'x' of prefix 'p:', and deleting that one would take them", async () => {
     for (const bad of [`${prefix}x/`, `${prefix}x#`, 'app/tenant:']) {
-      expect(() => redis({ url: REDIS_URL }, { prefix: bad })).toThrow(`redis: prefix '${bad}' holds '${bad.includes('/') ? '/' : '#'}'`);
+      expect(() => redis({ url: REDIS_URL }, { prefix: bad })).toThrow(`redis: prefix '${bad}' holds '${bad.includes('/') ? '/' : '#'}', which separates`);
     }
     // What it would have cost: database 'x' of 'p:' is deleted, prefix 'p:x' (no separator) keeps its own.
     const kept = await open(`${prefix}x:`, 'kept');

@@ -220,10 +220,8 @@ class RedisProvider implements Provider {
     // escaped, so without them in a prefix two (prefix, database) pairs share a key only when
     // their bases are equal, which the owner keys catch. With them, prefix 'p:x/' would keep its
     // databases among the keys of database 'x' of prefix 'p:', and deleting that one takes them.
-    const separator = options.prefix?.match(/[/#]/)?.[0];
-    if (separator !== undefined) {
-      throw new TypeError(`redis: prefix '${options.prefix!}' holds '${separator}', which Stratum puts between a database's name and its keys; choose a prefix without '/' or '#', such as 'myapp:'.`);
-    }
+    const separator = options.prefix?.match(/[/#]/);
+    if (separator) throw new TypeError(`redis: prefix '${options.prefix!}' holds '${separator[0]}', which separates a database's name from its keys; choose one without '/' or '#'.`);
     this._target = target;
     this._options = options;
     this._prefix = options.prefix ?? 'stratum:';
