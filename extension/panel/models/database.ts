@@ -109,10 +109,20 @@ export class DatabaseModel {
 
   selectDatabase(name: string): void {
     if (this.selected.peek() === name) return;
-    this.selected.value = name;
-    this.selectedTable.value = null;
-    this.view.value = 'rows';
-    this.rows.close();
+    const previous = this.current.peek();
+    batch(() => {
+      this.selected.value = name;
+      this.selectedTable.value = null;
+      this.view.value = 'rows';
+      this.rows.close();
+      // The picked cache entry or blob (and a blob's preview) belong to the database they were
+      // picked in: kept by key, they showed the next database's entry or blob of that key as picked,
+      // with its editor open. Chrome's Application panel clears the selection when another store opens.
+      if (previous && previous.name !== name) {
+        this.cache.close();
+        this.blobs.close(previous.id);
+      }
+    });
   }
 
   selectTable(name: string): void {

@@ -369,6 +369,48 @@ describe('Database tab', () => {
     await waitFor(async () => (await db.cache.keys()).length === 0);
   });
 
+  it('a cache entry selected in one database is not shown as selected in another with an entry of the same key', async () => {
+    const first = await notesDb('cache-pick-a', 1);
+    const second = await notesDb('cache-pick-b', 1);
+    await first.cache.set('session', { user: 'ada' });
+    await second.cache.set('session', { user: 'grace' });
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'cache-pick-a' }));
+    click(await h.wait('view-cache'));
+    click(await h.wait('cache-row', { key: '"session"' }));
+    await h.wait('value-view');
+    click(h.get('database-item', { name: 'cache-pick-b' }));
+    click(await h.wait('view-cache'));
+    // B's listing is in (its value is on the row), and nothing of it was picked: no editor open on it.
+    await waitFor(() => text(h!.find('cache-row', { key: '"session"' })).includes('grace'));
+    expect(h.get('cache-row', { key: '"session"' }).classList.contains('selected')).toBe(false);
+    expect(h.find('value-view')).toBeNull();
+  });
+
+  it('a blob selected in one database is not shown as selected in another holding a blob of the same id', async () => {
+    // Ids are random; the same id in two databases (a copied database) is rare, not impossible.
+    const first = await notesDb('blob-pick-a', 1);
+    const second = await notesDb('blob-pick-b', 1);
+    vi.spyOn(crypto, 'randomUUID').mockReturnValue('00000000-0000-4000-8000-000000000001');
+    const id = await first.blobs.put(new Blob(['a'], { type: 'text/plain' }), { name: 'a.txt' });
+    expect(await second.blobs.put(new Blob(['b'], { type: 'text/plain' }), { name: 'b.txt' })).toBe(id);
+    h = setup();
+    click(await h.wait('tab-database'));
+    click(await h.wait('database-item', { name: 'blob-pick-a' }));
+    click(await h.wait('view-blobs'));
+    click(await h.wait('blob-row', { id, name: 'a.txt' }));
+    await waitFor(() => h!.get('blob-row', { id }).classList.contains('selected'));
+    click(h.get('blob-show', {}, h.get('blob-row', { id })));
+    await h.wait('blob-preview', { id });
+    click(h.get('database-item', { name: 'blob-pick-b' }));
+    click(await h.wait('view-blobs'));
+    const row = await h.wait('blob-row', { id, name: 'b.txt' });
+    expect(row.classList.contains('selected')).toBe(false);
+    // A's bytes, previewed under B's list with B's blob of that id, would pass for B's.
+    expect(h.find('blob-preview')).toBeNull();
+  });
+
   it('previews blobs: an image as an image, text as text, other bytes as hex', async () => {
     const db = await notesDb('blob-db', 1);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
