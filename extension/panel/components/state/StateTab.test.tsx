@@ -152,6 +152,24 @@ describe('State tab', () => {
     expect((user.value as { name: string }).name).toBe('page again');
   });
 
+  it('a top-level add begun before the page changed the value is a conflict, not written over the newer value', async () => {
+    const { h, user } = await withStore('add-conflict-store');
+    await select(h, 'user');
+    click(h.get('value-add-root'));
+    type(await h.wait('add-key'), 'email');
+    type(await h.wait('value-input', {}, await h.wait('add-entry')), 'ada@example.com');
+    // The page's change arrives while the user types, and the panel shows it before Save.
+    user.set({ name: 'changed by the page' });
+    await waitFor(() => text(h.get('value-preview', {}, h.get('value-node', { path: '["name"]' }))).includes('changed by the page'));
+    click(h.get('value-save', {}, h.get('add-entry')));
+    await h.wait('conflict');
+    expect(text(h.get('conflict-current'))).toContain('changed by the page');
+    expect(user.value).toEqual({ name: 'changed by the page' });
+    click(h.get('conflict-overwrite'));
+    await waitFor(() => (user.value as { email?: string }).email === 'ada@example.com');
+    expect((user.value as { name: string }).name).toBe('changed by the page');
+  });
+
   it('lists recent changes with a diff, and shows the persistence badge', async () => {
     const { h, count, store } = await withStore('history-store');
     store.createState('light', { key: 'theme', scope: 'prefs', persist: 'local' });

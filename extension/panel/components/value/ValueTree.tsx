@@ -3,11 +3,18 @@
  * are remembered per value source, so they survive a new snapshot and a reconnect.
  */
 import { pathKey, view } from '../../lib/encoded.js';
-import type { ValueSource } from '../../models/value.js';
+import type { Encoded } from '#codec/types.js';
+import type { Base, ValueSource } from '../../models/value.js';
 import { AddEntry } from './AddEntry.js';
 import { ValueNode } from './ValueNode.js';
 
-export function ValueTree({ source, adding, onAdded }: { source: ValueSource; adding: boolean; onAdded: () => void }) {
+/** What a top-level add opened on: the version its save is based on, and the value then shown. */
+export interface Opened {
+  base: Base;
+  seen: Encoded;
+}
+
+export function ValueTree({ source, adding, onAdded }: { source: ValueSource; adding: Opened | null; onAdded: () => void }) {
   const value = source.value.value;
   const root = view(value, []);
   const editable = source.locked === undefined;
@@ -40,12 +47,12 @@ export function ValueTree({ source, adding, onAdded }: { source: ValueSource; ad
           container={container}
           onCancel={onAdded}
           onAdd={(key, next) => {
-            const base = source.base();
+            const { base, seen } = adding;
             // The end of the page's list: one too long to show whole holds more than its shown children.
             const end = root.truncated?.size ?? root.children!.length;
             return container === 'object'
-              ? source.edit(base, [String(key)], 'insert', next)
-              : source.edit(base, [end], 'insert', container === 'map' ? [key ?? null, next] : next);
+              ? source.edit(base, [String(key)], 'insert', next, undefined, seen)
+              : source.edit(base, [end], 'insert', container === 'map' ? [key ?? null, next] : next, undefined, seen);
           }}
         />
       )}

@@ -8,11 +8,13 @@ import type { ValueSource } from '../../models/value.js';
 import { ValueActions } from '../common/ValueActions.js';
 import { BlobPreview } from '../database/BlobPreview.js';
 import { JsonEditor } from './JsonEditor.js';
-import { ValueTree } from './ValueTree.js';
+import { ValueTree, type Opened } from './ValueTree.js';
 
 export function ValueView({ source }: { source: ValueSource }) {
   const [mode, setMode] = useState<'tree' | 'json'>('tree');
-  const [adding, setAdding] = useState(false);
+  // Taken when the add opens, as every other editor does: taken at Save, an add typed while the
+  // page changed the value was based on the newer version and written over it with no conflict.
+  const [adding, setAdding] = useState<Opened | null>(null);
   const root = view(source.value.value, []);
   const editable = source.locked === undefined;
   return (
@@ -25,7 +27,7 @@ export function ValueView({ source }: { source: ValueSource }) {
           JSON
         </button>
         {mode === 'tree' && editable && root.container && (
-          <button type="button" data-testid="value-add-root" onClick={() => setAdding(true)}>
+          <button type="button" data-testid="value-add-root" onClick={() => setAdding({ base: source.base(), seen: source.value.peek() })}>
             + Add
           </button>
         )}
@@ -37,7 +39,7 @@ export function ValueView({ source }: { source: ValueSource }) {
         )}
       </div>
       {mode === 'tree' ? (
-        <ValueTree source={source} adding={adding} onAdded={() => setAdding(false)} />
+        <ValueTree source={source} adding={adding} onAdded={() => setAdding(null)} />
       ) : root.truncated === undefined ? (
         <JsonEditor source={source} onDone={() => setMode('tree')} />
       ) : (
