@@ -100,4 +100,17 @@ describe('the background listens to the extension’s own pages only (14.11)', (
     // Tab 7 (the first test's page) never answers: the probe ends on its timeout, and says tab 9.
     expect(await answer).toEqual([{ tabId: 9, url: 'https://app.example/' }]);
   });
+
+  it('says a frame’s document is gone when another connects in its frame before the first one’s close arrived', () => {
+    const panel = port('stratum-client:11:panel-2', PANEL);
+    const first = port('stratum-content', { ...PAGE, tab: { id: 11 } });
+    panel.posted.length = 0;
+    port('stratum-content', { ...PAGE, tab: { id: 11 }, url: 'https://app.example/next' });
+    expect(first.disconnected).toBe(true);
+    // The panel drops the first document's runtimes now, not after two unanswered roll calls.
+    expect(panel.posted).toEqual([
+      { kind: 'page-gone', frameId: 0 },
+      { kind: 'page-ready', frame: { frameId: 0, url: 'https://app.example/next' } },
+    ]);
+  });
 });

@@ -58,6 +58,9 @@ function connectContent(port: Port): void {
     // One document per frame: a second port means the first one's disconnect never arrived.
     console.error(`stratum background: a second content port for tab ${tabId} frame ${frameId}; replacing the first`);
     old.port.disconnect();
+    // Its close is ignored when it comes (the frame has the new port): say it now, or the panels
+    // would keep its runtimes until two roll calls go unanswered.
+    toClients(tabId, { kind: 'page-gone', frameId });
   }
   const url = port.sender?.url ?? '';
   frames.set(frameId, { port, url });

@@ -13,6 +13,7 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
   const envelopeListeners = new Set<(data: unknown, frameId?: number) => void>();
   const statusListeners = new Set<(status: WallStatus) => void>();
   const pageListeners = new Set<(frame: PageFrame) => void>();
+  const goneListeners = new Set<(frameId: number) => void>();
   let port: Runtime.Port | undefined;
   let closed = false;
   let attempt = 0;
@@ -33,6 +34,7 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
         for (const frame of message.frames) for (const listener of [...pageListeners]) listener(frame);
         break;
       case 'page-gone':
+        for (const listener of [...goneListeners]) listener(message.frameId);
         break;
     }
   }
@@ -84,6 +86,10 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
     onPageReady(listener) {
       pageListeners.add(listener);
       return () => pageListeners.delete(listener);
+    },
+    onPageGone(listener) {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
     },
     close() {
       closed = true;

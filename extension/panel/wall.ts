@@ -23,6 +23,11 @@ export interface PanelWall extends Wall {
   readonly client?: string;
   onStatus(listener: (status: WallStatus) => void): () => void;
   onPageReady(listener: (frame: PageFrame) => void): () => void;
+  /**
+   * A page frame's document went away (navigated, closed, into the back/forward cache: its
+   * content script's port closed). Absent where the host cannot tell (the standalone panel).
+   */
+  onPageGone?(listener: (frameId: number) => void): () => void;
   /** DevTools' theme where known (`chrome.devtools.panels.themeName`), else the OS preference. */
   readonly theme: 'light' | 'dark' | undefined;
   /** Opens a call site in the Sources panel (DevTools only). */

@@ -274,6 +274,11 @@ export class PanelBridge {
     this._outbox.flush();
   }
 
+  /** The frame of the tab `session` spoke from, when the wall said (the extension's port does). */
+  frameOf(session: string): number | undefined {
+    return this._frames.get(session);
+  }
+
   /** One envelope from the wall; `frameId` is the frame of the tab it came from, when the wall knows. */
   receive(data: unknown, frameId?: number): void {
     const checked = validateRuntimeEnvelope(data);

@@ -24,6 +24,8 @@ import {
 export interface SessionWall {
   onStatus(listener: (status: WallState) => void): () => void;
   onPageReady(listener: (frame: { frameId: number; url: string }) => void): () => void;
+  /** A frame's document went away (its port closed); absent where the transport cannot tell. */
+  onPageGone?(listener: (frameId: number) => void): () => void;
 }
 
 export interface RuntimeEntry {
@@ -88,6 +90,18 @@ export class ClientSession {
         if (session === this.target) this._dispatchSnapshot(snapshot);
       }),
       wall.onPageReady(() => this.hello()),
+      // A frame's document went away (navigated, closed, into the back/forward cache): its runtimes
+      // are gone for sure, now, as Chrome's panels drop a page on its navigation. The roll call's
+      // two misses are for runtimes nothing speaks for (a worker that ended, a Node process): a
+      // busy page keeps its port, so a late answer never costs it its history. One restored from
+      // the back/forward cache says hello again when its port is back.
+      wall.onPageGone?.((frameId) => {
+        const alive = this.runtimes.filter((entry) => this.bridge.frameOf(entry.session) !== frameId || this._forget(entry.session));
+        if (alive.length === this.runtimes.length) return;
+        this.runtimes = alive;
+        if (!alive.some((entry) => entry.session === this.target)) this._pick(undefined);
+        this._changed();
+      }) ?? (() => undefined),
       wall.onStatus((status) => {
         const was = this.wallStatus;
         this.wallStatus = status;

@@ -17,11 +17,14 @@ afterEach(() => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function watched(name: string): Promise<{ panel: Panel; runtime: MemoryRuntime; page: ReturnType<typeof memoryPanelWall>; set: (n: number) => void; recent: () => number }> {
+async function watched(
+  name: string,
+  frameId?: number,
+): Promise<{ panel: Panel; runtime: MemoryRuntime; page: ReturnType<typeof memoryPanelWall>; set: (n: number) => void; recent: () => number }> {
   const store = new Store({ name });
   const state = store.createState(0, { key: 'n', scope: 'app' });
   const page = memoryPanelWall();
-  const runtime = page.addRuntime({ name });
+  const runtime = page.addRuntime({ name, ...(frameId !== undefined && { frameId }) });
   const panel = new Panel({ wall: page.wall });
   panel.start();
   cleanups.push(() => (panel.dispose(), runtime.remove()));
@@ -65,6 +68,35 @@ describe('the roll call', () => {
     // One missed answer is no proof: it stays listed while it is asked again.
     expect(panel.connection.runtimes.peek()).toHaveLength(1);
     await waitFor(() => panel.connection.status.peek() === 'no-runtime', 3 * ROLL_CALL_MS);
+    expect(panel.connection.runtimes.peek()).toEqual([]);
+    expect(panel.states.stores).toEqual([]);
+  });
+
+  it('drops at once the runtimes of a frame whose page went away, and keeps those of the frames still there', async () => {
+    const { panel, runtime, page, set, recent } = await watched('navigated-store', 0);
+    const frame = page.addRuntime({ name: 'ad frame', frame: { url: 'http://127.0.0.1/ad', top: false, title: 'ad' }, frameId: 3 });
+    cleanups.push(() => frame.remove());
+    page.pageReady({ frameId: 3, url: 'http://127.0.0.1/ad' });
+    await waitFor(() => panel.connection.runtimes.peek().length === 2 && panel.connection.settled.peek(), 3 * ROLL_CALL_MS);
+    set(1);
+    await waitFor(() => recent() === 1);
+    const target = panel.connection.target.peek();
+
+    // The subframe navigated: its runtime goes from the picker now, the page keeps its history.
+    frame.hold();
+    page.pageGone(3);
+    // At once: no roll call has to go unanswered first.
+    expect(panel.connection.runtimes.peek()).toHaveLength(1);
+    expect(panel.connection.target.peek()).toBe(target);
+    expect(panel.connection.status.peek()).toBe('connected');
+    expect(recent()).toBe(1);
+
+    // The page itself navigated to one without Stratum: its document (and its port) went, and the
+    // new one's content script is ready. Not "Connected" for two roll calls.
+    runtime.hold();
+    page.pageGone(0);
+    page.pageReady({ frameId: 0, url: 'http://127.0.0.1/elsewhere' });
+    expect(panel.connection.status.peek()).toBe('no-runtime');
     expect(panel.connection.runtimes.peek()).toEqual([]);
     expect(panel.states.stores).toEqual([]);
   });

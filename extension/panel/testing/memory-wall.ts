@@ -40,13 +40,18 @@ export interface MemoryRuntime {
 export interface MemoryPanelWall {
   /** Hand this to mount(). */
   wall: PanelWall;
-  /** Starts the real agent for a new runtime on the page; every runtime hears the panel. */
-  addRuntime(info?: Partial<RuntimeInfo> & { schedule?: Schedule }): MemoryRuntime;
+  /**
+   * Starts the real agent for a new runtime on the page; every runtime hears the panel. With
+   * `frameId`, its envelopes reach the panel from that frame, as the extension's port says.
+   */
+  addRuntime(info?: Partial<RuntimeInfo> & { schedule?: Schedule; frameId?: number }): MemoryRuntime;
   /** A page-side wall with nothing on it (for a hand-made runtime); `remove` disconnects it. */
-  addPage(): { wall: Wall; remove(): void };
+  addPage(frameId?: number): { wall: Wall; remove(): void };
   setStatus(status: WallStatus): void;
   /** A frame's content script (re)connected: the panel says hello again. */
   pageReady(frame?: PageFrame): void;
+  /** A frame's document went away (its content script's port closed). */
+  pageGone(frameId: number): void;
   /** Calls the panel made to open a call site in Sources. */
   readonly opened: { url: string; line: number }[];
   readonly closed: boolean;
@@ -57,9 +62,10 @@ export interface MemoryPanelWall {
 let runtimes = 0;
 
 export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPanelWall {
-  const panelListeners = new Set<(data: unknown) => void>();
+  const panelListeners = new Set<(data: unknown, frameId?: number) => void>();
   const statusListeners = new Set<(status: WallStatus) => void>();
   const pageListeners = new Set<(frame: PageFrame) => void>();
+  const goneListeners = new Set<(frameId: number) => void>();
   const pages = new Set<Wall>();
   const opened: { url: string; line: number }[] = [];
   const sent: unknown[] = [];
@@ -90,16 +96,20 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
       pageListeners.add(listener);
       return () => pageListeners.delete(listener);
     },
+    onPageGone(listener) {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
+    },
     close() {
       closed = true;
     },
   };
 
-  function addPage(): { wall: Wall; remove(): void; hold(): () => void } {
+  function addPage(frameId?: number): { wall: Wall; remove(): void; hold(): () => void } {
     const [pageWall, panelSide] = memoryWalls();
     const stop = panelSide.listen((data) => {
       if (!up()) return;
-      for (const listener of [...panelListeners]) listener(data);
+      for (const listener of [...panelListeners]) listener(data, frameId);
     });
     let held: unknown[] | undefined;
     const side: Wall = { ...panelSide, send: (envelope) => (held ? held.push(envelope) : panelSide.send(envelope)) };
@@ -129,8 +139,8 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
       return closed;
     },
     addPage,
-    addRuntime({ schedule, ...overrides } = {}) {
-      const page = addPage();
+    addRuntime({ schedule, frameId, ...overrides } = {}) {
+      const page = addPage(frameId);
       const info: RuntimeInfo = {
         id: `rt-memory-${++runtimes}`,
         name: 'memory page',
@@ -157,6 +167,9 @@ export function memoryPanelWall(options: MemoryPanelWallOptions = {}): MemoryPan
     },
     pageReady(frame = { frameId: 0, url: 'http://127.0.0.1/' }) {
       for (const listener of [...pageListeners]) listener(frame);
+    },
+    pageGone(frameId) {
+      for (const listener of [...goneListeners]) listener(frameId);
     },
   };
 }
