@@ -293,7 +293,7 @@ export class StateModel {
    * `devtools: restore`: a state that moved on meanwhile is a conflict, never overwritten silently.
    */
   async restore(entry: StateEntry, value: Encoded): Promise<boolean> {
-    const done = await this._edit(entry, entry.version.peek(), [], 'set', value, undefined, RESTORE_LABEL);
+    const done = await this._edit(entry, entry.version.peek(), [], 'set', value, undefined, RESTORE_LABEL, entry.value.peek());
     if (done) {
       this._ui.notify(`Restored state "${entry.key}"`);
       if (this.preview.peek()?.uid === entry.uid) this.preview.value = null;

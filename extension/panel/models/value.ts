@@ -4,6 +4,7 @@
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { Encoded, Path } from '#codec/types.js';
+import { CommandError } from '#protocol/errors.js';
 import { Command, type Current, type EditOp, type Hash, type ValueRef } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
@@ -72,7 +73,13 @@ export async function editAt(
       ...(to !== undefined && { to }),
       ...(label !== undefined && { label }),
     });
-  const done = await io.ui.run(() => send(base), {
+  const first = () =>
+    send(base).catch((error: unknown) => {
+      const token = recreatedToken(target.ref, error, seen);
+      if (token === undefined) throw error;
+      return send(token);
+    });
+  const done = await io.ui.run(first, {
     what: target.what,
     overwrite: (version) => send(version),
     reload: (current) => target.reload(current),
@@ -80,6 +87,22 @@ export async function editAt(
   });
   if (done) await target.done?.(done.version);
   return done !== undefined;
+}
+
+/**
+ * A state deleted and created again answers an edit over a version its deleted namesake also had
+ * as stale, with a token for its own version (runtime/devtools/agent/recreated.ts): the page cannot
+ * tell which of the two the edit was made for. When the value it holds now is the one the editor
+ * opened on, the edit was made on what is there, so it goes again over the token rather than
+ * showing the banner once per edit until the new state's versions pass the old one's. Only a value
+ * held whole and with nothing redacted is compared: a cut or hidden part may differ unseen.
+ */
+function recreatedToken(ref: ValueRef, error: unknown, seen: Encoded | undefined): Hash | undefined {
+  if (ref.kind !== 'state' || seen === undefined || !(error instanceof CommandError) || error.code !== 'conflict') return undefined;
+  const current = error.current;
+  if (!current || typeof current.version !== 'string' || current.redacted.length > 0) return undefined;
+  const held = JSON.stringify(seen);
+  return !held.includes('"$t":"truncated"') && held === JSON.stringify(current.value) ? current.version : undefined;
 }
 
 /**

@@ -85,7 +85,7 @@ describe('State history', () => {
     expect(n.value).toBe(30);
   });
 
-  it('restores into a state deleted and created again: the page cannot tell it from the old one, and overwrite writes it', async () => {
+  it('restores into a state deleted and created again at once, when the panel holds the new state\'s current value', async () => {
     const store = new Store({ name: 'recreated-store' });
     const old = store.createState(0, { key: 'n', scope: 'app' });
     const h = await openState('recreated-store', 'n');
@@ -100,13 +100,54 @@ describe('State history', () => {
     await waitFor(() => text(h.get('state-version')) === 'v1');
     fresh.set(6);
     await waitFor(() => text(h.get('state-version')) === 'v2');
-    // Version 2 is also the old state's last: an edit over it may have been made for that one.
+    // Version 2 is also the old state's last, so the page answers with its token for the new
+    // state; the value it holds is the 6 the panel restores over: no banner for the user to click.
     click(h.get('change-restore', {}, h.get('change-row', { version: '1' })));
-    await h.wait('conflict');
-    expect(fresh.value).toBe(6);
-    click(h.get('conflict-overwrite'));
     await waitFor(() => fresh.value === 5);
-    await waitFor(() => h.find('conflict') === null);
+    expect(h.find('conflict')).toBeNull();
+  });
+
+  it('edits a state deleted and created again on the first try, each time, while its versions are ones the old state had', async () => {
+    const store = new Store({ name: 'recreated-edit-store' });
+    const old = store.createState({ n: 0 }, { key: 'doc', scope: 'app' });
+    const h = await openState('recreated-edit-store', 'doc');
+    for (let n = 1; n <= 5; n++) old.set({ n });
+    await h.wait('change-row', { version: '5' });
+    store.deleteState({ key: 'doc', scope: 'app' });
+    const fresh = store.createState({ n: 0 }, { key: 'doc', scope: 'app' });
+    click(await h.wait('state-row', { store: 'recreated-edit-store', key: 'doc' }));
+    await waitFor(() => text(h.get('state-version')) === 'v0');
+    for (const next of [100, 200]) {
+      click(h.get('value-edit', {}, await h.wait('value-node', { path: '["n"]' })));
+      const input = await h.wait('value-input');
+      type(input, String(next));
+      click(h.get('value-save'));
+      await waitFor(() => fresh.value.n === next);
+      expect(h.find('conflict')).toBeNull();
+      await waitFor(() => h.find('value-input') === null && text(h.get('value-preview', {}, h.get('value-node', { path: '["n"]' }))) === String(next));
+    }
+    expect(fresh.version).toBe(2);
+  });
+
+  it('still shows the conflict for an edit opened on the deleted state and saved over the new one', async () => {
+    const store = new Store({ name: 'recreated-stale-store' });
+    const old = store.createState({ n: 0 }, { key: 'doc', scope: 'app' });
+    const h = await openState('recreated-stale-store', 'doc');
+    old.set({ n: 1 });
+    await waitFor(() => text(h.get('state-version')) === 'v1');
+    click(h.get('value-edit', {}, await h.wait('value-node', { path: '["n"]' })));
+    const input = await h.wait('value-input');
+    // While the user types, the page deletes the state and creates it again with another value,
+    // at the version the editor opened on.
+    store.deleteState({ key: 'doc', scope: 'app' });
+    const fresh = store.createState({ n: 0 }, { key: 'doc', scope: 'app' });
+    fresh.set({ n: 50 });
+    await waitFor(() => text(h.get('state-version')) === 'v1' && text(h.get('state-detail')).includes('50'));
+    type(input, '2');
+    click(h.get('value-save'));
+    await h.wait('conflict');
+    expect(text(h.get('conflict-current'))).toContain('50');
+    expect(fresh.value).toEqual({ n: 50 });
   });
 
   it('does not offer a value it only holds shortened or redacted', async () => {

@@ -11,6 +11,8 @@ import type { Base, ValueSource } from '../../models/value.js';
 export function JsonEditor({ source, onDone }: { source: ValueSource; onDone: () => void }) {
   const text = useDraft(() => JSON.stringify(source.value.peek(), null, 2));
   const [base] = useState<Base>(() => source.base());
+  // The value the editor opened on, which its save is based on (a re-created state compares it).
+  const [seen] = useState(() => source.value.peek());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const moved = source.base() !== base;
@@ -19,7 +21,7 @@ export function JsonEditor({ source, onDone }: { source: ValueSource; onDone: ()
     const parsed = parseJson(text.current);
     if (!parsed.ok) return setError(parsed.reason);
     setBusy(true);
-    const applied = await source.edit(base, [], 'set', parsed.value);
+    const applied = await source.edit(base, [], 'set', parsed.value, undefined, seen);
     setBusy(false);
     if (applied) onDone();
   };
