@@ -164,11 +164,13 @@ class LibsqlConnection implements Connection {
    */
   async sql(text: string): Promise<SqlRows> {
     // Loaded on the console's first statement: an app that never opens the console does not carry it.
-    const refused = (await import('./sql-console-sqlite.js')).refusedOnSqlite(text);
-    if (refused) throw new TypeError(refused);
+    const { refusedOnSqlite, SHADOWING_TABLES } = await import('./sql-console-sqlite.js');
     const { client, place } = this._provider.use();
     const release = await place.lock.acquire();
     try {
+      const tables = new Set((await client.execute(SHADOWING_TABLES)).rows.map((row) => String(row[0])));
+      const refused = refusedOnSqlite(text, tables);
+      if (refused) throw new TypeError(refused);
       const tx = await client.transaction('read');
       try {
         await tx.execute('PRAGMA query_only = ON');

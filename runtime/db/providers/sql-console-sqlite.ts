@@ -78,13 +78,26 @@ const SQLITE_EFFECTS: Record<string, string> = {
   fts3_tokenizer: 'it registers native code with the connection',
 };
 
-/** Why SQLite (libSQL) refuses the statement, in words, or undefined. */
-export function refusedOnSqlite(text: string): string | undefined {
+/**
+ * The tables and views of the connection that bear an eponymous table's name (lower case): SQLite
+ * looks a name up among them first, so there `FROM fsdir` reads the app's own table.
+ */
+export const SHADOWING_TABLES = ['sqlite_master', 'sqlite_temp_master']
+  .map((schema) => `SELECT lower(name) FROM ${schema} WHERE type IN ('table', 'view') AND lower(name) IN ('fsdir', 'zipfile')`)
+  .join(' UNION ');
+
+/**
+ * Why SQLite (libSQL) refuses the statement, in words, or undefined. `tables`: the names from
+ * SHADOWING_TABLES, which a bare `fsdir` or `zipfile` then means.
+ */
+export function refusedOnSqlite(text: string, tables: ReadonlySet<string> = new Set()): string | undefined {
   const tokens = sqliteTokens(text);
-  // fsdir and zipfile are eponymous tables too: `FROM fsdir WHERE path = …` calls one with no parentheses.
+  // fsdir and zipfile are eponymous tables too: `FROM fsdir WHERE path = …` calls one with no
+  // parentheses, unless the app has a table of that name, which SQLite finds first.
   const call = tokens.findIndex((token, i) => {
     const name = token.text.toLowerCase();
-    return (token.kind === 'word' || token.kind === 'name') && Object.hasOwn(SQLITE_EFFECTS, name) && (tokens[i + 1]?.text === '(' || name === 'fsdir' || name === 'zipfile');
+    if ((token.kind !== 'word' && token.kind !== 'name') || !Object.hasOwn(SQLITE_EFFECTS, name)) return false;
+    return tokens[i + 1]?.text === '(' || ((name === 'fsdir' || name === 'zipfile') && !tables.has(name));
   });
   if (call >= 0) {
     const name = tokens[call]!.text.toLowerCase();

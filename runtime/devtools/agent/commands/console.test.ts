@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from '@libsql/client';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../../test/helpers/agent-kit.js';
@@ -273,6 +274,40 @@ describe('dbSql', () => {
       const read = await t.call(Command.dbSql, { database, sql: "SELECT 'readfile fsdir' AS readfile_note" });
       expect(read.rows).toEqual([['readfile fsdir']]);
     } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("libSQL: an app's own tables named fsdir or zipfile are read from the console; the functions of those names are still refused however they are called", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const url = `file:${path.join(dir, 'app.db')}`;
+    const { t, db, database } = await setup('console-sql-fsdir-table', libsql({ url }));
+    const app = createClient({ url });
+    try {
+      await app.execute('CREATE TABLE fsdir (name TEXT)');
+      await app.execute("INSERT INTO fsdir VALUES ('mine')");
+      await app.execute('CREATE TABLE "ZipFile" (name TEXT)');
+      await app.execute("INSERT INTO \"ZipFile\" VALUES ('zipped')");
+      for (const [sql, rows] of [
+        ['SELECT name FROM fsdir', [['mine']]],
+        ['SELECT name FROM "FSDIR" WHERE name = \'mine\'', [['mine']]],
+        ['select name from main.zipfile', [['zipped']]],
+      ] as const) {
+        expect((await t.call(Command.dbSql, { database, sql })).rows, sql).toEqual(rows);
+      }
+      for (const [sql, name] of [
+        ["SELECT * FROM fsdir('/etc/hostname')", 'fsdir'],
+        ["SELECT * FROM FsDir  (\n'/etc/hostname')", 'fsdir'],
+        ["SELECT * FROM \"fsdir\"/* x */('/etc/hostname')", 'fsdir'],
+        ["SELECT * FROM [zipfile] ('/tmp/any.zip')", 'zipfile'],
+        ["SELECT * FROM `ZIPFILE`('/tmp/any.zip')", 'zipfile'],
+        ["SELECT READFILE ('/etc/hostname')", 'readfile'],
+      ]) {
+        await expect(t.call(Command.dbSql, { database, sql: sql! }), sql).rejects.toThrow(new RegExp(`${name}\\(\\) is not run from the console`));
+      }
+    } finally {
+      app.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     }
