@@ -152,38 +152,10 @@ class LibsqlConnection implements Connection {
     }
   }
 
-  /**
-   * The console's SQL: a read transaction with `PRAGMA query_only` on, so SQLite itself refuses
-   * every write ("attempt to write a readonly database"), then rolled back. libSQL's 'read'
-   * transaction alone does not refuse writes (it only rolls them back on close), and the pragma
-   * outlives the transaction on the client's connection, so it is turned off again before close.
-   * libSQL runs only the first statement of the text. Statements that end the transaction
-   * (after which the pragma could no longer be turned off inside it), ATTACH and pragma writes
-   * (which stay on the app's connection) are refused first; and the pragma is turned off on the
-   * client again after close whatever happened inside.
-   */
-  async sql(text: string): Promise<SqlRows> {
+  /** The console's SQL, read-only, stopped at a time limit on a file (libsql-console.ts). */
+  async sql(text: string, timeoutMs?: number): Promise<SqlRows> {
     // Loaded on the console's first statement: an app that never opens the console does not carry it.
-    const { refusedOnSqlite, SHADOWING_TABLES } = await import('./sql-console-sqlite.js');
-    const { client, place } = this._provider.use();
-    const release = await place.lock.acquire();
-    try {
-      const tables = new Set((await client.execute(SHADOWING_TABLES)).rows.map((row) => String(row[0])));
-      const refused = refusedOnSqlite(text, tables);
-      if (refused) throw new TypeError(refused);
-      const tx = await client.transaction('read');
-      try {
-        await tx.execute('PRAGMA query_only = ON');
-        const result = await tx.execute(text);
-        return { columns: [...result.columns], rows: result.rows.map((row) => Array.from(row)) };
-      } finally {
-        await tx.execute('PRAGMA query_only = OFF').catch((error: unknown) => console.warn('stratum: the console transaction ended early; query_only is turned off on the connection', error));
-        tx.close();
-        await client.execute('PRAGMA query_only = OFF');
-      }
-    } finally {
-      release();
-    }
+    return (await import('./libsql-console.js')).readOnlySql(this._provider, text, timeoutMs);
   }
 
   /** Another process may have upgraded or deleted the database since this connection opened. */
@@ -218,6 +190,8 @@ class LibsqlProvider implements Provider {
   readonly shared: boolean;
   /** Names this provider's `:memory:` database for change events. */
   readonly id = Math.random().toString(36).slice(2);
+  /** How long a connection waits for another's lock on the file (ms). */
+  readonly busyTimeout: number;
   private _options: LibsqlOptions;
   private _client: Client | undefined;
   private _place: Place;
@@ -230,6 +204,7 @@ class LibsqlProvider implements Provider {
     }
     this._options = options;
     this.url = options.url;
+    this.busyTimeout = options.busyTimeout ?? 5000;
     const memory = /^(file:)?:memory:/.test(options.url);
     this.persistent = !memory;
     this.shared = !memory;
@@ -244,7 +219,7 @@ class LibsqlProvider implements Provider {
       url: this._options.url,
       ...(this._options.authToken !== undefined && { authToken: this._options.authToken }),
       intMode: 'bigint',
-      timeout: this._options.busyTimeout ?? 5000,
+      timeout: this.busyTimeout,
     });
     return { client: this._client, place: this._place };
   }

@@ -6,8 +6,11 @@
  * sql-console-sqlite.ts), so each provider's bundle carries only its own.
  */
 
-/** The server cancels a console statement after this long (ms). */
+/** The server cancels a console statement after this long (ms); libSQL's reading process is killed. */
 export const SQL_TIMEOUT_MS = 10_000;
+
+/** What the console says of a statement stopped at the limit, on every engine. */
+export const ranTooLong = (ms: number, cause?: unknown): Error => new Error(`the query ran longer than ${ms / 1000} s and was stopped`, { cause });
 
 /**
  * Rows a console query reads at most: the console shows 500 (MAX_SQL_ROWS in protocol/power.ts)

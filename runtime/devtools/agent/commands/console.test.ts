@@ -8,6 +8,7 @@ import { kit } from '../../../../test/helpers/agent-kit.js';
 import { decode, encode } from '../../../codec/index.js';
 import { PG_URL } from '../../../db/contract/services.js';
 import { openDatabase } from '../../../db/database.js';
+import type { Database } from '../../../db/types.js';
 import { libsql } from '../../../db/providers/libsql.js';
 import { memory } from '../../../db/providers/memory.js';
 import { postgres } from '../../../db/providers/postgres.js';
@@ -31,6 +32,26 @@ async function setup(name: string, provider: Provider = memory()) {
   const t = kit();
   await t.hello();
   return { t, db, database: registryId(db)! };
+}
+
+/** Queries that never end: a count over a recursive CTE with no stop, and rows of one whose second row never comes. */
+const RUNAWAY_COUNT = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+const RUNAWAY_ROWS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x = 1 OR x < 0';
+
+/**
+ * Runs `text` as the console does, with a 400 ms limit: it must be stopped in words, a timer of
+ * the app's must fire on time meanwhile, and the database must answer afterwards.
+ */
+async function expectStopped(db: Database, text: string): Promise<void> {
+  const sql = (db as unknown as Record<symbol, (text: string, timeoutMs?: number) => Promise<unknown>>)[READONLY_SQL]!.bind(db);
+  const started = performance.now();
+  let fired = Infinity;
+  const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void (fired = performance.now() - started)), 50));
+  await expect(sql(text, 400), text).rejects.toThrow('the query ran longer than 0.4 s and was stopped');
+  const stopped = performance.now() - started;
+  await timer;
+  expect({ text, fired: fired < 300, stopped: stopped < 3000 }).toEqual({ text, fired: true, stopped: true });
+  expect(await db.table('notes').count()).toBeGreaterThanOrEqual(40);
 }
 
 describe('dbConsole', () => {
@@ -142,13 +163,39 @@ describe('dbSql', () => {
     }
   });
 
-  it('Postgres: a statement that runs too long is cancelled by the server with a message, the connection freed', async () => {
+  it('Postgres: a statement that runs too long (a sleep, a recursive CTE with no end) is cancelled by the server, said in the same words as on libSQL, the app running meanwhile', async () => {
     const { db } = await setup('console-pg-slow', postgres({ url: PG_URL, schema: 'h22_console' }));
-    const sql = (db as unknown as Record<symbol, (text: string, timeoutMs?: number) => Promise<unknown>>)[READONLY_SQL]!.bind(db);
-    await expect(sql('SELECT pg_sleep(3600)', 200)).rejects.toThrow(/statement timeout/);
-    expect(await db.table('notes').count()).toBe(40);
-    db.close();
+    try {
+      for (const text of ['SELECT pg_sleep(3600)', RUNAWAY_COUNT, RUNAWAY_ROWS]) await expectStopped(db, text);
+    } finally {
+      db.close();
+    }
   });
+
+  it("libSQL (a file): a query that never ends is stopped after the time limit, in words, while the app's timers still fire; the database works afterwards", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
+    const { t, db, database } = await setup('console-sql-runaway', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    try {
+      // Read in a process of its own, the answer is the one the app's connection gave: integers as bigints, blobs, 500 rows and "more".
+      const read = await t.call(Command.dbSql, { database, sql: "SELECT 9007199254740993 AS big, x'0102' AS bytes, 'é' AS text, 1.5 AS real, NULL AS none" });
+      expect(read.columns).toEqual(['big', 'bytes', 'text', 'real', 'none']);
+      expect(read.rows[0]!.map((cell) => decode(cell))).toEqual([9007199254740993n, new Uint8Array([1, 2]).buffer, 'é', 1.5, null]);
+      const many = await t.call(Command.dbSql, { database, sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c LIMIT 100000' });
+      expect({ rows: many.rows.length, truncated: many.truncated }).toEqual({ rows: 500, truncated: true });
+      await expect(t.call(Command.dbSql, { database, sql: 'DELETE FROM "t:console-sql-runaway/notes"' })).rejects.toThrow(/Not run: the console's SQL is read-only.*readonly database/);
+      await expect(t.call(Command.dbSql, { database, sql: 'SELECT * FROM no_such_table' })).rejects.toThrow(/SQL failed: .*no such table: no_such_table/);
+      // About 2 s of work on this machine (a bounded count): run on the app's thread, it holds every timer that long.
+      await expectStopped(db, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c');
+      await expectStopped(db, RUNAWAY_COUNT);
+      // The first row comes at once; the second never does.
+      await expectStopped(db, RUNAWAY_ROWS);
+      await db.table('notes').put({ id: 300, tag: 'after', stars: 0, author: { name: 'app' } });
+      expect(await db.table('notes').count()).toBe(41);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('libSQL: a COMMIT or ROLLBACK typed in the console does not leave the app unable to write', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
