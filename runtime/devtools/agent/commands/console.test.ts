@@ -199,7 +199,8 @@ describe('dbSql', () => {
 
   it('libSQL: a COMMIT or ROLLBACK typed in the console does not leave the app unable to write', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-panel-'));
-    const { t, db, database } = await setup('console-sql-commit', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    // In memory the console reads on the app's own connection (a file is read in a process of its own), where a setting left behind would stay.
+    const { t, db, database } = await setup('console-sql-commit', libsql({ url: ':memory:' }));
     try {
       for (const sql of ['COMMIT', 'ROLLBACK', 'END']) {
         await t.call(Command.dbSql, { database, sql }).catch(() => undefined);
@@ -263,7 +264,8 @@ describe('dbSql', () => {
 
   it('libSQL: a pragma write is refused however it is dressed (EXPLAIN, comments, inside sha3_query), and the app\'s connection keeps its settings', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stratum-rev-sql-'));
-    const { t, db, database } = await setup('console-sql-pragma', libsql({ url: `file:${path.join(dir, 'app.db')}` }));
+    // In memory the console reads on the app's own connection (a file is read in a process of its own), where a setting left behind would stay.
+    const { t, db, database } = await setup('console-sql-pragma', libsql({ url: ':memory:' }));
     const writableSchema = async () => decode((await t.call(Command.dbSql, { database, sql: 'PRAGMA writable_schema' })).rows[0]![0]!);
     try {
       for (const sql of [
