@@ -64,7 +64,8 @@ export function readInProcess(url: string, sql: string, busyTimeout: number, tim
   const client = clientPath();
   return new Promise((resolve, reject) => {
     // NODE_OPTIONS is the app's (an --inspect port would be taken twice): the child needs none of it.
-    const child = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    // In an Electron main process execPath is Electron itself, which runs as Node only when told.
+    const child = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ELECTRON_RUN_AS_NODE: '1' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
