@@ -69,6 +69,22 @@ describe('stratumRedux', () => {
     expect(store.getState()).toBe(40);
   });
 
+  it('takes an edit that a subscriber of the app answers with an action of its own, without blaming the reducer', async () => {
+    type Filter = { items: string[]; filter: string };
+    const reducer = (state: Filter = { items: [], filter: 'all' }, action: { type: string }) => (action.type === 'filter/reset' ? { ...state, filter: 'all' } : state);
+    const store = legacy_createStore(withStratumEdits(reducer));
+    // The app keeps the filter at "all" while the list is empty.
+    store.subscribe(() => {
+      const now = store.getState();
+      if (now.items.length === 0 && now.filter !== 'all') store.dispatch({ type: 'filter/reset' });
+    });
+    const { edit, state, changes } = await adapterKit(stratumRedux(store, { name: 'answered' }));
+    await edit(['filter'], 'done');
+    expect(store.getState()).toEqual({ items: [], filter: 'all' });
+    expect(state.value).toEqual({ items: [], filter: 'all' });
+    expect(changes().map((change) => change.label)).toEqual(['devtools: edit filter', 'kept by the library']);
+  });
+
   it('says what to do when the reducer is not wrapped, and shows what the store kept', async () => {
     const store = configureStore({ reducer: todos.reducer });
     const { edit, state } = await adapterKit(stratumRedux(store, { name: 'todos-bare' }));
