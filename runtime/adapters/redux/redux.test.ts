@@ -85,6 +85,12 @@ describe('stratumRedux', () => {
     expect(changes().map((change) => change.label)).toEqual(['devtools: edit filter', 'kept by the library']);
   });
 
+  it('still says to wrap the ROOT reducer when only a slice reducer is wrapped', async () => {
+    const store = configureStore({ reducer: { todos: withStratumEdits(todos.reducer) } });
+    const { edit } = await adapterKit(stratumRedux(store, { name: 'todos-slice' }));
+    await expect(edit(['todos', 'filter'], 'done')).rejects.toThrow(/wrap its root reducer/);
+  });
+
   it('says what to do when the reducer is not wrapped, and shows what the store kept', async () => {
     const store = configureStore({ reducer: todos.reducer });
     const { edit, state } = await adapterKit(stratumRedux(store, { name: 'todos-bare' }));

@@ -30,6 +30,12 @@ type Reducer<S, A> = (state: S | undefined, action: A) => S;
 const madeBy = new WeakMap<object, string>();
 /** For a root state that is no object (a counter): the last action any wrapped reducer saw. */
 let lastAction: string | undefined;
+/**
+ * The state each edit action found in a wrapped reducer: the store's own state when the wrapper
+ * is the root. The store may hold something else after the dispatch (an app subscriber answered
+ * with an action of its own), and that is no missing wrapper.
+ */
+const editedFrom = new WeakMap<object, unknown>();
 
 function isEdit(action: unknown): action is StratumEditAction {
   return typeof action === 'object' && action !== null && (action as { type?: unknown }).type === STRATUM_EDIT;
@@ -41,7 +47,9 @@ function isEdit(action: unknown): action is StratumEditAction {
  */
 export function withStratumEdits<S, A extends { type: string }>(reducer: Reducer<S, A>): Reducer<S, A | StratumEditAction<S>> {
   return (state, action) => {
-    const next = isEdit(action) ? (action.payload as S) : reducer(state, action as A);
+    const edit = isEdit(action);
+    if (edit) editedFrom.set(action, state);
+    const next = edit ? (action.payload as S) : reducer(state, action as A);
     lastAction = action.type;
     if (typeof next === 'object' && next !== null && next !== state) madeBy.set(next, action.type);
     return next;
@@ -55,8 +63,10 @@ export function stratumRedux<S>(store: ReduxStore<S>, options: AdapterOptions): 
     state: {
       read: () => store.getState(),
       write(value, label) {
-        store.dispatch({ type: STRATUM_EDIT, payload: value as S, meta: { label } });
-        if (!sameData(store.getState(), value)) {
+        const before = store.getState();
+        const action: StratumEditAction<S> = { type: STRATUM_EDIT, payload: value as S, meta: { label } };
+        store.dispatch(action);
+        if (!sameData(store.getState(), value) && editedFrom.get(action) !== before) {
           throw new Error(`The Redux store "${name}" did not take the panel's edit: wrap its root reducer with withStratumEdits(reducer) from stratumjs/adapters/redux.`);
         }
       },
