@@ -108,3 +108,14 @@ describe('stratumZustand: whole values and restarts', () => {
     expect(store.getState().coupon).toBe('TEN');
   });
 });
+
+describe('stratumZustand: what the panel does not show', () => {
+  it('keeps the symbol-keyed fields of the store through a panel edit', async () => {
+    const SESSION = Symbol('session');
+    const store = createStore<{ count: number; [SESSION]: string }>()(() => ({ count: 0, [SESSION]: 'token-1' }));
+    const { edit, state } = await adapterKit(stratumZustand(store, { name: 'symbols' }));
+    expect(state.value).toEqual({ count: 0 });
+    await edit(['count'], 5);
+    expect(store.getState()).toEqual({ count: 5, [SESSION]: 'token-1' });
+  });
+});
