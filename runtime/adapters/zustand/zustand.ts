@@ -13,7 +13,7 @@ export interface ZustandStore<T> {
   subscribe(listener: (state: T, prev: T) => void): () => void;
 }
 
-type Fields = Record<string, unknown>;
+type Fields = Record<PropertyKey, unknown>;
 
 function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,6 +24,9 @@ function split(state: unknown): { data: unknown; actions: Fields } {
   const data: Fields = {};
   const actions: Fields = {};
   for (const [key, value] of Object.entries(state)) (typeof value === 'function' ? actions : data)[key] = value;
+  // Symbol-keyed fields are the app's own, as actions are: the write replaces the whole state
+  // (Object.entries skips them), so they go back with it.
+  for (const key of Object.getOwnPropertySymbols(state)) actions[key] = state[key];
   return { data, actions };
 }
 
