@@ -19,4 +19,18 @@ describe('toSvelteStore', () => {
     // Svelte's own derived() drives it as it would a writable().
     expect(get(derived(todos, (list) => list.length))).toBe(1);
   });
+
+  it('tells a subscriber the write it makes while first called, as svelte’s writable() does', () => {
+    const state = new Store().createState(15, { key: 'volume', scope: 'app' });
+    const volume = toSvelteStore(state);
+    const seen: number[] = [];
+    // A subscriber that clamps what it is given (a component's reactive statement may do this).
+    const stop = volume.subscribe((value) => {
+      seen.push(value);
+      if (value > 10) volume.set(10);
+    });
+    stop();
+    expect(state.get()).toBe(10);
+    expect(seen.at(-1)).toBe(10);
+  });
 });
