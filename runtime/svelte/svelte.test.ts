@@ -33,4 +33,17 @@ describe('toSvelteStore', () => {
     expect(state.get()).toBe(10);
     expect(seen.at(-1)).toBe(10);
   });
+
+  it('leaves no listener behind when a subscriber throws on its first call', () => {
+    const state = new Store().createState(1, { key: 'n', scope: 'app' });
+    let calls = 0;
+    expect(() =>
+      toSvelteStore(state).subscribe(() => {
+        calls++;
+        throw new Error('a view crashed');
+      }),
+    ).toThrow('a view crashed');
+    state.set(2);
+    expect(calls).toBe(1);
+  });
 });

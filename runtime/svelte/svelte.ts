@@ -15,8 +15,16 @@ export interface SvelteStore<T> {
 export function toSvelteStore<T>(state: State<T>): SvelteStore<T> {
   return {
     subscribe(run) {
-      run(state.get());
-      return state.subscribe((value) => run(value));
+      // Listening first, as writable() does: a write `run` makes while first called is told to it.
+      const stop = state.subscribe((value) => run(value));
+      try {
+        run(state.get());
+      } catch (error) {
+        // The caller got no unsubscribe to call: the listener must not stay.
+        stop();
+        throw error;
+      }
+      return stop;
     },
     set: (value) => state.set(value),
     update: (fn) => state.set(fn),
