@@ -118,4 +118,21 @@ describe('stratumZustand: what the panel does not show', () => {
     await edit(['count'], 5);
     expect(store.getState()).toEqual({ count: 5, [SESSION]: 'token-1' });
   });
+
+  it('restores an earlier value of a store that keeps its actions in a field of their own (actions: { inc })', async () => {
+    interface Counter {
+      count: number;
+      actions: { inc: () => void };
+    }
+    const store = createStore<Counter>()((set) => ({ count: 0, actions: { inc: () => set((state) => ({ count: state.count + 1 })) } }));
+    const { changes, restore, state } = await adapterKit(stratumZustand(store, { name: 'namespaced' }));
+    expect(state.value).toEqual({ count: 0 });
+    store.getState().actions.inc();
+    const one = changes().at(-1)!;
+    store.getState().actions.inc();
+    await restore(one);
+    expect(store.getState().count).toBe(1);
+    store.getState().actions.inc();
+    expect(store.getState().count).toBe(2);
+  });
 });
