@@ -135,4 +135,17 @@ describe('stratumZustand: what the panel does not show', () => {
     store.getState().actions.inc();
     expect(store.getState().count).toBe(2);
   });
+
+  it('leaves the records an edit did not touch identical, for the selectors that compare them', async () => {
+    const store = createStore<{ count: number; user: { name: string }; actions: { inc: () => void } }>()((set) => ({
+      count: 0,
+      user: { name: 'ann' },
+      actions: { inc: () => set((state) => ({ count: state.count + 1 })) },
+    }));
+    const user = store.getState().user;
+    const { edit } = await adapterKit(stratumZustand(store, { name: 'identity' }));
+    await edit(['count'], 3);
+    expect(store.getState().count).toBe(3);
+    expect(store.getState().user).toBe(user);
+  });
 });

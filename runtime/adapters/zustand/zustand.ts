@@ -19,15 +19,57 @@ function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function split(state: unknown): { data: unknown; actions: Fields } {
-  if (!isRecord(state)) return { data: state, actions: {} };
+function isPlain(value: unknown): value is Fields {
+  if (!isRecord(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * What each record of the store shows, kept per record: zustand replaces what changed, so a
+ * change walks only the records it made rather than the whole store.
+ */
+const shown = new WeakMap<object, unknown>();
+
+/**
+ * The store's data as the panel shows it: functions (actions) left out, in nested records too
+ * (`actions: { inc }`), and a record of functions only left out whole. Records holding no
+ * function are the store's own objects, so equal parts stay identical.
+ */
+function dataOf(value: unknown): unknown {
+  if (!isPlain(value)) return value;
+  const known = shown.get(value);
+  if (known) return known;
   const data: Fields = {};
-  const actions: Fields = {};
-  for (const [key, value] of Object.entries(state)) (typeof value === 'function' ? actions : data)[key] = value;
-  // Symbol-keyed fields are the app's own, as actions are: the write replaces the whole state
-  // (Object.entries skips them), so they go back with it.
-  for (const key of Object.getOwnPropertySymbols(state)) actions[key] = state[key];
-  return { data, actions };
+  let same = true;
+  for (const [key, item] of Object.entries(value)) {
+    const inner = dataOf(item);
+    if (typeof item === 'function' || (inner !== item && Object.keys(inner as Fields).length === 0)) same = false;
+    else data[key] = inner;
+    same &&= inner === item;
+  }
+  const result = same && Object.getOwnPropertySymbols(value).length === 0 ? value : data;
+  shown.set(value, result);
+  return result;
+}
+
+/**
+ * `next` (a value the panel set) with what the store holds that the panel never shows put back
+ * where it was: functions and symbol-keyed fields, in nested records too. The write replaces the
+ * whole state (setState(next, true)), so whatever is not put back is lost.
+ */
+function withHidden(next: unknown, now: unknown): unknown {
+  if (!isPlain(now) || (next !== undefined && !isPlain(next))) return next;
+  let out = next as Fields | undefined;
+  for (const key of Reflect.ownKeys(now)) {
+    const item = now[key];
+    const was = out?.[key];
+    const kept = typeof item === 'function' || typeof key === 'symbol' ? item : withHidden(was, item);
+    if (kept === was) continue;
+    if (out === next) out = { ...out };
+    out![key] = kept;
+  }
+  return out;
 }
 
 /** `setState: count, items`: which data fields the change touched. */
@@ -43,7 +85,7 @@ export function stratumZustand<T>(store: ZustandStore<T>, options: AdapterOption
   const name = adapterName('Zustand', options);
   return mirror('zustand', name, {
     state: {
-      read: () => split(store.getState()).data,
+      read: () => dataOf(store.getState()),
       write(value) {
         const current = store.getState();
         // A store of fields (the usual one, actions among them) replaced by a number or null
@@ -51,8 +93,7 @@ export function stratumZustand<T>(store: ZustandStore<T>, options: AdapterOption
         if (isRecord(current) && !isRecord(value)) {
           throw new TypeError(`zustand store "${name}" holds an object of fields: set a field, not the whole state to ${Array.isArray(value) ? 'a list' : String(value)}.`);
         }
-        const { actions } = split(current);
-        store.setState((isRecord(value) ? { ...value, ...actions } : value) as T, true);
+        store.setState(withHidden(value, current) as T, true);
       },
       subscribe: (changed) => store.subscribe((state, prev) => changed(labelOf(state, prev))),
       raw: () => store.getState(),
