@@ -14,6 +14,7 @@ import { Command, Event } from '../../runtime/protocol/messages.js';
 import { registryId } from '../../runtime/registry/registry.js';
 import type { StratumAdapter } from '../../runtime/adapters/mirror.js';
 import type { State } from '../../runtime/store/state.js';
+import { SOAK } from '../reliability/support/ledger.js';
 import { kit } from './agent-kit.js';
 
 /** The data every driven library holds. */
@@ -243,8 +244,13 @@ export const adapterCommands = fc.commands(
   { maxCommands: 20 },
 );
 
+/** Runs per adapter: about 1.5 s in the unit suite, more under `npm run soak`. */
+const RUNS = SOAK ? 3_000 : 200;
+/** The test's timeout for RUNS runs. */
+export const MODEL_TIMEOUT = 60_000 + RUNS * 40;
+
 /** Runs the model against fresh library stores made by `make`, each starting as `{ a: 10, b: 10, list: [] }`. */
-export async function runAdapterModel(make: () => Driver, runs = 60): Promise<void> {
+export async function runAdapterModel(make: () => Driver): Promise<void> {
   const t = kit();
   await t.hello();
   let count = 0;
@@ -261,6 +267,6 @@ export async function runAdapterModel(make: () => Driver, runs = 60): Promise<vo
         if (real.running) real.adapter.stop();
       }
     }),
-    { numRuns: Number(process.env.STRATUM_MODEL_RUNS ?? runs) },
+    { numRuns: RUNS },
   );
 }

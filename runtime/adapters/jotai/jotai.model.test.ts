@@ -1,6 +1,6 @@
 import { atom, createStore } from 'jotai/vanilla';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumJotai } from './index.js';
 
 describe('stratumJotai against a model', () => {
@@ -15,6 +15,6 @@ describe('stratumJotai against a model', () => {
         listen: (changed) => store.sub(data, changed),
         adapter: (name) => stratumJotai(store, { name, atoms: { data } }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

@@ -1,6 +1,6 @@
 import { observable, reaction, runInAction, toJS } from 'mobx';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumMobx } from './index.js';
 
 describe('stratumMobx against a model', () => {
@@ -14,6 +14,6 @@ describe('stratumMobx against a model', () => {
         listen: (changed) => reaction(() => toJS(state), changed),
         adapter: (name) => stratumMobx(state, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

@@ -1,6 +1,6 @@
 import { map } from 'nanostores';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumNanostores } from './index.js';
 
 describe('stratumNanostores against a model', () => {
@@ -14,6 +14,6 @@ describe('stratumNanostores against a model', () => {
         listen: (changed) => $data.listen(changed),
         adapter: (name) => stratumNanostores({ data: $data }, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

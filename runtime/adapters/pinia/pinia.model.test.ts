@@ -1,6 +1,6 @@
 import { createPinia, defineStore, setActivePinia } from 'pinia';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumPinia } from './index.js';
 
 const useData = defineStore('model', {
@@ -26,6 +26,6 @@ describe('stratumPinia against a model', () => {
         listen: (changed) => store.$subscribe(changed, { flush: 'sync', detached: true }),
         adapter: (name) => stratumPinia(store, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

@@ -1,6 +1,6 @@
 import { legacy_createStore } from 'redux';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumRedux, withStratumEdits } from './index.js';
 
 type Action = { type: 'set'; field: 'a' | 'b'; value: number } | { type: 'push'; value: number };
@@ -22,6 +22,6 @@ describe('stratumRedux against a model', () => {
         listen: (changed) => store.subscribe(changed),
         adapter: (name) => stratumRedux(store, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

@@ -1,6 +1,6 @@
 import { proxy, snapshot, subscribe } from 'valtio/vanilla';
 import { describe, it } from 'vitest';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumValtio } from './index.js';
 
 describe('stratumValtio against a model', () => {
@@ -18,6 +18,6 @@ describe('stratumValtio against a model', () => {
         listen: (changed) => subscribe(state, changed, true),
         adapter: (name) => stratumValtio(state, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });

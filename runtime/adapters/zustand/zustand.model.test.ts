@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import { runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
+import { MODEL_TIMEOUT, runAdapterModel, type Data } from '../../../test/helpers/adapter-model.js';
 import { stratumZustand } from './index.js';
 
 interface Counter extends Data {
@@ -21,6 +21,6 @@ describe('stratumZustand against a model', () => {
         listen: (changed) => store.subscribe(changed),
         adapter: (name) => stratumZustand(store, { name }),
       };
-    }, 200);
-  }, 60_000);
+    });
+  }, MODEL_TIMEOUT);
 });
