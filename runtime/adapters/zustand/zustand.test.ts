@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { create } from 'zustand';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
@@ -147,5 +147,34 @@ describe('stratumZustand: what the panel does not show', () => {
     await edit(['count'], 3);
     expect(store.getState().count).toBe(3);
     expect(store.getState().user).toBe(user);
+  });
+
+  it('a listener of the mirrored state that throws neither fails the app\'s setState nor keeps the change from the app\'s own subscribers', async () => {
+    const store = createStore<Cart>()(cart);
+    const adapter = stratumZustand(store, { name: 'throwing-view' });
+    const { state } = await adapterKit(adapter);
+    state.subscribe(() => {
+      throw new Error('a view crashed');
+    });
+    const heard: string[] = [];
+    store.subscribe((next) => heard.push(String(next.coupon)));
+    const later = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation(() => undefined);
+    try {
+      expect(() => store.setState({ coupon: 'TEN' })).not.toThrow();
+      expect(heard).toEqual(['TEN']);
+      expect(state.value).toMatchObject({ coupon: 'TEN' });
+      // The error is not lost: it is thrown again on its own, after the library's loop.
+      const thrown = later.mock.calls.flatMap(([task]) => {
+        try {
+          task();
+          return [];
+        } catch (error) {
+          return [(error as Error).message];
+        }
+      });
+      expect(thrown).toEqual(['a view crashed']);
+    } finally {
+      later.mockRestore();
+    }
   });
 });
