@@ -82,7 +82,16 @@ function follow(store: Store, state: State<unknown>, source: MirrorSource, what:
   const fromLibrary = source.subscribe((label) => {
     if (writing) return;
     claim();
-    state.set(source.read(), { label });
+    try {
+      state.set(source.read(), { label });
+    } catch (error) {
+      // A listener of the state threw. Thrown here it would reach the app's own call (its
+      // setState, its action) and cut the library's notification loop short, so its later
+      // subscribers would not hear the change: it is thrown again on its own, after the loop.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   });
   const fromPanel = store.subscribe((event) => {
     if (event.type !== 'changed' || event.state !== state) return;
