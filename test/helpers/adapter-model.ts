@@ -51,6 +51,10 @@ interface Real {
   stopReactor: (() => void) | undefined;
   name: string;
   t: ReturnType<typeof kit>;
+  /** What a subscriber of the mirrored state heard, (value, prev) each, since the adapter started. */
+  heard: [unknown, unknown][];
+  /** The value the state had when that subscriber started. */
+  first: unknown;
 }
 
 type Cmd = fc.AsyncCommand<Model, Real>;
@@ -87,6 +91,14 @@ function check(model: Model, real: Real): void {
     return;
   }
   expect(stateOf(real).value).toEqual(model.data);
+  // The state's subscriber heard one chain of changes ending at the value: none lost, none twice.
+  let last = real.first;
+  for (const [value, prev] of real.heard) {
+    expect(prev).toBe(last);
+    expect(value).not.toEqual(prev);
+    last = value;
+  }
+  expect(last).toBe(stateOf(real).value);
   const shown = panelShows(real);
   // Before its first change the panel has the value from its listing, not from a delta.
   if (shown !== undefined) expect(shown).toEqual(model.data);
@@ -184,9 +196,15 @@ class StaleEdit implements Cmd {
 class Stop implements Cmd {
   check = (model: Readonly<Model>) => model.running;
   async run(model: Model, real: Real) {
+    const state = stateOf(real);
     real.adapter.stop();
     real.running = false;
     model.running = false;
+    // A stopped adapter's state hears nothing more of the library.
+    const heard = real.heard.length;
+    state.subscribe(() => real.heard.push([undefined, undefined]));
+    real.driver.set('a', real.driver.read().a);
+    expect(real.heard.length).toBe(heard);
     check(model, real);
   }
   toString = () => 'adapter.stop()';
@@ -195,8 +213,7 @@ class Stop implements Cmd {
 class Restart implements Cmd {
   check = (model: Readonly<Model>) => !model.running;
   async run(model: Model, real: Real) {
-    real.adapter = real.driver.adapter(real.name);
-    real.running = true;
+    start(real, real.driver.adapter(real.name));
     model.running = true;
     check(model, real);
   }
@@ -244,6 +261,15 @@ export const adapterCommands = fc.commands(
   { maxCommands: 20 },
 );
 
+function start(real: Real, adapter: StratumAdapter): void {
+  real.adapter = adapter;
+  real.running = true;
+  const state = stateOf(real);
+  real.first = state.value;
+  const heard: [unknown, unknown][] = (real.heard = []);
+  state.subscribe((value, prev) => heard.push([value, prev]));
+}
+
 /** Runs per adapter: about 1.5 s in the unit suite, more under `npm run soak`. */
 const RUNS = SOAK ? 3_000 : 200;
 /** The test's timeout for RUNS runs. */
@@ -258,7 +284,8 @@ export async function runAdapterModel(make: () => Driver): Promise<void> {
     fc.asyncProperty(adapterCommands, async (cmds) => {
       const driver = make();
       const name = `model-${count++}`;
-      const real: Real = { driver, adapter: driver.adapter(name), running: true, stopReactor: undefined, name, t };
+      const real = { driver, running: false, stopReactor: undefined, name, t } as Real;
+      start(real, driver.adapter(name));
       const model: Model = { data: { a: 10, b: 10, list: [] }, running: true, reactor: false };
       try {
         await fc.asyncModelRun(() => ({ model, real }), cmds);
