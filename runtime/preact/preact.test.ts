@@ -52,6 +52,24 @@ describe('preact useStratumState', () => {
     expect(screen.getByTestId('k').textContent).toBe('1');
   });
 
+  it('writes a click after the app deleted the state into a state the store holds, from the initial value', async () => {
+    const store = new Store();
+    function Cart(): ComponentChildren {
+      const [n, setN] = useStratumState(0, { key: 'cart', scope: 'app' });
+      return h('button', { 'data-testid': 'cart', onClick: () => setN((x) => x + 1) }, String(n));
+    }
+    render(app(store, h(Cart, null)));
+    await settle();
+    act(() => screen.getByTestId('cart').click());
+    act(() => screen.getByTestId('cart').click());
+    // The app empties the cart on logout by deleting its state while the button is mounted.
+    store.deleteState({ key: 'cart', scope: 'app' });
+    act(() => screen.getByTestId('cart').click());
+    await settle();
+    expect(store.getState({ key: 'cart', scope: 'app' })?.get()).toBe(1);
+    expect(screen.getByTestId('cart').textContent).toBe('1');
+  });
+
   it('shares a global scope', () => {
     const store = new Store();
     function Shared({ id }: { id: string }): ComponentChildren {
