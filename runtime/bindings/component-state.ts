@@ -69,6 +69,16 @@ export function acquire<T>(store: Store, initial: T, options: StateOptions<T>): 
 }
 
 /**
+ * The state a hook's setter writes to: the one it holds, or, when the app deleted that one while
+ * the component is mounted, the one a render would find now (made again from `initial`). The
+ * deleted object is detached from the store: a write to it was lost, and the re-render it caused
+ * showed the initial value.
+ */
+export function writeTarget<T>(store: Store, state: State<T>, initial: T, options: StateOptions<T>): State<T> {
+  return state._detached ? acquire(store, initial, options) : state;
+}
+
+/**
  * Call when the component mounts (an effect). Returns the state to use: the same one, or, when
  * it was deleted meanwhile (a hidden Activity, a render that committed late), one created again
  * with its last value. The returned release is the effect's cleanup.

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useReducer, useRef } from 'preact/hooks';
-import { acquire, claim, Selection, stateOptions, type ComponentStateOptions, type Setter } from '../bindings/component-state.js';
+import { acquire, claim, Selection, stateOptions, writeTarget, type ComponentStateOptions, type Setter } from '../bindings/component-state.js';
 import type { State } from '../store/state.js';
 import { useProvided } from './provider.js';
 
@@ -52,6 +52,16 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
     // resolved is derived from the state's identity (store, scope, key), which the deps cover.
   }, [store, state]);
   const value = useStratum(state);
-  const set = useCallback<Setter<T>>((next, setOptions) => state.set(next, setOptions), [state]);
+  const made = useRef({ initial, resolved });
+  made.current = { initial, resolved };
+  const set = useCallback<Setter<T>>(
+    (next, setOptions) => {
+      const target = writeTarget(store, state, made.current.initial, made.current.resolved);
+      target.set(next, setOptions);
+      // The component still shows the deleted state: render the one written to.
+      if (target !== state) rerender(0);
+    },
+    [store, state],
+  );
   return [value, set, state];
 }
