@@ -30,18 +30,25 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   keep.current = options.keep === true;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const state = acquire(store, initial, resolved);
+  const made = useRef({ initial, resolved, mounted: false });
+  made.current.initial = initial;
+  made.current.resolved = resolved;
   useEffect(() => {
     const { current, release } = claim(store, state, resolved, () => keep.current);
     if (current !== state) rerender();
-    return release;
+    made.current.mounted = true;
+    return () => {
+      made.current.mounted = false;
+      release();
+    };
     // resolved is derived from the state's identity (store, scope, key), which the deps cover.
   }, [store, state]);
   const value = useStratum(state);
-  const made = useRef({ initial, resolved });
-  made.current = { initial, resolved };
   const set = useCallback<Setter<T>>(
     (next, setOptions) => {
-      const target = writeTarget(store, state, made.current.initial, made.current.resolved);
+      // Once unmounted, a late write (a pending timer) must not make the state again.
+      const { initial: first, resolved: options, mounted } = made.current;
+      const target = mounted ? writeTarget(store, state, first, options) : state;
       target.set(next, setOptions);
       // The component still shows the deleted state: render the one written to.
       if (target !== state) rerender();

@@ -106,6 +106,27 @@ describe('useStratumState in Scopes.Component', () => {
     expect(componentScopes(store)).toEqual([scope]);
   });
 
+  it('a write that lands after the unmount (a pending timer) makes no state again', async () => {
+    const store = new Store();
+    let later: ((n: number) => void) | undefined;
+    function Pending(): ReactNode {
+      const [n, setN] = useStratumState(0, { key: 'n' });
+      later = setN;
+      return h('i', null, String(n));
+    }
+    const { unmount } = render(app(store, h(Pending, null)));
+    await settle();
+    unmount();
+    await settle();
+    const before = store.states();
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.type));
+    later!(5);
+    await settle();
+    expect(store.states().filter((state) => !before.includes(state))).toEqual([]);
+    expect(events).not.toContain('created');
+  });
+
   it('writes a click after the app deleted the state into a state the store holds, from the initial value', async () => {
     const store = new Store();
     function Cart(): ReactNode {
