@@ -18,7 +18,7 @@ describe('an adapter given something that is not its library’s store', () => {
     ['valtio', 'valtio:junk', () => stratumValtio({ count: 1 }, { name: 'junk' })],
     ['pinia', 'pinia:junk', () => stratumPinia({} as never, { name: 'junk' })],
   ])('%s: says so in words and leaves no store in the panel', (library, scope, make) => {
-    expect(make).toThrow(new RegExp(`not a ${library} store`));
+    expect(make).toThrow(new RegExp(`${library} store "junk" could not be followed: is it a ${library} store\\?`));
     expect(listed()).not.toContain(scope);
   });
 });

@@ -60,16 +60,17 @@ export function mirror(library: string, name: string, sources: Record<string, Mi
   const scope = `${library}:${name}`;
   const store = new Store({ name: scope });
   const stops: (() => void)[] = [];
+  const what = `The ${library} store "${name}"`;
   try {
     for (const [key, source] of Object.entries(sources)) {
       const state = store.createState(source.read(), { key, scope, equals: sameData });
-      stops.push(follow(store, state, source, `The ${library} store "${name}"`));
+      stops.push(follow(store, state, source, what));
     }
   } catch (error) {
     // No adapter is returned to stop: the store made for it must not stay listed in the panel.
     for (const stop of stops) stop();
     unregister(store);
-    throw new TypeError(`${library}:${name} is not a ${library} store this adapter can follow (${String(error)}).`);
+    throw new TypeError(`${what} could not be followed: is it a ${library} store? (${String(error)})`);
   }
   return {
     store,
