@@ -55,21 +55,42 @@ export function children(node: object): [string | number, unknown][] {
   return Object.keys(node).map((key) => [Array.isArray(node) && /^\d+$/.test(key) ? Number(key) : key, (node as Record<string, unknown>)[key]]);
 }
 
+/**
+ * Visits every object in `value` once, in the order a recursive walk would (depth first, children
+ * in order), without recursion: rows thousands of levels deep ran the recursive walk out of stack
+ * (RangeError in V8, InternalError in Firefox), and the inspector could neither list nor hash them.
+ * `visit` gets the node and a function that builds its path (only called where one is kept); it
+ * returns true to go into the node's children.
+ */
+function walk(value: unknown, visit: (node: object, path: () => Path) => boolean): void {
+  const seen = new Set<object>();
+  // A place is its node, its step and its parent's place: a path is built only when asked for
+  // (a path array per node is quadratic at depth).
+  type Place = [unknown, (string | number)?, Place?];
+  const stack: Place[] = [[value]];
+  for (let at: Place | undefined; (at = stack.pop()); ) {
+    const node = at[0];
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    const path = (): Path => {
+      const steps: Path = [];
+      for (let up = at!; up[2]; up = up[2]) steps.push(up[1]!);
+      return steps.reverse();
+    };
+    if (visit(node, path)) for (const [step, child] of children(node).reverse()) stack.push([child, step, at]);
+  }
+}
+
 /** Every Blob in `value` with the path to its first place. */
 function blobPaths(value: unknown): Map<Blob, Path> {
   const found = new Map<Blob, Path>();
-  const seen = new Set<object>();
-  const visit = (node: unknown, path: Path): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return;
-    seen.add(node);
+  walk(value, (node, path) => {
     if (typeof Blob === 'function' && node instanceof Blob) {
-      found.set(node, path);
-      return;
+      found.set(node, path());
+      return false;
     }
-    if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
-    for (const [step, child] of children(node)) visit(child, [...path, step]);
-  };
-  visit(value, []);
+    return !(ArrayBuffer.isView(node) || node instanceof ArrayBuffer);
+  });
   return found;
 }
 
@@ -125,10 +146,7 @@ function codecReads(node: object): boolean {
  */
 function platformFacts(value: unknown): string {
   const facts: Encoded[] = [];
-  const seen = new Set<object>();
-  const visit = (node: unknown, path: Path): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return;
-    seen.add(node);
+  walk(value, (node, path) => {
     if (!codecReads(node)) {
       const shown: Record<string, Encoded> = {};
       for (let proto: unknown = Object.getPrototypeOf(node); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
@@ -142,12 +160,10 @@ function platformFacts(value: unknown): string {
           }
         }
       }
-      facts.push({ path, shown });
+      facts.push({ path: path(), shown });
     }
-    if (node instanceof ArrayBuffer || ArrayBuffer.isView(node) || (typeof Blob === 'function' && node instanceof Blob)) return;
-    for (const [step, child] of children(node)) visit(child, [...path, step]);
-  };
-  visit(value, []);
+    return !(node instanceof ArrayBuffer || ArrayBuffer.isView(node) || (typeof Blob === 'function' && node instanceof Blob));
+  });
   return facts.length === 0 ? '' : JSON.stringify(facts);
 }
 
