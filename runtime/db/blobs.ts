@@ -5,6 +5,7 @@
  */
 import { BLOB_DATA_TABLE, BLOBS_TABLE } from './schema.js';
 import { stamp, type OpHost } from './op.js';
+import { blobKind } from './realm.js';
 import type { BlobInfo, BlobStore } from './types.js';
 
 const TABLES: readonly string[] = [BLOBS_TABLE, BLOB_DATA_TABLE];
@@ -40,14 +41,15 @@ export class BlobStoreImpl implements BlobStore {
   }
 
   put(blob: Blob, options: { name?: string; meta?: object } = {}): Promise<string> {
-    if (!(blob instanceof Blob)) return Promise.reject(new TypeError(`blobs.put: expected a Blob or File; got ${blob === null ? 'null' : typeof blob}.`));
+    const kind = blobKind(blob);
+    if (!kind) return Promise.reject(new TypeError(`blobs.put: expected a Blob or File; got ${blob === null ? 'null' : typeof blob}.`));
     if (options === null || typeof options !== 'object') return Promise.reject(new TypeError(`blobs.put: options is an object { name?, meta? }; got ${options === null ? 'null' : typeof options}.`));
     const { name, meta } = options;
     if (name !== undefined && typeof name !== 'string') return Promise.reject(new TypeError('blobs.put: name must be a string.'));
     if (meta !== undefined && (meta === null || typeof meta !== 'object')) return Promise.reject(new TypeError(`blobs.put: meta must be an object; got ${meta === null ? 'null' : typeof meta}.`));
     const info: BlobInfo = {
       id: newId(),
-      name: name ?? (typeof File === 'function' && blob instanceof File ? blob.name : ''),
+      name: name ?? (kind === 'File' ? (blob as File).name : ''),
       type: blob.type,
       size: blob.size,
       created: createdNow(),

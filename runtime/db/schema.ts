@@ -3,6 +3,7 @@
  * inject, index keys) for the providers that implement them in software (memory, SQLite).
  */
 import { asKey, type Key } from './keys.js';
+import { blobKind } from './realm.js';
 
 export type KeyPath = string | string[];
 
@@ -109,8 +110,8 @@ function evaluateOne(value: unknown, path: string): unknown {
     if (typeof current === 'string' && part === 'length') current = current.length;
     else if (current !== null && typeof current === 'object' && Object.hasOwn(current, part)) current = (current as Record<string, unknown>)[part];
     else if (Array.isArray(current) && part === 'length') current = current.length;
-    else if (typeof Blob === 'function' && current instanceof Blob && (part === 'size' || part === 'type')) current = current[part];
-    else if (typeof File === 'function' && current instanceof File && (part === 'name' || part === 'lastModified')) current = current[part];
+    else if ((part === 'size' || part === 'type') && blobKind(current)) current = (current as Blob)[part];
+    else if ((part === 'name' || part === 'lastModified') && blobKind(current) === 'File') current = (current as File)[part];
     else return undefined;
   }
   return current;

@@ -5,7 +5,9 @@
  * URL or URLSearchParams (browsers throw DataCloneError; Node's clone empties them). libSQL
  * stores those two through the codec, so only the structured-clone providers refuse them.
  */
+import { foreignKind } from '../codec/realm.js';
 import { DataCloneError } from './errors.js';
+import { blobKind } from './realm.js';
 
 /** Containers the quick pass may still visit in this call (shared subtrees count each time they are met). */
 let budget = 0;
@@ -53,36 +55,40 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
     const push = (child: unknown, next: string): void => {
       if (typeof child === 'object' && child !== null) stack.push([child, at, next]);
     };
+    // One from another realm (an iframe, a vm context) fails every instanceof: told by its internal
+    // slots instead, so an iframe's URL is refused as ours is, and its Blob or Date is not walked.
+    const kind = node instanceof Object ? undefined : foreignKind(node);
     const buffer = ArrayBuffer.isView(node) ? node.buffer : node;
-    if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) {
+    const shared = buffer instanceof Object ? typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer : foreignKind(buffer) === 'SharedArrayBuffer';
+    if (shared) {
       refuse('is a SharedArrayBuffer (memory shared with other threads, not a value): store a copy, new Uint8Array(shared).slice()');
     }
-    if (node instanceof Symbol) refuse('is a boxed Symbol, which has no stored form');
-    if (structuredClone && typeof URL === 'function' && node instanceof URL) refuse('is a URL, which this provider cannot clone: store its href');
-    if (structuredClone && typeof URLSearchParams === 'function' && node instanceof URLSearchParams) {
+    if (node instanceof Symbol || kind === 'Symbol') refuse('is a boxed Symbol, which has no stored form');
+    if (structuredClone && ((typeof URL === 'function' && node instanceof URL) || kind === 'URL')) refuse('is a URL, which this provider cannot clone: store its href');
+    if (structuredClone && ((typeof URLSearchParams === 'function' && node instanceof URLSearchParams) || kind === 'URLSearchParams')) {
       refuse('is a URLSearchParams, which this provider cannot clone: store its toString()');
     }
-    if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer || (typeof Blob === 'function' && node instanceof Blob) || node instanceof Date) continue;
+    if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer || node instanceof Date || blobKind(node) || kind === 'ArrayBuffer' || kind === 'Date') continue;
     for (const key of Object.getOwnPropertySymbols(node)) {
       if (Object.prototype.propertyIsEnumerable.call(node, key)) refuse(`has the symbol-keyed property ${String(key)}, which no provider stores: use a string key`);
     }
-    if (node instanceof Map) {
+    if (node instanceof Map || kind === 'Map') {
       let i = 0;
-      for (const [k, v] of node) {
+      for (const [k, v] of node as Map<unknown, unknown>) {
         push(k, `[${i}][0]`);
         push(v, `[${i}][1]`);
         i++;
       }
-    } else if (node instanceof Set) {
+    } else if (node instanceof Set || kind === 'Set') {
       let i = 0;
-      for (const item of node) push(item, `[${i++}]`);
+      for (const item of node as Set<unknown>) push(item, `[${i++}]`);
     } else {
       const array = Array.isArray(node);
       for (const key of Object.keys(node)) {
         const child = (node as Record<string, unknown>)[key];
         if (typeof child === 'object' && child !== null) push(child, array ? `[${key}]` : `.${key}`);
       }
-      if (node instanceof Error && 'cause' in node) push(node.cause, '.cause');
+      if ((node instanceof Error || kind === 'Error') && 'cause' in node) push(node.cause, '.cause');
     }
   }
 }

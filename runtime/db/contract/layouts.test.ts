@@ -1,5 +1,7 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { contract } from './harness.js';
+import { asIfFromAnotherRealm } from '../../../test/helpers/other-realm.js';
 
 contract((t, { open }) => {
   describe(`${t.label}: cache`, () => {
@@ -67,6 +69,37 @@ contract((t, { open }) => {
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push(await db.blobs.put(new Blob([String(i)])));
       expect((await db.blobs.list()).map((entry) => entry.id)).toEqual(ids);
+    });
+
+    it('keeps a Blob and a File made in another realm (an iframe) with their type, name, date and bytes', async () => {
+      const db = await open({ blobs: true });
+      const blob = asIfFromAnotherRealm(new Blob(['from a frame'], { type: 'text/plain' }));
+      const file = asIfFromAnotherRealm(new File(['{"a":1}'], 'frame.json', { type: 'application/json', lastModified: 1234 }));
+      const blobId = await db.blobs.put(blob);
+      const fileId = await db.blobs.put(file);
+      expect(await db.blobs.info(blobId)).toMatchObject({ name: '', type: 'text/plain', size: 12 });
+      expect(await db.blobs.info(fileId)).toMatchObject({ name: 'frame.json', type: 'application/json', size: 7 });
+      const back = await db.blobs.get(blobId);
+      expect(back).toBeInstanceOf(Blob);
+      expect(back?.type).toBe('text/plain');
+      expect(await back?.text()).toBe('from a frame');
+      // Read back as this realm's File is: Node's structuredClone (memory, fake-indexeddb) turns
+      // every File into a Blob, a browser's keeps it, as SQLite and the servers do.
+      const ours = (await db.blobs.get(await db.blobs.put(new File(['{"a":1}'], 'frame.json', { type: 'application/json', lastModified: 1234 })))) as File;
+      const backFile = (await db.blobs.get(fileId)) as File;
+      const shape = (blob: File) => ({ class: blob.constructor.name, name: blob.name, lastModified: blob.lastModified, type: blob.type });
+      expect(shape(backFile)).toEqual(shape(ours));
+      if (t.kind !== 'memory' && t.kind !== 'indexeddb') expect(shape(backFile)).toEqual({ class: 'File', name: 'frame.json', lastModified: 1234, type: 'application/json' });
+      expect(await backFile.text()).toBe('{"a":1}');
+    });
+
+    it('refuses what is not a Blob in words, a look-alike from another realm too, storing nothing', async () => {
+      const db = await open({ blobs: true });
+      await expect(db.blobs.put('text' as never)).rejects.toThrow('blobs.put: expected a Blob or File; got string.');
+      await expect(db.blobs.put(null as never)).rejects.toThrow('blobs.put: expected a Blob or File; got null.');
+      const fake = vm.runInNewContext("({ [Symbol.toStringTag]: 'Blob', size: 3, type: 'text/plain' })") as never;
+      await expect(db.blobs.put(fake)).rejects.toThrow('blobs.put: expected a Blob or File; got object.');
+      expect(await db.blobs.list()).toEqual([]);
     });
 
     it('refuses bad options to blobs.put in words, storing nothing', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asIfFromAnotherRealm } from '../../../test/helpers/other-realm.js';
 import { contract } from './harness.js';
 
 contract((t, { open }) => {
@@ -166,6 +167,19 @@ contract((t, { open }) => {
       expect(await files.count({ range: { eq: 'b.txt' } })).toBe(1);
       expect(await files.count({ index: 'byDate', range: { gte: 15 } })).toBe(1);
       expect(((await files.query({ index: 'byDate', direction: 'prev' })) as Array<{ file: Blob }>).map((row) => row.file.size)).toEqual([2, 5]);
+    });
+
+    it("key paths read another realm's Blob (an iframe's) as this realm's", async () => {
+      const db = await open({ tables: { notes: { key: 'id', indexes: { bySize: 'blob.size', byType: 'blob.type' } } } });
+      const notes = db.table('notes');
+      await notes.bulkPut([
+        { id: 1, blob: asIfFromAnotherRealm(new Blob(['hello'], { type: 'text/plain' })) },
+        { id: 2, blob: asIfFromAnotherRealm(new Blob(['{}'], { type: 'application/json' })) },
+      ]);
+      const ids = (rows: unknown[]) => rows.map((row) => (row as { id: number }).id);
+      // Before: memory and SQLite read no size or type from it (instanceof Blob), so neither index held the rows.
+      expect(ids(await notes.query({ index: 'bySize' }))).toEqual([2, 1]);
+      expect(ids(await notes.query({ index: 'byType', range: { eq: 'text/plain' } }))).toEqual([1]);
     });
   });
 

@@ -1,5 +1,7 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../index.js';
+import { asIfFromAnotherRealm } from '../../../test/helpers/other-realm.js';
 import { contract } from './harness.js';
 
 contract((t, { open }) => {
@@ -84,6 +86,40 @@ contract((t, { open }) => {
         expect(outcome).toMatchObject({ name: 'DataCloneError', message: expect.stringMatching(/\$\.(url is a URL|params is a URLSearchParams).*nothing was written/) });
         expect(await keys.count()).toBe(0);
       }
+    });
+
+    it("refuses or stores another realm's URL and URLSearchParams (an iframe's) exactly as this realm's", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const outcome = (k: string, value: object) =>
+        keys.put({ k, ...value }).then(
+          () => 'stored',
+          (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+        );
+      const ours = await outcome('ours', { url: new URL('https://example.com/x') });
+      // Before: the other realm's URL passed the refusal (instanceof) and memory kept an emptied copy.
+      expect(await outcome('theirs', { url: asIfFromAnotherRealm(new URL('https://example.com/x')) })).toBe(ours);
+      const oursParams = await outcome('ours params', { params: new URLSearchParams('a=1') });
+      expect(await outcome('their params', { params: asIfFromAnotherRealm(new URLSearchParams('a=1')) })).toBe(oursParams);
+      if (ours === 'stored') expect(((await keys.get('theirs')) as { url: URL }).url.href).toBe('https://example.com/x');
+      else expect(ours).toMatch(/^DataCloneError: keys\.put: \$\.url is a URL, which this provider cannot clone/);
+      // One inside another realm's Map is found as inside ours.
+      const map = vm.runInNewContext('new Map()') as Map<string, unknown>;
+      map.set('home', asIfFromAnotherRealm(new URL('https://example.com/x')));
+      expect(await outcome('map', { map })).toBe(ours === 'stored' ? 'stored' : ours.replace('$.url', '$.map[0][1]'));
+    });
+
+    it("stores another realm's Date, ArrayBuffer and Blob (an iframe's) whole, as this realm's", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const foreign = vm.runInNewContext("({ at: new Date(5), bytes: new Uint8Array([1, 2]).buffer, list: new Map([[1, new Set(['x'])]]) })") as object;
+      await keys.put({ k: 'realm', ...foreign, blob: asIfFromAnotherRealm(new Blob(['frame'], { type: 'text/plain' })) });
+      const back = (await keys.get('realm')) as { at: Date; bytes: ArrayBuffer; list: Map<number, Set<string>>; blob: Blob };
+      expect(back.at.getTime()).toBe(5);
+      expect([...new Uint8Array(back.bytes)]).toEqual([1, 2]);
+      expect([...back.list.get(1)!]).toEqual(['x']);
+      expect(back.blob.type).toBe('text/plain');
+      expect(await back.blob.text()).toBe('frame');
     });
   });
 });
