@@ -63,9 +63,11 @@ async function tableBudget(db: Database, info: TableInfo, top: number): Promise<
   const read = (await table.query({ limit: SCAN_LIMIT })) as unknown[];
   const best = new Top(top);
   const indexes = info.indexes.map((index) => ({ name: index.name, path: index.path, multi: index.multiEntry, bytes: 0 }));
+  // IndexedDB and memory keep structured clones, which hold no array holes (see valueBytes).
+  const clone = db.provider === 'indexeddb' || db.provider === 'memory';
   let bytes = 0;
   for (const row of read) {
-    const size = valueBytes(row);
+    const size = valueBytes(row, clone);
     const key = keyAt(row, info.key);
     bytes += size;
     if (!hides(row, ['db', db.name, info.name])) best.add(key, size);
@@ -82,8 +84,8 @@ async function tableBudget(db: Database, info: TableInfo, top: number): Promise<
 }
 
 const METHOD: Record<string, string> = {
-  indexeddb: 'UTF-8 bytes of the codec text of each row, blobs by size (IndexedDB stores structured clones, which Chromium compresses: estimate() below is what the browser counts)',
-  memory: 'UTF-8 bytes of the codec text of each row, blobs by size (held in memory)',
+  indexeddb: 'UTF-8 bytes of the codec text of each row without array holes, blobs by size (IndexedDB stores structured clones, which Chromium compresses: estimate() below is what the browser counts)',
+  memory: 'UTF-8 bytes of the codec text of each row without array holes, blobs by size (held in memory)',
 };
 const ESTIMATED = 'UTF-8 bytes of the codec text of each row, as this provider stores it (v column / value); page overhead and the engine\'s own index structures not counted';
 

@@ -195,8 +195,11 @@ class AbortingTx extends PassTx {
  */
 class QuotaTx extends PassTx {
   private _delta = 0;
+  /** Counted as the budget counts them (valueBytes): structured clones hold no array holes. */
+  private readonly _clone: boolean;
   constructor(inner: ProviderTransaction, private readonly _db: Database, private readonly _bytes: number) {
     super(inner);
+    this._clone = _db.provider === 'indexeddb' || _db.provider === 'memory';
   }
 
   override async put(table: string, value: unknown, add: boolean): Promise<Key> {
@@ -204,14 +207,14 @@ class QuotaTx extends PassTx {
     const key = info ? keyAt(value, info.key) : undefined;
     const before = key === undefined ? undefined : await this.inner.get(table, key);
     const stored = await this.inner.put(table, value, add);
-    this._delta += valueBytes(value) - (before === undefined ? 0 : valueBytes(before));
+    this._delta += valueBytes(value, this._clone) - (before === undefined ? 0 : valueBytes(before, this._clone));
     return stored;
   }
 
   override async delete(table: string, key: Key): Promise<void> {
     const before = await this.inner.get(table, key);
     await this.inner.delete(table, key);
-    if (before !== undefined) this._delta -= valueBytes(before);
+    if (before !== undefined) this._delta -= valueBytes(before, this._clone);
   }
 
   override async commit(): Promise<void> {

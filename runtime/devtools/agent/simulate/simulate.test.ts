@@ -169,6 +169,37 @@ describe('storage budget', () => {
   });
 });
 
+describe('storage budget: sparse arrays', () => {
+  it('sizes a row holding a sparse array (a[1e6] = 1) by what IndexedDB and memory store, not a million holes', async () => {
+    const db = await openDatabase('budget-sparse', { version: 1, tables: { notes: { key: 'id' } }, provider: memory() });
+    const sparse: number[] = [];
+    sparse[1_000_000] = 1;
+    const shared = { tag: 'x' };
+    await db.table('notes').bulkPut([{ id: 1, list: sparse, a: shared, b: shared }, { id: 2, text: 'y'.repeat(200) }]);
+    const t = await connected();
+    const budget = await t.call(Command.storageBudget, { top: 2 });
+    const notes = budget.databases.find((entry) => entry.name === 'budget-sparse')!.tables.find((table) => table.name === 'notes')!;
+    // Before: row 1 was listed first at over 14,000,000 bytes ({"$t":"hole"} a million times),
+    // the table at 14 MB, where structured clone stores a length and one element.
+    expect(notes.top.map((item) => item.key)).toEqual([2, 1]);
+    expect(notes.top[1]!.bytes).toBeLessThan(200);
+    expect(notes.bytes).toBeLessThan(400);
+  });
+
+  it('keeps sizing holes where the provider writes the codec text (SQLite writes every hole)', async () => {
+    const { libsql } = await import('../../../db/libsql.js');
+    const db = await openDatabase('budget-sparse-sql', { version: 1, tables: { notes: { key: 'id' } }, provider: libsql({ url: ':memory:' }) });
+    const sparse: number[] = [];
+    sparse[1000] = 1;
+    await db.table('notes').put({ id: 1, list: sparse });
+    const t = await connected();
+    const budget = await t.call(Command.storageBudget, { top: 1 });
+    const notes = budget.databases.find((entry) => entry.name === 'budget-sparse-sql')!.tables.find((table) => table.name === 'notes')!;
+    expect(notes.top[0]!.bytes).toBeGreaterThan(1000 * '{"$t":"hole"},'.length);
+    db.close();
+  });
+});
+
 describe('storage budget with redact', () => {
   afterEach(() => configureDevtools({ redact: () => false }));
 
