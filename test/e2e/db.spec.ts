@@ -145,6 +145,41 @@ describe('stratumjs/db in real Chromium', () => {
     await Promise.all([old.close(), stratumOld.close(), next.close()]);
   });
 
+  it("an iframe's Blob, File and URL are stored, indexed and refused as the page's own", async () => {
+    const page = await open();
+    const result = await page.evaluate(async () => {
+      const { openDatabase, failure } = (window as unknown as W).fixture;
+      // A same-origin iframe is another realm: instanceof sees none of the page's classes in it.
+      const frame = document.body.appendChild(document.createElement('iframe'));
+      const realm = frame.contentWindow as unknown as typeof globalThis;
+      const file = new realm.File(['{"a":1}'], 'frame.json', { type: 'application/json', lastModified: 1234 });
+      const db = await openDatabase('e2e-realm', { version: 1, tables: { notes: { key: 'id', indexes: { byType: 'blob.type' } } }, blobs: true });
+      const id = await db.blobs.put(file);
+      const info = await db.blobs.info(id);
+      const back = (await db.blobs.get(id)) as File;
+      await db.table('notes').put({ id: 1, blob: new realm.Blob(['hi'], { type: 'text/plain' }) });
+      const indexed = await db.table('notes').count({ index: 'byType', range: { eq: 'text/plain' } });
+      const url = await db.table('notes').put({ id: 2, url: new realm.URL('https://example.com/') }).then(() => 'stored', failure);
+      return {
+        foreign: file instanceof File,
+        info: { name: info?.name, type: info?.type, size: info?.size },
+        back: { file: back instanceof File, name: back.name, lastModified: back.lastModified, text: await back.text() },
+        indexed,
+        url,
+        count: await db.table('notes').count(),
+      };
+    });
+    expect(result.foreign).toBe(false);
+    // Before: blobs.put refused it ('expected a Blob or File; got object').
+    expect(result.info).toEqual({ name: 'frame.json', type: 'application/json', size: 7 });
+    expect(result.back).toEqual({ file: true, name: 'frame.json', lastModified: 1234, text: '{"a":1}' });
+    expect(result.indexed).toBe(1);
+    // Before: the iframe's URL passed the check (instanceof URL), which names the path and says why.
+    expect(result.url).toMatchObject({ name: 'DataCloneError', message: expect.stringContaining('$.url is a URL, which this provider cannot clone') });
+    expect(result.count).toBe(1);
+    await page.close();
+  });
+
   it('awaiting a fetch inside a transaction is a TransactionInactiveError and writes nothing', async () => {
     const page = await open();
     const result = await page.evaluate(async () => {
