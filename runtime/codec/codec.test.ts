@@ -2,6 +2,7 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyValue, linkedValue, Point, sameValue } from '../../test/helpers/codec-arbitraries.js';
+import { asIfFromAnotherRealm } from '../../test/helpers/other-realm.js';
 import { BlobRef, decode, deserialize, encode, Opaque, resolvePath, serialize, stringifyDeep, type Encoded } from './index.js';
 
 /** What another process sees: the encoded form after a trip through JSON text. */
@@ -154,22 +155,6 @@ describe('values made in another realm (an iframe, a vm context)', () => {
     expect(resolvePath(value, inner.path)).toEqual({ one: 1 });
   });
 });
-
-/**
- * Node's vm contexts have no URL, URLSearchParams, Blob or File (checked on Node 20): such an
- * object is made here, then re-parented onto a prototype made in a vm context that carries its
- * class's accessors. To the codec it then looks as an iframe's does: an instance of none of this
- * realm's classes (not even Object), its internal slots intact, its accessors working.
- */
-function asIfFromAnotherRealm<T extends object>(value: T): T {
-  const proto = vm.runInNewContext('Object.create(Object.prototype)') as object;
-  for (let p = Object.getPrototypeOf(value) as object; p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
-    for (const key of Reflect.ownKeys(p)) if (!Object.hasOwn(proto, key)) Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(p, key)!);
-  }
-  Object.setPrototypeOf(value, proto);
-  expect(value instanceof Object).toBe(false);
-  return value;
-}
 
 describe('boxed primitives, URL and Blob/File made in another realm', () => {
   it('keep boxed primitives boxed, with their values, as this realm\'s', () => {

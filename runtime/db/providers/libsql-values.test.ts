@@ -2,10 +2,10 @@
  * Rows as the SQL providers store them (libsql-values.ts): a value deeper than JSON.stringify
  * reaches is still written, in every engine.
  */
-import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadValue, storeValue } from './libsql-values.js';
 import { stringifyAsFirefox } from '../../../test/helpers/firefox-stack.js';
+import { asIfFromAnotherRealm } from '../../../test/helpers/other-realm.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -26,14 +26,8 @@ describe('storeValue of a value deeper than JSON.stringify reaches', () => {
 
 describe('a File made in another realm (an iframe)', () => {
   it('is stored with its bytes, as a File of this realm is', async () => {
-    // Node's vm contexts have no File: a real one on a prototype made in a vm context is what an
-    // iframe's File looks like to the codec (no instance of this realm's classes, slots intact).
-    const file = new File(['hello'], 'note.txt', { type: 'text/plain', lastModified: 1234 });
-    const proto = vm.runInNewContext('Object.create(Object.prototype)') as object;
-    for (let p = Object.getPrototypeOf(file) as object; p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
-      for (const key of Reflect.ownKeys(p)) if (!Object.hasOwn(proto, key)) Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(p, key)!);
-    }
-    Object.setPrototypeOf(file, proto);
+    // Node's vm contexts have no File: a real one re-parented is what an iframe's File looks like.
+    const file = asIfFromAnotherRealm(new File(['hello'], 'note.txt', { type: 'text/plain', lastModified: 1234 }));
     const row = await storeValue({ file });
     const back = loadValue(row.text, row.bytes) as { file: File };
     expect(back.file).toBeInstanceOf(File);
