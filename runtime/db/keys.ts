@@ -4,6 +4,7 @@
  * arrays element by element, a shorter prefix first. The memory provider compares with
  * `compareKeys`; the SQLite provider stores sort-key.ts's bytes, which sort the same way.
  */
+import { foreignKind } from '../codec/realm.js';
 import { DataError } from './errors.js';
 
 /** A valid IndexedDB key. Binary keys come back as ArrayBuffer, as IndexedDB returns them. */
@@ -66,7 +67,14 @@ function holdsProxy(value: unknown[]): boolean {
 export function asKey(value: unknown, seen: unknown[] = []): Key | undefined {
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
   if (typeof value === 'string') return value;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : new Date(value.getTime());
+  // Another realm's (an iframe's) Date or ArrayBuffer is a key in IndexedDB too: told by its internal
+  // slot, read through this realm's methods, and copied into this realm's like ours.
+  const kind = typeof value === 'object' && value !== null && !(value instanceof Object) ? foreignKind(value) : undefined;
+  if (value instanceof Date || kind === 'Date') {
+    const time = Date.prototype.getTime.call(value as Date);
+    return Number.isNaN(time) ? undefined : new Date(time);
+  }
+  if (kind === 'ArrayBuffer') return new Uint8Array(value as ArrayBuffer).slice().buffer;
   if (isBinary(value)) return bytesOf(value).slice().buffer;
   if (!Array.isArray(value) || seen.includes(value)) return undefined;
   if (seen.length === 0 && holdsProxy(value)) return undefined;

@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { asIfFromAnotherRealm } from '../../../test/helpers/other-realm.js';
 import { contract } from './harness.js';
@@ -167,6 +168,17 @@ contract((t, { open }) => {
       expect(await files.count({ range: { eq: 'b.txt' } })).toBe(1);
       expect(await files.count({ index: 'byDate', range: { gte: 15 } })).toBe(1);
       expect(((await files.query({ index: 'byDate', direction: 'prev' })) as Array<{ file: Blob }>).map((row) => row.file.size)).toEqual([2, 5]);
+    });
+
+    it("takes another realm's Date and ArrayBuffer (an iframe's) as keys, as this realm's", async () => {
+      const db = await open({ tables: { events: { key: 'at', indexes: { byHash: 'hash' } } } });
+      const events = db.table('events');
+      const made = vm.runInNewContext('[new Date(20), new Date(10)].map((at, i) => ({ at, hash: new Uint8Array([9 - i]).buffer }))') as object[];
+      // Before: memory and SQLite found no key in them (instanceof Date) and refused both rows with a DataError.
+      await events.bulkPut(made);
+      expect(((await events.query()) as Array<{ at: Date }>).map((row) => row.at.getTime())).toEqual([10, 20]);
+      expect(await events.count({ index: 'byHash', range: { eq: new Uint8Array([8]).buffer } })).toBe(1);
+      expect(((await events.get(new Date(20))) as { at: Date } | undefined)?.at.getTime()).toBe(20);
     });
 
     it("key paths read another realm's Blob (an iframe's) as this realm's", async () => {
