@@ -46,4 +46,15 @@ describe('toSvelteStore', () => {
     state.set(2);
     expect(calls).toBe(1);
   });
+
+  it('set stores a function as the value, as writable().set does; only update calls one', () => {
+    const handler = (): string => 'clicked';
+    const state = new Store().createState<(() => string) | null>(null, { key: 'onClick', scope: 'app' });
+    const svelte = toSvelteStore(state);
+    svelte.set(handler);
+    expect(get(svelte)).toBe(handler);
+    expect(state.get()).toBe(handler);
+    svelte.update(() => null);
+    expect(state.get()).toBeNull();
+  });
 });

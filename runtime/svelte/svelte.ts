@@ -26,7 +26,8 @@ export function toSvelteStore<T>(state: State<T>): SvelteStore<T> {
       }
       return stop;
     },
-    set: (value) => state.set(value),
+    // State.set calls a function it is given; writable().set stores it, and only update calls.
+    set: (value) => state.set(() => value),
     update: (fn) => state.set(fn),
   };
 }
