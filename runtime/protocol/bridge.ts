@@ -327,6 +327,19 @@ export class PanelBridge {
     this._pending.clear();
   }
 
+  /**
+   * A runtime is gone (its page went away, or it stopped answering): the commands waiting on it
+   * fail now, in words, rather than after their timeout. `why` ends "… before it answered".
+   */
+  gone(session: string, why: string): void {
+    for (const [id, pending] of this._pending) {
+      if (pending.session !== session) continue;
+      this._pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(new CommandError('disconnected', `${pending.command} failed: ${why} before it answered, so it may or may not have been applied`));
+    }
+  }
+
   /** Rejects every pending command with `disconnected` and stops listening. */
   shutdown(): void {
     this._stop();

@@ -96,7 +96,7 @@ export class ClientSession {
       // busy page keeps its port, so a late answer never costs it its history. One restored from
       // the back/forward cache says hello again when its port is back.
       wall.onPageGone?.((frameId) => {
-        const alive = this.runtimes.filter((entry) => this.bridge.frameOf(entry.session) !== frameId || this._forget(entry.session));
+        const alive = this.runtimes.filter((entry) => this.bridge.frameOf(entry.session) !== frameId || this._forget(entry.session, 'the page went away'));
         if (alive.length === this.runtimes.length) return;
         this.runtimes = alive;
         if (!alive.some((entry) => entry.session === this.target)) this._pick(undefined);
@@ -319,10 +319,10 @@ export class ClientSession {
       const alive = this.runtimes.filter((entry) => {
         if (this._answered.has(entry.session) || (this._asked !== 'all' && !this._asked.has(entry.session))) return true;
         // Gone for sure: the same app in the same frame answered under a new id (the page reloaded).
-        if (answered.some((other) => sameRuntime(other.ready, entry.ready))) return this._forget(entry.session);
+        if (answered.some((other) => sameRuntime(other.ready, entry.ready))) return this._forget(entry.session, 'the page reloaded');
         const misses = (this._misses.get(entry.session) ?? 0) + 1;
         // Asked again and silent again: gone (its page navigated away, its worker ended).
-        if (misses >= MISSES_TO_DROP) return this._forget(entry.session);
+        if (misses >= MISSES_TO_DROP) return this._forget(entry.session, 'the page stopped answering (two roll calls went unanswered)');
         this._misses.set(entry.session, misses);
         again.add(entry.session);
         return true;
@@ -337,8 +337,10 @@ export class ClientSession {
     if (again.size > 0) this._rollCallOf(again);
   }
 
-  private _forget(session: string): false {
+  /** Drops what is known of a runtime gone for sure; the commands it had not answered fail now. */
+  private _forget(session: string, why: string): false {
     this._misses.delete(session);
+    this.bridge.gone(session, why);
     return false;
   }
 

@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function watched(
   name: string,
   frameId?: number,
-): Promise<{ panel: Panel; runtime: MemoryRuntime; page: ReturnType<typeof memoryPanelWall>; set: (n: number) => void; recent: () => number }> {
+): Promise<{ panel: Panel; runtime: MemoryRuntime; page: ReturnType<typeof memoryPanelWall>; set: (n: number) => void; recent: () => number; edit: () => Promise<boolean> }> {
   const store = new Store({ name });
   const state = store.createState(0, { key: 'n', scope: 'app' });
   const page = memoryPanelWall();
@@ -30,7 +30,12 @@ async function watched(
   cleanups.push(() => (panel.dispose(), runtime.remove()));
   const storeId = (await waitFor(() => panel.states.stores.find((candidate) => candidate.name === name)?.id))!;
   const recent = () => panel.states.entry(storeId, state.id)?.recent.length ?? -1;
-  return { panel, runtime, page, set: (n) => state.set(n), recent };
+  // An edit from the panel (restore writes the value shown back as one): resolves false once refused.
+  const edit = () => {
+    const entry = panel.states.entry(storeId, state.id)!;
+    return panel.states.restore(entry, entry.value.peek());
+  };
+  return { panel, runtime, page, set: (n) => state.set(n), recent, edit };
 }
 
 describe('the roll call', () => {
@@ -99,5 +104,32 @@ describe('the roll call', () => {
     expect(panel.connection.status.peek()).toBe('no-runtime');
     expect(panel.connection.runtimes.peek()).toEqual([]);
     expect(panel.states.stores).toEqual([]);
+  });
+
+  it('fails at once, in words, an edit the page that went away had not answered', async () => {
+    const { panel, runtime, page, edit } = await watched('edit-then-gone-store', 0);
+    runtime.hold();
+    let done: boolean | undefined;
+    void edit().then((result) => (done = result));
+    await sleep(0);
+    expect(done).toBeUndefined();
+
+    page.pageGone(0);
+    // Right after the event, not after the command's 15 s timeout: the edit is refused and says why.
+    await sleep(0);
+    expect(done).toBe(false);
+    expect(panel.ui.toast.peek()?.text).toMatch(/page went away before it answered/);
+  });
+
+  it('fails an edit pending on a runtime the roll call dropped when it dropped it', async () => {
+    const { panel, runtime, page, edit } = await watched('edit-then-silent-store');
+    runtime.hold();
+    let done: boolean | undefined;
+    void edit().then((result) => (done = result));
+    page.pageReady();
+    await waitFor(() => panel.connection.status.peek() === 'no-runtime', 3 * ROLL_CALL_MS);
+    await sleep(0);
+    expect(done).toBe(false);
+    expect(panel.ui.toast.peek()?.text).toMatch(/stopped answering/);
   });
 });
