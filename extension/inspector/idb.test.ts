@@ -1,11 +1,47 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decode, encode, type Encoded } from '#codec/index.js';
 import { CommandError } from '#protocol/errors.js';
 import { PageDatabases } from './idb.js';
 import { standIn } from './show.js';
 
 let counter = 0;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/**
+ * fake-indexeddb clones with Node's structuredClone, which runs out of stack near 5,000 levels; a
+ * browser's IndexedDB holds deeper rows. Until the test's mocks are restored, a value Node cannot
+ * clone is copied without recursion (plain objects and arrays; a Blob is shared, as immutable).
+ */
+function deepCloneAsABrowser(): void {
+  const clone = globalThis.structuredClone;
+  const container = (value: unknown): value is object => typeof value === 'object' && value !== null && !(value instanceof Blob);
+  const copy = (value: unknown): unknown => {
+    if (!container(value)) return value;
+    const top: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+    const stack: [object, Record<string, unknown>][] = [[value, top]];
+    for (let at; (at = stack.pop()); ) {
+      for (const [key, item] of Object.entries(at[0])) {
+        const made = container(item) ? (Array.isArray(item) ? ([] as unknown as Record<string, unknown>) : {}) : item;
+        at[1][key] = made;
+        if (made !== item) stack.push([item as object, made as Record<string, unknown>]);
+      }
+    }
+    return top;
+  };
+  vi.spyOn(globalThis, 'structuredClone').mockImplementation(((value: unknown, options?: StructuredSerializeOptions) => {
+    try {
+      return clone(value, options);
+    } catch (error) {
+      if (error instanceof RangeError) return copy(value);
+      throw error;
+    }
+  }) as typeof structuredClone);
+}
+
 
 /** A database as an app would make it (raw IndexedDB), with a fresh name per test. */
 async function appDb(setup: (db: IDBDatabase) => void, version = 1, name = `app-${++counter}`): Promise<IDBDatabase> {
@@ -173,6 +209,63 @@ describe('the page storage inspector: IndexedDB', () => {
     const [now] = (await inspector.query({ database: id, table: 'photos' })).rows;
     await expect(inspector.put(id, 'photos', { ...(again!.value as Record<string, Encoded>), caption: 'c' }, now!.hash)).rejects.toThrow(/\["image"\] is a blob the app has replaced or removed/);
     expect(await get(db, 'photos', 1)).toEqual({ id: 1, image: null, caption: 'b' });
+    db.close();
+  });
+  it('a whole-row write puts back the app\'s Blobs wherever they sit: Map keys and values, Set items, arrays, nested objects', async () => {
+    const db = await appDb((d) => d.createObjectStore('files', { keyPath: 'id' }));
+    const blob = (text: string) => new Blob([text], { type: 'text/plain' });
+    const row = (v: string, deep: Blob | null) => ({
+      id: 1,
+      m: new Map<unknown, unknown>([[blob(`k${v}`), 'key'], ['value', blob(`v${v}`)]]),
+      s: new Set([blob(`s${v}`), 'plain']),
+      list: [{ deep }, [blob(`a${v}`)]],
+    });
+    await put(db, 'files', [row('1', blob('d1'))]);
+    const inspector = new PageDatabases(indexedDB);
+    const { id } = await inspector.describe(db.name);
+    const [shown] = (await inspector.query({ database: id, table: 'files' })).rows;
+    // The app replaces every Blob (same sizes, other bytes): the panel's save writes its own Blobs' places.
+    await put(db, 'files', [row('2', blob('d2'))]);
+    const [now] = (await inspector.query({ database: id, table: 'files' })).rows;
+    await inspector.put(id, 'files', shown!.value, now!.hash);
+    const stored = (await get(db, 'files', 1)) as ReturnType<typeof row>;
+    const texts = async (value: ReturnType<typeof row>) => [
+      await ([...value.m.keys()][0] as Blob).text(),
+      await (value.m.get('value') as Blob).text(),
+      await ([...value.s][0] as Blob).text(),
+      [...value.s][1],
+      await (value.list[0] as { deep: Blob }).deep.text(),
+      await (value.list[1] as Blob[])[0]!.text(),
+    ];
+    expect(await texts(stored)).toEqual(['k2', 'v2', 's2', 'plain', 'd2', 'a2']);
+    // One the app removed since is named by its place in what the panel sent.
+    await put(db, 'files', [row('3', null)]);
+    const [last] = (await inspector.query({ database: id, table: 'files' })).rows;
+    await expect(inspector.put(id, 'files', shown!.value, last!.hash)).rejects.toThrow(/^\["list"\]\[0\]\["deep"\] is a blob the app has replaced or removed/);
+    db.close();
+  });
+  it('edits a field of a row 20,000 levels deep, keeping its Blob down there, instead of running out of stack', async () => {
+    // Before: the write's Blob walk (idb.ts _freshBlobs) recursed and threw RangeError (InternalError
+    // in Firefox): a row the inspector lists and hashes could not be edited.
+    deepCloneAsABrowser();
+    const deep = (leaf: unknown): unknown => {
+      let value = leaf;
+      for (let i = 0; i < 20_000; i++) value = i % 2 ? [value] : { v: value };
+      return value;
+    };
+    const bottom = (value: unknown): unknown => {
+      for (let i = 0; i < 20_000; i++) value = Array.isArray(value) ? value[0] : (value as { v: unknown }).v;
+      return value;
+    };
+    const db = await appDb((d) => d.createObjectStore('photos', { keyPath: 'id' }));
+    await put(db, 'photos', [{ id: 1, caption: 'a', body: deep({ image: new Blob(['deep'], { type: 'image/png' }) }) }]);
+    const inspector = new PageDatabases(indexedDB);
+    const { id } = await inspector.describe(db.name);
+    const [row] = (await inspector.query({ database: id, table: 'photos' })).rows;
+    await inspector.edit(id, 'photos', encode(1), { path: ['caption'], op: 'set', value: encode('b'), baseVersion: row!.hash });
+    const stored = (await get(db, 'photos', 1)) as { caption: string; body: unknown };
+    expect(stored.caption).toBe('b');
+    expect(await (bottom(stored.body) as { image: Blob }).image.text()).toBe('deep');
     db.close();
   });
   it('a row whose key is a long string (a data: URL) is deleted by the key the panel was shown; a cut key is refused in words', async () => {

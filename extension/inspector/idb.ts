@@ -10,7 +10,7 @@ import { CommandError } from '#protocol/errors.js';
 import type { DatabaseInfo, Hash, Range, Row, RowPage, TableInfo } from '#protocol/messages.js';
 import { applyEdit, decodeEdit, type EditOp } from '#runtime/devtools/agent/edit.js';
 import type { InlineBlobs } from '#runtime/devtools/agent/show.js';
-import { Blobs, children, conflict, guardStandIns, hashOf, nodeAt, reason, show } from './show.js';
+import { Blobs, conflict, guardStandIns, hashOf, isBlob, nodeAt, reason, show, swapChildren } from './show.js';
 
 /** The most rows one query returns (the protocol's MAX_PAGE is the agent's; the panel asks for 200). */
 const MAX_ROWS = 1000;
@@ -44,10 +44,6 @@ function done(tx: IDBTransaction): Promise<void> {
     tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
     tx.onerror = () => reject(tx.error ?? new Error('the transaction failed'));
   });
-}
-
-function isBlob(value: unknown): value is Blob {
-  return typeof Blob === 'function' && value instanceof Blob;
 }
 
 function where(path: Path): string {
@@ -396,45 +392,17 @@ export class PageDatabases {
    * whose place holds no Blob now (the app removed it) is refused rather than written back.
    */
   private _freshBlobs(next: unknown, current: unknown, database: number, table: string, key: IDBValidKey): unknown {
-    const fresh = (node: unknown, path: Path): unknown => {
+    const fresh = (node: unknown, path: () => Path): unknown => {
       if (!isBlob(node)) return node;
       const place = this.blobs.placeOf(node);
       // Not one of this row's Blobs (copied from another row): it overwrites nothing of this row's.
       if (!place || place.database !== database || place.table !== table || this._idb.cmp(place.key, key) !== 0) return node;
       const now = nodeAt(current, place.path);
       if (isBlob(now)) return now;
-      throw new CommandError('not-editable', `${where(path)} is a blob the app has replaced or removed since the panel read the row: reload the row, then edit it`);
+      throw new CommandError('not-editable', `${where(path())} is a blob the app has replaced or removed since the panel read the row: reload the row, then edit it`);
     };
-    const seen = new Set<object>();
-    const visit = (node: unknown, path: Path): void => {
-      if (typeof node !== 'object' || node === null || seen.has(node) || isBlob(node) || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
-      seen.add(node);
-      if (node instanceof Map) {
-        const before = [...node];
-        const after = before.map(([k, v], i) => [fresh(k, [...path, i, 0]), fresh(v, [...path, i, 1])] as const);
-        // Rebuilt in order only when a Blob changed: a Map cannot swap a key in place.
-        if (after.some(([k, v], i) => k !== before[i]![0] || v !== before[i]![1])) {
-          node.clear();
-          for (const [k, v] of after) node.set(k, v);
-        }
-      } else if (node instanceof Set) {
-        const before = [...node];
-        const after = before.map((item, i) => fresh(item, [...path, i]));
-        if (after.some((item, i) => item !== before[i])) {
-          node.clear();
-          for (const item of after) node.add(item);
-        }
-      } else {
-        const record = node as Record<string, unknown>;
-        for (const k of Object.keys(record)) {
-          const now = fresh(record[k], [...path, Array.isArray(node) && /^\d+$/.test(k) ? Number(k) : k]);
-          if (now !== record[k]) Object.defineProperty(record, k, { value: now, writable: true, enumerable: true, configurable: true });
-        }
-      }
-      for (const [step, child] of children(node)) visit(child, [...path, step]);
-    };
-    const root = fresh(next, []);
-    visit(root, []);
+    const root = fresh(next, () => []);
+    swapChildren(root, fresh);
     return root;
   }
 

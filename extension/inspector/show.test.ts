@@ -3,7 +3,7 @@
  * hash cannot be shown or edited).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Blobs, hashOf } from './show.js';
+import { Blobs, guardStandIns, hashOf, standIn } from './show.js';
 import { tooMuchRecursion } from '../../test/helpers/firefox-stack.js';
 
 afterEach(() => {
@@ -102,4 +102,55 @@ const RECORDED: Record<string, string> = {
   bytes: 'hcdp0200ux0nu1',
   deep100: 'h1h0tewq04gaqv1',
   sparse: 'h1rwyft90wtoqco',
+};
+
+/** Stands in for a class instance the codec showed as a plain object carrying its name (a CryptoKey). */
+const tagged = (name: string) => ({ [Symbol.toStringTag]: name, type: 'secret' });
+
+describe('standIn on a value from the panel nested thousands of levels deep', () => {
+  it('finds a stand-in 20,000 levels down instead of running out of stack, and passes a deep value without one', () => {
+    // Before: standIn walked the value recursively and threw RangeError (InternalError in Firefox),
+    // so saving or editing a row that deep failed with no words about the row.
+    const deep = nested(20_000, { key: tagged('CryptoKey') });
+    expect(() => guardStandIns(deep)).toThrow(/\["key"\] is a CryptoKey the panel can show but not rebuild/);
+    expect(standIn(deep)).toMatch(/^\["0"\]\["v"\]\["0"\]/);
+    expect(() => guardStandIns(nested(20_000, { key: 1 }))).not.toThrow();
+  });
+
+  it('words every value as the recursive walk did (recorded before it was made iterative)', () => {
+    const shared = { s: 1 };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    cyclic.later = tagged('Cyclic');
+    const values: Record<string, unknown> = {
+      primitive: 42,
+      none: { id: 7, tags: ['a', 'b'], at: new Date(0), m: new Map([[1, { one: 1 }]]), s: new Set(['x']) },
+      root: tagged('CryptoKey'),
+      field: { a: 1, b: { c: tagged('DOMMatrix') } },
+      arrayItem: [0, [1, tagged('CryptoKey')]],
+      mapValue: { m: new Map<unknown, unknown>([['k', 1], [tagged('KeyNotSeen'), { deep: tagged('InMap') }]]) },
+      setItem: new Set([1, { x: tagged('InSet') }]),
+      first: { a: [tagged('First')], b: tagged('Second') },
+      shared: [shared, { again: shared, then: tagged('AfterShared') }],
+      cyclic,
+      deep100: nested(100, { p: tagged('Deep') }),
+    };
+    const words = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, standIn(value) ?? null]));
+    expect(words).toEqual(RECORDED_STAND_INS);
+  });
+});
+
+/** standIn of the values above, computed on HEAD's recursive walk (a556183) before it was made iterative. */
+const RECORDED_STAND_INS: Record<string, string | null> = {
+  primitive: null,
+  none: null,
+  root: 'the value is a CryptoKey the panel can show but not rebuild',
+  field: '["b"]["c"] is a DOMMatrix the panel can show but not rebuild',
+  arrayItem: '["1"]["1"] is a CryptoKey the panel can show but not rebuild',
+  mapValue: '["m"][1]["deep"] is a InMap the panel can show but not rebuild',
+  setItem: '[1]["x"] is a InSet the panel can show but not rebuild',
+  first: '["a"]["0"] is a First the panel can show but not rebuild',
+  shared: '["1"]["then"] is a AfterShared the panel can show but not rebuild',
+  cyclic: '["later"] is a Cyclic the panel can show but not rebuild',
+  deep100: `${'["0"]["v"]'.repeat(50)}["p"] is a Deep the panel can show but not rebuild`,
 };

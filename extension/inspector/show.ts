@@ -48,6 +48,10 @@ export class Blobs {
   }
 }
 
+export function isBlob(value: unknown): value is Blob {
+  return typeof Blob === 'function' && value instanceof Blob;
+}
+
 /** A container's children with the steps to them, as the codec's paths count them. */
 export function children(node: object): [string | number, unknown][] {
   if (node instanceof Map) return [...node].map((entry, i) => [i, entry]);
@@ -62,7 +66,7 @@ export function children(node: object): [string | number, unknown][] {
  * `visit` gets the node and a function that builds its path (only called where one is kept); it
  * returns true to go into the node's children.
  */
-function walk(value: unknown, visit: (node: object, path: () => Path) => boolean): void {
+function walk(value: unknown, visit: (node: object, path: () => Path) => boolean, kids: (node: object) => [string | number, unknown][] = children): void {
   const seen = new Set<object>();
   // A place is its node, its step and its parent's place: a path is built only when asked for
   // (a path array per node is quadratic at depth).
@@ -77,7 +81,7 @@ function walk(value: unknown, visit: (node: object, path: () => Path) => boolean
       for (let up = at!; up[2]; up = up[2]) steps.push(up[1]!);
       return steps.reverse();
     };
-    if (visit(node, path)) for (const [step, child] of children(node).reverse()) stack.push([child, step, at]);
+    if (visit(node, path)) for (const [step, child] of kids(node).reverse()) stack.push([child, step, at]);
   }
 }
 
@@ -187,20 +191,57 @@ export function reason(error: unknown): string {
  * the inspector refuses it; a path edit of another field keeps the real one (only the containers
  * on the path are copied).
  */
-export function standIn(value: unknown, path: (string | number)[] = [], seen = new Set<object>()): string | undefined {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) {
-    const name = String((value as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag]);
-    return `${path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('')} is a ${name} the panel can show but not rebuild`;
-  }
-  const entries: [string | number, unknown][] =
-    value instanceof Map ? [...value.values()].map((item, i) => [i, item]) : value instanceof Set ? [...value].map((item, i) => [i, item]) : Object.entries(value);
-  for (const [key, item] of entries) {
-    const found = standIn(item, [...path, key], seen);
-    if (found) return found;
-  }
-  return undefined;
+export function standIn(value: unknown): string | undefined {
+  let found: string | undefined;
+  // Iterative (walk): a row from the panel thousands of levels deep ran the recursion out of stack.
+  // Its own steps, as before: a Map's values only, an array's indexes as strings.
+  walk(
+    value,
+    (node, path) => {
+      if (found !== undefined) return false;
+      if (!Object.prototype.hasOwnProperty.call(node, Symbol.toStringTag)) return true;
+      const steps = path();
+      const name = String((node as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag]);
+      found = `${steps.length === 0 ? 'the value' : steps.map((step) => `[${JSON.stringify(step)}]`).join('')} is a ${name} the panel can show but not rebuild`;
+      return false;
+    },
+    (node) => (node instanceof Map ? [...node.values()].map((item, i) => [i, item]) : node instanceof Set ? [...node].map((item, i) => [i, item]) : Object.entries(node)),
+  );
+  return found;
+}
+
+/**
+ * Puts `fresh(child, path)` in place of each child of every container in `value` (a Map or Set is
+ * rebuilt in order, only when one changed: neither can swap an entry in place), parents before
+ * their children; Blobs and bytes are not gone into. Iterative (walk), for rows thousands deep.
+ */
+export function swapChildren(value: unknown, fresh: (node: unknown, path: () => Path) => unknown): void {
+  walk(value, (node, path) => {
+    if (isBlob(node) || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return false;
+    const at = (...steps: Path) => () => [...path(), ...steps];
+    if (node instanceof Map) {
+      const before = [...node];
+      const after = before.map(([k, v], i) => [fresh(k, at(i, 0)), fresh(v, at(i, 1))] as const);
+      if (after.some(([k, v], i) => k !== before[i]![0] || v !== before[i]![1])) {
+        node.clear();
+        for (const [k, v] of after) node.set(k, v);
+      }
+    } else if (node instanceof Set) {
+      const before = [...node];
+      const after = before.map((item, i) => fresh(item, at(i)));
+      if (after.some((item, i) => item !== before[i])) {
+        node.clear();
+        for (const item of after) node.add(item);
+      }
+    } else {
+      const record = node as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const now = fresh(record[k], at(Array.isArray(node) && /^\d+$/.test(k) ? Number(k) : k));
+        if (now !== record[k]) Object.defineProperty(record, k, { value: now, writable: true, enumerable: true, configurable: true });
+      }
+    }
+    return true;
+  });
 }
 
 /** Refuses a value that would overwrite a real object with its stand-in (see standIn). */
