@@ -213,6 +213,45 @@ describe('vue useStratumState', () => {
     wrapper.unmount();
   });
 
+  it('writes a click after the app deleted the state into a state the store holds, from the initial value', async () => {
+    const store = new Store();
+    const Cart = defineComponent({
+      setup() {
+        const n = useStratumState(0, { key: 'cart', scope: 'app' });
+        return () => h('button', { onClick: () => n.value++ }, String(n.value));
+      },
+    });
+    const wrapper = mount(Cart, { global: { plugins: [createStratum(store)] } });
+    await wrapper.find('button').trigger('click');
+    await wrapper.find('button').trigger('click');
+    // The app empties the cart on logout by deleting its state while the button is mounted.
+    store.deleteState({ key: 'cart', scope: 'app' });
+    await wrapper.find('button').trigger('click');
+    expect(store.getState<number>({ key: 'cart', scope: 'app' })?.get()).toBe(1);
+    expect(wrapper.find('button').text()).toBe('1');
+    // A panel edit of the state the store now holds shows too.
+    store.getState<number>({ key: 'cart', scope: 'app' })!.set(4);
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('4');
+    wrapper.unmount();
+  });
+
+  it('keeps a component state the app deleted and the component wrote again while it is mounted, and deletes it on unmount', async () => {
+    const store = new Store();
+    const wrapper = mount(Counter, { global: { plugins: [createStratum(store)] } });
+    await wrapper.find('button').trigger('click');
+    const [scope] = componentScopes(store);
+    store.deleteState({ key: 'count', scope: scope! });
+    await wrapper.find('button').trigger('click');
+    expect(store.getState<number>({ key: 'count', scope: scope! })?.get()).toBe(1);
+    // The component holds it: the sweep of unclaimed states leaves it.
+    await new Promise((done) => setTimeout(done, UNCLAIMED_MS + 100));
+    expect(store.getState<number>({ key: 'count', scope: scope! })?.get()).toBe(1);
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(componentScopes(store)).toEqual([]);
+  });
+
   it('says what is missing without the plugin', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => mount(Counter)).toThrow(/createStratum/);
