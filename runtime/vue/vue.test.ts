@@ -252,6 +252,28 @@ describe('vue useStratumState', () => {
     expect(componentScopes(store)).toEqual([]);
   });
 
+  it('a write that lands after the unmount (a pending timer) makes no state again', async () => {
+    const store = new Store();
+    let later: { value: number } | undefined;
+    const Pending = defineComponent({
+      setup() {
+        const n = useStratumState(0, { key: 'n' });
+        later = n;
+        return () => h('i', String(n.value));
+      },
+    });
+    const wrapper = mount(Pending, { global: { plugins: [createStratum(store)] } });
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(componentScopes(store)).toEqual([]);
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.type));
+    later!.value = 5;
+    await nextTick();
+    expect(store.states()).toEqual([]);
+    expect(events).not.toContain('created');
+  });
+
   it('says what is missing without the plugin', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => mount(Counter)).toThrow(/createStratum/);

@@ -1,5 +1,5 @@
 import { customRef, getCurrentInstance, getCurrentScope, inject, onMounted, onScopeDispose, onUnmounted, provide, useId, type App, type InjectionKey, type Plugin, type Ref } from 'vue';
-import { acquire, claim, stateOptions, type ComponentStateOptions } from '../bindings/component-state.js';
+import { acquire, claim, stateOptions, writeTarget, type ComponentStateOptions } from '../bindings/component-state.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
@@ -56,32 +56,39 @@ const UNREAD = {};
 /**
  * A Ref on a state, listening from `follow` on: a server render never mounts nor disposes its
  * components' scopes, so a listener added in setup stayed on a shared state for good, one per
- * request. `follow` may also move it to another state (claim may re-create a swept one).
+ * request. `follow` may also move it to another state (claim may re-create a swept one), and so
+ * may `lookup`, asked on every read and write for the state to use instead of the one held.
  */
-function stateRef<T>(first: State<T>): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void } {
+function stateRef<T>(first: State<T>, lookup: (held: State<T>) => State<T> = (held) => held): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void } {
   let state = first;
   let trigger = () => {};
   let stop: (() => void) | undefined;
   let seen: unknown = UNREAD;
+  const move = (next: State<T>) => {
+    stop?.();
+    state = next;
+    stop = state.subscribe(() => trigger());
+  };
+  const now = () => {
+    const next = lookup(state);
+    if (next !== state) move(next);
+    return state;
+  };
   const ref = customRef<T>((track, triggerRef) => {
     trigger = triggerRef;
     return {
       get: () => {
         track();
-        return (seen = state.get()) as T;
+        return (seen = now().get()) as T;
       },
-      set: (value) => state.set(value),
+      set: (value) => now().set(value),
     };
   });
-  Object.defineProperty(ref, 'state', { get: () => state, enumerable: true });
+  Object.defineProperty(ref, 'state', { get: now, enumerable: true });
   return {
     ref: ref as StratumRef<T>,
     follow(next) {
-      if (next !== state || !stop) {
-        stop?.();
-        state = next;
-        stop = state.subscribe(() => trigger());
-      }
+      if (next !== state || !stop) move(next);
       // A change between the render and the subscription (or a re-created state) is shown now.
       if (!Object.is(state.get(), seen)) trigger();
     },
@@ -113,18 +120,34 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   // An app that only calls provideStore gets its prefix here, on its first component state.
   const resolved = stateOptions(options, prefixOf(store, instance.appContext.app) + useId());
   const state = acquire(store, initial, resolved);
-  const { ref, follow, stop } = stateRef(state);
+  const keep = () => options.keep === true;
   let release: (() => void) | undefined;
+  /** Claims `held` (or the state made again in its place) for this mounted component. */
+  const take = (held: State<T>) => {
+    const claimed = claim(store, held, resolved, keep);
+    release = claimed.release;
+    return claimed.current;
+  };
+  // Setup runs once and never looks the state up again: when the app deletes it while the
+  // component is mounted (store.deleteState on logout), the next read or write uses the state a
+  // lookup finds now, made again from `initial`; the deleted object is detached, and a write to
+  // it reached no one. Only while mounted: a late write (a pending timer) must not make it again.
+  const { ref, follow, stop } = stateRef(state, (held) => {
+    if (!release || !held._detached) return held;
+    release();
+    return take(writeTarget(store, held, initial, resolved));
+  });
   // A setup that runs on a server never mounts: the store's sweep deletes what it created there,
   // and the Ref never listened.
   onMounted(() => {
-    const claimed = claim(store, state, resolved, () => options.keep === true);
-    release = claimed.release;
     // An async setup (Suspense) that outlived the sweep: claim made the state again, and the Ref
     // must show and write that one, not the deleted one the panel no longer lists.
-    follow(claimed.current);
+    follow(take(state));
   });
-  onUnmounted(() => release?.());
+  onUnmounted(() => {
+    release?.();
+    release = undefined;
+  });
   onScopeDispose(stop);
   return ref;
 }
