@@ -133,9 +133,11 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   // lookup finds now, made again from `initial`; the deleted object is detached, and a write to
   // it reached no one. Only while mounted: a late write (a pending timer) must not make it again.
   const { ref, follow, stop } = stateRef(state, (held) => {
-    if (!release || !held._detached) return held;
+    if (!release) return held;
+    const next = writeTarget(store, held, initial, resolved);
+    if (next === held) return held;
     release();
-    return take(writeTarget(store, held, initial, resolved));
+    return take(next);
   });
   // A setup that runs on a server never mounts: the store's sweep deletes what it created there,
   // and the Ref never listened.
