@@ -75,10 +75,13 @@ describe('persisted states', () => {
     await state.ready;
     for (const listener of remote) listener(7);
     expect(state.get()).toBe(7);
+    state.set(6);
     store.deleteState({ key: 'n', scope: 'app' });
     expect(remote.size).toBe(0);
+    // The stored copy stays; a set on the deleted state no longer reaches it (it passed only
+    // because that set wrote it, before: nothing had been stored until then).
     state.set(8);
-    expect(stored.has(state.id)).toBe(true);
+    expect(stored.get(state.id)).toBe(6);
   });
 
   it('keeps working in memory and reports when the storage fails', async () => {
@@ -135,6 +138,24 @@ describe('deleteState during a restore (issue 14.17)', () => {
     await state.ready;
     expect(remote.size).toBe(0);
     expect(state.get()).toBe('light');
+  });
+});
+
+describe('a state the app deleted and a component still holds', () => {
+  it('writes nothing to the storage the state made again under its key follows: a late set leaves the newer stored value', async () => {
+    const store = new Store();
+    const options = { key: 'cart', scope: 'app', persist: 'local' } as const;
+    const old = store.createState(0, options);
+    await old.ready;
+    store.deleteState(options);
+    const again = store.createState(0, options);
+    await again.ready;
+    again.set(10);
+    expect(stored.get(again.id)).toBe(10);
+    // A stale handler or a late timer still holding the deleted state.
+    old.set(5);
+    expect(stored.get(again.id)).toBe(10);
+    expect(again.get()).toBe(10);
   });
 });
 

@@ -135,9 +135,14 @@ export class State<T> {
     round._each(this._listeners, (listener) => listener(value as T, prev as T));
   }
 
-  /** @internal The store deleted this state: stop following its storage. */
+  /**
+   * @internal The store deleted this state: stop following its storage, and stop writing to it
+   * (a state made again under the key follows the same storage: a late set or transact on this
+   * one would write over its newer value).
+   */
   _detach(): void {
     this._detached = true;
+    this._link = undefined;
     this._stop?.();
   }
 

@@ -67,6 +67,9 @@ class StoreCore implements StateHost {
   }
 
   _changed(state: State<unknown>, prev: unknown, label: string | undefined): void {
+    // A deleted state a component still holds: its id is the one a state made again under its
+    // key has, so a listener keeping values by id (the panel) would take this write for that one's.
+    if (state._detached) return;
     if (this._batchDepth > 0) {
       // Production builds have no agent to call (the define drops the loop).
       if (typeof __STRATUM_NO_AGENT__ === 'undefined') for (const hook of this._hooks) hook(state, label, true);

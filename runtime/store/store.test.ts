@@ -375,6 +375,25 @@ describe('store events and batches', () => {
     expect(seen).toEqual(['state listener ran', 'store listener ran']);
     expect(state.get()).toBe(1);
   });
+
+  it('tells no store listener nor the agent of a write to a state it deleted, which a listener by id would take for the new one', () => {
+    const store = new Store();
+    const old = store.createState(0, { key: 'a', scope: 'app' });
+    const agent: string[] = [];
+    store._observe((state) => agent.push(`change ${state.key}`), () => {});
+    const log = recorder(store);
+    // A panel (or any listener) keeps the values by state id, as the store lists them.
+    const byId = new Map<string, unknown>();
+    store.subscribe((event) => (event.type === 'deleted' ? byId.delete(event.state.id) : byId.set(event.state.id, event.value)));
+    store.deleteState({ key: 'a', scope: 'app' });
+    store.createState(10, { key: 'a', scope: 'app' });
+    // A component that still holds the deleted state writes to it (a late timer, a stale handler).
+    old.set(5);
+    store.batch(() => old.set(6));
+    expect(log).toEqual(['deleted:a:0@0', 'created:a:10@0']);
+    expect(agent).toEqual([]);
+    expect([...byId.values()]).toEqual([10]);
+  });
 });
 
 describe("the devtools agent's hooks (_observe)", () => {
