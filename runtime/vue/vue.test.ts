@@ -83,6 +83,15 @@ describe('vue useStratumState', () => {
     wrapper.unmount();
   });
 
+  it('holds a function set on the Ref as the value, as a Vue ref does (it is not called as an updater)', () => {
+    const handler = (): string => 'clicked';
+    const state = new Store().createState<(() => string) | null>(null, { key: 'onClick', scope: 'app' });
+    const onClick = useStratum(state);
+    onClick.value = handler;
+    expect(state.get()).toBe(handler);
+    expect(onClick.value).toBe(handler);
+  });
+
   it('persists to localStorage and restores in a new store', async () => {
     const Draft = defineComponent({
       setup() {

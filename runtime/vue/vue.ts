@@ -81,7 +81,8 @@ function stateRef<T>(first: State<T>, lookup: (held: State<T>) => State<T> = (he
         track();
         return (seen = now().get()) as T;
       },
-      set: (value) => now().set(value),
+      // A Ref holds what it is given; State.set would call a function as an updater.
+      set: (value) => now().set(() => value),
     };
   });
   Object.defineProperty(ref, 'state', { get: now, enumerable: true });
