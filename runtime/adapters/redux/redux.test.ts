@@ -128,3 +128,41 @@ describe('stratumRedux: a change not told yet', () => {
     expect(store.getState()).toEqual({ posts: ['a', 'b'], filter: 'mine' });
   });
 });
+
+describe('stratumRedux: two stores on the page', () => {
+  it("labels each store's change with its own action, when an app subscriber of one store dispatches into the other first", async () => {
+    const counter = (prefix: string) => (state = 0, action: { type: string }) => (action.type === `${prefix}/inc` ? state + 1 : state);
+    const clicks = legacy_createStore(withStratumEdits(counter('clicks')));
+    const echoes = legacy_createStore(withStratumEdits(counter('echoes')));
+    // The app answers each click in the other store, before the adapter hears the click.
+    clicks.subscribe(() => echoes.dispatch({ type: 'echoes/inc' }));
+    const a = await adapterKit(stratumRedux(clicks, { name: 'clicks' }));
+    const b = await adapterKit(stratumRedux(echoes, { name: 'echoes' }));
+    // One dispatch a frame: the panel is sent the last change of each state in a frame.
+    const labels = () => [a.changes().at(-1)?.label, b.changes().at(-1)?.label];
+    clicks.dispatch({ type: 'clicks/inc' });
+    expect(labels()).toEqual(['clicks/inc', 'echoes/inc']);
+    echoes.dispatch({ type: 'echoes/inc' });
+    clicks.dispatch({ type: 'clicks/inc' });
+    expect(labels()).toEqual(['clicks/inc', 'echoes/inc']);
+    expect([clicks.getState(), echoes.getState()]).toEqual([2, 3]);
+  });
+
+  it("labels each store's change with its own action when notifications are auto-batched", async () => {
+    const notifyLater: (() => void)[] = [];
+    const numberStore = (prefix: string) =>
+      configureStore({
+        reducer: withStratumEdits((state: number = 0, action: { type: string }) => (action.type === `${prefix}/inc` ? state + 1 : state)),
+        enhancers: (defaults) => defaults({ autoBatch: { type: 'callback', queueNotification: (run) => void notifyLater.push(run) } }),
+      });
+    const left = numberStore('left');
+    const right = numberStore('right');
+    const l = await adapterKit(stratumRedux(left, { name: 'left' }));
+    const r = await adapterKit(stratumRedux(right, { name: 'right' }));
+    left.dispatch({ type: 'left/inc', meta: { RTK_autoBatch: true } });
+    right.dispatch({ type: 'right/inc', meta: { RTK_autoBatch: true } });
+    for (const run of notifyLater.splice(0)) run();
+    expect(l.changes().map((change) => change.label)).toEqual(['left/inc']);
+    expect(r.changes().map((change) => change.label)).toEqual(['right/inc']);
+  });
+});

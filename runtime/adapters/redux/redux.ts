@@ -28,8 +28,13 @@ type Reducer<S, A> = (state: S | undefined, action: A) => S;
 
 /** Which action made a state object: read by the store's subscriber right after the dispatch. */
 const madeBy = new WeakMap<object, string>();
-/** For a root state that is no object (a counter): the last action any wrapped reducer saw. */
-let lastAction: string | undefined;
+/**
+ * The stores an adapter follows, each with the last action its reducer saw: the label of a
+ * change to a state that is no object (a counter) or that no wrapped reducer returned (a wrapped
+ * slice). One last action shared by every store labelled a store's change with another store's
+ * action when an app subscriber dispatched into that store first, or notifications were batched.
+ */
+const followed = new Set<{ store: ReduxStore<unknown>; last?: string }>();
 /**
  * The state each edit action found in a wrapped reducer: the store's own state when the wrapper
  * is the root. The store may hold something else after the dispatch (an app subscriber answered
@@ -50,7 +55,14 @@ export function withStratumEdits<S, A extends { type: string }>(reducer: Reducer
     const edit = isEdit(action);
     if (edit) editedFrom.set(action, state);
     const next = edit ? (action.payload as S) : reducer(state, action as A);
-    lastAction = action.type;
+    for (const each of followed) {
+      // Redux refuses getState while the store's own reducer runs: so the store dispatching is found.
+      try {
+        each.store.getState();
+      } catch {
+        each.last = action.type;
+      }
+    }
     if (typeof next === 'object' && next !== null && next !== state) madeBy.set(next, action.type);
     return next;
   };
@@ -70,11 +82,18 @@ export function stratumRedux<S>(store: ReduxStore<S>, options: AdapterOptions): 
           throw new Error(`The Redux store "${name}" did not take the panel's edit: wrap its root reducer with withStratumEdits(reducer) from stratumjs/adapters/redux.`);
         }
       },
-      subscribe: (changed) =>
-        store.subscribe(() => {
+      subscribe(changed) {
+        const mine: { store: ReduxStore<unknown>; last?: string } = { store };
+        followed.add(mine);
+        const stop = store.subscribe(() => {
           const state = store.getState();
-          changed((typeof state === 'object' && state !== null ? madeBy.get(state) : lastAction) ?? lastAction ?? 'dispatch');
-        }),
+          changed((typeof state === 'object' && state !== null ? madeBy.get(state) : undefined) ?? mine.last ?? 'dispatch');
+        });
+        return () => {
+          followed.delete(mine);
+          stop();
+        };
+      },
       raw: () => store.getState(),
     },
   });
