@@ -178,3 +178,45 @@ describe('stratumZustand: what the panel does not show', () => {
     }
   });
 });
+
+describe('stratumZustand: a restore over a class instance', () => {
+  class Money {
+    constructor(
+      readonly cents: number,
+      readonly currency: string,
+    ) {}
+    format(): string {
+      return `${(this.cents / 100).toFixed(2)} ${this.currency}`;
+    }
+  }
+  interface Wallet {
+    count: number;
+    balance: Money;
+  }
+
+  it('restores an earlier value whose class instance did not change, keeping the store own instance', async () => {
+    const store = createStore<Wallet>()(() => ({ count: 0, balance: new Money(500, 'EUR') }));
+    const balance = store.getState().balance;
+    const { changes, restore, state } = await adapterKit(stratumZustand(store, { name: 'wallet' }));
+    store.setState({ count: 1 });
+    const earlier = changes().at(-1)!;
+    store.setState({ count: 2 });
+    changes();
+    await restore(earlier);
+    expect(store.getState().count).toBe(1);
+    expect(store.getState().balance).toBe(balance);
+    expect(store.getState().balance.format()).toBe('5.00 EUR');
+    expect(state.value).toEqual(store.getState());
+  });
+
+  it('still refuses, in words, a restore that would change the class instance', async () => {
+    const store = createStore<Wallet>()(() => ({ count: 0, balance: new Money(500, 'EUR') }));
+    const { changes, restore } = await adapterKit(stratumZustand(store, { name: 'wallet-changed' }));
+    store.setState({ count: 1 });
+    const earlier = changes().at(-1)!;
+    store.setState({ balance: new Money(700, 'EUR') });
+    changes();
+    await expect(restore(earlier)).rejects.toThrow(/\["balance"\] is a Money: the panel cannot rebuild a class instance/);
+    expect(store.getState()).toMatchObject({ count: 1, balance: { cents: 700 } });
+  });
+});

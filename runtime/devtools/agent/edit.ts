@@ -3,7 +3,7 @@
  * path (the old value stays intact: listeners get it as `prev`), following the codec's path
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
-import { BlobRef, decode, Opaque, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { BlobRef, decode, encode, Opaque, Truncated, type Encoded, type Path } from '../../codec/index.js';
 import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { InlineBlobs } from './show.js';
@@ -95,22 +95,35 @@ export function liveAt(root: unknown, path: Path): unknown {
   return node;
 }
 
+/** Whether a look-alike is what the codec makes of `live`: the page's instance, unchanged. */
+function sameAsLive(lookAlike: object, live: object): boolean {
+  return JSON.stringify(encode(lookAlike)) === JSON.stringify(encode(live));
+}
+
 /**
- * Refuses a decoded value that would put a look-alike where the page holds a class: the codec
- * writes a class instance back as a plain object that only carries the class name, and an Error
- * of a page class as a built-in Error, so its prototype and methods would be gone. `live` is what
- * the value replaces (undefined for nothing); a look-alike over a look-alike (a stored row, which
- * never held the class) loses nothing and is let through.
+ * `next` with the page's own class instances kept where it holds their unchanged look-alike, or
+ * refused where a look-alike would replace a class: the codec writes a class instance back as a
+ * plain object that only carries the class name, and an Error of a page class as a built-in
+ * Error, so its prototype and methods would be gone. An unchanged instance is kept (the same
+ * object), so a restore or a snapshot holding a Date-like value or a model object in one field
+ * can still write the rest. `live` is what the value replaces (undefined for nothing); a
+ * look-alike over a look-alike (a stored row, which never held the class) loses nothing and is
+ * let through. `next` is the freshly decoded value, changed in place.
  */
-export function guardClasses(next: unknown, live: unknown, path: Path, seen = new Set<object>()): void {
-  if (typeof next !== 'object' || next === null || seen.has(next)) return;
-  seen.add(next);
+export function guardClasses(next: unknown, live: unknown, path: Path, seen = new Map<object, unknown>()): unknown {
+  if (typeof next !== 'object' || next === null) return next;
+  if (seen.has(next)) return seen.get(next);
+  seen.set(next, next);
   const tag = lookAlikeOf(next);
   if (tag !== undefined && lookAlikeOf(live) === undefined) {
-    const name = typeof live === 'object' && live !== null && !(live instanceof Error) && Object.getPrototypeOf(live) !== Object.prototype ? classOf(live) : tag;
+    const isClass = typeof live === 'object' && live !== null && !(live instanceof Error) && Object.getPrototypeOf(live) !== Object.prototype;
+    if (isClass && sameAsLive(next, live)) {
+      seen.set(next, live);
+      return live;
+    }
     throw new CommandError(
       'not-editable',
-      `${describe(path)} is a ${name}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
+      `${describe(path)} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
     );
   }
   if (next instanceof Error) {
@@ -123,11 +136,25 @@ export function guardClasses(next: unknown, live: unknown, path: Path, seen = ne
   }
   if (next instanceof Map || next instanceof Set || Array.isArray(next)) {
     const liveItems: unknown[] | undefined = live instanceof Map || live instanceof Set ? [...(live as Iterable<unknown>)] : Array.isArray(live) ? live : undefined;
-    [...(next as Iterable<unknown>)].forEach((item, i) => guardClasses(item, liveItems?.[i], [...path, i], seen));
-    return;
+    const items = [...(next as Iterable<unknown>)];
+    const kept = items.map((item, i) => guardClasses(item, liveItems?.[i], [...path, i], seen));
+    if (kept.every((item, i) => item === items[i])) return next;
+    if (Array.isArray(next)) kept.forEach((item, i) => (next[i] = item));
+    else {
+      // Rebuilt in order: a Map or Set cannot swap one member in place.
+      next.clear();
+      for (const item of kept) next instanceof Map ? next.set(...(item as [unknown, unknown])) : next.add(item);
+    }
+    return next;
   }
-  for (const key of Object.keys(next)) guardClasses((next as Record<string, unknown>)[key], peek(live, key), [...path, key], seen);
-  if (next instanceof Error) for (const key of ['cause', 'errors']) if (Object.hasOwn(next, key)) guardClasses((next as unknown as Record<string, unknown>)[key], peek(live, key), [...path, key], seen);
+  const record = next as Record<string, unknown>;
+  const keys = Object.keys(next);
+  if (next instanceof Error) keys.push(...['cause', 'errors'].filter((key) => Object.hasOwn(next, key)));
+  for (const key of keys) {
+    const kept = guardClasses(record[key], peek(live, key), [...path, key], seen);
+    if (kept !== record[key]) defineOwn(record, key, kept);
+  }
+  return next;
 }
 
 /** What the edit may copy: data containers. A class instance would lose its private fields. */

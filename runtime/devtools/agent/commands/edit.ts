@@ -37,12 +37,12 @@ function newPart({ op, value }: Edit, context: Context): unknown {
 }
 
 /** The whole value after the edit, refused when it touches what redact() hides. */
-function edited(current: unknown, root: Path, edit: Edit, next: unknown): unknown {
+function edited(current: unknown, root: Path, edit: Edit, decoded: unknown): unknown {
   const { path, op, to } = edit;
-  guardRedacted(current, root, path, op === 'set' || op === 'insert' ? { value: next } : undefined);
+  guardRedacted(current, root, path, op === 'set' || op === 'insert' ? { value: decoded } : undefined);
   // The value renamed lands under `to`: where redact() hides that name, the panel would be writing it.
   if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to], { value: liveAt(current, path) });
-  if (op === 'set' || op === 'insert') guardClasses(next, op === 'set' ? liveAt(current, path) : undefined, path);
+  const next = op === 'set' || op === 'insert' ? guardClasses(decoded, op === 'set' ? liveAt(current, path) : undefined, path) : decoded;
   return applyEdit(current, path, op, next, to);
 }
 

@@ -122,10 +122,11 @@ describe('edit over a class instance (the codec writes one back as a plain look-
     return { t, state, target, at: { store: target.store, state: target.state } };
   }
 
-  it('refuses in words to set an instance or a page Error class as JSON, by path or as a whole, and keeps the value', async () => {
+  it('refuses in words to change an instance or set a page Error class as JSON, by path or as a whole, and keeps the value', async () => {
     const { t, state, target, at } = await withClasses();
     const before = state.value;
-    const shown = encode(state.value);
+    // The point moved: the panel would write it back as a plain look-alike.
+    const shown = encode({ ...(before as object), p: new Point(3, 5) });
     const fields = shown as Record<string, Encoded>;
     const p = fields['p'];
     const e = fields['e'];
@@ -141,6 +142,17 @@ describe('edit over a class instance (the codec writes one back as a plain look-
     await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['n'], op: 'set', value: p! })).rejects.toMatchObject({ code: 'not-editable' });
     expect(state.value).toBe(before);
     expect(state.version).toBe(0);
+  });
+
+  it("keeps the page's own instance where a whole value holds it unchanged, and writes the rest", async () => {
+    const { t, state, at } = await withClasses();
+    const before = state.value as { p: Point; e: Error; plain: Error; n: number };
+    const { e: _e, ...rest } = before;
+    state.set(rest);
+    await t.call(Command.stateSet, { ...at, value: encode({ ...rest, n: 2 }), baseVersion: 1 });
+    const after = state.value as typeof before;
+    expect(after.n).toBe(2);
+    expect(after.p).toBe(before.p);
   });
 
   it('still sets a built-in Error, and replaces an instance with a plain value the user chose', async () => {

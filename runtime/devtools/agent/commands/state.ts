@@ -22,9 +22,9 @@ export const stateCommands: Handlers<'stateSet'> = {
   stateSet({ store, state: id, value, baseVersion, label }, { blobs }) {
     const { state } = stateOf(store, id);
     checkBase(store, state, baseVersion, blobs);
-    const next = decodeEdit(value, blobs);
-    guardRedacted(state.value, root(state), [], { value: next });
-    guardClasses(next, state.value, []);
+    const decoded = decodeEdit(value, blobs);
+    guardRedacted(state.value, root(state), [], { value: decoded });
+    const next = guardClasses(decoded, state.value, []);
     state.set(next, { label: label ?? LABEL });
     return { version: state.version };
   },
