@@ -10,7 +10,9 @@
  * lacks are removed), except the stored copy of a persisted state the file does not mention,
  * which stays with its state; an entry redacted on either side is left as the page holds it.
  */
-import { CodecError, deserialize, encode, type Encoded, type Path } from '../../codec/index.js';
+import { CodecError, decode, deserialize, encode, type Encoded, type Path } from '../../codec/index.js';
+import { CommandError } from '../../protocol/errors.js';
+import { guardClasses } from '../agent/edit.js';
 import type { Key } from '../../db/keys.js';
 import { keyAt } from '../../db/schema.js';
 import type { Database } from '../../db/types.js';
@@ -75,6 +77,21 @@ function hide<T extends { redacted?: Path[] }>(mine: T[], theirs: T[], id: (entr
   return new Set([...mine, ...theirs].filter((entry) => entry.redacted !== undefined).map(id));
 }
 
+/**
+ * Why a file value holding class instances cannot replace `live`: it would change one of the
+ * page's (a file cannot rebuild a class); an unchanged one is kept. Undefined when it can.
+ */
+function changesClass(value: Encoded, live: unknown): string | undefined {
+  try {
+    guardClasses(decode(value), live, []);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommandError) return error.message;
+    // A value that does not decode is refused by the rebuild, with where it is.
+    return undefined;
+  }
+}
+
 class Planner {
   readonly skipped: Skip[] = [];
   readonly current: Views = { stores: [], webstorages: [], databases: [] };
@@ -130,16 +147,19 @@ class Planner {
         const path = ['state', theirs.name, scope(state.scope), state.key];
         const live = byId.get(id);
         const now = shown.get(id);
-        const why = unrestorable(state.value, true);
+        const why = unrestorable(state.value, false);
+        const changed = live && unrestorable(state.value, true) !== undefined ? changesClass(state.value, live.value) : undefined;
         if (!live || !now) this.skip(path, 'not on this page (a component’s states exist only while it is mounted)');
         else if (state.redacted || now.redacted) this.skip(path, REDACTED, true);
         else if (why !== undefined) this.skip(path, `holds ${why}`);
+        else if (changed !== undefined) this.skip(path, changed);
         else {
           kept.states.push({ ...state, scope: scope(state.scope) });
           current.states.push(now);
           this._pending.push(() => {
             if (this._same(now.value, state.value)) return;
-            target.states.push({ state: live, value: this._rebuild.value(state.value, `state "${state.key}"`) });
+            // The page's unchanged class instances go back as the very objects it holds.
+            target.states.push({ state: live, value: guardClasses(this._rebuild.value(state.value, `state "${state.key}"`), live.value, []) });
           });
         }
       }

@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app, fill, SCHEMA, type Page } from '../../../test/helpers/snapshot-app.js';
-import type { Encoded } from '../../codec/index.js';
+import { encode, type Encoded } from '../../codec/index.js';
 import { exportSnapshot, importSnapshot, parseSnapshot, previewSnapshot, SnapshotError, type SnapshotFile } from './index.js';
 
 let text: string;
@@ -129,6 +129,32 @@ describe('skipped, the rest applied', () => {
     await importSnapshot(file, { targets: fresh.targets });
     expect(fresh.store.getState({ key: 'prefs2', scope: 'settings' })!.value).toBeNull();
     expect(fresh.local.get('cart')).toEqual([{ sku: 'p1', n: 2 }]);
+    await fresh.db.delete();
+  });
+
+  it("a state holding a class instance: imported when the instance is the page's unchanged (kept as it is), skipped when it would change", async () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    const file = JSON.parse(text) as SnapshotFile;
+    file.stores[0]!.states.push(
+      { scope: 'settings', key: 'same', value: encode({ p: new Point(3, 4), n: 2 }) },
+      { scope: 'settings', key: 'moved', value: encode({ p: new Point(3, 5), n: 2 }) },
+    );
+    const fresh = await page();
+    const point = new Point(3, 4);
+    const same = fresh.store.createState<{ p: Point; n: number }>({ p: point, n: 1 }, { key: 'same', scope: 'settings' });
+    const moved = fresh.store.createState<{ p: Point; n: number }>({ p: new Point(3, 4), n: 1 }, { key: 'moved', scope: 'settings' });
+    const before = moved.value;
+    const preview = await previewSnapshot(file, { targets: fresh.targets });
+    expect(preview.skipped).toEqual([{ path: ['state', 'app', 'settings', 'moved'], reason: expect.stringMatching(/\["p"\] is a Point: the panel cannot rebuild a class instance/) }]);
+    await importSnapshot(file, { targets: fresh.targets });
+    expect(same.value.n).toBe(2);
+    expect(same.value.p).toBe(point);
+    expect(moved.value).toBe(before);
     await fresh.db.delete();
   });
 });
