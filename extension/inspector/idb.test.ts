@@ -268,6 +268,23 @@ describe('the page storage inspector: IndexedDB', () => {
     expect(await (bottom(stored.body) as { image: Blob }).image.text()).toBe('deep');
     db.close();
   });
+  it('saves a whole row 20,000 levels deep from the panel and reads it back, instead of a bare engine error', async () => {
+    // Before: decodeEdit recursed, so the save failed with "Maximum call stack size exceeded"
+    // (in Chromium, surfacing as a TypeError about instanceof; InternalError in Firefox).
+    deepCloneAsABrowser();
+    let body: unknown = { leaf: 'bottom' };
+    for (let i = 0; i < 20_000; i++) body = i % 2 ? [body] : { v: body };
+    const db = await appDb((d) => d.createObjectStore('docs', { keyPath: 'id' }));
+    await put(db, 'docs', [{ id: 1, body: 'short' }]);
+    const inspector = new PageDatabases(indexedDB);
+    const { id } = await inspector.describe(db.name);
+    const [row] = (await inspector.query({ database: id, table: 'docs' })).rows;
+    await inspector.put(id, 'docs', encode({ id: 1, body }), row!.hash, row!.key);
+    let stored = ((await get(db, 'docs', 1)) as { body: unknown }).body;
+    for (let i = 19_999; i >= 0; i--) stored = i % 2 ? (stored as unknown[])[0] : (stored as { v: unknown }).v;
+    expect(stored).toEqual({ leaf: 'bottom' });
+    db.close();
+  });
   it('a row whose key is a long string (a data: URL) is deleted by the key the panel was shown; a cut key is refused in words', async () => {
     const db = await appDb((d) => d.createObjectStore('thumbs'));
     const url = `data:image/png;base64,${'A'.repeat(20_000)}`;

@@ -130,3 +130,69 @@ describe('applyEdit on a value with shared and circular references', () => {
     expect((applyEdit({ m: new Map([['k', { n: 1 }]]) }, ['m', 0, 1, 'n'], 'set', 2) as { m: Map<string, { n: number }> }).m.get('k')!.n).toBe(2);
   });
 });
+
+/** `{ v: [ { v: … leaf } ] }`, `depth` levels of objects and arrays, built without recursion. */
+function deep(depth: number, leaf: unknown): unknown {
+  let value = leaf;
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { v: value };
+  return value;
+}
+
+function bottom(value: unknown, depth: number): unknown {
+  for (let i = depth - 1; i >= 0; i--) value = i % 2 ? (value as unknown[])[0] : (value as { v: unknown }).v;
+  return value;
+}
+
+describe('decodeEdit of a value nested 20,000 levels deep', () => {
+  it('gives the value back with its blob in place instead of running out of stack', async () => {
+    const blob = new Blob(['deep']);
+    const back = roundTrip(deep(20_000, { blob, tags: new Set([blob]), when: new Date(5) }));
+    const leaf = bottom(back, 20_000) as { blob: Blob; tags: Set<Blob>; when: Date };
+    expect(leaf.blob).toBe(blob);
+    expect([...leaf.tags]).toEqual([blob]);
+    expect(leaf.when.getTime()).toBe(5);
+    expect(await leaf.blob.text()).toBe('deep');
+  });
+
+  it('refuses a part cut short 20,000 levels down in words, naming where', () => {
+    const cut = encode(deep(20_000, 'x'.repeat(50)), { maxString: 10 });
+    expect(() => decodeEdit(cut, new InlineBlobs())).toThrow(/is cut short in the panel: expand it before writing the value back/);
+  });
+});
+
+describe('decodeEdit results recorded on HEAD (before it walked without recursion)', () => {
+  const blob = new Blob(['b']);
+  const words = (value: unknown, limits?: { maxString?: number }): string => {
+    try {
+      decodeEdit(encode(value, { ...limits, onBlob: (b) => (b === blob ? 'gone' : new InlineBlobs().ref(b)) }), new InlineBlobs());
+      return 'ok';
+    } catch (error) {
+      return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+    }
+  };
+
+  it('words what it refuses as before', () => {
+    expect(words({ a: [{ 'b c': 'long text here' }] }, { maxString: 4 })).toBe('not-editable: ["a"]["0"]["b c"] is cut short in the panel: expand it before writing the value back');
+    expect(words(new Map([[1, { f: () => 1 }]]))).toBe('not-editable: [0][1]["f"] is a function (() =>): the panel cannot write one');
+    expect(words({ list: new Set([1, blob]) })).toBe('not-editable: ["list"][1] is a blob the page no longer holds: upload a file instead');
+    expect(words(() => 1)).toBe('not-editable: the value is a function (() =>): the panel cannot write one');
+  });
+
+  it('gives the same values as before: shared parts, cycles, Map keys, order', () => {
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { name: 'c' };
+    cyclic.self = cyclic;
+    const back = roundTrip({ a: shared, b: [shared], m: new Map<unknown, unknown>([[shared, 'k'], ['z', cyclic]]), s: new Set(['y', 'x']) }) as {
+      a: object;
+      b: object[];
+      m: Map<unknown, unknown>;
+      s: Set<string>;
+    };
+    expect(back.b[0]).toBe(back.a);
+    expect([...back.m.keys()][0]).toBe(back.a);
+    const c = back.m.get('z') as Record<string, unknown>;
+    expect(c.self).toBe(c);
+    expect([...back.s]).toEqual(['y', 'x']);
+    expect(JSON.stringify(Object.keys(back))).toBe('["a","b","m","s"]');
+  });
+});
