@@ -28,41 +28,56 @@ export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
   // What each node became: a BlobRef its Blob, anything else itself. A node met again (a shared
   // reference, a cycle) gets the same answer, so no marker survives a second reference.
   const done = new Map<object, unknown>();
-  const visit = (node: unknown, path: Path): unknown => {
+  // The walk keeps its own stack, not the engine's: a value thousands of levels deep (which the
+  // panel reads and shows) ran out of stack. Each frame is one container met (`keys` for an
+  // object), its children in the order the recursive walk visited them, and what each became;
+  // a node's path is built from the frames only when an error names it.
+  type Frame = { node: Map<unknown, unknown> | Set<unknown> | Record<string, unknown>; keys?: string[]; kids: unknown[]; out: unknown[]; at: number };
+  const stack: Frame[] = [];
+  // Map entry i: its key at [i, 0], its value at [i, 1].
+  const here = (): Path => stack.flatMap(({ node, keys, at }): Path => (keys ? [keys[at - 1]!] : node instanceof Map ? [(at - 1) >> 1, (at - 1) & 1] : [at - 1]));
+  const enter = (node: unknown): unknown => {
     if (typeof node !== 'object' || node === null) return node;
     if (done.has(node)) return done.get(node);
     if (node instanceof Truncated) {
-      throw new CommandError('not-editable', `${describe(path)} is cut short in the panel: expand it before writing the value back`);
+      throw new CommandError('not-editable', `${describe(here())} is cut short in the panel: expand it before writing the value back`);
     }
     if (node instanceof Opaque) {
-      throw new CommandError('not-editable', `${describe(path)} is a ${node.kind} (${node.description}): the panel cannot write one`);
+      throw new CommandError('not-editable', `${describe(here())} is a ${node.kind} (${node.description}): the panel cannot write one`);
     }
     if (node instanceof BlobRef) {
       const blob = node.ref === null ? undefined : blobs.get(node.ref);
-      if (!blob) throw new CommandError('not-editable', `${describe(path)} is a blob the page no longer holds: upload a file instead`);
+      if (!blob) throw new CommandError('not-editable', `${describe(here())} is a blob the page no longer holds: upload a file instead`);
       done.set(node, blob);
       return blob;
     }
     done.set(node, node);
-    if (node instanceof Map) {
-      // Rebuilt in order: a Map or Set cannot swap one member in place.
-      const entries = [...node].map(([k, v], i) => [visit(k, [...path, i, 0]), visit(v, [...path, i, 1])] as const);
-      node.clear();
-      for (const [k, v] of entries) node.set(k, v);
-    } else if (node instanceof Set) {
-      const items = [...node].map((item, i) => visit(item, [...path, i]));
-      node.clear();
-      for (const item of items) node.add(item);
-    } else {
-      const record = node as Record<string, unknown>;
-      for (const k of Object.keys(record)) {
-        const next = visit(record[k], [...path, k]);
-        if (next !== record[k]) defineOwn(record, k, next);
-      }
+    if (node instanceof Map || node instanceof Set) stack.push({ node, kids: node instanceof Map ? [...node].flat() : [...node], out: [], at: 0 });
+    else {
+      const keys = Object.keys(node);
+      stack.push({ node: node as Record<string, unknown>, keys, kids: keys.map((k) => (node as Record<string, unknown>)[k]), out: [], at: 0 });
     }
     return node;
   };
-  return visit(value, []);
+  const result = enter(value);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.at < frame.kids.length) {
+      const i = frame.at++;
+      frame.out[i] = enter(frame.kids[i]);
+      continue;
+    }
+    stack.pop();
+    const { node, keys, kids, out } = frame;
+    if (keys) out.forEach((next, i) => next !== kids[i] && defineOwn(node as Record<string, unknown>, keys[i]!, next));
+    else {
+      // Rebuilt in order: a Map or Set cannot swap one member in place.
+      (node as Set<unknown>).clear();
+      for (let i = 0; i < out.length; i++) if (node instanceof Map) node.set(out[i], out[++i]);
+      else (node as Set<unknown>).add(out[i]);
+    }
+  }
+  return result;
 }
 
 /** What a decoded class instance is: a plain object keeping its class name as an own Symbol.toStringTag. */
