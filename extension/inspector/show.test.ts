@@ -117,6 +117,10 @@ describe('standIn on a value from the panel nested thousands of levels deep', ()
     expect(() => guardStandIns(nested(20_000, { key: 1 }))).not.toThrow();
   });
 
+  it('names a stand-in 20,000 levels down by a path cut to its ends, not a 140 KB one in the toast', () => {
+    expect(standIn(nested(20_000, { key: tagged('CryptoKey') }))).toBe('["0"]["v"]["0"]["v"]…(20001 levels)…["v"]["0"]["v"]["key"] is a CryptoKey the panel can show but not rebuild');
+  });
+
   it('words every value as the recursive walk did (recorded before it was made iterative)', () => {
     const shared = { s: 1 };
     const cyclic: Record<string, unknown> = { name: 'loop' };
@@ -152,5 +156,6 @@ const RECORDED_STAND_INS: Record<string, string | null> = {
   first: '["a"]["0"] is a First the panel can show but not rebuild',
   shared: '["1"]["then"] is a AfterShared the panel can show but not rebuild',
   cyclic: '["later"] is a Cyclic the panel can show but not rebuild',
-  deep100: `${'["0"]["v"]'.repeat(50)}["p"] is a Deep the panel can show but not rebuild`,
+  // Recorded as a 510-character path; long paths are now cut to their ends (error.ts pathWords).
+  deep100: '["0"]["v"]["0"]["v"]…(101 levels)…["v"]["0"]["v"]["p"] is a Deep the panel can show but not rebuild',
 };

@@ -158,6 +158,11 @@ describe('decodeEdit of a value nested 20,000 levels deep', () => {
     const cut = encode(deep(20_000, 'x'.repeat(50)), { maxString: 10 });
     expect(() => decodeEdit(cut, new InlineBlobs())).toThrow(/is cut short in the panel: expand it before writing the value back/);
   });
+
+  it('names a part 20,000 levels down by a path cut to its ends, not a 140 KB one', () => {
+    const cut = encode(deep(20_000, 'x'.repeat(50)), { maxString: 10 });
+    expect(() => decodeEdit(cut, new InlineBlobs())).toThrow('["0"]["v"]["0"]["v"]…(20000 levels)…["0"]["v"]["0"]["v"] is cut short in the panel');
+  });
 });
 
 describe('decodeEdit results recorded on HEAD (before it walked without recursion)', () => {
