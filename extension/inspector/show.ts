@@ -3,7 +3,7 @@
  * hash (runtime/devtools/agent/show.ts), without the agent's registry (the content script must
  * never load the registry, which would start a runtime listener in the isolated world).
  */
-import { encode, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
+import { encode, pathWords, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
 import type { Current, Hash } from '#protocol/messages.js';
 import { CommandError } from '#protocol/errors.js';
 
@@ -202,7 +202,7 @@ export function standIn(value: unknown): string | undefined {
       if (!Object.prototype.hasOwnProperty.call(node, Symbol.toStringTag)) return true;
       const steps = path();
       const name = String((node as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag]);
-      found = `${steps.length === 0 ? 'the value' : steps.map((step) => `[${JSON.stringify(step)}]`).join('')} is a ${name} the panel can show but not rebuild`;
+      found = `${steps.length === 0 ? 'the value' : pathWords(steps, (step) => `[${JSON.stringify(step)}]`)} is a ${name} the panel can show but not rebuild`;
       return false;
     },
     (node) => (node instanceof Map ? [...node.values()].map((item, i) => [i, item]) : node instanceof Set ? [...node].map((item, i) => [i, item]) : Object.entries(node)),

@@ -8,6 +8,7 @@
  * again. Iterative, so a value nested thousands of levels deep does not exhaust the stack.
  */
 import type { Encoded } from './index.js';
+import { pathWords } from './error.js';
 
 export type Node = { [key: string]: Encoded };
 export type Tagged = { $t: string; [key: string]: Encoded };
@@ -33,13 +34,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** A path as people read it: `user.tags[0]["odd key"]` ('' for the root). */
 export function pathText(path: readonly (string | number)[]): string {
-  return path
-    .map((step, i) => {
-      if (typeof step === 'number') return `[${step}]`;
-      if (IDENTIFIER.test(step)) return i === 0 ? step : `.${step}`;
-      return `[${JSON.stringify(step)}]`;
-    })
-    .join('');
+  return pathWords(path, (step, first) => (typeof step === 'number' ? `[${step}]` : IDENTIFIER.test(step) ? (first ? step : `.${step}`) : `[${JSON.stringify(step)}]`));
 }
 
 /** Whether `node[key]` is a record with literal keys (an `object`/`instance` node's `v`, an error's `fields`): a `$t` there is data. */

@@ -13,12 +13,17 @@ export class CodecError extends Error {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/**
+ * A path in words, `step` writing each step (`first` for the path's first). A path over 12 steps
+ * keeps its first and last 4 around `…(N levels)…`: a value 20,000 levels deep gave a 140 KB path.
+ * Every message and toast that names a path writes it through here.
+ */
+export function pathWords<S>(path: readonly S[], step: (s: S, first: boolean) => string): string {
+  const n = path.length;
+  return path.map((s, i) => (n < 13 || i < 4 || i >= n - 4 ? step(s, !i) : i > 4 ? '' : `…(${n} levels)…`)).join('');
+}
+
 /** `$`, `$.user.tags[2]`, `$["a b"]`: how paths read in messages and the panel. */
 export function formatPath(path: readonly (string | number)[]): string {
-  let out = '$';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
+  return `$${pathWords(path, (segment) => (typeof segment === 'number' ? `[${segment}]` : IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`))}`;
 }

@@ -1,6 +1,6 @@
 export { decode } from './decode.js';
 export { encode } from './encode.js';
-export { CodecError, formatPath } from './error.js';
+export { CodecError, formatPath, pathWords } from './error.js';
 export { BlobRef, Opaque, Truncated } from './markers.js';
 export { resolvePath } from './path.js';
 export { CODEC_VERSION, deserialize, serialize } from './serialize.js';

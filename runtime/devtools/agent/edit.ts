@@ -3,7 +3,7 @@
  * path (the old value stays intact: listeners get it as `prev`), following the codec's path
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
-import { BlobRef, decode, encode, Opaque, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { BlobRef, decode, encode, Opaque, pathWords, Truncated, type Encoded, type Path } from '../../codec/index.js';
 import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { InlineBlobs } from './show.js';
@@ -11,7 +11,7 @@ import type { InlineBlobs } from './show.js';
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
 
 function describe(path: Path): string {
-  return path.length === 0 ? 'the value' : path.map((step) => `[${JSON.stringify(step)}]`).join('');
+  return path.length === 0 ? 'the value' : pathWords(path, (step) => `[${JSON.stringify(step)}]`);
 }
 
 /**
