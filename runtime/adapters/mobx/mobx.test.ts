@@ -1,4 +1,4 @@
-import { action, makeAutoObservable, observable, runInAction } from 'mobx';
+import { action, makeAutoObservable, observable, reaction, runInAction } from 'mobx';
 import { describe, expect, it } from 'vitest';
 import { adapterKit } from '../../../test/helpers/adapter-kit.js';
 import { stratumMobx } from './index.js';
@@ -90,5 +90,29 @@ describe('stratumMobx: a panel edit of one nested field', () => {
     await edit(['user', 'name'], 'bob');
     prefs.theme = 'dark';
     expect(app.user.prefs.theme).toBe('dark');
+  });
+});
+
+describe('stratumMobx: a restore of an earlier value', () => {
+  it('puts the earlier fields into the model instances the app holds: same objects, methods and reactions', async () => {
+    const list = new ModelList();
+    const [milk, tea] = list.todos as [Model, Model];
+    const { changes, restore } = await adapterKit(stratumMobx(list, { name: 'restore' }));
+    milk.toggle();
+    const earlier = changes().at(-1)!;
+    tea.toggle();
+    runInAction(() => (milk.text = 'oat milk'));
+    changes();
+    const seen: boolean[] = [];
+    const stop = reaction(() => tea.done, (done) => seen.push(done));
+    await restore(earlier);
+    stop();
+    expect(list.todos[0]).toBe(milk);
+    expect(list.todos[1]).toBe(tea);
+    expect([milk.text, milk.done, tea.done]).toEqual(['milk', true, false]);
+    // The app's own reaction on the instance it holds heard the restore.
+    expect(seen).toEqual([false]);
+    tea.toggle();
+    expect(list.todos[1]!.done).toBe(true);
   });
 });
