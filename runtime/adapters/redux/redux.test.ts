@@ -166,3 +166,34 @@ describe('stratumRedux: two stores on the page', () => {
     expect(r.changes().map((change) => change.label)).toEqual(['right/inc']);
   });
 });
+
+describe('stratumRedux: a store of its own making', () => {
+  /** A store with Redux's three methods and none of its guards: getState works while the reducer runs. */
+  function homemade<S>(reducer: (state: S | undefined, action: { type: string }) => S) {
+    let state = reducer(undefined, { type: '@@init' });
+    const listeners = new Set<() => void>();
+    return {
+      getState: () => state,
+      dispatch(action: { type: string }) {
+        state = reducer(state, action);
+        for (const listener of listeners) listener();
+        return action;
+      },
+      subscribe(listener: () => void) {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+  }
+
+  it("labels a number state's change with the action that made it, not 'dispatch'", async () => {
+    const store = homemade(withStratumEdits((count: number | undefined = 0, action: { type: string }) => (action.type === 'counter/increment' ? count + 1 : count)));
+    const { changes, edit } = await adapterKit(stratumRedux(store, { name: 'homemade' }));
+    store.dispatch({ type: 'counter/increment' });
+    expect(changes().at(-1)).toMatchObject({ label: 'counter/increment', value: 1 });
+    await edit([], 40);
+    expect(store.getState()).toBe(40);
+    store.dispatch({ type: 'counter/increment' });
+    expect(changes().at(-1)).toMatchObject({ label: 'counter/increment', value: 41 });
+  });
+});

@@ -41,6 +41,12 @@ const followed = new Set<{ store: ReduxStore<unknown>; last?: string }>();
  * with an action of its own), and that is no missing wrapper.
  */
 const editedFrom = new WeakMap<object, unknown>();
+/**
+ * The last action of a dispatch no followed store claimed: a store of the app's own making, whose
+ * getState works while its reducer runs, cannot be told apart that way. The first subscriber to
+ * hear a change takes it as its store's last action (the store notifies right after its reducer).
+ */
+let unclaimed: string | undefined;
 
 function isEdit(action: unknown): action is StratumEditAction {
   return typeof action === 'object' && action !== null && (action as { type?: unknown }).type === STRATUM_EDIT;
@@ -55,14 +61,17 @@ export function withStratumEdits<S, A extends { type: string }>(reducer: Reducer
     const edit = isEdit(action);
     if (edit) editedFrom.set(action, state);
     const next = edit ? (action.payload as S) : reducer(state, action as A);
+    let claimed = false;
     for (const each of followed) {
       // Redux refuses getState while the store's own reducer runs: so the store dispatching is found.
       try {
         each.store.getState();
       } catch {
         each.last = action.type;
+        claimed = true;
       }
     }
+    unclaimed = claimed ? undefined : action.type;
     if (typeof next === 'object' && next !== null && next !== state) madeBy.set(next, action.type);
     return next;
   };
@@ -87,6 +96,7 @@ export function stratumRedux<S>(store: ReduxStore<S>, options: AdapterOptions): 
         followed.add(mine);
         const stop = store.subscribe(() => {
           const state = store.getState();
+          if (unclaimed !== undefined) [mine.last, unclaimed] = [unclaimed, undefined];
           changed((typeof state === 'object' && state !== null ? madeBy.get(state) : undefined) ?? mine.last ?? 'dispatch');
         });
         return () => {
