@@ -1,10 +1,10 @@
 /**
- * History in real Chromium, with the test playing the content script (as test/e2e/agent.spec.ts
- * does): call sites of a change in the page's own code, restore as a versioned edit, and a
+ * History in a real browser, with the test playing the content script (as test/e2e/agent.spec.ts
+ * does; history.firefox.spec.ts runs it in Firefox): call sites of a change in the page's own code, restore as a versioned edit, and a
  * snapshot exported from one profile, imported into a fresh one (IndexedDB, a File blob, a File
  * in a state), then compared with diff.
  */
-import type { BrowserContext, CDPSession, Page } from 'puppeteer';
+import type { BrowserContext, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff } from '../../runtime/snapshot-file/diff.js';
 import { parseSnapshot } from '../../runtime/snapshot-file/validate.js';
@@ -26,7 +26,8 @@ import {
   type RuntimeEvents,
   type Snapshot,
 } from '../../runtime/protocol/messages.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { isolatedWorld } from './harness/isolated-world.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 const WORLD = 'stratum-history-peer';
@@ -38,11 +39,12 @@ const PEER = `
 `;
 const BLOB = 3 * 1024 * 1024;
 
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser(), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -61,22 +63,11 @@ interface Peer {
 /** Opens the fixture in `context` with a fake content script, and connects (traces on). */
 async function open(context: BrowserContext): Promise<Peer> {
   const page = await context.newPage();
-  const cdp: CDPSession = await page.createCDPSession();
-  const contexts: number[] = [];
-  cdp.on('Runtime.executionContextCreated', (event) => {
-    if (event.context.name === WORLD) contexts.push(event.context.id);
-  });
-  await cdp.send('Page.enable');
-  await cdp.send('Runtime.enable');
-  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: PEER, worldName: WORLD });
+  const world = await isolatedWorld(page, WORLD, PEER);
   const url = `${served.origin}/fixtures/history/index.html`;
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
-  const peer = async <T>(expression: string): Promise<T> => {
-    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { contextId: contexts.at(-1)!, expression, returnByValue: true, awaitPromise: true });
-    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-    return result.value as T;
-  };
+  const peer = <T>(expression: string): Promise<T> => world.evaluate<T>(expression);
   const messages = async () => (await peer<RuntimeEnvelope[]>('window.__peer.received')).flatMap((envelope) => envelope.batch);
   let seq = 0;
   let session = ANY_SESSION;
@@ -128,7 +119,7 @@ async function exportText(peer: Peer): Promise<string> {
   return text;
 }
 
-describe('history in real Chromium', () => {
+describe(`history in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`, () => {
   it('traces a change to the page’s own function, and restores an earlier value as a versioned edit', async () => {
     const peer = await open(started.browser.defaultBrowserContext());
     await peer.app('addToCart("p1")');
