@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 interface FixtureRead {
@@ -11,11 +11,12 @@ interface FixtureRead {
   seen: string[];
 }
 
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser(), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -28,7 +29,7 @@ async function openFixture(page: Page): Promise<FixtureRead> {
   return page.evaluate(() => (window as unknown as { fixture: { read(): FixtureRead } }).fixture.read());
 }
 
-describe('store in real Chromium', () => {
+describe(`store in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`, () => {
   it('resolves component, client, user and global scopes and notifies a batch once', async () => {
     const page = await started.browser.newPage();
     const read = await openFixture(page);
