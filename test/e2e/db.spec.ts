@@ -98,8 +98,8 @@ describe(`stratumjs/db in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}
       return db.cache.get(state.id);
     });
     expect(stored).toBe(400);
-    // Each page follows the other's writes (timer-polled: one of the two is a background tab).
-    for (const page of [a, b]) await page.waitForFunction(() => (window as unknown as { state: { get(): number } }).state.get() === 400, { polling: 100 });
+    // Each page follows the other's writes.
+    for (const page of [a, b]) await page.waitForFunction(() => (window as unknown as { state: { get(): number } }).state.get() === 400);
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -138,12 +138,10 @@ describe(`stratumjs/db in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}
         })
         .then((db) => db.version);
     });
-    // Polled on a timer, not on animation frames (puppeteer's default): of three pages, two are
-    // background tabs, and Firefox runs no frames there, so a frame-polled wait looks only once.
-    await next.waitForFunction(() => ((window as unknown as W).events ?? []).length > 0, { polling: 100 });
+    await next.waitForFunction(() => ((window as unknown as W).events ?? []).length > 0);
     expect(await next.evaluate(() => (window as unknown as W).events)).toEqual([{ type: 'blocked', oldVersion: 1, newVersion: 2 }]);
     // The old tab hears its versionchange in its own renderer, which may come after the new tab's blocked.
-    await stratumOld.waitForFunction(() => ((window as unknown as W).events ?? []).length >= 2, { polling: 100 });
+    await stratumOld.waitForFunction(() => ((window as unknown as W).events ?? []).length >= 2);
     expect(await stratumOld.evaluate(() => (window as unknown as W).events)).toEqual([
       { type: 'versionchange', newVersion: 2 },
       { type: 'close', reason: 'another connection upgrades it to version 2' },

@@ -162,8 +162,7 @@ describe(`webstorage in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`,
       localStorage.clear();
     });
     // Polled on a timer, not on animation frames (puppeteer's default): the listener is the tab
-    // in the background, where Chromium may run no frames and Firefox runs none, so a frame-polled
-    // wait never looks.
+    // in the background, where Chromium may run no frames, so a frame-polled wait never looks.
     await listener.waitForFunction(() => (window as unknown as W).fixture.events.length >= 5, { polling: 100 });
     const events = await listener.evaluate(() => (window as unknown as W).fixture.events);
     // A set whose value a later write of the burst (here, the clear) already replaced in this
@@ -206,8 +205,7 @@ describe(`webstorage in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`,
       await state.ready;
       state.set((cart) => new Map([...cart, ['pear', 1]]));
     });
-    // Timer-polled: `page` is the background tab now, where Firefox runs no animation frames.
-    await page.waitForFunction(() => ((window as unknown as W & { cart: { get(): Map<string, number> } }).cart.get().size === 2), { polling: 100 });
+    await page.waitForFunction(() => ((window as unknown as W & { cart: { get(): Map<string, number> } }).cart.get().size === 2));
     const followed = await page.evaluate(() => (window as unknown as W).fixture.plain((window as unknown as W & { cart: { get(): unknown } }).cart.get()));
     expect(followed).toEqual({ Map: [['apple', 2], ['pear', 1]] });
     await Promise.all([page.close(), other.close()]);
