@@ -1,16 +1,17 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, openPanel, type StateView, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // The TodoMVC examples of fixtures/{react,preact,vue} (built by build.mjs against the built
 // package), seen through the extension with stratumjs/puppeteer: the same protocol as the panel.
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -89,11 +90,12 @@ describe.each(['react', 'preact', 'vue'])('the %s TodoMVC example', (framework) 
   });
 });
 
-// The same examples in the real panel (DevTools in Chromium): what a user adopting a binding sees.
+// The same examples in the real panel (DevTools in Chromium, a tab in Firefox): what a user
+// adopting a binding sees.
 describe.each(['react', 'preact', 'vue'])('the %s TodoMVC example in the real panel', (framework) => {
   it('lists the form\'s draft under a $component scope, follows typing, and drops it on unmount', async () => {
     const { page, client } = await open(framework);
-    const panel = await openPanel(page, { fallback: 'none' });
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
     try {
       const frame = panel.frame;
       await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
