@@ -1,9 +1,11 @@
 /**
- * Issue 23's "done when", in real Chromium with the real DevTools panel: a session recorded in the
- * panel on the demo app replays into a fresh profile (the panel's replay control) with an empty
- * diff against the recording's own end; the test file "Copy as test" writes passes with vitest as
- * written; a migration rehearsal shows a successful upgrade's diff and a failing upgrade's row and
- * error, from the panel and the kit, and the app's real database is not touched.
+ * Issue 23's "done when", in real Chromium with the real DevTools panel (record.firefox.spec.ts
+ * runs it in Firefox with the panel as a tab; the generated test launches its own default
+ * browser either way): a session recorded in the panel on the demo app replays into a fresh
+ * profile (the panel's replay control) with an empty diff against the recording's own end; the
+ * test file "Copy as test" writes passes with vitest as written; a migration rehearsal shows a
+ * successful upgrade's diff and a failing upgrade's row and error, from the panel and the kit, and
+ * the app's real database is not touched.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,10 +15,11 @@ import { promisify } from 'node:util';
 import type { ElementHandle, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff, openPanel, parseRecording, rehearseUpgrade, snapshot, type PanelHandle } from '../../runtime/puppeteer/index.js';
-import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 import { byId, click } from './harness/dom.js';
 
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 const scratch = mkdtempSync(path.join(tmpdir(), 'stratum-record-'));
@@ -24,7 +27,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'stratum-record-'));
 const generated = path.join(REPO_ROOT, 'out', 'record-e2e');
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -41,7 +44,7 @@ async function upload(frame: Frame, testid: string, file: string): Promise<void>
 async function openApp(page: Page, url: string): Promise<PanelHandle> {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-  const panel = await openPanel(page, { fallback: 'none' });
+  const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
   await panel.frame.waitForSelector('[data-testid="status"][data-status="connected"]');
   await click(panel.frame, byId('tab-record'));
   return panel;
@@ -90,7 +93,7 @@ describe('record, replay, copy as test', () => {
     await page.close();
 
     // A fresh profile: its own browser, the app loaded, the recording loaded in its panel.
-    const fresh = await startBrowser({ extension: true });
+    const fresh = await startBrowser({ extension: true, browser: BROWSER });
     try {
       const other = await fresh.browser.newPage();
       const replayPanel = await openApp(other, `${served.origin}/fixtures/demo/`);
