@@ -1,12 +1,13 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, openPanel, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 import { byId, click, editLeaf, node } from './harness/dom.js';
 
 // Issue 21 part 1 in a real browser through the extension (stratumjs/puppeteer speaks the
 // panel's protocol): a page built on zustand and Redux Toolkit, each shown by one adapter call.
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
@@ -22,7 +23,7 @@ const app = (page: Page) => ({
 });
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -82,7 +83,7 @@ describe('adapters in a real page', () => {
     await page.setViewport({ width: 1200, height: 800 });
     await page.goto(`${served.origin}/fixtures/adapters/`);
     await page.waitForSelector('body[data-ready="true"]');
-    const panel = await openPanel(page, { fallback: 'none' });
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
     try {
       const frame = panel.frame;
       await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
@@ -107,7 +108,7 @@ describe('adapters in a real page', () => {
     await page.setViewport({ width: 1200, height: 800 });
     await page.goto(`${served.origin}/fixtures/adapters/`);
     await page.waitForSelector('body[data-ready="true"]');
-    const panel = await openPanel(page, { fallback: 'none' });
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
     try {
       const frame = panel.frame;
       await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
