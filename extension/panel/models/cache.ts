@@ -4,7 +4,7 @@
  * since is a conflict (reload or delete anyway), never a newer value gone unseen.
  */
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { Path } from '#codec/types.js';
+import type { Encoded, Path } from '#codec/types.js';
 import { Command, MAX_PAGE, type CacheEntry, type Hash } from '#protocol/messages.js';
 import { preview } from '../lib/encoded.js';
 import { sortRows, type SortBy } from '../lib/sort.js';
@@ -43,6 +43,24 @@ export class CacheModel {
     if (!listing || this.database.peek() !== database) return;
     this.entries.value = more ? [...this.entries.peek(), ...listing.entries] : listing.entries;
     this.total.value = listing.total;
+  }
+
+  /**
+   * Selects the entry of this key, reading further pages until it is listed (a search hit past
+   * the first page): undefined when the listing ends without it (expired and pruned since).
+   */
+  async reveal(database: number, key: Encoded): Promise<CacheEntry | undefined> {
+    const id = JSON.stringify(key);
+    const listed = () => this.entries.peek().find((entry) => JSON.stringify(entry.key) === id);
+    while (!listed() && this.database.peek() === database && this.entries.peek().length < this.total.peek()) {
+      const before = this.entries.peek().length;
+      await this.load(database, true);
+      // A page that failed (or came back empty) would ask again forever.
+      if (this.entries.peek().length === before) break;
+    }
+    const entry = listed();
+    if (entry) this.selected.value = id;
+    return entry;
   }
 
   /** No cache shown (its database was deleted or closed): none of its entries stays on screen. */

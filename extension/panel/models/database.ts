@@ -125,7 +125,8 @@ export class DatabaseModel {
     });
   }
 
-  selectTable(name: string): void {
+  /** Resolves once a cache or blob listing it opens is in (a search hit waits for its entry). */
+  async selectTable(name: string): Promise<void> {
     const db = this.current.peek();
     if (!db) return;
     this.selected.value = db.name;
@@ -136,12 +137,12 @@ export class DatabaseModel {
     this.rows.open(db.id, name);
   }
 
-  show(view: DatabaseView): void {
+  async show(view: DatabaseView): Promise<void> {
     const db = this.current.peek();
     this.view.value = view;
     if (!db) return;
-    if (view === 'cache') void this.cache.load(db.id);
-    if (view === 'blobs') void this.blobs.load(db.id);
+    if (view === 'cache') await this.cache.load(db.id);
+    if (view === 'blobs') await this.blobs.load(db.id);
   }
 
   async clearTable(db: DatabaseInfo, table: string): Promise<void> {

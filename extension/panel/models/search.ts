@@ -16,6 +16,7 @@ import type { Ui } from './ui.js';
 import type { Expanded } from './value.js';
 
 export const MAX_RESULTS = 500;
+const CACHE_TABLE = '$cache';
 
 export interface SearchProgress {
   scanned: number;
@@ -117,6 +118,7 @@ export class SearchModel {
     const { states, storage, database, expanded } = this._models;
     const target = match.target;
     let source: string;
+    let path = match.path;
     if (target.kind === 'state') {
       const uid = entryKey(target.store, target.state);
       if (!states.entry(target.store, target.state)) return this._gone(match);
@@ -138,19 +140,30 @@ export class SearchModel {
       const page = await this._ui.run(() => this._connection.request(Command.dbQuery, { database: target.database, table: target.table, range: { eq: target.key }, limit: 1 }));
       const row = page?.rows[0];
       if (!row) return page ? this._gone(match) : false;
-      batch(() => {
-        database.selectDatabase(db.name);
-        database.selectTable(target.table);
-        database.rows.select(row);
-      });
-      source = `row:${target.database}:${target.table}:${JSON.stringify(row.key)}`;
+      database.selectDatabase(db.name);
       this._ui.tab.value = 'database';
+      if (db.cache && target.table === CACHE_TABLE) {
+        // The Cache layout shows entries, not `$cache` rows: the entry is picked in its list, and
+        // the path inside the row's `value` is the path inside the entry (a hit in its key or
+        // expiry opens the entry at its top).
+        await database.selectTable(CACHE_TABLE);
+        const entry = await database.cache.reveal(db.id, target.key);
+        if (!entry) return this._gone(match);
+        source = database.cache.source(entry).key;
+        path = path[0] === 'value' ? path.slice(1) : [];
+      } else {
+        batch(() => {
+          void database.selectTable(target.table);
+          database.rows.select(row);
+        });
+        source = `row:${target.database}:${target.table}:${JSON.stringify(row.key)}`;
+      }
     }
     // Every container on the way to the match opens (the match itself too, when it is one).
     batch(() => {
-      for (let depth = 0; depth <= match.path.length; depth++) expanded.toggle(source, match.path.slice(0, depth), true);
+      for (let depth = 0; depth <= path.length; depth++) expanded.toggle(source, path.slice(0, depth), true);
     });
-    this.revealed.value = { source, path: match.path };
+    this.revealed.value = { source, path };
     return true;
   }
 

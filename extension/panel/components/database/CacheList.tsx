@@ -2,7 +2,7 @@
  * A database's Cache entries: key, value, when each expires ("in 4 min", or expired — an expired
  * entry is never returned to the app, but stays until pruned). Sort by any column, delete, prune.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { preview, summary } from '../../lib/encoded.js';
 import { expiry, plural } from '../../lib/format.js';
 import { Badge } from '../common/Badge.js';
@@ -21,6 +21,9 @@ export function CacheList() {
   }, []);
   const entries = cache.sorted.value;
   const selected = cache.selectedEntry.value;
+  const picked = useRef<HTMLTableRowElement>(null);
+  // An entry picked from elsewhere (a search hit, maybe pages down) is brought into view.
+  useEffect(() => picked.current?.scrollIntoView({ block: 'nearest' }), [cache.selected.value]);
   return (
     <section class="cache" data-testid="cache-list">
       <div class="toolbar">
@@ -59,7 +62,7 @@ export function CacheList() {
             const key = JSON.stringify(entry.key);
             const when = expiry(entry.expires, now);
             return (
-              <tr class={selected === entry ? 'selected' : ''} data-testid="cache-row" data-key={key} onClick={() => (cache.selected.value = key)}>
+              <tr class={selected === entry ? 'selected' : ''} ref={selected === entry ? picked : undefined} data-testid="cache-row" data-key={key} onClick={() => (cache.selected.value = key)}>
                 <td class="key">{preview(entry.key)}</td>
                 <td class="value">{summary(entry.value)}</td>
                 <td data-testid="cache-expires">{when.expired || entry.expired ? <Badge tone="bad">{when.text}</Badge> : when.text}</td>

@@ -31,7 +31,10 @@ function Result({ match }: { match: SearchMatch }) {
   const open = async () => {
     if (!(await panel.search.open(match))) return;
     // The tab renders the value first; then the match's node is scrolled into view.
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-path="${CSS.escape(pathKey(match.path))}"]`)?.scrollIntoView({ block: 'nearest' }), 50);
+    // The path as the tab shows it (a cache entry's is inside the `$cache` row's value). Compared,
+    // not put in a selector: happy-dom cannot parse CSS.escape's escapes of a JSON path.
+    const at = pathKey(panel.search.revealed.peek()?.path ?? match.path);
+    setTimeout(() => [...document.querySelectorAll<HTMLElement>('[data-path]')].find((node) => node.dataset.path === at)?.scrollIntoView({ block: 'nearest' }), 50);
   };
   return (
     <li>
