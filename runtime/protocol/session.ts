@@ -43,6 +43,14 @@ export const ROLL_CALL_MS = 1000;
 const MISSES_TO_DROP = 2;
 /** How long mount waits for the transport to report itself before saying hello anyway. */
 const START_GRACE_MS = 100;
+/**
+ * How long after a frame loaded a new document (a reload) a held command waits for a runtime to
+ * announce itself: the page's scripts load its listener lazily, on a loaded machine after the roll
+ * call that follows the reload has ended.
+ */
+const PAGE_LOAD_MS = 5_000;
+/** The longest a command waits for a target, whatever is under way (a reconnect that never ends). */
+const HOLD_MS = 15_000;
 
 export class ClientSession {
   wallStatus: WallState = 'connecting';
@@ -72,6 +80,10 @@ export class ClientSession {
   private _preferred: { name: string; url: string } | undefined;
   /** Settles when the hello under way has a target (or its roll call ended): commands wait for it. */
   private _rehello: { promise: Promise<void>; done: () => void } | undefined;
+  /** When a frame of the tab last loaded a new document. */
+  private _pageLoaded = -Infinity;
+  /** Why the last runtime was dropped, for a held command that then has none to go to. */
+  private _lost: string | undefined;
 
   constructor(
     readonly bridge: PanelBridge,
@@ -89,7 +101,10 @@ export class ClientSession {
         if (snapshot.stores.some((store) => store.scopes.some((scope) => scope.columns !== undefined))) this._columns.add(session);
         if (session === this.target) this._dispatchSnapshot(snapshot);
       }),
-      wall.onPageReady(() => this.hello()),
+      wall.onPageReady(() => {
+        this._pageLoaded = Date.now();
+        this.hello();
+      }),
       // A frame's document went away (navigated, closed, into the back/forward cache): its runtimes
       // are gone for sure, now, as Chrome's panels drop a page on its navigation. The roll call's
       // two misses are for runtimes nothing speaks for (a worker that ended, a Node process): a
@@ -219,20 +234,36 @@ export class ClientSession {
     return this.bridge.request(name, payload, this.target ?? ANY_SESSION);
   }
 
-  /** A command to the target once a hello under way has found it (after a reload, a new runtime). */
+  /**
+   * A command to the target once a hello under way has found it (after a reload, a new runtime).
+   * It waits only while something can still bring a runtime: a hello or roll call under way, the
+   * wall coming back, a frame that loaded a new document less than PAGE_LOAD_MS ago. Once nothing
+   * can (the page went away, the roll call dropped the last runtime, a reloaded page announced
+   * none), it fails at once, unsent, rather than after a timeout.
+   */
   async requestAfterHello<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<CommandResult<K>> {
-    await this._rehello?.promise;
-    // The roll call ended with no runtime: a reloaded page whose panel listener has not loaded yet
-    // (it loads lazily; on a loaded machine, after ROLL_CALL_MS). Its announce brings the next
-    // hello. Sent now, the command would go to no one and time out.
-    // A target that missed that roll call is asked again: gone (a reload) or late, the next answer or
-    // roll call says which, and a command sent to it meanwhile may go to no one.
-    while (!this._disposed && this.target !== null && this._misses.has(this.target)) {
-      await new Promise<void>((resolve) => {
-        const stop = this.onChange(() => (stop(), resolve()));
-      });
+    const started = Date.now();
+    while (!this._disposed) {
+      // A hello under way, or a target that missed a roll call and is asked again: gone (a reload)
+      // or late, the next answer or roll call says which; sent meanwhile it may go to no one.
+      const doubt = this._rehello !== undefined || (this.target !== null && this._misses.has(this.target));
+      // Sent while the wall is down it would be refused: the hello when it is back finds the target.
+      const reconnecting = this.wallStatus === 'reconnecting';
+      if (!doubt && !reconnecting && this.ready?.compatible) break;
+      const other = this.runtimes.find((entry) => !entry.ready.compatible)?.ready;
+      if (!doubt && other && this.settled && !this.runtimes.some((entry) => entry.ready.compatible)) {
+        throw new Error(other.message ?? 'The page runs another Stratum protocol version.');
+      }
+      const left = HOLD_MS - (Date.now() - started);
+      if (left <= 0) throw new CommandError('timeout', `${name} was not sent, so it was not applied: no compatible runtime answered within ${HOLD_MS} ms`);
+      // A reloaded page's runtime announces itself once its scripts load; its announce brings a hello.
+      const loading = PAGE_LOAD_MS - (Date.now() - this._pageLoaded);
+      const underWay = doubt || reconnecting || this._rollCall !== undefined;
+      if (!underWay && loading <= 0) {
+        throw new CommandError('disconnected', `${name} was not sent, so it was not applied: no Stratum runtime answers in this tab (${this._lost ?? 'none answered hello'}). Open or reload a page that runs one, then try again`);
+      }
+      await this._changeWithin(underWay ? left : Math.min(left, loading));
     }
-    if (!this.ready?.compatible) await this.whenTargeted({ topWaitMs: 0 });
     return this.request(name, payload);
   }
 
@@ -271,6 +302,14 @@ export class ClientSession {
     this._changed();
     for (const stop of this._stops) stop();
     this._stops.length = 0;
+  }
+
+  /** Resolves at the next change, or after `ms`. */
+  private _changeWithin(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const stop = this.onChange(() => (stop(), clearTimeout(timer), resolve()));
+      const timer = setTimeout(() => (stop(), resolve()), ms);
+    });
   }
 
   private _changed(): void {
@@ -340,6 +379,7 @@ export class ClientSession {
   /** Drops what is known of a runtime gone for sure; the commands it had not answered fail now. */
   private _forget(session: string, why: string): false {
     this._misses.delete(session);
+    this._lost = why;
     this.bridge.gone(session, why);
     return false;
   }
