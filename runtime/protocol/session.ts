@@ -260,7 +260,7 @@ export class ClientSession {
       const loading = PAGE_LOAD_MS - (Date.now() - this._pageLoaded);
       const underWay = doubt || reconnecting || this._rollCall !== undefined;
       if (!underWay && loading <= 0) {
-        throw new CommandError('disconnected', `${name} was not sent, so it was not applied: no Stratum runtime answers in this tab (${this._lost ?? 'none answered hello'}). Open or reload a page that runs one, then try again`);
+        throw new CommandError('disconnected', `${name} was not sent, so it was not applied: no Stratum runtime answers in this tab: ${this._lost ?? 'none answered hello'}. Open or reload a page that runs one, then try again`);
       }
       await this._changeWithin(underWay ? left : Math.min(left, loading));
     }
