@@ -1,8 +1,10 @@
 /**
  * The panel's transport in the standalone panel: a WebSocket to the relay of
- * `npx stratumjs devtools`. A runtime joining or leaving counts as a page frame being ready
- * (the panel says hello again; a runtime silent at two roll calls in a row is dropped); the socket
- * reconnects with backoff after a server restart, as the extension's port does.
+ * `npx stratumjs devtools`. Each runtime socket is a frame (the relay numbers them): one joining
+ * or leaving counts as a page frame being ready (the panel says hello again), one whose socket
+ * closed as a page gone (its runtimes are dropped at once; one merely busy keeps its socket, so
+ * only two silent roll calls drop it). The socket reconnects with backoff after a server restart,
+ * as the extension's port does.
  */
 import { reconnectingSocket, type CreateSocket } from '#runtime/transport/ws/socket.js';
 import { PANEL_PATH } from '#runtime/transport/ws/wire.js';
@@ -18,7 +20,8 @@ export interface WsWallOptions {
 }
 
 export function wsWall(options: WsWallOptions): PanelWall {
-  const envelopeListeners = new Set<(data: unknown) => void>();
+  const envelopeListeners = new Set<(data: unknown, frameId?: number) => void>();
+  const goneListeners = new Set<(frameId: number) => void>();
   const statusListeners = new Set<(status: WallStatus) => void>();
   const pageListeners = new Set<(frame: PageFrame) => void>();
   const url = new URL(PANEL_PATH, options.origin);
@@ -33,7 +36,8 @@ export function wsWall(options: WsWallOptions): PanelWall {
       for (const listener of [...statusListeners]) listener(status);
     },
     onFrame: (frame) => {
-      if (frame.kind === 'envelope') for (const listener of [...envelopeListeners]) listener(frame.data);
+      if (frame.kind === 'envelope') for (const listener of [...envelopeListeners]) listener(frame.data, frame.from);
+      else if (frame.kind === 'runtime-gone') for (const listener of [...goneListeners]) listener(frame.from);
       else if (frame.kind === 'runtimes-changed') for (const listener of [...pageListeners]) listener({ frameId: 0, url: options.origin });
     },
   });
@@ -54,6 +58,10 @@ export function wsWall(options: WsWallOptions): PanelWall {
     onPageReady(listener) {
       pageListeners.add(listener);
       return () => pageListeners.delete(listener);
+    },
+    onPageGone(listener) {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
     },
     close: () => socket.close(),
   };

@@ -317,6 +317,8 @@ export class PanelBridge {
   private _status(status: WallState): void {
     this._down = status === 'reconnecting';
     if (!this._down) return;
+    // Frames are the transport's numbers: the standalone relay's restart numbers its sockets anew.
+    this._frames.clear();
     this._outbox.clear();
     for (const [id, pending] of this._pending) {
       clearTimeout(pending.timer);
@@ -332,6 +334,8 @@ export class PanelBridge {
    * fail now, in words, rather than after their timeout. `why` ends "… before it answered".
    */
   gone(session: string, why: string): void {
+    // Back on a new socket (the standalone relay's runtime reconnected), it speaks from another frame.
+    this._frames.delete(session);
     for (const [id, pending] of this._pending) {
       if (pending.session !== session) continue;
       this._pending.delete(id);

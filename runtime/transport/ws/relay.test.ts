@@ -204,4 +204,23 @@ describe('Relay', () => {
     r.panel.connection.closed();
     expect(r.agent.connected).toBe(false);
   });
+
+  it("tells the panels which runtime socket closed, the one its envelopes came from, and nothing while it is merely silent", () => {
+    const relay = new Relay({ token: TOKEN, panelOrigins: [ORIGIN] });
+    const panel = new FakePeer();
+    relay.accept(panel, 'panel', ORIGIN).receive(auth(TOKEN, 'p1'));
+    const [, b] = ['rt-a', 'rt-b'].map((session) => {
+      const connection = relay.accept(new FakePeer(), 'runtime', undefined);
+      connection.receive(auth());
+      connection.receive(frame({ source: 'stratum-runtime', v: PROTOCOL_VERSION, session, seq: 1, batch: [{ event: 'announce', payload: {} }] }));
+      return connection;
+    });
+    const frames = () => panel.sent.map((text) => JSON.parse(text) as { kind: string; from?: number; data?: { session: string } });
+    const from = (session: string) => frames().find((sent) => sent.kind === 'envelope' && sent.data?.session === session)?.from;
+    expect(from('rt-a')).toEqual(expect.any(Number));
+    expect(from('rt-b')).not.toBe(from('rt-a'));
+    expect(frames().filter((sent) => sent.kind === 'runtime-gone')).toEqual([]);
+    b!.closed();
+    expect(frames().filter((sent) => sent.kind === 'runtime-gone')).toEqual([{ kind: 'runtime-gone', from: from('rt-b') }]);
+  });
 });

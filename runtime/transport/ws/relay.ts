@@ -8,7 +8,7 @@
  */
 import { validateContentEnvelope, validateRuntimeEnvelope } from '../../protocol/validate.js';
 import { Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME, ANY_SESSION, type CommandMessage, type ContentEnvelope, type RuntimeEnvelope } from '../../protocol/messages.js';
-import { CLOSE, MAX_FRAME_BYTES, parsePeerFrame, type Role } from './wire.js';
+import { CLOSE, MAX_FRAME_BYTES, parsePeerFrame, type RelayedFrame, type Role, type RuntimeGoneFrame } from './wire.js';
 
 /** One connected socket, as the relay sees it. */
 export interface Peer {
@@ -54,6 +54,8 @@ const MAX_SESSIONS_PER_SOCKET = 8;
 
 interface RuntimePeer {
   peer: Peer;
+  /** Numbers the socket for the panels (`from`), as the extension numbers a tab's frames. */
+  id: number;
   /** Runtime sessions seen on this socket: where its commands go, and who hears `stop`. */
   sessions: Set<string>;
 }
@@ -70,6 +72,7 @@ export class Relay {
   private readonly _runtimes = new Set<RuntimePeer>();
   private readonly _panels = new Map<Peer, string>();
   private _seq = 0;
+  private _sockets = 0;
 
   constructor(private readonly _options: RelayOptions) {}
 
@@ -111,7 +114,7 @@ export class Relay {
           if (role === 'panel') {
             this._panels.set(peer, parsed.frame.client ?? `panel-${++this._seq}`);
           } else {
-            runtime = { peer, sessions: new Set() };
+            runtime = { peer, id: ++this._sockets, sessions: new Set() };
             this._runtimes.add(runtime);
             this._runtimesChanged();
           }
@@ -125,6 +128,10 @@ export class Relay {
       closed: () => {
         if (runtime) {
           this._runtimes.delete(runtime);
+          // Its process ended (or its page closed): the panels drop its runtimes now, as the
+          // extension's panel drops a page whose port closed, not after two silent roll calls.
+          const gone = JSON.stringify({ kind: 'runtime-gone', from: runtime.id } satisfies RuntimeGoneFrame);
+          for (const panel of this._panels.keys()) panel.send(gone);
           this._runtimesChanged();
         }
         const client = this._panels.get(peer);
@@ -144,7 +151,7 @@ export class Relay {
       if (runtime.sessions.size >= MAX_SESSIONS_PER_SOCKET) return this._drop(`runtime: more than ${MAX_SESSIONS_PER_SOCKET} sessions on one socket`);
       runtime.sessions.add(checked.value.session);
     }
-    const text = JSON.stringify({ kind: 'envelope', data: checked.value });
+    const text = JSON.stringify({ kind: 'envelope', data: checked.value, from: runtime.id } satisfies RelayedFrame);
     for (const panel of this._panels.keys()) panel.send(text);
   }
 

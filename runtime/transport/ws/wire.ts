@@ -40,8 +40,22 @@ export interface RuntimesFrame {
   count: number;
 }
 
+/**
+ * Relay → panel: an envelope with the number of the runtime socket it came from. The panel takes
+ * it as the envelope's frame (the extension's frame id): one socket cannot speak for another's
+ * runtime, and `runtime-gone` names what went.
+ */
+export interface RelayedFrame extends EnvelopeFrame {
+  from?: number;
+}
+/** Relay → panel: that runtime socket closed (the process ended): its runtimes are gone, now. */
+export interface RuntimeGoneFrame {
+  kind: 'runtime-gone';
+  from: number;
+}
+
 export type FromPeer = AuthFrame | EnvelopeFrame;
-export type ToPanel = EnvelopeFrame | WelcomeFrame | RuntimesFrame;
+export type ToPanel = RelayedFrame | WelcomeFrame | RuntimesFrame | RuntimeGoneFrame;
 export type ToRuntime = EnvelopeFrame | WelcomeFrame;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -77,7 +91,8 @@ export function parseRelayFrame(text: string): ToPanel | undefined {
     return undefined;
   }
   if (!isObject(value)) return undefined;
-  if (value.kind === 'envelope') return { kind: 'envelope', data: value.data };
+  if (value.kind === 'envelope') return { kind: 'envelope', data: value.data, ...(Number.isInteger(value.from) && { from: value.from as number }) };
+  if (value.kind === 'runtime-gone' && Number.isInteger(value.from)) return { kind: 'runtime-gone', from: value.from as number };
   if (value.kind === 'welcome' && typeof value.readOnly === 'boolean') return { kind: 'welcome', readOnly: value.readOnly };
   if (value.kind === 'runtimes-changed' && typeof value.count === 'number') return { kind: 'runtimes-changed', count: value.count };
   return undefined;
