@@ -15,7 +15,7 @@ import type { Ui } from './ui.js';
 
 export type DatabaseView = 'rows' | 'cache' | 'blobs' | 'console';
 
-const CACHE_TABLE = '$cache';
+export const CACHE_TABLE = '$cache';
 const BLOB_TABLES = new Set(['$blobs', '$blobdata']);
 const COUNT_DELAY_MS = 150;
 

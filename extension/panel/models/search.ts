@@ -9,14 +9,13 @@ import type { Path } from '#codec/types.js';
 import type { SearchCursor, SearchMatch, SearchMode } from '#protocol/power.js';
 import { Command } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
-import type { DatabaseModel } from './database.js';
+import { CACHE_TABLE, type DatabaseModel } from './database.js';
 import { entryKey, type StateModel } from './state.js';
 import type { StorageModel } from './storage.js';
 import type { Ui } from './ui.js';
 import type { Expanded } from './value.js';
 
 export const MAX_RESULTS = 500;
-const CACHE_TABLE = '$cache';
 
 export interface SearchProgress {
   scanned: number;
@@ -142,7 +141,7 @@ export class SearchModel {
       if (!row) return page ? this._gone(match) : false;
       database.selectDatabase(db.name);
       this._ui.tab.value = 'database';
-      if (db.cache && target.table === CACHE_TABLE) {
+      if (target.table === CACHE_TABLE) {
         // The Cache layout shows entries, not `$cache` rows: the entry is picked in its list, and
         // the path inside the row's `value` is the path inside the entry (a hit in its key or
         // expiry opens the entry at its top).
