@@ -49,8 +49,6 @@ const START_GRACE_MS = 100;
  * call that follows the reload has ended.
  */
 const PAGE_LOAD_MS = 5_000;
-/** The longest a command waits for a target, whatever is under way (a reconnect that never ends). */
-const HOLD_MS = 15_000;
 
 export class ClientSession {
   wallStatus: WallState = 'connecting';
@@ -181,14 +179,21 @@ export class ClientSession {
    * Resolves with the target once one compatible runtime is chosen: at once when it runs in the
    * top frame, else after `topWaitMs` for the top frame's answer (a subframe may answer first).
    * Rejects after `timeout` with no compatible runtime, in the runtime's words when it is another
-   * protocol version.
+   * protocol version. With `held` (the command that waits), it waits only while something can still
+   * bring a runtime: a hello or roll call under way, a target asked again, the wall coming back, a
+   * frame that loaded a new document less than PAGE_LOAD_MS ago; once nothing can (the page went
+   * away, the roll call dropped the last runtime, a reloaded page announced none) it fails at once.
    */
-  async whenTargeted({ topWaitMs = ROLL_CALL_MS, timeout = 15_000 } = {}): Promise<Ready> {
+  async whenTargeted({ topWaitMs = ROLL_CALL_MS, timeout = 15_000, held }: { topWaitMs?: number; timeout?: number; held?: string } = {}): Promise<Ready> {
     const started = Date.now();
     for (;;) {
       const ready = this.ready;
       const waited = Date.now() - started;
-      if (ready?.compatible && (isTopPage(ready) || waited >= topWaitMs)) return ready;
+      // A hello under way, or a target that missed a roll call and is asked again: gone (a reload) or
+      // late, the next answer or roll call says which. Sent meanwhile, or while the wall is down, the
+      // command may go to no one.
+      const doubt = held !== undefined && !this._disposed && (this._rehello !== undefined || this._misses.has(this.target ?? '') || this.wallStatus === 'reconnecting');
+      if (!doubt && ready?.compatible && (isTopPage(ready) || waited >= topWaitMs)) return ready;
       const other = this.runtimes.find((entry) => !entry.ready.compatible)?.ready;
       // Everyone answered (the roll call ended) and no runtime speaks this protocol.
       if (other && this.settled && !this.runtimes.some((entry) => entry.ready.compatible)) {
@@ -196,6 +201,10 @@ export class ClientSession {
       }
       if (waited >= timeout) {
         throw new CommandError('timeout', `hello got no answer from a compatible runtime within ${timeout} ms: is the page still there?`);
+      }
+      // A reloaded page's runtime announces itself once its scripts load; its announce brings a hello.
+      if (held !== undefined && !doubt && (this._disposed || (this._rollCall === undefined && Date.now() - this._pageLoaded >= PAGE_LOAD_MS))) {
+        throw new CommandError('disconnected', `${held} was not sent, so it was not applied: no Stratum runtime answers in this tab: ${this._lost ?? 'none answered hello'}. Open or reload a page that runs one, then try again`);
       }
       await new Promise<void>((resolve) => {
         const stop = this.onChange(() => (stop(), clearTimeout(timer), resolve()));
@@ -234,36 +243,9 @@ export class ClientSession {
     return this.bridge.request(name, payload, this.target ?? ANY_SESSION);
   }
 
-  /**
-   * A command to the target once a hello under way has found it (after a reload, a new runtime).
-   * It waits only while something can still bring a runtime: a hello or roll call under way, the
-   * wall coming back, a frame that loaded a new document less than PAGE_LOAD_MS ago. Once nothing
-   * can (the page went away, the roll call dropped the last runtime, a reloaded page announced
-   * none), it fails at once, unsent, rather than after a timeout.
-   */
+  /** A command to the target once a hello under way has found it (after a reload, a new runtime). */
   async requestAfterHello<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<CommandResult<K>> {
-    const started = Date.now();
-    while (!this._disposed) {
-      // A hello under way, or a target that missed a roll call and is asked again: gone (a reload)
-      // or late, the next answer or roll call says which; sent meanwhile it may go to no one.
-      const doubt = this._rehello !== undefined || (this.target !== null && this._misses.has(this.target));
-      // Sent while the wall is down it would be refused: the hello when it is back finds the target.
-      const reconnecting = this.wallStatus === 'reconnecting';
-      if (!doubt && !reconnecting && this.ready?.compatible) break;
-      const other = this.runtimes.find((entry) => !entry.ready.compatible)?.ready;
-      if (!doubt && other && this.settled && !this.runtimes.some((entry) => entry.ready.compatible)) {
-        throw new Error(other.message ?? 'The page runs another Stratum protocol version.');
-      }
-      const left = HOLD_MS - (Date.now() - started);
-      if (left <= 0) throw new CommandError('timeout', `${name} was not sent, so it was not applied: no compatible runtime answered within ${HOLD_MS} ms`);
-      // A reloaded page's runtime announces itself once its scripts load; its announce brings a hello.
-      const loading = PAGE_LOAD_MS - (Date.now() - this._pageLoaded);
-      const underWay = doubt || reconnecting || this._rollCall !== undefined;
-      if (!underWay && loading <= 0) {
-        throw new CommandError('disconnected', `${name} was not sent, so it was not applied: no Stratum runtime answers in this tab: ${this._lost ?? 'none answered hello'}. Open or reload a page that runs one, then try again`);
-      }
-      await this._changeWithin(underWay ? left : Math.min(left, loading));
-    }
+    await this.whenTargeted({ topWaitMs: 0, held: name });
     return this.request(name, payload);
   }
 
@@ -302,14 +284,6 @@ export class ClientSession {
     this._changed();
     for (const stop of this._stops) stop();
     this._stops.length = 0;
-  }
-
-  /** Resolves at the next change, or after `ms`. */
-  private _changeWithin(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const stop = this.onChange(() => (stop(), clearTimeout(timer), resolve()));
-      const timer = setTimeout(() => (stop(), resolve()), ms);
-    });
   }
 
   private _changed(): void {
