@@ -25,7 +25,8 @@ export interface PanelWall extends Wall {
   onPageReady(listener: (frame: PageFrame) => void): () => void;
   /**
    * A page frame's document went away (navigated, closed, into the back/forward cache: its
-   * content script's port closed). Absent where the host cannot tell (the standalone panel).
+   * content script's port closed); in the standalone panel, a runtime's socket closed (the relay
+   * numbers each socket as a frame). Absent where the host cannot tell.
    */
   onPageGone?(listener: (frameId: number) => void): () => void;
   /** DevTools' theme where known (`chrome.devtools.panels.themeName`), else the OS preference. */
