@@ -177,6 +177,9 @@ function tagged(node: Tagged, path: Path): NodeView {
       return withId(node, blobView(node));
     case 'truncated':
       return truncatedView(node, path);
+    case 'redacted':
+      // A row key redact() hides: the agent sent a handle for it, which commands take as the key.
+      return { type: 'redacted', preview: '[redacted]', locked: 'redacted by configureDevtools({ redact })' };
     default:
       return { type: node.$t, preview: `<${node.$t}>`, locked: `a ${node.$t} node this panel does not know` };
   }

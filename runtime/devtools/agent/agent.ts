@@ -29,6 +29,7 @@ import type { Context, Handler, Handlers } from './context.js';
 import { readsColumns } from '../../protocol/columns.js';
 import { databaseInfo, Previews, reportInfo, storeInfo, webstorageInfo, type SnapshotForm } from './snapshot.js';
 import { InlineBlobs } from './show.js';
+import { KeyHandles } from './key-handles.js';
 import { all } from './targets.js';
 import { Uploads } from './uploads.js';
 import { Watcher } from './watch.js';
@@ -166,11 +167,12 @@ export class Agent {
     this._context = {
       blobs: new InlineBlobs(),
       uploads: new Uploads(),
+      keys: new KeyHandles(),
       dropped: () => this.bridge.dropped + (_options.dropped?.() ?? 0),
       label: (label, fn) => this._watcher.labelled(label, fn),
       report: (info) => this.bridge.send(Event.report, info),
     };
-    this._watcher = new Watcher(this.bridge, this._context.blobs);
+    this._watcher = new Watcher(this.bridge, this._context.blobs, this._context.keys);
     this.bridge.beforeFlush(() => {
       // Snapshots first: reading a webstorage can queue a delta (a text read for the first time
       // that cannot be decoded is reported), which leaves in this flush and must be filled too.
@@ -267,6 +269,7 @@ export class Agent {
     this._watcher.stop();
     this._context.uploads.clear();
     this._context.blobs.clear();
+    this._context.keys.clear();
     void snapshots?.then(({ transfers }) => transfers.clear());
     void records?.then(({ dropRecording }) => dropRecording());
     this._unfilled.clear();

@@ -2,12 +2,15 @@
 import type { Path } from '../../codec/index.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { CommandName, CommandRequest, CommandResult, Current, ReportInfo } from '../../protocol/messages.js';
+import type { KeyHandles } from './key-handles.js';
 import { redactedPaths, show, type InlineBlobs } from './show.js';
 import type { Uploads } from './uploads.js';
 
 export interface Context {
   blobs: InlineBlobs;
   uploads: Uploads;
+  /** Handles for row keys redact() hides (key-handles.ts). */
+  keys: KeyHandles;
   /** Messages dropped since listening started (registry listener and bridge). */
   dropped(): number;
   /** Runs a webstorage write of the agent's own: its delta is labelled `label` (webstorage takes no label). */

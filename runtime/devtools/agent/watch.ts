@@ -11,7 +11,7 @@
  * listener that writes webstorage is listed after the state change that made it write.
  */
 import { encode } from '../../codec/index.js';
-import type { DbEvent } from '../../db/types.js';
+import type { Database, DbEvent } from '../../db/types.js';
 import { Event, MAX_DELTA_KEYS, type Path, type RuntimeEvents } from '../../protocol/messages.js';
 import type { RuntimeBridge } from '../../protocol/bridge.js';
 import type { State } from '../../store/state.js';
@@ -21,6 +21,7 @@ import type { Early } from '../../webstorage/notify.js';
 import { config, registered, watchRegistry, type RegistryEntry } from '../../registry/registry.js';
 import { dropCounts, forgetCount, keepCounts } from './counts.js';
 import { databaseInfo, reportInfo, stateInfo, storeInfo, webstorageInfo } from './snapshot.js';
+import type { KeyHandles } from './key-handles.js';
 import { decodeErrorText, fingerprint, show, storedBytes, type InlineBlobs } from './show.js';
 import type { Kinds, WebStorageEventLike, WebStorageLike } from './targets.js';
 import { stateDeleted } from './recreated.js';
@@ -76,6 +77,7 @@ export class Watcher {
   constructor(
     private readonly _bridge: RuntimeBridge,
     private readonly _blobs: InlineBlobs,
+    private readonly _keys: KeyHandles,
   ) {}
 
   get trace(): boolean {
@@ -195,7 +197,7 @@ export class Watcher {
       const early: Early = { early: true };
       this._stops.set(id, storage.subscribe(Object.assign((event: WebStorageEventLike) => this._webstorage(id, storage, event), early)));
     } else {
-      this._stops.set(id, (object as Kinds['database']).subscribe((event) => this._database(id, event)));
+      this._stops.set(id, (object as Kinds['database']).subscribe((event) => this._database(id, event, object as Kinds['database'])));
     }
   }
 
@@ -334,11 +336,14 @@ export class Watcher {
     this._bridge.send(Event.webstorageChanged, payload);
   }
 
-  private _database(database: number, event: DbEvent): void {
+  private _database(database: number, event: DbEvent, db: Database): void {
     const at = Date.now();
     forgetCount(database, 'table' in event ? event.table : undefined);
     if (event.type === 'put' || event.type === 'delete' || event.type === 'clear') {
-      const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => encode(key));
+      // A key redact() hides goes as the handle rows are listed with (key-handles.ts).
+      const info = event.type !== 'clear' && config.redact ? db.tables().find((table) => table.name === event.table) : undefined;
+      const place = info && { database, table: info.name, root: ['db', db.name, info.name], keyPath: info.key };
+      const keys = event.type === 'clear' ? [] : event.keys.slice(0, MAX_DELTA_KEYS).map((key) => (place ? this._keys.show(key, place) : encode(key)));
       const changes = event.type === 'clear' ? 1 : event.keys.length;
       const payload: RuntimeEvents['dbChanged'] = { database, table: event.table, change: event.type, keys, origin: event.origin, changes, at };
       payload.label = event.label ?? event.type;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memory, openDatabase } from '#runtime/db/index.js';
-import { check, click, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
+import { configureDevtools } from '#runtime/registry/registry.js';
+import { check, click, press, setup, text, type, waitFor, type Harness } from '../../testing/harness.js';
 
 let h: Harness | undefined;
 // The memory provider keeps structured clones, and happy-dom's Blob does not survive
@@ -254,6 +255,33 @@ describe('Database tab', () => {
     await h.wait('row-editor', { key: '2' });
     expect(h.get('row', { key: '2' }).getAttribute('aria-selected')).toBe('true');
     expect(h.get('row', { key: '1' }).getAttribute('aria-selected')).toBe('false');
+  });
+
+  it('shows a primary key redact() hides as [redacted], nowhere in the page, and edits the other fields of its row', async () => {
+    const db = await openDatabase('redacted-key-db', { version: 1, tables: { users: { key: 'email' } }, provider: memory() });
+    await db.table('users').bulkPut([
+      { email: 'alice-secret@example.com', name: 'Alice' },
+      { email: 'bob-secret@example.com', name: 'Bob' },
+    ]);
+    configureDevtools({ redact: (path) => path.at(-1) === 'email' });
+    try {
+      const h = await openTable('redacted-key-db', 'users');
+      await waitFor(() => h.all('row-key').length === 2);
+      expect(h.all('row-key').map(text)).toEqual(['[redacted]', '[redacted]']);
+      click(h.all('row-cell', h.all('row')[0])[0]!);
+      const editor = await h.wait('row-editor');
+      expect(text(editor)).toContain('Row [redacted]');
+      const node = await h.wait('value-node', { path: '["name"]' }, editor);
+      press(node, 'Enter');
+      const input = await h.wait('value-input', {}, node);
+      type(input, 'Alicia');
+      press(input, 'Enter');
+      await waitFor(async () => (await db.table('users').get('alice-secret@example.com')) !== undefined && ((await db.table('users').get('alice-secret@example.com')) as { name: string }).name === 'Alicia');
+      await waitFor(() => text(h.get('value-preview', {}, h.get('value-node', { path: '["name"]' }, h.get('row-editor')))) === '"Alicia"');
+      expect(document.body.innerHTML).not.toContain('secret@');
+    } finally {
+      configureDevtools({ redact: () => false });
+    }
   });
 
   it('edits a row, refuses a stale one with a conflict, adds and deletes rows', async () => {

@@ -14,17 +14,11 @@ import { guardRedacted, type Handlers } from '../context.js';
 import { decodeEdit } from '../edit.js';
 import { DISPLAY, fingerprint, redactedPaths, show } from '../show.js';
 import { target } from '../targets.js';
-import { decodeKey, guardFields, page, rowRoot, tableOf } from './db.js';
+import type { KeyHandles } from '../key-handles.js';
+import { decodeRange, guardFields, keyPlace, page, rowRoot, tableOf } from './db.js';
 
 /** Rows read per engine call while a filter runs in the agent. */
 const SCAN_PAGE = 500;
-
-function decodeRange(range: ConsoleQuery['range']): Range | undefined {
-  if (!range) return undefined;
-  const out: Range = {};
-  for (const bound of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) if (range[bound] !== undefined) out[bound] = decodeKey(range[bound]!, `range.${bound}`);
-  return out;
-}
 
 function fieldOf(row: unknown, field: string): unknown {
   let value = row;
@@ -90,9 +84,10 @@ function hiddenIn(db: Database, table: string, row: unknown, fields: string[]): 
   });
 }
 
-async function run(db: Database, name: string, query: ConsoleQuery) {
+async function run(db: Database, name: string, query: ConsoleQuery, keys: KeyHandles) {
+  const place = query.index === undefined ? keyPlace(query.database, db, tableOf(db, name)) : undefined;
   const table = db.table(name);
-  const selection = { ...(query.index !== undefined && { index: query.index }), ...(query.range && { range: decodeRange(query.range) }) } as { index?: undefined; range?: Range };
+  const selection = { ...(query.index !== undefined && { index: query.index }), ...(query.range && { range: decodeRange(query.range, keys, place) }) } as { index?: undefined; range?: Range };
   const direction = query.direction ?? 'next';
   const { offset, limit } = page(query.offset, query.limit);
   const filters = (query.filter ?? []).map(predicate);
@@ -131,7 +126,7 @@ function readOnlyRefusal(error: unknown): string | undefined {
 }
 
 export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
-  async dbConsole(query, { blobs }) {
+  async dbConsole(query, { blobs, keys }) {
     const db = target('database', query.database);
     const info = tableOf(db, query.table);
     if (query.index !== undefined && !info.indexes.some((candidate) => candidate.name === query.index)) {
@@ -140,7 +135,7 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     const indexPath = query.index === undefined ? [] : [info.indexes.find((candidate) => candidate.name === query.index)!.path].flat();
     guardFields(db, query.table, [...(query.filter ?? []).map((filter) => filter.field), ...indexPath], 'the console does not filter or read an index on it');
     const started = performance.now();
-    const { rows, total, scanned } = await run(db, query.table, query);
+    const { rows, total, scanned } = await run(db, query.table, query, keys);
     const ms = performance.now() - started;
     const { offset, limit } = page(query.offset, query.limit);
     const conditions = query.filter?.length ?? 0;
@@ -156,7 +151,10 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     return {
       total,
       explain,
-      rows: rows.map((row) => ({ key: encode(keyAt(row, info.key) ?? null), hash: fingerprint(row, rowRoot(db, query.table)).hash, ...show(row, rowRoot(db, query.table), blobs) })),
+      rows: rows.map((row) => {
+        const shown = show(row, rowRoot(db, query.table), blobs);
+        return { key: keys.show(keyAt(row, info.key), keyPlace(query.database, db, info), shown.redacted), hash: fingerprint(row, rowRoot(db, query.table)).hash, ...shown };
+      }),
     };
   },
 
@@ -185,13 +183,13 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     };
   },
 
-  async dbWrite({ database, label, ops }, { blobs }) {
+  async dbWrite({ database, label, ops }, { blobs, keys }) {
     if (label.trim() === '') throw new CommandError('invalid', 'a write from the console needs a label: it names the change in the timeline');
     if (ops.length === 0) throw new CommandError('invalid', 'nothing to write: add a put or a delete');
     const db = target('database', database);
     const decoded = ops.map((op) => {
-      tableOf(db, op.table);
-      if (op.op === 'delete') return { op: 'delete' as const, table: op.table, key: decodeKey(op.key, 'the key to delete') };
+      const info = tableOf(db, op.table);
+      if (op.op === 'delete') return { op: 'delete' as const, table: op.table, key: keys.key(op.key, 'the key to delete', keyPlace(database, db, info)) };
       const value = decodeEdit(op.value, blobs);
       guardRedacted(undefined, rowRoot(db, op.table), [], { value });
       return { op: 'put' as const, table: op.table, value };

@@ -4,12 +4,11 @@
  * so another tab cannot slip a write in between.
  */
 import { countRows, keepsCount } from '../counts.js';
-import { decode, encode, type Encoded } from '../../../codec/index.js';
 import { keyAt } from '../../../db/schema.js';
 import type { Database, Range } from '../../../db/types.js';
-import type { Key } from '../../../db/keys.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { config } from '../../../registry/registry.js';
+import { decodeKey, type KeyHandles, type KeyPlace } from '../key-handles.js';
 import { MAX_PAGE, type Range as WireRange, type Row } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
 import { nextTask } from '../../../db/providers/tasks.js';
@@ -24,13 +23,7 @@ const DEFAULT_PAGE = 100;
  */
 export const ENCODE_SLICE = 200;
 
-export function decodeKey(encoded: Encoded, what: string): Key {
-  try {
-    return decode(encoded) as Key;
-  } catch (error) {
-    throw new CommandError('invalid', `${what} cannot be decoded: ${(error as Error).message}`);
-  }
-}
+export { decodeKey };
 
 export function tableOf(db: Database, name: string) {
   const info = db.tables().find((table) => table.name === name);
@@ -38,12 +31,17 @@ export function tableOf(db: Database, name: string) {
   return info;
 }
 
-function decodeRange(range: WireRange | undefined): Range | undefined {
+/**
+ * A range's bounds as keys. Bounds on the primary key (no `place` for an index's) go through
+ * the key handles: a redacted key's handle reads its row, a bound on a key redact() hides is
+ * refused (a range narrowed step by step would read the secret out).
+ */
+export function decodeRange(range: WireRange | undefined, keys: KeyHandles, place: KeyPlace | undefined): Range | undefined {
   if (!range) return undefined;
   const out: Range = {};
   for (const bound of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) {
     const encoded = range[bound];
-    if (encoded !== undefined) out[bound] = decodeKey(encoded, `range.${bound}`);
+    if (encoded !== undefined) out[bound] = place ? keys.key(encoded, `range.${bound}`, place) : decodeKey(encoded, `range.${bound}`);
   }
   return out;
 }
@@ -54,6 +52,11 @@ export function page(offset: number | undefined, limit: number | undefined): { o
 
 export function rowRoot(db: Database, table: string): string[] {
   return ['db', db.name, table];
+}
+
+/** Where the keys of `table` (as tableOf found it) live, for key-handles.ts. */
+export function keyPlace(database: number, db: Database, table: { name: string; key: KeyPlace['keyPath'] }): KeyPlace {
+  return { database, table: table.name, root: rowRoot(db, table.name), keyPath: table.key };
 }
 
 /**
@@ -104,13 +107,13 @@ function readInSlices(db: Database, name: string, keyPath: Parameters<typeof key
 }
 
 /** Rows as the grid shows them, ENCODE_SLICE at a time with a task between slices. */
-async function encodeRows(rows: unknown[], keyPath: Parameters<typeof keyAt>[1], root: string[], blobs: InlineBlobs): Promise<Row[]> {
+async function encodeRows(rows: unknown[], place: KeyPlace, blobs: InlineBlobs, keys: KeyHandles): Promise<Row[]> {
   const out: Row[] = [];
   for (let at = 0; at < rows.length; at += ENCODE_SLICE) {
     if (at > 0) await nextTask();
     for (const row of rows.slice(at, at + ENCODE_SLICE)) {
-      const { value, redacted, hash } = showRow(row, root, blobs);
-      out.push({ key: encode(keyAt(row, keyPath) ?? null), value, hash, redacted });
+      const { value, redacted, hash } = showRow(row, place.root, blobs);
+      out.push({ key: keys.show(keyAt(row, place.keyPath), place, redacted), value, hash, redacted });
     }
   }
   return out;
@@ -128,13 +131,13 @@ function contradicts(offset: number, limit: number, read: number, total: number)
 }
 
 export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = {
-  async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs }) {
+  async dbQuery({ database, table: name, index, range, offset, limit, direction }, { blobs, keys }) {
     const db = target('database', database);
     const info = tableOf(db, name);
     const indexInfo = index === undefined ? undefined : info.indexes.find((candidate) => candidate.name === index);
     if (index !== undefined && !indexInfo) throw new CommandError('not-found', `table "${name}" has no index "${index}"`);
     if (indexInfo) guardFields(db, name, [indexInfo.path].flat(), 'the grid does not read an index on it');
-    const selection = { ...(index !== undefined && { index }), ...(range && { range: decodeRange(range) }) } as { index?: undefined; range?: Range };
+    const selection = { ...(index !== undefined && { index }), ...(range && { range: decodeRange(range, keys, index === undefined ? keyPlace(database, db, info) : undefined) }) } as { index?: undefined; range?: Range };
     const table = db.table(name);
     const paging = page(offset, limit);
     const simple = index === undefined && paging.offset === 0 && (direction ?? 'next') === 'next' && selection.range?.eq === undefined;
@@ -151,7 +154,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = 
     // Rows that contradict the count (a short page that ends elsewhere, a full one past it): a
     // writer the agent does not hear changed the table, or one landed between read and count.
     const total = whole && contradicts(paging.offset, paging.limit, rows.length, counted) ? await countWhole(true) : counted;
-    return { total, rows: await encodeRows(rows, info.key, rowRoot(db, name), blobs) };
+    return { total, rows: await encodeRows(rows, keyPlace(database, db, info), blobs, keys) };
   },
 
   async dbClear({ database, table: name }) {

@@ -18,7 +18,7 @@ import { DEVTOOLS } from '../watch.js';
 import { versionOf } from '../recreated.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot, withCache, type CacheRow } from './cache.js';
-import { decodeKey, rowRoot, tableOf } from './db.js';
+import { decodeKey, keyPlace, rowRoot, tableOf } from './db.js';
 import { dbWrites } from './db-write.js';
 import { stateCommands } from './state.js';
 import { webstorageCommands } from './webstorage.js';
@@ -93,7 +93,7 @@ async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit,
     case 'row': {
       const db = target('database', ref.database);
       const info = tableOf(db, ref.table);
-      const key = decodeKey(ref.key, 'the row key');
+      const key = context.keys.key(ref.key, 'the row key', keyPlace(ref.database, db, info));
       const root = rowRoot(db, ref.table);
       // Check and write in one readwrite transaction: another tab cannot slip a write in between.
       return db.transaction([ref.table], 'readwrite', async (tx) => {

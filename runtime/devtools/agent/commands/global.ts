@@ -6,8 +6,8 @@ import { showPart, type InlineBlobs } from '../show.js';
 import { resolveVisible } from './values.js';
 
 export const globalCommands: Handlers<'storeAsGlobal'> = {
-  async storeAsGlobal({ target: ref, path }, { blobs }) {
-    const { value, root, hidden } = await resolveVisible(ref, path);
+  async storeAsGlobal({ target: ref, path }, { blobs, keys }) {
+    const { value, root, hidden } = await resolveVisible(ref, path, keys);
     const below = hidden.filter((secret) => secret.length > path.length && path.every((step, i) => step === secret[i]));
     if (below.length === 0) {
       (globalThis as { $stratum?: unknown }).$stratum = value;

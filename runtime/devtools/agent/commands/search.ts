@@ -7,13 +7,15 @@
  * name, rows by primary key (read in pages after the last key). So a state, key, row, table or
  * instance added or removed between two calls never makes the scan skip or repeat another.
  */
-import { decode, encode, type Path } from '../../../codec/index.js';
+import { encode, type Path } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
 import { keyAt } from '../../../db/schema.js';
 import type { SearchCursor, SearchMatch, SearchRequest, SearchResult } from '../../../protocol/power.js';
 import type { Handlers } from '../context.js';
 import { countRows, keepsCount } from '../counts.js';
+import { isHandle, type KeyHandles } from '../key-handles.js';
+import { REDACTED } from '../redact.js';
 import { redactedPaths } from '../show.js';
 import { all } from '../targets.js';
 import { matcher, readablePath, searchValue, type Hit, type Matcher } from './search-match.js';
@@ -78,6 +80,7 @@ class Search {
     private readonly _match: Matcher,
     private readonly _request: SearchRequest,
     readonly cursor: SearchCursor,
+    private readonly _keys: KeyHandles,
   ) {}
 
   /** Past the slice: yields a task. Past the call: true (return to the panel). */
@@ -100,11 +103,10 @@ class Search {
     }
   }
 
-  /** Matches in a value and in its name (a state key, a webstorage key, a row key). */
-  value(value: unknown, root: Path, name: string): Hit[] {
-    const hidden = redactedPaths(value, root);
+  /** Matches in a value and in its name (a state key, a webstorage key, a row key; not one redact() hides). */
+  value(value: unknown, root: Path, name: string, hidden = redactedPaths(value, root)): Hit[] {
     const hits = searchValue(value, this._match, this._request.mode, PER_VALUE, hidden.length ? (path) => within(path, hidden) : undefined);
-    const own = this._match(name);
+    const own = name === REDACTED ? null : this._match(name);
     if (own) hits.unshift({ path: [], on: 'key', excerpt: [name.slice(0, own[0]).slice(-24), name.slice(own[0], own[1]), name.slice(own[1]).slice(0, 24)] });
     return hits;
   }
@@ -177,14 +179,17 @@ class Search {
 
   private async table(id: number, db: Database, name: string, keyPath: string | string[], size: number): Promise<boolean> {
     const cursor = this.cursor;
+    const place = { database: id, table: name, root: ['db', db.name, name], keyPath };
     for (;;) {
-      const after = cursor.after === undefined ? undefined : (decode(cursor.after) as Key);
+      // A key redact() hides is a handle here too; a key named outright there is refused (rows past it would tell its place).
+      const after = cursor.after === undefined ? undefined : this._keys.key(cursor.after, 'the search cursor', place);
       const rows = await db.table(name).query({ ...(after !== undefined && { range: { gt: after } }), limit: size });
       for (const row of rows) {
+        const hidden = redactedPaths(row, place.root);
         const key = keyAt(row, keyPath) ?? null;
-        const encodedKey = encode(key);
-        const text = key === null ? '' : keyText(key);
-        this.add(this.value(row, ['db', db.name, name], text), { kind: 'row', database: id, table: name, key: encodedKey }, `db ${db.name} / ${name}`, text);
+        const encodedKey = key === null ? null : this._keys.show(key, place, hidden);
+        const text = key === null ? '' : isHandle(encodedKey) ? REDACTED : keyText(key);
+        this.add(this.value(row, place.root, text, hidden), { kind: 'row', database: id, table: name, key: encodedKey }, `db ${db.name} / ${name}`, text);
         cursor.after = encodedKey;
         cursor.scanned++;
         if (await this.pause()) return false;
@@ -195,10 +200,10 @@ class Search {
 }
 
 export const searchCommands: Handlers<'search'> = {
-  async search(request) {
+  async search(request, { keys }) {
     const match = matcher(request.query, request.mode, request.caseSensitive);
     const cursor: SearchCursor = request.cursor ? { ...request.cursor } : { stage: STATES, item: 0, scanned: 0, total: await totalOf() };
-    const search = new Search(match, request, cursor);
+    const search = new Search(match, request, cursor, keys);
     const stages = [() => search.states(), () => search.webstorage(), () => search.rows()];
     let done = true;
     while (cursor.stage <= ROWS) {

@@ -6,10 +6,11 @@ import type { Handlers } from '../context.js';
 import { redactedPaths, showPart } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
-import { decodeKey, rowRoot } from './db.js';
+import type { KeyHandles } from '../key-handles.js';
+import { decodeKey, keyPlace, rowRoot, tableOf } from './db.js';
 
 /** The value a ref points at, where redact() sees it, and a state's version read with it. */
-async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; version?: number }> {
+async function resolveRef(ref: ValueRef, keys: KeyHandles): Promise<{ value: unknown; root: Path; version?: number }> {
   switch (ref.kind) {
     case 'state': {
       const { state } = stateOf(ref.store, ref.state);
@@ -22,7 +23,8 @@ async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; 
     }
     case 'row': {
       const db = target('database', ref.database);
-      const value = await db.table(ref.table).get(decodeKey(ref.key, 'the row key'));
+      const key = keys.key(ref.key, 'the row key', keyPlace(ref.database, db, tableOf(db, ref.table)));
+      const value = await db.table(ref.table).get(key);
       if (value === undefined) throw new CommandError('not-found', `table "${ref.table}" has no such row (deleted?)`);
       return { value, root: rowRoot(db, ref.table) };
     }
@@ -37,8 +39,8 @@ async function resolveRef(ref: ValueRef): Promise<{ value: unknown; root: Path; 
 }
 
 /** The part at `path`, refused when redact() hides it or anything on the way to it. */
-export async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value: unknown; root: Path; hidden: Path[]; version?: number }> {
-  const { value, root, version } = await resolveRef(ref);
+export async function resolveVisible(ref: ValueRef, path: Path, keys: KeyHandles): Promise<{ value: unknown; root: Path; hidden: Path[]; version?: number }> {
+  const { value, root, version } = await resolveRef(ref, keys);
   // Before the path is looked up: a `not-found` there would tell which keys (or how many items)
   // a redacted part holds.
   const hidden = redactedPaths(value, root);
@@ -56,8 +58,8 @@ export async function resolveVisible(ref: ValueRef, path: Path): Promise<{ value
 }
 
 export const valueCommands: Handlers<'expand'> = {
-  async expand({ target: ref, path, offset, limit }, { blobs }) {
-    const { value, root, hidden, version } = await resolveVisible(ref, path);
+  async expand({ target: ref, path, offset, limit }, { blobs, keys }) {
+    const { value, root, hidden, version } = await resolveVisible(ref, path, keys);
     // Paging loads on first use: most sessions never read past the display limits.
     if (offset !== undefined || limit !== undefined) return (await import('./expand-page.js')).expandPage(value, root, path, blobs, offset, limit, hidden);
     const shown = showPart(value, root, blobs, path, hidden);
