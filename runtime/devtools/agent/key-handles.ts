@@ -59,18 +59,36 @@ function parts(keyPath: KeyPath, key: Key): [string[], unknown][] {
  * it, asked with its value; the fields above it asked as guardFields asks them (without a row
  * there is no value to offer). `hidden`, a row's redacted paths, adds what its value decided.
  */
-export function keyHidden(key: Key, place: KeyPlace, hidden: Path[] = []): boolean {
+export function keyHidden(key: Key, place: Pick<KeyPlace, 'root' | 'keyPath'>, hidden: Path[] = []): boolean {
   const redact = config.redact;
   if (!redact) return false;
+  if (keyInHidden(place.keyPath, hidden)) return true;
   for (const [path, value] of parts(place.keyPath, key)) {
-    if (hidden.some((secret) => within(path, secret) || within(secret, path))) return true;
     for (let n = 0; n < path.length; n++) if (redact([...place.root, ...path.slice(0, n)], undefined)) return true;
     if (redactedPaths(value, place.root, path).length > 0) return true;
   }
   return false;
 }
 
-export function isHandle(encoded: Encoded | undefined): encoded is { $t: typeof HANDLE_TAG; handle: string } {
+/** Whether a row's redacted paths (`hidden`) cover or lie inside a part of its key. */
+export function keyInHidden(keyPath: KeyPath, hidden: Path[]): boolean {
+  const paths = [keyPath].flat().map(steps);
+  return hidden.some((secret) => paths.some((path) => within(path, secret) || within(secret, path)));
+}
+
+/**
+ * A key as a file (snapshot, recording) holds it: its encoding, or `{ $t: 'redacted' }` where
+ * redact() hides it. A file outlives the session's handles, so it names no row; a reader that
+ * meets the node leaves the row as the page holds it, and an older reader fails on the unknown
+ * tag instead of writing a wrong key.
+ */
+export function fileKey(key: Key | undefined, place: Pick<KeyPlace, 'root' | 'keyPath'>, hidden?: Path[]): Encoded {
+  if (key === undefined) return null;
+  return keyHidden(key, place, hidden) ? { $t: HANDLE_TAG } : encode(key);
+}
+
+/** A handle node (`handle` set) or a file's hidden key (none). */
+export function isHandle(encoded: Encoded | undefined): encoded is { $t: typeof HANDLE_TAG; handle?: string } {
   return typeof encoded === 'object' && encoded !== null && !Array.isArray(encoded) && encoded['$t'] === HANDLE_TAG;
 }
 

@@ -356,4 +356,26 @@ describe('record with redact', () => {
     expect(prefs.get('login')).toEqual({ name: 'zed', password: 'mine-storage' });
     expect(await db.table('users').get(1)).toEqual({ id: 1, name: 'zed', password: 'mine-row' });
   });
+
+  it('keeps a primary key redact() hides out of the recording and its answers; a replay leaves those rows as the page holds them', async () => {
+    configureDevtools({ redact: (path) => path.at(-1) === 'email' });
+    const t = kit();
+    await t.hello();
+    const db = await openDatabase('rec-redact-key', { version: 1, tables: { users: { key: 'email' } }, provider: memory() });
+    await db.table('users').put({ email: 'ann-secret@x', name: 'ann' });
+    await t.call(Command.recordStart, {});
+    await db.table('users').put({ email: 'bob-secret@x', name: 'bob' });
+    await db.table('users').delete('ann-secret@x');
+    const recording = await stop(t);
+    const text = JSON.stringify(recording);
+    expect(text).not.toContain('-secret');
+
+    await db.table('users').put({ email: 'ann-secret@x', name: 'ann again' });
+    const transfer = await push(t, text);
+    await t.call(Command.replayApply, { transfer, from: 0, to: recording.changes.length });
+    // Neither the put nor the delete of a hidden key is replayed: the page keeps both rows.
+    expect(await db.table('users').get('ann-secret@x')).toEqual({ email: 'ann-secret@x', name: 'ann again' });
+    expect(await db.table('users').get('bob-secret@x')).toEqual({ email: 'bob-secret@x', name: 'bob' });
+    expect(JSON.stringify(t.envelopes)).not.toContain('-secret');
+  });
 });

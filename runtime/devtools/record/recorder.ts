@@ -12,6 +12,7 @@ import { bytesToBase64 } from '../../codec/base64.js';
 import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/index.js';
 import { blobRefs, eachTagged } from '../../codec/encoded.js';
 import { config } from '../../registry/registry.js';
+import { fileKey } from '../agent/key-handles.js';
 import { applyRedaction } from '../agent/redact.js';
 import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt } from '../../db/schema.js';
 import type { Database, DbEvent } from '../../db/types.js';
@@ -277,7 +278,11 @@ export class Recorder {
     const tables = event.table === BLOBS_TABLE ? [BLOBS_TABLE, BLOB_DATA_TABLE] : [event.table];
     for (const table of tables) {
       if (event.type === 'clear') change.ops.push({ table, op: 'clear' });
-      else if (event.type === 'delete') change.ops.push({ table, op: 'delete', keys: event.keys.map((key) => encode(key)) });
+      else if (event.type === 'delete') {
+        const info = config.redact ? db.tables().find((candidate) => candidate.name === table) : undefined;
+        const place = info && { root: ['db', db.name, table], keyPath: info.key };
+        change.ops.push({ table, op: 'delete', keys: event.keys.map((key) => (place ? fileKey(key, place) : encode(key))) });
+      }
       else {
         // The rows are read once the transaction is closed, as they are after it committed.
         const op: DbOperation = { table, op: 'put', rows: [] };
@@ -300,7 +305,8 @@ export class Recorder {
         if (row === undefined) continue;
         const { value, redacted, ready } = this._encode(row, ['db', db.name, op.table]);
         if (ready) jobs.push(ready);
-        op.rows.push({ key: encode(info ? (keyAt(row, info.key) ?? null) : null), value, ...(redacted && { redacted }) });
+        const key = info ? fileKey(keyAt(row, info.key), { root: ['db', db.name, op.table], keyPath: info.key }, redacted) : null;
+        op.rows.push({ key, value, ...(redacted && { redacted }) });
       }
     });
     await Promise.all(jobs);

@@ -7,6 +7,7 @@
 import { decode } from '../../codec/index.js';
 import type { Key } from '../../db/keys.js';
 import type { RecordedChange, RecordingFile } from '../../snapshot-file/recording.js';
+import { isHandle } from '../agent/key-handles.js';
 import { targetsOf } from '../snapshot/export.js';
 import { importSnapshot, type ApplyHooks } from '../snapshot/import.js';
 import { Rebuilder } from '../snapshot/rebuild.js';
@@ -59,7 +60,12 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
       for (const op of change.ops) {
         const table = tx.table(op.table);
         if (op.op === 'clear') await table.clear();
-        else if (op.op === 'delete') for (const key of op.keys) await table.delete(decode(key) as Key);
+        else if (op.op === 'delete') {
+          // A key redact() hid when recorded (fileKey): which row it was is not in the file.
+          const keys = op.keys.filter((key) => !isHandle(key));
+          if (keys.length < op.keys.length) whole = false;
+          for (const key of keys) await table.delete(decode(key) as Key);
+        }
         else {
           const rows = op.rows.filter((row) => !row.redacted);
           if (rows.length < op.rows.length) whole = false;

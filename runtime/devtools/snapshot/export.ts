@@ -11,6 +11,7 @@ import { keyAt } from '../../db/schema.js';
 import type { Database } from '../../db/types.js';
 import type { Store } from '../../store/store.js';
 import { config } from '../../registry/registry.js';
+import { fileKey } from '../agent/key-handles.js';
 import { applyRedaction } from '../agent/redact.js';
 import { all, type WebStorageLike } from '../agent/targets.js';
 import { blobRefs } from '../../codec/encoded.js';
@@ -97,7 +98,11 @@ interface BlobRow {
   meta?: object;
 }
 
-export async function exportDatabase(db: Database, collected: Collected): Promise<SnapshotDatabase> {
+/**
+ * `keys: 'real'` (an import's view of the page, which keeps its hidden rows by key) writes every
+ * row key as it is; a file gets `{ $t: 'redacted' }` for a key redact() hides (fileKey).
+ */
+export async function exportDatabase(db: Database, collected: Collected, keys: 'file' | 'real' = 'file'): Promise<SnapshotDatabase> {
   const infos = db.tables();
   const names = infos.map((info) => info.name);
   const read = await db.transaction(names, 'readonly', (tx) => Promise.all(names.map((name) => tx.table(name).query())));
@@ -112,7 +117,12 @@ export async function exportDatabase(db: Database, collected: Collected): Promis
         autoIncrement: info.autoIncrement,
         indexes: info.indexes.map((index) => ({ name: index.name, keyPath: index.path, unique: index.unique, multiEntry: index.multiEntry })),
       },
-      rows: rows.get(info.name)!.map((row) => ({ key: encode(keyAt(row, info.key) ?? null), ...collected.encode(row, ['db', db.name, info.name]) })),
+      rows: rows.get(info.name)!.map((row) => {
+        const root = ['db', db.name, info.name];
+        const cut = collected.encode(row, root);
+        const key = keyAt(row, info.key);
+        return { key: keys === 'real' ? encode(key ?? null) : fileKey(key, { root, keyPath: info.key }, cut.redacted), ...cut };
+      }),
     });
   }
   if (rows.has(CACHE)) {

@@ -19,6 +19,8 @@ import type { Database } from '../../db/types.js';
 import type { State } from '../../store/state.js';
 import type { Store } from '../../store/store.js';
 import type { WebStorageLike } from '../agent/targets.js';
+import { keyInHidden } from '../agent/key-handles.js';
+import { REDACTED as REDACTED_KEY } from '../agent/redact.js';
 import { diff, keyStep, same, sameStored, type Difference } from '../../snapshot-file/diff.js';
 import { Collected, exportDatabase, exportStore, exportWebstorage, targetsOf, usedRefs, type Targets } from './export.js';
 import { SnapshotError, type SnapshotDatabase, type SnapshotFile, type SnapshotStore, type SnapshotWebstorage } from '../../snapshot-file/format.js';
@@ -251,7 +253,8 @@ class Planner {
         continue;
       }
       checkSchema(db, theirs);
-      const mine = await exportDatabase(db, this._collected);
+      // Real keys: the page's hidden rows are kept by them (never shown: their paths below say [redacted]).
+      const mine = await exportDatabase(db, this._collected, 'real');
       const kept: SnapshotDatabase = { ...theirs, tables: [] };
       const current: SnapshotDatabase = { ...mine, tables: [] };
       const keep = new Map<string, Key[]>();
@@ -269,7 +272,7 @@ class Planner {
       };
       for (const table of theirs.tables) {
         const page = mine.tables.find((candidate) => candidate.name === table.name)!;
-        const visible = hiddenOf(table.name, page.rows, table.rows, (row) => JSON.stringify(row.key), (row) => row.key, (row) => ['row', theirs.name, table.name, keyStep(row.key)]);
+        const visible = hiddenOf(table.name, page.rows, table.rows, (row) => JSON.stringify(row.key), (row) => row.key, (row) => ['row', theirs.name, table.name, row.redacted && keyInHidden(table.schema.keyPath, row.redacted) ? REDACTED_KEY : keyStep(row.key)]);
         kept.tables.push({ ...table, rows: visible(table.rows) });
         current.tables.push({ ...page, rows: visible(page.rows) });
       }
