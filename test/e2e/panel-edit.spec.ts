@@ -148,3 +148,44 @@ describe('a row too big to send whole, from the real panel', () => {
     }
   });
 });
+
+describe('a primary key redact() hides, from the real panel', () => {
+  it('shows [redacted] in the key column, the key nowhere in the panel, and edits another field of its row', async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/demo/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    // A module of the page's own (vitest would rewrite an import() inside evaluate): the demo's
+    // runtime module by the same URL, so the same instance, config and registry.
+    await page.addScriptTag({
+      type: 'module',
+      content: `
+        import { configureDevtools, openDatabase } from '/dist/runtime/index.js';
+        configureDevtools({ redact: (path) => path.at(-1) === 'email' });
+        const db = await openDatabase('e2e-redact-key', { version: 1, tables: { users: { key: 'email' } } });
+        await db.table('users').bulkPut([{ email: 'ann-secret@example.com', name: 'Ann' }, { email: 'bob-secret@example.com', name: 'Bob' }]);
+        window.redactedDb = db;
+      `,
+    });
+    await page.waitForFunction(() => 'redactedDb' in window);
+    const panel = await openPanel(page, { fallback: 'none' });
+    opened = { page, panel };
+    const frame = panel.frame;
+    await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+    await click(frame, byId('tab-database'));
+    await click(frame, byId('database-item', '[data-name="e2e-redact-key"]'));
+    await click(frame, byId('table-item', '[data-table="users"]'));
+    await frame.waitForFunction((selector) => document.querySelectorAll(selector).length === 2, {}, byId('row-key'));
+    expect(await frame.$$eval(byId('row-key'), (cells) => cells.map((cell) => cell.textContent))).toEqual(['[redacted]', '[redacted]']);
+
+    await click(frame, `${byId('row')} ${byId('row-key')}`);
+    await frame.waitForSelector(byId('row-editor'));
+    await editLeaf(frame, ['name'], 'Annie');
+    await page.waitForFunction(async () => {
+      const db = (window as unknown as { redactedDb: { table(name: string): { get(key: string): Promise<{ name: string } | undefined> } } }).redactedDb;
+      return (await db.table('users').get('ann-secret@example.com'))?.name === 'Annie';
+    });
+    await frame.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('Annie'), {}, node(['name']));
+    expect(await frame.evaluate(() => document.documentElement.outerHTML)).not.toContain('secret@');
+  });
+});
