@@ -142,7 +142,8 @@ export interface RuntimeEvents {
   };
   /**
    * Coalesced per table while the change type stays the same; `keys` lists the rows touched
-   * (at most MAX_DELTA_KEYS, `changes` counts them all). Rows are pulled, never pushed.
+   * (at most MAX_DELTA_KEYS, `changes` counts them all; a RedactedKey where redact() hides one).
+   * Rows are pulled, never pushed.
    */
   dbChanged: Delta & {
     database: number;

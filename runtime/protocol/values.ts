@@ -152,10 +152,26 @@ export interface Range {
 }
 
 export interface Row {
+  /**
+   * The row's key, encoded; where configureDevtools({ redact }) hides it (or a part of a compound
+   * key), a RedactedKey instead, which every command takes back wherever it takes a key.
+   */
   key: Encoded;
   value: Encoded;
   hash: Hash;
   redacted: Path[];
+}
+
+/**
+ * A row key redact() hides, as the agent sends it (rows, deltas, search hits and cursors, console
+ * rows): shown as `[redacted]`; `handle` names the row for this agent session only and is not
+ * computed from the key. In a snapshot or recording file there is no handle (the file names no
+ * row). An addition without a version bump: an older panel shows an unknown node and sends it
+ * back unchanged, which is all a command needs; an older reader of a file fails on the tag.
+ */
+export interface RedactedKey {
+  $t: 'redacted';
+  handle?: string;
 }
 
 export interface RowPage {
@@ -223,6 +239,7 @@ export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
 export type ValueRef =
   | { kind: 'state'; store: number; state: string }
   | { kind: 'webstorage'; storage: number; key: string }
+  /** `key`: as the row was listed (a RedactedKey where redact() hides it). */
   | { kind: 'row'; database: number; table: string; key: Encoded }
   | { kind: 'cache'; database: number; key: Encoded };
 

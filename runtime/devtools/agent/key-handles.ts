@@ -15,13 +15,14 @@ import { decode, encode, type Encoded, type Path } from '../../codec/index.js';
 import type { Key } from '../../db/keys.js';
 import type { KeyPath } from '../../db/schema.js';
 import { CommandError } from '../../protocol/errors.js';
+import type { RedactedKey } from '../../protocol/values.js';
 import { config } from '../../registry/registry.js';
 import { redactedPaths } from './show.js';
 
 export const MAX_HANDLES = 10_000;
 
 /** The `$t` of a handle node; the panel shows it as `[redacted]`. */
-export const HANDLE_TAG = 'redacted';
+export const HANDLE_TAG: RedactedKey['$t'] = 'redacted';
 
 /** Where a row key lives: the table (by registry id and name), where redact() sees its rows, its key path. */
 export interface KeyPlace {
@@ -88,7 +89,7 @@ export function fileKey(key: Key | undefined, place: Pick<KeyPlace, 'root' | 'ke
 }
 
 /** A handle node (`handle` set) or a file's hidden key (none). */
-export function isHandle(encoded: Encoded | undefined): encoded is { $t: typeof HANDLE_TAG; handle?: string } {
+export function isHandle(encoded: Encoded | undefined): encoded is Encoded & RedactedKey {
   return typeof encoded === 'object' && encoded !== null && !Array.isArray(encoded) && encoded['$t'] === HANDLE_TAG;
 }
 
