@@ -71,9 +71,16 @@ describe('a primary key redact() hides', () => {
     expect((globalThis as { $stratum?: unknown }).$stratum).toBe('Alicia');
     // The field that is the key stays refused, as any redacted part.
     await expect(t.call(Command.edit, { target, path: ['email'], op: 'set', value: 'x' })).rejects.toMatchObject({ code: 'redacted' });
+    const read = await t.call(Command.dbConsole, { database, table: 'users', range: { eq: row!.key } });
+    expect(read.rows.map((one) => one.key)).toEqual([row!.key]);
     await t.call(Command.dbDelete, { database, table: 'users', key: row!.key, baseVersion: version as `h${string}` });
     expect(await db.table('users').count()).toBe(0);
+    await db.table('users').put({ email: OTHER, name: 'Bob' });
+    const [bob] = (await t.call(Command.dbQuery, { database, table: 'users' })).rows;
+    await t.call(Command.dbWrite, { database, label: 'remove bob', ops: [{ op: 'delete', table: 'users', key: bob!.key }] });
+    expect(await db.table('users').count()).toBe(0);
     expect(wire(t)).not.toContain('alice-secret');
+    expect(wire(t)).not.toContain('bob-secret');
   });
 
   it('refuses a guessed key in words (its answer would tell whether the secret exists), and an unknown handle', async () => {
@@ -90,6 +97,13 @@ describe('a primary key redact() hides', () => {
     // A handle of one table does not address a row of another.
     const [row] = (await t.call(Command.dbQuery, { database, table: 'users' })).rows;
     await expect(t.call(Command.expand, { target: { kind: 'row', database, table: '$cache', key: row!.key }, path: [] })).rejects.toMatchObject({ code: 'not-found' });
+    // Handles live as long as the agent's session: once the last panel left, they name nothing.
+    await t.call(Command.stop, { client: 'panel-1' });
+    await t.hello();
+    await expect(t.call(Command.expand, { target: { ...guess, key: row!.key }, path: [] })).rejects.toMatchObject({ code: 'not-found' });
+    const [again] = (await t.call(Command.dbQuery, { database, table: 'users' })).rows;
+    expect(again!.key).not.toEqual(row!.key);
+    expect((await t.call(Command.expand, { target: { ...guess, key: again!.key }, path: ['name'] })).value).toBe('Alice');
   });
 
   it('hides a compound key when one of its parts is redacted, and keeps plain keys plain', async () => {
