@@ -88,6 +88,8 @@ export function parseRelayFrame(text: string): ToPanel | undefined {
   try {
     value = JSON.parse(text);
   } catch {
+    // Read as a frame of an unknown kind: the caller skips what it cannot read, so a panel older
+    // than its relay keeps working (the relay, not a peer, wrote it; there is no one to answer).
     return undefined;
   }
   if (!isObject(value)) return undefined;
