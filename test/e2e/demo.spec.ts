@@ -1,14 +1,16 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
-// The demo app works on its own, without the extension: every stratum, in real Chromium.
+// The demo app works on its own, without the extension: every stratum, in real Chromium (and in
+// Firefox ESR from demo.firefox.spec.ts).
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser(), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
