@@ -3,11 +3,13 @@ import * as esbuild from 'esbuild';
 import type { Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
-import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // Call sites in the real panel, source-mapped: the page ships a bundle with a source map, and
-// the timeline names the original TypeScript file and line.
+// the timeline names the original TypeScript file and line. trace.firefox.spec.ts runs it in
+// Firefox, where the panel is a tab.
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
@@ -29,7 +31,7 @@ beforeAll(async () => {
     sourcemap: true,
     logLevel: 'warning',
   });
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -49,7 +51,7 @@ describe('call sites in the timeline', () => {
     const page: Page = await started.browser.newPage();
     await page.goto(`${served.origin}/fixtures/trace/index.html`);
     await page.waitForSelector('body[data-ready="true"]');
-    const panel: PanelHandle = await openPanel(page, { fallback: 'none' });
+    const panel: PanelHandle = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
     const frame = panel.frame;
     await frame.waitForSelector(byId('status', '[data-status="connected"]'));
     await click(frame, byId('tab-timeline'));
