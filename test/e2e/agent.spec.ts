@@ -1,9 +1,10 @@
 /**
- * The page-side agent in real Chromium, with the test playing the content script: a script in an
+ * The page-side agent in a real browser, with the test playing the content script: a script in an
  * isolated world installed at document start (as an extension's content script is) that posts
- * content envelopes to the window and records the runtime's.
+ * content envelopes to the window and records the runtime's. agent.firefox.spec.ts runs it in
+ * Firefox, the world a WebDriver BiDi sandbox there.
  */
-import type { CDPSession, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../../runtime/codec/index.js';
 import {
@@ -18,7 +19,8 @@ import {
   type Snapshot,
 } from '../../runtime/protocol/messages.js';
 import { validateRuntimeEnvelope } from '../../runtime/protocol/validate.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { isolatedWorld } from './harness/isolated-world.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 const WORLD = 'stratum-test-peer';
@@ -29,11 +31,12 @@ const PEER = `
   });
 `;
 
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser(), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ browser: BROWSER }), serveRepo()]);
 });
 
 afterAll(async () => {
@@ -51,23 +54,10 @@ interface Peer {
 /** Opens a fixture with a fake content script in an isolated world of its main frame. */
 async function openWithPeer(fixture: string): Promise<Peer> {
   const page = await started.browser.newPage();
-  const cdp: CDPSession = await page.createCDPSession();
-  const contexts: number[] = [];
-  cdp.on('Runtime.executionContextCreated', (event) => {
-    if (event.context.name === WORLD) contexts.push(event.context.id);
-  });
-  await cdp.send('Page.enable');
-  await cdp.send('Runtime.enable');
-  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: PEER, worldName: WORLD });
+  const world = await isolatedWorld(page, WORLD, PEER);
   await page.goto(`${served.origin}/fixtures/agent/${fixture}`);
   await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
-  const evaluate = async <T>(expression: string): Promise<T> => {
-    const contextId = contexts.at(-1);
-    if (contextId === undefined) throw new Error(`the isolated world ${WORLD} was not created`);
-    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { contextId, expression, returnByValue: true, awaitPromise: true });
-    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-    return result.value as T;
-  };
+  const evaluate = <T>(expression: string): Promise<T> => world.evaluate<T>(expression);
   let seq = 0;
   const received = () => evaluate<RuntimeEnvelope[]>('window.__peer.received');
   return {
@@ -115,7 +105,7 @@ async function connect(peer: Peer): Promise<{ session: string; snapshot: Snapsho
   throw new Error('no snapshot after hello');
 }
 
-describe('the agent in real Chromium', () => {
+describe(`the agent in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`, () => {
   it('announces itself, completes a handshake, sends a snapshot and applies an edit', async () => {
     const peer = await openWithPeer('index.html');
     const first = await firstPosted(peer);
