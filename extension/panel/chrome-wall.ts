@@ -67,11 +67,12 @@ export function chromeWall(tabId: number, client: string, host: { theme?: 'light
   }
 
   connect();
-  const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   return {
     tabId,
     client,
-    theme: host.theme ?? (prefersDark ? 'dark' : 'light'),
+    // Outside DevTools (the panel as a tab) none: theme.css follows prefers-color-scheme then, live,
+    // where a value read here at load froze the panel in the theme the OS had when it opened.
+    theme: host.theme,
     ...(host.openResource && { openResource: host.openResource }),
     send: (envelope) => post({ kind: 'envelope', data: envelope }),
     inspect: () => browser.runtime.sendMessage({ kind: 'inspect', tabId } satisfies InspectRequest) as Promise<InspectAnswer>,

@@ -29,7 +29,10 @@ export interface PanelWall extends Wall {
    * numbers each socket as a frame). Absent where the host cannot tell.
    */
   onPageGone?(listener: (frameId: number) => void): () => void;
-  /** DevTools' theme where known (`chrome.devtools.panels.themeName`), else the OS preference. */
+  /**
+   * DevTools' theme where known (`chrome.devtools.panels.themeName`); undefined elsewhere, where
+   * theme.css follows the OS preference.
+   */
   readonly theme: 'light' | 'dark' | undefined;
   /** Opens a call site in the Sources panel (DevTools only). */
   openResource?(url: string, line: number): void;

@@ -41,11 +41,11 @@ export function wsWall(options: WsWallOptions): PanelWall {
       else if (frame.kind === 'runtimes-changed') for (const listener of [...pageListeners]) listener({ frameId: 0, url: options.origin });
     },
   });
-  const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   return {
     tabId: 0,
     client: options.client,
-    theme: prefersDark ? 'dark' : 'light',
+    // No DevTools theme here: theme.css follows prefers-color-scheme, live (read at load, it froze).
+    theme: undefined,
     send: (envelope) => socket.send(JSON.stringify({ kind: 'envelope', data: envelope })),
     listen(listener) {
       envelopeListeners.add(listener);

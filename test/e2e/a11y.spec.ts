@@ -4,40 +4,79 @@
  * violation, and the panel works without a mouse: Tab order through the header and tabs, arrow
  * keys between tabs, Enter and Space on row actions, Escape closing what a button opened.
  * The panel runs as an extension page (`panel.html?tabId=N`), where keyboard focus is the page's.
+ * a11y.firefox.spec.ts runs the same bodies in Firefox ESR.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extensionId, tabIdOf } from '../../runtime/puppeteer/extension.js';
-import { startBrowser, type StartedBrowser } from './harness/browser.js';
+import { extensionOrigin, tabIdOf } from '../../runtime/puppeteer/extension.js';
+import { navigate } from '../../runtime/puppeteer/firefox.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
 
+const BROWSER = e2eBrowser();
 let started: StartedBrowser;
 let served: Served;
 let demo: Page;
 let panel: Page;
 
-beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
-  demo = await started.browser.newPage();
+/** The demo with a note open and a drawing attached, and the panel for it as a page in front. */
+async function openDemoAndPanel(browser: StartedBrowser['browser']): Promise<{ demo: Page; panel: Page }> {
+  const demo = await browser.newPage();
   await demo.goto(`${served.origin}/fixtures/demo/`);
   await demo.waitForSelector('body[data-ready="true"]');
   await demo.click(byId('note-1'));
   await demo.click(byId('attach-image'));
   await demo.waitForSelector(`${byId('attachments')} img`);
-  panel = await started.browser.newPage();
+  const panel = await browser.newPage();
   await panel.setViewport({ width: 1000, height: 700 });
-  await panel.goto(`chrome-extension://${await extensionId(started.browser)}/panel.html?tabId=${await tabIdOf(demo)}`);
+  // navigate: in Firefox page.goto never resolves on a moz-extension: page.
+  await navigate(panel, `${await extensionOrigin(browser)}/panel.html?tabId=${await tabIdOf(demo)}`);
   await panel.waitForSelector(byId('status', '[data-status="connected"]'));
   // Headless Chromium runs no frames (so no clicks, no rAF) in a tab that is not in front.
   await panel.bringToFront();
-  // Evaluated over the DevTools protocol, which the extension page's CSP does not govern.
+  // Evaluated over the DevTools protocol (WebDriver BiDi in Firefox), which the extension page's
+  // CSP does not govern.
   await panel.evaluate(AXE);
+  return { demo, panel };
+}
+
+beforeAll(async () => {
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: BROWSER }), serveRepo()]);
+  ({ demo, panel } = await openDemoAndPanel(started.browser));
 }, 60_000);
+
+/**
+ * Runs `body` with the panel in a browser that prefers a dark theme. Chromium: media emulation
+ * over CDP. Firefox: WebDriver BiDi has no media emulation (puppeteer's emulateMediaFeatures needs
+ * CDP there), so a second Firefox starts with content preferring dark, its own demo and panel
+ * standing in for the first's while `body` runs.
+ */
+async function inDarkTheme(body: () => Promise<void>): Promise<void> {
+  if (BROWSER === 'chromium') {
+    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    try {
+      await body();
+    } finally {
+      await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    }
+    return;
+  }
+  // 0 is dark: Firefox's values for this pref are 0 dark, 1 light, 2 the browser's theme, 3 the OS's.
+  const dark = await startBrowser({ extension: true, browser: BROWSER, prefs: { 'layout.css.prefers-color-scheme.content-override': 0 } });
+  const light = { demo, panel };
+  try {
+    ({ demo, panel } = await openDemoAndPanel(dark.browser));
+    await body();
+  } finally {
+    ({ demo, panel } = light);
+    await dark.close();
+  }
+}
 
 afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
@@ -152,15 +191,14 @@ describe('accessibility (axe-core)', () => {
 
 describe('accessibility (axe-core), dark', () => {
   it('finds no serious or critical violation in the dark theme either', async () => {
-    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
-    try {
+    await inDarkTheme(async () => {
+      // The panel itself is dark (theme.css gives the dark theme color-scheme: dark), not just the media query.
+      expect(await panel.$eval('.stratum-panel', (container) => getComputedStyle(container).colorScheme)).toBe('dark');
       for (const tab of TABS.slice(0, 3)) {
         await tab.show();
         expect(await violations(), tab.name).toEqual([]);
       }
-    } finally {
-      await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
-    }
+    });
   });
 });
 
