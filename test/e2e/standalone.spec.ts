@@ -6,11 +6,13 @@ import { createInterface } from 'node:readline';
 import puppeteer, { type ElementHandle, type Page } from 'puppeteer';
 import { connect } from '../../runtime/puppeteer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
 
 // Issue 20: `stratumjs devtools` (the built bin) serves the standalone panel; two Node processes
 // and one plain browser page connect with connectDevtools; the panel lists them and edits them.
+// standalone.firefox.spec.ts runs the same bodies with the panel and the plain page in Firefox.
+const BROWSER = e2eBrowser();
 const TOKEN = randomBytes(12).toString('hex');
 const OUT = path.join(REPO_ROOT, 'out');
 
@@ -63,7 +65,7 @@ beforeAll(async () => {
   url = panelUrl.split('#')[0]!;
   children = ['api-1', 'api-2'].map((name) => node(['test/e2e/standalone/child.mjs', url, TOKEN, name]));
   await Promise.all(children.map((child) => child.waitFor((line) => line.status === 'connected')));
-  [started, served] = await Promise.all([startBrowser(), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ browser: BROWSER }), serveRepo()]);
   mkdirSync(OUT, { recursive: true });
 });
 
@@ -125,7 +127,7 @@ describe('standalone panel (npx stratumjs devtools)', () => {
     // And a change in the process reaches the panel.
     children[1]!.process.stdin.write(`${JSON.stringify({ set: 'set by the server' })}\n`);
     await page.waitForFunction(() => document.querySelector('[data-testid="state-detail"]')?.textContent?.includes('set by the server'));
-    await page.screenshot({ path: path.join(OUT, 'standalone-panel.png') });
+    await page.screenshot({ path: path.join(OUT, BROWSER === 'firefox' ? 'standalone-panel-firefox.png' : 'standalone-panel.png') });
     await page.close();
   });
 
@@ -157,7 +159,8 @@ describe('standalone panel (npx stratumjs devtools)', () => {
   });
 
   it('Firefox without the extension: its page appears; the kit reads and sets its state over the server', async () => {
-    const firefox = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+    // In the Firefox run the spec's own browser is that Firefox: no second one.
+    const firefox = BROWSER === 'firefox' ? started.browser : await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
     try {
       const page = await firefox.newPage();
       await page.goto(`${served.origin}/test/e2e/standalone/page.html?url=${encodeURIComponent(url)}&token=${TOKEN}`);
@@ -171,7 +174,7 @@ describe('standalone panel (npx stratumjs devtools)', () => {
         await client.close();
       }
     } finally {
-      await firefox.close();
+      if (firefox !== started.browser) await firefox.close();
     }
   });
 });
