@@ -3,6 +3,7 @@
  * behind a round-robin proxy, each connected to the standalone panel (`stratumjs devtools`)
  * through STRATUM_DEVTOOLS_URL/TOKEN. The panel lists three runtimes; an edit of a client's cart
  * made in the panel on one instance is what every instance answers through the proxy.
+ * servers-panel.firefox.spec.ts runs it with the panel in Firefox.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -13,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, dropSchema, hasPostgres, hasRedis, runName } from '../../runtime/db/contract/services.js';
 import { roundRobin } from '../../fixtures/servers/proxy.js';
 import { bundle, start } from '../servers/support.js';
-import { REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
+import { e2eBrowser, REPO_ROOT, startBrowser, type StartedBrowser } from './harness/browser.js';
 
+const BROWSER = e2eBrowser();
 const TOKEN = randomBytes(12).toString('hex');
 // The example's own test runs on both; one engine is enough to show the panel's edit travel.
 const engine = (await hasPostgres()) ? 'postgres' : (await hasRedis()) ? 'redis' : undefined;
@@ -60,7 +62,7 @@ beforeAll(async () => {
   children.push(...instances.map((instance) => instance.child));
   pids = instances.map((instance) => instance.child.pid!);
   proxy = await roundRobin(instances.map((instance) => instance.first.port));
-  started = await startBrowser();
+  started = await startBrowser({ browser: BROWSER });
 }, 30_000);
 
 afterAll(async () => {
