@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// End-to-end specs drive real Chromium: one browser per spec file, spec files one at a time
+// End-to-end specs drive real Chromium and Firefox ESR (the `x.firefox.spec.ts` wrappers): one browser per spec file, spec files one at a time
 // (the CI machine has two cores, and every browser wants both).
 export default defineConfig({
   test: {
