@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../codec/index.js';
-import { applyEdit, decodeEdit } from './edit.js';
+import { applyEdit, decodeEdit, guardClasses } from './edit.js';
 import { InlineBlobs } from './show.js';
 
 /** What the panel sends back for a value it was shown: blobs by ref. */
@@ -199,5 +199,51 @@ describe('decodeEdit results recorded on HEAD (before it walked without recursio
     expect(c.self).toBe(c);
     expect([...back.s]).toEqual(['y', 'x']);
     expect(JSON.stringify(Object.keys(back))).toBe('["a","b","m","s"]');
+  });
+});
+
+describe('guardClasses on a value nested 20,000 levels deep (a snapshot import or restore() has no 200-level limit)', () => {
+  class Point {
+    constructor(
+      public x: number,
+      public y: number,
+    ) {}
+  }
+
+  it("keeps the page's unchanged instance at the bottom instead of running out of stack", () => {
+    const point = new Point(3, 4);
+    const live = deep(20_000, { p: point, n: 1 });
+    const next = roundTrip(deep(20_000, { p: new Point(3, 4), n: 2 }));
+    const kept = bottom(guardClasses(next, live, []), 20_000) as { p: unknown; n: number };
+    expect(kept.p).toBe(point);
+    expect(kept.n).toBe(2);
+  });
+
+  it('refuses a changed instance at the bottom in words, naming where by a path cut to its ends', () => {
+    const live = deep(20_000, { p: new Point(3, 4) });
+    const next = roundTrip(deep(20_000, { p: new Point(3, 5) }));
+    expect(() => guardClasses(next, live, [])).toThrow(
+      '[0]["v"][0]["v"]…(20001 levels)…["v"][0]["v"]["p"] is a Point: the panel cannot rebuild a class instance',
+    );
+  });
+});
+
+describe('guardClasses keeps an unchanged instance wherever it sits', () => {
+  class Point {
+    constructor(
+      public x: number,
+      public y: number,
+    ) {}
+  }
+
+  it("as a Map's value or key, and leaves a sparse array's holes", () => {
+    const point = new Point(1, 2);
+    const key = new Point(0, 0);
+    const live = { m: new Map<unknown, unknown>([['a', point], [key, 'k']]), list: [point, , 3] };
+    const next = guardClasses(roundTrip(live), live, []) as typeof live;
+    expect(next.m.get('a')).toBe(point);
+    expect([...next.m.keys()][1]).toBe(key);
+    expect(next.list[0]).toBe(point);
+    expect(1 in next.list).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * path (the old value stays intact: listeners get it as `prev`), following the codec's path
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
-import { BlobRef, decode, encode, Opaque, pathWords, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { BlobRef, decode, encode, Opaque, pathWords, stringifyEncoded, Truncated, type Encoded, type Path } from '../../codec/index.js';
 import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { InlineBlobs } from './show.js';
@@ -112,7 +112,7 @@ export function liveAt(root: unknown, path: Path): unknown {
 
 /** Whether a look-alike is what the codec makes of `live`: the page's instance, unchanged. */
 function sameAsLive(lookAlike: object, live: object): boolean {
-  return JSON.stringify(encode(lookAlike)) === JSON.stringify(encode(live));
+  return stringifyEncoded(encode(lookAlike)) === stringifyEncoded(encode(live));
 }
 
 /**
@@ -125,51 +125,74 @@ function sameAsLive(lookAlike: object, live: object): boolean {
  * look-alike over a look-alike (a stored row, which never held the class) loses nothing and is
  * let through. `next` is the freshly decoded value, changed in place.
  */
-export function guardClasses(next: unknown, live: unknown, path: Path, seen = new Map<object, unknown>()): unknown {
-  if (typeof next !== 'object' || next === null) return next;
-  if (seen.has(next)) return seen.get(next);
-  seen.set(next, next);
-  const tag = lookAlikeOf(next);
-  if (tag !== undefined && lookAlikeOf(live) === undefined) {
-    const isClass = typeof live === 'object' && live !== null && !(live instanceof Error) && Object.getPrototypeOf(live) !== Object.prototype;
-    if (isClass && sameAsLive(next, live)) {
-      seen.set(next, live);
-      return live;
+export function guardClasses(next: unknown, live: unknown, path: Path): unknown {
+  const seen = new Map<object, unknown>();
+  // Its own stack, not the engine's: a snapshot file or restore() is not held to the protocol's
+  // 200 levels, and 20,000 ran out of stack. A frame is a container met: its children (a Map's
+  // keys and values in turn), what they replace on the page, and what each became.
+  type Frame = { node: object; keys?: string[]; kids: unknown[]; lives: unknown[]; out: unknown[]; at: number };
+  const stack: Frame[] = [];
+  // Map entry i: its key at [i, 0], its value at [i, 1].
+  const here = (): Path => [...path, ...stack.flatMap(({ node, keys, at }): Path => (keys ? [keys[at - 1]!] : node instanceof Map ? [(at - 1) >> 1, (at - 1) & 1] : [at - 1]))];
+  const enter = (node: unknown, live: unknown): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    if (seen.has(node)) return seen.get(node);
+    seen.set(node, node);
+    const tag = lookAlikeOf(node);
+    if (tag !== undefined && lookAlikeOf(live) === undefined) {
+      const isClass = typeof live === 'object' && live !== null && !(live instanceof Error) && Object.getPrototypeOf(live) !== Object.prototype;
+      if (isClass && sameAsLive(node, live)) {
+        seen.set(node, live);
+        return live;
+      }
+      throw new CommandError(
+        'not-editable',
+        `${describe(here())} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
+      );
     }
-    throw new CommandError(
-      'not-editable',
-      `${describe(path)} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
-    );
-  }
-  if (next instanceof Error) {
-    if (live instanceof Error && !BUILT_IN_ERRORS.has(Object.getPrototypeOf(live))) {
-      throw new CommandError('not-editable', `${describe(path)} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
+    if (node instanceof Error) {
+      if (live instanceof Error && !BUILT_IN_ERRORS.has(Object.getPrototypeOf(live))) {
+        throw new CommandError('not-editable', `${describe(here())} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
+      }
+      if (!ERROR_NAMES.has(node.name) && !(live instanceof Error)) {
+        throw new CommandError('not-editable', `${describe(here())} would be an Error named ${JSON.stringify(node.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
+      }
     }
-    if (!ERROR_NAMES.has(next.name) && !(live instanceof Error)) {
-      throw new CommandError('not-editable', `${describe(path)} would be an Error named ${JSON.stringify(next.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
+    if (node instanceof Map || node instanceof Set || Array.isArray(node)) {
+      const liveItems: unknown[] | undefined = live instanceof Map || live instanceof Set ? [...(live as Iterable<unknown>)] : Array.isArray(live) ? live : undefined;
+      if (node instanceof Map) {
+        const lives = (liveItems ?? []).flatMap((pair) => (Array.isArray(pair) ? [pair[0], pair[1]] : [undefined, undefined]));
+        stack.push({ node, kids: [...node].flat(), lives, out: [], at: 0 });
+      } else stack.push({ node, kids: [...(node as Iterable<unknown>)], lives: liveItems ?? [], out: [], at: 0 });
+    } else {
+      const keys = Object.keys(node);
+      if (node instanceof Error) keys.push(...['cause', 'errors'].filter((key) => Object.hasOwn(node, key)));
+      stack.push({ node, keys, kids: keys.map((key) => (node as Record<string, unknown>)[key]), lives: keys.map((key) => peek(live, key)), out: [], at: 0 });
     }
-  }
-  if (next instanceof Map || next instanceof Set || Array.isArray(next)) {
-    const liveItems: unknown[] | undefined = live instanceof Map || live instanceof Set ? [...(live as Iterable<unknown>)] : Array.isArray(live) ? live : undefined;
-    const items = [...(next as Iterable<unknown>)];
-    const kept = items.map((item, i) => guardClasses(item, liveItems?.[i], [...path, i], seen));
-    if (kept.every((item, i) => item === items[i])) return next;
-    if (Array.isArray(next)) kept.forEach((item, i) => (next[i] = item));
+    return node;
+  };
+  const result = enter(next, live);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.at < frame.kids.length) {
+      const i = frame.at++;
+      frame.out[i] = enter(frame.kids[i], frame.lives[i]);
+      continue;
+    }
+    stack.pop();
+    const { node, keys, kids, out } = frame;
+    if (out.every((item, i) => item === kids[i])) continue;
+    if (keys) out.forEach((item, i) => item !== kids[i] && defineOwn(node as Record<string, unknown>, keys[i]!, item));
+    // Only what changed: writing every item would fill a sparse array's holes.
+    else if (Array.isArray(node)) out.forEach((item, i) => item !== kids[i] && (node[i] = item));
     else {
       // Rebuilt in order: a Map or Set cannot swap one member in place.
-      next.clear();
-      for (const item of kept) next instanceof Map ? next.set(...(item as [unknown, unknown])) : next.add(item);
+      (node as Set<unknown>).clear();
+      for (let i = 0; i < out.length; i++) if (node instanceof Map) node.set(out[i], out[++i]);
+      else (node as Set<unknown>).add(out[i]);
     }
-    return next;
   }
-  const record = next as Record<string, unknown>;
-  const keys = Object.keys(next);
-  if (next instanceof Error) keys.push(...['cause', 'errors'].filter((key) => Object.hasOwn(next, key)));
-  for (const key of keys) {
-    const kept = guardClasses(record[key], peek(live, key), [...path, key], seen);
-    if (kept !== record[key]) defineOwn(record, key, kept);
-  }
-  return next;
+  return result;
 }
 
 /** What the edit may copy: data containers. A class instance would lose its private fields. */

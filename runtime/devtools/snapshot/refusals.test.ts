@@ -157,4 +157,41 @@ describe('skipped, the rest applied', () => {
     expect(moved.value).toBe(before);
     await fresh.db.delete();
   });
+
+  it('a state holding a class instance 5,000 levels down: kept or skipped in words, as near the top (no running out of stack)', async () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    // 5,000 levels overflowed the recursive check; guardClasses' own test goes to 20,000 (diff()
+    // copies each path step by step, seconds at 20,000 levels, so this one stays shallower).
+    const deep = (leaf: unknown): unknown => {
+      let value = leaf;
+      for (let i = 0; i < 5_000; i++) value = i % 2 ? [value] : { v: value };
+      return value;
+    };
+    const bottom = (value: unknown): unknown => {
+      for (let i = 4_999; i >= 0; i--) value = i % 2 ? (value as unknown[])[0] : (value as { v: unknown }).v;
+      return value;
+    };
+    const file = JSON.parse(text) as SnapshotFile;
+    file.stores[0]!.states.push(
+      { scope: 'settings', key: 'same', value: encode(deep({ p: new Point(3, 4), n: 2 })) },
+      { scope: 'settings', key: 'moved', value: encode(deep({ p: new Point(3, 5), n: 2 })) },
+    );
+    const fresh = await page();
+    const point = new Point(3, 4);
+    const same = fresh.store.createState<unknown>(deep({ p: point, n: 1 }), { key: 'same', scope: 'settings' });
+    const moved = fresh.store.createState<unknown>(deep({ p: new Point(3, 4), n: 1 }), { key: 'moved', scope: 'settings' });
+    const before = moved.value;
+    const preview = await previewSnapshot(file, { targets: fresh.targets });
+    expect(preview.skipped).toEqual([{ path: ['state', 'app', 'settings', 'moved'], reason: expect.stringMatching(/^\[0\]\["v"\].*…\(5001 levels\)….*\["p"\] is a Point: the panel cannot rebuild/) }]);
+    await importSnapshot(file, { targets: fresh.targets });
+    expect((bottom(same.value) as { n: number }).n).toBe(2);
+    expect((bottom(same.value) as { p: Point }).p).toBe(point);
+    expect(moved.value).toBe(before);
+    await fresh.db.delete();
+  });
 });
