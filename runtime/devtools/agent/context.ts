@@ -2,6 +2,7 @@
 import type { Path } from '../../codec/index.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { CommandName, CommandRequest, CommandResult, Current, ReportInfo } from '../../protocol/messages.js';
+import { describePath } from './edit.js';
 import type { KeyHandles } from './key-handles.js';
 import { redactedPaths, show, type InlineBlobs } from './show.js';
 import type { Uploads } from './uploads.js';
@@ -40,7 +41,7 @@ export function guardRedacted(current: unknown, root: Path, path: Path, next?: {
   const hidden = redactedPaths(current, root);
   const hit = hidden.find((secret) => within(path, secret) || within(secret, path));
   if (hit) {
-    throw new CommandError('redacted', `${JSON.stringify(hit)} is redacted by configureDevtools({ redact }): the panel may not change it`);
+    throw new CommandError('redacted', `${describePath(hit)} is redacted by configureDevtools({ redact }): the panel may not change it`);
   }
   if (next && redactedPaths(next.value, root, path).length > 0) {
     throw new CommandError('redacted', 'the new value has parts configureDevtools({ redact }) hides: the panel may not write them');

@@ -10,7 +10,8 @@ import type { InlineBlobs } from './show.js';
 
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
 
-function describe(path: Path): string {
+/** A path in messages: `["a"][0]` (`the value` for the root), cut to its ends past 12 steps by pathWords. */
+export function describePath(path: Path): string {
   return path.length === 0 ? 'the value' : pathWords(path, (step) => `[${JSON.stringify(step)}]`);
 }
 
@@ -40,14 +41,14 @@ export function decodeEdit(encoded: Encoded, blobs: InlineBlobs): unknown {
     if (typeof node !== 'object' || node === null) return node;
     if (done.has(node)) return done.get(node);
     if (node instanceof Truncated) {
-      throw new CommandError('not-editable', `${describe(here())} is cut short in the panel: expand it before writing the value back`);
+      throw new CommandError('not-editable', `${describePath(here())} is cut short in the panel: expand it before writing the value back`);
     }
     if (node instanceof Opaque) {
-      throw new CommandError('not-editable', `${describe(here())} is a ${node.kind} (${node.description}): the panel cannot write one`);
+      throw new CommandError('not-editable', `${describePath(here())} is a ${node.kind} (${node.description}): the panel cannot write one`);
     }
     if (node instanceof BlobRef) {
       const blob = node.ref === null ? undefined : blobs.get(node.ref);
-      if (!blob) throw new CommandError('not-editable', `${describe(here())} is a blob the page no longer holds: upload a file instead`);
+      if (!blob) throw new CommandError('not-editable', `${describePath(here())} is a blob the page no longer holds: upload a file instead`);
       done.set(node, blob);
       return blob;
     }
@@ -147,15 +148,15 @@ export function guardClasses(next: unknown, live: unknown, path: Path): unknown 
       }
       throw new CommandError(
         'not-editable',
-        `${describe(here())} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
+        `${describePath(here())} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
       );
     }
     if (node instanceof Error) {
       if (live instanceof Error && !BUILT_IN_ERRORS.has(Object.getPrototypeOf(live))) {
-        throw new CommandError('not-editable', `${describe(here())} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
+        throw new CommandError('not-editable', `${describePath(here())} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
       }
       if (!ERROR_NAMES.has(node.name) && !(live instanceof Error)) {
-        throw new CommandError('not-editable', `${describe(here())} would be an Error named ${JSON.stringify(node.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
+        throw new CommandError('not-editable', `${describePath(here())} would be an Error named ${JSON.stringify(node.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
       }
     }
     if (node instanceof Map || node instanceof Set || Array.isArray(node)) {
@@ -204,15 +205,15 @@ function kindOf(node: unknown, path: Path): 'object' | 'array' | 'map' | 'set' {
     const proto: unknown = Object.getPrototypeOf(node);
     if (proto === Object.prototype || proto === null) return 'object';
     const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-    throw new CommandError('not-editable', `${describe(path)} is a ${name}: set it as a whole, a copy would lose what the class keeps private`);
+    throw new CommandError('not-editable', `${describePath(path)} is a ${name}: set it as a whole, a copy would lose what the class keeps private`);
   }
-  throw new CommandError('not-found', `nothing to edit inside ${describe(path)}: it is ${node === null ? 'null' : typeof node}`);
+  throw new CommandError('not-found', `nothing to edit inside ${describePath(path)}: it is ${node === null ? 'null' : typeof node}`);
 }
 
 function index(step: string | number, size: number, path: Path, allowEnd: boolean): number {
   const i = typeof step === 'number' ? step : Number.NaN;
   if (!Number.isInteger(i) || i < 0 || i > size || (i === size && !allowEnd)) {
-    throw new CommandError('not-found', `${describe(path)} is no position in a list of ${size}`);
+    throw new CommandError('not-found', `${describePath(path)} is no position in a list of ${size}`);
   }
   return i;
 }
@@ -240,15 +241,15 @@ function child(node: unknown, step: string | number, path: Path): unknown {
   if (kind === 'map') return [...(node as Map<unknown, unknown>)][index(step, (node as Map<unknown, unknown>).size, path, false)];
   if (kind === 'set') return [...(node as Set<unknown>)][index(step, (node as Set<unknown>).size, path, false)];
   if (kind === 'array') return (node as unknown[])[index(step, (node as unknown[]).length, path, false)];
-  if (!Object.hasOwn(node as object, String(step))) throw new CommandError('not-found', `${describe(path)} does not exist`);
+  if (!Object.hasOwn(node as object, String(step))) throw new CommandError('not-found', `${describePath(path)} does not exist`);
   return (node as Record<string, unknown>)[String(step)];
 }
 
 function mapFrom(entries: unknown[], path: Path): Map<unknown, unknown> {
   const map = new Map<unknown, unknown>();
   for (const entry of entries) {
-    if (!Array.isArray(entry) || entry.length !== 2) throw new CommandError('invalid', `an entry of ${describe(path)} must be a [key, value] pair`);
-    if (map.has(entry[0])) throw new CommandError('invalid', `${describe(path)} would have the key ${String(entry[0])} twice`);
+    if (!Array.isArray(entry) || entry.length !== 2) throw new CommandError('invalid', `an entry of ${describePath(path)} must be a [key, value] pair`);
+    if (map.has(entry[0])) throw new CommandError('invalid', `${describePath(path)} would have the key ${String(entry[0])} twice`);
     map.set(entry[0], entry[1]);
   }
   return map;
@@ -262,12 +263,12 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     const key = String(step);
     const exists = Object.hasOwn(copy, key);
     if (op === 'set' || (op === 'insert' && !exists)) defineOwn(copy, key, value);
-    else if (op === 'insert') throw new CommandError('conflict', `${describe(path)} already exists: set it instead`);
-    else if (!exists) throw new CommandError('not-found', `${describe(path)} does not exist`);
+    else if (op === 'insert') throw new CommandError('conflict', `${describePath(path)} already exists: set it instead`);
+    else if (!exists) throw new CommandError('not-found', `${describePath(path)} does not exist`);
     else if (op === 'delete') delete copy[key];
     else {
       if (to === undefined || to === '') throw new CommandError('invalid', 'rename needs the new key name (`to`)');
-      if (Object.hasOwn(copy, to)) throw new CommandError('conflict', `${describe([...path.slice(0, -1), to])} already exists`);
+      if (Object.hasOwn(copy, to)) throw new CommandError('conflict', `${describePath([...path.slice(0, -1), to])} already exists`);
       // Rebuild in order so the renamed key keeps its place; every own property comes along as
       // it is (symbol keys, non-enumerable ones), as a set keeps them.
       const renamed = Object.create(Object.getPrototypeOf(copy) as object | null) as Record<string, unknown>;
@@ -276,13 +277,13 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     }
     return copy;
   }
-  if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describe(path.slice(0, -1))} is a ${kind}`);
+  if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describePath(path.slice(0, -1))} is a ${kind}`);
   // slice(), not spread: a spread turns a sparse array's holes into explicit undefined items.
   const items: unknown[] = kind === 'array' ? (node as unknown[]).slice() : [...(node as Map<unknown, unknown> | Set<unknown>)];
   const i = index(step, items.length, path, op !== 'delete');
   if (kind === 'set' && op !== 'delete' && new Set(op === 'set' ? items.filter((_, j) => j !== i) : items).has(value)) {
     // A Set keeps one of equal members: writing a value another member has would drop one silently.
-    throw new CommandError('invalid', `${describe(path.slice(0, -1))} already holds that value: a Set keeps each value once, so one member would be lost`);
+    throw new CommandError('invalid', `${describePath(path.slice(0, -1))} already holds that value: a Set keeps each value once, so one member would be lost`);
   }
   if (op === 'insert') items.splice(i, 0, value);
   else if (op === 'delete') items.splice(i, 1);
@@ -330,7 +331,7 @@ function guardShared(root: unknown, containers: unknown[], path: Path): void {
     if ((incoming.get(node) ?? 0) > (depth === 0 ? 0 : 1)) {
       throw new CommandError(
         'not-editable',
-        `${describe(path.slice(0, depth))} is also referenced from elsewhere in the value (a shared or circular reference): an edit by path would copy it and leave the other references on the old copy; set the whole value instead, or change it from the page's code`,
+        `${describePath(path.slice(0, depth))} is also referenced from elsewhere in the value (a shared or circular reference): an edit by path would copy it and leave the other references on the old copy; set the whole value instead, or change it from the page's code`,
       );
     }
   }

@@ -113,4 +113,19 @@ describe('edit with redact', () => {
     await expect(t.call(Command.edit, { target, baseVersion: 0, path: ['draft'], op: 'rename', to: 'password' })).rejects.toMatchObject({ code: 'redacted' });
     expect(user.value).toEqual({ name: 'Ada', draft: 'chosen-by-panel' });
   });
+
+  it('names a redacted part 2,000 levels down by a path cut to its ends, not a 10 KB one', async () => {
+    let deep: unknown = { password: 'hunter2' };
+    // applyRedaction recurses and runs out of stack a few thousand levels down; this stays inside it.
+    for (let i = 0; i < 2_000; i++) deep = { v: deep };
+    const store = new Store({ name: `edit-redact-deep-${Math.random()}` });
+    const vault = store.createState<unknown>(deep, { key: 'vault', scope: 'app' });
+    configureDevtools({ redact: (path) => path.at(-1) === 'password' });
+    const t = kit();
+    await t.hello();
+    const attempt = t.call(Command.stateSet, { store: registryId(store)!, state: vault.id, value: encode({ v: 'flat' }), baseVersion: 0 });
+    await expect(attempt).rejects.toMatchObject({ code: 'redacted', message: expect.stringMatching(/^\["v"\]\["v"\]\["v"\]\["v"\]…\(2001 levels\)…\["v"\]\["v"\]\["v"\]\["password"\] is redacted by configureDevtools/) });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringMatching(/^.{0,300}$/) });
+    expect(vault.value).toBe(deep);
+  });
 });

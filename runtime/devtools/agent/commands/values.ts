@@ -3,6 +3,7 @@ import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { ValueRef } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
+import { describePath } from '../edit.js';
 import { redactedPaths, showPart } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
@@ -45,7 +46,7 @@ export async function resolveVisible(ref: ValueRef, path: Path, keys: KeyHandles
   // a redacted part holds.
   const hidden = redactedPaths(value, root);
   if (hidden.some((secret) => secret.length <= path.length && secret.every((step, i) => step === path[i]))) {
-    throw new CommandError('redacted', `${JSON.stringify(path)} is redacted by configureDevtools({ redact })`);
+    throw new CommandError('redacted', `${describePath(path)} is redacted by configureDevtools({ redact })`);
   }
   let part: unknown;
   try {
