@@ -2,7 +2,7 @@
 import type { Path } from '../../codec/index.js';
 import { CommandError } from '../../protocol/errors.js';
 import type { CommandName, CommandRequest, CommandResult, Current, ReportInfo } from '../../protocol/messages.js';
-import { describePath } from './edit.js';
+import { describePath } from './describe-path.js';
 import type { KeyHandles } from './key-handles.js';
 import { redactedPaths, show, type InlineBlobs } from './show.js';
 import type { Uploads } from './uploads.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../codec/index.js';
+import { encode, type Encoded } from '../../codec/index.js';
 import { applyEdit, decodeEdit, guardClasses } from './edit.js';
 import { InlineBlobs } from './show.js';
 
@@ -39,6 +39,14 @@ describe('decodeEdit with blobs (issue 14.5)', () => {
     const next = applyEdit(root, ['n'], 'set', 2) as typeof root;
     expect(next.m.get('k')).toBe(blob);
     expect(next.n).toBe(2);
+  });
+});
+
+describe('decodeEdit of a number past a double\'s range', () => {
+  it('refuses a value holding Infinity as a bare number (what JSON.parse makes of 1e400) in words', () => {
+    expect(() => decodeEdit(JSON.parse('{"n":[1e400]}') as Encoded, new InlineBlobs())).toThrow(
+      expect.objectContaining({ code: 'invalid', message: expect.stringMatching(/cannot be decoded: Infinity is not JSON \(at \$\.n/) }),
+    );
   });
 });
 
@@ -223,7 +231,7 @@ describe('guardClasses on a value nested 20,000 levels deep (a snapshot import o
     const live = deep(20_000, { p: new Point(3, 4) });
     const next = roundTrip(deep(20_000, { p: new Point(3, 5) }));
     expect(() => guardClasses(next, live, [])).toThrow(
-      '[0]["v"][0]["v"]…(20001 levels)…["v"][0]["v"]["p"] is a Point: the panel cannot rebuild a class instance',
+      '["0"]["v"]["0"]["v"]…(20001 levels)…["v"]["0"]["v"]["p"] is a Point: the panel cannot rebuild a class instance',
     );
   });
 });

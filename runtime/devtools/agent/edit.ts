@@ -3,17 +3,13 @@
  * path (the old value stays intact: listeners get it as `prev`), following the codec's path
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
-import { BlobRef, decode, encode, Opaque, pathWords, stringifyEncoded, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { BlobRef, decode, encode, Opaque, stringifyEncoded, Truncated, type Encoded, type Path } from '../../codec/index.js';
 import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
+import { describePath } from './describe-path.js';
 import type { InlineBlobs } from './show.js';
 
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
-
-/** A path in messages: `["a"][0]` (`the value` for the root), cut to its ends past 12 steps by pathWords. */
-export function describePath(path: Path): string {
-  return path.length === 0 ? 'the value' : pathWords(path, (step) => `[${JSON.stringify(step)}]`);
-}
 
 /**
  * Decodes a value the panel sent. A blob it shows by ref becomes that Blob again; a truncated
@@ -128,13 +124,12 @@ function sameAsLive(lookAlike: object, live: object): boolean {
  */
 export function guardClasses(next: unknown, live: unknown, path: Path): unknown {
   const seen = new Map<object, unknown>();
-  // Its own stack, not the engine's: a snapshot file or restore() is not held to the protocol's
-  // 200 levels, and 20,000 ran out of stack. A frame is a container met: its children (a Map's
+  // Its own stack, as decodeEdit's: a snapshot file or restore() is not held to the protocol's
+  // 200 levels, and 5,000 ran out of stack. A frame is a container met: its children (a Map's
   // keys and values in turn), what they replace on the page, and what each became.
   type Frame = { node: object; keys?: string[]; kids: unknown[]; lives: unknown[]; out: unknown[]; at: number };
   const stack: Frame[] = [];
-  // Map entry i: its key at [i, 0], its value at [i, 1].
-  const here = (): Path => [...path, ...stack.flatMap(({ node, keys, at }): Path => (keys ? [keys[at - 1]!] : node instanceof Map ? [(at - 1) >> 1, (at - 1) & 1] : [at - 1]))];
+  const where = (): string => describePath([...path, ...stack.flatMap(({ node, keys, at }): Path => (keys ? [keys[at - 1]!] : node instanceof Map ? [(at - 1) >> 1, (at - 1) & 1] : [at - 1]))]);
   const enter = (node: unknown, live: unknown): unknown => {
     if (typeof node !== 'object' || node === null) return node;
     if (seen.has(node)) return seen.get(node);
@@ -148,24 +143,20 @@ export function guardClasses(next: unknown, live: unknown, path: Path): unknown 
       }
       throw new CommandError(
         'not-editable',
-        `${describePath(here())} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
+        `${where()} is a ${isClass ? classOf(live) : tag}: the panel cannot rebuild a class instance (it would become a plain object, its prototype and methods gone); change it from the page's code`,
       );
     }
     if (node instanceof Error) {
       if (live instanceof Error && !BUILT_IN_ERRORS.has(Object.getPrototypeOf(live))) {
-        throw new CommandError('not-editable', `${describePath(here())} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
+        throw new CommandError('not-editable', `${where()} is a ${classOf(live)}: the panel can only write built-in errors (a copy would lose its class); change it from the page's code`);
       }
       if (!ERROR_NAMES.has(node.name) && !(live instanceof Error)) {
-        throw new CommandError('not-editable', `${describePath(here())} would be an Error named ${JSON.stringify(node.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
+        throw new CommandError('not-editable', `${where()} would be an Error named ${JSON.stringify(node.name)}: the panel can only create built-in errors (${ERROR_TYPES.join(', ')})`);
       }
     }
-    if (node instanceof Map || node instanceof Set || Array.isArray(node)) {
-      const liveItems: unknown[] | undefined = live instanceof Map || live instanceof Set ? [...(live as Iterable<unknown>)] : Array.isArray(live) ? live : undefined;
-      if (node instanceof Map) {
-        const lives = (liveItems ?? []).flatMap((pair) => (Array.isArray(pair) ? [pair[0], pair[1]] : [undefined, undefined]));
-        stack.push({ node, kids: [...node].flat(), lives, out: [], at: 0 });
-      } else stack.push({ node, kids: [...(node as Iterable<unknown>)], lives: liveItems ?? [], out: [], at: 0 });
-    } else {
+    if (node instanceof Map) stack.push({ node, kids: [...node].flat(), lives: live instanceof Map ? [...live].flat() : [], out: [], at: 0 });
+    else if (node instanceof Set) stack.push({ node, kids: [...node], lives: live instanceof Set ? [...live] : [], out: [], at: 0 });
+    else {
       const keys = Object.keys(node);
       if (node instanceof Error) keys.push(...['cause', 'errors'].filter((key) => Object.hasOwn(node, key)));
       stack.push({ node, keys, kids: keys.map((key) => (node as Record<string, unknown>)[key]), lives: keys.map((key) => peek(live, key)), out: [], at: 0 });
@@ -182,11 +173,9 @@ export function guardClasses(next: unknown, live: unknown, path: Path): unknown 
     }
     stack.pop();
     const { node, keys, kids, out } = frame;
-    if (out.every((item, i) => item === kids[i])) continue;
-    if (keys) out.forEach((item, i) => item !== kids[i] && defineOwn(node as Record<string, unknown>, keys[i]!, item));
     // Only what changed: writing every item would fill a sparse array's holes.
-    else if (Array.isArray(node)) out.forEach((item, i) => item !== kids[i] && (node[i] = item));
-    else {
+    if (keys) out.forEach((item, i) => item !== kids[i] && defineOwn(node as Record<string, unknown>, keys[i]!, item));
+    else if (out.some((item, i) => item !== kids[i])) {
       // Rebuilt in order: a Map or Set cannot swap one member in place.
       (node as Set<unknown>).clear();
       for (let i = 0; i < out.length; i++) if (node instanceof Map) node.set(out[i], out[++i]);

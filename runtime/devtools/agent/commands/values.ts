@@ -3,7 +3,7 @@ import { CodecError, resolvePath, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { ValueRef } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
-import { describePath } from '../edit.js';
+import { describePath } from '../describe-path.js';
 import { redactedPaths, showPart } from '../show.js';
 import { stateOf, target } from '../targets.js';
 import { cacheRoot } from './cache.js';
