@@ -24,17 +24,30 @@ export function decodeParsed(parsed: unknown): unknown {
   return new InPlace().value(parsed, 0);
 }
 
+/**
+ * decode() of a fresh parse of stored text, where the in-place pass gave up. Its numbers stand as
+ * JSON.parse read them, as on the other paths: a literal past a double's range is Infinity (Stratum
+ * tags Infinity, so such a literal was written by hand or by another tool, and reads as JSON does).
+ */
+export function decodeText(parsed: unknown): unknown {
+  return new Text().run(parsed);
+}
+
+class Text extends Decoder {
+  protected override _one(node: unknown): unknown {
+    return typeof node === 'number' ? node : super._one(node);
+  }
+}
+
 class InPlace extends Decoder {
   protected override _fail(message: string): never {
     throw new CodecError(message);
   }
 
   value(node: unknown, depth: number): unknown {
-    if (typeof node !== 'object' || node === null) {
-      // JSON.parse gives only JSON values; a number literal too large for a double gives Infinity.
-      if (typeof node === 'number' && !Number.isFinite(node)) this._fail(`${node} is not JSON`);
-      return node;
-    }
+    // JSON.parse gives only JSON values; a literal past a double's range reads as Infinity, as on
+    // the plain path and in decodeText.
+    if (typeof node !== 'object' || node === null) return node;
     if (depth > MAX_DEPTH) this._fail('too deep for the in-place pass');
     if (Array.isArray(node)) return this._items(node, depth);
     const tag = (node as Json)[TAG];
@@ -50,7 +63,7 @@ class InPlace extends Decoder {
           const decoded = this.value(item, depth + 1);
           if (decoded !== item) items[i] = decoded;
         }
-      } else if (typeof item === 'number' && !Number.isFinite(item)) this._fail(`${item} is not JSON`);
+      }
     }
     return items;
   }
@@ -63,7 +76,7 @@ class InPlace extends Decoder {
         const decoded = this.value(value, depth + 1);
         // An own "__proto__" (JSON.parse makes one) is a data property: assigning sets it.
         if (decoded !== value) record[key] = decoded;
-      } else if (typeof value === 'number' && !Number.isFinite(value)) this._fail(`${value} is not JSON`);
+      }
     }
     return record;
   }
@@ -109,8 +122,8 @@ class InPlace extends Decoder {
       const entry: unknown = entries[i];
       if (!Array.isArray(entry) || entry.length !== 2) this._fail('a map entry is not a [key, value] pair');
       const [key, value] = entry as [unknown, unknown];
-      // Strings and finite numbers (most keys) decode to themselves.
-      const k = typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key)) ? key : this.value(key, depth + 2);
+      // Strings and numbers (most keys) decode to themselves.
+      const k = typeof key === 'string' || typeof key === 'number' ? key : this.value(key, depth + 2);
       map.set(k, this.value(value, depth + 2));
     }
     if (map.size !== entries.length) this._fail('a map with duplicate keys');

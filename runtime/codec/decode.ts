@@ -72,7 +72,7 @@ export class Decoder {
     throw new CodecError(message, segments.reverse());
   }
 
-  private _one(node: unknown): unknown {
+  protected _one(node: unknown): unknown {
     switch (typeof node) {
       case 'string':
       case 'boolean':

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anyValue, linkedValue, Point, sameValue } from '../../test/helpers/codec-arbitraries.js';
 import { CODEC_VERSION, CodecError, decode, deserialize, encode, serialize, stringifyDeep } from './index.js';
+import { decodeText } from './decode-parsed.js';
 import { isPlainJson } from './plain.js';
 
 const PREFIX = `stratum:${CODEC_VERSION}:`;
@@ -38,10 +39,10 @@ function fastSerialize(value: unknown): Outcome {
   }
 }
 
-/** What deserialize gave before the in-place pass: decode() of the parsed text. */
+/** What deserialize gave before the in-place pass: decode() of the parsed text (decodeText: its numbers as JSON.parse read them). */
 function fullDeserialize(text: string): { value: unknown } | { error: string } {
   try {
-    return { value: decode(JSON.parse(text.slice(PREFIX.length))) };
+    return { value: decodeText(JSON.parse(text.slice(PREFIX.length))) };
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -298,6 +299,33 @@ describe('deserialize: bare JSON.parse and the in-place pass', () => {
     const back = deserialize(serialize(value));
     expect(sameValue(value, back)).toBe(true);
     expectSameDecoding(serialize(value));
+  });
+
+  it("reads a number literal past a double's range as JSON.parse does, the same whether the text holds a tag or not", () => {
+    // Stratum writes Infinity as a tagged node, so such a literal was written by hand or by another
+    // tool; it reads as JSON.parse reads it, as in text without the marker (see ARCHITECTURE.md).
+    const huge = fc.constantFrom('1e400', '-1e400', '1E+309', '2e308', `1${'0'.repeat(309)}`, `-1${'0'.repeat(250)}e60`);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 2 }), huge, fc.boolean(), (json, literal, tagged) => {
+        const text = `${PREFIX}[${JSON.stringify(json)},{"n":${literal}}${tagged ? ',{"$t":"undefined"}' : ''}]`;
+        const expected = [JSON.parse(JSON.stringify(json)) as unknown, { n: JSON.parse(literal) as number }, ...(tagged ? [undefined] : [])];
+        expect(sameValue(expected, deserialize(text))).toBe(true);
+        expectSameDecoding(text);
+      }),
+      { numRuns: 200 },
+    );
+    // Past the in-place pass (a tag it leaves to decode()), too.
+    expect(deserialize(`${PREFIX}[1e400,{"$t":"error","name":"Error","message":"m"}]`)).toEqual([Infinity, new Error('m')]);
+  });
+
+  it('reads numbers that only look large (long fractions, big finite exponents, digits in strings) as JSON.parse does', () => {
+    for (const body of ['[1.7976931348623157e308, -1e308, 1e-400]', `[0.${'9'.repeat(400)}]`, '{"id":"3e1234","hash":"' + '7'.repeat(300) + '"}']) {
+      expect(deserialize(PREFIX + body)).toEqual(JSON.parse(body));
+    }
+  });
+
+  it("reads another library's JSON (no Stratum marker) as that library reads it, 1e400 as Infinity", () => {
+    expect(deserialize('{"n":1e400}')).toEqual({ n: Infinity });
   });
 
   it('reads a 10,000-deep tagged value (past the in-place pass) through decode()', () => {

@@ -15,7 +15,8 @@ afterEach(() => {
 describe('deserialize when the in-place pass runs out of stack', () => {
   it('gives the value, decoded without recursion', async () => {
     vi.resetModules();
-    vi.doMock('./decode-parsed.js', () => ({
+    vi.doMock('./decode-parsed.js', async (actual) => ({
+      ...(await actual<typeof import('./decode-parsed.js')>()),
       decodeParsed: () => {
         throw new RangeError('Maximum call stack size exceeded');
       },
@@ -30,7 +31,8 @@ describe('deserialize when the in-place pass runs out of stack', () => {
 
   it("gives the value in Firefox too, where running out of stack is an InternalError", async () => {
     vi.resetModules();
-    vi.doMock('./decode-parsed.js', () => ({
+    vi.doMock('./decode-parsed.js', async (actual) => ({
+      ...(await actual<typeof import('./decode-parsed.js')>()),
       decodeParsed: () => {
         throw tooMuchRecursion();
       },

@@ -6,8 +6,7 @@
  * Plain data (see plain.ts) is its own encoded form: it is written by JSON.stringify as is, and
  * a text with no tag in it is read by JSON.parse alone. The format is the same either way.
  */
-import { decode } from './decode.js';
-import { decodeParsed } from './decode-parsed.js';
+import { decodeParsed, decodeText } from './decode-parsed.js';
 import { encode } from './encode.js';
 import { CodecError } from './error.js';
 import { isPlainJson } from './plain.js';
@@ -66,7 +65,7 @@ export function deserialize(text: string): unknown {
     return decodeParsed(json);
   } catch (error) {
     if (!(error instanceof CodecError) && !outOfStack(error)) throw error;
-    return decode(JSON.parse(body));
+    return decodeText(JSON.parse(body));
   }
 }
 

@@ -53,6 +53,10 @@ describe('number editor: the text typed is the number written, or a refusal in w
     expect(parseLeaf('number', '1e-400')).toMatchObject({ ok: false, reason: expect.stringMatching(/too small/) });
     expect(parseLeaf('number', '0.000')).toEqual({ ok: true, value: 0 });
   });
+  it('refuses 1e400 typed in the JSON editor too, in words, instead of sending Infinity (null over the JSON wire)', () => {
+    expect(parseLeaf('json', '{"n": [1e400]}')).toMatchObject({ ok: false, reason: expect.stringMatching(/Infinity is not JSON \(at \$\.n/) });
+    expect(parseLeaf('json', '-1e400')).toMatchObject({ ok: false });
+  });
   it('keeps -0 when typed as -0.0 (a bare -0 number does not survive the JSON wire)', () => {
     expect(parseLeaf('number', '-0.0')).toEqual({ ok: true, value: { $t: 'number', v: '-0' } });
     expect(parseLeaf('number', '-0')).toEqual({ ok: true, value: { $t: 'number', v: '-0' } });
