@@ -18,6 +18,11 @@ type Node = { [key: string]: Encoded };
 type Out = Encoded[] | Node;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+/**
+ * Holes one value may write: each is a node of its own (14 bytes of text), so a[2 ** 32 - 2] = 1
+ * would write four billion. 1,000,000 is 14 MB, past what webstorage holds.
+ */
+const MAX_HOLES = 1e6;
 const ERROR_OWN = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
 export function encode(value: unknown, limits: EncodeLimits = {}): Encoded {
@@ -48,6 +53,7 @@ class Encoder {
   private readonly _nId = new Map<number, number>();
   private readonly _seen = new Map<object, number>();
   private _nextId = 0;
+  private _holes = 0;
   // The item being encoded.
   private _out: Out = [];
   private _key: PathSegment = 0;
@@ -269,7 +275,10 @@ class Encoder {
     for (let i = 0; i < count; i++) {
       const child = value[i];
       if (isFinalJson(child, this._maxString)) items.push(child as Encoded);
-      else if (child === undefined && !(i in value)) items.push(HOLE);
+      else if (child === undefined && !(i in value)) {
+        if (++this._holes > MAX_HOLES) throw new CodecError(`cannot encode ${formatPath(this._pathAt(this._parent, this._key))}: over ${MAX_HOLES} empty slots in arrays (one node each); use a Map`);
+        items.push(HOLE);
+      }
       else {
         items.push(child as Encoded);
         pending++;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyValue, sameValue } from '../../test/helpers/codec-arbitraries.js';
-import { CodecError, decode, encode, resolvePath, Truncated, type Encoded } from './index.js';
+import { CodecError, decode, deserialize, encode, resolvePath, serialize, Truncated, type Encoded } from './index.js';
 
 /** Every Truncated marker in a decoded value. */
 function truncations(value: unknown): Truncated[] {
@@ -116,5 +116,34 @@ describe('resolvePath', () => {
     expect(() => resolvePath(value, ['__proto__'])).toThrow(CodecError);
     expect(() => resolvePath(value, ['list', 'length'])).toThrow(CodecError);
     expect(() => resolvePath(value, ['constructor'])).toThrow(CodecError);
+  });
+});
+
+describe('holes: one node each, so a huge sparse array is refused in words before it fills memory', () => {
+  const sparse = (index: number): unknown[] => {
+    const list: unknown[] = [];
+    list[index] = 1;
+    return list;
+  };
+
+  it('refuses a[2 ** 32 - 2] = 1 for storage and for an unlimited encoding, naming where and the limit', () => {
+    const value = { ids: sparse(2 ** 32 - 2) };
+    const words = /cannot encode \$\.ids: over 1000000 empty slots in arrays \(one node each\); use a Map/;
+    expect(() => serialize(value)).toThrow(CodecError);
+    expect(() => serialize(value)).toThrow(words);
+    expect(() => encode(value)).toThrow(words);
+  });
+
+  it('counts the holes of the whole value, not of one array', () => {
+    expect(() => encode([sparse(600_000), sparse(600_000)])).toThrow(/cannot encode \$\[1\]: over 1000000 empty slots/);
+  });
+
+  it('still writes a sparse array up to the limit, and shows any cut to display limits', () => {
+    const list = sparse(999_999);
+    const back = deserialize(serialize(list)) as unknown[];
+    expect(back.length).toBe(1_000_000);
+    expect(0 in back).toBe(false);
+    expect(back[999_999]).toBe(1);
+    expect(decode(encode({ ids: sparse(2 ** 32 - 2) }, { maxEntries: 200 }))).toEqual({ ids: expect.any(Truncated) });
   });
 });
