@@ -177,6 +177,7 @@ class Encoder {
     if (value instanceof Set || foreign === 'Set') return this._collection(value as Set<unknown>, 'set');
     if (value instanceof ArrayBuffer || foreign === 'ArrayBuffer') {
       const buffer = value as ArrayBuffer;
+      if (this._strict) refuseForStorage(buffer, this._pathAt(this._parent, this._key));
       if (buffer.byteLength > this._maxBytes) return this._truncated('ArrayBuffer', buffer.byteLength);
       return this._node(bufferNode(buffer), value);
     }

@@ -37,6 +37,18 @@ describe('values that used to read back emptied (issue 14.8)', () => {
     expect(() => serialize([new Uint8Array(shared)])).toThrow(/SharedArrayBuffer/);
   });
 
+  it('refuses a resizable ArrayBuffer (and a view over one) at write time, in words, instead of writing it fixed-size', () => {
+    const resizable = new ArrayBuffer(8, { maxByteLength: 64 });
+    new Uint8Array(resizable).set([1, 2, 3]);
+    expect(() => serialize({ data: resizable })).toThrow(CodecError);
+    expect(() => serialize({ data: resizable })).toThrow(/cannot store \$\.data: a resizable ArrayBuffer reads back fixed-size; store a copy \(buffer\.slice\(\)\)/);
+    expect(() => serialize([new Uint8Array(resizable, 2)])).toThrow(/cannot store \$\[0\]: a resizable ArrayBuffer/);
+    const fixed = resizable.slice(0);
+    expect(new Uint8Array(deserialize(serialize(fixed)) as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3, 0, 0, 0, 0, 0]));
+    // The panel still shows it.
+    expect(decode(encode({ data: resizable }))).toEqual({ data: expect.any(ArrayBuffer) });
+  });
+
   it('refuses symbol-keyed properties at write time, in words', () => {
     const value = { ok: 1, nested: { [Symbol('secret')]: 'lost' } };
     expect(() => serialize(value)).toThrow(CodecError);

@@ -2,7 +2,7 @@
  * Objects the codec writes as one node without children, beyond the structured-clone basics:
  * boxed primitives, URL and URLSearchParams (devalue round-trips them too). And what storage
  * refuses (strict encoding) because it would read back as something else: symbol-keyed
- * properties, SharedArrayBuffer, a boxed Symbol.
+ * properties, SharedArrayBuffer, a resizable ArrayBuffer, a boxed Symbol.
  */
 import { CodecError, formatPath } from './error.js';
 import { numberNode } from './leaves.js';
@@ -34,8 +34,11 @@ export function leafObjectNode(value: object, foreign?: string): Node | undefine
 
 /** Refuses, for storage, what could not be read back the same (`foreign`: from foreignKind). */
 export function refuseForStorage(value: object, path: Path, foreign?: string): void {
+  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+  // The text keeps the bytes, not maxByteLength; and no API tells a view that tracks its buffer's
+  // length from one that ends where the buffer does, so a tag could not rebuild views faithfully.
+  if ((buffer as { resizable?: boolean }).resizable) throw new CodecError(`cannot store ${formatPath(path)}: a resizable ArrayBuffer reads back fixed-size; store a copy (buffer.slice())`);
   if (foreign === 'SharedArrayBuffer' || typeof SharedArrayBuffer === 'function') {
-    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
     if (foreign === 'SharedArrayBuffer' || buffer instanceof SharedArrayBuffer) {
       throw new CodecError(
         `cannot store ${formatPath(path)}: a SharedArrayBuffer is memory shared with other threads, not a value; store a copy (new Uint8Array(shared).slice())`,

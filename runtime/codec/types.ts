@@ -31,7 +31,7 @@ export interface EncodeLimits {
   onBlob?: (blob: Blob) => string;
   /**
    * For storage: refuse (CodecError, with the path) what would read back as something else —
-   * symbol-keyed properties, a SharedArrayBuffer, a boxed Symbol, a Blob when no onBlob keeps its bytes. The panel's display encoding
+   * symbol-keyed properties, a SharedArrayBuffer, a resizable ArrayBuffer (or a view on one), a boxed Symbol, a Blob when no onBlob keeps its bytes. The panel's display encoding
    * leaves this off and shows such values as best it can.
    */
   strict?: boolean;

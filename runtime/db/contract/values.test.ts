@@ -38,6 +38,21 @@ contract((t, { open }) => {
       expect(await keys.count()).toBe(0);
     });
 
+    it('keeps a resizable ArrayBuffer where structured clone stores it, and refuses it in words where the codec would make it fixed-size', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const data = new ArrayBuffer(4, { maxByteLength: 16 }) as ArrayBuffer & { resizable: boolean; maxByteLength: number };
+      const put = keys.put({ k: 'rab', data, view: new Uint8Array(data, 1) });
+      if (t.kind === 'memory' || t.kind === 'indexeddb') {
+        await put;
+        const back = (await keys.get('rab')) as { data: typeof data; view: Uint8Array };
+        expect([back.data.resizable, back.data.maxByteLength, back.view.buffer]).toEqual([true, 16, back.data]);
+      } else {
+        await expect(put).rejects.toThrow(/\$\.data: a resizable ArrayBuffer/);
+        expect(await keys.count()).toBe(0);
+      }
+    });
+
     it("reads back values that look like the codec's own nodes or hold escapes as they were written", async () => {
       const db = await open();
       const keys = db.table('keys');
