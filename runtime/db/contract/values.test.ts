@@ -41,7 +41,9 @@ contract((t, { open }) => {
     it('keeps a resizable ArrayBuffer where structured clone stores it, and refuses it in words where the codec would make it fixed-size', async () => {
       const db = await open();
       const keys = db.table('keys');
-      const data = new ArrayBuffer(4, { maxByteLength: 16 }) as ArrayBuffer & { resizable: boolean; maxByteLength: number };
+      // ES2024's constructor options and fields; the project's lib is ES2022.
+      type Resizable = ArrayBuffer & { resizable: boolean; maxByteLength: number };
+      const data = new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => Resizable)(4, { maxByteLength: 16 });
       const put = keys.put({ k: 'rab', data, view: new Uint8Array(data, 1) });
       if (t.kind === 'memory' || t.kind === 'indexeddb') {
         await put;
