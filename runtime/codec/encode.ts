@@ -19,8 +19,9 @@ type Out = Encoded[] | Node;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 /**
- * Holes one value may write: each is a node of its own (14 bytes of text), so a[2 ** 32 - 2] = 1
- * would write four billion. 1,000,000 is 14 MB, past what webstorage holds.
+ * Holes one stored value may write: each is a node of its own (14 bytes of text), so
+ * a[2 ** 32 - 2] = 1 would write four billion. 1,000,000 is 14 MB, past what webstorage holds.
+ * Display encodings are cut by maxEntries instead; see ARCHITECTURE.md for the unlimited ones.
  */
 const MAX_HOLES = 1e6;
 const ERROR_OWN = new Set(['name', 'message', 'stack', 'cause', 'errors']);
@@ -277,7 +278,7 @@ class Encoder {
       const child = value[i];
       if (isFinalJson(child, this._maxString)) items.push(child as Encoded);
       else if (child === undefined && !(i in value)) {
-        if (++this._holes > MAX_HOLES) throw new CodecError(`cannot encode ${formatPath(this._pathAt(this._parent, this._key))}: over ${MAX_HOLES} empty slots in arrays (one node each); use a Map`);
+        if (this._strict && ++this._holes > MAX_HOLES) throw new CodecError(`cannot encode ${formatPath(this._pathAt(this._parent, this._key))}: over ${MAX_HOLES} empty slots in arrays (one node each); use a Map`);
         items.push(HOLE);
       }
       else {

@@ -4,7 +4,7 @@
  * UTF-8 bytes of the codec's `stratum:1:` text (what SQLite's `v` column holds) plus the bytes
  * of the Blobs inside it.
  */
-import { CodecError, encode } from '../../../codec/index.js';
+import { encode } from '../../../codec/index.js';
 
 /** UTF-8 bytes of a string, without allocating its encoding. */
 export function utf8Length(text: string): number {
@@ -32,24 +32,8 @@ const MARKER = 'stratum:1:'.length;
  * structured clones (IndexedDB, memory), which hold a sparse array's elements, not its holes.
  */
 export function valueBytes(value: unknown, clone = false): number {
-  if (!clone) {
-    try {
-      return textBytes(value);
-    } catch (error) {
-      // Past the million holes the codec writes (it refuses more): a row an older version wrote,
-      // counted as its text was, 14 bytes a hole ({"$t":"hole"},), without encoding each one.
-      if (!(error instanceof CodecError)) throw error;
-    }
-  }
-  const { copy, holes } = withoutHoles(value);
-  return textBytes(copy) + (clone ? 0 : holes * HOLE_BYTES);
-}
-
-const HOLE_BYTES = '{"$t":"hole"},'.length;
-
-function textBytes(value: unknown): number {
   let blobs = 0;
-  const encoded = encode(value, {
+  const encoded = encode(clone ? withoutHoles(value) : value, {
     onBlob: (blob) => {
       blobs += blob.size;
       return '';
@@ -65,16 +49,14 @@ function isSparse(array: unknown[]): boolean {
 }
 
 /**
- * A copy of `value` in which every sparse array (`a[1e6] = 1`) is a plain object of its elements
- * (and how many holes they had),
+ * A copy of `value` in which every sparse array (`a[1e6] = 1`) is a plain object of its elements,
  * what a structured clone holds of it: the codec's text writes each hole ({"$t":"hole"}), so a
  * million holes counted 14 MB and were walked one by one. Arrays, plain objects, Maps and Sets
  * are copied (shared parts once, cycles kept), so the rest encodes as before; class instances
  * are kept as they are (a sparse array inside one still counts whole).
  */
-function withoutHoles(value: unknown): { copy: unknown; holes: number } {
+function withoutHoles(value: unknown): unknown {
   const copies = new Map<object, object>();
-  let holes = 0;
   const todo: [object, object][] = [];
   const copy = (node: unknown): unknown => {
     if (typeof node !== 'object' || node === null) return node;
@@ -83,9 +65,7 @@ function withoutHoles(value: unknown): { copy: unknown; holes: number } {
     if (!array && proto !== Object.prototype && proto !== null && !(node instanceof Map) && !(node instanceof Set)) return node;
     let out = copies.get(node);
     if (!out) {
-      const sparse = array && isSparse(node);
-      if (sparse) holes += node.length - Object.keys(node).length;
-      out = node instanceof Map ? new Map() : node instanceof Set ? new Set() : array ? (sparse ? {} : new Array(node.length)) : Object.create(proto) as object;
+      out = node instanceof Map ? new Map() : node instanceof Set ? new Set() : array ? (isSparse(node) ? {} : new Array(node.length)) : Object.create(proto) as object;
       copies.set(node, out);
       todo.push([node, out]);
     }
@@ -98,7 +78,7 @@ function withoutHoles(value: unknown): { copy: unknown; holes: number } {
     else if (node instanceof Set) for (const item of node) (out as Set<unknown>).add(copy(item));
     else for (const key of Object.keys(node)) Object.defineProperty(out, key, { value: copy((node as Record<string, unknown>)[key]), writable: true, enumerable: true, configurable: true });
   }
-  return { copy: root, holes };
+  return root;
 }
 
 /** Bytes a namespace holds in a Storage (every key with the prefix), leaving out `except`. */
