@@ -126,6 +126,24 @@ contract((t, { open }) => {
       expect(await outcome('map', { map })).toBe(ours === 'stored' ? 'stored' : ours.replace('$.url', '$.map[0][1]'));
     });
 
+    it('reads back a null-prototype object and a class instance as plain objects, as structured clone does (found by the db model)', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      class Point {
+        x = 1;
+      }
+      const bare = Object.assign(Object.create(null) as object, { a: 1 });
+      await keys.put({ k: 'protos', bare, point: new Point(), list: [Object.create(null)], map: new Map([[1, new Point()]]) });
+      const back = (await keys.get('protos')) as { bare: object; point: object; list: object[]; map: Map<number, object> };
+      // Before: libSQL, Postgres and Redis kept the null prototype, and a class name as an own Symbol.toStringTag.
+      for (const item of [back.bare, back.point, back.list[0]!, back.map.get(1)!]) {
+        expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+        expect(Object.getOwnPropertySymbols(item)).toEqual([]);
+      }
+      expect(back.bare).toEqual({ a: 1 });
+      expect(back.point).toEqual({ x: 1 });
+    });
+
     it("stores another realm's Date, ArrayBuffer and Blob (an iframe's) whole, as this realm's", async () => {
       const db = await open();
       const keys = db.table('keys');

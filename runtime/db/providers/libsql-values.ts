@@ -44,6 +44,7 @@ export async function storeValue(value: unknown): Promise<StoredRow> {
   let offset = 0;
   const encoded = encode(value, {
     strict: true,
+    clone: true,
     onBlob: (blob) => {
       const ref = String(offset);
       offset += blob.size;

@@ -1,0 +1,490 @@
+/**
+ * The database model of test/reliability/model-db*.test.ts: fast-check commands run on several
+ * providers side by side, each answer checked against a reference model. Three parts share one
+ * database per run:
+ * - `t`, numeric rows `{ id, v, u }`: puts with explicit keys (at and past 2^53), generated keys,
+ *   adds, a unique index, deletes, clears, range and index queries, aborted transactions;
+ * - `r`, rich rows `{ k, g, value }`: number, string, Date and array keys (the index `byG` over a
+ *   key of any type), values with Maps, Sets, Dates, BigInts, typed arrays, -0, NaN, holes,
+ *   undefined fields, null-prototype objects, class instances and Errors. The model stores what
+ *   structured clone (IndexedDB) reads back, and answers are compared by `shape`, which tells
+ *   apart what `toEqual` does not (prototypes, -0, holes, extra properties);
+ * - the Cache layout under a clock the commands move: set with and without a TTL, get, delete,
+ *   keys, prune.
+ * Every provider must answer exactly what the model answers (the same rows in the same order, the
+ * same generated keys, the same error names).
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { openDatabase, type Database, type Provider } from '../../../runtime/db/index.js';
+import { shape } from './shape.js';
+
+const TOP = 2 ** 53;
+
+export type Row = { id: number; v: number; u?: number };
+type Key = number | string | Date | Key[];
+/** What an operation answered: a value, or the name of the error it threw. */
+export type Answer = { ok: unknown } | { error: string };
+
+export interface Model {
+  rows: Map<number, Row>;
+  /** The key generator's next number; Infinity once used up (IndexedDB's 2^53 + 1, which no double holds). */
+  next: number;
+  /** Rich rows by their key's text (`keyText`), as structured clone reads them back. */
+  rich: Map<string, { key: Key; row: RichRow }>;
+  cache: Map<string, { key: Key; value: unknown; expires: number | null }>;
+}
+
+export interface Real {
+  dbs: { label: string; db: Database }[];
+  clock: { now: number };
+}
+
+export interface Target {
+  label: string;
+  provider: Provider;
+}
+
+export function emptyModel(): Model {
+  return { rows: new Map(), next: 1, rich: new Map(), cache: new Map() };
+}
+
+function sorted(model: Model): Row[] {
+  return [...model.rows.values()].sort((a, b) => a.id - b.id);
+}
+
+function advance(model: Model, key: number): void {
+  if (key >= model.next) model.next = key >= TOP ? Infinity : Math.floor(key) + 1;
+}
+
+async function answer(run: () => Promise<unknown>): Promise<Answer> {
+  try {
+    return { ok: await run() };
+  } catch (error) {
+    return { error: (error as Error).name };
+  }
+}
+
+/** Compared by shape: a null prototype, a -0 or a hole is an answer of its own. */
+function same(actual: Answer, expected: Answer, what: string): void {
+  if ('ok' in actual && 'ok' in expected) expect(shape(actual.ok), what).toEqual(shape(expected.ok));
+  else expect(actual, what).toEqual(expected);
+}
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+
+const cmd = (name: string, apply: (model: Model, real: Real) => Answer, op: (db: Database) => Promise<unknown>): Cmd => ({
+  check: () => true,
+  async run(model, real) {
+    const expected = apply(model, real);
+    for (const { label, db } of real.dbs) same(await answer(() => op(db)), expected, `${label}: ${name}`);
+  },
+  toString: () => name,
+});
+
+// ── numeric rows ─────────────────────────────────────────────────────────────
+
+const explicitKey = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: -3, max: 12 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0.5, 2.5, TOP - 1, TOP, TOP + 2, Infinity) },
+);
+const v = fc.integer({ min: 0, max: 4 });
+
+const put = fc.tuple(explicitKey, v).map(([id, value]) =>
+  cmd(
+    `put({ id: ${id}, v: ${value} })`,
+    (model) => {
+      model.rows.set(id, { id, v: value });
+      advance(model, id);
+      return { ok: id };
+    },
+    (db) => db.table('t').put({ id, v: value }),
+  ),
+);
+
+const generated = v.map((value) =>
+  cmd(
+    `put({ v: ${value} })`,
+    (model) => {
+      if (model.next > TOP) return { error: 'ConstraintError' };
+      const id = model.next;
+      model.rows.set(id, { id, v: value });
+      advance(model, id);
+      return { ok: id };
+    },
+    (db) => db.table('t').put({ v: value }),
+  ),
+);
+
+const add = fc.tuple(explicitKey, v).map(([id, value]) =>
+  cmd(
+    `add({ id: ${id}, v: ${value} })`,
+    (model) => {
+      if (model.rows.has(id)) return { error: 'ConstraintError' };
+      model.rows.set(id, { id, v: value });
+      advance(model, id);
+      return { ok: id };
+    },
+    (db) => db.table('t').add({ id, v: value }),
+  ),
+);
+
+/**
+ * A row with a value for the unique index `byU`: refused when another row holds it already. Its
+ * keys are negative, so they never move the key generator: by the spec a failed put reverts what
+ * it did to the generator, which memory and libSQL do and fake-indexeddb does not.
+ */
+const putUnique = fc.tuple(fc.integer({ min: -3, max: -1 }), fc.integer({ min: 0, max: 2 })).map(([id, u]) =>
+  cmd(
+    `put({ id: ${id}, v: 0, u: ${u} })`,
+    (model) => {
+      if ([...model.rows.values()].some((row) => row.u === u && row.id !== id)) return { error: 'ConstraintError' };
+      model.rows.set(id, { id, v: 0, u });
+      advance(model, id);
+      return { ok: id };
+    },
+    (db) => db.table('t').put({ id, v: 0, u }),
+  ),
+);
+
+const remove = explicitKey.map((id) =>
+  cmd(
+    `delete(${id})`,
+    (model) => {
+      model.rows.delete(id);
+      return { ok: undefined };
+    },
+    (db) => db.table('t').delete(id),
+  ),
+);
+
+const clear = fc.constant(
+  cmd(
+    'clear()',
+    (model) => {
+      model.rows.clear();
+      return { ok: undefined };
+    },
+    (db) => db.table('t').clear(),
+  ),
+);
+
+const direction = fc.constantFrom('next', 'prev') as fc.Arbitrary<'next' | 'prev'>;
+const limit = fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined });
+
+/** A query and a count of the same range; the count must agree with an unlimited query. */
+async function queryAndCount(db: Database, table: string, range: Record<string, unknown>, dir: 'next' | 'prev', most: number | undefined, index: string | undefined): Promise<unknown[]> {
+  const t = db.table(table);
+  const selection = { ...(Object.keys(range).length > 0 && { range }), ...(index && { index }) };
+  const rows = await t.query({ ...selection, direction: dir, ...(most !== undefined && { limit: most }) } as never);
+  const count = await t.count(selection as never);
+  if (most === undefined && count !== rows.length) throw new Error(`count ${count} but ${rows.length} rows`);
+  return rows;
+}
+
+const bound = fc.option(fc.integer({ min: -2, max: 12 }), { nil: undefined });
+const query = fc.tuple(bound, bound, fc.boolean(), direction, limit, fc.boolean()).map(([lo, hi, open, dir, most, byIndex]) => {
+  const range: Record<string, number> = {};
+  if (lo !== undefined) range[open ? 'gt' : 'gte'] = lo;
+  if (hi !== undefined) range[open ? 'lt' : 'lte'] = hi;
+  return cmd(
+    `query(${JSON.stringify({ range, direction: dir, limit: most, index: byIndex ? 'byV' : undefined })})`,
+    (model) => {
+      if (lo !== undefined && hi !== undefined && (lo > hi || (lo === hi && open))) return { error: 'DataError' };
+      const inRange = (x: number) => (lo === undefined || (open ? x > lo : x >= lo)) && (hi === undefined || (open ? x < hi : x <= hi));
+      // An index orders by its value, then by primary key.
+      let rows = byIndex ? sorted(model).sort((a, b) => a.v - b.v || a.id - b.id).filter((row) => inRange(row.v)) : sorted(model).filter((row) => inRange(row.id));
+      if (dir === 'prev') rows = rows.reverse();
+      return { ok: most === undefined ? rows : rows.slice(0, most) };
+    },
+    (db) => queryAndCount(db, 't', range, dir, most, byIndex ? 'byV' : undefined),
+  );
+});
+
+/**
+ * A transaction that writes, then throws: nothing of it stays, the key generator included. Its
+ * writes are a generated put and a put of an existing row: fake-indexeddb does not revert the
+ * generator moved by an explicit key on abort (browsers do, by the spec), so that case is the
+ * contract tests' business on real providers only.
+ */
+const aborted = fc.tuple(explicitKey, v).map(([id, value]) =>
+  cmd(
+    `transaction(put generated, put ${id} if present, throw)`,
+    (model) => ({ error: model.next > TOP ? 'ConstraintError' : 'Error' }),
+    (db) =>
+      db.transaction(['t'], 'readwrite', async (tx) => {
+        await tx.table('t').put({ v: value });
+        if ((await tx.table('t').get(id)) !== undefined) await tx.table('t').put({ id, v: value + 10 });
+        throw new Error('abort');
+      }),
+  ),
+);
+
+// ── keys of every type, rich values ──────────────────────────────────────────
+
+/** IndexedDB's key order: numbers < Dates < strings < arrays; strings by UTF-16 code units. */
+export function compareKey(a: Key, b: Key): number {
+  const rank = (key: Key) => (typeof key === 'number' ? 0 : key instanceof Date ? 1 : typeof key === 'string' ? 2 : 3);
+  const order = rank(a) - rank(b);
+  if (order !== 0) return Math.sign(order);
+  if (Array.isArray(a)) {
+    const other = b as Key[];
+    for (let i = 0; i < Math.min(a.length, other.length); i++) {
+      const item = compareKey(a[i]!, other[i]!);
+      if (item !== 0) return item;
+    }
+    return Math.sign(a.length - other.length);
+  }
+  const [x, y] = a instanceof Date ? [a.getTime(), (b as Date).getTime()] : [a, b as number | string];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function keyText(key: Key): string {
+  if (Array.isArray(key)) return `[${key.map(keyText).join(',')}]`;
+  if (key instanceof Date) return `D${key.getTime()}`;
+  return typeof key === 'number' ? `N${key}` : JSON.stringify(key);
+}
+
+const scalarKey: fc.Arbitrary<Key> = fc.oneof(
+  fc.integer({ min: -2, max: 3 }),
+  fc.constantFrom(-Infinity, 0.5, Infinity),
+  fc.constantFrom('', 'a', 'B', 'ab', 'é', '\u{1F600}', '\uFFFF', 'a\u0000'),
+  fc.constantFrom(-1, 0, 1, 1e12).map((time) => new Date(time)),
+);
+const key: fc.Arbitrary<Key> = fc.oneof(
+  { weight: 4, arbitrary: scalarKey },
+  { weight: 1, arbitrary: fc.array(fc.oneof(scalarKey, fc.array(scalarKey, { maxLength: 2 })), { maxLength: 2 }) },
+);
+
+/** A class whose instances structured clone reads back as plain objects. */
+class Point {
+  x = 1;
+  y = -0;
+}
+
+/** A small value of one of the kinds providers may store differently. */
+const leaf: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer({ min: -5, max: 5 }),
+  fc.constantFrom(-0, NaN, Infinity, -Infinity, 0.1, 2 ** 53 + 2, undefined, null, true, '', 'ü', '$t', '"\\'),
+  fc.constantFrom(0n, -1n, 2n ** 70n),
+  fc.constantFrom(0, -1, 8.64e15, NaN).map((time) => new Date(time)),
+  fc.constant(null).map(() => /a+\//giu),
+  fc.constant(null).map(() => new Uint8Array([0, 255])),
+  fc.constant(null).map(() => new Float64Array([-0, NaN, 1.5])),
+  fc.constant(null).map(() => new BigInt64Array([-1n])),
+  fc.constant(null).map(() => new Uint8Array(new ArrayBuffer(6), 2, 3)),
+  fc.constant(null).map(() => new DataView(new ArrayBuffer(3))),
+  fc.constant(null).map(() => new ArrayBuffer(2)),
+  fc.constant(null).map(() => Object(3) as object),
+  fc.constant(null).map(() => new Point()),
+);
+
+/** A name the codec or a provider might treat specially. */
+const field = fc.constantFrom('a', 'b', '$t', '__proto__', '', '0', 'constructor', 'null');
+
+const rich: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 4, arbitrary: leaf },
+    fc.array(fc.tuple(field, tie('value')), { maxLength: 3 }).map((entries) => {
+      const out: Record<string, unknown> = {};
+      for (const [name, item] of entries) Object.defineProperty(out, name, { value: item, enumerable: true, writable: true, configurable: true });
+      return out;
+    }),
+    fc.array(fc.tuple(field, tie('value')), { maxLength: 2 }).map((entries) => {
+      const out = Object.create(null) as Record<string, unknown>;
+      for (const [name, item] of entries) out[name] = item;
+      return out;
+    }),
+    // Arrays, some with holes (an index deleted), some longer than their last item.
+    fc.tuple(fc.array(tie('value'), { maxLength: 3 }), fc.nat(3), fc.nat(2)).map(([items, hole, extra]) => {
+      const out = [...items];
+      if (hole < out.length) delete out[hole];
+      out.length += extra === 2 ? 1 : 0;
+      return out;
+    }),
+    fc.array(fc.tuple(fc.oneof(leaf, fc.string({ maxLength: 2 })), tie('value')), { maxLength: 2 }).map((entries) => new Map(entries)),
+    fc.array(fc.oneof(leaf, fc.string({ maxLength: 2 })), { maxLength: 3 }).map((items) => new Set(items)),
+    fc.tuple(fc.constantFrom('Error', 'TypeError', 'RangeError'), fc.option(tie('value'), { nil: undefined })).map(([name, cause]) => {
+      const Make = globalThis[name as 'Error'];
+      return cause === undefined ? new Make('m') : new Make('with cause', { cause });
+    }),
+  ),
+})).value;
+
+export interface RichRow {
+  k: Key;
+  g?: Key;
+  value: unknown;
+}
+
+const putRich = fc.tuple(key, fc.option(key, { nil: undefined }), rich).map(([k, g, value]) => {
+  const row: RichRow = g === undefined ? { k, value } : { k, g, value };
+  return cmd(
+    `r.put(${JSON.stringify(shape(row))})`,
+    (model) => {
+      // What IndexedDB keeps is what structured clone reads back; what it refuses, every provider refuses.
+      let stored: RichRow;
+      try {
+        stored = structuredClone(row);
+      } catch (error) {
+        return { error: (error as Error).name };
+      }
+      model.rich.set(keyText(k), { key: k, row: stored });
+      return { ok: k };
+    },
+    (db) => db.table('r').put(row),
+  );
+});
+
+const getRich = key.map((k) =>
+  cmd(
+    `r.get(${keyText(k)})`,
+    (model) => ({ ok: model.rich.get(keyText(k))?.row }),
+    (db) => db.table('r').get(k),
+  ),
+);
+
+const deleteRich = key.map((k) =>
+  cmd(
+    `r.delete(${keyText(k)})`,
+    (model) => {
+      model.rich.delete(keyText(k));
+      return { ok: undefined };
+    },
+    (db) => db.table('r').delete(k),
+  ),
+);
+
+const queryRich = fc.tuple(fc.option(key, { nil: undefined }), fc.option(key, { nil: undefined }), fc.boolean(), direction, limit, fc.boolean()).map(([lo, hi, open, dir, most, byIndex]) => {
+  const range: Record<string, Key> = {};
+  if (lo !== undefined) range[open ? 'gt' : 'gte'] = lo;
+  if (hi !== undefined) range[open ? 'lt' : 'lte'] = hi;
+  return cmd(
+    `r.query(${JSON.stringify(shape({ range, direction: dir, limit: most, index: byIndex ? 'byG' : undefined }))})`,
+    (model) => {
+      if (lo !== undefined && hi !== undefined) {
+        const order = compareKey(lo, hi);
+        if (order > 0 || (order === 0 && open)) return { error: 'DataError' };
+      }
+      const inRange = (x: Key) => (lo === undefined || compareKey(x, lo) > (open ? 0 : -1)) && (hi === undefined || compareKey(x, hi) < (open ? 0 : 1));
+      const all = [...model.rich.values()];
+      // An index holds only rows whose `g` is a key, ordered by it, then by primary key.
+      let rows = byIndex
+        ? all.filter(({ row }) => row.g !== undefined && inRange(row.g)).sort((a, b) => compareKey(a.row.g!, b.row.g!) || compareKey(a.key, b.key))
+        : all.filter(({ key: k }) => inRange(k)).sort((a, b) => compareKey(a.key, b.key));
+      if (dir === 'prev') rows = rows.reverse();
+      const out = rows.map(({ row }) => row);
+      return { ok: most === undefined ? out : out.slice(0, most) };
+    },
+    (db) => queryAndCount(db, 'r', range, dir, most, byIndex ? 'byG' : undefined),
+  );
+});
+
+// ── the Cache layout under a clock the commands move ────────────────────────
+
+const ttl = fc.option(fc.constantFrom(1, 5, 10, 1e300), { nil: undefined });
+
+const cacheSet = fc.tuple(scalarKey, rich, ttl).map(([k, value, life]) =>
+  cmd(
+    `cache.set(${keyText(k)}, ${JSON.stringify(shape(value))}, ttl ${life})`,
+    (model, real) => {
+      let stored: unknown;
+      try {
+        stored = structuredClone(value);
+      } catch (error) {
+        return { error: (error as Error).name };
+      }
+      model.cache.set(keyText(k), { key: k, value: stored, expires: life === undefined ? null : real.clock.now + life });
+      return { ok: undefined };
+    },
+    (db) => db.cache.set(k, value, life === undefined ? {} : { ttl: life }),
+  ),
+);
+
+function live(model: Model, now: number) {
+  return [...model.cache.values()].filter((entry) => entry.expires === null || entry.expires > now);
+}
+
+const cacheGet = scalarKey.map((k) =>
+  cmd(
+    `cache.get(${keyText(k)})`,
+    (model, real) => ({ ok: live(model, real.clock.now).find((entry) => keyText(entry.key) === keyText(k))?.value }),
+    (db) => db.cache.get(k),
+  ),
+);
+
+const cacheDelete = scalarKey.map((k) =>
+  cmd(
+    `cache.delete(${keyText(k)})`,
+    (model) => {
+      model.cache.delete(keyText(k));
+      return { ok: undefined };
+    },
+    (db) => db.cache.delete(k),
+  ),
+);
+
+const cacheKeys = fc.constant(
+  cmd(
+    'cache.keys()',
+    (model, real) => ({ ok: live(model, real.clock.now).map((entry) => entry.key).sort(compareKey) }),
+    (db) => db.cache.keys(),
+  ),
+);
+
+const cachePrune = fc.constant(
+  cmd(
+    'cache.prune()',
+    (model, real) => {
+      const before = model.cache.size;
+      for (const [text, entry] of model.cache) if (entry.expires !== null && entry.expires <= real.clock.now) model.cache.delete(text);
+      return { ok: before - model.cache.size };
+    },
+    (db) => db.cache.prune(),
+  ),
+);
+
+/** Time passes: entries whose TTL ran out read as missing, on every provider at once. */
+const tick = fc.integer({ min: 1, max: 6 }).map((ms): Cmd => ({
+  check: () => true,
+  async run(_model, real) {
+    real.clock.now += ms;
+  },
+  toString: () => `tick(${ms} ms)`,
+}));
+
+export const commands = (maxCommands: number) =>
+  fc.commands(
+    [put, generated, add, putUnique, remove, clear, query, aborted, putRich, putRich, getRich, deleteRich, queryRich, cacheSet, cacheGet, cacheDelete, cacheKeys, cachePrune, tick],
+    { maxCommands },
+  );
+
+let names = 0;
+
+/** Opens this run's database on every target, with a fresh name; the caller closes them. */
+export async function openAll(targets: Target[], clock: { now: number }): Promise<Real['dbs']> {
+  const name = `model-${process.pid}-${++names}`;
+  return Promise.all(
+    targets.map(async ({ label, provider }) => ({
+      label,
+      db: await openDatabase(name, {
+        version: 1,
+        tables: {
+          t: { key: 'id', autoIncrement: true, indexes: { byV: 'v', byU: { path: 'u', unique: true } } },
+          r: { key: 'k', indexes: { byG: 'g' } },
+        },
+        cache: { now: () => clock.now },
+        provider,
+      }),
+    })),
+  );
+}
+
+/** After a run every provider holds exactly the same rows, by shape. */
+export async function sameEverywhere(dbs: Real['dbs']): Promise<void> {
+  for (const table of ['t', 'r', '$cache']) {
+    const all = await Promise.all(dbs.map(({ db }) => db.table(table).query()));
+    for (const [at, rows] of all.entries()) expect(shape(rows), `${dbs[at]!.label}: ${table} after the run`).toEqual(shape(all[0]));
+  }
+}
