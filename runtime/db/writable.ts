@@ -4,6 +4,11 @@
  * shared memory rather than a value, and structured clone (memory, IndexedDB) has no form for a
  * URL or URLSearchParams (browsers throw DataCloneError; Node's clone empties them). libSQL
  * stores those two through the codec, so only the structured-clone providers refuse them.
+ * Found by the db model (test/reliability/model-db*.test.ts): a WeakMap, WeakSet, WeakRef or
+ * Promise (structured clone throws, the codec wrote `{}`), an Error with extra properties or a
+ * name structured clone does not keep (it drops them, the codec kept them) are refused by every
+ * provider in the same words; an array's named properties by the codec's providers only
+ * (libSQL, Postgres, Redis), whose stored form keeps the items alone.
  */
 import { foreignKind } from '../codec/realm.js';
 import { DataCloneError } from './errors.js';
@@ -24,12 +29,25 @@ function plain(node: object, depth: number): boolean {
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
   if (Object.getOwnPropertySymbols(node).length !== 0) return false;
+  let last = '0';
   for (const key in node) {
+    last = key;
     const child = (node as Record<string, unknown>)[key];
     if (typeof child === 'object' && child !== null && !plain(child, depth + 1)) return false;
   }
-  return true;
+  // An array's named properties come after its items: one there goes to the walk.
+  return !Array.isArray(node) || isIndex(last);
 }
+
+function isIndex(key: string): boolean {
+  return String(+key >>> 0) === key;
+}
+
+/** What structured clone has no form for, whichever provider (browsers and Node throw DataCloneError). */
+const UNCLONABLE = /^\[object (Weak(Map|Set|Ref)|Promise|FinalizationRegistry|(Async)?Generator)\]$/;
+/** The Error names structured clone keeps; any other reads back as "Error". */
+const ERROR_NAME = /^(Eval|Range|Reference|Syntax|Type|URI)?Error$/;
+const ERROR_OWN = /^(name|message|stack|cause)$/;
 
 export function checkWritable(value: unknown, where: string, structuredClone: boolean): void {
   if (typeof value !== 'object' || value === null) return;
@@ -68,6 +86,8 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
     if (structuredClone && ((typeof URLSearchParams === 'function' && node instanceof URLSearchParams) || kind === 'URLSearchParams')) {
       refuse('is a URLSearchParams, which this provider cannot clone: store its toString()');
     }
+    const tag = Object.prototype.toString.call(node);
+    if (UNCLONABLE.test(tag)) refuse(`is a ${tag.slice(8, -1)}, which no provider can store`);
     if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer || node instanceof Date || blobKind(node) || kind === 'ArrayBuffer' || kind === 'Date') continue;
     for (const key of Object.getOwnPropertySymbols(node)) {
       if (Object.prototype.propertyIsEnumerable.call(node, key)) refuse(`has the symbol-keyed property ${String(key)}, which no provider stores: use a string key`);
@@ -84,7 +104,18 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
       for (const item of node as Set<unknown>) push(item, `[${i++}]`);
     } else {
       const array = Array.isArray(node);
-      for (const key of Object.keys(node)) {
+      const keys = Object.keys(node);
+      // The codec keeps an array's items only: a named property would be dropped without a word.
+      const named = array && !structuredClone && !isIndex(keys[keys.length - 1] ?? '0') ? keys.find((key) => !isIndex(key)) : undefined;
+      if (named !== undefined) refuse(`is an array with the property ${JSON.stringify(named)}, which this provider cannot store (it keeps the items only): put it in an object beside the array`);
+      if (node instanceof Error || kind === 'Error') {
+        // Structured clone (memory, IndexedDB) drops these without a word; refused everywhere, so no provider loses them.
+        const name = String((node as Error).name);
+        if (!ERROR_NAME.test(name)) refuse(`is an Error named ${JSON.stringify(name)}, which structured clone (IndexedDB) reads back as "Error": store the name beside it`);
+        const extra = keys.find((key) => !ERROR_OWN.test(key));
+        if (extra !== undefined) refuse(`is an Error with the property ${JSON.stringify(extra)}, which structured clone (IndexedDB) drops: store it beside the Error`);
+      }
+      for (const key of keys) {
         const child = (node as Record<string, unknown>)[key];
         if (typeof child === 'object' && child !== null) push(child, array ? `[${key}]` : `.${key}`);
       }

@@ -144,6 +144,66 @@ contract((t, { open }) => {
       expect(back.point).toEqual({ x: 1 });
     });
 
+    it('refuses an Error with properties or a name structured clone drops, in the same words everywhere, storing nothing', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const refusal = (value: object) =>
+        keys.put({ k: 'e', value }).then(
+          () => 'stored',
+          (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`,
+        );
+      // Before: memory and IndexedDB dropped `code` and read `MyError` back as `Error`; libSQL, Postgres and Redis kept both.
+      expect(await refusal(Object.assign(new TypeError('t'), { code: 'E1' }))).toBe(
+        'DataCloneError: keys.put: $.value is an Error with the property "code", which structured clone (IndexedDB) drops: store it beside the Error; nothing was written.',
+      );
+      expect(await refusal({ list: [Object.assign(new Error('c'), { name: 'MyError' })] })).toBe(
+        'DataCloneError: keys.put: $.value.list[0] is an Error named "MyError", which structured clone (IndexedDB) reads back as "Error": store the name beside it; nothing was written.',
+      );
+      expect(await keys.count()).toBe(0);
+      await keys.put({ k: 'kept', value: new RangeError('r', { cause: new Error('c') }) });
+      const back = (await keys.get('kept')) as { value: RangeError };
+      expect(back.value).toBeInstanceOf(RangeError);
+      expect([back.value.message, (back.value.cause as Error).message]).toEqual(['r', 'c']);
+    });
+
+    it('refuses a WeakMap, WeakSet, WeakRef or Promise in the same words everywhere, storing nothing (found by the db model)', async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      // Before: libSQL, Postgres and Redis stored each as an empty object.
+      for (const [kind, value] of [['WeakMap', new WeakMap()], ['WeakSet', new WeakSet()], ['WeakRef', new WeakRef({})], ['Promise', Promise.resolve(1)]] as const) {
+        await expect(keys.put({ k: kind, nested: [{ value }] })).rejects.toMatchObject({
+          name: 'DataCloneError',
+          message: `keys.put: $.nested[0].value is a ${kind}, which no provider can store; nothing was written.`,
+        });
+      }
+      expect(await keys.count()).toBe(0);
+    });
+
+    it("stores an array's named properties, or refuses them in words where the provider cannot, storing nothing", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      const outcome = await keys.put({ k: 'named', list: Object.assign([1, 2], { total: 3 }) }).then(
+        () => 'stored',
+        (error: unknown) => error,
+      );
+      if (t.kind === 'memory' || t.kind === 'indexeddb') {
+        expect(outcome).toBe('stored');
+        expect(((await keys.get('named')) as { list: { total: number } }).list.total).toBe(3);
+      } else {
+        // Before: libSQL, Postgres and Redis stored [1, 2] and dropped `total` without a word.
+        expect(outcome).toMatchObject({
+          name: 'DataCloneError',
+          message: 'keys.put: $.list is an array with the property "total", which this provider cannot store (it keeps the items only): put it in an object beside the array; nothing was written.',
+        });
+        expect(await keys.count()).toBe(0);
+      }
+      // Holes and a length past the last item are no named properties.
+      const sparse = [1, , 3];
+      sparse.length = 5;
+      await keys.put({ k: 'sparse', sparse });
+      expect(((await keys.get('sparse')) as { sparse: unknown[] }).sparse).toHaveLength(5);
+    });
+
     it("stores another realm's Date, ArrayBuffer and Blob (an iframe's) whole, as this realm's", async () => {
       const db = await open();
       const keys = db.table('keys');

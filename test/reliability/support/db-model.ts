@@ -7,8 +7,9 @@
  * - `r`, rich rows `{ k, g, value }`: number, string, Date and array keys (the index `byG` over a
  *   key of any type), values with Maps, Sets, Dates, BigInts, typed arrays, -0, NaN, holes,
  *   undefined fields, null-prototype objects, class instances and Errors. The model stores what
- *   structured clone (IndexedDB) reads back, and answers are compared by `shape`, which tells
- *   apart what `toEqual` does not (prototypes, -0, holes, extra properties);
+ *   structured clone (IndexedDB) reads back (or refuses: a WeakMap, a Promise, an Error whose
+ *   property or name structured clone would drop), and answers are compared by `shape`, which
+ *   tells apart what `toEqual` does not (prototypes, -0, holes, extra properties);
  * - the Cache layout under a clock the commands move: set with and without a TTL, get, delete,
  *   keys, prune.
  * Every provider must answer exactly what the model answers (the same rows in the same order, the
@@ -277,6 +278,9 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null).map(() => new ArrayBuffer(2)),
   fc.constant(null).map(() => Object(3) as object),
   fc.constant(null).map(() => new Point()),
+  // Refused everywhere: structured clone has no form for them (the codec wrote `{}` before).
+  fc.constant(null).map(() => new WeakMap()),
+  fc.constant(null).map(() => Promise.resolve(1)),
 );
 
 /** A name the codec or a provider might treat specially. */
@@ -309,8 +313,36 @@ const rich: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
       const Make = globalThis[name as 'Error'];
       return cause === undefined ? new Make('m') : new Make('with cause', { cause });
     }),
+    // What structured clone drops without a word (a property, a name of one's own): refused everywhere.
+    fc.constantFrom('name', 'code').map((extra) => Object.assign(new Error('e'), extra === 'name' ? { name: 'HttpError' } : { code: 404 })),
   ),
 })).value;
+
+/**
+ * Whether every provider refuses the value (DataCloneError): an Error with a property or a name
+ * structured clone would drop. What structured clone itself refuses, `structuredClone` tells.
+ */
+function dropsSilently(value: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
+  seen.add(value);
+  if (value instanceof Error) {
+    if (!/^(Eval|Range|Reference|Syntax|Type|URI)?Error$/.test(value.name)) return true;
+    if (Object.keys(value).some((key) => !['name', 'message', 'stack', 'cause'].includes(key))) return true;
+    if ('cause' in value && dropsSilently(value.cause, seen)) return true;
+  }
+  const children = value instanceof Map ? [...value].flat() : value instanceof Set ? [...value] : Object.values(value);
+  return children.some((child) => dropsSilently(child, seen));
+}
+
+/** What structured clone (IndexedDB) reads back, or the name of the error every provider answers. */
+function cloned<T>(value: T): { ok: T } | { error: string } {
+  if (dropsSilently(value)) return { error: 'DataCloneError' };
+  try {
+    return { ok: structuredClone(value) };
+  } catch (error) {
+    return { error: (error as Error).name };
+  }
+}
 
 export interface RichRow {
   k: Key;
@@ -324,13 +356,9 @@ const putRich = fc.tuple(key, fc.option(key, { nil: undefined }), rich).map(([k,
     `r.put(${JSON.stringify(shape(row))})`,
     (model) => {
       // What IndexedDB keeps is what structured clone reads back; what it refuses, every provider refuses.
-      let stored: RichRow;
-      try {
-        stored = structuredClone(row);
-      } catch (error) {
-        return { error: (error as Error).name };
-      }
-      model.rich.set(keyText(k), { key: k, row: stored });
+      const stored = cloned(row);
+      if ('error' in stored) return stored;
+      model.rich.set(keyText(k), { key: k, row: stored.ok });
       return { ok: k };
     },
     (db) => db.table('r').put(row),
@@ -389,13 +417,9 @@ const cacheSet = fc.tuple(scalarKey, rich, ttl).map(([k, value, life]) =>
   cmd(
     `cache.set(${keyText(k)}, ${JSON.stringify(shape(value))}, ttl ${life})`,
     (model, real) => {
-      let stored: unknown;
-      try {
-        stored = structuredClone(value);
-      } catch (error) {
-        return { error: (error as Error).name };
-      }
-      model.cache.set(keyText(k), { key: k, value: stored, expires: life === undefined ? null : real.clock.now + life });
+      const stored = cloned(value);
+      if ('error' in stored) return stored;
+      model.cache.set(keyText(k), { key: k, value: stored.ok, expires: life === undefined ? null : real.clock.now + life });
       return { ok: undefined };
     },
     (db) => db.cache.set(k, value, life === undefined ? {} : { ttl: life }),
