@@ -26,6 +26,10 @@ declare const __STRATUM_NO_AGENT__: boolean | undefined;
  * Change records as events: consecutive changes of one kind on one table, made by operations of
  * one name, become one event (which keeps the last one's call site).
  */
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 function toEvents(changes: Change[]): RowEvent[] {
   const events: RowEvent[] = [];
   for (const change of changes) {
@@ -102,7 +106,9 @@ class DatabaseImpl implements Database, TxOwner, OpHost {
   }
 
   tables(): TableInfo[] {
-    return (this._conn?.tables ?? []).map((table) => ({ ...table, indexes: table.indexes.map((index) => ({ ...index })) }));
+    // IndexedDB lists object stores and indexes by name (a sorted DOMStringList, code-unit order)
+    // and cannot list them otherwise: every provider lists them so.
+    return (this._conn?.tables ?? []).map((table) => ({ ...table, indexes: table.indexes.map((index) => ({ ...index })).sort(byName) })).sort(byName);
   }
 
   async transaction<R>(tables: string[], mode: Mode, fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {

@@ -23,6 +23,18 @@ contract((t, { open, name, track }) => {
       expect(registered('database').some((entry) => entry.deref() === db)).toBe(true);
     });
 
+    it('lists tables and their indexes by name in code-unit order, as IndexedDB does, whatever the declaration order', async () => {
+      const tables = { zeta: { key: 'id', indexes: { zz: 'z', aa: 'a', B: 'b' } }, alpha: { key: 'k' }, Beta: { key: 'k' }, é: { key: 'k' }, '10': { key: 'k' }, '9': { key: 'k' } };
+      const db = await open({ tables, cache: true, blobs: true });
+      const names = ['$blobdata', '$blobs', '$cache', '10', '9', 'Beta', 'alpha', 'zeta', 'é'];
+      // Before: memory, libSQL, Postgres and Redis kept the declaration's order (layouts first on memory, last elsewhere).
+      expect(db.tables().map((table) => table.name)).toEqual(names);
+      expect(db.tables().find((table) => table.name === 'zeta')?.indexes.map((index) => index.name)).toEqual(['B', 'aa', 'zz']);
+      db.close();
+      const next = await open({ version: 2, tables: { ...tables, added: { key: 'k' } }, cache: true, blobs: true });
+      expect(next.tables().map((table) => table.name)).toEqual([...names.slice(0, 6), 'added', ...names.slice(6)]);
+    });
+
     it('names a missing table in words', async () => {
       const db = await open();
       await expect(db.table('nope').get(1)).rejects.toMatchObject({ name: 'NotFoundError', message: expect.stringContaining("no table 'nope'") });

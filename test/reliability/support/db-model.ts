@@ -505,8 +505,9 @@ export async function openAll(targets: Target[], clock: { now: number }): Promis
   );
 }
 
-/** After a run every provider holds exactly the same rows, by shape. */
+/** After a run every provider lists the same tables and holds exactly the same rows, by shape. */
 export async function sameEverywhere(dbs: Real['dbs']): Promise<void> {
+  for (const { label, db } of dbs) expect(db.tables(), `${label}: tables()`).toEqual(dbs[0]!.db.tables());
   for (const table of ['t', 'r', '$cache']) {
     const all = await Promise.all(dbs.map(({ db }) => db.table(table).query()));
     for (const [at, rows] of all.entries()) expect(shape(rows), `${dbs[at]!.label}: ${table} after the run`).toEqual(shape(all[0]));
