@@ -204,6 +204,17 @@ contract((t, { open }) => {
       expect(((await keys.get('sparse')) as { sparse: unknown[] }).sparse).toHaveLength(5);
     });
 
+    it("reads back a Blob inside an Error's cause as a Blob (found by the db model)", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      await keys.put({ k: 'cause', error: new Error('outer', { cause: new TypeError('inner', { cause: new Blob(['ab'], { type: 'text/plain' }) }) }) });
+      const back = (await keys.get('cause')) as { error: Error & { cause: Error & { cause: Blob } } };
+      // Before: libSQL, Postgres and Redis handed back the codec's BlobRef marker, with no bytes.
+      expect(back.error.cause.cause).toBeInstanceOf(Blob);
+      expect(back.error.cause.cause.type).toBe('text/plain');
+      expect(await back.error.cause.cause.text()).toBe('ab');
+    });
+
     it("stores another realm's Date, ArrayBuffer and Blob (an iframe's) whole, as this realm's", async () => {
       const db = await open();
       const keys = db.table('keys');

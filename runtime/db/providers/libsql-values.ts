@@ -98,7 +98,8 @@ function restoreBlobs(root: unknown, bytes: ArrayBuffer): unknown {
       }
     } else if (!(node instanceof Date) && !(node instanceof RegExp) && !ArrayBuffer.isView(node) && !(node instanceof ArrayBuffer)) {
       const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
+      // An Error's cause is no enumerable field, yet may hold a Blob (found by the db model).
+      for (const key of node instanceof Error && 'cause' in node ? [...Object.keys(record), 'cause'] : Object.keys(record)) {
         record[key] = swap(record[key]);
         stack.push(record[key]);
       }
