@@ -16,7 +16,7 @@ import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-db-servers');
 afterAll(() => ledger.save());
-const RUNS = SOAK ? 3_000 : 200;
+const RUNS = SOAK ? 3_000 : 150;
 
 const schema = runName();
 const prefix = `${runName()}:`;

@@ -17,7 +17,7 @@ import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-db');
 afterAll(() => ledger.save());
-const RUNS = SOAK ? 20_000 : 500;
+const RUNS = SOAK ? 20_000 : 300;
 
 describe('database providers against their model', () => {
   it('memory, IndexedDB and libSQL answer every operation exactly as the model does', async () => {

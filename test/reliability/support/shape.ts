@@ -58,6 +58,7 @@ export function shape(value: unknown, seen = new Map<object, number>()): Shape {
   else if (value instanceof ArrayBuffer) out.bytes = bytes(value);
   else if (ArrayBuffer.isView(value)) Object.assign(out, { bytes: bytes(value), offset: value.byteOffset, buffer: value.buffer.byteLength });
   else if (value instanceof Error) Object.assign(out, { name: value.name, message: value.message, ...('cause' in value && { cause: shape(value.cause, seen) }) });
+  else if (value instanceof Blob) Object.assign(out, { type: value.type, size: value.size });
   else if (value instanceof Number || value instanceof String || value instanceof Boolean || value instanceof BigInt) out.boxed = shape(value.valueOf(), seen);
   if (Array.isArray(value)) out.length = value.length;
   // Own enumerable string keys, in order: array items (holes leave their index out), fields,
@@ -66,7 +67,8 @@ export function shape(value: unknown, seen = new Map<object, number>()): Shape {
   for (const key of Object.keys(value)) own[key] = shape((value as Record<string, unknown>)[key], seen);
   out.own = own;
   // A symbol-keyed property, even one not enumerable, shows in the console and in toString.
-  const symbols = Object.getOwnPropertySymbols(value).map(String);
+  // (Node's Blob keeps its state in symbol-keyed fields of its own: not the value's.)
+  const symbols = value instanceof Blob ? [] : Object.getOwnPropertySymbols(value).map(String);
   if (symbols.length > 0) out.symbols = symbols;
   return out;
 }
