@@ -40,7 +40,6 @@ class Encoder {
   private readonly _base: Path;
   private readonly _onBlob: ((blob: Blob) => string) | undefined;
   private readonly _strict: boolean;
-  private readonly _clone: boolean;
   // Work items: the value, where its encoding goes (container + key), its parent node, its depth.
   private readonly _tValue: unknown[] = [];
   private readonly _tOut: Out[] = [];
@@ -71,7 +70,6 @@ class Encoder {
     this._base = limits.basePath ?? [];
     this._onBlob = limits.onBlob;
     this._strict = limits.strict === true;
-    this._clone = limits.clone === true;
   }
 
   run(value: unknown): Encoded {
@@ -159,19 +157,18 @@ class Encoder {
 
   private _object(value: object): Encoded {
     const proto: unknown = Object.getPrototypeOf(value);
-    const plain = hasOwn.call(value, TAG) ? 'object' : 'plain';
     if (proto === Object.prototype) {
       const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
       // A decoded class instance keeps its class name as an own Symbol.toStringTag.
-      if (typeof tag === 'string' && hasOwn.call(value, Symbol.toStringTag) && !this._clone) return this._record(value, 'instance', tag);
-      return this._record(value, plain, null);
+      if (typeof tag === 'string' && hasOwn.call(value, Symbol.toStringTag)) return this._record(value, 'instance', tag);
+      return this._record(value, hasOwn.call(value, TAG) ? 'object' : 'plain', null);
     }
     if (Array.isArray(value)) return this._array(value);
-    if (proto === null) return this._record(value, this._clone ? plain : 'null', null);
+    if (proto === null) return this._record(value, 'null', null);
     // One made in another realm (an iframe, a vm context) fails every instanceof below: tell it
     // by its internal slots. Only objects outside this realm's Object pay for that.
     const foreign = value instanceof Object ? undefined : foreignKind(value);
-    if (foreign === 'Object') return this._record(value, plain, null);
+    if (foreign === 'Object') return this._record(value, hasOwn.call(value, TAG) ? 'object' : 'plain', null);
     if (value instanceof Date || foreign === 'Date') return this._node(dateNode(value as Date), value);
     if (value instanceof RegExp || foreign === 'RegExp') {
       const { source, flags } = value as RegExp;
@@ -194,7 +191,7 @@ class Encoder {
     if (this._strict) refuseForStorage(value, this._pathAt(this._parent, this._key), foreign);
     const leaf = leafObjectNode(value, foreign);
     if (leaf) return this._node(leaf, value);
-    return this._record(value, this._clone ? plain : 'instance', className(proto as object));
+    return this._record(value, 'instance', className(proto as object));
   }
 
   private _record(value: object, kind: 'plain' | 'object' | 'null' | 'instance', name: string | null): Encoded {

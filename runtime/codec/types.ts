@@ -35,10 +35,4 @@ export interface EncodeLimits {
    * leaves this off and shows such values as best it can.
    */
   strict?: boolean;
-  /**
-   * For database rows: objects read back as structured clone (IndexedDB) reads them, so every
-   * provider returns the same row: a null-prototype object or a class instance becomes a plain
-   * object. Webstorage and the panel leave it off and keep what the value was.
-   */
-  clone?: boolean;
 }

@@ -16,7 +16,7 @@ import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-db-servers');
 afterAll(() => ledger.save());
-const RUNS = SOAK ? 3_000 : 150;
+const RUNS = SOAK ? 3_000 : 250;
 
 const schema = runName();
 const prefix = `${runName()}:`;
@@ -55,5 +55,5 @@ describe('server database providers against their model', () => {
       { numRuns: RUNS },
     );
     row.done({ times: runs, lost: [], figures: `${steps.toLocaleString('en-US')} operations × ${[pg, rd].filter(Boolean).length} providers` });
-  }, SOAK ? 3_600_000 : 120_000);
+  }, SOAK ? 3_600_000 : 300_000);
 });

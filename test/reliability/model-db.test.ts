@@ -17,7 +17,7 @@ import { Ledger, SOAK } from './support/ledger.js';
 
 const ledger = new Ledger('model-db');
 afterAll(() => ledger.save());
-const RUNS = SOAK ? 20_000 : 300;
+const RUNS = SOAK ? 20_000 : 400;
 
 describe('database providers against their model', () => {
   it('memory, IndexedDB and libSQL answer every operation exactly as the model does', async () => {
@@ -51,5 +51,5 @@ describe('database providers against their model', () => {
       { numRuns: RUNS },
     );
     row.done({ times: runs, lost: [], figures: `${steps.toLocaleString('en-US')} operations × 3 providers` });
-  }, SOAK ? 3_600_000 : 120_000);
+  }, SOAK ? 3_600_000 : 300_000);
 });

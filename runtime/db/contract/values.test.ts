@@ -133,8 +133,11 @@ contract((t, { open }) => {
         x = 1;
       }
       const bare = Object.assign(Object.create(null) as object, { a: 1 });
-      await keys.put({ k: 'protos', bare, point: new Point(), list: [Object.create(null)], map: new Map([[1, new Point()]]) });
-      const back = (await keys.get('protos')) as { bare: object; point: object; list: object[]; map: Map<number, object> };
+      // Fields named like the codec's own marks stay plain fields.
+      const marks = { null: true, class: 'C', $t: 'instance' };
+      await keys.put({ k: 'protos', bare, point: new Point(), list: [Object.create(null)], map: new Map([[1, new Point()]]), marks });
+      const back = (await keys.get('protos')) as { bare: object; point: object; list: object[]; map: Map<number, object>; marks: object };
+      expect(back.marks).toEqual(marks);
       // Before: libSQL, Postgres and Redis kept the null prototype, and a class name as an own Symbol.toStringTag.
       for (const item of [back.bare, back.point, back.list[0]!, back.map.get(1)!]) {
         expect(Object.getPrototypeOf(item)).toBe(Object.prototype);

@@ -19,7 +19,12 @@ function cloneError(message: string): Error {
   return typeof DOMException === 'function' ? new DOMException(message, 'DataCloneError') : Object.assign(new Error(message), { name: 'DataCloneError' });
 }
 
-/** Throws where IndexedDB could not store the value: a function or a symbol inside it. */
+/**
+ * Throws where IndexedDB could not store the value: a function or a symbol inside it. And makes
+ * a null-prototype object or a class instance a plain object, as structured clone (memory,
+ * IndexedDB) reads it back (found by the db model: the codec kept the null prototype, and the
+ * class name as an own Symbol.toStringTag).
+ */
 function checkStorable(encoded: Encoded): void {
   const stack: Encoded[] = [encoded];
   while (stack.length) {
@@ -31,6 +36,11 @@ function checkStorable(encoded: Encoded): void {
       continue;
     }
     const tag = node[TAG];
+    if (tag === 'instance' || (tag === 'object' && node.null === true)) {
+      node[TAG] = 'object';
+      delete node.class;
+      delete node.null;
+    }
     if (tag === 'function' || tag === 'symbol') throw cloneError(`A ${tag} cannot be stored in a database (${JSON.stringify(node.description ?? node.name ?? '')}).`);
     // An escaped object's (or instance's) `v` holds its own keys literally; their values are nodes again.
     const literal = (tag === 'object' || tag === 'instance') && node.v !== null && typeof node.v === 'object';
@@ -44,7 +54,6 @@ export async function storeValue(value: unknown): Promise<StoredRow> {
   let offset = 0;
   const encoded = encode(value, {
     strict: true,
-    clone: true,
     onBlob: (blob) => {
       const ref = String(offset);
       offset += blob.size;

@@ -267,7 +267,7 @@ function keyText(key: Key): string {
 
 const scalarKey: fc.Arbitrary<Key> = fc.oneof(
   fc.integer({ min: -2, max: 3 }),
-  fc.constantFrom(-Infinity, 0.5, Infinity),
+  fc.constantFrom(-Infinity, -0, 0.5, Infinity),
   fc.constantFrom('', 'a', 'B', 'ab', 'é', '\u{1F600}', '\uFFFF', 'a\u0000'),
   fc.constantFrom(-1, 0, 1, 1e12).map((time) => new Date(time)),
   // Never empty: fake-indexeddb 6.2 refuses an empty binary key (a DataError), which browsers take.
