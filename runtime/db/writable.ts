@@ -44,10 +44,9 @@ function isIndex(key: string): boolean {
 }
 
 /** What structured clone has no form for, whichever provider (browsers and Node throw DataCloneError). */
-const UNCLONABLE = /^\[object (Weak(Map|Set|Ref)|Promise|FinalizationRegistry|(Async)?Generator)\]$/;
+const UNCLONABLE = /^\[object (Weak\w+|Promise|FinalizationRegistry|\w*Generator)\]$/;
 /** The Error names structured clone keeps; any other reads back as "Error". */
 const ERROR_NAME = /^(Eval|Range|Reference|Syntax|Type|URI)?Error$/;
-const ERROR_OWN = /^(name|message|stack|cause)$/;
 
 export function checkWritable(value: unknown, where: string, structuredClone: boolean): void {
   if (typeof value !== 'object' || value === null) return;
@@ -106,14 +105,17 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
       const array = Array.isArray(node);
       const keys = Object.keys(node);
       // The codec keeps an array's items only: a named property would be dropped without a word.
-      const named = array && !structuredClone && !isIndex(keys[keys.length - 1] ?? '0') ? keys.find((key) => !isIndex(key)) : undefined;
-      if (named !== undefined) refuse(`is an array with the property ${JSON.stringify(named)}, which this provider cannot store (it keeps the items only): put it in an object beside the array`);
+      if (array && !structuredClone && !isIndex(keys[keys.length - 1] ?? '0')) {
+        refuse(`is an array with the property ${JSON.stringify(keys.find((key) => !isIndex(key)))}, which this provider drops: keep it beside the array`);
+      }
       if (node instanceof Error || kind === 'Error') {
-        // Structured clone (memory, IndexedDB) drops these without a word; refused everywhere, so no provider loses them.
+        // Structured clone (memory, IndexedDB) drops these without a word (a name it does not
+        // know reads back as "Error"); refused everywhere, so no provider loses them.
         const name = String((node as Error).name);
-        if (!ERROR_NAME.test(name)) refuse(`is an Error named ${JSON.stringify(name)}, which structured clone (IndexedDB) reads back as "Error": store the name beside it`);
-        const extra = keys.find((key) => !ERROR_OWN.test(key));
-        if (extra !== undefined) refuse(`is an Error with the property ${JSON.stringify(extra)}, which structured clone (IndexedDB) drops: store it beside the Error`);
+        const extra = ERROR_NAME.test(name) ? keys.find((key) => !['name', 'message', 'stack', 'cause'].includes(key)) : undefined;
+        if (extra !== undefined || !ERROR_NAME.test(name)) {
+          refuse(`is an Error with the ${extra === undefined ? `name ${JSON.stringify(name)}` : `property ${JSON.stringify(extra)}`}, which structured clone (IndexedDB) drops: keep it beside the Error`);
+        }
       }
       for (const key of keys) {
         const child = (node as Record<string, unknown>)[key];

@@ -157,10 +157,10 @@ contract((t, { open }) => {
         );
       // Before: memory and IndexedDB dropped `code` and read `MyError` back as `Error`; libSQL, Postgres and Redis kept both.
       expect(await refusal(Object.assign(new TypeError('t'), { code: 'E1' }))).toBe(
-        'DataCloneError: keys.put: $.value is an Error with the property "code", which structured clone (IndexedDB) drops: store it beside the Error; nothing was written.',
+        'DataCloneError: keys.put: $.value is an Error with the property "code", which structured clone (IndexedDB) drops: keep it beside the Error; nothing was written.',
       );
       expect(await refusal({ list: [Object.assign(new Error('c'), { name: 'MyError' })] })).toBe(
-        'DataCloneError: keys.put: $.value.list[0] is an Error named "MyError", which structured clone (IndexedDB) reads back as "Error": store the name beside it; nothing was written.',
+        'DataCloneError: keys.put: $.value.list[0] is an Error with the name "MyError", which structured clone (IndexedDB) drops: keep it beside the Error; nothing was written.',
       );
       expect(await keys.count()).toBe(0);
       await keys.put({ k: 'kept', value: new RangeError('r', { cause: new Error('c') }) });
@@ -196,7 +196,7 @@ contract((t, { open }) => {
         // Before: libSQL, Postgres and Redis stored [1, 2] and dropped `total` without a word.
         expect(outcome).toMatchObject({
           name: 'DataCloneError',
-          message: 'keys.put: $.list is an array with the property "total", which this provider cannot store (it keeps the items only): put it in an object beside the array; nothing was written.',
+          message: 'keys.put: $.list is an array with the property "total", which this provider drops: keep it beside the array; nothing was written.',
         });
         expect(await keys.count()).toBe(0);
       }
