@@ -4,8 +4,8 @@
  * database per run:
  * - `t`, numeric rows `{ id, v, u }`: puts with explicit keys (at and past 2^53), generated keys,
  *   adds, a unique index, deletes, clears, range and index queries, aborted transactions;
- * - `r`, rich rows `{ k, g, value }`: number, string, Date and array keys (the index `byG` over a
- *   key of any type), values with Maps, Sets, Dates, BigInts, typed arrays, -0, NaN, holes,
+ * - `r`, rich rows `{ k, g, tags, value }`: number, string, Date, binary and array keys (the
+ *   index `byG` over a key of any type, the multiEntry index `byTags`), values with Maps, Sets, Dates, BigInts, typed arrays, -0, NaN, holes,
  *   undefined fields, null-prototype objects, class instances and Errors. The model stores what
  *   structured clone (IndexedDB) reads back (or refuses: a WeakMap, a Promise, an Error whose
  *   property or name structured clone would drop), and answers are compared by `shape`, which
@@ -388,7 +388,20 @@ function cloned<T>(value: T): { ok: T } | { error: string } {
 export interface RichRow {
   k: Key;
   g?: Key;
+  /** For the multiEntry index `byTags`: each distinct key of an array, or a lone key. */
+  tags?: unknown;
   value: unknown;
+}
+
+type RichIndex = 'byG' | 'byTags' | undefined;
+
+/** A row's keys in an index, as IndexedDB takes them: what is no key is left out, duplicates once. */
+function entries(row: RichRow, index: 'byG' | 'byTags'): Key[] {
+  const value = index === 'byG' ? row.g : row.tags;
+  if (index === 'byG' || !Array.isArray(value)) return isKey(value) ? [value] : [];
+  const out = new Map<string, Key>();
+  for (const item of value) if (isKey(item) && !out.has(keyText(item))) out.set(keyText(item), item);
+  return [...out.values()];
 }
 
 /** Stores a row in the model as IndexedDB would: the key checked, the value cloned (or refused). */
@@ -403,8 +416,11 @@ function store(model: Model, row: RichRow): Answer {
 }
 
 /** A row of `r`; `g` sometimes no key at all, so the row stays out of the index `byG`. */
-const richRow = fc.tuple(anyKey, fc.option(fc.oneof({ weight: 4, arbitrary: key }, { weight: 1, arbitrary: notKey }), { nil: undefined }), rich).map(
-  ([k, g, value]): RichRow => (g === undefined ? { k: k as Key, value } : { k: k as Key, g: g as Key, value }),
+const tags = fc.option(fc.oneof({ weight: 3, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: scalarKey }, { weight: 1, arbitrary: key }, { weight: 1, arbitrary: notKey }), { maxLength: 3 }) }, { weight: 1, arbitrary: anyKey }), {
+  nil: undefined,
+});
+const richRow = fc.tuple(anyKey, fc.option(fc.oneof({ weight: 4, arbitrary: key }, { weight: 1, arbitrary: notKey }), { nil: undefined }), tags, rich).map(
+  ([k, g, t, value]): RichRow => ({ k: k as Key, ...(g !== undefined && { g: g as Key }), ...(t !== undefined && { tags: t }), value }),
 );
 
 const putRich = richRow.map((row) =>
@@ -475,12 +491,13 @@ const deleteRich = anyKey.map((k) =>
   ),
 );
 
-const queryRich = fc.tuple(fc.option(key, { nil: undefined }), fc.option(key, { nil: undefined }), fc.boolean(), direction, limit, fc.boolean()).map(([lo, hi, open, dir, most, byIndex]) => {
+const richIndex = fc.constantFrom<RichIndex>(undefined, 'byG', 'byTags');
+const queryRich = fc.tuple(fc.option(key, { nil: undefined }), fc.option(key, { nil: undefined }), fc.boolean(), direction, limit, richIndex).map(([lo, hi, open, dir, most, index]) => {
   const range: Record<string, Key> = {};
   if (lo !== undefined) range[open ? 'gt' : 'gte'] = lo;
   if (hi !== undefined) range[open ? 'lt' : 'lte'] = hi;
   return cmd(
-    `r.query(${JSON.stringify(shape({ range, direction: dir, limit: most, index: byIndex ? 'byG' : undefined }))})`,
+    `r.query(${JSON.stringify(shape({ range, direction: dir, limit: most, index }))})`,
     (model) => {
       if (lo !== undefined && hi !== undefined) {
         const order = compareKey(lo, hi);
@@ -488,15 +505,18 @@ const queryRich = fc.tuple(fc.option(key, { nil: undefined }), fc.option(key, { 
       }
       const inRange = (x: Key) => (lo === undefined || compareKey(x, lo) > (open ? 0 : -1)) && (hi === undefined || compareKey(x, hi) < (open ? 0 : 1));
       const all = [...model.rich.values()];
-      // An index holds only rows whose `g` is a key, ordered by it, then by primary key.
-      let rows = byIndex
-        ? all.filter(({ row }) => isKey(row.g) && inRange(row.g)).sort((a, b) => compareKey(a.row.g!, b.row.g!) || compareKey(a.key, b.key))
+      // An index holds a row once per key it has there (none when no key), ordered by that key, then by primary key.
+      let rows = index
+        ? all
+            .flatMap((item) => entries(item.row, index).map((at) => ({ ...item, at })))
+            .filter(({ at }) => inRange(at))
+            .sort((a, b) => compareKey(a.at, b.at) || compareKey(a.key, b.key))
         : all.filter(({ key: k }) => inRange(k)).sort((a, b) => compareKey(a.key, b.key));
       if (dir === 'prev') rows = rows.reverse();
       const out = rows.map(({ row }) => row);
       return { ok: most === undefined ? out : out.slice(0, most) };
     },
-    (db) => queryAndCount(db, 'r', range, dir, most, byIndex ? 'byG' : undefined),
+    (db) => queryAndCount(db, 'r', range, dir, most, index),
   );
 });
 
@@ -691,7 +711,7 @@ export async function openAll(targets: Target[], clock: { now: number }): Promis
         version: 1,
         tables: {
           t: { key: 'id', autoIncrement: true, indexes: { byV: 'v', byU: { path: 'u', unique: true } } },
-          r: { key: 'k', indexes: { byG: 'g' } },
+          r: { key: 'k', indexes: { byG: 'g', byTags: { path: 'tags', multiEntry: true } } },
         },
         cache: { now: () => clock.now },
         blobs: true,
