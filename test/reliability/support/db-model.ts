@@ -513,7 +513,8 @@ const queryRich = fc.tuple(fc.option(key, { nil: undefined }), fc.option(key, { 
             .sort((a, b) => compareKey(a.at, b.at) || compareKey(a.key, b.key))
         : all.filter(({ key: k }) => inRange(k)).sort((a, b) => compareKey(a.key, b.key));
       if (dir === 'prev') rows = rows.reverse();
-      const out = rows.map(({ row }) => row);
+      // A row met twice (two keys in a multiEntry index) is two objects, as every provider reads it.
+      const out = rows.map(({ row }) => structuredClone(row));
       return { ok: most === undefined ? out : out.slice(0, most) };
     },
     (db) => queryAndCount(db, 'r', range, dir, most, index),
