@@ -48,6 +48,16 @@ const UNCLONABLE = /^\[object (Weak\w+|Promise|FinalizationRegistry|\w*Generator
 /** The Error names structured clone keeps; any other reads back as "Error". */
 const ERROR_NAME = /^(Eval|Range|Reference|Syntax|Type|URI)?Error$/;
 
+/** Whether this realm's structured clone keeps a DOMException a DOMException (browsers' does). */
+function clonesDomException(): boolean {
+  try {
+    return structuredClone(new DOMException('', 'AbortError')) instanceof DOMException;
+  } catch {
+    // No structuredClone here (an old runtime), or it refuses one: either way not kept.
+    return false;
+  }
+}
+
 export function checkWritable(value: unknown, where: string, structuredClone: boolean): void {
   if (typeof value !== 'object' || value === null) return;
   budget = 10_000;
@@ -108,7 +118,10 @@ export function checkWritable(value: unknown, where: string, structuredClone: bo
       if (array && !structuredClone && !isIndex(keys[keys.length - 1] ?? '0')) {
         refuse(`is an array with the property ${JSON.stringify(keys.find((key) => !isIndex(key)))}, which this provider drops: keep it beside the array`);
       }
-      if (node instanceof Error || kind === 'Error') {
+      if (typeof DOMException === 'function' && node instanceof DOMException) {
+        // Browsers clone a DOMException whole; Node's clone reads back {} and the codec an Error.
+        if (!structuredClone || !clonesDomException()) refuse('is a DOMException, which this provider reads back as another kind of object: store its name and message');
+      } else if (node instanceof Error || kind === 'Error') {
         // Structured clone (memory, IndexedDB) drops these without a word (a name it does not
         // know reads back as "Error"); refused everywhere, so no provider loses them.
         const name = String((node as Error).name);

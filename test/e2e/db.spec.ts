@@ -39,6 +39,20 @@ async function open(before?: () => void): Promise<Page> {
 }
 
 describe(`stratumjs/db in real ${BROWSER === 'firefox' ? 'Firefox' : 'Chromium'}`, () => {
+  it("stores a DOMException whole in the browser's IndexedDB (its clone keeps one), as the page wrote it", async () => {
+    const page = await open();
+    const result = await page.evaluate(async () => {
+      const { openDatabase } = (window as unknown as W).fixture;
+      const db = await openDatabase('e2e-dom-exception', { version: 1, tables: { log: { key: 'id' } } });
+      await db.table('log').put({ id: 1, error: new DOMException('stopped', 'AbortError') });
+      const back = (await db.table('log').get(1)) as { error: DOMException };
+      db.close();
+      return { dom: back.error instanceof DOMException, name: back.error.name, message: back.error.message };
+    });
+    expect(result).toEqual({ dom: true, name: 'AbortError', message: 'stopped' });
+    await page.close();
+  });
+
   it('a 20 MB blob round-trips byte for byte, stored as a Blob', async () => {
     const page = await open();
     const result = await page.evaluate(async () => {

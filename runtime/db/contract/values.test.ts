@@ -169,6 +169,17 @@ contract((t, { open }) => {
       expect([back.value.message, (back.value.cause as Error).message]).toEqual(['r', 'c']);
     });
 
+    it("refuses a DOMException where it would read back as another kind of object (Node's clone, the codec), storing nothing", async () => {
+      const db = await open();
+      const keys = db.table('keys');
+      // Node 20's structuredClone reads a DOMException back as {}; the codec as a plain Error. A
+      // browser's IndexedDB keeps it whole (db.spec.ts), and the Error rule above must not refuse it there.
+      await expect(keys.put({ k: 'd', value: { aborted: new DOMException('stopped', 'AbortError') } })).rejects.toThrow(
+        'keys.put: $.value.aborted is a DOMException, which this provider reads back as another kind of object: store its name and message; nothing was written.',
+      );
+      expect(await keys.count()).toBe(0);
+    });
+
     it('refuses a WeakMap, WeakSet, WeakRef or Promise in the same words everywhere, storing nothing (found by the db model)', async () => {
       const db = await open();
       const keys = db.table('keys');
