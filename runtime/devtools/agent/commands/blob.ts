@@ -4,16 +4,28 @@
  * encoded node; those can be read, not replaced.
  */
 import { bytesToBase64 } from '../../../codec/base64.js';
-import { encode } from '../../../codec/index.js';
+import { encode, type Encoded } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
+import { config } from '../../../registry/registry.js';
 import { BLOB_PAGE, MAX_BLOB_CHUNK } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
+import { applyRedaction } from '../redact.js';
 import { target } from '../targets.js';
 
 const INLINE = 0;
 /** A listing shows meta at a glance; the page stays small however much meta each blob has. */
 const META_LIMITS = { maxString: 500, maxEntries: 20, maxDepth: 4, maxBytes: 1024 };
+
+/**
+ * A blob's meta as the listing shows it: cut to a preview, and what redact() hides there
+ * `[redacted]`, asked at the path a snapshot export asks (`['db', name, '$blobs', id, 'meta']`).
+ */
+function showMeta(db: Database, id: string, meta: object): Encoded {
+  const encoded = encode(meta, META_LIMITS);
+  const redact = config.redact;
+  return redact ? applyRedaction(encoded, meta, redact, ['db', db.name, '$blobs', id, 'meta']).value : encoded;
+}
 
 function withBlobs(database: number): Database {
   const db = target('database', database);
@@ -40,7 +52,7 @@ export const blobCommands: Handlers<
         type,
         size,
         created,
-        ...(meta !== undefined && { meta: encode(meta, META_LIMITS) }),
+        ...(meta !== undefined && { meta: showMeta(db, id, meta) }),
       })),
     };
   },
