@@ -494,4 +494,25 @@ describe('dbConsole with redact', () => {
     const named = await t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'name', op: 'eq', value: 'bob' }] });
     expect(named.total).toBe(1);
   });
+
+  it('where redact() hides by value, a row whose indexed value or key it hides is neither matched nor counted by a range on it', async () => {
+    const tables = { users: { key: 'id', indexes: { byEmail: 'email' } }, accounts: { key: 'email' } };
+    const db = await openDatabase('console-redact-value', { version: 1, tables, provider: memory() });
+    await db.table('users').bulkPut([
+      { id: 1, email: 'alice-secret@example.com', name: 'ann' },
+      { id: 2, email: 'no address', name: 'bob' },
+    ]);
+    await db.table('accounts').bulkPut([{ email: 'alice-secret@example.com', name: 'ann' }, { email: 'nobody', name: 'bob' }]);
+    configureDevtools({ redact: (_path, value) => typeof value === 'string' && value.includes('@') });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const around = { gte: 'alice', lt: 'alicf' };
+    expect((await t.call(Command.dbConsole, { database, table: 'users', index: 'byEmail', range: around })).total).toBe(0);
+    expect((await t.call(Command.dbConsole, { database, table: 'users', index: 'byEmail', range: around, filter: [{ field: 'name', op: 'ne', value: 'x' }] })).total).toBe(0);
+    expect((await t.call(Command.dbConsole, { database, table: 'accounts', range: around })).total).toBe(0);
+    const listed = await t.call(Command.dbConsole, { database, table: 'users', index: 'byEmail' });
+    expect(listed.rows.map((row) => row.key)).toEqual([2]);
+    expect(JSON.stringify(t.envelopes)).not.toContain('alice-secret');
+  });
 });

@@ -95,6 +95,34 @@ describe('dbQuery with redact', () => {
     expect(named.total).toBe(1);
   });
 
+  it('where redact() hides by value, a row whose indexed value or key it hides is neither matched nor counted by a range on it', async () => {
+    const tables = { users: { key: 'id', indexes: { byEmail: 'email' } }, accounts: { key: 'email' } };
+    const db = await openDatabase('db-query-redact-value', { version: 1, tables, provider: memory() });
+    await db.table('users').bulkPut([
+      { id: 1, email: 'alice-secret@example.com' },
+      { id: 2, email: 'no address' },
+    ]);
+    await db.table('accounts').bulkPut([{ email: 'alice-secret@example.com' }, { email: 'nobody' }]);
+    // Asked with the value: no path says "email" is hidden, so no index or bound is refused up front.
+    configureDevtools({ redact: (_path, value) => typeof value === 'string' && value.includes('@') });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const total = async (table: string, range: Record<string, string>, index?: string) =>
+      (await t.call(Command.dbQuery, { database, table, ...(index && { index }), range, limit: 0 })).total;
+    // A range around a guess, narrowed step by step, would read the secret out by its count.
+    expect(await total('users', { gte: 'alice', lt: 'alicf' }, 'byEmail')).toBe(0);
+    expect(await total('accounts', { gte: 'alice', lt: 'alicf' })).toBe(0);
+    const [hit] = (await t.call(Command.dbQuery, { database, table: 'users', index: 'byEmail', range: { eq: 'alice-secret@example.com' } })).rows;
+    expect(hit).toBeUndefined();
+    // The index still lists the rows it may show, and only those (their order would place the secret).
+    const listed = await t.call(Command.dbQuery, { database, table: 'users', index: 'byEmail' });
+    expect(listed.rows.map((row) => row.key)).toEqual([2]);
+    expect(listed.total).toBe(1);
+    expect(await total('accounts', { gte: 'n', lt: 'o' })).toBe(1);
+    expect(JSON.stringify(t.envelopes)).not.toContain('alice-secret');
+  });
+
   it('sends no hash of a row or cache entry a redacted part could be guessed from, and still checks edits', async () => {
     const tables = { users: { key: 'id' }, copies: { key: 'id' } };
     const db = await openDatabase('db-hash-redact', { version: 1, tables, cache: true, provider: memory() });
