@@ -515,4 +515,22 @@ describe('dbConsole with redact', () => {
     expect(listed.rows.map((row) => row.key)).toEqual([2]);
     expect(JSON.stringify(t.envelopes)).not.toContain('alice-secret');
   });
+
+  it('does not filter on a field that holds a part redact() hides: matching the whole would test a guess at the part', async () => {
+    const db = await openDatabase('console-redact-inside', { version: 1, tables: { users: { key: 'id' } }, provider: memory() });
+    await db.table('users').bulkPut([
+      { id: 1, profile: { name: 'ann', email: 'alice-secret@example.com' }, tags: ['a', 'alice-secret'] },
+      { id: 2, profile: { name: 'bob' }, tags: ['b'] },
+    ]);
+    configureDevtools({ redact: (path, value) => path.at(-1) === 'email' || value === 'alice-secret' });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const guess = { name: 'ann', email: 'alice-secret@example.com' };
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'profile', op: 'eq', value: guess }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'tags', op: 'contains', value: 'alice-secret' }] })).rejects.toMatchObject({ code: 'redacted' });
+    // A field beside the hidden part still filters.
+    expect((await t.call(Command.dbConsole, { database, table: 'users', filter: [{ field: 'profile.name', op: 'eq', value: 'ann' }] })).total).toBe(1);
+  });
 });
+

@@ -74,13 +74,17 @@ function describeRange(range: ConsoleQuery['range']): string {
     .join(' and ');
 }
 
-/** The filtered field of `row` that redact() hides there, if any. */
+/**
+ * The filtered field of `row` that redact() hides there, or that holds a part it hides (an
+ * `eq` on the whole, or a `contains`, would test a guess at the part), if any.
+ */
 function hiddenIn(db: Database, table: string, row: unknown, fields: string[]): string | undefined {
   const hidden = redactedPaths(row, rowRoot(db, table));
   if (hidden.length === 0) return undefined;
   return fields.find((field) => {
     const steps = field.split('.');
-    return hidden.some((path) => path.length <= steps.length && path.every((step, i) => String(step) === steps[i]));
+    // One lies in the other: their common steps agree.
+    return hidden.some((path) => path.slice(0, steps.length).every((step, i) => String(step) === steps[i]));
   });
 }
 
