@@ -6,7 +6,7 @@
 import { CODEC_VERSION, encode, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '../../codec/index.js';
 import type { Hash } from '../../protocol/messages.js';
 import { config } from '../../registry/registry.js';
-import { applyRedaction } from './redact.js';
+import { applyRedaction, type Redact } from './redact.js';
 
 /** What the panel gets at first; anything cut is a `truncated` node it can expand by path. */
 /** maxNodes: a 20th of what one envelope may carry (LIMITS.nodes), so a value always travels. */
@@ -57,6 +57,26 @@ export class InlineBlobs {
   }
 }
 
+/** The step a cache entry's key is in the path redact() sees it at: `['cache', database, step]`. */
+export function cacheStep(key: unknown): string | number {
+  return typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(encode(key));
+}
+
+/**
+ * redact() as it sees a whole `value` at `root`. The Cache and blob layouts' tables hold what
+ * redact() sees at the layout's paths, a cache entry's value at `['cache', database, key, …]`
+ * and a blob's meta at `['db', database, '$blobs', id, 'meta', …]`: read as rows (the grid, the
+ * console, search) the row's parts are also asked there, so they hide what those views hide.
+ */
+function redactAt(redact: Redact, value: unknown, root: Path, at: Path): Redact {
+  if (at.length > 0 || root.length !== 3 || root[0] !== 'db' || typeof value !== 'object' || value === null) return redact;
+  const row = value as Record<string, unknown>;
+  const [, database, table] = root;
+  const layout = table === '$cache' ? { field: 'value', base: ['cache', database!, cacheStep(row['key'])] } : table === '$blobs' ? { field: 'meta', base: [...root, String(row['id']), 'meta'] } : undefined;
+  if (!layout) return redact;
+  return (path, v) => redact(path, v) || (path[3] === layout.field && redact([...layout.base, ...path.slice(4)], v));
+}
+
 /**
  * Encodes `value` for the panel. `root` names where it lives for redact(): `['state', scope,
  * key]`, `['webstorage', namespace, key]`, `['db', database, table]`, `['cache', database]`;
@@ -66,7 +86,7 @@ export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = 
   const encoded = encode(value, { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) });
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [] };
-  return applyRedaction(encoded, value, redact, root, at);
+  return applyRedaction(encoded, value, redactAt(redact, value, root, at), root, at);
 }
 
 /**
@@ -88,7 +108,7 @@ export function showPart(value: unknown, root: Path, blobs: InlineBlobs, at: Pat
 export function redactedPaths(value: unknown, root: Path, at: Path = []): Path[] {
   const redact = config.redact;
   if (!redact) return [];
-  return applyRedaction(encode(value, { basePath: at }), value, redact, root, at).redacted;
+  return applyRedaction(encode(value, { basePath: at }), value, redactAt(redact, value, root, at), root, at).redacted;
 }
 
 /**
@@ -112,7 +132,7 @@ export function fingerprint(value: unknown, root: Path): { hash: Hash; chars: nu
   const text = jsonOf(encoded);
   const redact = config.redact;
   // After the text was taken: applyRedaction rewrites the encoding in place.
-  const shown = redact && applyRedaction(encoded, value, redact, root);
+  const shown = redact && applyRedaction(encoded, value, redactAt(redact, value, root, []), root);
   if (shown && shown.redacted.length > 0) return { hash: masked(root, hashText(text)), chars: jsonOf(shown.value).length, masked: true };
   return { hash: hashText(text), chars: text.length };
 }
@@ -184,7 +204,7 @@ export function showRow(value: unknown, root: Path, blobs: InlineBlobs): Shown &
   const hash = whole ? fingerprint(value, root).hash : hashText(text);
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [], hash };
-  const shown = applyRedaction(encoded, value, redact, root, []);
+  const shown = applyRedaction(encoded, value, redactAt(redact, value, root, []), root, []);
   // Nothing cut: what redact() hid here is all it hides, and fingerprint() would mask the same.
   return { ...shown, hash: whole || shown.redacted.length === 0 ? hash : masked(root, hash) };
 }

@@ -3,7 +3,7 @@ import { encode } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
 import type { Handlers } from '../context.js';
-import { fingerprint, show } from '../show.js';
+import { cacheStep, fingerprint, show } from '../show.js';
 import { target } from '../targets.js';
 import { page } from './db.js';
 
@@ -26,7 +26,7 @@ export function withCache(database: number): Database {
 
 /** Where redact() sees a cache entry: ['cache', database, key, ...path in the value]. */
 export function cacheRoot(db: Database, key: unknown): (string | number)[] {
-  return ['cache', db.name, typeof key === 'string' || typeof key === 'number' ? key : JSON.stringify(encode(key))];
+  return ['cache', db.name, cacheStep(key)];
 }
 
 export const cacheCommands: Handlers<'cacheList' | 'cachePrune'> = {

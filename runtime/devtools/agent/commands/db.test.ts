@@ -153,6 +153,39 @@ describe('dbQuery with redact', () => {
   });
 });
 
+describe('the Cache and blob layouts read as tables, with redact', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('hide in $cache and $blobs rows what the cache and blob views hide: grid, console, search and expand', async () => {
+    const db = await openDatabase('db-layout-redact', { version: 1, tables: {}, cache: true, blobs: true, provider: memory() });
+    await db.cache.set('token', 'tok-secret-123');
+    await db.cache.set('plain', 'visible');
+    await db.blobs.put(new Blob(['x']), { meta: { owner: 'blob-secret-456', pages: 1 } });
+    // Written as the docs say cache entries and blob meta are seen: at their own paths, not as rows.
+    configureDevtools({ redact: (path) => (path[0] === 'cache' && path[2] === 'token') || (path[2] === '$blobs' && path[4] === 'meta' && path[5] === 'owner') });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const cache = await t.call(Command.dbQuery, { database, table: '$cache' });
+    const token = cache.rows.find((row) => row.key === 'token')!;
+    expect(token.value).toEqual({ key: 'token', value: '[redacted]', expires: null });
+    expect(token.redacted).toEqual([['value']]);
+    expect(cache.rows.find((row) => row.key === 'plain')!.value).toMatchObject({ value: 'visible' });
+    const [blob] = (await t.call(Command.dbQuery, { database, table: '$blobs' })).rows;
+    expect(blob!.value).toMatchObject({ meta: { owner: '[redacted]', pages: 1 } });
+    await expect(t.call(Command.dbConsole, { database, table: '$cache', filter: [{ field: 'value', op: 'eq', value: 'tok-secret-123' }] })).rejects.toMatchObject({ code: 'redacted' });
+    await expect(t.call(Command.expand, { target: { kind: 'row', database, table: '$cache', key: 'token' }, path: ['value'] })).rejects.toMatchObject({ code: 'redacted' });
+    // Other tests' databases are registered too: only this one's matches count.
+    const search = async (query: string) =>
+      (await t.call(Command.search, { query, mode: 'text', room: 100 })).matches.filter((match) => match.target.kind === 'row' && match.target.database === database);
+    expect(await search('secret')).toEqual([]);
+    expect(await search('visible')).toHaveLength(1);
+    const text = JSON.stringify(t.envelopes);
+    expect(text).not.toContain('tok-secret');
+    expect(text).not.toContain('blob-secret');
+  });
+});
+
 describe('row edits', () => {
   it('puts over the row hash it saw; a stale hash is a conflict and writes nothing', async () => {
     const { t, notes, id } = await setup('db-put');
