@@ -68,7 +68,7 @@ export function cacheStep(key: unknown): string | number {
  * and a blob's meta at `['db', database, '$blobs', id, 'meta', …]`: read as rows (the grid, the
  * console, search) the row's parts are also asked there, so they hide what those views hide.
  */
-function redactAt(redact: Redact, value: unknown, root: Path, at: Path): Redact {
+export function redactAt(redact: Redact, value: unknown, root: Path, at: Path = []): Redact {
   if (at.length > 0 || root.length !== 3 || root[0] !== 'db' || typeof value !== 'object' || value === null) return redact;
   const row = value as Record<string, unknown>;
   const [, database, table] = root;

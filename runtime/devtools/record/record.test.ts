@@ -357,6 +357,23 @@ describe('record with redact', () => {
     expect(await db.table('users').get(1)).toEqual({ id: 1, name: 'zed', password: 'mine-row' });
   });
 
+  it('keeps out a cache entry or blob meta redact() hides at the cache and blob paths, recorded as rows of $cache and $blobs', async () => {
+    configureDevtools({ redact: (path) => (path[0] === 'cache' && path[2] === 'token') || (path[2] === '$blobs' && path[4] === 'meta' && path[5] === 'owner') });
+    const t = kit();
+    await t.hello();
+    const db = await openDatabase('rec-redact-layouts', { version: 1, tables: {}, cache: true, blobs: true, provider: memory() });
+    await t.call(Command.recordStart, {});
+    await db.cache.set('token', 'tok-secret-123');
+    await db.blobs.put(new Blob(['x']), { meta: { owner: 'blob-secret-456' } });
+    const recording = await stop(t);
+    const text = JSON.stringify(recording);
+    expect(text).toContain('token');
+    expect(text).not.toContain('tok-secret');
+    expect(text).not.toContain('blob-secret');
+    // Later tests record the whole page under other redact rules.
+    await db.delete();
+  });
+
   it('keeps a primary key redact() hides out of the recording and its answers; a replay leaves those rows as the page holds them', async () => {
     configureDevtools({ redact: (path) => path.at(-1) === 'email' });
     const t = kit();

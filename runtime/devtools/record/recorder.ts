@@ -13,6 +13,7 @@ import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/inde
 import { blobRefs, eachTagged } from '../../codec/encoded.js';
 import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
+import { redactAt } from '../agent/show.js';
 import { applyRedaction } from '../agent/redact.js';
 import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt } from '../../db/schema.js';
 import type { Database, DbEvent } from '../../db/types.js';
@@ -183,7 +184,8 @@ export class Recorder {
     let redacted: Path[] | undefined;
     const redact = config.redact;
     if (redact) {
-      const cut = applyRedaction(encoded, value, redact, root);
+      // A row of $cache or $blobs is also asked where the cache and blob views ask (show.ts).
+      const cut = applyRedaction(encoded, value, redactAt(redact, value, root), root);
       encoded = cut.value;
       if (cut.redacted.length > 0) {
         redacted = cut.redacted;
