@@ -16,7 +16,8 @@ import {
   type Snapshot,
 } from '../../protocol/messages.js';
 import type { Schedule } from '../../protocol/outbox.js';
-import { liveRequests, recentReports, registered } from '../../registry/registry.js';
+import { config, liveRequests, recentReports, registered } from '../../registry/registry.js';
+import { CommandError, toProtocolError } from '../../protocol/errors.js';
 import { blobCommands } from './commands/blob.js';
 import { cacheCommands } from './commands/cache.js';
 import { dbCommands } from './commands/db.js';
@@ -149,6 +150,19 @@ function mismatch(info: RuntimeInfo, panel: number): string {
     : `${page} Update the page's stratum package, or use the extension version that matches it.`;
 }
 
+/**
+ * A database's ConstraintError names rows by their keys ("unique index 'byName' already has
+ * "bob" (row "bob@example.com")"): where redact() is set, such a key may be one it hides, so the
+ * panel gets the refusal by its code and kind, without the database's words.
+ */
+function unquoted(error: unknown): never {
+  if (!config.redact || error instanceof CommandError || !(error instanceof Error) || error.name !== 'ConstraintError') throw error;
+  throw new CommandError(
+    toProtocolError(error).code,
+    `${error.name}: the write repeats a key or a value of a unique index (the database's words are left out: they may quote a key configureDevtools({ redact }) hides)`,
+  );
+}
+
 export class Agent {
   readonly bridge: RuntimeBridge;
   private readonly _watcher: Watcher;
@@ -213,7 +227,8 @@ export class Agent {
       default: {
         const handler = ROUTED[message.command] as Handler<Routed>;
         // Writes the handler starts synchronously are the panel's: no call site to trace.
-        return this._watcher.busy(() => handler(message.payload as CommandRequest<Routed>, this._context));
+        const result = this._watcher.busy(() => handler(message.payload as CommandRequest<Routed>, this._context));
+        return result instanceof Promise ? result.catch(unquoted) : result;
       }
     }
   }

@@ -129,4 +129,25 @@ describe('a primary key redact() hides', () => {
       message: expect.stringMatching(/expired/),
     });
   });
+
+  it('does not quote another row\'s hidden key in a unique index refusal: the edit is refused as a constraint, in words without it', async () => {
+    const db = await openDatabase('key-redact-unique', { version: 1, tables: { users: { key: 'email', indexes: { byName: { path: 'name', unique: true } } } }, provider: memory() });
+    await db.table('users').bulkPut([
+      { email: SECRET, name: 'Alice' },
+      { email: OTHER, name: 'Bob' },
+    ]);
+    configureDevtools({ redact: (path) => path.at(-1) === 'email' });
+    const t = kit();
+    await t.hello();
+    const database = registryId(db)!;
+    const alice = (await t.call(Command.dbQuery, { database, table: 'users' })).rows.find((row) => JSON.stringify(row.value).includes('Alice'))!;
+    // The database's own words name the row already holding "Bob" by its key: Bob's e-mail.
+    await expect(t.call(Command.edit, { target: { kind: 'row', database, table: 'users', key: alice.key }, baseVersion: alice.hash, path: ['name'], op: 'set', value: 'Bob' })).rejects.toMatchObject({
+      code: 'constraint',
+      message: expect.stringMatching(/unique index/),
+    });
+    expect(await db.table('users').get(SECRET)).toEqual({ email: SECRET, name: 'Alice' });
+    expect(wire(t)).not.toContain('bob-secret');
+  });
 });
+
