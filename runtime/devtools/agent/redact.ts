@@ -27,94 +27,135 @@ function field(value: unknown, key: string | number): unknown {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
+/**
+ * One node still to visit: held at holder[key], its source `value`, its path `trail[0, at)` plus
+ * `step`. A `pair` is a Map entry (redact() is offered the entry before its key and value).
+ */
+interface Visit {
+  pair: boolean;
+  holder: Holder;
+  key: string | number;
+  encoded: Encoded;
+  value: unknown;
+  at: number;
+  step: string | number | undefined;
+}
+
+/**
+ * Iterative, with a stack of its own: a value thousands of levels deep must not overflow the
+ * call stack. One path (`trail`) is kept as the walk goes; redact() gets a copy of it (it may
+ * keep it), and only hidden nodes keep theirs.
+ */
 class Walk {
   readonly redacted: Path[] = [];
   private readonly _hidden = new Set<number>();
+  private readonly _stack: Visit[] = [];
+  private _trail: Path = [];
 
   constructor(private readonly _redact: Redact) {}
 
-  /** Visits `encoded` (held at holder[key]) whose source is `value` at `path`. */
-  visit(holder: Holder, key: string | number, encoded: Encoded, value: unknown, path: Path): void {
+  run(holder: Holder, encoded: Encoded, value: unknown, path: Path): void {
+    this._trail = [...path];
+    this._stack.push({ pair: false, holder, key: 0, encoded, value, at: path.length, step: undefined });
+    const stack = this._stack;
+    for (let next; (next = stack.pop()); ) {
+      const trail = this._trail;
+      trail.length = next.at;
+      if (next.step !== undefined) trail.push(next.step);
+      const base = stack.length;
+      if (next.pair) this._pair(next);
+      else this._visit(next);
+      // Children were pushed in document order: reversed, the first comes off the stack first.
+      for (let i = base, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j]!, stack[i]!];
+    }
+  }
+
+  private _child(holder: Holder, key: string | number, encoded: Encoded, value: unknown, step: string | number = key, pair = false): void {
+    this._stack.push({ pair, holder, key, encoded, value, at: this._trail.length, step });
+  }
+
+  private _visit({ holder, key, encoded, value }: Visit): void {
     if (isNode(encoded) && encoded[TAG] === 'ref') {
-      if (this._hidden.has(encoded['id'] as number)) this._hide(holder, key, encoded, path);
+      if (this._hidden.has(encoded['id'] as number)) this._hide(holder, key, encoded);
       return;
     }
-    if (this._redact(path, value)) return this._hide(holder, key, encoded, path);
-    if (Array.isArray(encoded)) return this._list(encoded, value, path);
+    if (this._redact(this._trail.slice(), value)) return this._hide(holder, key, encoded);
+    if (Array.isArray(encoded)) return this._list(encoded, value);
     if (!isNode(encoded)) return;
     const tag = encoded[TAG];
-    if (tag === undefined) return this._record(encoded, value, path);
+    if (tag === undefined) return this._record(encoded, value);
     const inner = encoded['v'];
     switch (tag) {
       case 'object':
       case 'instance':
-        if (isNode(inner)) this._record(inner, value, path);
+        if (isNode(inner)) this._record(inner, value);
         return;
       case 'array':
-        if (Array.isArray(inner)) this._list(inner, value, path);
+        if (Array.isArray(inner)) this._list(inner, value);
         return;
       case 'set':
-        if (Array.isArray(inner)) this._list(inner, value instanceof Set ? [...value] : undefined, path);
+        if (Array.isArray(inner)) this._list(inner, value instanceof Set ? [...value] : undefined);
         return;
       case 'map':
-        if (Array.isArray(inner)) this._pairs(inner, value instanceof Map ? [...value] : [], path);
+        if (Array.isArray(inner)) this._pairs(inner, value instanceof Map ? [...value] : []);
         return;
       case 'error':
-        if (encoded['fields'] !== undefined && isNode(encoded['fields'])) this._record(encoded['fields'], value, path);
+        if (encoded['fields'] !== undefined && isNode(encoded['fields'])) this._record(encoded['fields'], value);
         for (const own of ['cause', 'errors'] as const) {
-          if (own in encoded) this.visit(encoded, own, encoded[own]!, field(value, own), [...path, own]);
+          if (own in encoded) this._child(encoded, own, encoded[own]!, field(value, own));
         }
         return;
       case 'truncated':
-        return this._preview(encoded, value, path);
+        return this._preview(encoded, value);
       default:
         return;
     }
   }
 
-  private _record(record: Node, value: unknown, path: Path): void {
-    for (const key of Object.keys(record)) this.visit(record, key, record[key]!, field(value, key), [...path, key]);
+  private _record(record: Node, value: unknown): void {
+    for (const key of Object.keys(record)) this._child(record, key, record[key]!, field(value, key));
   }
 
-  private _list(items: Encoded[], value: unknown, path: Path): void {
-    for (let i = 0; i < items.length; i++) this.visit(items, i, items[i]!, field(value, i), [...path, i]);
+  private _list(items: Encoded[], value: unknown): void {
+    for (let i = 0; i < items.length; i++) this._child(items, i, items[i]!, field(value, i));
   }
 
-  private _pairs(pairs: Encoded[], entries: unknown[], path: Path): void {
+  private _pairs(pairs: Encoded[], entries: unknown[]): void {
     for (let i = 0; i < pairs.length; i++) {
       const pair = pairs[i];
-      if (!Array.isArray(pair)) continue;
-      const entry = entries[i];
-      if (this._redact([...path, i], entry)) {
-        this._hide(pairs, i, pair, [...path, i]);
-        continue;
-      }
-      this.visit(pair, 0, pair[0]!, field(entry, 0), [...path, i, 0]);
-      this.visit(pair, 1, pair[1]!, field(entry, 1), [...path, i, 1]);
+      if (Array.isArray(pair)) this._child(pairs, i, pair, entries[i], i, true);
     }
   }
 
-  /** The first entries a truncated container still shows are as visible as any others. */
-  private _preview(node: Node, value: unknown, path: Path): void {
-    const preview = node['v'];
-    if (preview === undefined || typeof preview === 'string') return;
-    if (node['type'] === 'map' && Array.isArray(preview)) return this._pairs(preview, value instanceof Map ? [...value] : [], path);
-    if (node['type'] === 'set' && Array.isArray(preview)) return this._list(preview, value instanceof Set ? [...value] : undefined, path);
-    if (Array.isArray(preview)) return this._list(preview, value, path);
-    if (isNode(preview)) this._record(preview, value, path);
+  private _pair({ holder, key, encoded, value }: Visit): void {
+    if (this._redact(this._trail.slice(), value)) return this._hide(holder, key, encoded);
+    const pair = encoded as Encoded[];
+    this._child(pair, 0, pair[0]!, field(value, 0));
+    this._child(pair, 1, pair[1]!, field(value, 1));
   }
 
-  private _hide(holder: Holder, key: string | number, encoded: Encoded, path: Path): void {
+  /** The first entries a truncated container still shows are as visible as any others. */
+  private _preview(node: Node, value: unknown): void {
+    const preview = node['v'];
+    if (preview === undefined || typeof preview === 'string') return;
+    if (node['type'] === 'map' && Array.isArray(preview)) return this._pairs(preview, value instanceof Map ? [...value] : []);
+    if (node['type'] === 'set' && Array.isArray(preview)) return this._list(preview, value instanceof Set ? [...value] : undefined);
+    if (Array.isArray(preview)) return this._list(preview, value);
+    if (isNode(preview)) this._record(preview, value);
+  }
+
+  private _hide(holder: Holder, key: string | number, encoded: Encoded): void {
     this._collectIds(encoded);
     (holder as Record<string | number, Encoded>)[key] = REDACTED;
-    this.redacted.push(path);
+    this.redacted.push(this._trail.slice());
   }
 
   private _collectIds(encoded: Encoded): void {
     const stack: Encoded[] = [encoded];
     while (stack.length > 0) {
       const item = stack.pop()!;
-      if (Array.isArray(item)) stack.push(...item);
+      // One at a time: spreading a list of 200,000 items as arguments throws RangeError.
+      if (Array.isArray(item)) for (const one of item) stack.push(one);
       else if (isNode(item)) {
         if (typeof item['id'] === 'number' && item[TAG] !== 'ref') this._hidden.add(item['id']);
         for (const key of Object.keys(item)) stack.push(item[key]!);
@@ -131,7 +172,7 @@ class Walk {
 export function applyRedaction(encoded: Encoded, value: unknown, redact: Redact, root: Path, at: Path = []): { value: Encoded; redacted: Path[] } {
   const holder: Encoded[] = [encoded];
   const walk = new Walk((path, v) => redact(path, v));
-  walk.visit(holder, 0, encoded, value, [...root, ...at]);
+  walk.run(holder, encoded, value, [...root, ...at]);
   const cut = root.length;
   return { value: holder[0]!, redacted: walk.redacted.map((path) => path.slice(cut)) };
 }
