@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../codec/index.js';
+import { encode, type Encoded } from '../codec/index.js';
 import { diff } from './diff.js';
 import { SNAPSHOT_FORMAT, type SnapshotDatabase, type SnapshotFile } from './format.js';
 
@@ -111,5 +111,41 @@ describe('diff', () => {
       { name: 'app#2', clientId: null, userId: null, states: [{ scope: 'app', key: 'k', value: 3 }] },
     ];
     expect(diff(file({ stores: stores(2) }), file({ stores: stores(9) }))).toHaveLength(1);
+  });
+});
+
+describe('diff of deep values', () => {
+  const DEPTH = 20_000;
+
+  /** DEPTH levels, objects and arrays by turns (an object outermost), around `leaf`; `path` is the steps down to it. */
+  function deep(leaf: Encoded): { value: Encoded; path: (string | number)[] } {
+    let value = leaf;
+    const path: (string | number)[] = [];
+    for (let i = 0; i < DEPTH; i++) {
+      if (i % 2 === 0) {
+        value = [i, value];
+        path.push(1);
+      } else {
+        value = { n: i, next: value };
+        path.push('next');
+      }
+    }
+    return { value, path: path.reverse() };
+  }
+
+  const state = (value: Encoded) => file({ stores: [{ name: 'app', clientId: null, userId: null, states: [{ scope: 'ui', key: 'doc', value }] }] });
+
+  it(`finds a change ${DEPTH} levels down by its whole path, in document order with the others`, () => {
+    const before = deep(encode(new Date(0)));
+    const after = deep(encode(new Date(1)));
+    (after.value as Record<string, Encoded>)['added'] = true;
+    (before.value as Record<string, Encoded>)['gone'] = 1;
+    const root = ['state', 'app', 'ui', 'doc'];
+    expect(diff(state(before.value), state(after.value))).toEqual([
+      { path: [...root, ...before.path], kind: 'changed', before: encode(new Date(0)), after: encode(new Date(1)) },
+      { path: [...root, 'gone'], kind: 'removed', before: 1 },
+      { path: [...root, 'added'], kind: 'added', after: true },
+    ]);
+    expect(diff(state(before.value), state(deep(encode(new Date(0))).value))).toEqual([{ path: [...root, 'gone'], kind: 'removed', before: 1 }]);
   });
 });

@@ -8,7 +8,7 @@
  * Metadata of the files themselves (createdAt, page, state versions, providers) is not compared,
  * and each file's own client and user scopes read `$client` and `$user`.
  */
-import { encode, type Encoded, type Path } from '../codec/index.js';
+import { encode, type Encoded, type Path, type PathSegment } from '../codec/index.js';
 import type { SnapshotDifference } from '../protocol/values.js';
 import { isNode, isTagged, literalField, type Node, type Tagged } from '../codec/encoded.js';
 import type { SnapshotDatabase, SnapshotFile } from './format.js';
@@ -139,36 +139,50 @@ export function same(x: Encoded, y: Encoded, a: SnapshotFile, b: SnapshotFile): 
   return true;
 }
 
-/** One step of the comparison: a value on both sides, or on one only (removed or added). */
-type Step = { path: Path; before?: Encoded; after?: Encoded; both: boolean };
+/**
+ * One step of the comparison: a value on both sides, or on one only (removed or added). Its path
+ * is its parent's plus `key` (the entry's own path at the top), spelled out only for a difference:
+ * copied at every level, a 20,000-level value cost 200 million steps.
+ */
+type Step = { up: Step | undefined; key: PathSegment | undefined; before?: Encoded; after?: Encoded; both: boolean };
 
-/** Where two values of one entry differ: field by field inside plain objects and arrays, in document order. */
+function pathOf(step: Step, root: Path): Path {
+  const keys: PathSegment[] = [];
+  for (let at: Step | undefined = step; at !== undefined && at.key !== undefined; at = at.up) keys.push(at.key);
+  return [...root, ...keys.reverse()];
+}
+
+/**
+ * Where two values of one entry differ: field by field inside plain objects and arrays, in
+ * document order. Linear in the values' size: plain containers are walked, not first compared
+ * whole with same() at every level (which walked a deep value once per level); same() decides
+ * only where the walk stops.
+ */
 function compare(before: Encoded, after: Encoded, path: Path, a: SnapshotFile, b: SnapshotFile, out: Difference[]): void {
-  const stack: Step[] = [{ path, before, after, both: true }];
+  const stack: Step[] = [{ up: undefined, key: undefined, before, after, both: true }];
   while (stack.length > 0) {
     const step = stack.pop()!;
     if (!step.both) {
-      out.push(step.after === undefined ? { path: step.path, kind: 'removed', before: step.before! } : { path: step.path, kind: 'added', after: step.after });
+      out.push(step.after === undefined ? { path: pathOf(step, path), kind: 'removed', before: step.before! } : { path: pathOf(step, path), kind: 'added', after: step.after });
       continue;
     }
     const p = step.before!;
     const q = step.after!;
-    if (same(p, q, a, b)) continue;
+    if (p === q) continue;
     const later: Step[] = [];
     if (isNode(p) && isNode(q) && !isTagged(p) && !isTagged(q)) {
       for (const key of Object.keys(p)) {
-        later.push(Object.hasOwn(q, key) ? { path: [...step.path, key], before: p[key]!, after: q[key]!, both: true } : { path: [...step.path, key], before: p[key]!, both: false });
+        later.push(Object.hasOwn(q, key) ? { up: step, key, before: p[key]!, after: q[key]!, both: true } : { up: step, key, before: p[key]!, both: false });
       }
-      for (const key of Object.keys(q)) if (!Object.hasOwn(p, key)) later.push({ path: [...step.path, key], after: q[key]!, both: false });
+      for (const key of Object.keys(q)) if (!Object.hasOwn(p, key)) later.push({ up: step, key, after: q[key]!, both: false });
     } else if (Array.isArray(p) && Array.isArray(q)) {
       for (let i = 0; i < Math.max(p.length, q.length); i++) {
-        const at = [...step.path, i];
-        if (i >= q.length) later.push({ path: at, before: p[i]!, both: false });
-        else if (i >= p.length) later.push({ path: at, after: q[i]!, both: false });
-        else later.push({ path: at, before: p[i]!, after: q[i]!, both: true });
+        if (i >= q.length) later.push({ up: step, key: i, before: p[i]!, both: false });
+        else if (i >= p.length) later.push({ up: step, key: i, after: q[i]!, both: false });
+        else later.push({ up: step, key: i, before: p[i]!, after: q[i]!, both: true });
       }
-    } else {
-      out.push({ path: step.path, kind: 'changed', before: p, after: q });
+    } else if (!same(p, q, a, b)) {
+      out.push({ path: pathOf(step, path), kind: 'changed', before: p, after: q });
     }
     // Reversed onto the stack, so fields come out in document order.
     for (let i = later.length - 1; i >= 0; i--) stack.push(later[i]!);
