@@ -168,7 +168,7 @@ describe('a primary key redact() hides, from the real panel', () => {
       `,
     });
     await page.waitForFunction(() => 'redactedDb' in window);
-    const panel = await openPanel(page, { fallback: 'none' });
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
     opened = { page, panel };
     const frame = panel.frame;
     await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
