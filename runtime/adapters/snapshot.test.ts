@@ -7,28 +7,11 @@ import { atom } from 'nanostores';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { kit } from '../../test/helpers/agent-kit.js';
-import { Command, MAX_SNAPSHOT_CHUNK } from '../protocol/messages.js';
+import { exportSnapshot as pull, writeTransfer as push } from '../../test/helpers/snapshot-transfer.js';
+import { Command } from '../protocol/messages.js';
 import { stratumNanostores } from './nanostores/index.js';
 import { stratumRedux, withStratumEdits } from './redux/index.js';
 import { stratumZustand } from './zustand/index.js';
-
-type Kit = ReturnType<typeof kit>;
-
-async function pull(t: Kit): Promise<string> {
-  const { transfer, size } = await t.call(Command.snapshotExport, {});
-  let text = '';
-  while (text.length < size) text += (await t.call(Command.snapshotRead, { transfer, offset: text.length, length: MAX_SNAPSHOT_CHUNK })).text;
-  await t.call(Command.snapshotDiscard, { transfer });
-  return text;
-}
-
-async function push(t: Kit, text: string): Promise<string> {
-  let transfer: string | null = null;
-  for (let offset = 0; offset < text.length || transfer === null; offset += MAX_SNAPSHOT_CHUNK) {
-    ({ transfer } = await t.call(Command.snapshotWrite, { transfer, offset, text: text.slice(offset, offset + MAX_SNAPSHOT_CHUNK), size: text.length }));
-  }
-  return transfer;
-}
 
 const counter = createSlice({ name: 'counter', initialState: { n: 0 }, reducers: { inc: (state) => void (state.n += 1) } });
 

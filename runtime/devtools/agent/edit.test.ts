@@ -210,14 +210,15 @@ describe('decodeEdit results recorded on HEAD (before it walked without recursio
   });
 });
 
-describe('guardClasses on a value nested 20,000 levels deep (a snapshot import or restore() has no 200-level limit)', () => {
-  class Point {
-    constructor(
-      public x: number,
-      public y: number,
-    ) {}
-  }
+/** A page's own class: the panel sends it back as a plain look-alike. */
+class Point {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+}
 
+describe('guardClasses on a value nested 20,000 levels deep (a snapshot import or restore() has no 200-level limit)', () => {
   it("keeps the page's unchanged instance at the bottom instead of running out of stack", () => {
     const point = new Point(3, 4);
     const live = deep(20_000, { p: point, n: 1 });
@@ -237,13 +238,6 @@ describe('guardClasses on a value nested 20,000 levels deep (a snapshot import o
 });
 
 describe('guardClasses keeps an unchanged instance wherever it sits', () => {
-  class Point {
-    constructor(
-      public x: number,
-      public y: number,
-    ) {}
-  }
-
   it("as a Map's value or key, and leaves a sparse array's holes", () => {
     const point = new Point(1, 2);
     const key = new Point(0, 0);

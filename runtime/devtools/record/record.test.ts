@@ -8,9 +8,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureDevtools } from '../../registry/registry.js';
 import { kit } from '../../../test/helpers/agent-kit.js';
+import { readTransfer as pull, writeTransfer as push } from '../../../test/helpers/snapshot-transfer.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
-import { Command, MAX_SNAPSHOT_CHUNK } from '../../protocol/messages.js';
+import { Command } from '../../protocol/messages.js';
 import { Scopes, Store } from '../../store/index.js';
 import { webstorage } from '../../webstorage/index.js';
 import { diff } from '../../snapshot-file/diff.js';
@@ -20,21 +21,6 @@ import { parseSnapshot } from '../../snapshot-file/validate.js';
 import type { Rehearsal } from './rehearse.js';
 
 type Kit = ReturnType<typeof kit>;
-
-async function pull(t: Kit, transfer: string, size: number): Promise<string> {
-  let text = '';
-  while (text.length < size) text += (await t.call(Command.snapshotRead, { transfer, offset: text.length, length: MAX_SNAPSHOT_CHUNK })).text;
-  await t.call(Command.snapshotDiscard, { transfer });
-  return text;
-}
-
-async function push(t: Kit, text: string): Promise<string> {
-  let transfer: string | null = null;
-  for (let offset = 0; offset < text.length || transfer === null; offset += MAX_SNAPSHOT_CHUNK) {
-    ({ transfer } = await t.call(Command.snapshotWrite, { transfer, offset, text: text.slice(offset, offset + MAX_SNAPSHOT_CHUNK), size: text.length }));
-  }
-  return transfer;
-}
 
 async function exported(t: Kit) {
   const { transfer, size } = await t.call(Command.snapshotExport, {});

@@ -1,27 +1,12 @@
 /** Snapshot files and a redacted primary key: the key stays out of the file and of every answer. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../test/helpers/agent-kit.js';
+import { exportSnapshot as pull, writeTransfer as push } from '../../../test/helpers/snapshot-transfer.js';
 import { openDatabase } from '../../db/database.js';
 import { memory } from '../../db/providers/memory.js';
-import { Command, MAX_SNAPSHOT_CHUNK } from '../../protocol/messages.js';
+import { Command } from '../../protocol/messages.js';
 import { configureDevtools } from '../../registry/registry.js';
 
-type Kit = ReturnType<typeof kit>;
-
-async function pull(t: Kit): Promise<string> {
-  const { transfer, size } = await t.call(Command.snapshotExport, {});
-  let text = '';
-  while (text.length < size) text += (await t.call(Command.snapshotRead, { transfer, offset: text.length, length: MAX_SNAPSHOT_CHUNK })).text;
-  return text;
-}
-
-async function push(t: Kit, text: string): Promise<string> {
-  let transfer: string | null = null;
-  for (let offset = 0; offset < text.length || transfer === null; offset += MAX_SNAPSHOT_CHUNK) {
-    ({ transfer } = await t.call(Command.snapshotWrite, { transfer, offset, text: text.slice(offset, offset + MAX_SNAPSHOT_CHUNK), size: text.length }));
-  }
-  return transfer;
-}
 describe('snapshot commands with a redacted primary key', () => {
   afterEach(() => configureDevtools({ redact: () => false }));
 
