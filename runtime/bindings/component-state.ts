@@ -34,8 +34,19 @@ export function stateOptions<T>(options: ComponentStateOptions<T>, instanceId: s
   return scope === Scopes.Component ? { ...rest, scope, component: component ?? instanceId } : { ...rest, scope };
 }
 
-/** Mounted users of each state; a component-scoped state is deleted when this drops to zero. */
-const mounts = new WeakMap<State<unknown>, number>();
+/**
+ * Mounted users of each state, each by the call that tells it the app deleted the state; a
+ * component-scoped state is deleted when none is left.
+ */
+const mounts = new WeakMap<State<unknown>, Set<() => void>>();
+/**
+ * Per Store object: the stop of its one listener, and how many mounted users keep it. A listener
+ * per user would be called on every `set` of every state; this one is, once, and looks up the
+ * users of a state only when it hears that state deleted. A forClient view is a Store object of
+ * its own: users of one state through two views are told once per view (the second call asks
+ * for a render already asked for).
+ */
+const listening = new WeakMap<Store, [stop: () => void, users: number]>();
 /**
  * A render that creates a state but never commits (an abandoned concurrent render, a server
  * render) has no unmount to delete it; this long after creation, an unclaimed state goes.
@@ -51,7 +62,7 @@ function locator(state: State<unknown>): { key: string; scope: string } {
 }
 
 function deleteIfUnclaimed(store: Store, state: State<unknown>): void {
-  if ((mounts.get(state) ?? 0) > 0) return;
+  if (mounts.get(state)?.size) return;
   if (store.getState(locator(state)) === state) store.deleteState(locator(state));
 }
 
@@ -81,17 +92,47 @@ export function writeTarget<T>(store: Store, state: State<T>, initial: T, option
 /**
  * Call when the component mounts (an effect). Returns the state to use: the same one, or, when
  * it was deleted meanwhile (a hidden Activity, a render that committed late), one created again
- * with its last value. The returned release is the effect's cleanup.
+ * with its last value. The returned release is the effect's cleanup. Until then, `deleted` (a
+ * function per claim: a Set holds them) is called once the app deleted that state, after the
+ * batch when deleted in one. It only asks for a render, which shows what a mount would show now:
+ * the state a lookup finds, or makes again from `initial`. It must not make the state again
+ * itself: the app may be about to create it (`deleteState` then `createState` on a logout).
+ * The calls only schedule a render (React's and Preact's dispatch, Vue's triggerRef), so they are
+ * made in a plain loop: only a Vue watcher with `flush: 'sync'` that throws (Vue rethrows it in
+ * development, logs it in production) would leave the state's later users untold, and the error
+ * reaches the caller of deleteState. Catching each would cost the bindings ~30 B brotli, past
+ * their budgets.
  */
-export function claim<T>(store: Store, state: State<T>, options: StateOptions<T>, keep: () => boolean): { current: State<T>; release: () => void } {
+export function claim<T>(
+  store: Store,
+  state: State<T>,
+  options: StateOptions<T>,
+  keep: () => boolean,
+  deleted: () => void,
+): { current: State<T>; release: () => void } {
   let current = state;
   if (store.getState(options) !== state) current = store.useState(state.get(), options);
   const counted = current as State<unknown>;
-  mounts.set(counted, (mounts.get(counted) ?? 0) + 1);
+  let users = mounts.get(counted);
+  if (!users) mounts.set(counted, (users = new Set()));
+  users.add(deleted);
+  let listener = listening.get(store);
+  if (!listener) {
+    const stop = store.subscribe((event) => {
+      if (event.type === 'deleted') mounts.get(event.state)?.forEach((told) => told());
+    });
+    listening.set(store, (listener = [stop, 0]));
+  }
+  const kept = listener;
+  kept[1]++;
   const release = () => {
-    const left = (mounts.get(counted) ?? 1) - 1;
-    mounts.set(counted, left);
-    if (left > 0 || !isComponentScoped(counted) || keep()) return;
+    users.delete(deleted);
+    // The last mounted user of this store went: a set no longer calls a listener of the bindings.
+    if (!--kept[1]) {
+      listening.delete(store);
+      kept[0]();
+    }
+    if (users.size || !isComponentScoped(counted) || keep()) return;
     // React's StrictMode runs every effect's cleanup and setup again within the same task; only
     // an unmount that is still one a microtask later is real.
     queueMicrotask(() => deleteIfUnclaimed(store, counted));

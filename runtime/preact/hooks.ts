@@ -49,7 +49,7 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   made.current.initial = initial;
   made.current.resolved = resolved;
   useEffect(() => {
-    const { current, release } = claim(store, state, resolved, () => keep.current);
+    const { current, release } = claim(store, state, resolved, () => keep.current, () => rerender(0));
     if (current !== state) rerender(0);
     made.current.mounted = true;
     return () => {

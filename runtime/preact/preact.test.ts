@@ -4,6 +4,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { h, hydrate, render as preactRender, type ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UNCLAIMED_MS } from '../bindings/component-state.js';
 import { Store } from '../store/index.js';
 import { StratumProvider, useStratum, useStratumState } from './index.js';
 import { toSignal } from './signals.js';
@@ -190,6 +191,138 @@ describe('preact useStratumState', () => {
     act(() => container.querySelector<HTMLButtonElement>('[data-testid="a"]')!.click());
     expect(container.querySelector('[data-testid="a"]')!.textContent).toBe('1');
     container.remove();
+  });
+});
+
+/** The store's own listeners (the bindings hear deletes through one per store). */
+function storeListeners(store: Store): number {
+  return (store as unknown as { _core: { _listeners: Set<unknown> } })._core._listeners.size;
+}
+
+describe('preact useStratumState after the app deletes the state a mounted component shows', () => {
+  const cart = { key: 'cart', scope: 'app' };
+  function Cart({ id = 'cart' }: { id?: string }): ComponentChildren {
+    const [n, setN] = useStratumState(0, cart);
+    return h('button', { 'data-testid': id, onClick: () => setN((x) => x + 1) }, String(n));
+  }
+
+  it('re-renders at once with the state made again from its initial value', async () => {
+    const store = new Store();
+    render(app(store, h(Cart, null)));
+    await settle();
+    act(() => screen.getByTestId('cart').click());
+    act(() => screen.getByTestId('cart').click());
+    expect(screen.getByTestId('cart').textContent).toBe('2');
+    act(() => void store.deleteState(cart));
+    // What a mount would show now: the state a render finds, made again from `initial`.
+    expect(screen.getByTestId('cart').textContent).toBe('0');
+    expect(store.getState<number>(cart)?.get()).toBe(0);
+    // It follows that state: a change from elsewhere (the panel) shows.
+    act(() => store.getState<number>(cart)!.set(7));
+    expect(screen.getByTestId('cart').textContent).toBe('7');
+  });
+
+  it('a component-scoped state deleted by the app is made again for the component, and deleted on its unmount', async () => {
+    const store = new Store();
+    const { rerender } = render(app(store, h(Counter, { id: 'c' })));
+    await settle();
+    act(() => screen.getByTestId('c').click());
+    const [scope] = componentScopes(store);
+    act(() => void store.deleteState({ key: 'count', scope: scope! }));
+    expect(screen.getByTestId('c').textContent).toBe('0');
+    expect(store.getState<number>({ key: 'count', scope: scope! })?.get()).toBe(0);
+    await act(() => new Promise((done) => setTimeout(done, UNCLAIMED_MS + 50)));
+    expect(componentScopes(store)).toEqual([scope]);
+    rerender(app(store, null));
+    await settle();
+    expect(store.states()).toEqual([]);
+  });
+
+  it('is told after a batch that deletes the state, and renders once for it', async () => {
+    const store = new Store();
+    const signedIn = store.createState(true, { key: 'signedIn', scope: 'app' });
+    let renders = 0;
+    function Counted(): ComponentChildren {
+      renders++;
+      const [n] = useStratumState(0, cart);
+      return h('i', { 'data-testid': 'cart' }, String(n));
+    }
+    render(app(store, h(Counted, null)));
+    await settle();
+    act(() => store.getState<number>(cart)!.set(2));
+    const before = renders;
+    act(() =>
+      store.batch(() => {
+        signedIn.set(false);
+        store.deleteState(cart);
+        // Nothing was made again inside the batch: the app may create it itself.
+        expect(store.hasState(cart)).toBe(false);
+      }),
+    );
+    expect(screen.getByTestId('cart').textContent).toBe('0');
+    expect(store.getState<number>(cart)?.get()).toBe(0);
+    expect(renders).toBe(before + 1);
+    act(() =>
+      store.batch(() => {
+        store.deleteState(cart);
+        store.createState(9, cart);
+      }),
+    );
+    expect(screen.getByTestId('cart').textContent).toBe('9');
+  });
+
+  it('follows the state another component or the app makes again right after the delete', async () => {
+    const store = new Store();
+    function Emptier(): ComponentChildren {
+      const [, setN] = useStratumState(0, cart);
+      return h('button', { 'data-testid': 'again', onClick: () => (store.deleteState(cart), setN(5)) }, 'again');
+    }
+    render(app(store, [h(Cart, { key: 'a' }), h(Emptier, { key: 'b' })]));
+    await settle();
+    act(() => screen.getByTestId('cart').click());
+    act(() => screen.getByTestId('again').click());
+    expect(store.getState<number>(cart)?.get()).toBe(5);
+    expect(screen.getByTestId('cart').textContent).toBe('5');
+    act(() => {
+      store.deleteState(cart);
+      store.createState(40, cart);
+    });
+    expect(screen.getByTestId('cart').textContent).toBe('40');
+    act(() => screen.getByTestId('cart').click());
+    expect(store.getState<number>(cart)?.get()).toBe(41);
+  });
+
+  it('listens once per store while mounted, and not at all after the unmount: a later delete makes nothing again', async () => {
+    const store = new Store();
+    const { unmount } = render(app(store, [h(Cart, { id: 'a', key: 'a' }), h(Cart, { id: 'b', key: 'b' }), h(Counter, { id: 'c', key: 'c' })]));
+    await settle();
+    expect(storeListeners(store)).toBe(1);
+    // Preact 11 runs an unmounted component's effect cleanups after paint, as React does; act flushes them.
+    act(() => void unmount());
+    await settle();
+    expect(storeListeners(store)).toBe(0);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.type));
+    act(() => void store.deleteState(cart));
+    await settle();
+    expect(events).toEqual(['deleted']);
+    expect(store.hasState(cart)).toBe(false);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('useStratum keeps showing the State object it was given (it has no key to look up)', () => {
+    const store = new Store();
+    const state = store.createState(1, cart);
+    function Shown(): ComponentChildren {
+      return h('i', { 'data-testid': 'shown' }, String(useStratum(state)));
+    }
+    render(h(Shown, null));
+    act(() => state.set(2));
+    act(() => void store.deleteState(cart));
+    expect(screen.getByTestId('shown').textContent).toBe('2');
+    expect(store.hasState(cart)).toBe(false);
   });
 });
 

@@ -34,7 +34,7 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   made.current.initial = initial;
   made.current.resolved = resolved;
   useEffect(() => {
-    const { current, release } = claim(store, state, resolved, () => keep.current);
+    const { current, release } = claim(store, state, resolved, () => keep.current, rerender);
     if (current !== state) rerender();
     made.current.mounted = true;
     return () => {

@@ -180,6 +180,143 @@ describe('useStratumState in Scopes.Component', () => {
   });
 });
 
+/** The store's own listeners (the bindings hear deletes through one per store). */
+function storeListeners(store: Store): number {
+  return (store as unknown as { _core: { _listeners: Set<unknown> } })._core._listeners.size;
+}
+
+describe('useStratumState after the app deletes the state a mounted component shows', () => {
+  function Cart({ id = 'cart', initial = 0 }: { id?: string; initial?: number }): ReactNode {
+    const [n, setN, state] = useStratumState(initial, { key: 'cart', scope: 'app' });
+    return h('button', { 'data-testid': id, 'data-version': state.version, onClick: () => setN((x) => x + 1) }, String(n));
+  }
+  const cart = { key: 'cart', scope: 'app' };
+
+  it.each([false, true])('re-renders at once with the state made again from its initial value (StrictMode: %s)', async (strict) => {
+    const store = new Store();
+    render(app(store, h(Cart, null), strict));
+    await settle();
+    act(() => screen.getByTestId('cart').click());
+    act(() => screen.getByTestId('cart').click());
+    expect(screen.getByTestId('cart').textContent).toBe('2');
+    act(() => void store.deleteState(cart));
+    // What a mount would show now: the state a render finds, made again from `initial`.
+    expect(screen.getByTestId('cart').textContent).toBe('0');
+    expect(store.getState<number>(cart)?.get()).toBe(0);
+    // It follows that state: a change from elsewhere (the panel) shows.
+    act(() => store.getState<number>(cart)!.set(7));
+    expect(screen.getByTestId('cart').textContent).toBe('7');
+    expect(storeListeners(store)).toBe(1);
+  });
+
+  it('a component-scoped state deleted by the app is made again for the component, and deleted on its unmount', async () => {
+    const store = new Store();
+    const { rerender } = render(app(store, h(Counter, { id: 'c' })));
+    await settle();
+    act(() => screen.getByTestId('c').click());
+    const [scope] = componentScopes(store);
+    act(() => void store.deleteState({ key: 'count', scope: scope! }));
+    expect(screen.getByTestId('c').textContent).toBe('0');
+    expect(store.getState<number>({ key: 'count', scope: scope! })?.get()).toBe(0);
+    // The component holds the new one: the sweep of unclaimed states leaves it.
+    await act(() => new Promise((done) => setTimeout(done, UNCLAIMED_MS + 50)));
+    expect(componentScopes(store)).toEqual([scope]);
+    rerender(app(store, null));
+    await settle();
+    expect(store.states()).toEqual([]);
+  });
+
+  it('is told after a batch that deletes the state, and renders once for it', async () => {
+    const store = new Store();
+    const signedIn = store.createState(true, { key: 'signedIn', scope: 'app' });
+    let renders = 0;
+    function Counted(): ReactNode {
+      renders++;
+      const [n] = useStratumState(0, cart);
+      return h('i', { 'data-testid': 'cart' }, String(n));
+    }
+    render(app(store, h(Counted, null)));
+    await settle();
+    act(() => store.getState<number>(cart)!.set(2));
+    const before = renders;
+    act(() =>
+      store.batch(() => {
+        signedIn.set(false);
+        store.deleteState(cart);
+        // Nothing was made again inside the batch: the app may create it itself.
+        expect(store.hasState(cart)).toBe(false);
+      }),
+    );
+    expect(screen.getByTestId('cart').textContent).toBe('0');
+    expect(store.getState<number>(cart)?.get()).toBe(0);
+    expect(renders).toBe(before + 1);
+    // A batch that deletes and creates the state again: the component shows the new one.
+    act(() =>
+      store.batch(() => {
+        store.deleteState(cart);
+        store.createState(9, cart);
+      }),
+    );
+    expect(screen.getByTestId('cart').textContent).toBe('9');
+  });
+
+  it('follows the state another component or the app makes again right after the delete', async () => {
+    const store = new Store();
+    function Emptier(): ReactNode {
+      const [, setN] = useStratumState(0, cart);
+      // Empties the cart and puts one item in, as a "buy again" button might.
+      return h('button', { 'data-testid': 'again', onClick: () => (store.deleteState(cart), setN(5)) }, 'again');
+    }
+    render(app(store, [h(Cart, { key: 'a' }), h(Emptier, { key: 'b' })]));
+    await settle();
+    act(() => screen.getByTestId('cart').click());
+    act(() => screen.getByTestId('again').click());
+    expect(store.getState<number>(cart)?.get()).toBe(5);
+    expect(screen.getByTestId('cart').textContent).toBe('5');
+    // The app deletes and creates it at once: the binding made nothing in between to collide with.
+    act(() => {
+      store.deleteState(cart);
+      store.createState(40, cart);
+    });
+    expect(screen.getByTestId('cart').textContent).toBe('40');
+    act(() => screen.getByTestId('cart').click());
+    expect(store.getState<number>(cart)?.get()).toBe(41);
+  });
+
+  it('listens once per store while mounted, and not at all after the unmount: a later delete makes nothing again', async () => {
+    const store = new Store();
+    const { unmount } = render(app(store, [h(Cart, { id: 'a', key: 'a' }), h(Cart, { id: 'b', key: 'b' }), h(Counter, { id: 'c', key: 'c' })]));
+    await settle();
+    // One store listener for every mounted component: a set calls one more function, not one per component.
+    expect(storeListeners(store)).toBe(1);
+    unmount();
+    await settle();
+    expect(storeListeners(store)).toBe(0);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.type));
+    act(() => void store.deleteState(cart));
+    await settle();
+    expect(events).toEqual(['deleted']);
+    expect(store.hasState(cart)).toBe(false);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('useStratum keeps showing the State object it was given (it has no key to look up)', () => {
+    const store = new Store();
+    const state = store.createState(1, cart);
+    function Shown(): ReactNode {
+      return h('i', { 'data-testid': 'shown' }, String(useStratum(state)));
+    }
+    render(h(Shown, null));
+    act(() => state.set(2));
+    act(() => void store.deleteState(cart));
+    expect(screen.getByTestId('shown').textContent).toBe('2');
+    expect(store.hasState(cart)).toBe(false);
+  });
+});
+
 describe('useStratum', () => {
   it('re-renders only when the selected part changes', () => {
     const store = new Store();

@@ -5,7 +5,12 @@ import { renderToString } from 'vue/server-renderer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UNCLAIMED_MS } from '../bindings/component-state.js';
 import { Store } from '../store/index.js';
-import { createStratum, useStratum, useStratumState } from './index.js';
+import { createStratum, useStratum, useStratumState, type StratumRef } from './index.js';
+
+/** The store's own listeners (the bindings hear deletes through one per store). */
+function storeListeners(store: Store): number {
+  return (store as unknown as { _core: { _listeners: Set<unknown> } })._core._listeners.size;
+}
 
 afterEach(() => localStorage.clear());
 
@@ -281,6 +286,165 @@ describe('vue useStratumState', () => {
     await nextTick();
     expect(store.states()).toEqual([]);
     expect(events).not.toContain('created');
+  });
+
+  it('re-renders at once after the app deleted the state, with the state made again from its initial value, and the Ref follows it', async () => {
+    const store = new Store();
+    const cart = { key: 'cart', scope: 'app' };
+    let held: StratumRef<number> | undefined;
+    const Cart = defineComponent({
+      setup() {
+        const n = (held = useStratumState(0, cart));
+        return () => h('button', { onClick: () => n.value++ }, String(n.value));
+      },
+    });
+    const wrapper = mount(Cart, { global: { plugins: [createStratum(store)] } });
+    await wrapper.find('button').trigger('click');
+    await wrapper.find('button').trigger('click');
+    expect(wrapper.find('button').text()).toBe('2');
+    store.deleteState(cart);
+    await nextTick();
+    // What a mount would show now: the state a lookup finds, made again from `initial`.
+    expect(wrapper.find('button').text()).toBe('0');
+    const made = store.getState<number>(cart)!;
+    expect(made.get()).toBe(0);
+    // The Ref is on that state now: `.state`, a change from elsewhere, and its own writes.
+    expect(held!.state).toBe(made);
+    made.set(7);
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('7');
+    await wrapper.find('button').trigger('click');
+    expect(made.get()).toBe(8);
+    wrapper.unmount();
+    expect(storeListeners(store)).toBe(0);
+  });
+
+  it('a component-scoped state deleted by the app is made again for the component, and deleted on its unmount', async () => {
+    const store = new Store();
+    const wrapper = mount(Counter, { global: { plugins: [createStratum(store)] } });
+    await wrapper.find('button').trigger('click');
+    const [scope] = componentScopes(store);
+    store.deleteState({ key: 'count', scope: scope! });
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('0');
+    expect(store.getState<number>({ key: 'count', scope: scope! })?.get()).toBe(0);
+    await new Promise((done) => setTimeout(done, UNCLAIMED_MS + 100));
+    expect(componentScopes(store)).toEqual([scope]);
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(store.states()).toEqual([]);
+  });
+
+  it('is told after a batch that deletes the state, and renders once for it; a batch that makes it again is followed', async () => {
+    const store = new Store();
+    const cart = { key: 'cart', scope: 'app' };
+    const signedIn = store.createState(true, { key: 'signedIn', scope: 'app' });
+    let renders = 0;
+    const Cart = defineComponent({
+      setup() {
+        const n = useStratumState(0, cart);
+        return () => (renders++, h('i', String(n.value)));
+      },
+    });
+    const wrapper = mount(Cart, { global: { plugins: [createStratum(store)] } });
+    store.getState<number>(cart)!.set(2);
+    await nextTick();
+    const before = renders;
+    store.batch(() => {
+      signedIn.set(false);
+      store.deleteState(cart);
+      // Nothing was made again inside the batch: the app may create it itself.
+      expect(store.hasState(cart)).toBe(false);
+    });
+    expect(store.hasState(cart)).toBe(false);
+    await nextTick();
+    expect(wrapper.text()).toBe('0');
+    expect(store.getState<number>(cart)?.get()).toBe(0);
+    expect(renders).toBe(before + 1);
+    store.batch(() => {
+      store.deleteState(cart);
+      store.createState(9, cart);
+    });
+    await nextTick();
+    expect(wrapper.text()).toBe('9');
+    wrapper.unmount();
+  });
+
+  it('follows the state another component or the app makes again right after the delete', async () => {
+    const store = new Store();
+    const cart = { key: 'cart', scope: 'app' };
+    const Cart = defineComponent({
+      setup() {
+        const n = useStratumState(0, cart);
+        return () => h('b', String(n.value));
+      },
+    });
+    const Emptier = defineComponent({
+      setup() {
+        const n = useStratumState(0, cart);
+        return () => h('button', { onClick: () => (store.deleteState(cart), (n.value = 5)) }, 'again');
+      },
+    });
+    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(Cart), h(Emptier)]) }), {
+      global: { plugins: [createStratum(store)] },
+    });
+    store.getState<number>(cart)!.set(1);
+    await nextTick();
+    expect(wrapper.find('b').text()).toBe('1');
+    await wrapper.find('button').trigger('click');
+    expect(store.getState<number>(cart)?.get()).toBe(5);
+    expect(wrapper.find('b').text()).toBe('5');
+    // The app deletes and creates it at once: the binding made nothing in between to collide with.
+    store.deleteState(cart);
+    store.createState(40, cart);
+    await nextTick();
+    expect(wrapper.find('b').text()).toBe('40');
+    wrapper.unmount();
+  });
+
+  it('listens once per store while mounted, and not at all after the unmount: a later delete makes nothing again', async () => {
+    const store = new Store();
+    const cart = { key: 'cart', scope: 'app' };
+    const Cart = defineComponent({
+      setup() {
+        const n = useStratumState(0, cart);
+        return () => h('b', String(n.value));
+      },
+    });
+    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(Cart), h(Cart), h(Counter)]) }), {
+      global: { plugins: [createStratum(store)] },
+    });
+    expect(storeListeners(store)).toBe(1);
+    wrapper.unmount();
+    await Promise.resolve();
+    expect(storeListeners(store)).toBe(0);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.type));
+    store.deleteState(cart);
+    await nextTick();
+    expect(events).toEqual(['deleted']);
+    expect(store.hasState(cart)).toBe(false);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('useStratum keeps showing the State object it was given (it has no key to look up)', async () => {
+    const store = new Store();
+    const state = store.createState(1, { key: 'cart', scope: 'app' });
+    const Shown = defineComponent({
+      setup() {
+        const n = useStratum(state);
+        return () => h('i', String(n.value));
+      },
+    });
+    const wrapper = mount(Shown, { global: { plugins: [createStratum(store)] } });
+    state.set(2);
+    store.deleteState({ key: 'cart', scope: 'app' });
+    await nextTick();
+    expect(wrapper.text()).toBe('2');
+    expect(store.hasState({ key: 'cart', scope: 'app' })).toBe(false);
+    wrapper.unmount();
   });
 
   it('says what is missing without the plugin', () => {

@@ -59,7 +59,10 @@ const UNREAD = {};
  * request. `follow` may also move it to another state (claim may re-create a swept one), and so
  * may `lookup`, asked on every read and write for the state to use instead of the one held.
  */
-function stateRef<T>(first: State<T>, lookup: (held: State<T>) => State<T> = (held) => held): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void } {
+function stateRef<T>(
+  first: State<T>,
+  lookup: (held: State<T>) => State<T> = (held) => held,
+): { ref: StratumRef<T>; follow(next: State<T>): void; stop(): void; stale(): void } {
   let state = first;
   let trigger = () => {};
   let stop: (() => void) | undefined;
@@ -94,6 +97,8 @@ function stateRef<T>(first: State<T>, lookup: (held: State<T>) => State<T> = (he
       if (!Object.is(state.get(), seen)) trigger();
     },
     stop: () => stop?.(),
+    // The state held was deleted: readers read again, and the read asks `lookup` for its successor.
+    stale: () => trigger(),
   };
 }
 
@@ -125,15 +130,18 @@ export function useStratumState<T>(initial: T, options: ComponentStateOptions<T>
   let release: (() => void) | undefined;
   /** Claims `held` (or the state made again in its place) for this mounted component. */
   const take = (held: State<T>) => {
-    const claimed = claim(store, held, resolved, keep);
+    // Told after the app deleted the state: the render reads again, through the lookup below. It
+    // does not make the state again now: the app may be about to create it itself.
+    const claimed = claim(store, held, resolved, keep, () => stale());
     release = claimed.release;
     return claimed.current;
   };
-  // Setup runs once and never looks the state up again: when the app deletes it while the
-  // component is mounted (store.deleteState on logout), the next read or write uses the state a
-  // lookup finds now, made again from `initial`; the deleted object is detached, and a write to
-  // it reached no one. Only while mounted: a late write (a pending timer) must not make it again.
-  const { ref, follow, stop } = stateRef(state, (held) => {
+  // Setup runs once: when the app deletes the state while the component is mounted
+  // (store.deleteState on logout), the Ref's readers are told, and the next read or write uses
+  // the state a lookup finds now (made again from `initial` unless the app or another component
+  // made it first); the deleted object is detached, and a write to it reached no one. Only while
+  // mounted: a late write (a pending timer) must not make it again.
+  const { ref, follow, stop, stale } = stateRef(state, (held) => {
     if (!release) return held;
     const next = writeTarget(store, held, initial, resolved);
     if (next === held) return held;
