@@ -179,6 +179,8 @@ describe('preact useStratumState', () => {
     const server = new Store({ name: 'server' }).forClient('c1');
     const html = renderToString(app(server, [h(Counter, { id: 'a', key: 'a' }), h(Counter, { id: 'b', key: 'b' })]));
     expect(html).toContain('data-testid="a"');
+    // A server render mounts nothing: no component listens for deletes there.
+    expect(storeListeners(server)).toBe(0);
     const container = document.createElement('div');
     container.innerHTML = html;
     document.body.append(container);

@@ -348,6 +348,8 @@ describe('server rendering', () => {
     expect(html).toContain('ada');
     const serverScopes = componentScopes(server);
     expect(serverScopes).toHaveLength(2);
+    // A server render mounts nothing: no component listens for deletes there.
+    expect(storeListeners(server)).toBe(0);
 
     const container = document.createElement('div');
     container.innerHTML = html;

@@ -201,6 +201,8 @@ describe('vue useStratumState', () => {
       await renderToString(createSSRApp(Page).use(createStratum(store.forClient(`c${request}`))));
     }
     expect(listeners()).toBe(0);
+    // Nor on the store: a component listens for deletes from its mount on.
+    expect(storeListeners(store)).toBe(0);
     const wrapper = mount(Page, { global: { plugins: [createStratum(store)] } });
     expect(listeners()).toBe(2);
     total.set(3);
