@@ -57,4 +57,32 @@ describe('toSvelteStore', () => {
     svelte.update(() => null);
     expect(state.get()).toBeNull();
   });
+
+  // Skipped: a known defect kept for the lead's decision. After store.deleteState a write through
+  // this store changes the let-go state and tells no one, so `$cart` and get(cart) disagree. The
+  // fix (the adapter tells its own subscribers when State._detached) reads one more mangled
+  // field, which shifts esbuild's mangled names and puts the production store at 2,501 B, over
+  // its 2,500 B budget, with no change to the store itself.
+  it.skip('still tells its subscribers what it is given after the app deleted the state, as a writable() would', () => {
+    const store = new Store();
+    const state = store.createState(['a'], { key: 'cart', scope: 'app' });
+    const cart = toSvelteStore(state);
+    const seen: string[][] = [];
+    const stop = cart.subscribe((value) => seen.push(value));
+    store.deleteState({ key: 'cart', scope: 'app' });
+    // `$cart = ['b']` in a component: the component shows what get() returns.
+    cart.set(['b']);
+    cart.update((list) => [...list, 'c']);
+    expect(get(cart)).toEqual(['b', 'c']);
+    expect(seen).toEqual([['a'], ['b'], ['b', 'c']]);
+    // An equal write changes nothing and tells no one, as before the delete.
+    const same = seen.length;
+    cart.update((list) => list);
+    expect(seen).toHaveLength(same);
+    stop();
+    cart.set(['d']);
+    expect(seen).toHaveLength(same);
+    // The deleted state stays out of the store: the store is told of none of it.
+    expect(store.hasState({ key: 'cart', scope: 'app' })).toBe(false);
+  });
 });
