@@ -429,6 +429,11 @@ export const COMMON = {
   // Private members are spelled `_name` (TS `private`), so minifiers may shorten them; `#name`
   // fields cannot be renamed by esbuild and cost the store a third of its budget.
   mangleProps: /^_[a-z][A-Za-z]*$/,
+  // One name is fixed: esbuild gives the shortest names to the properties used most across the
+  // whole build, so the Svelte adapter's one read of `_detached` (a write to a deleted state still
+  // tells the adapter's subscribers) renamed others and put the production store at 2,501 B with
+  // no change to it. Fixed, the store is 2,495 B (2,492 B before the read).
+  mangleCache: { _detached: 'Dt' },
   logLevel: 'warning',
 };
 

@@ -13,21 +13,36 @@ export interface SvelteStore<T> {
  * its users rely on, so the contract lives in this adapter (`stratumjs/svelte`) instead.
  */
 export function toSvelteStore<T>(state: State<T>): SvelteStore<T> {
+  const runs = new Set<(value: T) => void>();
+  // A deleted state is let go: its writes tell no listener of the store's (store/state.ts). A
+  // Svelte store must still tell its subscribers what it now holds, as writable() would, or
+  // `$cart` and get(cart) disagree; an equal write tells no one (the version stays).
+  const write = (fn: (prev: T) => T) => {
+    const version = state.version;
+    state.set(fn);
+    if (state._detached && state.version !== version) for (const run of runs) run(state.get());
+  };
   return {
     subscribe(run) {
       // Listening first, as writable() does: a write `run` makes while first called is told to it.
       const stop = state.subscribe((value) => run(value));
+      const told = (value: T) => run(value);
+      runs.add(told);
+      const off = () => {
+        stop();
+        runs.delete(told);
+      };
       try {
         run(state.get());
       } catch (error) {
         // The caller got no unsubscribe to call: the listener must not stay.
-        stop();
+        off();
         throw error;
       }
-      return stop;
+      return off;
     },
     // State.set calls a function it is given; writable().set stores it, and only update calls.
-    set: (value) => state.set(() => value),
-    update: (fn) => state.set(fn),
+    set: (value) => write(() => value),
+    update: write,
   };
 }
