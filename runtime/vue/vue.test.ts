@@ -449,6 +449,26 @@ describe('vue useStratumState', () => {
     wrapper.unmount();
   });
 
+  it("useStratum's Ref still shows what it is given after the app deleted its state, as a ref() would", async () => {
+    const store = new Store();
+    const state = store.createState(1, { key: 'cart', scope: 'app' });
+    let n: ReturnType<typeof useStratum<number>> | undefined;
+    const Shown = defineComponent({
+      setup() {
+        n = useStratum(state);
+        return () => h('i', String(n!.value));
+      },
+    });
+    const wrapper = mount(Shown, { global: { plugins: [createStratum(store)] } });
+    store.deleteState({ key: 'cart', scope: 'app' });
+    n!.value = 7;
+    await nextTick();
+    expect(wrapper.text()).toBe('7');
+    // The deleted state stays out of the store.
+    expect(store.hasState({ key: 'cart', scope: 'app' })).toBe(false);
+    wrapper.unmount();
+  });
+
   it('says what is missing without the plugin', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => mount(Counter)).toThrow(/createStratum/);

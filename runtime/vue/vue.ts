@@ -84,8 +84,13 @@ function stateRef<T>(
         track();
         return (seen = now().get()) as T;
       },
-      // A Ref holds what it is given; State.set would call a function as an updater.
-      set: (value) => now().set(() => value),
+      // A Ref holds what it is given; State.set would call a function as an updater. A deleted
+      // state tells no listener of its writes: a write through this Ref still reaches its readers.
+      set: (value) => {
+        const held = now();
+        held.set(() => value);
+        if (held._detached) trigger();
+      },
     };
   });
   Object.defineProperty(ref, 'state', { get: now, enumerable: true });
