@@ -9,19 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '../../runtime/codec/index.js';
 import { Command } from '../../runtime/protocol/messages.js';
 import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { differences, openApp, pageView, snapshotView, spread, stopWorker, STORE, until } from './support/app.js';
 import { Ledger } from './support/ledger.js';
 import { follow, type Live } from './support/live.js';
 
-const ledger = new Ledger('faults-transport');
+const ledger = new Ledger('faults-transport', e2eBrowser());
 const STOPS = 10;
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 

@@ -10,13 +10,13 @@ import { encode } from '../../runtime/codec/index.js';
 import { ANY_SESSION, Command, Event, PROTOCOL_VERSION, SOURCE_CONTENT, SOURCE_RUNTIME } from '../../runtime/protocol/messages.js';
 import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { kitPage } from '../../runtime/puppeteer/extension.js';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { openApp, pageView, snapshotView, STORE } from './support/app.js';
 import { Ledger } from './support/ledger.js';
 import { follow } from './support/live.js';
 
-const ledger = new Ledger('hostile');
+const ledger = new Ledger('hostile', e2eBrowser());
 const N = 100;
 let started: StartedBrowser;
 let served: Served;
@@ -24,7 +24,7 @@ let served: Served;
 let other: string;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   other = served.origin.replace('127.0.0.1', 'localhost');
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });

@@ -9,18 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '../../runtime/codec/index.js';
 import { Command, MAX_BLOB_CHUNK } from '../../runtime/protocol/messages.js';
 import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { openApp } from './support/app.js';
 import { Ledger } from './support/ledger.js';
 
-const ledger = new Ledger('integrity');
+const ledger = new Ledger('integrity', e2eBrowser());
 const SIZES = [0, 1, 1000, MAX_BLOB_CHUNK - 1, MAX_BLOB_CHUNK, MAX_BLOB_CHUNK + 3, 5 * MAX_BLOB_CHUNK + 7];
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 

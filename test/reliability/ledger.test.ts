@@ -26,6 +26,24 @@ describe('the reliability table', () => {
   });
 });
 
+describe('a suite run in Firefox', () => {
+  it('keeps its rows apart from the Chromium run, marked, right after it in the table', async () => {
+    const { Ledger } = await import('./support/ledger.js');
+    const ledger = new Ledger('panel', 'firefox');
+    expect(ledger.suite).toBe('panel-firefox');
+    const table = renderTable([record('hostile', []), record('panel-firefox', []), record('faults-storage', []), record('panel', [])]);
+    const runs = [...table.matchAll(/^\| ([\w-]+) \| 2026/gm)].map((match) => match[1]);
+    expect(runs).toEqual(['panel', 'panel-firefox', 'faults-storage', 'hostile']);
+  });
+
+  it('marks each of its rows "(Firefox)"', async () => {
+    const { Ledger } = await import('./support/ledger.js');
+    const ledger = new Ledger('panel', 'firefox');
+    ledger.open('Faults', 'the panel reopened').done({ times: 1, lost: [] });
+    expect((ledger as unknown as { _rows: { tried: string }[] })._rows[0]!.tried).toBe('the panel reopened (Firefox)');
+  });
+});
+
 describe('saving a suite’s rows (14.20)', () => {
   it('leaves the tracked docs/RELIABILITY.md alone unless the table is asked for', async () => {
     const { readFileSync, statSync } = await import('node:fs');

@@ -8,7 +8,7 @@ import type { CDPSession } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../runtime/puppeteer/index.js';
 import { kitPage } from '../../runtime/puppeteer/extension.js';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { differences, openApp, pageView, snapshotView, until } from './support/app.js';
 import { Ledger, SOAK } from './support/ledger.js';
@@ -24,12 +24,12 @@ const KIT_EVENTS_CAP = 5000;
 const TIMELINE_CAP = 5000;
 const MB = 1024 * 1024;
 
-const ledger = new Ledger('load');
+const ledger = new Ledger('load', e2eBrowser());
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 

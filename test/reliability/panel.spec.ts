@@ -6,18 +6,18 @@
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { differences, openApp, pageView, until } from './support/app.js';
 import { byId, click, comparePanel as compare, open, shown } from './support/panel.js';
 import { Ledger } from './support/ledger.js';
 
-const ledger = new Ledger('panel');
+const ledger = new Ledger('panel', e2eBrowser());
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 

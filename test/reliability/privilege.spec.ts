@@ -9,7 +9,7 @@ import { TimeoutError, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../runtime/protocol/messages.js';
 import { connect } from '../../runtime/puppeteer/index.js';
-import { startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { Ledger, REPO_ROOT } from './support/ledger.js';
 
@@ -48,12 +48,12 @@ const WEB_ACCESSIBLE = JSON.stringify([{ resources: ['redux-bridge.js'], matches
 /** What would evaluate a string as code. */
 const EVAL = [/(?<![\w$.])eval\s*\(/g, /\bnew\s+Function\s*\(/g, /(?<![\w$.])Function\s*\(\s*["'`]/g, /\bset(?:Timeout|Interval)\s*\(\s*["'`]/g];
 
-const ledger = new Ledger('privilege');
+const ledger = new Ledger('privilege', e2eBrowser());
 let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 

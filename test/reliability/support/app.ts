@@ -6,6 +6,8 @@
 import type { Browser, Page } from 'puppeteer';
 import { decode } from '../../../runtime/codec/index.js';
 import type { Snapshot, StoreInfo, WebstorageInfo } from '../../../runtime/protocol/messages.js';
+import { e2eBrowser } from '../../e2e/harness/browser.js';
+import { terminateBackground } from '../../e2e/harness/firefox-parent.js';
 
 export interface StateView {
   key: string;
@@ -65,9 +67,14 @@ export function snapshotView(snapshot: Snapshot): AppView {
   return { states: store ? storeView(store) : {}, storages };
 }
 
-/** Stops the extension's service worker (every port drops) and waits until it is gone. */
+/**
+ * Stops the extension's background (every port drops) and waits until it is gone: Chromium's
+ * MV3 service worker through CDP's ServiceWorker.stopAllWorkers, Firefox's event page through
+ * its parent process (firefox-parent.ts: CDP is Chrome's, and BiDi has no such command).
+ */
 export async function stopWorker(page: Page): Promise<void> {
   const browser = page.browser();
+  if (e2eBrowser() === 'firefox') return terminateBackground(browser);
   const running = browser.targets().some((target) => target.type() === 'service_worker');
   const gone = new Promise<void>((resolve) => {
     const onGone = (target: { type(): string }) => {

@@ -59,13 +59,18 @@ export class Ledger {
   environment = `Node ${process.version}, ${os.cpus().length} cores`;
 
   readonly suite: string;
+  private readonly _firefox: boolean;
 
-  constructor(suite: string) {
-    this.suite = SOAK ? `${suite}-soak` : suite;
+  /** `browser: 'firefox'` (a suite's x.firefox.spec.ts twin): rows kept apart as `<suite>-firefox`, each marked "(Firefox)". */
+  constructor(suite: string, browser: 'chromium' | 'firefox' = 'chromium') {
+    this._firefox = browser === 'firefox';
+    const named = this._firefox ? `${suite}-firefox` : suite;
+    this.suite = SOAK ? `${named}-soak` : named;
   }
 
   open(area: Area, tried: string): OpenRow {
-    const row: Row = { area, tried: SOAK ? `${tried} (soak)` : tried, times: 0, lost: ['did not finish: the test failed before it could count'], figures: '', finished: false };
+    const marked = `${tried}${this._firefox ? ' (Firefox)' : ''}${SOAK ? ' (soak)' : ''}`;
+    const row: Row = { area, tried: marked, times: 0, lost: ['did not finish: the test failed before it could count'], figures: '', finished: false };
     this._rows.push(row);
     return {
       done({ times, lost, figures = '' }) {
@@ -118,12 +123,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The order suites appear in within an area: the transport first, the soak right after its CI run. */
+/** The order suites appear in within an area: the transport first, its Firefox run and the soaks right after the Chromium CI run. */
 const ORDER = ['faults-transport', 'panel', 'faults-storage', 'faults-database', 'load', 'hostile', 'agent-fuzz', 'content-fuzz', 'channel-fuzz', 'privilege', 'integrity'];
 
 function rank(suite: string): number {
-  const at = ORDER.indexOf(suite.replace(/-soak$/, ''));
-  return (at === -1 ? ORDER.length : at) * 2 + (suite.endsWith('-soak') ? 1 : 0);
+  const soak = suite.endsWith('-soak');
+  const base = suite.replace(/-soak$/, '');
+  const firefox = base.endsWith('-firefox');
+  const at = ORDER.indexOf(base.replace(/-firefox$/, ''));
+  return (at === -1 ? ORDER.length : at) * 4 + (firefox ? 2 : 0) + (soak ? 1 : 0);
 }
 
 export function renderTable(unordered: SuiteRecord[]): string {

@@ -1,6 +1,7 @@
 /** Reading the real panel in DevTools: by data-testid, clicked through the DOM. */
 import type { ElementHandle, Frame, Page } from 'puppeteer';
 import { openPanel, type PanelHandle } from '../../../runtime/puppeteer/index.js';
+import { e2eBrowser } from '../../e2e/harness/browser.js';
 import { differences, pageView } from './app.js';
 
 export const byId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
@@ -16,8 +17,9 @@ export async function click(frame: Frame, selector: string): Promise<ElementHand
   return element;
 }
 
+/** The real panel in DevTools; in Firefox, whose DevTools automation cannot open, the panel as a tab (panel.html?tabId=N). */
 export async function open(page: Page): Promise<PanelHandle> {
-  const panel = await openPanel(page, { fallback: 'none' });
+  const panel = await openPanel(page, { fallback: e2eBrowser() === 'firefox' ? 'tab' : 'none' });
   await panel.frame.waitForSelector(byId('status', '[data-status="connected"]'));
   return panel;
 }

@@ -1,0 +1,64 @@
+import type { Browser } from 'puppeteer';
+import { addonIdOf } from '../../../runtime/puppeteer/firefox.js';
+import { REPO_ROOT } from './browser.js';
+import path from 'node:path';
+
+/**
+ * Firefox's own parent process, reached over WebDriver BiDi: with `--remote-allow-system-access`
+ * (the kit launches Firefox with it, to install the extension) `browsingContext.getTree` with
+ * `moz:scope: "chrome"` lists the browser window itself, and `script.evaluate` there runs with
+ * system privileges. It stands in for CDP where a test needs the browser to do something no web
+ * API does: stop the extension's background, as about:debugging's "Terminate background script".
+ */
+
+/** The parts of puppeteer's BiDi connection used here; it is not in puppeteer's public types. */
+interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: unknown }>;
+}
+type Evaluated = { type: 'success'; result: { type: string; value?: unknown } } | { type: 'exception'; exceptionDetails: { text: string } };
+
+const ADDON_ID = addonIdOf(path.join(REPO_ROOT, 'dist/firefox'));
+
+function connectionOf(browser: Browser): BidiConnection {
+  const connection = (browser as unknown as { connection?: BidiConnection }).connection;
+  if (!connection || typeof connection.send !== 'function') throw new Error('This browser exposes no WebDriver BiDi connection: the parent process is reachable only in Firefox over BiDi.');
+  return connection;
+}
+
+/** Evaluates `expression` (JSON-valued, awaited) in the browser window's privileged scope. */
+export async function evaluateInParent<T>(browser: Browser, expression: string): Promise<T> {
+  const connection = connectionOf(browser);
+  const { result: tree } = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })) as { result: { contexts: { context: string }[] } };
+  const context = tree.contexts[0]?.context;
+  if (!context) throw new Error('Firefox lists no chrome window: was it started with --remote-allow-system-access?');
+  const { result } = (await connection.send('script.evaluate', {
+    // As JSON text, as in isolated-world.ts: BiDi's remote values would need puppeteer's internal deserializer.
+    expression: `(async () => JSON.stringify(await (${expression})) ?? 'null')()`,
+    target: { context },
+    awaitPromise: true,
+  })) as { result: Evaluated };
+  if (result.type === 'exception') throw new Error(`Firefox's parent process threw: ${result.exceptionDetails.text}`);
+  return JSON.parse(String(result.result.value)) as T;
+}
+
+/** The Stratum extension's background as Firefox's extension framework holds it. */
+const EXTENSION = `ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs').ExtensionParent.GlobalManager.getExtension(${JSON.stringify(ADDON_ID)})`;
+
+/** 'running', 'suspending', 'stopped', … (Firefox's own words), or null when the extension is not installed. */
+export function backgroundState(browser: Browser): Promise<string | null> {
+  return evaluateInParent<string | null>(browser, `${EXTENSION}?.backgroundState ?? null`);
+}
+
+/**
+ * Stops the extension's event page as about:debugging's "Terminate background script" does
+ * (`Extension.terminateBackground`, which resolves once it stopped): every port the content
+ * scripts, the panel and the kit held drops, as when Chromium stops its service worker. A port
+ * that reconnects wakes it again at once, so the state is read right after the stop.
+ */
+export async function terminateBackground(browser: Browser): Promise<void> {
+  const states = await evaluateInParent<[string, string]>(
+    browser,
+    `(async () => { const extension = ${EXTENSION}; if (!extension) throw new Error('Stratum is not installed'); const before = extension.backgroundState; if (before === 'stopped') return [before, before]; await extension.terminateBackground(); return [before, extension.backgroundState]; })()`,
+  );
+  if (states[1] !== 'stopped') throw new Error(`Firefox did not stop Stratum's background: it was "${states[0]}", and is "${states[1]}" after terminateBackground()`);
+}

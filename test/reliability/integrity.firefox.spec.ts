@@ -1,0 +1,6 @@
+// The reliability suite integrity.spec.ts again, in Firefox ESR over WebDriver BiDi: the same test
+// bodies, one Firefox for this file; its rows go to the ledger as integrity-firefox.
+import { chooseBrowser } from '../e2e/harness/browser.js';
+
+chooseBrowser('firefox');
+await import('./integrity.spec.js');
