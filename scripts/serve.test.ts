@@ -43,6 +43,18 @@ function get(rawPath: string, method = 'GET'): Promise<{ status: number; body: s
 }
 
 describe('serveRepo', () => {
+  it('sends every file no-store, or no-cache when asked (a page Firefox may keep in its back/forward cache)', async () => {
+    const cacheOf = (port: number) =>
+      new Promise<string | undefined>((resolve, reject) => request({ host: '127.0.0.1', port, path: '/' }, (response) => (response.resume(), resolve(response.headers['cache-control']))).on('error', reject).end());
+    expect(await cacheOf(served.port)).toBe('no-store');
+    const cached = await serveRepo(root, { cache: 'no-cache' });
+    try {
+      expect(await cacheOf(cached.port)).toBe('no-cache');
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('serves files and folders’ index.html below its root, decoding the path', async () => {
     expect(await get('/')).toMatchObject({ status: 200, body: '<h1>home</h1>', type: 'text/html; charset=utf-8' });
     expect(await get('/sub/')).toMatchObject({ status: 200, body: '<h1>sub</h1>' });

@@ -59,8 +59,14 @@ export function fileFor(root: string, pathname: string): { file: string } | { st
   return { file };
 }
 
-/** Serves files below `root` (default: the repo) on 127.0.0.1, a free port. Never outside root. */
-export async function serveRepo(root: string = REPO_ROOT): Promise<Served> {
+/**
+ * Serves files below `root` (default: the repo) on 127.0.0.1, a free port. Never outside root.
+ * Every file goes out `no-store`, so a page never runs a stale build; `cache: 'no-cache'` is
+ * as fresh (no validators are sent, so every use is a full fetch) yet lets Firefox keep a page
+ * in its back/forward cache, which it never does for a `no-store` page (Chromium does).
+ */
+export async function serveRepo(root: string = REPO_ROOT, options: { cache?: 'no-store' | 'no-cache' } = {}): Promise<Served> {
+  const cacheControl = options.cache ?? 'no-store';
   const base = realpathSync(path.resolve(root));
   const server: Server = createServer((request, response) => {
     const plain = (status: number, text: string) => {
@@ -81,7 +87,7 @@ export async function serveRepo(root: string = REPO_ROOT): Promise<Served> {
     stream.once('open', () => {
       response.writeHead(200, {
         'content-type': TYPES[path.extname(found.file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
+        'cache-control': cacheControl,
       });
       if (request.method === 'HEAD') {
         stream.destroy();

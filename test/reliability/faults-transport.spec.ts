@@ -11,7 +11,7 @@ import { Command } from '../../runtime/protocol/messages.js';
 import { connect, StratumError, type StratumClient } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
-import { differences, openApp, pageView, snapshotView, spread, stopWorker, STORE, until } from './support/app.js';
+import { back, BFCACHE_SERVING, differences, load, openApp, pageView, snapshotView, spread, stopWorker, STORE, until } from './support/app.js';
 import { Ledger } from './support/ledger.js';
 import { follow, type Live } from './support/live.js';
 
@@ -21,7 +21,7 @@ let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo(undefined, BFCACHE_SERVING)]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 
@@ -62,7 +62,9 @@ interface Op {
 
 describe('the service worker stopped mid-stream', () => {
   it(`loses no acknowledged edit or record over ${STOPS} stops in a row`, async () => {
-    const row = ledger.open('Faults', `MV3 service worker stopped ${STOPS} times in a row (CDP ServiceWorker.stopAllWorkers) while the kit edits state, webstorage and rows and the page writes its own records and changes state every 5 ms`);
+    const stopped = e2eBrowser() === 'firefox' ? "Firefox's event page terminated" : 'MV3 service worker stopped';
+    const how = e2eBrowser() === 'firefox' ? "Extension.terminateBackground, as about:debugging's Terminate" : 'CDP ServiceWorker.stopAllWorkers';
+    const row = ledger.open('Faults', `${stopped} ${STOPS} times in a row (${how}) while the kit edits state, webstorage and rows and the page writes its own records and changes state every 5 ms`);
     const page = await openApp(started.browser, served.origin, 'name=faults-sw');
     const client = await connect(page);
     const live = await follow(page);
@@ -190,7 +192,7 @@ describe('navigation with a client connected', () => {
       // Counted from what the follower has taken in so far: before its first view, a snapshot
       // from before the reload would pass for one after it.
       let since = (await live.view(), live.counts.snapshots);
-      await page.reload();
+      await load(page);
       await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
       await heard(since);
       await counter.set(round);
@@ -198,10 +200,10 @@ describe('navigation with a client connected', () => {
       lost.push(...(await compare(page, client, live)).map((difference) => `reload ${round}: ${difference}`));
 
       await page.evaluate(() => addEventListener('pageshow', (event) => ((window as { restored?: boolean }).restored = event.persisted), { once: true }));
-      await page.goto(`${served.origin}/fixtures/reliability/index.html?db=0&away=${round}`);
+      await load(page, `${served.origin}/fixtures/reliability/index.html?db=0&away=${round}`);
       await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
       since = (await live.view(), live.counts.snapshots);
-      await page.goBack();
+      await back(page);
       await page.waitForFunction(() => (window as { restored?: boolean }).restored !== undefined);
       await heard(since);
       if (await page.evaluate(() => (window as { restored?: boolean }).restored)) restored++;

@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
-import { differences, openApp, pageView, until } from './support/app.js';
+import { back, BFCACHE_SERVING, differences, load, openApp, pageView, until } from './support/app.js';
 import { byId, click, comparePanel as compare, open, shown } from './support/panel.js';
 import { Ledger } from './support/ledger.js';
 
@@ -17,7 +17,7 @@ let started: StartedBrowser;
 let served: Served;
 
 beforeAll(async () => {
-  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo()]);
+  [started, served] = await Promise.all([startBrowser({ extension: true, browser: e2eBrowser() }), serveRepo(undefined, BFCACHE_SERVING)]);
   ledger.environment = `${await started.browser.version()}, ${ledger.environment}`;
 });
 
@@ -66,15 +66,15 @@ describe('the panel in DevTools', () => {
     const page = await openApp(started.browser, served.origin, 'db=0');
     const panel = await open(page);
     const lost: string[] = [];
-    await page.reload();
+    await load(page);
     await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
     await page.evaluate(() => (window as unknown as Any).app.counter.set(21));
     await until('the panel shows the reloaded page', async () => (await shown(panel.frame, 'counter').catch(() => undefined))?.value === 21).catch((error: Error) => lost.push(`reload: ${error.message}`));
     lost.push(...(await compare(panel.frame, page, ['counter', 'doc'])).map((difference) => `reload: ${difference}`));
     await page.evaluate(() => addEventListener('pageshow', (event) => ((window as { restored?: boolean }).restored = event.persisted), { once: true }));
-    await page.goto(`${served.origin}/fixtures/reliability/index.html?db=0&away=1`);
+    await load(page, `${served.origin}/fixtures/reliability/index.html?db=0&away=1`);
     await page.waitForFunction(() => document.getElementById('result')?.textContent === 'ready');
-    await page.goBack();
+    await back(page);
     await page.waitForFunction(() => (window as { restored?: boolean }).restored !== undefined);
     const restored = await page.evaluate(() => (window as { restored?: boolean }).restored);
     if (!restored) lost.push('not restored from the back/forward cache (DevTools open)');

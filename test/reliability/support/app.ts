@@ -94,6 +94,44 @@ export async function stopWorker(page: Page): Promise<void> {
   }
 }
 
+/**
+ * One step back in the page's history. Firefox over BiDi reports no load for a page restored
+ * from the back/forward cache, so puppeteer's page.goBack() never resolves there: the page goes
+ * back by itself (history.back()) and the caller waits for what it expects, as after goBack().
+ */
+export async function back(page: Page): Promise<void> {
+  if (e2eBrowser() !== 'firefox') {
+    await page.goBack();
+    return;
+  }
+  await page.evaluate(() => history.back());
+}
+
+/**
+ * Loads `url` in `page`, or reloads it, and resolves once the new document loaded. Firefox over
+ * BiDi: once a page came back from the back/forward cache, puppeteer's page.reload() and
+ * page.goto() wait for a navigation event it never gets (30 s, then a timeout), so the page
+ * navigates itself and the new document is waited for.
+ */
+export async function load(page: Page, url?: string): Promise<void> {
+  if (e2eBrowser() !== 'firefox') {
+    await (url === undefined ? page.reload() : page.goto(url));
+    return;
+  }
+  await page.evaluate((href) => {
+    (window as { leaving?: boolean }).leaving = true;
+    if (href === null) location.reload();
+    else location.assign(href);
+  }, url ?? null);
+  await page.waitForFunction(() => !(window as { leaving?: boolean }).leaving && document.readyState === 'complete');
+}
+
+/**
+ * The server for the fixture when a test needs the back/forward cache: Firefox keeps no page
+ * served `no-store` (the default) in it, so these files go out `no-cache`, as fresh.
+ */
+export const BFCACHE_SERVING = { cache: 'no-cache' } as const;
+
 /** min / median / max of a list of numbers, for the figures column. */
 export function spread(values: number[], unit = 'ms'): string {
   if (values.length === 0) return 'none';
