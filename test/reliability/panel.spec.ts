@@ -3,6 +3,7 @@
  * page reloaded and restored from the back/forward cache with the panel open, values made of
  * HTML and script, malformed input in the panel's editors. The panel's view (what it shows for
  * each state: version and value as JSON) is compared with the page's own state.
+ * panel.firefox.spec.ts runs them in Firefox ESR, where the panel is a tab of its own.
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,10 @@ afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
 });
 
+/** Firefox's DevTools cannot be opened by automation: there the real panel runs as a tab (panel.html?tabId=N). */
+const PANEL = e2eBrowser() === 'firefox' ? 'the real panel as a tab' : 'the real panel';
+const DEVTOOLS = e2eBrowser() === 'firefox' ? 'The panel tab' : 'DevTools';
+
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 async function envelopesWhile(page: Page, run: () => Promise<void>): Promise<number> {
   await page.evaluate(() => {
@@ -39,7 +44,7 @@ async function envelopesWhile(page: Page, run: () => Promise<void>): Promise<num
 
 describe('the panel in DevTools', () => {
   it('shows the page again after DevTools is closed and opened, and the page is silent in between', async () => {
-    const row = ledger.open('Faults', 'DevTools closed and opened again with the real panel (openPanel three times), the page changing while it is open and while it is closed');
+    const row = ledger.open('Faults', `${DEVTOOLS} closed and opened again with ${PANEL} (openPanel three times), the page changing while it is open and while it is closed`);
     const page = await openApp(started.browser, served.origin, 'db=0');
     const lost: string[] = [];
     const silent: number[] = [];
@@ -62,7 +67,7 @@ describe('the panel in DevTools', () => {
   });
 
   it('follows a reload and a back/forward cache restore with the panel open', async () => {
-    const row = ledger.open('Faults', 'Page reloaded and restored from the back/forward cache with the real panel open');
+    const row = ledger.open('Faults', `Page reloaded and restored from the back/forward cache with ${PANEL} open`);
     const page = await openApp(started.browser, served.origin, 'db=0');
     const panel = await open(page);
     const lost: string[] = [];
@@ -87,7 +92,7 @@ describe('the panel in DevTools', () => {
   });
 
   it('renders keys and values made of HTML and script as text, and runs none of it', async () => {
-    const row = ledger.open('Hostile input', 'State keys and values made of HTML and script (`<img onerror>`, `<script>`, `<b>`) shown in the real panel');
+    const row = ledger.open('Hostile input', `State keys and values made of HTML and script (\`<img onerror>\`, \`<script>\`, \`<b>\`) shown in ${PANEL}`);
     const page = await openApp(started.browser, served.origin, 'db=0');
     const html = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">';
     const script = '<script>window.__pwned=(window.__pwned||0)+1</script>';
