@@ -31,6 +31,8 @@ afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
 });
 
+/** The origin quota the IndexedDB half of the quota test writes past. */
+const QUOTA = 2 * 1024 * 1024;
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ids = (page: Page) => page.evaluate(async () => ((await (window as unknown as Any).app.db.table('records').query()) as { id: string }[]).map((row) => row.id));
 const codeOf = (error: unknown) => (error instanceof StratumError ? `${error.code}: ${error.message}` : String(error));
@@ -170,11 +172,16 @@ describe('IndexedDB', () => {
 
 describe('quota exceeded mid-write', () => {
   it('keeps the previous value in webstorage and IndexedDB', async () => {
-    const row = ledger.open('Faults', "Quota exceeded mid-write: a value over Chromium's localStorage quota set by the app and by the kit; an IndexedDB blob and a kit upload over a 2 MB origin quota (CDP Storage.overrideQuotaForOrigin)");
+    const firefox = e2eBrowser() === 'firefox';
+    const how = firefox ? 'a Firefox whose whole temporary storage is 2 MB (pref dom.quotaManager.temporaryStorage.fixedLimit)' : 'CDP Storage.overrideQuotaForOrigin';
+    const row = ledger.open('Faults', `Quota exceeded mid-write: a value over ${firefox ? "Firefox's" : "Chromium's"} localStorage quota set by the app and by the kit; an IndexedDB blob and a kit upload over a 2 MB origin quota (${how})`);
+    // Firefox: CDP is Chrome's and BiDi has no quota command; a browser of its own gets a 2 MB
+    // limit for all temporary storage at launch, which makes every origin's limit 2 MB.
+    const limited = firefox ? await startBrowser({ extension: true, browser: 'firefox', prefs: { 'dom.quotaManager.temporaryStorage.fixedLimit': QUOTA / 1024 } }) : undefined;
     // An origin no other test stored anything in: Chromium was seen to apply a quota override
     // only to an origin whose IndexedDB it had not opened before the override.
     const origin = served.origin.replace('127.0.0.1', 'localhost');
-    const page = await openApp(started.browser, origin, 'name=quota');
+    const page = await openApp(limited?.browser ?? started.browser, origin, 'name=quota');
     const client = await connect(page);
     const lost: string[] = [];
     const app = await page.evaluate(() => {
@@ -193,12 +200,17 @@ describe('quota exceeded mid-write', () => {
     if (!kit.startsWith('quota')) lost.push(`the kit's write: ${kit}`);
     if ((await page.evaluate(() => (window as unknown as Any).app.local.get('big'))) !== 'small') lost.push('the previous webstorage value changed');
 
-    const cdp = await page.createCDPSession();
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2 * 1024 * 1024 });
-    // Reading usage and quota makes the override take effect before the next write (without it,
-    // a write right after the override was seen to pass the old quota).
-    const usage = await cdp.send('Storage.getUsageAndQuota', { origin });
-    if (!usage.overrideActive || usage.quota !== 2 * 1024 * 1024) lost.push(`the quota override did not apply: ${usage.quota}`);
+    const cdp = firefox ? undefined : await page.createCDPSession();
+    if (cdp) {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: QUOTA });
+      // Reading usage and quota makes the override take effect before the next write (without it,
+      // a write right after the override was seen to pass the old quota).
+      const usage = await cdp.send('Storage.getUsageAndQuota', { origin });
+      if (!usage.overrideActive || usage.quota !== QUOTA) lost.push(`the quota override did not apply: ${usage.quota}`);
+    } else {
+      const quota = await page.evaluate(async () => (await navigator.storage.estimate()).quota);
+      if (quota !== QUOTA) lost.push(`the 2 MB limit did not apply: the page's quota is ${quota}`);
+    }
     const blob = await page.evaluate(async () => {
       const { db } = (window as unknown as Any).app;
       await db.table('records').put({ id: 'kept', v: 1 });
@@ -222,11 +234,12 @@ describe('quota exceeded mid-write', () => {
       return { row: await db.table('records').get('kept'), blobs: ((await db.blobs.list()) as { name: string }[]).map((info) => info.name), text: await (await db.blobs.get((await db.blobs.list())[0].id)).text() };
     });
     if (!same(after, { row: { id: 'kept', v: 1 }, blobs: ['small.txt'], text: 'kept blob' })) lost.push(`after: ${JSON.stringify(after)}`);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-    await cdp.detach();
+    await cdp?.send('Storage.overrideQuotaForOrigin', { origin });
+    await cdp?.detach();
     const figures = `refused as: app WebStorageQuotaError, kit "${kit.split(':')[0]}", app blob and kit upload QuotaExceededError ("${blob.error.replace(/^QuotaExceededError: /, '').slice(0, 70)}…"); previous value, row and blob intact`;
     expect(row.done({ times: 4, lost, figures })).toEqual([]);
     await client.close();
     await page.close();
+    await limited?.close();
   });
 });
