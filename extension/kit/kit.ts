@@ -56,7 +56,9 @@ async function attach(tabId: number, timeout = ATTACH_TIMEOUT_MS): Promise<{ han
       // values on select); the kit's readers follow values, so they get a full snapshot instead.
       if (name === Event.snapshot && hasPreviews(payload as Snapshot)) {
         session.requestAfterHello(Command.snapshot, {}).then(
-          (full) => push(Event.snapshot, full),
+          // A copy: the response event holds `full` already, and an object logged twice reaches a
+          // Firefox reader once (WebDriver BiDi sends a repeat by reference; puppeteer 24 reads it as undefined).
+          (full) => push(Event.snapshot, structuredClone(full)),
           (error: unknown) => console.warn('stratum kit: the full snapshot after a preview one failed', error),
         );
         return;
