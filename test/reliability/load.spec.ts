@@ -2,13 +2,15 @@
  * Load: 1,000 state changes per second (10 s in CI, 60 s with `npm run soak`) with a client
  * connected and following every delta. Recorded, not timed: the page's frame rate and heap, the
  * envelopes it posts, the kit's event buffer. Asserted, generously: they stay bounded, the
- * buffer stays at its cap, and the streamed view ends equal to the page.
+ * buffer stays at its cap, and the streamed view ends equal to the page. load.firefox.spec.ts
+ * runs it in Firefox, where each heap is about:memory's count for its window (the same bounds).
  */
-import type { CDPSession } from 'puppeteer';
+import type { Browser, CDPSession, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../runtime/puppeteer/index.js';
 import { kitPage } from '../../runtime/puppeteer/extension.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from '../e2e/harness/browser.js';
+import { windowMemory } from '../e2e/harness/firefox-parent.js';
 import { serveRepo, type Served } from '../e2e/harness/server.js';
 import { differences, openApp, pageView, snapshotView, until } from './support/app.js';
 import { Ledger, SOAK } from './support/ledger.js';
@@ -40,29 +42,63 @@ afterAll(async () => {
 
 type Load = { load: { done: number; frames: number; envelopes: number; finished: boolean } };
 
-async function heap(cdp: CDPSession, collect = false): Promise<number> {
-  if (collect) await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+/** The heaps the row records: the app's page and the kit page (after a GC when `collect`), the panel's. */
+interface Heaps {
+  /** What is measured, for the figures. */
+  readonly what: string;
+  page(collect?: boolean): Promise<number>;
+  kit(collect?: boolean): Promise<number>;
+  panel(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Chromium: each page's V8 heap through CDP, the panel's through performance.memory. */
+async function chromiumHeaps(page: Page, kit: Page, panel: Frame): Promise<Heaps> {
+  const [pageCdp, kitCdp] = await Promise.all([page.createCDPSession(), kit.createCDPSession()]);
+  await Promise.all([pageCdp.send('HeapProfiler.enable'), kitCdp.send('HeapProfiler.enable')]);
+  const heap = async (cdp: CDPSession, collect = false) => {
+    if (collect) await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  return {
+    what: 'V8 heap (CDP Runtime.getHeapUsage; the panel: performance.memory)',
+    page: (collect) => heap(pageCdp, collect),
+    kit: (collect) => heap(kitCdp, collect),
+    panel: () => panel.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize),
+    close: async () => void (await Promise.all([pageCdp.detach(), kitCdp.detach()])),
+  };
+}
+
+/** Firefox (no CDP, nothing in BiDi, no performance.memory): each window's memory as about:memory counts it. */
+async function firefoxHeaps(browser: Browser, page: Page, kit: Page, panel: Frame): Promise<Heaps> {
+  // Each page's own location: puppeteer's url() stays about:blank for the kit and panel pages in Firefox.
+  const [pageUrl, kitUrl, panelUrl] = await Promise.all([page, kit, panel].map((where) => where.evaluate(() => location.href)));
+  return {
+    what: "window memory, JS heap with DOM and layout (about:memory's reporters, GC and CC by its Minimize)",
+    page: (collect) => windowMemory(browser, pageUrl!, collect),
+    kit: (collect) => windowMemory(browser, kitUrl!, collect),
+    panel: () => windowMemory(browser, panelUrl!),
+    close: async () => undefined,
+  };
 }
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
 describe('load', () => {
   it(`${RATE.toLocaleString('en-US')} state changes per second for ${SECONDS} s with the panel open and a client following`, async () => {
-    const row = ledger.open('Load', `${RATE.toLocaleString('en-US')} state changes per second across ${STATES} states for ${SECONDS} s, with the real panel open in DevTools and a kit client following every delta`);
+    const where = e2eBrowser() === 'firefox' ? 'as a tab' : 'in DevTools';
+    const row = ledger.open('Load', `${RATE.toLocaleString('en-US')} state changes per second across ${STATES} states for ${SECONDS} s, with the real panel open ${where} and a kit client following every delta`);
     const page = await openApp(started.browser, served.origin, 'db=0');
     const client = await connect(page);
     const live = await follow(page);
     const panel = await open(page);
-    const panelHeap = () => panel.frame.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
-    const panelHeapStart = await panelHeap();
     const kit = await kitPage(started.browser);
-    const [pageCdp, kitCdp] = await Promise.all([page.createCDPSession(), kit.createCDPSession()]);
-    await Promise.all([pageCdp.send('HeapProfiler.enable'), kitCdp.send('HeapProfiler.enable')]);
+    const meter = e2eBrowser() === 'firefox' ? await firefoxHeaps(started.browser, page, kit, panel.frame) : await chromiumHeaps(page, kit, panel.frame);
+    const panelHeapStart = await meter.panel();
     // Chromium runs no animation frames in a background tab: the app's tab is the one in front.
     await page.bringToFront();
-    const heapStart = await heap(pageCdp, true);
-    const kitHeapStart = await heap(kitCdp, true);
+    const heapStart = await meter.page(true);
+    const kitHeapStart = await meter.kit(true);
 
     await page.evaluate(
       (seconds, rate, count) => {
@@ -108,8 +144,8 @@ describe('load', () => {
       fps.push((now.frames - last.frames) / seconds);
       envelopes.push((now.envelopes - last.envelopes) / seconds);
       last = { frames: now.frames, envelopes: now.envelopes, at: Date.now() };
-      heaps.push(await heap(pageCdp));
-      kitHeaps.push(await heap(kitCdp));
+      heaps.push(await meter.page());
+      kitHeaps.push(await meter.kit());
       buffered.push(await live.buffered());
       if (now.finished) break;
     }
@@ -130,9 +166,9 @@ describe('load', () => {
     const evicted = Number(dropped.replace(/,/g, ''));
     if (entries > TIMELINE_CAP * 1.1) lost.push(`the panel's timeline holds ${entries} entries, over its cap`);
     if (entries + evicted > TIMELINE_CAP * 1.1 && entries < TIMELINE_CAP) lost.push(`the panel's timeline holds ${entries} of ${entries + evicted}, below its cap`);
-    const panelHeapEnd = await panelHeap();
-    const heapEnd = await heap(pageCdp, true);
-    const kitHeapEnd = await heap(kitCdp, true);
+    const panelHeapEnd = await meter.panel();
+    const heapEnd = await meter.page(true);
+    const kitHeapEnd = await meter.kit(true);
     const steady = fps.slice(1, -1);
     // Generous bounds that only a leak or a stall would cross: what the run measured goes in the table.
     if (done !== SECONDS * RATE) lost.push(`the page made ${done} of ${SECONDS * RATE} changes`);
@@ -149,10 +185,10 @@ describe('load', () => {
       row.done({
         times: done,
         lost,
-        figures: `frames/s ${range(steady, (n) => n.toFixed(0))}; envelopes/s ${range(envelopes.slice(1, -1), (n) => n.toFixed(0))}; page heap ${mb(heapStart)} → ${mb(heapEnd)} after GC (peak ${mb(Math.max(...heaps))}); kit heap ${mb(kitHeapStart)} → ${mb(kitHeapEnd)}; kit buffer ${Math.max(...buffered)} (cap ${KIT_EVENTS_CAP}); panel timeline ${entries.toLocaleString('en-US')} shown, ${evicted.toLocaleString('en-US')} dropped (cap ${TIMELINE_CAP}); panel heap ${mb(panelHeapStart)} → ${mb(panelHeapEnd)} (performance.memory); ${live.counts.events.toLocaleString('en-US')} events folded by the kit`,
+        figures: `frames/s ${range(steady, (n) => n.toFixed(0))}; envelopes/s ${range(envelopes.slice(1, -1), (n) => n.toFixed(0))}; page heap ${mb(heapStart)} → ${mb(heapEnd)} after GC (peak ${mb(Math.max(...heaps))}); kit heap ${mb(kitHeapStart)} → ${mb(kitHeapEnd)}; kit buffer ${Math.max(...buffered)} (cap ${KIT_EVENTS_CAP}); panel timeline ${entries.toLocaleString('en-US')} shown, ${evicted.toLocaleString('en-US')} dropped (cap ${TIMELINE_CAP}); panel heap ${mb(panelHeapStart)} → ${mb(panelHeapEnd)}; heaps are ${meter.what}; ${live.counts.events.toLocaleString('en-US')} events folded by the kit`,
       }),
     ).toEqual([]);
-    await Promise.all([pageCdp.detach(), kitCdp.detach(), live.close(), client.close(), panel.close()]);
+    await Promise.all([meter.close(), live.close(), client.close(), panel.close()]);
     await page.close();
   }, (SECONDS + 90) * 1000);
 });

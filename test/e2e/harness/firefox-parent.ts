@@ -62,3 +62,40 @@ export async function terminateBackground(browser: Browser): Promise<void> {
   );
   if (states[1] !== 'stopped') throw new Error(`Firefox did not stop Stratum's background: it was "${states[0]}", and is "${states[1]}" after terminateBackground()`);
 }
+
+/**
+ * What about:memory counts for the one top-level window at `url` (bytes, in whichever process
+ * holds it): the window's JS heap (its zones and realms) with its DOM, layout and style. `collect`
+ * first runs about:memory's "Minimize memory usage" (GC and CC in every process), as CDP's
+ * HeapProfiler.collectGarbage does before Chromium's Runtime.getHeapUsage. Pass the URL the page
+ * reports itself (location.href): puppeteer's page.url() stays about:blank in Firefox for a page
+ * loaded with browsingContext.navigate. Throws unless exactly one window is at `url`, so a wrong
+ * URL cannot pass for a small heap.
+ */
+export async function windowMemory(browser: Browser, url: string, collect = false): Promise<number> {
+  // Report paths spell a URL with backslashes: a slash separates the path's own parts.
+  const top = `top(${url.replace(/\//g, '\\')}, id=`;
+  const { bytes, windows } = await evaluateInParent<{ bytes: number; windows: string[] }>(
+    browser,
+    `new Promise((resolve, reject) => {
+      const manager = Cc['@mozilla.org/memory-reporter-manager;1'].getService(Ci.nsIMemoryReporterManager);
+      const prefix = 'explicit/window-objects/';
+      const top = ${JSON.stringify(top)};
+      const windows = new Set();
+      let bytes = 0;
+      const report = () => manager.getReports((process, path, kind, units, amount) => {
+        if (units !== Ci.nsIMemoryReporter.UNITS_BYTES || !path.startsWith(prefix) || !path.startsWith(top, prefix.length)) return;
+        windows.add(process + ' ' + path.slice(prefix.length).split('/')[0]);
+        bytes += amount;
+      }, null, () => resolve({ bytes, windows: [...windows] }), null, false);
+      try {
+        if (${collect}) manager.minimizeMemoryUsage(report);
+        else report();
+      } catch (error) {
+        reject(error);
+      }
+    })`,
+  );
+  if (windows.length !== 1) throw new Error(`Firefox reports ${windows.length} windows at ${url}, not one: ${windows.join('; ')}`);
+  return bytes;
+}
