@@ -1,8 +1,9 @@
 /**
- * Faults of IndexedDB and of quotas in real Chromium, with the kit connected: an IndexedDB that
+ * Faults of IndexedDB and of quotas in real Chromium and Firefox ESR, with the kit connected: an IndexedDB that
  * cannot open, a `versionchange` from another tab, transactions aborted halfway (by the app, by
  * a constraint, by the tab closing), quota exceeded mid-write in webstorage and in IndexedDB.
  * After each: the page works, nothing half-written, what was there before is still there.
+ * faults-database.firefox.spec.ts runs these bodies in Firefox (rows: faults-database-firefox).
  */
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual as same } from 'node:util';

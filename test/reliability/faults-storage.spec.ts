@@ -1,8 +1,9 @@
 /**
- * Faults of the browser's storage in real Chromium, with the kit connected: webstorage that
+ * Faults of the browser's storage in real Chromium and Firefox ESR, with the kit connected: webstorage that
  * stops working while the app runs, IndexedDB that cannot open or is upgraded by another tab, a
  * transaction aborted halfway, quota exceeded mid-write. After each: the page works, the
  * kit's view equals the page's state, and what was written before is still there.
+ * faults-storage.firefox.spec.ts runs these bodies in Firefox (rows: faults-storage-firefox).
  */
 import { isDeepStrictEqual as same } from 'node:util';
 import type { Page } from 'puppeteer';

@@ -1,8 +1,9 @@
 /**
- * Faults of the transport in real Chromium: the MV3 service worker stopped again and again while
+ * Faults of the transport in real Chromium and Firefox ESR: the MV3 service worker (Firefox: the event page) stopped again and again while
  * edits stream both ways, the page reloaded and restored from the back/forward cache with a
  * client connected, and a client closed and opened again. After each, no acknowledged edit or
  * record is missing, and the streamed view equals the page's own state.
+ * faults-transport.firefox.spec.ts runs these bodies in Firefox (rows: faults-transport-firefox).
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

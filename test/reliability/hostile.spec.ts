@@ -1,7 +1,8 @@
 /**
- * Hostile input in real Chromium with the extension: a cross-origin iframe and window.open()ed
+ * Hostile input in real Chromium and Firefox ESR with the extension: a cross-origin iframe and window.open()ed
  * windows posting forged messages, a cross-origin iframe posing as a runtime, values made of
  * HTML and script, and malformed edits. Nothing may get through, leak, run, or change data.
+ * hostile.firefox.spec.ts runs these bodies in Firefox (rows: hostile-firefox).
  */
 import { isDeepStrictEqual as same } from 'node:util';
 import type { Frame, Page } from 'puppeteer';

@@ -1,7 +1,8 @@
 /**
- * Data integrity in real Chromium: blobs keep every byte (size and SHA-256) on the way from the
+ * Data integrity in real Chromium and Firefox ESR: blobs keep every byte (size and SHA-256) on the way from the
  * app to the kit and from the kit to the app; webstorage and database writes that fail leave the
  * previous value readable, through the app's API and through the kit.
+ * integrity.firefox.spec.ts runs these bodies in Firefox (rows: integrity-firefox).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { isDeepStrictEqual as same } from 'node:util';
