@@ -192,7 +192,7 @@ describe(`stratumjs/puppeteer snapshots in ${BROWSER}`, () => {
     const { page, client } = await openDemo();
     await client.close();
     const before = await snapshot(page);
-    expect(before.databases.map((database) => database.name)).toContain('reliability');
+    expect(before.databases.map((database) => database.name)).toContain('notes');
 
     await page.type('[data-testid="new-note-title"]', 'Temporary');
     await page.keyboard.press('Enter');
