@@ -1,14 +1,15 @@
+import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { addonIdOf } from '../../../runtime/puppeteer/firefox.js';
 import { REPO_ROOT } from './browser.js';
-import path from 'node:path';
 
 /**
  * Firefox's own parent process, reached over WebDriver BiDi: with `--remote-allow-system-access`
  * (the kit launches Firefox with it, to install the extension) `browsingContext.getTree` with
  * `moz:scope: "chrome"` lists the browser window itself, and `script.evaluate` there runs with
  * system privileges. It stands in for CDP where a test needs the browser to do something no web
- * API does: stop the extension's background, as about:debugging's "Terminate background script".
+ * API does: stop the extension's background, as about:debugging's "Terminate background script",
+ * and measure a window's memory, as about:memory does.
  */
 
 /** The parts of puppeteer's BiDi connection used here; it is not in puppeteer's public types. */
@@ -16,8 +17,6 @@ interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>;
 }
 type Evaluated = { type: 'success'; result: { type: string; value?: unknown } } | { type: 'exception'; exceptionDetails: { text: string } };
-
-const ADDON_ID = addonIdOf(path.join(REPO_ROOT, 'dist/firefox'));
 
 function connectionOf(browser: Browser): BidiConnection {
   const connection = (browser as unknown as { connection?: BidiConnection }).connection;
@@ -41,13 +40,9 @@ export async function evaluateInParent<T>(browser: Browser, expression: string):
   return JSON.parse(String(result.result.value)) as T;
 }
 
-/** The Stratum extension's background as Firefox's extension framework holds it. */
-const EXTENSION = `ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs').ExtensionParent.GlobalManager.getExtension(${JSON.stringify(ADDON_ID)})`;
-
-/** 'running', 'suspending', 'stopped', … (Firefox's own words), or null when the extension is not installed. */
-export function backgroundState(browser: Browser): Promise<string | null> {
-  return evaluateInParent<string | null>(browser, `${EXTENSION}?.backgroundState ?? null`);
-}
+/** The Stratum extension as Firefox's extension framework holds it (read when first needed: a Chromium run may have no dist/firefox). */
+const extension = () =>
+  `ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs').ExtensionParent.GlobalManager.getExtension(${JSON.stringify(addonIdOf(path.join(REPO_ROOT, 'dist/firefox')))})`;
 
 /**
  * Stops the extension's event page as about:debugging's "Terminate background script" does
@@ -58,7 +53,7 @@ export function backgroundState(browser: Browser): Promise<string | null> {
 export async function terminateBackground(browser: Browser): Promise<void> {
   const states = await evaluateInParent<[string, string]>(
     browser,
-    `(async () => { const extension = ${EXTENSION}; if (!extension) throw new Error('Stratum is not installed'); const before = extension.backgroundState; if (before === 'stopped') return [before, before]; await extension.terminateBackground(); return [before, extension.backgroundState]; })()`,
+    `(async () => { const extension = ${extension()}; if (!extension) throw new Error('Stratum is not installed'); const before = extension.backgroundState; if (before === 'stopped') return [before, before]; await extension.terminateBackground(); return [before, extension.backgroundState]; })()`,
   );
   if (states[1] !== 'stopped') throw new Error(`Firefox did not stop Stratum's background: it was "${states[0]}", and is "${states[1]}" after terminateBackground()`);
 }
