@@ -1,0 +1,133 @@
+/**
+ * A far sparse array (`a[2 ** 32 - 2] = 1`: length 4,294,967,295, one item) is a legal IndexedDB
+ * or memory row and a legal state (structured clone keeps holes as holes). Written hole by hole,
+ * as the codec writes arrays, it is four billion nodes: the page ran out of memory listing the
+ * row, hashing it, exporting or recording it, or checking an edit's look-alike. Each case runs
+ * in a process of its own with a capped heap, so running out of memory fails the test in words
+ * instead of taking the test worker down.
+ */
+import { describe, expect, it } from 'vitest';
+import { runGuarded } from '../../../test/helpers/guarded.js';
+
+const LIMITS = { heapMb: 256, timeoutMs: 30_000 };
+
+const FAR = `
+const far = (...items: [number, unknown][]): unknown[] => {
+  const list: unknown[] = [];
+  list[2 ** 32 - 2] = 'last';
+  for (const [at, item] of items) list[at] = item;
+  return list;
+};
+`;
+
+async function run(source: string): Promise<unknown> {
+  const outcome = await runGuarded(FAR + source, LIMITS);
+  expect(outcome.failure).toBeUndefined();
+  return outcome.result;
+}
+
+describe('the panel lists a row and a state holding a far sparse array', () => {
+  it('lists a memory row: its length, its items with their indexes, and a hash', async () => {
+    const result = (await run(`
+      import { kit } from './test/helpers/agent-kit.ts';
+      import { openDatabase } from './runtime/db/database.ts';
+      import { memory } from './runtime/db/providers/memory.ts';
+      import { Command } from './runtime/protocol/messages.ts';
+      import { registryId } from './runtime/registry/registry.ts';
+      const db = await openDatabase('far-rows', { version: 1, tables: { rows: { key: 'id' } }, provider: memory() });
+      await db.table('rows').put({ id: 1, list: far([3, { n: 1 }]) });
+      const t = kit();
+      await t.hello();
+      const page = await t.call(Command.dbQuery, { database: registryId(db)!, table: 'rows' });
+      console.log(JSON.stringify(page.rows.map((row) => ({ value: row.value, hash: row.hash }))));
+    `)) as { value: unknown; hash: string }[];
+    expect(result).toHaveLength(1);
+    expect(result[0]!.value).toEqual({ id: 1, list: { $t: 'sparse', length: 2 ** 32 - 1, v: [[3, { n: 1 }], [2 ** 32 - 2, 'last']] } });
+    expect(result[0]!.hash).toMatch(/^h[0-9a-z]+$/);
+  });
+
+  it('shows a state as the panel shows it, with redact() still hiding an item by its index', async () => {
+    const result = await run(`
+      import { show, InlineBlobs } from './runtime/devtools/agent/show.ts';
+      import { configureDevtools } from './runtime/registry/registry.ts';
+      const plain = show({ list: far([0, 'a'], [1, 'secret']) }, ['state', 'app', 'k'], new InlineBlobs()).value;
+      configureDevtools({ redact: (path) => path[path.length - 1] === 1 });
+      const hidden = show({ list: far([0, 'a'], [1, 'secret']) }, ['state', 'app', 'k'], new InlineBlobs());
+      console.log(JSON.stringify({ plain, hidden }));
+    `);
+    expect(result).toEqual({
+      plain: { list: { $t: 'sparse', length: 2 ** 32 - 1, v: [[0, 'a'], [1, 'secret'], [2 ** 32 - 2, 'last']] } },
+      hidden: { value: { list: { $t: 'sparse', length: 2 ** 32 - 1, v: [[0, 'a'], [1, '[redacted]'], [2 ** 32 - 2, 'last']] } }, redacted: [['list', 1]] },
+    });
+  });
+
+  it('hashes two different far sparse arrays differently and equal ones equally, so a stale edit is told apart', async () => {
+    const result = (await run(`
+      import { fingerprint } from './runtime/devtools/agent/show.ts';
+      const root = ['db', 'app', 'rows'];
+      const hash = (value: unknown) => fingerprint(value, root).hash;
+      console.log(JSON.stringify({
+        one: hash({ list: far([5, 1]) }),
+        same: hash({ list: far([5, 1]) }),
+        otherItem: hash({ list: far([5, 2]) }),
+        otherIndex: hash({ list: far([6, 1]) }),
+        chars: fingerprint({ list: far([5, 1]) }, root).chars,
+      }));
+    `)) as Record<string, string | number>;
+    expect(result['same']).toBe(result['one']);
+    expect(result['otherItem']).not.toBe(result['one']);
+    expect(result['otherIndex']).not.toBe(result['one']);
+    expect(result['chars']).toBeLessThan(200);
+  });
+});
+
+describe('a snapshot export and a recording refuse a far sparse array in words', () => {
+  it('refuses the export, naming the state and the array', async () => {
+    const result = await run(`
+      import { Store } from './runtime/store/index.ts';
+      import { exportSnapshot } from './runtime/devtools/snapshot/export.ts';
+      const store = new Store({ name: 'far-app' });
+      store.createState({ list: far([1, 'x']) }, { key: 'big', scope: 'app' });
+      console.log(JSON.stringify(await exportSnapshot({ stores: [store], webstorages: [], databases: [] }).then(() => 'exported', (error: Error) => error.message)));
+    `);
+    expect(result).toBe(
+      'cannot export state "big" (scope app) at ["list"]: an array of length 4294967295 holding 2 items; a snapshot file writes every hole (4294967293 here), so hold it as a Map or an object',
+    );
+  });
+
+  it('stops a recording that meets one, saying which change and where, instead of a file missing it', async () => {
+    const result = await run(`
+      import { Store } from './runtime/store/index.ts';
+      import { Recorder } from './runtime/devtools/record/recorder.ts';
+      const store = new Store({ name: 'far-rec' });
+      const state = store.createState<unknown>(1, { key: 'big', scope: 'app' });
+      const recorder = new Recorder(1e8, false);
+      state.set({ list: far() });
+      console.log(JSON.stringify(await recorder.finish().then(() => 'recorded', (error: Error) => error.message)));
+    `);
+    expect(result).toBe(
+      'cannot record state "big" (scope app) at ["list"]: an array of length 4294967295 holding 1 item; a recording writes every hole (4294967294 here), so hold it as a Map or an object',
+    );
+  });
+});
+
+describe("the edit's look-alike check", () => {
+  it('compares a class instance holding a far sparse array without writing its holes', async () => {
+    const result = await run(`
+      import { guardClasses } from './runtime/devtools/agent/edit.ts';
+      class Holder { constructor(public list: unknown[]) {} }
+      const list = far([2, 'b']);
+      const live = { h: new Holder(list) };
+      const lookAlike = (of: unknown[]) => Object.defineProperty({ list: of }, Symbol.toStringTag, { value: 'Holder' });
+      const kept = (guardClasses({ h: lookAlike(list) }, live, []) as { h: unknown }).h === live.h;
+      let refused = '';
+      try {
+        guardClasses({ h: lookAlike(far([2, 'c'])) }, live, []);
+      } catch (error) {
+        refused = (error as Error).message;
+      }
+      console.log(JSON.stringify({ kept, refused }));
+    `);
+    expect(result).toEqual({ kept: true, refused: expect.stringContaining('["h"] is a Holder: the panel cannot rebuild a class instance') });
+  });
+});
