@@ -3,11 +3,12 @@
  * path (the old value stays intact: listeners get it as `prev`), following the codec's path
  * steps: object keys, array and Set indexes, Map entry index then 0 (key) or 1 (value).
  */
-import { BlobRef, decode, encode, Opaque, stringifyEncoded, Truncated, type Encoded, type Path } from '../../codec/index.js';
+import { BlobRef, decode, Opaque, stringifyEncoded, Truncated, type Encoded, type Path } from '../../codec/index.js';
 import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import { describePath } from './describe-path.js';
 import type { InlineBlobs } from './show.js';
+import { encodeWhole, farIndexes } from './sparse.js';
 
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
 
@@ -109,7 +110,7 @@ export function liveAt(root: unknown, path: Path): unknown {
 
 /** Whether a look-alike is what the codec makes of `live`: the page's instance, unchanged. */
 function sameAsLive(lookAlike: object, live: object): boolean {
-  return stringifyEncoded(encode(lookAlike)) === stringifyEncoded(encode(live));
+  return stringifyEncoded(encodeWhole(lookAlike)) === stringifyEncoded(encodeWhole(live));
 }
 
 /**
@@ -267,6 +268,8 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     return copy;
   }
   if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describePath(path.slice(0, -1))} is a ${kind}`);
+  const far = kind === 'array' ? farIndexes(node as unknown[]) : undefined;
+  if (far) return editFar(node as unknown[], far, step, op, value, path);
   // slice(), not spread: a spread turns a sparse array's holes into explicit undefined items.
   const items: unknown[] = kind === 'array' ? (node as unknown[]).slice() : [...(node as Map<unknown, unknown> | Set<unknown>)];
   const i = index(step, items.length, path, op !== 'delete');
@@ -279,6 +282,22 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
   else items[i] = value;
   if (kind === 'array') return items;
   return kind === 'map' ? mapFrom(items, path) : new Set(items);
+}
+
+/**
+ * An edit inside a far sparse array (sparse.ts): slice() would visit every slot (four minutes
+ * for a[2 ** 32 - 2]), so the copy takes its items only. Insert and delete would move every
+ * slot after the step: refused in words.
+ */
+function editFar(list: unknown[], far: number[], step: string | number, op: EditOp, value: unknown, path: Path): unknown[] {
+  const where = describePath(path.slice(0, -1));
+  if (op !== 'set') throw new CommandError('not-editable', `${where} is an array of length ${list.length} holding ${far.length} items: ${op} would move every slot after it; set an item instead, or change it from the page's code`);
+  const i = index(step, list.length, path, false);
+  const copy: unknown[] = [];
+  copy.length = list.length;
+  for (const at of far) copy[at] = list[at];
+  copy[i] = value;
+  return copy;
 }
 
 /** The objects `node` holds directly (property values, Map keys and values, Set items); never runs a getter. */

@@ -105,6 +105,10 @@ class Walk {
           if (own in encoded) this._child(encoded, own, encoded[own]!, field(value, own));
         }
         return;
+      case 'sparse':
+        // The agent's far sparse array (sparse.ts): [index, item] pairs, each item at its index.
+        if (Array.isArray(inner)) for (const pair of inner) if (Array.isArray(pair) && typeof pair[0] === 'number') this._child(pair, 1, pair[1]!, field(value, pair[0]), pair[0]);
+        return;
       case 'truncated':
         return this._preview(encoded, value);
       default:

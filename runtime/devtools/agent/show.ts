@@ -7,6 +7,7 @@ import { CODEC_VERSION, encode, stringifyEncoded, type Encoded, type EncodeLimit
 import type { Hash } from '../../protocol/messages.js';
 import { config } from '../../registry/registry.js';
 import { applyRedaction, type Redact } from './redact.js';
+import { encodeWhole, showFar } from './sparse.js';
 
 /** What the panel gets at first; anything cut is a `truncated` node it can expand by path. */
 /** maxNodes: a 20th of what one envelope may carry (LIMITS.nodes), so a value always travels. */
@@ -83,7 +84,9 @@ export function redactAt(redact: Redact, value: unknown, root: Path, at: Path = 
  * `at` is the path inside it (expand).
  */
 export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = [], limits: EncodeLimits = DISPLAY): Shown {
-  const encoded = encode(value, { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) });
+  const options: EncodeLimits = { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) };
+  const encoded = encode(value, options);
+  showFar(encoded, value, at, options);
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [] };
   return applyRedaction(encoded, value, redactAt(redact, value, root, at), root, at);
@@ -98,7 +101,9 @@ export function show(value: unknown, root: Path, blobs: InlineBlobs, at: Path = 
 export function showPart(value: unknown, root: Path, blobs: InlineBlobs, at: Path, hidden: Path[], limits: EncodeLimits = DISPLAY): Shown {
   const redact = config.redact;
   if (!redact || hidden.length === 0) return show(value, root, blobs, at, limits);
-  const encoded = encode(value, { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) });
+  const options: EncodeLimits = { ...limits, basePath: at, onBlob: (blob) => blobs.ref(blob) };
+  const encoded = encode(value, options);
+  showFar(encoded, value, at, options);
   const cut = root.length;
   const inHidden = (path: Path) => hidden.some((secret) => secret.length <= path.length - cut && secret.every((step, i) => step === path[cut + i]));
   return applyRedaction(encoded, value, (path, v) => inHidden(path) || redact(path, v), root, at);
@@ -108,7 +113,7 @@ export function showPart(value: unknown, root: Path, blobs: InlineBlobs, at: Pat
 export function redactedPaths(value: unknown, root: Path, at: Path = []): Path[] {
   const redact = config.redact;
   if (!redact) return [];
-  return applyRedaction(encode(value, { basePath: at }), value, redactAt(redact, value, root, at), root, at).redacted;
+  return applyRedaction(encodeWhole(value), value, redactAt(redact, value, root, at), root, at).redacted;
 }
 
 /**
@@ -121,14 +126,15 @@ export function decodeErrorText(error: Error, root: Path): string {
 }
 
 /**
- * A version for what has none: a 64-bit FNV-1a of the full encoded JSON (two 32-bit halves),
+ * A version for what has none: a 64-bit FNV-1a of the full encoded JSON (two 32-bit halves;
+ * a far sparse array written as its items, see sparse.ts),
  * and the length of that JSON (what storing the value costs, near enough). Blobs hash by type
  * and size; a ref would differ between two reads of the same row. `root` is where redact() sees
  * the value: where it hides a part, the panel gets a stand-in for the hash (see masked) and the
  * length of the value as shown, so neither a guess at a short secret nor its length can be checked.
  */
 export function fingerprint(value: unknown, root: Path): { hash: Hash; chars: number; masked?: true } {
-  const encoded = encode(value);
+  const encoded = encodeWhole(value);
   const text = jsonOf(encoded);
   const redact = config.redact;
   // After the text was taken: applyRedaction rewrites the encoding in place.
@@ -190,18 +196,21 @@ function hashText(text: string): Hash {
  */
 export function showRow(value: unknown, root: Path, blobs: InlineBlobs): Shown & { hash: Hash } {
   let blob = false;
-  const encoded = encode(value, {
+  const options: EncodeLimits = {
     ...DISPLAY,
     onBlob: (met) => {
       blob = true;
       return blobs.ref(met);
     },
-  });
+  };
+  const encoded = encode(value, options);
   // Before redaction, which rewrites the encoding in place: the version is of the stored row.
   // A string that merely contains the marker only costs the second walk, never a wrong hash.
   const text = blob ? '' : JSON.stringify(encoded);
   const whole = blob || text.includes('"$t":"truncated"');
   const hash = whole ? fingerprint(value, root).hash : hashText(text);
+  // After the text: a far sparse array is cut in it, so its hash is the whole value's.
+  if (whole) showFar(encoded, value, [], options);
   const redact = config.redact;
   if (!redact) return { value: encoded, redacted: [], hash };
   const shown = applyRedaction(encoded, value, redactAt(redact, value, root, []), root, []);

@@ -13,6 +13,7 @@ import type { Store } from '../../store/store.js';
 import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
 import { applyRedaction } from '../agent/redact.js';
+import { refuseFar } from '../agent/sparse.js';
 import { all, type WebStorageLike } from '../agent/targets.js';
 import { blobRefs } from '../../codec/encoded.js';
 import {
@@ -44,8 +45,9 @@ export class Collected {
     return ref;
   };
 
-  /** Encodes `value` whole; `root` is where redact() sees it. */
-  encode(value: unknown, root: Path): { value: Encoded; redacted?: Path[] } {
+  /** Encodes `value` whole; `root` is where redact() sees it. A far sparse array is refused in words (sparse.ts). */
+  encode(value: unknown, root: Path, verb: 'export' | 'record' = 'export'): { value: Encoded; redacted?: Path[] } {
+    refuseFar(value, root, verb);
     const encoded = encode(value, { onBlob: this.ref });
     const redact = config.redact;
     if (!redact) return { value: encoded };
