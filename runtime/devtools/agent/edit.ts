@@ -8,7 +8,8 @@ import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import { describePath } from './describe-path.js';
 import type { InlineBlobs } from './show.js';
-import { encodeWhole, farIndexes } from './sparse.js';
+import { farIndexes } from './far.js';
+import { encodeWhole } from './sparse.js';
 
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
 

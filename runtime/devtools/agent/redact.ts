@@ -91,7 +91,8 @@ class Walk {
         if (isNode(inner)) this._record(inner, value);
         return;
       case 'array':
-        if (Array.isArray(inner)) this._list(inner, value);
+      case 'sparse':
+        if (Array.isArray(inner)) this._list(inner, value, tag === 'sparse');
         return;
       case 'set':
         if (Array.isArray(inner)) this._list(inner, value instanceof Set ? [...value] : undefined);
@@ -105,10 +106,6 @@ class Walk {
           if (own in encoded) this._child(encoded, own, encoded[own]!, field(value, own));
         }
         return;
-      case 'sparse':
-        // The agent's far sparse array (sparse.ts): [index, item] pairs, each item at its index.
-        if (Array.isArray(inner)) for (const pair of inner) if (Array.isArray(pair) && typeof pair[0] === 'number') this._child(pair, 1, pair[1]!, field(value, pair[0]), pair[0]);
-        return;
       case 'truncated':
         return this._preview(encoded, value);
       default:
@@ -120,8 +117,12 @@ class Walk {
     for (const key of Object.keys(record)) this._child(record, key, record[key]!, field(value, key));
   }
 
-  private _list(items: Encoded[], value: unknown): void {
-    for (let i = 0; i < items.length; i++) this._child(items, i, items[i]!, field(value, i));
+  /** `sparse`: the agent's far sparse array (sparse.ts), `[index, item]` pairs, each item at its index. */
+  private _list(items: Encoded[], value: unknown, sparse = false): void {
+    for (let i = 0; i < items.length; i++) {
+      const [holder, key, step] = sparse ? [items[i] as Encoded[], 1, (items[i] as Encoded[])[0] as number] : [items, i, i];
+      this._child(holder, key, holder[key]!, field(value, step), step);
+    }
   }
 
   private _pairs(pairs: Encoded[], entries: unknown[]): void {

@@ -15,7 +15,7 @@ import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
 import { redactAt } from '../agent/show.js';
 import { applyRedaction } from '../agent/redact.js';
-import { FarArrayRefusal, refuseFar } from '../agent/sparse.js';
+import { FarArrayRefusal, refuseFar } from '../snapshot/refuse-far.js';
 import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt } from '../../db/schema.js';
 import type { Database, DbEvent } from '../../db/types.js';
 import type { State } from '../../store/state.js';
@@ -61,7 +61,8 @@ export class Recorder {
   private readonly _createdAt = new Date().toISOString();
   private _size = 0;
   private _stopped: 'budget' | null = null;
-  private _refused: FarArrayRefusal | undefined;
+  // Not `_`-named: build.mjs mangles those across every entry, and a new one renames them all.
+  #refused: FarArrayRefusal | undefined;
   private _listening = true;
   /** Set when the end's states and webstorage were read: only database changes are recorded after. */
   private _stopStates = false;
@@ -76,11 +77,12 @@ export class Recorder {
     for (const store of targets.stores) this._stops.push(store._observe((state, label, deferred) => !deferred && this._state(store, state, label)));
     for (const storage of targets.webstorages) this._stops.push(storage.subscribe((event) => this._webstorage(storage, event)));
     for (const db of targets.databases) if (!db.name.startsWith(REHEARSAL_PREFIX)) this._dbStops.push(db.subscribe((event) => this._database(db, event)));
-    this._start = exportSnapshot();
+    const start = exportSnapshot();
+    this._start = start;
     // Refused at the start: stop listening now (finish() gives the words); other errors as before.
-    void this._start.catch((error: unknown) => {
+    void start.catch((error: unknown) => {
       if (!(error instanceof FarArrayRefusal)) throw error;
-      this._refuse(error);
+      this.#refuse(error);
     });
   }
 
@@ -90,11 +92,11 @@ export class Recorder {
 
   /** Stops (if the budget has not already) and answers the whole file. */
   async finish(): Promise<RecordingFile> {
-    if (this._refused) throw this._refused;
+    if (this.#refused) throw this.#refused;
     this._end ??= this._readEnd();
     const end = await this._end;
     await this._settle();
-    if (this._refused) throw this._refused;
+    if (this.#refused) throw this.#refused;
     return {
       format: RECORDING_FORMAT,
       version: RECORDING_VERSION,
@@ -114,9 +116,9 @@ export class Recorder {
    * A change the file cannot hold (a far sparse array, sparse.ts): recording stops there and
    * finish() refuses in its words, rather than give a file with that change missing.
    */
-  private _refuse(error: FarArrayRefusal): void {
-    this._refused ??= error;
-    this._unlisten();
+  #refuse(error: FarArrayRefusal): void {
+    this.#refused ??= error;
+    this.cancel();
   }
 
   /** Stops listening without a file (the last panel left). */
@@ -180,7 +182,7 @@ export class Recorder {
       }
     };
     if (!ready) return count();
-    const job = ready.then(count, (error: unknown) => (error instanceof FarArrayRefusal ? this._refuse(error) : console.error('stratum devtools: a recorded change could not be read', error)));
+    const job = ready.then(count, (error: unknown) => (error instanceof FarArrayRefusal ? this.#refuse(error) : console.error('stratum devtools: a recorded change could not be read', error)));
     this._pending.add(job);
     void job.finally(() => this._pending.delete(job));
   }
@@ -241,7 +243,7 @@ export class Recorder {
       this._push({ kind: 'state', store: store.name, scope, key: state.key, value, ...(redacted && { redacted }), ...this._base(label ?? 'set', site) }, ready);
     } catch (error) {
       // Inside the app's set: the app's change stands; the recording misses it and says so.
-      if (error instanceof FarArrayRefusal) this._refuse(error);
+      if (error instanceof FarArrayRefusal) this.#refuse(error);
       else console.error('stratum devtools: could not record a state change', error);
     }
   }

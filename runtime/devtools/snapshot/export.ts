@@ -13,7 +13,7 @@ import type { Store } from '../../store/store.js';
 import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
 import { applyRedaction } from '../agent/redact.js';
-import { refuseFar } from '../agent/sparse.js';
+import { refuseFar } from './refuse-far.js';
 import { all, type WebStorageLike } from '../agent/targets.js';
 import { blobRefs } from '../../codec/encoded.js';
 import {
