@@ -58,6 +58,30 @@ describe('reading encoded values', () => {
   });
 });
 
+describe("the agent's far sparse array (more holes than items past 1,000,000)", () => {
+  const far = { $t: 'sparse', length: 2 ** 32 - 1, v: [[3, { n: 1 }], [2 ** 32 - 2, 'last']] };
+
+  it('lists its items at their indexes and the holes between as runs, as [1, , 3] shows its hole', () => {
+    expect(summary(encode([1, , 3]))).toBe('[1, <empty>, 3]');
+    const shown = view({ list: far }, []).children![0]!;
+    const node = view(shown.value, shown.path);
+    expect(node).toMatchObject({ type: 'Array', preview: 'Array(4294967295)', container: 'array' });
+    expect(node.children!.map((child) => [child.label, child.path, view(child.value, child.path).preview])).toEqual([
+      ['0…2', ['list', 0], '<empty × 3>'],
+      ['3', ['list', 3], '{n}'],
+      ['4…4294967293', ['list', 4], '<empty × 4294967290>'],
+      ['4294967294', ['list', 4294967294], '"last"'],
+    ]);
+    expect(summary(far)).toBe('Array(4294967295) [<empty × 3>, {n: 1}, <empty × 4294967290>, "last"]');
+  });
+
+  it('says how many items a cut one shows, and claims no holes past the last item shown', () => {
+    const node = view({ ...far, v: [[3, 'a']], items: 2 }, []);
+    expect(node.preview).toBe('Array(4294967295) — 1 of 2 items shown');
+    expect(node.children!.map((child) => child.label)).toEqual(['0…2', '3']);
+  });
+});
+
 describe('diff', () => {
   it('lists added, removed and changed paths', () => {
     const { differences, total } = diff(encode({ a: 1, b: [1, 2], c: 'x' }), encode({ a: 2, b: [1], d: true, c: 'x' }));

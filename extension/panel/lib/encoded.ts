@@ -125,7 +125,8 @@ function tagged(node: Tagged, path: Path): NodeView {
     case 'undefined':
       return { type: 'undefined', preview: 'undefined', editor: 'undefined' };
     case 'hole':
-      return { type: 'empty', preview: '<empty>', editor: 'json' };
+      // `n`: a run of holes in a far sparse array (sparseView), shown as Chrome's console does.
+      return { type: 'empty', preview: typeof node.n === 'number' ? `<empty × ${node.n}>` : '<empty>', editor: 'json' };
     case 'number':
       return { type: 'number', preview: str(node.v), editor: 'number' };
     case 'bigint':
@@ -149,6 +150,8 @@ function tagged(node: Tagged, path: Path): NodeView {
       const list = Array.isArray(node.v) ? node.v : [];
       return withId(node, { type: 'Array', preview: `Array(${list.length})`, children: items(list, path), container: 'array', editor: 'json' });
     }
+    case 'sparse':
+      return withId(node, sparseView(node, path));
     case 'map': {
       const list = Array.isArray(node.v) ? node.v : [];
       return withId(node, { type: 'Map', preview: `Map(${list.length})`, children: mapEntries(list, path), container: 'map', editor: 'json' });
@@ -183,6 +186,31 @@ function tagged(node: Tagged, path: Path): NodeView {
     default:
       return { type: node.$t, preview: `<${node.$t}>`, locked: `a ${node.$t} node this panel does not know` };
   }
+}
+
+/**
+ * The agent's far sparse array (runtime/devtools/agent/sparse.ts): `length` slots, `v` its items
+ * as [index, item] pairs, `items` their count when not all are shown. Each item sits at its index,
+ * and the holes between are one row each, as `[1, , 3]` shows its hole at index 1.
+ */
+function sparseView(node: Tagged, path: Path): NodeView {
+  const length = num(node.length);
+  const pairs = Array.isArray(node.v) ? node.v : [];
+  const children: Child[] = [];
+  let next = 0;
+  const holes = (to: number) => {
+    if (to > next) children.push({ label: to - next > 1 ? `${next}…${to - 1}` : String(next), path: [...path, next], value: { $t: 'hole', n: to - next } });
+  };
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'number') continue;
+    holes(pair[0]);
+    children.push({ label: String(pair[0]), path: [...path, pair[0]], value: pair[1] ?? null });
+    next = pair[0] + 1;
+  }
+  // Cut: what lies after the last item shown is not known to be holes.
+  if (typeof node.items !== 'number') holes(length);
+  const shown = typeof node.items === 'number' ? ` — ${pairs.length} of ${node.items} items shown` : '';
+  return { type: 'Array', preview: `Array(${length})${shown}`, children, container: 'array', locked: "an array with more holes than items: edit its items, or set it from the page's code" };
 }
 
 function errorView(node: Tagged, path: Path): NodeView {
