@@ -16,6 +16,7 @@ import { DISPLAY, fingerprint, redactedPaths, show } from '../show.js';
 import { target } from '../targets.js';
 import type { KeyHandles } from '../key-handles.js';
 import { decodeRange, guardFields, keyPlace, page, rowRoot, selectsByContent, tableOf, visibleRows } from './db.js';
+import { encodeWhole } from '../sparse.js';
 
 /** Rows read per engine call while a filter runs in the agent. */
 const SCAN_PAGE = 500;
@@ -29,7 +30,8 @@ function fieldOf(row: unknown, field: string): unknown {
   return value;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(encode(a)) === JSON.stringify(encode(b));
+// encodeWhole: a far sparse array (sparse.ts) would be four billion hole nodes.
+const same = (a: unknown, b: unknown) => JSON.stringify(encodeWhole(a)) === JSON.stringify(encodeWhole(b));
 
 /** One condition as a predicate; ordering compares as IndexedDB keys do (numbers < dates < strings < binary < arrays). */
 function predicate({ field, op, value: encoded }: FieldFilter): (row: unknown) => boolean {
