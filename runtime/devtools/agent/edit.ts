@@ -8,7 +8,6 @@ import { ERROR_TYPES } from '../../codec/tags.js';
 import { CommandError } from '../../protocol/errors.js';
 import { describePath } from './describe-path.js';
 import type { InlineBlobs } from './show.js';
-import { farIndexes } from './far.js';
 import { encodeWhole } from './sparse.js';
 
 export type EditOp = 'set' | 'delete' | 'insert' | 'rename';
@@ -247,7 +246,7 @@ function mapFrom(entries: unknown[], path: Path): Map<unknown, unknown> {
 }
 
 /** A copy of `node` with the edit applied at its direct child `step`. */
-function applyHere(node: unknown, step: string | number, op: EditOp, value: unknown, to: string | undefined, path: Path): unknown {
+function applyHere(node: unknown, step: string | number, op: EditOp, value: unknown, to: string | undefined, path: Path, far?: FarEdit): unknown {
   const kind = kindOf(node, path.slice(0, -1));
   if (kind === 'object') {
     const copy = copyObject(node as object);
@@ -269,8 +268,8 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
     return copy;
   }
   if (op === 'rename') throw new CommandError('invalid', `rename works on object keys; ${describePath(path.slice(0, -1))} is a ${kind}`);
-  const far = kind === 'array' ? farIndexes(node as unknown[]) : undefined;
-  if (far) return editFar(node as unknown[], far, step, op, value, path);
+  const copied = kind === 'array' ? far?.(node as unknown[], step, op, value, path) : undefined;
+  if (copied) return copied;
   // slice(), not spread: a spread turns a sparse array's holes into explicit undefined items.
   const items: unknown[] = kind === 'array' ? (node as unknown[]).slice() : [...(node as Map<unknown, unknown> | Set<unknown>)];
   const i = index(step, items.length, path, op !== 'delete');
@@ -283,22 +282,6 @@ function applyHere(node: unknown, step: string | number, op: EditOp, value: unkn
   else items[i] = value;
   if (kind === 'array') return items;
   return kind === 'map' ? mapFrom(items, path) : new Set(items);
-}
-
-/**
- * An edit inside a far sparse array (sparse.ts): slice() would visit every slot (four minutes
- * for a[2 ** 32 - 2]), so the copy takes its items only. Insert and delete would move every
- * slot after the step: refused in words.
- */
-function editFar(list: unknown[], far: number[], step: string | number, op: EditOp, value: unknown, path: Path): unknown[] {
-  const where = describePath(path.slice(0, -1));
-  if (op !== 'set') throw new CommandError('not-editable', `${where} is an array of length ${list.length} holding ${far.length} items: ${op} would move every slot after it; set an item instead, or change it from the page's code`);
-  const i = index(step, list.length, path, false);
-  const copy: unknown[] = [];
-  copy.length = list.length;
-  for (const at of far) copy[at] = list[at];
-  copy[i] = value;
-  return copy;
 }
 
 /** The objects `node` holds directly (property values, Map keys and values, Set items); never runs a getter. */
@@ -346,8 +329,15 @@ function guardShared(root: unknown, containers: unknown[], path: Path): void {
   }
 }
 
+/**
+ * An edit inside a far sparse array (edit-far.ts), or undefined for any other array: the agent
+ * passes one. Apart so that the extension's inspector, which edits with applyEdit too, does not
+ * carry it.
+ */
+export type FarEdit = (list: unknown[], step: string | number, op: EditOp, value: unknown, path: Path) => unknown[] | undefined;
+
 /** The whole value after one path edit; `root` itself is never modified. */
-export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown, to?: string): unknown {
+export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown, to?: string, far?: FarEdit): unknown {
   if (path.length === 0) {
     if (op !== 'set') throw new CommandError('invalid', `${op} needs a path inside the value`);
     return value;
@@ -355,7 +345,7 @@ export function applyEdit(root: unknown, path: Path, op: EditOp, value: unknown,
   const nodes: unknown[] = [root];
   for (let depth = 0; depth < path.length - 1; depth++) nodes.push(child(nodes[depth], path[depth]!, path.slice(0, depth + 1)));
   guardShared(root, nodes, path);
-  let next = applyHere(nodes[path.length - 1], path[path.length - 1]!, op, value, to, path);
-  for (let depth = path.length - 2; depth >= 0; depth--) next = applyHere(nodes[depth], path[depth]!, 'set', next, undefined, path.slice(0, depth + 1));
+  let next = applyHere(nodes[path.length - 1], path[path.length - 1]!, op, value, to, path, far);
+  for (let depth = path.length - 2; depth >= 0; depth--) next = applyHere(nodes[depth], path[depth]!, 'set', next, undefined, path.slice(0, depth + 1), far);
   return next;
 }

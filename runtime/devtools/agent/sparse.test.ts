@@ -137,11 +137,12 @@ describe('a path edit and a search inside a far sparse array', () => {
   it('sets an item by copying the items only, and refuses an insert in words (it would move every slot after it)', async () => {
     const result = await run(`
       import { applyEdit } from './runtime/devtools/agent/edit.ts';
+      import { editFar } from './runtime/devtools/agent/edit-far.ts';
       const live = { list: far([2, 'b']) };
-      const next = applyEdit(live, ['list', 7], 'set', 'g') as { list: unknown[] };
+      const next = applyEdit(live, ['list', 7], 'set', 'g', undefined, editFar) as { list: unknown[] };
       let refused = '';
       try {
-        applyEdit(live, ['list', 3], 'insert', 'x');
+        applyEdit(live, ['list', 3], 'insert', 'x', undefined, editFar);
       } catch (error) {
         refused = (error as Error).message;
       }

@@ -13,6 +13,7 @@ import { CommandError } from '../../../protocol/errors.js';
 import type { CommandRequest, Hash, ValueRef } from '../../../protocol/messages.js';
 import { conflict, guardRedacted, type Context, type Handlers } from '../context.js';
 import { applyEdit, decodeEdit, guardClasses, liveAt } from '../edit.js';
+import { editFar } from '../edit-far.js';
 import { fingerprint } from '../show.js';
 import { DEVTOOLS } from '../watch.js';
 import { versionOf } from '../recreated.js';
@@ -43,7 +44,7 @@ function edited(current: unknown, root: Path, edit: Edit, decoded: unknown): unk
   // The value renamed lands under `to`: where redact() hides that name, the panel would be writing it.
   if (op === 'rename' && to !== undefined) guardRedacted(current, root, [...path.slice(0, -1), to], { value: liveAt(current, path) });
   const next = op === 'set' || op === 'insert' ? guardClasses(decoded, op === 'set' ? liveAt(current, path) : undefined, path) : decoded;
-  return applyEdit(current, path, op, next, to);
+  return applyEdit(current, path, op, next, to, editFar);
 }
 
 function stale(edit: Edit, version: number | Hash | null): boolean {
