@@ -134,6 +134,28 @@ describe("the edit's look-alike check", () => {
 });
 
 describe('a path edit and a search inside a far sparse array', () => {
+  it('edits an item of a row from the panel over the hash it listed, and refuses a second edit over that stale hash', async () => {
+    const result = await run(`
+      import { kit } from './test/helpers/agent-kit.ts';
+      import { openDatabase } from './runtime/db/database.ts';
+      import { memory } from './runtime/db/providers/memory.ts';
+      import { Command } from './runtime/protocol/messages.ts';
+      import { registryId } from './runtime/registry/registry.ts';
+      const db = await openDatabase('far-edit', { version: 1, tables: { rows: { key: 'id' } }, provider: memory() });
+      await db.table('rows').put({ id: 1, list: far([2, 'b']) });
+      const t = kit();
+      await t.hello();
+      const database = registryId(db)!;
+      const [listed] = (await t.call(Command.dbQuery, { database, table: 'rows' })).rows;
+      const target = { kind: 'row' as const, database, table: 'rows', key: 1 };
+      await t.call(Command.edit, { target, baseVersion: listed!.hash, path: ['list', 7], op: 'set', value: 'g' });
+      const stale = await t.call(Command.edit, { target, baseVersion: listed!.hash, path: ['list', 8], op: 'set', value: 'h' }).then(() => 'written', (error: { code: string }) => error.code);
+      const row = (await db.table('rows').get(1)) as { list: unknown[] };
+      console.log(JSON.stringify({ length: row.list.length, keys: Object.keys(row.list), stale }));
+    `);
+    expect(result).toEqual({ length: 2 ** 32 - 1, keys: ['2', '7', '4294967294'], stale: 'conflict' });
+  });
+
   it('sets an item by copying the items only, and refuses an insert in words (it would move every slot after it)', async () => {
     const result = await run(`
       import { applyEdit } from './runtime/devtools/agent/edit.ts';
