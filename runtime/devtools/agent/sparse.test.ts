@@ -82,6 +82,21 @@ describe('the panel lists a row and a state holding a far sparse array', () => {
   });
 });
 
+describe('a far sparse array met twice, or holding itself', () => {
+  it('is one sparse node and a ref, as the codec keeps shared and circular references', async () => {
+    const result = await run(`
+      import { encodeWhole } from './runtime/devtools/agent/sparse.ts';
+      const list = far([1, 'x']);
+      list[2] = list;
+      console.log(JSON.stringify(encodeWhole({ a: list, b: [list] })));
+    `);
+    expect(result).toEqual({
+      a: { $t: 'sparse', id: 0, length: 2 ** 32 - 1, v: [[1, 'x'], [2, { $t: 'ref', id: 0 }], [2 ** 32 - 2, 'last']] },
+      b: [{ $t: 'ref', id: 0 }],
+    });
+  });
+});
+
 describe('a snapshot export and a recording refuse a far sparse array in words', () => {
   it('refuses the export, naming the state and the array', async () => {
     const result = await run(`
