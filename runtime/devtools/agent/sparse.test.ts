@@ -6,8 +6,14 @@
  * in a process of its own with a capped heap, so running out of memory fails the test in words
  * instead of taking the test worker down.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encode, type Encoded } from '../../codec/index.js';
+import { eachTagged } from '../../codec/encoded.js';
+import { linkedValue } from '../../../test/helpers/codec-arbitraries.js';
 import { runGuarded } from '../../../test/helpers/guarded.js';
+import { MAX_HOLES } from './far.js';
+import { encodeWhole } from './sparse.js';
 
 // Under vitest's 20 s per test, so the guard (which kills the process) fires first.
 const LIMITS = { heapMb: 256, timeoutMs: 15_000 };
@@ -199,5 +205,95 @@ describe('a path edit and a search inside a far sparse array', () => {
       console.log(JSON.stringify(searchValue({ list: far([5, 'a needle']) }, matcher('needle', 'text'), 'text', 10).map((hit) => hit.path)));
     `);
     expect(result).toEqual([['list', 5]]);
+  });
+});
+
+/** The containers of `root` the codec walks into (plain and null-prototype objects, arrays, Maps, Sets, errors). */
+function containersOf(root: unknown): object[] {
+  const out: object[] = [];
+  const seen = new Set<unknown>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    const proto: unknown = Object.getPrototypeOf(node);
+    if (node instanceof Map) stack.push(...node.keys(), ...node.values());
+    else if (node instanceof Set) stack.push(...node);
+    else if (Array.isArray(node)) stack.push(...node);
+    else if (node instanceof Error) stack.push((node as Error).cause, ...Object.values(node));
+    else if (proto === Object.prototype || proto === null) stack.push(...Object.values(node));
+    else continue;
+    out.push(node);
+  }
+  return out;
+}
+
+/**
+ * A slot at the end of `container` (a new key, entry, member or index), as the codec would list
+ * it last: `put` fills it, `clear` takes it out again (fast-check keeps the value it generated).
+ */
+function slotIn(container: object): { put(item: unknown): void; clear(): void } {
+  const index = Array.isArray(container) ? container.length : 0;
+  let held: unknown;
+  const clear = () => {
+    if (container instanceof Map) container.delete(Symbol.for('far'));
+    else if (container instanceof Set) container.delete(held);
+    else if (Array.isArray(container)) container.length = index;
+    else delete (container as Record<string, unknown>)['far'];
+  };
+  return {
+    put(item) {
+      clear();
+      held = item;
+      if (container instanceof Map) container.set(Symbol.for('far'), item);
+      else if (container instanceof Set) container.add(item);
+      else if (Array.isArray(container)) container[index] = item;
+      else Object.defineProperty(container, 'far', { value: item, enumerable: true, writable: true, configurable: true });
+    },
+    clear,
+  };
+}
+
+describe('encodeWhole', () => {
+  it('is encode() itself for every value without a far sparse array (holes, shared and circular parts included)', () => {
+    fc.assert(
+      fc.property(linkedValue, (value) => {
+        expect(encodeWhole(value)).toEqual(encode(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes a value holding one as encode() writes it with that array in its place, wherever it sits', () => {
+    fc.assert(
+      fc.property(linkedValue, fc.nat(), (value, at) => {
+        const containers = containersOf(value);
+        if (containers.length === 0) return;
+        const slot = slotIn(containers[at % containers.length]!);
+        const list: unknown[] = [];
+        list[MAX_HOLES + 9] = 'last';
+        list[3] = 'x';
+        try {
+          slot.put(list);
+          const whole = encodeWhole(value);
+          let sparse = 0;
+          eachTagged(whole, (node) => {
+            if (node['$t'] !== 'sparse') return;
+            sparse++;
+            expect(node).toEqual({ $t: 'sparse', length: MAX_HOLES + 10, v: [[3, 'x'], [MAX_HOLES + 9, 'last']] });
+            for (const key of Object.keys(node)) delete node[key];
+            Object.assign(node, { stand: 'in' } satisfies Encoded);
+          });
+          expect(sparse).toBe(1);
+          // What encode() writes with a stand-in it can write in the array's place.
+          slot.put({ stand: 'in' });
+          expect(whole).toEqual(encode(value));
+        } finally {
+          slot.clear();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
