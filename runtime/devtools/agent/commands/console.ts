@@ -15,8 +15,9 @@ import { decodeEdit } from '../edit.js';
 import { DISPLAY, fingerprint, redactedPaths, show } from '../show.js';
 import { target } from '../targets.js';
 import type { KeyHandles } from '../key-handles.js';
-import { decodeRange, guardFields, keyPlace, page, rowRoot, selectsByContent, tableOf, visibleRows } from './db.js';
+import { decodeRange, guardFields, keyPlace, page, rowRoot, selectsByContent, tableOf } from './db.js';
 import { encodeWhole } from '../sparse.js';
+import { eachVisibleRow, visibleRows } from './visible-rows.js';
 
 /** Rows read per engine call while a filter runs in the agent. */
 const SCAN_PAGE = 500;
@@ -99,12 +100,34 @@ async function run(db: Database, name: string, query: ConsoleQuery, keys: KeyHan
   const { offset, limit } = page(query.offset, query.limit);
   const filters = (query.filter ?? []).map(predicate);
   const fields = (query.filter ?? []).map((filter) => filter.field);
-  // Rows whose indexed value or key redact() hides by value are left out of what selects by them (db.ts).
-  const indexPath = query.index === undefined ? undefined : info.indexes.find((candidate) => candidate.name === query.index)?.path;
-  const visible = selectsByContent(query.range, query.index) ? await visibleRows(db, selection, direction, place, indexPath) : undefined;
-  const read = (at: number, count: number) => (visible ? Promise.resolve(visible.slice(at, at + count)) : table.query({ ...selection, offset: at, limit: count, direction } as Query));
+  const index = query.index === undefined ? undefined : info.indexes.find((candidate) => candidate.name === query.index);
+  const check = (row: unknown) => {
+    const hidden = config.redact ? hiddenIn(db, name, row, fields) : undefined;
+    if (hidden !== undefined) {
+      throw new CommandError('redacted', `"${hidden}" is redacted by configureDevtools({ redact }) in some rows: the console does not filter on it`);
+    }
+    return filters.every((test) => test(row));
+  };
+  if (selectsByContent(query.range, query.index)) {
+    // Rows whose indexed value or key redact() hides by value are left out of what selects by them (visible-rows.ts).
+    if (filters.length === 0) {
+      const { rows, total } = await visibleRows(db, selection, direction, place, index, { offset, limit });
+      return { rows, total, scanned: Math.min(total, offset + rows.length) };
+    }
+    const rows: unknown[] = [];
+    let scanned = 0;
+    let matched = 0;
+    await eachVisibleRow(db, selection, direction, place, index, (row) => {
+      scanned++;
+      if (!check(row)) return;
+      if (matched >= offset && rows.length < limit) rows.push(row);
+      matched++;
+    });
+    return { rows, total: matched, scanned };
+  }
+  const read = (at: number, count: number) => table.query({ ...selection, offset: at, limit: count, direction } as Query);
   if (filters.length === 0) {
-    const [rows, total] = await Promise.all([read(offset, limit), visible ? visible.length : table.count(selection)]);
+    const [rows, total] = await Promise.all([read(offset, limit), table.count(selection)]);
     // The engine walks past the skipped rows to reach the first one returned.
     return { rows, total, scanned: Math.min(total, offset + rows.length) };
   }
@@ -116,11 +139,7 @@ async function run(db: Database, name: string, query: ConsoleQuery, keys: KeyHan
     const batch = await read(at, SCAN_PAGE);
     scanned += batch.length;
     for (const row of batch) {
-      const hidden = config.redact ? hiddenIn(db, name, row, fields) : undefined;
-      if (hidden !== undefined) {
-        throw new CommandError('redacted', `"${hidden}" is redacted by configureDevtools({ redact }) in some rows: the console does not filter on it`);
-      }
-      if (!filters.every((test) => test(row))) continue;
+      if (!check(row)) continue;
       if (matched >= offset && rows.length < limit) rows.push(row);
       matched++;
     }

@@ -5,17 +5,17 @@
  */
 import { countRows, keepsCount } from '../counts.js';
 import { keyAt } from '../../../db/schema.js';
-import type { KeyPath } from '../../../db/schema.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { config } from '../../../registry/registry.js';
-import { decodeKey, isHandle, keyHidden, keyInHidden, type KeyHandles, type KeyPlace } from '../key-handles.js';
+import { decodeKey, isHandle, type KeyHandles, type KeyPlace } from '../key-handles.js';
 import { MAX_PAGE, type Range as WireRange, type Row } from '../../../protocol/messages.js';
 import type { Handlers } from '../context.js';
 import { nextTask } from '../../../db/providers/tasks.js';
-import { redactedPaths, showRow, type InlineBlobs } from '../show.js';
+import { showRow, type InlineBlobs } from '../show.js';
 import { target } from '../targets.js';
 import { DEVTOOLS } from '../watch.js';
+import { visibleRows } from './visible-rows.js';
 
 const DEFAULT_PAGE = 100;
 /**
@@ -84,27 +84,11 @@ export function guardFields(db: Database, table: string, fields: string[], refus
  * Whether a read selects or orders rows by their content where redact() may hide it by value:
  * through an index, or by a range with a bound named outright (a handle names its row only).
  * guardFields and the key handles refuse what redact() hides by path; what it hides by value
- * shows only row by row, so such reads go through visibleRows.
+ * shows only row by row, so such reads go through visibleRows (visible-rows.ts).
  */
 export function selectsByContent(range: WireRange | undefined, index: string | undefined): boolean {
   if (!config.redact) return false;
   return index !== undefined || (range !== undefined && Object.values(range).some((bound) => bound !== undefined && !isHandle(bound)));
-}
-
-/**
- * The rows of a selection (selectsByContent) less those whose indexed value (`indexPath`) or,
- * without an index, whose key redact() hides: neither listed nor counted, as a redacted value
- * is never matched, or a count in a range narrowed step by step, or the row's place in the
- * index, would read the secret out. The whole selection is read (its count needs every row).
- */
-export async function visibleRows(db: Database, selection: { index?: string; range?: Range }, direction: Query['direction'], place: KeyPlace, indexPath?: KeyPath): Promise<unknown[]> {
-  const rows = await db.table(place.table).query({ ...selection, ...(direction && { direction }) } as Query);
-  return rows.filter((row) => {
-    const hidden = redactedPaths(row, place.root);
-    if (indexPath !== undefined) return !keyInHidden(indexPath, hidden);
-    const key = keyAt(row, place.keyPath);
-    return key === undefined || !keyHidden(key, place, hidden);
-  });
 }
 
 /**
@@ -174,8 +158,8 @@ export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = 
     const countWhole = (fresh: boolean) => countRows(database, name, () => table.count(), { keep, fresh });
     const place = keyPlace(database, db, info);
     if (selectsByContent(range, index)) {
-      const visible = await visibleRows(db, selection, direction, place, indexInfo?.path);
-      return { total: visible.length, rows: await encodeRows(visible.slice(paging.offset, paging.offset + paging.limit), place, blobs, keys) };
+      const visible = await visibleRows(db, selection, direction, place, indexInfo, paging);
+      return { total: visible.total, rows: await encodeRows(visible.rows, place, blobs, keys) };
     }
     const [rows, counted] = await Promise.all([
       simple && paging.limit > ENCODE_SLICE

@@ -18,7 +18,7 @@ import { memory } from '../../../db/providers/memory.js';
 import { postgres } from '../../../db/providers/postgres.js';
 import { redis } from '../../../db/providers/redis.js';
 import type { Database } from '../../../db/types.js';
-import { Command, MAX_PAGE, type CommandName, type CommandRequest, type CommandResult } from '../../../protocol/messages.js';
+import { Command, MAX_PAGE, type Range as WireRange, type CommandName, type CommandRequest, type CommandResult } from '../../../protocol/messages.js';
 import { configureDevtools, registryId } from '../../../registry/registry.js';
 import { VISIBLE_SLICE } from './visible-rows.js';
 
@@ -169,7 +169,10 @@ async function call<K extends CommandName>(t: ReturnType<typeof kit>, name: K, p
   return answer;
 }
 
-const encodeRange = (range: Bounds | undefined) => (range ? Object.fromEntries(Object.entries(range).map(([bound, key]) => [bound, encode(key)])) : undefined);
+/** The ask as the panel sends it: range bounds encoded. */
+function wire({ range, ...rest }: Ask) {
+  return { ...rest, ...(range && { range: Object.fromEntries(Object.entries(range).map(([bound, key]) => [bound, encode(key)])) as WireRange }) };
+}
 
 const INDEX_CASES: Array<Ask & { index: Index }> = [];
 for (const direction of ['next', 'prev'] as const) {
@@ -226,18 +229,18 @@ describe.each(PROVIDERS)('index views and named bounds with redact, $name', ({ n
       // Servers take a round trip per slice: a subset of the cases there.
       const indexCases = name === 'IndexedDB' || name === 'memory' ? INDEX_CASES : INDEX_CASES.filter((_, i) => i % 5 === 0);
       for (const ask of indexCases) {
-        const page = await call(t, Command.dbQuery, { database, table: 'items', ...ask, ...(ask.range && { range: encodeRange(ask.range) }) });
+        const page = await call(t, Command.dbQuery, { database, table: 'items', ...wire(ask) });
         const want = expectedItems(items(), ask);
         expect({ ask, total: page.total, ids: page.rows.map((row) => (decode(row.value) as Item).id) }).toEqual({ ask, ...want });
       }
       for (const ask of KEY_CASES) {
-        const page = await call(t, Command.dbQuery, { database, table: 'accounts', ...ask, range: encodeRange(ask.range) });
+        const page = await call(t, Command.dbQuery, { database, table: 'accounts', ...wire(ask) });
         const want = expectedAccounts(accounts(), ask);
         expect({ ask, total: page.total, ids: page.rows.map((row) => (decode(row.value) as Account).n) }).toEqual({ ask, ...want });
       }
       // The query console selects the same rows; a filter on a field then runs over the visible ones only.
       for (const ask of indexCases.filter((_, i) => i % 4 === 0)) {
-        const result = await call(t, Command.dbConsole, { database, table: 'items', ...ask, ...(ask.range && { range: encodeRange(ask.range) }) });
+        const result = await call(t, Command.dbConsole, { database, table: 'items', ...wire(ask) });
         const want = expectedItems(items(), ask);
         expect({ ask, total: result.total, ids: result.rows.map((row) => (decode(row.value) as Item).id), scanned: result.explain.scanned }).toEqual({
           ask,
@@ -247,8 +250,7 @@ describe.each(PROVIDERS)('index views and named bounds with redact, $name', ({ n
         const odd = await call(t, Command.dbConsole, {
           database,
           table: 'items',
-          ...ask,
-          ...(ask.range && { range: encodeRange(ask.range) }),
+          ...wire(ask),
           filter: [{ field: 'pair.k', op: 'gte', value: 3 }],
         });
         const all = expectedItems(items(), { ...ask, offset: 0, limit: Infinity });
