@@ -259,6 +259,16 @@ describe('row edits', () => {
     expect(backwards.rows.map((row) => row.key)).toEqual(Array.from({ length: 300 }, (_, i) => 450 - i));
   });
 
+  it('a page larger than one encoding slice whose range ends on the last key of a slice comes whole', async () => {
+    const { t, notes, id } = await setup('db-slices-end');
+    for (let i = 31; i <= 450; i++) await notes.put({ tag: 'bulk', text: `note ${i}` });
+    // 200 rows end at key 200, the range's own end: the next slice would be (200, 200], no range at all.
+    const closed = await t.call(Command.dbQuery, { database: id, table: 'notes', range: { lte: 200 }, limit: 1000 });
+    expect(closed.rows.map((row) => row.key)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const open = await t.call(Command.dbQuery, { database: id, table: 'notes', range: { gte: 1, lt: 401 }, limit: 1000 });
+    expect(open.rows.map((row) => row.key)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+
   it('adds rows (generated keys), refuses a duplicate, deletes over a hash', async () => {
     const { t, notes, id } = await setup('db-add');
     const added = await t.call(Command.dbAdd, { database: id, table: 'notes', value: encode({ tag: 'new', text: 'x' }) });

@@ -4,7 +4,9 @@
  * so another tab cannot slip a write in between.
  */
 import { countRows, keepsCount } from '../counts.js';
+import { compareKeys } from '../../../db/keys.js';
 import { keyAt } from '../../../db/schema.js';
+import { toKeyRange } from '../../../db/table.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { config } from '../../../registry/registry.js';
@@ -103,6 +105,7 @@ function readInSlices(db: Database, name: string, keyPath: Parameters<typeof key
     const table = tx.table(name);
     const out: unknown[] = [];
     let bounds: Range | undefined = range;
+    const end = toKeyRange(range, `${name}.query`)?.upper;
     while (out.length < limit) {
       const want = Math.min(ENCODE_SLICE, limit - out.length);
       const slice = await table.query({ ...(bounds && { range: bounds }), limit: want });
@@ -111,6 +114,8 @@ function readInSlices(db: Database, name: string, keyPath: Parameters<typeof key
       const last = keyAt(slice.at(-1), keyPath);
       // No key at the key path to continue from (out-of-line keys): the page in one read.
       if (last === undefined) return table.query({ ...(range && { range }), limit });
+      // The last key is the range's own end: nothing follows (and (end, end] is no range at all).
+      if (end !== undefined && compareKeys(last, end) >= 0) break;
       const { gt: _gt, gte: _gte, ...upper } = bounds ?? {};
       bounds = { ...upper, gt: last };
     }
