@@ -6,7 +6,6 @@
 import { countRows, keepsCount } from '../counts.js';
 import { compareKeys } from '../../../db/keys.js';
 import { keyAt } from '../../../db/schema.js';
-import { toKeyRange } from '../../../db/table.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { config } from '../../../registry/registry.js';
@@ -17,7 +16,6 @@ import { nextTask } from '../../../db/providers/tasks.js';
 import { showRow, type InlineBlobs } from '../show.js';
 import { target } from '../targets.js';
 import { DEVTOOLS } from '../watch.js';
-import { visibleRows } from './visible-rows.js';
 
 const DEFAULT_PAGE = 100;
 /**
@@ -105,7 +103,9 @@ function readInSlices(db: Database, name: string, keyPath: Parameters<typeof key
     const table = tx.table(name);
     const out: unknown[] = [];
     let bounds: Range | undefined = range;
-    const end = toKeyRange(range, `${name}.query`)?.upper;
+    // A BigInt bound as the nearest number: no key lies strictly between them.
+    const upper = range?.lt ?? range?.lte;
+    const end = typeof upper === 'bigint' ? Number(upper) : upper;
     while (out.length < limit) {
       const want = Math.min(ENCODE_SLICE, limit - out.length);
       const slice = await table.query({ ...(bounds && { range: bounds }), limit: want });
@@ -163,6 +163,8 @@ export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = 
     const countWhole = (fresh: boolean) => countRows(database, name, () => table.count(), { keep, fresh });
     const place = keyPlace(database, db, info);
     if (selectsByContent(range, index)) {
+      // Loaded on first use: only pages that set redact() read through it (and the console, lazy itself).
+      const { visibleRows } = await import('./visible-rows.js');
       const visible = await visibleRows(db, selection, direction, place, indexInfo, paging);
       return { total: visible.total, rows: await encodeRows(visible.rows, place, blobs, keys) };
     }

@@ -17,7 +17,6 @@
  */
 import { asKey, compareKeys, type Key } from '../../../db/keys.js';
 import { keyAt, valueAt, type IndexInfo } from '../../../db/schema.js';
-import { toKeyRange } from '../../../db/table.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { keyHidden, keyInHidden, type KeyPlace } from '../key-handles.js';
 import { redactedPaths } from '../show.js';
@@ -30,29 +29,30 @@ type Selection = { index?: string; range?: Range };
 /** Where the next slice starts. */
 type From = { bounds: Range | undefined; offset: number };
 
-/** The range's lower bound (next) or upper one (prev) replaced by `bound`. */
-function narrowed(range: Range | undefined, direction: 'next' | 'prev', bound: Pick<Range, 'gt' | 'gte' | 'lt' | 'lte'>): Range {
-  const { gt: _gt, gte: _gte, lt: _lt, lte: _lte, ...rest } = range ?? {};
-  const kept = direction === 'next' ? { lt: range?.lt, lte: range?.lte } : { gt: range?.gt, gte: range?.gte };
-  const out: Range = { ...rest, ...bound };
-  for (const [name, value] of Object.entries(kept) as [keyof Range, Range[keyof Range]][]) if (value !== undefined) out[name] = value;
-  return out;
+/**
+ * A bound as a key to compare with: a BigInt bound as the nearest number. No key lies strictly
+ * between a BigInt and its nearest number, so "the last key read is at or past the end" is told
+ * right; whether a key lies in a range is only asked with no BigInt bound (see eachVisibleRow).
+ */
+const bound = (value: Range[keyof Range]): Key | undefined => (typeof value === 'bigint' ? Number(value) : value);
+
+function inRange(key: Key, range: Range | undefined): boolean {
+  if (!range) return true;
+  const c = (value: Range[keyof Range]) => compareKeys(key, bound(value)!);
+  const { eq, gt, gte, lt, lte } = range;
+  return (eq === undefined || c(eq) === 0) && (gt === undefined || c(gt) > 0) && (gte === undefined || c(gte) >= 0) && (lt === undefined || c(lt) < 0) && (lte === undefined || c(lte) <= 0);
 }
 
 /**
  * The keys a multiEntry index files `row` under, in the selection's range: each distinct valid
  * key of the array at its path, or the value itself when it is not an array (IndexedDB's rule).
  */
-function multiKeys(row: unknown, path: string, range: ReturnType<typeof toKeyRange>): Key[] {
+function multiKeys(row: unknown, path: string, range: Range | undefined): Key[] {
   const value = valueAt(row, path);
   const keys: Key[] = [];
   for (const item of Array.isArray(value) ? value : [value]) {
     const key = asKey(item);
-    if (key === undefined || keys.some((other) => compareKeys(other, key) === 0)) continue;
-    if (range) {
-      if (range.lower !== undefined && compareKeys(key, range.lower) < (range.lowerOpen ? 1 : 0)) continue;
-      if (range.upper !== undefined && compareKeys(key, range.upper) > (range.upperOpen ? -1 : 0)) continue;
-    }
+    if (key === undefined || keys.some((other) => compareKeys(other, key) === 0) || !inRange(key, range)) continue;
     keys.push(key);
   }
   return keys;
@@ -69,7 +69,7 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
   const order = direction ?? 'next';
   const sign = order === 'next' ? 1 : -1;
   const range = selection.range;
-  const keyRange = toKeyRange(range, `${place.table}.query`);
+  const end = bound(order === 'next' ? (range?.lt ?? range?.lte) : (range?.gt ?? range?.gte));
   const visible = (row: unknown): boolean => {
     const hidden = redactedPaths(row, place.root);
     if (index !== undefined) return !keyInHidden(index.path, hidden);
@@ -85,7 +85,8 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
     let last: Key | undefined;
     let run = 0;
     let lastPrimary: Key | undefined;
-    let byOffset = false;
+    // A BigInt bound may round onto a key outside the range: which key a row came under is then not told.
+    let byOffset = index?.multiEntry === true && Object.values(range ?? {}).some((value) => typeof value === 'bigint');
     let inGroup = false;
     for (;;) {
       const slice = await table.query({ ...(index && { index: index.name }), ...(from.bounds && { range: from.bounds }), offset: from.offset, limit: VISIBLE_SLICE, direction: order } as Query);
@@ -104,7 +105,7 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
           key = keyAt(row, index.path);
         } else if (primary !== undefined) {
           // The first of its keys past the last entry, in the read's order ((index key, primary key)).
-          for (const candidate of multiKeys(row, index.path as string, keyRange)) {
+          for (const candidate of multiKeys(row, index.path as string, range)) {
             const c = last === undefined ? sign : compareKeys(candidate, last) * sign;
             const after = c > 0 || (c === 0 && compareKeys(primary, lastPrimary!) * sign > 0);
             if (after && (key === undefined || compareKeys(candidate, key) * sign < 0)) key = candidate;
@@ -134,9 +135,9 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
       }
       inGroup = false;
       // Past the last key: nothing, if it is the range's own end.
-      const end = order === 'next' ? keyRange?.upper : keyRange?.lower;
       if (range?.eq !== undefined || (end !== undefined && compareKeys(last, end) * sign >= 0)) return;
-      from = { bounds: narrowed(range, order, order === 'next' ? { gt: last } : { lt: last }), offset: 0 };
+      // The range's start moved past the last key; its end kept (no `eq` here: one key is read whole above).
+      from = { bounds: order === 'next' ? { gt: last, lt: range?.lt, lte: range?.lte } : { lt: last, gt: range?.gt, gte: range?.gte }, offset: 0 };
     }
   });
 }
