@@ -1,12 +1,13 @@
 /**
- * The rows of a selection that redact() leaves visible (db.ts selectsByContent), read a slice at a
- * time. Why (issue 18): the whole selection read at once and filtered in one task held a page's
- * main thread ~1.4 s for a 100,000-row IndexedDB index view, and every row in memory; sliced, each
- * slice is its own task (IndexedDB answers each request in a task of its own) and only the
- * requested page is kept.
+ * The rows of a selection that redact() leaves visible (db.ts selectsByContent), filtered as they
+ * come, keeping only what the caller keeps (the page). Why (issue 18): the whole selection read at
+ * once and filtered in one task held Chromium's main thread ~1 s for a 100,000-row IndexedDB index
+ * view, and every row in memory.
  *
- * The slices are one readonly transaction, so they see one moment of the table as a single read
- * does. Each continues where the last ended by bounds and offsets the Table API has:
+ * IndexedDB walks one cursor (idb-walk.ts): a row per task. Every other provider (memory, and the
+ * servers, which have no frames but must answer the same) reads VISIBLE_SLICE rows at a time in
+ * one readonly transaction, so the slices see one moment of the table as a single read does, each
+ * continuing where the last ended by the bounds and offsets the Table API has:
  * - primary-key order: after the last key (as db.ts readInSlices does);
  * - index order ((index key, primary key)): after the last index key; when the index may hold
  *   that key more than once, first the rest of its rows (`eq` that key, offset by those read).
@@ -20,6 +21,7 @@ import { keyAt, valueAt, type IndexInfo } from '../../../db/schema.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { keyHidden, keyInHidden, type KeyPlace } from '../key-handles.js';
 import { redactedPaths } from '../show.js';
+import { walkIndexedDb } from './idb-walk.js';
 
 /** Rows read per slice while a selection is filtered by redact() (issue 18). */
 export const VISIBLE_SLICE = 200;
@@ -76,6 +78,11 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
     const key = keyAt(row, place.keyPath);
     return key === undefined || !keyHidden(key, place, hidden);
   };
+  // IndexedDB: one cursor on a connection of the agent's own (idb-walk.ts), a row per task.
+  const shown = (row: unknown) => {
+    if (visible(row)) visit(row);
+  };
+  if (db.provider === 'indexeddb' && !db.closed && (await walkIndexedDb(db.name, place.table, index?.name, range, order, shown))) return;
   await db.transaction([place.table], 'readonly', async (tx) => {
     const table = tx.table(place.table);
     let from: From = { bounds: range, offset: 0 };
