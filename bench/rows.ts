@@ -167,6 +167,7 @@ export const ROWS: Row[] = [
   ...rows('6 Panel', 'panel', 'time', [], [
     ['panel.frames.snapshot', "page's longest frame while the panel takes a snapshot of 10,000 states (0: none over 50 ms)", 'single'],
     ['panel.frames.rows', "page's longest frame while the panel reads 100,000 rows (0: none over 50 ms)", 'single'],
+    ['panel.frames.redacted', "page's longest frame while the panel reads an index view's first page of 100,000 rows with redact set (0: none over 50 ms)", 'single'],
   ]),
   ...[50, 99].map((percentile): Row => ({
     id: `panel.latency.p${percentile}`,

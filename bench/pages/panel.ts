@@ -14,6 +14,7 @@ import { mount } from '../../extension/panel/mount.js';
 import { PAGE_SIZE } from '../../extension/panel/models/rows.js';
 import { memoryPanelWall } from '../../extension/panel/testing/memory-wall.js';
 import { openDatabase } from '../../runtime/db/index.js';
+import { config } from '../../runtime/registry/core.js';
 import { Store, type State } from '../../runtime/store/index.js';
 import type { Encoded } from '../../runtime/codec/index.js';
 import { columnsClient } from '../../runtime/protocol/columns.js';
@@ -197,20 +198,30 @@ async function untilElement(find: () => HTMLElement | null): Promise<HTMLElement
  * The page's longest frame while something runs: `long-animation-frame` entries (`longtask` where
  * Chromium has none), which the browser reports only past 50 ms, so 0 means none over 50 ms.
  */
+/**
+ * The longest long-animation-frame or long task (each over 50 ms) while `work` runs. Both: a
+ * task that renders nothing after it is not always a long-animation-frame entry, and an
+ * IndexedDB success task of 642 ms (visibleRows filtering 100,000 rows, issue 18 seventeenth
+ * pass) came only as a long task; a frame held by several short tasks comes only as a frame.
+ */
 async function longestFrame(work: () => Promise<unknown>): Promise<number> {
-  const type = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame') ? 'long-animation-frame' : 'longtask';
   let longest = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
-  });
-  observer.observe({ type, buffered: false });
+  const observers = ['long-animation-frame', 'longtask']
+    .filter((type) => PerformanceObserver.supportedEntryTypes.includes(type))
+    .map((type) => {
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+      });
+      observer.observe({ type, buffered: false });
+      return observer;
+    });
   try {
     await work();
     // Entries arrive after their frame ends: let one more frame and task pass.
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 60)));
-    for (const entry of observer.takeRecords()) longest = Math.max(longest, entry.duration);
+    for (const observer of observers) for (const entry of observer.takeRecords()) longest = Math.max(longest, entry.duration);
   } finally {
-    observer.disconnect();
+    for (const observer of observers) observer.disconnect();
   }
   return longest;
 }
@@ -267,6 +278,39 @@ bench('panel.frames.rows', {
             }
           });
         } finally {
+          await peer.bridge.request(Command.stop, { client: peer.client });
+          peer.bridge.shutdown();
+        }
+      },
+    },
+  },
+});
+
+/**
+ * An index view's first page with `configureDevtools({ redact })` set. What redact() hides by
+ * value is neither listed nor counted, so the page's total reads every row of the selection and
+ * checks each (here every tenth `n` is hidden by value, and every `email` by path). Set on the
+ * registry's config directly: configureDevtools cannot unset it, and the suite's other rows run
+ * without it.
+ */
+bench('panel.frames.redacted', {
+  setup: fillTable,
+  variants: {
+    stratum: {
+      async timed() {
+        config.redact = (path, value) => path.at(-1) === 'email' || (path.at(-1) === 'n' && typeof value === 'number' && value % 10 === 0);
+        const peer = await connect(`redacted-${Math.random().toString(36).slice(2)}`);
+        try {
+          const snapshot = await peer.bridge.request(Command.snapshot, { previews: true });
+          const database = snapshot.databases.find((candidate) => candidate.name === NAME);
+          if (!database) throw new Error(`the runtime lists no database ${NAME}`);
+          return await longestFrame(async () => {
+            const page = await peer.bridge.request(Command.dbQuery, { database: database.id, table: 'rows', index: 'n', limit: PAGE_SIZE });
+            const visible = ROWS - ROWS / 10;
+            if (page.total !== visible) throw new Error(`the index view counted ${page.total} rows, not the ${visible} redact() leaves`);
+          });
+        } finally {
+          config.redact = undefined;
           await peer.bridge.request(Command.stop, { client: peer.client });
           peer.bridge.shutdown();
         }
