@@ -187,17 +187,7 @@ export class Watcher {
       this._stops.set(
         id,
         store._observe(
-          (state, label, deferred) => {
-            // The common case, here rather than in _stateHook: the state set last, set again
-            // under the same label before the flush, with no traces kept. A closure this small
-            // is inlined into the store's set, so a watched set costs a compare and four writes
-            // over an unwatched one (issue 18); _stateHook, try/catch and all, is not.
-            const last = this._lastPending;
-            if (last !== undefined && state === this._lastState && !deferred && !this._trace && !this._sitesKept && last.payload.label === label) {
-              return merge(last, state, undefined);
-            }
-            this._stateHook(id, store, state, label, deferred);
-          },
+          (state, label, deferred) => this._stateHook(id, store, state, label, deferred),
           (event) => this._store(id, event),
         ),
       );
@@ -245,7 +235,13 @@ export class Watcher {
   }
 
   private _stateHook(store: number, target: Store, state: State<unknown>, label: string | undefined, deferred: boolean): void {
-    // The common case (the state set last, set again) was taken by the hook's closure (_watch).
+    // The common case first: the state set last, set again under the same label before the
+    // flush, with no traces kept. What _stateChanged would do, without the rest of this hook
+    // around it (issue 18: a watched set's cost over an unwatched one).
+    const last = this._lastPending;
+    if (last !== undefined && state === this._lastState && !deferred && !this._trace && !this._sitesKept && last.payload.label === label) {
+      return merge(last, state, undefined);
+    }
     try {
       // A command's own write (the panel's or the kit's) has no call site in the app.
       const tracing = this._trace && this._busy === 0;
