@@ -22,6 +22,14 @@ const Counter = defineComponent({
   },
 });
 
+/** Shows the app-scoped state `cart` (made from 0 if missing), for the deleted-state tests. */
+const ShownCart = defineComponent({
+  setup() {
+    const n = useStratumState(0, { key: 'cart', scope: 'app' });
+    return () => h('b', String(n.value));
+  },
+});
+
 function componentScopes(store: Store): string[] {
   return store.scopes().filter((scope) => scope.startsWith('$component:'));
 }
@@ -375,19 +383,13 @@ describe('vue useStratumState', () => {
   it('follows the state another component or the app makes again right after the delete', async () => {
     const store = new Store();
     const cart = { key: 'cart', scope: 'app' };
-    const Cart = defineComponent({
-      setup() {
-        const n = useStratumState(0, cart);
-        return () => h('b', String(n.value));
-      },
-    });
     const Emptier = defineComponent({
       setup() {
         const n = useStratumState(0, cart);
         return () => h('button', { onClick: () => (store.deleteState(cart), (n.value = 5)) }, 'again');
       },
     });
-    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(Cart), h(Emptier)]) }), {
+    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(ShownCart), h(Emptier)]) }), {
       global: { plugins: [createStratum(store)] },
     });
     store.getState<number>(cart)!.set(1);
@@ -407,13 +409,7 @@ describe('vue useStratumState', () => {
   it('listens once per store while mounted, and not at all after the unmount: a later delete makes nothing again', async () => {
     const store = new Store();
     const cart = { key: 'cart', scope: 'app' };
-    const Cart = defineComponent({
-      setup() {
-        const n = useStratumState(0, cart);
-        return () => h('b', String(n.value));
-      },
-    });
-    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(Cart), h(Cart), h(Counter)]) }), {
+    const wrapper = mount(defineComponent({ setup: () => () => h('div', [h(ShownCart), h(ShownCart), h(Counter)]) }), {
       global: { plugins: [createStratum(store)] },
     });
     expect(storeListeners(store)).toBe(1);
