@@ -222,7 +222,9 @@ export const ENTRIES = [
   // store listener per Store while any component is mounted: react 1,217 → 1,318 B, preact
   // 1,401 → 1,509 B, vue 1,410 → 1,528 B measured).
   { name: 'react', source: 'runtime/react/index.ts', budget: 1536 },
-  { name: 'preact', source: 'runtime/preact/index.ts', budget: 1536 },
+  // +64 B (issue 18, eighteenth pass): every mounted user is told of a delete even when one
+  // throws (a Vue watcher with flush: 'sync'), the first error rethrown after (1,545 B measured).
+  { name: 'preact', source: 'runtime/preact/index.ts', budget: 1600 },
   { name: 'preact/signals', source: 'runtime/preact/signals.ts', budget: 512 },
   // +64 B (the same pass): a write through useStratum's Ref to a deleted state still reaches its readers (1,544 B measured).
   { name: 'vue', source: 'runtime/vue/index.ts', budget: 1600 },

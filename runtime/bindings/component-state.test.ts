@@ -43,4 +43,22 @@ describe('claim tells a mounted user that the app deleted its state', () => {
     release();
     expect(storeListeners(store)).toBe(0);
   });
+
+  it('tells every user when one of them throws (a Vue watcher with flush: sync), and deleteState still throws that error', () => {
+    const store = new Store();
+    const cart = store.createState(1, { key: 'cart', scope: 'app' });
+    const told: string[] = [];
+    const failure = new Error('a sync watcher threw');
+    const claims = [
+      claim(store, cart, { key: 'cart', scope: 'app' }, never, () => {
+        told.push('first');
+        throw failure;
+      }),
+      claim(store, cart, { key: 'cart', scope: 'app' }, never, () => told.push('second')),
+    ];
+    expect(() => store.deleteState({ key: 'cart', scope: 'app' })).toThrow(failure);
+    expect(told).toEqual(['first', 'second']);
+    expect(store.hasState({ key: 'cart', scope: 'app' })).toBe(false);
+    for (const { release } of claims) release();
+  });
 });

@@ -97,11 +97,10 @@ export function writeTarget<T>(store: Store, state: State<T>, initial: T, option
  * batch when deleted in one. It only asks for a render, which shows what a mount would show now:
  * the state a lookup finds, or makes again from `initial`. It must not make the state again
  * itself: the app may be about to create it (`deleteState` then `createState` on a logout).
- * The calls only schedule a render (React's and Preact's dispatch, Vue's triggerRef), so they are
- * made in a plain loop: only a Vue watcher with `flush: 'sync'` that throws (Vue rethrows it in
- * development, logs it in production) would leave the state's later users untold, and the error
- * reaches the caller of deleteState. Catching each would cost the bindings ~30 B brotli, past
- * their budgets.
+ * The calls only schedule a render (React's and Preact's dispatch, Vue's triggerRef); a Vue
+ * watcher with `flush: 'sync'` runs inside triggerRef and may throw (Vue rethrows it in
+ * development). Every user is still told, and the first error reaches deleteState's caller, as
+ * the store does with its own listeners.
  */
 export function claim<T>(
   store: Store,
@@ -119,7 +118,17 @@ export function claim<T>(
   let listener = listening.get(store);
   if (!listener) {
     const stop = store.subscribe((event) => {
-      if (event.type === 'deleted') mounts.get(event.state)?.forEach((told) => told());
+      if (event.type !== 'deleted') return;
+      let failed: [unknown] | undefined;
+      mounts.get(event.state)?.forEach((told) => {
+        try {
+          told();
+        } catch (error) {
+          // Every user is told first; the first error then reaches deleteState's caller.
+          failed ??= [error];
+        }
+      });
+      if (failed) throw failed[0];
     });
     listening.set(store, (listener = [stop, 0]));
   }

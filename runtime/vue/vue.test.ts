@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
-import { createApp, createSSRApp, defineComponent, h, nextTick, ref, Suspense } from 'vue';
+import { createApp, createSSRApp, defineComponent, h, nextTick, ref, Suspense, watch } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UNCLAIMED_MS } from '../bindings/component-state.js';
@@ -327,6 +327,36 @@ describe('vue useStratumState', () => {
     expect(made.get()).toBe(8);
     wrapper.unmount();
     expect(storeListeners(store)).toBe(0);
+  });
+
+  it("shows the state made again in every component when one's sync watcher throws on the delete, and deleteState throws that error", async () => {
+    const store = new Store();
+    const cart = { key: 'cart', scope: 'app' };
+    const failure = new Error('the watcher refused 0');
+    const Watching = defineComponent({
+      setup() {
+        const n = useStratumState(0, cart);
+        watch(
+          n,
+          (value) => {
+            if (value === 0) throw failure;
+          },
+          { flush: 'sync' },
+        );
+        return () => h('i', String(n.value));
+      },
+    });
+    // The watching component is mounted first, so it is told first.
+    const Root = defineComponent({ setup: () => () => h('div', [h(Watching), h(ShownCart)]) });
+    const wrapper = mount(Root, { global: { plugins: [createStratum(store)], config: { errorHandler: (error) => { throw error; } } } });
+    store.getState<number>(cart)!.set(4);
+    await nextTick();
+    expect(wrapper.find('b').text()).toBe('4');
+    expect(() => store.deleteState(cart)).toThrow(failure);
+    await nextTick();
+    expect(wrapper.find('b').text()).toBe('0');
+    expect(wrapper.find('i').text()).toBe('0');
+    wrapper.unmount();
   });
 
   it('a component-scoped state deleted by the app is made again for the component, and deleted on its unmount', async () => {
