@@ -231,7 +231,7 @@ export class Inspector {
     } catch (error) {
       throw new CommandError('not-found', `nothing at that path any more: ${reason(error)}`);
     }
-    return { value: encode(part, { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000, basePath: path, onBlob: (blob) => this._blobs.ref(blob) }), redacted: [] };
+    return { value: show(part, this._blobs, path), redacted: [] };
   }
 
   /** A change the panel made: sent at once, so it shows without a refresh. */

@@ -6,6 +6,8 @@
 import { encode, pathWords, stringifyEncoded, type Encoded, type EncodeLimits, type Path } from '#codec/index.js';
 import type { Current, Hash } from '#protocol/messages.js';
 import { CommandError } from '#protocol/errors.js';
+// The agent's far sparse arrays (sparse.ts): its codec and far.ts only, no registry.
+import { encodeWhole, showFar } from '#runtime/devtools/agent/sparse.js';
 
 /** The same limits the agent uses: a value always fits an envelope, cut parts expand by path. */
 export const DISPLAY: EncodeLimits = { maxString: 10_000, maxEntries: 200, maxDepth: 16, maxBytes: 64 * 1024, maxNodes: 100_000 };
@@ -110,8 +112,15 @@ export function nodeAt(value: unknown, path: Path): unknown {
   return node;
 }
 
-export function show(value: unknown, blobs: Blobs): Encoded {
-  return encode(value, { ...DISPLAY, onBlob: (blob) => blobs.ref(blob) });
+/**
+ * As the agent shows a value (`at`: the path it was expanded from): a far sparse array is a
+ * `sparse` node of its first items.
+ */
+export function show(value: unknown, blobs: Blobs, at: Path = []): Encoded {
+  const options: EncodeLimits = { ...DISPLAY, basePath: at, onBlob: (blob) => blobs.ref(blob) };
+  const encoded = encode(value, options);
+  showFar(encoded, value, at, options);
+  return encoded;
 }
 
 /**
@@ -120,7 +129,8 @@ export function show(value: unknown, blobs: Blobs): Encoded {
  */
 export function hashOf(value: unknown): Hash {
   // The codec's writer: JSON.stringify runs out of stack on deep rows (differently per engine).
-  let text = stringifyEncoded(encode(value));
+  // A far sparse array as its items: hole by hole it ran the page out of memory.
+  let text = stringifyEncoded(encodeWhole(value));
   text += platformFacts(value);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
