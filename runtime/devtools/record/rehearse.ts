@@ -14,6 +14,7 @@ import type { Database, OpenOptions, Table, Transaction } from '../../db/types.j
 import { unregister } from '../../registry/registry.js';
 import { diff, type Difference } from '../../snapshot-file/diff.js';
 import type { SnapshotDatabase, SnapshotFile } from '../../snapshot-file/format.js';
+import { encodeWhole } from '../agent/sparse.js';
 import { Collected, exportDatabase, targetsOf, usedRefs } from '../snapshot/export.js';
 import { importSnapshot } from '../snapshot/import.js';
 import { REHEARSAL_PREFIX } from './recorder.js';
@@ -100,7 +101,8 @@ class Tracker {
             },
             (error: unknown) => {
               if (writes && !tracker.failed) {
-                const value = op === 'bulkPut' ? null : op === 'update' ? encode(args[1]) : op === 'delete' ? null : encode(args[0]);
+                // encodeWhole: a far sparse array as its items (hole by hole it ran the page out of memory).
+                const value = op === 'bulkPut' ? null : op === 'update' ? encodeWhole(args[1]) : op === 'delete' ? null : encodeWhole(args[0]);
                 const key = op === 'update' || op === 'delete' ? encode(args[0]) : op === 'bulkPut' ? null : tracker._key(name, args[0]);
                 tracker.failed = { table: name, op, key, value };
               }
@@ -126,7 +128,7 @@ class Tracker {
     const { table, rows } = this.lastRead;
     const written = this.written.get(table) ?? new Set<string>();
     const row = rows.find((candidate) => !written.has(JSON.stringify(this._key(table, candidate)))) ?? rows[rows.length - 1];
-    return row === undefined ? undefined : { table, op: 'read', key: this._key(table, row), value: encode(row) };
+    return row === undefined ? undefined : { table, op: 'read', key: this._key(table, row), value: encodeWhole(row) };
   }
 }
 
