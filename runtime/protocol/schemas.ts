@@ -127,6 +127,7 @@ export const databaseInfo = obj<DatabaseInfo>({
   tables: arr(tableInfo, 10_000),
   cache: bool,
   blobs: bool,
+  redact: opt(literal(true)),
 });
 
 export const reportInfo = obj<ReportInfo>({

@@ -118,6 +118,12 @@ export interface DatabaseInfo {
   tables: TableInfo[];
   cache: boolean;
   blobs: boolean;
+  /**
+   * The runtime shows this database through configureDevtools({ redact }). Only then present, so
+   * a runtime without redact says what it said before. The content script reads it to keep the
+   * page storage inspector, which reads raw IndexedDB, off the database (extension/inspector/claims.ts).
+   */
+  redact?: true;
 }
 
 export type DbChangeType = 'put' | 'delete' | 'clear';

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { kit } from '../../../test/helpers/agent-kit.js';
 import { encode, type Encoded } from '../../codec/index.js';
-import { Command } from '../../protocol/messages.js';
-import { configureDevtools, registryId } from '../../registry/registry.js';
+import { openDatabase } from '../../db/database.js';
+import { memory } from '../../db/providers/memory.js';
+import { Command, Event } from '../../protocol/messages.js';
+import { config, configureDevtools, registryId } from '../../registry/registry.js';
 import { Store } from '../../store/store.js';
 import { applyRedaction, REDACTED } from './redact.js';
 
@@ -56,5 +58,23 @@ describe('applyRedaction', () => {
     const shown = await t.call(Command.expand, { target, path: [] });
     expect(shown.value).toMatchObject({ pin: REDACTED, next: { next: {} } });
     expect(shown.redacted).toEqual([['pin']]);
+  });
+});
+
+describe('a database described while redact is set', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('says so (the content script keeps the page storage inspector off it), and says nothing new without redact', async () => {
+    await openDatabase('redact-flag', { version: 1, tables: { users: { key: 'email' } }, provider: memory() });
+    // No redact function at all, as in a page that never called configureDevtools({ redact }).
+    config.redact = undefined;
+    const t = kit();
+    await t.hello();
+    const plain = t.events(Event.snapshot).at(-1)!.databases.find((db) => db.name === 'redact-flag');
+    expect(plain).toBeDefined();
+    expect(plain).not.toHaveProperty('redact');
+    configureDevtools({ redact: (path) => path.at(-1) === 'email' });
+    const snapshot = await t.call(Command.snapshot, {});
+    expect(snapshot.databases.find((db) => db.name === 'redact-flag')?.redact).toBe(true);
   });
 });

@@ -176,6 +176,7 @@ export async function databaseInfo(id: number, db: Database): Promise<DatabaseIn
     blobs: false,
   };
   if (db.reason !== undefined) info.reason = db.reason;
+  if (config.redact) info.redact = true;
   const tables = db.tables();
   info.cache = tables.some((table) => table.name === '$cache');
   info.blobs = tables.some((table) => table.name === '$blobs');
