@@ -18,6 +18,7 @@ import {
 } from '#protocol/messages.js';
 import { validateContentEnvelope, validateRuntimeEnvelope } from '#protocol/validate.js';
 import { answerBridgeUrl } from './redux-shim/locate.js';
+import { RuntimeClaims } from './inspector/claims.js';
 import { Inspector } from './inspector/inspector.js';
 import { CONTENT_PORT, isInspectOrder, isProbeOrder, isToContent, PROBE_ATTRIBUTE, type FromContent, type InspectAnswer, type ToContent } from './ports.js';
 
@@ -50,6 +51,8 @@ const sessions = new Set<string>();
 const isTop = window === window.top;
 /** The page storage inspector, once a panel asked for it (never before: it costs nothing until then). */
 let inspector: Inspector | undefined;
+/** Heard from the first runtime envelope on, so an inspector started later knows what was said before it. */
+const claims = new RuntimeClaims();
 
 function countDrop(reason: string): void {
   dropped++;
@@ -194,6 +197,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (lie) return countDrop(lie);
   sessions.add(checked.value.session);
   seenRuntime = true;
+  claims.hear(checked.value);
   toBackground({ kind: 'envelope', data: checked.value });
 });
 
@@ -206,6 +210,7 @@ function startInspector(): InspectAnswer {
         window,
         indexedDB,
         top: isTop,
+        claims,
       });
     } catch (error) {
       return { started: false, reason: `the inspector could not start here: ${error instanceof Error ? error.message : String(error)}` };

@@ -121,7 +121,14 @@ export class PageDatabases {
     readonly blobs: Blobs = new Blobs(),
     /** Told when the app upgraded or deleted a database the inspector had open (it closed). */
     private readonly _onVersionChange: (name: string) => void = () => {},
+    /** Why database `name` is left to a Stratum runtime's view (claims.ts), or undefined. */
+    private readonly _withheld: (name: string) => Promise<string | undefined> = async () => undefined,
   ) {}
+
+  /** Whether the panel was given an id for `name` (it may be showing that database). */
+  listed(name: string): boolean {
+    return this._ids.has(name);
+  }
 
   idOf(name: string): number {
     let id = this._ids.get(name);
@@ -147,6 +154,10 @@ export class PageDatabases {
 
   async describe(name: string, version = 0): Promise<DatabaseInfo> {
     const base = { id: this.idOf(name), name, provider: 'indexeddb' as const, persistent: true, cache: false, blobs: false };
+    // Listed, not left out: a database missing from this list would look lost. Not even opened:
+    // its tables' counts are computed from what the runtime hides.
+    const held = await this._withheld(name);
+    if (held !== undefined) return { ...base, version, closed: false, tables: [], reason: held };
     try {
       const db = await this._db(name);
       const names = [...db.objectStoreNames];
@@ -215,6 +226,8 @@ export class PageDatabases {
 
   private async _store(database: number, table: string, mode: IDBTransactionMode): Promise<{ tx: IDBTransaction; store: IDBObjectStore }> {
     const name = this._name(database);
+    const held = await this._withheld(name);
+    if (held !== undefined) throw new CommandError('redacted', `database "${name}" is ${held}`);
     const db = await this._db(name);
     if (!db.objectStoreNames.contains(table)) throw new CommandError('not-found', `database "${name}" has no object store "${table}"`);
     const tx = db.transaction([table], mode);

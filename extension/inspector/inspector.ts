@@ -23,6 +23,7 @@ import {
   type ValueRef,
 } from '#protocol/messages.js';
 import { originStores } from '#runtime/devtools/agent/commands/origin.js';
+import type { RuntimeClaims } from './claims.js';
 import { PageDatabases } from './idb.js';
 import { AREA_IDS, PageKeys, parseStored, type Area } from './keys.js';
 import { Blobs, reason, show } from './show.js';
@@ -37,6 +38,8 @@ export interface InspectorOptions {
   window: Window;
   indexedDB: IDBFactory;
   top: boolean;
+  /** What the page's runtimes said about their databases: those a runtime redacts are left to it. */
+  claims?: RuntimeClaims;
   /** Tests pass their own; the page's flush otherwise. */
   schedule?: (flush: () => void) => () => void;
 }
@@ -70,9 +73,15 @@ export class Inspector {
       handle: (message, v) => this._handle(message, v),
       ...(_options.schedule && { schedule: _options.schedule }),
     });
-    this._dbs = new PageDatabases(_options.indexedDB, this._blobs, (name) =>
-      console.debug(`stratum inspector: "${name}" is being upgraded or deleted by the page; the panel's connection closed so it can`),
+    const { claims } = _options;
+    this._dbs = new PageDatabases(
+      _options.indexedDB,
+      this._blobs,
+      (name) => console.debug(`stratum inspector: "${name}" is being upgraded or deleted by the page; the panel's connection closed so it can`),
+      claims && (async (name) => (await claims.settled(), claims.withheld(name))),
     );
+    // A runtime that said so after the panel listed the database: the panel's list follows at once.
+    if (claims) claims.onClaim = (name) => void this._withdraw(name);
     this._keys = new PageKeys(_options.window, this._blobs);
     _options.window.addEventListener('storage', this._onStorage);
   }
@@ -232,6 +241,11 @@ export class Inspector {
       throw new CommandError('not-found', `nothing at that path any more: ${reason(error)}`);
     }
     return { value: show(part, this._blobs, path), redacted: [] };
+  }
+
+  private async _withdraw(name: string): Promise<void> {
+    if (this._clients.size === 0 || !this._dbs.listed(name)) return;
+    this.bridge.send(Event.registered, { kind: 'database', database: await this._dbs.describe(name) });
   }
 
   /** A change the panel made: sent at once, so it shows without a refresh. */
