@@ -113,3 +113,30 @@ describe('the page storage inspector: webstorage keys', () => {
     expect(localStorage.getItem('plain')).toBe('{"n":1.5,"big":1e+300,"tiny":0.2,"s":"12345678901234567890"}');
   });
 });
+
+describe("Stratum's own keys, named outright", () => {
+  it('are neither read, overwritten, edited nor removed here: the runtime shows them, with its redact', () => {
+    const { localStorage, keys } = page();
+    localStorage.setItem('myapp:session', 'stratum:1:{"token":"s3cret-token"}');
+    const local = AREA_IDS.local;
+    const tries: [string, () => unknown][] = [
+      ['expand', () => keys.value(local, 'myapp:session')],
+      // A "new key" over one that exists is a conflict, and a conflict carries the value it met.
+      ['add', () => keys.set(local, 'myapp:session', encode('x'), null)],
+      ['edit', () => keys.edit(local, 'myapp:session', { path: [], op: 'set', value: encode('x'), baseVersion: 'h0' })],
+      ['remove', () => keys.remove(local, 'myapp:session', 'h0')],
+      ['client id', () => keys.value(local, 'stratum.client-id')],
+    ];
+    for (const [what, attempt] of tries) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, what).toMatchObject({ code: 'not-editable', message: expect.stringMatching(/Stratum runtime/) });
+      expect(JSON.stringify(thrown), what).not.toContain('s3cret');
+    }
+    expect(localStorage.getItem('myapp:session')).toBe('stratum:1:{"token":"s3cret-token"}');
+  });
+});

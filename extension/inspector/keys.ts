@@ -139,7 +139,13 @@ export class PageKeys {
   }
 
   private _current(area: Area, key: string): string | null {
-    return this.storage(area).getItem(key);
+    const text = this.storage(area).getItem(key);
+    // Named outright (an "add key" over it, the kit): Stratum's keys stay the runtime's, as in list(),
+    // or a conflict's answer would show what the runtime's redact hides.
+    if (text !== null && PageKeys.stratums(key, text)) {
+      throw new CommandError('not-editable', `key "${key}" of ${area}Storage is Stratum's: the Stratum runtime shows and edits it`);
+    }
+    return text;
   }
 
   private _check(area: Area, key: string, current: string | null, baseVersion: Hash | number | null | undefined): void {
