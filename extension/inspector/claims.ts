@@ -19,8 +19,8 @@ export class RuntimeClaims {
   /** Pending runtimes already waited for WAIT_MS: not waited for again (a worker that died), still held back. */
   private readonly _silent = new Set<string>();
   private _wake: (() => void)[] = [];
-  /** Told the name of a database a runtime has just said it redacts (the inspector may have shown it). */
-  onClaim: (name: string) => void = () => {};
+  /** Told of a database a runtime has just said it redacts (the inspector may have shown it). */
+  onClaim: (database: DatabaseInfo) => void = () => {};
 
   constructor(private readonly _waitMs = WAIT_MS) {}
 
@@ -67,7 +67,7 @@ export class RuntimeClaims {
   private _claim(database: DatabaseInfo): void {
     if (database.redact !== true || this._redacted.has(database.name)) return;
     this._redacted.add(database.name);
-    this.onClaim(database.name);
+    this.onClaim(database);
   }
 
   private _describe(session: string, databases: DatabaseInfo[]): void {

@@ -132,7 +132,7 @@ describe('the inspector and the databases a Stratum runtime redacts', () => {
     runtimeSays(claims, [{ event: Event.registered, payload: { kind: 'database', database: describedBy(name, true) } }]);
     await tick();
     const withdrawn = events.filter((message) => message.event === 'registered').map((message) => (message.payload as { database: DatabaseInfo }).database);
-    expect(withdrawn).toEqual([expect.objectContaining({ id: db.id, name, tables: [], reason: expect.stringMatching(/runtime's view/) })]);
+    expect(withdrawn).toEqual([expect.objectContaining({ id: db.id, name, version: 1, tables: [], reason: expect.stringMatching(/runtime's view/) })]);
     await expect(panel.request(Command.dbQuery, { database: db.id, table: 'todos' })).rejects.toMatchObject({ code: 'redacted' });
     await expect(panel.request(Command.expand, { target: { kind: 'row', database: db.id, table: 'todos', key: encode(1) }, path: [] })).rejects.toMatchObject({ code: 'redacted' });
     // A write's conflict answer would carry the row: refused before it is read.

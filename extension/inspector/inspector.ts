@@ -81,7 +81,7 @@ export class Inspector {
       claims && (async (name) => (await claims.settled(), claims.withheld(name))),
     );
     // A runtime that said so after the panel listed the database: the panel's list follows at once.
-    if (claims) claims.onClaim = (name) => void this._withdraw(name);
+    if (claims) claims.onClaim = ({ name, version }) => void this._withdraw(name, version);
     this._keys = new PageKeys(_options.window, this._blobs);
     _options.window.addEventListener('storage', this._onStorage);
   }
@@ -243,9 +243,9 @@ export class Inspector {
     return { value: show(part, this._blobs, path), redacted: [] };
   }
 
-  private async _withdraw(name: string): Promise<void> {
+  private async _withdraw(name: string, version: number): Promise<void> {
     if (this._clients.size === 0 || !this._dbs.listed(name)) return;
-    this.bridge.send(Event.registered, { kind: 'database', database: await this._dbs.describe(name) });
+    this.bridge.send(Event.registered, { kind: 'database', database: await this._dbs.describe(name, version) });
   }
 
   /** A change the panel made: sent at once, so it shows without a refresh. */
