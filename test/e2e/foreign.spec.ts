@@ -152,6 +152,27 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     expect(keys.some((key) => key?.startsWith('notes:'))).toBe(false);
   });
 
+  it("beside a runtime that redacts: its database is listed with why, no row of it reaches the panel; another library's database still shows", async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/agent/redacted-db.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
+    opened = { page, panel };
+    const frame = panel.frame;
+    await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+    await click(frame, byId('inspect-storage'));
+    await frame.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Page storage'));
+    await click(frame, byId('tab-database'));
+    const other = await frame.waitForSelector(byId('database-item', '[data-name="other-lib"]'));
+    expect(await other!.evaluate((element) => element.textContent ?? '')).toContain('kv');
+    const reason = await frame.waitForSelector(`${byId('database-item', '[data-name="secrets-app"]')} ${byId('database-reason')}`);
+    expect(await reason!.evaluate((element) => element.textContent ?? '')).toContain("shown in the Stratum runtime's view");
+    expect(await frame.$(`${byId('database-item', '[data-name="secrets-app"]')} ${byId('table-item')}`)).toBeNull();
+    // Nothing the runtime hides is anywhere in the panel's document.
+    expect(await frame.evaluate(() => document.body.textContent?.includes('s3cret-token'))).toBe(false);
+  });
+
   it('the app upgrades its database while the panel has it open, and the upgrade succeeds', async () => {
     const { page, frame } = await inspect();
     await openTable(frame, 'friends');
