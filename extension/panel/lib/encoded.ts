@@ -210,7 +210,10 @@ function sparseView(node: Tagged, path: Path): NodeView {
   // Cut: what lies after the last item shown is not known to be holes.
   if (typeof node.items !== 'number') holes(length);
   const shown = typeof node.items === 'number' ? ` — ${pairs.length} of ${node.items} items shown` : '';
-  return { type: 'Array', preview: `Array(${length})${shown}`, children, container: 'array', locked: "an array with more holes than items: edit its items, or set it from the page's code" };
+  const out: NodeView = { type: 'Array', preview: `Array(${length})${shown}`, children, container: 'array', locked: "an array with more holes than items: edit its items, or set it from the page's code" };
+  // "show more" pages in the items not shown yet (lib/pages.ts), counted in items, not slots.
+  if (typeof node.items === 'number') out.truncated = { path, size: node.items };
+  return out;
 }
 
 function errorView(node: Tagged, path: Path): NodeView {

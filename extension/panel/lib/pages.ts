@@ -40,6 +40,11 @@ export function nextPage(node: Tagged): { offset: number; limit: number } {
 
 /** The whole container a complete page list stands for. */
 function complete(node: Tagged, shown: Encoded[] | EncodedRecord): Encoded {
+  if (node.$t === 'sparse') {
+    // Every item is in: the node no longer says how many it holds (what shows it whole).
+    const { items: _items, ...whole } = node;
+    return { ...whole, v: shown };
+  }
   if (isRecord(shown)) {
     if (node.type === 'instance') return { $t: 'instance', class: node.class ?? 'Object', v: shown };
     return Object.hasOwn(shown, '$t') ? { $t: 'object', v: shown } : shown;
@@ -71,12 +76,21 @@ export function appendPage(node: Tagged, page: Page): Encoded {
   }
   const count = Array.isArray(shown) ? shown.length : Object.keys(shown).length;
   // A typed array's cut node counts bytes; its pages count elements, which "N of M" shows from now on.
-  return count >= total ? complete(node, shown) : { ...node, v: shown, size: total };
+  if (count >= total) return complete(node, shown);
+  return node.$t === 'sparse' ? { ...node, v: shown, items: total } : { ...node, v: shown, size: total };
 }
 
 /** Whether `value` is a truncated node. */
 export function isTruncated(value: Encoded | undefined): value is Tagged {
   return isTagged(value) && value.$t === 'truncated';
+}
+
+/**
+ * Whether `value` is the agent's far sparse array cut after its first items (`items`: how many it
+ * has); its pages are [index, item] pairs, counted in items.
+ */
+export function isCutSparse(value: Encoded | undefined): value is Tagged {
+  return isTagged(value) && value.$t === 'sparse' && typeof value.items === 'number';
 }
 
 /** Children in groups of GROUP: `[0 … 99]`, `[100 … 199]`, …; none when there are few. */

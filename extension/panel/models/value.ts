@@ -8,7 +8,7 @@ import { CommandError } from '#protocol/errors.js';
 import { Command, type Current, type EditOp, type Hash, type ValueRef } from '#protocol/messages.js';
 import type { Connection } from './connection.js';
 import type { Ui } from './ui.js';
-import { appendPage, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';
+import { appendPage, isCutSparse, isTruncated, nextPage, truncatedPath } from '../lib/pages.js';
 import { movedPositions, nodeAt } from '../lib/splice.js';
 
 /** What an edit is based on: a state's version, a key's or row's hash, null for "no such thing". */
@@ -121,7 +121,7 @@ export async function fetchPart(
     return part && { node: part.value, redacted: part.redacted };
   }
   const node = nodeAt(root, path);
-  if (!isTruncated(node)) return undefined;
+  if (!isTruncated(node) && !isCutSparse(node)) return undefined;
   const page = await io.ui.run(() => io.connection.request(Command.expand, { target: ref, path: truncatedPath(node, path), ...nextPage(node) }));
   if (!page) return undefined;
   try {

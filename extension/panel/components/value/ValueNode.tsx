@@ -6,7 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Encoded, Path } from '#codec/types.js';
 import { isRedacted, pathKey, view, type Child, type ContainerType, type NodeView } from '../../lib/encoded.js';
-import { groups } from '../../lib/pages.js';
+import { groups, isCutSparse } from '../../lib/pages.js';
 import { parseKey } from '../../lib/leaf.js';
 import type { Base, ValueSource } from '../../models/value.js';
 import { ValueActions } from '../common/ValueActions.js';
@@ -186,6 +186,8 @@ function pageable(node: NodeView): boolean {
 /** Characters or items of a cut node the panel holds. */
 function shownCount(value: Encoded, node: NodeView): number {
   if (node.type === 'string') return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value['v'] === 'string' ? value['v'].length : 0;
+  // A far sparse array's children are its items and the runs of holes between them: count the items.
+  if (isCutSparse(value)) return Array.isArray(value.v) ? value.v.length : 0;
   return node.children?.length ?? 0;
 }
 

@@ -113,6 +113,26 @@ describe('value view', () => {
     expect((state.value as { items: number[] }).items).toHaveLength(500);
   });
 
+  it("pages in a far sparse array's items past the first 200 (\"show more\"), each at its own index", async () => {
+    // 260 items spread over 2 ** 32 - 1 slots: the agent shows the first 200 as a sparse node.
+    const list: unknown[] = [];
+    for (let i = 0; i < 260; i++) list[i * 1000] = `item ${i}`;
+    list[2 ** 32 - 2] = 'last';
+    const { h } = await show('far-paging-store', { list });
+    const node = await h.wait('value-node', { path: '["list"]' });
+    expect(text(h.get('value-preview', {}, node))).toBe('Array(4294967295) — 200 of 261 items shown');
+    expect(text(h.get('value-more', {}, node))).toBe('show more (200 of 261)');
+    click(h.get('value-more', {}, node));
+    await waitFor(() => h.find('value-more', {}, h.get('value-node', { path: '["list"]' })) === null);
+    expect(text(h.get('value-preview', {}, h.get('value-node', { path: '["list"]' })))).toBe('Array(4294967295)');
+    click(h.get('value-toggle', {}, h.get('value-node', { path: '["list"]' })));
+    // Past the first page: the 260th item at its index, then the holes up to the last one.
+    await waitFor(() => h.find('value-group', { range: '[500 … 520]' }) !== null);
+    click(h.get('value-group', { range: '[500 … 520]' }).querySelector('button')!);
+    expect(text(h.get('value-preview', {}, await h.wait('value-node', { path: '["list",259000]' })))).toBe('"item 259"');
+    expect(text(h.get('value-preview', {}, await h.wait('value-node', { path: JSON.stringify(['list', 2 ** 32 - 2]) })))).toBe('"last"');
+  });
+
   it('pages a typed array too large to show', async () => {
     const { h } = await show('typed-store', { samples: new Float64Array(9000).fill(0.5) });
     const samples = await h.wait('value-node', { path: '["samples"]' });

@@ -6,6 +6,7 @@
  */
 import { encode, type Encoded, type Path } from '../../../codec/index.js';
 import { CommandError } from '../../../protocol/errors.js';
+import { farIndexes } from '../far.js';
 import { showPart, type InlineBlobs } from '../show.js';
 
 /** Items per page at most; a page also ends early past PAGE_CHARS of encoded JSON. */
@@ -29,9 +30,17 @@ function bounds(offset: number | undefined, limit: number | undefined, max: numb
 
 type Item = { step: string | number; value: unknown; key?: unknown };
 
-/** The items of a container in the codec's path steps, or undefined when it has none. */
-function itemsOf(part: unknown): { total: number; at(i: number): Item; kind: 'list' | 'pairs' | 'bytes' } | undefined {
-  if (Array.isArray(part)) return { total: part.length, kind: 'list', at: (i) => ({ step: i, value: i in part ? part[i] : HOLE }) };
+/**
+ * The items of a container in the codec's path steps, or undefined when it has none. A far sparse
+ * array (far.ts) pages through the items it holds, each as [index, item], as its `sparse` node
+ * lists them: by slot, a page of four billion would be holes.
+ */
+function itemsOf(part: unknown): { total: number; at(i: number): Item; kind: 'list' | 'pairs' | 'bytes' | 'sparse' } | undefined {
+  if (Array.isArray(part)) {
+    const far = farIndexes(part);
+    if (far) return { total: far.length, kind: 'sparse', at: (i) => ({ step: far[i]!, value: part[far[i]!] }) };
+    return { total: part.length, kind: 'list', at: (i) => ({ step: i, value: i in part ? part[i] : HOLE }) };
+  }
   if (part instanceof Map) {
     const entries = [...part];
     return { total: entries.length, kind: 'pairs', at: (i) => ({ step: i, key: entries[i]![0], value: entries[i]![1] }) };
@@ -79,6 +88,7 @@ export function expandPage(part: unknown, root: Path, path: Path, blobs: InlineB
     let encoded: Encoded;
     if (items.kind === 'bytes') encoded = encode(item);
     else if (items.kind === 'list') encoded = encodeAt(item, [...path, step]);
+    else if (items.kind === 'sparse') encoded = [step, encodeAt(item, [...path, step])];
     else if (part instanceof Map) encoded = [encodeAt(key, [...path, step, 0]), encodeAt(item, [...path, step, 1])];
     else encoded = [String(key), encodeAt(item, [...path, step])];
     chars += JSON.stringify(encoded).length;

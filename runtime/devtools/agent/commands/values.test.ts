@@ -33,6 +33,27 @@ describe('expand', () => {
   });
 });
 
+describe('expand by page of a far sparse array', () => {
+  afterEach(() => configureDevtools({ redact: () => false }));
+
+  it('pages through the items it holds, [index, item] each, counted in items; redact() still hides an item', async () => {
+    const list: unknown[] = [];
+    for (let i = 0; i < 5; i++) list[i * 1000] = { n: i };
+    list[2 ** 32 - 2] = 'secret';
+    const store = new Store({ name: `expand-far-${Math.random()}` });
+    const state = store.createState({ list }, { key: 'far', scope: 'app' });
+    configureDevtools({ redact: (path) => path.at(-1) === 2 ** 32 - 2 });
+    const t = kit();
+    await t.hello();
+    const target = { kind: 'state' as const, store: registryId(store)!, state: state.id };
+    const first = await t.call(Command.expand, { target, path: ['list'], offset: 0, limit: 2 });
+    expect(first).toMatchObject({ offset: 0, total: 6, value: [[0, { n: 0 }], [1000, { n: 1 }]] });
+    const rest = await t.call(Command.expand, { target, path: ['list'], offset: 2, limit: 10 });
+    expect(rest).toMatchObject({ offset: 2, total: 6, value: [[2000, { n: 2 }], [3000, { n: 3 }], [4000, { n: 4 }], [2 ** 32 - 2, '[redacted]']] });
+    expect(JSON.stringify(rest)).not.toMatch(/secret/);
+  });
+});
+
 describe('expand of a whole state', () => {
   it('gives the version the value was read at, when the app changes the state while the answer is made', async () => {
     const store = new Store({ name: `expand-version-${Math.random()}` });
