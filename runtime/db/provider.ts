@@ -7,6 +7,7 @@
  */
 import type { Key } from './keys.js';
 import type { TableInfo } from './schema.js';
+import type { Query } from './types.js';
 
 export type Mode = 'readonly' | 'readwrite';
 
@@ -33,8 +34,12 @@ export interface ProviderQuery {
  */
 export interface ProviderTransaction {
   get(table: string, key: Key): Promise<unknown>;
-  /** Writes a row and resolves to its key; with `add`, an existing key is a ConstraintError. */
-  put(table: string, value: unknown, add: boolean): Promise<Key>;
+  /**
+   * Writes a row and resolves to its key; with `add`, an existing key is a ConstraintError. `key`
+   * only for a table whose keys are out of line (TableInfo.key null: IndexedDB only), which the
+   * row cannot name itself.
+   */
+  put(table: string, value: unknown, add: boolean, key?: Key): Promise<Key>;
   /**
    * Optional: bulkPut's rows, issued together, resolving to their keys in order (the first
    * failure rejects, as put's would). Without it, bulkPut issues one put per row.
@@ -43,6 +48,11 @@ export interface ProviderTransaction {
   delete(table: string, key: Key): Promise<void>;
   clear(table: string): Promise<void>;
   query(table: string, query: ProviderQuery): Promise<unknown[]>;
+  /**
+   * Optional: query's rows with their primary keys, for a table whose keys are out of line (only
+   * IndexedDB has such tables, so only it implements this; see KEYED_ROWS).
+   */
+  entries?(table: string, query: ProviderQuery): Promise<KeyedRow[]>;
   count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number>;
   /**
    * Resolves once a task boundary has passed, keeping the transaction open meanwhile. If the
@@ -108,6 +118,26 @@ export interface SqlRows {
 
 /** How the devtools agent reaches a database's `Connection.sql` without a public method on Database. */
 export const READONLY_SQL = Symbol.for('stratum.db.readonlySql');
+
+/** A row with its primary key, as a table whose keys are out of line holds it. */
+export interface KeyedRow {
+  key: Key;
+  value: unknown;
+}
+
+/**
+ * How the devtools agent reads a table's rows with their primary keys and writes one at a key it
+ * names, without a public method on Table: a table whose keys are out of line (localForage's)
+ * holds its keys apart from the values, so neither query() nor put(value) can carry them.
+ */
+export const KEYED_ROWS = Symbol.for('stratum.db.keyedRows');
+
+export interface KeyedRows {
+  /** query()'s rows with their primary keys, in the same order and with the same paging. */
+  read(query: Query): Promise<KeyedRow[]>;
+  /** Puts `value` at `key` (a table whose keys are out of line only); resolves to the key. */
+  put(key: Key, value: unknown): Promise<Key>;
+}
 
 /** Committed change events crossing processes through the engine itself. */
 export interface ChangeFeed {

@@ -25,7 +25,12 @@ export interface IndexInfo {
 /** A table as it exists in the database (what the panel and `db.tables()` show). */
 export interface TableInfo {
   name: string;
-  key: KeyPath;
+  /**
+   * The key path; null for an IndexedDB object store other code made without one (localForage,
+   * idb-keyval: keys "out of line", kept apart from the values). Such a table is read by its own
+   * primary keys; a write that cannot name its key is refused (see table.ts).
+   */
+  key: KeyPath | null;
   autoIncrement: boolean;
   indexes: IndexInfo[];
   /** `$cache`, `$blobs` and `$blobdata`: layouts Stratum adds, shown but not declared. */
@@ -96,8 +101,8 @@ export function isInternalTable(name: string): boolean {
   return name in INTERNAL;
 }
 
-/** Whether two key paths are the same. */
-export function samePath(a: KeyPath, b: KeyPath): boolean {
+/** Whether two key paths are the same (null: out-of-line keys). */
+export function samePath(a: KeyPath | null, b: KeyPath | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -191,8 +196,9 @@ export function planUpgrade(existing: TableInfo[], declared: TableInfo[]): Upgra
       continue;
     }
     if (!samePath(old.key, table.key) || old.autoIncrement !== table.autoIncrement) {
+      const was = old.key === null ? 'its keys out of line (no key path)' : `key ${JSON.stringify(old.key)}`;
       throw new TypeError(
-        `Table '${table.name}' exists with key ${JSON.stringify(old.key)}${old.autoIncrement ? ' (autoIncrement)' : ''}; ` +
+        `Table '${table.name}' exists with ${was}${old.autoIncrement ? ' (autoIncrement)' : ''}; ` +
           `its key cannot change in place. Declare a table under a new name and copy the rows in upgrade.`,
       );
     }

@@ -4,7 +4,7 @@
  */
 import { DataError, NotFoundError } from './errors.js';
 import { compareKeys, numberBound, toKey, type Key, type KeyBound } from './keys.js';
-import type { KeyRange, ProviderQuery, ProviderTransaction } from './provider.js';
+import { KEYED_ROWS, type KeyedRow, type KeyedRows, type KeyRange, type ProviderQuery, type ProviderTransaction } from './provider.js';
 import { keyAt, type TableInfo } from './schema.js';
 import { stamp, type Change, type OpHost, type Stamp } from './op.js';
 import type { CountQuery, Query, Range, Table } from './types.js';
@@ -112,6 +112,12 @@ export class TableImpl implements Table {
       if (row === undefined) throw new NotFoundError(`${where}: no row with key ${JSON.stringify(target)}; nothing was changed.`);
       if (row === null || typeof row !== 'object') throw new TypeError(`${where}: the row with key ${JSON.stringify(target)} is not an object, so it cannot be patched.`);
       const next = { ...row, ...patch };
+      if (info.key === null) {
+        // Out-of-line keys: the key is not in the row, so no patch changes it; it is written at `target`.
+        await tx.put(this.name, next, false, target);
+        changes.push({ type: 'put', table: this.name, key: target });
+        return next;
+      }
       const after = keyAt(next, info.key);
       if (after === undefined || compareKeys(after, target) !== 0) {
         throw new DataError(`${where}: the patch would change the row's key; delete the row and add it under the new key instead.`);
@@ -143,6 +149,7 @@ export class TableImpl implements Table {
     if (!Array.isArray(values)) return Promise.reject(new TypeError(`${this._where('bulkPut')}: expected an array of rows.`));
     const named = stamp('bulkPut', this.bulkPut);
     return this._run(true, async (tx, changes) => {
+      this._refuseKeyless('bulkPut');
       // Issued together: IndexedDB pipelines requests within one transaction.
       const keys = tx.putAll ? await tx.putAll(this.name, values) : await Promise.all(values.map((value) => tx.put(this.name, value, false)));
       for (const key of keys) changes.push({ type: 'put', table: this.name, key });
@@ -153,19 +160,53 @@ export class TableImpl implements Table {
   query(query: Query = {}): Promise<unknown[]> {
     const where = this._where('query');
     return this._run(false, async (tx) => {
-      const request = this._select(query, where);
-      if (!request) return [];
-      const offset = count(query.offset, 'offset', where);
-      const limit = count(query.limit, 'limit', where);
-      const direction = query.direction ?? 'next';
-      if (direction !== 'next' && direction !== 'prev') throw new TypeError(`${where}: direction is 'next' or 'prev'; got ${String(direction)}.`);
-      // No table holds 2^53 rows: skipping more is none left, and taking more is no limit. Past
-      // it the SQL engines and Redis take no such number (a driver's 'out of range').
-      if (limit === 0 || offset > Number.MAX_SAFE_INTEGER) return [];
-      const full: ProviderQuery = { ...request, direction, offset };
-      if (limit <= Number.MAX_SAFE_INTEGER) full.limit = limit;
-      return tx.query(this.name, full);
+      const full = this._paged(query, where);
+      return full ? tx.query(this.name, full) : [];
     });
+  }
+
+  /** The devtools agent's reads and writes by primary key (provider.ts KEYED_ROWS); not public. */
+  [KEYED_ROWS](): KeyedRows {
+    return {
+      read: (query) => {
+        const where = this._where('query');
+        return this._run(false, async (tx): Promise<KeyedRow[]> => {
+          const full = this._paged(query, where);
+          if (!full) return [];
+          if (tx.entries) return tx.entries(this.name, full);
+          // Providers without entries hold only tables whose keys are in the rows.
+          const path = this._info().key;
+          if (path === null) throw new DataError(`${where}: this provider cannot read the keys of table '${this.name}', which are out of line.`);
+          const rows = await tx.query(this.name, full);
+          return rows.map((value) => ({ key: keyAt(value, path)!, value }));
+        });
+      },
+      put: (key, value) => {
+        const where = this._where('put');
+        return this._run(true, async (tx, changes) => {
+          if (this._info().key !== null) throw new DataError(`${where}: table '${this.name}' holds its keys in its rows; put the row without naming its key.`);
+          const written = await tx.put(this.name, value, false, toKey(key, where));
+          changes.push({ type: 'put', table: this.name, key: written });
+          return written;
+        }, { label: 'put' });
+      },
+    };
+  }
+
+  /** The query checked and made a provider's, or null when it can select no row. */
+  private _paged(query: Query, where: string): ProviderQuery | null {
+    const request = this._select(query, where);
+    if (!request) return null;
+    const offset = count(query.offset, 'offset', where);
+    const limit = count(query.limit, 'limit', where);
+    const direction = query.direction ?? 'next';
+    if (direction !== 'next' && direction !== 'prev') throw new TypeError(`${where}: direction is 'next' or 'prev'; got ${String(direction)}.`);
+    // No table holds 2^53 rows: skipping more is none left, and taking more is no limit. Past
+    // it the SQL engines and Redis take no such number (a driver's 'out of range').
+    if (limit === 0 || offset > Number.MAX_SAFE_INTEGER) return null;
+    const full: ProviderQuery = { ...request, direction, offset };
+    if (limit <= Number.MAX_SAFE_INTEGER) full.limit = limit;
+    return full;
   }
 
   count(query: CountQuery = {}): Promise<number> {
@@ -194,10 +235,26 @@ export class TableImpl implements Table {
 
   private _write(value: unknown, add: boolean, named: Stamp): Promise<Key> {
     return this._run(true, async (tx, changes) => {
+      this._refuseKeyless(add ? 'add' : 'put');
       const key = await tx.put(this.name, value, add);
       changes.push({ type: 'put', table: this.name, key });
       return key;
     }, named);
+  }
+
+  /**
+   * A table whose keys are out of line (TableInfo.key null: an IndexedDB store localForage or
+   * other code made) without a key generator: a row alone cannot name its key, and IndexedDB's
+   * own refusal says only DataError. Thrown inside the operation, so a transaction around it
+   * fails whole, as any failed operation makes it.
+   */
+  private _refuseKeyless(method: string): void {
+    const info = this._info();
+    if (info.key !== null || info.autoIncrement) return;
+    throw new DataError(
+      `${this._where(method)}: table '${this.name}' keeps its keys out of line (its object store has no key path; another library made it) ` +
+        `and generates none, so a row cannot name its key; nothing was written. Change a row by its key with update(key, patch).`,
+    );
   }
 
   private _info(): TableInfo {

@@ -5,7 +5,7 @@
 import { unwrap, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { ConstraintError, DatabaseUnavailableError, DataError, describeError, ReadOnlyError, TransactionInactiveError } from '../errors.js';
 import { toKey, type Key } from '../keys.js';
-import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
+import type { KeyedRow, KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
 import { isInternalTable, keyAt, valueAt, type TableInfo } from '../schema.js';
 import { checkWritable } from '../writable.js';
 
@@ -46,7 +46,8 @@ type StoreShape = Pick<IDBObjectStore, 'name' | 'keyPath' | 'autoIncrement' | 'i
 export function describeStores(stores: StoreShape[]): TableInfo[] {
   return stores.map((store) => ({
     name: store.name,
-    key: store.keyPath as string | string[],
+    // null: a store other code made without a key path (out-of-line keys, localForage's).
+    key: store.keyPath as string | string[] | null,
     autoIncrement: store.autoIncrement,
     internal: isInternalTable(store.name),
     indexes: [...store.indexNames].map((indexName) => {
@@ -74,7 +75,7 @@ export class IdbTransaction implements ProviderTransaction {
     return this._run(`${table}.get`, () => this._store(table).get(key as IDBValidKey));
   }
 
-  async put(table: string, value: unknown, add: boolean): Promise<Key> {
+  async put(table: string, value: unknown, add: boolean, key?: Key): Promise<Key> {
     // Async, so a synchronous DataError becomes a rejection like every other failure (bulkPut
     // waits on all its puts; a throw here would leave the others' AbortErrors unobserved).
     // Before the store: in Node, fake-indexeddb's clone empties a URL instead of refusing it.
@@ -83,6 +84,7 @@ export class IdbTransaction implements ProviderTransaction {
     try {
       const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
       const store = this._store(table);
+      if (key !== undefined) return (await (add ? store.add(stored, key as IDBValidKey) : store.put(stored, key as IDBValidKey))) as Key;
       return (await (add ? store.add(stored) : store.put(stored))) as Key;
     } catch (error) {
       throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
@@ -204,6 +206,33 @@ export class IdbTransaction implements ProviderTransaction {
     }
   }
 
+  /**
+   * query()'s rows with their primary keys, read by one cursor (its `primaryKey` beside its
+   * `value`), for a table whose keys are out of line; the same paging as query().
+   */
+  async entries(table: string, query: ProviderQuery): Promise<KeyedRow[]> {
+    const store = this._store(table);
+    const source = query.index === undefined ? store : store.index(query.index);
+    try {
+      const limit = query.limit ?? Infinity;
+      const out: KeyedRow[] = [];
+      let cursor = await source.openCursor(toIDBRange(query.range), query.direction);
+      let left = query.offset;
+      while (cursor && left > 0) {
+        const step = Math.min(left, 2 ** 32 - 1);
+        left -= step;
+        cursor = await cursor.advance(step);
+      }
+      while (cursor && out.length < limit) {
+        out.push({ key: cursor.primaryKey as Key, value: cursor.value });
+        cursor = await cursor.continue();
+      }
+      return out;
+    } catch (error) {
+      throw mapError(error, `${table}.query`);
+    }
+  }
+
   count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
     return this._run(`${table}.count`, () => {
       const store = this._store(table);
@@ -274,7 +303,8 @@ export class IdbTransaction implements ProviderTransaction {
   private _putError(error: unknown, table: string, value: unknown, add: boolean, where: string): unknown {
     const info = this._tables.find((candidate) => candidate.name === table);
     const name = (error as { name?: unknown } | null)?.name;
-    if (!info) return mapError(error, where);
+    // Out-of-line keys: nothing in the row to word the key by; IndexedDB's own words stand.
+    if (!info || info.key === null) return mapError(error, where);
     // A row whose key is a function or a Proxy fails to clone before IndexedDB looks at the key:
     // the key is what is wrong, so say so the way the other providers do (DataError).
     const raw = Array.isArray(info.key) ? info.key.map((part) => valueAt(value, part)) : valueAt(value, info.key);
