@@ -55,7 +55,11 @@ export interface SnapshotWebstorage {
 }
 
 export interface SnapshotSchema {
-  keyPath: string | string[];
+  /**
+   * null: the table's keys are out of line (an IndexedDB object store made without a key path,
+   * as localForage makes them): each row's `key` is its primary key, which its value does not hold.
+   */
+  keyPath: string | string[] | null;
   autoIncrement: boolean;
   indexes: IndexInfo[];
 }

@@ -49,7 +49,8 @@ const paths = opt(arr(arr(oneOf(str(ANY), int, 'a key or an index'), 256), ANY))
 const keyPath = oneOf(text, arr(text, 64), 'a key path');
 
 const schema = obj<SnapshotSchema>({
-  keyPath,
+  // null: keys out of line, each row's `key` its primary key.
+  keyPath: nullable(keyPath),
   autoIncrement: bool,
   indexes: arr(obj<IndexInfo>({ name: text, keyPath, unique: bool, multiEntry: bool }), 1000),
 });

@@ -25,12 +25,16 @@ export const MAX_HANDLES = 10_000;
 /** The `$t` of a handle node; the panel shows it as `[redacted]`. */
 export const HANDLE_TAG: RedactedKey['$t'] = 'redacted';
 
-/** Where a row key lives: the table (by registry id and name), where redact() sees its rows, its key path. */
+/**
+ * Where a row key lives: the table (by registry id and name), where redact() sees its rows, its
+ * key path (null: out of line, the key kept apart from the row; redact() is asked about it at the
+ * row's own path, as it is asked about the row).
+ */
 export interface KeyPlace {
   database: number;
   table: string;
   root: Path;
-  keyPath: KeyPath;
+  keyPath: KeyPath | null;
 }
 
 interface Held {
@@ -51,7 +55,9 @@ function steps(part: string): string[] {
 }
 
 /** Each part of a key path with the part of `key` found there (a compound key is an array of parts). */
-function parts(keyPath: KeyPath, key: Key): [string[], unknown][] {
+function parts(keyPath: KeyPath | null, key: Key): [string[], unknown][] {
+  // Out of line: the key stands where the row does (redact() asked with the key as the value).
+  if (keyPath === null) return [[[], key]];
   if (!Array.isArray(keyPath)) return [[steps(keyPath), key]];
   return keyPath.map((part, i) => [steps(part), Array.isArray(key) ? key[i] : undefined]);
 }
@@ -72,8 +78,12 @@ export function keyHidden(key: Key, place: Pick<KeyPlace, 'root' | 'keyPath'>, h
   return false;
 }
 
-/** Whether a row's redacted paths (`hidden`) cover or lie inside a part of its key. */
-export function keyInHidden(keyPath: KeyPath, hidden: Path[]): boolean {
+/**
+ * Whether a row's redacted paths (`hidden`) cover or lie inside a part of its key. An out-of-line
+ * key (null) is in no part of its row: only a row hidden whole hides it.
+ */
+export function keyInHidden(keyPath: KeyPath | null, hidden: Path[]): boolean {
+  if (keyPath === null) return hidden.some((secret) => secret.length === 0);
   const paths = [keyPath].flat().map(steps);
   return hidden.some((secret) => paths.some((path) => within(path, secret) || within(secret, path)));
 }

@@ -191,7 +191,8 @@ export async function databaseInfo(id: number, db: Database): Promise<DatabaseIn
       }
       return {
         name: table.name,
-        keyPath: table.key,
+        // '' for out-of-line keys: what the panel shows as "(out of line)", as the inspector sends it.
+        keyPath: table.key ?? '',
         autoIncrement: table.autoIncrement,
         indexes: table.indexes.map((index) => ({ name: index.name, keyPath: index.path, unique: index.unique, multiEntry: index.multiEntry })),
         count,

@@ -13,6 +13,7 @@ import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/inde
 import { blobRefs, eachTagged } from '../../codec/encoded.js';
 import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
+import type { Key } from '../../db/keys.js';
 import { redactAt } from '../agent/show.js';
 import { applyRedaction } from '../agent/redact.js';
 import { FarArrayRefusal, refuseFar } from '../snapshot/refuse-far.js';
@@ -323,15 +324,17 @@ export class Recorder {
     const tables = [...new Set(puts.map(([op]) => op.table))];
     const read = await db.transaction(tables, 'readonly', (tx) => Promise.all(puts.map(([op, opKeys]) => Promise.all(opKeys.map((key) => tx.table(op.table).get(key as never))))));
     const jobs: Promise<void>[] = [];
-    puts.forEach(([op], i) => {
+    puts.forEach(([op, opKeys], i) => {
       const info = db.tables().find((table) => table.name === op.table);
-      for (const row of read[i]!) {
-        if (row === undefined) continue;
+      read[i]!.forEach((row, j) => {
+        if (row === undefined) return;
         const { value, redacted, ready } = this._encode(row, ['db', db.name, op.table]);
         if (ready) jobs.push(ready);
-        const key = info ? fileKey(keyAt(row, info.key), { root: ['db', db.name, op.table], keyPath: info.key }, redacted) : null;
+        // Out-of-line keys (localForage's stores): the key the row was read by, which the row does not hold.
+        const rowKey = info?.key === null ? (opKeys[j] as Key) : info && keyAt(row, info.key);
+        const key = info ? fileKey(rowKey, { root: ['db', db.name, op.table], keyPath: info.key }, redacted) : null;
         op.rows.push({ key, value, ...(redacted && { redacted }) });
-      }
+      });
     });
     await Promise.all(jobs);
   }

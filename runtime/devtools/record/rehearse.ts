@@ -49,7 +49,8 @@ function declarationOf(snapshot: SnapshotDatabase): Record<string, TableDeclarat
   for (const table of snapshot.tables) {
     const indexes: NonNullable<TableDeclaration['indexes']> = {};
     for (const index of table.schema.indexes) indexes[index.name] = { path: index.keyPath, unique: index.unique, multiEntry: index.multiEntry };
-    tables[table.name] = { key: table.schema.keyPath, autoIncrement: table.schema.autoIncrement, indexes };
+    // rehearseOne refuses a snapshot with a table whose keys are out of line before this.
+    if (table.schema.keyPath !== null) tables[table.name] = { key: table.schema.keyPath, autoIncrement: table.schema.autoIncrement, indexes };
   }
   return tables;
 }
@@ -142,6 +143,12 @@ async function rehearseOne(snapshot: SnapshotDatabase, file: SnapshotFile): Prom
   }
   if (snapshot.version > declared.version) {
     result.error = { name: 'VersionError', message: `the snapshot is at version ${snapshot.version}, newer than the app's ${declared.version}: nothing to rehearse` };
+    return result;
+  }
+  const keyless = snapshot.tables.find((table) => table.schema.keyPath === null);
+  if (keyless) {
+    // The copy lives in memory, whose tables all have a key path; a Stratum upgrade never makes such a store.
+    result.error = { name: 'NotSupportedError', message: `table "${keyless.name}" keeps its keys out of line (an object store another library made): the rehearsal's copy in memory cannot hold it` };
     return result;
   }
   const name = `${REHEARSAL_PREFIX}${snapshot.name}:${Math.random().toString(36).slice(2)}`;

@@ -8,10 +8,13 @@
 import { bytesToBase64 } from '../../codec/base64.js';
 import { CODEC_VERSION, encode, type Encoded, type Path } from '../../codec/index.js';
 import { keyAt } from '../../db/schema.js';
+import type { Key } from '../../db/keys.js';
+import type { KeyedRow } from '../../db/provider.js';
 import type { Database } from '../../db/types.js';
 import type { Store } from '../../store/store.js';
 import { config } from '../../registry/registry.js';
 import { fileKey } from '../agent/key-handles.js';
+import { keyedRows } from '../agent/commands/out-of-line.js';
 import { applyRedaction } from '../agent/redact.js';
 import { refuseFar } from './refuse-far.js';
 import { all, type WebStorageLike } from '../agent/targets.js';
@@ -107,11 +110,20 @@ interface BlobRow {
 export async function exportDatabase(db: Database, collected: Collected, keys: 'file' | 'real' = 'file'): Promise<SnapshotDatabase> {
   const infos = db.tables();
   const names = infos.map((info) => info.name);
-  const read = await db.transaction(names, 'readonly', (tx) => Promise.all(names.map((name) => tx.table(name).query())));
+  // Out-of-line keys (localForage's stores): rows read with their primary keys, which they do not hold.
+  const read = await db.transaction(names, 'readonly', (tx) =>
+    Promise.all(infos.map((info) => (info.key === null ? keyedRows(tx.table(info.name)).read({}) : tx.table(info.name).query()))),
+  );
   const rows = new Map(names.map((name, i) => [name, read[i]!]));
   const out: SnapshotDatabase = { name: db.name, version: db.version, provider: db.provider, tables: [] };
   for (const info of infos) {
     if (info.internal) continue;
+    const root = ['db', db.name, info.name];
+    const fileRow = (row: unknown, key: Key | undefined) => {
+      const cut = collected.encode(row, root);
+      return { key: keys === 'real' ? encode(key ?? null) : fileKey(key, { root, keyPath: info.key }, cut.redacted), ...cut };
+    };
+    const keyPath = info.key;
     out.tables.push({
       name: info.name,
       schema: {
@@ -119,12 +131,10 @@ export async function exportDatabase(db: Database, collected: Collected, keys: '
         autoIncrement: info.autoIncrement,
         indexes: info.indexes.map((index) => ({ name: index.name, keyPath: index.path, unique: index.unique, multiEntry: index.multiEntry })),
       },
-      rows: rows.get(info.name)!.map((row) => {
-        const root = ['db', db.name, info.name];
-        const cut = collected.encode(row, root);
-        const key = keyAt(row, info.key);
-        return { key: keys === 'real' ? encode(key ?? null) : fileKey(key, { root, keyPath: info.key }, cut.redacted), ...cut };
-      }),
+      rows:
+        keyPath === null
+          ? (rows.get(info.name) as KeyedRow[]).map((entry) => fileRow(entry.value, entry.key))
+          : rows.get(info.name)!.map((row) => fileRow(row, keyAt(row, keyPath))),
     });
   }
   if (rows.has(CACHE)) {

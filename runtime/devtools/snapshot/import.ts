@@ -9,7 +9,10 @@
  * those that were restored and says that webstorage and states were left alone.
  */
 import type { SnapshotSummary } from '../../protocol/values.js';
-import { planImport, type ImportOptions, type Plan } from './plan.js';
+import { planImport, type ImportOptions, type Plan, type TableWrite } from './plan.js';
+import type { Key } from '../../db/keys.js';
+import type { Table } from '../../db/types.js';
+import { keyedRows } from '../agent/commands/out-of-line.js';
 import { summarize } from './summary.js';
 
 export const IMPORT_LABEL = 'devtools: snapshot import';
@@ -23,6 +26,20 @@ function reason(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/**
+ * A table whose keys are out of line (localForage's stores): the rows the page keeps (redacted)
+ * read by key, the table cleared, and every row put at its key; the rows hold none of them.
+ */
+async function writeKeyed(table: Table, write: TableWrite, keys: Key[]): Promise<void> {
+  const keyed = keyedRows(table);
+  const kept = await Promise.all(write.keep.map(async (key) => [key, await table.get(key)] as const));
+  await table.clear();
+  await Promise.all([
+    ...write.rows.map((row, i) => keyed.put(keys[i]!, row)),
+    ...kept.filter(([, row]) => row !== undefined).map(([key, row]) => keyed.put(key, row)),
+  ]);
+}
+
 async function writeDatabase({ db, tables }: Plan['databases'][number]): Promise<void> {
   await db.transaction(
     tables.map((table) => table.name),
@@ -30,6 +47,10 @@ async function writeDatabase({ db, tables }: Plan['databases'][number]): Promise
     async (tx) => {
       for (const write of tables) {
         const table = tx.table(write.name);
+        if (write.keys) {
+          await writeKeyed(table, write, write.keys);
+          continue;
+        }
         const kept = (await Promise.all(write.keep.map((key) => table.get(key)))).filter((row) => row !== undefined);
         await table.clear();
         const rows = [...write.rows, ...kept];

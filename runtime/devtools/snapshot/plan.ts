@@ -13,7 +13,7 @@
 import { CodecError, decode, deserialize, encode, type Encoded, type Path } from '../../codec/index.js';
 import { CommandError } from '../../protocol/errors.js';
 import { guardClasses } from '../agent/edit.js';
-import type { Key } from '../../db/keys.js';
+import { asKey, type Key } from '../../db/keys.js';
 import { keyAt } from '../../db/schema.js';
 import type { Database } from '../../db/types.js';
 import type { State } from '../../store/state.js';
@@ -58,6 +58,8 @@ export interface Skip {
 export interface TableWrite {
   name: string;
   rows: unknown[];
+  /** For a table whose keys are out of line: each row's key, in the order of `rows`. */
+  keys?: Key[];
   /** Keys of rows the page keeps as they are (redacted). */
   keep: Key[];
 }
@@ -299,18 +301,27 @@ class Planner {
     const write = { db, tables: [] as TableWrite[] };
     for (const table of theirs.tables) {
       if (!touched('row', table.name)) continue;
+      const keyPath = table.schema.keyPath;
+      // Out-of-line keys (localForage's stores): each row is written at the key the file lists it under.
+      const keys: Key[] = [];
       const rows = table.rows.map((row) => {
         // Which row, as the file spells its key, so the person can find it there.
         const where = `the row ${JSON.stringify(row.key)} of "${theirs.name}"/"${table.name}"`;
         const why = unrestorable(row.value, false);
         if (why !== undefined) throw new SnapshotError('unrestorable', `${where} holds ${why}, which a database cannot store`);
         const value = this._rebuild.value(row.value, where);
-        if (JSON.stringify(encode(keyAt(value, table.schema.keyPath) ?? null)) !== JSON.stringify(row.key)) {
+        if (keyPath === null) {
+          const key = asKey(this._rebuild.value(row.key, `the key of ${where}`));
+          if (key === undefined) throw new SnapshotError('malformed', `${where} is listed under no valid key, and its table keeps its keys out of line`);
+          keys.push(key);
+          return value;
+        }
+        if (JSON.stringify(encode(keyAt(value, keyPath) ?? null)) !== JSON.stringify(row.key)) {
           throw new SnapshotError('malformed', `${where} is listed under key ${JSON.stringify(row.key)} but holds another key`);
         }
         return value;
       });
-      write.tables.push({ name: table.name, rows, keep: keep.get(table.name) ?? [] });
+      write.tables.push({ name: table.name, rows, keep: keep.get(table.name) ?? [], ...(keyPath === null && { keys }) });
     }
     if (theirs.cache && touched('cache')) {
       const rows = theirs.cache.map((entry) => ({

@@ -5,7 +5,7 @@
 import { decode, encode } from '../../../codec/index.js';
 import { compareKeys, asKey, type Key } from '../../../db/keys.js';
 import { READONLY_SQL, type SqlRows } from '../../../db/provider.js';
-import { keyAt } from '../../../db/schema.js';
+import { keyAt, type KeyPath, type TableInfo } from '../../../db/schema.js';
 import type { Database, Query, Range } from '../../../db/types.js';
 import { CommandError } from '../../../protocol/errors.js';
 import { MAX_SQL_ROWS, type ConsoleQuery, type Explain, type FieldFilter } from '../../../protocol/power.js';
@@ -18,6 +18,7 @@ import type { KeyHandles } from '../key-handles.js';
 import { decodeRange, guardFields, keyPlace, page, rowRoot, selectsByContent, tableOf } from './db.js';
 import { encodeWhole } from '../sparse.js';
 import { eachVisibleRow, visibleRows } from './visible-rows.js';
+import { keylessRefusal } from './out-of-line.js';
 
 /** Rows read per engine call while a filter runs in the agent. */
 const SCAN_PAGE = 500;
@@ -91,8 +92,17 @@ function hiddenIn(db: Database, table: string, row: unknown, fields: string[]): 
   });
 }
 
+/**
+ * The console's rows are keyed by the key path; a table whose keys are out of line (localForage's)
+ * is browsed in the grid, which reads each row's key from the cursor.
+ */
+function outOfLine(info: TableInfo): TableInfo & { key: KeyPath } {
+  if (info.key === null) throw new CommandError('invalid', `table "${info.name}" keeps its keys out of line (no key path): the query console does not read it; browse it in the table's grid`);
+  return info as TableInfo & { key: KeyPath };
+}
+
 async function run(db: Database, name: string, query: ConsoleQuery, keys: KeyHandles) {
-  const info = tableOf(db, name);
+  const info = outOfLine(tableOf(db, name));
   const place = keyPlace(query.database, db, info);
   const table = db.table(name);
   const selection = { ...(query.index !== undefined && { index: query.index }), ...(query.range && { range: decodeRange(query.range, keys, query.index === undefined ? place : undefined) }) } as { index?: undefined; range?: Range };
@@ -158,7 +168,7 @@ function readOnlyRefusal(error: unknown): string | undefined {
 export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
   async dbConsole(query, { blobs, keys }) {
     const db = target('database', query.database);
-    const info = tableOf(db, query.table);
+    const info = outOfLine(tableOf(db, query.table));
     if (query.index !== undefined && !info.indexes.some((candidate) => candidate.name === query.index)) {
       throw new CommandError('not-found', `table "${query.table}" has no index "${query.index}"`);
     }
@@ -220,6 +230,7 @@ export const consoleCommands: Handlers<'dbConsole' | 'dbSql' | 'dbWrite'> = {
     const decoded = ops.map((op) => {
       const info = tableOf(db, op.table);
       if (op.op === 'delete') return { op: 'delete' as const, table: op.table, key: keys.key(op.key, 'the key to delete', keyPlace(database, db, info)) };
+      if (info.key === null && !info.autoIncrement) throw keylessRefusal(op.table, 'a put from the console');
       const value = decodeEdit(op.value, blobs);
       guardRedacted(undefined, rowRoot(db, op.table), [], { value });
       return { op: 'put' as const, table: op.table, value };

@@ -11,13 +11,29 @@ import { fingerprint } from '../show.js';
 import { target } from '../targets.js';
 import { DEVTOOLS } from '../watch.js';
 import { keyPlace, rowRoot, tableOf } from './db.js';
+import { keylessRefusal, putAt } from './out-of-line.js';
 
 export const dbWrites: Handlers<'dbPut' | 'dbAdd' | 'dbDelete'> = {
-  async dbPut({ database, table: name, value, baseVersion, label }, { blobs, keys }) {
+  async dbPut({ database, table: name, value, baseVersion, key: shown, label }, { blobs, keys }) {
     const db = target('database', database);
     const info = tableOf(db, name);
     const place = keyPlace(database, db, info);
     const next = decodeEdit(value, blobs);
+    if (info.key === null) {
+      // Out-of-line keys: the row holds none, so only the key the panel names can place it.
+      if (shown === undefined) throw keylessRefusal(name, 'a whole row without the key of the row the panel saw');
+      const at = keys.key(shown, 'the key', place);
+      guardRedacted(undefined, place.root, [], { value: next });
+      return db.transaction([name], 'readwrite', async (tx) => {
+        const table = tx.table(name);
+        const current = await table.get(at);
+        const hash: Hash | null = current === undefined ? null : fingerprint(current, place.root).hash;
+        if (hash !== baseVersion) throw conflict(`row ${JSON.stringify(keys.show(at, place))} of "${name}"`, current, hash, place.root, blobs);
+        guardRedacted(current, place.root, [], { value: next });
+        await putAt(table, at, next);
+        return { key: keys.show(at, place), hash: fingerprint(await table.get(at), place.root).hash };
+      }, { label: label ?? `${DEVTOOLS}: put` });
+    }
     const key = keyAt(next, info.key);
     if (key === undefined && !info.autoIncrement) {
       throw new CommandError('invalid', `the row has no key at ${JSON.stringify(info.key)}, and table "${name}" does not generate keys`);
@@ -38,7 +54,10 @@ export const dbWrites: Handlers<'dbPut' | 'dbAdd' | 'dbDelete'> = {
 
   async dbAdd({ database, table: name, value }, { blobs, keys }) {
     const db = target('database', database);
-    const place = keyPlace(database, db, tableOf(db, name));
+    const info = tableOf(db, name);
+    // Out-of-line keys with no key generator: a new row has no key to go under (the inspector says the same).
+    if (info.key === null && !info.autoIncrement) throw keylessRefusal(name, 'a new row');
+    const place = keyPlace(database, db, info);
     const next = decodeEdit(value, blobs);
     guardRedacted(undefined, rowRoot(db, name), [], { value: next });
     return db.transaction([name], 'readwrite', async (tx) => {

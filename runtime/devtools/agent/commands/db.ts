@@ -130,7 +130,8 @@ async function encodeRows(rows: unknown[], place: KeyPlace, blobs: InlineBlobs, 
     if (at > 0) await nextTask();
     for (const row of rows.slice(at, at + ENCODE_SLICE)) {
       const { value, redacted, hash } = showRow(row, place.root, blobs);
-      out.push({ key: keys.show(keyAt(row, place.keyPath), place, redacted), value, hash, redacted });
+      // Only tables with a key path come here (out-of-line keys: out-of-line.ts).
+      out.push({ key: keys.show(keyAt(row, place.keyPath!), place, redacted), value, hash, redacted });
     }
   }
   return out;
@@ -162,6 +163,13 @@ export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = 
     const keep = keepsCount(db.provider, name);
     const countWhole = (fresh: boolean) => countRows(database, name, () => table.count(), { keep, fresh });
     const place = keyPlace(database, db, info);
+    if (info.key === null) {
+      // Out-of-line keys (localForage's stores): rows read with their primary keys, apart from this path.
+      const { encodeKeyed, keyedPage } = await import('./out-of-line.js');
+      const filter = selectsByContent(range, index) ? { index: indexInfo } : undefined;
+      const read = await keyedPage(table, place, { selection, paging, direction, filter }, () => (whole ? countWhole(false) : table.count(selection)));
+      return { total: read.total, rows: encodeKeyed(read.rows, place, blobs, keys) };
+    }
     if (selectsByContent(range, index)) {
       // Loaded on first use: only pages that set redact() read through it (and the console, lazy itself).
       const { visibleRows } = await import('./visible-rows.js');

@@ -21,6 +21,7 @@ import { stateOf, target } from '../targets.js';
 import { cacheRoot, withCache, type CacheRow } from './cache.js';
 import { decodeKey, keyPlace, rowRoot, tableOf } from './db.js';
 import { dbWrites } from './db-write.js';
+import { putAt } from './out-of-line.js';
 import { stateCommands } from './state.js';
 import { webstorageCommands } from './webstorage.js';
 
@@ -104,6 +105,11 @@ async function editTarget(ref: Exclude<ValueRef, { kind: 'state' }>, edit: Edit,
         const hash = fingerprint(current, root).hash;
         if (stale(edit, hash)) throw conflict(`row ${JSON.stringify(ref.key)} of "${ref.table}"`, current, hash, root, context.blobs);
         const value = edited(current, root, edit, next);
+        if (info.key === null) {
+          // Out-of-line keys: no edit of the row changes its key; it is written back where it was.
+          await putAt(table, key, value);
+          return { version: fingerprint(await table.get(key), root).hash };
+        }
         if (!sameKey(keyAt(value, info.key), key)) {
           throw new CommandError('invalid', `the edit would change the row's key (${JSON.stringify(info.key)}): add a row with the new key and delete this one instead`);
         }

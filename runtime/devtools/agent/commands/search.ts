@@ -10,7 +10,7 @@
 import { encode, type Path } from '../../../codec/index.js';
 import type { Database } from '../../../db/types.js';
 import type { Key } from '../../../db/keys.js';
-import { keyAt } from '../../../db/schema.js';
+import { keyAt, type KeyPath } from '../../../db/schema.js';
 import type { SearchCursor, SearchMatch, SearchRequest, SearchResult } from '../../../protocol/power.js';
 import type { Handlers } from '../context.js';
 import { countRows, keepsCount } from '../counts.js';
@@ -19,6 +19,7 @@ import { REDACTED } from '../redact.js';
 import { redactedPaths } from '../show.js';
 import { all } from '../targets.js';
 import { matcher, readablePath, searchValue, type Hit, type Matcher } from './search-match.js';
+import { keyedRows } from './out-of-line.js';
 
 /** Work per slice: well under a 16 ms frame, leaving the page the rest. */
 export const SLICE_MS = 6;
@@ -177,16 +178,20 @@ class Search {
     delete this.cursor.after;
   }
 
-  private async table(id: number, db: Database, name: string, keyPath: string | string[], size: number): Promise<boolean> {
+  private async table(id: number, db: Database, name: string, keyPath: KeyPath | null, size: number): Promise<boolean> {
     const cursor = this.cursor;
     const place = { database: id, table: name, root: ['db', db.name, name], keyPath };
     for (;;) {
       // A key redact() hides is a handle here too; a key named outright there is refused (rows past it would tell its place).
       const after = cursor.after === undefined ? undefined : this._keys.key(cursor.after, 'the search cursor', place);
-      const rows = await db.table(name).query({ ...(after !== undefined && { range: { gt: after } }), limit: size });
-      for (const row of rows) {
+      const query = { ...(after !== undefined && { range: { gt: after } }), limit: size };
+      // Out-of-line keys (localForage's stores): each row with its primary key, from the cursor.
+      const entries = keyPath === null ? await keyedRows(db.table(name)).read(query) : undefined;
+      const rows = entries ? entries.map((entry) => entry.value) : await db.table(name).query(query);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         const hidden = redactedPaths(row, place.root);
-        const key = keyAt(row, keyPath) ?? null;
+        const key = (entries ? entries[i]!.key : keyAt(row, keyPath!)) ?? null;
         const encodedKey = key === null ? null : this._keys.show(key, place, hidden);
         const text = key === null ? '' : isHandle(encodedKey) ? REDACTED : keyText(key);
         this.add(this.value(row, place.root, text, hidden), { kind: 'row', database: id, table: name, key: encodedKey }, `db ${db.name} / ${name}`, text);

@@ -68,6 +68,9 @@ function multiKeys(row: unknown, path: string, range: Range | undefined): Key[] 
  * them all), VISIBLE_SLICE at a time; `visit` runs inside the read's transaction and must not await.
  */
 export async function eachVisibleRow(db: Database, selection: Selection, direction: Query['direction'], place: KeyPlace, index: IndexInfo | undefined, visit: (row: unknown) => void): Promise<void> {
+  const keyPath = place.keyPath;
+  // Rows whose keys are out of line are read with their keys by out-of-line.ts, never here.
+  if (keyPath === null) throw new TypeError(`table "${place.table}" keeps its keys out of line: read it with its keys (out-of-line.ts)`);
   const order = direction ?? 'next';
   const sign = order === 'next' ? 1 : -1;
   const range = selection.range;
@@ -75,7 +78,7 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
   const visible = (row: unknown): boolean => {
     const hidden = redactedPaths(row, place.root);
     if (index !== undefined) return !keyInHidden(index.path, hidden);
-    const key = keyAt(row, place.keyPath);
+    const key = keyAt(row, keyPath);
     return key === undefined || !keyHidden(key, place, hidden);
   };
   // IndexedDB: one cursor on a connection of the agent's own (idb-walk.ts), a row per task.
@@ -102,11 +105,11 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
         if (visible(row)) visit(row);
         if (byOffset) continue;
         if (index === undefined) {
-          last = keyAt(row, place.keyPath);
+          last = keyAt(row, keyPath);
           if (last === undefined) byOffset = true;
           continue;
         }
-        const primary = index.multiEntry ? keyAt(row, place.keyPath) : undefined;
+        const primary = index.multiEntry ? keyAt(row, keyPath) : undefined;
         let key: Key | undefined;
         if (!index.multiEntry) {
           key = keyAt(row, index.path);

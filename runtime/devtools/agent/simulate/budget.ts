@@ -8,6 +8,8 @@ import { BLOB_DATA_TABLE, BLOBS_TABLE, keyAt, type TableInfo } from '../../../db
 import type { Database } from '../../../db/types.js';
 import type { BudgetItem, DatabaseBudget, StorageBudget, TableBudget, WebstorageBudget } from '../../../protocol/messages.js';
 import { redactedPaths } from '../show.js';
+import { keyHidden } from '../key-handles.js';
+import { keyedRows } from '../commands/out-of-line.js';
 import { all, type WebStorageLike } from '../targets.js';
 import { estimate, persisted } from '../commands/page.js';
 import { utf8Length, valueBytes } from './sizes.js';
@@ -60,17 +62,22 @@ function keyBytes(key: unknown): number {
 async function tableBudget(db: Database, info: TableInfo, top: number): Promise<TableBudget> {
   const table = db.table(info.name);
   const rows = await table.count();
-  const read = (await table.query({ limit: SCAN_LIMIT })) as unknown[];
+  // Out-of-line keys (localForage's stores): each row with its key from the cursor, as the grid reads them.
+  const entries = info.key === null ? await keyedRows(table).read({ limit: SCAN_LIMIT }) : undefined;
+  const read = entries ? entries.map((entry) => entry.value) : ((await table.query({ limit: SCAN_LIMIT })) as unknown[]);
   const best = new Top(top);
   const indexes = info.indexes.map((index) => ({ name: index.name, path: index.path, multi: index.multiEntry, bytes: 0 }));
   // IndexedDB and memory keep structured clones, which hold no array holes (see valueBytes).
   const clone = db.provider === 'indexeddb' || db.provider === 'memory';
   let bytes = 0;
-  for (const row of read) {
+  for (let i = 0; i < read.length; i++) {
+    const row = read[i];
     const size = valueBytes(row, clone);
-    const key = keyAt(row, info.key);
+    const key = entries ? entries[i]!.key : keyAt(row, info.key!);
     bytes += size;
-    if (!hides(row, ['db', db.name, info.name])) best.add(key, size);
+    const root = ['db', db.name, info.name];
+    // An out-of-line key is not in the row: redact() is asked about it apart (key-handles.ts).
+    if (!hides(row, root) && !(entries && key !== undefined && keyHidden(key, { root, keyPath: null }))) best.add(key, size);
     const primary = key === undefined ? 0 : keyBytes(key);
     for (const index of indexes) {
       // An index entry is its key and the row's primary key (estimated with the codec's sizes).

@@ -151,12 +151,16 @@ function transactionHook<T>(database: object, tx: T, mode: 'readonly' | 'readwri
 
 /** Passes every operation through to the provider's transaction. */
 class PassTx implements ProviderTransaction {
-  constructor(protected readonly inner: ProviderTransaction) {}
+  /** Only where the provider has it (IndexedDB): a table's rows with their out-of-line keys. */
+  readonly entries?: ProviderTransaction['entries'];
+  constructor(protected readonly inner: ProviderTransaction) {
+    if (inner.entries) this.entries = (table, query) => inner.entries!(table, query);
+  }
   get(table: string, key: Key): Promise<unknown> {
     return this.inner.get(table, key);
   }
-  put(table: string, value: unknown, add: boolean): Promise<Key> {
-    return this.inner.put(table, value, add);
+  put(table: string, value: unknown, add: boolean, key?: Key): Promise<Key> {
+    return this.inner.put(table, value, add, key);
   }
   delete(table: string, key: Key): Promise<void> {
     return this.inner.delete(table, key);
@@ -202,11 +206,12 @@ class QuotaTx extends PassTx {
     this._clone = _db.provider === 'indexeddb' || _db.provider === 'memory';
   }
 
-  override async put(table: string, value: unknown, add: boolean): Promise<Key> {
+  override async put(table: string, value: unknown, add: boolean, named?: Key): Promise<Key> {
     const info = this._db.tables().find((candidate) => candidate.name === table);
-    const key = info ? keyAt(value, info.key) : undefined;
+    // Out-of-line keys: the key is the one the write names, not one in the row.
+    const key = named ?? (info && info.key !== null ? keyAt(value, info.key) : undefined);
     const before = key === undefined ? undefined : await this.inner.get(table, key);
-    const stored = await this.inner.put(table, value, add);
+    const stored = await this.inner.put(table, value, add, named);
     this._delta += valueBytes(value, this._clone) - (before === undefined ? 0 : valueBytes(before, this._clone));
     return stored;
   }

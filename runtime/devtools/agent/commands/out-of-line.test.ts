@@ -1,0 +1,122 @@
+/**
+ * A table whose keys are out of line (an IndexedDB object store localForage or a hand-written
+ * upgrade made without a key path) in a database Stratum opens: the panel lists it, reads its
+ * rows with their primary keys (from the cursor), counts, searches, edits and deletes them by key,
+ * refuses a write that cannot name its key, and a snapshot export carries its rows with their keys.
+ */
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kit } from '../../../../test/helpers/agent-kit.js';
+import { LEGACY_ROWS, makeLegacyDatabase } from '../../../../test/helpers/out-of-line-idb.js';
+import { decode, encode } from '../../../codec/index.js';
+import { openDatabase } from '../../../db/database.js';
+import { Command, Event, MAX_SNAPSHOT_CHUNK } from '../../../protocol/messages.js';
+import { configureDevtools, registryId } from '../../../registry/registry.js';
+import { parseSnapshot } from '../../../snapshot-file/validate.js';
+
+const real = globalThis.indexedDB;
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+afterEach(() => {
+  globalThis.indexedDB = real;
+  configureDevtools({ redact: () => false });
+});
+
+async function setup(name: string) {
+  await makeLegacyDatabase(globalThis.indexedDB, name);
+  const db = await openDatabase(name, { version: 1, tables: { notes: { key: 'id' } } });
+  const t = kit();
+  await t.hello();
+  return { t, db, id: registryId(db)! };
+}
+
+describe('a table with out-of-line keys in the panel', () => {
+  it('is listed as out of line, with its count', async () => {
+    const { t, db, id } = await setup('ool-snapshot');
+    const info = t.events(Event.snapshot)[0]!.databases.find((candidate) => candidate.id === id)!;
+    // '' is what the panel shows as "(out of line)", as the page-storage inspector sends it.
+    expect(info.tables.find((table) => table.name === 'legacy')).toMatchObject({ keyPath: '', autoIncrement: false, count: 3 });
+    db.close();
+  });
+
+  it('pages its rows with their primary keys, by key and by index, with the total', async () => {
+    const { t, db, id } = await setup('ool-query');
+    const all = await t.call(Command.dbQuery, { database: id, table: 'legacy' });
+    expect(all.total).toBe(3);
+    expect(all.rows.map((row) => [row.key, decode(row.value)])).toEqual(LEGACY_ROWS);
+    const second = await t.call(Command.dbQuery, { database: id, table: 'legacy', offset: 1, limit: 1 });
+    expect(second.rows.map((row) => row.key)).toEqual(['k2']);
+    const backwards = await t.call(Command.dbQuery, { database: id, table: 'legacy', range: { lte: 'k2' }, direction: 'prev' });
+    expect(backwards.rows.map((row) => row.key)).toEqual(['k2', 'k1']);
+    expect(backwards.total).toBe(2);
+    const byTag = await t.call(Command.dbQuery, { database: id, table: 'legacy', index: 'byTag', range: { eq: 'b' } });
+    expect(byTag.rows.map((row) => row.key)).toEqual(['k2']);
+    db.close();
+  });
+
+  it('edits a field and deletes a row by key, checking the hash the panel saw', async () => {
+    const { t, db, id } = await setup('ool-edit');
+    const { rows } = await t.call(Command.dbQuery, { database: id, table: 'legacy' });
+    const target = { kind: 'row' as const, database: id, table: 'legacy', key: 'k1' };
+    await t.call(Command.edit, { target, baseVersion: rows[0]!.hash, path: ['text'], op: 'set', value: 'edited' });
+    expect(await db.table('legacy').get('k1')).toEqual({ tag: 'a', text: 'edited' });
+    // The hash of the row before the edit: a conflict, nothing written.
+    await expect(t.call(Command.edit, { target, baseVersion: rows[0]!.hash, path: ['text'], op: 'set', value: 'lost' })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await db.table('legacy').get('k1')).toEqual({ tag: 'a', text: 'edited' });
+    await t.call(Command.dbDelete, { database: id, table: 'legacy', key: 'k3', baseVersion: rows[2]!.hash });
+    expect(await db.table('legacy').count()).toBe(2);
+    db.close();
+  });
+
+  it('writes a whole row at the key the panel saw, and refuses one that names no key, or an add, in words', async () => {
+    const { t, db, id } = await setup('ool-put');
+    const { rows } = await t.call(Command.dbQuery, { database: id, table: 'legacy' });
+    const written = await t.call(Command.dbPut, { database: id, table: 'legacy', value: encode({ tag: 'z' }), baseVersion: rows[1]!.hash, key: 'k2' });
+    expect(written.key).toBe('k2');
+    expect(await db.table('legacy').get('k2')).toEqual({ tag: 'z' });
+    await expect(t.call(Command.dbPut, { database: id, table: 'legacy', value: encode({ tag: 'y' }), baseVersion: null })).rejects.toMatchObject({
+      code: 'not-editable',
+      message: expect.stringMatching(/"legacy".*out of line/),
+    });
+    await expect(t.call(Command.dbAdd, { database: id, table: 'legacy', value: encode({ tag: 'y' }) })).rejects.toMatchObject({
+      code: 'not-editable',
+      message: expect.stringMatching(/"legacy".*out of line/),
+    });
+    expect(await db.table('legacy').count()).toBe(3);
+    db.close();
+  });
+
+  it('search finds its rows under their keys', async () => {
+    const { t, db, id } = await setup('ool-search');
+    const result = await t.call(Command.search, { query: 'zebra', mode: 'text', room: 10 });
+    const hit = result.matches.find((match) => match.target.kind === 'row');
+    expect(hit?.target).toMatchObject({ kind: 'row', database: id, table: 'legacy', key: 'k1' });
+    db.close();
+  });
+
+  it('a snapshot export carries its rows with their keys', async () => {
+    const { t, db } = await setup('ool-export');
+    const { transfer, size } = await t.call(Command.snapshotExport, {});
+    let text = '';
+    while (text.length < size) text += (await t.call(Command.snapshotRead, { transfer, offset: text.length, length: MAX_SNAPSHOT_CHUNK })).text;
+    const file = parseSnapshot(text);
+    const legacy = file.databases.find((candidate) => candidate.name === 'ool-export')!.tables.find((table) => table.name === 'legacy')!;
+    expect(legacy.schema.keyPath).toBeNull();
+    expect(legacy.rows.map((row) => [row.key, decode(row.value)])).toEqual(LEGACY_ROWS);
+    db.close();
+  });
+
+  it('with redact, a key it hides goes as a handle, and the handle deletes its row', async () => {
+    configureDevtools({ redact: (_path, value) => value === 'k2' });
+    const { t, db, id } = await setup('ool-redact');
+    const { rows } = await t.call(Command.dbQuery, { database: id, table: 'legacy' });
+    const hidden = rows[1]!.key as { $t: string; handle: string };
+    expect(hidden).toMatchObject({ $t: 'redacted' });
+    await expect(t.call(Command.dbDelete, { database: id, table: 'legacy', key: 'k2', baseVersion: rows[1]!.hash })).rejects.toMatchObject({ code: 'redacted' });
+    await t.call(Command.dbDelete, { database: id, table: 'legacy', key: hidden, baseVersion: rows[1]!.hash });
+    expect(await db.table('legacy').get('k2')).toBeUndefined();
+    db.close();
+  });
+});
