@@ -8,6 +8,7 @@ import { decode } from '../../codec/index.js';
 import type { Key } from '../../db/keys.js';
 import type { RecordedChange, RecordingFile } from '../../snapshot-file/recording.js';
 import { isHandle } from '../agent/key-handles.js';
+import { keyedRows } from '../agent/commands/out-of-line.js';
 import { targetsOf } from '../snapshot/export.js';
 import { importSnapshot, type ApplyHooks } from '../snapshot/import.js';
 import { Rebuilder } from '../snapshot/rebuild.js';
@@ -69,7 +70,14 @@ async function apply(change: RecordedChange, rebuild: Rebuilder, hooks: Required
         else {
           const rows = op.rows.filter((row) => !row.redacted);
           if (rows.length < op.rows.length) whole = false;
-          if (rows.length > 0) await table.bulkPut(rows.map((row) => rebuild.value(row.value, `a row of "${change.database}"/"${op.table}"`)));
+          const where = `a row of "${change.database}"/"${op.table}"`;
+          if (db.tables().find((info) => info.name === op.table)?.key === null) {
+            // Out-of-line keys (localForage's stores): each row at the key it was recorded under; a
+            // key redact() hid names no row, so that row is left as the page holds it.
+            const keyed = rows.filter((row) => row.key !== null && !isHandle(row.key));
+            if (keyed.length < rows.length) whole = false;
+            await Promise.all(keyed.map((row) => keyedRows(table).put(decode(row.key) as Key, rebuild.value(row.value, where))));
+          } else if (rows.length > 0) await table.bulkPut(rows.map((row) => rebuild.value(row.value, where)));
         }
       }
     },

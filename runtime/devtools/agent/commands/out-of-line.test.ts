@@ -14,6 +14,8 @@ import { openDatabase } from '../../../db/database.js';
 import { Command, Event, MAX_SNAPSHOT_CHUNK } from '../../../protocol/messages.js';
 import { configureDevtools, registryId } from '../../../registry/registry.js';
 import { parseSnapshot } from '../../../snapshot-file/validate.js';
+import { parseRecording } from '../../../snapshot-file/recording.js';
+import { exportSnapshot, readTransfer, writeTransfer } from '../../../../test/helpers/snapshot-transfer.js';
 
 const real = globalThis.indexedDB;
 beforeEach(() => {
@@ -117,6 +119,37 @@ describe('a table with out-of-line keys in the panel', () => {
     await expect(t.call(Command.dbDelete, { database: id, table: 'legacy', key: 'k2', baseVersion: rows[1]!.hash })).rejects.toMatchObject({ code: 'redacted' });
     await t.call(Command.dbDelete, { database: id, table: 'legacy', key: hidden, baseVersion: rows[1]!.hash });
     expect(await db.table('legacy').get('k2')).toBeUndefined();
+    db.close();
+  });
+
+  it('an import of the exported file writes its rows back at their keys', async () => {
+    const { t, db } = await setup('ool-import');
+    const text = await exportSnapshot(t);
+    const legacy = db.table('legacy');
+    await legacy.update('k1', { text: 'moved on' });
+    await legacy.delete('k3');
+    const transfer = await writeTransfer(t, text);
+    await t.call(Command.snapshotImport, { transfer });
+    const rows = await db.transaction(['legacy'], 'readonly', async (tx) => Promise.all(LEGACY_ROWS.map(([key]) => tx.table('legacy').get(key))));
+    expect(rows).toEqual(LEGACY_ROWS.map(([, value]) => value));
+    expect(await legacy.count()).toBe(3);
+    db.close();
+  });
+
+  it('a recording carries its rows with their keys, and a replay writes them back at those keys', async () => {
+    const { t, db } = await setup('ool-record');
+    const legacy = db.table('legacy');
+    await t.call(Command.recordStart, {});
+    await legacy.update('k1', { text: 'recorded' });
+    const { transfer: out, size } = await t.call(Command.recordStop, {});
+    const recording = parseRecording(await readTransfer(t, out, size));
+    const change = recording.changes.find((candidate) => candidate.kind === 'db');
+    expect(change).toMatchObject({ kind: 'db', ops: [{ table: 'legacy', op: 'put', rows: [{ key: 'k1', value: { tag: 'a', text: 'recorded' } }] }] });
+    await legacy.update('k1', { text: 'later' });
+    const transfer = await writeTransfer(t, JSON.stringify(recording));
+    await t.call(Command.replayApply, { transfer, from: 0, to: recording.changes.length });
+    expect(await legacy.get('k1')).toEqual({ tag: 'a', text: 'recorded' });
+    expect(await legacy.count()).toBe(3);
     db.close();
   });
 });
