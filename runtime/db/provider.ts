@@ -47,12 +47,11 @@ export interface ProviderTransaction {
   putAll?(table: string, values: unknown[]): Promise<Key[]>;
   delete(table: string, key: Key): Promise<void>;
   clear(table: string): Promise<void>;
-  query(table: string, query: ProviderQuery): Promise<unknown[]>;
   /**
-   * Optional: query's rows with their primary keys, for a table whose keys are out of line (only
-   * IndexedDB has such tables, so only it implements this; see KEYED_ROWS).
+   * With `keys`, each row as a KeyedRow (its primary key beside it): asked only for a table whose
+   * keys are out of line, which only IndexedDB has, so only it implements the flag (KEYED_ROWS).
    */
-  entries?(table: string, query: ProviderQuery): Promise<KeyedRow[]>;
+  query(table: string, query: ProviderQuery, keys?: boolean): Promise<unknown[]>;
   count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number>;
   /**
    * Resolves once a task boundary has passed, keeping the transaction open meanwhile. If the
@@ -133,9 +132,9 @@ export interface KeyedRow {
 export const KEYED_ROWS = Symbol.for('stratum.db.keyedRows');
 
 export interface KeyedRows {
-  /** query()'s rows with their primary keys, in the same order and with the same paging. */
+  /** query()'s rows with their primary keys, in the same order and with the same paging (IndexedDB only). */
   read(query: Query): Promise<KeyedRow[]>;
-  /** Puts `value` at `key` (a table whose keys are out of line only); resolves to the key. */
+  /** Puts `value` at `key`, for a table whose keys are out of line only (IndexedDB refuses a key for any other). */
   put(key: Key, value: unknown): Promise<Key>;
 }
 

@@ -112,17 +112,12 @@ export class TableImpl implements Table {
       if (row === undefined) throw new NotFoundError(`${where}: no row with key ${JSON.stringify(target)}; nothing was changed.`);
       if (row === null || typeof row !== 'object') throw new TypeError(`${where}: the row with key ${JSON.stringify(target)} is not an object, so it cannot be patched.`);
       const next = { ...row, ...patch };
-      if (info.key === null) {
-        // Out-of-line keys: the key is not in the row, so no patch changes it; it is written at `target`.
-        await tx.put(this.name, next, false, target);
-        changes.push({ type: 'put', table: this.name, key: target });
-        return next;
-      }
-      const after = keyAt(next, info.key);
+      // Out-of-line keys (key null): no patch changes a key the row does not hold; written at `target`.
+      const after = info.key === null ? target : keyAt(next, info.key);
       if (after === undefined || compareKeys(after, target) !== 0) {
         throw new DataError(`${where}: the patch would change the row's key; delete the row and add it under the new key instead.`);
       }
-      await tx.put(this.name, next, false);
+      await tx.put(this.name, next, false, info.key === null ? target : undefined);
       changes.push({ type: 'put', table: this.name, key: target });
       return next;
     }, named);
@@ -168,28 +163,15 @@ export class TableImpl implements Table {
   /** The devtools agent's reads and writes by primary key (provider.ts KEYED_ROWS); not public. */
   [KEYED_ROWS](): KeyedRows {
     return {
-      read: (query) => {
-        const where = this._where('query');
-        return this._run(false, async (tx): Promise<KeyedRow[]> => {
-          const full = this._paged(query, where);
-          if (!full) return [];
-          if (tx.entries) return tx.entries(this.name, full);
-          // Providers without entries hold only tables whose keys are in the rows.
-          const path = this._info().key;
-          if (path === null) throw new DataError(`${where}: this provider cannot read the keys of table '${this.name}', which are out of line.`);
-          const rows = await tx.query(this.name, full);
-          return rows.map((value) => ({ key: keyAt(value, path)!, value }));
-        });
-      },
-      put: (key, value) => {
-        const where = this._where('put');
-        return this._run(true, async (tx, changes) => {
-          if (this._info().key !== null) throw new DataError(`${where}: table '${this.name}' holds its keys in its rows; put the row without naming its key.`);
-          const written = await tx.put(this.name, value, false, toKey(key, where));
-          changes.push({ type: 'put', table: this.name, key: written });
-          return written;
-        }, { label: 'put' });
-      },
+      read: (query) => this._run(false, async (tx) => {
+        const full = this._paged(query, this._where('query'));
+        return full ? ((await tx.query(this.name, full, true)) as KeyedRow[]) : [];
+      }),
+      put: (key, value) => this._run(true, async (tx, changes) => {
+        const written = await tx.put(this.name, value, false, toKey(key, this._where('put')));
+        changes.push({ type: 'put', table: this.name, key: written });
+        return written;
+      }, { label: 'put' }),
     };
   }
 
@@ -243,18 +225,15 @@ export class TableImpl implements Table {
   }
 
   /**
-   * A table whose keys are out of line (TableInfo.key null: an IndexedDB store localForage or
-   * other code made) without a key generator: a row alone cannot name its key, and IndexedDB's
-   * own refusal says only DataError. Thrown inside the operation, so a transaction around it
-   * fails whole, as any failed operation makes it.
+   * A table whose keys are out of line (TableInfo.key null: a store localForage or other code made)
+   * and no key generator: a row cannot name its key (IndexedDB would say only DataError). Thrown
+   * inside the operation, so a transaction around it fails whole, as with any failed operation.
    */
   private _refuseKeyless(method: string): void {
     const info = this._info();
-    if (info.key !== null || info.autoIncrement) return;
-    throw new DataError(
-      `${this._where(method)}: table '${this.name}' keeps its keys out of line (its object store has no key path; another library made it) ` +
-        `and generates none, so a row cannot name its key; nothing was written. Change a row by its key with update(key, patch).`,
-    );
+    if (info.key === null && !info.autoIncrement) {
+      throw new DataError(`${this._where(method)}: table '${this.name}' keeps its keys out of line and generates none, so a row cannot name its key; nothing was written.`);
+    }
   }
 
   private _info(): TableInfo {

@@ -5,7 +5,7 @@
 import { unwrap, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { ConstraintError, DatabaseUnavailableError, DataError, describeError, ReadOnlyError, TransactionInactiveError } from '../errors.js';
 import { toKey, type Key } from '../keys.js';
-import type { KeyedRow, KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
+import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
 import { isInternalTable, keyAt, valueAt, type TableInfo } from '../schema.js';
 import { checkWritable } from '../writable.js';
 
@@ -84,8 +84,8 @@ export class IdbTransaction implements ProviderTransaction {
     try {
       const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
       const store = this._store(table);
-      if (key !== undefined) return (await (add ? store.add(stored, key as IDBValidKey) : store.put(stored, key as IDBValidKey))) as Key;
-      return (await (add ? store.add(stored) : store.put(stored))) as Key;
+      // `key` only for out-of-line keys; an undefined optional argument is one not given (WebIDL).
+      return (await (add ? store.add(stored, key as IDBValidKey) : store.put(stored, key as IDBValidKey))) as Key;
     } catch (error) {
       throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
     }
@@ -174,13 +174,13 @@ export class IdbTransaction implements ProviderTransaction {
     return this._run(`${table}.clear`, () => this._store(table).clear());
   }
 
-  async query(table: string, query: ProviderQuery): Promise<unknown[]> {
+  async query(table: string, query: ProviderQuery, keys?: boolean): Promise<unknown[]> {
     const where = `${table}.query`;
     const store = this._store(table);
     const source = query.index === undefined ? store : store.index(query.index);
     const range = toIDBRange(query.range);
     try {
-      if (query.direction === 'next' && query.offset === 0) {
+      if (!keys && query.direction === 'next' && query.offset === 0) {
         // getAll's count is an unsigned long (a larger one is a bare TypeError); no array holds
         // more than 2^32 - 1 rows anyway, so a larger limit is no limit.
         return await source.getAll(range, query.limit !== undefined && query.limit <= 0xffff_ffff ? query.limit : undefined);
@@ -197,39 +197,13 @@ export class IdbTransaction implements ProviderTransaction {
         cursor = await cursor.advance(step);
       }
       while (cursor && out.length < limit) {
-        out.push(cursor.value);
+        // `keys`: a table whose keys are out of line; its rows do not hold them (KEYED_ROWS).
+        out.push(keys ? { key: cursor.primaryKey, value: cursor.value } : cursor.value);
         cursor = await cursor.continue();
       }
       return out;
     } catch (error) {
       throw mapError(error, where);
-    }
-  }
-
-  /**
-   * query()'s rows with their primary keys, read by one cursor (its `primaryKey` beside its
-   * `value`), for a table whose keys are out of line; the same paging as query().
-   */
-  async entries(table: string, query: ProviderQuery): Promise<KeyedRow[]> {
-    const store = this._store(table);
-    const source = query.index === undefined ? store : store.index(query.index);
-    try {
-      const limit = query.limit ?? Infinity;
-      const out: KeyedRow[] = [];
-      let cursor = await source.openCursor(toIDBRange(query.range), query.direction);
-      let left = query.offset;
-      while (cursor && left > 0) {
-        const step = Math.min(left, 2 ** 32 - 1);
-        left -= step;
-        cursor = await cursor.advance(step);
-      }
-      while (cursor && out.length < limit) {
-        out.push({ key: cursor.primaryKey as Key, value: cursor.value });
-        cursor = await cursor.continue();
-      }
-      return out;
-    } catch (error) {
-      throw mapError(error, `${table}.query`);
     }
   }
 

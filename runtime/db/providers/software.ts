@@ -183,9 +183,8 @@ export abstract class SoftwareTransaction implements ProviderTransaction {
     checkWritable(value, where, this._structuredClone);
     const rows = this._rows;
     let row = value;
-    // Software providers make every table from a declaration, which always names a key path.
-    if (info.key === null) throw new DataError(`${where}: table '${table}' keeps its keys out of line, which this provider does not hold.`);
-    let key = keyAt(row, info.key);
+    // Tables here are made from a declaration, which always names a key path (null: IndexedDB only).
+    let key = keyAt(row, info.key!);
     if (key === undefined) {
       const path = info.key as string;
       if (!info.autoIncrement || valueAt(row, path) !== undefined) {

@@ -151,11 +151,7 @@ function transactionHook<T>(database: object, tx: T, mode: 'readonly' | 'readwri
 
 /** Passes every operation through to the provider's transaction. */
 class PassTx implements ProviderTransaction {
-  /** Only where the provider has it (IndexedDB): a table's rows with their out-of-line keys. */
-  readonly entries?: ProviderTransaction['entries'];
-  constructor(protected readonly inner: ProviderTransaction) {
-    if (inner.entries) this.entries = (table, query) => inner.entries!(table, query);
-  }
+  constructor(protected readonly inner: ProviderTransaction) {}
   get(table: string, key: Key): Promise<unknown> {
     return this.inner.get(table, key);
   }
@@ -168,8 +164,8 @@ class PassTx implements ProviderTransaction {
   clear(table: string): Promise<void> {
     return this.inner.clear(table);
   }
-  query(table: string, query: ProviderQuery): Promise<unknown[]> {
-    return this.inner.query(table, query);
+  query(table: string, query: ProviderQuery, keys?: boolean): Promise<unknown[]> {
+    return this.inner.query(table, query, keys);
   }
   count(table: string, query: Pick<ProviderQuery, 'index' | 'range'>): Promise<number> {
     return this.inner.count(table, query);
