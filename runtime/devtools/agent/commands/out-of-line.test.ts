@@ -103,6 +103,7 @@ describe('a table with out-of-line keys in the panel', () => {
     const { transfer, size } = await t.call(Command.snapshotExport, {});
     let text = '';
     while (text.length < size) text += (await t.call(Command.snapshotRead, { transfer, offset: text.length, length: MAX_SNAPSHOT_CHUNK })).text;
+    await t.call(Command.snapshotDiscard, { transfer });
     const file = parseSnapshot(text);
     const legacy = file.databases.find((candidate) => candidate.name === 'ool-export')!.tables.find((table) => table.name === 'legacy')!;
     expect(legacy.schema.keyPath).toBeNull();
@@ -130,6 +131,7 @@ describe('a table with out-of-line keys in the panel', () => {
     await legacy.delete('k3');
     const transfer = await writeTransfer(t, text);
     await t.call(Command.snapshotImport, { transfer });
+    await t.call(Command.snapshotDiscard, { transfer });
     const rows = await db.transaction(['legacy'], 'readonly', async (tx) => Promise.all(LEGACY_ROWS.map(([key]) => tx.table('legacy').get(key))));
     expect(rows).toEqual(LEGACY_ROWS.map(([, value]) => value));
     expect(await legacy.count()).toBe(3);
@@ -148,8 +150,21 @@ describe('a table with out-of-line keys in the panel', () => {
     await legacy.update('k1', { text: 'later' });
     const transfer = await writeTransfer(t, JSON.stringify(recording));
     await t.call(Command.replayApply, { transfer, from: 0, to: recording.changes.length });
+    await t.call(Command.snapshotDiscard, { transfer });
     expect(await legacy.get('k1')).toEqual({ tag: 'a', text: 'recorded' });
     expect(await legacy.count()).toBe(3);
+    db.close();
+  });
+
+  it('a migration rehearsal refuses such a table in words, having run nothing', async () => {
+    const { t, db } = await setup('ool-rehearse');
+    const text = await exportSnapshot(t);
+    const transfer = await writeTransfer(t, text);
+    const answer = await t.call(Command.rehearseUpgrade, { transfer, database: 'ool-rehearse' });
+    await t.call(Command.snapshotDiscard, { transfer });
+    const [rehearsal] = (JSON.parse(await readTransfer(t, answer.transfer, answer.size)) as { rehearsals: { ok: boolean; error?: { message: string } }[] }).rehearsals;
+    expect(rehearsal).toMatchObject({ ok: false, error: { message: expect.stringMatching(/"legacy" keeps its keys out of line/) } });
+    expect(await db.table('legacy').count()).toBe(3);
     db.close();
   });
 });
