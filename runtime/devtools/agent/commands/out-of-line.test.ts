@@ -167,4 +167,15 @@ describe('a table with out-of-line keys in the panel', () => {
     expect(await db.table('legacy').count()).toBe(3);
     db.close();
   });
+
+  it('the storage budget measures its rows and lists them by key, less a key redact() hides', async () => {
+    configureDevtools({ redact: (_path, value) => value === 'k2' });
+    const { t, db, id } = await setup('ool-budget');
+    const budget = await t.call(Command.storageBudget, { top: 5 });
+    const legacy = budget.databases.find((candidate) => candidate.id === id)!.tables.find((table) => table.name === 'legacy')!;
+    expect(legacy).toMatchObject({ rows: 3, measured: 3 });
+    expect(legacy.bytes).toBeGreaterThan(0);
+    expect(legacy.top.map((item) => item.key).sort()).toEqual(['k1', 'k3']);
+    db.close();
+  });
 });
