@@ -84,8 +84,11 @@ export class IdbTransaction implements ProviderTransaction {
     try {
       const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
       const store = this._store(table);
-      // `key` only for out-of-line keys; an undefined optional argument is one not given (WebIDL).
-      return (await (add ? store.add(stored, key as IDBValidKey) : store.put(stored, key as IDBValidKey))) as Key;
+      // `key` only for out-of-line keys. Otherwise not passed at all: `idb` forwards every argument,
+      // and a key given to an in-line store is a DataError; no engine is left to decide whether an
+      // explicit undefined counts as one.
+      const args = (key === undefined ? [stored] : [stored, key]) as [unknown, IDBValidKey?];
+      return (await (add ? store.add(...args) : store.put(...args))) as Key;
     } catch (error) {
       throw this._putError(error, table, value, add, `${table}.${add ? 'add' : 'put'}`);
     }
