@@ -10,14 +10,14 @@ export const LEGACY_ROWS: [string, unknown][] = [
   ['k3', 'a plain string, as localForage stores one'],
 ];
 
-export function makeLegacyDatabase(factory: IDBFactory, name: string): Promise<void> {
+export function makeLegacyDatabase(factory: IDBFactory, name: string, rows: [string, unknown][] = LEGACY_ROWS): Promise<void> {
   return new Promise((resolve, reject) => {
     const open = factory.open(name, 1);
     open.onupgradeneeded = () => {
       const db = open.result;
       const legacy = db.createObjectStore('legacy');
       legacy.createIndex('byTag', 'tag');
-      for (const [key, value] of LEGACY_ROWS) legacy.put(value, key);
+      for (const [key, value] of rows) legacy.put(value, key);
       const notes = db.createObjectStore('notes', { keyPath: 'id' });
       notes.put({ id: 1, text: 'a note' });
     };

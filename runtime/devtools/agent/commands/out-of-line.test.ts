@@ -26,8 +26,8 @@ afterEach(() => {
   configureDevtools({ redact: () => false });
 });
 
-async function setup(name: string) {
-  await makeLegacyDatabase(globalThis.indexedDB, name);
+async function setup(name: string, rows = LEGACY_ROWS) {
+  await makeLegacyDatabase(globalThis.indexedDB, name, rows);
   const db = await openDatabase(name, { version: 1, tables: { notes: { key: 'id' } } });
   const t = kit();
   await t.hello();
@@ -176,6 +176,25 @@ describe('a table with out-of-line keys in the panel', () => {
     expect(legacy).toMatchObject({ rows: 3, measured: 3 });
     expect(legacy.bytes).toBeGreaterThan(0);
     expect(legacy.top.map((item) => item.key).sort()).toEqual(['k1', 'k3']);
+    db.close();
+  });
+
+  it('a key redact() hides never leaves the page: rows, search, deltas, the budget and the file carry a handle or [redacted]', async () => {
+    configureDevtools({ redact: (_path, value) => typeof value === 'string' && value.startsWith('secret-') });
+    const { t, db, id } = await setup('ool-wire', [...LEGACY_ROWS, ['secret-alice', { tag: 'c', text: 'row of alice' }]]);
+    const { rows } = await t.call(Command.dbQuery, { database: id, table: 'legacy' });
+    const alice = rows.find((row) => (decode(row.value) as { text?: string }).text === 'row of alice')!;
+    expect(alice.key).toMatchObject({ $t: 'redacted' });
+    const found = await t.call(Command.search, { query: 'alice', mode: 'text', room: 10 });
+    expect(found.matches[0]!.target).toMatchObject({ key: alice.key });
+    await t.call(Command.storageBudget, { top: 10 });
+    await db.table('legacy').update('secret-alice', { text: 'changed' });
+    await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+    expect(t.events(Event.dbChanged).at(-1)!.keys).toEqual([alice.key]);
+    const file = parseSnapshot(await exportSnapshot(t));
+    const legacy = file.databases.find((candidate) => candidate.name === 'ool-wire')!.tables.find((table) => table.name === 'legacy')!;
+    expect(legacy.rows.map((row) => row.key)).toContainEqual({ $t: 'redacted' });
+    expect(JSON.stringify(t.envelopes)).not.toContain('secret-alice');
     db.close();
   });
 });
