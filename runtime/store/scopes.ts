@@ -42,5 +42,5 @@ export function checkName(what: 'key' | 'scope', value: unknown): asserts value 
  * too, and a module of its own was a chunk of its own (one chunk import more for every entry).
  */
 export function coded(code: number, ...details: unknown[]): string {
-  return `stratum error ${code}${details.length ? ` (${details.map(String).join(', ')})` : ''}: see docs/ERRORS.md or a development build`;
+  return `stratum error ${code}${details.length ? ` (${details.map(String).join(', ')})` : ''}: see docs/ERRORS.md`;
 }
