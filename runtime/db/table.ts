@@ -144,7 +144,6 @@ export class TableImpl implements Table {
     if (!Array.isArray(values)) return Promise.reject(new TypeError(`${this._where('bulkPut')}: expected an array of rows.`));
     const named = stamp('bulkPut', this.bulkPut);
     return this._run(true, async (tx, changes) => {
-      this._refuseKeyless('bulkPut');
       // Issued together: IndexedDB pipelines requests within one transaction.
       const keys = tx.putAll ? await tx.putAll(this.name, values) : await Promise.all(values.map((value) => tx.put(this.name, value, false)));
       for (const key of keys) changes.push({ type: 'put', table: this.name, key });
@@ -217,23 +216,10 @@ export class TableImpl implements Table {
 
   private _write(value: unknown, add: boolean, named: Stamp): Promise<Key> {
     return this._run(true, async (tx, changes) => {
-      this._refuseKeyless(add ? 'add' : 'put');
       const key = await tx.put(this.name, value, add);
       changes.push({ type: 'put', table: this.name, key });
       return key;
     }, named);
-  }
-
-  /**
-   * A table whose keys are out of line (TableInfo.key null: a store localForage or other code made)
-   * and no key generator: a row cannot name its key (IndexedDB would say only DataError). Thrown
-   * inside the operation, so a transaction around it fails whole, as with any failed operation.
-   */
-  private _refuseKeyless(method: string): void {
-    const info = this._info();
-    if (info.key === null && !info.autoIncrement) {
-      throw new DataError(`${this._where(method)}: table '${this.name}' keeps its keys out of line and generates none, so a row cannot name its key; nothing was written.`);
-    }
   }
 
   private _info(): TableInfo {
