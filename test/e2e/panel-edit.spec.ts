@@ -189,3 +189,67 @@ describe('a primary key redact() hides, from the real panel', () => {
     expect(await frame.evaluate(() => document.documentElement.outerHTML)).not.toContain('secret@');
   });
 });
+
+describe('a table whose keys are out of line (a store another library made), from the real panel', () => {
+  it('lists its rows under their own keys, edits a field at its key and keeps the rest; the app's put that cannot name a key is refused in words', async () => {
+    const page = await started.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    await page.goto(`${served.origin}/fixtures/demo/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    // localForage's layout: an object store without a key path, its keys beside the values, in a
+    // database the app then opens with Stratum at the same version, declaring only its own table
+    // (a higher version would delete what it does not declare, after its upgrade: README).
+    await page.addScriptTag({
+      type: 'module',
+      content: `
+        import { openDatabase } from '/dist/runtime/index.js';
+        await new Promise((resolve, reject) => {
+          const open = indexedDB.open('e2e-out-of-line', 1);
+          open.onupgradeneeded = () => {
+            const kv = open.result.createObjectStore('keyvaluepairs');
+            kv.put({ theme: 'dark', size: 3 }, 'settings');
+            kv.put('a plain string', 'note');
+            open.result.createObjectStore('notes', { keyPath: 'id' });
+          };
+          open.onsuccess = () => (open.result.close(), resolve());
+          open.onerror = () => reject(open.error);
+        });
+        window.outOfLineDb = await openDatabase('e2e-out-of-line', { version: 1, tables: { notes: { key: 'id' } } });
+      `,
+    });
+    await page.waitForFunction(() => 'outOfLineDb' in window);
+    const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
+    opened = { page, panel };
+    const frame = panel.frame;
+    await frame.waitForSelector('[data-testid="status"][data-status="connected"]');
+    await click(frame, byId('tab-database'));
+    await click(frame, byId('database-item', '[data-name="e2e-out-of-line"]'));
+    await click(frame, byId('table-item', '[data-table="keyvaluepairs"]'));
+    await frame.waitForFunction((selector) => document.querySelectorAll(selector).length === 2, {}, byId('row-key'));
+    // String keys as the grid shows any string key, in IndexedDB's order.
+    expect(await frame.$$eval(byId('row-key'), (cells) => cells.map((cell) => cell.textContent))).toEqual(['"note"', '"settings"']);
+
+    await click(frame, `${byId('row', '[data-index="1"]')} ${byId('row-key')}`);
+    await frame.waitForSelector(byId('row-editor'));
+    await editLeaf(frame, ['theme'], 'light');
+    const stored = () =>
+      page.evaluate(async () => {
+        const db = (window as unknown as { outOfLineDb: { table(name: string): { get(key: string): Promise<unknown> } } }).outOfLineDb;
+        return db.table('keyvaluepairs').get('settings');
+      });
+    await page.waitForFunction(async () => {
+      const db = (window as unknown as { outOfLineDb: { table(name: string): { get(key: string): Promise<{ theme?: string } | undefined> } } }).outOfLineDb;
+      return (await db.table('keyvaluepairs').get('settings'))?.theme === 'light';
+    });
+    expect(await stored()).toEqual({ theme: 'light', size: 3 });
+    // The app's own write that cannot name a key is refused in words, and nothing is written.
+    const refused = await page.evaluate(async () => {
+      const db = (window as unknown as { outOfLineDb: { table(name: string): { put(row: unknown): Promise<unknown>; count(): Promise<number> } } }).outOfLineDb;
+      const message = await db.table('keyvaluepairs').put({ theme: 'x' }).then(() => 'written', (error: Error) => error.message);
+      return { message, count: await db.table('keyvaluepairs').count() };
+    });
+    expect(refused.message).toMatch(/keeps its keys out of line/);
+    expect(refused.count).toBe(2);
+  });
+});
+
