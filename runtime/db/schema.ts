@@ -181,7 +181,7 @@ export interface UpgradePlan {
   drop: { table: string; index: string }[];
   /** Indexes to create on existing tables (new ones and changed ones), before the upgrade function. */
   add: { table: string; index: IndexInfo }[];
-  /** Tables and indexes no longer declared, deleted after the upgrade function. */
+  /** Tables and indexes no longer declared, deleted after the upgrade function (never a store without a key path). */
   removeTables: string[];
   removeIndexes: { table: string; index: string }[];
 }
@@ -214,6 +214,9 @@ export function planUpgrade(existing: TableInfo[], declared: TableInfo[]): Upgra
     }
   }
   for (const table of existing) {
+    // A store without a key path is another library's (localForage, idb-keyval): no declaration
+    // makes one, so not declaring it says nothing about it, and its rows stay.
+    if (table.key === null) continue;
     if (!declared.some((candidate) => candidate.name === table.name)) plan.removeTables.push(table.name);
   }
   return plan;

@@ -60,4 +60,17 @@ describe('a table with out-of-line keys', () => {
     expect(await legacy.count()).toBe(2);
     db.close();
   });
+
+  it("survives an upgrade that does not declare it (Stratum never makes a store without a key path: it is another library's)", async () => {
+    await makeLegacyDatabase(globalThis.indexedDB, 'ool-upgrade');
+    const db = await openDatabase('ool-upgrade', { version: 2, tables: { notes: { key: 'id' }, tags: { key: 'name' } } });
+    expect(db.tables().map((table) => table.name).sort()).toEqual(['legacy', 'notes', 'tags']);
+    expect(await db.table('legacy').count()).toBe(3);
+    expect(await db.table('legacy').get('k1')).toEqual({ tag: 'a', text: 'first zebra' });
+    db.close();
+    // A table Stratum declared once and no longer does still goes, as README says.
+    const again = await openDatabase('ool-upgrade', { version: 3, tables: { notes: { key: 'id' } } });
+    expect(again.tables().map((table) => table.name).sort()).toEqual(['legacy', 'notes']);
+    again.close();
+  });
 });
