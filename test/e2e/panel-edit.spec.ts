@@ -191,7 +191,7 @@ describe('a primary key redact() hides, from the real panel', () => {
 });
 
 describe('a table whose keys are out of line (a store another library made), from the real panel', () => {
-  it('lists its rows under their own keys, edits a field at its key and keeps the rest; the app's put that cannot name a key is refused in words', async () => {
+  it("lists its rows under their own keys, edits a field at its key and keeps the rest; the app's put that cannot name a key is refused in words", async () => {
     const page = await started.browser.newPage();
     await page.setViewport({ width: 1200, height: 800 });
     await page.goto(`${served.origin}/fixtures/demo/`);
