@@ -47,6 +47,14 @@ export function keepsCount(provider: ProviderKind, table: string): boolean {
   return provider !== 'libsql' && table !== CACHE_TABLE;
 }
 
+/**
+ * The table's generation while the agent hears its changes, or undefined where a count is not kept
+ * (keepsCount): what a reading of the table stays true for (visible-rows.ts keeps one per view).
+ */
+export function tableGeneration(database: number, table: string, provider: ProviderKind): string | undefined {
+  return live && keepsCount(provider, table) ? generation(database, table) : undefined;
+}
+
 /** A table changed (or, without `table`, the whole database: upgraded, closed, gone). */
 export function forgetCount(database: number, table?: string): void {
   if (table !== undefined) {

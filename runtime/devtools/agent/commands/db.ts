@@ -3,7 +3,7 @@
  * the hash of the row the panel saw; the check and the write run in one readwrite transaction,
  * so another tab cannot slip a write in between.
  */
-import { countRows, keepsCount } from '../counts.js';
+import { countRows, keepsCount, tableGeneration } from '../counts.js';
 import { compareKeys } from '../../../db/keys.js';
 import { keyAt } from '../../../db/schema.js';
 import type { Database, Query, Range } from '../../../db/types.js';
@@ -173,7 +173,7 @@ export const dbCommands: Handlers<'dbQuery' | 'dbClear' | 'dbDeleteDatabase'> = 
     if (selectsByContent(range, index)) {
       // Loaded on first use: only pages that set redact() read through it (and the console, lazy itself).
       const { visibleRows } = await import('./visible-rows.js');
-      const visible = await visibleRows(db, selection, direction, place, indexInfo, paging);
+      const visible = await visibleRows(db, selection, direction, place, indexInfo, paging, () => tableGeneration(database, name, db.provider));
       return { total: visible.total, rows: await encodeRows(visible.rows, place, blobs, keys) };
     }
     const [rows, counted] = await Promise.all([

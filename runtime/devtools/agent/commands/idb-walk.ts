@@ -32,12 +32,21 @@ function keyRange(range: Range | undefined): IDBKeyRange | undefined {
 }
 
 /**
- * Calls `visit` with each row of `table` (through `index`) in `range` and `direction`. Resolves to
+ * Calls `visit` with each row of `table` (through `index`) in `range` and `direction`, from the
+ * `skip`th entry on, until it returns false. Resolves to
  * false, having read nothing, when the database cannot be opened as it is (it was deleted, or is
  * being upgraded past what the cursor could read): the caller then reads through the Table API.
  * An error `visit` throws ends the walk and rejects with it.
  */
-export function walkIndexedDb(name: string, table: string, index: string | undefined, range: Range | undefined, direction: 'next' | 'prev', visit: (row: unknown) => void): Promise<boolean> {
+export function walkIndexedDb(
+  name: string,
+  table: string,
+  index: string | undefined,
+  range: Range | undefined,
+  direction: 'next' | 'prev',
+  visit: (row: unknown) => boolean,
+  skip = 0,
+): Promise<boolean> {
   let bounds: IDBKeyRange | undefined;
   try {
     bounds = keyRange(range);
@@ -71,17 +80,26 @@ export function walkIndexedDb(name: string, table: string, index: string | undef
         resolve(false);
         return;
       }
+      let skipped = skip === 0;
       request.onsuccess = () => {
         const cursor = request.result;
         if (!cursor) return;
+        if (!skipped) {
+          // Entries before `skip` are passed over without being read into the page.
+          skipped = true;
+          cursor.advance(skip);
+          return;
+        }
+        let more: boolean;
         try {
-          visit(cursor.value);
+          more = visit(cursor.value);
         } catch (error) {
           failure = error;
           tx.abort();
           return;
         }
-        cursor.continue();
+        // Enough: no further request, and the transaction completes.
+        if (more) cursor.continue();
       };
       tx.oncomplete = () => {
         db.close();

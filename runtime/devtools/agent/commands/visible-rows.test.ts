@@ -344,3 +344,53 @@ describe('the agent’s own IndexedDB connection', () => {
     });
   });
 });
+
+describe.each([
+  { name: 'IndexedDB', make: () => indexeddb() },
+  { name: 'memory', make: () => memory() },
+])('paging through an index view with redact, $name', ({ name, make }) => {
+  it('reads the whole selection once, then each page from the mark before it; a change the agent hears reads it all again', { timeout: 120_000 }, async () => {
+    const ROWS = 2_600;
+    const db = await openDatabase(`visible-paging-${name}`, { version: 1, tables: { rows: { key: 'id', indexes: { byTag: 'tag' } } }, provider: make() });
+    try {
+      const all = Array.from({ length: ROWS }, (_, i) => ({ id: i, tag: i % 7 === 3 ? `secret-${i % 5}` : `t${i % 5}`, n: i }));
+      await db.table('rows').bulkPut(all);
+      // redact()'s calls on whole rows: once per row read, and twice per row of the answer (shown, hashed).
+      let read = 0;
+      configureDevtools({
+        redact: (path, value) => {
+          if (path.length === 3) read++;
+          return redact(path, value);
+        },
+      });
+      const t = kit();
+      await t.hello();
+      const database = registryId(db)!;
+      const expected = (direction: 'next' | 'prev') => {
+        const shown = all.filter((row) => !secret(row.tag)).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : a.id - b.id));
+        return (direction === 'next' ? shown : shown.reverse()).map((row) => row.id);
+      };
+      for (const direction of ['next', 'prev'] as const) {
+        read = 0;
+        const first = await call(t, Command.dbQuery, { database, table: 'rows', index: 'byTag', direction, offset: 0, limit: 100 });
+        expect(first.total).toBe(expected(direction).length);
+        expect(read).toBe(ROWS + 2 * 100);
+        read = 0;
+        const far = await call(t, Command.dbQuery, { database, table: 'rows', index: 'byTag', direction, offset: 2_100, limit: 100 });
+        expect({ total: far.total, ids: far.rows.map((row) => (decode(row.value) as { id: number }).id) }).toEqual({ total: expected(direction).length, ids: expected(direction).slice(2_100, 2_200) });
+        // From the mark at the 2,000th visible row: ~200 rows read (the hidden ones among them), not 2,600.
+        expect(read).toBeLessThan(300 + 2 * 100);
+      }
+      // A change the agent hears: the next page reads the whole selection again, and counts the new row.
+      await db.table('rows').put({ id: ROWS, tag: 't0', n: ROWS });
+      await t.settle(new Promise((resolve) => setTimeout(resolve, 5)));
+      all.push({ id: ROWS, tag: 't0', n: ROWS });
+      read = 0;
+      const after = await call(t, Command.dbQuery, { database, table: 'rows', index: 'byTag', offset: 2_100, limit: 100 });
+      expect({ total: after.total, ids: after.rows.map((row) => (decode(row.value) as { id: number }).id) }).toEqual({ total: expected('next').length, ids: expected('next').slice(2_100, 2_200) });
+      expect(read).toBe(ROWS + 1 + 2 * 100);
+    } finally {
+      await db.delete();
+    }
+  });
+});

@@ -19,6 +19,8 @@
 import { asKey, compareKeys, type Key } from '../../../db/keys.js';
 import { keyAt, valueAt, type IndexInfo } from '../../../db/schema.js';
 import type { Database, Query, Range } from '../../../db/types.js';
+import { encode } from '../../../codec/index.js';
+import { config } from '../../../registry/registry.js';
 import { keyHidden, keyInHidden, type KeyPlace } from '../key-handles.js';
 import { redactedPaths } from '../show.js';
 import { walkIndexedDb } from './idb-walk.js';
@@ -67,7 +69,15 @@ function multiKeys(row: unknown, path: string, range: Range | undefined): Key[] 
  * in the index, would read the secret out. Every row of the selection is read (the count needs
  * them all), VISIBLE_SLICE at a time; `visit` runs inside the read's transaction and must not await.
  */
-export async function eachVisibleRow(db: Database, selection: Selection, direction: Query['direction'], place: KeyPlace, index: IndexInfo | undefined, visit: (row: unknown) => void): Promise<void> {
+export async function eachVisibleRow(
+  db: Database,
+  selection: Selection,
+  direction: Query['direction'],
+  place: KeyPlace,
+  index: IndexInfo | undefined,
+  visit: (row: unknown, entry: number) => boolean | void,
+  skip = 0,
+): Promise<void> {
   const keyPath = place.keyPath;
   // Rows whose keys are out of line are read with their keys by out-of-line.ts, never here.
   if (keyPath === null) throw new TypeError(`table "${place.table}" keeps its keys out of line: read it with its keys (out-of-line.ts)`);
@@ -81,28 +91,36 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
     const key = keyAt(row, keyPath);
     return key === undefined || !keyHidden(key, place, hidden);
   };
-  // IndexedDB: one cursor on a connection of the agent's own (idb-walk.ts), a row per task.
-  const shown = (row: unknown) => {
-    if (visible(row)) visit(row);
+  // `entry`: the row's place among the selection's entries (hidden ones counted), where a later
+  // read may start (`skip`). `stop`: visit asked for no more.
+  let entry = skip;
+  let stop = false;
+  const shown = (row: unknown): boolean => {
+    const at = entry++;
+    if (visible(row) && visit(row, at) === false) stop = true;
+    return !stop;
   };
-  if (db.provider === 'indexeddb' && !db.closed && (await walkIndexedDb(db.name, place.table, index?.name, range, order, shown))) return;
+  // IndexedDB: one cursor on a connection of the agent's own (idb-walk.ts), a row per task.
+  if (db.provider === 'indexeddb' && !db.closed && (await walkIndexedDb(db.name, place.table, index?.name, range, order, shown, skip))) return;
+  entry = skip;
   await db.transaction([place.table], 'readonly', async (tx) => {
     const table = tx.table(place.table);
-    let from: From = { bounds: range, offset: 0 };
-    let read = 0;
+    let from: From = { bounds: range, offset: skip };
+    let read = skip;
     // The last entry's index key and how many entries in a row were filed under it; for a
     // multiEntry index also the last primary key, to tell under which of its keys a row came.
     let last: Key | undefined;
     let run = 0;
     let lastPrimary: Key | undefined;
     // A BigInt bound may round onto a key outside the range: which key a row came under is then not told.
-    let byOffset = index?.multiEntry === true && Object.values(range ?? {}).some((value) => typeof value === 'bigint');
+    // Started `skip` entries in: by offset from the start all the way (no last key read to go on from).
+    let byOffset = skip > 0 || (index?.multiEntry === true && Object.values(range ?? {}).some((value) => typeof value === 'bigint'));
     let inGroup = false;
     for (;;) {
       const slice = await table.query({ ...(index && { index: index.name }), ...(from.bounds && { range: from.bounds }), offset: from.offset, limit: VISIBLE_SLICE, direction: order } as Query);
       read += slice.length;
       for (const row of slice) {
-        if (visible(row)) visit(row);
+        if (!shown(row)) return;
         if (byOffset) continue;
         if (index === undefined) {
           last = keyAt(row, keyPath);
@@ -152,13 +170,71 @@ export async function eachVisibleRow(db: Database, selection: Selection, directi
   });
 }
 
-/** The visible rows' count and the page of them at `offset`, `limit` (only the page is kept). */
-export async function visibleRows(db: Database, selection: Selection, direction: Query['direction'], place: KeyPlace, index: IndexInfo | undefined, page: { offset: number; limit: number }): Promise<{ total: number; rows: unknown[] }> {
+/** Visible rows between two marks of a reading (where a later page may start its read). */
+export const MARK_EVERY = 1000;
+
+/**
+ * What one whole reading of a view found: its visible rows' count and, every MARK_EVERY visible
+ * rows, the entry the next one is at. Kept while the table's generation (counts.ts) is the one it
+ * was read at and redact() is the same function, so paging through a view reads its whole
+ * selection once, then each page from the mark before it: before, every page read it all for its
+ * total (walking 100,000 rows in 1,000-row pages took ~120 s).
+ */
+interface Reading {
+  generation: string;
+  redact: unknown;
+  total: number;
+  marks: number[];
+}
+
+/** The last views read, by place, selection and direction; a few, least recently used first out. */
+const readings = new Map<string, Reading>();
+const KEPT_READINGS = 8;
+
+/**
+ * The visible rows' count and the page of them at `offset`, `limit` (only the page is kept).
+ * `generation`: the table's, while the agent hears its changes (counts.ts tableGeneration), or
+ * undefined, when every call reads the whole selection.
+ */
+export async function visibleRows(
+  db: Database,
+  selection: Selection,
+  direction: Query['direction'],
+  place: KeyPlace,
+  index: IndexInfo | undefined,
+  page: { offset: number; limit: number },
+  generation?: () => string | undefined,
+): Promise<{ total: number; rows: unknown[] }> {
+  const view = JSON.stringify([place.database, place.table, place.root, index?.name ?? null, encode(selection.range ?? null), direction ?? 'next']);
+  const before = generation?.();
+  const kept = readings.get(view);
+  if (kept && before !== undefined && kept.generation === before && kept.redact === config.redact) {
+    readings.delete(view);
+    readings.set(view, kept);
+    const rows: unknown[] = [];
+    if (page.limit === 0 || page.offset >= kept.total) return { total: kept.total, rows };
+    const mark = Math.min(Math.floor(page.offset / MARK_EVERY), kept.marks.length - 1);
+    let at = mark * MARK_EVERY;
+    await eachVisibleRow(db, selection, direction, place, index, (row) => {
+      if (at++ >= page.offset) rows.push(row);
+      return rows.length < page.limit;
+    }, kept.marks[mark]);
+    // Fewer than the reading promised: a writer the agent does not hear changed the table.
+    if (rows.length === Math.min(page.limit, kept.total - page.offset)) return { total: kept.total, rows };
+    readings.delete(view);
+  }
   const rows: unknown[] = [];
+  const marks: number[] = [];
   let total = 0;
-  await eachVisibleRow(db, selection, direction, place, index, (row) => {
+  const started = generation?.();
+  await eachVisibleRow(db, selection, direction, place, index, (row, entry) => {
+    if (total % MARK_EVERY === 0) marks.push(entry);
     if (total >= page.offset && rows.length < page.limit) rows.push(row);
     total++;
   });
+  if (started !== undefined && generation?.() === started) {
+    readings.set(view, { generation: started, redact: config.redact, total, marks });
+    if (readings.size > KEPT_READINGS) readings.delete(readings.keys().next().value!);
+  }
   return { total, rows };
 }
