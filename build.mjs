@@ -111,7 +111,8 @@ export const ENTRIES = [
   // +64 B (issue 18, fifteenth pass): the same (12,611 B measured).
   // +64 B (the same pass): the same (12,694 B measured).
   // +64 B (issue 18, sixteenth pass): the same (12,776 B measured).
-  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12800 },
+  // +64 B (issue 18, eighteenth pass): no change of its own; stable chunk names (shippedBytes) read 12,790 B.
+  { name: 'webstorage.node', source: 'runtime/webstorage/node.ts', budget: 12864 },
   // db: IndexedDB (idb included) with tables, transactions, Cache and blobs; the memory engine
   // and state persistence load lazily and do not count.
   // +0.2 kB (this session's merge): issue 22's fault hooks and console symbol, issue 18's IndexedDB putAll and codec paths.
