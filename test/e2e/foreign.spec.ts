@@ -164,8 +164,10 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await click(frame, byId('inspect-storage'));
     await frame.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Page storage'));
     await click(frame, byId('tab-database'));
-    const other = await frame.waitForSelector(byId('database-item', '[data-name="other-lib"]'));
-    expect(await other!.evaluate((element) => element.textContent ?? '')).toContain('kv');
+    // Tables show under the selected database; earlier tests may have left other databases first in the list.
+    await click(frame, byId('database-item', '[data-name="other-lib"]'));
+    await frame.waitForSelector(`${byId('database-item', '[data-name="other-lib"]')} ${byId('table-item', '[data-table="kv"]')}`);
+    await click(frame, byId('database-item', '[data-name="secrets-app"]'));
     const reason = await frame.waitForSelector(`${byId('database-item', '[data-name="secrets-app"]')} ${byId('database-reason')}`);
     expect(await reason!.evaluate((element) => element.textContent ?? '')).toContain("shown in the Stratum runtime's view");
     expect(await frame.$(`${byId('database-item', '[data-name="secrets-app"]')} ${byId('table-item')}`)).toBeNull();
