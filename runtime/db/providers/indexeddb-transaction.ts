@@ -80,8 +80,9 @@ export class IdbTransaction implements ProviderTransaction {
     // waits on all its puts; a throw here would leave the others' AbortErrors unobserved).
     // Before the store: in Node, fake-indexeddb's clone empties a URL instead of refusing it.
     checkWritable(value, `${table}.${add ? 'add' : 'put'}`, true);
-    if (key === undefined) this._refuseKeyless(table, add ? 'add' : 'put');
-    const generated = this._generated(table);
+    const info = this._info(table);
+    if (key === undefined) refuseKeyless(info, table, add ? 'add' : 'put');
+    const generated = generatedPath(info);
     try {
       const stored = generated === undefined ? value : withoutUndefinedKey(value, generated);
       const store = this._store(table);
@@ -109,14 +110,14 @@ export class IdbTransaction implements ProviderTransaction {
    */
   putAll(table: string, values: unknown[]): Promise<Key[]> {
     const where = `${table}.put`;
+    const info = this._info(table);
     try {
-      this._refuseKeyless(table, 'bulkPut');
+      refuseKeyless(info, table, 'bulkPut');
     } catch (error) {
       return Promise.reject(error);
     }
-    const info = this._tables.find((candidate) => candidate.name === table);
     const path = info && typeof info.key === 'string' && !info.key.includes('.') ? info.key : undefined;
-    const generated = this._generated(table);
+    const generated = generatedPath(info);
     return new Promise((resolve, reject) => {
       const keys = new Array<Key>(values.length);
       const requests = new Array<IDBRequest>(values.length);
@@ -264,22 +265,9 @@ export class IdbTransaction implements ProviderTransaction {
     );
   }
 
-  /** The key path a table's key generator fills in, if it has one. */
-  /**
-   * A store other code made with its keys out of line (TableInfo.key null) and no key generator:
-   * a row cannot name its key, and IndexedDB would say only DataError. Checked against the
-   * transaction's own schema, so a write under way when the database is closed still finishes.
-   */
-  private _refuseKeyless(table: string, method: string): void {
-    const info = this._tables.find((candidate) => candidate.name === table);
-    if (info && info.key === null && !info.autoIncrement) {
-      throw new DataError(`${table}.${method}: table '${table}' keeps its keys out of line and generates none, so a row cannot name its key; nothing was written.`);
-    }
-  }
-
-  private _generated(table: string): string | undefined {
-    const info = this._tables.find((candidate) => candidate.name === table);
-    return info?.autoIncrement && typeof info.key === 'string' ? info.key : undefined;
+  /** The table as this transaction's schema describes it. */
+  private _info(table: string): TableInfo | undefined {
+    return this._tables.find((candidate) => candidate.name === table);
   }
 
   private _store(table: string): Store {
@@ -371,4 +359,20 @@ export function withoutUndefinedKey(value: unknown, path: string): unknown {
   const inCopy = parentOf(copy);
   if (inCopy) delete inCopy[last];
   return copy;
+}
+
+/** The key path a table's key generator fills in, if it has one. */
+function generatedPath(info: TableInfo | undefined): string | undefined {
+  return info?.autoIncrement && typeof info.key === 'string' ? info.key : undefined;
+}
+
+/**
+ * A store other code made with its keys out of line (TableInfo.key null) and no key generator:
+ * a row cannot name its key, and IndexedDB would say only DataError. Checked against the
+ * transaction's own schema, so a write under way when the database is closed still finishes.
+ */
+function refuseKeyless(info: TableInfo | undefined, table: string, method: string): void {
+  if (info && info.key === null && !info.autoIncrement) {
+    throw new DataError(`${table}.${method}: table '${table}' keeps its keys out of line and generates none, so a row cannot name its key; nothing was written.`);
+  }
 }

@@ -92,13 +92,11 @@ export async function eachVisibleRow(
     return key === undefined || !keyHidden(key, place, hidden);
   };
   // `entry`: the row's place among the selection's entries (hidden ones counted), where a later
-  // read may start (`skip`). `stop`: visit asked for no more.
+  // read may start (`skip`). False once visit asks for no more: both readers below stop there.
   let entry = skip;
-  let stop = false;
   const shown = (row: unknown): boolean => {
     const at = entry++;
-    if (visible(row) && visit(row, at) === false) stop = true;
-    return !stop;
+    return !(visible(row) && visit(row, at) === false);
   };
   // IndexedDB: one cursor on a connection of the agent's own (idb-walk.ts), a row per task.
   if (db.provider === 'indexeddb' && !db.closed && (await walkIndexedDb(db.name, place.table, index?.name, range, order, shown, skip))) return;
