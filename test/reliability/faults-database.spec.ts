@@ -116,7 +116,7 @@ describe('IndexedDB', () => {
   });
 
   it('writes nothing of a transaction aborted halfway', async () => {
-    const row = ledger.open('Faults', 'Transactions aborted halfway: the app throws after 10 of 20 puts, a ConstraintError at the 6th add, the tab closed in the middle of 2,000 puts (3 times)');
+    const row = ledger.open('Faults', 'Transactions aborted halfway: the app throws after 10 of 20 puts, a ConstraintError at the 6th add, the tab closed in the middle of 2,000 puts (6 times)');
     const page = await openApp(started.browser, served.origin, 'name=aborted');
     const client = await connect(page);
     await page.evaluate(async () => {
@@ -146,7 +146,7 @@ describe('IndexedDB', () => {
     if (!same(await client.db('aborted').table('records').query(), before)) lost.push('rows of an aborted transaction were written');
 
     const counts: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 6; round++) {
       const doomed = await openApp(started.browser, served.origin, 'name=aborted');
       await doomed.evaluate((r) => {
         const { db } = (window as unknown as Any).app;
@@ -158,7 +158,7 @@ describe('IndexedDB', () => {
           }
         });
       }, round);
-      await doomed.waitForFunction((at) => (window as unknown as Any).progress >= at, {}, 100 + round * 300);
+      await doomed.waitForFunction((at) => (window as unknown as Any).progress >= at, {}, 100 + (round % 3) * 300);
       await doomed.close();
       const rows = await ids(page);
       counts.push(rows.filter((id) => id.startsWith(`big${round}-`)).length);
@@ -167,6 +167,31 @@ describe('IndexedDB', () => {
     if (!same(await client.db('aborted').table('records').query(), await page.evaluate(() => (window as unknown as Any).app.db.table('records').query()))) lost.push('the kit and the page read different rows');
     expect(row.done({ times: 5, lost, figures: `rows of the closed tabs' transactions afterwards: ${counts.join(', ')} (all or nothing)` })).toEqual([]);
     await client.close();
+    await page.close();
+  });
+
+  // Firefox commits what a closing tab's transaction had issued (seen once in 30 closes: 760 of
+  // 2,000 puts kept), too rarely for the closes above to catch every time. What makes it whole is
+  // the runtime aborting an unfinished write on pagehide, which this drives on purpose.
+  it('rolls back a write the app had not finished when the page goes away, and not when it is only cached', async () => {
+    const page = await openApp(started.browser, served.origin, 'name=unloaded');
+    const outcome = await page.evaluate(async () => {
+      const { db } = (window as unknown as Any).app;
+      const write = (prefix: string, persisted: boolean) =>
+        db
+          .transaction(['records'], 'readwrite', async (tx: Any) => {
+            for (let i = 0; i < 200; i++) {
+              await tx.table('records').put({ id: `${prefix}${i}` });
+              if (i === 100) dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
+            }
+          })
+          .then(() => 'committed', (error: Error) => `${error.name}: ${error.message}`);
+      const gone = await write('gone', false);
+      const cached = await write('cached', true);
+      const ids = ((await db.table('records').query()) as { id: string }[]).map((row) => row.id);
+      return { gone, cached, goneRows: ids.filter((id) => id.startsWith('gone')).length, cachedRows: ids.filter((id) => id.startsWith('cached')).length };
+    });
+    expect(outcome).toEqual({ gone: expect.stringMatching(/^(DatabaseUnavailableError|AbortError|TransactionInactiveError): /), cached: 'committed', goneRows: 0, cachedRows: 200 });
     await page.close();
   });
 });

@@ -8,6 +8,7 @@ import { toKey, type Key } from '../keys.js';
 import type { KeyRange, ProviderQuery, ProviderTransaction } from '../provider.js';
 import { isInternalTable, keyAt, valueAt, type TableInfo } from '../schema.js';
 import { checkWritable } from '../writable.js';
+import { holdUntilDone } from './indexeddb-unload.js';
 
 export type Tx = IDBPTransaction<unknown, string[], IDBTransactionMode>;
 // Typed as writable: which operations a readonly transaction may run is checked before they get here.
@@ -61,14 +62,17 @@ export class IdbTransaction implements ProviderTransaction {
   private _tx: Tx;
   private _tables: TableInfo[];
   private _done: Promise<void>;
+  /** Lets the page's going away abort this write no longer; a read has nothing to undo. */
+  private _release: () => unknown;
 
   constructor(tx: Tx, tables: TableInfo[]) {
     this._tx = tx;
     this._tables = tables;
     this._done = tx.done;
-    // Observed by commit() and abort(); this only keeps a rolled-back transaction from being
-    // reported as an unhandled rejection while nobody awaits it yet.
-    this._done.catch((error: unknown) => error);
+    this._release = tx.mode === 'readonly' ? Boolean : holdUntilDone(unwrap(tx));
+    // The outcome is observed by commit() and abort(); handling it here too keeps a rolled-back
+    // transaction from being reported as an unhandled rejection while nobody awaits it yet.
+    this._done.then(this._release, this._release);
   }
 
   get(table: string, key: Key): Promise<unknown> {
@@ -233,6 +237,8 @@ export class IdbTransaction implements ProviderTransaction {
   }
 
   async commit(): Promise<void> {
+    // The app's function returned: what it wrote is whole, and a page closing now may keep it.
+    this._release();
     try {
       // commit() (IndexedDB 3.0) only saves the wait for auto-commit; older browsers lack it.
       if (typeof this._tx.commit === 'function' && this._tx.mode !== 'versionchange') this._tx.commit();
