@@ -339,7 +339,8 @@ const EXTENSION_SCRIPTS = [
   // +576 B (issue 18, sixteenth pass): a $cache search hit selects its entry, held commands fail at once or wait for a runtime that can come, [redacted] keys, the theme outside DevTools (75,985 B measured).
   // +192 B (issue 18, seventeenth pass): the agent's sparse node read as Array(length) with runs of holes (76,183 B measured).
   // +64 B (issue 18, eighteenth pass): "show more" on a cut far sparse array (76,225 B measured).
-  { name: 'panel', source: 'extension/panel/index.tsx', budget: 76288 },
+  // +256 B (issue 18, nineteenth pass): Add row on a table whose keys are out of line asks for the key (76,455 B measured).
+  { name: 'panel', source: 'extension/panel/index.tsx', budget: 76544 },
   // The test kit's page: one more client of the background, driven by stratumjs/puppeteer.
   { name: 'kit', source: 'extension/kit/kit.ts', budget: 16384 },
   // Issue 21: the Redux DevTools globals in every http(s) page's main world; every page pays it.

@@ -137,7 +137,21 @@ describe('the page storage inspector: IndexedDB', () => {
     await expect(inspector.edit(id, 'friends', encode(1), { path: ['id'], op: 'set', value: encode(7) })).rejects.toThrow(/change the row's key/);
     await inspector.edit(id, 'kv', encode('prefs'), { path: ['n'], op: 'set', value: encode(2) });
     expect(await get(db, 'kv', 'prefs')).toEqual({ n: 2 });
-    await expect(inspector.put(id, 'kv', encode({ n: 3 }), null)).rejects.toThrow(/out of line/);
+    await expect(inspector.put(id, 'kv', encode({ n: 3 }), null)).rejects.toThrow(/out of line.*send the key/);
+    db.close();
+  });
+
+  it('puts an out-of-line row at the key the panel names: a new key only where no row is, a row it saw over its hash', async () => {
+    const { inspector, id, db } = await friends();
+    const added = await inspector.put(id, 'kv', encode('a plain string'), null, encode('note'));
+    expect(added.key).toBe('note');
+    expect(await get(db, 'kv', 'note')).toBe('a plain string');
+    // A row is already at "prefs": putting a "new" row there is a conflict, and it stays.
+    await expect(inspector.put(id, 'kv', encode({ n: 9 }), null, encode('prefs'))).rejects.toMatchObject({ code: 'conflict' });
+    expect(await get(db, 'kv', 'prefs')).toEqual({ n: 1 });
+    const [prefs] = (await inspector.query({ database: id, table: 'kv', range: { eq: encode('prefs') } })).rows;
+    await inspector.put(id, 'kv', encode({ n: 9, more: true }), prefs!.hash, encode('prefs'));
+    expect(await get(db, 'kv', 'prefs')).toEqual({ n: 9, more: true });
     db.close();
   });
 

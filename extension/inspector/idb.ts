@@ -280,23 +280,31 @@ export class PageDatabases {
   }
 
   /**
-   * A whole row from the panel (inline keys only: the key is inside the value). `shown`, with a
+   * A whole row from the panel. With a key path, the key is inside the value; `shown`, with a
    * baseVersion hash, is the key of the row the panel saw: a value with another key would write a
-   * second row and leave that one, so it is refused as `edit` refuses a key change.
+   * second row and leave that one, so it is refused as `edit` refuses a key change. Out of line,
+   * `shown` is where the row goes (with baseVersion null: a new row's key, only where no row is).
    */
   async put(database: number, table: string, encoded: Encoded, baseVersion: Hash | null, shown?: Encoded): Promise<{ key: IDBValidKey; hash: Hash }> {
     let next = decodeEdit(encoded, this.blobs as unknown as InlineBlobs);
     guardStandIns(next);
     const was = baseVersion === null || shown === undefined ? undefined : decodeKey(shown, 'the row key');
     const { tx, store } = await this._store(database, table, 'readwrite');
+    let key: IDBValidKey | undefined;
     if (store.keyPath === null) {
-      tx.abort();
-      throw new CommandError('not-editable', `object store "${table}" keeps its keys outside the values (out of line): edit a row's fields in place, or add rows from the app`);
-    }
-    const key = keyAtPath(next, store.keyPath);
-    if (was !== undefined && (key === undefined || !this._sameKey(key, was))) {
-      tx.abort();
-      throw keyChange(store.keyPath);
+      // Out of line: the row does not hold its key, so it goes where the panel names (the row it
+      // saw, or a new row's key typed in Add row), and only where no row is unless it saw one.
+      if (shown === undefined) {
+        tx.abort();
+        throw new CommandError('not-editable', `object store "${table}" keeps its keys outside the values (out of line): send the key the row goes under (the panel's Add row asks for one), or edit a row's fields in place`);
+      }
+      key = decodeKey(shown, 'the row key');
+    } else {
+      key = keyAtPath(next, store.keyPath);
+      if (was !== undefined && (key === undefined || !this._sameKey(key, was))) {
+        tx.abort();
+        throw keyChange(store.keyPath);
+      }
     }
     const committed = done(tx);
     const current = key === undefined ? undefined : own((await request(store.get(key))) as unknown);
@@ -313,7 +321,7 @@ export class PageDatabases {
       await committed.catch(() => undefined);
       throw error;
     }
-    const written = await request(store.put(next));
+    const written = await request(store.keyPath === null ? store.put(next, key) : store.put(next));
     const stored = await request(store.get(written));
     await committed;
     return { key: written, hash: hashOf(own(stored as unknown)) };
@@ -325,7 +333,7 @@ export class PageDatabases {
     const { tx, store } = await this._store(database, table, 'readwrite');
     if (store.keyPath === null && !store.autoIncrement) {
       tx.abort();
-      throw new CommandError('not-editable', `object store "${table}" takes its keys from the app (out of line, no key generator): add rows from the app`);
+      throw new CommandError('not-editable', `object store "${table}" takes its keys from the app (out of line, no key generator): send the key the row goes under (the panel's Add row asks for one)`);
     }
     const committed = done(tx);
     const written = await request(store.add(next));

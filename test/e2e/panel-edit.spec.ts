@@ -191,7 +191,7 @@ describe('a primary key redact() hides, from the real panel', () => {
 });
 
 describe('a table whose keys are out of line (a store another library made), from the real panel', () => {
-  it("lists its rows under their own keys, edits a field at its key and keeps the rest; the app's put that cannot name a key is refused in words", async () => {
+  it("lists its rows under their own keys, edits a field at its key and keeps the rest; the app's put that cannot name a key is refused in words; Add row puts a row at the key typed", async () => {
     const page = await started.browser.newPage();
     await page.setViewport({ width: 1200, height: 800 });
     await page.goto(`${served.origin}/fixtures/demo/`);
@@ -250,6 +250,20 @@ describe('a table whose keys are out of line (a store another library made), fro
     });
     expect(refused.message).toMatch(/keeps its keys out of line/);
     expect(refused.count).toBe(2);
+
+    // The panel's Add row asks for the key the new row goes under, and puts it there.
+    await click(frame, byId('row-new'));
+    const key = await frame.waitForSelector(byId('add-row-key'));
+    await key!.type('colors');
+    const json = await frame.waitForSelector(byId('add-row-json'));
+    await json!.type('["red", "green"]');
+    await click(frame, byId('row-add'));
+    await frame.waitForSelector(byId('row-editor', '[data-key=\'"colors"\']'));
+    const added = await page.evaluate(async () => {
+      const db = (window as unknown as { outOfLineDb: { table(name: string): { get(key: string): Promise<unknown>; count(): Promise<number> } } }).outOfLineDb;
+      return { colors: await db.table('keyvaluepairs').get('colors'), count: await db.table('keyvaluepairs').count() };
+    });
+    expect(added).toEqual({ colors: ['red', 'green'], count: 3 });
   });
 });
 

@@ -219,10 +219,11 @@ export class RowsModel {
     });
   }
 
-  async put(value: Encoded, base: Hash | null): Promise<boolean> {
+  /** `key`: where a row of a table whose keys are out of line goes (its value does not hold it). */
+  async put(value: Encoded, base: Hash | null, key?: Encoded): Promise<boolean> {
     const query = this.query.peek();
     if (!query) return false;
-    const send = (baseVersion: Hash | null) => this._connection.request(Command.dbPut, { database: query.database, table: query.table, value, baseVersion });
+    const send = (baseVersion: Hash | null) => this._connection.request(Command.dbPut, { database: query.database, table: query.table, value, baseVersion, ...(key !== undefined && { key }) });
     const done = await this._ui.run(() => send(base), {
       what: `the row of "${query.table}"`,
       overwrite: (version) => send(typeof version === 'string' ? version : null).then((result) => this._written(result.key, value, result.hash)),

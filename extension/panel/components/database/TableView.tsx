@@ -26,7 +26,7 @@ export function TableView({ db, table }: { db: DatabaseInfo; table: TableInfo })
         <Confirm label="Clear table" testid="clear-table" question={`Delete every row of "${table.name}"?`} onConfirm={() => database.clearTable(db, table.name)} />
       </div>
       <RowFilter table={table} />
-      {adding && <AddRow onClose={() => setAdding(false)} />}
+      {adding && <AddRow table={table} onClose={() => setAdding(false)} />}
       <RowGrid table={table} />
       <RowEditor />
     </div>

@@ -90,6 +90,17 @@ describe('a table with out-of-line keys in the panel', () => {
     db.close();
   });
 
+  it("adds a row at a key the panel's Add row names, only where no row is", async () => {
+    const { t, db, id } = await setup('ool-add-at');
+    const written = await t.call(Command.dbPut, { database: id, table: 'legacy', value: encode('a plain string'), baseVersion: null, key: 'k9' });
+    expect(written.key).toBe('k9');
+    expect(await db.table('legacy').get('k9')).toBe('a plain string');
+    await expect(t.call(Command.dbPut, { database: id, table: 'legacy', value: encode({ tag: 'lost' }), baseVersion: null, key: 'k1' })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await db.table('legacy').get('k1')).toEqual(LEGACY_ROWS[0]![1]);
+    expect(await db.table('legacy').count()).toBe(4);
+    db.close();
+  });
+
   it('search finds its rows under their keys', async () => {
     const { t, db, id } = await setup('ool-search');
     const result = await t.call(Command.search, { query: 'zebra', mode: 'text', room: 10 });

@@ -24,7 +24,7 @@ export function keyedRows(table: Table): KeyedRows {
 
 /** Why a row of `table` cannot be written whole or added: its key would have no name. */
 export function keylessRefusal(table: string, what: string): CommandError {
-  return new CommandError('not-editable', `table "${table}" keeps its keys out of line (its object store has no key path; another library made it), so ${what} cannot name its key: edit a row's fields in place, or add rows from the app`);
+  return new CommandError('not-editable', `table "${table}" keeps its keys out of line (its object store has no key path; another library made it), so ${what} cannot name its key: send the key it goes under (the panel's Add row asks for one), or edit a row's fields in place`);
 }
 
 /** Rows as the grid shows them, each under its own primary key. */
