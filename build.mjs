@@ -56,8 +56,8 @@ export const ENTRIES = [
   // +192 B (the same pass): tables whose keys are out of line (an IndexedDB store another library made) read,
   // updated and refused in words, KEYED_ROWS for the agent (26,656 B measured with stable chunk names, shippedBytes).
   // +64 B (issue 18, nineteenth pass): an IndexedDB write the app had not finished is aborted on pagehide, as Firefox
-  // otherwise keeps what a closed tab had issued (26,723 B measured).
-  { name: 'index', source: 'runtime/index.ts', budget: 26752 },
+  // otherwise keeps what a closed tab had issued; not one the app's own pagehide listener starts (26,761 B measured).
+  { name: 'index', source: 'runtime/index.ts', budget: 26816 },
   // Every entry carries the registry with its panel listener (~0.5 kB: the window listener,
   // announce, the lazy import of the agent); the production variant drops the listener.
   // Lowered to what issue 18 reached (4,455 B): see docs/PERFORMANCE.md for what the rest is;
@@ -128,7 +128,7 @@ export const ENTRIES = [
   // +256 B (issue 18, eighteenth pass): tables whose keys are out of line: reads by their own keys,
   // update(key, patch), put/add/bulkPut refused in words, KEYED_ROWS for the agent (14,073 B measured with stable chunk names).
   // +128 B (issue 18, nineteenth pass): an IndexedDB write the app had not finished is aborted on pagehide
-  // (indexeddb-unload.ts), as Firefox otherwise keeps what a closed tab had issued (14,197 B measured).
+  // (indexeddb-unload.ts), as Firefox otherwise keeps what a closed tab had issued (14,212 B measured).
   { name: 'db', source: 'runtime/db/index.ts', budget: 14272 },
   // SQLite through libSQL for Node; @libsql/client itself stays external (an optional peer).
   // +0.3 kB (issue 18, second pass): kept row counts, the version check inside a read, plain rows by JSON.parse;
