@@ -98,6 +98,26 @@ function toResult(row: Row, samples: Map<string, number[]>): RowResult {
   };
 }
 
+/**
+ * One row's results from several loads of its suite (each in a Chromium of its own) as one: every
+ * load's samples together, the figures and ratios taken over all of them. A load that failed
+ * makes the row unavailable, as one would alone.
+ */
+export function pooled(row: Row, loads: RowResult[]): RowResult {
+  if (loads.length === 1) return loads[0]!;
+  const failed = loads.find((load) => !load.ours.figure);
+  if (failed) return failed;
+  const samples = new Map<string, number[]>();
+  const add = (variant: string, figure: { samples: number[] } | undefined) => {
+    if (figure) samples.set(variant, [...(samples.get(variant) ?? []), ...figure.samples]);
+  };
+  for (const load of loads) {
+    add(row.ours.variant, load.ours.figure);
+    load.peers.forEach((peer, i) => add(row.peers[i]!.variant, 'figure' in peer ? peer.figure : undefined));
+  }
+  return toResult(row, samples);
+}
+
 async function open(suite: Suite, built: Built, browser: () => Promise<Browser>, origin: string): Promise<OpenTarget> {
   const failed = built.failed.get(suite.name);
   if (failed) throw new Error(`bench/${suite.where === 'node' ? 'node' : 'pages'}/${suite.name}.ts does not build: ${failed}`);
@@ -181,19 +201,23 @@ export async function main(root: string, argv: string[]): Promise<void> {
   try {
     for (const suite of suites) {
       const suiteRows = rows.filter((row) => row.suite === suite.name);
-      progress(`${suite.name} (${suite.where})`);
-      let target: OpenTarget | undefined;
-      try {
-        target = await open(suite, built, browserFor(suite), served.origin);
-        results.push(...(await runSuite(target, suiteRows, plan)));
-      } catch (error) {
-        progress(`  not available: ${reasonOf(error)}`);
-        results.push(...suiteRows.map((row) => unavailable(row, reasonOf(error))));
-      } finally {
-        await target?.close();
-        await own?.close();
-        own = undefined;
+      const loads: RowResult[][] = [];
+      for (let load = 0; load < (suite.loads ?? 1); load++) {
+        progress(`${suite.name} (${suite.where})${suite.loads ? `, load ${load + 1} of ${suite.loads}` : ''}`);
+        let target: OpenTarget | undefined;
+        try {
+          target = await open(suite, built, browserFor(suite), served.origin);
+          loads.push(await runSuite(target, suiteRows, plan));
+        } catch (error) {
+          progress(`  not available: ${reasonOf(error)}`);
+          loads.push(suiteRows.map((row) => unavailable(row, reasonOf(error))));
+        } finally {
+          await target?.close();
+          await own?.close();
+          own = undefined;
+        }
       }
+      results.push(...suiteRows.map((row, i) => pooled(row, loads.map((load) => load[i]!))));
     }
     if (selected('size')) {
       progress('size');
