@@ -39,8 +39,8 @@ afterAll(async () => {
   await Promise.all([started?.close(), served?.close()]);
 });
 
-/** Opens the fixture and its panel, and asks for the page's storage. */
-async function inspect(): Promise<{ page: Page; frame: Frame }> {
+/** Opens the fixture and its panel, and asks for the page's storage. `before` runs in the page first. */
+async function inspect(before?: (page: Page) => Promise<unknown>): Promise<{ page: Page; frame: Frame }> {
   const page = await started.browser.newPage();
   await page.setViewport({ width: 1200, height: 800 });
   const errors: string[] = [];
@@ -48,6 +48,7 @@ async function inspect(): Promise<{ page: Page; frame: Frame }> {
   await page.goto(`${served.origin}/fixtures/foreign/`);
   await page.waitForSelector('body[data-ready="true"]');
   expect(errors).toEqual([]);
+  await before?.(page);
   const panel = await openPanel(page, { fallback: BROWSER === 'firefox' ? 'tab' : 'none' });
   opened = { page, panel };
   const frame = panel.frame;
@@ -103,6 +104,40 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await editLeafIn(frame, byId('row-editor'), ['note'], 'rotate monthly');
     await page.waitForFunction(() => (window as unknown as { app: App }).app.keyIntact().then((row) => row.note === 'rotate monthly'));
     expect(await call(page, (app) => app.keyIntact())).toEqual({ cryptoKey: true, note: 'rotate monthly' });
+  });
+
+  it("adds a row to a store whose keys are out of line (localForage's layout) at the key typed in Add row", async () => {
+    /** localForage's store: no key path, keys beside the values, in a database of its own. */
+    const kv = (page: Page, what: 'make' | 'read') =>
+      page.evaluate(
+        (make) =>
+          new Promise<unknown>((resolve, reject) => {
+            const open = indexedDB.open('kv-store', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('keyvaluepairs').put('dark', 'theme');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              if (make) return resolve((db.close(), null));
+              const read = db.transaction('keyvaluepairs').objectStore('keyvaluepairs').get('colors');
+              read.onsuccess = () => resolve((db.close(), read.result));
+              read.onerror = () => reject(read.error);
+            }
+          }),
+        what === 'make',
+      );
+    const { page, frame } = await inspect((page) => kv(page, 'make'));
+    await click(frame, byId('tab-database'));
+    await click(frame, byId('database-item', '[data-name="kv-store"]'));
+    await click(frame, byId('table-item', '[data-table="keyvaluepairs"]'));
+    await frame.waitForSelector(byId('row', '[data-index="0"]'));
+    await click(frame, byId('row-new'));
+    const key = await frame.waitForSelector(byId('add-row-key'));
+    await key!.type('colors');
+    const json = await frame.waitForSelector(byId('add-row-json'));
+    await json!.type('["red", "green"]');
+    await click(frame, byId('row-add'));
+    await frame.waitForSelector(byId('row-editor', '[data-key=\'"colors"\']'));
+    expect(await kv(page, 'read')).toEqual(['red', 'green']);
   });
 
   it('edits localStorage keys: JSON as a value, a plain string as a string', async () => {
