@@ -113,7 +113,7 @@ export function pooled(row: Row, loads: RowResult[]): RowResult {
   };
   for (const load of loads) {
     add(row.ours.variant, load.ours.figure);
-    load.peers.forEach((peer, i) => add(row.peers[i]!.variant, 'figure' in peer ? peer.figure : undefined));
+    load.peers.forEach((peer, i) => add(row.peers[i]!.variant, peer.figure));
   }
   return toResult(row, samples);
 }

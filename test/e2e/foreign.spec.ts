@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
-import { byId, click, editLeafIn } from './harness/dom.js';
+import { addRowAt, byId, click, editLeafIn } from './harness/dom.js';
 
 // Issue 21 parts 2–4 in the real panel: a Dexie app with webstorage keys and no Stratum import
 // (fixtures/foreign). "Inspect this page's storage" starts the inspector in the content script;
@@ -130,13 +130,7 @@ describe(`a page with no Stratum runtime, in the real panel (${BROWSER})`, () =>
     await click(frame, byId('database-item', '[data-name="kv-store"]'));
     await click(frame, byId('table-item', '[data-table="keyvaluepairs"]'));
     await frame.waitForSelector(byId('row', '[data-index="0"]'));
-    await click(frame, byId('row-new'));
-    const key = await frame.waitForSelector(byId('add-row-key'));
-    await key!.type('colors');
-    const json = await frame.waitForSelector(byId('add-row-json'));
-    await json!.type('["red", "green"]');
-    await click(frame, byId('row-add'));
-    await frame.waitForSelector(byId('row-editor', '[data-key=\'"colors"\']'));
+    await addRowAt(frame, 'colors', '["red", "green"]');
     expect(await kv(page, 'read')).toEqual(['red', 'green']);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, openPanel, type PanelHandle } from '../../runtime/puppeteer/index.js';
 import { e2eBrowser, startBrowser, type StartedBrowser } from './harness/browser.js';
 import { serveRepo, type Served } from './harness/server.js';
-import { byId, click, node } from './harness/dom.js';
+import { addRowAt, byId, click, node } from './harness/dom.js';
 
 // Issue 16's "done when": from the real panel in DevTools, a row too big to send whole (a
 // 15,000-character body, a 500-item list) has fields edited by path and is read in full; the kit
@@ -252,13 +252,7 @@ describe('a table whose keys are out of line (a store another library made), fro
     expect(refused.count).toBe(2);
 
     // The panel's Add row asks for the key the new row goes under, and puts it there.
-    await click(frame, byId('row-new'));
-    const key = await frame.waitForSelector(byId('add-row-key'));
-    await key!.type('colors');
-    const json = await frame.waitForSelector(byId('add-row-json'));
-    await json!.type('["red", "green"]');
-    await click(frame, byId('row-add'));
-    await frame.waitForSelector(byId('row-editor', '[data-key=\'"colors"\']'));
+    await addRowAt(frame, 'colors', '["red", "green"]');
     const added = await page.evaluate(async () => {
       const db = (window as unknown as { outOfLineDb: { table(name: string): { get(key: string): Promise<unknown>; count(): Promise<number> } } }).outOfLineDb;
       return { colors: await db.table('keyvaluepairs').get('colors'), count: await db.table('keyvaluepairs').count() };

@@ -34,3 +34,12 @@ export async function editLeafIn(frame: Frame, within: string, path: (string | n
 export function editLeaf(frame: Frame, path: (string | number)[], text: string): Promise<void> {
   return editLeafIn(frame, '', path, text);
 }
+
+/** Add row on a table whose keys are out of line: the key and the value typed, Add clicked, the new row selected. */
+export async function addRowAt(frame: Frame, key: string, json: string): Promise<void> {
+  await click(frame, byId('row-new'));
+  await (await frame.waitForSelector(byId('add-row-key')))!.type(key);
+  await (await frame.waitForSelector(byId('add-row-json')))!.type(json);
+  await click(frame, byId('row-add'));
+  await frame.waitForSelector(byId('row-editor', `[data-key='${JSON.stringify(key)}']`));
+}

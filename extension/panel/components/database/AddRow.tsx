@@ -71,19 +71,14 @@ export function AddRow({ table, onClose }: { table: Pick<TableInfo, 'keyPath' | 
         </div>
       )}
       <div class="buttons">
-        {outOfLine ? (
-          <button type="button" data-testid="row-add" onClick={() => void submit(addOutOfLine)}>
-            Add
+        <button type="button" data-testid="row-add" onClick={() => void submit(outOfLine ? addOutOfLine : (value) => rows.add(value))}>
+          Add
+        </button>
+        {/* Out of line, Add already puts at the key typed, only where no row is: Put would be the same. */}
+        {!outOfLine && (
+          <button type="button" data-testid="row-put" onClick={() => void submit((value) => rows.put(value, null))}>
+            Put
           </button>
-        ) : (
-          <>
-            <button type="button" data-testid="row-add" onClick={() => void submit((value) => rows.add(value))}>
-              Add
-            </button>
-            <button type="button" data-testid="row-put" onClick={() => void submit((value) => rows.put(value, null))}>
-              Put
-            </button>
-          </>
         )}
         <button type="button" onClick={onClose}>
           Cancel
